@@ -1,0 +1,444 @@
+"""The tamper-evident audit chain (rule 9 of DESIGN.md).
+
+Every history row that django-simple-history writes, in any app, enters an append-only chain:
+a link holding SHA-256 over the previous link's hash and a canonical serialisation of the row.
+There is one chain per alliance and one ("none") for records that belong to no alliance
+(organisations, people), so writes in different alliances never wait on one lock.
+
+``verify_chain`` re-computes every link and also compares each domain row with its latest
+history row, so an edit made with raw SQL to a history row, a domain row, or the chain itself
+is found and named.
+
+The source of a change (web page, API, admin, or the management command that made it) is kept
+on the link beside the user that simple-history records: a script without a user is still
+named.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict, deque
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from functools import partial
+
+from django.apps import apps
+from django.db import models, transaction
+from simple_history.models import HistoricalChanges
+
+GENESIS = "0" * 64
+NO_ALLIANCE = "none"
+
+_source: ContextVar[str] = ContextVar("audit_source", default="script")
+
+
+def current_source() -> str:
+    return _source.get()
+
+
+@contextmanager
+def audit_source(source: str):
+    """Name the source of every change made inside the block ("command:load_demo", "api"...)."""
+    token = _source.set(source)
+    try:
+        yield
+    finally:
+        _source.reset(token)
+
+
+class AuditSourceMiddleware:
+    """Marks changes made during a request as coming from the API, the admin or the web pages."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        path = request.path_info
+        source = "api" if path.startswith("/api/") else "admin" if path.startswith("/admin/") else "web"
+        with audit_source(source):
+            return self.get_response(request)
+
+
+# Canonical serialisation -------------------------------------------------------------------
+
+
+def _normalise(field: models.Field, value):
+    if value is None:
+        return None
+    if isinstance(field, models.JSONField):
+        return value
+    try:
+        value = field.to_python(value)
+    except Exception:  # a value the field cannot read is hashed as text, and so still compared
+        return str(value)
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat() if value.tzinfo else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        places = getattr(field, "decimal_places", None)
+        return str(value.quantize(Decimal(1).scaleb(-places)) if places is not None else value)
+    if isinstance(value, (bool, int, str, float)):
+        return value
+    return str(value)
+
+
+def _row_fields(model) -> list[models.Field]:
+    return [f for f in model._meta.concrete_fields if not f.primary_key]
+
+
+def _normaliser(field: models.Field):
+    """``_normalise`` for one field, with a shortcut for the value types the database returns.
+
+    verify_audit normalises every field of every history row; skipping ``to_python`` where it would
+    return the value unchanged makes it several times quicker, and any other value takes the
+    general path, so the bytes hashed are the same (issue 9).
+    """
+    slow = partial(_normalise, field)
+    if isinstance(field, models.JSONField):
+        return lambda value: value
+    if isinstance(field, models.DateTimeField):
+        return lambda v: v.astimezone(UTC).isoformat() if type(v) is datetime and v.tzinfo else slow(v)
+    if isinstance(field, models.DateField):
+        return lambda v: v.isoformat() if type(v) is date else slow(v)
+    if isinstance(field, models.DecimalField) and field.decimal_places is not None:
+        places = Decimal(1).scaleb(-field.decimal_places)
+        return lambda v: str(v.quantize(places)) if type(v) is Decimal else slow(v)
+    target = field.target_field if isinstance(field, models.ForeignKey) else field
+    if isinstance(target, models.BooleanField):
+        kind = bool
+    elif isinstance(target, models.IntegerField):
+        kind = int
+    elif isinstance(target, (models.CharField, models.TextField)) and not isinstance(field, models.ForeignKey):
+        kind = str
+    else:
+        return slow
+    return lambda v: v if type(v) is kind else slow(v)
+
+
+_plans: dict = {}
+
+
+def _plan(model) -> list[tuple[str, object]]:
+    """Each non-key field's attname and normaliser, worked out once per model."""
+    if model not in _plans:
+        _plans[model] = [(f.attname, _normaliser(f)) for f in _row_fields(model)]
+    return _plans[model]
+
+
+def canonical(row) -> str:
+    """The row's stored values as canonical JSON: the same bytes before and after a round trip."""
+    data = {name: normalise(getattr(row, name)) for name, normalise in _plan(type(row))}
+    return _dump(data, type(row), row.pk)
+
+
+def _dump(data: dict, model, pk) -> str:
+    data["__model__"] = model._meta.label_lower
+    data["__pk__"] = str(pk)
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def _canonical_values(model, values: tuple) -> str:
+    """``canonical`` of a row read with ``values_list(pk, *attnames)``: no model instance built."""
+    plan = _plan(model)
+    data = {name: normalise(value) for (name, normalise), value in zip(plan, values[1:], strict=True)}
+    return _dump(data, model, values[0])
+
+
+def link_hash(prev_hash: str, payload: str) -> str:
+    return hashlib.sha256(f"{prev_hash}\n{payload}".encode()).hexdigest()
+
+
+# Which chain a row belongs to --------------------------------------------------------------
+
+_paths: dict[str, list[models.ForeignKey] | None] = {}
+
+
+def _alliance_model():
+    return apps.get_model("alliance", "Alliance")
+
+
+def _path_to_alliance(model) -> list[models.ForeignKey] | None:
+    """The shortest chain of foreign keys from ``model`` to Alliance, found once and cached."""
+    key = model._meta.label_lower
+    if key in _paths:
+        return _paths[key]
+    target = _alliance_model()
+    queue = deque([(model, [])])
+    seen = {model}
+    found = None
+    while queue and found is None:
+        current, path = queue.popleft()
+        if len(path) > 4:
+            break
+        for field in current._meta.concrete_fields:
+            if not isinstance(field, models.ForeignKey):
+                continue
+            related = field.related_model
+            if related is target:
+                found = [*path, field]
+                break
+            if related not in seen and not related._meta.label_lower.startswith(("auth.", "contenttypes.")):
+                seen.add(related)
+                queue.append((related, [*path, field]))
+    _paths[key] = found
+    return found
+
+
+def chain_of(domain_model, row) -> str:
+    """The chain key of a history (or domain) row: "alliance:<id>" or "none"."""
+    if domain_model is _alliance_model():
+        return f"alliance:{row.id if hasattr(row, 'id') else row.pk}"
+    path = _path_to_alliance(domain_model)
+    if not path:
+        return NO_ALLIANCE
+    value = getattr(row, path[0].attname, None)
+    for field in path[1:]:
+        if value is None:
+            break
+        value = field.model._default_manager.filter(pk=value).values_list(field.attname, flat=True).first()
+    return f"alliance:{value}" if value is not None else NO_ALLIANCE
+
+
+# Writing links -----------------------------------------------------------------------------
+
+
+def _append(*, chain: str, row, object_model, object_id, user_id) -> None:
+    from alliance.models import AuditChainHead, AuditLink
+
+    with transaction.atomic():
+        head = AuditChainHead.objects.select_for_update().filter(chain=chain).first()
+        if head is None:
+            # The chain's first link: create its head (a racing writer's insert makes this one wait,
+            # then get_or_create finds the row), then lock it.
+            AuditChainHead.objects.get_or_create(chain=chain)
+            head = AuditChainHead.objects.select_for_update().get(chain=chain)
+        payload = canonical(row)
+        seq = head.last_seq + 1
+        digest = link_hash(head.last_hash, payload)
+        AuditLink.objects.create(
+            chain=chain,
+            seq=seq,
+            history_model=type(row)._meta.label_lower,
+            history_id=row.pk,
+            object_model=object_model._meta.label_lower,
+            object_id=str(object_id),
+            history_date=getattr(row, "history_date", None),
+            change_type=getattr(row, "history_type", "~"),
+            user_id=user_id,
+            source=current_source(),
+            prev_hash=head.last_hash,
+            hash=digest,
+        )
+        AuditChainHead.objects.filter(pk=head.pk).update(last_seq=seq, last_hash=digest)
+
+
+def on_history_row(sender, history_instance, **kwargs) -> None:
+    domain_model = sender.instance_type  # the sender is the history model
+    _append(
+        chain=chain_of(domain_model, history_instance),
+        row=history_instance,
+        object_model=domain_model,
+        object_id=getattr(history_instance, domain_model._meta.pk.attname),
+        user_id=getattr(history_instance, "history_user_id", None),
+    )
+
+
+def on_history_m2m_rows(sender, created_rows, history_instance, **kwargs) -> None:
+    domain_model = history_instance.instance_type
+    chain = chain_of(domain_model, history_instance)
+    for row in created_rows:
+        _append(
+            chain=chain,
+            row=row,
+            object_model=domain_model,
+            object_id=history_instance.id,
+            user_id=getattr(history_instance, "history_user_id", None),
+        )
+
+
+# Verifying ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Problem:
+    chain: str
+    kind: str
+    message: str
+
+
+def history_models() -> list:
+    """Every history model simple-history made, main and many-to-many, in a stable order."""
+    found = []
+    for model in apps.get_models():
+        if issubclass(model, HistoricalChanges) or (
+            model._meta.label_lower.split(".")[1].startswith("historical") and model not in found
+        ):
+            found.append(model)
+    return sorted(found, key=lambda m: m._meta.label_lower)
+
+
+def _describe(link) -> str:
+    when = link.history_date.strftime("%d/%m/%Y %H:%M:%S") if link.history_date else "unknown time"
+    who = link.user_id and f"user #{link.user_id}" or link.source
+    return f"link {link.chain}#{link.seq} ({link.object_model} {link.object_id}, {when}, by {who})"
+
+
+def verify_chain(chain: str, *, progress=None, batch: int = 2000) -> list[Problem]:
+    """Re-compute one chain; return what is wrong, first problem first."""
+    from alliance.models import AuditChainHead, AuditLink
+
+    problems: list[Problem] = []
+    prev_hash, expected_seq = GENESIS, 1
+    links = AuditLink.objects.filter(chain=chain).order_by("seq")
+    for chunk in _chunks(links.iterator(chunk_size=batch), batch):
+        rows = _load_rows(chunk)
+        for link in chunk:
+            if link.seq != expected_seq:
+                problems.append(
+                    Problem(
+                        chain, "gap", f"Chain {chain} jumps from #{expected_seq - 1} to #{link.seq}: links removed."
+                    )
+                )
+            if link.prev_hash != prev_hash:
+                problems.append(Problem(chain, "chain", f"{_describe(link)} does not follow the link before it."))
+            payload = rows.get((link.history_model, link.history_id))
+            if payload is None:
+                problems.append(Problem(chain, "deleted", f"{_describe(link)}: its history row was deleted."))
+            elif link_hash(link.prev_hash, payload) != link.hash:
+                problems.append(Problem(chain, "altered", f"{_describe(link)}: its history row was altered."))
+            prev_hash, expected_seq = link.hash, link.seq + 1
+            if progress:
+                progress(1)
+    head = AuditChainHead.objects.filter(chain=chain).first()
+    if head and (head.last_seq != expected_seq - 1 or head.last_hash != prev_hash):
+        problems.append(
+            Problem(chain, "head", f"Chain {chain} ends at #{expected_seq - 1} but its head says #{head.last_seq}.")
+        )
+    return problems
+
+
+def _chunks(iterator: Iterator, size: int) -> Iterator[list]:
+    chunk = []
+    for item in iterator:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _load_rows(links) -> dict:
+    """The canonical payload of each linked history row, read as plain values."""
+    wanted = defaultdict(list)
+    for link in links:
+        wanted[link.history_model].append(link.history_id)
+    rows = {}
+    for label, ids in wanted.items():
+        model = apps.get_model(label)
+        names = [name for name, _ in _plan(model)]
+        for values in model._default_manager.filter(pk__in=ids).values_list("pk", *names):
+            rows[(label, values[0])] = _canonical_values(model, values)
+    return rows
+
+
+def unlinked_history_rows() -> list[Problem]:
+    """History rows no link vouches for: inserted outside the application."""
+    from alliance.models import AuditLink
+
+    problems = []
+    for model in history_models():
+        label = model._meta.label_lower
+        linked = AuditLink.objects.filter(history_model=label).values_list("history_id", flat=True)
+        extra = model._default_manager.exclude(pk__in=linked).order_by("pk")[:5]
+        for row in extra:
+            problems.append(
+                Problem(
+                    NO_ALLIANCE,
+                    "inserted",
+                    f"{label} row {row.pk} is in no chain: it was inserted outside the application.",
+                )
+            )
+    return problems
+
+
+def domain_drift(model, *, alliance_id: int | None = None) -> list[Problem]:
+    """Domain rows that differ from their latest history row: changed, added or removed by raw SQL."""
+    history = model.history.model
+    compared = [(f.attname, f, _normaliser(f)) for f in _row_fields(model) if hasattr(history, f.attname)]
+    pk_name = model._meta.pk.attname
+    latest = history.objects.filter(**{pk_name: models.OuterRef("pk")}).order_by("-history_date", "-history_id")
+    rows = model._default_manager.all()
+    if alliance_id is not None:
+        path = _path_to_alliance(model)
+        if model is _alliance_model():
+            rows = rows.filter(pk=alliance_id)
+        elif path:
+            rows = rows.filter(**{"__".join(f.name for f in path): alliance_id})
+        else:
+            return []
+    rows = rows.annotate(_last_history=models.Subquery(latest.values("history_id")[:1]))
+    names = [name for name, _, _ in compared]
+    problems = []
+    label = model._meta.label_lower
+    # Plain values, not model instances: verify_audit reads every domain row (issue 9).
+    values = rows.order_by("pk").values_list("pk", "_last_history", *names)
+    for chunk in _chunks(values.iterator(chunk_size=2000), 2000):
+        ids = [r[1] for r in chunk if r[1] is not None]
+        last = {
+            h[0]: h
+            for h in history.objects.filter(history_id__in=ids).values_list("history_id", "history_date", *names)
+        }
+        for row in chunk:
+            record = last.get(row[1])
+            if record is None:
+                problems.append(
+                    Problem(
+                        NO_ALLIANCE, "unrecorded", f"{label} {row[0]} has no history: added outside the application."
+                    )
+                )
+                continue
+            for (_, field, normalise), current, recorded in zip(compared, row[2:], record[2:], strict=True):
+                if normalise(current) != normalise(recorded):
+                    problems.append(
+                        Problem(
+                            NO_ALLIANCE,
+                            "drift",
+                            f"{label} {row[0]}: '{field.name}' differs from its last recorded version "
+                            f"of {record[1]:%d/%m/%Y %H:%M:%S}: changed outside the application.",
+                        )
+                    )
+                    break
+    if alliance_id is None:
+        existing = model._default_manager.values("pk")
+        vanished = (
+            history.objects.exclude(**{f"{pk_name}__in": existing})
+            .values(pk_name)
+            .annotate(last=models.Max("history_id"))
+            .order_by(pk_name)
+        )
+        last_rows = history.objects.filter(history_id__in=[v["last"] for v in vanished[:1000]])
+        for record in last_rows:
+            if record.history_type != "-":
+                problems.append(
+                    Problem(
+                        NO_ALLIANCE,
+                        "removed",
+                        f"{label} {getattr(record, pk_name)} was deleted without a history row: "
+                        "removed outside the application.",
+                    )
+                )
+    return problems
+
+
+def tracked_models() -> list:
+    return sorted(
+        (m for m in apps.get_models() if hasattr(m, "history") and hasattr(m.history, "model")),
+        key=lambda m: m._meta.label_lower,
+    )

@@ -1,0 +1,126 @@
+"""The forward plan: key decisions and award processes an alliance expects to take, published ahead.
+
+Providers outside the alliance read it on the public register to see what is coming (the review's
+"no-man's land"). Services and the reads that the public page, the calendar feed and the admin share.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.db.models import QuerySet
+
+from alliance.choices import DecisionKind
+from alliance.errors import RuleViolation
+from alliance.models import Alliance, ForwardPlanEntry, GoverningBody
+
+__all__ = ["ENTRY_FIELDS", "check_entry", "save_entry", "published_plan", "planned_entries"]
+
+ENTRY_FIELDS = (
+    "alliance",
+    "body",
+    "title",
+    "summary",
+    "kind",
+    "expected_on",
+    "route",
+    "contact_name",
+    "contact_email",
+    "published",
+    "status",
+    "reference",
+)
+
+
+def check_entry(
+    *,
+    alliance: Alliance | None = None,
+    body: GoverningBody | None = None,
+    title: str | None = "",
+    kind: str | None = "",
+    expected_on: date | None = None,
+    route: str | None = "",
+    contact_name: str | None = "",
+    contact_email: str | None = "",
+    published: bool | None = False,
+    status: str | None = ForwardPlanEntry.Status.PLANNED,
+    reference: str | None = "",
+    summary: str | None = "",
+) -> None:
+    """Refuse an entry that the public could not act on: no title, no date, no contact, no route for an award."""
+    if not (title or "").strip():
+        raise RuleViolation(
+            "forward_plan_title_required", "Give the entry a title that says what will be decided.", field="title"
+        )
+    if expected_on is None:
+        raise RuleViolation(
+            "forward_plan_date_required",
+            "Give the date the decision is expected; an estimate is fine and can be changed later.",
+            field="expected_on",
+        )
+    if body is not None and alliance is not None and body.alliance_id != alliance.pk:
+        raise RuleViolation(
+            "forward_plan_body_elsewhere",
+            f"{body} is a body of another alliance; choose one of {alliance}.",
+            field="body",
+        )
+    if kind == DecisionKind.AWARD and not route:
+        raise RuleViolation(
+            "forward_plan_route_required",
+            "An award in the forward plan names its route: direct award, mini-competition or external procurement.",
+            field="route",
+        )
+    if route and kind != DecisionKind.AWARD:
+        raise RuleViolation(
+            "forward_plan_route_for_awards",
+            "Only an award has a route; clear the route, or make the entry's kind an award.",
+            field="route",
+        )
+    if published and not ((contact_name or "").strip() and (contact_email or "").strip()):
+        raise RuleViolation(
+            "forward_plan_contact_required",
+            "A published entry needs a contact name and email, so that providers outside the alliance can ask "
+            "about it; add them, or leave the entry unpublished.",
+            field="contact_email" if (contact_name or "").strip() else "contact_name",
+        )
+    if status == ForwardPlanEntry.Status.TAKEN and not (reference or "").strip():
+        raise RuleViolation(
+            "forward_plan_reference_required",
+            "A taken entry names the decision or award that took it, e.g. ALT-2023-004 or AW-2023-002.",
+            field="reference",
+        )
+
+
+@transaction.atomic
+def save_entry(*, entry: ForwardPlanEntry | None = None, reason: str = "", **fields) -> ForwardPlanEntry:
+    """Add an entry to the forward plan, or change one (title, date, contact and route checked)."""
+    entry = entry or ForwardPlanEntry()
+    unknown = set(fields) - set(ENTRY_FIELDS)
+    if unknown:
+        raise RuleViolation("forward_plan_unknown_field", f"A forward plan entry has no {', '.join(sorted(unknown))}.")
+    merged = {name: fields.get(name, getattr(entry, name, None)) for name in ENTRY_FIELDS if name != "alliance"}
+    merged["alliance"] = fields.get("alliance") or (entry.alliance if entry.alliance_id else None)
+    check_entry(**merged)
+    for name, value in fields.items():
+        setattr(entry, name, value)
+    if reason:
+        entry._change_reason = reason
+    entry.full_clean(validate_constraints=False, validate_unique=False)
+    entry.save()
+    return entry
+
+
+def published_plan(alliance: Alliance) -> QuerySet[ForwardPlanEntry]:
+    """What the public register shows: every published entry, the soonest expected first."""
+    return (
+        ForwardPlanEntry.objects.filter(alliance=alliance, published=True)
+        .select_related("body")
+        .order_by("expected_on", "pk")
+    )
+
+
+def planned_entries(alliance: Alliance, *, body: GoverningBody | None = None) -> QuerySet[ForwardPlanEntry]:
+    """Published entries still to be decided, for the calendar feed (of one body, when given)."""
+    qs = published_plan(alliance).filter(status=ForwardPlanEntry.Status.PLANNED)
+    return qs.filter(body=body) if body is not None else qs

@@ -1,0 +1,44 @@
+"""Write the audit feed as CSV, streamed: `manage.py export_audit --alliance dunmarrow -o audit.csv`."""
+
+import sys
+from contextlib import ExitStack
+
+from django.core.management.base import BaseCommand, CommandError
+
+from alliance.exports import AUDIT_HEADER, audit_rows, csv_lines
+from alliance.management.commands.verify_audit import Progress
+from alliance.models import Alliance, AuditLink
+
+
+class Command(BaseCommand):
+    help = "Export the audit feed (every change to every record) as CSV, newest first."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--alliance", help="Only this alliance's records (its slug).")
+        parser.add_argument("-o", "--output", help="File to write; standard output when omitted.")
+        parser.add_argument("--progress", action="store_true", help="Draw a progress bar even when not on a terminal.")
+
+    def handle(self, *args, **options):
+        links = AuditLink.objects.all()
+        if options["alliance"]:
+            alliance = Alliance.objects.filter(slug=options["alliance"]).first()
+            if alliance is None:
+                raise CommandError(f"No alliance has the slug '{options['alliance']}'; see the alliance list.")
+            links = links.filter(chain=f"alliance:{alliance.pk}")
+        progress = Progress(links.count(), self.stderr, options["progress"] or sys.stderr.isatty())
+        written = 0
+        with ExitStack() as stack:
+            if options["output"]:
+                handle = stack.enter_context(open(options["output"], "w", newline="", encoding="utf-8"))
+                write = handle.write
+            else:
+
+                def write(line: str) -> None:
+                    self.stdout.write(line, ending="")
+
+            for line in csv_lines(AUDIT_HEADER, audit_rows(links, progress=progress)):
+                write(line)
+                written += 1
+        progress.finish()
+        if options["output"]:
+            self.stderr.write(f"Wrote {written - 1:,} changes to {options['output']}.")

@@ -1,0 +1,266 @@
+"""Settings for the alliance governance tracker.
+
+One file, read from the environment (as healthchecks does). Every value that differs between
+a developer's machine and production comes from an environment variable with a safe default
+for the demo.
+"""
+
+import os
+import warnings
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def envbool(name: str, default: str) -> bool:
+    return os.environ.get(name, default).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def envint(name: str, default: str) -> int:
+    return int(os.environ.get(name, default))
+
+
+def envlist(name: str, default: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+DEBUG = envbool("DEBUG", "true")
+# The demo key only ever serves DEBUG runs: with DEBUG off, SECRET_KEY must come from the environment.
+SECRET_KEY = os.environ.get("SECRET_KEY") or ""
+if not SECRET_KEY:
+    if not DEBUG:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("Set SECRET_KEY in the environment: a long random value, never in the repository.")
+    SECRET_KEY = "demo-only-insecure-key-set-SECRET_KEY-in-production"
+ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "simple_history",
+    "axes",
+    "alliance",
+    "roles",
+    "decisions",
+    "contracts",
+    "api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Records the acting user on every history row written during a request.
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # Names the source of each change (web, api, admin) on its audit-chain link.
+    "alliance.audit.AuditSourceMiddleware",
+    # Pages of an alliance are for those with a standing in it (roles/access.py).
+    "roles.middleware.AllianceStandingMiddleware",
+    # Locks out a username from an address after repeated failed logins (web, admin and the token
+    # endpoint alike); keep it last, as django-axes asks.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")
+AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", "30"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "alliance.lockout.lockout_response"
+AXES_IPWARE_PROXY_COUNT = envint("AXES_PROXY_COUNT", "0")
+
+ROOT_URLCONF = "alliance.urls"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "alliance.context_processors.notifications",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "alliance.wsgi.application"
+
+DATABASES = {
+    "default": dj_database_url.config(
+        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        conn_max_age=envint("CONN_MAX_AGE", "0"),
+    )
+}
+# Every request runs in one transaction: a refused or failed write leaves nothing behind.
+DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Wait for a writer instead of failing at once with "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+# Until collectstatic has run, WhiteNoise serves from the finders and need not warn about it.
+warnings.filterwarnings("ignore", message="No directory at")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if not DEBUG
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "alliance-list"
+LOGOUT_REDIRECT_URL = "login"
+
+# Production hardening: on whenever DEBUG is off, so `check --deploy` is clean.
+if not DEBUG:
+    SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "true")
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "31536000")
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "true")
+    SECURE_CONTENT_TYPE_NOSNIFF = True
+    X_FRAME_OPTIONS = "DENY"
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first, so an anonymous call gets 401 with a WWW-Authenticate header, not 403.
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.access.AllianceAccessPermission"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Alliance governance and decision-log API",
+    "DESCRIPTION": (
+        "Members, roles, meetings, decisions, votes, delegations, interests and award "
+        "processes of public-service alliances, with every change kept as an audit trail."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI served from this site (drf-spectacular-sidecar), never from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # One name per choice set, so the schema stays readable as apps add their own "kind"s.
+    "ENUM_NAME_OVERRIDES": {
+        "OrganisationKindEnum": "alliance.models.Organisation.Kind",
+        "BodyKindEnum": "alliance.models.GoverningBody.Kind",
+        "MembershipStatusEnum": "alliance.models.Membership.Status",
+        "MembershipCapacityEnum": "alliance.models.Membership.Capacity",
+        "DecisionRuleEnum": "alliance.models.GoverningBody.DecisionRule",
+        "RoleKindEnum": "roles.models.Role.Kind",
+        "AssignmentEndReasonEnum": "roles.models.RoleAssignment.EndReason",
+        "DecisionKindEnum": "alliance.choices.DecisionKind",
+        "MeetingStatusEnum": "decisions.models.Meeting.Status",
+        "AttendanceCapacityEnum": "decisions.models.Attendance.Capacity",
+        "ActionItemStatusEnum": "decisions.models.ActionItem.Status",
+        "DecisionStatusEnum": "decisions.models.Decision.Status",
+        "DecisionVisibilityEnum": "decisions.models.Decision.Visibility",
+        "VotePositionEnum": "decisions.models.Vote.Position",
+        "RecusalSourceEnum": "decisions.models.Recusal.Source",
+        "ServiceCategoryEnum": "contracts.models.ServiceCategory",
+        "AwardRouteEnum": "contracts.models.Route",
+        "AwardStageEnum": "contracts.models.AwardProcess.Stage",
+        "ContractStatusEnum": "contracts.models.Contract.Status",
+        "NotificationKindEnum": "alliance.models.NotificationKind",
+        "NotificationModeEnum": "alliance.models.NotificationPreference.Mode",
+    },
+}
+
+# Open Contracting Data Standard: the prefix of every ocid this deployment publishes. Register one
+# with the Open Contracting Partnership before publishing for real.
+OCDS_OCID_PREFIX = os.environ.get("OCDS_OCID_PREFIX", "ocds-alliance-")
+
+# Notifications (manage.py send_notifications, run by a scheduler). The console backend prints the
+# emails, so the demo needs nothing; set EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend
+# and the EMAIL_* values for real mail.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", "25")
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "false")
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "sent-emails"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Alliance governance <noreply@example.org>")
+# The address of this site, for the links that emails and calendar entries carry.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# A written procedure closing within this many hours reminds members whose vote is missing.
+NOTIFY_CLOSING_WITHIN_HOURS = envint("NOTIFY_CLOSING_WITHIN_HOURS", "48")
+# Events older than this many days are not announced when the command first runs (or after a gap).
+NOTIFY_LOOKBACK_DAYS = envint("NOTIFY_LOOKBACK_DAYS", "7")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # Refused actions (403, 401, rule refusals) and django-axes' failed logins.
+    "loggers": {
+        "alliance.security": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
+}
+
+# History tables: one index on (history_date, object id) instead of history_date alone, for the
+# audit feed's date ranges and an object's versions in order (the object id keeps its own index).
+# History is never pruned: no pruning command runs anywhere (a test keeps it so).
+SIMPLE_HISTORY_DATE_INDEX = "composite"

@@ -1,0 +1,28 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from alliance import notification_views, views
+
+urlpatterns = [
+    path("", views.AllianceListView.as_view(), name="alliance-list"),
+    path("alliances/<slug:slug>/", views.AllianceOverviewView.as_view(), name="alliance-overview"),
+    path("alliances/<slug:slug>/", include("contracts.dashboard_urls")),
+    path("alliances/<slug:slug>/", include("roles.urls")),
+    path("alliances/<slug:slug>/", include("decisions.urls")),
+    path("alliances/<slug:slug>/", include("contracts.urls")),
+    path("inbox/", notification_views.InboxView.as_view(), name="inbox"),
+    path("inbox/<int:pk>/read/", notification_views.MarkReadView.as_view(), name="inbox-read"),
+    path("inbox/read-all/", notification_views.MarkAllReadView.as_view(), name="inbox-read-all"),
+    path(
+        "notifications/preferences/",
+        notification_views.PreferencesView.as_view(),
+        name="notification-preferences",
+    ),
+    path("public/", include("decisions.public_urls")),
+    path("public/", include("contracts.public_urls")),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("api/", include("api.urls")),
+]

@@ -1,0 +1,212 @@
+"""Access control for the API, in one place: what each caller may list and read, and may change.
+
+Reading: every viewset's queryset passes through :func:`restrict` (by :class:`AccessMixin`), so
+lists, details, counts, history and actions never reach a record the caller may not read; a
+record outside the caller's reach answers 404, as if it did not exist. Anonymous callers read
+only what an alliance publishes (PUBLIC decisions, their votes, PUBLIC awards).
+
+Writing: staff may do everything; a body's secretary keeps that body's meetings and decisions;
+a member's representative casts their own organisation's vote and gives its advice; oversight
+and viewers write nothing. The services then apply the domain rules (a person casting a vote
+must hold the member's representative role on that date, and so on).
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+from alliance.models import Alliance, AuditLink, GoverningBody, Membership, Organisation
+from contracts.models import AwardPolicy, AwardProcess, Contract
+from decisions.models import ActionItem, Decision, Meeting, Vote
+from roles.access import Access, request_access
+from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role, RoleAssignment
+
+
+def _alliances(qs: QuerySet, access: Access) -> QuerySet:
+    if access.staff:
+        return qs
+    return qs.filter(Q(pk__in=access.members_of) | Q(pk__in=access.public_alliances))
+
+
+def _people(qs: QuerySet, access: Access) -> QuerySet:
+    if access.staff:
+        return qs
+    return qs.filter(pk__in=RoleAssignment.objects.filter(role__alliance_id__in=access.members_of).values("person_id"))
+
+
+def _organisations(qs: QuerySet, access: Access) -> QuerySet:
+    if access.staff:
+        return qs
+    return qs.filter(pk__in=Membership.objects.filter(alliance_id__in=access.members_of).values("organisation_id"))
+
+
+def _audit(qs: QuerySet, access: Access) -> QuerySet:
+    # The audit trail shows confidential records too: oversight, secretaries and voting members'
+    # representatives read their alliances' chains; records of no alliance are for staff.
+    if access.staff:
+        return qs
+    return qs.filter(chain__in=[f"alliance:{pk}" for pk in access.confidential_of()])
+
+
+RESTRICTIONS = {
+    Alliance: _alliances,
+    Organisation: _organisations,
+    Person: _people,
+    Membership: lambda qs, a: a.restrict(qs),
+    GoverningBody: lambda qs, a: a.restrict(qs),
+    Role: lambda qs, a: a.restrict(qs),
+    RoleAssignment: lambda qs, a: a.restrict(qs, alliance_field="role__alliance_id"),
+    DelegatedAuthority: lambda qs, a: a.restrict(qs, alliance_field="role__alliance_id"),
+    InterestDeclaration: lambda qs, a: a.restrict(qs),
+    Meeting: lambda qs, a: a.restrict(qs, alliance_field="body__alliance_id"),
+    Decision: lambda qs, a: a.restrict_visible(qs),
+    Vote: lambda qs, a: a.restrict_visible(
+        qs, alliance_field="decision__alliance_id", visibility_field="decision__visibility"
+    ),
+    ActionItem: lambda qs, a: a.restrict_visible(
+        qs, alliance_field="decision__alliance_id", visibility_field="decision__visibility"
+    ),
+    AwardPolicy: lambda qs, a: a.restrict(qs),
+    AwardProcess: lambda qs, a: a.restrict_visible(qs),
+    Contract: lambda qs, a: a.restrict(qs),
+    AuditLink: _audit,
+}
+
+# What an anonymous visitor may read: the public register of publishing alliances.
+PUBLIC_MODELS = {Alliance, Decision, Vote, AwardProcess}
+
+
+# Drafts are working papers: the public register shows what was put to members, never a draft.
+PUBLIC_EXCLUDES = {Decision: {"status": "DRAFT"}, AwardProcess: {"stage": "DRAFT"}}
+
+
+def restrict(queryset: QuerySet, access: Access) -> QuerySet:
+    """The part of ``queryset`` the caller may read; models with no rule are for staff only."""
+    rule = RESTRICTIONS.get(queryset.model)
+    if rule is None:
+        return queryset if access.staff else queryset.none()
+    queryset = rule(queryset, access)
+    if not access.authenticated and queryset.model in PUBLIC_EXCLUDES:
+        queryset = queryset.exclude(**PUBLIC_EXCLUDES[queryset.model])
+    return queryset
+
+
+class AccessMixin:
+    """Restrict every queryset a viewset serves (lists, details, actions) to what the caller may read.
+
+    DRF passes every list and every object lookup (``get_object``) through ``filter_queryset``,
+    whatever filter backends an action names, so the restriction holds for custom actions too.
+    """
+
+    def filter_queryset(self, queryset):
+        return restrict(super().filter_queryset(queryset), request_access(self.request))
+
+
+# Writing ---------------------------------------------------------------------------------------
+
+
+def _id(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _may_vote(access: Access, decision: Decision, data) -> bool:
+    if access.is_secretary_of(decision.body):
+        return True
+    membership = Membership.objects.filter(pk=_id(data.get("membership")), alliance_id=decision.alliance_id).first()
+    # A representative casts their own organisation's vote, as themselves; never another's.
+    return (
+        membership is not None
+        and access.represents_member(membership)
+        and _id(data.get("cast_by")) == access.person_id
+        and not data.get("recorded_by")
+    )
+
+
+def _may_advise(access: Access, decision: Decision, data) -> bool:
+    if access.is_secretary_of(decision.body):
+        return True
+    organisation_id = _id(data.get("organisation"))
+    if organisation_id is not None:
+        return (decision.alliance_id, organisation_id) in access.represents
+    return access.person_id is not None and _id(data.get("person")) == access.person_id
+
+
+def _decision_rule(access: Access, view, request, decision: Decision) -> bool:
+    if view.action == "votes":
+        return _may_vote(access, decision, request.data)
+    if view.action == "advice":
+        return _may_advise(access, decision, request.data)
+    return access.is_secretary_of(decision.body)
+
+
+OBJECT_RULES = {
+    Decision: _decision_rule,
+    Meeting: lambda access, view, request, meeting: access.is_secretary_of(meeting.body),
+    ActionItem: lambda access, view, request, item: (
+        access.is_secretary_of(item.decision.body)
+        or (access.person_id is not None and item.owner_person_id == access.person_id)
+    ),
+}
+
+
+def _body_from(data) -> GoverningBody | None:
+    return GoverningBody.objects.filter(pk=_id(data.get("body"))).first()
+
+
+def _create_rule(access: Access, view, request) -> bool:
+    model = _model_of(view)
+    if model in (Decision, Meeting) and view.action in ("create",):
+        body = _body_from(request.data)
+        return body is not None and access.is_secretary_of(body)
+    if model is Decision and view.action == "delegated":
+        # The holder of a delegation records the decision they took under it.
+        return access.person_id is not None and _id(request.data.get("decided_by")) == access.person_id
+    return False
+
+
+# What an anonymous visitor may call on those: the register itself and its open-data form.
+PUBLIC_ACTIONS = {"list", "retrieve", "ocds_release", "ocds_package", None}
+
+
+def _model_of(view):
+    queryset = getattr(view, "queryset", None)
+    if queryset is not None:
+        return queryset.model
+    try:
+        return view.get_queryset().model
+    except Exception:  # a view without a queryset serves no public model
+        return None
+
+
+class AllianceAccessPermission(BasePermission):
+    """Reading: logged in (or the public register). Writing: staff, or the standing the action needs."""
+
+    message = "You do not have the standing in this alliance that this needs; ask its secretary or an administrator."
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        if request.method in SAFE_METHODS:
+            if user and user.is_authenticated:
+                return True
+            return getattr(view, "action", None) in PUBLIC_ACTIONS and _model_of(view) in PUBLIC_MODELS
+        if not (user and user.is_authenticated):
+            return False
+        access = request_access(request)
+        if access.staff:
+            return True
+        if getattr(view, "detail", False) or view.kwargs.get("pk") is not None:
+            return True  # judged on the object in has_object_permission
+        return _create_rule(access, view, request)
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        if request.method in SAFE_METHODS:
+            return True
+        access = request_access(request)
+        if access.staff:
+            return True
+        rule = OBJECT_RULES.get(type(obj))
+        return bool(rule and rule(access, view, request, obj))

@@ -1,0 +1,351 @@
+"""django-filter filtersets for every list endpoint."""
+
+import django_filters as filters
+from django.db.models import Q
+from django.utils import timezone
+
+from alliance.choices import DecisionKind
+from alliance.models import Alliance, GoverningBody, Membership, Notification, Organisation
+from contracts.models import AwardPolicy, AwardProcess, Contract
+from decisions.models import ActionItem, Decision, Meeting, Vote
+from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role, RoleAssignment
+
+MAX_ID = 2**63 - 1  # the largest id a database column holds: ?organisation=10**30 answers 400, not 500
+
+
+class IdFilter(filters.NumberFilter):
+    """A record's id: a whole number from 1 to :data:`MAX_ID`."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        kwargs.setdefault("decimal_places", 0)
+        super().__init__(*args, **kwargs)
+
+
+def is_id(value: str) -> bool:
+    return value.isascii() and value.isdigit() and int(value) <= MAX_ID
+
+
+class AllianceFilter(filters.FilterSet):
+    name = filters.CharFilter(lookup_expr="icontains")
+
+    class Meta:
+        model = Alliance
+        fields = ["name", "publish_register"]
+
+
+class OrganisationFilter(filters.FilterSet):
+    name = filters.CharFilter(lookup_expr="icontains")
+    alliance = filters.CharFilter(field_name="memberships__alliance__slug", distinct=True, label="Alliance slug")
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "kind", "alliance"]
+
+
+class MembershipFilter(filters.FilterSet):
+    alliance = filters.CharFilter(field_name="alliance__slug", label="Alliance slug")
+    capacity = filters.ChoiceFilter(choices=Membership.Capacity.choices, method="filter_capacity")
+    on = filters.DateFilter(method="filter_on", label="Open on this date (YYYY-MM-DD)")
+    status = filters.ChoiceFilter(
+        choices=Membership.Status.choices,
+        method="filter_status",
+        label="Status (on the ?on= date when one is given, otherwise now)",
+    )
+
+    class Meta:
+        model = Membership
+        fields = ["alliance", "organisation", "on", "status", "capacity", "is_signatory"]
+
+    def filter_capacity(self, queryset, name, value):
+        return queryset.with_capacity(value)
+
+    def filter_on(self, queryset, name, value):
+        return queryset.open_on(value).with_status_on(value)
+
+    def filter_status(self, queryset, name, value):
+        on = self.form.cleaned_data.get("on")
+        if on:
+            if "status_on" not in queryset.query.annotations:
+                queryset = queryset.with_status_on(on)
+            return queryset.filter(status_on=value)
+        return queryset.filter(status=value)
+
+
+class BodyFilter(filters.FilterSet):
+    alliance = filters.CharFilter(field_name="alliance__slug", label="Alliance slug")
+
+    class Meta:
+        model = GoverningBody
+        fields = ["alliance", "kind", "decision_rule", "code"]
+
+
+class PersonFilter(filters.FilterSet):
+    name = filters.CharFilter(lookup_expr="icontains")
+    alliance = filters.CharFilter(
+        field_name="assignments__role__alliance__slug", distinct=True, label="Alliance slug (held a role there)"
+    )
+
+    class Meta:
+        model = Person
+        fields = ["name", "employer", "alliance"]
+
+
+class RoleFilter(filters.FilterSet):
+    alliance = filters.CharFilter(field_name="alliance__slug", label="Alliance slug")
+
+    class Meta:
+        model = Role
+        fields = ["alliance", "kind", "body", "organisation", "single_holder"]
+
+
+class RoleAssignmentFilter(filters.FilterSet):
+    alliance = filters.CharFilter(field_name="role__alliance__slug", label="Alliance slug")
+    organisation = IdFilter(field_name="role__organisation", label="Organisation the role represents")
+    body = IdFilter(field_name="role__body", label="Governing body of the role")
+    kind = filters.ChoiceFilter(field_name="role__kind", choices=Role.Kind.choices, label="Kind of role")
+    on = filters.DateFilter(method="filter_on", label="Held on this date (YYYY-MM-DD)")
+    current = filters.BooleanFilter(method="filter_current", label="Held today (true) or not (false)")
+
+    class Meta:
+        model = RoleAssignment
+        fields = ["alliance", "role", "person", "organisation", "body", "kind", "on", "current", "end_reason"]
+
+    def filter_on(self, queryset, name, value):
+        return queryset.held_on(value)
+
+    def filter_current(self, queryset, name, value):
+        held = RoleAssignment.objects.held_on(timezone.localdate()).values("pk")
+        return queryset.filter(pk__in=held) if value else queryset.exclude(pk__in=held)
+
+
+class DelegationFilter(filters.FilterSet):
+    alliance = filters.CharFilter(field_name="role__alliance__slug", label="Alliance slug")
+    kind = filters.ChoiceFilter(choices=DecisionKind.choices, method="filter_kind", label="Covers this decision kind")
+    on = filters.DateFilter(method="filter_on", label="In force on this date (YYYY-MM-DD)")
+
+    class Meta:
+        model = DelegatedAuthority
+        fields = ["alliance", "role", "body", "kind", "on"]
+
+    def filter_kind(self, queryset, name, value):
+        return queryset.covering(value)
+
+    def filter_on(self, queryset, name, value):
+        return queryset.valid_on(value)
+
+
+class InterestFilter(filters.FilterSet):
+    alliance = filters.CharFilter(field_name="alliance__slug", label="Alliance slug")
+    organisation = IdFilter(method="filter_organisation", label="Represents or concerns this organisation")
+    current = filters.BooleanFilter(method="filter_current", label="Applies today (true) or not (false)")
+
+    class Meta:
+        model = InterestDeclaration
+        fields = ["alliance", "person", "organisation", "current"]
+
+    def filter_organisation(self, queryset, name, value):
+        return queryset.filter(Q(represents=value) | Q(concerns_organisation=value))
+
+    def filter_current(self, queryset, name, value):
+        current = InterestDeclaration.objects.current_on(timezone.localdate()).values("pk")
+        return queryset.filter(pk__in=current) if value else queryset.exclude(pk__in=current)
+
+
+# meetings and action items -----------------------------------------------------------------
+
+
+class MeetingFilter(filters.FilterSet):
+    alliance = filters.CharFilter(field_name="body__alliance__slug", label="Alliance slug")
+    starts_after = filters.DateFilter(field_name="starts_at__date", lookup_expr="gte", label="On or after (YYYY-MM-DD)")
+    starts_before = filters.DateFilter(
+        field_name="starts_at__date", lookup_expr="lte", label="On or before (YYYY-MM-DD)"
+    )
+
+    class Meta:
+        model = Meeting
+        fields = ["alliance", "body", "status", "starts_after", "starts_before"]
+
+
+class ActionItemFilter(filters.FilterSet):
+    alliance = filters.CharFilter(field_name="decision__alliance__slug", label="Alliance slug")
+    overdue = filters.BooleanFilter(method="filter_overdue", label="Open and due before ?on= (default today)")
+    on = filters.DateFilter(method="filter_on", label="The date overdue is judged on (YYYY-MM-DD)")
+
+    class Meta:
+        model = ActionItem
+        fields = ["alliance", "decision", "owner_person", "owner_role", "status", "overdue", "on"]
+
+    def filter_on(self, queryset, name, value):
+        return queryset  # read by filter_overdue
+
+    def filter_overdue(self, queryset, name, value):
+        on = self.form.cleaned_data.get("on") or timezone.localdate()
+        overdue = Q(status=ActionItem.Status.OPEN, due_on__lt=on)
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+
+# decisions and votes -----------------------------------------------------------------------
+
+
+class DecisionFilter(filters.FilterSet):
+    alliance = filters.CharFilter(field_name="alliance__slug", label="Alliance slug")
+    body = filters.CharFilter(method="filter_body", label="Governing body: its code (ALT) or id")
+    kind = filters.ChoiceFilter(choices=DecisionKind.choices)
+    tag = filters.CharFilter(method="filter_tag", label="Topic tag")
+    decided_after = filters.DateFilter(field_name="decided_on", lookup_expr="gte", label="Decided on or after")
+    decided_before = filters.DateFilter(field_name="decided_on", lookup_expr="lte", label="Decided on or before")
+    q = filters.CharFilter(method="filter_q", label="Text in the reference, title, proposal or rationale")
+    member = IdFilter(method="filter_member", label="Membership id: decisions that member voted on")
+    organisation = IdFilter(method="filter_member", label="Organisation id: decisions its membership voted on")
+    position = filters.ChoiceFilter(
+        choices=Vote.Position.choices,
+        method="filter_position",
+        label="A vote in this position (the ?member='s or ?organisation='s vote, if given)",
+    )
+
+    class Meta:
+        model = Decision
+        fields = [
+            "alliance",
+            "body",
+            "kind",
+            "status",
+            "visibility",
+            "tag",
+            "decided_after",
+            "decided_before",
+            "q",
+            "member",
+            "organisation",
+            "position",
+        ]
+
+    def filter_body(self, queryset, name, value):
+        return queryset.filter(body_id=int(value)) if is_id(value) else queryset.filter(body__code__iexact=value)
+
+    def filter_tag(self, queryset, name, value):
+        return queryset.filter(tags__icontains=f'"{value.strip().lower()}"')
+
+    def filter_q(self, queryset, name, value):
+        match = Q()
+        for word in value.split():
+            match &= (
+                Q(reference__icontains=word)
+                | Q(title__icontains=word)
+                | Q(proposal__icontains=word)
+                | Q(rationale__icontains=word)
+            )
+        return queryset.filter(match)
+
+    def _voted(self, queryset, position=None):
+        votes = Vote.objects.all()
+        member, organisation = (self.form.cleaned_data.get(k) for k in ("member", "organisation"))
+        if member is not None:
+            votes = votes.filter(membership_id=member)
+        if organisation is not None:
+            votes = votes.filter(membership__organisation_id=organisation)
+        if position:
+            votes = votes.filter(position=position)
+        return queryset.filter(pk__in=votes.values("decision_id"))
+
+    def filter_member(self, queryset, name, value):
+        # ?member= and ?organisation= (and ?position=) describe one vote: apply them together, once.
+        if name == "organisation" and self.form.cleaned_data.get("member") is not None:
+            return queryset
+        return self._voted(queryset, self.form.cleaned_data.get("position"))
+
+    def filter_position(self, queryset, name, value):
+        if any(self.form.cleaned_data.get(k) is not None for k in ("member", "organisation")):
+            return queryset
+        return self._voted(queryset, value)
+
+
+class VoteFilter(filters.FilterSet):
+    alliance = filters.CharFilter(field_name="decision__alliance__slug", label="Alliance slug")
+    organisation = IdFilter(field_name="membership__organisation", label="Organisation id")
+
+    class Meta:
+        model = Vote
+        fields = ["alliance", "decision", "membership", "organisation", "position"]
+
+
+# awards, award policies and contracts ------------------------------------------------------
+
+
+class AwardPolicyFilter(filters.FilterSet):
+    alliance = filters.CharFilter(field_name="alliance__slug", label="Alliance slug")
+    in_force_on = filters.DateFilter(method="filter_in_force_on", label="The version in force on this date")
+
+    class Meta:
+        model = AwardPolicy
+        fields = ["alliance", "version", "in_force_on"]
+
+    def filter_in_force_on(self, queryset, name, value):
+        ids = [
+            p.pk
+            for alliance_id in queryset.values_list("alliance_id", flat=True).distinct()
+            if (
+                p := AwardPolicy.objects.filter(alliance_id=alliance_id, in_force_from__lte=value)
+                .order_by("-in_force_from", "-version")
+                .first()
+            )
+        ]
+        return queryset.filter(pk__in=ids)
+
+
+class AwardFilter(filters.FilterSet):
+    alliance = filters.CharFilter(field_name="alliance__slug", label="Alliance slug")
+    organisation = IdFilter(
+        method="filter_organisation", label="Organisation id: direct award, recommended bidder or contracted provider"
+    )
+    min_value = filters.NumberFilter(field_name="estimated_total_value", lookup_expr="gte", label="Total value from")
+    max_value = filters.NumberFilter(field_name="estimated_total_value", lookup_expr="lte", label="Total value up to")
+    started_after = filters.DateFilter(field_name="started_on", lookup_expr="gte", label="Started on or after")
+    started_before = filters.DateFilter(field_name="started_on", lookup_expr="lte", label="Started on or before")
+
+    class Meta:
+        model = AwardProcess
+        fields = [
+            "alliance",
+            "route",
+            "stage",
+            "service_category",
+            "visibility",
+            "organisation",
+            "min_value",
+            "max_value",
+            "started_after",
+            "started_before",
+        ]
+
+    def filter_organisation(self, queryset, name, value):
+        return queryset.filter(
+            Q(direct_award_to_id=value)
+            | Q(recommended_submission__bidder_id=value)
+            | Q(resulting_contract__provider_id=value)
+        )
+
+
+class ContractFilter(filters.FilterSet):
+    alliance = filters.CharFilter(field_name="alliance__slug", label="Alliance slug")
+    running_on = filters.DateFilter(method="filter_running_on", label="Running on this date")
+
+    class Meta:
+        model = Contract
+        fields = ["alliance", "provider", "service_category", "status", "in_scope", "running_on"]
+
+    def filter_running_on(self, queryset, name, value):
+        return queryset.running_between(value, value)
+
+
+class NotificationFilter(filters.FilterSet):
+    alliance = filters.CharFilter(field_name="alliance__slug", label="Alliance slug")
+    unread = filters.BooleanFilter(
+        field_name="read_at", lookup_expr="isnull", label="Only unread (true) or read (false)"
+    )
+
+    class Meta:
+        model = Notification
+        fields = ["alliance", "kind", "unread"]

@@ -1,0 +1,175 @@
+"""The audit trail in the API: ``/history/`` and ``?as_of=`` on resources, and the audit feed."""
+
+from datetime import datetime, time
+
+import django_filters as filters
+from django.contrib.auth import get_user_model
+from django.http import Http404, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import CursorPagination
+from rest_framework.response import Response
+
+from alliance import history
+from alliance.exports import AUDIT_HEADER, audit_rows, csv_lines
+from alliance.models import Alliance, AuditLink
+from api.access import AccessMixin
+
+
+class ChangeSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    label = serializers.CharField()
+    old = serializers.JSONField(allow_null=True)
+    new = serializers.JSONField(allow_null=True)
+
+
+class VersionSerializer(serializers.Serializer):
+    history_id = serializers.IntegerField()
+    model = serializers.CharField()
+    object_id = serializers.CharField()
+    object = serializers.CharField()
+    change_type = serializers.ChoiceField(choices=["created", "changed", "deleted"])
+    when = serializers.DateTimeField()
+    user = serializers.CharField(allow_null=True, help_text="The username, when a person made the change.")
+    source = serializers.CharField(allow_null=True, help_text="web, api, admin, script or command:<name>")
+    reason = serializers.CharField(allow_blank=True)
+    changes = ChangeSerializer(many=True)
+
+
+class FeedEntrySerializer(VersionSerializer):
+    id = serializers.IntegerField()
+    chain = serializers.CharField()
+
+
+def parse_moment(raw: str, *, param: str = "as_of") -> datetime:
+    """A date or date-time from the query string; a bare date means the end of that day (UK time)."""
+    moment = parse_datetime(raw) if "T" in raw or " " in raw else None
+    if moment is None:
+        day = parse_date(raw) if raw else None
+        if day is None:
+            raise ValidationError(
+                {param: [f"'{raw}' is not a date or date-time; use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS+00:00."]}
+            )
+        moment = datetime.combine(day, time.max)
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+AS_OF = OpenApiParameter(
+    "as_of",
+    OpenApiTypes.DATETIME,
+    description="Return the record as it stood at this moment (a bare date means the end of that day).",
+)
+
+
+class HistoryMixin:
+    """Adds ``GET {id}/history/``: every version with who, when, why and a field-level diff."""
+
+    @extend_schema(responses=VersionSerializer(many=True), filters=False)
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def history(self, request, *args, **kwargs):
+        obj = self.get_object()
+        return Response(VersionSerializer(history.versions(obj), many=True).data)
+
+
+class AsOfMixin:
+    """Adds ``?as_of=`` to the detail endpoint: the record as it stood then, from its history."""
+
+    @extend_schema(parameters=[AS_OF])
+    def retrieve(self, request, *args, **kwargs):
+        raw = request.query_params.get("as_of")
+        if not raw:
+            return super().retrieve(request, *args, **kwargs)
+        moment = parse_moment(raw)
+        lookup = self.lookup_url_kwarg or self.lookup_field
+        model = self.get_queryset().model
+        pk = kwargs[lookup]
+        if self.lookup_field != "pk":
+            pk = model.history.filter(**{self.lookup_field: pk}).values_list(model._meta.pk.attname, flat=True).first()
+        elif not str(pk).isdigit():
+            raise Http404
+        if pk is not None and not self.filter_queryset(self.get_queryset()).filter(pk=pk).exists():
+            raise Http404  # not a record the caller may read
+        instance = history.as_of(model, pk, moment) if pk is not None else None
+        if instance is None:
+            raise Http404(
+                f"This {model._meta.verbose_name} did not exist at {timezone.localtime(moment):%d/%m/%Y %H:%M}; "
+                "ask for a later moment, or see its history."
+            )
+        return Response(self.get_serializer(instance).data)
+
+
+class FeedPagination(CursorPagination):
+    ordering = "-id"
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class AuditFeedFilter(filters.FilterSet):
+    alliance = filters.CharFilter(method="filter_alliance", label="Alliance slug")
+    model = filters.CharFilter(method="filter_model", label="Model, e.g. decision or decisions.decision")
+    object = filters.CharFilter(field_name="object_id", label="Object id (with model)")
+    user = filters.CharFilter(method="filter_user", label="Username")
+    since = filters.IsoDateTimeFilter(field_name="history_date", lookup_expr="gte")
+    until = filters.IsoDateTimeFilter(field_name="history_date", lookup_expr="lte")
+    change_type = filters.ChoiceFilter(
+        choices=[("created", "created"), ("changed", "changed"), ("deleted", "deleted")], method="filter_type"
+    )
+    source = filters.CharFilter()
+
+    class Meta:
+        model = AuditLink
+        fields = ["alliance", "model", "object", "user", "since", "until", "change_type", "source"]
+
+    def filter_alliance(self, queryset, name, value):
+        alliance = Alliance.objects.filter(slug=value).first()
+        if alliance is None:
+            raise ValidationError({"alliance": [f"No alliance has the slug '{value}'."]})
+        return queryset.filter(chain=f"alliance:{alliance.pk}")
+
+    def filter_model(self, queryset, name, value):
+        value = value.lower()
+        return (
+            queryset.filter(object_model=value) if "." in value else queryset.filter(object_model__endswith=f".{value}")
+        )
+
+    def filter_user(self, queryset, name, value):
+        user_id = get_user_model().objects.filter(username=value).values_list("pk", flat=True).first()
+        return queryset.filter(user_id=user_id if user_id is not None else -1)
+
+    def filter_type(self, queryset, name, value):
+        return queryset.filter(change_type={"created": "+", "changed": "~", "deleted": "-"}[value])
+
+
+class AuditFeedView(AccessMixin, generics.ListAPIView):
+    """Every change to every record, newest first: who, when, why and what changed."""
+
+    queryset = AuditLink.objects.all()
+    filterset_class = AuditFeedFilter
+    pagination_class = FeedPagination
+    serializer_class = FeedEntrySerializer
+    filter_backends = [filters.rest_framework.DjangoFilterBackend]
+
+    def list(self, request, *args, **kwargs):
+        links = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(FeedEntrySerializer(history.feed_entries(links), many=True).data)
+
+
+class AuditFeedCsvView(AuditFeedView):
+    """The audit feed as a streamed CSV file, with the same filters as the feed."""
+
+    pagination_class = None
+
+    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR})
+    def get(self, request, *args, **kwargs):
+        links = self.filter_queryset(self.get_queryset())
+        response = StreamingHttpResponse(csv_lines(AUDIT_HEADER, audit_rows(links)), content_type="text/csv")
+        response["Content-Disposition"] = 'attachment; filename="audit-feed.csv"'
+        return response

@@ -1,0 +1,158 @@
+"""Serializers of the alliance core: output shapes, and input shapes that services consume."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from alliance.models import (
+    Agreement,
+    AgreementBudget,
+    Alliance,
+    GoverningBody,
+    Membership,
+    MembershipStatusChange,
+    Organisation,
+)
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organisation
+        fields = ["id", "name", "short_name", "kind", "registration_number", "website"]
+
+
+class OrganisationRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organisation
+        fields = ["id", "name", "short_name", "kind"]
+
+
+class BudgetSerializer(serializers.ModelSerializer):
+    label = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = AgreementBudget
+        fields = ["financial_year", "label", "amount"]
+
+
+class AgreementSerializer(serializers.ModelSerializer):
+    budgets = BudgetSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Agreement
+        fields = [
+            "id",
+            "version",
+            "title",
+            "signed_on",
+            "starts_on",
+            "ends_on",
+            "extension_until",
+            "principles",
+            "budgets",
+        ]
+
+
+class AllianceSerializer(serializers.ModelSerializer):
+    commissioner = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.all(), allow_null=True, required=False
+    )
+    agreements = AgreementSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Alliance
+        fields = ["id", "name", "slug", "purpose", "commissioner", "publish_register", "agreements"]
+
+
+class StatusChangeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MembershipStatusChange
+        fields = ["status", "effective_on", "reason"]
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    alliance = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    organisation = OrganisationRefSerializer(read_only=True)
+    status_on = serializers.SerializerMethodField(help_text="The status on the ?on= date, when one is given.")
+    status_changes = StatusChangeSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = [
+            "id",
+            "alliance",
+            "organisation",
+            "status",
+            "status_on",
+            "is_signatory",
+            "capacities",
+            "joined_on",
+            "left_on",
+            "status_changes",
+        ]
+
+    @extend_schema_field(serializers.ChoiceField(choices=Membership.Status.choices, allow_null=True))
+    def get_status_on(self, obj) -> str | None:
+        return getattr(obj, "status_on", None)
+
+
+class MembershipCreateSerializer(serializers.Serializer):
+    alliance = serializers.SlugRelatedField(slug_field="slug", queryset=Alliance.objects.all())
+    organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
+    status = serializers.ChoiceField(choices=Membership.Status.choices)
+    joined_on = serializers.DateField()
+    left_on = serializers.DateField(required=False, allow_null=True)
+    is_signatory = serializers.BooleanField(default=False)
+    capacities = serializers.ListField(
+        child=serializers.ChoiceField(choices=Membership.Capacity.choices), required=False, default=list
+    )
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class MembershipUpdateSerializer(serializers.Serializer):
+    joined_on = serializers.DateField(required=False)
+    left_on = serializers.DateField(required=False, allow_null=True)
+    is_signatory = serializers.BooleanField(required=False)
+    capacities = serializers.ListField(
+        child=serializers.ChoiceField(choices=Membership.Capacity.choices), required=False
+    )
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class StatusChangeInputSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Membership.Status.choices)
+    effective_on = serializers.DateField()
+    reason = serializers.CharField()
+
+
+class EndMembershipSerializer(serializers.Serializer):
+    left_on = serializers.DateField()
+    reason = serializers.CharField()
+
+
+class BodySerializer(serializers.ModelSerializer):
+    alliance = serializers.SlugRelatedField(slug_field="slug", queryset=Alliance.objects.all())
+    reports_to = serializers.PrimaryKeyRelatedField(
+        queryset=GoverningBody.objects.all(), allow_null=True, required=False
+    )
+    quorum = serializers.CharField(source="quorum_display", read_only=True)
+    abstention_blocks = serializers.BooleanField(required=False)
+
+    class Meta:
+        model = GoverningBody
+        fields = [
+            "id",
+            "alliance",
+            "name",
+            "code",
+            "kind",
+            "reports_to",
+            "decision_rule",
+            "quorum_count",
+            "quorum_fraction",
+            "quorum",
+            "abstention_blocks",
+            "established_on",
+            "dissolved_on",
+        ]
+        # Uniqueness is the service's to judge, with a sentence rather than DRF's generic message.
+        validators = []

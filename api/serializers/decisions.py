@@ -1,0 +1,272 @@
+"""Serializers of decisions and votes: output shapes, and input shapes that decisions.services consume."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from alliance.choices import DecisionKind
+from alliance.models import GoverningBody, Membership, Organisation
+from api.serializers.alliance import OrganisationRefSerializer
+from api.serializers.meetings import ActionItemSerializer, DecisionLinkSerializer, PersonNameSerializer
+from decisions.models import AdvisoryInput, Decision, Meeting, Recusal, Vote
+from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role
+
+# Output ------------------------------------------------------------------------------------
+
+
+class VoteSerializer(serializers.ModelSerializer):
+    decision = DecisionLinkSerializer(read_only=True)
+    organisation = OrganisationRefSerializer(source="membership.organisation", read_only=True)
+    cast_by = PersonNameSerializer(read_only=True)
+    recorded_by = PersonNameSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Vote
+        fields = [
+            "id",
+            "decision",
+            "membership",
+            "organisation",
+            "position",
+            "statement",
+            "cast_by",
+            "recorded_by",
+            "cast_at",
+        ]
+
+
+class RecusalSerializer(serializers.ModelSerializer):
+    organisation = OrganisationRefSerializer(source="membership.organisation", read_only=True)
+
+    class Meta:
+        model = Recusal
+        fields = [
+            "id",
+            "membership",
+            "organisation",
+            "source",
+            "interest",
+            "reason",
+            "dispensation_granted",
+            "dispensation_reason",
+        ]
+
+
+class AdvisoryInputSerializer(serializers.ModelSerializer):
+    organisation = OrganisationRefSerializer(read_only=True, allow_null=True)
+    person = PersonNameSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = AdvisoryInput
+        fields = ["id", "organisation", "person", "advice", "given_at", "response", "responded_at"]
+
+
+class VotesSummarySerializer(serializers.Serializer):
+    agree = serializers.IntegerField()
+    object = serializers.IntegerField()
+    abstain = serializers.IntegerField()
+    total = serializers.IntegerField()
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    """A decision as the log lists it: the record, its outcome and counts, and its links."""
+
+    alliance = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    body_code = serializers.CharField(source="body.code", read_only=True)
+    amends = DecisionLinkSerializer(read_only=True, allow_null=True)
+    amended_by = DecisionLinkSerializer(many=True, read_only=True)
+    supersedes = DecisionLinkSerializer(read_only=True, allow_null=True)
+    superseded_by = DecisionLinkSerializer(many=True, read_only=True)
+    revisits = DecisionLinkSerializer(many=True, read_only=True)
+    revisited_by = DecisionLinkSerializer(many=True, read_only=True)
+    decided_by = PersonNameSerializer(read_only=True, allow_null=True)
+    votes_summary = serializers.SerializerMethodField()
+    is_written_procedure = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Decision
+        fields = [
+            "id",
+            "alliance",
+            "body",
+            "body_code",
+            "meeting",
+            "reference",
+            "title",
+            "proposal",
+            "rationale",
+            "alternatives_considered",
+            "kind",
+            "visibility",
+            "tags",
+            "status",
+            "value",
+            "is_written_procedure",
+            "opened_at",
+            "closes_at",
+            "closed_at",
+            "decided_on",
+            "review_on",
+            "agree_count",
+            "object_count",
+            "abstain_count",
+            "not_voted_count",
+            "recused_count",
+            "eligible_count",
+            "quorum_needed",
+            "quorum_present",
+            "outcome_explanation",
+            "votes_summary",
+            "amends",
+            "amended_by",
+            "supersedes",
+            "superseded_by",
+            "revisits",
+            "revisited_by",
+            "taken_under",
+            "decided_by",
+            "appointment_role",
+            "appointment_person",
+            "appointment_starts_on",
+            "appointment_ends_on",
+            "resulting_assignment",
+            "delegation_role",
+            "delegation_scope",
+            "delegation_kinds",
+            "delegation_limit",
+            "delegation_valid_from",
+            "delegation_valid_to",
+            "delegation_to_revoke",
+            "granted_delegation",
+            "revoked_delegation",
+        ]
+
+    @extend_schema_field(VotesSummarySerializer)
+    def get_votes_summary(self, obj) -> dict:
+        """The votes cast so far (annotated by the list's queryset)."""
+        agree, objected, abstain = (getattr(obj, f"votes_{p}", 0) or 0 for p in ("agree", "object", "abstain"))
+        return {"agree": agree, "object": objected, "abstain": abstain, "total": agree + objected + abstain}
+
+
+class DecisionDetailSerializer(DecisionSerializer):
+    votes = VoteSerializer(many=True, read_only=True)
+    recusals = RecusalSerializer(many=True, read_only=True)
+    advisory_inputs = AdvisoryInputSerializer(many=True, read_only=True)
+    action_items = ActionItemSerializer(many=True, read_only=True)
+
+    class Meta(DecisionSerializer.Meta):
+        fields = [*DecisionSerializer.Meta.fields, "votes", "recusals", "advisory_inputs", "action_items"]
+
+
+class RelatedDecisionSerializer(DecisionLinkSerializer):
+    decided_on = serializers.DateField(read_only=True)
+    tags = serializers.ListField(child=serializers.CharField(), read_only=True)
+    shared_tags = serializers.ListField(child=serializers.CharField(), read_only=True)
+    match_score = serializers.IntegerField(read_only=True)
+
+    class Meta(DecisionLinkSerializer.Meta):
+        fields = [*DecisionLinkSerializer.Meta.fields, "decided_on", "tags", "shared_tags", "match_score"]
+
+
+# Input -------------------------------------------------------------------------------------
+
+
+def _pk(queryset, **kwargs):
+    return serializers.PrimaryKeyRelatedField(queryset=queryset, **kwargs)
+
+
+def _optional_pk(queryset):
+    return _pk(queryset, required=False, allow_null=True)
+
+
+class DecisionFieldsSerializer(serializers.Serializer):
+    """The fields of a decision a secretary drafts or edits; every one optional here."""
+
+    title = serializers.CharField(required=False)
+    proposal = serializers.CharField(required=False)
+    kind = serializers.ChoiceField(choices=DecisionKind.choices, required=False)
+    meeting = _optional_pk(Meeting.objects.select_related("body"))
+    rationale = serializers.CharField(required=False, allow_blank=True)
+    alternatives_considered = serializers.CharField(required=False, allow_blank=True)
+    visibility = serializers.ChoiceField(choices=Decision.Visibility.choices, required=False)
+    tags = serializers.ListField(child=serializers.CharField(), required=False)
+    value = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True)
+    closes_at = serializers.DateTimeField(required=False, allow_null=True)
+    review_on = serializers.DateField(required=False, allow_null=True)
+    revisits = _pk(Decision.objects.all(), many=True, required=False)
+    appointment_role = _optional_pk(Role.objects.all())
+    appointment_person = _optional_pk(Person.objects.all())
+    appointment_starts_on = serializers.DateField(required=False, allow_null=True)
+    appointment_ends_on = serializers.DateField(required=False, allow_null=True)
+    delegation_role = _optional_pk(Role.objects.all())
+    delegation_scope = serializers.CharField(required=False, allow_blank=True)
+    delegation_kinds = serializers.ListField(
+        child=serializers.ChoiceField(choices=DecisionKind.choices), required=False
+    )
+    delegation_limit = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True)
+    delegation_valid_from = serializers.DateField(required=False, allow_null=True)
+    delegation_valid_to = serializers.DateField(required=False, allow_null=True)
+    delegation_to_revoke = _optional_pk(DelegatedAuthority.objects.select_related("role"))
+
+
+class DecisionCreateSerializer(DecisionFieldsSerializer):
+    body = _pk(GoverningBody.objects.all())
+    title = serializers.CharField()
+    proposal = serializers.CharField()
+    kind = serializers.ChoiceField(choices=DecisionKind.choices)
+
+
+class OpenInputSerializer(serializers.Serializer):
+    opened_at = serializers.DateTimeField(required=False, help_text="Defaults to now.")
+
+
+class CloseInputSerializer(serializers.Serializer):
+    closed_at = serializers.DateTimeField(required=False, help_text="Defaults to now; its date is decided_on.")
+
+
+class ReasonInputSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class DeferInputSerializer(ReasonInputSerializer):
+    review_on = serializers.DateField(required=False, allow_null=True)
+
+
+class VoteInputSerializer(serializers.Serializer):
+    membership = _pk(Membership.objects.select_related("organisation", "alliance"))
+    position = serializers.ChoiceField(choices=Vote.Position.choices)
+    statement = serializers.CharField(required=False, allow_blank=True, default="")
+    cast_by = _pk(Person.objects.all(), help_text="The representative or deputy who casts the vote.")
+    recorded_by = _optional_pk(Person.objects.all())
+    cast_at = serializers.DateTimeField(required=False, help_text="Defaults to now.")
+
+
+class AdviceInputSerializer(serializers.Serializer):
+    organisation = _optional_pk(Organisation.objects.all())
+    person = _optional_pk(Person.objects.all())
+    advice = serializers.CharField()
+    given_at = serializers.DateTimeField(required=False, help_text="Defaults to now.")
+
+
+class ResponseInputSerializer(serializers.Serializer):
+    response = serializers.CharField(help_text="What changed because of the advice, or why not.")
+
+
+class RecusalInputSerializer(serializers.Serializer):
+    membership = _pk(Membership.objects.select_related("organisation", "alliance"))
+    reason = serializers.CharField()
+    source = serializers.ChoiceField(choices=Recusal.Source.choices, default=Recusal.Source.DECLARED_INTEREST)
+    interest = _optional_pk(InterestDeclaration.objects.all())
+
+
+class DelegatedDecisionInputSerializer(serializers.Serializer):
+    body = _pk(GoverningBody.objects.select_related("alliance"))
+    title = serializers.CharField()
+    proposal = serializers.CharField()
+    value = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    decided_by = _pk(Person.objects.all())
+    delegation = _pk(DelegatedAuthority.objects.select_related("role", "body"))
+    decided_on = serializers.DateField()
+    rationale = serializers.CharField(required=False, allow_blank=True)
+    alternatives_considered = serializers.CharField(required=False, allow_blank=True)
+    visibility = serializers.ChoiceField(choices=Decision.Visibility.choices, required=False)
+    tags = serializers.ListField(child=serializers.CharField(), required=False)

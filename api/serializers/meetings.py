@@ -1,0 +1,159 @@
+"""Serializers of meetings, attendance and action items: output shapes, and input shapes for the services."""
+
+from rest_framework import serializers
+
+from alliance.models import GoverningBody, Organisation
+from api.serializers.alliance import OrganisationRefSerializer
+from decisions.models import ActionItem, Attendance, Decision, Meeting
+from roles.models import Person, Role
+
+
+class PersonNameSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Person
+        fields = ["id", "name"]
+
+
+class RoleTitleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Role
+        fields = ["id", "title"]
+
+
+class DecisionLinkSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Decision
+        fields = ["id", "reference", "title", "status"]
+
+
+class AttendanceSerializer(serializers.ModelSerializer):
+    person = PersonNameSerializer(read_only=True)
+    organisation = OrganisationRefSerializer(read_only=True)
+
+    class Meta:
+        model = Attendance
+        fields = ["id", "person", "capacity", "organisation", "present", "role_warning"]
+
+
+class MeetingSerializer(serializers.ModelSerializer):
+    alliance = serializers.SlugRelatedField(source="body.alliance", slug_field="slug", read_only=True)
+    body_code = serializers.CharField(source="body.code", read_only=True)
+    minutes_approved_by = DecisionLinkSerializer(read_only=True)
+    present_count = serializers.IntegerField(read_only=True, help_text="People recorded as present.")
+    decision_count = serializers.IntegerField(read_only=True, help_text="Decisions recorded at the meeting.")
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "id",
+            "alliance",
+            "body",
+            "body_code",
+            "title",
+            "starts_at",
+            "location",
+            "online",
+            "status",
+            "minutes",
+            "minutes_approved_by",
+            "present_count",
+            "decision_count",
+        ]
+
+
+class QuorumSerializer(serializers.Serializer):
+    voting_members = serializers.IntegerField()
+    present = serializers.IntegerField(help_text="Voting members represented by someone present.")
+    needed = serializers.IntegerField()
+    met = serializers.BooleanField()
+
+
+class MeetingDetailSerializer(MeetingSerializer):
+    attendances = AttendanceSerializer(many=True, read_only=True)
+    quorum = QuorumSerializer(read_only=True, source="quorum_summary")
+
+    class Meta(MeetingSerializer.Meta):
+        fields = [*MeetingSerializer.Meta.fields, "attendances", "quorum"]
+
+
+class MeetingCreateSerializer(serializers.Serializer):
+    body = serializers.PrimaryKeyRelatedField(queryset=GoverningBody.objects.all())
+    starts_at = serializers.DateTimeField()
+    title = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    location = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    online = serializers.BooleanField(default=False)
+
+
+class AttendanceInputSerializer(serializers.Serializer):
+    person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all())
+    capacity = serializers.ChoiceField(choices=Attendance.Capacity.choices)
+    organisation = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.all(), required=False, allow_null=True, default=None
+    )
+    present = serializers.BooleanField(default=True, help_text="False records apologies.")
+
+
+class HeldInputSerializer(serializers.Serializer):
+    minutes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CancelInputSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class MinutesInputSerializer(serializers.Serializer):
+    minutes = serializers.CharField()
+
+
+class ApproveMinutesInputSerializer(serializers.Serializer):
+    decision = serializers.PrimaryKeyRelatedField(queryset=Decision.objects.select_related("body", "meeting"))
+
+
+class ActionItemSerializer(serializers.ModelSerializer):
+    alliance = serializers.SlugRelatedField(source="decision.alliance", slug_field="slug", read_only=True)
+    decision = DecisionLinkSerializer(read_only=True)
+    owner_person = PersonNameSerializer(read_only=True)
+    owner_role = RoleTitleSerializer(read_only=True)
+
+    class Meta:
+        model = ActionItem
+        fields = [
+            "id",
+            "alliance",
+            "decision",
+            "title",
+            "owner_person",
+            "owner_role",
+            "due_on",
+            "status",
+            "completed_on",
+            "notes",
+        ]
+
+
+class ActionItemCreateSerializer(serializers.Serializer):
+    decision = serializers.PrimaryKeyRelatedField(queryset=Decision.objects.select_related("alliance"))
+    title = serializers.CharField(max_length=300)
+    due_on = serializers.DateField()
+    owner_person = serializers.PrimaryKeyRelatedField(
+        queryset=Person.objects.all(), required=False, allow_null=True, default=None
+    )
+    owner_role = serializers.PrimaryKeyRelatedField(
+        queryset=Role.objects.all(), required=False, allow_null=True, default=None
+    )
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CompleteInputSerializer(serializers.Serializer):
+    completed_on = serializers.DateField()
+
+
+class ReassignInputSerializer(serializers.Serializer):
+    owner_person = serializers.PrimaryKeyRelatedField(
+        queryset=Person.objects.all(), required=False, allow_null=True, default=None
+    )
+    owner_role = serializers.PrimaryKeyRelatedField(
+        queryset=Role.objects.all(), required=False, allow_null=True, default=None
+    )
+    due_on = serializers.DateField(required=False, allow_null=True, default=None)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")

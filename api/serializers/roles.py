@@ -1,0 +1,195 @@
+"""Serializers of roles, delegations and interests: output shapes, and input shapes for the services."""
+
+from rest_framework import serializers
+
+from alliance.choices import DecisionKind
+from alliance.models import Alliance, GoverningBody, Organisation
+from api.serializers.alliance import OrganisationRefSerializer
+from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role, RoleAssignment
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    employer = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all(), allow_null=True, required=False)
+
+    class Meta:
+        model = Person
+        fields = ["id", "name", "email", "employer"]
+
+
+class PersonRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Person
+        fields = ["id", "name"]
+
+
+class RoleSerializer(serializers.ModelSerializer):
+    alliance = serializers.SlugRelatedField(slug_field="slug", queryset=Alliance.objects.all())
+    body = serializers.PrimaryKeyRelatedField(queryset=GoverningBody.objects.all(), allow_null=True, required=False)
+    organisation = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.all(), allow_null=True, required=False
+    )
+
+    class Meta:
+        model = Role
+        fields = ["id", "alliance", "title", "kind", "body", "organisation", "single_holder", "description"]
+        # Title uniqueness is the service's to judge, with a sentence rather than DRF's generic message.
+        validators = []
+
+
+class RoleRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Role
+        fields = ["id", "title", "kind"]
+
+
+class RoleAssignmentSerializer(serializers.ModelSerializer):
+    role = RoleRefSerializer(read_only=True)
+    person = PersonRefSerializer(read_only=True)
+
+    class Meta:
+        model = RoleAssignment
+        fields = ["id", "role", "person", "starts_on", "ends_on", "end_reason", "notes"]
+
+
+class RoleAssignmentCreateSerializer(serializers.Serializer):
+    role = serializers.PrimaryKeyRelatedField(queryset=Role.objects.all())
+    person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all())
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField(required=False, allow_null=True)
+    end_reason = serializers.ChoiceField(choices=RoleAssignment.EndReason.choices, required=False, default="")
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class EndAssignmentSerializer(serializers.Serializer):
+    ends_on = serializers.DateField(help_text="The last day the role is held.")
+    end_reason = serializers.ChoiceField(choices=RoleAssignment.EndReason.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class HolderSerializer(serializers.ModelSerializer):
+    person = PersonRefSerializer(read_only=True)
+
+    class Meta:
+        model = RoleAssignment
+        fields = ["id", "person", "starts_on", "ends_on"]
+
+
+class DirectoryEntrySerializer(serializers.Serializer):
+    role = RoleSerializer()
+    vacant = serializers.BooleanField()
+    holders = HolderSerializer(many=True)
+
+
+class DirectorySerializer(serializers.Serializer):
+    alliance = serializers.SlugField()
+    on = serializers.DateField()
+    roles = DirectoryEntrySerializer(many=True)
+
+
+class DirectoryQuerySerializer(serializers.Serializer):
+    alliance = serializers.SlugField(help_text="The alliance's slug.")
+    on = serializers.DateField(required=False, help_text="The date (YYYY-MM-DD); today when left out.")
+
+
+class BodyRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = GoverningBody
+        fields = ["id", "code", "name"]
+
+
+class DelegationSerializer(serializers.ModelSerializer):
+    role = RoleRefSerializer(read_only=True)
+    body = BodyRefSerializer(read_only=True)
+    decision_kinds = serializers.ListField(child=serializers.ChoiceField(choices=DecisionKind.choices))
+
+    class Meta:
+        model = DelegatedAuthority
+        fields = [
+            "id",
+            "role",
+            "body",
+            "scope",
+            "decision_kinds",
+            "financial_limit",
+            "valid_from",
+            "valid_to",
+            "revoked_on",
+            "revocation_reason",
+            "notes",
+        ]
+
+
+class DelegationCreateSerializer(serializers.Serializer):
+    role = serializers.PrimaryKeyRelatedField(queryset=Role.objects.all())
+    body = serializers.PrimaryKeyRelatedField(queryset=GoverningBody.objects.all())
+    scope = serializers.CharField()
+    decision_kinds = serializers.ListField(child=serializers.ChoiceField(choices=DecisionKind.choices))
+    financial_limit = serializers.DecimalField(
+        max_digits=14, decimal_places=2, required=False, allow_null=True, default=None
+    )
+    valid_from = serializers.DateField()
+    valid_to = serializers.DateField(required=False, allow_null=True, default=None)
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RevokeDelegationSerializer(serializers.Serializer):
+    revoked_on = serializers.DateField(help_text="The first day the delegation no longer applies.")
+    reason = serializers.CharField()
+
+
+class AuthorityQuerySerializer(serializers.Serializer):
+    role = serializers.PrimaryKeyRelatedField(queryset=Role.objects.all(), required=False)
+    person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all(), required=False)
+    kind = serializers.ChoiceField(choices=DecisionKind.choices)
+    value = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True)
+    on = serializers.DateField(required=False, help_text="The date of the decision; today when left out.")
+
+    def validate(self, attrs):
+        if not attrs.get("role") and not attrs.get("person"):
+            raise serializers.ValidationError("Give the role (?role=ID) or the person (?person=ID) who would decide.")
+        return attrs
+
+
+class AuthoritySerializer(serializers.Serializer):
+    allowed = serializers.BooleanField()
+    delegation = DelegationSerializer(allow_null=True)
+    reason = serializers.CharField()
+
+
+class InterestSerializer(serializers.ModelSerializer):
+    alliance = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    person = PersonRefSerializer(read_only=True)
+    represents = OrganisationRefSerializer(read_only=True)
+    concerns_organisation = OrganisationRefSerializer(read_only=True)
+
+    class Meta:
+        model = InterestDeclaration
+        fields = [
+            "id",
+            "alliance",
+            "person",
+            "represents",
+            "interest",
+            "concerns_organisation",
+            "declared_on",
+            "ends_on",
+        ]
+
+
+class InterestCreateSerializer(serializers.Serializer):
+    alliance = serializers.SlugRelatedField(slug_field="slug", queryset=Alliance.objects.all())
+    person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all())
+    represents = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.all(), required=False, allow_null=True, default=None
+    )
+    interest = serializers.CharField()
+    concerns_organisation = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.all(), required=False, allow_null=True, default=None
+    )
+    declared_on = serializers.DateField()
+    ends_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class EndInterestSerializer(serializers.Serializer):
+    ends_on = serializers.DateField(help_text="The last day the interest applied.")
+    reason = serializers.CharField(required=False, allow_blank=True, default="")

@@ -1,0 +1,43 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from api.auth import ObtainToken
+from api.history import AuditFeedCsvView, AuditFeedView
+from api.views import alliance, contracts, decisions, exports, meetings, notifications, roles
+
+router = DefaultRouter()
+router.register("alliances", alliance.AllianceViewSet, basename="api-alliance")
+router.register("organisations", alliance.OrganisationViewSet, basename="api-organisation")
+router.register("memberships", alliance.MembershipViewSet, basename="api-membership")
+router.register("bodies", alliance.BodyViewSet, basename="api-body")
+router.register("people", roles.PersonViewSet, basename="api-person")
+router.register("roles", roles.RoleViewSet, basename="api-role")
+router.register("role-assignments", roles.RoleAssignmentViewSet, basename="api-role-assignment")
+router.register("directory", roles.DirectoryViewSet, basename="api-directory")
+router.register("delegations", roles.DelegationViewSet, basename="api-delegation")
+router.register("interests", roles.InterestViewSet, basename="api-interest")
+router.register("meetings", meetings.MeetingViewSet, basename="api-meeting")
+router.register("action-items", meetings.ActionItemViewSet, basename="api-action-item")
+router.register("decisions", decisions.DecisionViewSet, basename="api-decision")
+router.register("votes", decisions.VoteViewSet, basename="api-vote")
+router.register("award-policies", contracts.AwardPolicyViewSet, basename="api-award-policy")
+router.register("awards", contracts.AwardViewSet, basename="api-award")
+router.register("contracts", contracts.ContractViewSet, basename="api-contract")
+router.register("notifications", notifications.NotificationViewSet, basename="api-notification")
+
+urlpatterns = [
+    path("v1/auth/token/", ObtainToken.as_view(), name="api-token"),
+    path("v1/audit/", AuditFeedView.as_view(), name="audit-feed"),
+    path("v1/audit/csv/", AuditFeedCsvView.as_view(), name="audit-feed-csv"),
+    path("v1/exports/decisions/", exports.DecisionRegisterCsvView.as_view(), name="export-decisions"),
+    path("v1/exports/popolo/", exports.PopoloView.as_view(), name="export-popolo"),
+    path(
+        "v1/notification-preferences/",
+        notifications.NotificationPreferencesView.as_view(),
+        name="notification-preferences-api",
+    ),
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]

@@ -1,0 +1,192 @@
+"""API views of award policies, award processes and contracts: thin calls of contracts.services and queries."""
+
+from django.db.models import Prefetch
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from alliance.errors import RuleViolation
+from alliance.models import Alliance
+from api import filters
+from api.access import AccessMixin
+from api.history import AsOfMixin, HistoryMixin
+from api.serializers import contracts as s
+from contracts import ocds, queries, services
+from contracts.models import AwardPolicy, AwardProcess, EvaluationScore, RouteRule, Submission
+from contracts.trail import award_audit_trail
+from decisions.models import Decision
+from roles.access import request_access
+
+
+class AwardPolicyViewSet(
+    AccessMixin,
+    HistoryMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Versions of each alliance's award policy, each adopted by an AGREED POLICY decision."""
+
+    serializer_class = s.AwardPolicySerializer
+    filterset_class = filters.AwardPolicyFilter
+    ordering_fields = ["version", "in_force_from"]
+    ordering = ["alliance__name", "version"]
+
+    def get_queryset(self):
+        return AwardPolicy.objects.select_related("alliance", "adopted_by", "approving_body").prefetch_related(
+            Prefetch("rules", queryset=RouteRule.objects.order_by("route"))
+        )
+
+    @extend_schema(request=s.AwardPolicyCreateSerializer, responses={201: s.AwardPolicySerializer})
+    def create(self, request, *args, **kwargs):
+        data = s.AwardPolicyCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        policy = services.adopt_policy(**data.validated_data)
+        policy = self.get_queryset().get(pk=policy.pk)
+        return Response(s.AwardPolicySerializer(policy).data, status=status.HTTP_201_CREATED)
+
+
+class AwardViewSet(
+    AccessMixin,
+    HistoryMixin,
+    AsOfMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Award processes: route, stage, submissions, scores, approval, audit trail and OCDS release."""
+
+    serializer_class = s.AwardProcessSerializer
+    filterset_class = filters.AwardFilter
+    ordering_fields = ["started_on", "reference", "estimated_total_value", "stage"]
+    ordering = ["-started_on", "-pk"]
+
+    def get_queryset(self):
+        return queries.award_register()
+
+    def _out(self, process, code=status.HTTP_200_OK):
+        process = self.get_queryset().get(pk=process.pk)
+        return Response(s.AwardProcessSerializer(process, context=self.get_serializer_context()).data, status=code)
+
+    def _page(self, queryset, serializer_class):
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(serializer_class(page, many=True).data)
+
+    @extend_schema(request=s.AwardProcessCreateSerializer, responses={201: s.AwardProcessSerializer})
+    def create(self, request, *args, **kwargs):
+        data = s.AwardProcessCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        process = services.create_process(created_by=request.user, **data.validated_data)
+        return self._out(process, status.HTTP_201_CREATED)
+
+    @extend_schema(methods=["get"], responses=s.SubmissionSerializer(many=True), filters=False)
+    @extend_schema(methods=["post"], request=s.SubmissionCreateSerializer, responses={201: s.SubmissionSerializer})
+    @action(detail=True, methods=["get", "post"], filter_backends=[])
+    def submissions(self, request, pk=None):
+        """The bids made in the process (GET), or record one while it is open for submissions (POST)."""
+        process = self.get_object()
+        if request.method == "GET":
+            qs = Submission.objects.filter(process=process).select_related("bidder").order_by("bidder__name", "pk")
+            return self._page(qs, s.SubmissionSerializer)
+        data = s.SubmissionCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        submission = services.record_submission(process=process, **data.validated_data)
+        submission = Submission.objects.select_related("bidder").get(pk=submission.pk)
+        return Response(s.SubmissionSerializer(submission).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(methods=["get"], responses=s.ScoreSerializer(many=True), filters=False)
+    @extend_schema(methods=["post"], request=s.ScoreCreateSerializer, responses={201: s.ScoreSerializer})
+    @action(detail=True, methods=["get", "post"], filter_backends=[])
+    def scores(self, request, pk=None):
+        """Evaluation scores (GET), or score one submission on one criterion during evaluation (POST)."""
+        process = self.get_object()
+        if request.method == "GET":
+            qs = (
+                EvaluationScore.objects.filter(submission__process=process)
+                .select_related("evaluator", "submission__bidder")
+                .order_by("submission__bidder__name", "criterion", "evaluator__name", "pk")
+            )
+            return self._page(qs, s.ScoreSerializer)
+        data = s.ScoreCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        if data.validated_data["submission"].process_id != process.pk:
+            raise RuleViolation(
+                "score_other_process",
+                f"The submission belongs to another process than {process.reference}.",
+                field="submission",
+            )
+        score = services.record_score(**data.validated_data)
+        score = EvaluationScore.objects.select_related("evaluator", "submission__bidder").get(pk=score.pk)
+        return Response(s.ScoreSerializer(score).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.TransitionSerializer, responses=s.AwardProcessSerializer)
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        """Move the process to its next stage, or cancel it with a reason; the move is kept with who and when."""
+        data = s.TransitionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._out(services.transition(process=self.get_object(), by=request.user, **data.to_service()))
+
+    @extend_schema(request=s.ApprovalSerializer, responses={201: s.DecisionRefSerializer})
+    @action(detail=True, methods=["post"])
+    def approval(self, request, pk=None):
+        """Open the AWARD decision of the policy's approving body; bidders and interested members are recused."""
+        data = s.ApprovalSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        decision = services.open_approval(process=self.get_object(), by=request.user, **data.validated_data)
+        decision = Decision.objects.get(pk=decision.pk)
+        return Response(s.DecisionRefSerializer(decision).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=s.AuditEventSerializer(many=True), filters=False)
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def audit(self, request, pk=None):
+        """The award's audit trail: every step from the policy to the contract, with who and when."""
+        return Response(s.AuditEventSerializer(award_audit_trail(self.get_object()), many=True).data)
+
+    @extend_schema(
+        operation_id="v1_awards_ocds_release", responses={(200, "application/json"): OpenApiTypes.OBJECT}, filters=False
+    )
+    @action(detail=True, methods=["get"], url_path="ocds", filter_backends=[], pagination_class=None)
+    def ocds_release(self, request, pk=None):
+        """The award as an OCDS 1.1 release package with one release."""
+        process = ocds.processes_for_ocds(AwardProcess.objects.filter(pk=self.get_object().pk))
+        return Response(ocds.package(process, uri=request.build_absolute_uri(), publisher=process[0].alliance.name))
+
+    @extend_schema(
+        operation_id="v1_awards_ocds_package",
+        parameters=[s.OcdsQuerySerializer],
+        responses={(200, "application/json"): OpenApiTypes.OBJECT},
+        filters=False,
+    )
+    @action(detail=False, methods=["get"], url_path="ocds", filter_backends=[], pagination_class=None)
+    def ocds_package(self, request):
+        """Every PUBLIC award of an alliance as one OCDS 1.1 release package."""
+        query = s.OcdsQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        alliance = Alliance.objects.filter(slug=query.validated_data["alliance"]).first()
+        if alliance is None or not (alliance.publish_register or request_access(request).has_standing(alliance.pk)):
+            raise RuleViolation(
+                "alliance_unknown", f"No alliance has the slug '{query.validated_data['alliance']}'.", field="alliance"
+            )
+        processes = ocds.processes_for_ocds(
+            AwardProcess.objects.filter(alliance=alliance, visibility=Decision.Visibility.PUBLIC)
+        )
+        return Response(ocds.package(processes, uri=request.build_absolute_uri(), publisher=alliance.name))
+
+
+class ContractViewSet(
+    AccessMixin, HistoryMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """The contract register: value, term, extension, in scope of the alliance or retained by the commissioner."""
+
+    serializer_class = s.ContractSerializer
+    filterset_class = filters.ContractFilter
+    ordering_fields = ["title", "annual_value", "starts_on", "ends_on"]
+    ordering = ["title", "pk"]
+
+    def get_queryset(self):
+        return queries.contract_register()

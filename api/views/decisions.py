@@ -1,0 +1,192 @@
+"""API views of decisions and votes: each write is a thin call of one decisions.services function."""
+
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from api import filters
+from api.access import AccessMixin
+from api.history import AsOfMixin, HistoryMixin
+from api.serializers import decisions as s
+from decisions import queries, services
+from decisions.models import AdvisoryInput, Recusal, Vote
+
+
+def _vote_count(position: str):
+    # A correlated count per decision, not a join with GROUP BY over every decision column: the
+    # database counts only the page's rows, and the pagination count needs no join (issue 9).
+    votes = Vote.objects.filter(decision=OuterRef("pk"), position=position).order_by().values("decision")
+    return Coalesce(Subquery(votes.annotate(n=Count("pk")).values("n")), 0)
+
+
+def _with_vote_counts(qs):
+    return qs.annotate(
+        votes_agree=_vote_count(Vote.Position.AGREE),
+        votes_object=_vote_count(Vote.Position.OBJECT),
+        votes_abstain=_vote_count(Vote.Position.ABSTAIN),
+    )
+
+
+class DecisionViewSet(
+    AccessMixin,
+    HistoryMixin,
+    AsOfMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The decision log. Writes go through the decision services; a closed decision answers 409."""
+
+    serializer_class = s.DecisionSerializer
+    filterset_class = filters.DecisionFilter
+    ordering_fields = ["decided_on", "opened_at", "reference", "title", "status"]
+    ordering = ["-decided_on", "-opened_at", "-pk"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        if self.action == "list":
+            return _with_vote_counts(queries.decision_log())
+        return _with_vote_counts(queries.decision_records())
+
+    def get_serializer_class(self):
+        return s.DecisionSerializer if self.action == "list" else s.DecisionDetailSerializer
+
+    def _out(self, decision, code=status.HTTP_200_OK):
+        decision = self.get_queryset().get(pk=decision.pk)
+        return Response(s.DecisionDetailSerializer(decision, context=self.get_serializer_context()).data, status=code)
+
+    def _input(self, serializer_class):
+        data = serializer_class(data=self.request.data)
+        data.is_valid(raise_exception=True)
+        return dict(data.validated_data)
+
+    @extend_schema(request=s.DecisionCreateSerializer, responses={201: s.DecisionDetailSerializer})
+    def create(self, request, *args, **kwargs):
+        """Draft a decision; it gets its reference when opened."""
+        values = self._input(s.DecisionCreateSerializer)
+        return self._out(services.draft_decision(created_by=request.user, **values), status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.DecisionFieldsSerializer, responses=s.DecisionDetailSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        """Edit a draft, open or deferred decision; a closed one is sealed (409)."""
+        values = self._input(s.DecisionFieldsSerializer)
+        return self._out(services.update_decision(decision=self.get_object(), **values))
+
+    def update(self, request, *args, **kwargs):
+        return self.partial_update(request, *args, **kwargs)
+
+    @extend_schema(request=s.OpenInputSerializer, responses=s.DecisionDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def open(self, request, pk=None):
+        """Open the decision for votes (its reference is allocated on first opening)."""
+        return self._out(services.open_decision(decision=self.get_object(), **self._input(s.OpenInputSerializer)))
+
+    @extend_schema(request=s.VoteInputSerializer, responses={201: s.VoteSerializer})
+    @action(detail=True, methods=["post"])
+    def votes(self, request, pk=None):
+        """Cast or change a member's vote (rules 1 and 2)."""
+        vote = services.cast_vote(decision=self.get_object(), **self._input(s.VoteInputSerializer))
+        vote = Vote.objects.select_related("decision", "membership__organisation", "cast_by", "recorded_by").get(
+            pk=vote.pk
+        )
+        return Response(s.VoteSerializer(vote).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.AdviceInputSerializer, responses={201: s.AdvisoryInputSerializer})
+    @action(detail=True, methods=["post"])
+    def advice(self, request, pk=None):
+        """Record advice from an advisory member or an advisor."""
+        item = services.record_advice(decision=self.get_object(), **self._input(s.AdviceInputSerializer))
+        return Response(s.AdvisoryInputSerializer(item).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.ResponseInputSerializer, responses=s.AdvisoryInputSerializer)
+    @action(detail=True, methods=["post"], url_path=r"advice/(?P<advice_id>\d+)/response")
+    def advice_response(self, request, pk=None, advice_id=None):
+        """Answer advice ("you said, we did"), before the decision closes."""
+        item = get_object_or_404(AdvisoryInput, pk=advice_id, decision=self.get_object())
+        item = services.respond_to_advice(advisory_input=item, **self._input(s.ResponseInputSerializer))
+        return Response(s.AdvisoryInputSerializer(item).data)
+
+    @extend_schema(request=s.RecusalInputSerializer, responses={201: s.RecusalSerializer})
+    @action(detail=True, methods=["post"])
+    def recusals(self, request, pk=None):
+        """Recuse a member from the decision (a vote it cast is removed; history keeps it)."""
+        recusal = services.record_recusal(decision=self.get_object(), **self._input(s.RecusalInputSerializer))
+        return Response(s.RecusalSerializer(recusal).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.ReasonInputSerializer, responses=s.RecusalSerializer)
+    @action(detail=True, methods=["post"], url_path=r"recusals/(?P<recusal_id>\d+)/dispensation")
+    def dispensation(self, request, pk=None, recusal_id=None):
+        """Grant a dispensation that lets a recused member vote."""
+        recusal = get_object_or_404(Recusal, pk=recusal_id, decision=self.get_object())
+        recusal = services.grant_dispensation(recusal=recusal, **self._input(s.ReasonInputSerializer))
+        return Response(s.RecusalSerializer(recusal).data)
+
+    @extend_schema(request=s.CloseInputSerializer, responses=s.DecisionDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        """Close with the outcome and counts (rule 3) and apply what was agreed (rule 8)."""
+        return self._out(services.close_decision(decision=self.get_object(), **self._input(s.CloseInputSerializer)))
+
+    @extend_schema(request=s.ReasonInputSerializer, responses=s.DecisionDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        return self._out(services.withdraw_decision(decision=self.get_object(), **self._input(s.ReasonInputSerializer)))
+
+    @extend_schema(request=s.DeferInputSerializer, responses=s.DecisionDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def defer(self, request, pk=None):
+        return self._out(services.defer_decision(decision=self.get_object(), **self._input(s.DeferInputSerializer)))
+
+    @extend_schema(request=s.DecisionFieldsSerializer, responses={201: s.DecisionDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def amend(self, request, pk=None):
+        """Draft a decision that amends this agreed one."""
+        values = self._input(s.DecisionFieldsSerializer)
+        new = services.amend_decision(decision=self.get_object(), created_by=request.user, **values)
+        return self._out(new, status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.DecisionFieldsSerializer, responses={201: s.DecisionDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def supersede(self, request, pk=None):
+        """Draft a decision that replaces this agreed one (once)."""
+        values = self._input(s.DecisionFieldsSerializer)
+        new = services.supersede_decision(decision=self.get_object(), created_by=request.user, **values)
+        return self._out(new, status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.DelegatedDecisionInputSerializer, responses={201: s.DecisionDetailSerializer})
+    @action(detail=False, methods=["post"])
+    def delegated(self, request):
+        """Record an operational decision taken under delegated authority (rule 7)."""
+        values = self._input(s.DelegatedDecisionInputSerializer)
+        decision = services.take_delegated_decision(created_by=request.user, **values)
+        return self._out(decision, status.HTTP_201_CREATED)
+
+    @extend_schema(responses=s.RelatedDecisionSerializer(many=True), filters=False)
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def related(self, request, pk=None):
+        """Earlier decisions on the same matter: shared tags or words of the title and proposal."""
+        decision = self.get_object()
+        found = queries.related_decisions(
+            alliance=decision.alliance,
+            title=decision.title,
+            proposal=decision.proposal,
+            tags=decision.tags,
+            exclude=decision,
+        )
+        return Response(s.RelatedDecisionSerializer(found, many=True).data)
+
+
+class VoteViewSet(AccessMixin, HistoryMixin, viewsets.ReadOnlyModelViewSet):
+    """Every vote cast, with who cast and who recorded it."""
+
+    serializer_class = s.VoteSerializer
+    filterset_class = filters.VoteFilter
+    ordering_fields = ["cast_at", "position"]
+    ordering = ["-cast_at", "pk"]
+    queryset = Vote.objects.select_related("decision", "membership__organisation", "cast_by", "recorded_by")

@@ -1,0 +1,151 @@
+"""API views of meetings, attendance and action items: thin calls of decisions.services."""
+
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from api import filters
+from api.access import AccessMixin
+from api.history import HistoryMixin
+from api.serializers import meetings as s
+from decisions import queries_meetings as queries
+from decisions import services
+from decisions.models import Attendance
+
+
+class MeetingViewSet(
+    AccessMixin,
+    HistoryMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Meetings of the governing bodies; the detail carries attendance and the quorum."""
+
+    serializer_class = s.MeetingSerializer
+    filterset_class = filters.MeetingFilter
+    ordering_fields = ["starts_at", "status"]
+    ordering = ["-starts_at", "pk"]
+
+    def get_queryset(self):
+        qs = queries.meetings()
+        if self.action != "list":
+            attendance = Attendance.objects.select_related("person", "organisation").order_by(
+                "capacity", "person__name"
+            )
+            qs = qs.prefetch_related(Prefetch("attendances", queryset=attendance))
+        return qs
+
+    def get_serializer_class(self):
+        return s.MeetingSerializer if self.action == "list" else s.MeetingDetailSerializer
+
+    def _out(self, meeting, code=status.HTTP_200_OK):
+        meeting = self.get_queryset().get(pk=meeting.pk)
+        meeting.quorum_summary = queries.meeting_quorum(meeting)
+        return Response(s.MeetingDetailSerializer(meeting, context=self.get_serializer_context()).data, status=code)
+
+    @extend_schema(responses=s.MeetingDetailSerializer)
+    def retrieve(self, request, *args, **kwargs):
+        return self._out(self.get_object())
+
+    @extend_schema(request=s.MeetingCreateSerializer, responses={201: s.MeetingDetailSerializer})
+    def create(self, request, *args, **kwargs):
+        data = s.MeetingCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._out(services.schedule_meeting(**data.validated_data), status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.AttendanceInputSerializer, responses=s.MeetingDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def attendance(self, request, pk=None):
+        """Record (or change) one person's attendance: capacity, organisation, present or apologies."""
+        data = s.AttendanceInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        meeting = self.get_object()
+        services.record_attendance(meeting=meeting, **data.validated_data)
+        return self._out(meeting)
+
+    @extend_schema(request=s.HeldInputSerializer, responses=s.MeetingDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def held(self, request, pk=None):
+        """Record that the meeting took place, with its minutes if they are ready."""
+        data = s.HeldInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._out(services.mark_meeting_held(meeting=self.get_object(), **data.validated_data))
+
+    @extend_schema(request=s.CancelInputSerializer, responses=s.MeetingDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        """Cancel a scheduled meeting with no decisions on it, saying why."""
+        data = s.CancelInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._out(services.cancel_meeting(meeting=self.get_object(), **data.validated_data))
+
+    @extend_schema(request=s.MinutesInputSerializer, responses=s.MeetingDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def minutes(self, request, pk=None):
+        """Write or correct the minutes of a held meeting until they are approved."""
+        data = s.MinutesInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._out(services.record_minutes(meeting=self.get_object(), **data.validated_data))
+
+    @extend_schema(request=s.ApproveMinutesInputSerializer, responses=s.MeetingDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="approve-minutes")
+    def approve_minutes(self, request, pk=None):
+        """Approve the minutes by a later AGREED decision of the same body."""
+        data = s.ApproveMinutesInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._out(services.approve_minutes(meeting=self.get_object(), **data.validated_data))
+
+
+class ActionItemViewSet(
+    AccessMixin,
+    HistoryMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """What decisions asked people or roles to do; ``?overdue=true&on=DATE`` lists the overdue ones."""
+
+    serializer_class = s.ActionItemSerializer
+    filterset_class = filters.ActionItemFilter
+    ordering_fields = ["due_on", "status"]
+    ordering = ["due_on", "pk"]
+    queryset = queries.action_items()
+
+    def _out(self, item, code=status.HTTP_200_OK):
+        item = self.get_queryset().get(pk=item.pk)
+        return Response(s.ActionItemSerializer(item, context=self.get_serializer_context()).data, status=code)
+
+    @extend_schema(request=s.ActionItemCreateSerializer, responses={201: s.ActionItemSerializer})
+    def create(self, request, *args, **kwargs):
+        data = s.ActionItemCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._out(services.create_action_item(**data.validated_data), status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.CompleteInputSerializer, responses=s.ActionItemSerializer)
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        """Record that the item was done, and when."""
+        data = s.CompleteInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._out(services.complete_action_item(item=self.get_object(), **data.validated_data))
+
+    @extend_schema(request=s.CancelInputSerializer, responses=s.ActionItemSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        """Cancel an open item, saying why it is no longer needed."""
+        data = s.CancelInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._out(services.cancel_action_item(item=self.get_object(), **data.validated_data))
+
+    @extend_schema(request=s.ReassignInputSerializer, responses=s.ActionItemSerializer)
+    @action(detail=True, methods=["post"])
+    def reassign(self, request, pk=None):
+        """Give an open item a new owner and, if need be, a new due date."""
+        data = s.ReassignInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._out(services.reassign_action_item(item=self.get_object(), **data.validated_data))

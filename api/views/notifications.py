@@ -1,0 +1,59 @@
+"""The current user's notifications and preferences: thin calls of alliance.notifications.
+
+Any logged-in user may read their own inbox, mark it read and set their own preferences, so these
+views ask for a login, not staff.
+"""
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from alliance import notifications
+from alliance.models import Notification
+from api import filters
+from api.serializers import notifications as s
+
+
+class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Notifications addressed to the current user (by login, email or their person's email), newest first."""
+
+    serializer_class = s.NotificationSerializer
+    filterset_class = filters.NotificationFilter
+    permission_classes = [IsAuthenticated]
+    ordering_fields = ["created_at"]
+    ordering = ["-created_at", "-pk"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
+            return Notification.objects.none()
+        return notifications.inbox_for(self.request.user)
+
+    @extend_schema(request=None, responses=s.NotificationSerializer)
+    @action(detail=True, methods=["post"])
+    def read(self, request, pk=None):
+        """Mark the notification as read."""
+        notification = get_object_or_404(self.get_queryset(), pk=pk)
+        notification = notifications.mark_read(notification=notification, user=request.user, now=timezone.now())
+        return Response(self.get_serializer(notification).data)
+
+
+class NotificationPreferencesView(APIView):
+    """Every kind of notification with the current user's choice: emailed or not, at once or daily."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=s.PreferenceSerializer(many=True))
+    def get(self, request):
+        return Response(s.PreferenceSerializer(notifications.preferences_for(request.user), many=True).data)
+
+    @extend_schema(request=s.PreferenceSerializer(many=True), responses=s.PreferenceSerializer(many=True))
+    def put(self, request):
+        data = s.PreferenceSerializer(data=request.data, many=True)
+        data.is_valid(raise_exception=True)
+        rows = notifications.save_preferences(user=request.user, choices=data.validated_data)
+        return Response(s.PreferenceSerializer(rows, many=True).data)

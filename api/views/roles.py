@@ -1,0 +1,148 @@
+"""API views of roles, delegations and interests: thin calls of roles.services and roles.queries."""
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from alliance.errors import RuleViolation
+from alliance.models import Alliance
+from api import filters
+from api.access import AccessMixin, restrict
+from api.history import AsOfMixin, HistoryMixin
+from api.serializers import roles as s
+from roles import queries, services
+from roles.access import request_access
+from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role, RoleAssignment
+
+
+class _ServiceViewSet(
+    AccessMixin, HistoryMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """A register whose writes go through one service each and answer in the list's own shape."""
+
+    def _call(self, input_serializer, service, code=status.HTTP_200_OK, **known):
+        data = input_serializer(data=self.request.data)
+        data.is_valid(raise_exception=True)
+        instance = self.get_queryset().get(pk=service(**known, **data.validated_data).pk)
+        return Response(self.get_serializer(instance).data, status=code)
+
+
+class PersonViewSet(AccessMixin, HistoryMixin, viewsets.ModelViewSet):
+    serializer_class = s.PersonSerializer
+    filterset_class = filters.PersonFilter
+    ordering_fields = ["name"]
+    ordering = ["name", "pk"]
+    queryset = Person.objects.all()
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def perform_create(self, serializer):
+        serializer.instance = services.save_person(**serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.save_person(person=serializer.instance, **serializer.validated_data)
+
+
+class RoleViewSet(AccessMixin, HistoryMixin, viewsets.ModelViewSet):
+    serializer_class = s.RoleSerializer
+    filterset_class = filters.RoleFilter
+    ordering_fields = ["title", "kind"]
+    ordering = ["alliance__name", "title"]
+    queryset = Role.objects.select_related("alliance")
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def perform_create(self, serializer):
+        serializer.instance = services.save_role(**serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.save_role(role=serializer.instance, **serializer.validated_data)
+
+
+class RoleAssignmentViewSet(AsOfMixin, _ServiceViewSet):
+    serializer_class = s.RoleAssignmentSerializer
+    filterset_class = filters.RoleAssignmentFilter
+    ordering_fields = ["starts_on", "ends_on", "person__name", "role__title"]
+    ordering = ["role__title", "starts_on", "pk"]
+    queryset = RoleAssignment.objects.select_related("role", "person")
+
+    @extend_schema(request=s.RoleAssignmentCreateSerializer, responses={201: s.RoleAssignmentSerializer})
+    def create(self, request, *args, **kwargs):
+        return self._call(s.RoleAssignmentCreateSerializer, services.assign_role, status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.EndAssignmentSerializer, responses=s.RoleAssignmentSerializer)
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        """Record the last day the person holds the role and why the assignment ends."""
+        return self._call(s.EndAssignmentSerializer, services.end_assignment, assignment=self.get_object())
+
+
+class DirectoryViewSet(viewsets.ViewSet):
+    """Every role of an alliance on a date, with its holders or marked vacant, in one call."""
+
+    @extend_schema(parameters=[s.DirectoryQuerySerializer], responses=s.DirectorySerializer)
+    def list(self, request):
+        query = s.DirectoryQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        slug = query.validated_data["alliance"]
+        alliance = Alliance.objects.filter(slug=slug).first()
+        if alliance is None or not request_access(request).has_standing(alliance.pk):
+            raise RuleViolation("alliance_unknown", f"No alliance has the slug '{slug}'.", field="alliance")
+        on = query.validated_data.get("on") or timezone.localdate()
+        rows = queries.directory(alliance, on)
+        return Response(s.DirectorySerializer({"alliance": alliance.slug, "on": on, "roles": rows}).data)
+
+
+class DelegationViewSet(AsOfMixin, _ServiceViewSet):
+    serializer_class = s.DelegationSerializer
+    filterset_class = filters.DelegationFilter
+    ordering_fields = ["valid_from", "valid_to", "financial_limit", "role__title"]
+    ordering = ["role__title", "valid_from", "pk"]
+    queryset = DelegatedAuthority.objects.select_related("role", "body")
+
+    @extend_schema(request=s.DelegationCreateSerializer, responses={201: s.DelegationSerializer})
+    def create(self, request, *args, **kwargs):
+        return self._call(s.DelegationCreateSerializer, services.grant_delegation, status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.RevokeDelegationSerializer, responses=s.DelegationSerializer)
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        """Revoke the delegation from a date, saying why."""
+        return self._call(s.RevokeDelegationSerializer, services.revoke_delegation, delegation=self.get_object())
+
+    @extend_schema(parameters=[s.AuthorityQuerySerializer], responses=s.AuthoritySerializer)
+    @action(detail=False, methods=["get"], filterset_class=None, pagination_class=None)
+    def check(self, request):
+        """May the holder of a role (or this person) decide a matter of this kind and value on this date?"""
+        query = s.AuthorityQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        values = dict(query.validated_data)
+        access = request_access(request)
+        role, person = values.get("role"), values.get("person")
+        if (role is not None and not access.has_standing(role.alliance_id)) or (
+            person is not None and not restrict(Person.objects.filter(pk=person.pk), access).exists()
+        ):
+            field = "role" if role is not None else "person"
+            raise RuleViolation(f"{field}_unknown", f"No {field} with that id is visible to you.", field=field)
+        values.setdefault("on", timezone.localdate())
+        values.setdefault("value", None)
+        answer = queries.authority_for(**values)
+        return Response(s.AuthoritySerializer(answer).data)
+
+
+class InterestViewSet(_ServiceViewSet):
+    serializer_class = s.InterestSerializer
+    filterset_class = filters.InterestFilter
+    ordering_fields = ["declared_on", "ends_on", "person__name"]
+    ordering = ["-declared_on", "pk"]
+    queryset = InterestDeclaration.objects.select_related("alliance", "person", "represents", "concerns_organisation")
+
+    @extend_schema(request=s.InterestCreateSerializer, responses={201: s.InterestSerializer})
+    def create(self, request, *args, **kwargs):
+        return self._call(s.InterestCreateSerializer, services.declare_interest, status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.EndInterestSerializer, responses=s.InterestSerializer)
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        """Record the last day the declared interest applied."""
+        return self._call(s.EndInterestSerializer, services.end_interest, declaration=self.get_object())

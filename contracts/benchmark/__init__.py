@@ -1,0 +1,6 @@
+"""The performance benchmark of issue 9: a synthetic dataset, the measurements and their floors.
+
+``python manage.py benchmark`` builds the dataset into a throwaway database (see ``database``),
+then measures each figure (``measure``) against the least work any implementation could do
+(``floor``).
+"""

@@ -1,0 +1,70 @@
+"""The oversight dashboard page."""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.views.generic import TemplateView
+
+from alliance.forms import AuditFilterForm
+from alliance.history import feed_entries
+from alliance.models import Alliance, AuditLink
+from contracts.dashboard import chart_data, dashboard
+from roles.access import request_access
+
+
+class OversightMixin(LoginRequiredMixin):
+    """Pages for the oversight group: oversight, secretaries, voting members' representatives and staff.
+
+    They show confidential records too (the audit trail, award figures), so the standing that
+    reads confidential records is the one they need.
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.alliance = get_object_or_404(Alliance, slug=kwargs["slug"])
+            access = request_access(request)
+            if not access.may_read(self.alliance.pk, "CONFIDENTIAL"):
+                raise PermissionDenied(
+                    "The oversight pages show confidential records: they are for the oversight group, "
+                    "secretaries and voting members' representatives. Ask the alliance's secretary for access."
+                )
+        return super().dispatch(request, *args, **kwargs)
+
+
+class OversightDashboardView(OversightMixin, TemplateView):
+    template_name = "dashboard/oversight.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        alliance = self.alliance
+        figures = dashboard(alliance, timezone.localdate())
+        context.update(alliance=alliance, figures=figures, charts=chart_data(figures))
+        return context
+
+
+class AuditFeedPageView(OversightMixin, TemplateView):
+    """Every change to the alliance's records, newest first, with filters and a CSV download."""
+
+    template_name = "alliance/audit_feed.html"
+    paginate_by = 50
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        alliance = self.alliance
+        links = AuditLink.objects.filter(chain=f"alliance:{alliance.pk}")
+        form = AuditFilterForm(self.request.GET or None)
+        if form.is_valid():
+            links = form.apply(links)
+        page = Paginator(links.order_by("-id"), self.paginate_by).get_page(self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            alliance=alliance,
+            form=form,
+            page=page,
+            entries=feed_entries(list(page.object_list)),
+            query=query.urlencode(),
+        )
+        return context

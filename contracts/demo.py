@@ -1,0 +1,396 @@
+"""Awards and contracts of the demo alliance, 2020 to 2023, built only through the services.
+
+The award policy ("Schedule part 10") is adopted by an agreed POLICY decision in 2020 and amended
+in 2022 (v2 raises the direct-award limit). Under it: the outreach redesign as a mini-competition
+among three members, scored by three evaluators with one score corrected, and a member recused for
+a declared interest; a direct award to the youth provider (possible only under v2); an external
+procurement of care homes retained by the commissioner; a supported-accommodation competition the
+leadership team rejected; and a direct award cancelled before submissions.
+"""
+
+from datetime import UTC, date, datetime, timedelta
+
+from django.contrib.auth import get_user_model
+
+from alliance import services as alliance_services
+from alliance.models import Organisation
+from alliance.queries import voting_members_on
+from contracts import services
+from contracts.models import AwardProcess
+from decisions import services as decision_services
+from decisions.models import Decision
+from roles import services as roles_services
+from roles.queries import representatives_on
+
+RULES_V1 = [
+    {
+        "route": "DIRECT_AWARD",
+        "max_value": "250000",
+        "justification_must_cover": ["value for money", "why this member"],
+    },
+    {
+        "route": "MINI_COMPETITION",
+        "max_value": "2500000",
+        "min_submissions": 3,
+        "scored_evaluation_required": True,
+        "justification_must_cover": ["value for money"],
+        "criteria": [
+            {"name": "Quality", "weight": 50},
+            {"name": "Price", "weight": 30},
+            {"name": "Lived experience", "weight": 20},
+        ],
+    },
+    {
+        "route": "EXTERNAL_PROCUREMENT",
+        "min_value": "100000",
+        "justification_must_cover": ["why not within the alliance"],
+    },
+]
+RULES_V2 = [
+    {
+        "route": "DIRECT_AWARD",
+        "max_value": "500000",
+        "justification_must_cover": ["value for money", "why this member"],
+    },
+    {**RULES_V1[1], "min_submissions": 2},
+    RULES_V1[2],
+]
+
+
+def _at(d: date, hour: int = 10) -> datetime:
+    return datetime(d.year, d.month, d.day, hour, 0, tzinfo=UTC)
+
+
+class Awards:
+    def __init__(self, ctx: dict):
+        self.ctx = ctx
+        self.alliance = ctx["alliance"]
+        self.alt = ctx["bodies"]["ALT"]
+        self.people = ctx["people"]
+        self.orgs = {o.display_name: o for o in [ctx["commissioner"], *ctx["providers"], ctx["network"], ctx["lived"]]}
+        self.secretary = get_user_model().objects.filter(username="secretary").first()
+
+    def vote_all(self, decision: Decision, day: date, objector: str = "", statement: str = "") -> None:
+        recused = set(decision.recusals.values_list("membership_id", flat=True))
+        for membership in voting_members_on(self.alliance, day):
+            if membership.pk in recused:
+                continue
+            objects = membership.organisation.display_name == objector
+            decision_services.cast_vote(
+                decision=decision,
+                membership=membership,
+                position="OBJECT" if objects else "AGREE",
+                statement=statement if objects else "",
+                cast_by=representatives_on(membership=membership, on=day).first(),
+                cast_at=_at(day, 11),
+            )
+
+    def policy_decision(self, *, title: str, proposal: str, opened: date, amends: Decision | None = None) -> Decision:
+        fields = {
+            "title": title,
+            "proposal": proposal,
+            "kind": "POLICY",
+            "visibility": Decision.Visibility.PUBLIC,
+            "tags": ["award policy", "schedule part 10"],
+            "closes_at": _at(opened + timedelta(days=13), 17),
+            "rationale": "Both sides read the schedule of award routes differently; the rules are now explicit.",
+        }
+        if amends is not None:
+            decision = decision_services.amend_decision(decision=amends, created_by=self.secretary, **fields)
+        else:
+            decision = decision_services.draft_decision(body=self.alt, created_by=self.secretary, **fields)
+        decision = decision_services.open_decision(decision=decision, opened_at=_at(opened, 9))
+        self.vote_all(decision, opened + timedelta(days=2))
+        return decision_services.close_decision(decision=decision, closed_at=_at(opened + timedelta(days=14), 9))
+
+    def start(self, **fields) -> AwardProcess:
+        return services.create_process(alliance=self.alliance, created_by=self.secretary, **fields)
+
+    def move(self, process: AwardProcess, to_stage: str, on: date, reason: str = "", **details) -> AwardProcess:
+        return services.transition(
+            process=process, to_stage=to_stage, by=self.secretary, reason=reason, at=_at(on, 14), **details
+        )
+
+    def bid(self, process: AwardProcess, bidder: Organisation, on: date, price: str, summary: str):
+        return services.record_submission(process=process, bidder=bidder, submitted_on=on, price=price, summary=summary)
+
+    def approve(self, process: AwardProcess, opened: date, objector: str = "", statement: str = "") -> Decision:
+        decision = services.open_approval(
+            process=process, by=self.secretary, opened_at=_at(opened, 9), closes_at=_at(opened + timedelta(days=13), 17)
+        )
+        self.vote_all(decision, opened + timedelta(days=3), objector, statement)
+        return decision
+
+    def close(self, decision: Decision, on: date) -> Decision:
+        return decision_services.close_decision(decision=decision, closed_at=_at(on, 17))
+
+
+def _policy(a: Awards) -> None:
+    v1 = a.policy_decision(
+        title="Adopt the award policy (Schedule part 10)",
+        proposal=(
+            "That the alliance adopts an explicit schedule of award routes: direct award to a member up to £250,000 "
+            "with a justification of value for money and why this member; mini-competition among members with at "
+            "least three scored submissions; procurement of an external provider from £100,000."
+        ),
+        opened=date(2020, 9, 1),
+    )
+    services.adopt_policy(
+        alliance=a.alliance,
+        adopted_by=v1,
+        in_force_from=date(2020, 10, 1),
+        approving_body=a.alt,
+        rules=RULES_V1,
+        title="Schedule part 10: award routes",
+    )
+    v2 = a.policy_decision(
+        title="Amend the award policy: direct-award limit and minimum submissions",
+        proposal=(
+            "That the direct-award limit rises to £500,000 and a mini-competition needs two submissions, after the "
+            "2021 competitions drew few bids from a small market."
+        ),
+        opened=date(2022, 3, 1),
+        amends=v1,
+    )
+    services.adopt_policy(
+        alliance=a.alliance,
+        adopted_by=v2,
+        in_force_from=date(2022, 4, 1),
+        approving_body=a.alt,
+        rules=RULES_V2,
+        title="Schedule part 10: award routes",
+        notes="Direct-award limit raised to £500,000; mini-competitions need two submissions.",
+    )
+
+
+def _outreach(a: Awards) -> None:
+    o, p = a.orgs, a.people
+    process = a.start(
+        title="Flexible community outreach redesign",
+        description="One outreach service across Dunmarrow replacing four separate contracts.",
+        service_category="flexible_community_outreach",
+        route="MINI_COMPETITION",
+        estimated_annual_value="600000",
+        estimated_total_value="1800000",
+        started_on=date(2021, 2, 1),
+        route_justification={"value for money": "Three members can deliver it; competition among them tests price."},
+        visibility="PUBLIC",
+    )
+    a.move(process, "SUBMISSIONS", date(2021, 2, 8), "Invitation sent to every provider member")
+    interest = roles_services.declare_interest(
+        alliance=a.alliance,
+        person=p["Lorna Kerr"],
+        represents=o["Threshold"],
+        interest="Threshold Community Trust is named as a subcontractor in Cairnview Support's bid.",
+        declared_on=date(2021, 3, 10),
+    )
+    services.note_interest(process=process, declaration=interest, noted_on=date(2021, 3, 10))
+    bids = [
+        a.bid(process, o["Harbour Light"], date(2021, 3, 1), "1740000", "A single city-wide team with peer workers."),
+        a.bid(process, o["Cairnview"], date(2021, 3, 2), "1695000", "Two locality teams with Threshold."),
+        a.bid(process, o["Open Door"], date(2021, 3, 3), "1780000", "Outreach linked to day services."),
+    ]
+    a.move(process, "EVALUATION", date(2021, 3, 5), "Submissions closed with three bids")
+    scores = {
+        "Harbour Light": {"Quality": 9, "Price": 7, "Lived experience": 9},
+        "Cairnview": {"Quality": 7, "Price": 8, "Lived experience": 6},
+        "Open Door": {"Quality": 7, "Price": 6, "Lived experience": 7},
+    }
+    evaluators = [p["Kenneth Muir"], p["Eilidh Campbell"], p["Sam Whyte"]]
+    for submission in bids:
+        for criterion, score in scores[submission.bidder.display_name].items():
+            for evaluator in evaluators:
+                services.record_score(
+                    submission=submission,
+                    criterion=criterion,
+                    evaluator=evaluator,
+                    score=score,
+                    scored_on=date(2021, 3, 15),
+                    comment="",
+                )
+    services.record_score(
+        submission=bids[1],
+        criterion="Price",
+        evaluator=p["Sam Whyte"],
+        score=7,
+        scored_on=date(2021, 3, 17),
+        reason="Score sheet mis-keyed: 7 was awarded at the panel",
+    )
+    a.move(
+        process,
+        "RECOMMENDED",
+        date(2021, 3, 22),
+        "Highest weighted score: strongest on quality and lived experience.",
+        submission=bids[0],
+    )
+    decision = a.approve(process, date(2021, 4, 6))
+    advice = decision_services.record_advice(
+        decision=decision,
+        organisation=o["Voices"],
+        advice="Keep the peer workers on permanent contracts so people see the same faces.",
+        given_at=_at(date(2021, 4, 8)),
+    )
+    decision_services.respond_to_advice(
+        advisory_input=advice,
+        response="Harbour Light confirmed permanent peer-worker posts in the contract specification.",
+        responded_at=_at(date(2021, 4, 12)),
+    )
+    a.close(decision, date(2021, 4, 20))
+    a.move(process, "APPROVED", date(2021, 4, 20))
+    a.move(
+        process,
+        "CONTRACTED",
+        date(2021, 6, 1),
+        "Contract signed",
+        starts_on=date(2021, 7, 1),
+        ends_on=date(2024, 6, 30),
+        extension_until=date(2026, 6, 30),
+        annual_value="580000",
+    )
+
+
+def _direct_award(a: Awards) -> None:
+    process = a.start(
+        title="Youth outreach: continuation with Wayfinder",
+        service_category="youth_outreach",
+        route="DIRECT_AWARD",
+        estimated_annual_value="140000",
+        estimated_total_value="420000",
+        started_on=date(2022, 5, 2),
+        direct_award_to=a.orgs["Wayfinder"],
+        route_justification={
+            "value for money": "Unit costs 8% below the Scottish benchmark for youth outreach.",
+            "why this member": "Wayfinder is the only member working with 16 to 25 year olds and runs the service now.",
+        },
+        visibility="PUBLIC",
+    )
+    a.move(process, "SUBMISSIONS", date(2022, 5, 3), "Wayfinder asked for its proposal")
+    submission = a.bid(process, a.orgs["Wayfinder"], date(2022, 5, 16), "415000", "Three-year continuation.")
+    a.move(process, "EVALUATION", date(2022, 5, 17))
+    a.move(
+        process,
+        "RECOMMENDED",
+        date(2022, 5, 24),
+        "Proposal meets the specification at the benchmark price.",
+        submission=submission,
+    )
+    a.close(a.approve(process, date(2022, 6, 1)), date(2022, 6, 14))
+    a.move(process, "APPROVED", date(2022, 6, 14))
+    a.move(
+        process,
+        "CONTRACTED",
+        date(2022, 7, 1),
+        starts_on=date(2022, 8, 1),
+        ends_on=date(2025, 7, 31),
+        annual_value="138000",
+    )
+
+
+def _external(a: Awards) -> None:
+    glen = alliance_services.save_organisation(
+        name="Glenmorven Care Ltd", short_name="Glenmorven", kind=Organisation.Kind.EXTERNAL_PROVIDER
+    )
+    strath = alliance_services.save_organisation(
+        name="Strathburn Homes", short_name="Strathburn", kind=Organisation.Kind.EXTERNAL_PROVIDER
+    )
+    process = a.start(
+        title="Care home placements for people leaving homelessness",
+        service_category="care_homes",
+        route="EXTERNAL_PROCUREMENT",
+        estimated_annual_value="1200000",
+        estimated_total_value="3600000",
+        started_on=date(2022, 9, 1),
+        external_notice_reference="Public Contracts Scotland DUN-2022-0917",
+        route_justification={"why not within the alliance": "No member is registered to run a care home."},
+        visibility="PUBLIC",
+    )
+    a.move(process, "SUBMISSIONS", date(2022, 9, 17), "Contract notice published")
+    winner = a.bid(process, glen, date(2022, 10, 20), "3450000", "Twelve placements in two homes.")
+    a.bid(process, strath, date(2022, 10, 21), "3720000", "Ten placements in one home.")
+    a.move(process, "EVALUATION", date(2022, 10, 24))
+    a.move(process, "RECOMMENDED", date(2022, 11, 7), "Lower price for more placements.", submission=winner)
+    a.close(a.approve(process, date(2022, 11, 14)), date(2022, 11, 28))
+    a.move(process, "APPROVED", date(2022, 11, 28))
+    a.move(
+        process,
+        "CONTRACTED",
+        date(2022, 12, 12),
+        starts_on=date(2023, 1, 1),
+        ends_on=date(2025, 12, 31),
+        extension_until=date(2027, 6, 30),
+        in_scope=False,
+        annual_value="1150000",
+    )
+
+
+def _rejected(a: Awards) -> None:
+    o = a.orgs
+    process = a.start(
+        title="Supported accommodation for young people",
+        service_category="supported_accommodation",
+        route="MINI_COMPETITION",
+        estimated_annual_value="450000",
+        estimated_total_value="1350000",
+        started_on=date(2023, 2, 1),
+        route_justification={"value for money": "Two members run similar services; competition tests price."},
+        visibility="MEMBERS",
+    )
+    a.move(process, "SUBMISSIONS", date(2023, 2, 6))
+    bids = [
+        a.bid(process, o["Harbour Light"], date(2023, 3, 1), "1390000", "Twenty flats with 24-hour staff."),
+        a.bid(process, o["Northgate"], date(2023, 3, 2), "1320000", "Eighteen flats with floating support."),
+    ]
+    a.move(process, "EVALUATION", date(2023, 3, 6))
+    for submission, base in zip(bids, (7, 8), strict=True):
+        for criterion in ("Quality", "Price", "Lived experience"):
+            for evaluator in (a.people["Priya Raman"], a.people["Helen Strachan"]):
+                services.record_score(
+                    submission=submission,
+                    criterion=criterion,
+                    evaluator=evaluator,
+                    score=base,
+                    scored_on=date(2023, 3, 13),
+                )
+    a.move(process, "RECOMMENDED", date(2023, 3, 20), "Higher weighted score at a lower price.", submission=bids[1])
+    decision = a.approve(
+        process,
+        date(2023, 3, 27),
+        objector="DHSCP",
+        statement="The partnership cannot fund 24-hour cover within the 2023/24 budget; redesign the specification.",
+    )
+    a.close(decision, date(2023, 4, 10))
+    a.move(process, "REJECTED", date(2023, 4, 10))
+
+
+def _cancelled(a: Awards) -> None:
+    process = a.start(
+        title="Street outreach: night service",
+        service_category="street_outreach",
+        route="DIRECT_AWARD",
+        estimated_annual_value="90000",
+        estimated_total_value="180000",
+        started_on=date(2023, 5, 2),
+        direct_award_to=a.orgs["Second Step"],
+        route_justification={
+            "value for money": "Extends an existing team by two nights a week.",
+            "why this member": "Second Step runs the day street outreach.",
+        },
+    )
+    a.move(process, "CANCELLED", date(2023, 5, 30), "Night outreach folded into the city-wide outreach contract.")
+
+
+def load(ctx: dict, stdout) -> None:
+    alliance = ctx["alliance"]
+    if AwardProcess.objects.filter(alliance=alliance).exists():
+        return
+    a = Awards(ctx)
+    _policy(a)
+    _outreach(a)
+    _direct_award(a)
+    _external(a)
+    _rejected(a)
+    _cancelled(a)
+    stdout.write(
+        f"Recorded {AwardProcess.objects.filter(alliance=alliance).count()} award processes under "
+        f"{alliance.award_policies.count()} versions of the award policy."
+    )

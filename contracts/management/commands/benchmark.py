@@ -1,0 +1,180 @@
+"""Build a synthetic dataset into a throwaway database and measure the product against its floor (issue 9)."""
+
+from __future__ import annotations
+
+import json
+import platform
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import django
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.test import override_settings
+
+from contracts.benchmark import dataset
+from contracts.benchmark.database import bulk_loading, throwaway
+from contracts.benchmark.measure import Measurer
+
+
+class Progress:
+    """One line on stderr: a bar of the alliances built and the model being inserted."""
+
+    def __init__(self, stream, total: int, enabled: bool):
+        self.stream, self.total, self.enabled, self.done = stream, max(total, 1), enabled, 0
+
+    def __call__(self, label: str, n: int) -> None:
+        if label == "alliances":
+            self.done += n
+        if self.enabled:
+            filled = int(30 * self.done / self.total)
+            self.stream.write(
+                f"\r  [{'#' * filled}{'.' * (30 - filled)}] {self.done}/{self.total} alliances  {label:<28}"
+            )
+            self.stream.flush()
+
+    def finish(self) -> None:
+        if self.enabled:
+            self.stream.write("\n")
+
+
+class Command(BaseCommand):
+    help = (
+        "Build a synthetic dataset at --scale into a throwaway database (never the configured one), then measure "
+        "reads against their floors, writes, CSV export and verify_audit throughput, and growth to 4x scale."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", type=float, default=1.0, help="1 = 10 alliances, 20,000 decisions (default).")
+        parser.add_argument("--database-url", help="Server for the throwaway database (default: DATABASE_URL).")
+        parser.add_argument("--repeat", type=int, default=7, help="Runs per figure; the median is kept (default 7).")
+        parser.add_argument(
+            "--json", default="benchmark.json", help="Where to write the results (default benchmark.json)."
+        )
+        parser.add_argument("--skip-growth", action="store_true", help="Do not build the 4x dataset for growth.")
+        parser.add_argument(
+            "--http-requests", type=int, default=0, help="Serve with gunicorn (2 workers) and send this many requests."
+        )
+        parser.add_argument(
+            "--progress", action="store_true", help="Draw the progress bar even when not on a terminal."
+        )
+
+    def handle(self, *args, **options):
+        scale, repeat = options["scale"], options["repeat"]
+        if not 0 < scale <= 16:
+            raise CommandError(f"--scale must be above 0 and at most 16, not {scale}.")
+        if repeat < 1:
+            raise CommandError("--repeat must be at least 1.")
+        self.show = options["progress"] or sys.stderr.isatty()
+        results = {
+            "date": datetime.now(UTC).isoformat(timespec="seconds"),
+            "scale": scale,
+            "repeat": repeat,
+            "machine": {"python": platform.python_version(), "django": django.get_version(), "cpu": platform.machine()},
+        }
+        with throwaway(options["database_url"]) as db:
+            results["database"] = db["vendor"]
+            results["machine"]["database_version"] = _database_version()
+            results["build"] = self._build(scale)
+            with override_settings(DEBUG=False):
+                measurer = Measurer(repeat)
+                results["reads"] = measurer.reads()
+                results["throughput"] = measurer.throughput()
+                results["writes"] = measurer.writes()
+                if options["http_requests"]:
+                    from contracts.benchmark.http import requests_per_second
+
+                    results["http"] = requests_per_second(
+                        path=results["reads"][0]["url"], user=measurer.user, requests=options["http_requests"]
+                    )
+        if not options["skip_growth"]:
+            with throwaway(options["database_url"]):
+                results["growth_build"] = self._build(scale * 4)
+                with override_settings(DEBUG=False):
+                    larger = Measurer(repeat).reads()
+            results["growth"] = [
+                {
+                    "figure": small["figure"],
+                    "ms": small["ms"],
+                    "ms_at_4x": big["ms"],
+                    "ratio": round(big["ms"] / small["ms"], 2),
+                    "target": "at most 1.3x",
+                    "met": big["ms"] <= 1.3 * small["ms"],
+                }
+                for small, big in zip(results["reads"], larger, strict=True)
+            ]
+        Path(options["json"]).write_text(json.dumps(results, indent=2, default=str))
+        self.stdout.write(table(results))
+        self.stdout.write(f"Results written to {options['json']}.")
+
+    def _build(self, scale: float) -> dict:
+        shape = dataset.Shape.of(scale)
+        progress = Progress(self.stderr, shape.alliances, self.show)
+        started = time.perf_counter()
+        counts = dataset.Builder(scale, progress).build()
+        progress.finish()
+        bulk_loading(False)
+        return {"scale": scale, "seconds": round(time.perf_counter() - started, 1), "counts": counts}
+
+
+def _database_version() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sqlite_version()" if connection.vendor == "sqlite" else "SHOW server_version")
+        return f"{connection.vendor} {cursor.fetchone()[0]}"
+
+
+def _met(value) -> str:
+    return "" if value is None else "met" if value else "NOT MET"
+
+
+def table(results: dict) -> str:
+    """The results as one plain-text table (markdown), as docs/performance.md shows it."""
+    counts = results["build"]["counts"]
+    lines = [
+        f"Benchmark on {results['machine']['database_version']}, scale {results['scale']} "
+        f"({counts.get('Decision', 0):,} decisions, {counts.get('Vote', 0):,} votes, "
+        f"{counts.get('AuditLink', 0):,} history rows and links; built in {results['build']['seconds']} s), "
+        f"median of {results['repeat']} runs",
+        "",
+        "| figure | ms | floor ms | ratio | queries | target | |",
+        "| --- | ---: | ---: | ---: | ---: | --- | --- |",
+    ]
+    for f in results["reads"]:
+        lines.append(
+            f"| {f['figure']} | {f['ms']:.2f} | {f['floor_ms']:.2f} | {f['ratio']} | {f['queries']} | "
+            f"{f['target']} | {_met(f['met'])} |"
+        )
+    for f in results["writes"]:
+        floor = f"{f['floor_ms']:.2f}" if "floor_ms" in f else ""
+        lines.append(
+            f"| {f['figure']} | {f['ms']:.2f} | {floor} | {f.get('ratio', '')} | | {f['target']} | {_met(f['met'])} |"
+        )
+    lines += ["", "| throughput | rows | rows/s | peak memory | target | |", "| --- | ---: | ---: | ---: | --- | --- |"]
+    for f in results["throughput"]:
+        peak = f"{f['peak_kib']:,} KiB" + (
+            f" ({f['peak_kib_tenth']:,} KiB for a tenth)" if "peak_kib_tenth" in f else ""
+        )
+        lines.append(
+            f"| {f['figure']} | {f['rows']:,} | {f['rows_per_s']:,} | {peak} | {f['target']} | {_met(f['met'])} |"
+        )
+    if "growth" in results:
+        lines += [
+            "",
+            "| growth (reads) | ms | ms at 4x | ratio | target | |",
+            "| --- | ---: | ---: | ---: | --- | --- |",
+        ]
+        for f in results["growth"]:
+            lines.append(
+                f"| {f['figure']} | {f['ms']:.2f} | {f['ms_at_4x']:.2f} | {f['ratio']} | {f['target']} | "
+                f"{_met(f['met'])} |"
+            )
+    if "http" in results:
+        h = results["http"]
+        lines += [
+            "",
+            f"HTTP: {h['figure']}, {h['workers']} workers, {h['clients']} client threads, {h['requests']} requests: "
+            f"**{h['requests_per_s']} requests/s** ({h['failures']} failures).",
+        ]
+    return "\n".join(lines) + "\n"

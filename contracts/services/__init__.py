@@ -1,0 +1,9 @@
+"""Every state change of award policies, award processes and contracts, split by concern; import from here.
+
+``contracts.services.record_score(...)`` works whichever module holds the function.
+"""
+
+from contracts.services.approval import *  # noqa: F403
+from contracts.services.evaluation import *  # noqa: F403
+from contracts.services.policies import *  # noqa: F403
+from contracts.services.processes import *  # noqa: F403

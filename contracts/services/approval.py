@@ -1,0 +1,262 @@
+"""Approval of an award and the contract it leads to (rules 5 and 6).
+
+The approval is an AWARD decision of the body the policy names, drafted and opened from the
+process; every member with a submission in the process, or whose people declared an interest in
+it or in one of its bidders, is recused on opening, so it cannot vote (cast_vote refuses it) and
+unanimity counts the rest (close_decision leaves recused members out). The process reaches
+APPROVED only when that decision is AGREED, REJECTED when it is not.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from alliance.choices import DecisionKind
+from alliance.errors import RuleViolation
+from alliance.services import _fmt, _save
+from contracts import queries
+from contracts.models import AwardProcess, Contract
+from contracts.services.policies import money
+from contracts.services.processes import lock_process, record_transition
+from decisions import services as decision_services
+from decisions.models import Decision, Meeting, Recusal
+from decisions.queries import local_day
+
+__all__ = ["open_approval", "record_approval_outcome", "award_contract"]
+
+Stage = AwardProcess.Stage
+WRITTEN_PROCEDURE_DAYS = 14
+
+
+def _proposal(process: AwardProcess) -> str:
+    submission = process.recommended_submission
+    lines = [
+        f"That {process.alliance} awards '{process.title}' ({process.get_service_category_display().lower()}) "
+        f"to {submission.bidder} at a total price of £{submission.price:,.2f}, as recommended in {process.reference}.",
+        f"Route: {process.get_route_display()} under award policy v{process.policy.version}.",
+    ]
+    lines += [f"{point.capitalize()}: {text}" for point, text in process.route_justification.items()]
+    return "\n".join(lines)
+
+
+def _recuse(decision: Decision, process: AwardProcess, on: date) -> list[Recusal]:
+    recusals = []
+    for item in queries.members_to_recuse(process, on):
+        recusals.append(
+            decision_services.record_recusal(
+                decision=decision,
+                membership=item["membership"],
+                reason=item["reason"],
+                source=item["source"],
+                interest=item["interest"],
+            )
+        )
+    return recusals
+
+
+@transaction.atomic
+def open_approval(
+    *,
+    process: AwardProcess,
+    by=None,
+    opened_at: datetime | None = None,
+    meeting: Meeting | None = None,
+    closes_at: datetime | None = None,
+) -> Decision:
+    """Draft and open the AWARD decision of the policy's approving body, recusing interested members (rule 5)."""
+    process = lock_process(process)
+    if process.stage != Stage.RECOMMENDED:
+        raise RuleViolation(
+            "award_not_recommended",
+            f"{process.reference} is at the stage '{process.get_stage_display()}'; the approval is opened once a "
+            "submission is recommended.",
+            conflict=True,
+        )
+    if process.approval_decision_id is not None:
+        raise RuleViolation(
+            "award_approval_exists",
+            f"{process.reference} already has its approval decision "
+            f"({process.approval_decision.reference or process.approval_decision.title}).",
+            conflict=True,
+        )
+    opened_at = opened_at or timezone.now()
+    if meeting is None and closes_at is None:
+        closes_at = opened_at + timedelta(days=WRITTEN_PROCEDURE_DAYS)
+    process.recommended_submission = process.submissions.select_related("bidder").get(
+        pk=process.recommended_submission_id
+    )
+    body = process.policy.approving_body
+    decision = decision_services.draft_decision(
+        body=body,
+        title=f"Award {process.reference}: {process.title} to {process.recommended_submission.bidder}",
+        proposal=_proposal(process),
+        kind=DecisionKind.AWARD,
+        created_by=by,
+        meeting=meeting,
+        rationale=process.transitions.filter(to_stage=Stage.RECOMMENDED)
+        .order_by("-at")
+        .values_list("reason", flat=True)
+        .first()
+        or "",
+        visibility=process.visibility,
+        tags=["award", process.get_service_category_display().lower()],
+        value=process.recommended_submission.price,
+        closes_at=closes_at,
+    )
+    decision = decision_services.open_decision(decision=decision, opened_at=opened_at)
+    process.approval_decision = decision
+    _save(process, f"Approval opened: {decision.reference}")
+    _recuse(decision, process, local_day(opened_at))
+    return decision
+
+
+@transaction.atomic
+def record_approval_outcome(
+    *, process: AwardProcess, expected: str | None = None, by=None, reason: str = "", at: datetime | None = None
+) -> AwardProcess:
+    """APPROVED only by an AGREED AWARD decision of the policy's body; REJECTED when not agreed (rule 6)."""
+    process = lock_process(process)
+    if process.stage != Stage.RECOMMENDED:
+        raise RuleViolation(
+            "award_stage_order",
+            f"{process.reference} is at the stage '{process.get_stage_display()}'; approval follows a recommendation.",
+            field="to_stage",
+            conflict=True,
+        )
+    decision = process.approval_decision
+    if decision is None:
+        raise RuleViolation(
+            "award_approval_missing",
+            f"{process.reference} has no approval decision yet; open it from the process first.",
+            conflict=True,
+        )
+    decision = Decision.objects.select_related("body").get(pk=decision.pk)
+    if decision.kind != DecisionKind.AWARD or decision.body_id != process.policy.approving_body_id:
+        raise RuleViolation(
+            "award_approval_wrong_body",
+            f"{decision.reference} is not an AWARD decision of {process.policy.approving_body}, the body award "
+            f"policy v{process.policy.version} names for approval.",
+            conflict=True,
+        )
+    outcomes = {Decision.Status.AGREED: Stage.APPROVED, Decision.Status.NOT_AGREED: Stage.REJECTED}
+    if decision.status not in outcomes:
+        raise RuleViolation(
+            "award_approval_not_decided",
+            f"{decision.reference} is {decision.get_status_display().lower()}; close it with an outcome before "
+            "recording whether the award is approved.",
+            conflict=True,
+        )
+    outcome = outcomes[decision.status]
+    if expected is not None and expected != outcome:
+        raise RuleViolation(
+            "award_outcome_mismatch",
+            f"{decision.reference} was {decision.get_status_display().lower()}, so {process.reference} is "
+            f"{Stage(outcome).label.lower()}, not {Stage(expected).label.lower()}.",
+            field="to_stage",
+            conflict=True,
+        )
+    text = (reason or "").strip() or f"{decision.reference}: {decision.outcome_explanation}"
+    record_transition(process=process, to_stage=outcome, by=by, reason=text, at=at or decision.closed_at)
+    return process
+
+
+def _extend(contract: Contract, process: AwardProcess, ends_on: date, annual_value, extension_until) -> Contract:
+    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    provider = process.recommended_submission.bidder
+    if contract.alliance_id != process.alliance_id or contract.provider_id != provider.pk:
+        raise RuleViolation(
+            "contract_extension_mismatch",
+            f"{contract} is not a contract of {provider} in {process.alliance}; a process extends only the "
+            "contract of the provider it awards to.",
+            field="extends",
+        )
+    if ends_on <= contract.ends_on:
+        raise RuleViolation(
+            "contract_extension_not_later",
+            f"{contract.title} already runs to {_fmt(contract.ends_on)}; an extension ends later.",
+            field="ends_on",
+        )
+    if contract.extension_until and ends_on > contract.extension_until:
+        raise RuleViolation(
+            "contract_extension_beyond_option",
+            f"{contract.title} may be extended to {_fmt(contract.extension_until)} at the latest, not {_fmt(ends_on)}.",
+            field="ends_on",
+        )
+    contract.ends_on = ends_on
+    contract.annual_value = annual_value
+    contract.status = Contract.Status.ACTIVE
+    if extension_until is not None:
+        contract.extension_until = extension_until
+    _save(contract, f"Extended by {process.reference} to {_fmt(ends_on)}")
+    return contract
+
+
+@transaction.atomic
+def award_contract(
+    *,
+    process: AwardProcess,
+    starts_on: date | None = None,
+    ends_on: date | None = None,
+    extension_until: date | None = None,
+    in_scope: bool = True,
+    annual_value=None,
+    extends: Contract | None = None,
+    by=None,
+    reason: str = "",
+    at: datetime | None = None,
+) -> AwardProcess:
+    """CONTRACTED: create the contract an approved award leads to, or extend the provider's contract."""
+    process = lock_process(process)
+    if process.stage != Stage.APPROVED:
+        raise RuleViolation(
+            "award_not_approved",
+            f"{process.reference} is at the stage '{process.get_stage_display()}'; only an approved award is "
+            "contracted.",
+            field="to_stage",
+            conflict=True,
+        )
+    if ends_on is None:
+        raise RuleViolation("contract_end_required", "Give the last day of the contract's term.", field="ends_on")
+    process.recommended_submission = process.submissions.select_related("bidder").get(
+        pk=process.recommended_submission_id
+    )
+    value = money(annual_value, "annual_value") or process.estimated_annual_value
+    if extends is not None:
+        contract = _extend(extends, process, ends_on, value, extension_until)
+    else:
+        if starts_on is None:
+            raise RuleViolation("contract_start_required", "Give the first day of the contract.", field="starts_on")
+        if ends_on < starts_on:
+            raise RuleViolation(
+                "contract_term_order",
+                f"The contract cannot end ({_fmt(ends_on)}) before it starts ({_fmt(starts_on)}).",
+                field="ends_on",
+            )
+        if extension_until is not None and extension_until < ends_on:
+            raise RuleViolation(
+                "contract_extension_order",
+                f"The extension option ({_fmt(extension_until)}) must run beyond the term's end ({_fmt(ends_on)}).",
+                field="extension_until",
+            )
+        contract = Contract(
+            alliance=process.alliance,
+            title=process.title,
+            service_category=process.service_category,
+            provider=process.recommended_submission.bidder,
+            annual_value=value,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            extension_until=extension_until,
+            in_scope=in_scope,
+            awarded_through=process,
+        )
+        _save(contract, f"Awarded through {process.reference}")
+    process.resulting_contract = contract
+    text = (reason or "").strip() or (
+        f"Contract extended to {_fmt(ends_on)}" if extends is not None else f"Contract from {_fmt(starts_on)}"
+    )
+    record_transition(process=process, to_stage=Stage.CONTRACTED, by=by, reason=text, at=at)
+    return process

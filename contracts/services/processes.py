@@ -1,0 +1,356 @@
+"""Award processes: creation under the policy in force, corrections, stage moves and cancellation (rule 6).
+
+Stages run in order: DRAFT -> SUBMISSIONS -> EVALUATION -> RECOMMENDED -> APPROVED | REJECTED ->
+CONTRACTED; CANCELLED from any open stage with a reason. Every move is a :class:`StageTransition`
+with who and when. The moves that need more than a reason (recommend, approve or reject, contract)
+live beside the rules they check (evaluation.py, approval.py); :func:`transition` is the one door
+the API and the web pages use for all of them.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from alliance.errors import RuleViolation
+from alliance.models import Alliance, Membership, Organisation
+from alliance.services import _fmt, _save, allocate_reference
+from contracts import queries
+from contracts.models import AwardPolicy, AwardProcess, Route, RouteRule, ServiceCategory, StageTransition
+from contracts.services.policies import money
+from decisions import services as decision_services
+from decisions.models import Decision
+from roles.queries import fmt_money
+
+__all__ = [
+    "create_process",
+    "correct_process",
+    "open_submissions",
+    "start_evaluation",
+    "cancel_process",
+    "transition",
+    "record_transition",
+    "lock_process",
+    "eligible_member",
+    "check_value",
+]
+
+Stage = AwardProcess.Stage
+CORRECTABLE = ("title", "description", "estimated_annual_value", "estimated_total_value", "route_justification")
+CORRECTABLE += ("external_notice_reference", "visibility", "service_category")
+
+
+def lock_process(process: AwardProcess) -> AwardProcess:
+    return (
+        AwardProcess.objects.select_for_update(of=("self",))
+        .select_related("alliance", "policy__approving_body", "direct_award_to")
+        .get(pk=process.pk)
+    )
+
+
+def record_transition(*, process: AwardProcess, to_stage: str, by=None, reason: str = "", at=None) -> None:
+    """Move the (locked) process to ``to_stage`` and keep the move with who and when."""
+    from_stage = process.stage
+    process.stage = to_stage
+    _save(process, reason or f"{Stage(from_stage).label} → {Stage(to_stage).label}")
+    _save(
+        StageTransition(
+            process=process, from_stage=from_stage, to_stage=to_stage, at=at or timezone.now(), by=by, reason=reason
+        ),
+        reason,
+    )
+
+
+def _refuse_stage(process: AwardProcess, expected: str, action: str) -> None:
+    if process.stage != expected:
+        raise RuleViolation(
+            "award_stage_order",
+            f"{process.reference} is at the stage '{process.get_stage_display()}'; it can {action} only from "
+            f"'{Stage(expected).label}'. Stages run draft, submissions, evaluation, recommended, approved or "
+            "rejected, contracted.",
+            field="to_stage",
+            conflict=True,
+        )
+
+
+def eligible_member(alliance: Alliance, organisation: Organisation, on: date) -> Membership | None:
+    """The organisation's membership on ``on`` if it is voting or a provider then (rule 6), else None."""
+    membership = Membership.objects.filter(alliance=alliance, organisation=organisation).open_on(on).first()
+    if membership is None:
+        return None
+    if membership.status_as_of(on) == Membership.Status.VOTING or Membership.Capacity.PROVIDER in membership.capacities:
+        return membership
+    return None
+
+
+def check_value(rule: RouteRule, policy: AwardPolicy, value, field: str, what: str) -> None:
+    """Refuse a value outside the route's limits in the policy, naming the limit (rule 6)."""
+    route = rule.get_route_display().lower()
+    if rule.max_value is not None and value > rule.max_value:
+        raise RuleViolation(
+            "award_value_above_limit",
+            f"{what} of {fmt_money(value)} is above the {route} limit of {fmt_money(rule.max_value)} in award "
+            f"policy v{policy.version}; choose another route or reduce the value.",
+            field=field,
+        )
+    if rule.min_value is not None and value < rule.min_value:
+        raise RuleViolation(
+            "award_value_below_limit",
+            f"{what} of {fmt_money(value)} is below the {route} minimum of {fmt_money(rule.min_value)} in award "
+            f"policy v{policy.version}; choose another route.",
+            field=field,
+        )
+
+
+def _justification(rule: RouteRule, policy: AwardPolicy, justification) -> dict:
+    if not isinstance(justification, dict):
+        raise RuleViolation(
+            "award_justification_invalid",
+            'Give the route justification point by point, e.g. {"value for money": "..."}.',
+            field="route_justification",
+        )
+    cleaned = {str(k).strip().lower(): str(v).strip() for k, v in justification.items() if str(k).strip()}
+    missing = [p for p in rule.justification_must_cover if not cleaned.get(p)]
+    if missing:
+        raise RuleViolation(
+            "award_justification_incomplete",
+            f"Award policy v{policy.version} requires the {rule.get_route_display().lower()} justification to "
+            f"cover {', '.join(repr(p) for p in rule.justification_must_cover)}; "
+            f"{', '.join(repr(p) for p in missing)} is not covered.",
+            field="route_justification",
+        )
+    return cleaned
+
+
+def _check_shape(process: AwardProcess, rule: RouteRule) -> None:
+    """The checks that hold whenever a process is created or corrected (rule 6)."""
+    policy = process.policy
+    if process.service_category not in ServiceCategory.values:
+        raise RuleViolation(
+            "award_category_unknown",
+            f"Unknown service category '{process.service_category}'; choose from {', '.join(ServiceCategory.values)}.",
+            field="service_category",
+        )
+    if process.visibility not in Decision.Visibility.values:
+        raise RuleViolation(
+            "award_visibility_unknown", "Visibility is PUBLIC, MEMBERS or CONFIDENTIAL.", field="visibility"
+        )
+    if not process.title.strip():
+        raise RuleViolation("award_title_required", "Give the award process a title.", field="title")
+    if process.estimated_total_value < process.estimated_annual_value:
+        raise RuleViolation(
+            "award_total_below_annual",
+            f"The estimated total value ({fmt_money(process.estimated_total_value)}) cannot be below the estimated "
+            f"annual value ({fmt_money(process.estimated_annual_value)}).",
+            field="estimated_total_value",
+        )
+    check_value(rule, policy, process.estimated_total_value, "estimated_total_value", "The estimated total value")
+    process.route_justification = _justification(rule, policy, process.route_justification)
+
+
+def _check_direct_award(process: AwardProcess, direct_award_to: Organisation | None) -> None:
+    if process.route != Route.DIRECT_AWARD:
+        if direct_award_to is not None:
+            raise RuleViolation(
+                "award_direct_to_wrong_route",
+                "Only a direct award names the member it goes to; leave direct_award_to empty for this route.",
+                field="direct_award_to",
+            )
+        return
+    if direct_award_to is None:
+        raise RuleViolation(
+            "award_direct_to_required",
+            "A direct award names exactly one member it goes to; give direct_award_to.",
+            field="direct_award_to",
+        )
+    if eligible_member(process.alliance, direct_award_to, process.started_on) is None:
+        raise RuleViolation(
+            "award_direct_to_not_member",
+            f"{direct_award_to} was not a voting or provider member of {process.alliance} on "
+            f"{_fmt(process.started_on)}; a direct award goes to a member. Use external procurement for others.",
+            field="direct_award_to",
+        )
+
+
+@transaction.atomic
+def create_process(
+    *,
+    alliance: Alliance,
+    title: str,
+    service_category: str,
+    route: str,
+    estimated_annual_value,
+    estimated_total_value,
+    started_on: date,
+    route_justification: dict,
+    direct_award_to: Organisation | None = None,
+    external_notice_reference: str = "",
+    description: str = "",
+    visibility: str = Decision.Visibility.MEMBERS,
+    created_by=None,
+    created_at: datetime | None = None,
+) -> AwardProcess:
+    """Start an award process under the policy in force on its start date (rule 6)."""
+    if route not in Route.values:
+        raise RuleViolation(
+            "award_route_unknown",
+            f"Unknown award route '{route}'; choose from {', '.join(Route.values)}.",
+            field="route",
+        )
+    policy = queries.policy_in_force(alliance, started_on)
+    if policy is None:
+        raise RuleViolation(
+            "award_no_policy",
+            f"No award policy of {alliance} was in force on {_fmt(started_on)}; adopt one by a POLICY decision "
+            "before starting an award process.",
+            field="started_on",
+        )
+    rule = policy.rules.get(route=route)
+    if not rule.allowed:
+        raise RuleViolation(
+            "award_route_not_allowed",
+            f"Award policy v{policy.version} does not allow the {rule.get_route_display().lower()} route.",
+            field="route",
+        )
+    process = AwardProcess(
+        alliance=alliance,
+        title=(title or "").strip(),
+        description=description or "",
+        service_category=service_category,
+        route=route,
+        estimated_annual_value=money(estimated_annual_value, "estimated_annual_value", required=True),
+        estimated_total_value=money(estimated_total_value, "estimated_total_value", required=True),
+        started_on=started_on,
+        policy=policy,
+        route_justification=route_justification,
+        direct_award_to=direct_award_to,
+        external_notice_reference=(external_notice_reference or "").strip(),
+        visibility=visibility,
+        created_by=created_by,
+    )
+    _check_shape(process, rule)
+    _check_direct_award(process, direct_award_to)
+    process.reference = allocate_reference(alliance=alliance, series="AW", year=started_on.year)
+    _save(process, f"Started under award policy v{policy.version}")
+    _save(
+        StageTransition(process=process, to_stage=Stage.DRAFT, at=created_at or timezone.now(), by=created_by),
+        "Started",
+    )
+    return process
+
+
+@transaction.atomic
+def correct_process(*, process: AwardProcess, reason: str, by=None, **fields) -> AwardProcess:
+    """Correct an open process's details, saying why; the rules are checked again (rule 6)."""
+    if not (reason or "").strip():
+        raise RuleViolation("award_correction_reason_required", "Say why the process is corrected.", field="reason")
+    unknown = sorted(set(fields) - set(CORRECTABLE))
+    if unknown:
+        raise RuleViolation(
+            "award_field_not_correctable",
+            f"{', '.join(unknown)} cannot be corrected; an open process's correctable fields are "
+            f"{', '.join(CORRECTABLE)}. Cancel the process and start another to change its route or start date.",
+            field=unknown[0],
+        )
+    process = lock_process(process)
+    if not process.is_open:
+        raise RuleViolation(
+            "award_closed",
+            f"{process.reference} is {process.get_stage_display().lower()}; only an open process can be corrected.",
+            conflict=True,
+        )
+    for name in ("estimated_annual_value", "estimated_total_value"):
+        if name in fields:
+            fields[name] = money(fields[name], name, required=True)
+    for key, value in fields.items():
+        setattr(process, key, value)
+    _check_shape(process, process.policy.rules.get(route=process.route))
+    _save(process, f"Corrected: {reason.strip()}")
+    return process
+
+
+@transaction.atomic
+def open_submissions(*, process: AwardProcess, by=None, reason: str = "", at: datetime | None = None) -> AwardProcess:
+    """Open a draft process for submissions; an external procurement first records its notice (rule 6)."""
+    process = lock_process(process)
+    _refuse_stage(process, Stage.DRAFT, "open for submissions")
+    if process.route == Route.EXTERNAL_PROCUREMENT and not process.external_notice_reference:
+        raise RuleViolation(
+            "award_external_notice_required",
+            f"{process.reference} is an external procurement: record the reference of the published contract "
+            "notice (external_notice_reference) before opening it for submissions.",
+            field="external_notice_reference",
+        )
+    record_transition(process=process, to_stage=Stage.SUBMISSIONS, by=by, reason=reason, at=at)
+    return process
+
+
+@transaction.atomic
+def start_evaluation(*, process: AwardProcess, by=None, reason: str = "", at: datetime | None = None) -> AwardProcess:
+    """Close submissions and start evaluating; the policy's minimum of submissions must have arrived (rule 6)."""
+    process = lock_process(process)
+    _refuse_stage(process, Stage.SUBMISSIONS, "move to evaluation")
+    rule = process.policy.rules.get(route=process.route)
+    count = process.submissions.count()
+    if count < rule.min_submissions:
+        raise RuleViolation(
+            "award_too_few_submissions",
+            f"{process.reference} has {count} submission{'s' if count != 1 else ''}; award policy "
+            f"v{process.policy.version} needs at least {rule.min_submissions} for the "
+            f"{rule.get_route_display().lower()} route. Wait for more, or cancel the process.",
+            conflict=True,
+        )
+    record_transition(process=process, to_stage=Stage.EVALUATION, by=by, reason=reason, at=at)
+    return process
+
+
+@transaction.atomic
+def cancel_process(*, process: AwardProcess, reason: str, by=None, at: datetime | None = None) -> AwardProcess:
+    """Cancel an open process with a reason; an approval decision still open is withdrawn with it."""
+    if not (reason or "").strip():
+        raise RuleViolation("award_cancel_reason_required", "Say why the award process is cancelled.", field="reason")
+    process = lock_process(process)
+    if not process.is_open:
+        raise RuleViolation(
+            "award_closed",
+            f"{process.reference} is {process.get_stage_display().lower()}; only an open process (draft, "
+            "submissions, evaluation or recommended) can be cancelled.",
+            field="to_stage",
+            conflict=True,
+        )
+    decision = process.approval_decision
+    if decision is not None and not decision.is_sealed:
+        decision_services.withdraw_decision(
+            decision=decision, reason=f"Award process {process.reference} cancelled: {reason.strip()}", withdrawn_at=at
+        )
+    process.cancellation_reason = reason.strip()
+    record_transition(process=process, to_stage=Stage.CANCELLED, by=by, reason=reason.strip(), at=at)
+    return process
+
+
+@transaction.atomic
+def transition(*, process: AwardProcess, to_stage: str, by=None, reason: str = "", at=None, **details) -> AwardProcess:
+    """Move a process to ``to_stage`` through the service that checks that move (rules 5 and 6)."""
+    from contracts.services import approval, evaluation
+
+    moves = {
+        Stage.SUBMISSIONS: open_submissions,
+        Stage.EVALUATION: start_evaluation,
+        Stage.RECOMMENDED: evaluation.recommend,
+        Stage.APPROVED: approval.record_approval_outcome,
+        Stage.REJECTED: approval.record_approval_outcome,
+        Stage.CONTRACTED: approval.award_contract,
+        Stage.CANCELLED: cancel_process,
+    }
+    if to_stage not in moves:
+        raise RuleViolation(
+            "award_stage_unknown",
+            f"A process cannot be moved to '{to_stage}'; choose one of {', '.join(moves)}.",
+            field="to_stage",
+        )
+    move = moves[to_stage]
+    if move is approval.record_approval_outcome:
+        details["expected"] = to_stage
+    return move(process=process, by=by, reason=reason, at=at, **details)

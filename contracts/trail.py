@@ -1,0 +1,327 @@
+"""The audit trail of one award (issue 5): every step as one ordered record, taken from history.
+
+Each event says what happened, when it happened (the date or moment the step took effect), who
+did it and when it was recorded. A later history version of the same row is a correction and
+shows its old and new values. The trail is read in a fixed number of queries: one per kind of
+record, whatever the number of submissions, scores or votes.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, time
+from decimal import Decimal
+
+from django.db import models
+from django.utils import timezone
+
+from contracts.models import AwardInterest, AwardProcess, Contract, EvaluationScore, StageTransition, Submission
+from decisions.models import AdvisoryInput, Decision, Recusal, Vote
+
+# Fields whose change on the process is a stage move, shown by its StageTransition instead.
+STAGE_FIELDS = {"stage", "recommended_submission", "approval_decision", "resulting_contract", "cancellation_reason"}
+
+
+def _moment(value) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    return timezone.make_aware(datetime.combine(value, time.min))
+
+
+def _show(field: models.Field, value) -> str:
+    if value is None or value == "":
+        return "—"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, Decimal) and field.name not in ("score",):
+        return f"£{value:,.2f}"
+    if isinstance(value, datetime):
+        return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {v}" for k, v in value.items())
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _diff(row, previous) -> list[dict]:
+    out = []
+    for field in row.instance_type._meta.concrete_fields:
+        if field.primary_key or field.is_relation or field.name in STAGE_FIELDS:
+            continue
+        old, new = getattr(previous, field.attname), getattr(row, field.attname)
+        if old != new:
+            out.append(
+                {
+                    "field": field.name,
+                    "label": str(field.verbose_name),
+                    "old": _show(field, old),
+                    "new": _show(field, new),
+                }
+            )
+    return out
+
+
+def _who(row) -> str:
+    user = row.history_user
+    if user is None:
+        return ""
+    person = getattr(user, "person", None)
+    return f"{person.name} ({user.get_username()})" if person else user.get_username()
+
+
+def _history(model, *related, **filters):
+    rows = model.history.filter(**filters).select_related("history_user__person", *related)
+    rows = list(rows.order_by("history_date", "history_id"))
+    previous, out = {}, []
+    for row in rows:
+        out.append((row, previous.get(row.id)))
+        previous[row.id] = row
+    return out
+
+
+def _event(kind, row, at, title, detail="", who="", previous=None, changes=None) -> dict:
+    correction = row.history_type == "~" and previous is not None and bool(changes)
+    return {
+        "kind": kind,
+        "at": _moment(at),
+        "title": title,
+        "detail": detail,
+        "who": who or _who(row),
+        "recorded_by": _who(row),
+        "recorded_at": row.history_date,
+        "reason": row.history_change_reason or "",
+        "correction": correction,
+        "changes": changes or [],
+        "history_id": row.history_id,
+        "model": row.instance_type._meta.model_name,
+    }
+
+
+def _policy_events(process: AwardProcess) -> list[dict]:
+    policy = process.policy
+    decision = policy.adopted_by
+    row = policy.history.select_related("history_user__person").order_by("history_date", "history_id").first()
+    detail = (
+        f"Adopted by {decision.reference} ({decision.title}), decided {decision.decided_on:%d/%m/%Y}; in force from "
+        f"{policy.in_force_from:%d/%m/%Y}; approving body {policy.approving_body}."
+    )
+    return [_event("policy", row, policy.in_force_from, f"Award policy v{policy.version} in force", detail)]
+
+
+def _process_events(process: AwardProcess) -> list[dict]:
+    out = []
+    for row, previous in _history(AwardProcess, "direct_award_to", id=process.pk):
+        if row.history_type == "+":
+            justification = "; ".join(f"{k}: {v}" for k, v in row.route_justification.items())
+            detail = f"Route: {row.get_route_display()}. Justification: {justification or 'none given'}."
+            if row.direct_award_to_id:
+                detail += f" Direct award to {row.direct_award_to}."
+            detail += (
+                f" Estimated £{row.estimated_annual_value:,.2f} a year, £{row.estimated_total_value:,.2f} in total."
+            )
+            out.append(_event("process", row, row.started_on, f"{row.reference} started: {row.title}", detail))
+        elif previous is not None:
+            changes = _diff(row, previous)
+            if changes:
+                out.append(
+                    _event(
+                        "correction",
+                        row,
+                        row.history_date,
+                        f"{row.reference} corrected",
+                        previous=previous,
+                        changes=changes,
+                    )
+                )
+    return out
+
+
+def _transition_events(process: AwardProcess) -> list[dict]:
+    out = []
+    labels = dict(AwardProcess.Stage.choices)
+    for row, _ in _history(StageTransition, "by__person", process_id=process.pk):
+        if row.history_type != "+" or not row.from_stage:
+            continue
+        by = row.by
+        who = (
+            (f"{by.person.name} ({by.get_username()})" if getattr(by, "person", None) else by.get_username())
+            if by
+            else ""
+        )
+        title = f"Stage: {labels[row.from_stage]} → {labels[row.to_stage]}"
+        kind = "recommendation" if row.to_stage == AwardProcess.Stage.RECOMMENDED else "stage"
+        detail = row.reason
+        if kind == "recommendation" and process.recommended_submission_id:
+            s = process.recommended_submission
+            detail = f"Recommended: {s.bidder} at £{s.price:,.2f}. {row.reason}"
+        out.append(_event(kind, row, row.at, title, detail, who=who))
+    return out
+
+
+def _interest_events(process: AwardProcess) -> list[dict]:
+    out = []
+    rows = AwardInterest.history.filter(process_id=process.pk).select_related(
+        "history_user__person", "declaration__person", "declaration__represents"
+    )
+    for row in rows.order_by("history_date", "history_id"):
+        d = row.declaration
+        for_org = f" for {d.represents}" if d.represents_id else ""
+        detail = f"Declared {d.declared_on:%d/%m/%Y}: {d.interest}"
+        out.append(_event("interest", row, row.noted_on, f"Interest declared by {d.person}{for_org}", detail))
+    return out
+
+
+def _submission_events(process: AwardProcess) -> list[dict]:
+    out = []
+    for row, previous in _history(Submission, "bidder", process_id=process.pk):
+        if row.history_type == "+":
+            title = f"Submission from {row.bidder}"
+            out.append(_event("submission", row, row.submitted_on, title, f"£{row.price:,.2f}. {row.summary}".strip()))
+        elif previous is not None:
+            out.append(
+                _event(
+                    "correction",
+                    row,
+                    row.history_date,
+                    f"Submission from {row.bidder} corrected",
+                    previous=previous,
+                    changes=_diff(row, previous),
+                )
+            )
+    return out
+
+
+def _score_events(process: AwardProcess) -> list[dict]:
+    out = []
+    ids = list(Submission.objects.filter(process=process).values_list("pk", flat=True))
+    rows = EvaluationScore.history.filter(submission_id__in=ids).select_related(
+        "history_user__person", "evaluator", "submission__bidder"
+    )
+    previous = {}
+    for row in rows.order_by("history_date", "history_id"):
+        before = previous.get(row.id)
+        previous[row.id] = row
+        title = f"{row.evaluator} scored {row.submission.bidder} on {row.criterion}: {row.score}/10"
+        if row.history_type == "+":
+            out.append(_event("score", row, row.scored_on, title, row.comment, who=str(row.evaluator)))
+        elif before is not None:
+            changes = _diff(row, before)
+            out.append(
+                _event(
+                    "correction",
+                    row,
+                    row.history_date,
+                    f"Score corrected: {title}",
+                    who=str(row.evaluator),
+                    previous=before,
+                    changes=changes,
+                )
+            )
+    return out
+
+
+def _decision_events(decision: Decision) -> list[dict]:
+    out = []
+    for row, _ in _history(Decision, id=decision.pk):
+        if row.status == Decision.Status.OPEN and row.history_change_reason.startswith(("Opened", "Reopened")):
+            detail = f"{row.body} votes under its rule; recused members do not vote."
+            out.append(_event("approval", row, row.opened_at, f"Approval {row.reference} opened for votes", detail))
+        elif row.status in Decision.SEALED_STATUSES:
+            counts = (
+                f"{row.agree_count or 0} agreed, {row.object_count or 0} objected, "
+                f"{row.abstain_count or 0} abstained, {row.recused_count or 0} recused"
+            )
+            out.append(
+                _event(
+                    "outcome",
+                    row,
+                    row.closed_at,
+                    f"Approval {row.reference}: {row.get_status_display()}",
+                    f"{row.outcome_explanation} ({counts}).",
+                )
+            )
+    votes = Vote.history.filter(decision_id=decision.pk).select_related(
+        "history_user__person", "membership__organisation", "cast_by"
+    )
+    for row in votes.order_by("history_date", "history_id"):
+        org = row.membership.organisation
+        if row.history_type == "-":
+            out.append(_event("vote", row, row.history_date, f"Vote of {org} removed", row.history_change_reason))
+            continue
+        title = f"{org} voted {row.get_position_display().lower()}"
+        kind = "vote" if row.history_type == "+" else "correction"
+        out.append(_event(kind, row, row.cast_at, title, row.statement, who=f"{row.cast_by} for {org}"))
+    recusals = Recusal.history.filter(decision_id=decision.pk).select_related(
+        "history_user__person", "membership__organisation"
+    )
+    for row in recusals.order_by("history_date", "history_id"):
+        org = row.membership.organisation
+        if row.dispensation_granted:
+            out.append(_event("recusal", row, row.history_date, f"Dispensation for {org}", row.dispensation_reason))
+        else:
+            out.append(_event("recusal", row, decision.opened_at or row.history_date, f"{org} recused", row.reason))
+    advice = AdvisoryInput.history.filter(decision_id=decision.pk).select_related(
+        "history_user__person", "organisation", "person"
+    )
+    for row in advice.order_by("history_date", "history_id"):
+        source = row.organisation or row.person
+        if row.history_type == "+":
+            out.append(_event("advice", row, row.given_at, f"Advice from {source}", row.advice))
+        elif row.response:
+            out.append(
+                _event(
+                    "advice", row, row.responded_at or row.history_date, f"Response to {source}'s advice", row.response
+                )
+            )
+    return out
+
+
+def _contract_events(process: AwardProcess) -> list[dict]:
+    contract_id = process.resulting_contract_id
+    if contract_id is None:
+        return []
+    out = []
+    for row, previous in _history(Contract, "provider", id=contract_id):
+        if row.history_type == "+":
+            detail = (
+                f"{row.provider}: £{row.annual_value:,.2f} a year, {row.starts_on:%d/%m/%Y} to {row.ends_on:%d/%m/%Y}"
+                + (f", extension possible to {row.extension_until:%d/%m/%Y}" if row.extension_until else "")
+                + ("; in scope of the alliance" if row.in_scope else "; retained by the commissioner")
+                + "."
+            )
+            out.append(_event("contract", row, row.starts_on, f"Contract: {row.title}", detail))
+        elif previous is not None:
+            changes = _diff(row, previous)
+            if changes:
+                kind = "contract" if row.history_change_reason.startswith("Extended") else "correction"
+                out.append(
+                    _event(
+                        kind,
+                        row,
+                        row.history_date,
+                        f"Contract changed: {row.title}",
+                        previous=previous,
+                        changes=changes,
+                    )
+                )
+    return out
+
+
+def award_audit_trail(process: AwardProcess) -> list[dict]:
+    """Every step of one award, in the order it happened, each with who and when (issue 5 §3)."""
+    process = AwardProcess.objects.select_related(
+        "policy__adopted_by", "policy__approving_body", "recommended_submission__bidder", "approval_decision"
+    ).get(pk=process.pk)
+    events = _policy_events(process) + _process_events(process) + _transition_events(process)
+    events += _interest_events(process) + _submission_events(process) + _score_events(process)
+    if process.approval_decision_id:
+        events += _decision_events(process.approval_decision)
+    events += _contract_events(process)
+    order = defaultdict(int, {"policy": -1})
+    events.sort(key=lambda e: (e["at"], order[e["kind"]], e["recorded_at"], e["history_id"]))
+    return events

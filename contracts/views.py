@@ -1,0 +1,130 @@
+"""Web pages of awards and contracts: the award register, an award's audit trail (page and CSV), the
+contract register, the budget against the agreement, and the award policy's versions side by side."""
+
+import csv
+
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+from django.views.generic import TemplateView
+
+from alliance.models import Alliance
+from contracts import queries
+from contracts.forms import AwardFilterForm
+from contracts.models import AwardProcess
+from contracts.trail import award_audit_trail
+from roles.access import request_access
+from roles.views import AlliancePageMixin
+
+PAGE_SIZE = 25
+
+
+class AwardRegisterView(AlliancePageMixin, TemplateView):
+    template_name = "contracts/award_register.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = AwardFilterForm(self.request.GET or None, alliance=self.alliance)
+        visible = request_access(self.request).restrict_visible(queries.award_register(self.alliance))
+        awards = queries.filter_awards(visible, form.valid_data())
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        context.update(
+            form=form,
+            page=Paginator(awards.order_by("-started_on", "-pk"), PAGE_SIZE).get_page(self.request.GET.get("page")),
+            query=params.urlencode(),
+        )
+        return context
+
+
+class AwardDetailView(AlliancePageMixin, TemplateView):
+    template_name = "contracts/award_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        get_object_or_404(
+            request_access(self.request).restrict_visible(AwardProcess.objects.filter(alliance=self.alliance)),
+            pk=kwargs["pk"],
+        )
+        process = queries.award_record(kwargs["pk"])
+        grid = queries.score_grid(process)
+        submissions = list(process.submissions.all())
+        for s in submissions:
+            s.total = grid["totals"].get(s.pk)
+            s.cells = [[grid["scores"].get((s.pk, c, e.pk)) for e in grid["evaluators"]] for c in grid["criteria"]]
+        rule = next((r for r in process.policy.rules.all() if r.route == process.route), None)
+        context.update(
+            process=process,
+            rule=rule,
+            submissions=submissions,
+            grid=grid,
+            trail=award_audit_trail(process),
+            printed_at=timezone.localtime(),
+            crumbs=[(reverse("award-register", kwargs={"slug": self.alliance.slug}), "Award register")],
+        )
+        return context
+
+
+class AwardTrailCsvView(AlliancePageMixin, View):
+    """The audit trail as CSV, one row per event, for an oversight group's own records."""
+
+    def get(self, request, slug, pk):
+        alliance = get_object_or_404(Alliance, slug=slug)
+        process = get_object_or_404(
+            request_access(request).restrict_visible(AwardProcess.objects.filter(alliance=alliance)), pk=pk
+        )
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{process.reference}-audit-trail.csv"'
+        writer = csv.writer(response)
+        writer.writerow(["when", "step", "what", "detail", "who", "recorded by", "recorded at", "reason", "changes"])
+        for e in award_audit_trail(process):
+            changes = "; ".join(f"{c['label']}: {c['old']} → {c['new']}" for c in e["changes"])
+            writer.writerow(
+                [
+                    timezone.localtime(e["at"]).strftime("%d/%m/%Y %H:%M"),
+                    "correction" if e["correction"] else e["kind"],
+                    e["title"],
+                    e["detail"],
+                    e["who"],
+                    e["recorded_by"],
+                    timezone.localtime(e["recorded_at"]).strftime("%d/%m/%Y %H:%M"),
+                    e["reason"],
+                    changes,
+                ]
+            )
+        return response
+
+
+class ContractRegisterView(AlliancePageMixin, TemplateView):
+    template_name = "contracts/contract_register.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        contracts = list(queries.contract_register(self.alliance))
+        for c in contracts:
+            c.running = c.starts_on <= self.on <= c.ends_on
+        context.update(contracts=contracts)
+        return context
+
+
+class BudgetView(AlliancePageMixin, TemplateView):
+    template_name = "contracts/budget.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(years=queries.budget_by_year(self.alliance), current_year=queries.financial_year(self.on))
+        return context
+
+
+class PolicyVersionsView(AlliancePageMixin, TemplateView):
+    template_name = "contracts/policy_versions.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            versions=queries.policy_versions(self.alliance), in_force=queries.policy_in_force(self.alliance, self.on)
+        )
+        return context

@@ -1,0 +1,182 @@
+"""Open exports of the decision log: the register as streamed CSV, and Popolo JSON.
+
+Popolo (popoloproject.com) is the shape civic-tech tools read for legislatures: organizations,
+persons, posts and memberships, and for decisions motions, vote events, votes and counts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django.db.models import Prefetch, QuerySet
+
+from alliance.models import Alliance, Membership
+from decisions.models import Decision, Vote
+from roles.models import Person, Role, RoleAssignment
+
+DECISION_HEADER = [
+    "reference", "body", "title", "kind", "status", "visibility", "meeting", "opened_at", "closed_at", "decided_on",
+    "review_on", "agree", "object", "abstain", "not_voted", "recused", "eligible", "outcome", "proposal", "rationale",
+    "alternatives_considered", "tags", "amends", "supersedes", "taken_under", "decided_by", "value",
+]  # fmt: skip
+
+
+def register_queryset(alliance: Alliance) -> QuerySet[Decision]:
+    return (
+        Decision.objects.filter(alliance=alliance)
+        .select_related("body", "meeting", "amends", "supersedes", "taken_under__role", "decided_by")
+        .order_by("opened_at", "pk")
+    )
+
+
+def _iso(value) -> str:
+    return value.isoformat() if value else ""
+
+
+REGISTER_VALUES = [
+    "reference", "body__code", "title", "kind", "status", "visibility", "meeting_id", "meeting__title",
+    "meeting__body__code", "opened_at", "closed_at", "decided_on", "review_on", "agree_count", "object_count",
+    "abstain_count", "not_voted_count", "recused_count", "eligible_count", "outcome_explanation", "proposal",
+    "rationale", "alternatives_considered", "tags", "amends__reference", "supersedes__reference", "taken_under_id",
+    "taken_under__role__title", "decided_by__name", "value",
+]  # fmt: skip
+
+
+def decision_rows(decisions: QuerySet[Decision], *, chunk: int = 1000, progress=None) -> Iterator[list]:
+    """The register as CSV rows, read a chunk at a time so memory stays flat.
+
+    Rows are read as plain values through the joins, not as model instances: six times quicker
+    for the same cells (issue 9).
+    """
+    for n, row in enumerate(decisions.values_list(*REGISTER_VALUES).iterator(chunk_size=chunk), start=1):
+        (
+            reference, body, title, kind, status, visibility, meeting_id, meeting_title, meeting_body, opened_at,
+            closed_at, decided_on, review_on, agree, object_, abstain, not_voted, recused, eligible, outcome, proposal,
+            rationale, alternatives, tags, amends, supersedes, taken_under_id, taken_under_role, decided_by, value,
+        ) = row  # fmt: skip
+        meeting = (meeting_title or f"{meeting_body} meeting") if meeting_id else "written procedure"
+        yield [
+            reference, body, title, kind, status, visibility, meeting, _iso(opened_at), _iso(closed_at),
+            _iso(decided_on), _iso(review_on), agree, object_, abstain, not_voted, recused, eligible, outcome,
+            proposal, rationale, alternatives, "; ".join(tags), amends or "", supersedes or "",
+            taken_under_role if taken_under_id else "", decided_by or "", value if value is not None else "",
+        ]  # fmt: skip
+        if progress and n % chunk == 0:
+            progress(chunk)
+
+
+# Popolo --------------------------------------------------------------------------------------
+
+POPOLO_RESULT = {Decision.Status.AGREED: "pass", Decision.Status.NOT_AGREED: "fail"}
+POPOLO_OPTION = {"AGREE": "yes", "OBJECT": "no", "ABSTAIN": "abstain"}
+
+
+def popolo(alliance: Alliance, decisions: QuerySet[Decision] | None = None) -> dict:
+    """The alliance in Popolo JSON, in a fixed number of queries; ``decisions`` narrows the motions."""
+    alliance_id = f"alliance/{alliance.slug}"
+    memberships = list(Membership.objects.filter(alliance=alliance).select_related("organisation"))
+    roles = list(Role.objects.filter(alliance=alliance).select_related("body", "organisation"))
+    assignments = list(RoleAssignment.objects.filter(role__alliance=alliance).select_related("role", "person"))
+    people = {a.person_id: a.person for a in assignments}
+    people.update({p.pk: p for p in Person.objects.filter(votes_cast__decision__alliance=alliance).distinct()})
+    decisions = list(
+        (decisions if decisions is not None else Decision.objects.all())
+        .filter(alliance=alliance)
+        .exclude(status=Decision.Status.DRAFT)
+        .select_related("body")
+        .prefetch_related(Prefetch("votes", queryset=Vote.objects.select_related("membership")))
+        .order_by("opened_at", "pk")
+    )
+    bodies = {d.body_id: d.body for d in decisions} | {r.body_id: r.body for r in roles if r.body_id}
+    organizations = [{"id": alliance_id, "name": alliance.name, "classification": "alliance"}]
+    organizations += [
+        {"id": f"body/{b.pk}", "name": b.name, "identifiers": [{"scheme": "code", "identifier": b.code}],
+         "classification": b.kind, "parent_id": alliance_id}
+        for b in bodies.values()
+    ]  # fmt: skip
+    seen_orgs = set()
+    for m in memberships:
+        if m.organisation_id not in seen_orgs:
+            seen_orgs.add(m.organisation_id)
+            organizations.append(
+                {"id": f"organisation/{m.organisation_id}", "name": m.organisation.name,
+                 "classification": m.organisation.kind}
+            )  # fmt: skip
+    return {
+        "organizations": organizations,
+        "persons": [{"id": f"person/{p.pk}", "name": p.name} for p in sorted(people.values(), key=lambda p: p.pk)],
+        "posts": [
+            {
+                "id": f"post/{r.pk}",
+                "label": r.title,
+                "role": r.get_kind_display(),
+                "organization_id": f"body/{r.body_id}" if r.body_id else alliance_id,
+            }
+            for r in roles
+        ],  # fmt: skip
+        "memberships": [
+            {
+                "id": f"membership/{m.pk}",
+                "organization_id": alliance_id,
+                "member": {"@type": "Organization", "id": f"organisation/{m.organisation_id}"},
+                "role": "voting member" if m.status == Membership.Status.VOTING else "advisory member",
+                "start_date": m.joined_on.isoformat(),
+                "end_date": _iso(m.left_on) or None,
+            }
+            for m in memberships
+        ]
+        + [
+            {
+                "id": f"assignment/{a.pk}",
+                "person_id": f"person/{a.person_id}",
+                "post_id": f"post/{a.role_id}",
+                "organization_id": f"body/{a.role.body_id}" if a.role.body_id else alliance_id,
+                "role": a.role.title,
+                "start_date": a.starts_on.isoformat(),
+                "end_date": _iso(a.ends_on) or None,
+            }
+            for a in assignments
+        ],  # fmt: skip
+        "motions": [
+            {
+                "id": f"motion/{d.pk}",
+                "organization_id": f"body/{d.body_id}",
+                "identifier": d.reference,
+                "text": d.title,
+                "classification": d.kind,
+                "date": _iso(d.opened_at),
+                "requirement": d.body.decision_rule.lower(),
+                "result": POPOLO_RESULT.get(d.status, d.status.lower()),
+            }
+            for d in decisions
+        ],  # fmt: skip
+        "vote_events": [_vote_event(d) for d in decisions if d.closed_at],
+    }
+
+
+def _vote_event(d: Decision) -> dict:
+    counts = [
+        {"option": "yes", "value": d.agree_count or 0},
+        {"option": "no", "value": d.object_count or 0},
+        {"option": "abstain", "value": d.abstain_count or 0},
+        {"option": "absent", "value": d.not_voted_count or 0},
+        {"option": "recused", "value": d.recused_count or 0},
+    ]
+    return {
+        "id": f"vote-event/{d.pk}",
+        "motion_id": f"motion/{d.pk}",
+        "identifier": d.reference,
+        "organization_id": f"body/{d.body_id}",
+        "start_date": _iso(d.opened_at),
+        "end_date": _iso(d.closed_at),
+        "result": POPOLO_RESULT.get(d.status, d.status.lower()),
+        "counts": counts,
+        "votes": [
+            {
+                "voter_id": f"person/{v.cast_by_id}",
+                "option": POPOLO_OPTION[v.position],
+                "group_id": f"organisation/{v.membership.organisation_id}",
+            }
+            for v in d.votes.all()
+        ],  # fmt: skip
+    }

@@ -1,0 +1,316 @@
+"""Forms of the decision log and the secretary's pages: shapes only; the services decide the rules."""
+
+from __future__ import annotations
+
+from django import forms
+from django.db.models import Q
+
+from alliance.choices import DecisionKind
+from alliance.models import Alliance, GoverningBody, Membership, Organisation
+from decisions.models import ActionItem, Attendance, Decision, Meeting, Recusal, Vote
+from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+MOMENT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+MOMENT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
+
+
+def _date(label: str, required: bool = False, **kwargs) -> forms.DateField:
+    return forms.DateField(label=label, required=required, widget=DATE, **kwargs)
+
+
+def _moment(label: str, required: bool = False, **kwargs) -> forms.DateTimeField:
+    return forms.DateTimeField(label=label, required=required, widget=MOMENT, input_formats=MOMENT_FORMATS, **kwargs)
+
+
+def _people(alliance: Alliance):
+    """People who held a role in the alliance, or who work for one of its members."""
+    return (
+        Person.objects.filter(Q(assignments__role__alliance=alliance) | Q(employer__memberships__alliance=alliance))
+        .distinct()
+        .order_by("name", "pk")
+    )
+
+
+def _memberships(alliance: Alliance):
+    return Membership.objects.filter(alliance=alliance).select_related("organisation").order_by("organisation__name")
+
+
+class MembershipChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Membership) -> str:
+        ended = f" (left {obj.left_on:%d/%m/%Y})" if obj.left_on else ""
+        return f"{obj.organisation.name}{ended}"
+
+
+def _empty(label: str = "—") -> dict:
+    return {"empty_label": label}
+
+
+# The decision log --------------------------------------------------------------------------
+
+
+class DecisionLogFilterForm(forms.Form):
+    q = forms.CharField(label="Search", required=False, max_length=200)
+    body = forms.ModelChoiceField(queryset=GoverningBody.objects.none(), required=False, empty_label="Any body")
+    kind = forms.ChoiceField(choices=[("", "Any kind"), *DecisionKind.choices], required=False)
+    status = forms.ChoiceField(choices=[("", "Any status"), *Decision.Status.choices], required=False)
+    visibility = forms.ChoiceField(choices=[("", "Any visibility"), *Decision.Visibility.choices], required=False)
+    tag = forms.CharField(required=False, max_length=60)
+    decided_after = _date("Decided from")
+    decided_before = _date("Decided to")
+
+    def __init__(self, *args, alliance: Alliance, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].queryset = GoverningBody.objects.filter(alliance=alliance).order_by("name")
+
+    def clean(self):
+        data = super().clean()
+        after, before = data.get("decided_after"), data.get("decided_before")
+        if after and before and after > before:
+            self.add_error("decided_before", "The end of the date range is before its start; swap the dates.")
+        return data
+
+
+class MeetingFilterForm(forms.Form):
+    body = forms.ModelChoiceField(queryset=GoverningBody.objects.none(), required=False, empty_label="Any body")
+    status = forms.ChoiceField(choices=[("", "Any status"), *Meeting.Status.choices], required=False)
+
+    def __init__(self, *args, alliance: Alliance, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].queryset = GoverningBody.objects.filter(alliance=alliance).order_by("name")
+
+
+# Meetings ----------------------------------------------------------------------------------
+
+
+class ScheduleMeetingForm(forms.Form):
+    body = forms.ModelChoiceField(queryset=GoverningBody.objects.none())
+    starts_at = _moment("Starts at", required=True, help_text="Date and time, UK time.")
+    title = forms.CharField(required=False, max_length=200)
+    location = forms.CharField(required=False, max_length=200)
+    online = forms.BooleanField(required=False, label="Online meeting")
+
+    def __init__(self, *args, bodies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].queryset = bodies
+
+
+class AttendanceForm(forms.Form):
+    person = forms.ModelChoiceField(queryset=Person.objects.none())
+    capacity = forms.ChoiceField(choices=Attendance.Capacity.choices)
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(),
+        required=False,
+        help_text="The member a representative or deputy attends for; an advisory member for an advisor.",
+    )
+    present = forms.TypedChoiceField(
+        choices=[("1", "Present"), ("0", "Apologies")], coerce=lambda v: v == "1", initial="1"
+    )
+
+    def __init__(self, *args, alliance: Alliance, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = _people(alliance)
+        self.fields["organisation"].queryset = Organisation.objects.filter(memberships__alliance=alliance).distinct()
+
+
+class HeldForm(forms.Form):
+    minutes = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), required=False)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class MinutesForm(forms.Form):
+    minutes = forms.CharField(widget=forms.Textarea(attrs={"rows": 10}))
+
+
+class ApproveMinutesForm(forms.Form):
+    decision = forms.ModelChoiceField(
+        queryset=Decision.objects.none(), help_text="An agreed decision of the same body, taken later."
+    )
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].queryset = Decision.objects.filter(
+            body=meeting.body, status=Decision.Status.AGREED
+        ).order_by("-decided_on", "-pk")
+
+
+# Decisions ---------------------------------------------------------------------------------
+
+
+class DraftDecisionForm(forms.Form):
+    body = forms.ModelChoiceField(queryset=GoverningBody.objects.none())
+    meeting = forms.ModelChoiceField(
+        queryset=Meeting.objects.none(), required=False, empty_label="None: written procedure"
+    )
+    title = forms.CharField(max_length=300)
+    proposal = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}))
+    kind = forms.ChoiceField(choices=DecisionKind.choices)
+    rationale = forms.CharField(label="Reasons", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    alternatives_considered = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    visibility = forms.ChoiceField(choices=Decision.Visibility.choices, initial=Decision.Visibility.MEMBERS)
+    tags = forms.CharField(required=False, help_text="Topic tags separated by commas, e.g. outreach, budget.")
+    value = forms.DecimalField(label="Value (£)", required=False, max_digits=14, decimal_places=2, min_value=0)
+    closes_at = _moment("Votes close at (written procedure)")
+    review_on = _date("Review on")
+    revisits = forms.ModelMultipleChoiceField(
+        queryset=Decision.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    appointment_role = forms.ModelChoiceField(queryset=Role.objects.none(), required=False)
+    appointment_person = forms.ModelChoiceField(queryset=Person.objects.none(), required=False)
+    appointment_starts_on = _date("Appointment starts on")
+    appointment_ends_on = _date("Appointment ends on")
+    delegation_role = forms.ModelChoiceField(queryset=Role.objects.none(), required=False)
+    delegation_scope = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    delegation_kinds = forms.MultipleChoiceField(
+        choices=DecisionKind.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    delegation_limit = forms.DecimalField(label="Delegation limit (£)", required=False, max_digits=14, decimal_places=2)
+    delegation_valid_from = _date("Delegation valid from")
+    delegation_valid_to = _date("Delegation valid to")
+    delegation_to_revoke = forms.ModelChoiceField(queryset=DelegatedAuthority.objects.none(), required=False)
+
+    MAIN = [
+        "body",
+        "meeting",
+        "title",
+        "proposal",
+        "kind",
+        "rationale",
+        "alternatives_considered",
+        "visibility",
+        "tags",
+        "value",
+        "closes_at",
+        "review_on",
+    ]
+    APPOINTMENT = ["appointment_role", "appointment_person", "appointment_starts_on", "appointment_ends_on"]
+    DELEGATION = [
+        "delegation_role",
+        "delegation_scope",
+        "delegation_kinds",
+        "delegation_limit",
+        "delegation_valid_from",
+        "delegation_valid_to",
+        "delegation_to_revoke",
+    ]
+
+    def __init__(self, *args, alliance: Alliance, bodies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].queryset = bodies
+        self.fields["meeting"].queryset = (
+            Meeting.objects.filter(body__in=bodies).exclude(status=Meeting.Status.CANCELLED).select_related("body")
+        )
+        self.fields["revisits"].queryset = Decision.objects.filter(alliance=alliance).exclude(
+            status=Decision.Status.DRAFT
+        )
+        roles = Role.objects.filter(alliance=alliance).order_by("title")
+        self.fields["appointment_role"].queryset = roles
+        self.fields["delegation_role"].queryset = roles
+        self.fields["appointment_person"].queryset = Person.objects.order_by("name", "pk")
+        self.fields["delegation_to_revoke"].queryset = DelegatedAuthority.objects.filter(
+            role__alliance=alliance, revoked_on__isnull=True
+        ).select_related("role", "body")
+
+    def clean_tags(self) -> list[str]:
+        return [t.strip() for t in self.cleaned_data["tags"].split(",") if t.strip()]
+
+    def service_fields(self) -> dict:
+        """What ``draft_decision`` takes: empty optional fields are left to its defaults."""
+        data = dict(self.cleaned_data)
+        fields = {k: data[k] for k in ("body", "meeting", "title", "proposal", "kind", "visibility", "tags")}
+        for name in ("rationale", "alternatives_considered", "value", "closes_at", "review_on", "revisits"):
+            if data.get(name) not in (None, "", []):
+                fields[name] = list(data[name]) if name == "revisits" else data[name]
+        for name in self.APPOINTMENT + self.DELEGATION:
+            if data.get(name) not in (None, "", []):
+                fields[name] = data[name]
+        return fields
+
+
+class ConfirmForm(forms.Form):
+    """A step that needs no input, only the secretary's confirmation."""
+
+
+class DeferForm(ReasonForm):
+    review_on = _date("Look at it again on")
+
+
+class VoteForm(forms.Form):
+    membership = MembershipChoiceField(queryset=Membership.objects.none(), label="Member")
+    position = forms.ChoiceField(choices=Vote.Position.choices)
+    statement = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, help_text="Required for an objection: why."
+    )
+    cast_by = forms.ModelChoiceField(queryset=Person.objects.none(), label="Cast by")
+    recorded_by_me = forms.BooleanField(
+        required=False,
+        label="I am recording this vote as the body's secretary",
+        help_text="Needed when the person casting it is not the member's representative or deputy.",
+    )
+
+    def __init__(self, *args, alliance: Alliance, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["membership"].queryset = _memberships(alliance)
+        self.fields["cast_by"].queryset = _people(alliance)
+
+
+class AdviceForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), required=False, help_text="The advisory member giving the advice."
+    )
+    person = forms.ModelChoiceField(
+        queryset=Person.objects.none(), required=False, help_text="Or the advisor giving it in person."
+    )
+    advice = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, alliance: Alliance, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.filter(memberships__alliance=alliance).distinct()
+        self.fields["person"].queryset = _people(alliance)
+
+
+class ResponseForm(forms.Form):
+    response = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), help_text="What changed because of the advice, or why not."
+    )
+
+
+class RecusalForm(forms.Form):
+    membership = MembershipChoiceField(queryset=Membership.objects.none(), label="Member")
+    source = forms.ChoiceField(choices=Recusal.Source.choices)
+    interest = forms.ModelChoiceField(queryset=InterestDeclaration.objects.none(), required=False)
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, alliance: Alliance, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["membership"].queryset = _memberships(alliance)
+        self.fields["interest"].queryset = InterestDeclaration.objects.filter(alliance=alliance).select_related(
+            "person"
+        )
+
+
+class ActionItemForm(forms.Form):
+    title = forms.CharField(max_length=300)
+    due_on = _date("Due on", required=True)
+    owner_person = forms.ModelChoiceField(queryset=Person.objects.none(), required=False, label="Owner (person)")
+    owner_role = forms.ModelChoiceField(queryset=Role.objects.none(), required=False, label="Owner (role)")
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, alliance: Alliance, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner_person"].queryset = _people(alliance)
+        self.fields["owner_role"].queryset = Role.objects.filter(alliance=alliance).order_by("title")
+
+
+class CompleteForm(forms.Form):
+    completed_on = _date("Done on", required=True)
+
+
+ACTION_STATUSES = [("", "Any status"), *ActionItem.Status.choices]
+
+
+class ActionItemFilterForm(forms.Form):
+    status = forms.ChoiceField(choices=ACTION_STATUSES, required=False)

@@ -1,0 +1,433 @@
+"""Meetings, the decision log and votes.
+
+A decision is drafted, opened for votes (its reference ``{BODY}-{YYYY}-{NNN}`` is allocated on
+opening, so the log's numbers are exactly the matters put to members), then closed with an
+outcome (rule 3). Once AGREED, NOT_AGREED or WITHDRAWN it is sealed (rule 4): change comes only
+through a new decision that amends or supersedes it.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from alliance.choices import DecisionKind
+from alliance.errors import RuleViolation
+from alliance.models import Alliance, GoverningBody, Membership, Organisation
+from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role, RoleAssignment
+
+
+class Meeting(models.Model):
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        HELD = "held", "Held"
+        CANCELLED = "cancelled", "Cancelled"
+
+    body = models.ForeignKey(GoverningBody, on_delete=models.PROTECT, related_name="meetings")
+    title = models.CharField(max_length=200, blank=True)
+    starts_at = models.DateTimeField()
+    location = models.CharField(max_length=200, blank=True)
+    online = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    minutes = models.TextField(blank=True)
+    minutes_approved_by = models.ForeignKey(
+        "Decision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="approves_minutes_of",
+        help_text="The later decision that approved these minutes.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-starts_at", "pk"]
+        indexes = [models.Index(fields=["body", "starts_at"]), models.Index(fields=["status"])]
+
+    def __str__(self) -> str:
+        return self.title or f"{self.body.code} meeting"
+
+    def get_absolute_url(self) -> str:
+        return reverse("meeting-detail", kwargs={"slug": self.body.alliance.slug, "pk": self.pk})
+
+
+class Attendance(models.Model):
+    class Capacity(models.TextChoices):
+        VOTING_REPRESENTATIVE = "voting_representative", "Voting representative"
+        DEPUTY = "deputy", "Deputy representative"
+        ADVISOR = "advisor", "Advisor"
+        OBSERVER = "observer", "Observer"
+        SECRETARIAT = "secretariat", "Secretariat"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="attendances")
+    capacity = models.CharField(max_length=30, choices=Capacity.choices)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attendances",
+        help_text="The member organisation the person attends for, where they attend for one.",
+    )
+    present = models.BooleanField(default=True, help_text="False records apologies.")
+    role_warning = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Set when the person did not hold the role they attend in on the meeting's date.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "capacity", "person__name"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "person"], name="attendance_once_per_meeting")]
+
+    def __str__(self) -> str:
+        return f"{self.person} at {self.meeting} ({self.get_capacity_display()})"
+
+
+class DecisionQuerySet(models.QuerySet):
+    def closed(self) -> "DecisionQuerySet":
+        return self.filter(status__in=Decision.SEALED_STATUSES)
+
+    def update(self, **kwargs):
+        # Rule 4 below the services: a bulk update may not touch a sealed decision either.
+        if self.filter(status__in=Decision.SEALED_STATUSES).exists():
+            raise RuleViolation(
+                "decision_sealed",
+                "A closed decision cannot be changed; record a new decision that amends or supersedes it.",
+                conflict=True,
+            )
+        return super().update(**kwargs)
+
+
+class Decision(models.Model):
+    Kind = DecisionKind
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "PUBLIC", "Public"
+        MEMBERS = "MEMBERS", "Members"
+        CONFIDENTIAL = "CONFIDENTIAL", "Confidential"
+
+    class Status(models.TextChoices):
+        DRAFT = "DRAFT", "Draft"
+        OPEN = "OPEN", "Open for votes"
+        AGREED = "AGREED", "Agreed"
+        NOT_AGREED = "NOT_AGREED", "Not agreed"
+        WITHDRAWN = "WITHDRAWN", "Withdrawn"
+        DEFERRED = "DEFERRED", "Deferred"
+
+    SEALED_STATUSES = (Status.AGREED, Status.NOT_AGREED, Status.WITHDRAWN)
+
+    alliance = models.ForeignKey(Alliance, on_delete=models.PROTECT, related_name="decisions")
+    body = models.ForeignKey(GoverningBody, on_delete=models.PROTECT, related_name="decisions")
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decisions",
+        help_text="Empty for a decision by written procedure.",
+    )
+    reference = models.CharField(max_length=30, blank=True, help_text="{BODY}-{YYYY}-{NNN}, allocated on opening.")
+    title = models.CharField(max_length=300)
+    proposal = models.TextField()
+    rationale = models.TextField(blank=True, help_text="The reasons for the decision.")
+    alternatives_considered = models.TextField(blank=True, help_text="Options considered and why they were rejected.")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    visibility = models.CharField(max_length=20, choices=Visibility.choices, default=Visibility.MEMBERS)
+    tags = models.JSONField(default=list, blank=True, help_text="Topic tags that link decisions on the same matter.")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    value = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True, help_text="The value of the matter (GBP), if any."
+    )
+    opened_at = models.DateTimeField(null=True, blank=True)
+    closes_at = models.DateTimeField(null=True, blank=True, help_text="When a written procedure closes.")
+    closed_at = models.DateTimeField(null=True, blank=True)
+    decided_on = models.DateField(null=True, blank=True)
+    review_on = models.DateField(null=True, blank=True, help_text="When the alliance means to look at it again.")
+
+    # The outcome, stored on close (rule 3).
+    agree_count = models.PositiveIntegerField(null=True, blank=True)
+    object_count = models.PositiveIntegerField(null=True, blank=True)
+    abstain_count = models.PositiveIntegerField(null=True, blank=True)
+    not_voted_count = models.PositiveIntegerField(null=True, blank=True)
+    recused_count = models.PositiveIntegerField(null=True, blank=True)
+    eligible_count = models.PositiveIntegerField(null=True, blank=True)
+    quorum_needed = models.PositiveIntegerField(null=True, blank=True)
+    quorum_present = models.PositiveIntegerField(null=True, blank=True)
+    outcome_explanation = models.TextField(blank=True)
+
+    # Links between decisions on the same matter (rule 4 and the memory against re-discussion).
+    amends = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="amended_by")
+    supersedes = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
+    )
+    revisits = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="revisited_by")
+
+    # Rule 7: an OPERATIONAL decision taken by a role holder under delegated authority.
+    taken_under = models.ForeignKey(
+        DelegatedAuthority, on_delete=models.PROTECT, null=True, blank=True, related_name="decisions_taken"
+    )
+    decided_by = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decisions_taken",
+        help_text="The role holder who decided under delegated authority.",
+    )
+
+    # Rule 8: what an APPOINTMENT or DELEGATION decision proposes, and what its agreement created.
+    appointment_role = models.ForeignKey(Role, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    appointment_person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    appointment_starts_on = models.DateField(null=True, blank=True)
+    appointment_ends_on = models.DateField(null=True, blank=True)
+    resulting_assignment = models.OneToOneField(
+        RoleAssignment, on_delete=models.PROTECT, null=True, blank=True, related_name="appointed_by"
+    )
+    delegation_role = models.ForeignKey(Role, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    delegation_scope = models.TextField(blank=True)
+    delegation_kinds = models.JSONField(default=list, blank=True)
+    delegation_limit = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    delegation_valid_from = models.DateField(null=True, blank=True)
+    delegation_valid_to = models.DateField(null=True, blank=True)
+    granted_delegation = models.OneToOneField(
+        DelegatedAuthority, on_delete=models.PROTECT, null=True, blank=True, related_name="granted_by"
+    )
+    delegation_to_revoke = models.ForeignKey(
+        DelegatedAuthority, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    revoked_delegation = models.OneToOneField(
+        DelegatedAuthority, on_delete=models.PROTECT, null=True, blank=True, related_name="revoked_by"
+    )
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords(m2m_fields=[revisits])
+    objects = DecisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-decided_on", "-opened_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["alliance", "reference"], condition=~Q(reference=""), name="decision_reference_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["alliance", "status"]),
+            models.Index(fields=["body", "status"]),
+            models.Index(fields=["kind"]),
+            models.Index(fields=["visibility"]),
+            models.Index(fields=["decided_on"]),
+            models.Index(fields=["review_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference or 'Draft'}: {self.title}"
+
+    def save(self, *args, **kwargs):
+        # Rule 4 below the services: whatever calls save() (admin, shell, a script), a decision
+        # that is sealed in the database stays as it was.
+        if self.pk:
+            stored = Decision.objects.filter(pk=self.pk).values_list("status", flat=True).first()
+            if stored in self.SEALED_STATUSES:
+                raise RuleViolation(
+                    "decision_sealed",
+                    f"{self.reference or 'This decision'} is closed ({stored}) and cannot be changed; "
+                    "record a new decision that amends or supersedes it.",
+                    conflict=True,
+                )
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("decision-detail", kwargs={"slug": self.alliance.slug, "pk": self.pk})
+
+    def delete(self, *args, **kwargs):
+        if Decision.objects.filter(pk=self.pk, status__in=self.SEALED_STATUSES).exists():
+            raise RuleViolation(
+                "decision_sealed", "A closed decision cannot be deleted; it stays in the log.", conflict=True
+            )
+        return super().delete(*args, **kwargs)
+
+    @property
+    def is_sealed(self) -> bool:
+        return self.status in self.SEALED_STATUSES
+
+    @property
+    def is_written_procedure(self) -> bool:
+        return self.meeting_id is None
+
+
+class SealedChildQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        if self.filter(decision__status__in=Decision.SEALED_STATUSES).exists():
+            raise RuleViolation(
+                "decision_sealed",
+                "The votes and record of a closed decision cannot be changed; record a new decision instead.",
+                conflict=True,
+            )
+        return super().update(**kwargs)
+
+
+class SealedWithDecision(models.Model):
+    """Rows that belong to a decision's record and are frozen with it (rule 4)."""
+
+    objects = SealedChildQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        status = Decision.objects.filter(pk=self.decision_id).values_list("status", flat=True).first()
+        if status in Decision.SEALED_STATUSES:
+            raise RuleViolation(
+                "decision_sealed",
+                f"The decision is closed ({status}); its votes and record cannot be changed. "
+                "Record a new decision that amends or supersedes it.",
+                conflict=True,
+            )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        status = Decision.objects.filter(pk=self.decision_id).values_list("status", flat=True).first()
+        if status in Decision.SEALED_STATUSES:
+            raise RuleViolation(
+                "decision_sealed", "Rows of a closed decision's record cannot be deleted.", conflict=True
+            )
+        return super().delete(*args, **kwargs)
+
+
+class Vote(SealedWithDecision):
+    class Position(models.TextChoices):
+        AGREE = "AGREE", "Agree"
+        OBJECT = "OBJECT", "Object"
+        ABSTAIN = "ABSTAIN", "Abstain"
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="votes")
+    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="votes")
+    cast_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="votes_cast")
+    recorded_by = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="votes_recorded",
+        help_text="The body's secretary, when they recorded the vote for the member (rule 2).",
+    )
+    position = models.CharField(max_length=10, choices=Position.choices)
+    statement = models.TextField(blank=True, help_text="Required for an objection: why the member objects.")
+    cast_at = models.DateTimeField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["decision", "membership__organisation__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "membership"], name="vote_one_per_member"),
+            models.CheckConstraint(
+                condition=~Q(position="OBJECT") | ~Q(statement=""), name="vote_objection_has_statement"
+            ),
+        ]
+        indexes = [models.Index(fields=["membership", "position"])]
+
+    def __str__(self) -> str:
+        return f"{self.membership.organisation}: {self.position} on {self.decision}"
+
+
+class Recusal(SealedWithDecision):
+    class Source(models.TextChoices):
+        DECLARED_INTEREST = "declared_interest", "Declared interest"
+        SUBMISSION = "submission", "Submission in the award being approved"
+        OTHER = "other", "Other"
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="recusals")
+    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="recusals")
+    source = models.CharField(max_length=30, choices=Source.choices)
+    interest = models.ForeignKey(
+        InterestDeclaration, on_delete=models.PROTECT, null=True, blank=True, related_name="recusals"
+    )
+    reason = models.TextField()
+    dispensation_granted = models.BooleanField(
+        default=False, help_text="The body let the member vote despite the interest."
+    )
+    dispensation_reason = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["decision", "membership__organisation__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "membership"], name="recusal_one_per_member"),
+            models.CheckConstraint(
+                condition=Q(dispensation_granted=False) | ~Q(dispensation_reason=""),
+                name="recusal_dispensation_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership.organisation} recused from {self.decision}"
+
+
+class AdvisoryInput(SealedWithDecision):
+    """Advice from an advisory member or an advisor, and the alliance's answer ("you said, we did")."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="advisory_inputs")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="advisory_inputs"
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="advice_given")
+    advice = models.TextField()
+    given_at = models.DateTimeField()
+    response = models.TextField(blank=True, help_text="What changed because of the advice, or why not.")
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["decision", "given_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(organisation__isnull=False) | Q(person__isnull=False), name="advice_has_source"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Advice from {self.organisation or self.person} on {self.decision}"
+
+
+class ActionItem(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        DONE = "done", "Done"
+        CANCELLED = "cancelled", "Cancelled"
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="action_items")
+    title = models.CharField(max_length=300)
+    owner_person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="action_items"
+    )
+    owner_role = models.ForeignKey(Role, on_delete=models.PROTECT, null=True, blank=True, related_name="action_items")
+    due_on = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    completed_on = models.DateField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(owner_person__isnull=False) | Q(owner_role__isnull=False), name="action_item_has_owner"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "due_on"])]
+
+    def __str__(self) -> str:
+        return self.title

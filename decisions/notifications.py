@@ -1,0 +1,268 @@
+"""What meetings, decisions and roles tell people (DESIGN.md "Notifications"), as producers for
+alliance.notifications: each ``(now) -> Iterable[Planned]`` says who should hear of what as of
+``now``; the core stores each event once per person and emails it.
+
+Events older than NOTIFY_LOOKBACK_DAYS are not announced, so the first run on an old database
+does not send years of news.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from alliance.models import NotificationKind
+from alliance.notifications import Planned, absolute_url
+from decisions.models import ActionItem, Attendance, Decision, Vote
+from decisions.queries import decision_day, electorate
+from roles.models import Person, Role, RoleAssignment
+from roles.queries import fmt_date, representatives_on
+
+ACTION_DUE_WITHIN_DAYS = 3
+ROLE_ENDING_WITHIN_DAYS = 30
+
+
+def planned_for(person: Person, *, alliance, kind: str, event_key: str, subject: str, body: str, url: str, due_at):
+    """A message to a person: their address, name and login (for the inbox)."""
+    return Planned(
+        alliance=alliance,
+        kind=kind,
+        event_key=event_key,
+        recipient_email=person.email,
+        recipient_name=person.name,
+        recipient_user=person.user_id,
+        subject=subject,
+        body=body,
+        url=url,
+        due_at=due_at,
+    )
+
+
+def _lookback(now: datetime) -> datetime:
+    return now - timedelta(days=settings.NOTIFY_LOOKBACK_DAYS)
+
+
+def _label(decision: Decision) -> str:
+    return f"{decision.reference or 'Draft'}: {decision.title}"
+
+
+def _decision_url(decision: Decision) -> str:
+    return absolute_url(decision.get_absolute_url())
+
+
+def _open_decisions(now: datetime):
+    return Decision.objects.filter(status=Decision.Status.OPEN, opened_at__lte=now).select_related(
+        "alliance", "body", "meeting"
+    )
+
+
+def _representatives(decision: Decision, on: date, membership_ids: set[int] | None = None):
+    """(membership, person) for every eligible voting member's representative and deputy on ``on``."""
+    for membership in electorate(decision, on).eligible:
+        if membership_ids is not None and membership.pk not in membership_ids:
+            continue
+        for person in representatives_on(on=on, membership=membership).select_related("user"):
+            yield membership, person
+
+
+def decision_opened(now: datetime) -> Iterator[Planned]:
+    """A decision opened for votes: each eligible member's representative and deputy is asked to vote."""
+    for decision in _open_decisions(now).filter(opened_at__gte=_lookback(now)):
+        on = decision_day(decision)
+        closes = f" Votes close {timezone.localtime(decision.closes_at):%d/%m/%Y %H:%M}." if decision.closes_at else ""
+        where = (
+            f" It is on the agenda of {decision.meeting} on {timezone.localtime(decision.meeting.starts_at):%d/%m/%Y}."
+            if decision.meeting_id
+            else " It is decided by written procedure."
+        )
+        for membership, person in _representatives(decision, on):
+            yield planned_for(
+                person,
+                alliance=decision.alliance,
+                kind=NotificationKind.DECISION_OPENED,
+                event_key=f"decision-opened:{decision.pk}",
+                subject=f"Your vote is asked: {_label(decision)}",
+                body=f"{decision.body.name} has opened {_label(decision)} for the votes of its members.{where}"
+                f"{closes} Please read the proposal and record {membership.organisation}'s vote "
+                "(agree, object with a reason, or abstain).",
+                url=_decision_url(decision),
+                due_at=now,
+            )
+
+
+def decision_closing(now: datetime) -> Iterator[Planned]:
+    """A written procedure closing soon: members whose vote is still missing are reminded."""
+    soon = now + timedelta(hours=settings.NOTIFY_CLOSING_WITHIN_HOURS)
+    for decision in _open_decisions(now).filter(meeting__isnull=True, closes_at__gt=now, closes_at__lte=soon):
+        voted = set(Vote.objects.filter(decision=decision).values_list("membership_id", flat=True))
+        on = decision_day(decision)
+        missing = {m.pk for m in electorate(decision, on).eligible if m.pk not in voted}
+        for membership, person in _representatives(decision, on, missing):
+            yield planned_for(
+                person,
+                alliance=decision.alliance,
+                kind=NotificationKind.DECISION_CLOSING,
+                event_key=f"decision-closing:{decision.pk}",
+                subject=f"Vote missing, closes {timezone.localtime(decision.closes_at):%d/%m/%Y %H:%M}: "
+                f"{_label(decision)}",
+                body=f"{membership.organisation} has not yet voted on {_label(decision)}, which closes "
+                f"{timezone.localtime(decision.closes_at):%d/%m/%Y at %H:%M}. Please record its vote before then; "
+                "a missing vote can block a unanimous decision.",
+                url=_decision_url(decision),
+                due_at=now,
+            )
+
+
+def decision_outcome(now: datetime) -> Iterator[Planned]:
+    """A decision closed: everyone who attended its meeting or cast a vote hears the outcome."""
+    closed = Decision.objects.filter(
+        status__in=[Decision.Status.AGREED, Decision.Status.NOT_AGREED],
+        closed_at__gte=_lookback(now),
+        closed_at__lte=now,
+    ).select_related("alliance", "body")
+    for decision in closed:
+        people = Person.objects.filter(
+            Q(pk__in=Vote.objects.filter(decision=decision).values("cast_by_id"))
+            | Q(
+                pk__in=Attendance.objects.filter(meeting_id=decision.meeting_id, present=True).values("person_id")
+                if decision.meeting_id
+                else []
+            )
+        ).order_by("name", "pk")
+        counts = (
+            f" Agree {decision.agree_count or 0}, object {decision.object_count or 0}, "
+            f"abstain {decision.abstain_count or 0}."
+            if decision.agree_count is not None
+            else ""
+        )
+        for person in people:
+            yield planned_for(
+                person,
+                alliance=decision.alliance,
+                kind=NotificationKind.DECISION_OUTCOME,
+                event_key=f"decision-outcome:{decision.pk}",
+                subject=f"{decision.get_status_display()}: {_label(decision)}",
+                body=f"{decision.body.name} closed {_label(decision)} on {fmt_date(decision.decided_on)}: "
+                f"{decision.get_status_display().lower()}.{counts} {decision.outcome_explanation} "
+                "Read the record for the reasons and any actions that follow.",
+                url=_decision_url(decision),
+                due_at=now,
+            )
+
+
+def _holders(role: Role | None, on: date) -> list[Person]:
+    if role is None:
+        return []
+    held = RoleAssignment.objects.filter(role=role).held_on(on).values("person_id")
+    return list(Person.objects.filter(pk__in=held).order_by("name", "pk"))
+
+
+def action_due(now: datetime) -> Iterator[Planned]:
+    """An open action item due within three days, or overdue: its owner, or the owning role's holder."""
+    today = timezone.localtime(now).date()
+    items = ActionItem.objects.filter(
+        status=ActionItem.Status.OPEN, due_on__lte=today + timedelta(days=ACTION_DUE_WITHIN_DAYS)
+    ).select_related("decision__alliance", "owner_person", "owner_role")
+    for item in items:
+        overdue = item.due_on < today
+        owners = [item.owner_person] if item.owner_person_id else _holders(item.owner_role, today)
+        when = f"was due {fmt_date(item.due_on)}" if overdue else f"is due {fmt_date(item.due_on)}"
+        url = absolute_url(reverse("action-items", kwargs={"slug": item.decision.alliance.slug}))
+        for person in owners:
+            yield planned_for(
+                person,
+                alliance=item.decision.alliance,
+                kind=NotificationKind.ACTION_DUE,
+                event_key=f"action-{'overdue' if overdue else 'due'}:{item.pk}",
+                subject=f"{'Overdue' if overdue else 'Due soon'}: {item.title}",
+                body=f"The action '{item.title}' from {_label(item.decision)} {when}"
+                + (f" and is owned by the role {item.owner_role}, which you hold" if not item.owner_person_id else "")
+                + ". Please complete it and mark it done, or tell the secretary what is in the way.",
+                url=url,
+                due_at=now,
+            )
+
+
+def _secretaries(alliance_id: int, body_id: int | None, on: date) -> list[Person]:
+    held = (
+        RoleAssignment.objects.held_on(on)
+        .filter(role__alliance_id=alliance_id, role__kind=Role.Kind.SECRETARY)
+        .filter(Q(role__body_id=body_id) | Q(role__body__isnull=True))
+        .values("person_id")
+    )
+    return list(Person.objects.filter(pk__in=held).order_by("name", "pk"))
+
+
+def review_due(now: datetime) -> Iterator[Planned]:
+    """A decision's review date reached: the secretary of its body puts it back on the agenda."""
+    today = timezone.localtime(now).date()
+    since = today - timedelta(days=settings.NOTIFY_LOOKBACK_DAYS)
+    decisions = Decision.objects.filter(
+        status=Decision.Status.AGREED, review_on__lte=today, review_on__gte=since
+    ).select_related("alliance", "body")
+    for decision in decisions:
+        for person in _secretaries(decision.alliance_id, decision.body_id, today):
+            yield planned_for(
+                person,
+                alliance=decision.alliance,
+                kind=NotificationKind.REVIEW_DUE,
+                event_key=f"decision-review:{decision.pk}:{decision.review_on:%Y-%m-%d}",
+                subject=f"Review due {fmt_date(decision.review_on)}: {_label(decision)}",
+                body=f"{decision.body.name} meant to look again at {_label(decision)} on "
+                f"{fmt_date(decision.review_on)}. "
+                "Please put it on the agenda of its next meeting; a change is made by a new decision that amends or "
+                "supersedes it.",
+                url=_decision_url(decision),
+                due_at=now,
+            )
+
+
+def role_ending(now: datetime) -> Iterator[Planned]:
+    """A role assignment ending within 30 days (or ended lately) with nobody to follow: chair and secretary."""
+    today = timezone.localtime(now).date()
+    window = timedelta(days=ROLE_ENDING_WITHIN_DAYS)
+    successor = RoleAssignment.objects.filter(role_id=OuterRef("role_id"), starts_on__gt=OuterRef("starts_on")).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gt=OuterRef("ends_on"))
+    )
+    ending = (
+        RoleAssignment.objects.filter(ends_on__gte=today - window, ends_on__lte=today + window)
+        .exclude(Exists(successor.exclude(pk=OuterRef("pk"))))
+        .select_related("role__alliance", "person")
+        .order_by("ends_on", "pk")
+    )
+    for assignment in ending:
+        role = assignment.role
+        told = _leaders(role.alliance_id, today)
+        ended = assignment.ends_on < today
+        for person in told:
+            yield planned_for(
+                person,
+                alliance=role.alliance,
+                kind=NotificationKind.ROLE_ENDING,
+                event_key=f"role-ending:{assignment.pk}:{assignment.ends_on:%Y-%m-%d}",
+                subject=f"No successor for {role}: {assignment.person} {'left' if ended else 'leaves'} "
+                f"{fmt_date(assignment.ends_on)}",
+                body=f"{assignment.person} {'held' if ended else 'holds'} the role {role} until "
+                f"{fmt_date(assignment.ends_on)} and nobody is recorded to follow. Please arrange an appointment "
+                "(an APPOINTMENT decision), so that the role's delegations and open actions are not left with nobody.",
+                url=absolute_url(role.get_absolute_url()),
+                due_at=now,
+            )
+
+
+def _leaders(alliance_id: int, on: date) -> list[Person]:
+    """The alliance's chair and secretaries on ``on``."""
+    held = (
+        RoleAssignment.objects.held_on(on)
+        .filter(role__alliance_id=alliance_id, role__kind__in=[Role.Kind.CHAIR, Role.Kind.SECRETARY])
+        .values("person_id")
+    )
+    return list(Person.objects.filter(pk__in=held).order_by("name", "pk"))
+
+
+PRODUCERS: Iterable = (decision_opened, decision_closing, decision_outcome, action_due, review_due, role_ending)

@@ -1,0 +1,362 @@
+"""Reads of meetings and decisions that more than one caller needs.
+
+Dates are parameters. A decision's day (:func:`decision_day`) is the day its votes are judged
+against: the day it was decided once closed, otherwise the day of its meeting or its opening.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from alliance.models import Alliance, Membership
+from alliance.queries import members_on
+from decisions.models import AdvisoryInput, Attendance, Decision, Meeting, Recusal, Vote
+
+# The day a decision is judged on --------------------------------------------------------------
+
+
+def local_day(moment) -> date:
+    """The Europe/London date of an aware datetime."""
+    return timezone.localtime(moment).date()
+
+
+def decision_day(decision: Decision) -> date | None:
+    """The day a decision's membership is judged on, or None for a draft with no date yet."""
+    if decision.decided_on:
+        return decision.decided_on
+    if decision.meeting_id:
+        return local_day(decision.meeting.starts_at)
+    if decision.opened_at:
+        return local_day(decision.opened_at)
+    return None
+
+
+# Eligibility, quorum and the votes grid (rules 1, 3, 5) --------------------------------------
+
+
+@dataclass
+class Electorate:
+    """Who could vote on a decision on a day: voting members, minus the recused ones."""
+
+    voting: list[Membership]
+    eligible: list[Membership]
+    recused: list[Membership]
+    recusals: dict[int, Recusal] = field(default_factory=dict)
+
+    @property
+    def eligible_ids(self) -> set[int]:
+        return {m.pk for m in self.eligible}
+
+
+def electorate(decision: Decision, on: date) -> Electorate:
+    """VOTING memberships of the alliance open on ``on``; recused ones without dispensation are not eligible."""
+    voting = list(members_on(decision.alliance, on).filter(status_on=Membership.Status.VOTING))
+    recusals = {r.membership_id: r for r in decision.recusals.all()}
+    barred = {mid for mid, r in recusals.items() if not r.dispensation_granted}
+    return Electorate(
+        voting=voting,
+        eligible=[m for m in voting if m.pk not in barred],
+        recused=[m for m in voting if m.pk in barred],
+        recusals=recusals,
+    )
+
+
+def members_present(meeting: Meeting) -> set[int]:
+    """Ids of the memberships represented at a meeting by a voting representative or deputy present."""
+    on = local_day(meeting.starts_at)
+    organisations = Attendance.objects.filter(
+        meeting=meeting,
+        present=True,
+        organisation__isnull=False,
+        capacity__in=[Attendance.Capacity.VOTING_REPRESENTATIVE, Attendance.Capacity.DEPUTY],
+    ).values("organisation_id")
+    return set(
+        Membership.objects.filter(alliance_id=meeting.body.alliance_id, organisation_id__in=organisations)
+        .open_on(on)
+        .values_list("pk", flat=True)
+    )
+
+
+def votes_grid(decision: Decision, on: date | None = None) -> list[dict]:
+    """One row per member organisation open on the decision's day: vote, recusal or advice.
+
+    ``on`` defaults to :func:`decision_day`; for a draft with no meeting the current members
+    are shown (the membership's status now), since no day has been fixed yet.
+    """
+    on = on or decision_day(decision)
+    if on is not None:
+        members = list(members_on(decision.alliance, on))
+    else:
+        members = list(
+            Membership.objects.filter(alliance=decision.alliance, left_on__isnull=True)
+            .select_related("organisation")
+            .order_by("organisation__name")
+        )
+        for m in members:
+            m.status_on = m.status
+    votes = {v.membership_id: v for v in decision.votes.select_related("cast_by", "recorded_by")}
+    recusals = {r.membership_id: r for r in decision.recusals.select_related("interest")}
+    advice = defaultdict(list)
+    for item in decision.advisory_inputs.select_related("organisation", "person"):
+        advice[item.organisation_id].append(item)
+    rows = []
+    for m in members:
+        vote, recusal = votes.get(m.pk), recusals.get(m.pk)
+        if m.status_on == Membership.Status.ADVISORY:
+            state, label = "advisory", "Advisory member (does not vote)"
+        elif recusal and not recusal.dispensation_granted:
+            state, label = "recused", "Recused"
+        elif vote:
+            state, label = "voted", vote.get_position_display()
+        else:
+            state, label = "not_voted", "Not yet voted"
+        rows.append(
+            {
+                "membership": m,
+                "organisation": m.organisation,
+                "status": m.status_on,
+                "state": state,
+                "label": label,
+                "vote": vote,
+                "position": vote.position if vote else "",
+                "statement": vote.statement if vote else "",
+                "cast_by": vote.cast_by if vote else None,
+                "recorded_by": vote.recorded_by if vote else None,
+                "recusal": recusal,
+                "dispensation": bool(recusal and recusal.dispensation_granted),
+                "advice": advice.get(m.organisation_id, []),
+            }
+        )
+    return rows
+
+
+# Lists --------------------------------------------------------------------------------------
+
+
+def decision_log(alliance: Alliance | None = None) -> QuerySet[Decision]:
+    """Decisions with what a list shows (body, meeting, links), newest first; every alliance when None."""
+    qs = Decision.objects.all() if alliance is None else Decision.objects.filter(alliance=alliance)
+    return qs.select_related(
+        "alliance", "body", "meeting", "amends", "supersedes", "taken_under", "decided_by"
+    ).prefetch_related(
+        Prefetch("amended_by", queryset=Decision.objects.only("pk", "reference", "title", "status", "amends_id")),
+        Prefetch(
+            "superseded_by", queryset=Decision.objects.only("pk", "reference", "title", "status", "supersedes_id")
+        ),
+        Prefetch("revisits", queryset=Decision.objects.only("pk", "reference", "title", "status")),
+        Prefetch("revisited_by", queryset=Decision.objects.only("pk", "reference", "title", "status")),
+    )
+
+
+def decision_records(alliance: Alliance | None = None) -> QuerySet[Decision]:
+    """Decisions with everything a decision page shows: votes, recusals, advice and action items."""
+    return decision_log(alliance).prefetch_related(
+        Prefetch(
+            "votes",
+            queryset=Vote.objects.select_related("membership__organisation", "cast_by", "recorded_by").order_by(
+                "membership__organisation__name"
+            ),
+        ),
+        Prefetch("recusals", queryset=Recusal.objects.select_related("membership__organisation", "interest")),
+        Prefetch("advisory_inputs", queryset=AdvisoryInput.objects.select_related("organisation", "person")),
+        "action_items__owner_person",
+        "action_items__owner_role",
+    )
+
+
+def decision_record(decision_id: int) -> Decision:
+    """One decision with everything its page shows."""
+    return decision_records().get(pk=decision_id)
+
+
+# Memory against re-discussion ----------------------------------------------------------------
+
+STOPWORDS = frozenset(
+    [
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "alliance",
+        "also",
+        "among",
+        "and",
+        "any",
+        "are",
+        "because",
+        "been",
+        "before",
+        "being",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "could",
+        "decide",
+        "decided",
+        "decision",
+        "does",
+        "each",
+        "for",
+        "from",
+        "further",
+        "have",
+        "having",
+        "here",
+        "into",
+        "its",
+        "itself",
+        "more",
+        "most",
+        "other",
+        "our",
+        "over",
+        "proposal",
+        "proposed",
+        "propose",
+        "same",
+        "should",
+        "some",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "under",
+        "until",
+        "very",
+        "was",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "will",
+        "with",
+        "would",
+        "year",
+        "years",
+    ]
+)
+
+
+def significant_words(text: str, limit: int = 8) -> list[str]:
+    """The longest distinct words of ``text`` (4+ letters, no common words), longest first."""
+    words = dict.fromkeys(w for w in re.findall(r"[a-z][a-z'-]{3,}", text.lower()) if w not in STOPWORDS)
+    return sorted(words, key=lambda w: (-len(w), w))[:limit]
+
+
+def related_decisions(
+    *,
+    alliance: Alliance,
+    title: str,
+    proposal: str = "",
+    tags=(),
+    exclude: Decision | int | None = None,
+    limit: int = 10,
+) -> list[Decision]:
+    """Earlier decisions on the same matter: shared tags or significant words of the title and proposal.
+
+    Matching is ``icontains`` on a few words so that it runs on every database; ranking happens
+    here: a shared tag counts most, then words in the title, then words in the proposal.
+    """
+    tags = [t.strip().lower() for t in tags if t and t.strip()]
+    title_words = significant_words(title, 6)
+    words = list(dict.fromkeys(title_words + significant_words(proposal, 4)))
+    match = Q()
+    for tag in tags:
+        match |= Q(tags__icontains=f'"{tag}"')
+    for word in words:
+        match |= Q(title__icontains=word) | Q(proposal__icontains=word)
+    if not match:
+        return []
+    qs = decision_log(alliance).filter(match).exclude(status=Decision.Status.DRAFT)
+    if exclude is not None:
+        qs = qs.exclude(pk=getattr(exclude, "pk", exclude))
+    scored = []
+    for d in qs[:200]:
+        shared = set(tags) & {t.lower() for t in d.tags}
+        in_title = [w for w in words if w in d.title.lower()]
+        in_proposal = [w for w in words if w in d.proposal.lower()]
+        score = 5 * len(shared) + 2 * len(in_title) + len(in_proposal)
+        if shared or len(set(in_title) | set(in_proposal)) >= min(2, len(words)):
+            d.match_score, d.shared_tags = score, sorted(shared)
+            scored.append(d)
+    scored.sort(key=lambda d: (-d.match_score, -(d.decided_on or date.min).toordinal(), -d.pk))
+    return scored[:limit]
+
+
+def matters_decided_more_than_once(alliance: Alliance) -> list[dict]:
+    """Groups of decided matters: decisions linked by revisits, amends or supersedes, or sharing a tag.
+
+    Each group is ``{"decisions": [...oldest first], "tags": [...shared tags], "count": n}``,
+    the largest first. Only decisions with an outcome (agreed or not agreed) count.
+    """
+    decided = list(
+        Decision.objects.filter(alliance=alliance, status__in=[Decision.Status.AGREED, Decision.Status.NOT_AGREED])
+        .select_related("body")
+        .order_by("decided_on", "pk")
+    )
+    ids = {d.pk for d in decided}
+    parent = {pk: pk for pk in ids}
+
+    def find(pk):
+        while parent[pk] != pk:
+            parent[pk] = parent[parent[pk]]
+            pk = parent[pk]
+        return pk
+
+    def join(a, b):
+        if a in ids and b in ids:
+            parent[find(a)] = find(b)
+
+    by_tag = defaultdict(list)
+    for d in decided:
+        join(d.pk, d.amends_id)
+        join(d.pk, d.supersedes_id)
+        for tag in {t.lower() for t in d.tags}:
+            by_tag[tag].append(d.pk)
+    for pks in by_tag.values():
+        for pk in pks[1:]:
+            join(pk, pks[0])
+    for a, b in Decision.revisits.through.objects.filter(from_decision_id__in=ids).values_list(
+        "from_decision_id", "to_decision_id"
+    ):
+        join(a, b)
+    groups = defaultdict(list)
+    for d in decided:
+        groups[find(d.pk)].append(d)
+    result = []
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        tag_counts = defaultdict(int)
+        for d in members:
+            for tag in {t.lower() for t in d.tags}:
+                tag_counts[tag] += 1
+        result.append(
+            {
+                "decisions": members,
+                "tags": sorted(t for t, n in tag_counts.items() if n > 1),
+                "count": len(members),
+            }
+        )
+    result.sort(key=lambda g: (-g["count"], g["decisions"][0].decided_on or date.min))
+    return result

@@ -1,0 +1,142 @@
+"""Reads of meetings, attendance and action items that the API, the pages and the handover pack share.
+
+Dates are always parameters; the meeting's own date is its start in Europe/London.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from alliance.models import Alliance, GoverningBody
+from alliance.queries import voting_members_on
+from decisions.models import ActionItem, Attendance, Decision, Meeting
+from decisions.queries import members_present
+from roles.models import Person, Role, RoleAssignment
+
+
+def meetings(alliance: Alliance | None = None) -> QuerySet[Meeting]:
+    """Meetings with what a list shows of them: body, alliance and counts of attendance and decisions."""
+    qs = Meeting.objects.select_related("body__alliance", "minutes_approved_by").annotate(
+        present_count=Count("attendances", filter=Q(attendances__present=True), distinct=True),
+        decision_count=Count("decisions", distinct=True),
+    )
+    if alliance is not None:
+        qs = qs.filter(body__alliance=alliance)
+    return qs.order_by("-starts_at", "pk")
+
+
+def attendance_of(meeting: Meeting) -> QuerySet[Attendance]:
+    return (
+        Attendance.objects.filter(meeting=meeting)
+        .select_related("person", "organisation")
+        .order_by("capacity", "person__name", "pk")
+    )
+
+
+def attendance_by_capacity(meeting: Meeting) -> list[dict]:
+    """The meeting's attendance grouped by capacity, in the order of the capacities: present first."""
+    rows = list(attendance_of(meeting))
+    groups = []
+    for value, label in Attendance.Capacity.choices:
+        members = sorted((a for a in rows if a.capacity == value), key=lambda a: (not a.present, a.person.name))
+        if members:
+            groups.append({"capacity": value, "label": label, "attendances": members})
+    return groups
+
+
+def meeting_quorum(meeting: Meeting) -> dict:
+    """Voting members represented by someone present, against the body's quorum on the meeting's date."""
+    on = timezone.localdate(meeting.starts_at)
+    voting = list(voting_members_on(meeting.body.alliance, on))
+    represented = members_present(meeting)
+    present = [m for m in voting if m.pk in represented]
+    needed = meeting.body.quorum_needed(len(voting)) if voting else 0
+    return {
+        "voting_members": len(voting),
+        "present": len(present),
+        "present_members": present,
+        "absent_members": [m for m in voting if m.pk not in represented],
+        "needed": needed,
+        "met": bool(voting) and len(present) >= needed,
+    }
+
+
+def decisions_at(meeting: Meeting) -> QuerySet[Decision]:
+    return Decision.objects.filter(meeting=meeting).select_related("body").order_by("reference", "pk")
+
+
+# Action items ------------------------------------------------------------------------------
+
+
+def action_items(alliance: Alliance | None = None) -> QuerySet[ActionItem]:
+    """Action items with their decision and owners, soonest due first."""
+    qs = ActionItem.objects.select_related("decision__alliance", "owner_person", "owner_role")
+    if alliance is not None:
+        qs = qs.filter(decision__alliance=alliance)
+    return qs.order_by("due_on", "pk")
+
+
+def overdue_action_items(alliance: Alliance, on: date) -> QuerySet[ActionItem]:
+    """Open items of the alliance that were due before ``on``."""
+    return action_items(alliance).filter(status=ActionItem.Status.OPEN, due_on__lt=on)
+
+
+def open_action_items_for_role(role: Role) -> QuerySet[ActionItem]:
+    """Open items owned by ``role``, which its next holder inherits."""
+    return action_items().filter(owner_role=role, status=ActionItem.Status.OPEN)
+
+
+# Who may keep the record -------------------------------------------------------------------
+
+
+def is_body_secretary(person: Person | None, body: GoverningBody, on: date) -> bool:
+    """Did ``person`` hold the secretary role of ``body`` (or of the whole alliance) on ``on``?"""
+    if person is None:
+        return False
+    return (
+        RoleAssignment.objects.held_on(on)
+        .filter(person=person, role__kind=Role.Kind.SECRETARY, role__alliance_id=body.alliance_id)
+        .filter(Q(role__body=body) | Q(role__body__isnull=True))
+        .exists()
+    )
+
+
+def secretary_bodies(person: Person | None, alliance: Alliance, on: date) -> QuerySet[GoverningBody]:
+    """The bodies of ``alliance`` whose record ``person`` kept as secretary on ``on``."""
+    if person is None:
+        return GoverningBody.objects.none()
+    held = RoleAssignment.objects.held_on(on).filter(
+        person=person, role__kind=Role.Kind.SECRETARY, role__alliance=alliance
+    )
+    if held.filter(role__body__isnull=True).exists():
+        return GoverningBody.objects.filter(alliance=alliance)
+    return GoverningBody.objects.filter(pk__in=held.values("role__body"))
+
+
+# Handover pack -----------------------------------------------------------------------------
+
+
+def decisions_shaping_role(role: Role) -> QuerySet[Decision]:
+    """Decisions that created or changed ``role``'s holders or its delegations."""
+    return (
+        Decision.objects.filter(
+            Q(resulting_assignment__role=role)
+            | Q(appointment_role=role)
+            | Q(delegation_role=role)
+            | Q(granted_delegation__role=role)
+            | Q(revoked_delegation__role=role)
+            | Q(taken_under__role=role)
+        )
+        .select_related("alliance")
+        .distinct()
+        .order_by("-decided_on", "-pk")
+    )
+
+
+def meetings_with_attendance(alliance: Alliance) -> QuerySet[Meeting]:
+    return meetings(alliance).prefetch_related(
+        Prefetch("attendances", queryset=Attendance.objects.select_related("person", "organisation"))
+    )

@@ -1,0 +1,11 @@
+"""Every state change of meetings and decisions, split by concern; import from here.
+
+``decisions.services.cast_vote(...)`` works whichever module holds the function.
+"""
+
+from decisions.services.actions import *  # noqa: F403
+from decisions.services.closing import *  # noqa: F403
+from decisions.services.decisions import *  # noqa: F403
+from decisions.services.delegated import *  # noqa: F403
+from decisions.services.meetings import *  # noqa: F403
+from decisions.services.votes import *  # noqa: F403

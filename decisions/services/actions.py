@@ -1,0 +1,141 @@
+"""Action items: what a decision asked someone to do, by when, and whether it was done.
+
+An item is owned by a person, a role or both; a role owner survives turnover, so the next holder
+finds the item in the role's handover pack.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+
+from alliance.errors import RuleViolation
+from alliance.services import _fmt, _save
+from decisions.models import ActionItem, Decision
+from roles.models import Person, Role
+
+__all__ = ["create_action_item", "complete_action_item", "cancel_action_item", "reassign_action_item"]
+
+NOTHING_TO_DO = (Decision.Status.NOT_AGREED, Decision.Status.WITHDRAWN)
+
+
+def _check_owner(decision: Decision, owner_person: Person | None, owner_role: Role | None) -> None:
+    if owner_person is None and owner_role is None:
+        raise RuleViolation(
+            "action_owner_required",
+            "An action item needs an owner: choose a person, a role, or both.",
+            field="owner_person",
+        )
+    if owner_role is not None and owner_role.alliance_id != decision.alliance_id:
+        raise RuleViolation(
+            "action_role_elsewhere",
+            f"{owner_role} is a role of another alliance; choose a role of {decision.alliance}.",
+            field="owner_role",
+        )
+
+
+def _check_due(decision: Decision, due_on: date) -> None:
+    if decision.decided_on is not None and due_on < decision.decided_on:
+        raise RuleViolation(
+            "action_due_before_decision",
+            f"The item cannot fall due ({_fmt(due_on)}) before the decision was taken ({_fmt(decision.decided_on)}).",
+            field="due_on",
+        )
+
+
+def _locked_open(item: ActionItem, doing: str) -> ActionItem:
+    item = ActionItem.objects.select_for_update().select_related("decision__alliance").get(pk=item.pk)
+    if item.status != ActionItem.Status.OPEN:
+        raise RuleViolation(
+            "action_not_open",
+            f"This action item is already {item.get_status_display().lower()}; only an open item can be {doing}.",
+            field="status",
+            conflict=True,
+        )
+    return item
+
+
+@transaction.atomic
+def create_action_item(
+    *,
+    decision: Decision,
+    title: str,
+    due_on: date,
+    owner_person: Person | None = None,
+    owner_role: Role | None = None,
+    notes: str = "",
+) -> ActionItem:
+    """Record an action arising from a decision, owned by a person or a role of the same alliance."""
+    if not title.strip():
+        raise RuleViolation("action_title_required", "Say what is to be done.", field="title")
+    if decision.status in NOTHING_TO_DO:
+        raise RuleViolation(
+            "action_decision_not_taken",
+            f"{decision.reference or decision.title} is {decision.get_status_display().lower()}; "
+            "there is nothing to act on.",
+            field="decision",
+            conflict=True,
+        )
+    _check_owner(decision, owner_person, owner_role)
+    _check_due(decision, due_on)
+    item = ActionItem(
+        decision=decision,
+        title=title.strip(),
+        due_on=due_on,
+        owner_person=owner_person,
+        owner_role=owner_role,
+        notes=notes.strip(),
+    )
+    _save(item, "Action agreed")
+    return item
+
+
+@transaction.atomic
+def complete_action_item(*, item: ActionItem, completed_on: date) -> ActionItem:
+    """Record that an open action item was done, and when."""
+    item = _locked_open(item, "completed")
+    if item.decision.decided_on is not None and completed_on < item.decision.decided_on:
+        raise RuleViolation(
+            "action_done_before_decision",
+            f"The item cannot be done ({_fmt(completed_on)}) before the decision that asked for it "
+            f"({_fmt(item.decision.decided_on)}).",
+            field="completed_on",
+        )
+    item.status = ActionItem.Status.DONE
+    item.completed_on = completed_on
+    _save(item, "Done")
+    return item
+
+
+@transaction.atomic
+def cancel_action_item(*, item: ActionItem, reason: str) -> ActionItem:
+    """Cancel an open action item, saying why it is no longer needed."""
+    if not reason.strip():
+        raise RuleViolation("action_cancel_reason_required", "Say why the action is no longer needed.", field="reason")
+    item = _locked_open(item, "cancelled")
+    item.status = ActionItem.Status.CANCELLED
+    item.notes = f"{item.notes}\nCancelled: {reason.strip()}".strip()
+    _save(item, f"Cancelled: {reason.strip()}")
+    return item
+
+
+@transaction.atomic
+def reassign_action_item(
+    *,
+    item: ActionItem,
+    owner_person: Person | None = None,
+    owner_role: Role | None = None,
+    due_on: date | None = None,
+    reason: str = "",
+) -> ActionItem:
+    """Give an open action item a new owner (person, role or both) and, if need be, a new due date."""
+    item = _locked_open(item, "reassigned")
+    _check_owner(item.decision, owner_person, owner_role)
+    if due_on is not None:
+        _check_due(item.decision, due_on)
+        item.due_on = due_on
+    item.owner_person = owner_person
+    item.owner_role = owner_role
+    _save(item, f"Reassigned: {reason.strip()}" if reason.strip() else "Reassigned")
+    return item

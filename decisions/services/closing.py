@@ -1,0 +1,145 @@
+"""Closing a decision: the outcome and counts (rule 3) and the effects of agreement (rule 8).
+
+Closing locks the decision row, so a vote arriving at the same moment is either counted or
+refused, and the stored counts always match the stored votes.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from alliance.choices import DecisionKind
+from alliance.errors import RuleViolation
+from alliance.models import GoverningBody
+from decisions import queries
+from decisions.models import Decision, Vote
+from decisions.services.decisions import _lock, _name, _record, _sealed_refusal
+from roles import services as roles_services
+from roles.models import RoleAssignment
+
+__all__ = ["close_decision"]
+
+
+def _names(memberships) -> str:
+    names = sorted(m.organisation.name for m in memberships)
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _outcome(decision: Decision, tally: dict) -> tuple[bool, str]:
+    rule, body = decision.body.decision_rule, decision.body
+    objectors, abstainers, silent = tally["objectors"], tally["abstainers"], tally["silent"]
+    agree, objected, abstained = len(tally["agreeing"]), len(objectors), len(abstainers)
+    if tally["eligible"] == 0:
+        return False, "Not agreed: no member was eligible to vote on the decision's date."
+    if tally["present"] < tally["needed"]:
+        return False, f"Not agreed: quorum not met ({tally['present']} of {tally['needed']} needed)."
+    if rule == GoverningBody.DecisionRule.UNANIMOUS:
+        if objectors:
+            return False, f"Not agreed: {_names(objectors)} objected."
+        if abstainers and body.abstention_blocks:
+            return False, (
+                f"Not agreed: {_names(abstainers)} abstained, and an abstention blocks a unanimous decision of "
+                f"{body.code}."
+            )
+        if silent:
+            return False, (
+                f"Not agreed: {_names(silent)} did not vote; a unanimous decision needs every eligible member."
+            )
+        extra = f" ({abstained} abstained)" if abstained else ""
+        return True, f"Agreed unanimously by all {agree} eligible members{extra}."
+    if rule == GoverningBody.DecisionRule.CONSENSUS:
+        if objectors:
+            return False, f"Not agreed: {_names(objectors)} objected, so there is no consensus."
+        return True, f"Agreed by consensus: {agree} agreed, {abstained} abstained, no objection."
+    if agree > objected:
+        return True, f"Agreed by majority: {agree} agreed, {objected} objected, {abstained} abstained."
+    return False, f"Not agreed: {agree} agreed and {objected} objected; a majority needs more agreeing than objecting."
+
+
+def _tally(decision: Decision, on: date) -> dict:
+    voters = queries.electorate(decision, on)
+    eligible = voters.eligible_ids
+    votes = {v.membership_id: v for v in Vote.objects.filter(decision=decision, membership_id__in=eligible)}
+    by = {m.pk: m for m in voters.eligible}
+    pick = [by[mid] for mid, v in votes.items()]
+    if decision.meeting_id:
+        present = len(queries.members_present(decision.meeting) & eligible)
+    else:
+        present = len(votes)
+    return {
+        "eligible": len(eligible),
+        "recused": len(voters.recused),
+        "agreeing": [by[mid] for mid, v in votes.items() if v.position == Vote.Position.AGREE],
+        "objectors": [by[mid] for mid, v in votes.items() if v.position == Vote.Position.OBJECT],
+        "abstainers": [by[mid] for mid, v in votes.items() if v.position == Vote.Position.ABSTAIN],
+        "silent": [m for m in voters.eligible if m not in pick],
+        "present": present,
+        "needed": decision.body.quorum_needed(len(eligible)),
+    }
+
+
+def _apply_effects(decision: Decision) -> None:
+    """Rule 8: an agreed appointment or delegation takes effect in the closing transaction."""
+    if decision.kind == DecisionKind.APPOINTMENT:
+        decision.resulting_assignment = roles_services.assign_role(
+            role=decision.appointment_role,
+            person=decision.appointment_person,
+            starts_on=decision.appointment_starts_on,
+            ends_on=decision.appointment_ends_on,
+            end_reason=RoleAssignment.EndReason.TERM_ENDED if decision.appointment_ends_on else "",
+            notes=f"Appointed by {decision.reference}",
+        )
+    elif decision.kind == DecisionKind.DELEGATION and decision.delegation_to_revoke_id:
+        decision.revoked_delegation = roles_services.revoke_delegation(
+            delegation=decision.delegation_to_revoke,
+            revoked_on=decision.delegation_valid_from or decision.decided_on,
+            reason=f"Revoked by {decision.reference}: {decision.title}",
+        )
+    elif decision.kind == DecisionKind.DELEGATION:
+        decision.granted_delegation = roles_services.grant_delegation(
+            role=decision.delegation_role,
+            body=decision.body,
+            scope=decision.delegation_scope,
+            decision_kinds=decision.delegation_kinds,
+            valid_from=decision.delegation_valid_from or decision.decided_on,
+            valid_to=decision.delegation_valid_to,
+            financial_limit=decision.delegation_limit,
+            notes=f"Granted by {decision.reference}",
+        )
+
+
+@transaction.atomic
+def close_decision(*, decision: Decision, closed_at: datetime | None = None) -> Decision:
+    """Close an open decision with its outcome and counts (rule 3), and apply what it agreed (rule 8)."""
+    decision = _lock(decision)
+    if decision.status != Decision.Status.OPEN:
+        if decision.is_sealed:
+            raise _sealed_refusal(decision, "closed again")
+        raise RuleViolation(
+            "decision_not_open",
+            f"{_name(decision)} is {decision.get_status_display().lower()}; open it for votes before closing it.",
+            conflict=True,
+        )
+    closed_at = closed_at or timezone.now()
+    on = queries.local_day(closed_at)
+    tally = _tally(decision, on)
+    agreed, explanation = _outcome(decision, tally)
+    decision.agree_count = len(tally["agreeing"])
+    decision.object_count = len(tally["objectors"])
+    decision.abstain_count = len(tally["abstainers"])
+    decision.not_voted_count = len(tally["silent"])
+    decision.recused_count = tally["recused"]
+    decision.eligible_count = tally["eligible"]
+    decision.quorum_needed = tally["needed"]
+    decision.quorum_present = tally["present"]
+    decision.outcome_explanation = explanation
+    decision.closed_at = closed_at
+    decision.decided_on = on
+    decision.status = Decision.Status.AGREED if agreed else Decision.Status.NOT_AGREED
+    if agreed:
+        _apply_effects(decision)
+    _record(decision, explanation)
+    return decision

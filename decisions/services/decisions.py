@@ -1,0 +1,458 @@
+"""The decision lifecycle: draft, edit, open, defer, withdraw, amend and supersede (rule 4).
+Closing (rules 3 and 8) is in ``closing.py``; decisions under delegated authority (rule 7) in
+``delegated.py``.
+
+References ``{BODY}-{YYYY}-{NNN}`` are allocated when a decision is first opened, not when it is
+drafted: the log's numbers are then exactly the matters put to members, without gaps left by
+drafts that were abandoned. The year is the opening's year in Europe/London.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from alliance.choices import DecisionKind
+from alliance.errors import RuleViolation
+from alliance.models import GoverningBody
+from alliance.services import _fmt, _save, allocate_reference
+from decisions import queries
+from decisions.models import Decision, Meeting
+from roles.models import DelegatedAuthority, Person, Role
+
+__all__ = [
+    "draft_decision",
+    "update_decision",
+    "open_decision",
+    "withdraw_decision",
+    "defer_decision",
+    "amend_decision",
+    "supersede_decision",
+]
+
+EDITABLE_STATUSES = (Decision.Status.DRAFT, Decision.Status.OPEN, Decision.Status.DEFERRED)
+DRAFT_FIELDS = (
+    "title",
+    "proposal",
+    "kind",
+    "meeting",
+    "rationale",
+    "alternatives_considered",
+    "visibility",
+    "tags",
+    "value",
+    "closes_at",
+    "review_on",
+    "appointment_role",
+    "appointment_person",
+    "appointment_starts_on",
+    "appointment_ends_on",
+    "delegation_role",
+    "delegation_scope",
+    "delegation_kinds",
+    "delegation_limit",
+    "delegation_valid_from",
+    "delegation_valid_to",
+    "delegation_to_revoke",
+)
+
+
+def _record(instance, why: str) -> None:
+    """Save with a change reason cut to the 100 characters a history row holds (the full text stays on the record)."""
+    _save(instance, why if len(why) <= 100 else why[:99] + "…")
+
+
+def _name(decision: Decision) -> str:
+    return decision.reference or f"The draft '{decision.title}'"
+
+
+def _lock(decision: Decision) -> Decision:
+    return (
+        Decision.objects.select_for_update(of=("self",))
+        .select_related("body", "meeting", "alliance")
+        .get(pk=decision.pk)
+    )
+
+
+def _sealed_refusal(decision: Decision, action: str) -> RuleViolation:
+    return RuleViolation(
+        "decision_sealed",
+        f"{_name(decision)} is closed ({decision.get_status_display().lower()}) and cannot be {action}; "
+        "record a new decision that amends or supersedes it.",
+        conflict=True,
+    )
+
+
+# Checks of a decision's shape ----------------------------------------------------------------
+
+
+def _tags(tags: Iterable[str]) -> list[str]:
+    if isinstance(tags, str):
+        tags = tags.split(",")
+    return list(dict.fromkeys(t.strip().lower() for t in tags if t and t.strip()))
+
+
+def _check_choices(decision: Decision) -> None:
+    if decision.kind not in DecisionKind.values:
+        raise RuleViolation(
+            "decision_kind_unknown",
+            f"Unknown decision kind '{decision.kind}'; choose from {', '.join(DecisionKind.values)}.",
+            field="kind",
+        )
+    if decision.visibility not in Decision.Visibility.values:
+        raise RuleViolation(
+            "decision_visibility_unknown",
+            f"Unknown visibility '{decision.visibility}'; choose PUBLIC, MEMBERS or CONFIDENTIAL.",
+            field="visibility",
+        )
+    for name, label in (("title", "a title"), ("proposal", "the proposal put to members")):
+        if not (getattr(decision, name) or "").strip():
+            raise RuleViolation(f"decision_{name}_required", f"Give the decision {label}.", field=name)
+
+
+def _check_same_alliance(decision: Decision, thing, field: str, what: str) -> None:
+    alliance_id = getattr(thing, "alliance_id", None)
+    if alliance_id is None and isinstance(thing, DelegatedAuthority):
+        alliance_id = thing.role.alliance_id
+    if alliance_id is None and isinstance(thing, Meeting):
+        alliance_id = thing.body.alliance_id
+    if thing is not None and alliance_id != decision.alliance_id:
+        raise RuleViolation(
+            "decision_alliance_mismatch",
+            f"The {what} belongs to another alliance than {decision.body}; choose one of {decision.alliance}.",
+            field=field,
+        )
+
+
+def _check_meeting(decision: Decision) -> None:
+    meeting = decision.meeting
+    if meeting is None:
+        return
+    if meeting.body_id != decision.body_id:
+        raise RuleViolation(
+            "decision_meeting_other_body",
+            f"The meeting of {_fmt(queries.local_day(meeting.starts_at))} is a meeting of {meeting.body}, not of "
+            f"{decision.body}; choose a meeting of {decision.body.code}, or none for a written procedure.",
+            field="meeting",
+        )
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise RuleViolation(
+            "decision_meeting_cancelled",
+            f"The meeting of {_fmt(queries.local_day(meeting.starts_at))} was cancelled; choose another meeting, "
+            "or none for a written procedure.",
+            field="meeting",
+        )
+
+
+def _check_appointment(decision: Decision) -> None:
+    if decision.kind != DecisionKind.APPOINTMENT:
+        return
+    missing = [
+        label
+        for name, label in (
+            ("appointment_role", "the role"),
+            ("appointment_person", "the person appointed"),
+            ("appointment_starts_on", "the start date"),
+        )
+        if getattr(decision, name) is None
+    ]
+    if missing:
+        raise RuleViolation(
+            "appointment_incomplete",
+            f"An appointment decision names the role, the person and the start date; give {', '.join(missing)}.",
+            field=("appointment_role", "appointment_person", "appointment_starts_on")[
+                ["the role", "the person appointed", "the start date"].index(missing[0])
+            ],
+        )
+    _check_same_alliance(decision, decision.appointment_role, "appointment_role", "role")
+    ends_on = decision.appointment_ends_on
+    if ends_on is not None and ends_on < decision.appointment_starts_on:
+        raise RuleViolation(
+            "appointment_ends_before_starts",
+            f"The appointment cannot end ({_fmt(ends_on)}) before it starts ({_fmt(decision.appointment_starts_on)}).",
+            field="appointment_ends_on",
+        )
+
+
+def _check_delegation(decision: Decision) -> None:
+    if decision.kind != DecisionKind.DELEGATION:
+        return
+    grants = decision.delegation_role is not None
+    revokes = decision.delegation_to_revoke is not None
+    if grants == revokes:
+        raise RuleViolation(
+            "delegation_decision_incomplete" if not grants else "delegation_decision_both",
+            "A delegation decision either grants a delegation (role, scope and the kinds of decision it covers) "
+            "or revokes one (the delegation to revoke); give exactly one of them.",
+            field="delegation_role",
+        )
+    if revokes:
+        _check_same_alliance(decision, decision.delegation_to_revoke, "delegation_to_revoke", "delegation")
+        return
+    _check_same_alliance(decision, decision.delegation_role, "delegation_role", "role")
+    if not decision.delegation_scope.strip():
+        raise RuleViolation(
+            "delegation_scope_required", "Describe what the delegation covers.", field="delegation_scope"
+        )
+    kinds = list(dict.fromkeys(decision.delegation_kinds or []))
+    unknown = [k for k in kinds if k not in DecisionKind.values]
+    if unknown or not kinds:
+        raise RuleViolation(
+            "delegation_kinds_invalid",
+            f"Name the kinds of decision the delegation covers, from {', '.join(DecisionKind.values)}"
+            + (f" ({', '.join(repr(k) for k in unknown)} is not one)." if unknown else "."),
+            field="delegation_kinds",
+        )
+    decision.delegation_kinds = kinds
+    if decision.delegation_limit is not None and Decimal(decision.delegation_limit) < 0:
+        raise RuleViolation("money_negative", "A financial limit cannot be negative.", field="delegation_limit")
+    start, end = decision.delegation_valid_from, decision.delegation_valid_to
+    if start and end and end < start:
+        raise RuleViolation(
+            "delegation_window_order",
+            f"The delegation cannot end ({_fmt(end)}) before it starts ({_fmt(start)}).",
+            field="delegation_valid_to",
+        )
+
+
+def _check_value(decision: Decision) -> None:
+    if decision.value is not None and Decimal(decision.value) < 0:
+        raise RuleViolation("money_negative", "The value of a matter cannot be negative.", field="value")
+
+
+def _check_revisits(decision: Decision, revisits: Iterable[Decision]) -> list[Decision]:
+    revisits = list(revisits)
+    for earlier in revisits:
+        _check_same_alliance(decision, earlier, "revisits", "decision revisited")
+        if decision.pk and earlier.pk == decision.pk:
+            raise RuleViolation("decision_revisits_itself", "A decision cannot revisit itself.", field="revisits")
+    return revisits
+
+
+def _check(decision: Decision) -> None:
+    _check_choices(decision)
+    _check_value(decision)
+    _check_meeting(decision)
+    _check_appointment(decision)
+    _check_delegation(decision)
+
+
+def _apply(decision: Decision, fields: dict) -> None:
+    unknown = sorted(set(fields) - set(DRAFT_FIELDS))
+    if unknown:
+        raise RuleViolation(
+            "decision_field_unknown",
+            f"{', '.join(unknown)} cannot be set here; a decision's editable fields are {', '.join(DRAFT_FIELDS)}.",
+            field=unknown[0],
+        )
+    for key, value in fields.items():
+        setattr(decision, key, _tags(value) if key == "tags" else value)
+    for key in ("rationale", "alternatives_considered", "delegation_scope"):
+        setattr(decision, key, getattr(decision, key) or "")
+
+
+# Drafting and editing ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def draft_decision(
+    *,
+    body: GoverningBody,
+    title: str,
+    proposal: str,
+    kind: str,
+    created_by=None,
+    meeting: Meeting | None = None,
+    rationale: str = "",
+    alternatives_considered: str = "",
+    visibility: str = Decision.Visibility.MEMBERS,
+    tags: Iterable[str] = (),
+    value: Decimal | None = None,
+    closes_at: datetime | None = None,
+    review_on: date | None = None,
+    revisits: Iterable[Decision] = (),
+    appointment_role: Role | None = None,
+    appointment_person: Person | None = None,
+    appointment_starts_on: date | None = None,
+    appointment_ends_on: date | None = None,
+    delegation_role: Role | None = None,
+    delegation_scope: str = "",
+    delegation_kinds: Iterable[str] = (),
+    delegation_limit: Decimal | None = None,
+    delegation_valid_from: date | None = None,
+    delegation_valid_to: date | None = None,
+    delegation_to_revoke: DelegatedAuthority | None = None,
+) -> Decision:
+    """Draft a decision of a body: its meeting, appointment or delegation must fit the body's alliance."""
+    decision = Decision(body=body, alliance_id=body.alliance_id, created_by=created_by)
+    fields = {k: v for k, v in locals().items() if k in DRAFT_FIELDS}
+    fields["delegation_kinds"] = list(delegation_kinds)
+    _apply(decision, fields)
+    _check(decision)
+    revisits = _check_revisits(decision, revisits)
+    _record(decision, "Drafted")
+    if revisits:
+        decision.revisits.set(revisits)
+    return decision
+
+
+@transaction.atomic
+def update_decision(*, decision: Decision, revisits: Iterable[Decision] | None = None, **fields) -> Decision:
+    """Change a decision that is still a draft, open or deferred (rule 4: a closed one is sealed)."""
+    decision = _lock(decision)
+    if decision.is_sealed:
+        raise _sealed_refusal(decision, "edited")
+    _apply(decision, fields)
+    _check(decision)
+    if decision.status == Decision.Status.OPEN and decision.is_written_procedure and decision.closes_at is None:
+        raise RuleViolation(
+            "written_procedure_needs_closes_at",
+            f"{_name(decision)} is open by written procedure and needs the moment votes close.",
+            field="closes_at",
+        )
+    if revisits is not None:
+        revisits = _check_revisits(decision, revisits)
+    _record(decision, "Edited")
+    if revisits is not None:
+        decision.revisits.set(revisits)
+    return decision
+
+
+# Opening, deferring and withdrawing ----------------------------------------------------------
+
+
+@transaction.atomic
+def open_decision(*, decision: Decision, opened_at: datetime | None = None) -> Decision:
+    """Open a draft (or a deferred decision) for votes; the reference is allocated on first opening."""
+    decision = _lock(decision)
+    opened_at = opened_at or timezone.now()
+    if decision.status not in (Decision.Status.DRAFT, Decision.Status.DEFERRED):
+        if decision.status == Decision.Status.OPEN:
+            raise RuleViolation("decision_already_open", f"{_name(decision)} is already open for votes.", conflict=True)
+        raise _sealed_refusal(decision, "reopened")
+    _check_meeting(decision)
+    if decision.is_written_procedure:
+        if decision.closes_at is None:
+            raise RuleViolation(
+                "written_procedure_needs_closes_at",
+                "A decision by written procedure (no meeting) needs the moment votes close; set closes_at, "
+                "or put the decision to a meeting.",
+                field="closes_at",
+            )
+        if decision.closes_at <= opened_at:
+            raise RuleViolation(
+                "written_procedure_closes_before_opening",
+                f"Votes would close ({timezone.localtime(decision.closes_at):%d/%m/%Y %H:%M}) before the decision "
+                "opens; set a later closes_at.",
+                field="closes_at",
+            )
+    if not decision.reference:
+        year = timezone.localtime(opened_at).year
+        decision.reference = allocate_reference(alliance=decision.alliance, series=decision.body.code, year=year)
+        decision.opened_at = opened_at
+        reason = "Opened for votes"
+    else:
+        reason = "Reopened after deferral"
+    decision.status = Decision.Status.OPEN
+    _record(decision, reason)
+    return decision
+
+
+def _reason(reason: str, what: str) -> str:
+    if not (reason or "").strip():
+        raise RuleViolation(f"{what}_reason_required", f"Say why the decision is {what}.", field="reason")
+    return reason.strip()
+
+
+@transaction.atomic
+def defer_decision(*, decision: Decision, reason: str, review_on: date | None = None) -> Decision:
+    """Put a draft or open decision aside; votes already cast stay, and it may be reopened."""
+    reason = _reason(reason, "deferred")
+    decision = _lock(decision)
+    if decision.status not in (Decision.Status.DRAFT, Decision.Status.OPEN):
+        if decision.is_sealed:
+            raise _sealed_refusal(decision, "deferred")
+        raise RuleViolation("decision_already_deferred", f"{_name(decision)} is already deferred.", conflict=True)
+    decision.status = Decision.Status.DEFERRED
+    if review_on is not None:
+        decision.review_on = review_on
+    _record(decision, f"Deferred: {reason}")
+    return decision
+
+
+@transaction.atomic
+def withdraw_decision(*, decision: Decision, reason: str, withdrawn_at: datetime | None = None) -> Decision:
+    """Withdraw a decision before it is closed; it stays in the log, sealed (rule 4)."""
+    reason = _reason(reason, "withdrawn")
+    decision = _lock(decision)
+    if decision.is_sealed:
+        raise _sealed_refusal(decision, "withdrawn")
+    decision.status = Decision.Status.WITHDRAWN
+    decision.closed_at = withdrawn_at or timezone.now()
+    decision.outcome_explanation = f"Withdrawn: {reason}"
+    _record(decision, f"Withdrawn: {reason}")
+    return decision
+
+
+# Amending and superseding (rule 4) ----------------------------------------------------------
+
+
+def _successor(decision: Decision, link: str, created_by, draft_fields: dict) -> Decision:
+    fields = {
+        "body": decision.body,
+        "kind": decision.kind,
+        "visibility": decision.visibility,
+        "tags": decision.tags,
+        "title": decision.title,
+        "proposal": decision.proposal,
+        **draft_fields,
+    }
+    successor = draft_decision(created_by=created_by, **fields)
+    setattr(successor, link, decision)
+    _record(successor, f"{'Amends' if link == 'amends' else 'Supersedes'} {decision.reference}")
+    return successor
+
+
+def _check_can_follow(decision: Decision, verb: str) -> None:
+    if decision.status in EDITABLE_STATUSES:
+        raise RuleViolation(
+            f"{verb}_not_closed",
+            f"{_name(decision)} is still {decision.get_status_display().lower()}; edit it instead of "
+            f"{'amending' if verb == 'amend' else 'superseding'} it.",
+            conflict=True,
+        )
+    if decision.status != Decision.Status.AGREED:
+        raise RuleViolation(
+            f"{verb}_not_agreed",
+            f"{_name(decision)} was {decision.get_status_display().lower()}, so there is nothing in force to "
+            f"{verb}; draft a new decision that revisits it.",
+            conflict=True,
+        )
+    later = decision.superseded_by.order_by("pk").first()
+    if later:
+        raise RuleViolation(
+            f"{verb}_already_superseded",
+            f"{decision.reference} is already superseded by {later.reference or later.title}; "
+            f"{verb} that decision instead.",
+            conflict=True,
+        )
+
+
+@transaction.atomic
+def amend_decision(*, decision: Decision, created_by=None, **draft_fields) -> Decision:
+    """Draft a decision that amends an agreed one (rule 4); the old one shows it as ``amended_by``."""
+    decision = _lock(decision)
+    _check_can_follow(decision, "amend")
+    return _successor(decision, "amends", created_by, draft_fields)
+
+
+@transaction.atomic
+def supersede_decision(*, decision: Decision, created_by=None, **draft_fields) -> Decision:
+    """Draft a decision that replaces an agreed one (rule 4); a decision is superseded once at most."""
+    decision = _lock(decision)
+    _check_can_follow(decision, "supersede")
+    return _successor(decision, "supersedes", created_by, draft_fields)

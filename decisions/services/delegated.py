@@ -1,0 +1,91 @@
+"""Operational decisions taken by a role holder under delegated authority, not by a vote (rule 7)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from alliance.choices import DecisionKind
+from alliance.errors import RuleViolation
+from alliance.models import GoverningBody
+from alliance.services import _fmt, allocate_reference
+from decisions.models import Decision
+from decisions.services.decisions import _apply, _check, _record
+from roles.models import DelegatedAuthority, Person
+from roles.queries import authority_for, fmt_money
+
+__all__ = ["take_delegated_decision"]
+
+
+def _check_named_delegation(delegation: DelegatedAuthority, person: Person, value, on: date) -> None:
+    kind = DecisionKind.OPERATIONAL
+    if kind not in delegation.decision_kinds:
+        raise RuleViolation(
+            "delegation_does_not_cover_kind",
+            f"The delegation to {delegation.role} does not cover operational decisions; name one that does.",
+            field="delegation",
+        )
+    verdict = authority_for(role=delegation.role, person=person, kind=kind, value=value, on=on)
+    if not verdict.allowed:
+        raise RuleViolation("delegated_authority_refused", verdict.reason, field="delegation")
+    if not delegation.is_valid_on(on):
+        raise RuleViolation(
+            "delegation_not_in_force",
+            f"The delegation to {delegation.role} named is not in force on {_fmt(on)}; name the one that is.",
+            field="delegation",
+        )
+    limit = delegation.financial_limit
+    if value is not None and limit is not None and value > limit:
+        raise RuleViolation(
+            "delegation_limit_exceeded",
+            f"{fmt_money(value)} is above the limit of {fmt_money(limit)} of the delegation named; "
+            "name a delegation with a high enough limit.",
+            field="value",
+        )
+
+
+@transaction.atomic
+def take_delegated_decision(
+    *,
+    body: GoverningBody,
+    title: str,
+    proposal: str,
+    value: Decimal | None,
+    decided_by: Person,
+    delegation: DelegatedAuthority,
+    decided_on: date,
+    created_by=None,
+    **extra,
+) -> Decision:
+    """Record an operational decision a role holder took under a delegation that covers it (rule 7)."""
+    if delegation.body.alliance_id != body.alliance_id:
+        raise RuleViolation(
+            "decision_alliance_mismatch",
+            f"The delegation to {delegation.role} was granted in another alliance than {body}'s.",
+            field="delegation",
+        )
+    value = None if value is None else Decimal(str(value))
+    verdict = authority_for(person=decided_by, kind=DecisionKind.OPERATIONAL, value=value, on=decided_on)
+    if not verdict.allowed:
+        raise RuleViolation("delegated_authority_refused", verdict.reason, field="decided_by")
+    _check_named_delegation(delegation, decided_by, value, decided_on)
+    decision = Decision(
+        body=body,
+        alliance_id=body.alliance_id,
+        created_by=created_by,
+        taken_under=delegation,
+        decided_by=decided_by,
+        decided_on=decided_on,
+    )
+    _apply(decision, {**extra, "title": title, "proposal": proposal, "kind": DecisionKind.OPERATIONAL, "value": value})
+    _check(decision)
+    now = timezone.now()
+    decision.reference = allocate_reference(alliance=body.alliance, series=body.code, year=decided_on.year)
+    decision.status = Decision.Status.AGREED
+    decision.opened_at = decision.closed_at = now
+    decision.outcome_explanation = f"Decided by {decided_by} under delegated authority: {verdict.reason}"
+    _record(decision, f"Decided under delegated authority by {decided_by}")
+    return decision

@@ -1,0 +1,301 @@
+"""Meetings of a governing body: scheduling, attendance with capacity, holding, minutes.
+
+Attendance never refuses a person for the role they lack: the secretary records who was in the
+room, and a ``role_warning`` says when someone attended in a capacity they did not hold that day.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from alliance.errors import RuleViolation
+from alliance.models import GoverningBody, Membership, Organisation
+from alliance.services import _fmt, _save
+from decisions.models import Attendance, Decision, Meeting
+from roles import queries as roles_queries
+from roles.models import Person, Role
+
+__all__ = [
+    "schedule_meeting",
+    "record_attendance",
+    "mark_meeting_held",
+    "cancel_meeting",
+    "record_minutes",
+    "approve_minutes",
+]
+
+REPRESENTING = (Attendance.Capacity.VOTING_REPRESENTATIVE, Attendance.Capacity.DEPUTY)
+
+
+def meeting_date(meeting: Meeting) -> date:
+    """The meeting's date in the alliance's time zone (Europe/London)."""
+    return timezone.localdate(meeting.starts_at)
+
+
+def _aware(moment: datetime) -> datetime:
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+def _locked(meeting: Meeting) -> Meeting:
+    return Meeting.objects.select_for_update().select_related("body__alliance").get(pk=meeting.pk)
+
+
+def _refuse_if_cancelled(meeting: Meeting, what: str) -> None:
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise RuleViolation(
+            "meeting_cancelled",
+            f"The meeting of {_fmt(meeting_date(meeting))} was cancelled; {what} at a meeting that took place.",
+            conflict=True,
+        )
+
+
+@transaction.atomic
+def schedule_meeting(
+    *, body: GoverningBody, starts_at: datetime, title: str = "", location: str = "", online: bool = False
+) -> Meeting:
+    """Schedule a meeting of a body that exists on that date (established and not dissolved)."""
+    starts_at = _aware(starts_at)
+    on = timezone.localdate(starts_at)
+    if body.dissolved_on is not None and body.dissolved_on < on:
+        raise RuleViolation(
+            "body_dissolved",
+            f"{body.name} was dissolved on {_fmt(body.dissolved_on)} and cannot meet on {_fmt(on)}; "
+            "schedule the meeting of the body that took over its work.",
+            field="starts_at",
+        )
+    if body.established_on is not None and body.established_on > on:
+        raise RuleViolation(
+            "body_not_yet_established",
+            f"{body.name} was established on {_fmt(body.established_on)}; schedule its meetings from that date.",
+            field="starts_at",
+        )
+    if not (location.strip() or online):
+        raise RuleViolation(
+            "meeting_place_required", "Say where the meeting is held, or tick that it is online.", field="location"
+        )
+    meeting = Meeting(body=body, starts_at=starts_at, title=title.strip(), location=location.strip(), online=online)
+    _save(meeting, "Scheduled")
+    return meeting
+
+
+def _check_organisation(meeting: Meeting, capacity: str, organisation: Organisation | None, on: date) -> None:
+    alliance = meeting.body.alliance
+    if capacity in REPRESENTING:
+        if organisation is None:
+            raise RuleViolation(
+                "attendance_organisation_required",
+                "A voting representative or deputy attends for a member organisation; choose the organisation.",
+                field="organisation",
+            )
+        membership = Membership.objects.filter(alliance=alliance, organisation=organisation).open_on(on).first()
+        if membership is None:
+            raise RuleViolation(
+                "attendance_not_a_member",
+                f"{organisation} was not a member of {alliance} on {_fmt(on)}; record the person as an observer.",
+                field="organisation",
+            )
+        if membership.status_as_of(on) != Membership.Status.VOTING:
+            raise RuleViolation(
+                "attendance_member_advisory",
+                f"{organisation} was an advisory member on {_fmt(on)} and has no vote to represent; "
+                "record its attendee as an advisor.",
+                field="organisation",
+            )
+    elif capacity == Attendance.Capacity.ADVISOR and organisation is not None:
+        membership = Membership.objects.filter(alliance=alliance, organisation=organisation).open_on(on).first()
+        if membership is None or membership.status_as_of(on) != Membership.Status.ADVISORY:
+            raise RuleViolation(
+                "attendance_not_advisory",
+                f"{organisation} was not an advisory member of {alliance} on {_fmt(on)}; an advisor attends for an "
+                "advisory member or for nobody (leave the organisation empty).",
+                field="organisation",
+            )
+
+
+def _role_warning(meeting: Meeting, person: Person, capacity: str, organisation: Organisation | None, on: date) -> str:
+    """A sentence when ``person`` did not hold the role that ``capacity`` implies on ``on``; else empty."""
+    alliance = meeting.body.alliance
+    if capacity in REPRESENTING:
+        if (
+            roles_queries.representatives_on(on=on, alliance=alliance, organisation=organisation)
+            .filter(pk=person.pk)
+            .exists()
+        ):
+            return ""
+        return (
+            f"{person} did not hold a representative or deputy role for {organisation} on {_fmt(on)}; "
+            "check the role directory, or record the appointment."
+        )
+    held = roles_queries.roles_of(person, on, alliance=alliance)
+    if capacity == Attendance.Capacity.ADVISOR:
+        if held.filter(role__kind=Role.Kind.ADVISOR).exists():
+            return ""
+        return f"{person} did not hold an advisor role in {alliance} on {_fmt(on)}."
+    if capacity == Attendance.Capacity.SECRETARIAT:
+        if held.filter(
+            Q(role__body=meeting.body) | Q(role__body__isnull=True), role__kind=Role.Kind.SECRETARY
+        ).exists():
+            return ""
+        return f"{person} did not hold the secretary role of {meeting.body.name} on {_fmt(on)}."
+    return ""
+
+
+@transaction.atomic
+def record_attendance(
+    *,
+    meeting: Meeting,
+    person: Person,
+    capacity: str,
+    organisation: Organisation | None = None,
+    present: bool = True,
+) -> Attendance:
+    """Record (or change) who attended a meeting, in which capacity, or sent apologies."""
+    meeting = _locked(meeting)
+    if capacity not in Attendance.Capacity.values:
+        raise RuleViolation(
+            "attendance_capacity_unknown",
+            f"Unknown capacity '{capacity}'; choose from {', '.join(Attendance.Capacity.values)}.",
+            field="capacity",
+        )
+    _refuse_if_cancelled(meeting, "record attendance")
+    on = meeting_date(meeting)
+    _check_organisation(meeting, capacity, organisation, on)
+    attendance = Attendance.objects.filter(meeting=meeting, person=person).first() or Attendance(
+        meeting=meeting, person=person
+    )
+    changing = attendance.pk is not None
+    attendance.capacity = capacity
+    attendance.organisation = organisation
+    attendance.present = present
+    attendance.role_warning = _role_warning(meeting, person, capacity, organisation, on)
+    _save(attendance, "Attendance corrected" if changing else ("Present" if present else "Apologies"))
+    return attendance
+
+
+@transaction.atomic
+def mark_meeting_held(*, meeting: Meeting, minutes: str = "") -> Meeting:
+    """Record that a scheduled meeting took place, with its minutes if they are ready."""
+    meeting = _locked(meeting)
+    _refuse_if_cancelled(meeting, "only mark held a meeting")
+    if meeting.status == Meeting.Status.HELD:
+        raise RuleViolation(
+            "meeting_already_held", "This meeting is already recorded as held.", field="status", conflict=True
+        )
+    if meeting.starts_at > timezone.now():
+        raise RuleViolation(
+            "meeting_in_future",
+            f"The meeting starts on {_fmt(meeting_date(meeting))}; mark it held once it has taken place.",
+            field="status",
+            conflict=True,
+        )
+    meeting.status = Meeting.Status.HELD
+    if minutes.strip():
+        meeting.minutes = minutes.strip()
+    _save(meeting, "Held")
+    return meeting
+
+
+@transaction.atomic
+def cancel_meeting(*, meeting: Meeting, reason: str) -> Meeting:
+    """Cancel a scheduled meeting, saying why; a meeting with decisions on it stays in the record."""
+    meeting = _locked(meeting)
+    if not reason.strip():
+        raise RuleViolation("meeting_cancel_reason_required", "Say why the meeting is cancelled.", field="reason")
+    if meeting.status != Meeting.Status.SCHEDULED:
+        raise RuleViolation(
+            "meeting_not_scheduled",
+            f"This meeting is {meeting.get_status_display().lower()}; only a scheduled meeting can be cancelled.",
+            field="status",
+            conflict=True,
+        )
+    taken = list(Decision.objects.filter(meeting=meeting).values_list("title", flat=True)[:3])
+    if taken:
+        raise RuleViolation(
+            "meeting_has_decisions",
+            f"Decisions are recorded at this meeting ({'; '.join(taken)}); move them to another meeting or to "
+            "written procedure before cancelling it.",
+            conflict=True,
+        )
+    meeting.status = Meeting.Status.CANCELLED
+    _save(meeting, f"Cancelled: {reason.strip()}")
+    return meeting
+
+
+def _refuse_if_approved(meeting: Meeting) -> None:
+    if meeting.minutes_approved_by_id is not None:
+        approved_by = meeting.minutes_approved_by
+        raise RuleViolation(
+            "minutes_already_approved",
+            f"The minutes were approved by {approved_by.reference or approved_by.title} and cannot change; "
+            "record a correction in the minutes of a later meeting.",
+            field="minutes",
+            conflict=True,
+        )
+
+
+@transaction.atomic
+def record_minutes(*, meeting: Meeting, minutes: str) -> Meeting:
+    """Write or correct the minutes of a held meeting until they are approved."""
+    meeting = _locked(meeting)
+    _refuse_if_cancelled(meeting, "minutes are only kept")
+    if meeting.status != Meeting.Status.HELD:
+        raise RuleViolation(
+            "meeting_not_held",
+            "Mark the meeting held before recording its minutes.",
+            field="status",
+            conflict=True,
+        )
+    _refuse_if_approved(meeting)
+    if not minutes.strip():
+        raise RuleViolation("minutes_required", "Write the minutes of the meeting.", field="minutes")
+    changing = bool(meeting.minutes)
+    meeting.minutes = minutes.strip()
+    _save(meeting, "Minutes corrected" if changing else "Minutes recorded")
+    return meeting
+
+
+@transaction.atomic
+def approve_minutes(*, meeting: Meeting, decision: Decision) -> Meeting:
+    """Approve a meeting's minutes by an AGREED decision of the same body, taken later."""
+    meeting = _locked(meeting)
+    if meeting.status != Meeting.Status.HELD or not meeting.minutes:
+        raise RuleViolation(
+            "minutes_missing",
+            "Only the recorded minutes of a held meeting can be approved; record the minutes first.",
+            field="minutes",
+            conflict=True,
+        )
+    _refuse_if_approved(meeting)
+    label = decision.reference or decision.title
+    if decision.body_id != meeting.body_id:
+        raise RuleViolation(
+            "minutes_other_body",
+            f"{label} is a decision of {decision.body.name}; minutes are approved by the body that met "
+            f"({meeting.body.name}).",
+            field="decision",
+        )
+    if decision.status != Decision.Status.AGREED:
+        raise RuleViolation(
+            "minutes_decision_not_agreed",
+            f"{label} is {decision.get_status_display().lower()}; minutes are approved by an agreed decision.",
+            field="decision",
+        )
+    on = meeting_date(meeting)
+    if decision.meeting_id is not None:
+        later = decision.meeting.starts_at > meeting.starts_at
+    else:
+        later = decision.decided_on is not None and decision.decided_on > on
+    if not later:
+        raise RuleViolation(
+            "minutes_decision_not_later",
+            f"{label} was not taken after the meeting of {_fmt(on)}; minutes are approved at a later meeting "
+            "or by a later written procedure.",
+            field="decision",
+        )
+    meeting.minutes_approved_by = decision
+    _save(meeting, f"Minutes approved by {label}")
+    return meeting

@@ -1,0 +1,336 @@
+"""Votes, advice, recusals and dispensations on a decision (rules 1, 2, 4 and 5).
+
+Every function locks the decision row first, so a vote and the decision's close never
+interleave: a vote arriving while the decision closes is either counted or refused.
+
+Two choices documented here:
+
+* The alliance answers advice ("you said, we did") before the decision closes: the advice and
+  its response are part of the sealed record (rule 4), so they cannot be added to afterwards.
+* Recording a recusal for a member that has already voted removes that vote, with a history
+  row that says why. The vote could not count once the member is recused, and the history
+  keeps what it was; if the body then grants a dispensation, the member votes again.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from alliance.errors import RuleViolation
+from alliance.models import Membership, Organisation
+from alliance.services import _fmt
+from decisions.models import AdvisoryInput, Decision, Recusal, Vote
+from decisions.queries import local_day
+from decisions.services.decisions import _record
+from roles.models import InterestDeclaration, Person, Role, RoleAssignment
+from roles.queries import representatives_on
+
+__all__ = [
+    "cast_vote",
+    "record_advice",
+    "respond_to_advice",
+    "record_recusal",
+    "grant_dispensation",
+]
+
+ADVICE_STATUSES = (Decision.Status.DRAFT, Decision.Status.OPEN, Decision.Status.DEFERRED)
+
+
+def _locked(decision: Decision) -> Decision:
+    return Decision.objects.select_for_update(of=("self",)).select_related("body", "alliance").get(pk=decision.pk)
+
+
+def _label(decision: Decision) -> str:
+    return decision.reference or f"the draft '{decision.title}'"
+
+
+def _refuse_sealed(decision: Decision, what: str) -> None:
+    if decision.is_sealed:
+        raise RuleViolation(
+            "decision_sealed",
+            f"{_label(decision)} is closed ({decision.get_status_display().lower()}); {what} can no longer be "
+            "changed. Record a new decision that amends or supersedes it.",
+            conflict=True,
+        )
+
+
+def _member_on(decision: Decision, membership: Membership, on: date) -> str:
+    """The membership's status on ``on``, refusing a member of another alliance or not open then."""
+    if membership.alliance_id != decision.alliance_id:
+        raise RuleViolation(
+            "membership_other_alliance",
+            f"{membership.organisation} is a member of {membership.alliance}, not of {decision.alliance}.",
+            field="membership",
+        )
+    status = membership.status_as_of(on)
+    if status is None:
+        raise RuleViolation(
+            "membership_not_open",
+            f"{membership.organisation} was not a member of {decision.alliance} on {_fmt(on)}.",
+            field="membership",
+        )
+    return status
+
+
+def holds_secretary_role(*, person: Person, decision: Decision, on: date) -> bool:
+    """Did ``person`` hold the secretary role of the decision's body (or of the whole alliance) on ``on``?"""
+    return (
+        RoleAssignment.objects.held_on(on)
+        .filter(person=person, role__kind=Role.Kind.SECRETARY, role__alliance_id=decision.alliance_id)
+        .filter(Q(role__body_id=decision.body_id) | Q(role__body__isnull=True))
+        .exists()
+    )
+
+
+def _check_caster(decision, membership, cast_by: Person, recorded_by: Person | None, on: date) -> None:
+    """Rule 2: a representative or deputy casts the vote, or the body's secretary records it."""
+    if representatives_on(membership=membership, on=on).filter(pk=cast_by.pk).exists():
+        return
+    if recorded_by is None:
+        raise RuleViolation(
+            "vote_caster_not_representative",
+            f"{cast_by} did not hold the representative or deputy role of {membership.organisation} on {_fmt(on)}; "
+            f"the vote must come from its representative, or be recorded by the secretary of {decision.body.code}.",
+            field="cast_by",
+        )
+    if not holds_secretary_role(person=recorded_by, decision=decision, on=on):
+        raise RuleViolation(
+            "vote_recorder_not_secretary",
+            f"{recorded_by} did not hold the secretary role of {decision.body} on {_fmt(on)}, so cannot record "
+            f"a vote for {membership.organisation} cast by {cast_by}, who is not its representative.",
+            field="recorded_by",
+        )
+
+
+@transaction.atomic
+def cast_vote(
+    *,
+    decision: Decision,
+    membership: Membership,
+    position: str,
+    cast_by: Person,
+    statement: str = "",
+    recorded_by: Person | None = None,
+    cast_at: datetime | None = None,
+) -> Vote:
+    """Record or change a member's vote on an open decision (rules 1, 2, 4 and 5)."""
+    decision = _locked(decision)
+    if decision.status != Decision.Status.OPEN:
+        _refuse_sealed(decision, "its votes")
+        raise RuleViolation(
+            "decision_not_open",
+            f"{_label(decision)} is {decision.get_status_display().lower()}, not open for votes; open it first.",
+            conflict=True,
+        )
+    cast_at = cast_at or timezone.now()
+    if decision.is_written_procedure and decision.closes_at and cast_at > decision.closes_at:
+        raise RuleViolation(
+            "written_procedure_closed",
+            f"Votes on {decision.reference} closed at {timezone.localtime(decision.closes_at):%H:%M on %d/%m/%Y}; "
+            "this vote came too late.",
+            field="cast_at",
+            conflict=True,
+        )
+    on = local_day(cast_at)
+    if _member_on(decision, membership, on) == Membership.Status.ADVISORY:
+        raise RuleViolation(
+            "advisory_member_cannot_vote",
+            f"{membership.organisation} is an advisory member and cannot vote; record its advice with "
+            "'Add advisory input'.",
+            field="membership",
+        )
+    recusal = Recusal.objects.filter(decision=decision, membership=membership).first()
+    if recusal and not recusal.dispensation_granted:
+        raise RuleViolation(
+            "recused_member_cannot_vote",
+            f"{membership.organisation} is recused from {decision.reference} ({recusal.reason}); it can vote only "
+            "if the body grants a dispensation.",
+            field="membership",
+        )
+    if position not in Vote.Position.values:
+        raise RuleViolation(
+            "vote_position_unknown",
+            f"Unknown position '{position}'; a vote is AGREE, OBJECT or ABSTAIN.",
+            field="position",
+        )
+    statement = (statement or "").strip()
+    if position == Vote.Position.OBJECT and not statement:
+        raise RuleViolation(
+            "objection_needs_statement",
+            "An objection says why: give the member's statement of the reasons for objecting.",
+            field="statement",
+        )
+    _check_caster(decision, membership, cast_by, recorded_by, on)
+    vote = Vote.objects.filter(decision=decision, membership=membership).first()
+    if vote is None:
+        vote, reason = Vote(decision=decision, membership=membership), f"Voted {position}"
+    else:
+        reason = f"Vote changed from {vote.position} to {position}"
+    vote.position, vote.statement, vote.cast_by, vote.recorded_by, vote.cast_at = (
+        position,
+        statement,
+        cast_by,
+        recorded_by,
+        cast_at,
+    )
+    if recorded_by is not None:
+        reason += f" (recorded by {recorded_by})"
+    _record(vote, reason)
+    return vote
+
+
+# Advice ("you said, we did") ----------------------------------------------------------------
+
+
+@transaction.atomic
+def record_advice(
+    *,
+    decision: Decision,
+    advice: str,
+    organisation: Organisation | None = None,
+    person: Person | None = None,
+    given_at: datetime | None = None,
+) -> AdvisoryInput:
+    """Record advice from an advisory member or an advisor on a draft or open decision (rule 1)."""
+    decision = _locked(decision)
+    _refuse_sealed(decision, "its advice")
+    if not (advice or "").strip():
+        raise RuleViolation("advice_required", "Write down the advice given.", field="advice")
+    given_at = given_at or timezone.now()
+    on = local_day(given_at)
+    if organisation is not None:
+        membership = (
+            Membership.objects.filter(alliance_id=decision.alliance_id, organisation=organisation).open_on(on).first()
+        )
+        if membership is None:
+            raise RuleViolation(
+                "advice_not_a_member",
+                f"{organisation} was not a member of {decision.alliance} on {_fmt(on)}; advice comes from advisory "
+                "members or from people holding an advisor role.",
+                field="organisation",
+            )
+        if membership.status_as_of(on) == Membership.Status.VOTING:
+            raise RuleViolation(
+                "voting_member_advice",
+                f"{organisation} is a voting member; its view is its vote, so record it with 'Record vote'.",
+                field="organisation",
+            )
+    elif person is not None:
+        advisor = RoleAssignment.objects.held_on(on).filter(
+            person=person, role__kind=Role.Kind.ADVISOR, role__alliance_id=decision.alliance_id
+        )
+        if not advisor.exists():
+            raise RuleViolation(
+                "advice_person_not_advisor",
+                f"{person} did not hold an advisor role in {decision.alliance} on {_fmt(on)}; record the advice "
+                "under the advisory member they speak for.",
+                field="person",
+            )
+    else:
+        raise RuleViolation(
+            "advice_source_required",
+            "Say who gave the advice: an advisory member organisation or a person holding an advisor role.",
+            field="organisation",
+        )
+    item = AdvisoryInput(
+        decision=decision, organisation=organisation, person=person, advice=advice.strip(), given_at=given_at
+    )
+    _record(item, "Advice given")
+    return item
+
+
+@transaction.atomic
+def respond_to_advice(
+    *, advisory_input: AdvisoryInput, response: str, responded_at: datetime | None = None
+) -> AdvisoryInput:
+    """Record what the alliance did with the advice; only before the decision closes (rule 4)."""
+    decision = _locked(advisory_input.decision)
+    _refuse_sealed(decision, "the response to its advice")
+    if not (response or "").strip():
+        raise RuleViolation(
+            "advice_response_required",
+            "Say what changed because of the advice, or why nothing did.",
+            field="response",
+        )
+    advisory_input = AdvisoryInput.objects.get(pk=advisory_input.pk)
+    advisory_input.response = response.strip()
+    advisory_input.responded_at = responded_at or timezone.now()
+    _record(advisory_input, "Responded to advice")
+    return advisory_input
+
+
+# Recusals and dispensations (rule 5) ---------------------------------------------------------
+
+
+@transaction.atomic
+def record_recusal(
+    *,
+    decision: Decision,
+    membership: Membership,
+    reason: str,
+    source: str = Recusal.Source.DECLARED_INTEREST,
+    interest: InterestDeclaration | None = None,
+) -> Recusal:
+    """Recuse a member from a decision; a vote it already cast is removed, and history keeps it."""
+    decision = _locked(decision)
+    _refuse_sealed(decision, "its recusals")
+    if membership.alliance_id != decision.alliance_id:
+        raise RuleViolation(
+            "membership_other_alliance",
+            f"{membership.organisation} is a member of {membership.alliance}, not of {decision.alliance}.",
+            field="membership",
+        )
+    if not (reason or "").strip():
+        raise RuleViolation("recusal_reason_required", "Say why the member is recused.", field="reason")
+    if source not in Recusal.Source.values:
+        raise RuleViolation(
+            "recusal_source_unknown",
+            f"Unknown recusal source '{source}'; choose from {', '.join(Recusal.Source.values)}.",
+            field="source",
+        )
+    if interest is not None and interest.alliance_id != decision.alliance_id:
+        raise RuleViolation(
+            "interest_other_alliance", "The interest was declared to another alliance.", field="interest"
+        )
+    if Recusal.objects.filter(decision=decision, membership=membership).exists():
+        raise RuleViolation(
+            "already_recused",
+            f"{membership.organisation} is already recused from {_label(decision)}.",
+            field="membership",
+            conflict=True,
+        )
+    vote = Vote.objects.filter(decision=decision, membership=membership).first()
+    if vote is not None:
+        vote._change_reason = f"Vote removed: member recused ({reason.strip()})"[:100]
+        vote.delete()
+    recusal = Recusal(decision=decision, membership=membership, source=source, interest=interest, reason=reason.strip())
+    _record(recusal, "Recused")
+    return recusal
+
+
+@transaction.atomic
+def grant_dispensation(*, recusal: Recusal, reason: str) -> Recusal:
+    """Record the body's dispensation that lets a recused member vote despite its interest (rule 5)."""
+    decision = _locked(recusal.decision)
+    _refuse_sealed(decision, "its recusals")
+    if not (reason or "").strip():
+        raise RuleViolation(
+            "dispensation_reason_required",
+            "Say why the body lets the member vote despite the interest.",
+            field="reason",
+        )
+    recusal = Recusal.objects.select_related("membership__organisation").get(pk=recusal.pk)
+    if recusal.dispensation_granted:
+        raise RuleViolation(
+            "dispensation_already_granted",
+            f"{recusal.membership.organisation} already has a dispensation for {_label(decision)}.",
+            conflict=True,
+        )
+    recusal.dispensation_granted = True
+    recusal.dispensation_reason = reason.strip()
+    _record(recusal, f"Dispensation granted: {reason.strip()}")
+    return recusal

@@ -1,0 +1,568 @@
+"""Web pages of meetings and decisions: the log, a decision's record, meetings, action items, and the
+secretary's forms. Every form calls one service; a refusal comes back as a form error on its field."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.views.generic import FormView, TemplateView
+
+from alliance.errors import RuleViolation
+from alliance.history import versions
+from alliance.models import Alliance, GoverningBody
+from alliance.web import parse_on_date
+from decisions import forms, services
+from decisions import queries as decision_queries
+from decisions import queries_meetings as queries
+from decisions.models import ActionItem, AdvisoryInput, Decision, Meeting, Recusal
+from roles.access import request_access
+
+PAGE_SIZE = 25
+
+
+def _person(user):
+    return getattr(user, "person", None)
+
+
+class AllianceMixin(LoginRequiredMixin):
+    """Pages of one alliance; ``self.alliance`` and today's date are in every context."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.alliance = get_object_or_404(Alliance, slug=kwargs["slug"])
+            self.today = timezone.localdate()
+            # Who may read what (confidential decisions): roles/access.py, as in the API.
+            self.access = request_access(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(alliance=self.alliance, today=self.today)
+        return context
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _query_without_page(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+# Reading -----------------------------------------------------------------------------------
+
+
+class DecisionLogView(AllianceMixin, TemplateView):
+    template_name = "decisions/decision_log.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = forms.DecisionLogFilterForm(self.request.GET or None, alliance=self.alliance)
+        decisions = self.access.restrict_visible(decision_queries.decision_log(self.alliance))
+        if form.is_bound and form.is_valid():
+            decisions = _filter_log(decisions, form.cleaned_data)
+        elif form.is_bound:
+            valid = {k: v for k, v in form.cleaned_data.items() if k not in form.errors}
+            decisions = _filter_log(decisions, valid)
+        context.update(
+            form=form,
+            page=_page(self.request, decisions),
+            query=_query_without_page(self.request),
+            can_record=bool(_recordable_bodies(self.request.user, self.alliance, self.today)),
+        )
+        return context
+
+
+def _filter_log(decisions, data: dict):
+    if data.get("q"):
+        q = data["q"]
+        decisions = decisions.filter(
+            Q(reference__icontains=q) | Q(title__icontains=q) | Q(proposal__icontains=q) | Q(rationale__icontains=q)
+        )
+    for name in ("body", "kind", "status", "visibility"):
+        if data.get(name):
+            decisions = decisions.filter(**{name: data[name]})
+    if data.get("tag"):
+        decisions = decisions.filter(tags__icontains=f'"{data["tag"].strip().lower()}"')
+    if data.get("decided_after"):
+        decisions = decisions.filter(decided_on__gte=data["decided_after"])
+    if data.get("decided_before"):
+        decisions = decisions.filter(decided_on__lte=data["decided_before"])
+    return decisions
+
+
+class DecisionDetailView(AllianceMixin, TemplateView):
+    template_name = "decisions/decision_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        decision = get_object_or_404(
+            self.access.restrict_visible(decision_queries.decision_log(self.alliance)), pk=kwargs["pk"]
+        )
+        decision = decision_queries.decision_record(decision.pk)
+        grid = decision_queries.votes_grid(decision)
+        recusals = list(decision.recusals.all())
+        context.update(
+            decision=decision,
+            grid=grid,
+            recusals=recusals,
+            advice=list(decision.advisory_inputs.all()),
+            action_items=list(decision.action_items.all()),
+            versions=versions(decision),
+            related=decision_queries.related_decisions(
+                alliance=self.alliance,
+                title=decision.title,
+                proposal=decision.proposal,
+                tags=decision.tags,
+                exclude=decision,
+                limit=5,
+            ),
+            can_record=_may_record(self.request.user, decision.body, self.today),
+        )
+        return context
+
+
+class MeetingListView(AllianceMixin, TemplateView):
+    template_name = "decisions/meeting_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = forms.MeetingFilterForm(self.request.GET or None, alliance=self.alliance)
+        meetings = queries.meetings(self.alliance)
+        if form.is_bound and form.is_valid():
+            for name in ("body", "status"):
+                if form.cleaned_data.get(name):
+                    meetings = meetings.filter(**{name: form.cleaned_data[name]})
+        context.update(
+            form=form,
+            page=_page(self.request, meetings),
+            query=_query_without_page(self.request),
+            can_record=bool(_recordable_bodies(self.request.user, self.alliance, self.today)),
+        )
+        return context
+
+
+class MeetingDetailView(AllianceMixin, TemplateView):
+    template_name = "decisions/meeting_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        meeting = get_object_or_404(queries.meetings(self.alliance), pk=kwargs["pk"])
+        cancel = meeting.history.filter(status=Meeting.Status.CANCELLED).order_by("history_date").first()
+        context.update(
+            meeting=meeting,
+            groups=queries.attendance_by_capacity(meeting),
+            quorum=queries.meeting_quorum(meeting),
+            decisions=list(self.access.restrict_visible(queries.decisions_at(meeting))),
+            cancel_reason=cancel.history_change_reason if cancel else "",
+            can_record=_may_record(self.request.user, meeting.body, self.today),
+            attendance_form=forms.AttendanceForm(alliance=self.alliance),
+        )
+        return context
+
+
+class ActionItemListView(AllianceMixin, TemplateView):
+    template_name = "decisions/action_items.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        on, on_error = parse_on_date(self.request, default=self.today)
+        form = forms.ActionItemFilterForm(self.request.GET or None)
+        items = self.access.restrict_visible(
+            queries.action_items(self.alliance),
+            alliance_field="decision__alliance_id",
+            visibility_field="decision__visibility",
+        )
+        if form.is_bound and form.is_valid() and form.cleaned_data["status"]:
+            items = items.filter(status=form.cleaned_data["status"])
+        context.update(
+            on=on,
+            on_error=on_error,
+            form=form,
+            overdue=list(
+                self.access.restrict_visible(
+                    queries.overdue_action_items(self.alliance, on),
+                    alliance_field="decision__alliance_id",
+                    visibility_field="decision__visibility",
+                )
+            ),
+            page=_page(self.request, items),
+            query=_query_without_page(self.request),
+            can_record=bool(_recordable_bodies(self.request.user, self.alliance, self.today)),
+        )
+        return context
+
+
+# Who may keep the record -------------------------------------------------------------------
+
+
+def _may_record(user, body: GoverningBody, on) -> bool:
+    return user.is_staff or queries.is_body_secretary(_person(user), body, on)
+
+
+def _recordable_bodies(user, alliance: Alliance, on):
+    if user.is_staff:
+        return GoverningBody.objects.filter(alliance=alliance).order_by("name")
+    return queries.secretary_bodies(_person(user), alliance, on).order_by("name")
+
+
+class SecretaryFormView(AllianceMixin, FormView):
+    """A form that one service answers; only staff or the body's secretary (today) may use it.
+
+    Subclasses find the ``target`` record, and name the ``service`` of decisions.services to call
+    with the form's data and ``subject`` (the keyword the service takes the record by); a refusal
+    becomes an error on the field it names, keeping what was typed.
+    """
+
+    template_name = "decisions/form.html"
+    title = ""
+    intro = ""
+    submit = "Save"
+    success_message = "Saved."
+    service = ""
+    subject = ""
+    needs_alliance = False
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.alliance = get_object_or_404(Alliance, slug=kwargs["slug"])
+        self.today = timezone.localdate()
+        self.target = self.get_target()
+        body = self.get_body()
+        allowed = _may_record(request.user, body, self.today) if body else self.bodies().exists()
+        if not allowed:
+            return TemplateResponse(
+                request,
+                "decisions/forbidden.html",
+                {"alliance": self.alliance, "body": body, "back": self.back_url()},
+                status=403,
+            )
+        return super(AllianceMixin, self).dispatch(request, *args, **kwargs)
+
+    def get_target(self):
+        return None
+
+    def get_body(self) -> GoverningBody | None:
+        return self.target.body if self.target is not None else None
+
+    def bodies(self):
+        return _recordable_bodies(self.request.user, self.alliance, self.today)
+
+    def back_url(self) -> str:
+        return self.target.get_absolute_url() if self.target is not None else self.alliance.get_absolute_url()
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if self.needs_alliance:
+            kwargs["alliance"] = self.alliance
+        return kwargs
+
+    def get_initial(self):
+        # A link may preselect a choice (?member=, ?meeting=); anything but a number is ignored.
+        return {field: value for field, value in self.preselect().items() if value.isdigit()}
+
+    def preselect(self) -> dict:
+        return {}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(title=self.title, intro=self.intro, submit=self.submit, back=self.back_url(), target=self.target)
+        return context
+
+    def form_valid(self, form):
+        try:
+            result = self.perform(form)
+        except RuleViolation as refusal:
+            form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message)
+        return redirect((self.target or result).get_absolute_url())
+
+    def subject_record(self):
+        return self.target
+
+    def perform(self, form):
+        arguments = {self.subject: self.subject_record()} if self.subject else {}
+        return getattr(services, self.service)(**arguments, **form.cleaned_data)
+
+
+# Meeting forms -----------------------------------------------------------------------------
+
+
+class ScheduleMeetingView(SecretaryFormView):
+    form_class = forms.ScheduleMeetingForm
+    title = "Schedule a meeting"
+    submit = "Schedule"
+    success_message = "Meeting scheduled."
+    service = "schedule_meeting"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "bodies": self.bodies()}
+
+
+class MeetingFormView(SecretaryFormView):
+    subject = "meeting"
+
+    def get_target(self):
+        return get_object_or_404(
+            Meeting.objects.select_related("body__alliance"), body__alliance=self.alliance, pk=self.kwargs["pk"]
+        )
+
+
+class AttendanceView(MeetingFormView):
+    form_class = forms.AttendanceForm
+    needs_alliance = True
+    title = "Record attendance"
+    intro = "Record who attended and in which capacity, or who sent apologies; recording a person again changes it."
+    submit = "Record attendance"
+    success_message = "Attendance recorded."
+
+    def perform(self, form):
+        attendance = services.record_attendance(meeting=self.target, **form.cleaned_data)
+        if attendance.role_warning:
+            messages.warning(self.request, attendance.role_warning)
+        return attendance
+
+
+class MeetingHeldView(MeetingFormView):
+    form_class = forms.HeldForm
+    title = "Mark the meeting held"
+    submit = "Mark held"
+    success_message = "Meeting recorded as held."
+    service = "mark_meeting_held"
+
+
+class MeetingCancelView(MeetingFormView):
+    form_class = forms.ReasonForm
+    title = "Cancel the meeting"
+    submit = "Cancel the meeting"
+    success_message = "Meeting cancelled."
+    service = "cancel_meeting"
+
+
+class MinutesView(MeetingFormView):
+    form_class = forms.MinutesForm
+    title = "Record the minutes"
+    submit = "Save minutes"
+    success_message = "Minutes saved."
+    service = "record_minutes"
+
+    def get_initial(self):
+        return {"minutes": self.target.minutes}
+
+
+class ApproveMinutesView(MeetingFormView):
+    form_class = forms.ApproveMinutesForm
+    title = "Approve the minutes"
+    intro = "Minutes are approved by an agreed decision of the same body, taken at a later meeting or later in writing."
+    submit = "Approve"
+    success_message = "Minutes approved."
+    service = "approve_minutes"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "meeting": self.target}
+
+
+# Decision forms ----------------------------------------------------------------------------
+
+
+class DraftDecisionView(SecretaryFormView):
+    """Draft a decision; earlier decisions on the same matter are shown first, to tick as revisited."""
+
+    form_class = forms.DraftDecisionForm
+    template_name = "decisions/draft_form.html"
+    needs_alliance = True
+    title = "Draft a decision"
+    submit = "Save draft"
+    success_message = "Decision drafted. Open it for votes when it is ready."
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "bodies": self.bodies()}
+
+    def preselect(self):
+        return {"meeting": self.request.GET.get("meeting", "")}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        related = decision_queries.related_decisions(
+            alliance=self.alliance, title=data["title"], proposal=data["proposal"], tags=data["tags"]
+        )
+        checking = "check" in self.request.POST
+        if checking or (related and not self.request.POST.get("checked")):
+            return self.render_to_response(self.get_context_data(form=form, related=related, checked=True))
+        return super().form_valid(form)
+
+    def perform(self, form):
+        return services.draft_decision(created_by=self.request.user, **form.service_fields())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("related", [])
+        context.setdefault("checked", False)
+        context["chosen"] = {str(v) for v in (context["form"]["revisits"].value() or [])}
+        return context
+
+
+class DecisionFormView(SecretaryFormView):
+    form_class = forms.ConfirmForm
+    subject = "decision"
+
+    def get_target(self):
+        return get_object_or_404(
+            Decision.objects.select_related("alliance", "body", "meeting"), alliance=self.alliance, pk=self.kwargs["pk"]
+        )
+
+
+class OpenDecisionView(DecisionFormView):
+    service = "open_decision"
+    title = "Open for votes"
+    intro = "Opening allocates the decision's reference and lets members vote."
+    submit = "Open for votes"
+    success_message = "Decision opened for votes."
+
+
+class CloseDecisionView(DecisionFormView):
+    service = "close_decision"
+    title = "Close and record the outcome"
+    intro = "Closing counts the votes by the body's decision rule, stores the outcome and seals the record."
+    submit = "Close the decision"
+    success_message = "Decision closed."
+
+
+class WithdrawDecisionView(DecisionFormView):
+    form_class = forms.ReasonForm
+    service = "withdraw_decision"
+    title = "Withdraw the decision"
+    submit = "Withdraw"
+    success_message = "Decision withdrawn."
+
+
+class DeferDecisionView(DecisionFormView):
+    form_class = forms.DeferForm
+    service = "defer_decision"
+    title = "Defer the decision"
+    submit = "Defer"
+    success_message = "Decision deferred."
+
+
+class VoteView(DecisionFormView):
+    form_class = forms.VoteForm
+    needs_alliance = True
+    title = "Record a vote"
+    intro = "One vote per member organisation; recording a member again changes its vote while the decision is open."
+    submit = "Record vote"
+    success_message = "Vote recorded."
+
+    def preselect(self):
+        return {"membership": self.request.GET.get("member", "")}
+
+    def perform(self, form):
+        data = dict(form.cleaned_data)
+        recorded_by = _person(self.request.user) if data.pop("recorded_by_me") else None
+        return services.cast_vote(decision=self.target, recorded_by=recorded_by, **data)
+
+
+class AdviceView(DecisionFormView):
+    form_class = forms.AdviceForm
+    needs_alliance = True
+    service = "record_advice"
+    title = "Add advisory input"
+    intro = "Advice from an advisory member or an advisor sits beside the votes; the alliance answers it."
+    submit = "Add advice"
+    success_message = "Advice recorded."
+
+
+class RespondView(DecisionFormView):
+    form_class = forms.ResponseForm
+    service = "respond_to_advice"
+    subject = "advisory_input"
+    title = "Respond to advice"
+    submit = "Save response"
+    success_message = "Response recorded."
+
+    def get_target(self):
+        decision = super().get_target()
+        self.advice = get_object_or_404(AdvisoryInput, decision=decision, pk=self.kwargs["advice_pk"])
+        self.intro = f"Advice: “{self.advice.advice}”"
+        return decision
+
+    def subject_record(self):
+        return self.advice
+
+
+class RecusalView(DecisionFormView):
+    form_class = forms.RecusalForm
+    needs_alliance = True
+    service = "record_recusal"
+    title = "Record a recusal"
+    submit = "Recuse the member"
+    success_message = "Recusal recorded."
+
+
+class DispensationView(DecisionFormView):
+    form_class = forms.ReasonForm
+    service = "grant_dispensation"
+    subject = "recusal"
+    title = "Grant a dispensation"
+    intro = "A dispensation lets a recused member vote despite its interest; say why the body grants it."
+    submit = "Grant dispensation"
+    success_message = "Dispensation granted."
+
+    def get_target(self):
+        decision = super().get_target()
+        self.recusal = get_object_or_404(Recusal, decision=decision, pk=self.kwargs["recusal_pk"])
+        return decision
+
+    def subject_record(self):
+        return self.recusal
+
+
+class CreateActionItemView(DecisionFormView):
+    form_class = forms.ActionItemForm
+    needs_alliance = True
+    service = "create_action_item"
+    title = "Add an action item"
+    submit = "Add action"
+    success_message = "Action item added."
+
+
+class ActionItemFormView(SecretaryFormView):
+    """A step on one action item; the page goes back to the decision it came from."""
+
+    subject = "item"
+
+    def get_target(self):
+        self.item = get_object_or_404(
+            ActionItem.objects.select_related("decision__alliance", "decision__body"),
+            decision__alliance=self.alliance,
+            pk=self.kwargs["pk"],
+        )
+        self.intro = f"{self.item.title}, due {self.item.due_on:%d/%m/%Y}."
+        return self.item.decision
+
+    def subject_record(self):
+        return self.item
+
+
+class CompleteActionItemView(ActionItemFormView):
+    form_class = forms.CompleteForm
+    service = "complete_action_item"
+    title = "Mark the action done"
+    submit = "Mark done"
+    success_message = "Action item marked done."
+
+
+class CancelActionItemView(ActionItemFormView):
+    form_class = forms.ReasonForm
+    service = "cancel_action_item"
+    title = "Cancel the action"
+    submit = "Cancel the action"
+    success_message = "Action item cancelled."

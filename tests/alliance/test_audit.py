@@ -1,0 +1,171 @@
+"""Rule 9: every history row is chained; raw-SQL tampering is detected and named."""
+
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import DatabaseError, connection, transaction
+
+from alliance import services
+from alliance.audit import audit_source
+from alliance.models import AuditChainHead, AuditLink, Membership
+from tests.factories import AllianceFactory, OrganisationFactory, StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def alliance():
+    alliance = services.save_alliance(name="Dunmarrow", slug="dunmarrow")
+    org = services.save_organisation(name="Harbour Light Housing", kind="provider")
+    services.create_membership(alliance=alliance, organisation=org, status="VOTING", joined_on=date(2020, 7, 1))
+    return alliance
+
+
+def verify(*args) -> str:
+    out = StringIO()
+    call_command("verify_audit", *args, stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+def broken(*args) -> str:
+    with pytest.raises(CommandError) as exc:
+        verify(*args)
+    return str(exc.value)
+
+
+def sql(statement: str, params=()) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+
+
+def test_every_history_row_enters_the_chain_of_its_alliance(alliance):
+    membership = Membership.objects.get()
+    links = AuditLink.objects.filter(object_model="alliance.membership", object_id=str(membership.pk))
+    assert links.count() == 1
+    assert links.get().chain == f"alliance:{alliance.pk}"
+    org_link = AuditLink.objects.get(object_model="alliance.organisation")
+    assert org_link.chain == "none"  # organisations belong to no alliance
+
+
+def test_chains_are_per_alliance_and_without_gaps(alliance):
+    other = services.save_alliance(name="Other", slug="other")
+    services.save_organisation(name="Second Step Trust", kind="provider")
+    for chain in AuditChainHead.objects.values_list("chain", flat=True):
+        seqs = list(AuditLink.objects.filter(chain=chain).values_list("seq", flat=True))
+        assert seqs == list(range(1, len(seqs) + 1))
+    assert AuditLink.objects.filter(chain=f"alliance:{other.pk}").count() == 1
+
+
+def test_verify_passes_on_untouched_data(alliance):
+    assert "Audit chain intact" in verify()
+    assert "Audit chain intact" in verify("--alliance", "dunmarrow")
+
+
+def test_verify_unknown_alliance_says_so(alliance):
+    assert "No alliance has the slug 'nowhere'" in broken("--alliance", "nowhere")
+
+
+def test_altered_history_row_is_detected_and_named(alliance):
+    sql("UPDATE alliance_historicalmembership SET status = 'ADVISORY'")
+    message = broken()
+    assert "alliance.membership" in message
+    assert "history row was altered" in message
+
+
+def test_deleted_history_row_is_detected(alliance):
+    sql("DELETE FROM alliance_historicalmembershipstatuschange")
+    assert "history row was deleted" in broken()
+
+
+def test_inserted_history_row_is_detected(alliance):
+    sql(
+        "INSERT INTO alliance_historicalorganisation (id, name, short_name, kind, registration_number, website, "
+        "history_date, history_type, history_change_reason) "
+        "VALUES (999, 'Ghost Ltd', '', 'provider', '', '', %s, '+', NULL)",
+        ["2024-01-01 00:00:00+00:00"],
+    )
+    assert "inserted outside the application" in broken()
+
+
+def test_domain_row_changed_without_history_is_detected(alliance):
+    sql("UPDATE alliance_membership SET status = 'ADVISORY'")
+    message = broken()
+    assert "'status' differs from its last recorded version" in message
+
+
+def test_domain_row_deleted_without_history_is_detected(alliance):
+    sql("DELETE FROM alliance_membershipstatuschange")
+    assert "removed outside the application" in broken()
+
+
+def test_domain_row_inserted_without_history_is_detected(alliance):
+    sql(
+        "INSERT INTO alliance_organisation (name, short_name, kind, registration_number, website) "
+        "VALUES ('Ghost Ltd', '', 'provider', '', '')"
+    )
+    assert "added outside the application" in broken()
+
+
+def test_database_refuses_to_change_or_delete_links(alliance):
+    with pytest.raises(DatabaseError), transaction.atomic():
+        sql("UPDATE alliance_auditlink SET hash = 'x'")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        sql("DELETE FROM alliance_auditlink")
+
+
+def _drop_triggers():
+    if connection.vendor == "sqlite":
+        sql("DROP TRIGGER alliance_auditlink_no_update")
+        sql("DROP TRIGGER alliance_auditlink_no_delete")
+    else:
+        sql("DROP TRIGGER alliance_auditlink_append_only ON alliance_auditlink")
+
+
+def test_link_altered_behind_the_triggers_is_detected(alliance):
+    _drop_triggers()
+    sql("UPDATE alliance_auditlink SET prev_hash = %s WHERE seq = 2", ["f" * 64])
+    assert "does not follow the link before it" in broken()
+
+
+def test_link_removed_behind_the_triggers_is_detected(alliance):
+    _drop_triggers()
+    sql("DELETE FROM alliance_auditlink WHERE seq = 1")
+    message = broken()
+    assert "jumps from" in message or "does not follow" in message
+
+
+def test_script_changes_without_user_say_script(db):
+    services.save_organisation(name="Open Door Care", kind="provider")
+    assert AuditLink.objects.get().source == "script"
+    with audit_source("command:import_members"):
+        services.save_organisation(name="Cairnview", kind="provider")
+    assert AuditLink.objects.latest("seq").source == "command:import_members"
+
+
+def test_api_change_records_user_and_source(staff_api):
+    response = staff_api.post("/api/v1/organisations/", {"name": "New Trust", "kind": "provider"})
+    assert response.status_code == 201
+    link = AuditLink.objects.get(object_model="alliance.organisation")
+    staff = StaffFactory(username="admin-staff")
+    assert (link.source, link.user_id) == ("api", staff.pk)
+
+
+def test_admin_change_records_user_and_source(client):
+    staff = StaffFactory(username="boss", is_superuser=True)
+    client.force_login(staff)
+    response = client.post(
+        "/admin/alliance/organisation/add/",
+        {"name": "Admin Made Trust", "short_name": "", "kind": "provider", "registration_number": "", "website": ""},
+    )
+    assert response.status_code == 302
+    link = AuditLink.objects.get(object_model="alliance.organisation")
+    assert (link.source, link.user_id) == ("admin", staff.pk)
+
+
+def test_two_alliances_chain_independently(db):
+    a, b = AllianceFactory(), AllianceFactory()
+    OrganisationFactory()
+    assert AuditLink.objects.filter(chain=f"alliance:{a.pk}").count() == 1
+    assert AuditLink.objects.filter(chain=f"alliance:{b.pk}").count() == 1

@@ -1,0 +1,135 @@
+"""The ALT secretary schedules a meeting, records attendance with an advisor, drafts a decision that
+revisits earlier ones, records each member's vote, sees an advisory member's vote refused, records
+its advice instead, and closes the decision with its outcome and counts."""
+
+import re
+import uuid
+
+from tests.browser.conftest import assert_accessible, guide_screenshot, log_in, screenshot
+
+# The demo's voting members of the ALT and their representatives today (roles/demo.py).
+REPRESENTATIVES = {
+    "Dunmarrow Health and Social Care Partnership": "Margaret Henderson",
+    "Harbour Light Housing": "Alasdair Ross",
+    "Second Step Trust": "Tom Lennox",
+    "Northgate Housing Association": "Iain Forsyth",
+    "Open Door Care": "Duncan Wallace",
+    "Cairnview Support": "Hamish Drummond",
+    "Threshold Community Trust": "Lorna Kerr",
+    "Wayfinder Youth Services": "Aisha Bello",
+}
+LIVED_EXPERIENCE = "Voices of Experience Dunmarrow"
+ADVISOR = "Sam Whyte"
+
+
+def test_secretary_records_a_meeting_and_a_decision_from_draft_to_outcome(page):
+    # Unique per run: the server's database is shared by the session's journeys.
+    title = f"Review the outreach night hub ({uuid.uuid4().hex[:6]})"
+    log_in(page, "secretary", "demo-secretary-2020")
+
+    page.goto("/alliances/dunmarrow/meetings/")
+    page.get_by_role("link", name="Schedule a meeting").first.click()
+    page.get_by_label("Body").select_option(label="Alliance Leadership Team (ALT)")
+    page.get_by_label("Starts at").fill("2030-03-14T10:00")
+    page.get_by_label("Title").fill(f"ALT meeting: {title}")
+    page.get_by_label("Location").fill("Dunmarrow Community Hall")
+    assert_accessible(page, "schedule a meeting")
+    page.get_by_role("button", name="Schedule").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Meeting scheduled.").is_visible()
+    assert page.get_by_role("heading", level=1).filter(has_text="14 March 2030").is_visible()
+
+    page.get_by_role("link", name="Record attendance").click()
+    page.get_by_label("Person").select_option(label=ADVISOR)
+    page.get_by_label("Capacity").select_option(label="Advisor")
+    page.get_by_label("Organisation").select_option(label=LIVED_EXPERIENCE)
+    assert_accessible(page, "record attendance")
+    page.get_by_role("button", name="Record attendance").click()
+    page.wait_for_load_state()
+    attendance = page.locator("section").filter(has=page.get_by_role("heading", name="Attendance"))
+    assert ADVISOR in attendance.inner_text()
+    assert LIVED_EXPERIENCE in attendance.inner_text()
+    screenshot(page, "secretary-01-meeting-with-advisor")
+    guide_screenshot(page, "secretary-meeting")
+    assert_accessible(page, "meeting")
+
+    page.get_by_role("link", name="Draft a decision for this meeting").click()
+    page.get_by_label("Body").select_option(label="Alliance Leadership Team (ALT)")
+    page.get_by_label("Title").fill(title)
+    page.get_by_label("Proposal").fill("That the alliance reviews the outreach night hub after its first year.")
+    page.get_by_label("Kind", exact=True).select_option(label="Key decision")
+    page.get_by_label("Tags").fill("outreach, redesign")
+    page.get_by_role("button", name="Check for earlier decisions").click()
+    page.wait_for_load_state()
+    earlier = page.locator("fieldset.earlier")
+    assert "Prioritise the redesign of flexible community outreach" in earlier.inner_text()
+    earlier.get_by_role("checkbox").first.check()
+    screenshot(page, "secretary-02-draft-shows-earlier-decisions")
+    earlier.scroll_into_view_if_needed()
+    guide_screenshot(page, "secretary-draft-earlier-decisions")
+    assert_accessible(page, "draft with earlier decisions")
+    page.get_by_role("button", name="Save draft").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", level=1).filter(has_text=title).is_visible()
+    assert "Revisits" in page.locator("section").filter(has_text="The same matter over time").inner_text()
+    decision_url = page.url
+
+    page.get_by_role("link", name="Open for votes").click()
+    page.get_by_role("button", name="Open for votes").click()
+    page.wait_for_load_state()
+    reference = page.locator("h1 .reference").inner_text()
+    assert re.fullmatch(r"ALT-\d{4}-\d{3}", reference), reference
+
+    for organisation, representative in REPRESENTATIVES.items():
+        page.goto(decision_url + "vote/")
+        page.get_by_label("Member").select_option(label=organisation)
+        page.get_by_label("Position").select_option(label="Agree")
+        page.get_by_label("Cast by").select_option(label=representative)
+        page.get_by_role("button", name="Record vote").click()
+        page.wait_for_load_state()
+        assert page.get_by_text("Vote recorded.").is_visible(), organisation
+    grid = page.locator("table.votes-grid")
+    assert grid.get_by_text("Agree").count() == len(REPRESENTATIVES)
+    screenshot(page, "secretary-03-votes-recorded")
+    assert_accessible(page, "decision with votes")
+
+    page.get_by_role("link", name="Record a vote").click()
+    page.get_by_label("Member").select_option(label=LIVED_EXPERIENCE)
+    page.get_by_label("Position").select_option(label="Agree")
+    page.get_by_label("Cast by").select_option(label=ADVISOR)
+    page.get_by_label("I am recording this vote as the body's secretary").check()
+    page.get_by_role("button", name="Record vote").click()
+    page.wait_for_load_state()
+    refusal = page.get_by_role("alert").filter(has_text="is an advisory member and cannot vote")
+    assert refusal.is_visible()
+    assert "Add advisory input" in refusal.inner_text()
+    # The form keeps what was typed.
+    assert page.get_by_label("Member").locator("option:checked").inner_text() == LIVED_EXPERIENCE
+    screenshot(page, "secretary-04-advisory-vote-refused")
+    guide_screenshot(page, "secretary-advisory-vote-refused")
+    assert_accessible(page, "refused vote")
+
+    page.goto(decision_url + "advice/")
+    page.get_by_label("Organisation").select_option(label=LIVED_EXPERIENCE)
+    page.get_by_label("Person").select_option(label=ADVISOR)
+    page.get_by_label("Advice").fill("Ask people who used the night hub before deciding what to change.")
+    page.get_by_role("button", name="Add advice").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Advice recorded.").is_visible()
+    advisory_row = page.locator("table.votes-grid tr").filter(has_text=LIVED_EXPERIENCE)
+    assert "Ask people who used the night hub" in advisory_row.inner_text()
+    assert "Advisory · non-voting" in advisory_row.inner_text()
+
+    page.get_by_role("link", name="Close and record the outcome").click()
+    page.get_by_role("button", name="Close the decision").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Decision closed.").is_visible()
+    assert page.locator(".lead").get_by_text("Agreed").first.is_visible()
+    counts = page.locator("table.counts")
+    assert counts.get_by_role("row", name=re.compile("^Agree")).inner_text().split()[-1] == "8"
+    assert counts.get_by_role("row", name=re.compile("^Object")).inner_text().split()[-1] == "0"
+    assert page.get_by_text("This decision is closed and its record is sealed").is_visible()
+    screenshot(page, "secretary-05-decision-closed")
+    page.get_by_role("heading", name="Outcome").scroll_into_view_if_needed()
+    guide_screenshot(page, "secretary-outcome")
+    assert_accessible(page, "closed decision")

@@ -1,0 +1,78 @@
+from datetime import date
+
+import pytest
+from django.db.models.signals import post_save
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from alliance.models import Alliance
+from roles.models import AccessGrant
+from tests.factories import StaffFactory, UserFactory
+
+
+def token_client(user) -> APIClient:
+    """An API client that authenticates as a script would: with the user's token."""
+    client = APIClient()
+    token, _ = Token.objects.get_or_create(user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+@pytest.fixture(autouse=True)
+def _login_lockout_only_where_tested(request, settings):
+    # django-axes needs the request at authenticate(); the test client's login() has none.
+    # Tests of the lock-out itself are marked `axes`.
+    if "axes" not in request.keywords:
+        settings.AXES_ENABLED = False
+
+
+@pytest.fixture
+def user(db):
+    """A viewer of every alliance the test makes: reads members-level records, writes nothing."""
+    reader = UserFactory(username="reader")
+
+    def grant(alliance):
+        AccessGrant.objects.get_or_create(
+            user=reader, alliance=alliance, defaults={"standing": "viewer", "starts_on": date(2000, 1, 1)}
+        )
+
+    def on_alliance_saved(sender, instance, created, **kwargs):
+        if created:
+            grant(instance)
+
+    for alliance in Alliance.objects.all():
+        grant(alliance)
+    post_save.connect(on_alliance_saved, sender=Alliance, dispatch_uid="reader-viewer-grant")
+    yield reader
+    post_save.disconnect(sender=Alliance, dispatch_uid="reader-viewer-grant")
+
+
+@pytest.fixture
+def staff(db):
+    return StaffFactory(username="admin-staff")
+
+
+@pytest.fixture
+def api(user):
+    return token_client(user)
+
+
+@pytest.fixture
+def staff_api(staff):
+    return token_client(staff)
+
+
+@pytest.fixture
+def anon_api():
+    return APIClient()
+
+
+def pytest_collection_modifyitems(config, items):
+    # Tests marked postgres need PostgreSQL's row locks; on SQLite they skip and say why.
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        skip = pytest.mark.skip(reason="needs PostgreSQL: run with DATABASE_URL=postgres://... (CI does)")
+        for item in items:
+            if "postgres" in item.keywords:
+                item.add_marker(skip)

@@ -1,0 +1,79 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from contracts import queries, services
+from tests.contracts.scene import adopt
+from tests.decisions.scene import make_scene
+from tests.factories import AgreementBudgetFactory, AgreementFactory, ContractFactory, DecisionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_policy_in_force_is_the_latest_version_from_that_date():
+    scene = make_scene()
+    v1 = adopt(scene)
+    decision = DecisionFactory(body=scene.body, kind="POLICY", status="AGREED", reference="ALT-2022-001")
+
+    v2 = services.adopt_policy(
+        alliance=scene.alliance,
+        adopted_by=decision,
+        in_force_from=date(2022, 4, 1),
+        approving_body=scene.body,
+        rules=[],
+    )
+    assert queries.policy_in_force(scene.alliance, date(2020, 8, 31)) is None
+    assert queries.policy_in_force(scene.alliance, date(2022, 3, 31)) == v1
+    assert queries.policy_in_force(scene.alliance, date(2022, 4, 1)) == v2
+
+
+def test_comparison_marks_each_changed_rule():
+    scene = make_scene()
+    adopt(scene)
+    decision = DecisionFactory(body=scene.body, kind="POLICY", status="AGREED", reference="ALT-2022-001")
+
+    services.adopt_policy(
+        alliance=scene.alliance,
+        adopted_by=decision,
+        in_force_from=date(2022, 4, 1),
+        approving_body=scene.body,
+        rules=[{"route": "DIRECT_AWARD", "max_value": "750000", "justification_must_cover": ["value for money"]}],
+    )
+    versions = queries.policy_versions(scene.alliance)
+    assert versions[0]["previous"] is None
+    direct = next(g for g in versions[1]["comparison"] if g["route"] == "DIRECT_AWARD")
+    changed = {r["label"]: (r["old"], r["new"]) for r in direct["rows"] if r["changed"]}
+    assert changed["Highest total value"] == ("£500,000.00", "£750,000.00")
+    assert changed["Justification must cover"] == ("value for money, why this member", "value for money")
+    mini = next(g for g in versions[1]["comparison"] if g["route"] == "MINI_COMPETITION")
+    assert {r["label"]: r["new"] for r in mini["rows"]}["Allowed"] == "no"
+
+
+def test_financial_year_runs_april_to_march():
+    assert queries.financial_year(date(2022, 3, 31)) == 2021
+    assert queries.financial_year(date(2022, 4, 1)) == 2022
+
+
+def test_budget_counts_in_scope_contracts_for_the_share_of_the_year_they_run():
+    scene = make_scene()
+    agreement = AgreementFactory(alliance=scene.alliance)
+    AgreementBudgetFactory(agreement=agreement, financial_year=2021, amount=Decimal("1000000.00"))
+    ContractFactory(
+        alliance=scene.alliance, annual_value=Decimal("365000"), starts_on=date(2021, 4, 1), ends_on=date(2022, 3, 31)
+    )
+    ContractFactory(
+        alliance=scene.alliance, annual_value=Decimal("365000"), starts_on=date(2021, 10, 1), ends_on=date(2022, 3, 31)
+    )
+    ContractFactory(
+        alliance=scene.alliance,
+        annual_value=Decimal("100000"),
+        in_scope=False,
+        starts_on=date(2021, 4, 1),
+        ends_on=date(2022, 3, 31),
+    )
+    year = {y["financial_year"]: y for y in queries.budget_by_year(scene.alliance)}[2021]
+    assert year["committed"] == Decimal("365000.00") + Decimal("182000.00")
+    assert year["retained"] == Decimal("100000.00")
+    assert year["headroom"] == Decimal("1000000.00") - year["committed"]
+    assert year["contracts"] == 3

@@ -1,0 +1,86 @@
+import csv
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from decisions import services
+from decisions.exports import popolo
+from tests.decisions.scene import CLOSED, make_scene
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def scene():
+    scene = make_scene(voting=3)
+    decision = scene.open(title="=Adopt the outreach redesign")
+    scene.vote(decision, 0)
+    scene.vote(decision, 1, "OBJECT")
+    scene.vote(decision, 2, "ABSTAIN")
+    services.close_decision(decision=decision, closed_at=CLOSED)
+    scene.draft(title="A draft stays out of Popolo")
+    return scene
+
+
+def test_register_csv_from_the_api_is_streamed_and_escaped(api, scene):
+    response = api.get("/api/v1/exports/decisions/", {"alliance": "dunmarrow"})
+    assert response.status_code == 200
+    assert response.streaming
+    rows = list(csv.DictReader(StringIO(b"".join(response.streaming_content).decode())))
+    closed = next(r for r in rows if r["status"] == "NOT_AGREED")
+    assert closed["title"] == "'=Adopt the outreach redesign"
+    assert (closed["agree"], closed["object"], closed["abstain"]) == ("1", "1", "1")
+    assert closed["reference"].startswith("ALT-2021-")
+
+
+def test_register_csv_needs_the_alliance(api, scene):
+    response = api.get("/api/v1/exports/decisions/")
+    assert response.status_code == 400
+    assert response.json()["field"] == "alliance"
+    assert api.get("/api/v1/exports/decisions/", {"alliance": "nowhere"}).status_code == 404
+
+
+def test_register_command_writes_csv(scene, tmp_path):
+    target = tmp_path / "decisions.csv"
+    call_command("export_decisions", "dunmarrow", "-o", str(target), stderr=StringIO())
+    rows = list(csv.DictReader(target.open(encoding="utf-8")))
+    assert len(rows) == 2
+
+
+def test_register_command_unknown_alliance(scene):
+    with pytest.raises(CommandError, match="No alliance has the slug"):
+        call_command("export_decisions", "nowhere", stdout=StringIO())
+
+
+def test_popolo_has_motions_vote_events_votes_and_counts(scene):
+    data = popolo(scene.alliance)
+    assert {"organizations", "persons", "posts", "memberships", "motions", "vote_events"} <= set(data)
+    assert len(data["motions"]) == 1  # drafts are not motions
+    event = data["vote_events"][0]
+    assert event["result"] == "fail"
+    assert {c["option"]: c["value"] for c in event["counts"]}["no"] == 1
+    assert sorted(v["option"] for v in event["votes"]) == ["abstain", "no", "yes"]
+    voter_ids = {p["id"] for p in data["persons"]}
+    assert {v["voter_id"] for v in event["votes"]} <= voter_ids
+    roles = {m["role"] for m in data["memberships"]}
+    assert {"voting member", "advisory member"} <= roles
+
+
+def test_popolo_endpoint_and_command(api, scene):
+    response = api.get("/api/v1/exports/popolo/", {"alliance": "dunmarrow"})
+    assert response.status_code == 200
+    assert response.json()["motions"][0]["text"] == "=Adopt the outreach redesign"
+    out = StringIO()
+    call_command("export_decisions", "dunmarrow", "--popolo", stdout=out)
+    assert json.loads(out.getvalue())["vote_events"][0]["result"] == "fail"
+
+
+def test_popolo_query_count_is_fixed(api, scene, django_assert_max_num_queries):
+    for _ in range(10):
+        decision = scene.open()
+        scene.vote(decision, 0)
+        services.close_decision(decision=decision, closed_at=CLOSED)
+    with django_assert_max_num_queries(16):
+        api.get("/api/v1/exports/popolo/", {"alliance": "dunmarrow"})

@@ -1,0 +1,347 @@
+from datetime import UTC, date, datetime
+
+import pytest
+
+from alliance.models import Membership
+from decisions import services
+from decisions.models import Vote
+from tests.decisions.scene import CLOSED, CLOSES, VOTED, make_scene, refused
+from tests.factories import (
+    InterestDeclarationFactory,
+    MembershipFactory,
+    MembershipStatusChangeFactory,
+    PersonFactory,
+    RoleAssignmentFactory,
+    RoleFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def scene():
+    return make_scene()
+
+
+@pytest.fixture
+def decision(scene):
+    return scene.open()
+
+
+# Rule 1: who may vote
+
+
+def test_representative_casts_a_vote(scene, decision):
+    vote = scene.vote(decision, 0)
+    assert (vote.position, vote.cast_by, vote.recorded_by) == ("AGREE", scene.reps[0], None)
+    assert vote.history.first().history_change_reason == "Voted AGREE"
+
+
+def test_advisory_member_cannot_vote(scene, decision):
+    advisor = PersonFactory()
+    role = RoleFactory(alliance=scene.alliance, kind="member_representative", organisation=scene.advisory.organisation)
+    RoleAssignmentFactory(role=role, person=advisor)
+    error = refused(
+        "advisory_member_cannot_vote",
+        lambda: services.cast_vote(
+            decision=decision, membership=scene.advisory, position="AGREE", cast_by=advisor, cast_at=VOTED
+        ),
+    )
+    assert error.message == (
+        "Dunmarrow Homelessness Network is an advisory member and cannot vote; "
+        "record its advice with 'Add advisory input'."
+    )
+    assert error.field == "membership"
+
+
+def test_member_advisory_on_the_vote_date_cannot_vote(scene, decision):
+    MembershipStatusChangeFactory(membership=scene.members[0], status="ADVISORY", effective_on=date(2021, 2, 1))
+    refused("advisory_member_cannot_vote", lambda: scene.vote(decision, 0))
+
+
+def test_member_voting_again_after_advisory_spell_can_vote(scene, decision):
+    MembershipStatusChangeFactory(membership=scene.members[0], status="ADVISORY", effective_on=date(2020, 9, 1))
+    MembershipStatusChangeFactory(membership=scene.members[0], status="VOTING", effective_on=date(2021, 2, 1))
+    assert scene.vote(decision, 0).position == "AGREE"
+
+
+def test_member_who_left_before_the_vote_cannot_vote(scene, decision):
+    Membership.objects.filter(pk=scene.members[0].pk).update(left_on=date(2021, 2, 28))
+    scene.members[0].refresh_from_db()
+    error = refused("membership_not_open", lambda: scene.vote(decision, 0))
+    assert "was not a member" in error.message
+
+
+def test_member_of_another_alliance_cannot_vote(scene, decision):
+    stranger = MembershipFactory()
+    refused(
+        "membership_other_alliance",
+        lambda: services.cast_vote(
+            decision=decision, membership=stranger, position="AGREE", cast_by=scene.reps[0], cast_at=VOTED
+        ),
+    )
+
+
+def test_vote_on_a_draft_is_refused_with_409(scene):
+    draft = scene.draft()
+    error = refused("decision_not_open", lambda: scene.vote(draft, 0))
+    assert error.conflict
+
+
+def test_vote_on_a_closed_decision_is_refused(scene, decision):
+    services.close_decision(decision=decision, closed_at=CLOSED)
+    error = refused("decision_sealed", lambda: scene.vote(decision, 0))
+    assert error.conflict and "amends or supersedes" in error.message
+
+
+def test_vote_after_written_procedure_closed_is_refused(scene, decision):
+    late = datetime(2021, 3, 10, 17, 1, tzinfo=UTC)
+    error = refused("written_procedure_closed", lambda: scene.vote(decision, 0, cast_at=late))
+    assert "too late" in error.message
+
+
+def test_vote_at_the_closing_moment_counts(scene, decision):
+    assert scene.vote(decision, 0, cast_at=CLOSES).cast_at == CLOSES
+
+
+def test_unknown_position_is_refused(scene, decision):
+    refused("vote_position_unknown", lambda: scene.vote(decision, 0, position="MAYBE"))
+
+
+def test_objection_needs_a_statement(scene, decision):
+    error = refused("objection_needs_statement", lambda: scene.vote(decision, 0, position="OBJECT", statement="  "))
+    assert error.field == "statement"
+
+
+def test_objection_with_statement_is_recorded(scene, decision):
+    vote = scene.vote(decision, 0, position="OBJECT", statement="Too little time to consult people.")
+    assert vote.statement == "Too little time to consult people."
+
+
+# Rule 2: who casts it
+
+
+def test_person_without_the_representative_role_is_refused(scene, decision):
+    error = refused(
+        "vote_caster_not_representative",
+        lambda: services.cast_vote(
+            decision=decision, membership=scene.members[0], position="AGREE", cast_by=scene.reps[1], cast_at=VOTED
+        ),
+    )
+    assert "Rep of Second Step Trust did not hold the representative or deputy role of Harbour Light" in error.message
+
+
+def test_representative_whose_role_ended_is_refused(scene, decision):
+    scene.reps[0].assignments.update(ends_on=date(2021, 2, 28), end_reason="resigned")
+    refused("vote_caster_not_representative", lambda: scene.vote(decision, 0))
+
+
+def test_deputy_may_cast_the_vote(scene, decision):
+    deputy = PersonFactory(name="Deputy")
+    role = RoleFactory(
+        alliance=scene.alliance, kind="deputy_representative", organisation=scene.members[0].organisation
+    )
+    RoleAssignmentFactory(role=role, person=deputy)
+    vote = services.cast_vote(
+        decision=decision, membership=scene.members[0], position="AGREE", cast_by=deputy, cast_at=VOTED
+    )
+    assert vote.cast_by == deputy
+
+
+def test_secretary_records_a_vote_and_both_are_stored(scene, decision):
+    messenger = PersonFactory(name="Phoned-in trustee")
+    vote = services.cast_vote(
+        decision=decision,
+        membership=scene.members[0],
+        position="AGREE",
+        cast_by=messenger,
+        recorded_by=scene.secretary,
+        cast_at=VOTED,
+    )
+    assert (vote.cast_by, vote.recorded_by) == (messenger, scene.secretary)
+    assert "recorded by Morag Secretary" in vote.history.first().history_change_reason
+
+
+def test_alliance_wide_secretary_may_record(scene, decision):
+    clerk = PersonFactory()
+    RoleAssignmentFactory(role=RoleFactory(alliance=scene.alliance, kind="secretary", body=None), person=clerk)
+    vote = services.cast_vote(
+        decision=decision,
+        membership=scene.members[0],
+        position="ABSTAIN",
+        cast_by=PersonFactory(),
+        recorded_by=clerk,
+        cast_at=VOTED,
+    )
+    assert vote.recorded_by == clerk
+
+
+def test_recorder_who_is_not_the_bodys_secretary_is_refused(scene, decision):
+    other_body_secretary = PersonFactory(name="Other clerk")
+    RoleAssignmentFactory(
+        role=RoleFactory(alliance=scene.alliance, kind="secretary", body=None, title="Old secretary"),
+        person=other_body_secretary,
+        starts_on=date(2020, 1, 1),
+        ends_on=date(2020, 12, 31),
+        end_reason="resigned",
+    )
+    error = refused(
+        "vote_recorder_not_secretary",
+        lambda: services.cast_vote(
+            decision=decision,
+            membership=scene.members[0],
+            position="AGREE",
+            cast_by=PersonFactory(),
+            recorded_by=other_body_secretary,
+            cast_at=VOTED,
+        ),
+    )
+    assert error.field == "recorded_by"
+
+
+# Changing a vote
+
+
+def test_changing_a_vote_keeps_one_row_and_every_version(scene, decision):
+    scene.vote(decision, 0, position="AGREE")
+    vote = scene.vote(decision, 0, position="OBJECT", statement="Changed our mind after the consultation.")
+    assert Vote.objects.filter(decision=decision).count() == 1
+    assert [h.position for h in vote.history.order_by("history_id")] == ["AGREE", "OBJECT"]
+    assert vote.history.first().history_change_reason == "Vote changed from AGREE to OBJECT"
+
+
+# Rule 5: recusals and dispensations
+
+
+def test_recused_member_cannot_vote(scene, decision):
+    services.record_recusal(decision=decision, membership=scene.members[0], reason="Bidding for the service")
+    error = refused("recused_member_cannot_vote", lambda: scene.vote(decision, 0))
+    assert "Bidding for the service" in error.message and "dispensation" in error.message
+
+
+def test_dispensation_lets_a_recused_member_vote(scene, decision):
+    recusal = services.record_recusal(decision=decision, membership=scene.members[0], reason="Trustee overlap")
+    services.grant_dispensation(recusal=recusal, reason="The interest is remote; the body agreed.")
+    assert scene.vote(decision, 0).position == "AGREE"
+
+
+def test_recusal_removes_a_vote_already_cast_and_history_keeps_it(scene, decision):
+    vote = scene.vote(decision, 0)
+    services.record_recusal(decision=decision, membership=scene.members[0], reason="Late declared interest")
+    assert not Vote.objects.filter(pk=vote.pk).exists()
+    deleted = Vote.history.filter(id=vote.pk, history_type="-").get()
+    assert deleted.history_change_reason == "Vote removed: member recused (Late declared interest)"
+
+
+def test_recusal_needs_a_reason(scene, decision):
+    refused(
+        "recusal_reason_required",
+        lambda: services.record_recusal(decision=decision, membership=scene.members[0], reason=" "),
+    )
+
+
+def test_recusal_twice_is_refused(scene, decision):
+    services.record_recusal(decision=decision, membership=scene.members[0], reason="Interest")
+    refused(
+        "already_recused",
+        lambda: services.record_recusal(decision=decision, membership=scene.members[0], reason="Again"),
+    )
+
+
+def test_recusal_with_an_interest_of_another_alliance_is_refused(scene, decision):
+    interest = InterestDeclarationFactory()
+    refused(
+        "interest_other_alliance",
+        lambda: services.record_recusal(
+            decision=decision, membership=scene.members[0], reason="Interest", interest=interest
+        ),
+    )
+
+
+def test_recusal_with_unknown_source_is_refused(scene, decision):
+    refused(
+        "recusal_source_unknown",
+        lambda: services.record_recusal(
+            decision=decision, membership=scene.members[0], reason="Interest", source="gossip"
+        ),
+    )
+
+
+def test_dispensation_needs_a_reason_and_is_granted_once(scene, decision):
+    recusal = services.record_recusal(decision=decision, membership=scene.members[0], reason="Interest")
+    refused("dispensation_reason_required", lambda: services.grant_dispensation(recusal=recusal, reason=""))
+    services.grant_dispensation(recusal=recusal, reason="Remote interest")
+    refused("dispensation_already_granted", lambda: services.grant_dispensation(recusal=recusal, reason="Again"))
+
+
+def test_recusal_on_a_closed_decision_is_refused(scene, decision):
+    services.close_decision(decision=decision, closed_at=CLOSED)
+    refused(
+        "decision_sealed",
+        lambda: services.record_recusal(decision=decision, membership=scene.members[0], reason="Interest"),
+    )
+
+
+# Advice ("you said, we did")
+
+
+def test_advisory_member_gives_advice_and_gets_a_response(scene, decision):
+    advice = services.record_advice(
+        decision=decision, organisation=scene.advisory.organisation, advice="Keep drop-ins open", given_at=VOTED
+    )
+    answered = services.respond_to_advice(advisory_input=advice, response="Drop-ins kept in two areas.")
+    assert answered.response == "Drop-ins kept in two areas." and answered.responded_at is not None
+
+
+def test_advice_on_a_draft_shapes_the_proposal(scene):
+    draft = scene.draft()
+    assert services.record_advice(decision=draft, organisation=scene.advisory.organisation, advice="Ask people")
+
+
+def test_advisor_role_holder_gives_advice(scene, decision):
+    person = PersonFactory(name="Lived-experience advisor")
+    RoleAssignmentFactory(role=RoleFactory(alliance=scene.alliance, kind="advisor"), person=person)
+    advice = services.record_advice(decision=decision, person=person, advice="Ask people first", given_at=VOTED)
+    assert advice.person == person
+
+
+def test_voting_member_advice_is_refused_and_points_to_voting(scene, decision):
+    error = refused(
+        "voting_member_advice",
+        lambda: services.record_advice(
+            decision=decision, organisation=scene.members[0].organisation, advice="We agree", given_at=VOTED
+        ),
+    )
+    assert "'Record vote'" in error.message
+
+
+def test_advice_from_a_non_member_or_non_advisor_is_refused(scene, decision):
+    refused(
+        "advice_person_not_advisor",
+        lambda: services.record_advice(decision=decision, person=PersonFactory(), advice="Hello", given_at=VOTED),
+    )
+    refused(
+        "advice_not_a_member",
+        lambda: services.record_advice(
+            decision=decision, organisation=MembershipFactory().organisation, advice="Hi", given_at=VOTED
+        ),
+    )
+    refused("advice_source_required", lambda: services.record_advice(decision=decision, advice="Anonymous"))
+    refused(
+        "advice_required",
+        lambda: services.record_advice(decision=decision, organisation=scene.advisory.organisation, advice=" "),
+    )
+
+
+def test_response_after_close_is_refused(scene, decision):
+    advice = services.record_advice(
+        decision=decision, organisation=scene.advisory.organisation, advice="Keep drop-ins", given_at=VOTED
+    )
+    services.close_decision(decision=decision, closed_at=CLOSED)
+    error = refused("decision_sealed", lambda: services.respond_to_advice(advisory_input=advice, response="Late"))
+    assert error.conflict
+
+
+def test_response_must_say_something(scene, decision):
+    advice = services.record_advice(decision=decision, organisation=scene.advisory.organisation, advice="Keep")
+    refused("advice_response_required", lambda: services.respond_to_advice(advisory_input=advice, response=""))

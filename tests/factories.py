@@ -1,0 +1,337 @@
+"""factory-boy factories for every model. Rows made here skip the services on purpose:
+tests of a rule call the service; factories only set the scene."""
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+
+from alliance.choices import DecisionKind
+from alliance.models import (
+    Agreement,
+    AgreementBudget,
+    Alliance,
+    GoverningBody,
+    Membership,
+    MembershipStatusChange,
+    Organisation,
+)
+from decisions.models import ActionItem, Attendance, Decision, Meeting
+from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role, RoleAssignment
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", "pass-word-123")
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class StaffFactory(UserFactory):
+    is_staff = True
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Provider {n} Trust")
+    short_name = factory.Sequence(lambda n: f"P{n}")
+    kind = Organisation.Kind.PROVIDER
+
+
+class AllianceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Alliance
+
+    name = factory.Sequence(lambda n: f"Alliance {n}")
+    slug = factory.Sequence(lambda n: f"alliance-{n}")
+    purpose = "Services for people experiencing homelessness."
+    commissioner = factory.SubFactory(OrganisationFactory, kind=Organisation.Kind.COMMISSIONER)
+
+
+class AgreementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agreement
+
+    alliance = factory.SubFactory(AllianceFactory)
+    version = 1
+    title = "Alliance agreement"
+    signed_on = date(2020, 7, 1)
+    starts_on = date(2020, 7, 1)
+    ends_on = date(2027, 6, 30)
+    extension_until = date(2030, 6, 30)
+    principles = ["Best for people using services", "No fault, no blame", "Open book"]
+
+
+class AgreementBudgetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgreementBudget
+
+    agreement = factory.SubFactory(AgreementFactory)
+    financial_year = 2021
+    amount = Decimal("24600000.00")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    """A membership with its initial dated status change, as the service would leave it."""
+
+    class Meta:
+        model = Membership
+        skip_postgeneration_save = True
+
+    alliance = factory.SubFactory(AllianceFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    status = Membership.Status.VOTING
+    is_signatory = True
+    capacities = factory.LazyFunction(lambda: ["provider"])
+    joined_on = date(2020, 7, 1)
+    left_on = None
+
+    @factory.post_generation
+    def initial_status(obj, create, extracted, **kwargs):
+        if create:
+            MembershipStatusChange.objects.create(membership=obj, status=obj.status, effective_on=obj.joined_on)
+
+
+class MembershipStatusChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MembershipStatusChange
+
+    membership = factory.SubFactory(MembershipFactory)
+    status = Membership.Status.ADVISORY
+    effective_on = date(2022, 1, 1)
+    reason = "Changed by the leadership team"
+
+
+class GoverningBodyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GoverningBody
+
+    alliance = factory.SubFactory(AllianceFactory)
+    name = "Alliance Leadership Team"
+    code = factory.Sequence(lambda n: f"B{n}")
+    kind = GoverningBody.Kind.LEADERSHIP
+    decision_rule = GoverningBody.DecisionRule.UNANIMOUS
+    quorum_fraction = Decimal("0.5")
+    quorum_count = None
+    abstention_blocks = True
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    name = factory.Sequence(lambda n: f"Person {n}")
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    employer = None
+
+
+class RoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Role
+
+    alliance = factory.SubFactory(AllianceFactory)
+    title = factory.Sequence(lambda n: f"Role {n}")
+    kind = Role.Kind.DIRECTOR
+    single_holder = True
+    description = "Leads the alliance's work day to day."
+
+
+class RepresentativeRoleFactory(RoleFactory):
+    """A member representative post; the organisation is a member of the role's alliance."""
+
+    kind = Role.Kind.MEMBER_REPRESENTATIVE
+    organisation = factory.LazyAttribute(lambda o: MembershipFactory(alliance=o.alliance).organisation)
+
+
+class RoleAssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RoleAssignment
+
+    role = factory.SubFactory(RoleFactory)
+    person = factory.SubFactory(PersonFactory)
+    starts_on = date(2021, 1, 1)
+    ends_on = None
+    end_reason = ""
+
+
+class DelegatedAuthorityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DelegatedAuthority
+
+    role = factory.SubFactory(RoleFactory)
+    body = factory.SubFactory(GoverningBodyFactory, alliance=factory.SelfAttribute("..role.alliance"))
+    scope = "Operational decisions within the agreed budget."
+    decision_kinds = factory.LazyFunction(lambda: [DecisionKind.OPERATIONAL])
+    financial_limit = Decimal("50000.00")
+    valid_from = date(2021, 1, 1)
+    valid_to = None
+    revoked_on = None
+
+
+class InterestDeclarationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = InterestDeclaration
+
+    alliance = factory.SubFactory(AllianceFactory)
+    person = factory.SubFactory(PersonFactory)
+    represents = None
+    interest = "Trustee of a charity that may bid for supported accommodation."
+    concerns_organisation = factory.SubFactory(OrganisationFactory)
+    declared_on = date(2021, 1, 1)
+    ends_on = None
+
+
+# decisions ---------------------------------------------------------------------------------
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    body = factory.SubFactory(GoverningBodyFactory)
+    title = "Leadership team meeting"
+    starts_at = factory.LazyFunction(lambda: datetime(2021, 3, 4, 10, 0, tzinfo=UTC))
+    location = "Harbour Light offices, Dunmarrow"
+    status = Meeting.Status.SCHEDULED
+
+
+class AttendanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Attendance
+
+    meeting = factory.SubFactory(MeetingFactory)
+    person = factory.SubFactory(PersonFactory)
+    capacity = Attendance.Capacity.OBSERVER
+    present = True
+
+
+class DecisionFactory(factory.django.DjangoModelFactory):
+    """A decision as the services would leave it in ``status``; AGREED ones carry a reference and date."""
+
+    class Meta:
+        model = Decision
+
+    body = factory.SubFactory(GoverningBodyFactory)
+    alliance = factory.SelfAttribute("body.alliance")
+    title = factory.Sequence(lambda n: f"Decision {n}")
+    proposal = "That the alliance adopts the proposal."
+    kind = DecisionKind.KEY
+    status = Decision.Status.DRAFT
+
+
+class ActionItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ActionItem
+
+    decision = factory.SubFactory(DecisionFactory)
+    title = factory.Sequence(lambda n: f"Action {n}")
+    owner_person = factory.SubFactory(PersonFactory)
+    due_on = date(2021, 6, 30)
+    status = ActionItem.Status.OPEN
+
+
+# contracts ---------------------------------------------------------------------------------
+
+
+class AwardPolicyFactory(factory.django.DjangoModelFactory):
+    """A policy version adopted by an AGREED POLICY decision; add its RouteRules with RouteRuleFactory."""
+
+    class Meta:
+        model = "contracts.AwardPolicy"
+
+    alliance = factory.SubFactory(AllianceFactory)
+    version = factory.Sequence(lambda n: n + 1)
+    title = "Schedule part 10: award routes"
+    approving_body = factory.SubFactory(GoverningBodyFactory, alliance=factory.SelfAttribute("..alliance"))
+    adopted_by = factory.SubFactory(
+        DecisionFactory,
+        body=factory.SelfAttribute("..approving_body"),
+        kind=DecisionKind.POLICY,
+        status=Decision.Status.AGREED,
+        reference=factory.Sequence(lambda n: f"POL-2020-{n:03d}"),
+        decided_on=date(2020, 9, 1),
+    )
+    in_force_from = date(2020, 9, 1)
+
+
+class RouteRuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "contracts.RouteRule"
+
+    policy = factory.SubFactory(AwardPolicyFactory)
+    route = "MINI_COMPETITION"
+    allowed = True
+    min_value = None
+    max_value = Decimal("2000000.00")
+    min_submissions = 2
+    scored_evaluation_required = True
+    justification_must_cover = factory.LazyFunction(lambda: ["value for money"])
+    criteria = factory.LazyFunction(lambda: [{"name": "Quality", "weight": 60}, {"name": "Price", "weight": 40}])
+
+
+class AwardProcessFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "contracts.AwardProcess"
+
+    policy = factory.SubFactory(AwardPolicyFactory)
+    alliance = factory.SelfAttribute("policy.alliance")
+    reference = factory.Sequence(lambda n: f"AW-2021-{n + 1:03d}")
+    title = factory.Sequence(lambda n: f"Award {n}")
+    service_category = "flexible_community_outreach"
+    estimated_annual_value = Decimal("400000.00")
+    estimated_total_value = Decimal("1200000.00")
+    route = "MINI_COMPETITION"
+    route_justification = factory.LazyFunction(lambda: {"value for money": "Tested by competition."})
+    started_on = date(2021, 4, 1)
+    stage = "DRAFT"
+    visibility = Decision.Visibility.PUBLIC
+
+
+class SubmissionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "contracts.Submission"
+
+    process = factory.SubFactory(AwardProcessFactory)
+    bidder = factory.SubFactory(OrganisationFactory)
+    submitted_on = date(2021, 5, 1)
+    price = Decimal("1100000.00")
+    summary = "A single outreach team across the city."
+
+
+class EvaluationScoreFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "contracts.EvaluationScore"
+
+    submission = factory.SubFactory(SubmissionFactory)
+    criterion = "Quality"
+    evaluator = factory.SubFactory(PersonFactory)
+    score = 7
+    scored_on = date(2021, 6, 1)
+
+
+class ContractFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "contracts.Contract"
+
+    alliance = factory.SubFactory(AllianceFactory)
+    title = factory.Sequence(lambda n: f"Contract {n}")
+    service_category = "supported_accommodation"
+    provider = factory.SubFactory(OrganisationFactory)
+    annual_value = Decimal("1000000.00")
+    starts_on = date(2021, 4, 1)
+    ends_on = date(2024, 3, 31)
+    extension_until = date(2026, 3, 31)
+    in_scope = True
+    status = "ACTIVE"

@@ -1,0 +1,422 @@
+import threading
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+
+from alliance.choices import DecisionKind
+from alliance.errors import RuleViolation
+from roles import services
+from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role, RoleAssignment
+from tests.factories import (
+    DelegatedAuthorityFactory,
+    GoverningBodyFactory,
+    InterestDeclarationFactory,
+    MembershipFactory,
+    PersonFactory,
+    RepresentativeRoleFactory,
+    RoleAssignmentFactory,
+    RoleFactory,
+    UserFactory,
+)
+from tests.helpers import rows
+
+pytestmark = pytest.mark.django_db
+
+ASSIGNMENT_ROWS = (RoleAssignment,)
+
+
+def refused(code, call, *models):
+    """Run a call that must be refused with ``code`` and leave every row of ``models`` as it was."""
+    before = rows(*models)
+    with pytest.raises(RuleViolation) as info:
+        call()
+    assert info.value.code == code
+    assert rows(*models) == before
+    return info.value
+
+
+# People and roles
+
+
+def test_save_person_links_a_login():
+    user = UserFactory()
+    person = services.save_person(name="Ailsa Brodie", email="ailsa@example.org", user=user)
+    assert user.person == person
+
+
+def test_a_login_belongs_to_one_person():
+    user = UserFactory()
+    PersonFactory(user=user)
+    refused("person_user_taken", lambda: services.save_person(name="Other", user=user), Person)
+
+
+def test_save_role_creates_a_representative_role_for_a_member():
+    membership = MembershipFactory()
+    role = services.save_role(
+        alliance=membership.alliance,
+        title="Representative: Harbour Light",
+        kind=Role.Kind.MEMBER_REPRESENTATIVE,
+        organisation=membership.organisation,
+    )
+    assert role.is_representative
+
+
+def test_representative_role_needs_an_organisation():
+    membership = MembershipFactory()
+    refused(
+        "role_organisation_required",
+        lambda: services.save_role(alliance=membership.alliance, title="Rep", kind=Role.Kind.MEMBER_REPRESENTATIVE),
+        Role,
+    )
+
+
+def test_role_body_must_be_of_the_same_alliance():
+    role_alliance = MembershipFactory().alliance
+    body = GoverningBodyFactory()
+    refused(
+        "role_body_elsewhere",
+        lambda: services.save_role(alliance=role_alliance, title="Chair", kind=Role.Kind.CHAIR, body=body),
+        Role,
+    )
+
+
+def test_role_titles_are_unique_per_alliance():
+    role = RoleFactory(title="Alliance Director")
+    refused(
+        "role_title_taken",
+        lambda: services.save_role(alliance=role.alliance, title="alliance director", kind=Role.Kind.DIRECTOR),
+        Role,
+    )
+
+
+def test_role_kind_must_be_known():
+    alliance = RoleFactory().alliance
+    refused("role_kind_unknown", lambda: services.save_role(alliance=alliance, title="X", kind="king"), Role)
+
+
+# Assignments
+
+
+def test_assign_role_records_the_appointment():
+    role = RoleFactory()
+    person = PersonFactory()
+    assignment = services.assign_role(role=role, person=person, starts_on=date(2021, 1, 1))
+    assert assignment.history.first().history_change_reason == "Appointed"
+    assert list(RoleAssignment.objects.held_on(date(2021, 1, 1))) == [assignment]
+
+
+def test_single_holder_role_refuses_overlapping_assignment():
+    existing = RoleAssignmentFactory(starts_on=date(2021, 1, 1), ends_on=date(2021, 12, 31), end_reason="resigned")
+    error = refused(
+        "assignment_overlap",
+        lambda: services.assign_role(role=existing.role, person=PersonFactory(), starts_on=date(2021, 12, 31)),
+        *ASSIGNMENT_ROWS,
+    )
+    assert "31/12/2021" in error.message and error.conflict
+
+
+def test_single_holder_role_refuses_open_assignment_before_an_existing_one():
+    existing = RoleAssignmentFactory(starts_on=date(2022, 1, 1))
+    refused(
+        "assignment_overlap",
+        lambda: services.assign_role(role=existing.role, person=PersonFactory(), starts_on=date(2021, 6, 1)),
+        *ASSIGNMENT_ROWS,
+    )
+
+
+def test_single_holder_role_accepts_the_next_holder_the_day_after():
+    existing = RoleAssignmentFactory(starts_on=date(2021, 1, 1), ends_on=date(2021, 12, 31), end_reason="resigned")
+    successor = services.assign_role(role=existing.role, person=PersonFactory(), starts_on=date(2022, 1, 1))
+    assert successor.pk
+
+
+def test_shared_role_accepts_overlapping_holders():
+    existing = RoleAssignmentFactory(role__single_holder=False, role__kind=Role.Kind.OVERSIGHT_MEMBER)
+    other = services.assign_role(role=existing.role, person=PersonFactory(), starts_on=existing.starts_on)
+    assert RoleAssignment.objects.filter(role=existing.role).held_on(existing.starts_on).count() == 2
+    assert other.pk
+
+
+def test_assignment_cannot_end_before_it_starts():
+    role = RoleFactory()
+    refused(
+        "assignment_ends_before_starts",
+        lambda: services.assign_role(
+            role=role,
+            person=PersonFactory(),
+            starts_on=date(2021, 5, 1),
+            ends_on=date(2021, 4, 30),
+            end_reason="resigned",
+        ),
+        *ASSIGNMENT_ROWS,
+    )
+
+
+def test_an_ended_assignment_needs_an_end_reason():
+    role = RoleFactory()
+    refused(
+        "assignment_end_reason_required",
+        lambda: services.assign_role(
+            role=role, person=PersonFactory(), starts_on=date(2021, 1, 1), ends_on=date(2021, 6, 30)
+        ),
+        *ASSIGNMENT_ROWS,
+    )
+
+
+def test_end_reason_must_be_known():
+    role = RoleFactory()
+    refused(
+        "assignment_end_reason_unknown",
+        lambda: services.assign_role(
+            role=role, person=PersonFactory(), starts_on=date(2021, 1, 1), ends_on=date(2021, 6, 30), end_reason="bored"
+        ),
+        *ASSIGNMENT_ROWS,
+    )
+
+
+def test_representative_assignment_within_membership_is_allowed():
+    role = RepresentativeRoleFactory()
+    assignment = services.assign_role(role=role, person=PersonFactory(), starts_on=date(2020, 7, 1))
+    assert assignment.pk
+
+
+def test_representative_assignment_before_membership_is_refused():
+    role = RepresentativeRoleFactory()  # membership from 1 July 2020
+    refused(
+        "assignment_organisation_not_member",
+        lambda: services.assign_role(role=role, person=PersonFactory(), starts_on=date(2020, 6, 30)),
+        *ASSIGNMENT_ROWS,
+    )
+
+
+def test_representative_assignment_outlasting_membership_is_refused():
+    membership = MembershipFactory(left_on=date(2022, 3, 31))
+    role = RepresentativeRoleFactory(alliance=membership.alliance, organisation=membership.organisation)
+    error = refused(
+        "assignment_outlasts_membership",
+        lambda: services.assign_role(role=role, person=PersonFactory(), starts_on=date(2021, 1, 1)),
+        *ASSIGNMENT_ROWS,
+    )
+    assert "31/03/2022" in error.message
+
+
+def test_end_assignment_records_the_reason_in_history():
+    assignment = RoleAssignmentFactory(starts_on=date(2021, 1, 1))
+    services.end_assignment(assignment=assignment, ends_on=date(2022, 6, 30), end_reason="resigned", note="Moved on")
+    assignment.refresh_from_db()
+    assert (assignment.ends_on, assignment.end_reason) == (date(2022, 6, 30), "resigned")
+    assert assignment.history.first().history_change_reason == "Resigned: Moved on"
+
+
+def test_ending_needs_a_reason():
+    assignment = RoleAssignmentFactory()
+    refused(
+        "assignment_end_reason_required",
+        lambda: services.end_assignment(assignment=assignment, ends_on=date(2022, 1, 1), end_reason=""),
+        *ASSIGNMENT_ROWS,
+    )
+
+
+def test_ending_before_the_start_is_refused():
+    assignment = RoleAssignmentFactory(starts_on=date(2021, 1, 1))
+    refused(
+        "assignment_ends_before_starts",
+        lambda: services.end_assignment(assignment=assignment, ends_on=date(2020, 12, 31), end_reason="resigned"),
+        *ASSIGNMENT_ROWS,
+    )
+
+
+def test_ending_twice_is_a_conflict():
+    assignment = RoleAssignmentFactory(ends_on=date(2021, 6, 30), end_reason="resigned")
+    error = refused(
+        "assignment_already_ended",
+        lambda: services.end_assignment(assignment=assignment, ends_on=date(2021, 7, 30), end_reason="removed"),
+        *ASSIGNMENT_ROWS,
+    )
+    assert error.conflict
+
+
+# Delegations
+
+
+def test_grant_delegation_stores_kinds_and_limit():
+    role = RoleFactory()
+    body = GoverningBodyFactory(alliance=role.alliance)
+    delegation = services.grant_delegation(
+        role=role,
+        body=body,
+        scope="Operational spending",
+        decision_kinds=[DecisionKind.OPERATIONAL, DecisionKind.OPERATIONAL],
+        financial_limit="50000",
+        valid_from=date(2021, 1, 1),
+    )
+    assert delegation.decision_kinds == ["OPERATIONAL"]
+    assert delegation.financial_limit == Decimal("50000.00")
+
+
+@pytest.mark.parametrize(
+    ("overrides", "code"),
+    [
+        ({"decision_kinds": ["SPENDING"]}, "delegation_kind_unknown"),
+        ({"decision_kinds": []}, "delegation_kinds_required"),
+        ({"financial_limit": "-5"}, "money_negative"),
+        ({"financial_limit": "lots"}, "money_invalid"),
+        ({"scope": "  "}, "delegation_scope_required"),
+        ({"valid_to": date(2020, 12, 31)}, "delegation_window_order"),
+    ],
+)
+def test_grant_delegation_refuses_bad_input(overrides, code):
+    role = RoleFactory()
+    values = {
+        "role": role,
+        "body": GoverningBodyFactory(alliance=role.alliance),
+        "scope": "Operational spending",
+        "decision_kinds": [DecisionKind.OPERATIONAL],
+        "valid_from": date(2021, 1, 1),
+        **overrides,
+    }
+    refused(code, lambda: services.grant_delegation(**values), DelegatedAuthority)
+
+
+def test_delegation_body_must_be_of_the_roles_alliance():
+    role = RoleFactory()
+    refused(
+        "delegation_body_elsewhere",
+        lambda: services.grant_delegation(
+            role=role,
+            body=GoverningBodyFactory(),
+            scope="Anything",
+            decision_kinds=[DecisionKind.OPERATIONAL],
+            valid_from=date(2021, 1, 1),
+        ),
+        DelegatedAuthority,
+    )
+
+
+def test_revoke_delegation_records_date_and_reason():
+    delegation = DelegatedAuthorityFactory(valid_from=date(2021, 1, 1))
+    services.revoke_delegation(delegation=delegation, revoked_on=date(2022, 4, 1), reason="New scheme of delegation")
+    delegation.refresh_from_db()
+    assert delegation.revoked_on == date(2022, 4, 1)
+    assert delegation.history.first().history_change_reason == "New scheme of delegation"
+
+
+def test_revoke_needs_a_reason():
+    delegation = DelegatedAuthorityFactory()
+    refused(
+        "delegation_revoke_reason_required",
+        lambda: services.revoke_delegation(delegation=delegation, revoked_on=date(2022, 4, 1), reason=" "),
+        DelegatedAuthority,
+    )
+
+
+def test_revoke_before_valid_from_is_refused():
+    delegation = DelegatedAuthorityFactory(valid_from=date(2021, 1, 1))
+    refused(
+        "delegation_revoked_before_valid",
+        lambda: services.revoke_delegation(delegation=delegation, revoked_on=date(2020, 1, 1), reason="Oops"),
+        DelegatedAuthority,
+    )
+
+
+def test_revoke_twice_is_a_conflict():
+    delegation = DelegatedAuthorityFactory(revoked_on=date(2022, 1, 1))
+    error = refused(
+        "delegation_already_revoked",
+        lambda: services.revoke_delegation(delegation=delegation, revoked_on=date(2022, 4, 1), reason="Again"),
+        DelegatedAuthority,
+    )
+    assert error.conflict
+
+
+# Interests
+
+
+def test_declare_interest_names_whom_it_concerns():
+    role = RepresentativeRoleFactory()
+    person = PersonFactory()
+    declaration = services.declare_interest(
+        alliance=role.alliance,
+        person=person,
+        represents=role.organisation,
+        concerns_organisation=role.organisation,
+        interest="Spouse is a trustee",
+        declared_on=date(2021, 2, 1),
+    )
+    assert declaration.history.first().history_change_reason == "Declared"
+
+
+def test_interest_needs_text():
+    person = PersonFactory()
+    alliance = RoleFactory().alliance
+    refused(
+        "interest_text_required",
+        lambda: services.declare_interest(alliance=alliance, person=person, interest="", declared_on=date(2021, 1, 1)),
+        InterestDeclaration,
+    )
+
+
+def test_interest_cannot_end_before_declared():
+    person = PersonFactory()
+    alliance = RoleFactory().alliance
+    refused(
+        "interest_ends_before_declared",
+        lambda: services.declare_interest(
+            alliance=alliance, person=person, interest="Trustee", declared_on=date(2021, 1, 1), ends_on=date(2020, 1, 1)
+        ),
+        InterestDeclaration,
+    )
+
+
+def test_end_interest_sets_the_last_day():
+    declaration = InterestDeclarationFactory(declared_on=date(2021, 1, 1))
+    services.end_interest(declaration=declaration, ends_on=date(2022, 1, 1), reason="Stepped down as trustee")
+    declaration.refresh_from_db()
+    assert declaration.ends_on == date(2022, 1, 1)
+
+
+def test_end_interest_before_declared_is_refused():
+    declaration = InterestDeclarationFactory(declared_on=date(2021, 1, 1))
+    refused(
+        "interest_ends_before_declared",
+        lambda: services.end_interest(declaration=declaration, ends_on=date(2020, 1, 1)),
+        InterestDeclaration,
+    )
+
+
+def test_end_interest_twice_is_a_conflict():
+    declaration = InterestDeclarationFactory(ends_on=date(2021, 6, 1))
+    refused(
+        "interest_already_ended",
+        lambda: services.end_interest(declaration=declaration, ends_on=date(2022, 1, 1)),
+        InterestDeclaration,
+    )
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_appointments_to_a_single_holder_role_give_one_holder():
+    role = RoleFactory()
+    people = [PersonFactory(), PersonFactory()]
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def appoint(person):
+        try:
+            barrier.wait(timeout=10)
+            services.assign_role(role=role, person=person, starts_on=date(2022, 1, 1))
+            outcomes.append("appointed")
+        except RuleViolation as error:
+            outcomes.append(error.code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=appoint, args=(p,)) for p in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes) == ["appointed", "assignment_overlap"]
+    assert RoleAssignment.objects.filter(role=role).count() == 1

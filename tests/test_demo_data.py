@@ -1,0 +1,160 @@
+"""The demo data tells the review's story: every test that needs the whole demo lives here.
+
+Building the demo takes half a minute, so this module builds it once (in a transaction rolled back
+at the end) and each test runs in its own savepoint inside it, as tests/decisions/test_demo.py does
+for its part of the demo.
+"""
+
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+
+from alliance import demo_forward_plan
+from alliance.models import Alliance, AuditLink, ForwardPlanEntry, Membership, Notification
+from alliance.queries import members_on, voting_members_on
+from contracts.dashboard import dashboard
+from contracts.models import AwardPolicy, AwardProcess, Contract
+from contracts.queries import budget_by_year
+from contracts.trail import award_audit_trail
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_demo", stdout=StringIO())
+        yield Alliance.objects.get(slug="dunmarrow")
+        transaction.set_rollback(True)
+
+
+class Out:
+    def __init__(self):
+        self.text = ""
+
+    def write(self, text):
+        self.text += text + "\n"
+
+    def flush(self):
+        pass
+
+
+def test_load_demo_builds_the_structure_of_the_review_and_is_idempotent(demo):
+    counts = {m.__name__: m.objects.count() for m in (Alliance, Membership)}
+    call_command("load_demo", stdout=StringIO())
+    assert {m.__name__: m.objects.count() for m in (Alliance, Membership)} == counts
+
+    alliance = Alliance.objects.get(slug="dunmarrow")
+    on = date(2021, 6, 1)
+    assert voting_members_on(alliance, on).count() == 8
+    advisory = [m for m in members_on(alliance, on) if m.status_on == "ADVISORY"]
+    assert len(advisory) == 2
+    assert not any(m.is_signatory for m in advisory)
+    assert set(alliance.bodies.values_list("code", flat=True)) >= {"ALT", "AMT", "OG"}
+    assert str(alliance.bodies.get(code="OG").established_on) == "2023-01-01"
+    agreement = alliance.agreements.get()
+    assert (agreement.signed_on.year, agreement.ends_on.year, agreement.extension_until.year) == (2020, 2027, 2030)
+    budgets = {b.financial_year: b.amount for b in agreement.budgets.all()}
+    assert str(budgets[2021]) == "24600000.00"
+    assert str(budgets[2022]) == "23370000.00"
+
+
+def test_demo_has_two_policy_versions_and_every_kind_of_award(demo):
+    assert list(AwardPolicy.objects.order_by("version").values_list("version", "adopted_by__status")) == [
+        (1, "AGREED"),
+        (2, "AGREED"),
+    ]
+    stages = dict(AwardProcess.objects.values_list("title", "stage"))
+    assert stages["Flexible community outreach redesign"] == "CONTRACTED"
+    assert stages["Youth outreach: continuation with Wayfinder"] == "CONTRACTED"
+    assert stages["Care home placements for people leaving homelessness"] == "CONTRACTED"
+    assert stages["Supported accommodation for young people"] == "REJECTED"
+    assert stages["Street outreach: night service"] == "CANCELLED"
+    assert set(AwardProcess.objects.values_list("route", flat=True)) == {
+        "DIRECT_AWARD",
+        "MINI_COMPETITION",
+        "EXTERNAL_PROCUREMENT",
+    }
+
+
+def test_demo_outreach_trail_runs_from_policy_to_contract_with_a_recusal_and_a_correction(demo):
+    process = AwardProcess.objects.get(title="Flexible community outreach redesign")
+    trail = award_audit_trail(process)
+    kinds = [e["kind"] for e in trail]
+    assert kinds[0] == "policy"
+    assert {
+        "interest",
+        "submission",
+        "score",
+        "recommendation",
+        "recusal",
+        "vote",
+        "advice",
+        "outcome",
+        "contract",
+    } <= set(kinds)
+    assert any(e["correction"] and e["changes"][0]["old"] == "8" for e in trail)
+    assert any(e["title"] == "Threshold Community Trust recused" for e in trail)
+
+
+def test_demo_is_idempotent_and_commits_against_the_budget(demo):
+    call_command("load_demo", stdout=StringIO())
+    assert AwardProcess.objects.count() == 5
+    assert Contract.objects.count() == 3
+    years = {y["label"]: y for y in budget_by_year(AwardProcess.objects.first().alliance)}
+    assert str(years["2021/22"]["budget"]) == "24600000.00"
+    assert years["2023/24"]["committed"] > 0 and years["2023/24"]["retained"] > 0
+
+
+def test_demo_has_a_forward_plan_and_a_non_empty_inbox(demo, client):
+    ctx = {"alliance": demo, "bodies": {b.code: b for b in demo.bodies.all()}}
+    demo_forward_plan.load(ctx, Out())  # loading again adds nothing
+    assert ForwardPlanEntry.objects.filter(alliance=demo, published=True).count() == len(demo_forward_plan.ENTRIES)
+    assert Notification.objects.filter(alliance=demo).exists()
+    assert "Award the street outreach service" in client.get("/public/dunmarrow/forward-plan/").content.decode()
+    client.login(username="secretary", password="demo-secretary-2020")
+    assert "inbox-item unread" in client.get("/inbox/").content.decode()
+
+
+def test_command_on_the_demo_sends_each_message_once(demo, mailoutbox):
+    first, second = Out(), Out()
+    call_command("send_notifications", "--now", "2023-09-20T08:00", stdout=first)
+    sent = len(mailoutbox)
+    assert sent == Notification.objects.filter(alliance=demo, sent_at__isnull=False).count() > 0
+    call_command("send_notifications", "--now", "2023-09-20T09:00", stdout=second)
+    assert len(mailoutbox) == sent
+    assert second.text.startswith("Sent 0 email(s)")
+
+
+def test_command_changes_are_attributed_to_the_command(demo):
+    sources = set(AuditLink.objects.values_list("source", flat=True))
+    assert sources == {"command:load_demo"}
+
+
+def test_verify_passes_on_the_demo(demo):
+    out = StringIO()
+    call_command("verify_audit", stdout=out, stderr=StringIO())
+    assert "Audit chain intact" in out.getvalue()
+
+
+def test_dashboard_renders_the_demo_figures_with_tables_and_charts(demo, client, staff, django_assert_max_num_queries):
+    client.force_login(staff)
+    logged_in = client
+    with django_assert_max_num_queries(12):
+        dashboard(Alliance.objects.get(slug="dunmarrow"), date(2023, 12, 31))
+    response = logged_in.get("/alliances/dunmarrow/oversight/")
+    content = response.content.decode()
+    assert response.status_code == 200
+    figures = response.context["figures"]
+    assert figures["routes"]["rows"], "the demo's awards appear per year"
+    assert figures["per_quarter"]["rows"], "the demo's decisions appear per quarter"
+    assert figures["time_to_decision"], "average time to decision per body"
+    assert figures["turnover"], "the demo's role turnover appears"
+    assert figures["revisited"], "the demo's matter revisited several times appears"
+    assert 'data-chart="routesCount"' in content
+    assert "vendor/chart.js-4.6.1/chart.umd.min.js" in content
+    assert "<caption>Decisions closed per quarter</caption>" in content
+    assert 'id="chart-data"' in content

@@ -1,0 +1,144 @@
+from datetime import date
+
+import pytest
+
+from contracts import services
+from tests.contracts.scene import make_award_scene
+from tests.factories import AgreementBudgetFactory, AgreementFactory, ContractFactory, DecisionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def logged_in(client, user):
+    client.login(username=user.username, password="pass-word-123")
+    return client
+
+
+@pytest.fixture
+def award():
+    return make_award_scene()
+
+
+def contracted(s):
+    process, _ = s.recommended()
+    s.approve(process)
+    services.transition(process=process, to_stage="APPROVED")
+    return services.transition(
+        process=process, to_stage="CONTRACTED", starts_on=date(2021, 7, 1), ends_on=date(2024, 6, 30)
+    )
+
+
+def test_pages_need_a_login(client, award):
+    response = client.get("/alliances/dunmarrow/awards/")
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_award_register_lists_and_filters(logged_in, award):
+    mini = award.process()
+    direct = award.process(route="DIRECT_AWARD")
+    page = logged_in.get("/alliances/dunmarrow/awards/").content.decode()
+    assert mini.reference in page and direct.reference in page
+    assert "£1,200,000.00" in page
+    page = logged_in.get("/alliances/dunmarrow/awards/?route=DIRECT_AWARD").content.decode()
+    assert direct.reference in page and mini.reference not in page
+
+
+def test_bad_filter_is_shown_not_a_500(logged_in, award):
+    award.process()
+    response = logged_in.get("/alliances/dunmarrow/awards/?min_value=lots&started_after=soon")
+    assert response.status_code == 200
+    assert "Some filters could not be used" in response.content.decode()
+
+
+def test_empty_register_says_how_to_start(logged_in, award):
+    page = logged_in.get("/alliances/dunmarrow/awards/").content.decode()
+    assert "No award process has been started" in page
+
+
+def test_award_detail_reads_as_one_audit_trail_from_policy_to_contract(logged_in, award):
+    process = contracted(award)
+    page = logged_in.get(f"/alliances/dunmarrow/awards/{process.pk}/").content.decode()
+    order = [
+        "Award policy v1 in force",
+        f"{process.reference} started",
+        "Submission from Harbour Light Housing",
+        "Independent Evaluator scored",
+        "Harbour Light Housing recused",
+        "Northgate Housing Association voted agree",
+        "Agreed",
+        "Contract: Flexible community outreach",
+    ]
+    positions = [page.index(text) for text in order]
+    assert positions == sorted(positions)
+    assert "Weighted total" in page
+
+
+def test_correction_shows_old_and_new_values(logged_in, award):
+    process = award.process()
+    services.correct_process(process=process, reason="New estimate", estimated_total_value="1300000")
+    page = logged_in.get(f"/alliances/dunmarrow/awards/{process.pk}/").content.decode()
+    assert "<del>£1,200,000.00</del> → <ins>£1,300,000.00</ins>" in page
+
+
+def test_unknown_award_is_not_found(logged_in, award):
+    assert logged_in.get("/alliances/dunmarrow/awards/999999/").status_code == 404
+
+
+def test_audit_trail_downloads_as_csv(logged_in, award):
+    process = contracted(award)
+    response = logged_in.get(f"/alliances/dunmarrow/awards/{process.pk}/audit.csv")
+    assert response["Content-Type"].startswith("text/csv")
+    assert f"{process.reference}-audit-trail.csv" in response["Content-Disposition"]
+    lines = response.content.decode().splitlines()
+    assert lines[0].startswith("when,step,what")
+    assert any("Contract: Flexible community outreach" in line for line in lines)
+
+
+def test_contract_register_shows_scope_and_values(logged_in, award):
+    ContractFactory(alliance=award.alliance, title="Care home placements", in_scope=False, annual_value=2500000)
+    page = logged_in.get("/alliances/dunmarrow/contracts/?on=2022-01-01").content.decode()
+    assert "Care home placements" in page
+    assert "£2,500,000.00" in page
+    assert "Retained by the commissioner" in page
+
+
+def test_budget_page_shows_committed_against_budget_by_financial_year(logged_in, award):
+    agreement = AgreementFactory(alliance=award.alliance)
+    AgreementBudgetFactory(agreement=agreement, financial_year=2021, amount="24600000.00")
+    ContractFactory(
+        alliance=award.alliance, annual_value="1000000", starts_on=date(2021, 4, 1), ends_on=date(2022, 3, 31)
+    )
+    page = logged_in.get("/alliances/dunmarrow/budget/").content.decode()
+    assert "2021/22" in page
+    assert "£24,600,000.00" in page and "£1,000,000.00" in page and "£23,600,000.00" in page
+
+
+def test_policy_versions_side_by_side_mark_what_changed(logged_in, award):
+    decision = DecisionFactory(body=award.scene.body, kind="POLICY", status="AGREED", reference="ALT-2022-002")
+    services.adopt_policy(
+        alliance=award.alliance,
+        adopted_by=decision,
+        in_force_from=date(2022, 4, 1),
+        approving_body=award.scene.body,
+        rules=[{"route": "DIRECT_AWARD", "max_value": "750000", "justification_must_cover": ["value for money"]}],
+    )
+    page = logged_in.get("/alliances/dunmarrow/award-policy/?on=2022-05-01").content.decode()
+    assert "Version 1" in page and "Version 2" in page
+    assert "£500,000.00" in page and "£750,000.00" in page
+    assert page.count("badge-changed") >= 3
+    assert "In force on 1 May 2022: <strong>version 2</strong>" in page
+
+
+def test_overview_links_to_the_award_pages(logged_in, award):
+    page = logged_in.get("/alliances/dunmarrow/").content.decode()
+    assert "/alliances/dunmarrow/awards/" in page and "/alliances/dunmarrow/budget/" in page
+
+
+def test_award_register_query_count_is_fixed(logged_in, award, django_assert_max_num_queries):
+    for _ in range(30):
+        award.process()
+    with django_assert_max_num_queries(16):
+        response = logged_in.get("/alliances/dunmarrow/awards/")
+    assert response.content.decode().count("AW-2021-") >= 25
