@@ -87,21 +87,48 @@ class Preferences:
 
     def __init__(self, recipients: Iterable[tuple[int | None, str]]):
         recipients = list(recipients)
-        user_ids = {u for u, _ in recipients if u}
-        emails = {e for _, e in recipients if e}
+        emails = {e.lower() for u, e in recipients if e and not u}
+        self.user_by_email = _users_by_email(emails)
+        user_ids = {u for u, _ in recipients if u} | set(self.user_by_email.values())
         self.by_user: dict[tuple[int, str], Choice] = {}
         self.by_email: dict[tuple[str, str], Choice] = {}
         rows = NotificationPreference.objects.annotate(address=Lower("email"))
-        for p in rows.filter(Q(user_id__in=user_ids) | Q(address__in={e.lower() for e in emails})):
+        addresses = {e.lower() for _, e in recipients if e}
+        for p in rows.filter(Q(user_id__in=user_ids) | Q(address__in=addresses)):
             if p.user_id:
                 self.by_user[(p.user_id, p.kind)] = (p.enabled, p.mode)
             else:
                 self.by_email[(p.address, p.kind)] = (p.enabled, p.mode)
 
     def choice(self, user_id: int | None, email: str, kind: str) -> Choice:
+        # Whoever sees the message in their inbox (see _addressed_to) decides how it is emailed.
+        user_id = user_id or self.user_by_email.get(email.lower())
         if user_id and (user_id, kind) in self.by_user:
             return self.by_user[(user_id, kind)]
         return self.by_email.get((email.lower(), kind), DEFAULT_CHOICE)
+
+
+def _users_by_email(emails: set[str]) -> dict[str, int]:
+    """The login each address belongs to, as the inbox matches it: its person's email, else its own.
+
+    One query; where two logins share an address the oldest wins, so the choice is stable.
+    """
+    if not emails:
+        return {}
+    users = (
+        get_user_model()
+        .objects.annotate(own=Lower("email"), of_person=Lower("person__email"))
+        .filter(Q(own__in=emails) | Q(of_person__in=emails))
+        .order_by("-pk")
+        .values_list("pk", "own", "of_person")
+    )
+    by_own, by_person = {}, {}
+    for pk, own, of_person in users:
+        if own in emails:
+            by_own[own] = pk
+        if of_person in emails:
+            by_person[of_person] = pk
+    return by_own | by_person
 
 
 def preferences_for(user) -> list[dict]:

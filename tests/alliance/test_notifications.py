@@ -117,6 +117,36 @@ def test_preference_by_address_applies_to_people_without_a_login(alliance, mailo
     assert notifications.send_due(NOW).turned_off == 1
 
 
+def test_preference_of_the_login_with_that_address_applies_without_a_person_link(alliance, mailoutbox):
+    # The person record has no login, but the login's email is the person's: the inbox shows it,
+    # so the login's choices decide the email too.
+    user = UserFactory(email="Rep@Example.org")
+    PersonFactory(email="rep@example.org", user=None)
+    notifications.save_preferences(user=user, choices=[{"kind": NotificationKind.DECISION_OPENED, "enabled": False}])
+    notifications.collect(NOW, producers=[lambda now: [planned(alliance)]])
+    assert [n.pk for n in notifications.inbox_for(user)] == [Notification.objects.get().pk]
+    result = notifications.send_due(NOW)
+    assert (result.messages, result.turned_off) == (0, 1)
+    assert mailoutbox == []
+
+
+def test_preference_of_the_login_of_the_addressed_person_applies(alliance, mailoutbox):
+    user = UserFactory(email="rachel@home.example.org")
+    PersonFactory(email="R.Ogilvie@example.org", user=user)
+    notifications.save_preferences(user=user, choices=[{"kind": NotificationKind.DECISION_OPENED, "mode": "daily"}])
+    notifications.collect(NOW, producers=[lambda now: [planned(alliance, email="r.ogilvie@example.org")]])
+    assert Notification.objects.get().digest is True
+    notifications.send_due(NOW)
+    assert [m.subject for m in mailoutbox] == ["Your daily summary: 1 notification"]
+
+
+def test_preference_of_another_login_does_not_apply(alliance, mailoutbox):
+    user = UserFactory(email="someone@example.org")
+    notifications.save_preferences(user=user, choices=[{"kind": NotificationKind.DECISION_OPENED, "enabled": False}])
+    notifications.collect(NOW, producers=[lambda now: [planned(alliance)]])
+    assert notifications.send_due(NOW).messages == 1
+
+
 def test_daily_digest_batches_a_day_in_one_email(alliance, mailoutbox):
     NotificationPreference.objects.create(email="rep@example.org", kind=NotificationKind.DECISION_OPENED, mode="daily")
     NotificationPreference.objects.create(email="rep@example.org", kind=NotificationKind.ACTION_DUE, mode="daily")
