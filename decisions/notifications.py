@@ -13,7 +13,6 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
-from django.urls import reverse
 from django.utils import timezone
 
 from alliance.models import NotificationKind
@@ -172,7 +171,7 @@ def action_due(now: datetime) -> Iterator[Planned]:
         overdue = item.due_on < today
         owners = [item.owner_person] if item.owner_person_id else _holders(item.owner_role, today)
         when = f"was due {fmt_date(item.due_on)}" if overdue else f"is due {fmt_date(item.due_on)}"
-        url = absolute_url(reverse("action-items", kwargs={"slug": item.decision.alliance.slug}))
+        url = absolute_url(f"{item.decision.get_absolute_url()}#action-{item.pk}")
         for person in owners:
             yield planned_for(
                 person,
@@ -182,7 +181,8 @@ def action_due(now: datetime) -> Iterator[Planned]:
                 subject=f"{'Overdue' if overdue else 'Due soon'}: {item.title}",
                 body=f"The action '{item.title}' from {_label(item.decision)} {when}"
                 + (f" and is owned by the role {item.owner_role}, which you hold" if not item.owner_person_id else "")
-                + ". Please complete it and mark it done, or tell the secretary what is in the way.",
+                + ". Please complete it and mark it done on the decision's page, or tell the secretary what is in the "
+                "way.",
                 url=url,
                 due_at=now,
             )

@@ -145,6 +145,16 @@ def test_action_due_soon_goes_to_its_owner(scene, mailoutbox):
     assert "is due 12/03/2021" in mailoutbox[0].body
 
 
+def test_action_due_links_to_the_action_on_its_decisions_page(scene, mailoutbox, staff, client):
+    item = ActionItemFactory(decision=DecisionFactory(body=scene.body), due_on=date(2021, 3, 12))
+    send(CLOSES)
+    url = f"/alliances/dunmarrow/decisions/{item.decision.pk}/"
+    assert f"Open it: http://127.0.0.1:8000{url}#action-{item.pk}\n" in mailoutbox[0].body
+    assert "mark it done on the decision's page" in mailoutbox[0].body
+    client.force_login(staff)
+    assert f'<tr id="action-{item.pk}"' in client.get(url).content.decode()
+
+
 def test_overdue_action_of_a_role_goes_to_its_current_holder(scene, mailoutbox):
     role = RoleFactory(alliance=scene.alliance, title="Alliance Director")
     RoleAssignmentFactory(role=role, person=PersonFactory(name="Former"), ends_on=date(2021, 1, 31))
