@@ -13,12 +13,15 @@ from django.core.management import call_command
 from django.db import transaction
 
 from alliance import demo_forward_plan
-from alliance.models import Alliance, AuditLink, ForwardPlanEntry, Membership, Notification
+from alliance.models import Alliance, AuditLink, ForwardPlanEntry, Membership, Notification, NotificationKind
 from alliance.queries import members_on, voting_members_on
 from contracts.dashboard import dashboard
-from contracts.models import AwardPolicy, AwardProcess, Contract
+from contracts.models import AwardPolicy, AwardProcess, Contract, StageTransition
 from contracts.queries import budget_by_year
 from contracts.trail import award_audit_trail
+from decisions.models import Decision, Vote
+from roles.models import RoleAssignment
+from tests.helpers import rows
 
 pytestmark = pytest.mark.django_db
 
@@ -102,11 +105,18 @@ def test_demo_outreach_trail_runs_from_policy_to_contract_with_a_recusal_and_a_c
 
 def test_demo_is_idempotent_and_commits_against_the_budget(demo):
     call_command("load_demo", stdout=StringIO())
-    assert AwardProcess.objects.count() == 5
+    assert AwardProcess.objects.count() == 6  # five in the story, the winter shelter in the demo week
     assert Contract.objects.count() == 3
     years = {y["label"]: y for y in budget_by_year(AwardProcess.objects.first().alliance)}
     assert str(years["2021/22"]["budget"]) == "24600000.00"
     assert years["2023/24"]["committed"] > 0 and years["2023/24"]["retained"] > 0
+
+
+def test_loading_the_demo_week_again_writes_nothing(demo):
+    models = (Decision, Vote, RoleAssignment, AwardProcess, StageTransition, Notification)
+    before = rows(*models)
+    call_command("load_demo", stdout=StringIO())
+    assert rows(*models) == before
 
 
 def test_demo_has_a_forward_plan_and_a_non_empty_inbox(demo, client):
@@ -119,14 +129,77 @@ def test_demo_has_a_forward_plan_and_a_non_empty_inbox(demo, client):
     assert "inbox-item unread" in client.get("/inbox/").content.decode()
 
 
-def test_command_on_the_demo_sends_each_message_once(demo, mailoutbox):
+def _to(*names: str) -> set[str]:
+    return {f"{name.lower().replace(' ', '.')}@example.org" for name in names}
+
+
+REPS = _to(
+    "Margaret Henderson",
+    "Alasdair Ross",
+    "Tom Lennox",
+    "Iain Forsyth",
+    "Duncan Wallace",
+    "Hamish Drummond",
+    "Lorna Kerr",
+    "Aisha Bello",
+)
+AT_THE_SEPTEMBER_MEETING = REPS | _to("Callum Fraser", "Sam Whyte", "Rachel Ogilvie")
+LETTER = "Agree the letter to people using services about the end of the alliance"
+DEMO_WEEK = {
+    ("decision_opened", f"Your vote is asked: ALT-2023-010: {LETTER}"): REPS | _to("Kirsty Gray"),
+    ("decision_closing", f"Vote missing, closes 21/09/2023 17:00: ALT-2023-010: {LETTER}"): _to("Tom Lennox"),
+    (
+        "decision_outcome",
+        "Agreed: ALT-2023-007: Conclude the alliance and return commissioning to the partnership",
+    ): AT_THE_SEPTEMBER_MEETING,
+    (
+        "decision_outcome",
+        "Agreed: ALT-2023-008: Agree the transition plan for services after the alliance",
+    ): AT_THE_SEPTEMBER_MEETING,
+    (
+        "decision_outcome",
+        "Agreed: ALT-2023-011: Award AW-2023-003: Winter night shelter 2023/24 to Harbour Light Housing",
+    ): REPS - _to("Alasdair Ross"),  # Harbour Light, the bidder, was recused
+    ("action_due", "Overdue: Commission the outreach evaluation"): _to("Priya Raman"),
+    ("action_due", "Overdue: Report on the twenty new tenancies"): _to("Iain Forsyth"),
+    ("action_due", "Overdue: Set up payments through the partnership's finance team"): _to("Rachel Ogilvie"),
+    (
+        "review_due",
+        "Review due 18/09/2023: ALT-2022-013: Run the night-time hub as a pilot until September 2023",
+    ): _to("Rachel Ogilvie"),
+    ("award_approved", "Award approved: AW-2023-003 Winter night shelter 2023/24"): _to(
+        "Helen Strachan", "David Ure", "Morven Blair"
+    ),
+    (
+        "role_ending",
+        "No successor for Homelessness Network advisor: Callum Fraser leaves 13/10/2023",
+    ): _to("Alasdair Ross", "Rachel Ogilvie"),
+}
+
+
+def test_command_on_the_demo_sends_each_kind_of_message_once(demo, mailoutbox):
     first, second = Out(), Out()
     call_command("send_notifications", "--now", "2023-09-20T08:00", stdout=first)
-    sent = len(mailoutbox)
-    assert sent == Notification.objects.filter(alliance=demo, sent_at__isnull=False).count() > 0
+    expected = {(kind, to, subject) for (kind, subject), emails in DEMO_WEEK.items() for to in emails}
+    sent = Notification.objects.filter(alliance=demo, sent_at__isnull=False)
+    assert set(sent.values_list("kind", "recipient_email", "subject")) == expected
+    assert {kind for kind, _, _ in expected} == set(NotificationKind.values)
+    assert sorted((m.to[0], m.subject) for m in mailoutbox) == sorted((to, subject) for _, to, subject in expected)
     call_command("send_notifications", "--now", "2023-09-20T09:00", stdout=second)
-    assert len(mailoutbox) == sent
+    assert len(mailoutbox) == len(expected)
     assert second.text.startswith("Sent 0 email(s)")
+
+
+def test_demo_messages_link_to_their_record(demo, mailoutbox, client):
+    call_command("send_notifications", "--now", "2023-09-20T08:00", stdout=Out())
+    client.login(username="admin", password="demo-admin-2020")
+    for kind in NotificationKind.values:
+        notification = Notification.objects.filter(alliance=demo, kind=kind).first()
+        assert notification.url.startswith("http://127.0.0.1:8000/alliances/dunmarrow/"), kind
+        path, _, anchor = notification.url.removeprefix("http://127.0.0.1:8000").partition("#")
+        page = client.get(path)
+        assert page.status_code == 200, (kind, path)
+        assert not anchor or f'id="{anchor}"' in page.content.decode(), (kind, anchor)
 
 
 def test_command_changes_are_attributed_to_the_command(demo):

@@ -2,7 +2,9 @@
 
 Each app that has a ``demo`` module contributes its part, in the order of INSTALLED_APPS, so a
 lower app never needs to know of a higher one: ``load(ctx, stdout)`` receives a dictionary that
-earlier parts filled (the alliance, its organisations, bodies, people...).
+earlier parts filled (the alliance, its organisations, bodies, people...). Then each app's
+``demo_week`` module adds what is going on in the week of the demo's "now" (20 September 2023),
+so that the inbox holds every kind of notification.
 """
 
 from importlib import import_module, util
@@ -20,11 +22,13 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         ctx: dict = {}
         with transaction.atomic():
-            for config in apps.get_app_configs():
-                name = f"{config.name}.demo"
-                if config.name.startswith("django") or util.find_spec(name) is None:
-                    continue
-                import_module(name).load(ctx, self.stdout)
+            # Each app's story first, then the week around the demo's "now" that fills its inbox.
+            for part in ("demo", "demo_week"):
+                for config in apps.get_app_configs():
+                    name = f"{config.name}.{part}"
+                    if config.name.startswith("django") or util.find_spec(name) is None:
+                        continue
+                    import_module(name).load(ctx, self.stdout)
             # The forward plan and the inbox come last: they read the decisions and roles above.
             demo_forward_plan.load(ctx, self.stdout)
         self.stdout.write(self.style.SUCCESS(f"Demo alliance ready: {ctx['alliance'].name}"))

@@ -1,0 +1,123 @@
+"""The demo's week of notifications, the part of decisions and roles: what is going on in the week
+after the ALT agreed to conclude the alliance (the demo's "now", 20 September 2023), so that its
+inbox holds every kind of notification.
+
+- a written procedure opened on 15 September and closing on 21 September, Second Step's vote
+  still missing (a decision opened; closing soon);
+- the night-time hub pilot agreed in December 2022, due for review on 18 September 2023;
+- the Homelessness Network advisor leaving on 13 October 2023 with nobody to follow.
+
+load_demo calls ``load(ctx, stdout)`` after every app's ``demo`` module and before the forward plan
+collects the inbox. Built through the services; idempotent (each part is recorded once).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from alliance.choices import DecisionKind
+from alliance.queries import voting_members_on
+from decisions import services
+from decisions.models import Decision
+from roles import queries as roles_queries
+from roles import services as roles_services
+from roles.models import RoleAssignment
+
+LONDON = ZoneInfo("Europe/London")
+
+LETTER = "Agree the letter to people using services about the end of the alliance"
+LETTER_PROPOSAL = (
+    "That every member sends the agreed letter, with the dates of the drop-in sessions, to each person it "
+    "supports before the partnership announces the end of the alliance."
+)
+LETTER_MISSING = "Second Step"
+
+PILOT = "Run the night-time hub as a pilot until September 2023"
+PILOT_PROPOSAL = (
+    "That the night-time hub opens as a pilot from January 2023, and the ALT decides in September 2023 "
+    "whether it continues, on the peer researchers' evaluation."
+)
+PILOT_REVIEW_ON = date(2023, 9, 18)
+
+LEAVING_ROLE = "network_advisor"
+LEAVING_ON = date(2023, 10, 13)
+
+
+def _at(d: date, hour: int, minute: int = 0) -> datetime:
+    return datetime(d.year, d.month, d.day, hour, minute, tzinfo=LONDON)
+
+
+def _written_procedure(alliance, body, *, title, proposal, opened_at, closes_at, voted_on, skip=(), **fields):
+    """Draft and open a decision by written procedure, and record the votes of all members but ``skip``."""
+    decision = services.draft_decision(
+        body=body, title=title, proposal=proposal, kind=DecisionKind.KEY, closes_at=closes_at, **fields
+    )
+    decision = services.open_decision(decision=decision, opened_at=opened_at)
+    for membership in voting_members_on(alliance, voted_on):
+        if membership.organisation.display_name in skip:
+            continue
+        services.cast_vote(
+            decision=decision,
+            membership=membership,
+            position="AGREE",
+            cast_by=roles_queries.representatives_on(membership=membership, on=voted_on).first(),
+            cast_at=_at(voted_on, 11),
+        )
+    return decision
+
+
+def _pilot(alliance, alt) -> None:
+    decision = _written_procedure(
+        alliance,
+        alt,
+        title=PILOT,
+        proposal=PILOT_PROPOSAL,
+        opened_at=_at(date(2022, 12, 5), 9),
+        closes_at=_at(date(2022, 12, 12), 17),
+        voted_on=date(2022, 12, 7),
+        review_on=PILOT_REVIEW_ON,
+        tags=["night hub"],
+        rationale="Rough sleepers met after 8pm had nowhere to go; a pilot shows whether a hub answers that.",
+    )
+    services.close_decision(decision=decision, closed_at=_at(date(2022, 12, 12), 17))
+
+
+def _letter(alliance, alt, conclude: Decision | None) -> None:
+    _written_procedure(
+        alliance,
+        alt,
+        title=LETTER,
+        proposal=LETTER_PROPOSAL,
+        opened_at=_at(date(2023, 9, 15), 9),
+        closes_at=_at(date(2023, 9, 21), 17),
+        voted_on=date(2023, 9, 18),
+        skip={LETTER_MISSING},
+        revisits=[conclude] if conclude else [],
+        tags=["conclusion"],
+    )
+
+
+def _leaving(ctx: dict) -> None:
+    role = ctx["roles"].get(LEAVING_ROLE)
+    assignment = role and roles_queries.holders_on(role, LEAVING_ON).filter(ends_on__isnull=True).first()
+    if assignment:
+        roles_services.end_assignment(
+            assignment=assignment,
+            ends_on=LEAVING_ON,
+            end_reason=RoleAssignment.EndReason.RESIGNED,
+            note="Leaves the network for a post outside Dunmarrow.",
+        )
+
+
+def load(ctx: dict, stdout) -> None:
+    alliance, alt = ctx["alliance"], ctx["bodies"]["ALT"]
+    decisions = Decision.objects.filter(alliance=alliance)
+    if not decisions.filter(title=PILOT).exists():
+        _pilot(alliance, alt)
+    if not decisions.filter(title=LETTER).exists():
+        conclude = decisions.filter(title__startswith="Conclude the alliance").first()
+        _letter(alliance, alt, conclude)
+        stdout.write(f"Opened '{LETTER}' by written procedure, {LETTER_MISSING}'s vote missing.")
+    if not RoleAssignment.objects.filter(role__alliance=alliance, ends_on=LEAVING_ON).exists():
+        _leaving(ctx)
