@@ -190,11 +190,15 @@ def test_command_on_the_demo_sends_each_kind_of_message_once(demo, mailoutbox):
     assert second.text.startswith("Sent 0 email(s)")
 
 
-def test_demo_messages_link_to_their_record(demo, mailoutbox, client):
+def test_demo_messages_link_to_their_record_and_say_what_to_do(demo, mailoutbox, client):
     call_command("send_notifications", "--now", "2023-09-20T08:00", stdout=Out())
+    emails = {(m.to[0], m.subject): m.body for m in mailoutbox}
     client.login(username="admin", password="demo-admin-2020")
     for kind in NotificationKind.values:
         notification = Notification.objects.filter(alliance=demo, kind=kind).first()
+        body = emails[(notification.recipient_email, notification.subject)]
+        assert f"Open it: {notification.url}\n" in body, kind
+        assert "please " in body.lower() or "read the record" in body.lower(), kind
         assert notification.url.startswith("http://127.0.0.1:8000/alliances/dunmarrow/"), kind
         path, _, anchor = notification.url.removeprefix("http://127.0.0.1:8000").partition("#")
         page = client.get(path)
