@@ -70,10 +70,10 @@ def _shelter(ctx: dict) -> None:
         submission=submission,
     )
     decision = services.open_approval(
-        process=process, by=secretary, opened_at=_at(date(2023, 9, 14), 9), closes_at=_at(APPROVED_ON, 12)
+        process=process, by=secretary, opened_at=_at(date(2023, 9, 15), 9), closes_at=_at(APPROVED_ON, 12)
     )
     recused = set(decision.recusals.values_list("membership_id", flat=True))
-    voted_on = date(2023, 9, 15)
+    voted_on = date(2023, 9, 18)
     for membership in voting_members_on(alliance, voted_on):
         if membership.pk in recused:
             continue

@@ -2,7 +2,7 @@
 after the ALT agreed to conclude the alliance (the demo's "now", 20 September 2023), so that its
 inbox holds every kind of notification.
 
-- a written procedure opened on 15 September and closing on 21 September, Second Step's vote
+- a written procedure opened on 14 September and closing on 21 September, Second Step's vote
   still missing (a decision opened; closing soon);
 - the night-time hub pilot agreed in December 2022, due for review on 18 September 2023;
 - the Homelessness Network advisor leaving on 13 October 2023 with nobody to follow.
@@ -89,7 +89,7 @@ def _letter(alliance, alt, conclude: Decision | None) -> None:
         alt,
         title=LETTER,
         proposal=LETTER_PROPOSAL,
-        opened_at=_at(date(2023, 9, 15), 9),
+        opened_at=_at(date(2023, 9, 14), 9),
         closes_at=_at(date(2023, 9, 21), 17),
         voted_on=date(2023, 9, 18),
         skip={LETTER_MISSING},
