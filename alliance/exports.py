@@ -7,31 +7,43 @@ are prefixed with an apostrophe, so an exported register can never run code in E
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterable, Iterator
 
 from alliance.history import feed_entries
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_FIRST = frozenset(FORMULA_STARTS)
 
 
 def safe_cell(value) -> str:
     if value is None:
         return ""
-    text = value if isinstance(value, str) else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+    text = value if type(value) is str else str(value)
+    return f"'{text}" if text and text[0] in _FORMULA_FIRST else text
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_lines(header: list[str], rows: Iterable[Iterable]) -> Iterator[str]:
-    """Yield the CSV text line by line: the header, then each row with formula cells escaped."""
-    writer = csv.writer(_Echo())
-    yield writer.writerow(header)
+def csv_lines(header: list[str], rows: Iterable[Iterable], *, block: int = 500) -> Iterator[str]:
+    """Yield the CSV text: the header line, then blocks of up to ``block`` whole lines, with formula
+    cells escaped. Blocks, not single lines, because a streamed response or a file write per row
+    costs more than the row itself (issue 9); memory stays bounded by one block."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    yield buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    written = 0
     for row in rows:
-        yield writer.writerow([safe_cell(v) for v in row])
+        writer.writerow([safe_cell(v) for v in row])
+        written += 1
+        if written == block:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+            written = 0
+    if written:
+        yield buffer.getvalue()
 
 
 AUDIT_HEADER = ["id", "chain", "when", "model", "object_id", "object", "change", "user", "source", "reason", "changes"]

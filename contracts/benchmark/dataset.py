@@ -24,7 +24,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
 
-from alliance.audit import GENESIS, NO_ALLIANCE, canonical, link_hash
+from alliance.audit import GENESIS, LINK_FIELDS, NO_ALLIANCE, canonical, link_hash, link_meta
 from alliance.models import (
     Alliance,
     AuditChainHead,
@@ -178,23 +178,20 @@ class Chains:
 
     def append(self, chain: str, history_row, object_model, object_id) -> None:
         seq, prev = self.heads.get(chain, (0, GENESIS))
-        digest = link_hash(prev, canonical(history_row))
-        self.pending.append(
-            AuditLink(
-                chain=chain,
-                seq=seq + 1,
-                history_model=type(history_row)._meta.label_lower,
-                history_id=history_row.pk,
-                object_model=object_model._meta.label_lower,
-                object_id=str(object_id),
-                history_date=history_row.history_date,
-                change_type=history_row.history_type,
-                user_id=None,
-                source=SOURCE,
-                prev_hash=prev,
-                hash=digest,
-            )
-        )
+        fields = {
+            "chain": chain,
+            "seq": seq + 1,
+            "history_model": type(history_row)._meta.label_lower,
+            "history_id": history_row.pk,
+            "object_model": object_model._meta.label_lower,
+            "object_id": str(object_id),
+            "history_date": history_row.history_date,
+            "change_type": history_row.history_type,
+            "user_id": None,
+            "source": SOURCE,
+        }
+        digest = link_hash(prev, canonical(history_row), link_meta(tuple(fields[f] for f in LINK_FIELDS)))
+        self.pending.append(AuditLink(**fields, prev_hash=prev, hash=digest))
         self.heads[chain] = (seq + 1, digest)
         if len(self.pending) >= BATCH:
             self.flush()

@@ -26,6 +26,12 @@ def test_csv_lines_is_a_generator_of_lines():
     assert next(lines) == "1,'=2\r\n"
 
 
+def test_csv_lines_streams_whole_lines_in_blocks():
+    rows = ([str(n), "x"] for n in range(5))
+    blocks = list(csv_lines(["n", "x"], rows, block=2))
+    assert blocks == ["n,x\r\n", "0,x\r\n1,x\r\n", "2,x\r\n3,x\r\n", "4,x\r\n"]
+
+
 @pytest.fixture
 def alliance():
     alliance = services.save_alliance(name="Dunmarrow", slug="dunmarrow")

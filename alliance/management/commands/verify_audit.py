@@ -13,11 +13,10 @@ class Progress:
 
     def __init__(self, total: int, stream, enabled: bool):
         self.total, self.done, self.stream, self.enabled = max(total, 1), 0, stream, enabled
-        self.step = max(self.total // 100, 1)
 
     def __call__(self, n: int) -> None:
         self.done += n
-        if self.enabled and (self.done % self.step == 0 or self.done == self.total):
+        if self.enabled:  # called once per chunk of links
             filled = int(30 * self.done / self.total)
             self.stream.write(f"\r  [{'#' * filled}{'.' * (30 - filled)}] {self.done:,}/{self.total:,} links")
             self.stream.flush()
@@ -53,8 +52,7 @@ class Command(BaseCommand):
         for chain in chains:
             problems += audit.verify_chain(chain, progress=progress)
         progress.finish()
-        if alliance is None:
-            problems += audit.unlinked_history_rows()
+        problems += audit.unlinked_history_rows(alliance_id=alliance.pk if alliance else None)
         for model in audit.tracked_models():
             problems += audit.domain_drift(model, alliance_id=alliance.pk if alliance else None)
         if problems:
