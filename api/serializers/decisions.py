@@ -6,7 +6,12 @@ from rest_framework import serializers
 from alliance.choices import DecisionKind
 from alliance.models import GoverningBody, Membership, Organisation
 from api.serializers.alliance import OrganisationRefSerializer
-from api.serializers.meetings import ActionItemSerializer, DecisionLinkSerializer, PersonNameSerializer
+from api.serializers.meetings import (
+    ActionItemSerializer,
+    DecisionLinkSerializer,
+    PersonNameSerializer,
+    VisibleDecisionLinkSerializer,
+)
 from decisions.models import AdvisoryInput, Decision, Meeting, Recusal, Vote
 from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role
 
@@ -72,9 +77,9 @@ class DecisionSerializer(serializers.ModelSerializer):
 
     alliance = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     body_code = serializers.CharField(source="body.code", read_only=True)
-    amends = DecisionLinkSerializer(read_only=True, allow_null=True)
+    amends = VisibleDecisionLinkSerializer(read_only=True, allow_null=True)
     amended_by = DecisionLinkSerializer(many=True, read_only=True)
-    supersedes = DecisionLinkSerializer(read_only=True, allow_null=True)
+    supersedes = VisibleDecisionLinkSerializer(read_only=True, allow_null=True)
     superseded_by = DecisionLinkSerializer(many=True, read_only=True)
     revisits = DecisionLinkSerializer(many=True, read_only=True)
     revisited_by = DecisionLinkSerializer(many=True, read_only=True)
@@ -236,7 +241,12 @@ class VoteInputSerializer(serializers.Serializer):
     position = serializers.ChoiceField(choices=Vote.Position.choices)
     statement = serializers.CharField(required=False, allow_blank=True, default="")
     cast_by = _pk(Person.objects.all(), help_text="The representative or deputy who casts the vote.")
-    recorded_by = _optional_pk(Person.objects.all())
+    recorded_by = _pk(
+        Person.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="Filled in with the caller when they are not the caster; naming anyone else is refused.",
+    )
     cast_at = serializers.DateTimeField(required=False, help_text="Defaults to now.")
 
 

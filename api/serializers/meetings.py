@@ -5,6 +5,8 @@ from rest_framework import serializers
 from alliance.models import GoverningBody, Organisation
 from api.serializers.alliance import OrganisationRefSerializer
 from decisions.models import ActionItem, Attendance, Decision, Meeting
+from decisions.queries import may_read_decision
+from roles.access import request_access
 from roles.models import Person, Role
 
 
@@ -26,6 +28,18 @@ class DecisionLinkSerializer(serializers.ModelSerializer):
         fields = ["id", "reference", "title", "status"]
 
 
+class VisibleDecisionLinkSerializer(DecisionLinkSerializer):
+    """A link to one decision that shows null when the caller may not read it (issue 7: a link
+    never leaks a hidden decision's title or reference, nor that it exists)."""
+
+    def get_attribute(self, instance):
+        linked = super().get_attribute(instance)
+        request = self.context.get("request")
+        if linked is None or request is None:
+            return linked
+        return linked if may_read_decision(request_access(request), linked) else None
+
+
 class AttendanceSerializer(serializers.ModelSerializer):
     person = PersonNameSerializer(read_only=True)
     organisation = OrganisationRefSerializer(read_only=True)
@@ -38,7 +52,7 @@ class AttendanceSerializer(serializers.ModelSerializer):
 class MeetingSerializer(serializers.ModelSerializer):
     alliance = serializers.SlugRelatedField(source="body.alliance", slug_field="slug", read_only=True)
     body_code = serializers.CharField(source="body.code", read_only=True)
-    minutes_approved_by = DecisionLinkSerializer(read_only=True)
+    minutes_approved_by = VisibleDecisionLinkSerializer(read_only=True, allow_null=True)
     present_count = serializers.IntegerField(read_only=True, help_text="People recorded as present.")
     decision_count = serializers.IntegerField(read_only=True, help_text="Decisions recorded at the meeting.")
 

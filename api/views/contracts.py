@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from alliance.errors import RuleViolation
 from alliance.models import Alliance
 from api import filters
-from api.access import AccessMixin
+from api.access import AccessMixin, restrict
 from api.history import AsOfMixin, HistoryMixin
 from api.serializers import contracts as s
 from contracts import ocds, queries, services
@@ -172,9 +172,9 @@ class AwardViewSet(
             raise RuleViolation(
                 "alliance_unknown", f"No alliance has the slug '{query.validated_data['alliance']}'.", field="alliance"
             )
-        processes = ocds.processes_for_ocds(
-            AwardProcess.objects.filter(alliance=alliance, visibility=Decision.Visibility.PUBLIC)
-        )
+        # The package is built from what the caller may read, so an anonymous visitor never gets a draft.
+        public = AwardProcess.objects.filter(alliance=alliance, visibility=Decision.Visibility.PUBLIC)
+        processes = ocds.processes_for_ocds(restrict(public, request_access(request)))
         return Response(ocds.package(processes, uri=request.build_absolute_uri(), publisher=alliance.name))
 
 

@@ -14,6 +14,8 @@ from api.history import AsOfMixin, HistoryMixin
 from api.serializers import decisions as s
 from decisions import queries, services
 from decisions.models import AdvisoryInput, Recusal, Vote
+from roles.access import request_access
+from roles.models import Person
 
 
 def _vote_count(position: str):
@@ -50,9 +52,11 @@ class DecisionViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
+        # Links to later decisions show only those the caller may read (issue 7).
+        access = request_access(self.request)
         if self.action == "list":
-            return _with_vote_counts(queries.decision_log())
-        return _with_vote_counts(queries.decision_records())
+            return _with_vote_counts(queries.decision_log(access=access))
+        return _with_vote_counts(queries.decision_records(access=access))
 
     def get_serializer_class(self):
         return s.DecisionSerializer if self.action == "list" else s.DecisionDetailSerializer
@@ -174,6 +178,7 @@ class DecisionViewSet(
         decision = self.get_object()
         found = queries.related_decisions(
             alliance=decision.alliance,
+            access=request_access(request),
             title=decision.title,
             proposal=decision.proposal,
             tags=decision.tags,
