@@ -94,8 +94,15 @@ class DecisionViewSet(
     @extend_schema(request=s.VoteInputSerializer, responses={201: s.VoteSerializer})
     @action(detail=True, methods=["post"])
     def votes(self, request, pk=None):
-        """Cast or change a member's vote (rules 1 and 2)."""
-        vote = services.cast_vote(decision=self.get_object(), **self._input(s.VoteInputSerializer))
+        """Cast or change a member's vote (rules 1 and 2).
+
+        The caller's person is the one entering the vote: when they are not its caster (a
+        secretary recording a representative's vote) they are stored as ``recorded_by``, and a
+        ``recorded_by`` naming anyone else is refused (400).
+        """
+        decision = self.get_object()
+        entered_by = Person.objects.filter(user=request.user).first()
+        vote = services.cast_vote(decision=decision, entered_by=entered_by, **self._input(s.VoteInputSerializer))
         vote = Vote.objects.select_related("decision", "membership__organisation", "cast_by", "recorded_by").get(
             pk=vote.pk
         )
