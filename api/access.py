@@ -17,7 +17,7 @@ from django.db.models import Q, QuerySet
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from alliance.models import Alliance, AuditLink, GoverningBody, Membership, Organisation
-from contracts.models import AwardPolicy, AwardProcess, Contract
+from contracts.models import AwardPolicy, AwardProcess, Contract, OversightNote
 from decisions.models import ActionItem, Decision, Meeting, Vote
 from roles.access import Access, request_access
 from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role, RoleAssignment
@@ -71,6 +71,8 @@ RESTRICTIONS = {
     AwardProcess: lambda qs, a: a.restrict_visible(qs),
     Contract: lambda qs, a: a.restrict(qs),
     AuditLink: _audit,
+    # Oversight's own notes are for oversight (and staff) only, even within the alliance.
+    OversightNote: lambda qs, a: qs if a.staff else qs.filter(alliance_id__in=a.oversight_of),
 }
 
 # What an anonymous visitor may read: the public register of publishing alliances.
@@ -117,12 +119,10 @@ def _may_vote(access: Access, decision: Decision, data) -> bool:
     if access.is_secretary_of(decision.body):
         return True
     membership = Membership.objects.filter(pk=_id(data.get("membership")), alliance_id=decision.alliance_id).first()
-    # A representative casts their own organisation's vote, as themselves; never another's.
+    # A representative casts their own organisation's vote, as themselves; never another's. A
+    # recorded_by naming someone else is refused by the service (400 on that field).
     return (
-        membership is not None
-        and access.represents_member(membership)
-        and _id(data.get("cast_by")) == access.person_id
-        and not data.get("recorded_by")
+        membership is not None and access.represents_member(membership) and _id(data.get("cast_by")) == access.person_id
     )
 
 
@@ -146,6 +146,7 @@ def _decision_rule(access: Access, view, request, decision: Decision) -> bool:
 OBJECT_RULES = {
     Decision: _decision_rule,
     Meeting: lambda access, view, request, meeting: access.is_secretary_of(meeting.body),
+    OversightNote: lambda access, view, request, note: note.author_id == request.user.pk,
     ActionItem: lambda access, view, request, item: (
         access.is_secretary_of(item.decision.body)
         or (access.person_id is not None and item.owner_person_id == access.person_id)
@@ -162,6 +163,8 @@ def _create_rule(access: Access, view, request) -> bool:
     if model in (Decision, Meeting) and view.action in ("create",):
         body = _body_from(request.data)
         return body is not None and access.is_secretary_of(body)
+    if model is OversightNote and view.action == "create":
+        return bool(access.oversight_of)  # the service checks the note's alliance
     if model is Decision and view.action == "delegated":
         # The holder of a delegation records the decision they took under it.
         return access.person_id is not None and _id(request.data.get("decided_by")) == access.person_id

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from alliance.choices import DecisionKind
 from alliance.models import Alliance, GoverningBody, Membership, Notification, Organisation
-from contracts.models import AwardPolicy, AwardProcess, Contract
+from contracts.models import AwardPolicy, AwardProcess, Contract, OversightNote
 from decisions.models import ActionItem, Decision, Meeting, Vote
 from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role, RoleAssignment
 
@@ -349,3 +349,13 @@ class NotificationFilter(filters.FilterSet):
     class Meta:
         model = Notification
         fields = ["alliance", "kind", "unread"]
+
+
+class OversightNoteFilter(filters.FilterSet):
+    alliance = filters.CharFilter(field_name="alliance__slug", label="Alliance slug")
+    created_after = filters.DateFilter(field_name="created_at", lookup_expr="date__gte")
+    created_before = filters.DateFilter(field_name="created_at", lookup_expr="date__lte")
+
+    class Meta:
+        model = OversightNote
+        fields = ["alliance", "award_process", "decision", "author"]

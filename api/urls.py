@@ -24,6 +24,7 @@ router.register("votes", decisions.VoteViewSet, basename="api-vote")
 router.register("award-policies", contracts.AwardPolicyViewSet, basename="api-award-policy")
 router.register("awards", contracts.AwardViewSet, basename="api-award")
 router.register("contracts", contracts.ContractViewSet, basename="api-contract")
+router.register("oversight-notes", contracts.OversightNoteViewSet, basename="api-oversight-note")
 router.register("notifications", notifications.NotificationViewSet, basename="api-notification")
 
 urlpatterns = [

@@ -7,6 +7,7 @@ from contracts.models import (
     AwardProcess,
     Contract,
     EvaluationScore,
+    OversightNote,
     RouteRule,
     StageTransition,
     Submission,
@@ -73,3 +74,9 @@ class ContractAdmin(SimpleHistoryAdmin):
     search_fields = ["title"]
     list_select_related = ["provider"]
     raw_id_fields = ["awarded_through"]
+
+
+@admin.register(OversightNote)
+class OversightNoteAdmin(SimpleHistoryAdmin):
+    list_display = ["alliance", "award_process", "decision", "author", "created_at"]
+    list_filter = ["alliance"]

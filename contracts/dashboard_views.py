@@ -1,16 +1,21 @@
 """The oversight dashboard page."""
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.generic import TemplateView
 
+from alliance.errors import RuleViolation
 from alliance.forms import AuditFilterForm
 from alliance.history import feed_entries
 from alliance.models import Alliance, AuditLink
+from contracts import services
 from contracts.dashboard import chart_data, dashboard
+from contracts.models import OversightNote
 from roles.access import request_access
 
 
@@ -68,3 +73,40 @@ class AuditFeedPageView(OversightMixin, TemplateView):
             query=query.urlencode(),
         )
         return context
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=5000, label="Note")
+
+
+class OversightNotesView(LoginRequiredMixin, TemplateView):
+    """Oversight's own notes on the alliance: for oversight and staff only; oversight writes them here."""
+
+    template_name = "dashboard/oversight_notes.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.alliance = get_object_or_404(Alliance, slug=kwargs["slug"])
+            if not request_access(request).is_oversight_of(self.alliance.pk):
+                raise PermissionDenied("Oversight notes are for the alliance's oversight group and staff only.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        notes = OversightNote.objects.filter(alliance=self.alliance).select_related(
+            "author", "decision", "award_process"
+        )
+        context.update(alliance=self.alliance, notes=notes[:100], form=kwargs.get("form") or NoteForm())
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = NoteForm(request.POST)
+        if form.is_valid():
+            try:
+                services.write_oversight_note(by=request.user, alliance=self.alliance, text=form.cleaned_data["text"])
+            except RuleViolation as refusal:
+                form.add_error("text" if refusal.field == "text" else None, refusal.message)
+            else:
+                messages.success(request, "Note saved.")
+                return redirect("oversight-notes", slug=self.alliance.slug)
+        return self.render_to_response(self.get_context_data(form=form), status=400)

@@ -335,3 +335,38 @@ class Contract(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.provider})"
+
+
+class OversightNote(models.Model):
+    """An oversight member's own note on an award process, a decision, or the alliance as a whole.
+
+    Oversight reads everything and writes nothing but these notes (issue 7). It lives here, the
+    highest domain app, because it may point at an award process or a decision and dependencies
+    point one way (decisions never import contracts). Read and written by oversight and staff only.
+    """
+
+    alliance = models.ForeignKey(Alliance, on_delete=models.PROTECT, related_name="oversight_notes")
+    award_process = models.ForeignKey(
+        AwardProcess, on_delete=models.PROTECT, null=True, blank=True, related_name="oversight_notes"
+    )
+    decision = models.ForeignKey(
+        Decision, on_delete=models.PROTECT, null=True, blank=True, related_name="oversight_notes"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="oversight_notes")
+    text = models.TextField(max_length=5000)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["alliance", "created_at"], name="oversight_note_alliance_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(award_process__isnull=True) | Q(decision__isnull=True),
+                name="oversight_note_one_subject",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Oversight note {self.pk} on {self.award_process or self.decision or self.alliance}"

@@ -17,6 +17,7 @@ from django.utils import timezone
 from alliance.models import Alliance, Membership
 from alliance.queries import members_on
 from decisions.models import AdvisoryInput, Attendance, Decision, Meeting, Recusal, Vote
+from roles.access import Access
 
 # The day a decision is judged on --------------------------------------------------------------
 
@@ -136,27 +137,55 @@ def votes_grid(decision: Decision, on: date | None = None) -> list[dict]:
     return rows
 
 
+# Who may read a decision ------------------------------------------------------------------
+
+
+def visible_decisions(queryset: QuerySet[Decision], access: Access) -> QuerySet[Decision]:
+    """The decisions of ``queryset`` the caller may read: by visibility (roles/access.py), and
+    never a draft for an anonymous caller, since the public register shows no working papers."""
+    queryset = access.restrict_visible(queryset)
+    if not access.authenticated:
+        queryset = queryset.exclude(status=Decision.Status.DRAFT)
+    return queryset
+
+
+def may_read_decision(access: Access, decision: Decision) -> bool:
+    """The same test as :func:`visible_decisions`, for one decision already loaded."""
+    if not access.authenticated and decision.status == Decision.Status.DRAFT:
+        return False
+    return access.may_read(decision.alliance_id, decision.visibility)
+
+
 # Lists --------------------------------------------------------------------------------------
 
 
-def decision_log(alliance: Alliance | None = None) -> QuerySet[Decision]:
-    """Decisions with what a list shows (body, meeting, links), newest first; every alliance when None."""
+def _links(queryset: QuerySet[Decision], access: Access | None) -> QuerySet[Decision]:
+    return queryset if access is None else visible_decisions(queryset, access)
+
+
+def decision_log(alliance: Alliance | None = None, *, access: Access | None = None) -> QuerySet[Decision]:
+    """Decisions with what a list shows (body, meeting, links), newest first; every alliance when None.
+
+    With ``access``, the later decisions linked to each one (amended by, superseded by, revisits,
+    revisited by) are only those the caller may read, so a link never shows a hidden title. The
+    earlier ones (amends, supersedes) are loaded with the decision: check them with
+    :func:`may_read_decision`.
+    """
     qs = Decision.objects.all() if alliance is None else Decision.objects.filter(alliance=alliance)
+    fields = ("pk", "reference", "title", "status")
     return qs.select_related(
         "alliance", "body", "meeting", "amends", "supersedes", "taken_under", "decided_by"
     ).prefetch_related(
-        Prefetch("amended_by", queryset=Decision.objects.only("pk", "reference", "title", "status", "amends_id")),
-        Prefetch(
-            "superseded_by", queryset=Decision.objects.only("pk", "reference", "title", "status", "supersedes_id")
-        ),
-        Prefetch("revisits", queryset=Decision.objects.only("pk", "reference", "title", "status")),
-        Prefetch("revisited_by", queryset=Decision.objects.only("pk", "reference", "title", "status")),
+        Prefetch("amended_by", queryset=_links(Decision.objects.only(*fields, "amends_id"), access)),
+        Prefetch("superseded_by", queryset=_links(Decision.objects.only(*fields, "supersedes_id"), access)),
+        Prefetch("revisits", queryset=_links(Decision.objects.only(*fields), access)),
+        Prefetch("revisited_by", queryset=_links(Decision.objects.only(*fields), access)),
     )
 
 
-def decision_records(alliance: Alliance | None = None) -> QuerySet[Decision]:
+def decision_records(alliance: Alliance | None = None, *, access: Access | None = None) -> QuerySet[Decision]:
     """Decisions with everything a decision page shows: votes, recusals, advice and action items."""
-    return decision_log(alliance).prefetch_related(
+    return decision_log(alliance, access=access).prefetch_related(
         Prefetch(
             "votes",
             queryset=Vote.objects.select_related("membership__organisation", "cast_by", "recorded_by").order_by(
@@ -170,9 +199,17 @@ def decision_records(alliance: Alliance | None = None) -> QuerySet[Decision]:
     )
 
 
-def decision_record(decision_id: int) -> Decision:
+def decision_record(decision_id: int, *, access: Access | None = None) -> Decision:
     """One decision with everything its page shows."""
-    return decision_records().get(pk=decision_id)
+    return decision_records(access=access).get(pk=decision_id)
+
+
+def earlier_links(decision: Decision, access: Access) -> dict:
+    """The earlier decisions this one amends or supersedes, each None when the caller may not read it."""
+    return {
+        name: linked if linked is not None and may_read_decision(access, linked) else None
+        for name, linked in (("amends", decision.amends), ("supersedes", decision.supersedes))
+    }
 
 
 # Memory against re-discussion ----------------------------------------------------------------
@@ -266,6 +303,7 @@ def significant_words(text: str, limit: int = 8) -> list[str]:
 def related_decisions(
     *,
     alliance: Alliance,
+    access: Access,
     title: str,
     proposal: str = "",
     tags=(),
@@ -275,7 +313,8 @@ def related_decisions(
     """Earlier decisions on the same matter: shared tags or significant words of the title and proposal.
 
     Matching is ``icontains`` on a few words so that it runs on every database; ranking happens
-    here: a shared tag counts most, then words in the title, then words in the proposal.
+    here: a shared tag counts most, then words in the title, then words in the proposal. Only
+    decisions the caller may read (``access``) are searched, so a hidden title never shows.
     """
     tags = [t.strip().lower() for t in tags if t and t.strip()]
     title_words = significant_words(title, 6)
@@ -287,7 +326,8 @@ def related_decisions(
         match |= Q(title__icontains=word) | Q(proposal__icontains=word)
     if not match:
         return []
-    qs = decision_log(alliance).filter(match).exclude(status=Decision.Status.DRAFT)
+    qs = visible_decisions(decision_log(alliance, access=access), access).filter(match)
+    qs = qs.exclude(status=Decision.Status.DRAFT)
     if exclude is not None:
         qs = qs.exclude(pk=getattr(exclude, "pk", exclude))
     scored = []

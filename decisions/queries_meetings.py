@@ -7,21 +7,36 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from alliance.models import Alliance, GoverningBody
+from alliance.models import Alliance
 from alliance.queries import voting_members_on
 from decisions.models import ActionItem, Attendance, Decision, Meeting
-from decisions.queries import members_present
-from roles.models import Person, Role, RoleAssignment
+from decisions.queries import members_present, visible_decisions
+from roles.access import Access
+from roles.models import Role
 
 
-def meetings(alliance: Alliance | None = None) -> QuerySet[Meeting]:
-    """Meetings with what a list shows of them: body, alliance and counts of attendance and decisions."""
+def _decision_count(access: Access | None):
+    # A correlated count of the decisions the caller may read, so that a count never reveals a
+    # confidential decision (issue 7); one subquery, so the list's query count stays fixed.
+    if access is None:
+        return Count("decisions", distinct=True)
+    decisions = visible_decisions(Decision.objects.filter(meeting=OuterRef("pk")), access)
+    counted = decisions.order_by().values("meeting").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted), 0)
+
+
+def meetings(alliance: Alliance | None = None, *, access: Access | None = None) -> QuerySet[Meeting]:
+    """Meetings with what a list shows of them: body, alliance and counts of attendance and decisions.
+
+    With ``access``, ``decision_count`` counts only the decisions the caller may read.
+    """
     qs = Meeting.objects.select_related("body__alliance", "minutes_approved_by").annotate(
         present_count=Count("attendances", filter=Q(attendances__present=True), distinct=True),
-        decision_count=Count("decisions", distinct=True),
+        decision_count=_decision_count(access),
     )
     if alliance is not None:
         qs = qs.filter(body__alliance=alliance)
@@ -87,33 +102,6 @@ def overdue_action_items(alliance: Alliance, on: date) -> QuerySet[ActionItem]:
 def open_action_items_for_role(role: Role) -> QuerySet[ActionItem]:
     """Open items owned by ``role``, which its next holder inherits."""
     return action_items().filter(owner_role=role, status=ActionItem.Status.OPEN)
-
-
-# Who may keep the record -------------------------------------------------------------------
-
-
-def is_body_secretary(person: Person | None, body: GoverningBody, on: date) -> bool:
-    """Did ``person`` hold the secretary role of ``body`` (or of the whole alliance) on ``on``?"""
-    if person is None:
-        return False
-    return (
-        RoleAssignment.objects.held_on(on)
-        .filter(person=person, role__kind=Role.Kind.SECRETARY, role__alliance_id=body.alliance_id)
-        .filter(Q(role__body=body) | Q(role__body__isnull=True))
-        .exists()
-    )
-
-
-def secretary_bodies(person: Person | None, alliance: Alliance, on: date) -> QuerySet[GoverningBody]:
-    """The bodies of ``alliance`` whose record ``person`` kept as secretary on ``on``."""
-    if person is None:
-        return GoverningBody.objects.none()
-    held = RoleAssignment.objects.held_on(on).filter(
-        person=person, role__kind=Role.Kind.SECRETARY, role__alliance=alliance
-    )
-    if held.filter(role__body__isnull=True).exists():
-        return GoverningBody.objects.filter(alliance=alliance)
-    return GoverningBody.objects.filter(pk__in=held.values("role__body"))
 
 
 # Handover pack -----------------------------------------------------------------------------

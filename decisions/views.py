@@ -20,7 +20,7 @@ from decisions import forms, services
 from decisions import queries as decision_queries
 from decisions import queries_meetings as queries
 from decisions.models import ActionItem, AdvisoryInput, Decision, Meeting, Recusal
-from roles.access import request_access
+from roles.access import Access, request_access
 
 PAGE_SIZE = 25
 
@@ -65,7 +65,9 @@ class DecisionLogView(AllianceMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form = forms.DecisionLogFilterForm(self.request.GET or None, alliance=self.alliance)
-        decisions = self.access.restrict_visible(decision_queries.decision_log(self.alliance))
+        decisions = decision_queries.visible_decisions(
+            decision_queries.decision_log(self.alliance, access=self.access), self.access
+        )
         if form.is_bound and form.is_valid():
             decisions = _filter_log(decisions, form.cleaned_data)
         elif form.is_bound:
@@ -75,7 +77,7 @@ class DecisionLogView(AllianceMixin, TemplateView):
             form=form,
             page=_page(self.request, decisions),
             query=_query_without_page(self.request),
-            can_record=bool(_recordable_bodies(self.request.user, self.alliance, self.today)),
+            can_record=bool(_recordable_bodies(self.access, self.alliance)),
         )
         return context
 
@@ -104,9 +106,10 @@ class DecisionDetailView(AllianceMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         decision = get_object_or_404(
-            self.access.restrict_visible(decision_queries.decision_log(self.alliance)), pk=kwargs["pk"]
+            decision_queries.visible_decisions(decision_queries.decision_log(self.alliance), self.access),
+            pk=kwargs["pk"],
         )
-        decision = decision_queries.decision_record(decision.pk)
+        decision = decision_queries.decision_record(decision.pk, access=self.access)
         grid = decision_queries.votes_grid(decision)
         recusals = list(decision.recusals.all())
         context.update(
@@ -116,15 +119,17 @@ class DecisionDetailView(AllianceMixin, TemplateView):
             advice=list(decision.advisory_inputs.all()),
             action_items=list(decision.action_items.all()),
             versions=versions(decision),
+            links=decision_queries.earlier_links(decision, self.access),
             related=decision_queries.related_decisions(
                 alliance=self.alliance,
+                access=self.access,
                 title=decision.title,
                 proposal=decision.proposal,
                 tags=decision.tags,
                 exclude=decision,
                 limit=5,
             ),
-            can_record=_may_record(self.request.user, decision.body, self.today),
+            can_record=_may_record(self.access, decision.body),
         )
         return context
 
@@ -135,7 +140,7 @@ class MeetingListView(AllianceMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form = forms.MeetingFilterForm(self.request.GET or None, alliance=self.alliance)
-        meetings = queries.meetings(self.alliance)
+        meetings = queries.meetings(self.alliance, access=self.access)
         if form.is_bound and form.is_valid():
             for name in ("body", "status"):
                 if form.cleaned_data.get(name):
@@ -144,7 +149,7 @@ class MeetingListView(AllianceMixin, TemplateView):
             form=form,
             page=_page(self.request, meetings),
             query=_query_without_page(self.request),
-            can_record=bool(_recordable_bodies(self.request.user, self.alliance, self.today)),
+            can_record=bool(_recordable_bodies(self.access, self.alliance)),
         )
         return context
 
@@ -154,7 +159,7 @@ class MeetingDetailView(AllianceMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        meeting = get_object_or_404(queries.meetings(self.alliance), pk=kwargs["pk"])
+        meeting = get_object_or_404(queries.meetings(self.alliance, access=self.access), pk=kwargs["pk"])
         cancel = meeting.history.filter(status=Meeting.Status.CANCELLED).order_by("history_date").first()
         context.update(
             meeting=meeting,
@@ -162,7 +167,7 @@ class MeetingDetailView(AllianceMixin, TemplateView):
             quorum=queries.meeting_quorum(meeting),
             decisions=list(self.access.restrict_visible(queries.decisions_at(meeting))),
             cancel_reason=cancel.history_change_reason if cancel else "",
-            can_record=_may_record(self.request.user, meeting.body, self.today),
+            can_record=_may_record(self.access, meeting.body),
             attendance_form=forms.AttendanceForm(alliance=self.alliance),
         )
         return context
@@ -195,7 +200,7 @@ class ActionItemListView(AllianceMixin, TemplateView):
             ),
             page=_page(self.request, items),
             query=_query_without_page(self.request),
-            can_record=bool(_recordable_bodies(self.request.user, self.alliance, self.today)),
+            can_record=bool(_recordable_bodies(self.access, self.alliance)),
         )
         return context
 
@@ -203,14 +208,13 @@ class ActionItemListView(AllianceMixin, TemplateView):
 # Who may keep the record -------------------------------------------------------------------
 
 
-def _may_record(user, body: GoverningBody, on) -> bool:
-    return user.is_staff or queries.is_body_secretary(_person(user), body, on)
+def _may_record(access: Access, body: GoverningBody) -> bool:
+    # The same check as the API's (roles/access.py), so web and API never disagree (issue 7).
+    return access.is_secretary_of(body)
 
 
-def _recordable_bodies(user, alliance: Alliance, on):
-    if user.is_staff:
-        return GoverningBody.objects.filter(alliance=alliance).order_by("name")
-    return queries.secretary_bodies(_person(user), alliance, on).order_by("name")
+def _recordable_bodies(access: Access, alliance: Alliance):
+    return access.bodies_kept(GoverningBody.objects.filter(alliance=alliance)).order_by("name")
 
 
 class SecretaryFormView(AllianceMixin, FormView):
@@ -235,9 +239,10 @@ class SecretaryFormView(AllianceMixin, FormView):
             return self.handle_no_permission()
         self.alliance = get_object_or_404(Alliance, slug=kwargs["slug"])
         self.today = timezone.localdate()
+        self.access = request_access(request)
         self.target = self.get_target()
         body = self.get_body()
-        allowed = _may_record(request.user, body, self.today) if body else self.bodies().exists()
+        allowed = _may_record(self.access, body) if body else self.bodies().exists()
         if not allowed:
             return TemplateResponse(
                 request,
@@ -254,7 +259,7 @@ class SecretaryFormView(AllianceMixin, FormView):
         return self.target.body if self.target is not None else None
 
     def bodies(self):
-        return _recordable_bodies(self.request.user, self.alliance, self.today)
+        return _recordable_bodies(self.access, self.alliance)
 
     def back_url(self) -> str:
         return self.target.get_absolute_url() if self.target is not None else self.alliance.get_absolute_url()
@@ -393,7 +398,11 @@ class DraftDecisionView(SecretaryFormView):
     def form_valid(self, form):
         data = form.cleaned_data
         related = decision_queries.related_decisions(
-            alliance=self.alliance, title=data["title"], proposal=data["proposal"], tags=data["tags"]
+            alliance=self.alliance,
+            access=self.access,
+            title=data["title"],
+            proposal=data["proposal"],
+            tags=data["tags"],
         )
         checking = "check" in self.request.POST
         if checking or (related and not self.request.POST.get("checked")):

@@ -95,6 +95,13 @@ class Access:
     def is_secretary_of(self, body) -> bool:
         return self.staff or body.pk in self.secretary_of_bodies or body.alliance_id in self.secretary_of_alliances
 
+    def bodies_kept(self, bodies: QuerySet) -> QuerySet:
+        """The governing bodies of ``bodies`` whose record the user keeps: staff every one, a
+        secretary their body's, an alliance-wide secretary every body of their alliance."""
+        if self.staff:
+            return bodies
+        return bodies.filter(Q(pk__in=self.secretary_of_bodies) | Q(alliance_id__in=self.secretary_of_alliances))
+
     def represents_member(self, membership: Membership) -> bool:
         return (membership.alliance_id, membership.organisation_id) in self.represents
 

@@ -12,9 +12,10 @@ from alliance.models import (
     MembershipStatusChange,
     Organisation,
 )
+from api.serializers.strict import InputSerializer, StrictInputMixin
 
 
-class OrganisationSerializer(serializers.ModelSerializer):
+class OrganisationSerializer(StrictInputMixin, serializers.ModelSerializer):
     class Meta:
         model = Organisation
         fields = ["id", "name", "short_name", "kind", "registration_number", "website"]
@@ -52,7 +53,7 @@ class AgreementSerializer(serializers.ModelSerializer):
         ]
 
 
-class AllianceSerializer(serializers.ModelSerializer):
+class AllianceSerializer(StrictInputMixin, serializers.ModelSerializer):
     commissioner = serializers.PrimaryKeyRelatedField(
         queryset=Organisation.objects.all(), allow_null=True, required=False
     )
@@ -95,7 +96,7 @@ class MembershipSerializer(serializers.ModelSerializer):
         return getattr(obj, "status_on", None)
 
 
-class MembershipCreateSerializer(serializers.Serializer):
+class MembershipCreateSerializer(InputSerializer):
     alliance = serializers.SlugRelatedField(slug_field="slug", queryset=Alliance.objects.all())
     organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
     status = serializers.ChoiceField(choices=Membership.Status.choices)
@@ -108,7 +109,7 @@ class MembershipCreateSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class MembershipUpdateSerializer(serializers.Serializer):
+class MembershipUpdateSerializer(InputSerializer):
     joined_on = serializers.DateField(required=False)
     left_on = serializers.DateField(required=False, allow_null=True)
     is_signatory = serializers.BooleanField(required=False)
@@ -118,18 +119,18 @@ class MembershipUpdateSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class StatusChangeInputSerializer(serializers.Serializer):
+class StatusChangeInputSerializer(InputSerializer):
     status = serializers.ChoiceField(choices=Membership.Status.choices)
     effective_on = serializers.DateField()
     reason = serializers.CharField()
 
 
-class EndMembershipSerializer(serializers.Serializer):
+class EndMembershipSerializer(InputSerializer):
     left_on = serializers.DateField()
     reason = serializers.CharField()
 
 
-class BodySerializer(serializers.ModelSerializer):
+class BodySerializer(StrictInputMixin, serializers.ModelSerializer):
     alliance = serializers.SlugRelatedField(slug_field="slug", queryset=Alliance.objects.all())
     reports_to = serializers.PrimaryKeyRelatedField(
         queryset=GoverningBody.objects.all(), allow_null=True, required=False

@@ -6,11 +6,13 @@ from rest_framework import serializers
 from alliance.models import Alliance, GoverningBody, Organisation
 from api.serializers.alliance import OrganisationRefSerializer
 from api.serializers.roles import BodyRefSerializer, PersonRefSerializer
+from api.serializers.strict import InputSerializer
 from contracts.models import (
     AwardPolicy,
     AwardProcess,
     Contract,
     EvaluationScore,
+    OversightNote,
     Route,
     RouteRule,
     ServiceCategory,
@@ -70,7 +72,7 @@ class AwardPolicySerializer(serializers.ModelSerializer):
         ]
 
 
-class AwardPolicyCreateSerializer(serializers.Serializer):
+class AwardPolicyCreateSerializer(InputSerializer):
     alliance = serializers.SlugRelatedField(slug_field="slug", queryset=Alliance.objects.all())
     adopted_by = serializers.PrimaryKeyRelatedField(queryset=Decision.objects.all())
     in_force_from = serializers.DateField()
@@ -88,7 +90,7 @@ class SubmissionSerializer(serializers.ModelSerializer):
         fields = ["id", "bidder", "submitted_on", "price", "summary"]
 
 
-class SubmissionCreateSerializer(serializers.Serializer):
+class SubmissionCreateSerializer(InputSerializer):
     bidder = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
     submitted_on = serializers.DateField()
     price = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
@@ -105,7 +107,7 @@ class ScoreSerializer(serializers.ModelSerializer):
         fields = ["id", "submission", "bidder", "criterion", "evaluator", "score", "comment", "scored_on"]
 
 
-class ScoreCreateSerializer(serializers.Serializer):
+class ScoreCreateSerializer(InputSerializer):
     submission = serializers.PrimaryKeyRelatedField(queryset=Submission.objects.all())
     criterion = serializers.CharField()
     evaluator = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all())
@@ -156,7 +158,7 @@ class AwardProcessSerializer(serializers.ModelSerializer):
         ]
 
 
-class AwardProcessCreateSerializer(serializers.Serializer):
+class AwardProcessCreateSerializer(InputSerializer):
     alliance = serializers.SlugRelatedField(slug_field="slug", queryset=Alliance.objects.all())
     title = serializers.CharField()
     description = serializers.CharField(required=False, allow_blank=True, default="")
@@ -173,7 +175,7 @@ class AwardProcessCreateSerializer(serializers.Serializer):
     visibility = serializers.ChoiceField(choices=Decision.Visibility.choices, default=Decision.Visibility.MEMBERS)
 
 
-class TransitionSerializer(serializers.Serializer):
+class TransitionSerializer(InputSerializer):
     to_stage = serializers.ChoiceField(choices=AwardProcess.Stage.choices)
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     recommended_submission = serializers.PrimaryKeyRelatedField(
@@ -195,7 +197,7 @@ class TransitionSerializer(serializers.Serializer):
         return data
 
 
-class ApprovalSerializer(serializers.Serializer):
+class ApprovalSerializer(InputSerializer):
     meeting = serializers.PrimaryKeyRelatedField(
         queryset=Meeting.objects.all(), required=False, allow_null=True, default=None
     )
@@ -253,3 +255,25 @@ class ContractSerializer(serializers.ModelSerializer):
 
 class OcdsQuerySerializer(serializers.Serializer):
     alliance = serializers.SlugField(help_text="The alliance's slug: its PUBLIC awards are published.")
+
+
+class OversightNoteSerializer(serializers.ModelSerializer):
+    alliance = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    author = serializers.CharField(source="author.get_username", read_only=True)
+
+    class Meta:
+        model = OversightNote
+        fields = ["id", "alliance", "award_process", "decision", "author", "text", "created_at", "updated_at"]
+
+
+class OversightNoteCreateSerializer(InputSerializer):
+    alliance = serializers.SlugRelatedField(slug_field="slug", queryset=Alliance.objects.all())
+    award_process = serializers.PrimaryKeyRelatedField(
+        queryset=AwardProcess.objects.all(), required=False, allow_null=True
+    )
+    decision = serializers.PrimaryKeyRelatedField(queryset=Decision.objects.all(), required=False, allow_null=True)
+    text = serializers.CharField(max_length=5000)
+
+
+class OversightNoteEditSerializer(InputSerializer):
+    text = serializers.CharField(max_length=5000)

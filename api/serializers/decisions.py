@@ -6,7 +6,13 @@ from rest_framework import serializers
 from alliance.choices import DecisionKind
 from alliance.models import GoverningBody, Membership, Organisation
 from api.serializers.alliance import OrganisationRefSerializer
-from api.serializers.meetings import ActionItemSerializer, DecisionLinkSerializer, PersonNameSerializer
+from api.serializers.meetings import (
+    ActionItemSerializer,
+    DecisionLinkSerializer,
+    PersonNameSerializer,
+    VisibleDecisionLinkSerializer,
+)
+from api.serializers.strict import InputSerializer
 from decisions.models import AdvisoryInput, Decision, Meeting, Recusal, Vote
 from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role
 
@@ -72,9 +78,9 @@ class DecisionSerializer(serializers.ModelSerializer):
 
     alliance = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     body_code = serializers.CharField(source="body.code", read_only=True)
-    amends = DecisionLinkSerializer(read_only=True, allow_null=True)
+    amends = VisibleDecisionLinkSerializer(read_only=True, allow_null=True)
     amended_by = DecisionLinkSerializer(many=True, read_only=True)
-    supersedes = DecisionLinkSerializer(read_only=True, allow_null=True)
+    supersedes = VisibleDecisionLinkSerializer(read_only=True, allow_null=True)
     superseded_by = DecisionLinkSerializer(many=True, read_only=True)
     revisits = DecisionLinkSerializer(many=True, read_only=True)
     revisited_by = DecisionLinkSerializer(many=True, read_only=True)
@@ -178,8 +184,19 @@ def _optional_pk(queryset):
     return _pk(queryset, required=False, allow_null=True)
 
 
-class DecisionFieldsSerializer(serializers.Serializer):
+class DecisionFieldsSerializer(InputSerializer):
     """The fields of a decision a secretary drafts or edits; every one optional here."""
+
+    read_only_hints = {
+        "status": (
+            "A decision's status changes only through its actions: POST /api/v1/decisions/{id}/open/, "
+            "close/, withdraw/ or defer/."
+        ),
+        "reference": "The reference is allocated when the decision is opened (POST /api/v1/decisions/{id}/open/).",
+        "decided_on": "decided_on is the date the decision is closed (POST /api/v1/decisions/{id}/close/).",
+        "amends": "To amend an agreed decision, POST /api/v1/decisions/{id}/amend/.",
+        "supersedes": "To supersede an agreed decision, POST /api/v1/decisions/{id}/supersede/.",
+    }
 
     title = serializers.CharField(required=False)
     proposal = serializers.CharField(required=False)
@@ -215,15 +232,15 @@ class DecisionCreateSerializer(DecisionFieldsSerializer):
     kind = serializers.ChoiceField(choices=DecisionKind.choices)
 
 
-class OpenInputSerializer(serializers.Serializer):
+class OpenInputSerializer(InputSerializer):
     opened_at = serializers.DateTimeField(required=False, help_text="Defaults to now.")
 
 
-class CloseInputSerializer(serializers.Serializer):
+class CloseInputSerializer(InputSerializer):
     closed_at = serializers.DateTimeField(required=False, help_text="Defaults to now; its date is decided_on.")
 
 
-class ReasonInputSerializer(serializers.Serializer):
+class ReasonInputSerializer(InputSerializer):
     reason = serializers.CharField()
 
 
@@ -231,34 +248,39 @@ class DeferInputSerializer(ReasonInputSerializer):
     review_on = serializers.DateField(required=False, allow_null=True)
 
 
-class VoteInputSerializer(serializers.Serializer):
+class VoteInputSerializer(InputSerializer):
     membership = _pk(Membership.objects.select_related("organisation", "alliance"))
     position = serializers.ChoiceField(choices=Vote.Position.choices)
     statement = serializers.CharField(required=False, allow_blank=True, default="")
     cast_by = _pk(Person.objects.all(), help_text="The representative or deputy who casts the vote.")
-    recorded_by = _optional_pk(Person.objects.all())
+    recorded_by = _pk(
+        Person.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="Filled in with the caller when they are not the caster; naming anyone else is refused.",
+    )
     cast_at = serializers.DateTimeField(required=False, help_text="Defaults to now.")
 
 
-class AdviceInputSerializer(serializers.Serializer):
+class AdviceInputSerializer(InputSerializer):
     organisation = _optional_pk(Organisation.objects.all())
     person = _optional_pk(Person.objects.all())
     advice = serializers.CharField()
     given_at = serializers.DateTimeField(required=False, help_text="Defaults to now.")
 
 
-class ResponseInputSerializer(serializers.Serializer):
+class ResponseInputSerializer(InputSerializer):
     response = serializers.CharField(help_text="What changed because of the advice, or why not.")
 
 
-class RecusalInputSerializer(serializers.Serializer):
+class RecusalInputSerializer(InputSerializer):
     membership = _pk(Membership.objects.select_related("organisation", "alliance"))
     reason = serializers.CharField()
     source = serializers.ChoiceField(choices=Recusal.Source.choices, default=Recusal.Source.DECLARED_INTEREST)
     interest = _optional_pk(InterestDeclaration.objects.all())
 
 
-class DelegatedDecisionInputSerializer(serializers.Serializer):
+class DelegatedDecisionInputSerializer(InputSerializer):
     body = _pk(GoverningBody.objects.select_related("alliance"))
     title = serializers.CharField()
     proposal = serializers.CharField()

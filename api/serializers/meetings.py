@@ -4,7 +4,10 @@ from rest_framework import serializers
 
 from alliance.models import GoverningBody, Organisation
 from api.serializers.alliance import OrganisationRefSerializer
+from api.serializers.strict import InputSerializer
 from decisions.models import ActionItem, Attendance, Decision, Meeting
+from decisions.queries import may_read_decision
+from roles.access import request_access
 from roles.models import Person, Role
 
 
@@ -26,6 +29,18 @@ class DecisionLinkSerializer(serializers.ModelSerializer):
         fields = ["id", "reference", "title", "status"]
 
 
+class VisibleDecisionLinkSerializer(DecisionLinkSerializer):
+    """A link to one decision that shows null when the caller may not read it (issue 7: a link
+    never leaks a hidden decision's title or reference, nor that it exists)."""
+
+    def get_attribute(self, instance):
+        linked = super().get_attribute(instance)
+        request = self.context.get("request")
+        if linked is None or request is None:
+            return linked
+        return linked if may_read_decision(request_access(request), linked) else None
+
+
 class AttendanceSerializer(serializers.ModelSerializer):
     person = PersonNameSerializer(read_only=True)
     organisation = OrganisationRefSerializer(read_only=True)
@@ -38,7 +53,7 @@ class AttendanceSerializer(serializers.ModelSerializer):
 class MeetingSerializer(serializers.ModelSerializer):
     alliance = serializers.SlugRelatedField(source="body.alliance", slug_field="slug", read_only=True)
     body_code = serializers.CharField(source="body.code", read_only=True)
-    minutes_approved_by = DecisionLinkSerializer(read_only=True)
+    minutes_approved_by = VisibleDecisionLinkSerializer(read_only=True, allow_null=True)
     present_count = serializers.IntegerField(read_only=True, help_text="People recorded as present.")
     decision_count = serializers.IntegerField(read_only=True, help_text="Decisions recorded at the meeting.")
 
@@ -76,7 +91,7 @@ class MeetingDetailSerializer(MeetingSerializer):
         fields = [*MeetingSerializer.Meta.fields, "attendances", "quorum"]
 
 
-class MeetingCreateSerializer(serializers.Serializer):
+class MeetingCreateSerializer(InputSerializer):
     body = serializers.PrimaryKeyRelatedField(queryset=GoverningBody.objects.all())
     starts_at = serializers.DateTimeField()
     title = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
@@ -84,7 +99,7 @@ class MeetingCreateSerializer(serializers.Serializer):
     online = serializers.BooleanField(default=False)
 
 
-class AttendanceInputSerializer(serializers.Serializer):
+class AttendanceInputSerializer(InputSerializer):
     person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all())
     capacity = serializers.ChoiceField(choices=Attendance.Capacity.choices)
     organisation = serializers.PrimaryKeyRelatedField(
@@ -93,19 +108,19 @@ class AttendanceInputSerializer(serializers.Serializer):
     present = serializers.BooleanField(default=True, help_text="False records apologies.")
 
 
-class HeldInputSerializer(serializers.Serializer):
+class HeldInputSerializer(InputSerializer):
     minutes = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class CancelInputSerializer(serializers.Serializer):
+class CancelInputSerializer(InputSerializer):
     reason = serializers.CharField()
 
 
-class MinutesInputSerializer(serializers.Serializer):
+class MinutesInputSerializer(InputSerializer):
     minutes = serializers.CharField()
 
 
-class ApproveMinutesInputSerializer(serializers.Serializer):
+class ApproveMinutesInputSerializer(InputSerializer):
     decision = serializers.PrimaryKeyRelatedField(queryset=Decision.objects.select_related("body", "meeting"))
 
 
@@ -131,7 +146,7 @@ class ActionItemSerializer(serializers.ModelSerializer):
         ]
 
 
-class ActionItemCreateSerializer(serializers.Serializer):
+class ActionItemCreateSerializer(InputSerializer):
     decision = serializers.PrimaryKeyRelatedField(queryset=Decision.objects.select_related("alliance"))
     title = serializers.CharField(max_length=300)
     due_on = serializers.DateField()
@@ -144,11 +159,11 @@ class ActionItemCreateSerializer(serializers.Serializer):
     notes = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class CompleteInputSerializer(serializers.Serializer):
+class CompleteInputSerializer(InputSerializer):
     completed_on = serializers.DateField()
 
 
-class ReassignInputSerializer(serializers.Serializer):
+class ReassignInputSerializer(InputSerializer):
     owner_person = serializers.PrimaryKeyRelatedField(
         queryset=Person.objects.all(), required=False, allow_null=True, default=None
     )

@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from alliance.models import Notification, NotificationKind, NotificationPreference
+from api.serializers.strict import InputSerializer
 
 
 class NotificationSerializer(serializers.ModelSerializer):
@@ -14,7 +15,7 @@ class NotificationSerializer(serializers.ModelSerializer):
         fields = ["id", "alliance", "kind", "subject", "body", "url", "created_at", "sent_at", "read_at", "is_read"]
 
 
-class PreferenceSerializer(serializers.Serializer):
+class PreferenceSerializer(InputSerializer):
     kind = serializers.ChoiceField(choices=NotificationKind.choices)
     label = serializers.CharField(read_only=True)
     enabled = serializers.BooleanField()

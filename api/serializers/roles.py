@@ -5,10 +5,11 @@ from rest_framework import serializers
 from alliance.choices import DecisionKind
 from alliance.models import Alliance, GoverningBody, Organisation
 from api.serializers.alliance import OrganisationRefSerializer
+from api.serializers.strict import StrictInputMixin
 from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role, RoleAssignment
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class PersonSerializer(StrictInputMixin, serializers.ModelSerializer):
     employer = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all(), allow_null=True, required=False)
 
     class Meta:
@@ -22,7 +23,7 @@ class PersonRefSerializer(serializers.ModelSerializer):
         fields = ["id", "name"]
 
 
-class RoleSerializer(serializers.ModelSerializer):
+class RoleSerializer(StrictInputMixin, serializers.ModelSerializer):
     alliance = serializers.SlugRelatedField(slug_field="slug", queryset=Alliance.objects.all())
     body = serializers.PrimaryKeyRelatedField(queryset=GoverningBody.objects.all(), allow_null=True, required=False)
     organisation = serializers.PrimaryKeyRelatedField(
@@ -42,7 +43,7 @@ class RoleRefSerializer(serializers.ModelSerializer):
         fields = ["id", "title", "kind"]
 
 
-class RoleAssignmentSerializer(serializers.ModelSerializer):
+class RoleAssignmentSerializer(StrictInputMixin, serializers.ModelSerializer):
     role = RoleRefSerializer(read_only=True)
     person = PersonRefSerializer(read_only=True)
 
@@ -97,7 +98,7 @@ class BodyRefSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name"]
 
 
-class DelegationSerializer(serializers.ModelSerializer):
+class DelegationSerializer(StrictInputMixin, serializers.ModelSerializer):
     role = RoleRefSerializer(read_only=True)
     body = BodyRefSerializer(read_only=True)
     decision_kinds = serializers.ListField(child=serializers.ChoiceField(choices=DecisionKind.choices))
@@ -156,7 +157,7 @@ class AuthoritySerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
-class InterestSerializer(serializers.ModelSerializer):
+class InterestSerializer(StrictInputMixin, serializers.ModelSerializer):
     alliance = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     person = PersonRefSerializer(read_only=True)
     represents = OrganisationRefSerializer(read_only=True)

@@ -10,11 +10,11 @@ from rest_framework.response import Response
 from alliance.errors import RuleViolation
 from alliance.models import Alliance
 from api import filters
-from api.access import AccessMixin
+from api.access import AccessMixin, restrict
 from api.history import AsOfMixin, HistoryMixin
 from api.serializers import contracts as s
 from contracts import ocds, queries, services
-from contracts.models import AwardPolicy, AwardProcess, EvaluationScore, RouteRule, Submission
+from contracts.models import AwardPolicy, AwardProcess, EvaluationScore, OversightNote, RouteRule, Submission
 from contracts.trail import award_audit_trail
 from decisions.models import Decision
 from roles.access import request_access
@@ -172,9 +172,9 @@ class AwardViewSet(
             raise RuleViolation(
                 "alliance_unknown", f"No alliance has the slug '{query.validated_data['alliance']}'.", field="alliance"
             )
-        processes = ocds.processes_for_ocds(
-            AwardProcess.objects.filter(alliance=alliance, visibility=Decision.Visibility.PUBLIC)
-        )
+        # The package is built from what the caller may read, so an anonymous visitor never gets a draft.
+        public = AwardProcess.objects.filter(alliance=alliance, visibility=Decision.Visibility.PUBLIC)
+        processes = ocds.processes_for_ocds(restrict(public, request_access(request)))
         return Response(ocds.package(processes, uri=request.build_absolute_uri(), publisher=alliance.name))
 
 
@@ -190,3 +190,40 @@ class ContractViewSet(
 
     def get_queryset(self):
         return queries.contract_register()
+
+
+class OversightNoteViewSet(
+    AccessMixin,
+    HistoryMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Oversight's own notes: read and written by oversight (and staff) only; an author edits their
+    own note; no note is deleted, so the record of what oversight said stays whole."""
+
+    serializer_class = s.OversightNoteSerializer
+    filterset_class = filters.OversightNoteFilter
+    ordering_fields = ["created_at", "updated_at"]
+    ordering = ["-created_at", "-pk"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    queryset = OversightNote.objects.select_related("alliance", "author")
+
+    @extend_schema(request=s.OversightNoteCreateSerializer, responses={201: s.OversightNoteSerializer})
+    def create(self, request, *args, **kwargs):
+        data = s.OversightNoteCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        note = services.write_oversight_note(by=request.user, **data.validated_data)
+        return Response(s.OversightNoteSerializer(note).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.OversightNoteEditSerializer, responses=s.OversightNoteSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        data = s.OversightNoteEditSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        note = services.edit_oversight_note(note=self.get_object(), by=request.user, **data.validated_data)
+        return Response(s.OversightNoteSerializer(note).data)
+
+    def update(self, request, *args, **kwargs):
+        return self.partial_update(request, *args, **kwargs)

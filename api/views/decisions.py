@@ -14,6 +14,8 @@ from api.history import AsOfMixin, HistoryMixin
 from api.serializers import decisions as s
 from decisions import queries, services
 from decisions.models import AdvisoryInput, Recusal, Vote
+from roles.access import request_access
+from roles.models import Person
 
 
 def _vote_count(position: str):
@@ -50,9 +52,11 @@ class DecisionViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
+        # Links to later decisions show only those the caller may read (issue 7).
+        access = None if getattr(self, "swagger_fake_view", False) else request_access(self.request)
         if self.action == "list":
-            return _with_vote_counts(queries.decision_log())
-        return _with_vote_counts(queries.decision_records())
+            return _with_vote_counts(queries.decision_log(access=access))
+        return _with_vote_counts(queries.decision_records(access=access))
 
     def get_serializer_class(self):
         return s.DecisionSerializer if self.action == "list" else s.DecisionDetailSerializer
@@ -90,8 +94,15 @@ class DecisionViewSet(
     @extend_schema(request=s.VoteInputSerializer, responses={201: s.VoteSerializer})
     @action(detail=True, methods=["post"])
     def votes(self, request, pk=None):
-        """Cast or change a member's vote (rules 1 and 2)."""
-        vote = services.cast_vote(decision=self.get_object(), **self._input(s.VoteInputSerializer))
+        """Cast or change a member's vote (rules 1 and 2).
+
+        The caller's person is the one entering the vote: when they are not its caster (a
+        secretary recording a representative's vote) they are stored as ``recorded_by``, and a
+        ``recorded_by`` naming anyone else is refused (400).
+        """
+        decision = self.get_object()
+        entered_by = Person.objects.filter(user=request.user).first()
+        vote = services.cast_vote(decision=decision, entered_by=entered_by, **self._input(s.VoteInputSerializer))
         vote = Vote.objects.select_related("decision", "membership__organisation", "cast_by", "recorded_by").get(
             pk=vote.pk
         )
@@ -174,6 +185,7 @@ class DecisionViewSet(
         decision = self.get_object()
         found = queries.related_decisions(
             alliance=decision.alliance,
+            access=request_access(request),
             title=decision.title,
             proposal=decision.proposal,
             tags=decision.tags,

@@ -13,6 +13,7 @@ from api.serializers import meetings as s
 from decisions import queries_meetings as queries
 from decisions import services
 from decisions.models import Attendance
+from roles.access import request_access
 
 
 class MeetingViewSet(
@@ -31,7 +32,9 @@ class MeetingViewSet(
     ordering = ["-starts_at", "pk"]
 
     def get_queryset(self):
-        qs = queries.meetings()
+        # Only what the caller may read is counted; the schema generator has no caller.
+        access = None if getattr(self, "swagger_fake_view", False) else request_access(self.request)
+        qs = queries.meetings(access=access)
         if self.action != "list":
             attendance = Attendance.objects.select_related("person", "organisation").order_by(
                 "capacity", "person__name"

@@ -5,5 +5,6 @@
 
 from contracts.services.approval import *  # noqa: F403
 from contracts.services.evaluation import *  # noqa: F403
+from contracts.services.notes import *  # noqa: F403
 from contracts.services.policies import *  # noqa: F403
 from contracts.services.processes import *  # noqa: F403

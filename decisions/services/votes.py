@@ -106,6 +106,20 @@ def _check_caster(decision, membership, cast_by: Person, recorded_by: Person | N
         )
 
 
+def _recorder(*, cast_by: Person, recorded_by: Person | None, entered_by: Person | None) -> Person | None:
+    """Who is recorded as having entered the vote: the person entering it, unless they cast it."""
+    if entered_by is None:
+        return recorded_by
+    if recorded_by is not None and recorded_by.pk != entered_by.pk:
+        raise RuleViolation(
+            "vote_recorder_not_caller",
+            f"A vote is recorded by the person entering it: you are {entered_by}, not {recorded_by}. "
+            "Leave recorded_by out (it is filled in for you) or name yourself.",
+            field="recorded_by",
+        )
+    return None if entered_by.pk == cast_by.pk else entered_by
+
+
 @transaction.atomic
 def cast_vote(
     *,
@@ -116,9 +130,18 @@ def cast_vote(
     statement: str = "",
     recorded_by: Person | None = None,
     cast_at: datetime | None = None,
+    entered_by: Person | None = None,
 ) -> Vote:
-    """Record or change a member's vote on an open decision (rules 1, 2, 4 and 5)."""
+    """Record or change a member's vote on an open decision (rules 1, 2, 4 and 5).
+
+    ``entered_by`` is the person entering the vote (the caller). When it is given, the record
+    says who entered it: a vote entered by someone other than ``cast_by`` (the body's secretary
+    on a representative's behalf) stores them as ``recorded_by``, and a ``recorded_by`` naming
+    anyone else is refused, so a vote never looks as if the representative entered it (rule 2).
+    Without it (older callers) ``recorded_by`` is taken as given.
+    """
     decision = _locked(decision)
+    recorded_by = _recorder(cast_by=cast_by, recorded_by=recorded_by, entered_by=entered_by)
     if decision.status != Decision.Status.OPEN:
         _refuse_sealed(decision, "its votes")
         raise RuleViolation(

@@ -5,8 +5,9 @@ import pytest
 
 from decisions import services
 from decisions.models import AdvisoryInput, Decision, Recusal, Vote
+from tests.conftest import token_client
 from tests.decisions.scene import CLOSED, make_scene
-from tests.factories import DelegatedAuthorityFactory, PersonFactory, RoleAssignmentFactory, RoleFactory
+from tests.factories import DelegatedAuthorityFactory, PersonFactory, RoleAssignmentFactory, RoleFactory, UserFactory
 from tests.helpers import rows
 
 pytestmark = pytest.mark.django_db
@@ -245,6 +246,54 @@ def test_secretary_records_a_vote(staff_api, scene, decision):
     body = vote_body(scene, 0, cast_by=PersonFactory().pk, recorded_by=scene.secretary.pk)
     response = staff_api.post(f"{URL}{decision.pk}/votes/", body)
     assert response.status_code == 201 and response.json()["recorded_by"]["name"] == "Morag Secretary"
+
+
+@pytest.fixture
+def secretary_api(scene):
+    scene.secretary.user = UserFactory(username="morag")
+    scene.secretary.save()
+    return token_client(scene.secretary.user)
+
+
+@pytest.fixture
+def rep_api(scene):
+    scene.reps[0].user = UserFactory(username="rep0")
+    scene.reps[0].save()
+    return token_client(scene.reps[0].user)
+
+
+def test_secretary_entering_a_representatives_vote_is_recorded_as_recorder(secretary_api, scene, decision):
+    response = secretary_api.post(f"{URL}{decision.pk}/votes/", vote_body(scene, 0))
+    assert response.status_code == 201
+    assert response.json()["cast_by"]["id"] == scene.reps[0].pk
+    assert response.json()["recorded_by"]["name"] == "Morag Secretary"
+
+
+def test_secretary_naming_another_recorder_is_a_400_that_writes_nothing(secretary_api, scene, decision):
+    before = rows(Vote)
+    response = secretary_api.post(f"{URL}{decision.pk}/votes/", vote_body(scene, 0, recorded_by=scene.reps[1].pk))
+    assert response.status_code == 400
+    assert (response.json()["code"], response.json()["field"]) == ("vote_recorder_not_caller", "recorded_by")
+    assert rows(Vote) == before
+
+
+def test_representative_casting_their_own_vote_has_no_recorder(rep_api, scene, decision):
+    response = rep_api.post(f"{URL}{decision.pk}/votes/", vote_body(scene, 0))
+    assert response.status_code == 201 and response.json()["recorded_by"] is None
+
+
+def test_representative_naming_a_recorder_is_a_400_that_writes_nothing(rep_api, scene, decision):
+    before = rows(Vote)
+    response = rep_api.post(f"{URL}{decision.pk}/votes/", vote_body(scene, 0, recorded_by=scene.secretary.pk))
+    assert response.status_code == 400 and response.json()["field"] == "recorded_by"
+    assert rows(Vote) == before
+
+
+def test_representative_cannot_cast_another_organisations_vote(rep_api, scene, decision):
+    before = rows(Vote)
+    response = rep_api.post(f"{URL}{decision.pk}/votes/", vote_body(scene, 1, cast_by=scene.reps[0].pk))
+    assert response.status_code == 403
+    assert rows(Vote) == before
 
 
 def test_advice_and_response(staff_api, scene, decision):

@@ -3,10 +3,12 @@ from datetime import UTC, date, datetime
 import pytest
 
 from decisions import queries, services
+from roles.access import Access
 from tests.decisions.scene import CLOSED, VOTED, make_scene
 from tests.factories import AttendanceFactory, MeetingFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
+STAFF = Access(authenticated=True, staff=True)
 
 
 @pytest.fixture
@@ -92,7 +94,7 @@ def test_related_decisions_by_tag_and_words(scene):
     by_words = agreed(scene, title="Redesign of street outreach teams", tags=["teams"], proposal="One team.")
     agreed(scene, title="Adopt the operating manual", tags=["governance"], proposal="Manual v1.")
     found = queries.related_decisions(
-        alliance=scene.alliance, title="Street outreach redesign", proposal="", tags=["outreach"]
+        alliance=scene.alliance, access=STAFF, title="Street outreach redesign", proposal="", tags=["outreach"]
     )
     assert found[0] == by_words and set(found) == {by_tag, by_words}
 
@@ -100,15 +102,15 @@ def test_related_decisions_by_tag_and_words(scene):
 def test_related_decisions_excludes_drafts_other_alliances_and_itself(scene):
     earlier = agreed(scene, title="Street outreach redesign")
     draft = scene.draft(title="Street outreach redesign")
-    found = queries.related_decisions(alliance=scene.alliance, title=draft.title, exclude=draft)
+    found = queries.related_decisions(alliance=scene.alliance, access=STAFF, title=draft.title, exclude=draft)
     assert found == [earlier]
-    found = queries.related_decisions(alliance=scene.alliance, title=draft.title, exclude=earlier)
+    found = queries.related_decisions(alliance=scene.alliance, access=STAFF, title=draft.title, exclude=earlier)
     assert found == []
 
 
 def test_related_decisions_with_only_common_words_finds_nothing(scene):
     agreed(scene)
-    assert queries.related_decisions(alliance=scene.alliance, title="The decision about this") == []
+    assert queries.related_decisions(alliance=scene.alliance, access=STAFF, title="The decision about this") == []
 
 
 def test_matters_decided_more_than_once(scene):

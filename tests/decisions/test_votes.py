@@ -345,3 +345,58 @@ def test_response_after_close_is_refused(scene, decision):
 def test_response_must_say_something(scene, decision):
     advice = services.record_advice(decision=decision, organisation=scene.advisory.organisation, advice="Keep")
     refused("advice_response_required", lambda: services.respond_to_advice(advisory_input=advice, response=""))
+
+
+# Who entered the vote (rule 2: the secretary recording it is also recorded)
+
+
+def enter(scene, decision, *, cast_by, entered_by, **kwargs):
+    return services.cast_vote(
+        decision=decision,
+        membership=scene.members[0],
+        position="AGREE",
+        cast_by=cast_by,
+        entered_by=entered_by,
+        cast_at=VOTED,
+        **kwargs,
+    )
+
+
+def test_secretary_entering_a_representatives_vote_is_recorded(scene, decision):
+    vote = enter(scene, decision, cast_by=scene.reps[0], entered_by=scene.secretary)
+    assert (vote.cast_by, vote.recorded_by) == (scene.reps[0], scene.secretary)
+
+
+def test_representative_entering_their_own_vote_has_no_recorder(scene, decision):
+    vote = enter(scene, decision, cast_by=scene.reps[0], entered_by=scene.reps[0])
+    assert vote.recorded_by is None
+
+
+def test_secretary_entering_a_vote_for_someone_without_the_role_is_recorded(scene, decision):
+    messenger = PersonFactory(name="Phoned-in trustee")
+    vote = enter(scene, decision, cast_by=messenger, entered_by=scene.secretary)
+    assert (vote.cast_by, vote.recorded_by) == (messenger, scene.secretary)
+
+
+def test_recorded_by_naming_someone_other_than_the_person_entering_is_refused(scene, decision):
+    error = refused(
+        "vote_recorder_not_caller",
+        lambda: enter(scene, decision, cast_by=scene.reps[0], entered_by=scene.secretary, recorded_by=scene.reps[1]),
+    )
+    assert error.field == "recorded_by"
+
+
+def test_representative_naming_a_recorder_is_refused(scene, decision):
+    error = refused(
+        "vote_recorder_not_caller",
+        lambda: enter(scene, decision, cast_by=scene.reps[0], entered_by=scene.reps[0], recorded_by=scene.secretary),
+    )
+    assert error.field == "recorded_by"
+
+
+def test_person_entering_who_is_not_the_secretary_cannot_enter_anothers_vote(scene, decision):
+    error = refused(
+        "vote_recorder_not_secretary",
+        lambda: enter(scene, decision, cast_by=PersonFactory(), entered_by=scene.reps[1]),
+    )
+    assert error.field == "recorded_by"

@@ -1,0 +1,191 @@
+"""Lists and links never leak what the caller cannot read (issue 7): related decisions, the
+decisions a record links to, the OCDS package and a meeting's decision count, in the API and on
+the pages, for a viewer, a voting member's representative and an anonymous visitor."""
+
+import pytest
+
+from contracts.models import AwardProcess
+from decisions import services
+from tests.conftest import token_client
+from tests.contracts.scene import make_award_scene
+from tests.decisions.scene import CLOSED, make_scene
+from tests.factories import MeetingFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/decisions/"
+SECRET = "Street outreach budget cut"
+
+
+@pytest.fixture
+def scene():
+    scene = make_scene()
+    scene.alliance.publish_register = True
+    scene.alliance.save()
+    return scene
+
+
+@pytest.fixture
+def rep(scene):
+    """A user who holds a voting member's representative role: reads confidential records."""
+    user = UserFactory(username="rep")
+    scene.reps[0].user = user
+    scene.reps[0].save()
+    return user
+
+
+def agreed(scene, **fields):
+    decision = scene.open(**fields)
+    for i in range(len(scene.members)):
+        scene.vote(decision, i)
+    return services.close_decision(decision=decision, closed_at=CLOSED)
+
+
+@pytest.fixture
+def pair(scene):
+    """A PUBLIC decision and a CONFIDENTIAL one on the same matter."""
+    public = agreed(scene, title="Street outreach redesign", tags=["outreach"], visibility="PUBLIC")
+    secret = agreed(scene, title=SECRET, tags=["outreach"], visibility="CONFIDENTIAL")
+    return public, secret
+
+
+def related_ids(client, decision):
+    response = client.get(f"{URL}{decision.pk}/related/")
+    assert response.status_code == 200
+    return [d["id"] for d in response.json()]
+
+
+# Related decisions
+
+
+def test_viewer_does_not_see_a_confidential_related_decision(api, pair):
+    public, secret = pair
+    assert secret.pk not in related_ids(api, public)
+    assert api.get(f"{URL}{secret.pk}/").status_code == 404
+
+
+def test_voting_representative_sees_a_confidential_related_decision(rep, pair):
+    public, secret = pair
+    assert related_ids(token_client(rep), public) == [secret.pk]
+
+
+def test_decision_page_hides_confidential_related_from_a_viewer(client, user, pair):
+    public, _ = pair
+    client.force_login(user)
+    content = client.get(f"/alliances/dunmarrow/decisions/{public.pk}/").content.decode()
+    assert SECRET not in content
+
+
+def test_decision_page_shows_confidential_related_to_a_voting_representative(client, rep, pair):
+    public, _ = pair
+    client.force_login(rep)
+    assert SECRET in client.get(f"/alliances/dunmarrow/decisions/{public.pk}/").content.decode()
+
+
+def test_public_page_shows_no_confidential_related_to_anonymous(client, pair):
+    public, _ = pair
+    response = client.get(f"/public/dunmarrow/decisions/{public.pk}/")
+    assert response.status_code == 200
+    assert SECRET not in response.content.decode()
+
+
+def test_anonymous_cannot_ask_for_related_decisions(anon_api, pair):
+    public, _ = pair
+    assert anon_api.get(f"{URL}{public.pk}/related/").status_code in (401, 403)
+
+
+# Links between decisions
+
+
+@pytest.fixture
+def superseded(scene):
+    """A PUBLIC agreed decision that a CONFIDENTIAL draft supersedes."""
+    old = agreed(scene, title="Street outreach redesign", visibility="PUBLIC")
+    new = services.supersede_decision(decision=old, title=SECRET, visibility="CONFIDENTIAL")
+    return old, new
+
+
+def test_anonymous_does_not_see_a_hidden_draft_that_supersedes(anon_api, superseded):
+    old, _ = superseded
+    response = anon_api.get(f"{URL}{old.pk}/")
+    assert response.status_code == 200
+    assert response.json()["superseded_by"] == []
+    assert SECRET not in response.content.decode()
+
+
+def test_viewer_does_not_see_a_confidential_decision_that_supersedes(api, superseded):
+    old, _ = superseded
+    for body in (api.get(f"{URL}{old.pk}/").json(), api.get(URL).json()["results"][0]):
+        assert body["superseded_by"] == []
+
+
+def test_voting_representative_sees_the_confidential_decision_that_supersedes(rep, superseded):
+    old, new = superseded
+    assert [d["id"] for d in token_client(rep).get(f"{URL}{old.pk}/").json()["superseded_by"]] == [new.pk]
+
+
+def test_link_to_a_hidden_earlier_decision_shows_null(api, rep, scene):
+    old = agreed(scene, title=SECRET, visibility="CONFIDENTIAL")
+    new = services.amend_decision(decision=old, title="Public amendment", visibility="MEMBERS")
+    assert api.get(f"{URL}{new.pk}/").json()["amends"] is None
+    assert token_client(rep).get(f"{URL}{new.pk}/").json()["amends"]["id"] == old.pk
+
+
+def test_decision_page_hides_links_to_hidden_decisions(client, user, rep, superseded):
+    old, _ = superseded
+    client.force_login(user)
+    assert SECRET not in client.get(f"/alliances/dunmarrow/decisions/{old.pk}/").content.decode()
+    assert SECRET not in client.get("/alliances/dunmarrow/decisions/").content.decode()
+    client.force_login(rep)
+    assert SECRET in client.get(f"/alliances/dunmarrow/decisions/{old.pk}/").content.decode()
+
+
+# The OCDS package
+
+
+def test_ocds_package_leaves_out_draft_awards_for_anonymous(anon_api, user):
+    award = make_award_scene()
+    award.alliance.publish_register = True
+    award.alliance.save()
+    draft = award.process(visibility="PUBLIC")
+    published = award.process(visibility="PUBLIC")
+    AwardProcess.objects.filter(pk=published.pk).update(stage=AwardProcess.Stage.SUBMISSIONS)
+    body = anon_api.get("/api/v1/awards/ocds/", {"alliance": award.alliance.slug}).json()
+    assert [r["tender"]["id"] for r in body["releases"]] == [published.reference]
+    assert draft.reference not in str(body)
+
+
+# Meeting decision counts
+
+
+@pytest.fixture
+def meeting(scene):
+    meeting = MeetingFactory(body=scene.body)
+    scene.draft(meeting=meeting, visibility="MEMBERS")
+    scene.draft(meeting=meeting, visibility="CONFIDENTIAL", title=SECRET)
+    return meeting
+
+
+def test_meeting_count_leaves_out_confidential_decisions_for_a_viewer(api, meeting):
+    [listed] = api.get("/api/v1/meetings/").json()["results"]
+    assert listed["decision_count"] == 1
+    assert api.get(f"/api/v1/meetings/{meeting.pk}/").json()["decision_count"] == 1
+
+
+def test_meeting_count_includes_confidential_decisions_for_a_voting_representative(rep, meeting):
+    [listed] = token_client(rep).get("/api/v1/meetings/").json()["results"]
+    assert listed["decision_count"] == 2
+
+
+def test_meeting_list_page_counts_only_readable_decisions(client, user, rep, meeting):
+    client.force_login(user)
+    page = client.get("/alliances/dunmarrow/meetings/")
+    assert [m.decision_count for m in page.context["page"]] == [1]
+    client.force_login(rep)
+    page = client.get("/alliances/dunmarrow/meetings/")
+    assert [m.decision_count for m in page.context["page"]] == [2]
+
+
+def test_meeting_count_for_a_user_of_no_alliance_does_not_fail(scene, meeting):
+    outsider = token_client(UserFactory(username="outsider"))
+    assert outsider.get("/api/v1/meetings/").json()["count"] == 0
