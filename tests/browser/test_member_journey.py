@@ -8,7 +8,10 @@ from tests.browser.conftest import assert_accessible, guide_screenshot, log_in, 
 
 def test_member_finds_a_past_director_and_their_own_handover_pack(page):
     log_in(page, "member", "demo-member-2020")
+    assert_accessible(page, "alliance list")
     page.get_by_role("link", name="Dunmarrow Homelessness Alliance").click()
+    page.wait_for_load_state()
+    assert_accessible(page, "alliance overview")
     page.get_by_role("link", name="Role directory").click()
     page.get_by_label("Roles held on").fill("2021-03-01")
     page.get_by_role("button", name="Show").click()
