@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test venv lint ci clean
+.PHONY: run test venv lint ci clean guide-screenshots
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed: set PYTHON=/path/to/python3.11"; exit 1; }
@@ -26,6 +26,11 @@ run: venv
 ## Run the whole test suite (SQLite unless DATABASE_URL says otherwise)
 test: venv
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Copy the user guide's screenshots from the last browser run (tests/browser) into docs/screenshots/
+guide-screenshots:
+	@test -d test-artifacts/screenshots/guide || { echo "Run the browser journeys first: pytest tests/browser -m browser"; exit 1; }
+	cp test-artifacts/screenshots/guide/*.png docs/screenshots/
 
 lint: venv
 	$(BIN)/ruff check .

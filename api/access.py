@@ -116,23 +116,16 @@ def _id(value) -> int | None:
 
 
 def _may_vote(access: Access, decision: Decision, data) -> bool:
-    if access.is_secretary_of(decision.body):
-        return True
     membership = Membership.objects.filter(pk=_id(data.get("membership")), alliance_id=decision.alliance_id).first()
     # A representative casts their own organisation's vote, as themselves; never another's. A
-    # recorded_by naming someone else is refused by the service (400 on that field).
-    return (
-        membership is not None and access.represents_member(membership) and _id(data.get("cast_by")) == access.person_id
-    )
+    # recorded_by naming someone other than the caller is refused by the service (400 on that field).
+    return access.may_cast_vote(decision.body, membership, cast_by_id=_id(data.get("cast_by")), recorded=False)
 
 
 def _may_advise(access: Access, decision: Decision, data) -> bool:
-    if access.is_secretary_of(decision.body):
-        return True
-    organisation_id = _id(data.get("organisation"))
-    if organisation_id is not None:
-        return (decision.alliance_id, organisation_id) in access.represents
-    return access.person_id is not None and _id(data.get("person")) == access.person_id
+    return access.may_give_advice(
+        decision.body, organisation_id=_id(data.get("organisation")), person_id=_id(data.get("person"))
+    )
 
 
 def _decision_rule(access: Access, view, request, decision: Decision) -> bool:

@@ -251,10 +251,21 @@ class VoteForm(forms.Form):
         help_text="Needed when the person casting it is not the member's representative or deputy.",
     )
 
-    def __init__(self, *args, alliance: Alliance, **kwargs):
+    def __init__(self, *args, alliance: Alliance, representative: Person | None = None, represents=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["membership"].queryset = _memberships(alliance)
         self.fields["cast_by"].queryset = _people(alliance)
+        if representative is not None:
+            # A representative casts their own organisation's vote, as themselves (rule 2).
+            self.fields["membership"].queryset = _memberships(alliance).filter(organisation_id__in=represents)
+            del self.fields["cast_by"], self.fields["recorded_by_me"]
+            self.representative = representative
+
+    def clean(self):
+        data = super().clean()
+        if hasattr(self, "representative"):
+            data.update(cast_by=self.representative, recorded_by_me=False)
+        return data
 
 
 class AdviceForm(forms.Form):
@@ -266,10 +277,14 @@ class AdviceForm(forms.Form):
     )
     advice = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}))
 
-    def __init__(self, *args, alliance: Alliance, **kwargs):
+    def __init__(self, *args, alliance: Alliance, representative: Person | None = None, represents=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = Organisation.objects.filter(memberships__alliance=alliance).distinct()
         self.fields["person"].queryset = _people(alliance)
+        if representative is not None:
+            # Not the body's secretary: advice of the organisations one represents, or one's own.
+            self.fields["organisation"].queryset = self.fields["organisation"].queryset.filter(pk__in=represents)
+            self.fields["person"].queryset = Person.objects.filter(pk=representative.pk)
 
 
 class ResponseForm(forms.Form):

@@ -130,6 +130,7 @@ class DecisionDetailView(AllianceMixin, TemplateView):
                 limit=5,
             ),
             can_record=_may_record(self.access, decision.body),
+            represents=bool(self.access.represents_in(self.alliance.pk)),
         )
         return context
 
@@ -242,8 +243,7 @@ class SecretaryFormView(AllianceMixin, FormView):
         self.access = request_access(request)
         self.target = self.get_target()
         body = self.get_body()
-        allowed = _may_record(self.access, body) if body else self.bodies().exists()
-        if not allowed:
+        if not self.may_use(body):
             return TemplateResponse(
                 request,
                 "decisions/forbidden.html",
@@ -251,6 +251,9 @@ class SecretaryFormView(AllianceMixin, FormView):
                 status=403,
             )
         return super(AllianceMixin, self).dispatch(request, *args, **kwargs)
+
+    def may_use(self, body: GoverningBody | None) -> bool:
+        return _may_record(self.access, body) if body else self.bodies().exists()
 
     def get_target(self):
         return None
@@ -462,9 +465,61 @@ class DeferDecisionView(DecisionFormView):
     success_message = "Decision deferred."
 
 
-class VoteView(DecisionFormView):
-    form_class = forms.VoteForm
+class MemberFormView(DecisionFormView):
+    """A form that the body's secretary uses for any member and a representative for their own
+    organisation (roles/access.py decides, as in the API); the service checks the rest."""
+
     needs_alliance = True
+
+    def may_use(self, body) -> bool:
+        self.access = request_access(self.request)
+        self.as_secretary = self.access.is_secretary_of(body)
+        return self.as_secretary or bool(self.access.represents_in(self.alliance.pk) and _person(self.request.user))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            panel=True,
+            decision=self.target,
+            grid=decision_queries.votes_grid(self.target),
+            can_record=self.as_secretary,
+        )
+        return context
+
+    def get_template_names(self):
+        # htmx posts the form in place and swaps the panel: the form and the votes grid.
+        if self.request.headers.get("HX-Request") == "true":
+            return ["decisions/_vote_panel.html"]
+        return super().get_template_names()
+
+    def form_valid(self, form):
+        if self.request.headers.get("HX-Request") != "true":
+            return super().form_valid(form)
+        try:
+            self.perform(form)
+        except RuleViolation as refusal:
+            form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
+            return self.form_invalid(form)
+        self.target.refresh_from_db()
+        fresh = self.get_form_class()(**self._fresh_form_kwargs())
+        return self.render_to_response(self.get_context_data(form=fresh, recorded=self.success_message))
+
+    def _fresh_form_kwargs(self) -> dict:
+        kwargs = {key: value for key, value in self.get_form_kwargs().items() if key not in ("data", "files")}
+        kwargs["initial"] = {}
+        return kwargs
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if not self.as_secretary:
+            kwargs.update(
+                representative=_person(self.request.user), represents=self.access.represents_in(self.alliance.pk)
+            )
+        return kwargs
+
+
+class VoteView(MemberFormView):
+    form_class = forms.VoteForm
     title = "Record a vote"
     intro = "One vote per member organisation; recording a member again changes its vote while the decision is open."
     submit = "Record vote"
@@ -475,18 +530,38 @@ class VoteView(DecisionFormView):
 
     def perform(self, form):
         data = dict(form.cleaned_data)
-        recorded_by = _person(self.request.user) if data.pop("recorded_by_me") else None
-        return services.cast_vote(decision=self.target, recorded_by=recorded_by, **data)
+        recorded = data.pop("recorded_by_me")
+        if not self.access.may_cast_vote(
+            self.target.body, data["membership"], cast_by_id=data["cast_by"].pk, recorded=recorded
+        ):
+            raise RuleViolation(
+                "not_your_vote", "You may cast only your own organisation's vote, as yourself.", field="membership"
+            )
+        # The service stores the person entering the vote as its recorder when they are not the
+        # person casting it (rule 2); the secretary's box only confirms that they mean to.
+        return services.cast_vote(decision=self.target, entered_by=_person(self.request.user), **data)
 
 
-class AdviceView(DecisionFormView):
+class AdviceView(MemberFormView):
     form_class = forms.AdviceForm
-    needs_alliance = True
-    service = "record_advice"
     title = "Add advisory input"
     intro = "Advice from an advisory member or an advisor sits beside the votes; the alliance answers it."
     submit = "Add advice"
     success_message = "Advice recorded."
+
+    def perform(self, form):
+        data = form.cleaned_data
+        if not self.access.may_give_advice(
+            self.target.body,
+            organisation_id=getattr(data.get("organisation"), "pk", None),
+            person_id=getattr(data.get("person"), "pk", None),
+        ):
+            raise RuleViolation(
+                "not_your_advice",
+                "You may give only your own organisation's advice, or your own.",
+                field="organisation",
+            )
+        return services.record_advice(decision=self.target, **data)
 
 
 class RespondView(DecisionFormView):

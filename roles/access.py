@@ -105,6 +105,41 @@ class Access:
     def represents_member(self, membership: Membership) -> bool:
         return (membership.alliance_id, membership.organisation_id) in self.represents
 
+    def keeps_record_of(self, alliance_id: int) -> bool:
+        """Whether the user is a secretary of the alliance or of one of its bodies (or staff)."""
+        return (
+            self.staff
+            or alliance_id in self.secretary_of_alliances
+            or any(alliance == alliance_id for alliance, _ in self.secretaryships)
+        )
+
+    def represents_in(self, alliance_id: int) -> frozenset[int]:
+        """The organisations whose representative (or deputy) the user is in one alliance."""
+        return frozenset(organisation for alliance, organisation in self.represents if alliance == alliance_id)
+
+    def may_cast_vote(self, body, membership: Membership | None, *, cast_by_id: int | None, recorded: bool) -> bool:
+        """Rule 2: the body's secretary records any member's vote (and is recorded as doing so); a
+        representative casts only their own organisation's vote, as themselves."""
+        if self.is_secretary_of(body):
+            return True
+        return (
+            membership is not None
+            and membership.alliance_id == body.alliance_id
+            and self.represents_member(membership)
+            and cast_by_id is not None
+            and cast_by_id == self.person_id
+            and not recorded
+        )
+
+    def may_give_advice(self, body, *, organisation_id: int | None, person_id: int | None) -> bool:
+        """The body's secretary records any advice; a representative gives their own organisation's,
+        an advisor their own."""
+        if self.is_secretary_of(body):
+            return True
+        if organisation_id is not None:
+            return organisation_id in self.represents_in(body.alliance_id)
+        return self.person_id is not None and person_id == self.person_id
+
     def is_oversight_of(self, alliance_id: int) -> bool:
         return self.staff or alliance_id in self.oversight_of
 

@@ -9,6 +9,7 @@ from alliance.history import versions
 from alliance.models import Alliance
 from alliance.web import parse_on_date
 from roles import queries
+from roles.access import request_access
 from roles.charts import timeline_chart
 from roles.models import Person, Role
 
@@ -28,7 +29,13 @@ class AlliancePageMixin(LoginRequiredMixin):
         self.alliance = get_object_or_404(Alliance, slug=kwargs["slug"])
         self.today = timezone.localdate()
         self.on, on_error = parse_on_date(self.request, default=self.today)
-        context.update(alliance=self.alliance, on=self.on, on_error=on_error, today=self.today)
+        context.update(
+            alliance=self.alliance,
+            on=self.on,
+            on_error=on_error,
+            today=self.today,
+            can_record=request_access(self.request).keeps_record_of(self.alliance.pk),
+        )
         return context
 
 
@@ -43,6 +50,7 @@ class DirectoryView(AlliancePageMixin, TemplateView):
             timelines=timelines,
             chart=timeline_chart(timelines, on=self.on, today=self.today),
             turnover=queries.turnover(self.alliance),
+            my_person_id=getattr(getattr(self.request.user, "person", None), "pk", None),
         )
         return context
 

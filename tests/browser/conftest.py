@@ -34,7 +34,13 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 
-pytestmark = pytest.mark.browser
+
+def pytest_collection_modifyitems(items):
+    # A conftest's own `pytestmark` marks nothing: mark every journey here so `-m browser` selects them.
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.browser)
 
 
 def _free_port() -> int:

@@ -40,6 +40,12 @@ def test_oversight_member_audits_a_mini_competition_award(page):
     page.get_by_role("heading", name="Audit trail").scroll_into_view_if_needed()
     guide_screenshot(page, "oversight-audit-trail")
     assert_accessible(page, "award audit trail")
+    # Printed, the trail keeps the record and drops the navigation and controls.
+    page.emulate_media(media="print")
+    assert not page.locator(".breadcrumbs").is_visible()
+    assert not page.get_by_role("link", name="Download the audit trail (CSV)").is_visible()
+    screenshot(page, "oversight-03-audit-trail-printed")
+    page.emulate_media(media="screen")
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download the audit trail (CSV)").click()

@@ -5,6 +5,8 @@ its advice instead, and closes the decision with its outcome and counts."""
 import re
 import uuid
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import assert_accessible, guide_screenshot, log_in, screenshot
 
 # The demo's voting members of the ALT and their representatives today (roles/demo.py).
@@ -28,6 +30,7 @@ def test_secretary_records_a_meeting_and_a_decision_from_draft_to_outcome(page):
     log_in(page, "secretary", "demo-secretary-2020")
 
     page.goto("/alliances/dunmarrow/meetings/")
+    assert_accessible(page, "meetings list")
     page.get_by_role("link", name="Schedule a meeting").first.click()
     page.get_by_label("Body").select_option(label="Alliance Leadership Team (ALT)")
     page.get_by_label("Starts at").fill("2030-03-14T10:00")
@@ -75,36 +78,46 @@ def test_secretary_records_a_meeting_and_a_decision_from_draft_to_outcome(page):
     decision_url = page.url
 
     page.get_by_role("link", name="Open for votes").click()
+    assert_accessible(page, "open for votes confirmation")
     page.get_by_role("button", name="Open for votes").click()
     page.wait_for_load_state()
     reference = page.locator("h1 .reference").inner_text()
     assert re.fullmatch(r"ALT-\d{4}-\d{3}", reference), reference
 
+    # With htmx each vote posts in place: the grid beside the form updates and the page stays.
+    page.goto(decision_url + "vote/")
+    page.evaluate("window.noReload = true")
     for organisation, representative in REPRESENTATIVES.items():
-        page.goto(decision_url + "vote/")
-        page.get_by_label("Member").select_option(label=organisation)
+        page.get_by_label("Member", exact=True).select_option(label=organisation)
         page.get_by_label("Position").select_option(label="Agree")
         page.get_by_label("Cast by").select_option(label=representative)
         page.get_by_role("button", name="Record vote").click()
-        page.wait_for_load_state()
-        assert page.get_by_text("Vote recorded.").is_visible(), organisation
+        row = page.locator("table.votes-grid tr").filter(has_text=organisation)
+        expect(row.locator(".position-agree")).to_be_visible()
+        expect(page.get_by_role("status")).to_have_text("Vote recorded.")
+    assert page.evaluate("window.noReload === true"), "recording a vote reloaded the page"
+    assert page.url == decision_url + "vote/"
+    assert_accessible(page, "votes recorded in place")
+    page.goto(decision_url)
     grid = page.locator("table.votes-grid")
     assert grid.get_by_text("Agree").count() == len(REPRESENTATIVES)
     screenshot(page, "secretary-03-votes-recorded")
+    page.emulate_media(media="print")
+    assert not page.locator(".actions-bar").is_visible(), "the printed record shows the secretary's links"
+    page.emulate_media(media="screen")
     assert_accessible(page, "decision with votes")
 
     page.get_by_role("link", name="Record a vote").click()
-    page.get_by_label("Member").select_option(label=LIVED_EXPERIENCE)
+    page.get_by_label("Member", exact=True).select_option(label=LIVED_EXPERIENCE)
     page.get_by_label("Position").select_option(label="Agree")
     page.get_by_label("Cast by").select_option(label=ADVISOR)
     page.get_by_label("I am recording this vote as the body's secretary").check()
     page.get_by_role("button", name="Record vote").click()
-    page.wait_for_load_state()
     refusal = page.get_by_role("alert").filter(has_text="is an advisory member and cannot vote")
-    assert refusal.is_visible()
+    expect(refusal).to_be_visible()
     assert "Add advisory input" in refusal.inner_text()
     # The form keeps what was typed.
-    assert page.get_by_label("Member").locator("option:checked").inner_text() == LIVED_EXPERIENCE
+    assert page.get_by_label("Member", exact=True).locator("option:checked").inner_text() == LIVED_EXPERIENCE
     screenshot(page, "secretary-04-advisory-vote-refused")
     guide_screenshot(page, "secretary-advisory-vote-refused")
     assert_accessible(page, "refused vote")
@@ -113,14 +126,17 @@ def test_secretary_records_a_meeting_and_a_decision_from_draft_to_outcome(page):
     page.get_by_label("Organisation").select_option(label=LIVED_EXPERIENCE)
     page.get_by_label("Person").select_option(label=ADVISOR)
     page.get_by_label("Advice").fill("Ask people who used the night hub before deciding what to change.")
+    assert_accessible(page, "advice form")
     page.get_by_role("button", name="Add advice").click()
-    page.wait_for_load_state()
-    assert page.get_by_text("Advice recorded.").is_visible()
+    expect(page.get_by_role("status")).to_have_text("Advice recorded.")
     advisory_row = page.locator("table.votes-grid tr").filter(has_text=LIVED_EXPERIENCE)
-    assert "Ask people who used the night hub" in advisory_row.inner_text()
+    expect(advisory_row).to_contain_text("Ask people who used the night hub")
     assert "Advisory · non-voting" in advisory_row.inner_text()
+    assert_accessible(page, "votes grid after advice")
 
+    page.goto(decision_url)
     page.get_by_role("link", name="Close and record the outcome").click()
+    assert_accessible(page, "close confirmation")
     page.get_by_role("button", name="Close the decision").click()
     page.wait_for_load_state()
     assert page.get_by_text("Decision closed.").is_visible()
@@ -133,3 +149,11 @@ def test_secretary_records_a_meeting_and_a_decision_from_draft_to_outcome(page):
     page.get_by_role("heading", name="Outcome").scroll_into_view_if_needed()
     guide_screenshot(page, "secretary-outcome")
     assert_accessible(page, "closed decision")
+
+    # The printed decision record keeps the record, not the secretary's links and navigation.
+    page.emulate_media(media="print")
+    assert not page.locator(".breadcrumbs").is_visible()
+    assert not page.locator(".site-header").is_visible()
+    assert page.locator("table.votes-grid").is_visible()
+    screenshot(page, "secretary-06-decision-record-printed")
+    page.emulate_media(media="screen")
