@@ -42,6 +42,13 @@ CORRECTABLE = ("title", "description", "estimated_annual_value", "estimated_tota
 CORRECTABLE += ("external_notice_reference", "visibility", "service_category")
 
 
+# The details each move takes besides who, when and why; anything else is refused, naming the field.
+STAGE_DETAILS = {
+    Stage.RECOMMENDED: ("submission",),
+    Stage.CONTRACTED: ("starts_on", "ends_on", "extension_until", "in_scope", "annual_value", "extends"),
+}
+
+
 def lock_process(process: AwardProcess) -> AwardProcess:
     return (
         AwardProcess.objects.select_for_update(of=("self",))
@@ -349,6 +356,17 @@ def transition(*, process: AwardProcess, to_stage: str, by=None, reason: str = "
             "award_stage_unknown",
             f"A process cannot be moved to '{to_stage}'; choose one of {', '.join(moves)}.",
             field="to_stage",
+        )
+    stray = sorted(set(details) - set(STAGE_DETAILS.get(to_stage, ())))
+    if stray:
+        uses = {name: stage for stage, names in STAGE_DETAILS.items() for name in names}
+        name = stray[0]
+        name_shown = "recommended_submission" if name == "submission" else name
+        where = f"it is given only with '{Stage(uses[name]).label}'" if name in uses else "no move takes it"
+        raise RuleViolation(
+            "award_detail_not_for_stage",
+            f"{name_shown} is not used when moving to '{Stage(to_stage).label}'; {where}. Leave it out.",
+            field=name_shown,
         )
     move = moves[to_stage]
     if move is approval.record_approval_outcome:
