@@ -25,7 +25,7 @@ from decisions import services as decision_services
 from decisions.models import Decision, Meeting, Recusal
 from decisions.queries import local_day
 
-__all__ = ["open_approval", "record_approval_outcome", "award_contract"]
+__all__ = ["open_approval", "recuse_late_interests", "record_approval_outcome", "award_contract"]
 
 Stage = AwardProcess.Stage
 WRITTEN_PROCEDURE_DAYS = 14
@@ -55,6 +55,51 @@ def _recuse(decision: Decision, process: AwardProcess, on: date) -> list[Recusal
             )
         )
     return recusals
+
+
+@transaction.atomic
+def recuse_late_interests(*, process: AwardProcess, on: date) -> list[Recusal]:
+    """Recuse the members an interest declared while the approval is open concerns (rule 5).
+
+    Recusal is computed on opening; an interest noted later would otherwise let its member vote. A
+    vote such a member already cast is struck: deleted with history and the reason, so the record shows
+    it was cast and why it no longer counts (record_recusal does this).
+    """
+    decision = process.approval_decision
+    if decision is None:
+        return []
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    if decision.status != Decision.Status.OPEN:
+        return []
+    on = max(on, local_day(decision.opened_at)) if decision.opened_at else on
+    already = set(decision.recusals.values_list("membership_id", flat=True))
+    recusals = []
+    for item in queries.members_to_recuse(process, on):
+        if item["membership"].pk in already:
+            continue
+        recusals.append(
+            decision_services.record_recusal(
+                decision=decision,
+                membership=item["membership"],
+                reason=item["reason"],
+                source=item["source"],
+                interest=item["interest"],
+            )
+        )
+    return recusals
+
+
+def recuse_on_new_declaration(*, declaration) -> None:
+    """An interest newly declared in a bidder recuses its member from every approval open then (rule 5)."""
+    if declaration.concerns_organisation_id is None:
+        return
+    processes = AwardProcess.objects.filter(
+        alliance_id=declaration.alliance_id,
+        approval_decision__status=Decision.Status.OPEN,
+        submissions__bidder_id=declaration.concerns_organisation_id,
+    ).distinct()
+    for process in processes:
+        recuse_late_interests(process=process, on=declaration.declared_on)
 
 
 @transaction.atomic
