@@ -203,6 +203,13 @@ def record_approval_outcome(
             field="to_stage",
             conflict=True,
         )
+    if at is not None and decision.closed_at is not None and at < decision.closed_at:
+        raise RuleViolation(
+            "award_outcome_before_decision",
+            f"{decision.reference} closed on {timezone.localtime(decision.closed_at):%d/%m/%Y %H:%M}; the award's "
+            "outcome cannot be recorded before its decision was taken. Give a later time, or leave it out.",
+            field="at",
+        )
     text = (reason or "").strip() or f"{decision.reference}: {decision.outcome_explanation}"
     record_transition(process=process, to_stage=outcome, by=by, reason=text, at=at or decision.closed_at)
     return process

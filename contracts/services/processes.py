@@ -328,6 +328,14 @@ def cancel_process(*, process: AwardProcess, reason: str, by=None, at: datetime 
             conflict=True,
         )
     decision = process.approval_decision
+    if decision is not None and decision.status == Decision.Status.AGREED:
+        raise RuleViolation(
+            "award_approval_agreed",
+            f"{process.reference} was approved by {decision.reference}; an agreed award is not cancelled. Record "
+            "it as approved, then change course through a new decision of the body.",
+            field="to_stage",
+            conflict=True,
+        )
     if decision is not None and not decision.is_sealed:
         decision_services.withdraw_decision(
             decision=decision, reason=f"Award process {process.reference} cancelled: {reason.strip()}", withdrawn_at=at
