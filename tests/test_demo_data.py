@@ -16,10 +16,12 @@ from django.db import transaction
 from alliance import demo_forward_plan
 from alliance.models import Alliance, AuditLink, ForwardPlanEntry, Membership, Notification
 from alliance.queries import members_on, voting_members_on
+from contracts import ocds
 from contracts.dashboard import dashboard
 from contracts.models import AwardPolicy, AwardProcess, Contract
 from contracts.queries import budget_by_year
 from contracts.trail import award_audit_trail
+from tests.contracts.test_ocds import needs_schema, validate
 
 pytestmark = pytest.mark.django_db
 
@@ -147,6 +149,14 @@ def test_demo_budget_falls_by_five_percent_a_year(demo):
     for year, amount in budgets:
         assert amount == expected.quantize(Decimal("0.01")), year
         expected *= Decimal("0.95")
+
+
+@needs_schema
+def test_demo_ocds_package_validates_against_ocds_1_1(demo):
+    processes = ocds.processes_for_ocds(AwardProcess.objects.filter(alliance=demo))
+    data = ocds.package(processes, uri="https://example.org/api/v1/awards/ocds/", publisher=demo.name)
+    assert len(data["releases"]) == 5
+    validate(data)
 
 
 def test_demo_is_idempotent_and_commits_against_the_budget(demo):
