@@ -18,7 +18,7 @@ from alliance.choices import DecisionKind
 from alliance.errors import RuleViolation
 from alliance.services import _fmt, _save
 from contracts import queries
-from contracts.models import AwardProcess, Contract
+from contracts.models import AwardProcess, Contract, ContractTerm
 from contracts.services.policies import money
 from contracts.services.processes import lock_process, record_transition
 from decisions import services as decision_services
@@ -237,6 +237,28 @@ def _extend(contract: Contract, process: AwardProcess, ends_on: date, annual_val
             f"{contract.title} may be extended to {_fmt(contract.extension_until)} at the latest, not {_fmt(ends_on)}.",
             field="ends_on",
         )
+    if not contract.terms.exists():
+        # A contract from before terms were kept: its first term is what it holds now.
+        _save(
+            ContractTerm(
+                contract=contract,
+                starts_on=contract.starts_on,
+                ends_on=contract.ends_on,
+                annual_value=contract.annual_value,
+                awarded_through=contract.awarded_through,
+            ),
+            "First term",
+        )
+    _save(
+        ContractTerm(
+            contract=contract,
+            starts_on=contract.ends_on + timedelta(days=1),
+            ends_on=ends_on,
+            annual_value=annual_value,
+            awarded_through=process,
+        ),
+        f"Extension by {process.reference}",
+    )
     contract.ends_on = ends_on
     contract.annual_value = annual_value
     contract.status = Contract.Status.ACTIVE
@@ -306,6 +328,10 @@ def award_contract(
             awarded_through=process,
         )
         _save(contract, f"Awarded through {process.reference}")
+        term = ContractTerm(
+            contract=contract, starts_on=starts_on, ends_on=ends_on, annual_value=value, awarded_through=process
+        )
+        _save(term, f"Awarded through {process.reference}")
     process.resulting_contract = contract
     text = (reason or "").strip() or (
         f"Contract extended to {_fmt(ends_on)}" if extends is not None else f"Contract from {_fmt(starts_on)}"
