@@ -33,7 +33,7 @@ def policies(alliance: Alliance) -> QuerySet[AwardPolicy]:
     """Every version of the alliance's award policy, oldest first, with its rules and adopting decision."""
     return (
         AwardPolicy.objects.filter(alliance=alliance)
-        .select_related("alliance", "adopted_by", "approving_body")
+        .select_related("alliance", "adopted_by__alliance", "approving_body")
         .prefetch_related(Prefetch("rules", queryset=RouteRule.objects.order_by("route")))
         .order_by("version")
     )
