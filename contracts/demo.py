@@ -104,11 +104,16 @@ class Awards:
         return decision_services.close_decision(decision=decision, closed_at=_at(opened + timedelta(days=14), 9))
 
     def start(self, **fields) -> AwardProcess:
-        return services.create_process(alliance=self.alliance, created_by=self.secretary, **fields)
+        created_at = _at(fields["started_on"], 9)
+        return services.create_process(
+            alliance=self.alliance, created_by=self.secretary, created_at=created_at, **fields
+        )
 
     def move(self, process: AwardProcess, to_stage: str, on: date, reason: str = "", **details) -> AwardProcess:
+        # The outcome of an approval is recorded once its decision has closed, at 17:00 (see close()).
+        hour = 17 if to_stage in (AwardProcess.Stage.APPROVED, AwardProcess.Stage.REJECTED) else 14
         return services.transition(
-            process=process, to_stage=to_stage, by=self.secretary, reason=reason, at=_at(on, 14), **details
+            process=process, to_stage=to_stage, by=self.secretary, reason=reason, at=_at(on, hour), **details
         )
 
     def bid(self, process: AwardProcess, bidder: Organisation, on: date, price: str, summary: str):

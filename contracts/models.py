@@ -337,6 +337,34 @@ class Contract(models.Model):
         return f"{self.title} ({self.provider})"
 
 
+class ContractTerm(models.Model):
+    """One term of a contract at the annual value committed for it: the first term, then each extension.
+
+    The contract keeps its current value and end; the terms keep what was committed for each period,
+    so the budget of a past year is not rewritten by a later extension.
+    """
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="terms")
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    annual_value = models.DecimalField(max_digits=14, decimal_places=2)
+    awarded_through = models.ForeignKey(
+        AwardProcess, on_delete=models.PROTECT, null=True, blank=True, related_name="contract_terms"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["contract", "starts_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="contract_term_dates_order"),
+            models.CheckConstraint(condition=Q(annual_value__gte=0), name="contract_term_value_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract.title}: {self.starts_on:%d/%m/%Y} to {self.ends_on:%d/%m/%Y}"
+
+
 class OversightNote(models.Model):
     """An oversight member's own note on an award process, a decision, or the alliance as a whole.
 

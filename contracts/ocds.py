@@ -131,6 +131,16 @@ def _award(process: AwardProcess, decided_at) -> dict | None:
     return award
 
 
+def _months(contract: Contract) -> int:
+    days = (contract.ends_on - contract.starts_on).days + 1
+    return max(1, round(days / Decimal("30.4375")))
+
+
+def contract_total(contract: Contract) -> Decimal:
+    """The contract's value over its current term: the annual value for each twelve months."""
+    return (contract.annual_value * _months(contract) / 12).quantize(Decimal("0.01"))
+
+
 def _contract(process: AwardProcess, contract: Contract) -> dict:
     period = {"startDate": _date(contract.starts_on), "endDate": _date(contract.ends_on)}
     if contract.extension_until:
@@ -142,9 +152,10 @@ def _contract(process: AwardProcess, contract: Contract) -> dict:
         "title": contract.title,
         "status": status.get(contract.status, "terminated"),
         "period": period,
-        "value": _amount(contract.annual_value),
+        # OCDS values are totals: the award's is the price awarded, the contract's its annual value over its term.
+        "value": _amount(contract_total(contract)),
         "description": (
-            f"£{contract.annual_value:,.2f} a year; "
+            f"£{contract.annual_value:,.2f} a year over {_months(contract)} months; "
             + ("in scope of the alliance." if contract.in_scope else "retained by the commissioner.")
         ),
     }

@@ -33,7 +33,7 @@ def policies(alliance: Alliance) -> QuerySet[AwardPolicy]:
     """Every version of the alliance's award policy, oldest first, with its rules and adopting decision."""
     return (
         AwardPolicy.objects.filter(alliance=alliance)
-        .select_related("alliance", "adopted_by", "approving_body")
+        .select_related("alliance", "adopted_by__alliance", "approving_body")
         .prefetch_related(Prefetch("rules", queryset=RouteRule.objects.order_by("route")))
         .order_by("version")
     )
@@ -258,33 +258,42 @@ def financial_year(on: date) -> int:
     return on.year if on.month >= 4 else on.year - 1
 
 
-def _share_of_year(contract: Contract, year: int) -> Decimal:
+def _share_of_year(starts_on: date, ends_on: date, year: int) -> Decimal:
     first, last = date(year, 4, 1), date(year + 1, 3, 31)
-    start, end = max(first, contract.starts_on), min(last, contract.ends_on)
+    start, end = max(first, starts_on), min(last, ends_on)
     if end < start:
         return Decimal(0)
     return Decimal((end - start).days + 1) / Decimal((last - first).days + 1)
 
 
+def _terms(contract: Contract) -> list[tuple[date, date, Decimal]]:
+    """Each period of the contract at the value committed for it, cut at the contract's end (an early end)."""
+    terms = [(t.starts_on, t.ends_on, t.annual_value) for t in contract.terms.all()]
+    terms = terms or [(contract.starts_on, contract.ends_on, contract.annual_value)]
+    return [(start, min(end, contract.ends_on), value) for start, end, value in terms if start <= contract.ends_on]
+
+
 def budget_by_year(alliance: Alliance) -> list[dict]:
     """Committed annual contract values per financial year against the agreement's budget, with headroom.
 
-    A contract commits its annual value times the share of the year its term covers; contracts
-    retained by the commissioner are shown apart and do not count against the alliance's budget.
+    A contract commits, for each of its terms, the annual value committed for that term times the
+    share of the year the term covers, so an extension does not rewrite earlier years; a contract
+    terminated early counts in the years it ran (to its recorded end). Contracts retained by the
+    commissioner are shown apart and do not count against the alliance's budget.
     """
     agreement = Agreement.objects.filter(alliance=alliance).prefetch_related("budgets").order_by("-version").first()
     budgets = {b.financial_year: b.amount for b in agreement.budgets.all()} if agreement else {}
-    contracts = list(Contract.objects.filter(alliance=alliance).exclude(status=Contract.Status.TERMINATED))
+    contracts = [(c, _terms(c)) for c in Contract.objects.filter(alliance=alliance).prefetch_related("terms")]
     years = set(budgets)
-    for c in contracts:
+    for c, _ in contracts:
         years.update(range(financial_year(c.starts_on), financial_year(c.ends_on) + 1))
     rows = []
     for year in sorted(years):
         committed, retained, count = Decimal(0), Decimal(0), 0
-        for c in contracts:
-            share = _share_of_year(c, year)
-            if share:
-                amount = c.annual_value * share
+        for c, terms in contracts:
+            shares = [(value, _share_of_year(start, end, year)) for start, end, value in terms]
+            if any(share for _, share in shares):
+                amount = sum((value * share for value, share in shares), Decimal(0))
                 count += 1
                 if c.in_scope:
                     committed += amount

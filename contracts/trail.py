@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.db import models
 from django.utils import timezone
 
+from alliance.models import AuditLink
 from contracts.models import AwardInterest, AwardProcess, Contract, EvaluationScore, StageTransition, Submission
 from decisions.models import AdvisoryInput, Decision, Recusal, Vote
 
@@ -66,12 +67,15 @@ def _diff(row, previous) -> list[dict]:
     return out
 
 
-def _who(row) -> str:
-    user = row.history_user
+def _user(user) -> str:
     if user is None:
         return ""
     person = getattr(user, "person", None)
     return f"{person.name} ({user.get_username()})" if person else user.get_username()
+
+
+def _who(row) -> str:
+    return _user(row.history_user)
 
 
 def _history(model, *related, **filters):
@@ -84,14 +88,16 @@ def _history(model, *related, **filters):
     return out
 
 
-def _event(kind, row, at, title, detail="", who="", previous=None, changes=None) -> dict:
+def _event(kind, row, at, title, detail="", who="", previous=None, changes=None, actor="") -> dict:
+    """One step; ``who`` names the person acting, else the user who recorded it, else ``actor``: the record's own
+    author (the process's creator, the bidder, the declarer, the body). The audit link's source fills any gap."""
     correction = row.history_type == "~" and previous is not None and bool(changes)
     return {
         "kind": kind,
         "at": _moment(at),
         "title": title,
         "detail": detail,
-        "who": who or _who(row),
+        "who": who or _who(row) or actor,
         "recorded_by": _who(row),
         "recorded_at": row.history_date,
         "reason": row.history_change_reason or "",
@@ -99,6 +105,7 @@ def _event(kind, row, at, title, detail="", who="", previous=None, changes=None)
         "changes": changes or [],
         "history_id": row.history_id,
         "model": row.instance_type._meta.model_name,
+        "history_label": type(row)._meta.label_lower,
     }
 
 
@@ -110,7 +117,8 @@ def _policy_events(process: AwardProcess) -> list[dict]:
         f"Adopted by {decision.reference} ({decision.title}), decided {decision.decided_on:%d/%m/%Y}; in force from "
         f"{policy.in_force_from:%d/%m/%Y}; approving body {policy.approving_body}."
     )
-    return [_event("policy", row, policy.in_force_from, f"Award policy v{policy.version} in force", detail)]
+    title = f"Award policy v{policy.version} in force"
+    return [_event("policy", row, policy.in_force_from, title, detail, actor=str(decision.body))]
 
 
 def _process_events(process: AwardProcess) -> list[dict]:
@@ -124,7 +132,8 @@ def _process_events(process: AwardProcess) -> list[dict]:
             detail += (
                 f" Estimated £{row.estimated_annual_value:,.2f} a year, £{row.estimated_total_value:,.2f} in total."
             )
-            out.append(_event("process", row, row.started_on, f"{row.reference} started: {row.title}", detail))
+            title = f"{row.reference} started: {row.title}"
+            out.append(_event("process", row, row.started_on, title, detail, actor=_user(process.created_by)))
         elif previous is not None:
             changes = _diff(row, previous)
             if changes:
@@ -136,6 +145,7 @@ def _process_events(process: AwardProcess) -> list[dict]:
                         f"{row.reference} corrected",
                         previous=previous,
                         changes=changes,
+                        actor=_user(process.created_by),
                     )
                 )
     return out
@@ -172,7 +182,8 @@ def _interest_events(process: AwardProcess) -> list[dict]:
         d = row.declaration
         for_org = f" for {d.represents}" if d.represents_id else ""
         detail = f"Declared {d.declared_on:%d/%m/%Y}: {d.interest}"
-        out.append(_event("interest", row, row.noted_on, f"Interest declared by {d.person}{for_org}", detail))
+        title = f"Interest declared by {d.person}{for_org}"
+        out.append(_event("interest", row, row.noted_on, title, detail, actor=str(d.person)))
     return out
 
 
@@ -181,7 +192,8 @@ def _submission_events(process: AwardProcess) -> list[dict]:
     for row, previous in _history(Submission, "bidder", process_id=process.pk):
         if row.history_type == "+":
             title = f"Submission from {row.bidder}"
-            out.append(_event("submission", row, row.submitted_on, title, f"£{row.price:,.2f}. {row.summary}".strip()))
+            detail = f"£{row.price:,.2f}. {row.summary}".strip()
+            out.append(_event("submission", row, row.submitted_on, title, detail, actor=str(row.bidder)))
         elif previous is not None:
             out.append(
                 _event(
@@ -191,6 +203,7 @@ def _submission_events(process: AwardProcess) -> list[dict]:
                     f"Submission from {row.bidder} corrected",
                     previous=previous,
                     changes=_diff(row, previous),
+                    actor=str(row.bidder),
                 )
             )
     return out
@@ -215,7 +228,7 @@ def _score_events(process: AwardProcess) -> list[dict]:
                 _event(
                     "correction",
                     row,
-                    row.history_date,
+                    row.scored_on,
                     f"Score corrected: {title}",
                     who=str(row.evaluator),
                     previous=before,
@@ -227,10 +240,12 @@ def _score_events(process: AwardProcess) -> list[dict]:
 
 def _decision_events(decision: Decision) -> list[dict]:
     out = []
+    author = _user(decision.created_by)
     for row, _ in _history(Decision, id=decision.pk):
-        if row.status == Decision.Status.OPEN and row.history_change_reason.startswith(("Opened", "Reopened")):
+        if row.status == Decision.Status.OPEN and (row.history_change_reason or "").startswith(("Opened", "Reopened")):
             detail = f"{row.body} votes under its rule; recused members do not vote."
-            out.append(_event("approval", row, row.opened_at, f"Approval {row.reference} opened for votes", detail))
+            title = f"Approval {row.reference} opened for votes"
+            out.append(_event("approval", row, row.opened_at, title, detail, actor=author))
         elif row.status in Decision.SEALED_STATUSES:
             counts = (
                 f"{row.agree_count or 0} agreed, {row.object_count or 0} objected, "
@@ -243,6 +258,7 @@ def _decision_events(decision: Decision) -> list[dict]:
                     row.closed_at,
                     f"Approval {row.reference}: {row.get_status_display()}",
                     f"{row.outcome_explanation} ({counts}).",
+                    actor=str(decision.body),
                 )
             )
     votes = Vote.history.filter(decision_id=decision.pk).select_related(
@@ -262,16 +278,17 @@ def _decision_events(decision: Decision) -> list[dict]:
     for row in recusals.order_by("history_date", "history_id"):
         org = row.membership.organisation
         if row.dispensation_granted:
-            out.append(_event("recusal", row, row.history_date, f"Dispensation for {org}", row.dispensation_reason))
+            title, at, detail = f"Dispensation for {org}", row.history_date, row.dispensation_reason
         else:
-            out.append(_event("recusal", row, decision.opened_at or row.history_date, f"{org} recused", row.reason))
+            title, at, detail = f"{org} recused", decision.opened_at or row.history_date, row.reason
+        out.append(_event("recusal", row, at, title, detail, actor=author))
     advice = AdvisoryInput.history.filter(decision_id=decision.pk).select_related(
         "history_user__person", "organisation", "person"
     )
     for row in advice.order_by("history_date", "history_id"):
         source = row.organisation or row.person
         if row.history_type == "+":
-            out.append(_event("advice", row, row.given_at, f"Advice from {source}", row.advice))
+            out.append(_event("advice", row, row.given_at, f"Advice from {source}", row.advice, actor=str(source)))
         elif row.response:
             out.append(
                 _event(
@@ -286,6 +303,8 @@ def _contract_events(process: AwardProcess) -> list[dict]:
     if contract_id is None:
         return []
     out = []
+    move = process.transitions.filter(to_stage=AwardProcess.Stage.CONTRACTED).select_related("by__person").first()
+    actor = _user(move.by if move else None) or _user(process.created_by)
     for row, previous in _history(Contract, "provider", id=contract_id):
         if row.history_type == "+":
             detail = (
@@ -294,11 +313,11 @@ def _contract_events(process: AwardProcess) -> list[dict]:
                 + ("; in scope of the alliance" if row.in_scope else "; retained by the commissioner")
                 + "."
             )
-            out.append(_event("contract", row, row.starts_on, f"Contract: {row.title}", detail))
+            out.append(_event("contract", row, row.starts_on, f"Contract: {row.title}", detail, actor=actor))
         elif previous is not None:
             changes = _diff(row, previous)
             if changes:
-                kind = "contract" if row.history_change_reason.startswith("Extended") else "correction"
+                kind = "contract" if (row.history_change_reason or "").startswith("Extended") else "correction"
                 out.append(
                     _event(
                         kind,
@@ -307,15 +326,34 @@ def _contract_events(process: AwardProcess) -> list[dict]:
                         f"Contract changed: {row.title}",
                         previous=previous,
                         changes=changes,
+                        actor=actor,
                     )
                 )
     return out
 
 
+def _fill_sources(events: list[dict]) -> None:
+    """An event no person is named for says where the change came from ("command:load_demo", "admin")."""
+    missing = defaultdict(list)
+    for event in events:
+        if not event["who"]:
+            missing[event["history_label"]].append(event)
+    for label, items in missing.items():
+        ids = [e["history_id"] for e in items]
+        links = AuditLink.objects.filter(history_model=label, history_id__in=ids)
+        sources = dict(links.values_list("history_id", "source"))
+        for event in items:
+            event["who"] = sources.get(event["history_id"], "")
+
+
 def award_audit_trail(process: AwardProcess) -> list[dict]:
     """Every step of one award, in the order it happened, each with who and when (issue 5 §3)."""
     process = AwardProcess.objects.select_related(
-        "policy__adopted_by", "policy__approving_body", "recommended_submission__bidder", "approval_decision"
+        "policy__adopted_by__body",
+        "policy__approving_body",
+        "recommended_submission__bidder",
+        "approval_decision__created_by__person",
+        "created_by__person",
     ).get(pk=process.pk)
     events = _policy_events(process) + _process_events(process) + _transition_events(process)
     events += _interest_events(process) + _submission_events(process) + _score_events(process)
@@ -324,4 +362,5 @@ def award_audit_trail(process: AwardProcess) -> list[dict]:
     events += _contract_events(process)
     order = defaultdict(int, {"policy": -1})
     events.sort(key=lambda e: (e["at"], order[e["kind"]], e["recorded_at"], e["history_id"]))
+    _fill_sources(events)
     return events

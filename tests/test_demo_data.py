@@ -6,6 +6,7 @@ for its part of the demo.
 """
 
 from datetime import date
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -15,12 +16,14 @@ from django.db import transaction
 from alliance import demo_forward_plan
 from alliance.models import Alliance, AuditLink, ForwardPlanEntry, Membership, Notification, NotificationKind
 from alliance.queries import members_on, voting_members_on
+from contracts import ocds
 from contracts.dashboard import dashboard
 from contracts.models import AwardPolicy, AwardProcess, Contract, StageTransition
 from contracts.queries import budget_by_year
 from contracts.trail import award_audit_trail
 from decisions.models import Decision, Vote
 from roles.models import RoleAssignment
+from tests.contracts.test_ocds import needs_schema, validate
 from tests.helpers import rows
 
 pytestmark = pytest.mark.django_db
@@ -101,6 +104,63 @@ def test_demo_outreach_trail_runs_from_policy_to_contract_with_a_recusal_and_a_c
     } <= set(kinds)
     assert any(e["correction"] and e["changes"][0]["old"] == "8" for e in trail)
     assert any(e["title"] == "Threshold Community Trust recused" for e in trail)
+
+
+ENDS = {
+    "CONTRACTED": ("contract", "Contract: "),
+    "REJECTED": ("stage", "Stage: Recommended → Rejected"),
+    "CANCELLED": ("stage", "Stage: Draft → Cancelled"),
+    "APPROVED": ("stage", "Stage: Recommended → Approved"),
+}
+
+
+def test_every_demo_trail_runs_from_the_policy_to_its_end_in_time_order_naming_who(demo):
+    for process in AwardProcess.objects.filter(alliance=demo):
+        trail = award_audit_trail(process)
+        assert trail[0]["kind"] == "policy", process.title
+        kind, title = ENDS[process.stage]
+        assert (trail[-1]["kind"], trail[-1]["title"][: len(title)]) == (kind, title), process.title
+        ats = [e["at"] for e in trail]
+        assert ats == sorted(ats), process.title
+        assert all(e["who"] for e in trail), [e["title"] for e in trail if not e["who"]]
+        titles = [e["title"] for e in trail]
+        outcome = next((i for i, e in enumerate(trail) if e["kind"] == "outcome"), None)
+        decided = next((i for i, t in enumerate(titles) if t.endswith(("→ Approved", "→ Rejected"))), None)
+        if decided is not None:
+            assert outcome is not None and outcome < decided, process.title
+
+
+def test_demo_score_correction_sits_where_it_took_effect(demo):
+    trail = award_audit_trail(AwardProcess.objects.get(title="Flexible community outreach redesign"))
+    titles = [e["title"] for e in trail]
+    correction = next(i for i, e in enumerate(trail) if e["kind"] == "correction" and e["title"].startswith("Score"))
+    recommended = next(i for i, t in enumerate(titles) if t.endswith("→ Recommended"))
+    assert correction < recommended
+    assert trail[correction]["at"].date() == date(2021, 3, 17)
+
+
+def test_demo_processes_start_on_their_own_dates(demo):
+    for process in AwardProcess.objects.filter(alliance=demo):
+        draft = process.transitions.get(to_stage="DRAFT")
+        assert draft.at.date() == process.started_on, process.title
+
+
+def test_demo_budget_falls_by_five_percent_a_year(demo):
+    agreement = demo.agreements.get()
+    budgets = sorted((b.financial_year, b.amount) for b in agreement.budgets.all())
+    assert [year for year, _ in budgets] == list(range(2021, 2027))
+    expected = Decimal("24600000.00")
+    for year, amount in budgets:
+        assert amount == expected.quantize(Decimal("0.01")), year
+        expected *= Decimal("0.95")
+
+
+@needs_schema
+def test_demo_ocds_package_validates_against_ocds_1_1(demo):
+    processes = ocds.processes_for_ocds(AwardProcess.objects.filter(alliance=demo))
+    data = ocds.package(processes, uri="https://example.org/api/v1/awards/ocds/", publisher=demo.name)
+    assert len(data["releases"]) == 5
+    validate(data)
 
 
 def test_demo_is_idempotent_and_commits_against_the_budget(demo):

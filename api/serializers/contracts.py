@@ -8,6 +8,7 @@ from api.serializers.alliance import OrganisationRefSerializer
 from api.serializers.roles import BodyRefSerializer, PersonRefSerializer
 from api.serializers.strict import InputSerializer
 from contracts.models import (
+    AwardInterest,
     AwardPolicy,
     AwardProcess,
     Contract,
@@ -19,7 +20,7 @@ from contracts.models import (
     Submission,
 )
 from decisions.models import Decision, Meeting
-from roles.models import Person
+from roles.models import InterestDeclaration, Person
 
 
 class DecisionRefSerializer(serializers.ModelSerializer):
@@ -95,6 +96,37 @@ class SubmissionCreateSerializer(InputSerializer):
     submitted_on = serializers.DateField()
     price = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
     summary = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AwardInterestSerializer(serializers.ModelSerializer):
+    person = PersonRefSerializer(source="declaration.person", read_only=True)
+    represents = OrganisationRefSerializer(source="declaration.represents", read_only=True, allow_null=True)
+    interest = serializers.CharField(source="declaration.interest", read_only=True)
+
+    class Meta:
+        model = AwardInterest
+        fields = ["id", "declaration", "person", "represents", "interest", "noted_on"]
+
+
+class AwardInterestCreateSerializer(serializers.Serializer):
+    declaration = serializers.PrimaryKeyRelatedField(
+        queryset=InterestDeclaration.objects.all(), help_text="The entry in the alliance's interests register."
+    )
+    noted_on = serializers.DateField(help_text="The day the interest was declared in this award.")
+
+
+class CorrectionSerializer(serializers.Serializer):
+    """The correctable details of an open process; give only those that change, and always why."""
+
+    reason = serializers.CharField(help_text="Why the process is corrected; kept with the history row.")
+    title = serializers.CharField(required=False)
+    description = serializers.CharField(required=False, allow_blank=True)
+    service_category = serializers.ChoiceField(choices=ServiceCategory.choices, required=False)
+    estimated_annual_value = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False)
+    estimated_total_value = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False)
+    route_justification = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
+    external_notice_reference = serializers.CharField(required=False, allow_blank=True)
+    visibility = serializers.ChoiceField(choices=Decision.Visibility.choices, required=False)
 
 
 class ScoreSerializer(serializers.ModelSerializer):

@@ -14,7 +14,15 @@ from api.access import AccessMixin, restrict
 from api.history import AsOfMixin, HistoryMixin
 from api.serializers import contracts as s
 from contracts import ocds, queries, services
-from contracts.models import AwardPolicy, AwardProcess, EvaluationScore, OversightNote, RouteRule, Submission
+from contracts.models import (
+    AwardInterest,
+    AwardPolicy,
+    AwardProcess,
+    EvaluationScore,
+    OversightNote,
+    RouteRule,
+    Submission,
+)
 from contracts.trail import award_audit_trail
 from decisions.models import Decision
 from roles.access import request_access
@@ -122,6 +130,37 @@ class AwardViewSet(
         score = services.record_score(**data.validated_data)
         score = EvaluationScore.objects.select_related("evaluator", "submission__bidder").get(pk=score.pk)
         return Response(s.ScoreSerializer(score).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(methods=["get"], responses=s.AwardInterestSerializer(many=True), filters=False)
+    @extend_schema(
+        methods=["post"], request=s.AwardInterestCreateSerializer, responses={201: s.AwardInterestSerializer}
+    )
+    @action(detail=True, methods=["get", "post"], filter_backends=[])
+    def interests(self, request, pk=None):
+        """Interests declared in the award (GET), or note one from the interests register (POST); rule 5."""
+        process = self.get_object()
+        if request.method == "GET":
+            qs = (
+                AwardInterest.objects.filter(process=process)
+                .select_related("declaration__person", "declaration__represents")
+                .order_by("noted_on", "pk")
+            )
+            return self._page(qs, s.AwardInterestSerializer)
+        data = s.AwardInterestCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        item = services.note_interest(process=process, **data.validated_data)
+        item = AwardInterest.objects.select_related("declaration__person", "declaration__represents").get(pk=item.pk)
+        return Response(s.AwardInterestSerializer(item).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.CorrectionSerializer, responses=s.AwardProcessSerializer)
+    @action(detail=True, methods=["post"])
+    def correct(self, request, pk=None):
+        """Correct an open process's details, saying why; the policy's rules are checked again."""
+        data = s.CorrectionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        reason = fields.pop("reason")
+        return self._out(services.correct_process(process=self.get_object(), reason=reason, by=request.user, **fields))
 
     @extend_schema(request=s.TransitionSerializer, responses=s.AwardProcessSerializer)
     @action(detail=True, methods=["post"])

@@ -18,14 +18,14 @@ from alliance.choices import DecisionKind
 from alliance.errors import RuleViolation
 from alliance.services import _fmt, _save
 from contracts import queries
-from contracts.models import AwardProcess, Contract
+from contracts.models import AwardProcess, Contract, ContractTerm
 from contracts.services.policies import money
 from contracts.services.processes import lock_process, record_transition
 from decisions import services as decision_services
 from decisions.models import Decision, Meeting, Recusal
 from decisions.queries import local_day
 
-__all__ = ["open_approval", "record_approval_outcome", "award_contract"]
+__all__ = ["open_approval", "recuse_late_interests", "record_approval_outcome", "award_contract"]
 
 Stage = AwardProcess.Stage
 WRITTEN_PROCEDURE_DAYS = 14
@@ -55,6 +55,51 @@ def _recuse(decision: Decision, process: AwardProcess, on: date) -> list[Recusal
             )
         )
     return recusals
+
+
+@transaction.atomic
+def recuse_late_interests(*, process: AwardProcess, on: date) -> list[Recusal]:
+    """Recuse the members an interest declared while the approval is open concerns (rule 5).
+
+    Recusal is computed on opening; an interest noted later would otherwise let its member vote. A
+    vote such a member already cast is struck: deleted with history and the reason, so the record shows
+    it was cast and why it no longer counts (record_recusal does this).
+    """
+    decision = process.approval_decision
+    if decision is None:
+        return []
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    if decision.status != Decision.Status.OPEN:
+        return []
+    on = max(on, local_day(decision.opened_at)) if decision.opened_at else on
+    already = set(decision.recusals.values_list("membership_id", flat=True))
+    recusals = []
+    for item in queries.members_to_recuse(process, on):
+        if item["membership"].pk in already:
+            continue
+        recusals.append(
+            decision_services.record_recusal(
+                decision=decision,
+                membership=item["membership"],
+                reason=item["reason"],
+                source=item["source"],
+                interest=item["interest"],
+            )
+        )
+    return recusals
+
+
+def recuse_on_new_declaration(*, declaration) -> None:
+    """An interest newly declared in a bidder recuses its member from every approval open then (rule 5)."""
+    if declaration.concerns_organisation_id is None:
+        return
+    processes = AwardProcess.objects.filter(
+        alliance_id=declaration.alliance_id,
+        approval_decision__status=Decision.Status.OPEN,
+        submissions__bidder_id=declaration.concerns_organisation_id,
+    ).distinct()
+    for process in processes:
+        recuse_late_interests(process=process, on=declaration.declared_on)
 
 
 @transaction.atomic
@@ -158,6 +203,13 @@ def record_approval_outcome(
             field="to_stage",
             conflict=True,
         )
+    if at is not None and decision.closed_at is not None and at < decision.closed_at:
+        raise RuleViolation(
+            "award_outcome_before_decision",
+            f"{decision.reference} closed on {timezone.localtime(decision.closed_at):%d/%m/%Y %H:%M}; the award's "
+            "outcome cannot be recorded before its decision was taken. Give a later time, or leave it out.",
+            field="at",
+        )
     text = (reason or "").strip() or f"{decision.reference}: {decision.outcome_explanation}"
     record_transition(process=process, to_stage=outcome, by=by, reason=text, at=at or decision.closed_at)
     return process
@@ -185,6 +237,28 @@ def _extend(contract: Contract, process: AwardProcess, ends_on: date, annual_val
             f"{contract.title} may be extended to {_fmt(contract.extension_until)} at the latest, not {_fmt(ends_on)}.",
             field="ends_on",
         )
+    if not contract.terms.exists():
+        # A contract from before terms were kept: its first term is what it holds now.
+        _save(
+            ContractTerm(
+                contract=contract,
+                starts_on=contract.starts_on,
+                ends_on=contract.ends_on,
+                annual_value=contract.annual_value,
+                awarded_through=contract.awarded_through,
+            ),
+            "First term",
+        )
+    _save(
+        ContractTerm(
+            contract=contract,
+            starts_on=contract.ends_on + timedelta(days=1),
+            ends_on=ends_on,
+            annual_value=annual_value,
+            awarded_through=process,
+        ),
+        f"Extension by {process.reference}",
+    )
     contract.ends_on = ends_on
     contract.annual_value = annual_value
     contract.status = Contract.Status.ACTIVE
@@ -254,6 +328,10 @@ def award_contract(
             awarded_through=process,
         )
         _save(contract, f"Awarded through {process.reference}")
+        term = ContractTerm(
+            contract=contract, starts_on=starts_on, ends_on=ends_on, annual_value=value, awarded_through=process
+        )
+        _save(term, f"Awarded through {process.reference}")
     process.resulting_contract = contract
     text = (reason or "").strip() or (
         f"Contract extended to {_fmt(ends_on)}" if extends is not None else f"Contract from {_fmt(starts_on)}"

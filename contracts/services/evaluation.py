@@ -16,6 +16,7 @@ from alliance.models import Organisation
 from alliance.services import _fmt, _save
 from contracts import queries
 from contracts.models import AwardInterest, AwardProcess, EvaluationScore, Route, Submission
+from contracts.services.approval import recuse_late_interests
 from contracts.services.policies import money
 from contracts.services.processes import check_value, eligible_member, lock_process, record_transition
 from roles.models import InterestDeclaration, Person, RoleAssignment
@@ -27,7 +28,10 @@ Stage = AwardProcess.Stage
 
 @transaction.atomic
 def note_interest(*, process: AwardProcess, declaration: InterestDeclaration, noted_on: date) -> AwardInterest:
-    """Record that a declared interest concerns this award; its member is then recused from approval (rule 5)."""
+    """Record that a declared interest concerns this award; its member is recused from approval (rule 5).
+
+    When the approval is already open, the member is recused now and a vote it cast is struck.
+    """
     process = lock_process(process)
     if declaration.alliance_id != process.alliance_id:
         raise RuleViolation(
@@ -57,6 +61,7 @@ def note_interest(*, process: AwardProcess, declaration: InterestDeclaration, no
         )
     item = AwardInterest(process=process, declaration=declaration, noted_on=noted_on)
     _save(item, "Interest declared in the award")
+    recuse_late_interests(process=process, on=noted_on)
     return item
 
 

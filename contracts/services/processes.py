@@ -42,6 +42,13 @@ CORRECTABLE = ("title", "description", "estimated_annual_value", "estimated_tota
 CORRECTABLE += ("external_notice_reference", "visibility", "service_category")
 
 
+# The details each move takes besides who, when and why; anything else is refused, naming the field.
+STAGE_DETAILS = {
+    Stage.RECOMMENDED: ("submission",),
+    Stage.CONTRACTED: ("starts_on", "ends_on", "extension_until", "in_scope", "annual_value", "extends"),
+}
+
+
 def lock_process(process: AwardProcess) -> AwardProcess:
     return (
         AwardProcess.objects.select_for_update(of=("self",))
@@ -321,6 +328,14 @@ def cancel_process(*, process: AwardProcess, reason: str, by=None, at: datetime 
             conflict=True,
         )
     decision = process.approval_decision
+    if decision is not None and decision.status == Decision.Status.AGREED:
+        raise RuleViolation(
+            "award_approval_agreed",
+            f"{process.reference} was approved by {decision.reference}; an agreed award is not cancelled. Record "
+            "it as approved, then change course through a new decision of the body.",
+            field="to_stage",
+            conflict=True,
+        )
     if decision is not None and not decision.is_sealed:
         decision_services.withdraw_decision(
             decision=decision, reason=f"Award process {process.reference} cancelled: {reason.strip()}", withdrawn_at=at
@@ -349,6 +364,17 @@ def transition(*, process: AwardProcess, to_stage: str, by=None, reason: str = "
             "award_stage_unknown",
             f"A process cannot be moved to '{to_stage}'; choose one of {', '.join(moves)}.",
             field="to_stage",
+        )
+    stray = sorted(set(details) - set(STAGE_DETAILS.get(to_stage, ())))
+    if stray:
+        uses = {name: stage for stage, names in STAGE_DETAILS.items() for name in names}
+        name = stray[0]
+        name_shown = "recommended_submission" if name == "submission" else name
+        where = f"it is given only with '{Stage(uses[name]).label}'" if name in uses else "no move takes it"
+        raise RuleViolation(
+            "award_detail_not_for_stage",
+            f"{name_shown} is not used when moving to '{Stage(to_stage).label}'; {where}. Leave it out.",
+            field=name_shown,
         )
     move = moves[to_stage]
     if move is approval.record_approval_outcome:

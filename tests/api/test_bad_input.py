@@ -2,7 +2,11 @@
 
 import pytest
 
+from contracts.models import AwardProcess, StageTransition
+from tests.contracts.scene import make_award_scene
 from tests.decisions.scene import make_scene
+from tests.factories import SubmissionFactory
+from tests.helpers import rows
 
 pytestmark = pytest.mark.django_db
 
@@ -52,3 +56,27 @@ def test_out_of_range_ids_in_filters_say_so(staff_api):
 
 def test_unknown_id_in_the_path_is_not_found(staff_api):
     assert staff_api.get(f"/api/v1/decisions/{HUGE}/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "move,field",
+    [
+        ({"to_stage": "SUBMISSIONS", "starts_on": "2021-07-01"}, "starts_on"),
+        ({"to_stage": "CANCELLED", "reason": "No longer needed", "in_scope": True}, "in_scope"),
+        ({"to_stage": "EVALUATION", "annual_value": "1000"}, "annual_value"),
+        ({"to_stage": "SUBMISSIONS", "recommended_submission": "SUBMISSION"}, "recommended_submission"),
+        ({"to_stage": "RECOMMENDED", "ends_on": "2024-03-31"}, "ends_on"),
+    ],
+)
+def test_transition_detail_for_another_stage_is_a_400_naming_it(staff_api, move, field):
+    award = make_award_scene()
+    process = award.process()
+    if move.get("recommended_submission") == "SUBMISSION":
+        move["recommended_submission"] = SubmissionFactory(process=process, bidder=award.members[0].organisation).pk
+    before = rows(AwardProcess, StageTransition)
+    response = staff_api.post(f"/api/v1/awards/{process.pk}/transition/", move, format="json")
+    assert response.status_code == 400, response.content
+    body = response.json()
+    assert (body["code"], body["field"]) == ("award_detail_not_for_stage", field)
+    assert field in body["detail"]
+    assert rows(AwardProcess, StageTransition) == before

@@ -1,7 +1,7 @@
 """The OCDS output validates against the OCDS 1.1 release package schema (issue 5 §4)."""
 
 import json
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -20,6 +20,19 @@ needs_schema = pytest.mark.skipif(
 )
 
 
+def _format_checker():
+    from jsonschema import Draft4Validator
+
+    checker = Draft4Validator.FORMAT_CHECKER
+    # jsonschema checks date-time only with an optional package; OCDS dates must carry their offset.
+
+    @checker.checks("date-time", raises=ValueError)
+    def date_time(value) -> bool:
+        return not isinstance(value, str) or datetime.fromisoformat(value).tzinfo is not None
+
+    return checker
+
+
 def validate(data: dict) -> None:
     from jsonschema import Draft4Validator
     from referencing import Registry, Resource
@@ -30,7 +43,8 @@ def validate(data: dict) -> None:
     registry = Registry().with_resources(
         [(s["id"], Resource.from_contents(s, default_specification=DRAFT4)) for s in (package_schema, release_schema)]
     )
-    errors = sorted(Draft4Validator(package_schema, registry=registry).iter_errors(data), key=str)
+    validator = Draft4Validator(package_schema, registry=registry, format_checker=_format_checker())
+    errors = sorted(validator.iter_errors(data), key=str)
     assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message}" for e in errors[:10])
 
 
@@ -85,13 +99,54 @@ def test_ocid_prefix_comes_from_settings(settings):
     assert package_of(s.process())["releases"][0]["ocid"].startswith("ocds-x1y2z3-")
 
 
+def every_stage(s) -> list[AwardProcess]:
+    """One process at each of the eight stages."""
+    cancelled = services.cancel_process(process=s.process(), reason="Not needed")
+    external = s.process(route="EXTERNAL_PROCUREMENT", external_notice_reference="PCS-1", description="Care homes")
+    submissions = s.process()
+    s.bids(submissions)
+    evaluation = s.process()
+    s.bids(evaluation)
+    services.start_evaluation(process=evaluation)
+    recommended, _ = s.recommended()
+    approved, _ = s.recommended()
+    s.approve(approved)
+    services.transition(process=approved, to_stage="APPROVED")
+    rejected, _ = s.recommended()
+    s.approve(rejected, position="OBJECT")
+    services.transition(process=rejected, to_stage="REJECTED")
+    processes = [external, submissions, evaluation, recommended, approved, rejected, contracted(s), cancelled]
+    assert {p.stage for p in AwardProcess.objects.filter(pk__in=[p.pk for p in processes])} == set(
+        AwardProcess.Stage.values
+    )
+    return processes
+
+
 @needs_schema
 def test_release_package_of_every_stage_validates_against_ocds_1_1():
     s = make_award_scene()
-    cancelled = services.cancel_process(process=s.process(), reason="Not needed")
-    external = s.process(route="EXTERNAL_PROCUREMENT", external_notice_reference="PCS-1", description="Care homes")
-    data = package_of(contracted(s), s.process(route="DIRECT_AWARD"), cancelled, external)
-    validate(data)
+    validate(package_of(*every_stage(s)))
+
+
+@needs_schema
+def test_api_release_and_package_validate_against_ocds_1_1(staff_api):
+    s = make_award_scene()
+    processes = every_stage(s)
+    AwardProcess.objects.filter(pk__in=[p.pk for p in processes]).update(visibility="PUBLIC")
+    response = staff_api.get("/api/v1/awards/ocds/", {"alliance": s.alliance.slug})
+    assert response.status_code == 200, response.content
+    assert len(response.json()["releases"]) == len(processes)
+    validate(response.json())
+    validate(staff_api.get(f"/api/v1/awards/{processes[-2].pk}/ocds/").json())
+
+
+def test_award_and_contract_values_are_both_totals():
+    s = make_award_scene()
+    release = package_of(contracted(s))["releases"][0]
+    # The scene's contract runs three years at the process's estimated £400,000 a year.
+    assert release["contracts"][0]["value"] == {"amount": 1200000.0, "currency": "GBP"}
+    assert release["awards"][0]["value"]["amount"] == 1100000.0
+    assert "£400,000.00 a year" in release["contracts"][0]["description"]
 
 
 @needs_schema

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from contracts import queries, services
-from tests.contracts.scene import adopt
+from tests.contracts.scene import adopt, make_award_scene
 from tests.decisions.scene import make_scene
 from tests.factories import AgreementBudgetFactory, AgreementFactory, ContractFactory, DecisionFactory
 
@@ -77,3 +77,43 @@ def test_budget_counts_in_scope_contracts_for_the_share_of_the_year_they_run():
     assert year["retained"] == Decimal("100000.00")
     assert year["headroom"] == Decimal("1000000.00") - year["committed"]
     assert year["contracts"] == 3
+
+
+def test_extension_keeps_the_value_committed_for_earlier_years():
+    s = make_award_scene()
+    contract = ContractFactory(
+        alliance=s.alliance,
+        provider=s.members[0].organisation,
+        annual_value=Decimal("100000"),
+        starts_on=date(2019, 4, 1),
+        ends_on=date(2021, 3, 31),
+        extension_until=date(2023, 3, 31),
+    )
+    before = {y["financial_year"]: y["committed"] for y in queries.budget_by_year(s.alliance)}
+    process, _ = s.recommended()
+    s.approve(process)
+    services.transition(process=process, to_stage="APPROVED")
+    services.transition(
+        process=process, to_stage="CONTRACTED", extends=contract, ends_on=date(2023, 3, 31), annual_value="150000"
+    )
+    after = {y["financial_year"]: y["committed"] for y in queries.budget_by_year(s.alliance)}
+    assert after[2019] == before[2019] == Decimal("100000.00")
+    assert after[2020] == before[2020] == Decimal("100000.00")
+    assert (after[2021], after[2022]) == (Decimal("150000.00"), Decimal("150000.00"))
+    terms = [(t.starts_on, t.annual_value, t.awarded_through) for t in contract.terms.order_by("starts_on")]
+    assert terms == [(date(2019, 4, 1), Decimal("100000.00"), None), (date(2021, 4, 1), Decimal("150000.00"), process)]
+
+
+def test_terminated_contract_counts_in_the_years_it_ran():
+    scene = make_scene()
+    ContractFactory(
+        alliance=scene.alliance,
+        annual_value=Decimal("200000"),
+        starts_on=date(2019, 4, 1),
+        ends_on=date(2020, 3, 31),
+        status="TERMINATED",
+    )
+    years = {y["financial_year"]: y for y in queries.budget_by_year(scene.alliance)}
+    assert years[2019]["committed"] == Decimal("200000.00")
+    assert years[2019]["contracts"] == 1
+    assert 2020 not in years

@@ -197,20 +197,19 @@ def test_value_below_the_route_minimum_is_refused():
 def test_route_not_allowed_by_the_policy_is_refused():
     scene = make_scene()
     adopt(scene, rules=[{"route": "EXTERNAL_PROCUREMENT"}])
-    with pytest.raises(RuleViolation) as error:
-        services.create_process(
-            alliance=scene.alliance,
-            title="Outreach",
-            service_category="street_outreach",
-            route="DIRECT_AWARD",
-            estimated_annual_value="1",
-            estimated_total_value="1",
-            started_on=STARTED,
-            route_justification={},
-            direct_award_to=scene.members[0].organisation,
-        )
-    assert error.value.code == "award_route_not_allowed"
-    assert AwardProcess.objects.count() == 0
+    refused(
+        "award_route_not_allowed",
+        services.create_process,
+        alliance=scene.alliance,
+        title="Outreach",
+        service_category="street_outreach",
+        route="DIRECT_AWARD",
+        estimated_annual_value="1",
+        estimated_total_value="1",
+        started_on=STARTED,
+        route_justification={},
+        direct_award_to=scene.members[0].organisation,
+    )
 
 
 def test_direct_award_justification_must_cover_value_for_money_and_why_this_member():
@@ -237,6 +236,13 @@ def test_advisory_member_without_provider_capacity_cannot_take_a_direct_award():
     refused(
         "award_direct_to_not_member", s.process, route="DIRECT_AWARD", direct_award_to=s.scene.advisory.organisation
     )
+
+
+def test_advisory_member_with_provider_capacity_can_take_a_direct_award():
+    s = make_award_scene()
+    advisory = MembershipFactory(alliance=s.alliance, status="ADVISORY", capacities=["provider"])
+    process = s.process(route="DIRECT_AWARD", direct_award_to=advisory.organisation)
+    assert process.direct_award_to == advisory.organisation
 
 
 def test_only_a_direct_award_names_who_it_goes_to():
@@ -487,6 +493,42 @@ def test_recommendation_names_a_submission_with_a_reason_and_a_price_within_limi
     assert process.recommended_submission == submissions[1]
 
 
+def test_recommended_price_above_the_route_limit_is_refused():
+    s = make_award_scene()
+    process = s.process()
+    submissions = s.bids(process)
+    Submission.objects.filter(pk=submissions[0].pk).update(price=Decimal("2500000"))
+    submissions[0].refresh_from_db()
+    services.start_evaluation(process=process)
+    s.score_all(submissions)
+    error = refused(
+        "award_value_above_limit", services.recommend, process=process, submission=submissions[0], reason="Best"
+    )
+    assert error.field == "recommended_submission"
+    assert "£2,000,000.00" in error.message
+
+
+def test_evaluator_with_a_declared_interest_in_the_process_cannot_score():
+    s = make_award_scene()
+    process = s.process()
+    submission = s.bids(process)[0]
+    declaration = declare_interest(
+        alliance=s.alliance, person=s.evaluator, interest="Advised on the specification.", declared_on=date(2021, 5, 1)
+    )
+    services.note_interest(process=process, declaration=declaration, noted_on=date(2021, 5, 2))
+    services.start_evaluation(process=process)
+    error = refused(
+        "evaluator_conflict",
+        services.record_score,
+        submission=submission,
+        criterion="Quality",
+        evaluator=s.evaluator,
+        score=9,
+        scored_on=SCORED,
+    )
+    assert process.reference in error.message
+
+
 # Approval (rule 5) and its outcome (rule 6)
 
 
@@ -562,10 +604,11 @@ def test_not_agreed_approval_rejects_the_process():
 def test_approval_refused_before_a_recommendation_or_twice():
     s = make_award_scene()
     process = s.process()
-    refused("award_not_recommended", services.open_approval, process=process, opened_at=OPENED)
+    models = (*AWARD_MODELS, Decision, Recusal)
+    refused("award_not_recommended", services.open_approval, *models, process=process, opened_at=OPENED)
     process, _ = s.recommended()
     services.open_approval(process=process, opened_at=OPENED)
-    refused("award_approval_exists", services.open_approval, Decision, process=process, opened_at=OPENED)
+    refused("award_approval_exists", services.open_approval, *models, process=process, opened_at=OPENED)
 
 
 def test_process_not_approved_while_its_decision_is_open_or_missing():
@@ -698,4 +741,101 @@ def test_member_that_left_cannot_bid_in_a_mini_competition():
         bidder=gone.organisation,
         submitted_on=SUBMITTED,
         price="1",
+    )
+
+
+# Interests and bids that arrive while the approval is open (rule 5)
+
+
+def vote(s, decision, i):
+    return decision_services.cast_vote(
+        decision=decision, membership=s.members[i], position="AGREE", cast_by=s.scene.reps[i], cast_at=VOTED
+    )
+
+
+def test_interest_noted_while_the_approval_is_open_recuses_and_strikes_the_vote():
+    s = make_award_scene()
+    process, _ = s.recommended()
+    decision = services.open_approval(process=process, opened_at=OPENED)
+    cast = vote(s, decision, 2)
+    declaration = declare_interest(
+        alliance=s.alliance,
+        person=s.scene.reps[2],
+        represents=s.members[2].organisation,
+        interest="Subcontractor in the recommended bid.",
+        declared_on=date(2021, 6, 12),
+    )
+    services.note_interest(process=process, declaration=declaration, noted_on=date(2021, 6, 12))
+    recusal = decision.recusals.get(membership=s.members[2])
+    assert (recusal.source, recusal.interest) == (Recusal.Source.DECLARED_INTEREST, declaration)
+    assert not Vote.objects.filter(pk=cast.pk).exists()
+    struck = Vote.history.filter(id=cast.pk, history_type="-").get()
+    assert struck.history_change_reason.startswith("Vote removed: member recused")
+    with pytest.raises(RuleViolation) as error:
+        vote(s, decision, 2)
+    assert error.value.code == "recused_member_cannot_vote"
+
+
+def test_interest_in_a_bidder_declared_while_the_approval_is_open_recuses_the_member():
+    s = make_award_scene()
+    process, _ = s.recommended()
+    decision = services.open_approval(process=process, opened_at=OPENED)
+    cast = vote(s, decision, 3)
+    declare_interest(
+        alliance=s.alliance,
+        person=s.scene.reps[3],
+        interest="Spouse now works for Harbour Light Housing.",
+        declared_on=date(2021, 6, 12),
+        concerns_organisation=s.members[0].organisation,
+    )
+    assert decision.recusals.filter(membership=s.members[3], source="declared_interest").exists()
+    assert not Vote.objects.filter(pk=cast.pk).exists()
+
+
+def test_interest_noted_before_the_approval_recuses_nothing_until_it_opens():
+    s = make_award_scene()
+    process = s.process()
+    declaration = declare_interest(
+        alliance=s.alliance, person=s.scene.reps[2], interest="Bidding partner.", declared_on=date(2021, 5, 1)
+    )
+    before = rows(Recusal)
+    services.note_interest(process=process, declaration=declaration, noted_on=date(2021, 5, 1))
+    assert rows(Recusal) == before
+
+
+def test_submission_refused_while_the_approval_is_open():
+    s = make_award_scene()
+    process, _ = s.recommended()
+    services.open_approval(process=process, opened_at=OPENED)
+    refused(
+        "award_not_taking_submissions",
+        services.record_submission,
+        *AWARD_MODELS,
+        Recusal,
+        process=process,
+        bidder=s.members[3].organisation,
+        submitted_on=SUBMITTED,
+        price="1000000",
+    )
+
+
+def test_outcome_cannot_be_dated_before_its_decision_closed():
+    s = make_award_scene()
+    process, _ = s.recommended()
+    s.approve(process)
+    early = CLOSED.replace(hour=9)
+    error = refused(
+        "award_outcome_before_decision", services.transition, process=process, to_stage="APPROVED", at=early
+    )
+    assert error.field == "at"
+    process = services.transition(process=process, to_stage="APPROVED", at=CLOSED)
+    assert process.stage == "APPROVED"
+
+
+def test_award_cannot_be_cancelled_once_its_approval_is_agreed():
+    s = make_award_scene()
+    process, _ = s.recommended()
+    s.approve(process)
+    refused(
+        "award_approval_agreed", services.cancel_process, *AWARD_MODELS, Decision, process=process, reason="Changed"
     )

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('alliance', '0006_history_composite_date_index'),
-        ('contracts', '0002_history_composite_date_index'),
+        ('contracts', '0003_add_contract_terms'),
         ('decisions', '0002_history_composite_date_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
