@@ -1,33 +1,27 @@
-"""Who may do what: every kind of caller against the API's endpoints and the pages, exact status codes.
+"""Who may do what: every API route and every page, for every kind of caller and every method, exact codes.
 
-The matrix below is the documentation: docs/permissions.md is rendered from it, and this test
-fails when the two differ (regenerate with `UPDATE_PERMISSIONS_DOC=1 make test PYTEST_ARGS=-k matrix`).
+The rows come from the URL resolver (`every_route()`): a test fails when a route or a method exists that
+the matrix does not list, so a new endpoint must be added here. ``MATRIX`` is the documentation:
+docs/permissions.md is rendered from it, and a test fails when the two differ (regenerate with
+`UPDATE_PERMISSIONS_DOC=1 make test PYTEST_ARGS=-k matrix`).
+
+One scene serves the whole module; each cell runs in the test's own transaction, rolled back
+afterwards, so a write in one cell never changes what a later cell sees.
 """
 
 import os
-from datetime import date, timedelta
+import re
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
+from django.conf import settings
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from rest_framework.test import APIClient
 
-from decisions import services
-from roles.models import AccessGrant, Role
-from tests.decisions.scene import make_scene
-from tests.factories import (
-    AllianceFactory,
-    GoverningBodyFactory,
-    OrganisationFactory,
-    PersonFactory,
-    RoleAssignmentFactory,
-    RoleFactory,
-    StaffFactory,
-    UserFactory,
-)
+from tests.permission_scene import STANDINGS, make_permission_scene
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "permissions.md"
-STANDINGS = ["anonymous", "viewer", "representative", "secretary", "oversight", "staff", "other alliance"]
 HEADINGS = {
     "anonymous": "anonymous",
     "viewer": "viewer",
@@ -37,167 +31,476 @@ HEADINGS = {
     "staff": "staff",
     "other alliance": "user of another alliance",
 }
+# Django's form views answer PUT as POST (ProcessFormView.put); the matrix lists the POST.
+SKIPPED_METHODS = {"head", "options", "trace"}
 
+# method, path (ids in braces from the scene), body (- none, {} empty, or a name in PAYLOADS), then
+# the code for each standing in the order of STANDINGS:
+# anonymous, viewer, representative, secretary, oversight, staff, other alliance.
+MATRIX = """
+# method path                                                               body           anon vwr rep sec ovs stf oth
+GET    /                                                                     -              302 200 200 200 200 200 200
+GET    /accounts/login/                                                      -              200 200 200 200 200 200 200
+POST   /accounts/login/                                                      {}             200 200 200 200 200 200 200
+POST   /accounts/logout/                                                     {}             302 302 302 302 302 302 302
+GET    /alliances/{slug}/                                                    -              302 200 200 200 200 200 404
+GET    /alliances/{slug}/actions/                                            -              302 200 200 200 200 200 404
+GET    /alliances/{slug}/actions/{action}/cancel/                            -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/actions/{action}/cancel/                            {}             302 403 403 200 403 200 404
+GET    /alliances/{slug}/actions/{action}/done/                              -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/actions/{action}/done/                              {}             302 403 403 200 403 200 404
+GET    /alliances/{slug}/audit/                                              -              302 403 200 200 200 200 404
+GET    /alliances/{slug}/award-policy/                                       -              302 200 200 200 200 200 404
+GET    /alliances/{slug}/awards/                                             -              302 200 200 200 200 200 404
+GET    /alliances/{slug}/awards/{award}/                                     -              302 200 200 200 200 200 404
+GET    /alliances/{slug}/awards/{award}/audit.csv                            -              302 200 200 200 200 200 404
+GET    /alliances/{slug}/awards/{secret_award}/                              -              302 404 200 200 200 200 404
+GET    /alliances/{slug}/budget/                                             -              302 200 200 200 200 200 404
+GET    /alliances/{slug}/contracts/                                          -              302 200 200 200 200 200 404
+GET    /alliances/{slug}/decisions/                                          -              302 200 200 200 200 200 404
+GET    /alliances/{slug}/decisions/new/                                      -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/decisions/new/                                      {}             302 403 403 200 403 200 404
+GET    /alliances/{slug}/decisions/{confidential}/                           -              302 404 200 200 200 200 404
+GET    /alliances/{slug}/decisions/{members}/                                -              302 200 200 200 200 200 404
+GET    /alliances/{slug}/decisions/{members}/actions/                        -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/decisions/{members}/actions/                        {}             302 403 403 200 403 200 404
+GET    /alliances/{slug}/decisions/{members}/advice/                         -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/decisions/{members}/advice/                         {}             302 403 403 200 403 200 404
+GET    /alliances/{slug}/decisions/{members}/advice/{advice}/respond/        -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/decisions/{members}/advice/{advice}/respond/        {}             302 403 403 200 403 200 404
+GET    /alliances/{slug}/decisions/{members}/close/                          -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/decisions/{members}/close/                          {}             302 403 403 302 403 302 404
+GET    /alliances/{slug}/decisions/{members}/defer/                          -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/decisions/{members}/defer/                          {}             302 403 403 200 403 200 404
+GET    /alliances/{slug}/decisions/{members}/open/                           -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/decisions/{members}/open/                           {}             302 403 403 200 403 200 404
+GET    /alliances/{slug}/decisions/{members}/recusals/                       -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/decisions/{members}/recusals/                       {}             302 403 403 200 403 200 404
+GET    /alliances/{slug}/decisions/{members}/vote/                           -              302 403 200 200 403 200 404
+POST   /alliances/{slug}/decisions/{members}/vote/                           {}             302 403 200 200 403 200 404
+GET    /alliances/{slug}/decisions/{members}/withdraw/                       -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/decisions/{members}/withdraw/                       {}             302 403 403 200 403 200 404
+GET    /alliances/{slug}/decisions/{public}/                                 -              302 200 200 200 200 200 404
+GET    /alliances/{slug}/decisions/{public}/recusals/{recusal}/dispensation/ -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/decisions/{public}/recusals/{recusal}/dispensation/ {}             302 403 403 200 403 200 404
+GET    /alliances/{slug}/delegations/                                        -              302 200 200 200 200 200 404
+GET    /alliances/{slug}/interests/                                          -              302 200 200 200 200 200 404
+GET    /alliances/{slug}/meetings/                                           -              302 200 200 200 200 200 404
+GET    /alliances/{slug}/meetings/new/                                       -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/meetings/new/                                       {}             302 403 403 200 403 200 404
+GET    /alliances/{slug}/meetings/{meeting}/                                 -              302 200 200 200 200 200 404
+GET    /alliances/{slug}/meetings/{meeting}/approve-minutes/                 -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/meetings/{meeting}/approve-minutes/                 {}             302 403 403 200 403 200 404
+GET    /alliances/{slug}/meetings/{meeting}/attendance/                      -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/meetings/{meeting}/attendance/                      {}             302 403 403 200 403 200 404
+GET    /alliances/{slug}/meetings/{meeting}/cancel/                          -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/meetings/{meeting}/cancel/                          {}             302 403 403 200 403 200 404
+GET    /alliances/{slug}/meetings/{meeting}/held/                            -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/meetings/{meeting}/held/                            {}             302 403 403 302 403 302 404
+GET    /alliances/{slug}/meetings/{meeting}/minutes/                         -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/meetings/{meeting}/minutes/                         {}             302 403 403 200 403 200 404
+GET    /alliances/{slug}/oversight/                                          -              302 403 200 200 200 200 404
+GET    /alliances/{slug}/people/{person}/                                    -              302 200 200 200 200 200 404
+GET    /alliances/{slug}/roles/                                              -              302 200 200 200 200 200 404
+GET    /alliances/{slug}/roles/{role}/                                       -              302 200 200 200 200 200 404
+GET    /alliances/{slug}/roles/{role}/handover/                              -              302 200 200 200 200 200 404
+GET    /api/docs/                                                            -              200 200 200 200 200 200 200
+GET    /api/schema/                                                          -              200 200 200 200 200 200 200
+GET    /api/v1/                                                              -              401 200 200 200 200 200 200
+GET    /api/v1/action-items/                                                 -              401 200 200 200 200 200 200
+POST   /api/v1/action-items/                                                 {}             401 403 403 403 403 400 403
+GET    /api/v1/action-items/{action}/                                        -              401 200 200 200 200 200 404
+POST   /api/v1/action-items/{action}/cancel/                                 {}             401 403 400 400 403 400 404
+POST   /api/v1/action-items/{action}/complete/                               {}             401 403 400 400 403 400 404
+GET    /api/v1/action-items/{action}/history/                                -              401 200 200 200 200 200 404
+POST   /api/v1/action-items/{action}/reassign/                               {}             401 403 400 400 403 400 404
+GET    /api/v1/alliances/                                                    -              200 200 200 200 200 200 200
+POST   /api/v1/alliances/                                                    {}             401 403 403 403 403 400 403
+GET    /api/v1/alliances/{slug}/                                             -              200 200 200 200 200 200 200
+PUT    /api/v1/alliances/{slug}/                                             {}             401 405 405 405 405 405 405
+PATCH  /api/v1/alliances/{slug}/                                             {}             401 403 403 403 403 200 403
+DELETE /api/v1/alliances/{slug}/                                             -              401 405 405 405 405 405 405
+GET    /api/v1/alliances/{slug}/history/                                     -              401 200 200 200 200 200 200
+GET    /api/v1/audit/                                                        -              401 200 200 200 200 200 200
+GET    /api/v1/audit/?alliance={slug}                                        -              401 200 200 200 200 200 200
+GET    /api/v1/audit/csv/                                                    -              401 200 200 200 200 200 200
+POST   /api/v1/auth/token/                                                   {}             400 400 400 400 400 400 400
+GET    /api/v1/award-policies/                                               -              401 200 200 200 200 200 200
+POST   /api/v1/award-policies/                                               {}             401 403 403 403 403 400 403
+GET    /api/v1/award-policies/{policy}/                                      -              401 200 200 200 200 200 404
+GET    /api/v1/award-policies/{policy}/history/                              -              401 200 200 200 200 200 404
+GET    /api/v1/awards/                                                       -              200 200 200 200 200 200 200
+POST   /api/v1/awards/                                                       {}             401 403 403 403 403 400 403
+GET    /api/v1/awards/ocds/                                                  -              400 400 400 400 400 400 400
+GET    /api/v1/awards/ocds/?alliance={slug}                                  -              200 200 200 200 200 200 200
+GET    /api/v1/awards/{award}/                                               -              404 200 200 200 200 200 200
+POST   /api/v1/awards/{award}/approval/                                      {}             401 403 403 403 403 409 403
+GET    /api/v1/awards/{award}/audit/                                         -              401 200 200 200 200 200 200
+GET    /api/v1/awards/{award}/history/                                       -              401 200 200 200 200 200 200
+GET    /api/v1/awards/{award}/ocds/                                          -              404 200 200 200 200 200 200
+GET    /api/v1/awards/{award}/scores/                                        -              401 200 200 200 200 200 200
+POST   /api/v1/awards/{award}/scores/                                        {}             401 403 403 403 403 400 403
+GET    /api/v1/awards/{award}/submissions/                                   -              401 200 200 200 200 200 200
+POST   /api/v1/awards/{award}/submissions/                                   {}             401 403 403 403 403 400 403
+POST   /api/v1/awards/{award}/transition/                                    {}             401 403 403 403 403 400 403
+GET    /api/v1/awards/{secret_award}/                                        -              404 404 200 200 200 200 404
+GET    /api/v1/bodies/                                                       -              401 200 200 200 200 200 200
+POST   /api/v1/bodies/                                                       {}             401 403 403 403 403 400 403
+GET    /api/v1/bodies/{body}/                                                -              401 200 200 200 200 200 404
+PUT    /api/v1/bodies/{body}/                                                {}             401 405 405 405 405 405 405
+PATCH  /api/v1/bodies/{body}/                                                {}             401 403 403 403 403 200 404
+DELETE /api/v1/bodies/{body}/                                                -              401 405 405 405 405 405 405
+GET    /api/v1/bodies/{body}/history/                                        -              401 200 200 200 200 200 404
+GET    /api/v1/contracts/                                                    -              401 200 200 200 200 200 200
+GET    /api/v1/contracts/{contract}/                                         -              401 200 200 200 200 200 404
+GET    /api/v1/contracts/{contract}/history/                                 -              401 200 200 200 200 200 404
+GET    /api/v1/decisions/                                                    -              200 200 200 200 200 200 200
+POST   /api/v1/decisions/                                                    {}             401 403 403 403 403 400 403
+POST   /api/v1/decisions/delegated/                                          {}             401 403 403 403 403 400 403
+POST   /api/v1/decisions/{amt}/close/                                        {}             401 403 403 403 403 200 404
+GET    /api/v1/decisions/{confidential}/                                     -              404 404 200 200 200 200 404
+GET    /api/v1/decisions/{confidential}/history/                             -              401 404 200 200 200 200 404
+POST   /api/v1/decisions/{draft}/open/                                       {}             401 403 403 200 403 200 404
+GET    /api/v1/decisions/{members}/                                          -              404 200 200 200 200 200 404
+PUT    /api/v1/decisions/{members}/                                          {}             401 405 405 405 405 405 405
+PATCH  /api/v1/decisions/{members}/                                          edit           401 403 403 200 403 200 404
+PATCH  /api/v1/decisions/{members}/                                          {}             401 403 403 200 403 200 404
+POST   /api/v1/decisions/{members}/advice/                                   {}             401 403 403 400 403 400 404
+POST   /api/v1/decisions/{members}/advice/{advice}/response/                 {}             401 403 403 400 403 400 404
+POST   /api/v1/decisions/{members}/amend/                                    {}             401 403 403 409 403 409 404
+POST   /api/v1/decisions/{members}/close/                                    {}             401 403 403 200 403 200 404
+POST   /api/v1/decisions/{members}/defer/                                    {}             401 403 403 400 403 400 404
+GET    /api/v1/decisions/{members}/history/                                  -              401 200 200 200 200 200 404
+POST   /api/v1/decisions/{members}/open/                                     {}             401 403 403 409 403 409 404
+POST   /api/v1/decisions/{members}/recusals/                                 {}             401 403 403 400 403 400 404
+GET    /api/v1/decisions/{members}/related/                                  -              401 200 200 200 200 200 404
+POST   /api/v1/decisions/{members}/supersede/                                {}             401 403 403 409 403 409 404
+POST   /api/v1/decisions/{members}/votes/                                    other_vote     401 403 403 400 403 400 404
+POST   /api/v1/decisions/{members}/votes/                                    own_vote       401 403 201 201 403 201 404
+POST   /api/v1/decisions/{members}/votes/                                    {}             401 403 403 400 403 400 404
+POST   /api/v1/decisions/{members}/withdraw/                                 {}             401 403 403 400 403 400 404
+GET    /api/v1/decisions/{public}/                                           -              200 200 200 200 200 200 200
+POST   /api/v1/decisions/{public}/recusals/{recusal}/dispensation/           {}             401 403 403 400 403 400 403
+GET    /api/v1/delegations/                                                  -              401 200 200 200 200 200 200
+POST   /api/v1/delegations/                                                  {}             401 403 403 403 403 400 403
+GET    /api/v1/delegations/check/                                            -              401 400 400 400 400 400 400
+GET    /api/v1/delegations/{delegation}/                                     -              401 200 200 200 200 200 404
+GET    /api/v1/delegations/{delegation}/history/                             -              401 200 200 200 200 200 404
+POST   /api/v1/delegations/{delegation}/revoke/                              {}             401 403 403 403 403 400 404
+GET    /api/v1/directory/?alliance={slug}                                    -              401 200 200 200 200 200 400
+GET    /api/v1/exports/decisions/                                            -              401 400 400 400 400 400 400
+GET    /api/v1/exports/decisions/?alliance={slug}                            -              401 200 200 200 200 200 404
+GET    /api/v1/exports/popolo/                                               -              401 400 400 400 400 400 400
+GET    /api/v1/exports/popolo/?alliance={slug}                               -              401 200 200 200 200 200 404
+GET    /api/v1/interests/                                                    -              401 200 200 200 200 200 200
+POST   /api/v1/interests/                                                    {}             401 403 403 403 403 400 403
+GET    /api/v1/interests/{interest}/                                         -              401 200 200 200 200 200 404
+POST   /api/v1/interests/{interest}/end/                                     {}             401 403 403 403 403 400 404
+GET    /api/v1/interests/{interest}/history/                                 -              401 200 200 200 200 200 404
+GET    /api/v1/meetings/                                                     -              401 200 200 200 200 200 200
+POST   /api/v1/meetings/                                                     {}             401 403 403 403 403 400 403
+GET    /api/v1/meetings/{meeting}/                                           -              401 200 200 200 200 200 404
+POST   /api/v1/meetings/{meeting}/approve-minutes/                           {}             401 403 403 400 403 400 404
+POST   /api/v1/meetings/{meeting}/attendance/                                {}             401 403 403 400 403 400 404
+POST   /api/v1/meetings/{meeting}/cancel/                                    {}             401 403 403 400 403 400 404
+POST   /api/v1/meetings/{meeting}/held/                                      {}             401 403 403 200 403 200 404
+GET    /api/v1/meetings/{meeting}/history/                                   -              401 200 200 200 200 200 404
+POST   /api/v1/meetings/{meeting}/minutes/                                   {}             401 403 403 400 403 400 404
+GET    /api/v1/memberships/                                                  -              401 200 200 200 200 200 200
+POST   /api/v1/memberships/                                                  new_membership 401 403 403 403 403 201 403
+POST   /api/v1/memberships/                                                  {}             401 403 403 403 403 400 403
+GET    /api/v1/memberships/{membership}/                                     -              401 200 200 200 200 200 404
+PUT    /api/v1/memberships/{membership}/                                     {}             401 405 405 405 405 405 405
+PATCH  /api/v1/memberships/{membership}/                                     {}             401 403 403 403 403 200 404
+DELETE /api/v1/memberships/{membership}/                                     -              401 405 405 405 405 405 405
+POST   /api/v1/memberships/{membership}/end/                                 {}             401 403 403 403 403 400 404
+GET    /api/v1/memberships/{membership}/history/                             -              401 200 200 200 200 200 404
+POST   /api/v1/memberships/{membership}/status/                              {}             401 403 403 403 403 400 404
+GET    /api/v1/notification-preferences/                                     -              401 200 200 200 200 200 200
+PUT    /api/v1/notification-preferences/                                     {}             401 400 400 400 400 400 400
+GET    /api/v1/notifications/                                                -              401 200 200 200 200 200 200
+GET    /api/v1/notifications/{notification}/                                 -              401 404 200 404 404 404 404
+POST   /api/v1/notifications/{notification}/read/                            {}             401 404 200 404 404 404 404
+GET    /api/v1/organisations/                                                -              401 200 200 200 200 200 200
+POST   /api/v1/organisations/                                                {}             401 403 403 403 403 400 403
+GET    /api/v1/organisations/{organisation}/                                 -              401 200 200 200 200 200 404
+PUT    /api/v1/organisations/{organisation}/                                 {}             401 405 405 405 405 405 405
+PATCH  /api/v1/organisations/{organisation}/                                 {}             401 403 403 403 403 200 404
+DELETE /api/v1/organisations/{organisation}/                                 -              401 405 405 405 405 405 405
+GET    /api/v1/organisations/{organisation}/history/                         -              401 200 200 200 200 200 404
+GET    /api/v1/people/                                                       -              401 200 200 200 200 200 200
+POST   /api/v1/people/                                                       {}             401 403 403 403 403 400 403
+GET    /api/v1/people/{person}/                                              -              401 200 200 200 200 200 404
+PUT    /api/v1/people/{person}/                                              {}             401 405 405 405 405 405 405
+PATCH  /api/v1/people/{person}/                                              {}             401 403 403 403 403 200 404
+DELETE /api/v1/people/{person}/                                              -              401 405 405 405 405 405 405
+GET    /api/v1/people/{person}/history/                                      -              401 200 200 200 200 200 404
+GET    /api/v1/role-assignments/                                             -              401 200 200 200 200 200 200
+POST   /api/v1/role-assignments/                                             {}             401 403 403 403 403 400 403
+GET    /api/v1/role-assignments/{assignment}/                                -              401 200 200 200 200 200 404
+POST   /api/v1/role-assignments/{assignment}/end/                            {}             401 403 403 403 403 400 404
+GET    /api/v1/role-assignments/{assignment}/history/                        -              401 200 200 200 200 200 404
+GET    /api/v1/roles/                                                        -              401 200 200 200 200 200 200
+POST   /api/v1/roles/                                                        {}             401 403 403 403 403 400 403
+GET    /api/v1/roles/{role}/                                                 -              401 200 200 200 200 200 404
+PUT    /api/v1/roles/{role}/                                                 {}             401 405 405 405 405 405 405
+PATCH  /api/v1/roles/{role}/                                                 {}             401 403 403 403 403 200 404
+DELETE /api/v1/roles/{role}/                                                 -              401 405 405 405 405 405 405
+GET    /api/v1/roles/{role}/history/                                         -              401 200 200 200 200 200 404
+GET    /api/v1/votes/                                                        -              200 200 200 200 200 200 200
+GET    /api/v1/votes/{secret_vote}/                                          -              404 404 200 200 200 200 404
+GET    /api/v1/votes/{vote}/                                                 -              404 200 200 200 200 200 404
+GET    /api/v1/votes/{vote}/history/                                         -              401 200 200 200 200 200 404
+GET    /inbox/                                                               -              302 200 200 200 200 200 200
+POST   /inbox/read-all/                                                      {}             302 302 302 302 302 302 302
+POST   /inbox/{notification}/read/                                           {}             302 404 302 404 404 404 404
+GET    /notifications/preferences/                                           -              302 200 200 200 200 200 200
+POST   /notifications/preferences/                                           {}             302 302 302 302 302 302 302
+GET    /public/                                                              -              200 200 200 200 200 200 200
+GET    /public/{slug}/                                                       -              200 200 200 200 200 200 200
+GET    /public/{slug}/awards/                                                -              200 200 200 200 200 200 200
+GET    /public/{slug}/calendar.ics                                           -              200 200 200 200 200 200 200
+GET    /public/{slug}/decisions/{confidential}/                              -              404 404 404 404 404 404 404
+GET    /public/{slug}/decisions/{members}/                                   -              404 404 404 404 404 404 404
+GET    /public/{slug}/decisions/{public}/                                    -              200 200 200 200 200 200 200
+GET    /public/{slug}/forward-plan/                                          -              200 200 200 200 200 200 200
+"""
 
-def codes(*values):
-    return dict(zip(STANDINGS, values, strict=True))
-
-
-# (what, method, path, payload, expected codes in the order of STANDINGS)
-MATRIX = [
-    ("List alliances", "GET", "/api/v1/alliances/", None, codes(200, 200, 200, 200, 200, 200, 200)),
-    ("Read a membership", "GET", "/api/v1/memberships/{membership}/", None, codes(401, 200, 200, 200, 200, 200, 404)),
-    ("Add a membership", "POST", "/api/v1/memberships/", "new_membership", codes(401, 403, 403, 403, 403, 201, 403)),
-    ("Role directory", "GET", "/api/v1/directory/?alliance=dunmarrow", None, codes(401, 200, 200, 200, 200, 200, 400)),
-    ("Read a PUBLIC decision", "GET", "/api/v1/decisions/{public}/", None, codes(200, 200, 200, 200, 200, 200, 200)),
-    ("Read a MEMBERS decision", "GET", "/api/v1/decisions/{members}/", None, codes(404, 200, 200, 200, 200, 200, 404)),
-    (
-        "Read a CONFIDENTIAL decision", "GET", "/api/v1/decisions/{confidential}/", None,
-        codes(404, 404, 200, 200, 200, 200, 404),
-    ),
-    (
-        "History of a MEMBERS decision", "GET", "/api/v1/decisions/{members}/history/", None,
-        codes(401, 200, 200, 200, 200, 200, 404),
-    ),
-    (
-        "Edit an open ALT decision", "PATCH", "/api/v1/decisions/{members}/", "edit",
-        codes(401, 403, 403, 200, 403, 200, 404),
-    ),
-    (
-        "Cast own organisation's vote", "POST", "/api/v1/decisions/{members}/votes/", "own_vote",
-        codes(401, 403, 201, 201, 403, 201, 404),
-    ),
-    (
-        "Cast another organisation's vote", "POST", "/api/v1/decisions/{members}/votes/", "other_vote",
-        codes(401, 403, 403, 400, 403, 400, 404),
-    ),
-    (
-        "Close an ALT decision", "POST", "/api/v1/decisions/{members}/close/", {},
-        codes(401, 403, 403, 200, 403, 200, 404),
-    ),
-    ("Close an AMT decision", "POST", "/api/v1/decisions/{amt}/close/", {}, codes(401, 403, 403, 403, 403, 200, 404)),
-    ("List votes", "GET", "/api/v1/votes/", None, codes(200, 200, 200, 200, 200, 200, 200)),
-    ("List awards", "GET", "/api/v1/awards/", None, codes(200, 200, 200, 200, 200, 200, 200)),
-    ("Audit feed", "GET", "/api/v1/audit/", None, codes(401, 200, 200, 200, 200, 200, 200)),
-    ("Alliance overview page", "GET", "/alliances/dunmarrow/", None, codes(302, 200, 200, 200, 200, 200, 404)),
-    (
-        "CONFIDENTIAL decision page", "GET", "/alliances/dunmarrow/decisions/{confidential}/", None,
-        codes(302, 404, 200, 200, 200, 200, 404),
-    ),
-    ("Audit trail page", "GET", "/alliances/dunmarrow/audit/", None, codes(302, 403, 200, 200, 200, 200, 404)),
-    ("Oversight dashboard", "GET", "/alliances/dunmarrow/oversight/", None, codes(302, 403, 200, 200, 200, 200, 404)),
-    (
-        "Schedule a meeting (form)", "GET", "/alliances/dunmarrow/meetings/new/", None,
-        codes(302, 403, 403, 200, 403, 200, 404),
-    ),
-    ("Public forward plan", "GET", "/public/dunmarrow/forward-plan/", None, codes(200, 200, 200, 200, 200, 200, 200)),
-    ("Public register page", "GET", "/public/dunmarrow/", None, codes(200, 200, 200, 200, 200, 200, 200)),
-    (
-        "Public page of a PUBLIC decision", "GET", "/public/dunmarrow/decisions/{public}/", None,
-        codes(200, 200, 200, 200, 200, 200, 200),
-    ),
-    (
-        "Public page of a MEMBERS decision", "GET", "/public/dunmarrow/decisions/{members}/", None,
-        codes(404, 404, 404, 404, 404, 404, 404),
-    ),
-    ("Public award processes", "GET", "/public/dunmarrow/awards/", None, codes(200, 200, 200, 200, 200, 200, 200)),
-]  # fmt: skip
-
-
-@pytest.fixture
-def world(db):
-    scene = make_scene(voting=2)
-    alliance = scene.alliance
-    alliance.publish_register = True
-    alliance.save()
-    amt = GoverningBodyFactory(alliance=alliance, code="AMT", name="Alliance Management Team")
-    closes = timezone.now() + timedelta(days=30)
-
-    def opened(body, visibility):
-        decision = services.draft_decision(
-            body=body, title=f"A {visibility.lower()} matter", proposal="That the alliance acts.", kind="KEY",
-            visibility=visibility, closes_at=closes,
-        )  # fmt: skip
-        return services.open_decision(decision=decision)
-
-    ids = {
-        "public": opened(scene.body, "PUBLIC").pk,
-        "members": opened(scene.body, "MEMBERS").pk,
-        "confidential": opened(scene.body, "CONFIDENTIAL").pk,
-        "amt": opened(amt, "MEMBERS").pk,
-        "membership": scene.members[0].pk,
-    }
-    users = {"staff": StaffFactory(username="staff-user")}
-    users["viewer"] = UserFactory(username="viewer-user")
-    AccessGrant.objects.create(user=users["viewer"], alliance=alliance, standing="viewer", starts_on=date(2020, 1, 1))
-    users["representative"] = UserFactory(username="rep-user")
-    scene.reps[0].user = users["representative"]
-    scene.reps[0].save()
-    users["secretary"] = UserFactory(username="secretary-user")
-    scene.secretary.user = users["secretary"]
-    scene.secretary.save()
-    users["oversight"] = UserFactory(username="oversight-user")
-    RoleAssignmentFactory(
-        role=RoleFactory(alliance=alliance, title="Oversight Group member", kind=Role.Kind.OVERSIGHT_MEMBER),
-        person=PersonFactory(user=users["oversight"]),
+# Cells whose current code is wrong and is being fixed elsewhere (issue 7): the expected code is the
+# correct one, and the cell fails strictly until the fix lands.
+KNOWN_WRONG = {
+    (method, "/alliances/{slug}/decisions/{members}/vote/", "representative"): (
+        "a representative casts their own organisation's vote on the web page as through the API (issue 7); "
+        "decisions/views.py VoteView is being fixed separately"
     )
-    users["other alliance"] = UserFactory(username="outsider-user")
-    AccessGrant.objects.create(
-        user=users["other alliance"], alliance=AllianceFactory(), standing="oversight", starts_on=date(2020, 1, 1)
-    )
-    payloads = {
+    for method in ("GET", "POST")
+}
+
+
+def payloads(ids):
+    return {
         "new_membership": {
-            "alliance": "dunmarrow", "organisation": OrganisationFactory().pk, "status": "VOTING",
+            "alliance": ids["slug"], "organisation": ids["new_organisation"], "status": "VOTING",
             "joined_on": "2024-01-01",
         },
         "edit": {"rationale": "Because the winter plan needs it."},
-        "own_vote": {"membership": scene.members[0].pk, "position": "AGREE", "cast_by": scene.reps[0].pk},
-        "other_vote": {"membership": scene.members[1].pk, "position": "AGREE", "cast_by": scene.reps[0].pk},
+        "own_vote": {"membership": ids["member0"], "position": "AGREE", "cast_by": ids["rep"]},
+        "other_vote": {"membership": ids["member1"], "position": "AGREE", "cast_by": ids["rep"]},
     }  # fmt: skip
-    return ids, users, payloads
 
 
-def call(client, method, path, payload):
-    if method == "GET":
-        return client.get(path)
-    return getattr(client, method.lower())(path, payload, format="json")
+def parse(table: str) -> list[tuple]:
+    rows = []
+    for line in table.strip().splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        method, path, body, *cells = line.split()
+        rows.append((method, path, body, dict(zip(STANDINGS, map(int, cells), strict=True))))
+    return rows
 
 
-@pytest.mark.parametrize("standing", STANDINGS)
-@pytest.mark.parametrize(("what", "method", "path", "payload", "expected"), MATRIX, ids=[row[0] for row in MATRIX])
-def test_permission_matrix(world, standing, what, method, path, payload, expected):
-    ids, users, payloads = world
-    client = APIClient()
-    if standing != "anonymous":
-        client.force_login(users[standing])
-    body = payloads.get(payload, payload) if isinstance(payload, str) else payload
-    response = call(client, method, path.format(**ids), body)
-    assert response.status_code == expected[standing], getattr(response, "data", response.content[:300])
+ROWS = parse(MATRIX)
+
+
+def every_route() -> set[tuple[str, str]]:
+    """Every (route, method) the site answers, from the resolver and the views (admin and format suffixes aside)."""
+
+    def walk(patterns, prefix=""):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                yield from walk(p.url_patterns, prefix + str(p.pattern))
+            elif isinstance(p, URLPattern):
+                # Django drops a regex route's "^" when it joins routes; so do we, to compare with resolve().route.
+                yield re.sub(r"(^|/)\^", r"\1", prefix + str(p.pattern)), p.callback
+
+    found = set()
+    for route, callback in walk(get_resolver().url_patterns):
+        if route.startswith("admin/") or "(?P<format>" in route or "<drf_format_suffix:" in route:
+            continue
+        for method in allowed_methods(callback):
+            found.add((route, method))
+    return found
+
+
+def allowed_methods(callback) -> list[str]:
+    if getattr(callback, "actions", None):
+        return sorted(m.upper() for m in callback.actions if m not in SKIPPED_METHODS)
+    view = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
+    if view is None:
+        return ["GET"]
+    methods = [m for m in view.http_method_names if m not in SKIPPED_METHODS and hasattr(view, m)]
+    if "put" in methods and "post" in methods and not getattr(callback, "cls", None):
+        methods.remove("put")
+    return sorted(m.upper() for m in methods)
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        scene = make_permission_scene()
+        scene.payloads = payloads(scene.ids)
+        # One signed-in client per standing for the module: a login per cell would double the run time.
+        scene.clients = {"anonymous": APIClient()}
+        for standing in STANDINGS[1:]:
+            scene.clients[standing] = APIClient()
+            scene.clients[standing].force_login(scene.users[standing])
+        scene.sessions = {s: c.cookies.get(settings.SESSION_COOKIE_NAME) for s, c in scene.clients.items()}
+        yield scene
+        transaction.set_rollback(True)
+
+
+def call(world, standing, method, path, body):
+    client = world.clients[standing]
+    if world.sessions[standing]:  # a cell that signs out must not sign out the cells after it
+        client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[standing].value
+    data = None if body == "-" else ({} if body == "{}" else world.payloads[body])
+    url = path.format(**world.ids)
+    if method in ("GET", "DELETE"):
+        return getattr(client, method.lower())(url)
+    return getattr(client, method.lower())(url, data, format="json")
+
+
+def cases():
+    for method, path, body, expected in ROWS:
+        for standing in STANDINGS:
+            marks = []
+            if (method, path, standing) in KNOWN_WRONG:
+                marks = [pytest.mark.xfail(strict=True, reason=KNOWN_WRONG[method, path, standing])]
+            yield pytest.param(
+                method, path, body, standing, expected[standing], id=f"{method} {path} {standing}", marks=marks
+            )
+
+
+@pytest.mark.parametrize(("method", "path", "body", "standing", "expected"), list(cases()))
+def test_permission_matrix(world, db, method, path, body, standing, expected):
+    response = call(world, standing, method, path, body)
+    assert response.status_code == expected, getattr(response, "data", response.content[:300])
+
+
+def test_the_matrix_lists_every_route_and_method(world, db):
+    listed = {(resolve(path.format(**world.ids).split("?")[0]).route, method) for method, path, _, _ in ROWS}
+    missing = sorted(every_route() - listed)
+    assert not missing, f"routes the permission matrix does not list (add a row for each): {missing}"
+
+
+# What each list endpoint that carries visibility must hide: the CONFIDENTIAL decision's reference and
+# title, and the CONFIDENTIAL award's. Oversight reads everything, so it must see them.
+LISTS = [
+    ("/api/v1/decisions/", "secret_reference"),
+    ("/api/v1/decisions/?search=Secret", "secret_title"),
+    ("/api/v1/votes/", "secret_reference"),
+    ("/api/v1/awards/", "secret_award_reference"),
+    ("/api/v1/awards/ocds/?alliance={slug}", "secret_award_reference"),
+    ("/api/v1/audit/", "secret_title"),
+    ("/api/v1/audit/csv/", "secret_title"),
+    ("/api/v1/exports/decisions/?alliance={slug}", "secret_reference"),
+    ("/api/v1/exports/popolo/?alliance={slug}", "secret_reference"),
+    ("/api/v1/decisions/{members}/related/", "secret_reference"),
+    ("/alliances/{slug}/decisions/", "secret_reference"),
+    ("/alliances/{slug}/audit/", "secret_title"),
+    ("/alliances/{slug}/awards/", "secret_award_reference"),
+    ("/public/{slug}/", "secret_reference"),
+    ("/public/{slug}/forward-plan/", "secret_title"),
+    ("/public/{slug}/awards/", "secret_award_title"),
+    ("/public/{slug}/calendar.ics", "secret_title"),
+]
+HIDDEN_FROM = ["anonymous", "viewer", "other alliance"]
+# Published lists carry PUBLIC records only, whoever reads them.
+PUBLISHED = ("/public/", "/api/v1/awards/ocds/")
+LEAKS = {
+    ("/api/v1/decisions/{members}/related/", "viewer"): (
+        "related decisions list a CONFIDENTIAL decision to a viewer (issue 7); being fixed separately"
+    ),
+}
+
+
+def body_text(response) -> str:
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content).decode()
+    return response.content.decode()
+
+
+def hidden_cases():
+    for path, secret in LISTS:
+        for standing in HIDDEN_FROM:
+            reason = LEAKS.get((path, standing))
+            marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+            yield pytest.param(path, secret, standing, id=f"{path} {standing}", marks=marks)
+
+
+@pytest.mark.parametrize(("path", "secret", "standing"), list(hidden_cases()))
+def test_lists_never_contain_what_the_caller_cannot_read(world, db, path, secret, standing):
+    response = call(world, standing, "GET", path, "-")
+    assert world.ids[secret] not in body_text(response)
+
+
+@pytest.mark.parametrize(("path", "secret"), [(p, s) for p, s in LISTS if not p.startswith(PUBLISHED)])
+def test_oversight_lists_show_confidential_records(world, db, path, secret):
+    response = call(world, "oversight", "GET", path, "-")
+    assert response.status_code == 200
+    assert world.ids[secret] in body_text(response)
+
+
+AREAS = [
+    ("API: the alliance, its members and bodies", r"^/api/v1/(alliances|organisations|memberships|bodies)"),
+    ("API: people, roles, delegations and interests", r"^/api/v1/(people|roles|role-|directory|delegations|interests)"),
+    ("API: meetings and action items", r"^/api/v1/(meetings|action-items)"),
+    ("API: decisions and votes", r"^/api/v1/(decisions|votes)"),
+    ("API: awards and contracts", r"^/api/v1/(award|contracts)"),
+    ("API: audit, exports, notifications, tokens and the schema", r"^/api/"),
+    ("Pages: decisions", r"^/alliances/\{slug\}/decisions/"),
+    ("Pages: meetings and action items", r"^/alliances/\{slug\}/(meetings|actions)/"),
+    ("Pages: awards", r"^/alliances/\{slug\}/awards/"),
+    ("Pages: the alliance, roles, registers and dashboards", r"^/alliances/"),
+    ("Pages: public register", r"^/public/"),
+    ("Pages: sign-in, inbox and the list of alliances", r""),
+]  # fmt: skip
 
 
 def render() -> str:
+    head = " | ".join(HEADINGS[s] for s in STANDINGS)
     lines = [
         "# Who may do what",
         "",
-        "Generated from `tests/test_permission_matrix.py`, which asserts every cell: the status code each kind",
-        "of caller gets. The secretary is the Alliance Leadership Team's (ALT) secretary; the member",
-        "representative represents a voting member. 404 means the record is not visible to the caller",
-        "(lists never show it either); 403 means visible but not theirs to change; 302 sends an anonymous",
-        "visitor to the login page. A 400 for a permitted caller is the domain rule refusing the request",
-        "(casting a vote for another organisation needs that organisation's representative).",
+        "Generated from `tests/test_permission_matrix.py`, which asserts every cell, and fails when a route",
+        "of the API or a page exists that it does not list. Each row is one method on one route; ids in",
+        "braces are records of the test's scene (`members` is an open MEMBERS decision of the ALT, `confidential`",
+        "a CONFIDENTIAL one, `amt` a decision of the management team, `public` a PUBLIC one with a recusal).",
+        "A body `{}` is an empty JSON object; a named body is a valid request (see `payloads()` in the test).",
+        "The secretary is the Alliance Leadership Team's (ALT) secretary; the member representative represents",
+        "a voting member; the user of another alliance has oversight standing in another alliance only.",
         "",
-        "| what | request | " + " | ".join(HEADINGS[s] for s in STANDINGS) + " |",
-        "| --- | --- | " + " | ".join("---" for _ in STANDINGS) + " |",
+        "Codes: **200/201/204** done; **302** a page sends an anonymous visitor to the login page (or a form",
+        "redirects after success); **400** the caller may do this but the request is invalid or a domain rule",
+        "refuses it; **401** the API needs a login or token; **403** visible but not the caller's to do;",
+        "**404** not visible to the caller (lists never show it either); **405** the method is not allowed",
+        "for this caller's standing or the route; **409** the record's state forbids it (e.g. not open).",
+        "Cells marked with * are wrong today and fixed elsewhere; the cell shows the correct code.",
+        "",
     ]
-    for what, method, path, _, expected in MATRIX:
-        cells = " | ".join(str(expected[s]) for s in STANDINGS)
-        lines.append(f"| {what} | `{method} {path}` | {cells} |")
-    return "\n".join(lines) + "\n"
+    written = set()
+    for title, pattern in AREAS:
+        rows = [r for r in ROWS if r[:2] not in written and re.search(pattern, r[1])]
+        if not rows:
+            continue
+        lines += [
+            f"## {title}",
+            "",
+            f"| request | body | {head} |",
+            "| --- | --- | " + " | ".join("---" for _ in STANDINGS) + " |",
+        ]
+        for method, path, body, expected in rows:
+            written.add((method, path))
+            cells = " | ".join(
+                f"{expected[s]}*" if (method, path, s) in KNOWN_WRONG else str(expected[s]) for s in STANDINGS
+            )
+            lines.append(f"| `{method} {path}` | {'' if body == '-' else f'`{body}`'} | {cells} |")
+        lines.append("")
+    return "\n".join(lines)
 
 
 def test_permissions_doc_matches_the_matrix():
     if os.environ.get("UPDATE_PERMISSIONS_DOC"):
-        DOC.parent.mkdir(exist_ok=True)
         DOC.write_text(render())
     assert DOC.exists(), "docs/permissions.md is missing: run with UPDATE_PERMISSIONS_DOC=1"
     assert DOC.read_text() == render(), "docs/permissions.md is stale: run with UPDATE_PERMISSIONS_DOC=1"

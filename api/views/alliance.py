@@ -86,9 +86,9 @@ class MembershipViewSet(AccessMixin, HistoryMixin, AsOfMixin, viewsets.ModelView
     @action(detail=True, methods=["post"])
     def status(self, request, pk=None):
         """Make the member voting or advisory from a date; earlier dates keep their status."""
+        membership = self.get_object()
         data = s.StatusChangeInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        membership = self.get_object()
         services.change_membership_status(membership=membership, **data.validated_data)
         return self._out(membership, status.HTTP_201_CREATED)
 
@@ -96,9 +96,10 @@ class MembershipViewSet(AccessMixin, HistoryMixin, AsOfMixin, viewsets.ModelView
     @action(detail=True, methods=["post"])
     def end(self, request, pk=None):
         """Record the organisation's last day as a member and why it left."""
+        membership = self.get_object()
         data = s.EndMembershipSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        membership = services.end_membership(membership=self.get_object(), **data.validated_data)
+        membership = services.end_membership(membership=membership, **data.validated_data)
         return self._out(membership)
 
 

@@ -166,17 +166,19 @@ class AwardViewSet(
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
         """Move the process to its next stage, or cancel it with a reason; the move is kept with who and when."""
+        process = self.get_object()
         data = s.TransitionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return self._out(services.transition(process=self.get_object(), by=request.user, **data.to_service()))
+        return self._out(services.transition(process=process, by=request.user, **data.to_service()))
 
     @extend_schema(request=s.ApprovalSerializer, responses={201: s.DecisionRefSerializer})
     @action(detail=True, methods=["post"])
     def approval(self, request, pk=None):
         """Open the AWARD decision of the policy's approving body; bidders and interested members are recused."""
+        process = self.get_object()
         data = s.ApprovalSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        decision = services.open_approval(process=self.get_object(), by=request.user, **data.validated_data)
+        decision = services.open_approval(process=process, by=request.user, **data.validated_data)
         decision = Decision.objects.get(pk=decision.pk)
         return Response(s.DecisionRefSerializer(decision).data, status=status.HTTP_201_CREATED)
 

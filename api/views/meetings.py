@@ -64,9 +64,9 @@ class MeetingViewSet(
     @action(detail=True, methods=["post"])
     def attendance(self, request, pk=None):
         """Record (or change) one person's attendance: capacity, organisation, present or apologies."""
+        meeting = self.get_object()
         data = s.AttendanceInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        meeting = self.get_object()
         services.record_attendance(meeting=meeting, **data.validated_data)
         return self._out(meeting)
 
@@ -74,33 +74,37 @@ class MeetingViewSet(
     @action(detail=True, methods=["post"])
     def held(self, request, pk=None):
         """Record that the meeting took place, with its minutes if they are ready."""
+        meeting = self.get_object()
         data = s.HeldInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return self._out(services.mark_meeting_held(meeting=self.get_object(), **data.validated_data))
+        return self._out(services.mark_meeting_held(meeting=meeting, **data.validated_data))
 
     @extend_schema(request=s.CancelInputSerializer, responses=s.MeetingDetailSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         """Cancel a scheduled meeting with no decisions on it, saying why."""
+        meeting = self.get_object()
         data = s.CancelInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return self._out(services.cancel_meeting(meeting=self.get_object(), **data.validated_data))
+        return self._out(services.cancel_meeting(meeting=meeting, **data.validated_data))
 
     @extend_schema(request=s.MinutesInputSerializer, responses=s.MeetingDetailSerializer)
     @action(detail=True, methods=["post"])
     def minutes(self, request, pk=None):
         """Write or correct the minutes of a held meeting until they are approved."""
+        meeting = self.get_object()
         data = s.MinutesInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return self._out(services.record_minutes(meeting=self.get_object(), **data.validated_data))
+        return self._out(services.record_minutes(meeting=meeting, **data.validated_data))
 
     @extend_schema(request=s.ApproveMinutesInputSerializer, responses=s.MeetingDetailSerializer)
     @action(detail=True, methods=["post"], url_path="approve-minutes")
     def approve_minutes(self, request, pk=None):
         """Approve the minutes by a later AGREED decision of the same body."""
+        meeting = self.get_object()
         data = s.ApproveMinutesInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return self._out(services.approve_minutes(meeting=self.get_object(), **data.validated_data))
+        return self._out(services.approve_minutes(meeting=meeting, **data.validated_data))
 
 
 class ActionItemViewSet(
@@ -133,22 +137,25 @@ class ActionItemViewSet(
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
         """Record that the item was done, and when."""
+        item = self.get_object()
         data = s.CompleteInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return self._out(services.complete_action_item(item=self.get_object(), **data.validated_data))
+        return self._out(services.complete_action_item(item=item, **data.validated_data))
 
     @extend_schema(request=s.CancelInputSerializer, responses=s.ActionItemSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         """Cancel an open item, saying why it is no longer needed."""
+        item = self.get_object()
         data = s.CancelInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return self._out(services.cancel_action_item(item=self.get_object(), **data.validated_data))
+        return self._out(services.cancel_action_item(item=item, **data.validated_data))
 
     @extend_schema(request=s.ReassignInputSerializer, responses=s.ActionItemSerializer)
     @action(detail=True, methods=["post"])
     def reassign(self, request, pk=None):
         """Give an open item a new owner and, if need be, a new due date."""
+        item = self.get_object()
         data = s.ReassignInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return self._out(services.reassign_action_item(item=self.get_object(), **data.validated_data))
+        return self._out(services.reassign_action_item(item=item, **data.validated_data))

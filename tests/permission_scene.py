@@ -1,0 +1,151 @@
+"""One scene for the permission matrix and the fuzz run: an alliance with a record of every kind the
+API and the pages address, the seven standings' users, and the ids that fill every route's path."""
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from django.utils import timezone
+
+from alliance.models import Notification
+from contracts import services as award_services
+from decisions import services
+from roles.models import AccessGrant, Role
+from tests.contracts.scene import adopt
+from tests.decisions.scene import make_scene
+from tests.factories import (
+    ActionItemFactory,
+    AllianceFactory,
+    ContractFactory,
+    DelegatedAuthorityFactory,
+    GoverningBodyFactory,
+    InterestDeclarationFactory,
+    MeetingFactory,
+    OrganisationFactory,
+    PersonFactory,
+    RoleAssignmentFactory,
+    RoleFactory,
+    StaffFactory,
+    UserFactory,
+)
+
+STANDINGS = ["anonymous", "viewer", "representative", "secretary", "oversight", "staff", "other alliance"]
+
+
+@dataclass
+class PermissionScene:
+    ids: dict
+    users: dict
+    payloads: dict = field(default_factory=dict)
+    clients: dict = field(default_factory=dict)
+    sessions: dict = field(default_factory=dict)
+
+
+def make_permission_scene() -> PermissionScene:
+    scene = make_scene(voting=2)
+    alliance = scene.alliance
+    alliance.publish_register = True
+    alliance.save()
+    amt = GoverningBodyFactory(alliance=alliance, code="AMT", name="Alliance Management Team")
+    closes = timezone.now() + timedelta(days=30)
+
+    def opened(body, visibility, title=None):
+        decision = services.draft_decision(
+            body=body, title=title or f"A {visibility.lower()} matter", proposal="That the alliance acts.",
+            kind="KEY", visibility=visibility, closes_at=closes,
+        )  # fmt: skip
+        return services.open_decision(decision=decision)
+
+    public = opened(scene.body, "PUBLIC")
+    members = opened(scene.body, "MEMBERS")
+    confidential = opened(scene.body, "CONFIDENTIAL", title="Secret winter matter")
+    confidential.reference = "ALT-2099-777"
+    confidential.save()
+    vote = scene.vote(members, 1, cast_at=timezone.now())
+    secret_vote = scene.vote(confidential, 1, cast_at=timezone.now())
+    advice = services.record_advice(decision=members, advice="Ask people who use the service.",
+                                    organisation=scene.advisory.organisation)  # fmt: skip
+    recusal = services.record_recusal(decision=public, membership=scene.members[1], reason="Trustee of a bidder.")
+    draft = services.draft_decision(body=scene.body, title="A draft", proposal="That it waits.", kind="KEY",
+                                    visibility="MEMBERS", closes_at=closes)  # fmt: skip
+    meeting = MeetingFactory(body=scene.body, starts_at=datetime(2021, 3, 4, 10, 0, tzinfo=UTC))
+    action = ActionItemFactory(decision=members, owner_person=scene.reps[0])
+    delegation = DelegatedAuthorityFactory(
+        role=RoleFactory(alliance=alliance, title="Alliance director", kind=Role.Kind.DIRECTOR), body=scene.body
+    )
+    interest = InterestDeclarationFactory(alliance=alliance, person=scene.reps[0])
+    policy = adopt(scene)
+    award = award_services.create_process(
+        alliance=alliance, title="Flexible community outreach", service_category="flexible_community_outreach",
+        route="MINI_COMPETITION", estimated_annual_value="400000", estimated_total_value="1200000",
+        started_on=date(2021, 4, 1), route_justification={"value for money": "Tested by competition."},
+    )  # fmt: skip
+    award.visibility = "PUBLIC"
+    award.save()
+    secret_award = award_services.create_process(
+        alliance=alliance, title="Secret care homes award", service_category="flexible_community_outreach",
+        route="MINI_COMPETITION", estimated_annual_value="400000", estimated_total_value="1200000",
+        started_on=date(2021, 4, 1), route_justification={"value for money": "Tested by competition."},
+    )  # fmt: skip
+    secret_award.visibility = "CONFIDENTIAL"
+    secret_award.save()
+    contract = ContractFactory(alliance=alliance, provider=scene.members[0].organisation)
+
+    users = {"staff": StaffFactory(username="staff-user")}
+    users["viewer"] = UserFactory(username="viewer-user")
+    AccessGrant.objects.create(user=users["viewer"], alliance=alliance, standing="viewer", starts_on=date(2020, 1, 1))
+    users["representative"] = UserFactory(username="rep-user")
+    scene.reps[0].user = users["representative"]
+    scene.reps[0].save()
+    users["secretary"] = UserFactory(username="secretary-user")
+    scene.secretary.user = users["secretary"]
+    scene.secretary.save()
+    users["oversight"] = UserFactory(username="oversight-user")
+    RoleAssignmentFactory(
+        role=RoleFactory(alliance=alliance, title="Oversight Group member", kind=Role.Kind.OVERSIGHT_MEMBER),
+        person=PersonFactory(user=users["oversight"]),
+    )
+    users["other alliance"] = UserFactory(username="outsider-user")
+    AccessGrant.objects.create(
+        user=users["other alliance"], alliance=AllianceFactory(), standing="oversight", starts_on=date(2020, 1, 1)
+    )
+    notification = Notification.objects.create(
+        alliance=alliance, kind=Notification._meta.get_field("kind").choices[0][0],
+        recipient_email="rep@example.org", recipient_user=users["representative"], subject="A decision opened",
+        body="Please vote.", event_key="decision-opened:matrix", created_at=timezone.now(), due_at=timezone.now(),
+    )  # fmt: skip
+    ids = {
+        "slug": alliance.slug,
+        "public": public.pk,
+        "members": members.pk,
+        "confidential": confidential.pk,
+        "draft": draft.pk,
+        "amt": opened(amt, "MEMBERS").pk,
+        "membership": scene.members[0].pk,
+        "organisation": scene.members[0].organisation.pk,
+        "body": scene.body.pk,
+        "person": scene.reps[0].pk,
+        "role": scene.reps[0].assignments.get().role_id,
+        "assignment": scene.reps[0].assignments.get().pk,
+        "delegation": delegation.pk,
+        "interest": interest.pk,
+        "meeting": meeting.pk,
+        "action": action.pk,
+        "vote": vote.pk,
+        "secret_vote": secret_vote.pk,
+        "advice": advice.pk,
+        "recusal": recusal.pk,
+        "policy": policy.pk,
+        "award": award.pk,
+        "secret_award": secret_award.pk,
+        "contract": contract.pk,
+        "notification": notification.pk,
+        "secret_reference": confidential.reference,
+        "secret_title": confidential.title,
+        "secret_award_reference": secret_award.reference,
+        "secret_award_title": secret_award.title,
+        "new_organisation": OrganisationFactory(name="Newcomer Trust").pk,
+        "rep": scene.reps[0].pk,
+        "member0": scene.members[0].pk,
+        "member1": scene.members[1].pk,
+    }
+    return PermissionScene(ids=ids, users=users)
