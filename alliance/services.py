@@ -342,6 +342,25 @@ def _check_quorum(quorum_count, quorum_fraction) -> None:
         )
 
 
+def _check_no_reporting_cycle(body: GoverningBody) -> None:
+    """A body cannot report to itself, nor to a body that (through others) reports to it."""
+    if body.pk is None or not body.reports_to_id:
+        return
+    seen, current = set(), body.reports_to_id
+    while current is not None and current not in seen:
+        if current == body.pk:
+            reports_to = GoverningBody.objects.get(pk=body.reports_to_id)
+            raise RuleViolation(
+                "body_reports_to_itself",
+                f"{body.name} cannot report to itself"
+                + ("" if reports_to.pk == body.pk else f": {reports_to.name} already reports to it, directly or not")
+                + "; choose a body above it, or none.",
+                field="reports_to",
+            )
+        seen.add(current)
+        current = GoverningBody.objects.filter(pk=current).values_list("reports_to_id", flat=True).first()
+
+
 @transaction.atomic
 def save_body(*, body: GoverningBody | None = None, **fields) -> GoverningBody:
     """Create or change a governing body; its quorum is a positive count or a fraction in (0, 1]."""
@@ -369,6 +388,7 @@ def save_body(*, body: GoverningBody | None = None, **fields) -> GoverningBody:
         raise RuleViolation(
             "body_reports_elsewhere", "A body can only report to a body of the same alliance.", field="reports_to"
         )
+    _check_no_reporting_cycle(body)
     _save(body)
     return body
 

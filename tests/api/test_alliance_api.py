@@ -286,3 +286,12 @@ def test_schema_and_docs_pages(api, client, user):
     assert docs.status_code == 200
     assert b"swagger-ui" in docs.content
     assert b"cdn" not in docs.content.lower()
+
+
+def test_body_reporting_to_itself_is_400(staff_api, alliance):
+    body = GoverningBodyFactory(alliance=alliance, code="ALT")
+    response = staff_api.patch(f"/api/v1/bodies/{body.pk}/", {"reports_to": body.pk}, format="json")
+    assert response.status_code == 400, response.json()
+    assert response.json()["code"] == "body_reports_to_itself"
+    body.refresh_from_db()
+    assert body.reports_to is None
