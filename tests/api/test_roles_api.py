@@ -345,3 +345,17 @@ def test_list_query_count_is_fixed(api, many_rows, path, django_assert_max_num_q
     with django_assert_max_num_queries(9):
         response = api.get(f"/api/v1/{path}/?alliance=dunmarrow")
     assert len(results(response)) >= 25
+
+
+@pytest.mark.parametrize("endpoint", ["role-assignments", "interests"])
+def test_current_filter_refuses_a_value_that_is_not_true_or_false(api, alliance, endpoint):
+    response = api.get(f"/api/v1/{endpoint}/?current=maybe")
+    assert response.status_code == 400
+    body = response.json()
+    assert body["field"] == "current"
+    assert body["detail"] == "current: 'maybe' is neither true nor false; use true or false."
+
+
+@pytest.mark.parametrize("endpoint", ["role-assignments", "interests"])
+def test_current_filter_accepts_false(api, alliance, endpoint):
+    assert api.get(f"/api/v1/{endpoint}/?current=false").status_code == 200
