@@ -23,6 +23,7 @@ from alliance.models import (
     Organisation,
     ReferenceCounter,
 )
+from alliance.signals import membership_left
 
 
 def _fmt(d: date | None) -> str:
@@ -234,6 +235,7 @@ def update_membership(
 ) -> Membership:
     """Change a membership's term, signatory flag or capacities (status has its own dated service)."""
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    old_left = membership.left_on
     new_joined = joined_on or membership.joined_on
     new_left = None if clear_left_on else (left_on if left_on is not None else membership.left_on)
     _check_term(new_joined, new_left)
@@ -264,6 +266,10 @@ def update_membership(
     if capacities is not None:
         membership.capacities = _check_capacities(capacities)
     _save(membership, reason)
+    if new_left is not None and (old_left is None or new_left < old_left):
+        # Roles end the organisation's representatives on its last day (rule: a representative
+        # role's organisation is a member throughout the assignment).
+        membership_left.send(sender=Membership, membership=membership, left_on=new_left, reason=reason)
     return membership
 
 
