@@ -184,6 +184,14 @@ def _check_single_holder(role: Role, starts_on: date, ends_on: date | None, excl
         )
 
 
+def check_assignment(*, role: Role, starts_on: date, ends_on: date | None, end_reason: str, exclude_pk=None) -> None:
+    """The checks of an assignment's terms, writing nothing (assign_role and the admin's form call them)."""
+    _check_assignment_term(starts_on, ends_on)
+    _check_end_reason(ends_on, end_reason)
+    _check_representative_membership(role, starts_on, ends_on)
+    _check_single_holder(role, starts_on, ends_on, exclude_pk=exclude_pk)
+
+
 @transaction.atomic
 def assign_role(
     *,
@@ -195,10 +203,7 @@ def assign_role(
     notes: str = "",
 ) -> RoleAssignment:
     """Appoint a person to a role; a single-holder role never has overlapping holders."""
-    _check_assignment_term(starts_on, ends_on)
-    _check_end_reason(ends_on, end_reason)
-    _check_representative_membership(role, starts_on, ends_on)
-    _check_single_holder(role, starts_on, ends_on)
+    check_assignment(role=role, starts_on=starts_on, ends_on=ends_on, end_reason=end_reason)
     assignment = RoleAssignment(
         role=role, person=person, starts_on=starts_on, ends_on=ends_on, end_reason=end_reason, notes=notes
     )
