@@ -1,3 +1,5 @@
+from copy import copy
+
 from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
@@ -47,8 +49,30 @@ class RoleAssignmentForm(forms.ModelForm):
         return cleaned
 
 
+class RoleForm(forms.ModelForm):
+    """Checks a role as services.save_role does, including against the assignments it already has."""
+
+    class Meta:
+        model = Role
+        fields = ["alliance", "title", "kind", "body", "organisation", "single_holder", "description"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        role = copy(self.instance)
+        for name, value in cleaned.items():
+            setattr(role, name, value)
+        try:
+            services.check_role(role)
+        except RuleViolation as refusal:
+            raise refusal_as_form_error(refusal, self)
+        return cleaned
+
+
 @admin.register(Role)
 class RoleAdmin(SimpleHistoryAdmin):
+    form = RoleForm
     list_display = ["title", "alliance", "kind", "body", "organisation", "single_holder"]
     list_filter = ["alliance", "kind", "single_holder"]
     search_fields = ["title"]

@@ -44,6 +44,13 @@ def save_role(*, role: Role | None = None, **fields) -> Role:
     role = role or Role()
     for key, value in fields.items():
         setattr(role, key, value)
+    check_role(role)
+    _save(role)
+    return role
+
+
+def check_role(role: Role) -> None:
+    """The checks of save_role on a role's new values, writing nothing (the admin's form calls them too)."""
     if role.kind not in Role.Kind.values:
         raise RuleViolation(
             "role_kind_unknown",
@@ -68,8 +75,6 @@ def save_role(*, role: Role | None = None, **fields) -> Role:
         )
     if role.pk is not None:
         _check_role_fits_its_assignments(role)
-    _save(role)
-    return role
 
 
 def _check_role_fits_its_assignments(role: Role) -> None:

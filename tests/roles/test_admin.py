@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from roles.models import RoleAssignment
+from roles.models import Role, RoleAssignment
 from tests.factories import PersonFactory, RepresentativeRoleFactory, RoleAssignmentFactory, RoleFactory
 from tests.helpers import rows
 
@@ -84,3 +84,27 @@ def test_role_page_lists_holders_read_only(admin_client, director):
     assert response.status_code == 200
     formset = response.context["inline_admin_formsets"][0].formset
     assert formset.extra == 0 and not formset.can_delete
+
+
+def test_admin_refuses_single_holder_on_a_role_held_by_several_at_once(admin_client):
+    role = RoleFactory(title="Oversight member", kind="oversight_member", single_holder=False)
+    for _ in range(3):
+        RoleAssignmentFactory(role=role, starts_on=date(2023, 1, 1))
+    before = rows(Role, RoleAssignment)
+    response = admin_client.post(
+        f"/admin/roles/role/{role.pk}/change/",
+        {
+            "alliance": role.alliance_id,
+            "title": role.title,
+            "kind": role.kind,
+            "single_holder": "on",
+            "description": "",
+            "assignments-TOTAL_FORMS": "3",
+            "assignments-INITIAL_FORMS": "3",
+            "assignments-MIN_NUM_FORMS": "0",
+            "assignments-MAX_NUM_FORMS": "1000",
+        },
+    )
+    assert response.status_code == 200
+    assert "at the same time" in form_errors(response)["single_holder"][0]
+    assert rows(Role, RoleAssignment) == before
