@@ -23,6 +23,7 @@ from alliance.models import (
     Organisation,
     ReferenceCounter,
 )
+from alliance.signals import membership_left
 
 
 def _fmt(d: date | None) -> str:
@@ -158,6 +159,11 @@ def _check_status(status: str) -> None:
         )
 
 
+def check_capacities(capacities: Iterable[str]) -> list[str]:
+    """The capacities, each known, without repeats (the admin's form calls this too)."""
+    return _check_capacities(capacities)
+
+
 def _check_term(joined_on: date, left_on: date | None) -> None:
     if left_on is not None and left_on < joined_on:
         raise RuleViolation(
@@ -187,6 +193,46 @@ def _check_no_overlap(
         )
 
 
+def check_new_membership(
+    *,
+    alliance: Alliance,
+    organisation: Organisation,
+    status: str,
+    joined_on: date,
+    left_on: date | None,
+    capacities: Iterable[str],
+) -> list[str]:
+    """The checks of create_membership, writing nothing (the admin's form calls them too)."""
+    _check_status(status)
+    _check_term(joined_on, left_on)
+    capacities = _check_capacities(capacities)
+    _check_no_overlap(alliance=alliance, organisation=organisation, joined_on=joined_on, left_on=left_on)
+    return capacities
+
+
+def check_membership_term(*, membership: Membership, joined_on: date, left_on: date | None) -> None:
+    """The checks of a new term for a membership, writing nothing (the admin's form calls them too)."""
+    _check_term(joined_on, left_on)
+    if (joined_on, left_on) == (membership.joined_on, membership.left_on):
+        return
+    _check_no_overlap(
+        alliance=membership.alliance,
+        organisation=membership.organisation,
+        joined_on=joined_on,
+        left_on=left_on,
+        exclude_pk=membership.pk,
+    )
+    changes = list(membership.status_changes.order_by("effective_on", "pk"))
+    later = [c for c in changes[1:] if c.effective_on <= joined_on or (left_on and c.effective_on > left_on)]
+    if later:
+        raise RuleViolation(
+            "membership_term_excludes_status_change",
+            f"The status change of {_fmt(later[0].effective_on)} would fall outside the new term "
+            f"({_fmt(joined_on)} to {_fmt(left_on)}); correct that status change first.",
+            field="joined_on" if later[0].effective_on <= joined_on else "left_on",
+        )
+
+
 @transaction.atomic
 def create_membership(
     *,
@@ -200,10 +246,14 @@ def create_membership(
     reason: str = "",
 ) -> Membership:
     """Admit an organisation to an alliance; no two memberships of it may overlap."""
-    _check_status(status)
-    _check_term(joined_on, left_on)
-    capacities = _check_capacities(capacities)
-    _check_no_overlap(alliance=alliance, organisation=organisation, joined_on=joined_on, left_on=left_on)
+    capacities = check_new_membership(
+        alliance=alliance,
+        organisation=organisation,
+        status=status,
+        joined_on=joined_on,
+        left_on=left_on,
+        capacities=capacities,
+    )
     membership = Membership(
         alliance=alliance,
         organisation=organisation,
@@ -234,26 +284,12 @@ def update_membership(
 ) -> Membership:
     """Change a membership's term, signatory flag or capacities (status has its own dated service)."""
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    old_left = membership.left_on
     new_joined = joined_on or membership.joined_on
     new_left = None if clear_left_on else (left_on if left_on is not None else membership.left_on)
-    _check_term(new_joined, new_left)
+    check_membership_term(membership=membership, joined_on=new_joined, left_on=new_left)
     if (new_joined, new_left) != (membership.joined_on, membership.left_on):
-        _check_no_overlap(
-            alliance=membership.alliance,
-            organisation=membership.organisation,
-            joined_on=new_joined,
-            left_on=new_left,
-            exclude_pk=membership.pk,
-        )
         changes = list(membership.status_changes.order_by("effective_on", "pk"))
-        later = [c for c in changes[1:] if c.effective_on <= new_joined or (new_left and c.effective_on > new_left)]
-        if later:
-            raise RuleViolation(
-                "membership_term_excludes_status_change",
-                f"The status change of {_fmt(later[0].effective_on)} would fall outside the new term "
-                f"({_fmt(new_joined)} to {_fmt(new_left)}); correct that status change first.",
-                field="joined_on" if later[0].effective_on <= new_joined else "left_on",
-            )
         if changes and changes[0].effective_on != new_joined:
             changes[0].effective_on = new_joined
             _save(changes[0], reason or "Joining date corrected")
@@ -264,6 +300,10 @@ def update_membership(
     if capacities is not None:
         membership.capacities = _check_capacities(capacities)
     _save(membership, reason)
+    if new_left is not None and (old_left is None or new_left < old_left):
+        # Roles end the organisation's representatives on its last day (rule: a representative
+        # role's organisation is a member throughout the assignment).
+        membership_left.send(sender=Membership, membership=membership, left_on=new_left, reason=reason)
     return membership
 
 
@@ -292,6 +332,19 @@ def change_membership_status(
     """Make a member voting or advisory from a date, keeping the earlier status answerable."""
     _check_status(status)
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    check_status_change(membership=membership, status=status, effective_on=effective_on, reason=reason)
+    change = MembershipStatusChange(membership=membership, status=status, effective_on=effective_on, reason=reason)
+    _save(change, reason)
+    current = membership.status_changes.order_by("-effective_on", "-pk").first()
+    if membership.status != current.status:
+        membership.status = current.status
+        _save(membership, reason)
+    return change
+
+
+def check_status_change(*, membership: Membership, status: str, effective_on: date, reason: str) -> None:
+    """The checks of change_membership_status, writing nothing (the admin's form calls them too)."""
+    _check_status(status)
     if not reason.strip():
         raise RuleViolation("status_change_reason_required", "Say why the member's status changes.", field="reason")
     if not membership.is_open_on(effective_on):
@@ -313,13 +366,6 @@ def change_membership_status(
             f"A status change is already recorded on {_fmt(effective_on)}; correct that one instead.",
             field="effective_on",
         )
-    change = MembershipStatusChange(membership=membership, status=status, effective_on=effective_on, reason=reason)
-    _save(change, reason)
-    current = membership.status_changes.order_by("-effective_on", "-pk").first()
-    if membership.status != current.status:
-        membership.status = current.status
-        _save(membership, reason)
-    return change
 
 
 # Governing bodies --------------------------------------------------------------------------
@@ -340,6 +386,25 @@ def _check_quorum(quorum_count, quorum_fraction) -> None:
             f"A quorum fraction must be above 0 and at most 1 (for example 0.5 or 1); {quorum_fraction} is not.",
             field="quorum_fraction",
         )
+
+
+def _check_no_reporting_cycle(body: GoverningBody) -> None:
+    """A body cannot report to itself, nor to a body that (through others) reports to it."""
+    if body.pk is None or not body.reports_to_id:
+        return
+    seen, current = set(), body.reports_to_id
+    while current is not None and current not in seen:
+        if current == body.pk:
+            reports_to = GoverningBody.objects.get(pk=body.reports_to_id)
+            raise RuleViolation(
+                "body_reports_to_itself",
+                f"{body.name} cannot report to itself"
+                + ("" if reports_to.pk == body.pk else f": {reports_to.name} already reports to it, directly or not")
+                + "; choose a body above it, or none.",
+                field="reports_to",
+            )
+        seen.add(current)
+        current = GoverningBody.objects.filter(pk=current).values_list("reports_to_id", flat=True).first()
 
 
 @transaction.atomic
@@ -369,6 +434,7 @@ def save_body(*, body: GoverningBody | None = None, **fields) -> GoverningBody:
         raise RuleViolation(
             "body_reports_elsewhere", "A body can only report to a body of the same alliance.", field="reports_to"
         )
+    _check_no_reporting_cycle(body)
     _save(body)
     return body
 

@@ -19,7 +19,7 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from alliance.models import Alliance, AuditLink, GoverningBody, Membership, Organisation
 from contracts.models import AwardPolicy, AwardProcess, Contract, OversightNote
 from decisions.models import ActionItem, Decision, Meeting, Vote
-from roles.access import Access, request_access
+from roles.access import Access, request_access, restrict_people
 from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role, RoleAssignment
 
 
@@ -27,12 +27,6 @@ def _alliances(qs: QuerySet, access: Access) -> QuerySet:
     if access.staff:
         return qs
     return qs.filter(Q(pk__in=access.members_of) | Q(pk__in=access.public_alliances))
-
-
-def _people(qs: QuerySet, access: Access) -> QuerySet:
-    if access.staff:
-        return qs
-    return qs.filter(pk__in=RoleAssignment.objects.filter(role__alliance_id__in=access.members_of).values("person_id"))
 
 
 def _organisations(qs: QuerySet, access: Access) -> QuerySet:
@@ -52,7 +46,7 @@ def _audit(qs: QuerySet, access: Access) -> QuerySet:
 RESTRICTIONS = {
     Alliance: _alliances,
     Organisation: _organisations,
-    Person: _people,
+    Person: restrict_people,
     Membership: lambda qs, a: a.restrict(qs),
     GoverningBody: lambda qs, a: a.restrict(qs),
     Role: lambda qs, a: a.restrict(qs),

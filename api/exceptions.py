@@ -23,6 +23,26 @@ def _log_refusal(exc, context) -> None:
         security_log.info("rule %s refused %s for %s: %s", exc.code, where, who, exc.message)
 
 
+def _messages(errors, where: str = "") -> list[str]:
+    """Flatten DRF's nested errors (lists of items, nested objects) into plain sentences.
+
+    ``{0: [ErrorDetail("Not a valid string.")]}`` for a list's first item becomes
+    ``["item 1: Not a valid string."]``, so no Python representation reaches the caller.
+    """
+    if isinstance(errors, dict):
+        return [m for key, value in errors.items() for m in _messages(value, f"{where}{_place(key)}: ")]
+    if isinstance(errors, (list, tuple)):
+        if errors and all(isinstance(e, (dict, list, tuple)) or not e for e in errors):
+            # One entry per item of the input list (empty where the item was fine).
+            return [m for n, value in enumerate(errors) if value for m in _messages(value, f"{where}item {n + 1}: ")]
+        return [m for value in errors for m in _messages(value, where)]
+    return [f"{where}{errors}"]
+
+
+def _place(key) -> str:
+    return f"item {key + 1}" if isinstance(key, int) else str(key)
+
+
 def exception_handler(exc, context):
     _log_refusal(exc, context)
     if isinstance(exc, RuleViolation):
@@ -41,14 +61,12 @@ def exception_handler(exc, context):
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(response.data, dict) and "detail" not in response.data:
         # Field errors from a serializer: keep them per field and add one readable sentence.
-        errors = response.data
+        errors = {field: _messages(value) for field, value in response.data.items()}
         field = next(iter(errors), None)
-        first = errors[field] if field else ""
-        if isinstance(first, list):
-            first = " ".join(str(m) for m in first)
+        first = " ".join(errors[field]) if field else ""
         response.data = {
             "code": "invalid",
-            "detail": f"{field}: {first}" if field and field != "non_field_errors" else str(first),
+            "detail": f"{field}: {first}" if field and field != "non_field_errors" else first,
             "field": None if field == "non_field_errors" else field,
             "errors": errors,
         }

@@ -1,6 +1,7 @@
 """django-filter filtersets for every list endpoint."""
 
 import django_filters as filters
+from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
@@ -21,6 +22,29 @@ class IdFilter(filters.NumberFilter):
         kwargs.setdefault("max_value", MAX_ID)
         kwargs.setdefault("decimal_places", 0)
         super().__init__(*args, **kwargs)
+
+
+class StrictBooleanField(forms.Field):
+    """true/false (or 1/0, yes/no); any other value is refused instead of silently ignored."""
+
+    TRUE, FALSE = {"true", "1", "yes"}, {"false", "0", "no"}
+    widget = forms.TextInput  # NullBooleanSelect would turn an unknown word into "no filter" before we see it
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if isinstance(value, bool):
+            return value
+        word = str(value).strip().lower()
+        if word in self.TRUE:
+            return True
+        if word in self.FALSE:
+            return False
+        raise forms.ValidationError(f"'{value}' is neither true nor false; use true or false.", code="invalid")
+
+
+class StrictBooleanFilter(filters.BooleanFilter):
+    field_class = StrictBooleanField
 
 
 def is_id(value: str) -> bool:
@@ -106,7 +130,7 @@ class RoleAssignmentFilter(filters.FilterSet):
     body = IdFilter(field_name="role__body", label="Governing body of the role")
     kind = filters.ChoiceFilter(field_name="role__kind", choices=Role.Kind.choices, label="Kind of role")
     on = filters.DateFilter(method="filter_on", label="Held on this date (YYYY-MM-DD)")
-    current = filters.BooleanFilter(method="filter_current", label="Held today (true) or not (false)")
+    current = StrictBooleanFilter(method="filter_current", label="Held today (true) or not (false)")
 
     class Meta:
         model = RoleAssignment
@@ -139,7 +163,7 @@ class DelegationFilter(filters.FilterSet):
 class InterestFilter(filters.FilterSet):
     alliance = filters.CharFilter(field_name="alliance__slug", label="Alliance slug")
     organisation = IdFilter(method="filter_organisation", label="Represents or concerns this organisation")
-    current = filters.BooleanFilter(method="filter_current", label="Applies today (true) or not (false)")
+    current = StrictBooleanFilter(method="filter_current", label="Applies today (true) or not (false)")
 
     class Meta:
         model = InterestDeclaration
@@ -170,7 +194,7 @@ class MeetingFilter(filters.FilterSet):
 
 class ActionItemFilter(filters.FilterSet):
     alliance = filters.CharFilter(field_name="decision__alliance__slug", label="Alliance slug")
-    overdue = filters.BooleanFilter(method="filter_overdue", label="Open and due before ?on= (default today)")
+    overdue = StrictBooleanFilter(method="filter_overdue", label="Open and due before ?on= (default today)")
     on = filters.DateFilter(method="filter_on", label="The date overdue is judged on (YYYY-MM-DD)")
 
     class Meta:
@@ -342,9 +366,7 @@ class ContractFilter(filters.FilterSet):
 
 class NotificationFilter(filters.FilterSet):
     alliance = filters.CharFilter(field_name="alliance__slug", label="Alliance slug")
-    unread = filters.BooleanFilter(
-        field_name="read_at", lookup_expr="isnull", label="Only unread (true) or read (false)"
-    )
+    unread = StrictBooleanFilter(field_name="read_at", lookup_expr="isnull", label="Only unread (true) or read (false)")
 
     class Meta:
         model = Notification

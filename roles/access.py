@@ -213,3 +213,11 @@ def request_access(request) -> Access:
         cached = access_for(getattr(request, "user", None))
         request._alliance_access = cached
     return cached
+
+
+def restrict_people(queryset: QuerySet, access: Access) -> QuerySet:
+    """The people the caller may read: those who held a role in an alliance the caller has a standing in."""
+    if access.staff:
+        return queryset
+    held = RoleAssignment.objects.filter(role__alliance_id__in=access.members_of).values("person_id")
+    return queryset.filter(pk__in=held)

@@ -1,6 +1,12 @@
+from copy import copy
+
+from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from alliance.admin import ReadOnlyInlineMixin, refusal_as_form_error
+from alliance.errors import RuleViolation
+from roles import services
 from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role, RoleAssignment
 
 
@@ -11,14 +17,62 @@ class PersonAdmin(SimpleHistoryAdmin):
     list_select_related = ["employer", "user"]
 
 
-class RoleAssignmentInline(admin.TabularInline):
+class RoleAssignmentInline(ReadOnlyInlineMixin, admin.TabularInline):
+    """The role's holders, shown; appointments are made on the assignment's own page, which keeps the rules."""
+
     model = RoleAssignment
-    extra = 0
-    autocomplete_fields = ["person"]
+    fields = readonly_fields = ["person", "starts_on", "ends_on", "end_reason"]
+    show_change_link = True
+
+
+class RoleAssignmentForm(forms.ModelForm):
+    """Checks an appointment as services.assign_role does (single holder, representative, end reason)."""
+
+    class Meta:
+        model = RoleAssignment
+        fields = ["role", "person", "starts_on", "ends_on", "end_reason", "notes"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        try:
+            services.check_assignment(
+                role=cleaned["role"],
+                starts_on=cleaned["starts_on"],
+                ends_on=cleaned.get("ends_on"),
+                end_reason=cleaned.get("end_reason") or "",
+                exclude_pk=self.instance.pk,
+            )
+        except RuleViolation as refusal:
+            raise refusal_as_form_error(refusal, self)
+        return cleaned
+
+
+class RoleForm(forms.ModelForm):
+    """Checks a role as services.save_role does, including against the assignments it already has."""
+
+    class Meta:
+        model = Role
+        fields = ["alliance", "title", "kind", "body", "organisation", "single_holder", "description"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        role = copy(self.instance)
+        for name, value in cleaned.items():
+            setattr(role, name, value)
+        try:
+            services.check_role(role)
+        except RuleViolation as refusal:
+            raise refusal_as_form_error(refusal, self)
+        return cleaned
 
 
 @admin.register(Role)
 class RoleAdmin(SimpleHistoryAdmin):
+    form = RoleForm
     list_display = ["title", "alliance", "kind", "body", "organisation", "single_holder"]
     list_filter = ["alliance", "kind", "single_holder"]
     search_fields = ["title"]
@@ -28,10 +82,16 @@ class RoleAdmin(SimpleHistoryAdmin):
 
 @admin.register(RoleAssignment)
 class RoleAssignmentAdmin(SimpleHistoryAdmin):
+    form = RoleAssignmentForm
     list_display = ["person", "role", "starts_on", "ends_on", "end_reason"]
     list_filter = ["role__alliance", "end_reason"]
     search_fields = ["person__name", "role__title"]
     list_select_related = ["person", "role"]
+
+    def save_model(self, request, obj, form, change):
+        # The form ran the services' checks under the role's lock, in this request's transaction.
+        obj._change_reason = "Changed in the admin" if change else "Appointed in the admin"
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(DelegatedAuthority)

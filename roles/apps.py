@@ -15,3 +15,9 @@ class RolesConfig(AppConfig):
 
         # The alliance list shows only the alliances the user has a standing in.
         web.alliance_visibility["rule"] = standing_alliances
+
+        from alliance.signals import membership_left
+        from roles.services import end_representation
+
+        # An organisation's representatives leave with it (roles may import alliance, not the reverse).
+        membership_left.connect(end_representation, dispatch_uid="roles-end-representation")

@@ -15,6 +15,7 @@ BAR_HEIGHT = 16
 LANE_HEIGHT = 20
 TOP_PAD = 4
 TOP = 24
+MAX_WIDENING_YEARS = 5
 
 
 def _x(d: date, start: date, days: int) -> float:
@@ -46,15 +47,31 @@ def _bar(a, n: int, y: int, start: date, days: int, today: date) -> dict:
     }
 
 
+def _span(assignments, *, on: date, today: date) -> tuple[date, date]:
+    """Whole years from the first assignment to the last day shown, never beyond the calendar.
+
+    The chart covers the assignments (an open one runs to today); the chosen date widens it only
+    when it lies within MAX_WIDENING_YEARS of them, so ?on=0001-01-01 or ?on=9999-12-31 neither
+    squeezes the bars into a sliver nor overflows the last year a date can have.
+    """
+    first = min(a.starts_on for a in assignments)
+    last = max(a.ends_on or today for a in assignments)
+    if first.year - MAX_WIDENING_YEARS <= on.year < first.year:
+        first = on
+    if last.year < on.year <= last.year + MAX_WIDENING_YEARS:
+        last = on
+    start = date(first.year, 1, 1)
+    end = date(last.year + 1, 1, 1) if last.year < date.max.year else date.max
+    return start, end
+
+
 def timeline_chart(roles: Iterable, *, on: date, today: date) -> dict | None:
     """Geometry of the chart for roles carrying ``timeline`` (see roles.queries.roles_with_timelines)."""
     roles = list(roles)
     assignments = [a for role in roles for a in role.timeline]
     if not assignments:
         return None
-    first = min(a.starts_on for a in assignments)
-    last = max([today, on, *(a.ends_on for a in assignments if a.ends_on)])
-    start, end = date(first.year, 1, 1), date(last.year + 1, 1, 1)
+    start, end = _span(assignments, on=on, today=today)
     days = (end - start).days
     rows, y = [], TOP
     for role in roles:

@@ -151,12 +151,22 @@ def _kind_label(kind: str) -> str:
     return dict(DecisionKind.choices).get(kind, kind)
 
 
+def _decisions_of(kind: str) -> str:
+    """The kind as a plural phrase: "key decisions", "operational decisions", "decisions on the award of a service"."""
+    label = _kind_label(kind).lower()
+    if label.endswith("decision"):
+        return f"{label}s"
+    if " of " in label:
+        return f"decisions on the {label}"
+    return f"{label} decisions"
+
+
 def _not_in_force(delegation: DelegatedAuthority, on: date) -> str:
     if delegation.revoked_on is not None and delegation.revoked_on <= on:
         why = f" ({delegation.revocation_reason})" if delegation.revocation_reason else ""
         return f"The delegation to {delegation.role} was revoked from {fmt_date(delegation.revoked_on)}{why}."
     if delegation.valid_from > on:
-        return f"The delegation to {delegation.role} is not yet valid until {fmt_date(delegation.valid_from)}."
+        return f"The delegation to {delegation.role} is valid only from {fmt_date(delegation.valid_from)}."
     return f"The delegation to {delegation.role} expired on {fmt_date(delegation.valid_to)}."
 
 
@@ -176,11 +186,12 @@ def _judge(candidates: list[DelegatedAuthority], kind: str, value: Decimal | Non
             f"{fmt_money(value)} is above the limit of {fmt_money(best.financial_limit)} delegated to {best.role} "
             f"by {fmt_money(over)}; the matter needs a decision of {best.body.name}.",
         )
+    limit = "with no financial limit" if best.financial_limit is None else f"up to {fmt_money(best.financial_limit)}"
     return Authority(
         True,
         best,
-        f"Delegated to {best.role} by {best.body.name} for {_kind_label(kind).lower()} decisions up to "
-        f"{fmt_money(best.financial_limit)}, valid from {fmt_date(best.valid_from)}.",
+        f"Delegated to {best.role} by {best.body.name} for {_decisions_of(kind)} {limit}, "
+        f"valid from {fmt_date(best.valid_from)}.",
     )
 
 
@@ -199,8 +210,14 @@ def authority_for(
             return Authority(False, None, f"{person} did not hold the role {role} on {fmt_date(on)}.")
         candidates = list(delegations.filter(role=role))
         if not candidates:
-            return Authority(False, None, f"No delegation to {role} covers {_kind_label(kind).lower()} decisions.")
-        return _judge(candidates, kind, value, on)
+            return Authority(False, None, f"No delegation to {role} covers {_decisions_of(kind)}.")
+        answer = _judge(candidates, kind, value, on)
+        if person is None and answer.allowed and not RoleAssignment.objects.filter(role=role).held_on(on).exists():
+            # The authority belongs to the role and survives a vacancy, so the answer stays allowed;
+            # but nobody could have used it that day, and the answer says so.
+            vacant = f" Nobody held {role} on {fmt_date(on)}: the post was vacant, so no one could use it that day."
+            answer = Authority(True, answer.delegation, answer.reason + vacant)
+        return answer
     held_role_ids = set(RoleAssignment.objects.filter(person=person).held_on(on).values_list("role_id", flat=True))
     ever = list(delegations.filter(role__assignments__person=person).distinct())
     candidates = [d for d in ever if d.role_id in held_role_ids]
@@ -208,9 +225,7 @@ def authority_for(
         return _judge(candidates, kind, value, on)
     if ever:
         return Authority(False, None, f"{person} did not hold the role {ever[0].role} on {fmt_date(on)}.")
-    return Authority(
-        False, None, f"No delegation covers {_kind_label(kind).lower()} decisions for any role {person} has held."
-    )
+    return Authority(False, None, f"No delegation covers {_decisions_of(kind)} for any role {person} has held.")
 
 
 def delegation_register(alliance: Alliance) -> QuerySet[DelegatedAuthority]:

@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.db.models import Q
 
 from alliance.choices import DecisionKind
 from alliance.errors import RuleViolation
@@ -43,6 +44,13 @@ def save_role(*, role: Role | None = None, **fields) -> Role:
     role = role or Role()
     for key, value in fields.items():
         setattr(role, key, value)
+    check_role(role)
+    _save(role)
+    return role
+
+
+def check_role(role: Role) -> None:
+    """The checks of save_role on a role's new values, writing nothing (the admin's form calls them too)."""
     if role.kind not in Role.Kind.values:
         raise RuleViolation(
             "role_kind_unknown",
@@ -65,8 +73,39 @@ def save_role(*, role: Role | None = None, **fields) -> Role:
             f"{role.alliance} already has a role titled '{role.title}'; give this one a distinct title.",
             field="title",
         )
-    _save(role)
-    return role
+    if role.pk is not None:
+        _check_role_fits_its_assignments(role)
+
+
+def _check_role_fits_its_assignments(role: Role) -> None:
+    """A changed role must still hold for the assignments it already has (representative, single holder)."""
+    # Lock the role row so that an appointment to it waits until the change is saved.
+    Role.objects.select_for_update().filter(pk=role.pk).first()
+    assignments = list(RoleAssignment.objects.filter(role_id=role.pk).select_related("person").order_by("starts_on"))
+    for assignment in assignments:
+        try:
+            _check_representative_membership(role, assignment.starts_on, assignment.ends_on)
+        except RuleViolation:
+            raise RuleViolation(
+                "role_organisation_not_member_for_holders",
+                f"{assignment.person} holds this role from {_fmt(assignment.starts_on)} to "
+                f"{_fmt(assignment.ends_on)}, but {role.organisation} was not a member of {role.alliance} "
+                f"throughout that time; a held representative role can only name an organisation that was a "
+                f"member for all its assignments, so create a new role for {role.organisation} instead.",
+                field="organisation",
+            ) from None
+    if role.single_holder:
+        latest = None
+        for assignment in assignments:
+            if latest is not None and (latest.ends_on is None or latest.ends_on >= assignment.starts_on):
+                raise RuleViolation(
+                    "role_single_holder_overlap",
+                    f"{latest.person} (from {_fmt(latest.starts_on)} to {_fmt(latest.ends_on)}) and "
+                    f"{assignment.person} (from {_fmt(assignment.starts_on)}) hold this role at the same time, "
+                    f"so it cannot become single-holder; end the overlapping assignments first.",
+                    field="single_holder",
+                )
+            latest = assignment  # sorted by start and no overlap so far: this one ends last
 
 
 # Assignments -------------------------------------------------------------------------------
@@ -150,6 +189,14 @@ def _check_single_holder(role: Role, starts_on: date, ends_on: date | None, excl
         )
 
 
+def check_assignment(*, role: Role, starts_on: date, ends_on: date | None, end_reason: str, exclude_pk=None) -> None:
+    """The checks of an assignment's terms, writing nothing (assign_role and the admin's form call them)."""
+    _check_assignment_term(starts_on, ends_on)
+    _check_end_reason(ends_on, end_reason)
+    _check_representative_membership(role, starts_on, ends_on)
+    _check_single_holder(role, starts_on, ends_on, exclude_pk=exclude_pk)
+
+
 @transaction.atomic
 def assign_role(
     *,
@@ -161,10 +208,7 @@ def assign_role(
     notes: str = "",
 ) -> RoleAssignment:
     """Appoint a person to a role; a single-holder role never has overlapping holders."""
-    _check_assignment_term(starts_on, ends_on)
-    _check_end_reason(ends_on, end_reason)
-    _check_representative_membership(role, starts_on, ends_on)
-    _check_single_holder(role, starts_on, ends_on)
+    check_assignment(role=role, starts_on=starts_on, ends_on=ends_on, end_reason=end_reason)
     assignment = RoleAssignment(
         role=role, person=person, starts_on=starts_on, ends_on=ends_on, end_reason=end_reason, notes=notes
     )
@@ -192,6 +236,33 @@ def end_assignment(*, assignment: RoleAssignment, ends_on: date, end_reason: str
     label = RoleAssignment.EndReason(end_reason).label
     _save(assignment, f"{label}: {note}" if note else label)
     return assignment
+
+
+def end_representation(*, membership: Membership, left_on: date, reason: str = "", **_signal) -> None:
+    """When an organisation leaves, its representatives' assignments end on its last day (organisation left).
+
+    Connected to alliance.signals.membership_left in RolesConfig.ready(), so it runs inside the
+    transaction that records the leaving date: the membership and the assignments change together.
+    """
+    assignments = (
+        RoleAssignment.objects.select_for_update()
+        .filter(
+            role__alliance_id=membership.alliance_id,
+            role__organisation_id=membership.organisation_id,
+            role__kind__in=Role.REPRESENTATIVE_KINDS,
+        )
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=left_on), starts_on__gte=membership.joined_on)
+        .select_related("role", "person")
+    )
+    why = f"{RoleAssignment.EndReason.ORGANISATION_LEFT.label}: {reason}" if reason else ""
+    for assignment in assignments:
+        if assignment.starts_on > left_on:
+            # Held under a later membership, or refused: a representative needs a member to represent.
+            _check_representative_membership(assignment.role, assignment.starts_on, assignment.ends_on)
+            continue
+        assignment.ends_on = left_on
+        assignment.end_reason = RoleAssignment.EndReason.ORGANISATION_LEFT
+        _save(assignment, why or RoleAssignment.EndReason.ORGANISATION_LEFT.label)
 
 
 # Delegations -------------------------------------------------------------------------------

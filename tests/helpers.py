@@ -9,3 +9,17 @@ def rows(*models) -> dict:
         if hasattr(model, "history"):
             counts[f"{model.__name__}.history"] = model.history.count()
     return counts
+
+
+def refused(code, call, *models):
+    """Run a call that must be refused with ``code`` and leave every row of ``models`` as it was."""
+    import pytest
+
+    from alliance.errors import RuleViolation
+
+    before = rows(*models)
+    with pytest.raises(RuleViolation) as info:
+        call()
+    assert info.value.code == code
+    assert rows(*models) == before
+    return info.value

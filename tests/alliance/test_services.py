@@ -5,10 +5,18 @@ import pytest
 
 from alliance import services
 from alliance.errors import RuleViolation
-from alliance.models import Agreement, AgreementBudget, GoverningBody, Membership, MembershipStatusChange
+from alliance.models import (
+    Agreement,
+    AgreementBudget,
+    Alliance,
+    GoverningBody,
+    Membership,
+    MembershipStatusChange,
+    Organisation,
+)
 from alliance.queries import members_on, voting_members_on
 from tests.factories import AllianceFactory, GoverningBodyFactory, MembershipFactory, OrganisationFactory
-from tests.helpers import rows
+from tests.helpers import refused, rows
 
 pytestmark = pytest.mark.django_db
 
@@ -25,8 +33,11 @@ def org():
     return OrganisationFactory(name="Harbour Light Housing")
 
 
+MEMBERSHIP_ROWS = (Membership, MembershipStatusChange)
+
+
 def membership_tables():
-    return rows(Membership, MembershipStatusChange)
+    return rows(*MEMBERSHIP_ROWS)
 
 
 # Memberships -------------------------------------------------------------------------------
@@ -72,11 +83,13 @@ def test_membership_after_previous_ended_allowed(alliance, org):
 
 def test_membership_that_would_swallow_a_later_one_refused(alliance, org):
     services.create_membership(alliance=alliance, organisation=org, status="VOTING", joined_on=D(2022, 1, 1))
-    with pytest.raises(RuleViolation) as exc:
-        services.create_membership(
+    refused(
+        "membership_overlap",
+        lambda: services.create_membership(
             alliance=alliance, organisation=org, status="VOTING", joined_on=D(2020, 1, 1), left_on=D(2022, 1, 1)
-        )
-    assert exc.value.code == "membership_overlap"
+        ),
+        *MEMBERSHIP_ROWS,
+    )
 
 
 def test_same_organisation_may_belong_to_two_alliances(org):
@@ -116,9 +129,13 @@ def test_unknown_capacity_refused(alliance, org):
 
 
 def test_unknown_status_refused(alliance, org):
-    with pytest.raises(RuleViolation) as exc:
-        services.create_membership(alliance=alliance, organisation=org, status="OBSERVER", joined_on=D(2021, 1, 1))
-    assert exc.value.code == "membership_status_unknown"
+    refused(
+        "membership_status_unknown",
+        lambda: services.create_membership(
+            alliance=alliance, organisation=org, status="OBSERVER", joined_on=D(2021, 1, 1)
+        ),
+        *MEMBERSHIP_ROWS,
+    )
 
 
 def test_end_membership_sets_last_day_with_reason(alliance, org):
@@ -140,18 +157,22 @@ def test_end_membership_before_joining_refused(alliance, org):
 
 def test_end_membership_needs_reason(alliance, org):
     m = services.create_membership(alliance=alliance, organisation=org, status="VOTING", joined_on=D(2020, 7, 1))
-    with pytest.raises(RuleViolation) as exc:
-        services.end_membership(membership=m, left_on=D(2021, 6, 30), reason=" ")
-    assert exc.value.code == "membership_end_reason_required"
+    refused(
+        "membership_end_reason_required",
+        lambda: services.end_membership(membership=m, left_on=D(2021, 6, 30), reason=" "),
+        *MEMBERSHIP_ROWS,
+    )
 
 
 def test_end_membership_twice_is_a_conflict(alliance, org):
     m = services.create_membership(alliance=alliance, organisation=org, status="VOTING", joined_on=D(2020, 7, 1))
     services.end_membership(membership=m, left_on=D(2021, 6, 30), reason="Left")
-    with pytest.raises(RuleViolation) as exc:
-        services.end_membership(membership=m, left_on=D(2021, 7, 30), reason="Left again")
-    assert exc.value.code == "membership_already_ended"
-    assert exc.value.conflict
+    error = refused(
+        "membership_already_ended",
+        lambda: services.end_membership(membership=m, left_on=D(2021, 7, 30), reason="Left again"),
+        *MEMBERSHIP_ROWS,
+    )
+    assert error.conflict
 
 
 def test_moving_joining_date_moves_initial_status(alliance, org):
@@ -227,9 +248,30 @@ def test_status_change_to_same_status_refused(alliance, org):
 
 def test_status_change_needs_reason(alliance, org):
     m = services.create_membership(alliance=alliance, organisation=org, status="VOTING", joined_on=D(2020, 7, 1))
-    with pytest.raises(RuleViolation) as exc:
-        services.change_membership_status(membership=m, status="ADVISORY", effective_on=D(2021, 1, 1), reason="")
-    assert exc.value.code == "status_change_reason_required"
+    refused(
+        "status_change_reason_required",
+        lambda: services.change_membership_status(
+            membership=m, status="ADVISORY", effective_on=D(2021, 1, 1), reason=""
+        ),
+        *MEMBERSHIP_ROWS,
+    )
+
+
+def test_second_status_change_on_the_same_day_refused(alliance, org):
+    m = services.create_membership(alliance=alliance, organisation=org, status="VOTING", joined_on=D(2020, 7, 1))
+    services.change_membership_status(membership=m, status="ADVISORY", effective_on=D(2021, 1, 1), reason="Asked")
+    m.refresh_from_db()
+    # Back to voting on a later date, then a second change on that same later date.
+    services.change_membership_status(membership=m, status="VOTING", effective_on=D(2022, 1, 1), reason="Rejoined")
+    services.change_membership_status(membership=m, status="ADVISORY", effective_on=D(2023, 1, 1), reason="Again")
+    error = refused(
+        "status_change_same_day",
+        lambda: services.change_membership_status(
+            membership=m, status="VOTING", effective_on=D(2023, 1, 1), reason="Same day"
+        ),
+        *MEMBERSHIP_ROWS,
+    )
+    assert "already recorded on 01/01/2023" in error.message
 
 
 def test_members_on_excludes_those_not_yet_joined_or_left(alliance):
@@ -300,17 +342,32 @@ def test_consensus_body_defaults_abstention_not_blocking(alliance):
 
 def test_body_code_unique_per_alliance(alliance):
     GoverningBodyFactory(alliance=alliance, code="ALT")
-    with pytest.raises(RuleViolation) as exc:
-        services.save_body(
+    refused(
+        "body_code_taken",
+        lambda: services.save_body(
             alliance=alliance, name="Another", code="alt", kind="leadership", decision_rule="UNANIMOUS", quorum_count=2
-        )
-    assert exc.value.code == "body_code_taken"
+        ),
+        GoverningBody,
+    )
+
+
+def test_body_rule_unknown_refused(alliance):
+    error = refused(
+        "body_rule_unknown",
+        lambda: services.save_body(
+            alliance=alliance, name="ALT", code="ALT", kind="leadership", decision_rule="LOTTERY", quorum_count=2
+        ),
+        GoverningBody,
+    )
+    assert error.field == "decision_rule"
+    assert "'LOTTERY'" in error.message
 
 
 def test_body_reports_to_other_alliance_refused(alliance):
     other = GoverningBodyFactory()
-    with pytest.raises(RuleViolation) as exc:
-        services.save_body(
+    refused(
+        "body_reports_elsewhere",
+        lambda: services.save_body(
             alliance=alliance,
             name="AMT",
             code="AMT",
@@ -318,8 +375,36 @@ def test_body_reports_to_other_alliance_refused(alliance):
             decision_rule="CONSENSUS",
             quorum_count=2,
             reports_to=other,
-        )
-    assert exc.value.code == "body_reports_elsewhere"
+        ),
+        GoverningBody,
+    )
+
+
+def test_body_reporting_to_a_body_of_its_alliance_allowed(alliance):
+    alt = GoverningBodyFactory(alliance=alliance, code="ALT")
+    amt = services.save_body(
+        alliance=alliance, name="AMT", code="AMT", kind="management", decision_rule="CONSENSUS", quorum_count=2
+    )
+    services.save_body(body=amt, reports_to=alt)
+    amt.refresh_from_db()
+    assert amt.reports_to == alt
+
+
+def test_body_reporting_to_itself_refused(alliance):
+    body = GoverningBodyFactory(alliance=alliance, name="Alliance Leadership Team", code="ALT")
+    error = refused("body_reports_to_itself", lambda: services.save_body(body=body, reports_to=body), GoverningBody)
+    assert error.field == "reports_to"
+    assert error.message.startswith("Alliance Leadership Team cannot report to itself")
+    body.refresh_from_db()
+    assert body.reports_to is None
+
+
+def test_body_reporting_in_a_cycle_refused(alliance):
+    alt = GoverningBodyFactory(alliance=alliance, name="ALT", code="ALT")
+    amt = GoverningBodyFactory(alliance=alliance, name="AMT", code="AMT", reports_to=alt)
+    og = GoverningBodyFactory(alliance=alliance, name="OG", code="OG", reports_to=amt)
+    error = refused("body_reports_to_itself", lambda: services.save_body(body=alt, reports_to=og), GoverningBody)
+    assert "OG already reports to it" in error.message
 
 
 def test_quorum_needed_rounds_up():
@@ -386,6 +471,31 @@ def test_negative_budget_refused_and_agreement_not_half_written(alliance):
 
 
 def test_organisation_name_unique_case_insensitively(org):
-    with pytest.raises(RuleViolation) as exc:
-        services.save_organisation(name="harbour light housing", kind="provider")
-    assert exc.value.code == "organisation_name_taken"
+    refused(
+        "organisation_name_taken",
+        lambda: services.save_organisation(name="harbour light housing", kind="provider"),
+        Organisation,
+    )
+
+
+def test_alliance_slug_taken_refused(alliance):
+    error = refused(
+        "alliance_slug_taken",
+        lambda: services.save_alliance(name="Another alliance", slug=alliance.slug, commissioner=alliance.commissioner),
+        Alliance,
+    )
+    assert error.field == "slug"
+
+
+def test_update_membership_into_an_overlap_refused(alliance, org):
+    first = services.create_membership(
+        alliance=alliance, organisation=org, status="VOTING", joined_on=D(2020, 7, 1), left_on=D(2021, 6, 30)
+    )
+    services.create_membership(alliance=alliance, organisation=org, status="VOTING", joined_on=D(2022, 1, 1))
+    refused(
+        "membership_overlap",
+        lambda: services.update_membership(membership=first, left_on=D(2022, 3, 31)),
+        *MEMBERSHIP_ROWS,
+    )
+    first.refresh_from_db()
+    assert first.left_on == D(2021, 6, 30)

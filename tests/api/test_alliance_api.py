@@ -286,3 +286,34 @@ def test_schema_and_docs_pages(api, client, user):
     assert docs.status_code == 200
     assert b"swagger-ui" in docs.content
     assert b"cdn" not in docs.content.lower()
+
+
+def test_body_reporting_to_itself_is_400(staff_api, alliance):
+    body = GoverningBodyFactory(alliance=alliance, code="ALT")
+    response = staff_api.patch(f"/api/v1/bodies/{body.pk}/", {"reports_to": body.pk}, format="json")
+    assert response.status_code == 400, response.json()
+    assert response.json()["code"] == "body_reports_to_itself"
+    body.refresh_from_db()
+    assert body.reports_to is None
+
+
+def test_nested_list_error_is_a_readable_message(staff_api, alliance):
+    before = rows(Membership, MembershipStatusChange)
+    response = staff_api.post(
+        "/api/v1/memberships/",
+        {
+            "alliance": "dunmarrow",
+            "organisation": OrganisationFactory().pk,
+            "status": "VOTING",
+            "joined_on": "2020-07-01",
+            "capacities": [["x"]],
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    body = response.json()
+    assert body["field"] == "capacities"
+    assert body["detail"].startswith("capacities: item 1: ")
+    assert "ErrorDetail" not in response.content.decode() and "{0:" not in body["detail"]
+    assert all(isinstance(m, str) for m in body["errors"]["capacities"])
+    assert rows(Membership, MembershipStatusChange) == before

@@ -12,6 +12,7 @@ from tests.factories import (
     GoverningBodyFactory,
     InterestDeclarationFactory,
     MembershipFactory,
+    OrganisationFactory,
     PersonFactory,
     RepresentativeRoleFactory,
     RoleAssignmentFactory,
@@ -345,3 +346,37 @@ def test_list_query_count_is_fixed(api, many_rows, path, django_assert_max_num_q
     with django_assert_max_num_queries(9):
         response = api.get(f"/api/v1/{path}/?alliance=dunmarrow")
     assert len(results(response)) >= 25
+
+
+@pytest.mark.parametrize("endpoint", ["role-assignments", "interests"])
+def test_current_filter_refuses_a_value_that_is_not_true_or_false(api, alliance, endpoint):
+    response = api.get(f"/api/v1/{endpoint}/?current=maybe")
+    assert response.status_code == 400
+    body = response.json()
+    assert body["field"] == "current"
+    assert body["detail"] == "current: 'maybe' is neither true nor false; use true or false."
+
+
+@pytest.mark.parametrize("endpoint", ["role-assignments", "interests"])
+def test_current_filter_accepts_false(api, alliance, endpoint):
+    assert api.get(f"/api/v1/{endpoint}/?current=false").status_code == 200
+
+
+def test_patching_a_held_representative_role_to_a_non_member_is_400(staff_api, alliance):
+    role = RepresentativeRoleFactory(alliance=alliance)
+    RoleAssignmentFactory(role=role, starts_on=date(2021, 1, 1))
+    outsider = OrganisationFactory()
+    before = rows(Role, RoleAssignment)
+    response = staff_api.patch(f"/api/v1/roles/{role.pk}/", {"organisation": outsider.pk}, format="json")
+    assert response.status_code == 400, response.json()
+    assert response.json()["code"] == "role_organisation_not_member_for_holders"
+    assert rows(Role, RoleAssignment) == before
+
+
+def test_patching_single_holder_on_a_role_held_by_three_is_400(staff_api, alliance):
+    role = RoleFactory(alliance=alliance, title="Oversight member", single_holder=False)
+    for _ in range(3):
+        RoleAssignmentFactory(role=role, starts_on=date(2023, 1, 1))
+    response = staff_api.patch(f"/api/v1/roles/{role.pk}/", {"single_holder": True}, format="json")
+    assert response.status_code == 400, response.json()
+    assert response.json()["code"] == "role_single_holder_overlap"

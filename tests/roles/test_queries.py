@@ -107,7 +107,38 @@ def test_authority_refuses_a_kind_no_delegation_covers():
     holder, _ = director_with_delegation()
     answer = queries.authority_for(role=holder.role, kind=DecisionKind.AWARD, value=Decimal("10"), on=ON)
     assert not answer.allowed and answer.delegation is None
-    assert answer.reason == f"No delegation to {holder.role} covers award of a service decisions."
+    assert answer.reason == f"No delegation to {holder.role} covers decisions on the award of a service."
+
+
+def test_authority_names_a_key_decision_kind_once():
+    holder, _ = director_with_delegation()
+    answer = queries.authority_for(role=holder.role, kind=DecisionKind.KEY, value=None, on=ON)
+    assert answer.reason == f"No delegation to {holder.role} covers key decisions."
+
+
+def test_authority_for_a_person_names_the_kind_once():
+    person = RoleAssignmentFactory(starts_on=date(2021, 1, 1)).person
+    answer = queries.authority_for(person=person, kind=DecisionKind.KEY, value=None, on=ON)
+    assert answer.reason == f"No delegation covers key decisions for any role {person} has held."
+
+
+def test_authority_allowed_gives_the_exact_reason():
+    holder, delegation = director_with_delegation()
+    answer = queries.authority_for(role=holder.role, kind=DecisionKind.OPERATIONAL, value=Decimal("10"), on=ON)
+    assert answer.reason == (
+        f"Delegated to {holder.role} by {delegation.body.name} for operational decisions up to £50,000.00, "
+        "valid from 01/01/2021."
+    )
+
+
+def test_authority_by_role_on_a_vacant_day_is_allowed_and_says_the_post_was_vacant():
+    holder, delegation = director_with_delegation()
+    vacant_day = date(2022, 2, 1)
+    answer = queries.authority_for(role=holder.role, kind=DecisionKind.OPERATIONAL, value=Decimal("10"), on=vacant_day)
+    assert answer.allowed and answer.delegation == delegation
+    assert answer.reason.endswith(
+        f"Nobody held {holder.role} on 01/02/2022: the post was vacant, so no one could use it that day."
+    )
 
 
 def test_authority_says_by_how_much_a_value_is_above_the_limit():
@@ -132,7 +163,8 @@ def test_authority_says_when_a_delegation_expired():
 def test_authority_says_when_a_delegation_is_not_yet_valid():
     holder, _ = director_with_delegation(valid_from=date(2021, 7, 1))
     answer = queries.authority_for(role=holder.role, kind=DecisionKind.OPERATIONAL, value=Decimal("1"), on=ON)
-    assert not answer.allowed and "not yet valid until 01/07/2021" in answer.reason
+    assert not answer.allowed
+    assert answer.reason == f"The delegation to {holder.role} is valid only from 01/07/2021."
 
 
 def test_authority_says_when_a_delegation_was_revoked():

@@ -5,8 +5,10 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
+from alliance import services as alliance_services
 from alliance.choices import DecisionKind
 from alliance.errors import RuleViolation
+from alliance.models import Membership
 from roles import services
 from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role, RoleAssignment
 from tests.factories import (
@@ -14,6 +16,7 @@ from tests.factories import (
     GoverningBodyFactory,
     InterestDeclarationFactory,
     MembershipFactory,
+    OrganisationFactory,
     PersonFactory,
     RepresentativeRoleFactory,
     RoleAssignmentFactory,
@@ -420,3 +423,98 @@ def test_two_concurrent_appointments_to_a_single_holder_role_give_one_holder():
         thread.join(timeout=30)
     assert sorted(outcomes) == ["appointed", "assignment_overlap"]
     assert RoleAssignment.objects.filter(role=role).count() == 1
+
+
+# Roles changed after the fact, and members leaving
+
+
+def test_save_role_repoints_a_held_representative_role_to_another_member():
+    role = RepresentativeRoleFactory()  # membership from 1 July 2020, open
+    RoleAssignmentFactory(role=role, starts_on=date(2021, 1, 1))
+    other = MembershipFactory(alliance=role.alliance, joined_on=date(2020, 1, 1))
+    services.save_role(role=role, organisation=other.organisation)
+    role.refresh_from_db()
+    assert role.organisation == other.organisation
+
+
+def test_save_role_refuses_to_repoint_a_held_representative_role_to_a_non_member():
+    role = RepresentativeRoleFactory()
+    RoleAssignmentFactory(role=role, starts_on=date(2021, 1, 1))
+    outsider = OrganisationFactory(name="Outside Trust")
+    error = refused(
+        "role_organisation_not_member_for_holders",
+        lambda: services.save_role(role=role, organisation=outsider),
+        Role,
+        RoleAssignment,
+    )
+    assert error.field == "organisation" and "Outside Trust was not a member" in error.message
+    role.refresh_from_db()
+    assert role.organisation != outsider
+
+
+def test_save_role_makes_a_role_single_holder_when_its_holders_follow_each_other():
+    role = RoleFactory(single_holder=False)
+    RoleAssignmentFactory(role=role, starts_on=date(2020, 1, 1), ends_on=date(2020, 12, 31), end_reason="resigned")
+    RoleAssignmentFactory(role=role, starts_on=date(2021, 1, 1))
+    services.save_role(role=role, single_holder=True)
+    role.refresh_from_db()
+    assert role.single_holder
+
+
+def test_save_role_refuses_single_holder_on_a_role_held_by_several_at_once():
+    role = RoleFactory(single_holder=False, title="Oversight member")
+    for _ in range(3):
+        RoleAssignmentFactory(role=role, starts_on=date(2023, 1, 1))
+    error = refused(
+        "role_single_holder_overlap",
+        lambda: services.save_role(role=role, single_holder=True),
+        Role,
+        RoleAssignment,
+    )
+    assert error.field == "single_holder" and "at the same time" in error.message
+    role.refresh_from_db()
+    assert not role.single_holder
+
+
+def test_ending_a_membership_ends_its_representatives_on_the_last_day():
+    role = RepresentativeRoleFactory()
+    membership = role.organisation.memberships.get()
+    holder = RoleAssignmentFactory(role=role, starts_on=date(2021, 1, 1))
+    deputy_role = RepresentativeRoleFactory(
+        alliance=role.alliance, organisation=role.organisation, kind=Role.Kind.DEPUTY_REPRESENTATIVE
+    )
+    deputy = RoleAssignmentFactory(role=deputy_role, starts_on=date(2021, 1, 1))
+    director = RoleAssignmentFactory(role__alliance=role.alliance, starts_on=date(2021, 1, 1))
+    alliance_services.end_membership(membership=membership, left_on=date(2023, 3, 31), reason="Merged")
+    for assignment in (holder, deputy):
+        assignment.refresh_from_db()
+        assert (assignment.ends_on, assignment.end_reason) == (date(2023, 3, 31), "organisation_left")
+        assert assignment.history.first().history_change_reason == "Organisation left the alliance: Merged"
+    director.refresh_from_db()
+    assert director.ends_on is None
+
+
+def test_ending_a_membership_shortens_a_representative_assignment_that_outlasts_it():
+    role = RepresentativeRoleFactory()
+    membership = role.organisation.memberships.get()
+    holder = RoleAssignmentFactory(
+        role=role, starts_on=date(2021, 1, 1), ends_on=date(2024, 6, 30), end_reason="term_ended"
+    )
+    alliance_services.end_membership(membership=membership, left_on=date(2023, 3, 31), reason="Merged")
+    holder.refresh_from_db()
+    assert (holder.ends_on, holder.end_reason) == (date(2023, 3, 31), "organisation_left")
+
+
+def test_ending_a_membership_before_a_representative_starts_is_refused_and_writes_nothing():
+    role = RepresentativeRoleFactory()
+    membership = role.organisation.memberships.get()
+    RoleAssignmentFactory(role=role, starts_on=date(2021, 1, 1), ends_on=date(2022, 12, 31), end_reason="replaced")
+    RoleAssignmentFactory(role=role, starts_on=date(2023, 1, 1))
+    refused(
+        "assignment_organisation_not_member",
+        lambda: alliance_services.end_membership(membership=membership, left_on=date(2022, 6, 30), reason="Merged"),
+        Membership,
+        RoleAssignment,
+    )
+    membership.refresh_from_db()
+    assert membership.left_on is None

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 
+from roles.models import AccessGrant
 from tests.factories import (
     AgreementFactory,
     AllianceFactory,
@@ -11,6 +12,7 @@ from tests.factories import (
     PersonFactory,
     RoleAssignmentFactory,
     RoleFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -139,3 +141,33 @@ def test_directory_query_count_is_bounded(logged_in, alliance, django_assert_max
         RoleAssignmentFactory(role__alliance=alliance, starts_on=date(2021, 1, 1))
     with django_assert_max_num_queries(16):
         assert logged_in.get("/alliances/dunmarrow/roles/").status_code == 200
+
+
+def test_person_page_of_a_person_only_in_another_alliance_is_a_404(client, alliance):
+    viewer = UserFactory(username="dunmarrow-viewer")
+    AccessGrant.objects.create(user=viewer, alliance=alliance, standing="viewer", starts_on=date(2000, 1, 1))
+    elsewhere = RoleAssignmentFactory(person=PersonFactory(name="Morag Elsewhere", email="morag@example.org"))
+    client.login(username=viewer.username, password="pass-word-123")
+    response = client.get(f"/alliances/dunmarrow/people/{elsewhere.person.pk}/")
+    assert response.status_code == 404
+    assert b"morag@example.org" not in response.content
+    holder = director(alliance).assignments.first().person
+    assert client.get(f"/alliances/dunmarrow/people/{holder.pk}/").status_code == 200
+
+
+@pytest.mark.parametrize("on", ["9999-12-31", "0001-01-01"])
+def test_directory_on_a_far_date_keeps_the_chart_to_the_assignments_years(logged_in, alliance, on):
+    response = logged_in.get(f"/alliances/dunmarrow/roles/?on={on}")
+    assert response.status_code == 200
+    chart = response.context["chart"]
+    years = [y["label"] for y in chart["years"] if y["label"]]
+    assert years[0] == 2020
+    assert years[-1] == date.today().year
+    assert chart["on_x"] is None
+    assert "lies outside the years shown" in response.content.decode()
+
+
+def test_directory_on_a_date_near_the_assignments_widens_the_chart(logged_in, alliance):
+    chart = logged_in.get("/alliances/dunmarrow/roles/?on=2018-05-01").context["chart"]
+    assert chart["years"][0]["label"] == 2018
+    assert chart["on_x"] is not None
