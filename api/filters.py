@@ -1,6 +1,8 @@
 """django-filter filtersets for every list endpoint."""
 
 import django_filters as filters
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
@@ -9,6 +11,26 @@ from alliance.models import Alliance, GoverningBody, Membership, Notification, O
 from contracts.models import AwardPolicy, AwardProcess, Contract
 from decisions.models import ActionItem, Decision, Meeting, Vote
 from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role, RoleAssignment
+
+
+class StrictBooleanField(forms.NullBooleanField):
+    """true/false (or 1/0); anything else is a 400, where django-filter's select would ignore it."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if value in (True, "true", "True", "1"):
+            return True
+        if value in (False, "false", "False", "0"):
+            return False
+        raise ValidationError(f"'{value}' is not true or false.", code="invalid")
+
+
+class StrictBooleanFilter(filters.BooleanFilter):
+    field_class = StrictBooleanField
+
 
 MAX_ID = 2**63 - 1  # the largest id a database column holds: ?organisation=10**30 answers 400, not 500
 
@@ -170,7 +192,7 @@ class MeetingFilter(filters.FilterSet):
 
 class ActionItemFilter(filters.FilterSet):
     alliance = filters.CharFilter(field_name="decision__alliance__slug", label="Alliance slug")
-    overdue = filters.BooleanFilter(method="filter_overdue", label="Open and due before ?on= (default today)")
+    overdue = StrictBooleanFilter(method="filter_overdue", label="Open and due before ?on= (default today)")
     on = filters.DateFilter(method="filter_on", label="The date overdue is judged on (YYYY-MM-DD)")
 
     class Meta:
@@ -180,7 +202,7 @@ class ActionItemFilter(filters.FilterSet):
     def filter_on(self, queryset, name, value):
         return queryset  # read by filter_overdue
 
-    def filter_overdue(self, queryset, name, value):
+    def filter_overdue(self, queryset, name, value: bool):
         on = self.form.cleaned_data.get("on") or timezone.localdate()
         overdue = Q(status=ActionItem.Status.OPEN, due_on__lt=on)
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
