@@ -63,6 +63,7 @@ def _written_procedure(alliance, body, *, title, proposal, opened_at, closes_at,
             position="AGREE",
             cast_by=roles_queries.representatives_on(membership=membership, on=voted_on).first(),
             cast_at=_at(voted_on, 11),
+            now=_at(voted_on, 11),  # the demo replays the past: the deadline is judged as of then
         )
     return decision
 

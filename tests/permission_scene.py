@@ -113,6 +113,9 @@ def make_permission_scene() -> PermissionScene:
         recipient_email="rep@example.org", recipient_user=users["representative"], subject="A decision opened",
         body="Please vote.", event_key="decision-opened:matrix", created_at=timezone.now(), due_at=timezone.now(),
     )  # fmt: skip
+    note = award_services.write_oversight_note(
+        by=users["oversight"], alliance=alliance, text="Ask how the bids were scored.", award_process=award
+    )
     ids = {
         "slug": alliance.slug,
         "public": public.pk,
@@ -139,6 +142,7 @@ def make_permission_scene() -> PermissionScene:
         "secret_award": secret_award.pk,
         "contract": contract.pk,
         "notification": notification.pk,
+        "note": note.pk,
         "secret_reference": confidential.reference,
         "secret_title": confidential.title,
         "secret_award_reference": secret_award.reference,

@@ -156,11 +156,12 @@ class AwardViewSet(
     @action(detail=True, methods=["post"])
     def correct(self, request, pk=None):
         """Correct an open process's details, saying why; the policy's rules are checked again."""
+        process = self.get_object()  # access first: a caller who may not act learns nothing from the body
         data = s.CorrectionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         reason = fields.pop("reason")
-        return self._out(services.correct_process(process=self.get_object(), reason=reason, by=request.user, **fields))
+        return self._out(services.correct_process(process=process, reason=reason, by=request.user, **fields))
 
     @extend_schema(request=s.TransitionSerializer, responses=s.AwardProcessSerializer)
     @action(detail=True, methods=["post"])
@@ -261,9 +262,10 @@ class OversightNoteViewSet(
 
     @extend_schema(request=s.OversightNoteEditSerializer, responses=s.OversightNoteSerializer)
     def partial_update(self, request, *args, **kwargs):
+        note = self.get_object()  # a note the caller may not read answers 404 before its body is read
         data = s.OversightNoteEditSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        note = services.edit_oversight_note(note=self.get_object(), by=request.user, **data.validated_data)
+        note = services.edit_oversight_note(note=note, by=request.user, **data.validated_data)
         return Response(s.OversightNoteSerializer(note).data)
 
     def update(self, request, *args, **kwargs):

@@ -754,7 +754,7 @@ def test_member_that_left_cannot_bid_in_a_mini_competition():
 
 def vote(s, decision, i):
     return decision_services.cast_vote(
-        decision=decision, membership=s.members[i], position="AGREE", cast_by=s.scene.reps[i], cast_at=VOTED
+        decision=decision, membership=s.members[i], position="AGREE", cast_by=s.scene.reps[i], cast_at=VOTED, now=VOTED
     )
 
 

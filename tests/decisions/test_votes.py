@@ -370,6 +370,7 @@ def enter(scene, decision, *, cast_by, entered_by, **kwargs):
         cast_by=cast_by,
         entered_by=entered_by,
         cast_at=VOTED,
+        now=VOTED,  # the scene is of 2021: the clock reads then
         **kwargs,
     )
 
