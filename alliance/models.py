@@ -15,6 +15,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from alliance.bulk_guard import HistoryGuardedQuerySet
 from alliance.choices import DecisionKind
 
 
@@ -125,7 +126,7 @@ class AgreementBudget(models.Model):
         return f"{self.financial_year}/{(self.financial_year + 1) % 100:02d}"
 
 
-class MembershipQuerySet(models.QuerySet):
+class MembershipQuerySet(HistoryGuardedQuerySet):
     def open_on(self, on: date) -> "MembershipQuerySet":
         """Memberships that had started and not yet ended on ``on`` (both ends inclusive)."""
         return self.filter(joined_on__lte=on).filter(Q(left_on__isnull=True) | Q(left_on__gte=on))

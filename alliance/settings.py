@@ -267,3 +267,7 @@ LOGGING = {
 # audit feed's date ranges and an object's versions in order (the object id keeps its own index).
 # History is never pruned: no pruning command runs anywhere (a test keeps it so).
 SIMPLE_HISTORY_DATE_INDEX = "composite"
+# A change reason is the user's own words (why a meeting was cancelled, a role ended...): a text
+# column keeps all of them; varchar(100) cut nothing on SQLite but failed with a 500 on PostgreSQL.
+# (The name simple-history reads is HISTORY_CHANGE_REASON, not HISTORICAL_CHANGE_REASON.)
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

@@ -95,11 +95,13 @@ def decisions_per_quarter(alliance: Alliance) -> dict:
 def action_item_summary(alliance: Alliance, on: date) -> dict:
     items = ActionItem.objects.filter(decision__alliance=alliance)
     open_items = items.filter(status=ActionItem.Status.OPEN)
-    return {
+    summary = {
         "open": open_items.count(),
         "overdue": open_items.filter(due_on__lt=on).count(),
         "done": items.filter(status=ActionItem.Status.DONE).count(),
     }
+    summary["not_due"] = summary["open"] - summary["overdue"]
+    return summary
 
 
 def dashboard(alliance: Alliance, on: date) -> dict:
@@ -146,6 +148,15 @@ def chart_data(figures: dict) -> dict:
         "turnover": {
             "labels": [str(t["year"]) for t in figures["turnover"]],
             "series": [{"label": "Role holders who left", "data": [t["total"] for t in figures["turnover"]]}],
+        },
+        "actionItems": {
+            "labels": ["Open, not yet due", "Overdue", "Done"],
+            "series": [
+                {
+                    "label": "Action items",
+                    "data": [figures["actions"][k] for k in ("not_due", "overdue", "done")],
+                }
+            ],
         },
         "revisited": {
             "labels": [", ".join(g["tags"][:2]) or g["decisions"][0].title[:30] for g in figures["revisited"]],

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from alliance.bulk_guard import HistoryGuardedQuerySet
 from alliance.choices import DecisionKind
 from alliance.models import Alliance, GoverningBody, Organisation
 
@@ -96,7 +97,7 @@ class Role(models.Model):
         return self.kind in self.REPRESENTATIVE_KINDS
 
 
-class RoleAssignmentQuerySet(models.QuerySet):
+class RoleAssignmentQuerySet(HistoryGuardedQuerySet):
     def held_on(self, on: date) -> "RoleAssignmentQuerySet":
         """Assignments that had started and not yet ended on ``on`` (both ends inclusive)."""
         return self.filter(starts_on__lte=on).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
@@ -152,7 +153,7 @@ class RoleAssignment(models.Model):
         return self.starts_on <= on and (self.ends_on is None or self.ends_on >= on)
 
 
-class DelegatedAuthorityQuerySet(models.QuerySet):
+class DelegatedAuthorityQuerySet(HistoryGuardedQuerySet):
     def valid_on(self, on: date) -> "DelegatedAuthorityQuerySet":
         """Delegations in force on ``on``: within their window and not yet revoked."""
         return (
@@ -236,7 +237,7 @@ class DelegatedAuthority(models.Model):
         )
 
 
-class InterestDeclarationQuerySet(models.QuerySet):
+class InterestDeclarationQuerySet(HistoryGuardedQuerySet):
     def current_on(self, on: date) -> "InterestDeclarationQuerySet":
         """Declarations made by ``on`` and not yet ended then (both ends inclusive)."""
         return self.filter(declared_on__lte=on).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))

@@ -62,8 +62,8 @@ DRAFT_FIELDS = (
 
 
 def _record(instance, why: str) -> None:
-    """Save with a change reason cut to the 100 characters a history row holds (the full text stays on the record)."""
-    _save(instance, why if len(why) <= 100 else why[:99] + "…")
+    """Save with the whole change reason: history rows keep it in a text field, however long."""
+    _save(instance, why)
 
 
 def _name(decision: Decision) -> str:

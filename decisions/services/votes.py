@@ -328,7 +328,7 @@ def record_recusal(
         )
     vote = Vote.objects.filter(decision=decision, membership=membership).first()
     if vote is not None:
-        vote._change_reason = f"Vote removed: member recused ({reason.strip()})"[:100]
+        vote._change_reason = f"Vote removed: member recused ({reason.strip()})"
         vote.delete()
     recusal = Recusal(decision=decision, membership=membership, source=source, interest=interest, reason=reason.strip())
     _record(recusal, "Recused")

@@ -115,6 +115,37 @@ def test_database_refuses_to_change_or_delete_links(alliance):
         sql("DELETE FROM alliance_auditlink")
 
 
+@pytest.mark.postgres
+def test_database_refuses_to_truncate_the_chain(alliance):
+    for table in ("alliance_auditlink", "alliance_auditchainhead"):
+        with pytest.raises(DatabaseError, match="cannot be truncated"), transaction.atomic():
+            sql(f"TRUNCATE {table} CASCADE")
+    assert AuditLink.objects.count() > 0 and AuditChainHead.objects.count() > 0
+
+
+def test_database_refuses_to_delete_a_chain_head_but_lets_it_move(alliance):
+    head = AuditChainHead.objects.get(chain=f"alliance:{alliance.pk}")
+    with pytest.raises(DatabaseError, match="cannot be deleted"), transaction.atomic():
+        sql("DELETE FROM alliance_auditchainhead")
+    assert AuditChainHead.objects.filter(pk=head.pk).exists()
+    services.save_organisation(name="Second Step Trust", kind="provider")
+    services.create_membership(
+        alliance=alliance,
+        organisation=services.save_organisation(name="Cairnview", kind="provider"),
+        status="VOTING",
+        joined_on=date(2021, 1, 1),
+    )
+    head.refresh_from_db()
+    assert head.last_seq == AuditLink.objects.filter(chain=head.chain).count()
+
+
+def test_chain_head_edited_behind_the_application_is_detected(alliance):
+    chain = f"alliance:{alliance.pk}"
+    sql("UPDATE alliance_auditchainhead SET last_seq = last_seq + 5 WHERE chain = %s", [chain])
+    message = broken("--alliance", "dunmarrow")
+    assert f"Chain {chain} ends at" in message and "its head says" in message
+
+
 def _drop_triggers():
     if connection.vendor == "sqlite":
         sql("DROP TRIGGER alliance_auditlink_no_update")

@@ -4,6 +4,7 @@ history is never pruned (rule 9). A bulk write skips simple-history and the audi
 import re
 from pathlib import Path
 
+import pytest
 from django.apps import apps
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,3 +45,42 @@ def test_history_is_never_pruned():
         if "clean_old_history" in p.read_text()
     ]
     assert not mentions
+
+
+def test_bulk_writes_on_guarded_querysets_raise_unless_the_caller_writes_history(db):
+    from datetime import date
+
+    from alliance.bulk_guard import BulkWriteSkipsHistory, history_written_by_caller
+    from alliance.models import Membership
+    from roles.models import RoleAssignment
+    from tests.factories import MembershipFactory, RoleAssignmentFactory
+
+    membership = MembershipFactory()
+    assignment = RoleAssignmentFactory()
+    queryset = Membership.objects.filter(pk=membership.pk)  # a queryset kept in a variable
+    with pytest.raises(BulkWriteSkipsHistory, match="writes no history row"):
+        queryset.update(left_on=date(2030, 1, 1))
+    with pytest.raises(BulkWriteSkipsHistory):
+        assignment.person.assignments.update(ends_on=date(2030, 1, 1))  # a related manager
+    with pytest.raises(BulkWriteSkipsHistory):
+        RoleAssignment.objects.bulk_update([assignment], ["ends_on"])
+    with pytest.raises(BulkWriteSkipsHistory):
+        Membership.objects.bulk_create(
+            [Membership(alliance=membership.alliance, organisation=membership.organisation, joined_on=date(2030, 1, 1))]
+        )
+    membership.refresh_from_db()
+    assert membership.left_on is None
+    with history_written_by_caller():
+        assert queryset.update(left_on=date(2030, 1, 1)) == 1
+
+
+def test_guarded_querysets_cover_the_named_models():
+    from alliance.bulk_guard import HistoryGuardMixin
+
+    for label in (
+        "alliance.Membership",
+        "roles.RoleAssignment",
+        "roles.DelegatedAuthority",
+        "roles.InterestDeclaration",
+    ):
+        assert isinstance(apps.get_model(label).objects.all(), HistoryGuardMixin), label

@@ -139,6 +139,15 @@ def test_cancel_a_held_meeting_is_409(staff_api, meeting):
     assert response.status_code == 409
 
 
+def test_cancel_keeps_a_long_reason_whole(staff_api, meeting):
+    # history_change_reason was varchar(100): PostgreSQL refused this with a 500 (issue 6).
+    reason = "The venue flooded overnight; " + "x" * 471
+    assert len(reason) == 500
+    response = staff_api.post(f"/api/v1/meetings/{meeting.pk}/cancel/", {"reason": reason})
+    assert response.status_code in (200, 201), response.content
+    assert meeting.history.latest().history_change_reason == f"Cancelled: {reason}"
+
+
 def test_approve_minutes_with_unknown_decision_is_400(staff_api, meeting):
     response = staff_api.post(f"/api/v1/meetings/{meeting.pk}/approve-minutes/", {"decision": 999999})
     assert response.status_code == 400

@@ -84,3 +84,32 @@ def test_popolo_query_count_is_fixed(api, scene, django_assert_max_num_queries):
         services.close_decision(decision=decision, closed_at=CLOSED)
     with django_assert_max_num_queries(16):
         api.get("/api/v1/exports/popolo/", {"alliance": "dunmarrow"})
+
+
+def test_register_command_leaves_confidential_decisions_out_unless_asked(scene, tmp_path):
+    scene.open(title="Confidential settlement", visibility="CONFIDENTIAL")
+    scene.open(title="Public matter", visibility="PUBLIC")
+    target = tmp_path / "decisions.csv"
+    call_command("export_decisions", "dunmarrow", "-o", str(target), stderr=StringIO())
+    titles = {r["title"] for r in csv.DictReader(target.open(encoding="utf-8"))}
+    assert "Public matter" in titles and "Confidential settlement" not in titles
+    call_command("export_decisions", "dunmarrow", "-o", str(target), "--visibility", "all", stderr=StringIO())
+    titles = {r["title"] for r in csv.DictReader(target.open(encoding="utf-8"))}
+    assert "Confidential settlement" in titles
+    call_command("export_decisions", "dunmarrow", "-o", str(target), "--visibility", "CONFIDENTIAL", stderr=StringIO())
+    assert {r["title"] for r in csv.DictReader(target.open(encoding="utf-8"))} == {"Confidential settlement"}
+
+
+def test_popolo_command_leaves_confidential_decisions_out_by_default(scene):
+    scene.open(title="Confidential settlement", visibility="CONFIDENTIAL")
+    out = StringIO()
+    call_command("export_decisions", "dunmarrow", "--popolo", stdout=out)
+    assert "Confidential settlement" not in {m["text"] for m in json.loads(out.getvalue())["motions"]}
+    out = StringIO()
+    call_command("export_decisions", "dunmarrow", "--popolo", "--visibility", "all", stdout=out)
+    assert "Confidential settlement" in {m["text"] for m in json.loads(out.getvalue())["motions"]}
+
+
+def test_register_command_refuses_an_unknown_visibility(scene):
+    with pytest.raises(CommandError, match="--visibility 'secret' is not understood"):
+        call_command("export_decisions", "dunmarrow", "--visibility", "secret", stdout=StringIO())

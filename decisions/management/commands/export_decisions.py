@@ -10,6 +10,9 @@ from alliance.exports import csv_lines
 from alliance.management.commands.verify_audit import Progress
 from alliance.models import Alliance
 from decisions.exports import DECISION_HEADER, decision_rows, popolo, register_queryset
+from decisions.models import Decision
+
+VISIBILITIES = [choice.value for choice in Decision.Visibility]
 
 
 class Command(BaseCommand):
@@ -19,12 +22,19 @@ class Command(BaseCommand):
         parser.add_argument("alliance", help="The alliance's slug.")
         parser.add_argument("-o", "--output", help="File to write; standard output when omitted.")
         parser.add_argument("--popolo", action="store_true", help="Write Popolo JSON instead of CSV.")
+        parser.add_argument(
+            "--visibility",
+            default="PUBLIC,MEMBERS",
+            help="Comma-separated visibilities to export (PUBLIC, MEMBERS, CONFIDENTIAL), or 'all'. "
+            "Default: PUBLIC,MEMBERS, so confidential decisions stay out unless asked for.",
+        )
         parser.add_argument("--progress", action="store_true", help="Draw a progress bar even when not on a terminal.")
 
     def handle(self, *args, **options):
         alliance = Alliance.objects.filter(slug=options["alliance"]).first()
         if alliance is None:
             raise CommandError(f"No alliance has the slug '{options['alliance']}'; see the alliance list.")
+        visibilities = _visibilities(options["visibility"])
         with ExitStack() as stack:
             if options["output"]:
                 handle = stack.enter_context(open(options["output"], "w", newline="", encoding="utf-8"))
@@ -35,10 +45,24 @@ class Command(BaseCommand):
                     self.stdout.write(text, ending="")
 
             if options["popolo"]:
-                write(json.dumps(popolo(alliance), indent=2, ensure_ascii=False))
+                chosen = Decision.objects.filter(visibility__in=visibilities)
+                write(json.dumps(popolo(alliance, chosen), indent=2, ensure_ascii=False))
                 return
-            decisions = register_queryset(alliance)
+            decisions = register_queryset(alliance).filter(visibility__in=visibilities)
             progress = Progress(decisions.count(), self.stderr, options["progress"] or sys.stderr.isatty())
             for line in csv_lines(DECISION_HEADER, decision_rows(decisions, progress=progress)):
                 write(line)
             progress.finish()
+
+
+def _visibilities(raw: str) -> list[str]:
+    if raw.strip().lower() == "all":
+        return VISIBILITIES
+    chosen = [part.strip().upper() for part in raw.split(",") if part.strip()]
+    unknown = [v for v in chosen if v not in VISIBILITIES]
+    if unknown or not chosen:
+        raise CommandError(
+            f"--visibility {raw!r} is not understood; give any of {', '.join(VISIBILITIES)} separated by commas, "
+            "or 'all'."
+        )
+    return chosen
