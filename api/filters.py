@@ -204,7 +204,7 @@ class ActionItemFilter(filters.FilterSet):
     def filter_on(self, queryset, name, value):
         return queryset  # read by filter_overdue
 
-    def filter_overdue(self, queryset, name, value):
+    def filter_overdue(self, queryset, name, value: bool):
         on = self.form.cleaned_data.get("on") or timezone.localdate()
         overdue = Q(status=ActionItem.Status.OPEN, due_on__lt=on)
         return queryset.filter(overdue) if value else queryset.exclude(overdue)

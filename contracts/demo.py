@@ -83,6 +83,7 @@ class Awards:
                 statement=statement if objects else "",
                 cast_by=representatives_on(membership=membership, on=day).first(),
                 cast_at=_at(day, 11),
+                now=_at(day, 11),
             )
 
     def policy_decision(self, *, title: str, proposal: str, opened: date, amends: Decision | None = None) -> Decision:

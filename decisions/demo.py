@@ -188,6 +188,7 @@ class Builder:
                 if day in self.deputy_days and short == "Harbour Light"
                 else self.rep(membership, day),
                 cast_at=cast_at,
+                now=cast_at,
             )
 
     def _defer(self, key, decision, reason, review_on) -> Decision:

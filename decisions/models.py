@@ -9,6 +9,8 @@ through a new decision that amends or supersedes it.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -89,19 +91,33 @@ class Attendance(models.Model):
         return f"{self.person} at {self.meeting} ({self.get_capacity_display()})"
 
 
+def _sealed_error(message: str) -> RuleViolation:
+    return RuleViolation("decision_sealed", message, conflict=True)
+
+
 class DecisionQuerySet(models.QuerySet):
+    """Rule 4 below the services: bulk writes (admin actions, shell, scripts) keep sealed decisions as they are."""
+
     def closed(self) -> "DecisionQuerySet":
         return self.filter(status__in=Decision.SEALED_STATUSES)
 
     def update(self, **kwargs):
-        # Rule 4 below the services: a bulk update may not touch a sealed decision either.
         if self.filter(status__in=Decision.SEALED_STATUSES).exists():
-            raise RuleViolation(
-                "decision_sealed",
-                "A closed decision cannot be changed; record a new decision that amends or supersedes it.",
-                conflict=True,
+            raise _sealed_error(
+                "A closed decision cannot be changed; record a new decision that amends or supersedes it."
             )
         return super().update(**kwargs)
+
+    def delete(self):
+        if self.filter(status__in=Decision.SEALED_STATUSES).exists():
+            raise _sealed_error("A closed decision cannot be deleted; it stays in the log.")
+        return super().delete()
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        if any(obj.status in Decision.SEALED_STATUSES for obj in objs):
+            raise _sealed_error("A decision is closed only by closing it; create it as a draft and open it for votes.")
+        return super().bulk_create(objs, *args, **kwargs)
 
 
 class Decision(models.Model):
@@ -265,14 +281,29 @@ class Decision(models.Model):
 
 
 class SealedChildQuerySet(models.QuerySet):
+    """The rows of a sealed decision's record (votes, recusals, advice) refuse bulk writes too (rule 4)."""
+
+    MESSAGE = "The votes and record of a closed decision cannot be changed; record a new decision instead."
+
+    def _touches_sealed(self) -> bool:
+        return self.filter(decision__status__in=Decision.SEALED_STATUSES).exists()
+
     def update(self, **kwargs):
-        if self.filter(decision__status__in=Decision.SEALED_STATUSES).exists():
-            raise RuleViolation(
-                "decision_sealed",
-                "The votes and record of a closed decision cannot be changed; record a new decision instead.",
-                conflict=True,
-            )
+        if self._touches_sealed():
+            raise _sealed_error(self.MESSAGE)
         return super().update(**kwargs)
+
+    def delete(self):
+        if self._touches_sealed():
+            raise _sealed_error(self.MESSAGE)
+        return super().delete()
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        ids = {obj.decision_id for obj in objs}
+        if Decision.objects.filter(pk__in=ids, status__in=Decision.SEALED_STATUSES).exists():
+            raise _sealed_error(self.MESSAGE)
+        return super().bulk_create(objs, *args, **kwargs)
 
 
 class SealedWithDecision(models.Model):
@@ -301,6 +332,26 @@ class SealedWithDecision(models.Model):
                 "decision_sealed", "Rows of a closed decision's record cannot be deleted.", conflict=True
             )
         return super().delete(*args, **kwargs)
+
+
+@receiver(m2m_changed, sender=Decision.revisits.through)
+def _refuse_relinking_sealed(sender, instance, action, reverse, pk_set, **kwargs):
+    """Rule 4: the decisions a sealed decision revisits are part of its record."""
+    if not action.startswith("pre_"):
+        return
+    if not reverse:
+        sealed = Decision.objects.filter(pk=instance.pk, status__in=Decision.SEALED_STATUSES).exists()
+    elif action == "pre_clear":
+        sealed = sender.objects.filter(
+            to_decision=instance, from_decision__status__in=Decision.SEALED_STATUSES
+        ).exists()
+    else:
+        sealed = Decision.objects.filter(pk__in=pk_set or (), status__in=Decision.SEALED_STATUSES).exists()
+    if sealed:
+        raise _sealed_error(
+            "The decisions a closed decision revisits are part of its record and cannot be changed; "
+            "record a new decision that revisits them."
+        )
 
 
 class Vote(SealedWithDecision):

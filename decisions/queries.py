@@ -343,11 +343,19 @@ def related_decisions(
     return scored[:limit]
 
 
-def matters_decided_more_than_once(alliance: Alliance) -> list[dict]:
-    """Groups of decided matters: decisions linked by revisits, amends or supersedes, or sharing a tag.
+# Tags that say what sort of business a decision is, not which matter: sharing one does not make
+# two decisions the same matter. Kept here, in one place, for matters_decided_more_than_once.
+GENERIC_TAGS = frozenset({"operational", "minutes", "award", "budget", "governance", "policy", "appointment"})
 
-    Each group is ``{"decisions": [...oldest first], "tags": [...shared tags], "count": n}``,
-    the largest first. Only decisions with an outcome (agreed or not agreed) count.
+
+def matters_decided_more_than_once(alliance: Alliance) -> list[dict]:
+    """Groups of decided matters: decisions linked by revisits, amends or supersedes, or sharing a topic tag.
+
+    A generic tag (``GENERIC_TAGS``: operational, minutes, award, budget...) names a sort of
+    business, not a matter, so it links nothing: five unrelated operational decisions are not one
+    matter decided five times. Each group is ``{"decisions": [...oldest first], "tags": [...shared
+    topic tags], "count": n}``, the largest first. Only decisions with an outcome (agreed or not
+    agreed) count.
     """
     decided = list(
         Decision.objects.filter(alliance=alliance, status__in=[Decision.Status.AGREED, Decision.Status.NOT_AGREED])
@@ -371,7 +379,7 @@ def matters_decided_more_than_once(alliance: Alliance) -> list[dict]:
     for d in decided:
         join(d.pk, d.amends_id)
         join(d.pk, d.supersedes_id)
-        for tag in {t.lower() for t in d.tags}:
+        for tag in {t.lower() for t in d.tags} - GENERIC_TAGS:
             by_tag[tag].append(d.pk)
     for pks in by_tag.values():
         for pk in pks[1:]:
@@ -389,7 +397,7 @@ def matters_decided_more_than_once(alliance: Alliance) -> list[dict]:
             continue
         tag_counts = defaultdict(int)
         for d in members:
-            for tag in {t.lower() for t in d.tags}:
+            for tag in {t.lower() for t in d.tags} - GENERIC_TAGS:
                 tag_counts[tag] += 1
         result.append(
             {

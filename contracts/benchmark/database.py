@@ -60,17 +60,22 @@ def throwaway(database_url: str | None = None):
                 _admin(settings, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+# The migrations that hold the audit chain's triggers, which a schema made from the models lacks.
+TRIGGER_MIGRATIONS = ["0004_audit_link_append_only", "0008_audit_truncate_and_head_guards"]
+
+
 def create_schema() -> None:
     """Tables straight from the models (``makemigrations --check`` keeps them equal to the migrations,
-    and this is ten times quicker than replaying them), then the audit chain's append-only triggers,
-    which only a migration holds."""
+    and this is ten times quicker than replaying them), then the audit chain's triggers, which
+    only migrations hold."""
     with override_settings(MIGRATION_MODULES={app.label: None for app in apps.get_app_configs()}):
         call_command("migrate", run_syncdb=True, verbosity=0, interactive=False)
-    triggers = import_module("alliance.migrations.0004_audit_link_append_only")
     connection = connections[DEFAULT_DB_ALIAS]
     with connection.cursor() as cursor:
-        for sql in {"sqlite": triggers.SQLITE_UP, "postgresql": triggers.POSTGRES_UP}.get(connection.vendor, []):
-            cursor.execute(sql)
+        for name in TRIGGER_MIGRATIONS:
+            triggers = import_module(f"alliance.migrations.{name}")
+            for sql in {"sqlite": triggers.SQLITE_UP, "postgresql": triggers.POSTGRES_UP}.get(connection.vendor, []):
+                cursor.execute(sql)
 
 
 def bulk_loading(on: bool) -> None:

@@ -16,7 +16,7 @@ from alliance.errors import RuleViolation
 from alliance.models import GoverningBody
 from decisions import queries
 from decisions.models import Decision, Vote
-from decisions.services.decisions import _lock, _name, _record, _sealed_refusal
+from decisions.services.decisions import _lock, _name, _record, _sealed_refusal, _when, check_moment
 from roles import services as roles_services
 from roles.models import RoleAssignment
 
@@ -124,6 +124,15 @@ def close_decision(*, decision: Decision, closed_at: datetime | None = None) -> 
             conflict=True,
         )
     closed_at = closed_at or timezone.now()
+    check_moment(moment=closed_at, decision=decision, field="closed_at", what="close")
+    last_vote = Vote.objects.filter(decision=decision).order_by("-cast_at").values_list("cast_at", flat=True).first()
+    if last_vote and closed_at < last_vote:
+        raise RuleViolation(
+            "closed_at_before_last_vote",
+            f"The close ({_when(closed_at)}) is before the last vote on {_name(decision)} ({_when(last_vote)}); "
+            "give a moment after every vote was cast.",
+            field="closed_at",
+        )
     on = queries.local_day(closed_at)
     tally = _tally(decision, on)
     agreed, explanation = _outcome(decision, tally)

@@ -10,7 +10,7 @@ drafts that were abandoned. The year is the opening's year in Europe/London.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -33,6 +33,9 @@ __all__ = [
     "amend_decision",
     "supersede_decision",
 ]
+
+# How far ahead of the server's clock a caller's moment may be (their clock runs a little fast).
+CLOCK_SKEW = timedelta(minutes=5)
 
 EDITABLE_STATUSES = (Decision.Status.DRAFT, Decision.Status.OPEN, Decision.Status.DEFERRED)
 DRAFT_FIELDS = (
@@ -85,6 +88,35 @@ def _sealed_refusal(decision: Decision, action: str) -> RuleViolation:
         "record a new decision that amends or supersedes it.",
         conflict=True,
     )
+
+
+def _when(moment: datetime) -> str:
+    return f"{timezone.localtime(moment):%H:%M on %d/%m/%Y}"
+
+
+def check_moment(
+    *, moment: datetime, decision: Decision, field: str, what: str, now: datetime | None = None, after_opening=True
+) -> None:
+    """Refuse a caller's moment that is in the future, or (``after_opening``) before the decision opened.
+
+    ``now`` lets a caller that replays history (the demo) act as of a past moment; it may not
+    itself be later than the server's clock.
+    """
+    real = timezone.now()
+    now = min(now or real, real)
+    if moment > now + CLOCK_SKEW:
+        raise RuleViolation(
+            f"{field}_in_future",
+            f"The {what} ({_when(moment)}) is in the future; give the moment it happened, or leave it out for now.",
+            field=field,
+        )
+    if after_opening and decision.opened_at and moment < decision.opened_at:
+        raise RuleViolation(
+            f"{field}_before_opening",
+            f"The {what} ({_when(moment)}) is before {_name(decision)} opened ({_when(decision.opened_at)}); "
+            "give a moment after it opened.",
+            field=field,
+        )
 
 
 # Checks of a decision's shape ----------------------------------------------------------------
@@ -330,6 +362,7 @@ def open_decision(*, decision: Decision, opened_at: datetime | None = None) -> D
     """Open a draft (or a deferred decision) for votes; the reference is allocated on first opening."""
     decision = _lock(decision)
     opened_at = opened_at or timezone.now()
+    check_moment(moment=opened_at, decision=decision, field="opened_at", what="opening", after_opening=False)
     if decision.status not in (Decision.Status.DRAFT, Decision.Status.DEFERRED):
         if decision.status == Decision.Status.OPEN:
             raise RuleViolation("decision_already_open", f"{_name(decision)} is already open for votes.", conflict=True)
@@ -391,8 +424,10 @@ def withdraw_decision(*, decision: Decision, reason: str, withdrawn_at: datetime
     decision = _lock(decision)
     if decision.is_sealed:
         raise _sealed_refusal(decision, "withdrawn")
+    withdrawn_at = withdrawn_at or timezone.now()
+    check_moment(moment=withdrawn_at, decision=decision, field="withdrawn_at", what="withdrawal")
     decision.status = Decision.Status.WITHDRAWN
-    decision.closed_at = withdrawn_at or timezone.now()
+    decision.closed_at = withdrawn_at
     decision.outcome_explanation = f"Withdrawn: {reason}"
     _record(decision, f"Withdrawn: {reason}")
     return decision

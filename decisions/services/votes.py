@@ -25,7 +25,7 @@ from alliance.models import Membership, Organisation
 from alliance.services import _fmt
 from decisions.models import AdvisoryInput, Decision, Recusal, Vote
 from decisions.queries import local_day
-from decisions.services.decisions import _record
+from decisions.services.decisions import _record, _when, check_moment
 from roles.models import InterestDeclaration, Person, Role, RoleAssignment
 from roles.queries import representatives_on
 
@@ -120,6 +120,23 @@ def _recorder(*, cast_by: Person, recorded_by: Person | None, entered_by: Person
     return None if entered_by.pk == cast_by.pk else entered_by
 
 
+def _check_deadline(decision, cast_at: datetime, now: datetime, recorded_by: Person | None) -> None:
+    """A written procedure takes no vote after ``closes_at``: by the clock, or by ``cast_at`` for a secretary."""
+    if not (decision.is_written_procedure and decision.closes_at):
+        return
+    recording = recorded_by is not None and holds_secretary_role(
+        person=recorded_by, decision=decision, on=local_day(cast_at)
+    )
+    if cast_at > decision.closes_at or (not recording and now > decision.closes_at):
+        raise RuleViolation(
+            "written_procedure_closed",
+            f"Votes on {decision.reference} closed at {_when(decision.closes_at)}; this vote came too late"
+            + ("." if recording or cast_at > decision.closes_at else f" (it is now {_when(now)})."),
+            field="cast_at",
+            conflict=True,
+        )
+
+
 @transaction.atomic
 def cast_vote(
     *,
@@ -131,6 +148,7 @@ def cast_vote(
     recorded_by: Person | None = None,
     cast_at: datetime | None = None,
     entered_by: Person | None = None,
+    now: datetime | None = None,
 ) -> Vote:
     """Record or change a member's vote on an open decision (rules 1, 2, 4 and 5).
 
@@ -139,6 +157,11 @@ def cast_vote(
     on a representative's behalf) stores them as ``recorded_by``, and a ``recorded_by`` naming
     anyone else is refused, so a vote never looks as if the representative entered it (rule 2).
     Without it (older callers) ``recorded_by`` is taken as given.
+
+    ``cast_at`` may be in the past (a vote given at a meeting and recorded later) but not in the
+    future nor before the decision opened. A written procedure's deadline is checked against the
+    clock (``now``, which only code replaying history such as the demo sets, never later than the
+    server's clock), except for the body's secretary recording a vote given in time.
     """
     decision = _locked(decision)
     recorded_by = _recorder(cast_by=cast_by, recorded_by=recorded_by, entered_by=entered_by)
@@ -149,15 +172,9 @@ def cast_vote(
             f"{_label(decision)} is {decision.get_status_display().lower()}, not open for votes; open it first.",
             conflict=True,
         )
-    cast_at = cast_at or timezone.now()
-    if decision.is_written_procedure and decision.closes_at and cast_at > decision.closes_at:
-        raise RuleViolation(
-            "written_procedure_closed",
-            f"Votes on {decision.reference} closed at {timezone.localtime(decision.closes_at):%H:%M on %d/%m/%Y}; "
-            "this vote came too late.",
-            field="cast_at",
-            conflict=True,
-        )
+    now = min(now or timezone.now(), timezone.now())
+    cast_at = cast_at or now
+    check_moment(moment=cast_at, decision=decision, field="cast_at", what="vote", now=now)
     on = local_day(cast_at)
     if _member_on(decision, membership, on) == Membership.Status.ADVISORY:
         raise RuleViolation(
@@ -187,6 +204,7 @@ def cast_vote(
             "An objection says why: give the member's statement of the reasons for objecting.",
             field="statement",
         )
+    _check_deadline(decision, cast_at, now, recorded_by)
     _check_caster(decision, membership, cast_by, recorded_by, on)
     vote = Vote.objects.filter(decision=decision, membership=membership).first()
     if vote is None:

@@ -87,6 +87,7 @@ def test_filters(api, scene):
         statement="Too soon",
         cast_by=scene.reps[0],
         cast_at=CLOSED,
+        now=CLOSED,
     )
 
     def ids(**params):
@@ -200,10 +201,25 @@ def test_secretary_runs_a_decision_end_to_end(staff_api, scene):
     opened = staff_api.post(f"{URL}{draft.pk}/open/", {"opened_at": "2021-03-01T09:00:00Z"})
     assert opened.status_code == 200 and opened.json()["reference"] == "ALT-2021-001"
     for i in range(3):
-        assert staff_api.post(f"{URL}{draft.pk}/votes/", vote_body(scene, i)).status_code == 201
+        body = vote_body(scene, i, recorded_by=scene.secretary.pk)  # votes given in March, recorded now
+        assert staff_api.post(f"{URL}{draft.pk}/votes/", body).status_code == 201
     closed = staff_api.post(f"{URL}{draft.pk}/close/", {"closed_at": "2021-03-10T12:00:00Z"})
     assert closed.status_code == 200
     assert closed.json()["status"] == "AGREED" and closed.json()["decided_on"] == "2021-03-10"
+
+
+def test_back_dated_vote_after_the_written_procedure_closed_is_409(staff_api, scene, decision):
+    before = rows(Vote)
+    response = staff_api.post(f"{URL}{decision.pk}/votes/", vote_body(scene, 0))
+    assert response.status_code == 409 and response.json()["code"] == "written_procedure_closed"
+    assert rows(Vote) == before
+
+
+def test_forward_dated_close_is_a_400(staff_api, scene, decision):
+    before = rows(Decision)
+    response = staff_api.post(f"{URL}{decision.pk}/close/", {"closed_at": "2099-01-01T12:00:00Z"})
+    assert response.status_code == 400 and response.json()["code"] == "closed_at_in_future"
+    assert rows(Decision) == before
 
 
 def test_advisory_members_vote_is_refused_with_nothing_written(staff_api, scene, decision):
@@ -322,7 +338,8 @@ def test_recusal_and_dispensation(staff_api, scene, decision):
     recusal_id = response.json()["id"]
     granted = staff_api.post(f"{URL}{decision.pk}/recusals/{recusal_id}/dispensation/", {"reason": "Remote"})
     assert granted.status_code == 200 and granted.json()["dispensation_granted"] is True
-    assert staff_api.post(f"{URL}{decision.pk}/votes/", vote_body(scene, 0)).status_code == 201
+    body = vote_body(scene, 0, recorded_by=scene.secretary.pk)
+    assert staff_api.post(f"{URL}{decision.pk}/votes/", body).status_code == 201
     assert Recusal.objects.get().dispensation_reason == "Remote"
 
 

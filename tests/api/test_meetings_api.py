@@ -181,6 +181,11 @@ def test_action_items_overdue_on_a_date(api, decision):
     assert len(results(api.get("/api/v1/action-items/?alliance=dunmarrow&overdue=false&on=2021-06-01"))) == 2
 
 
+def test_action_items_overdue_that_is_not_a_boolean_is_a_400(api, decision):
+    response = api.get("/api/v1/action-items/?alliance=dunmarrow&overdue=maybe")
+    assert response.status_code == 400 and response.json()["field"] == "overdue"
+
+
 def test_action_items_filter_by_owner_role(api, decision):
     role = RoleFactory(alliance=decision.alliance)
     mine = ActionItemFactory(decision=decision, owner_role=role)

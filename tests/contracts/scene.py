@@ -112,6 +112,7 @@ class AwardScene:
                     cast_by=self.scene.reps[i],
                     statement="The price is too high." if position == "OBJECT" else "",
                     cast_at=VOTED,
+                    now=VOTED,
                 )
         return decision_services.close_decision(decision=decision, closed_at=CLOSED)
 

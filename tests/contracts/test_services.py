@@ -575,7 +575,12 @@ def test_recused_bidder_cannot_vote_on_the_approval():
     before = rows(Vote)
     with pytest.raises(RuleViolation) as error:
         decision_services.cast_vote(
-            decision=decision, membership=s.members[0], position="AGREE", cast_by=s.scene.reps[0], cast_at=VOTED
+            decision=decision,
+            membership=s.members[0],
+            position="AGREE",
+            cast_by=s.scene.reps[0],
+            cast_at=VOTED,
+            now=VOTED,
         )
     assert error.value.code == "recused_member_cannot_vote"
     assert rows(Vote) == before

@@ -57,13 +57,17 @@ class Scene:
     def vote(self, decision: Decision, index: int, position: str = "AGREE", statement: str = "", **kwargs):
         if position == "OBJECT" and not statement:
             statement = "The proposal leaves people without support over the winter."
+        # The scene's decisions are of 2021: by default the vote is cast, and the clock reads, then.
+        cast_at = kwargs.pop("cast_at", VOTED)
+        now = kwargs.pop("now", cast_at)
         return services.cast_vote(
             decision=decision,
             membership=self.members[index],
             position=position,
             cast_by=self.reps[index],
             statement=statement,
-            cast_at=kwargs.pop("cast_at", VOTED),
+            cast_at=cast_at,
+            now=now,
             **kwargs,
         )
 

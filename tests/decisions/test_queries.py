@@ -136,6 +136,19 @@ def test_matters_decided_more_than_once(scene):
     assert outreach["tags"] == ["outreach"] and outreach["count"] == 2
 
 
+def test_generic_tags_do_not_make_a_matter_decided_more_than_once(scene):
+    for title in ("Buy a van", "Renew the phone contract", "Approve the May minutes"):
+        agreed(scene, title=title, tags=["operational", "minutes", "budget", "award"])
+    assert queries.matters_decided_more_than_once(scene.alliance) == []
+
+
+def test_generic_tags_are_not_listed_as_the_shared_matter(scene):
+    first = agreed(scene, title="Outreach model", tags=["outreach", "operational"])
+    agreed(scene, title="Outreach again", tags=["outreach", "operational"])
+    group = next(g for g in queries.matters_decided_more_than_once(scene.alliance) if first in g["decisions"])
+    assert group["tags"] == ["outreach"]
+
+
 def test_decision_log_query_count_is_fixed(scene, django_assert_max_num_queries):
     for n in range(6):
         agreed(scene, title=f"Matter {n}")

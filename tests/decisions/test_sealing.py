@@ -1,6 +1,7 @@
 """Rule 4 below the services: a closed decision and its record refuse change whatever calls them."""
 
 import pytest
+from django.db import transaction
 
 from alliance.errors import RuleViolation
 from decisions import services
@@ -90,3 +91,111 @@ def test_withdrawn_decision_is_sealed_too():
     decision = services.withdraw_decision(decision=scene.open(), reason="Overtaken")
     decision.title = "Changed"
     sealed(decision.save)
+
+
+# Deletes, bulk inserts and links below the API (rule 4)
+
+LINKS = Decision.revisits.through
+
+
+def in_savepoint(call):
+    """The related manager writes in its caller's transaction; a savepoint keeps the test's usable."""
+
+    def run():
+        with transaction.atomic():
+            call()
+
+    return run
+
+
+def test_bulk_delete_of_a_closed_decisions_votes_is_refused(closed):
+    sealed(lambda: Vote.objects.filter(decision=closed).delete())
+    sealed(lambda: Recusal.objects.filter(decision=closed).delete())
+    sealed(lambda: AdvisoryInput.objects.filter(decision=closed).delete())
+
+
+def test_bulk_delete_of_a_withdrawn_decision_is_refused():
+    scene = make_scene()
+    withdrawn = services.withdraw_decision(decision=scene.open(), reason="Overtaken")
+    sealed(lambda: Decision.objects.filter(pk=withdrawn.pk).delete())
+
+
+def test_bulk_create_of_a_vote_on_a_closed_decision_is_refused(closed):
+    scene_member = closed.recusals.get().membership
+    vote = Vote(decision=closed, membership=scene_member, cast_by=closed.votes.get().cast_by, position="AGREE")
+    vote.cast_at = CLOSED
+    sealed(lambda: Vote.objects.bulk_create([vote]))
+
+
+def test_bulk_create_of_a_closed_decision_is_refused(closed):
+    copy = Decision(alliance=closed.alliance, body=closed.body, title="Copy", proposal="Copy", kind="KEY")
+    copy.status = Decision.Status.AGREED
+    sealed(lambda: Decision.objects.bulk_create([copy]))
+
+
+def test_links_of_a_closed_decision_are_frozen(closed):
+    scene_body = closed.body
+    other = services.draft_decision(body=scene_body, title="Earlier", proposal="Earlier", kind="KEY")
+    before = LINKS.objects.count()
+    sealed(in_savepoint(lambda: closed.revisits.add(other)))
+    sealed(in_savepoint(lambda: other.revisited_by.add(closed)))
+    sealed(in_savepoint(lambda: closed.revisits.clear()))
+    assert LINKS.objects.count() == before
+
+
+def test_links_of_a_closed_decision_cannot_be_cleared_from_the_other_side(closed):
+    earlier = services.draft_decision(body=closed.body, title="Earlier", proposal="Earlier", kind="KEY")
+    LINKS.objects.create(from_decision=closed, to_decision=earlier)
+    sealed(in_savepoint(lambda: earlier.revisited_by.clear()))
+    sealed(in_savepoint(lambda: earlier.revisited_by.remove(closed)))
+    assert LINKS.objects.filter(from_decision=closed).count() == 1
+
+
+def test_a_new_decision_may_revisit_a_closed_one(closed):
+    later = services.draft_decision(body=closed.body, title="Again", proposal="Again", kind="KEY", revisits=[closed])
+    assert list(later.revisits.all()) == [closed]
+
+
+def test_bulk_delete_of_open_decisions_votes_still_works():
+    scene = make_scene()
+    decision = scene.open()
+    scene.vote(decision, 0)
+    assert Vote.objects.filter(decision=decision).delete()[0] == 1
+
+
+# The admin shows a sealed record read-only: a refusal, never a 500
+
+
+def test_admin_change_post_on_a_closed_decision_is_refused_not_a_500(admin_client, closed):
+    url = f"/admin/decisions/decision/{closed.pk}/change/"
+    assert admin_client.get(url).status_code == 200
+    before = rows(*RECORD)
+    response = admin_client.post(url, {"title": "Quietly rewritten", "proposal": "x", "kind": "KEY"})
+    assert response.status_code == 403
+    assert rows(*RECORD) == before
+
+
+def test_admin_offers_no_delete_for_a_closed_decisions_vote(admin_client, closed):
+    vote = closed.votes.get()
+    assert admin_client.post(f"/admin/decisions/vote/{vote.pk}/delete/", {"post": "yes"}).status_code == 403
+    before = rows(*RECORD)
+    response = admin_client.post(
+        "/admin/decisions/vote/", {"action": "delete_selected", "_selected_action": [vote.pk], "post": "yes"}
+    )
+    assert response.status_code in (200, 302, 403)
+    assert rows(*RECORD) == before
+
+
+def test_admin_history_revert_of_a_closed_decision_is_refused(admin_client, closed):
+    version = closed.history.earliest()
+    url = f"/admin/decisions/decision/{closed.pk}/history/{version.history_id}/"
+    before = rows(*RECORD)
+    assert admin_client.post(url, {"title": "Reverted", "proposal": "x", "kind": "KEY"}).status_code == 403
+    assert rows(*RECORD) == before
+
+
+def test_admin_still_edits_an_open_decision(admin_client):
+    scene = make_scene()
+    decision = scene.open()
+    response = admin_client.get(f"/admin/decisions/decision/{decision.pk}/change/")
+    assert response.status_code == 200 and b'name="_save"' in response.content

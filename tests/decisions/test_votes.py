@@ -1,6 +1,7 @@
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.utils import timezone
 
 from alliance.bulk_guard import history_written_by_caller
 from alliance.models import Membership
@@ -45,7 +46,7 @@ def test_advisory_member_cannot_vote(scene, decision):
     error = refused(
         "advisory_member_cannot_vote",
         lambda: services.cast_vote(
-            decision=decision, membership=scene.advisory, position="AGREE", cast_by=advisor, cast_at=VOTED
+            decision=decision, membership=scene.advisory, position="AGREE", cast_by=advisor, cast_at=VOTED, now=VOTED
         ),
     )
     assert error.message == (
@@ -79,7 +80,7 @@ def test_member_of_another_alliance_cannot_vote(scene, decision):
     refused(
         "membership_other_alliance",
         lambda: services.cast_vote(
-            decision=decision, membership=stranger, position="AGREE", cast_by=scene.reps[0], cast_at=VOTED
+            decision=decision, membership=stranger, position="AGREE", cast_by=scene.reps[0], cast_at=VOTED, now=VOTED
         ),
     )
 
@@ -127,7 +128,12 @@ def test_person_without_the_representative_role_is_refused(scene, decision):
     error = refused(
         "vote_caster_not_representative",
         lambda: services.cast_vote(
-            decision=decision, membership=scene.members[0], position="AGREE", cast_by=scene.reps[1], cast_at=VOTED
+            decision=decision,
+            membership=scene.members[0],
+            position="AGREE",
+            cast_by=scene.reps[1],
+            cast_at=VOTED,
+            now=VOTED,
         ),
     )
     assert "Rep of Second Step Trust did not hold the representative or deputy role of Harbour Light" in error.message
@@ -146,7 +152,7 @@ def test_deputy_may_cast_the_vote(scene, decision):
     )
     RoleAssignmentFactory(role=role, person=deputy)
     vote = services.cast_vote(
-        decision=decision, membership=scene.members[0], position="AGREE", cast_by=deputy, cast_at=VOTED
+        decision=decision, membership=scene.members[0], position="AGREE", cast_by=deputy, cast_at=VOTED, now=VOTED
     )
     assert vote.cast_by == deputy
 
@@ -160,6 +166,7 @@ def test_secretary_records_a_vote_and_both_are_stored(scene, decision):
         cast_by=messenger,
         recorded_by=scene.secretary,
         cast_at=VOTED,
+        now=VOTED,
     )
     assert (vote.cast_by, vote.recorded_by) == (messenger, scene.secretary)
     assert "recorded by Morag Secretary" in vote.history.first().history_change_reason
@@ -175,6 +182,7 @@ def test_alliance_wide_secretary_may_record(scene, decision):
         cast_by=PersonFactory(),
         recorded_by=clerk,
         cast_at=VOTED,
+        now=VOTED,
     )
     assert vote.recorded_by == clerk
 
@@ -197,6 +205,7 @@ def test_recorder_who_is_not_the_bodys_secretary_is_refused(scene, decision):
             cast_by=PersonFactory(),
             recorded_by=other_body_secretary,
             cast_at=VOTED,
+            now=VOTED,
         ),
     )
     assert error.field == "recorded_by"
@@ -403,3 +412,95 @@ def test_person_entering_who_is_not_the_secretary_cannot_enter_anothers_vote(sce
         lambda: enter(scene, decision, cast_by=PersonFactory(), entered_by=scene.reps[1]),
     )
     assert error.field == "recorded_by"
+
+
+# Moments given by the caller: never in the future, never before opening, deadlines by the clock
+
+
+def test_back_dated_vote_after_the_written_procedure_closed_is_refused(scene, decision):
+    # The decision closed on 10 March 2021 by the server's clock; a cast_at before it does not help.
+    error = refused("written_procedure_closed", lambda: scene.vote(decision, 0, cast_at=VOTED, now=None))
+    assert "too late" in error.message
+
+
+def test_secretary_records_a_vote_given_before_the_deadline(scene, decision):
+    vote = scene.vote(decision, 0, cast_at=VOTED, now=None, recorded_by=scene.secretary)
+    assert (vote.cast_at, vote.recorded_by) == (VOTED, scene.secretary)
+
+
+def test_secretary_cannot_record_a_vote_given_after_the_deadline(scene, decision):
+    late = datetime(2021, 3, 11, 9, 0, tzinfo=UTC)
+    refused(
+        "written_procedure_closed",
+        lambda: scene.vote(decision, 0, cast_at=late, now=None, recorded_by=scene.secretary),
+    )
+
+
+def test_someone_not_secretary_naming_themselves_recorder_gets_no_grace(scene, decision):
+    refused(
+        "written_procedure_closed",
+        lambda: scene.vote(decision, 0, cast_at=VOTED, now=None, recorded_by=scene.reps[1]),
+    )
+
+
+def test_vote_dated_before_the_decision_opened_is_refused(scene, decision):
+    early = datetime(2021, 2, 28, 9, 0, tzinfo=UTC)
+    error = refused("cast_at_before_opening", lambda: scene.vote(decision, 0, cast_at=early, now=VOTED))
+    assert "before ALT-2021-001 opened" in error.message
+
+
+def test_vote_dated_in_the_future_is_refused():
+    scene = make_scene()
+    decision = scene.open(closes_at=timezone.now() + timedelta(days=30))
+    ahead = timezone.now() + timedelta(days=1)
+    refused("cast_at_in_future", lambda: scene.vote(decision, 0, cast_at=ahead, now=None))
+
+
+def test_vote_a_little_ahead_of_the_servers_clock_counts():
+    scene = make_scene()
+    decision = scene.open(closes_at=timezone.now() + timedelta(days=30))
+    ahead = timezone.now() + timedelta(minutes=1)
+    assert scene.vote(decision, 0, cast_at=ahead, now=None).cast_at == ahead
+
+
+def test_replayed_now_cannot_run_ahead_of_the_servers_clock(scene, decision):
+    # ``now`` later than the real clock is the real clock: the 2021 deadline has passed.
+    refused(
+        "written_procedure_closed", lambda: scene.vote(decision, 0, cast_at=VOTED, now=datetime(2099, 1, 1, tzinfo=UTC))
+    )
+
+
+def test_open_dated_in_the_future_is_refused(scene):
+    draft = scene.draft(closes_at=datetime(2099, 2, 1, tzinfo=UTC))
+    refused(
+        "opened_at_in_future",
+        lambda: services.open_decision(decision=draft, opened_at=datetime(2099, 1, 1, tzinfo=UTC)),
+    )
+
+
+def test_close_dated_before_opening_is_refused(scene, decision):
+    error = refused(
+        "closed_at_before_opening",
+        lambda: services.close_decision(decision=decision, closed_at=datetime(2020, 12, 31, 12, tzinfo=UTC)),
+    )
+    assert error.field == "closed_at"
+
+
+def test_close_dated_in_the_future_is_refused(scene, decision):
+    refused(
+        "closed_at_in_future",
+        lambda: services.close_decision(decision=decision, closed_at=datetime(2099, 1, 1, tzinfo=UTC)),
+    )
+
+
+def test_close_dated_before_the_last_vote_is_refused(scene, decision):
+    scene.vote(decision, 0, cast_at=datetime(2021, 3, 5, 10, tzinfo=UTC))
+    refused(
+        "closed_at_before_last_vote",
+        lambda: services.close_decision(decision=decision, closed_at=datetime(2021, 3, 4, 10, tzinfo=UTC)),
+    )
+
+
+def test_close_after_the_last_vote_is_allowed(scene, decision):
+    scene.vote(decision, 0)
+    assert services.close_decision(decision=decision, closed_at=CLOSED).closed_at == CLOSED
