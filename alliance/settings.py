@@ -195,7 +195,6 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    "OAS_VERSION": "3.1.0",
     # Every operation also documents the shared error answers (api/schema.py).
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.add_error_responses"],
     "COMPONENT_SPLIT_REQUEST": True,

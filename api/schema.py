@@ -11,7 +11,7 @@ ERROR_SCHEMA = {
     "properties": {
         "code": {"type": "string", "description": "A stable name for the refusal, e.g. `advisory_member_cannot_vote`."},
         "detail": {"type": "string", "description": "What is wrong and what to do, for a person to read."},
-        "field": {"type": ["string", "null"], "description": "The input field at fault, if one is."},
+        "field": {"type": "string", "nullable": True, "description": "The input field at fault, if one is."},
         "errors": {
             "type": "object",
             "description": "Every field at fault, each with its messages.",
