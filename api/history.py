@@ -8,7 +8,7 @@ from django.http import Http404, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -21,11 +21,16 @@ from alliance.models import Alliance, AuditLink
 from api.access import AccessMixin
 
 
+@extend_schema_field({"description": "The value as shown: text, a number, a list, or null when there was none."})
+class ValueField(serializers.JSONField):
+    """A field's value in a diff: any JSON value, null included (the schema says so, issue 7)."""
+
+
 class ChangeSerializer(serializers.Serializer):
     field = serializers.CharField()
     label = serializers.CharField()
-    old = serializers.JSONField(allow_null=True)
-    new = serializers.JSONField(allow_null=True)
+    old = ValueField(allow_null=True)
+    new = ValueField(allow_null=True)
 
 
 class VersionSerializer(serializers.Serializer):

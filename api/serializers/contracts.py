@@ -158,10 +158,10 @@ class ContractRefSerializer(serializers.ModelSerializer):
 class AwardProcessSerializer(serializers.ModelSerializer):
     alliance = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     policy_version = serializers.IntegerField(source="policy.version", read_only=True)
-    direct_award_to = OrganisationRefSerializer(read_only=True)
-    recommended_submission = SubmissionSerializer(read_only=True)
-    approval_decision = DecisionRefSerializer(read_only=True)
-    resulting_contract = ContractRefSerializer(read_only=True)
+    direct_award_to = OrganisationRefSerializer(read_only=True, allow_null=True)
+    recommended_submission = SubmissionSerializer(read_only=True, allow_null=True)
+    approval_decision = DecisionRefSerializer(read_only=True, allow_null=True)
+    resulting_contract = ContractRefSerializer(read_only=True, allow_null=True)
     route_justification = serializers.DictField(child=serializers.CharField())
 
     class Meta:

@@ -164,7 +164,7 @@ class DecisionDetailSerializer(DecisionSerializer):
 
 
 class RelatedDecisionSerializer(DecisionLinkSerializer):
-    decided_on = serializers.DateField(read_only=True)
+    decided_on = serializers.DateField(read_only=True, allow_null=True)
     tags = serializers.ListField(child=serializers.CharField(), read_only=True)
     shared_tags = serializers.ListField(child=serializers.CharField(), read_only=True)
     match_score = serializers.IntegerField(read_only=True)

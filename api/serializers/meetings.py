@@ -43,7 +43,7 @@ class VisibleDecisionLinkSerializer(DecisionLinkSerializer):
 
 class AttendanceSerializer(serializers.ModelSerializer):
     person = PersonNameSerializer(read_only=True)
-    organisation = OrganisationRefSerializer(read_only=True)
+    organisation = OrganisationRefSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Attendance
@@ -127,8 +127,8 @@ class ApproveMinutesInputSerializer(InputSerializer):
 class ActionItemSerializer(serializers.ModelSerializer):
     alliance = serializers.SlugRelatedField(source="decision.alliance", slug_field="slug", read_only=True)
     decision = DecisionLinkSerializer(read_only=True)
-    owner_person = PersonNameSerializer(read_only=True)
-    owner_role = RoleTitleSerializer(read_only=True)
+    owner_person = PersonNameSerializer(read_only=True, allow_null=True)
+    owner_role = RoleTitleSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = ActionItem

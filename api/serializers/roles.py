@@ -160,8 +160,8 @@ class AuthoritySerializer(serializers.Serializer):
 class InterestSerializer(StrictInputMixin, serializers.ModelSerializer):
     alliance = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     person = PersonRefSerializer(read_only=True)
-    represents = OrganisationRefSerializer(read_only=True)
-    concerns_organisation = OrganisationRefSerializer(read_only=True)
+    represents = OrganisationRefSerializer(read_only=True, allow_null=True)
+    concerns_organisation = OrganisationRefSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = InterestDeclaration
