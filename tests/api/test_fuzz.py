@@ -39,6 +39,7 @@ IDS = {
     "roles": "role", "role-assignments": "assignment", "delegations": "delegation", "interests": "interest",
     "meetings": "meeting", "action-items": "action", "decisions": "members", "votes": "vote",
     "award-policies": "policy", "awards": "award", "contracts": "contract", "notifications": "notification",
+    "oversight-notes": "note",
 }  # fmt: skip
 # Operations whose answers do not conform yet and are fixed elsewhere: (method, path) -> reason.
 KNOWN_WRONG = {}
