@@ -146,11 +146,16 @@ class MeetingListView(AllianceMixin, TemplateView):
             for name in ("body", "status"):
                 if form.cleaned_data.get(name):
                     meetings = meetings.filter(**{name: form.cleaned_data[name]})
+        page = _page(self.request, meetings)
+        approving = [m.minutes_approved_by_id for m in page if m.minutes_approved_by_id]
+        # The approving decision is named only to those who may read it (issue 7: no reference leaks).
+        readable = decision_queries.visible_decisions(Decision.objects.filter(pk__in=approving), self.access)
         context.update(
             form=form,
-            page=_page(self.request, meetings),
+            page=page,
             query=_query_without_page(self.request),
             can_record=bool(_recordable_bodies(self.access, self.alliance)),
+            readable_minutes=set(readable.values_list("pk", flat=True)) if approving else set(),
         )
         return context
 
@@ -168,6 +173,12 @@ class MeetingDetailView(AllianceMixin, TemplateView):
             quorum=queries.meeting_quorum(meeting),
             decisions=list(self.access.restrict_visible(queries.decisions_at(meeting))),
             cancel_reason=cancel.history_change_reason if cancel else "",
+            minutes_decision=(
+                meeting.minutes_approved_by
+                if meeting.minutes_approved_by
+                and decision_queries.may_read_decision(self.access, meeting.minutes_approved_by)
+                else None
+            ),
             can_record=_may_record(self.access, meeting.body),
             attendance_form=forms.AttendanceForm(alliance=self.alliance),
         )

@@ -111,6 +111,19 @@ def test_meeting_page_shows_decisions_and_approved_minutes(reader, scene, meetin
     assert "ALT-2021-004" in content
 
 
+def test_minutes_approved_by_a_decision_the_reader_cannot_read_do_not_name_it(reader, scene, meeting):
+    services.mark_meeting_held(meeting=meeting, minutes="The team agreed the manual.")
+    approving = DecisionFactory(
+        body=scene.body, status="AGREED", reference="ALT-2021-009", title="Confidential staffing matter",
+        visibility="CONFIDENTIAL", decided_on=datetime(2021, 4, 1).date(),
+    )  # fmt: skip
+    services.approve_minutes(meeting=meeting, decision=approving)
+    for url in (f"/alliances/dunmarrow/meetings/{meeting.pk}/", "/alliances/dunmarrow/meetings/"):
+        content = reader.get(url).content.decode()
+        assert "Approved" in content
+        assert "ALT-2021-009" not in content and "Confidential staffing matter" not in content
+
+
 def test_cancelled_meeting_shows_why(reader, meeting):
     services.cancel_meeting(meeting=meeting, reason="Storm warning")
     assert "Cancelled: Storm warning" in reader.get(f"/alliances/dunmarrow/meetings/{meeting.pk}/").content.decode()
