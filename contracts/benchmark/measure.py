@@ -223,15 +223,18 @@ class Measurer:
         every = Decision.objects.select_related(
             "body", "meeting", "amends", "supersedes", "taken_under__role", "decided_by"
         ).order_by("opened_at", "pk")
-        tenth = every.filter(pk__in=list(every.values_list("pk", flat=True)[: max(1, every.count() // 10)]))
         rows = every.count()
+        # A quarter by LIMIT, not by a list of ids (which would itself take memory that grows with rows).
+        # Memory is bounded by one fetched chunk (1,000 rows) and one written block (500 lines), so the
+        # comparison means something once a quarter holds more than a chunk: from 4,000 decisions.
+        quarter = every[: max(1, rows // 4)]
 
         def export(qs):
             for _ in csv_lines(DECISION_HEADER, decision_rows(qs)):
                 pass
 
         seconds = median_ms(lambda: export(every), max(1, self.repeat // 2)) / 1000
-        small_peak = peak_memory(lambda: export(tenth))
+        small_peak = peak_memory(lambda: export(quarter))
         peak = peak_memory(lambda: export(every))
         figures.append(
             {
@@ -239,7 +242,7 @@ class Measurer:
                 "rows": rows,
                 "rows_per_s": round(rows / seconds),
                 "peak_kib": round(peak / 1024),
-                "peak_kib_tenth": round(small_peak / 1024),
+                "peak_kib_quarter": round(small_peak / 1024),
                 "target": ">= 50,000 rows/s, flat memory",
                 "met": rows / seconds >= 50_000 and peak <= 1.5 * small_peak + 256 * 1024,
             }

@@ -154,7 +154,7 @@ def table(results: dict) -> str:
     lines += ["", "| throughput | rows | rows/s | peak memory | target | |", "| --- | ---: | ---: | ---: | --- | --- |"]
     for f in results["throughput"]:
         peak = f"{f['peak_kib']:,} KiB" + (
-            f" ({f['peak_kib_tenth']:,} KiB for a tenth)" if "peak_kib_tenth" in f else ""
+            f" ({f['peak_kib_quarter']:,} KiB for a quarter)" if "peak_kib_quarter" in f else ""
         )
         lines.append(
             f"| {f['figure']} | {f['rows']:,} | {f['rows_per_s']:,} | {peak} | {f['target']} | {_met(f['met'])} |"
