@@ -42,9 +42,11 @@ def _proposal(process: AwardProcess) -> str:
     return "\n".join(lines)
 
 
-def _recuse(decision: Decision, process: AwardProcess, on: date) -> list[Recusal]:
+def _recuse(decision: Decision, process: AwardProcess, on: date, *, already: frozenset = frozenset()) -> list[Recusal]:
     recusals = []
     for item in queries.members_to_recuse(process, on):
+        if item["membership"].pk in already:
+            continue
         recusals.append(
             decision_services.record_recusal(
                 decision=decision,
@@ -72,21 +74,8 @@ def recuse_late_interests(*, process: AwardProcess, on: date) -> list[Recusal]:
     if decision.status != Decision.Status.OPEN:
         return []
     on = max(on, local_day(decision.opened_at)) if decision.opened_at else on
-    already = set(decision.recusals.values_list("membership_id", flat=True))
-    recusals = []
-    for item in queries.members_to_recuse(process, on):
-        if item["membership"].pk in already:
-            continue
-        recusals.append(
-            decision_services.record_recusal(
-                decision=decision,
-                membership=item["membership"],
-                reason=item["reason"],
-                source=item["source"],
-                interest=item["interest"],
-            )
-        )
-    return recusals
+    already = frozenset(decision.recusals.values_list("membership_id", flat=True))
+    return _recuse(decision, process, on, already=already)
 
 
 def recuse_on_new_declaration(*, declaration) -> None:
