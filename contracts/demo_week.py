@@ -46,6 +46,7 @@ def _shelter(ctx: dict) -> None:
         estimated_annual_value="96000",
         estimated_total_value="96000",
         started_on=date(2023, 8, 21),
+        created_at=_at(date(2023, 8, 21), 9),  # the demo's own date, so the trail and OCDS show it
         direct_award_to=bidder,
         route_justification={
             "value for money": "The nightly rate of last winter's shelter, held for a second year.",
