@@ -42,6 +42,14 @@ def test_secretary_records_a_meeting_and_a_decision_from_draft_to_outcome(page):
     assert page.get_by_text("Meeting scheduled.").is_visible()
     assert page.get_by_role("heading", level=1).filter(has_text="14 March 2030").is_visible()
 
+    # The voting representatives attend, so the meeting is quorate; then the advisor, as advisor.
+    for organisation, representative in REPRESENTATIVES.items():
+        page.get_by_role("link", name="Record attendance").click()
+        page.get_by_label("Person").select_option(label=representative)
+        page.get_by_label("Capacity").select_option(label="Voting representative")
+        page.get_by_label("Organisation").select_option(label=organisation)
+        page.get_by_role("button", name="Record attendance").click()
+        page.wait_for_load_state()
     page.get_by_role("link", name="Record attendance").click()
     page.get_by_label("Person").select_option(label=ADVISOR)
     page.get_by_label("Capacity").select_option(label="Advisor")
@@ -118,6 +126,7 @@ def test_secretary_records_a_meeting_and_a_decision_from_draft_to_outcome(page):
     assert "Add advisory input" in refusal.inner_text()
     # The form keeps what was typed.
     assert page.get_by_label("Member", exact=True).locator("option:checked").inner_text() == LIVED_EXPERIENCE
+    refusal.scroll_into_view_if_needed()
     screenshot(page, "secretary-04-advisory-vote-refused")
     guide_screenshot(page, "secretary-advisory-vote-refused")
     assert_accessible(page, "refused vote")
@@ -140,7 +149,9 @@ def test_secretary_records_a_meeting_and_a_decision_from_draft_to_outcome(page):
     page.get_by_role("button", name="Close the decision").click()
     page.wait_for_load_state()
     assert page.get_by_text("Decision closed.").is_visible()
-    assert page.locator(".lead").get_by_text("Agreed").first.is_visible()
+    # "Agreed" exactly: "Not agreed" (a quorum missed, an objection) must fail the journey.
+    assert page.locator(".lead").get_by_text("Agreed", exact=True).first.is_visible()
+    assert "quorum not met" not in page.content()
     counts = page.locator("table.counts")
     assert counts.get_by_role("row", name=re.compile("^Agree")).inner_text().split()[-1] == "8"
     assert counts.get_by_role("row", name=re.compile("^Object")).inner_text().split()[-1] == "0"
