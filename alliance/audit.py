@@ -385,7 +385,7 @@ def _describe(link) -> str:
     return f"link {link.chain}#{link.seq} ({link.object_model} {link.object_id}, {when}, by {who})"
 
 
-def verify_chain(chain: str, *, progress=None, batch: int = 5000) -> list[Problem]:
+def verify_chain(chain: str, *, progress=None, batch: int = 1000) -> list[Problem]:
     """Re-compute one chain; return what is wrong, first problem first."""
     from alliance.models import AuditChainHead, AuditLink
 
