@@ -267,6 +267,3 @@ class OversightNoteViewSet(
         data.is_valid(raise_exception=True)
         note = services.edit_oversight_note(note=note, by=request.user, **data.validated_data)
         return Response(s.OversightNoteSerializer(note).data)
-
-    def update(self, request, *args, **kwargs):
-        return self.partial_update(request, *args, **kwargs)
