@@ -1,0 +1,81 @@
+"""verify_audit checks links in several processes where it can (issue 9); it must find exactly
+what the check in one process finds, and refuse to fork where the workers could not see the data."""
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from alliance import audit, services
+from contracts.benchmark import dataset
+from contracts.benchmark.database import bulk_loading, throwaway
+
+
+class CountingPool(audit.ProcessPoolExecutor):
+    made = 0
+
+    def __init__(self, *args, **kwargs):
+        type(self).made += 1
+        super().__init__(*args, **kwargs)
+
+
+@pytest.fixture
+def built(monkeypatch):
+    """A small benchmark dataset in a throwaway file database, outside any transaction, cut into
+    many small tasks so that several processes share them."""
+    monkeypatch.setattr(audit, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(audit, "TASK_LINKS", 50)
+    CountingPool.made = 0
+    monkeypatch.setattr(audit, "ProcessPoolExecutor", CountingPool)
+    with throwaway():
+        dataset.Builder(0.002, lambda *args: None).build()
+        bulk_loading(False)
+        yield
+
+
+def _tamper(sql: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+
+
+@pytest.mark.django_db
+def test_parallel_check_passes_an_intact_database_in_worker_processes(built):
+    assert audit.verify(jobs=2) == []
+    assert CountingPool.made == 1
+
+
+@pytest.mark.django_db
+def test_parallel_check_finds_what_the_serial_check_finds(built):
+    _tamper(
+        "UPDATE decisions_historicalvote SET statement = 'edited behind the application' "
+        "WHERE history_id = (SELECT MIN(history_id) FROM decisions_historicalvote)"
+    )
+    _tamper(
+        "DELETE FROM decisions_historicaldecision "
+        "WHERE history_id = (SELECT MAX(history_id) FROM decisions_historicaldecision)"
+    )
+    _tamper("UPDATE decisions_vote SET statement = 'drifted' WHERE id = (SELECT MAX(id) FROM decisions_vote)")
+
+    serial = audit.verify(jobs=1)
+    assert CountingPool.made == 0
+    parallel = audit.verify(jobs=2)
+
+    assert CountingPool.made == 1
+    assert [(p.kind, p.message) for p in parallel] == [(p.kind, p.message) for p in serial]
+    assert {"altered", "deleted", "drift"} <= {p.kind for p in parallel}
+
+
+@pytest.mark.django_db
+def test_check_inside_a_transaction_stays_in_this_process(monkeypatch):
+    services.save_alliance(name="Dunmarrow", slug="dunmarrow")
+    monkeypatch.setattr(audit, "PARALLEL_FROM", 0)
+    CountingPool.made = 0
+    monkeypatch.setattr(audit, "ProcessPoolExecutor", CountingPool)
+
+    assert audit.verify(jobs=4) == []  # the test database is in-memory and inside the test's transaction
+    assert CountingPool.made == 0
+
+
+@pytest.mark.django_db
+def test_jobs_below_one_is_refused():
+    with pytest.raises(CommandError, match="--jobs must be at least 1, not 0"):
+        call_command("verify_audit", "--jobs", "0")
