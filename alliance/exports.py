@@ -6,8 +6,7 @@ are prefixed with an apostrophe, so an exported register can never run code in E
 
 from __future__ import annotations
 
-import csv
-import io
+import re
 from collections.abc import Iterable, Iterator
 
 from alliance.history import feed_entries
@@ -23,27 +22,56 @@ def safe_cell(value) -> str:
     return f"'{text}" if text and text[0] in _FORMULA_FIRST else text
 
 
+# Joins a line's cells before it is escaped and quoted as a whole; a cell holding it takes the slow path.
+_SEP = "\x1f"
+_FORMULA_AFTER_SEP = re.compile("\x1f([=+\\-@\t\r])")
+_NEEDS_QUOTES = re.compile('[",\r\n]')
+
+
+def csv_line(cells) -> str:
+    """One CSV line (RFC 4180, ending in CRLF), formula cells escaped as ``safe_cell`` does.
+
+    A line whose cells need no quotes is written bare, as ``csv.writer`` would; a line with a comma,
+    a quote or a line break in any cell has every cell quoted. The line is escaped, checked and
+    quoted as one string, not cell by cell: on a 27-column register row that is three times quicker
+    than ``csv.writer`` (issue 9), and any CSV reader reads the same cells.
+    """
+    if not isinstance(cells, (list, tuple)):
+        cells = list(cells)
+    if not cells:
+        return "\r\n"
+    try:
+        line = _SEP.join(cells)
+    except TypeError:  # a cell that is not text: None, a number
+        cells = ["" if c is None else c if type(c) is str else str(c) for c in cells]
+        line = _SEP.join(cells)
+    if line.count(_SEP) != len(cells) - 1:  # a cell holds the separator itself: cell by cell
+        cells = [safe_cell(c) for c in cells]
+        if any(_NEEDS_QUOTES.search(c) for c in cells):
+            return '"' + '","'.join(c.replace('"', '""') for c in cells) + '"\r\n'
+        return ",".join(cells) + "\r\n"
+    if _FORMULA_AFTER_SEP.search(line):
+        line = _FORMULA_AFTER_SEP.sub("\x1f'\\1", line)
+    if line[:1] in _FORMULA_FIRST:
+        line = f"'{line}"
+    if '"' in line or "," in line or "\n" in line or "\r" in line or not line:  # one empty cell is quoted too
+        return '"' + line.replace('"', '""').replace(_SEP, '","') + '"\r\n'
+    return line.replace(_SEP, ",") + "\r\n"
+
+
 def csv_lines(header: list[str], rows: Iterable[Iterable], *, block: int = 500) -> Iterator[str]:
     """Yield the CSV text: the header line, then blocks of up to ``block`` whole lines, with formula
     cells escaped. Blocks, not single lines, because a streamed response or a file write per row
     costs more than the row itself (issue 9); memory stays bounded by one block."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    yield buffer.getvalue()
-    buffer.seek(0)
-    buffer.truncate()
-    written = 0
+    yield csv_line(header)
+    lines = []
     for row in rows:
-        writer.writerow([safe_cell(v) for v in row])
-        written += 1
-        if written == block:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-            written = 0
-    if written:
-        yield buffer.getvalue()
+        lines.append(csv_line(row))
+        if len(lines) == block:
+            yield "".join(lines)
+            lines = []
+    if lines:
+        yield "".join(lines)
 
 
 AUDIT_HEADER = ["id", "chain", "when", "model", "object_id", "object", "change", "user", "source", "reason", "changes"]

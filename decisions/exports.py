@@ -7,8 +7,14 @@ persons, posts and memberships, and for decisions motions, vote events, votes an
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC
 
-from django.db.models import Prefetch, QuerySet
+import orjson
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import CharField, Prefetch, QuerySet
+from django.db.models.functions import Cast
+from django.utils.dateparse import parse_datetime
 
 from alliance.models import Alliance, Membership
 from decisions.models import Decision, Vote
@@ -29,10 +35,6 @@ def register_queryset(alliance: Alliance) -> QuerySet[Decision]:
     )
 
 
-def _iso(value) -> str:
-    return value.isoformat() if value else ""
-
-
 REGISTER_VALUES = [
     "reference", "body__code", "title", "kind", "status", "visibility", "meeting_id", "meeting__title",
     "meeting__body__code", "opened_at", "closed_at", "decided_on", "review_on", "agree_count", "object_count",
@@ -42,27 +44,76 @@ REGISTER_VALUES = [
 ]  # fmt: skip
 
 
-def decision_rows(decisions: QuerySet[Decision], *, chunk: int = 1000, progress=None) -> Iterator[list]:
-    """The register as CSV rows, read a chunk at a time so memory stays flat.
+def _iso(value) -> str:
+    return value.isoformat() if value else ""
 
-    Rows are read as plain values through the joins, not as model instances: six times quicker
-    for the same cells (issue 9).
+
+def _stamp(value) -> str:
+    """A moment as ISO 8601 in UTC, as the ORM's aware datetime would print it. On SQLite the column
+    is read as its stored text, UTC wall time as ``YYYY-MM-DD HH:MM:SS[.ffffff]``; PostgreSQL's driver
+    gives an aware datetime."""
+    if value is None:
+        return ""
+    if type(value) is str:
+        if len(value) in (19, 26) and value[10] == " ":
+            return f"{value[:10]}T{value[11:]}+00:00"
+        value = parse_datetime(value)
+    if value.tzinfo is None:
+        return f"{value.isoformat()}+00:00"
+    return value.astimezone(UTC).isoformat()
+
+
+def decision_rows(decisions: QuerySet[Decision], *, chunk: int = 1000, progress=None) -> Iterator[list[str]]:
+    """The register as CSV rows of text, read a chunk at a time so memory stays flat.
+
+    The ORM writes the query; its rows are read with a plain (on PostgreSQL, server-side) cursor
+    and the dates, times and tags are formatted here, the other columns through the ORM's own
+    converters where their field has any: several times quicker than ``values_list`` for the same
+    cells (issue 9).
     """
-    for n, row in enumerate(decisions.values_list(*REGISTER_VALUES).iterator(chunk_size=chunk), start=1):
-        (
-            reference, body, title, kind, status, visibility, meeting_id, meeting_title, meeting_body, opened_at,
-            closed_at, decided_on, review_on, agree, object_, abstain, not_voted, recused, eligible, outcome, proposal,
-            rationale, alternatives, tags, amends, supersedes, taken_under_id, taken_under_role, decided_by, value,
-        ) = row  # fmt: skip
-        meeting = (meeting_title or f"{meeting_body} meeting") if meeting_id else "written procedure"
-        yield [
-            reference, body, title, kind, status, visibility, meeting, _iso(opened_at), _iso(closed_at),
-            _iso(decided_on), _iso(review_on), agree, object_, abstain, not_voted, recused, eligible, outcome,
-            proposal, rationale, alternatives, "; ".join(tags), amends or "", supersedes or "",
-            taken_under_role if taken_under_id else "", decided_by or "", value if value is not None else "",
-        ]  # fmt: skip
-        if progress and n % chunk == 0:
-            progress(chunk)
+    columns: list = list(REGISTER_VALUES)
+    if connections[decisions.db].vendor == "sqlite":  # the times as stored text, not parsed by the driver
+        columns[9:11] = [Cast(name, CharField()) for name in columns[9:11]]
+    query = decisions.values_list(*columns)
+    compiler = query.query.get_compiler(using=query.db)
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:
+        return
+    formatted_here = {9, 10, 11, 12, 23}  # opened_at, closed_at, decided_on, review_on, tags
+    converters = [
+        (i, fns, expression)
+        for i, (fns, expression) in compiler.get_converters([col for col, _, _ in compiler.select]).items()
+        if i not in formatted_here
+    ]
+    connection = connections[query.db]
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(chunk):
+            for row in rows:
+                if converters:
+                    row = list(row)
+                    for i, fns, expression in converters:
+                        for fn in fns:
+                            row[i] = fn(row[i], expression, connection)
+                (
+                    reference, body, title, kind, status, visibility, meeting_id, meeting_title, meeting_body,
+                    opened_at, closed_at, decided_on, review_on, agree, object_, abstain, not_voted, recused,
+                    eligible, outcome, proposal, rationale, alternatives, tags, amends, supersedes, taken_under_id,
+                    taken_under_role, decided_by, value,
+                ) = row  # fmt: skip
+                meeting = (meeting_title or f"{meeting_body} meeting") if meeting_id else "written procedure"
+                if type(tags) is str:  # both backends read JSON as text
+                    tags = orjson.loads(tags)
+                yield [
+                    reference, body, title, kind, status, visibility, meeting, _stamp(opened_at), _stamp(closed_at),
+                    decided_on.isoformat() if decided_on else "", review_on.isoformat() if review_on else "",
+                    str(agree), str(object_), str(abstain), str(not_voted), str(recused), str(eligible), outcome,
+                    proposal, rationale, alternatives, "; ".join(tags or ()), amends or "", supersedes or "",
+                    taken_under_role if taken_under_id else "", decided_by or "", "" if value is None else str(value),
+                ]  # fmt: skip
+            if progress:
+                progress(len(rows))
 
 
 # Popolo --------------------------------------------------------------------------------------

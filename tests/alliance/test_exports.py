@@ -1,11 +1,12 @@
 import csv
+import random
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from alliance import services
-from alliance.exports import csv_lines, safe_cell
+from alliance.exports import csv_line, csv_lines, safe_cell
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +31,27 @@ def test_csv_lines_streams_whole_lines_in_blocks():
     rows = ([str(n), "x"] for n in range(5))
     blocks = list(csv_lines(["n", "x"], rows, block=2))
     assert blocks == ["n,x\r\n", "0,x\r\n1,x\r\n", "2,x\r\n3,x\r\n", "4,x\r\n"]
+
+
+def test_csv_line_reads_back_as_the_escaped_cells_whatever_they_hold():
+    # Commas, quotes, line breaks, formula starts, the separator the line is joined with, numbers and
+    # None, in every mix: a CSV reader must read back exactly what safe_cell makes of each cell.
+    alphabet = ["a", ",", '"', "\n", "\r", "=", "+", "-", "@", "\t", " ", "\x1f", "é", "1"]
+    rng = random.Random(9)
+    for _ in range(5000):
+        cells = [
+            rng.choice([None, 5, -3, "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6)))])
+            for _ in range(rng.randint(1, 6))
+        ]
+        line = csv_line(cells)
+        assert line.endswith("\r\n")
+        assert next(csv.reader(StringIO(line, newline=""))) == [safe_cell(c) for c in cells], cells
+
+
+def test_csv_line_writes_plain_lines_bare_and_quotes_every_cell_of_a_line_that_needs_it():
+    assert csv_line(["a", 1, None]) == "a,1,\r\n"
+    assert csv_line(["a, b", 'say "yes"', "=1"]) == '"a, b","say ""yes""","\'=1"\r\n'
+    assert csv_line([""]) == '""\r\n'
 
 
 @pytest.fixture
