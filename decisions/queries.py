@@ -166,20 +166,24 @@ def _links(queryset: QuerySet[Decision], access: Access | None) -> QuerySet[Deci
 def decision_log(alliance: Alliance | None = None, *, access: Access | None = None) -> QuerySet[Decision]:
     """Decisions with what a list shows (body, meeting, links), newest first; every alliance when None.
 
-    With ``access``, the later decisions linked to each one (amended by, superseded by, revisits,
-    revisited by) are only those the caller may read, so a link never shows a hidden title. The
-    earlier ones (amends, supersedes) are loaded with the decision: check them with
-    :func:`may_read_decision`.
+    The later decisions linked to each one are in ``amended_by_visible``, ``superseded_by_visible``,
+    ``revisits_visible`` and ``revisited_by_visible``. With ``access``, they are only those the caller
+    may read, so a link never shows a hidden title. The earlier ones (amends, supersedes) are loaded
+    with the decision: check them with :func:`may_read_decision`.
     """
     qs = Decision.objects.all() if alliance is None else Decision.objects.filter(alliance=alliance)
     fields = ("pk", "reference", "title", "status")
     return qs.select_related(
         "alliance", "body", "meeting", "amends", "supersedes", "taken_under", "decided_by"
     ).prefetch_related(
-        Prefetch("amended_by", queryset=_links(Decision.objects.only(*fields, "amends_id"), access)),
-        Prefetch("superseded_by", queryset=_links(Decision.objects.only(*fields, "supersedes_id"), access)),
-        Prefetch("revisits", queryset=_links(Decision.objects.only(*fields), access)),
-        Prefetch("revisited_by", queryset=_links(Decision.objects.only(*fields), access)),
+        # Into plain lists (``amended_by_visible``...), not the relations' caches: Django then builds no
+        # related manager and queryset per decision on the page (issue 9).
+        Prefetch("amended_by", _links(Decision.objects.only(*fields, "amends_id"), access), "amended_by_visible"),
+        Prefetch(
+            "superseded_by", _links(Decision.objects.only(*fields, "supersedes_id"), access), "superseded_by_visible"
+        ),
+        Prefetch("revisits", _links(Decision.objects.only(*fields), access), "revisits_visible"),
+        Prefetch("revisited_by", _links(Decision.objects.only(*fields), access), "revisited_by_visible"),
     )
 
 

@@ -73,17 +73,34 @@ class VotesSummarySerializer(serializers.Serializer):
     total = serializers.IntegerField()
 
 
+class LaterLinksSerializer(serializers.ListSerializer):
+    """Links to later decisions (amended by, superseded by, revisits, revisited by).
+
+    ``decisions.queries.decision_log`` prefetches each into a plain list (``<name>_visible``), which
+    spares Django a related manager and a queryset per decision on a page (issue 9); a record read
+    another way (as it stood at a past moment) has none, and reads the relation itself.
+    """
+
+    def get_attribute(self, instance):
+        prefetched = getattr(instance, f"{self.field_name}_visible", None)
+        return prefetched if prefetched is not None else super().get_attribute(instance)
+
+
+def _later_links():
+    return LaterLinksSerializer(child=DecisionLinkSerializer(), read_only=True)
+
+
 class DecisionSerializer(serializers.ModelSerializer):
     """A decision as the log lists it: the record, its outcome and counts, and its links."""
 
     alliance = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     body_code = serializers.CharField(source="body.code", read_only=True)
     amends = VisibleDecisionLinkSerializer(read_only=True, allow_null=True)
-    amended_by = DecisionLinkSerializer(many=True, read_only=True)
+    amended_by = _later_links()
     supersedes = VisibleDecisionLinkSerializer(read_only=True, allow_null=True)
-    superseded_by = DecisionLinkSerializer(many=True, read_only=True)
-    revisits = DecisionLinkSerializer(many=True, read_only=True)
-    revisited_by = DecisionLinkSerializer(many=True, read_only=True)
+    superseded_by = _later_links()
+    revisits = _later_links()
+    revisited_by = _later_links()
     decided_by = PersonNameSerializer(read_only=True, allow_null=True)
     votes_summary = serializers.SerializerMethodField()
     is_written_procedure = serializers.BooleanField(read_only=True)
