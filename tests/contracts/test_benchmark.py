@@ -42,11 +42,16 @@ def test_benchmark_measures_every_figure_in_a_throwaway_database(tmp_path):
     results = json.loads(out.read_text())
     assert {f["figure"] for f in results["reads"]} == READS
     assert all(f["ms"] > 0 and f["floor_ms"] > 0 and f["queries"] > 0 for f in results["reads"])
+    # Where each read's time goes: the database's share and the rest, which add up to the whole.
+    assert all(0 < f["sql_ms"] and f["python_ms"] >= 0 for f in results["reads"])
+    assert all(f["python_ms"] == round(max(f["ms"] - f["sql_ms"], 0), 3) for f in results["reads"])
+    assert results["request_cycle"]["ms"] > 0
     assert {f["figure"] for f in results["writes"]} == WRITES
     assert all(f["ms"] > 0 for f in results["writes"])
     export, verify = results["throughput"]
     assert export["rows"] == 40 and export["rows_per_s"] > 0 and export["peak_kib"] > 0
     assert verify["intact"] is True and verify["rows"] == results["build"]["counts"]["AuditLink"]
+    assert verify["jobs"] >= 1 and f"({verify['jobs']} processes)" in verify["figure"]
     assert results["http"]["requests"] == 10 and results["http"]["failures"] == 0
     counts = results["build"]["counts"]
     assert counts["Decision"] == 40 and counts["Decision.history"] == 120

@@ -81,6 +81,7 @@ class Command(BaseCommand):
             with override_settings(DEBUG=False):
                 measurer = Measurer(repeat)
                 results["reads"] = measurer.reads()
+                results["request_cycle"] = measurer.request_cycle()
                 results["throughput"] = measurer.throughput()
                 results["writes"] = measurer.writes()
                 if options["http_requests"]:
@@ -138,18 +139,22 @@ def table(results: dict) -> str:
         f"{counts.get('AuditLink', 0):,} history rows and links; built in {results['build']['seconds']} s), "
         f"median of {results['repeat']} runs",
         "",
-        "| figure | ms | floor ms | ratio | queries | target | |",
-        "| --- | ---: | ---: | ---: | ---: | --- | --- |",
+        "| figure | ms | floor ms | ratio | queries | SQL ms | other ms | target | |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |",
     ]
     for f in results["reads"]:
         lines.append(
             f"| {f['figure']} | {f['ms']:.2f} | {f['floor_ms']:.2f} | {f['ratio']} | {f['queries']} | "
-            f"{f['target']} | {_met(f['met'])} |"
+            f"{f['sql_ms']:.2f} | {f['python_ms']:.2f} | {f['target']} | {_met(f['met'])} |"
         )
+    if "request_cycle" in results:
+        cycle = results["request_cycle"]
+        lines.append(f"| {cycle['figure']} | {cycle['ms']:.2f} | | | | | | the fixed cost of any read | |")
     for f in results["writes"]:
         floor = f"{f['floor_ms']:.2f}" if "floor_ms" in f else ""
         lines.append(
-            f"| {f['figure']} | {f['ms']:.2f} | {floor} | {f.get('ratio', '')} | | {f['target']} | {_met(f['met'])} |"
+            f"| {f['figure']} | {f['ms']:.2f} | {floor} | {f.get('ratio', '')} | | | | {f['target']} | "
+            f"{_met(f['met'])} |"
         )
     lines += ["", "| throughput | rows | rows/s | peak memory | target | |", "| --- | ---: | ---: | ---: | --- | --- |"]
     for f in results["throughput"]:
