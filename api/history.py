@@ -116,6 +116,13 @@ class FeedPagination(CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
 
+    def get_ordering(self, request, queryset, view):
+        # One alliance's feed is one chain, paged by its sequence: newest first as by id, and the
+        # database reads the page from the chain's unique index. By id, PostgreSQL may walk the
+        # whole table backwards past every other chain's links to reach a quiet alliance's last
+        # ones: 230 ms at scale 1, growing with the table (issue 9).
+        return ("-seq",) if request.query_params.get("alliance") else ("-id",)
+
 
 class AuditFeedFilter(filters.FilterSet):
     alliance = filters.CharFilter(method="filter_alliance", label="Alliance slug")

@@ -98,7 +98,7 @@ ORDER BY 5, 1, 2
 AUDIT_FEED = """
 SELECT l.id, l.chain, l.history_date, l.object_model, l.object_id, l.change_type, l.user_id, l.source,
        l.history_model, l.history_id
-FROM alliance_auditlink l WHERE l.chain = %s ORDER BY l.id DESC LIMIT 50
+FROM alliance_auditlink l WHERE l.chain = %s ORDER BY l.seq DESC LIMIT 50
 """
 
 ROLE_TIMELINE = """

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from alliance import services
+from alliance.models import AuditLink
 from tests.factories import AllianceFactory, GoverningBodyFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -99,6 +100,26 @@ def test_feed_is_cursor_paginated(staff_api):
     second = staff_api.get(first["next"]).json()
     assert len(second["results"]) == 2
     assert {e["id"] for e in first["results"]}.isdisjoint({e["id"] for e in second["results"]})
+
+
+def test_one_alliances_feed_pages_through_its_chain_newest_first(staff_api):
+    alliance = AllianceFactory(slug="quiet")
+    for i in range(4):
+        GoverningBodyFactory(alliance=alliance, code=f"B{i}")
+    for i in range(3):
+        OrganisationFactory(name=f"Elsewhere {i}")  # links of another chain, written later
+    chain = f"alliance:{alliance.pk}"
+    expected = list(AuditLink.objects.filter(chain=chain).order_by("-seq").values_list("pk", flat=True))
+
+    first = staff_api.get("/api/v1/audit/", {"alliance": "quiet", "page_size": 3}).json()
+    seen = [e["id"] for e in first["results"]]
+    page = first
+    while page["next"]:
+        page = staff_api.get(page["next"]).json()
+        seen += [e["id"] for e in page["results"]]
+
+    assert len(expected) > 3 and seen == expected
+    assert {e["chain"] for e in first["results"]} == {chain}
 
 
 def test_feed_query_count_is_bounded(staff_api, django_assert_max_num_queries):
