@@ -30,7 +30,9 @@ def _server_settings(database_url: str | None) -> dict:
     if not database_url:
         return dict(current)
     parsed = dj_database_url.parse(database_url)
-    return {**current, **parsed}
+    # The configured database's OPTIONS belong to its engine (SQLite's timeout would be refused by
+    # PostgreSQL): the URL's own, or none.
+    return {**current, "OPTIONS": {}, **parsed}
 
 
 @contextmanager
@@ -83,8 +85,9 @@ def create_schema() -> None:
 def bulk_loading(on: bool) -> None:
     """On SQLite, skip the syncs to disk while the schema and the dataset are written; restore them for
     the measurements, so that writes are timed as a real deployment would make them, and gather the
-    planner's statistics. On PostgreSQL, gather the planner's statistics once the rows are in, as autovacuum would on a live database:
-    without them the correlated subqueries of ``verify_audit`` are planned as scans per row."""
+    planner's statistics. On PostgreSQL, gather the planner's statistics once the rows are in, as
+    autovacuum would on a live database: without them the correlated subqueries of ``verify_audit``
+    are planned as scans per row."""
     if connections[DEFAULT_DB_ALIAS].vendor == "postgresql":
         if not on:
             with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
