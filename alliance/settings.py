@@ -122,8 +122,6 @@ DATABASES = {
 # Every request runs in one transaction: a refused or failed write leaves nothing behind.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Django's backend, keeping the query planner's statistics up to date (alliance/sqlite).
-    DATABASES["default"]["ENGINE"] = "alliance.sqlite"
     # Wait for a writer instead of failing at once with "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 

@@ -22,8 +22,6 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.utils import load_backend
 from django.test.utils import override_settings
 
-from alliance.sqlite.base import ANALYSIS_LIMIT
-
 
 def _server_settings(database_url: str | None) -> dict:
     current = connections[DEFAULT_DB_ALIAS].settings_dict
@@ -39,7 +37,7 @@ def _server_settings(database_url: str | None) -> dict:
 def throwaway(database_url: str | None = None):
     """Point the default connection at a new, migrated, empty database; drop it on the way out."""
     settings = _server_settings(database_url)
-    vendor_sqlite = load_backend(settings["ENGINE"]).DatabaseWrapper.vendor == "sqlite"
+    vendor_sqlite = settings["ENGINE"] == "django.db.backends.sqlite3"
     original = connections[DEFAULT_DB_ALIAS]
     with tempfile.TemporaryDirectory(prefix="benchmark-") as folder:
         if vendor_sqlite:
@@ -84,10 +82,9 @@ def create_schema() -> None:
 
 def bulk_loading(on: bool) -> None:
     """On SQLite, skip the syncs to disk while the schema and the dataset are written; restore them for
-    the measurements, so that writes are timed as a real deployment would make them, and gather the
-    planner's statistics. On PostgreSQL, gather the planner's statistics once the rows are in, as
-    autovacuum would on a live database: without them the correlated subqueries of ``verify_audit``
-    are planned as scans per row."""
+    the measurements, so that writes are timed as a real deployment would make them. On PostgreSQL,
+    gather the planner's statistics once the rows are in, as autovacuum would on a live database:
+    without them the correlated subqueries of ``verify_audit`` are planned as scans per row."""
     if connections[DEFAULT_DB_ALIAS].vendor == "postgresql":
         if not on:
             with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
@@ -98,11 +95,6 @@ def bulk_loading(on: bool) -> None:
     with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
         cursor.execute("PRAGMA synchronous = OFF" if on else "PRAGMA synchronous = FULL")
         cursor.execute("PRAGMA journal_mode = MEMORY" if on else "PRAGMA journal_mode = DELETE")
-        if not on:
-            # The statistics PRAGMA optimize would gather as the first connections that query these
-            # tables close (alliance/sqlite): a bulk insert queries nothing, so gather them now.
-            cursor.execute(f"PRAGMA analysis_limit = {ANALYSIS_LIMIT}")
-            cursor.execute("ANALYZE")
 
 
 def _admin(settings: dict, sql: str) -> None:
