@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 from math import ceil
 
+from django.apps import apps
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -15,8 +16,46 @@ from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from alliance.access import (
+    Matching,
+    MembersLevel,
+    OversightOnly,
+    RestrictedQuerySet,
+    RestrictedQuerySetMixin,
+    Through,
+    rule_of,
+)
 from alliance.bulk_guard import HistoryGuardedQuerySet
 from alliance.choices import DecisionKind
+
+# Read rules written as filters (alliance/access.py); ``id``, not ``pk``, so they hold on history rows.
+
+
+def organisations_readable(access, prefix=""):
+    """Organisations that are or were members of an alliance the caller has a standing in."""
+    if access.staff:
+        return None
+    members = Membership.objects.filter(alliance_id__in=access.members_of).values("organisation_id")
+    return Q(**{f"{prefix}id__in": members})
+
+
+def audit_links_readable(access, prefix=""):
+    """The audit trail shows confidential records too: oversight, secretaries and voting members'
+    representatives read their alliances' chains, but the links of oversight's own records (its
+    notes) only oversight reads; the chain of records of no alliance is for staff."""
+    if access.staff:
+        return None
+    q = Q(**{f"{prefix}chain__in": [f"alliance:{pk}" for pk in access.confidential_of()]})
+    oversight_only = [m._meta.label_lower for m in apps.get_models() if isinstance(rule_of(m), OversightOnly)]
+    not_oversight = [f"alliance:{pk}" for pk in access.confidential_of() - access.oversight_of]
+    return q & ~Q(**{f"{prefix}object_model__in": oversight_only, f"{prefix}chain__in": not_oversight})
+
+
+def alliances_readable(access, prefix=""):
+    """Alliances the caller has a standing in, and those that publish their register."""
+    if access.staff:
+        return None
+    return Q(**{f"{prefix}id__in": access.members_of | access.public_alliances})
 
 
 class Organisation(models.Model):
@@ -36,6 +75,8 @@ class Organisation(models.Model):
     website = models.URLField(blank=True)
 
     history = HistoricalRecords()
+    read_rule = Matching(organisations_readable)
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -61,6 +102,8 @@ class Alliance(models.Model):
     )
 
     history = HistoricalRecords()
+    read_rule = Matching(alliances_readable)
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -87,6 +130,8 @@ class Agreement(models.Model):
     principles = models.JSONField(default=list, blank=True, help_text="Ordered list of the alliance principles.")
 
     history = HistoricalRecords()
+    read_rule = MembersLevel()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["alliance", "-version"]
@@ -110,6 +155,8 @@ class AgreementBudget(models.Model):
     amount = models.DecimalField(max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0"))])
 
     history = HistoricalRecords()
+    read_rule = Through("agreement")
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["agreement", "financial_year"]
@@ -126,7 +173,7 @@ class AgreementBudget(models.Model):
         return f"{self.financial_year}/{(self.financial_year + 1) % 100:02d}"
 
 
-class MembershipQuerySet(HistoryGuardedQuerySet):
+class MembershipQuerySet(RestrictedQuerySetMixin, HistoryGuardedQuerySet):
     def open_on(self, on: date) -> "MembershipQuerySet":
         """Memberships that had started and not yet ended on ``on`` (both ends inclusive)."""
         return self.filter(joined_on__lte=on).filter(Q(left_on__isnull=True) | Q(left_on__gte=on))
@@ -181,6 +228,7 @@ class Membership(models.Model):
     left_on = models.DateField(null=True, blank=True, help_text="The last day of membership.")
 
     history = HistoricalRecords()
+    read_rule = MembersLevel()
     objects = MembershipQuerySet.as_manager()
 
     class Meta:
@@ -226,6 +274,8 @@ class MembershipStatusChange(models.Model):
     reason = models.TextField(blank=True)
 
     history = HistoricalRecords()
+    read_rule = Through("membership")
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["membership", "effective_on"]
@@ -269,6 +319,8 @@ class GoverningBody(models.Model):
     dissolved_on = models.DateField(null=True, blank=True)
 
     history = HistoricalRecords()
+    read_rule = MembersLevel()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["alliance", "name"]
@@ -349,6 +401,8 @@ class AuditLink(models.Model):
     source = models.CharField(max_length=80, help_text="web, api, admin, script or command:<name>")
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+
+    read_rule = Matching(audit_links_readable)
 
     class Meta:
         ordering = ["chain", "seq"]

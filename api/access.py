@@ -1,6 +1,7 @@
 """Access control for the API, in one place: what each caller may list and read, and may change.
 
-Reading: every viewset's queryset passes through :func:`restrict` (by :class:`AccessMixin`), so
+Reading: every viewset's queryset passes through the models' one read rule,
+:func:`alliance.access.restrict` (by :class:`AccessMixin`), so
 lists, details, counts, history and actions never reach a record the caller may not read; a
 record outside the caller's reach answers 404, as if it did not exist. Anonymous callers read
 only what an alliance publishes (PUBLIC decisions, their votes, PUBLIC awards).
@@ -13,79 +14,17 @@ must hold the member's representative role on that date, and so on).
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from alliance.models import Alliance, AuditLink, GoverningBody, Membership, Organisation
-from contracts.models import AwardPolicy, AwardProcess, Contract, OversightNote
+from alliance.access import restrict
+from alliance.models import Alliance, GoverningBody, Membership
+from contracts.models import AwardProcess, OversightNote
 from decisions.models import ActionItem, Decision, Meeting, Vote
-from roles.access import Access, request_access, restrict_people
-from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role, RoleAssignment
+from roles.access import Access, request_access
 
-
-def _alliances(qs: QuerySet, access: Access) -> QuerySet:
-    if access.staff:
-        return qs
-    return qs.filter(Q(pk__in=access.members_of) | Q(pk__in=access.public_alliances))
-
-
-def _organisations(qs: QuerySet, access: Access) -> QuerySet:
-    if access.staff:
-        return qs
-    return qs.filter(pk__in=Membership.objects.filter(alliance_id__in=access.members_of).values("organisation_id"))
-
-
-def _audit(qs: QuerySet, access: Access) -> QuerySet:
-    # The audit trail shows confidential records too: oversight, secretaries and voting members'
-    # representatives read their alliances' chains; records of no alliance are for staff.
-    if access.staff:
-        return qs
-    return qs.filter(chain__in=[f"alliance:{pk}" for pk in access.confidential_of()])
-
-
-RESTRICTIONS = {
-    Alliance: _alliances,
-    Organisation: _organisations,
-    Person: restrict_people,
-    Membership: lambda qs, a: a.restrict(qs),
-    GoverningBody: lambda qs, a: a.restrict(qs),
-    Role: lambda qs, a: a.restrict(qs),
-    RoleAssignment: lambda qs, a: a.restrict(qs, alliance_field="role__alliance_id"),
-    DelegatedAuthority: lambda qs, a: a.restrict(qs, alliance_field="role__alliance_id"),
-    InterestDeclaration: lambda qs, a: a.restrict(qs),
-    Meeting: lambda qs, a: a.restrict(qs, alliance_field="body__alliance_id"),
-    Decision: lambda qs, a: a.restrict_visible(qs),
-    Vote: lambda qs, a: a.restrict_visible(
-        qs, alliance_field="decision__alliance_id", visibility_field="decision__visibility"
-    ),
-    ActionItem: lambda qs, a: a.restrict_visible(
-        qs, alliance_field="decision__alliance_id", visibility_field="decision__visibility"
-    ),
-    AwardPolicy: lambda qs, a: a.restrict(qs),
-    AwardProcess: lambda qs, a: a.restrict_visible(qs),
-    Contract: lambda qs, a: a.restrict(qs),
-    AuditLink: _audit,
-    # Oversight's own notes are for oversight (and staff) only, even within the alliance.
-    OversightNote: lambda qs, a: qs if a.staff else qs.filter(alliance_id__in=a.oversight_of),
-}
-
-# What an anonymous visitor may read: the public register of publishing alliances.
+# What an anonymous visitor may read: the public register of publishing alliances. Which rows of
+# them is the models' own read rule (alliance/access.py).
 PUBLIC_MODELS = {Alliance, Decision, Vote, AwardProcess}
-
-
-# Drafts are working papers: the public register shows what was put to members, never a draft.
-PUBLIC_EXCLUDES = {Decision: {"status": "DRAFT"}, AwardProcess: {"stage": "DRAFT"}}
-
-
-def restrict(queryset: QuerySet, access: Access) -> QuerySet:
-    """The part of ``queryset`` the caller may read; models with no rule are for staff only."""
-    rule = RESTRICTIONS.get(queryset.model)
-    if rule is None:
-        return queryset if access.staff else queryset.none()
-    queryset = rule(queryset, access)
-    if not access.authenticated and queryset.model in PUBLIC_EXCLUDES:
-        queryset = queryset.exclude(**PUBLIC_EXCLUDES[queryset.model])
-    return queryset
 
 
 class AccessMixin:
@@ -97,6 +36,9 @@ class AccessMixin:
 
     def filter_queryset(self, queryset):
         return restrict(super().filter_queryset(queryset), request_access(self.request))
+
+
+__all__ = ["AccessMixin", "AllianceAccessPermission", "restrict"]
 
 
 # Writing ---------------------------------------------------------------------------------------

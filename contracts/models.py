@@ -16,6 +16,15 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from alliance.access import (
+    AllOf,
+    ByVisibility,
+    MembersLevel,
+    OversightOnly,
+    RestrictedQuerySet,
+    RestrictedQuerySetMixin,
+    Through,
+)
 from alliance.models import Alliance, GoverningBody, Organisation
 from decisions.models import Decision
 from roles.models import InterestDeclaration, Person
@@ -62,6 +71,8 @@ class AwardPolicy(models.Model):
     notes = models.TextField(blank=True)
 
     history = HistoricalRecords()
+    read_rule = AllOf(MembersLevel(), Through("adopted_by", optional=True))
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["alliance", "-version"]
@@ -100,6 +111,8 @@ class RouteRule(models.Model):
     )
 
     history = HistoricalRecords()
+    read_rule = Through("policy")
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["policy", "route"]
@@ -174,6 +187,8 @@ class AwardProcess(models.Model):
     )
 
     history = HistoricalRecords()
+    read_rule = ByVisibility(draft=("stage", "DRAFT"))
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_on", "-pk"]
@@ -214,6 +229,8 @@ class StageTransition(models.Model):
     reason = models.TextField(blank=True)
 
     history = HistoricalRecords()
+    read_rule = Through("process")
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["process", "at", "pk"]
@@ -231,6 +248,8 @@ class AwardInterest(models.Model):
     noted_on = models.DateField()
 
     history = HistoricalRecords()
+    read_rule = Through("process")
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["process", "noted_on", "pk"]
@@ -250,6 +269,8 @@ class Submission(models.Model):
     summary = models.TextField(blank=True)
 
     history = HistoricalRecords()
+    read_rule = Through("process")
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["process", "bidder__name"]
@@ -273,6 +294,8 @@ class EvaluationScore(models.Model):
     scored_on = models.DateField()
 
     history = HistoricalRecords()
+    read_rule = Through("submission")
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["submission", "criterion", "evaluator__name"]
@@ -285,7 +308,7 @@ class EvaluationScore(models.Model):
         return f"{self.evaluator}: {self.score} for {self.criterion} ({self.submission})"
 
 
-class ContractQuerySet(models.QuerySet):
+class ContractQuerySet(RestrictedQuerySetMixin, models.QuerySet):
     def running_between(self, first: date, last: date) -> "ContractQuerySet":
         """Contracts whose term (start to end, both inclusive) overlaps ``first`` to ``last``."""
         return self.filter(starts_on__lte=last, ends_on__gte=first)
@@ -314,6 +337,7 @@ class Contract(models.Model):
     )
 
     history = HistoricalRecords()
+    read_rule = AllOf(MembersLevel(), Through("awarded_through", optional=True))
     objects = ContractQuerySet.as_manager()
 
     class Meta:
@@ -353,6 +377,8 @@ class ContractTerm(models.Model):
     )
 
     history = HistoricalRecords()
+    read_rule = AllOf(Through("contract"), Through("awarded_through", optional=True))
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["contract", "starts_on", "pk"]
@@ -385,6 +411,8 @@ class OversightNote(models.Model):
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
     history = HistoricalRecords()
+    read_rule = OversightOnly()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

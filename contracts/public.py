@@ -11,6 +11,7 @@ from django.views.generic import TemplateView
 
 from contracts.models import AwardProcess
 from decisions.public import REGISTER_PAGE_SIZE, publishing_alliance
+from roles.access import public_access
 
 
 class PublicAwardListView(TemplateView):
@@ -20,10 +21,10 @@ class PublicAwardListView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        alliance = publishing_alliance(kwargs["slug"])
+        alliance = publishing_alliance(kwargs["slug"], self.request)
         processes = (
-            AwardProcess.objects.filter(alliance=alliance, visibility=AwardProcess.Visibility.PUBLIC)
-            .exclude(stage=AwardProcess.Stage.DRAFT)
+            AwardProcess.objects.filter(alliance=alliance)
+            .restrict(public_access(self.request))
             .order_by("-started_on", "-pk")
         )
         context.update(

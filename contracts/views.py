@@ -28,7 +28,7 @@ class AwardRegisterView(AlliancePageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form = AwardFilterForm(self.request.GET or None, alliance=self.alliance)
-        visible = request_access(self.request).restrict_visible(queries.award_register(self.alliance))
+        visible = queries.award_register(self.alliance).restrict(request_access(self.request))
         awards = queries.filter_awards(visible, form.valid_data())
         params = self.request.GET.copy()
         params.pop("page", None)
@@ -46,7 +46,7 @@ class AwardDetailView(AlliancePageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         get_object_or_404(
-            request_access(self.request).restrict_visible(AwardProcess.objects.filter(alliance=self.alliance)),
+            AwardProcess.objects.filter(alliance=self.alliance).restrict(request_access(self.request)),
             pk=kwargs["pk"],
         )
         process = queries.award_record(kwargs["pk"])
@@ -74,7 +74,7 @@ class AwardTrailCsvView(AlliancePageMixin, View):
     def get(self, request, slug, pk):
         alliance = get_object_or_404(Alliance, slug=slug)
         process = get_object_or_404(
-            request_access(request).restrict_visible(AwardProcess.objects.filter(alliance=alliance)), pk=pk
+            AwardProcess.objects.filter(alliance=alliance).restrict(request_access(request)), pk=pk
         )
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{process.reference}-audit-trail.csv"'

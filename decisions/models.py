@@ -14,6 +14,7 @@ from django.dispatch import receiver
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from alliance.access import ByVisibility, MembersLevel, RestrictedQuerySet, RestrictedQuerySetMixin, Through
 from alliance.choices import DecisionKind
 from alliance.errors import RuleViolation
 from alliance.models import Alliance, GoverningBody, Membership, Organisation
@@ -43,6 +44,8 @@ class Meeting(models.Model):
     )
 
     history = HistoricalRecords()
+    read_rule = MembersLevel("body__alliance_id")
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-starts_at", "pk"]
@@ -82,6 +85,8 @@ class Attendance(models.Model):
     )
 
     history = HistoricalRecords()
+    read_rule = Through("meeting")
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["meeting", "capacity", "person__name"]
@@ -95,7 +100,7 @@ def _sealed_error(message: str) -> RuleViolation:
     return RuleViolation("decision_sealed", message, conflict=True)
 
 
-class DecisionQuerySet(models.QuerySet):
+class DecisionQuerySet(RestrictedQuerySetMixin, models.QuerySet):
     """Rule 4 below the services: bulk writes (admin actions, shell, scripts) keep sealed decisions as they are."""
 
     def closed(self) -> "DecisionQuerySet":
@@ -226,6 +231,7 @@ class Decision(models.Model):
     )
 
     history = HistoricalRecords(m2m_fields=[revisits])
+    read_rule = ByVisibility(draft=("status", "DRAFT"))
     objects = DecisionQuerySet.as_manager()
 
     class Meta:
@@ -283,7 +289,7 @@ class Decision(models.Model):
         return self.meeting_id is None
 
 
-class SealedChildQuerySet(models.QuerySet):
+class SealedChildQuerySet(RestrictedQuerySetMixin, models.QuerySet):
     """The rows of a sealed decision's record (votes, recusals, advice) refuse bulk writes too (rule 4)."""
 
     MESSAGE = "The votes and record of a closed decision cannot be changed; record a new decision instead."
@@ -379,6 +385,7 @@ class Vote(SealedWithDecision):
     cast_at = models.DateTimeField()
 
     history = HistoricalRecords()
+    read_rule = Through("decision")
 
     class Meta:
         ordering = ["decision", "membership__organisation__name"]
@@ -413,6 +420,7 @@ class Recusal(SealedWithDecision):
     dispensation_reason = models.TextField(blank=True)
 
     history = HistoricalRecords()
+    read_rule = Through("decision")
 
     class Meta:
         ordering = ["decision", "membership__organisation__name"]
@@ -442,6 +450,7 @@ class AdvisoryInput(SealedWithDecision):
     responded_at = models.DateTimeField(null=True, blank=True)
 
     history = HistoricalRecords()
+    read_rule = Through("decision")
 
     class Meta:
         ordering = ["decision", "given_at", "pk"]
@@ -473,6 +482,8 @@ class ActionItem(models.Model):
     notes = models.TextField(blank=True)
 
     history = HistoricalRecords()
+    read_rule = Through("decision")
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_on", "pk"]

@@ -28,13 +28,15 @@ from alliance.models import Alliance, ForwardPlanEntry, GoverningBody
 from alliance.notifications import absolute_url
 from decisions import queries
 from decisions.models import Decision, Meeting
+from roles.access import public_access
 
 MEETING_LENGTH = timedelta(hours=2)
 REGISTER_PAGE_SIZE = 50
 
 
-def publishing_alliance(slug: str) -> Alliance:
-    return get_object_or_404(Alliance, slug=slug, publish_register=True)
+def publishing_alliance(slug: str, request=None) -> Alliance:
+    """The alliance as an anonymous visitor reads it: only one that publishes its register."""
+    return get_object_or_404(Alliance.objects.restrict(public_access(request)), slug=slug)
 
 
 class PublicIndexView(ListView):
@@ -44,15 +46,13 @@ class PublicIndexView(ListView):
     context_object_name = "alliances"
 
     def get_queryset(self):
-        return Alliance.objects.filter(publish_register=True).order_by("name")
+        return Alliance.objects.restrict(public_access(self.request)).order_by("name")
 
 
-def public_decisions(alliance: Alliance, queryset=None):
-    """The alliance's PUBLIC decisions that have been opened (a draft is not yet a decision of record)."""
+def public_decisions(alliance: Alliance, queryset=None, request=None):
+    """The alliance's decisions as an anonymous visitor reads them (PUBLIC, never a draft)."""
     queryset = Decision.objects.all() if queryset is None else queryset
-    return queryset.filter(alliance=alliance, visibility=Decision.Visibility.PUBLIC).exclude(
-        status=Decision.Status.DRAFT
-    )
+    return queryset.filter(alliance=alliance).restrict(public_access(request))
 
 
 class RegisterFilterForm(forms.Form):
@@ -76,10 +76,10 @@ class RegisterView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        alliance = publishing_alliance(kwargs["slug"])
+        alliance = publishing_alliance(kwargs["slug"], self.request)
         bodies = list(GoverningBody.objects.filter(alliance=alliance).order_by("code"))
         form = RegisterFilterForm(self.request.GET or None, bodies=bodies)
-        decisions = public_decisions(alliance).select_related("body")
+        decisions = public_decisions(alliance, request=self.request).select_related("body")
         years = sorted({d.year for d in decisions.dates("decided_on", "year")}, reverse=True)
         if form.is_bound and form.is_valid():
             year, code = form.cleaned_data["year"], form.cleaned_data["body"]
@@ -110,8 +110,11 @@ class PublicDecisionView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        alliance = publishing_alliance(kwargs["slug"])
-        decision = get_object_or_404(public_decisions(alliance, queries.decision_records()), pk=kwargs["pk"])
+        alliance = publishing_alliance(kwargs["slug"], self.request)
+        decision = get_object_or_404(
+            public_decisions(alliance, queries.decision_records(access=public_access(self.request)), self.request),
+            pk=kwargs["pk"],
+        )
         context.update(
             alliance=alliance,
             decision=decision,
@@ -129,7 +132,7 @@ class ForwardPlanView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        alliance = publishing_alliance(kwargs["slug"])
+        alliance = publishing_alliance(kwargs["slug"], self.request)
         entries = list(published_plan(alliance))
         context.update(
             alliance=alliance,
@@ -178,7 +181,7 @@ def _plan_event(entry: ForwardPlanEntry, stamp, url: str) -> Event:
 
 def calendar_feed(request, slug: str) -> HttpResponse:
     """Meetings and planned decisions of the alliance (or of one body) as an iCalendar feed."""
-    alliance = publishing_alliance(slug)
+    alliance = publishing_alliance(slug, request)
     code = request.GET.get("body", "").strip()
     body = None
     if code:

@@ -137,30 +137,11 @@ def votes_grid(decision: Decision, on: date | None = None) -> list[dict]:
     return rows
 
 
-# Who may read a decision ------------------------------------------------------------------
-
-
-def visible_decisions(queryset: QuerySet[Decision], access: Access) -> QuerySet[Decision]:
-    """The decisions of ``queryset`` the caller may read: by visibility (roles/access.py), and
-    never a draft for an anonymous caller, since the public register shows no working papers."""
-    queryset = access.restrict_visible(queryset)
-    if not access.authenticated:
-        queryset = queryset.exclude(status=Decision.Status.DRAFT)
-    return queryset
-
-
-def may_read_decision(access: Access, decision: Decision) -> bool:
-    """The same test as :func:`visible_decisions`, for one decision already loaded."""
-    if not access.authenticated and decision.status == Decision.Status.DRAFT:
-        return False
-    return access.may_read(decision.alliance_id, decision.visibility)
-
-
 # Lists --------------------------------------------------------------------------------------
 
 
 def _links(queryset: QuerySet[Decision], access: Access | None) -> QuerySet[Decision]:
-    return queryset if access is None else visible_decisions(queryset, access)
+    return queryset if access is None else queryset.restrict(access)
 
 
 def decision_log(alliance: Alliance | None = None, *, access: Access | None = None) -> QuerySet[Decision]:
@@ -169,7 +150,7 @@ def decision_log(alliance: Alliance | None = None, *, access: Access | None = No
     The later decisions linked to each one are in ``amended_by_visible``, ``superseded_by_visible``,
     ``revisits_visible`` and ``revisited_by_visible``. With ``access``, they are only those the caller
     may read, so a link never shows a hidden title. The earlier ones (amends, supersedes) are loaded
-    with the decision: check them with :func:`may_read_decision`.
+    with the decision: check them with ``access.can_read``.
     """
     qs = Decision.objects.all() if alliance is None else Decision.objects.filter(alliance=alliance)
     fields = ("pk", "reference", "title", "status")
@@ -211,7 +192,7 @@ def decision_record(decision_id: int, *, access: Access | None = None) -> Decisi
 def earlier_links(decision: Decision, access: Access) -> dict:
     """The earlier decisions this one amends or supersedes, each None when the caller may not read it."""
     return {
-        name: linked if linked is not None and may_read_decision(access, linked) else None
+        name: linked if access.can_read(linked) else None
         for name, linked in (("amends", decision.amends), ("supersedes", decision.supersedes))
     }
 
@@ -330,7 +311,7 @@ def related_decisions(
         match |= Q(title__icontains=word) | Q(proposal__icontains=word)
     if not match:
         return []
-    qs = visible_decisions(decision_log(alliance, access=access), access).filter(match)
+    qs = decision_log(alliance, access=access).restrict(access).filter(match)
     qs = qs.exclude(status=Decision.Status.DRAFT)
     if exclude is not None:
         qs = qs.exclude(pk=getattr(exclude, "pk", exclude))

@@ -14,7 +14,7 @@ from django.utils import timezone
 from alliance.models import Alliance
 from alliance.queries import voting_members_on
 from decisions.models import ActionItem, Attendance, Decision, Meeting
-from decisions.queries import members_present, visible_decisions
+from decisions.queries import members_present
 from roles.access import Access
 from roles.models import Role
 
@@ -24,7 +24,7 @@ def _decision_count(access: Access | None):
     # confidential decision (issue 7); one subquery, so the list's query count stays fixed.
     if access is None:
         return Count("decisions", distinct=True)
-    decisions = visible_decisions(Decision.objects.filter(meeting=OuterRef("pk")), access)
+    decisions = Decision.objects.filter(meeting=OuterRef("pk")).restrict(access)
     counted = decisions.order_by().values("meeting").annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(counted), 0)
 

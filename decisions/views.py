@@ -65,9 +65,7 @@ class DecisionLogView(AllianceMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form = forms.DecisionLogFilterForm(self.request.GET or None, alliance=self.alliance)
-        decisions = decision_queries.visible_decisions(
-            decision_queries.decision_log(self.alliance, access=self.access), self.access
-        )
+        decisions = decision_queries.decision_log(self.alliance, access=self.access).restrict(self.access)
         if form.is_bound and form.is_valid():
             decisions = _filter_log(decisions, form.cleaned_data)
         elif form.is_bound:
@@ -106,7 +104,7 @@ class DecisionDetailView(AllianceMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         decision = get_object_or_404(
-            decision_queries.visible_decisions(decision_queries.decision_log(self.alliance), self.access),
+            decision_queries.decision_log(self.alliance, access=self.access).restrict(self.access),
             pk=kwargs["pk"],
         )
         decision = decision_queries.decision_record(decision.pk, access=self.access)
@@ -149,7 +147,7 @@ class MeetingListView(AllianceMixin, TemplateView):
         page = _page(self.request, meetings)
         approving = [m.minutes_approved_by_id for m in page if m.minutes_approved_by_id]
         # The approving decision is named only to those who may read it (issue 7: no reference leaks).
-        readable = decision_queries.visible_decisions(Decision.objects.filter(pk__in=approving), self.access)
+        readable = Decision.objects.filter(pk__in=approving).restrict(self.access)
         context.update(
             form=form,
             page=page,
@@ -171,12 +169,11 @@ class MeetingDetailView(AllianceMixin, TemplateView):
             meeting=meeting,
             groups=queries.attendance_by_capacity(meeting),
             quorum=queries.meeting_quorum(meeting),
-            decisions=list(self.access.restrict_visible(queries.decisions_at(meeting))),
+            decisions=list(queries.decisions_at(meeting).restrict(self.access)),
             cancel_reason=cancel.history_change_reason if cancel else "",
             minutes_decision=(
                 meeting.minutes_approved_by
-                if meeting.minutes_approved_by
-                and decision_queries.may_read_decision(self.access, meeting.minutes_approved_by)
+                if meeting.minutes_approved_by and self.access.can_read(meeting.minutes_approved_by)
                 else None
             ),
             can_record=_may_record(self.access, meeting.body),
@@ -192,24 +189,14 @@ class ActionItemListView(AllianceMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         on, on_error = parse_on_date(self.request, default=self.today)
         form = forms.ActionItemFilterForm(self.request.GET or None)
-        items = self.access.restrict_visible(
-            queries.action_items(self.alliance),
-            alliance_field="decision__alliance_id",
-            visibility_field="decision__visibility",
-        )
+        items = queries.action_items(self.alliance).restrict(self.access)
         if form.is_bound and form.is_valid() and form.cleaned_data["status"]:
             items = items.filter(status=form.cleaned_data["status"])
         context.update(
             on=on,
             on_error=on_error,
             form=form,
-            overdue=list(
-                self.access.restrict_visible(
-                    queries.overdue_action_items(self.alliance, on),
-                    alliance_field="decision__alliance_id",
-                    visibility_field="decision__visibility",
-                )
-            ),
+            overdue=list(queries.overdue_action_items(self.alliance, on).restrict(self.access)),
             page=_page(self.request, items),
             query=_query_without_page(self.request),
             can_record=bool(_recordable_bodies(self.access, self.alliance)),

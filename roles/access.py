@@ -9,139 +9,20 @@ from access grants (viewer, oversight). Staff administer everything. Visibility 
 - MEMBERS: anyone with a standing in the alliance;
 - CONFIDENTIAL: oversight, secretaries and voting members' representatives of the alliance.
 
-Domain apps write their ``restrict_*`` functions on top of :class:`Access`; the API's filter
-backend and permission class and the web views call them, so no list, count, export or history
-feed shows what the caller may not read.
+What each record's visibility means, and the one read rule per model that every reader uses, are
+in ``alliance/access.py``; this module computes a user's :class:`Access` from their roles.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.utils import timezone
 
+from alliance.access import CONFIDENTIAL, MEMBERS, PUBLIC, Access
 from alliance.models import Alliance, Membership
 from roles.models import AccessGrant, Person, Role, RoleAssignment
-
-PUBLIC, MEMBERS, CONFIDENTIAL = "PUBLIC", "MEMBERS", "CONFIDENTIAL"
-
-
-@dataclass(frozen=True)
-class Access:
-    """What one user may do on one date, alliance by alliance."""
-
-    authenticated: bool = False
-    staff: bool = False
-    person_id: int | None = None
-    members_of: frozenset[int] = frozenset()  # alliances where the user has any standing
-    oversight_of: frozenset[int] = frozenset()
-    secretaryships: frozenset[tuple[int, int]] = frozenset()  # (alliance id, body id)
-    secretary_of_alliances: frozenset[int] = frozenset()  # alliance-wide secretaries: every body
-    represents: frozenset[tuple[int, int]] = frozenset()  # (alliance id, organisation id)
-    voting_representative_of: frozenset[int] = frozenset()
-    public_alliances: frozenset[int] = field(default_factory=frozenset)
-
-    # Reading -----------------------------------------------------------------------------
-
-    @property
-    def secretary_of_bodies(self) -> frozenset[int]:
-        return frozenset(body for _, body in self.secretaryships)
-
-    def confidential_of(self) -> frozenset[int]:
-        """Alliances whose confidential records the user may read."""
-        secretaries = self.secretary_of_alliances | {alliance for alliance, _ in self.secretaryships}
-        return self.oversight_of | secretaries | self.voting_representative_of
-
-    def may_read(self, alliance_id: int, visibility: str = MEMBERS) -> bool:
-        if self.staff:
-            return True
-        if visibility == PUBLIC and alliance_id in self.public_alliances:
-            return True
-        if visibility == CONFIDENTIAL:
-            return alliance_id in self.confidential_of()
-        return alliance_id in self.members_of
-
-    def has_standing(self, alliance_id: int) -> bool:
-        return self.staff or alliance_id in self.members_of
-
-    def visibility_q(self, *, alliance_field: str = "alliance_id", visibility_field: str = "visibility") -> Q | None:
-        """A filter for records with a visibility; None means everything (staff)."""
-        if self.staff:
-            return None
-        q = Q(**{f"{visibility_field}": PUBLIC, f"{alliance_field}__in": self.public_alliances})
-        q |= Q(**{f"{visibility_field}__in": [PUBLIC, MEMBERS], f"{alliance_field}__in": self.members_of})
-        q |= Q(**{visibility_field: CONFIDENTIAL, f"{alliance_field}__in": self.confidential_of()})
-        return q
-
-    def alliance_q(self, alliance_field: str = "alliance_id") -> Q | None:
-        """A filter for members-level records of the alliances the user has a standing in."""
-        if self.staff:
-            return None
-        return Q(**{f"{alliance_field}__in": self.members_of})
-
-    def restrict(self, queryset: QuerySet, **fields) -> QuerySet:
-        """Members-level records only: ``restrict(qs, alliance_field="decision__alliance_id")``."""
-        q = self.alliance_q(**fields)
-        return queryset if q is None else queryset.filter(q)
-
-    def restrict_visible(self, queryset: QuerySet, **fields) -> QuerySet:
-        q = self.visibility_q(**fields)
-        return queryset if q is None else queryset.filter(q)
-
-    # Writing -----------------------------------------------------------------------------
-
-    def is_secretary_of(self, body) -> bool:
-        return self.staff or body.pk in self.secretary_of_bodies or body.alliance_id in self.secretary_of_alliances
-
-    def bodies_kept(self, bodies: QuerySet) -> QuerySet:
-        """The governing bodies of ``bodies`` whose record the user keeps: staff every one, a
-        secretary their body's, an alliance-wide secretary every body of their alliance."""
-        if self.staff:
-            return bodies
-        return bodies.filter(Q(pk__in=self.secretary_of_bodies) | Q(alliance_id__in=self.secretary_of_alliances))
-
-    def represents_member(self, membership: Membership) -> bool:
-        return (membership.alliance_id, membership.organisation_id) in self.represents
-
-    def keeps_record_of(self, alliance_id: int) -> bool:
-        """Whether the user is a secretary of the alliance or of one of its bodies (or staff)."""
-        return (
-            self.staff
-            or alliance_id in self.secretary_of_alliances
-            or any(alliance == alliance_id for alliance, _ in self.secretaryships)
-        )
-
-    def represents_in(self, alliance_id: int) -> frozenset[int]:
-        """The organisations whose representative (or deputy) the user is in one alliance."""
-        return frozenset(organisation for alliance, organisation in self.represents if alliance == alliance_id)
-
-    def may_cast_vote(self, body, membership: Membership | None, *, cast_by_id: int | None, recorded: bool) -> bool:
-        """Rule 2: the body's secretary records any member's vote (and is recorded as doing so); a
-        representative casts only their own organisation's vote, as themselves."""
-        if self.is_secretary_of(body):
-            return True
-        return (
-            membership is not None
-            and membership.alliance_id == body.alliance_id
-            and self.represents_member(membership)
-            and cast_by_id is not None
-            and cast_by_id == self.person_id
-            and not recorded
-        )
-
-    def may_give_advice(self, body, *, organisation_id: int | None, person_id: int | None) -> bool:
-        """The body's secretary records any advice; a representative gives their own organisation's,
-        an advisor their own."""
-        if self.is_secretary_of(body):
-            return True
-        if organisation_id is not None:
-            return organisation_id in self.represents_in(body.alliance_id)
-        return self.person_id is not None and person_id == self.person_id
-
-    def is_oversight_of(self, alliance_id: int) -> bool:
-        return self.staff or alliance_id in self.oversight_of
 
 
 def _public_alliances() -> frozenset[int]:
@@ -154,7 +35,7 @@ def access_for(user, on: date | None = None) -> Access:
     if user is None or not user.is_authenticated:
         return Access(public_alliances=public)
     if user.is_staff:
-        return Access(authenticated=True, staff=True, public_alliances=public)
+        return Access(authenticated=True, staff=True, user_id=user.pk, public_alliances=public)
     on = on or timezone.localdate()
     members, oversight, bodies, alliance_secretaries, represents = set(), set(), set(), set(), set()
     person = Person.objects.filter(user=user).first()
@@ -195,6 +76,7 @@ def access_for(user, on: date | None = None) -> Access:
     access = Access(
         authenticated=True,
         person_id=person.pk if person is not None else None,
+        user_id=user.pk,
         members_of=frozenset(members),
         oversight_of=frozenset(oversight),
         secretaryships=frozenset(bodies),
@@ -215,9 +97,14 @@ def request_access(request) -> Access:
     return cached
 
 
-def restrict_people(queryset: QuerySet, access: Access) -> QuerySet:
-    """The people the caller may read: those who held a role in an alliance the caller has a standing in."""
-    if access.staff:
-        return queryset
-    held = RoleAssignment.objects.filter(role__alliance_id__in=access.members_of).values("person_id")
-    return queryset.filter(pk__in=held)
+def public_access(request=None) -> Access:
+    """What an anonymous visitor reads: the public register's view, whoever is logged in; once per request."""
+    cached = getattr(request, "_public_access", None)
+    if cached is None:
+        cached = access_for(None)
+        if request is not None:
+            request._public_access = cached
+    return cached
+
+
+__all__ = ["CONFIDENTIAL", "MEMBERS", "PUBLIC", "Access", "access_for", "public_access", "request_access"]

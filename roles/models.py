@@ -13,9 +13,21 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from alliance.access import Matching, MembersLevel, RestrictedQuerySet, RestrictedQuerySetMixin
 from alliance.bulk_guard import HistoryGuardedQuerySet
 from alliance.choices import DecisionKind
 from alliance.models import Alliance, GoverningBody, Organisation
+
+
+def people_readable(access, prefix=""):
+    """People who held a role in an alliance the caller has a standing in, and the caller."""
+    if access.staff:
+        return None
+    held = RoleAssignment.objects.filter(role__alliance_id__in=access.members_of).values("person_id")
+    q = Q(**{f"{prefix}id__in": held})
+    if access.person_id is not None:
+        q |= Q(**{f"{prefix}id": access.person_id})
+    return q
 
 
 class Person(models.Model):
@@ -29,6 +41,8 @@ class Person(models.Model):
     )
 
     history = HistoricalRecords()
+    read_rule = Matching(people_readable)
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "pk"]
@@ -69,6 +83,8 @@ class Role(models.Model):
     description = models.TextField(blank=True)
 
     history = HistoricalRecords()
+    read_rule = MembersLevel()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["alliance", "title"]
@@ -97,7 +113,7 @@ class Role(models.Model):
         return self.kind in self.REPRESENTATIVE_KINDS
 
 
-class RoleAssignmentQuerySet(HistoryGuardedQuerySet):
+class RoleAssignmentQuerySet(RestrictedQuerySetMixin, HistoryGuardedQuerySet):
     def held_on(self, on: date) -> "RoleAssignmentQuerySet":
         """Assignments that had started and not yet ended on ``on`` (both ends inclusive)."""
         return self.filter(starts_on__lte=on).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
@@ -126,6 +142,7 @@ class RoleAssignment(models.Model):
     notes = models.TextField(blank=True)
 
     history = HistoricalRecords()
+    read_rule = MembersLevel("role__alliance_id")
     objects = RoleAssignmentQuerySet.as_manager()
 
     class Meta:
@@ -153,7 +170,7 @@ class RoleAssignment(models.Model):
         return self.starts_on <= on and (self.ends_on is None or self.ends_on >= on)
 
 
-class DelegatedAuthorityQuerySet(HistoryGuardedQuerySet):
+class DelegatedAuthorityQuerySet(RestrictedQuerySetMixin, HistoryGuardedQuerySet):
     def valid_on(self, on: date) -> "DelegatedAuthorityQuerySet":
         """Delegations in force on ``on``: within their window and not yet revoked."""
         return (
@@ -197,6 +214,7 @@ class DelegatedAuthority(models.Model):
     notes = models.TextField(blank=True)
 
     history = HistoricalRecords()
+    read_rule = MembersLevel("role__alliance_id")
     objects = DelegatedAuthorityQuerySet.as_manager()
 
     class Meta:
@@ -237,7 +255,7 @@ class DelegatedAuthority(models.Model):
         )
 
 
-class InterestDeclarationQuerySet(HistoryGuardedQuerySet):
+class InterestDeclarationQuerySet(RestrictedQuerySetMixin, HistoryGuardedQuerySet):
     def current_on(self, on: date) -> "InterestDeclarationQuerySet":
         """Declarations made by ``on`` and not yet ended then (both ends inclusive)."""
         return self.filter(declared_on__lte=on).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
@@ -269,6 +287,7 @@ class InterestDeclaration(models.Model):
     ends_on = models.DateField(null=True, blank=True, help_text="The last day the interest applied.")
 
     history = HistoricalRecords()
+    read_rule = MembersLevel()
     objects = InterestDeclarationQuerySet.as_manager()
 
     class Meta:

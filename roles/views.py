@@ -9,7 +9,7 @@ from alliance.history import versions
 from alliance.models import Alliance, Membership
 from alliance.web import parse_on_date
 from roles import queries
-from roles.access import request_access, restrict_people
+from roles.access import request_access
 from roles.charts import timeline_chart
 from roles.models import DelegatedAuthority, Person, Role, RoleAssignment
 
@@ -92,7 +92,7 @@ class PersonView(AlliancePageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         # The same visibility as the API's: a person of another alliance only answers 404.
-        people = restrict_people(Person.objects.select_related("employer"), request_access(self.request))
+        people = Person.objects.select_related("employer").restrict(request_access(self.request))
         person = get_object_or_404(people, pk=kwargs["pk"])
         context.update(person=person, **queries.person_history(person, self.alliance))
         return context

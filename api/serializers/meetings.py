@@ -6,7 +6,6 @@ from alliance.models import GoverningBody, Organisation
 from api.serializers.alliance import OrganisationRefSerializer
 from api.serializers.strict import InputSerializer
 from decisions.models import ActionItem, Attendance, Decision, Meeting
-from decisions.queries import may_read_decision
 from roles.access import request_access
 from roles.models import Person, Role
 
@@ -38,7 +37,7 @@ class VisibleDecisionLinkSerializer(DecisionLinkSerializer):
         request = self.context.get("request")
         if linked is None or request is None:
             return linked
-        return linked if may_read_decision(request_access(request), linked) else None
+        return linked if request_access(request).can_read(linked) else None
 
 
 class AttendanceSerializer(serializers.ModelSerializer):

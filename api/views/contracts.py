@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from alliance.errors import RuleViolation
 from alliance.models import Alliance
 from api import filters
-from api.access import AccessMixin, restrict
+from api.access import AccessMixin
 from api.history import AsOfMixin, HistoryMixin
 from api.serializers import contracts as s
 from contracts import ocds, queries, services
@@ -209,14 +209,16 @@ class AwardViewSet(
         """Every PUBLIC award of an alliance as one OCDS 1.1 release package."""
         query = s.OcdsQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        alliance = Alliance.objects.filter(slug=query.validated_data["alliance"]).first()
-        if alliance is None or not (alliance.publish_register or request_access(request).has_standing(alliance.pk)):
+        alliance = (
+            Alliance.objects.restrict(request_access(request)).filter(slug=query.validated_data["alliance"]).first()
+        )
+        if alliance is None:
             raise RuleViolation(
                 "alliance_unknown", f"No alliance has the slug '{query.validated_data['alliance']}'.", field="alliance"
             )
         # The package is built from what the caller may read, so an anonymous visitor never gets a draft.
-        public = AwardProcess.objects.filter(alliance=alliance, visibility=Decision.Visibility.PUBLIC)
-        processes = ocds.processes_for_ocds(restrict(public, request_access(request)))
+        public = AwardProcess.objects.filter(alliance=alliance, visibility=AwardProcess.Visibility.PUBLIC)
+        processes = ocds.processes_for_ocds(public.restrict(request_access(request)))
         return Response(ocds.package(processes, uri=request.build_absolute_uri(), publisher=alliance.name))
 
 
