@@ -184,7 +184,8 @@ class MembersLevel(ReadRule):
 
 class ByVisibility(ReadRule):
     """Records with a PUBLIC / MEMBERS / CONFIDENTIAL visibility; ``draft`` names the field and value
-    that mark a working paper, which an anonymous visitor never reads."""
+    that mark a working paper, which the public register never shows: read through it (anonymous, or
+    with a standing in another alliance only), a draft is never read."""
 
     def __init__(self, alliance="alliance_id", visibility="visibility", *, draft: tuple[str, str] | None = None):
         self.alliance, self.visibility, self.draft = alliance, visibility, draft
@@ -193,18 +194,21 @@ class ByVisibility(ReadRule):
         if access.staff:
             return None
         alliance, visibility = f"{prefix}{self.alliance}", f"{prefix}{self.visibility}"
-        q = Q(**{visibility: PUBLIC, f"{alliance}__in": access.public_alliances})
-        q |= Q(**{f"{visibility}__in": [PUBLIC, MEMBERS], f"{alliance}__in": access.members_of})
+        public = Q(**{visibility: PUBLIC, f"{alliance}__in": access.public_alliances})
+        if self.draft:
+            public &= ~Q(**{f"{prefix}{self.draft[0]}": self.draft[1]})
+        q = public | Q(**{f"{visibility}__in": [PUBLIC, MEMBERS], f"{alliance}__in": access.members_of})
         q |= Q(**{visibility: CONFIDENTIAL, f"{alliance}__in": access.confidential_of()})
-        if self.draft and not access.authenticated:
-            field_name, value = self.draft
-            q &= ~Q(**{f"{prefix}{field_name}": value})
         return q
 
     def allows(self, access, obj):
-        if self.draft and not access.authenticated and _value(obj, self.draft[0]) == self.draft[1]:
-            return False
-        return access.may_read(_value(obj, self.alliance), _value(obj, self.visibility))
+        alliance, visibility = _value(obj, self.alliance), _value(obj, self.visibility)
+        if access.staff or (visibility in (PUBLIC, MEMBERS) and alliance in access.members_of):
+            return True
+        if visibility == CONFIDENTIAL:
+            return alliance in access.confidential_of()
+        draft = self.draft is not None and _value(obj, self.draft[0]) == self.draft[1]
+        return visibility == PUBLIC and alliance in access.public_alliances and not draft
 
 
 class OversightOnly(ReadRule):

@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import OuterRef, Subquery
 
+from alliance.access import Access, can_read, restrict
 from alliance.models import AuditLink
 
 CHANGE_TYPES = {"+": "created", "~": "changed", "-": "deleted"}
@@ -60,14 +61,14 @@ def _with_previous(history_model, ids: list[int]) -> tuple[list, dict]:
     return rows, previous
 
 
-def _related_names(pairs: list[tuple[models.Field, object]]) -> dict:
+def _related_names(pairs: list[tuple[models.Field, object]], access: Access | None = None) -> dict:
     wanted = defaultdict(set)
     for field, value in pairs:
         if field.is_relation and value is not None:
             wanted[field.related_model].add(value)
     names = {}
     for model, ids in wanted.items():
-        for pk, name in _current_names(model, ids).items():
+        for pk, name in _current_names(model, ids, access).items():
             names[(model, model._meta.pk.to_python(pk))] = name
     return names
 
@@ -90,8 +91,9 @@ def _users(ids) -> dict:
     return dict(get_user_model().objects.filter(pk__in=ids).values_list("pk", "username")) if ids else {}
 
 
-def _current_names(domain_model, object_ids) -> dict:
-    """How each record reads now, in one query: its __str__ with its relations joined."""
+def _current_names(domain_model, object_ids, access: Access | None = None) -> dict:
+    """How each record reads now, in one query: its __str__ with its relations joined; with ``access``,
+    only those records the reader may read (another is shown by its id alone)."""
     related, second = [], []
     for field in domain_model._meta.concrete_fields:
         if field.is_relation:
@@ -106,16 +108,18 @@ def _current_names(domain_model, object_ids) -> dict:
     if len(related) + len(second) <= MAX_JOINS:
         related += second
     objects = domain_model._default_manager.select_related(*related[:MAX_JOINS]).filter(pk__in=set(object_ids))
+    if access is not None:
+        objects = restrict(objects, access)
     return {str(o.pk): str(o) for o in objects}
 
 
-def _entries(history_model, records, previous, links: dict) -> list[dict]:
+def _entries(history_model, records, previous, links: dict, access: Access | None = None) -> list[dict]:
     fields = _tracked(history_model)
     domain = history_model.instance_type
     pk_name = domain._meta.pk.attname
     current = _current_names(domain, [getattr(r, pk_name) for r in records])
     raw = [(r, _changes(r, previous.get(r._previous_id), fields)) for r in records]
-    names = _related_names([(f, v) for _, ch in raw for f, old, new in ch for v in (old, new)])
+    names = _related_names([(f, v) for _, ch in raw for f, old, new in ch for v in (old, new)], access)
     users = _users(r.history_user_id for r in records)
     label = history_model.instance_type._meta.label_lower
     out = []
@@ -147,11 +151,18 @@ def _entries(history_model, records, previous, links: dict) -> list[dict]:
     return out
 
 
-def versions(obj) -> list[dict]:
-    """Every version of ``obj``, newest first, with who, when, why and what changed."""
+def versions(obj, access: Access) -> list[dict]:
+    """Every version of ``obj`` the reader may read, newest first, with who, when, why and what changed.
+
+    Each version is judged by the read rule on its own values: one from when the record was more
+    restricted stays hidden, and the next readable version is then shown against nothing rather than
+    against it, so its old values never show either. Related records are named only when readable.
+    """
     history_model = obj.history.model
-    ids = list(obj.history.values_list("history_id", flat=True))
+    ids = list(restrict(obj.history.all(), access).values_list("history_id", flat=True))
     records, previous = _with_previous(history_model, ids)
+    readable = set(ids)
+    previous = {pk: row for pk, row in previous.items() if pk in readable}
     label = history_model._meta.label_lower
     links = {
         (label, link.history_id): link
@@ -159,7 +170,7 @@ def versions(obj) -> list[dict]:
             "history_model", "history_id", "source"
         )
     }
-    entries = _entries(history_model, records, previous, links)
+    entries = _entries(history_model, records, previous, links, access)
     return sorted(entries, key=lambda e: (e["when"], e["history_id"]), reverse=True)
 
 
@@ -201,13 +212,14 @@ def feed_entries(links: list[AuditLink]) -> list[dict]:
     return out
 
 
-def as_of(model, pk, when: datetime):
-    """The record as it stood at ``when``, or None if it did not exist yet (or had been deleted)."""
+def as_of(model, pk, when: datetime, access: Access):
+    """The record as it stood at ``when``, or None if it did not exist yet (or had been deleted), or if
+    the reader may not read it as it stood then (the read rule on that version's own values)."""
     record = (
         model.history.filter(**{model._meta.pk.attname: pk}, history_date__lte=when)
         .order_by("-history_date", "-history_id")
         .first()
     )
-    if record is None or record.history_type == "-":
+    if record is None or record.history_type == "-" or not can_read(access, record):
         return None
     return record.instance

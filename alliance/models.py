@@ -403,6 +403,7 @@ class AuditLink(models.Model):
     hash = models.CharField(max_length=64)
 
     read_rule = Matching(audit_links_readable)
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["chain", "seq"]

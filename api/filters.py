@@ -3,13 +3,18 @@
 import django_filters as filters
 from django import forms
 from django.db.models import Q, Subquery
+from django.template import loader
 from django.utils import timezone
 from django_filters.constants import EMPTY_VALUES
+from django_filters.filters import QuerySetRequestMixin
+from django_filters.rest_framework import DjangoFilterBackend
 
+from alliance.access import restrict
 from alliance.choices import DecisionKind
 from alliance.models import Alliance, GoverningBody, Membership, Notification, Organisation
 from contracts.models import AwardPolicy, AwardProcess, Contract, OversightNote
 from decisions.models import ActionItem, Decision, Meeting, Vote
+from roles.access import request_access
 from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role, RoleAssignment
 
 MAX_ID = 2**63 - 1  # the largest id a database column holds: ?organisation=10**30 answers 400, not 500
@@ -62,11 +67,46 @@ class StrictBooleanFilter(filters.BooleanFilter):
     field_class = StrictBooleanField
 
 
+class FilterSet(filters.FilterSet):
+    """A filterset whose choices of records (``?body=``, ``?decision=``...) are only those the caller
+    may read, by the models' one read rule: a record the caller cannot read is refused as a choice
+    exactly like one that does not exist, and the browsable API's filter form
+    (:class:`FilterBackend`) lists nothing else. Only the filters given a value are restricted when
+    filtering, so a list that names no record pays nothing for it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.restrict_choices(only=set(self.data) if self.data is not None else set())
+
+    def restrict_choices(self, only: set[str] | None = None) -> None:
+        access = None
+        for name, field in self.filters.items():
+            if not isinstance(field, QuerySetRequestMixin) or (only is not None and name not in only):
+                continue
+            if access is None and self.request is not None:
+                access = request_access(self.request)
+            queryset = field.get_queryset(self.request)
+            field.queryset = queryset.none() if access is None else restrict(queryset, access)
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter's backend, whose HTML filter form offers only the records the caller may read."""
+
+    def to_html(self, request, queryset, view):
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return None
+        if isinstance(filterset, FilterSet):
+            filterset.restrict_choices()
+        template = loader.get_template(self.template)
+        return template.render({"filter": filterset}, request)
+
+
 def is_id(value: str) -> bool:
     return value.isascii() and value.isdigit() and int(value) <= MAX_ID
 
 
-class AllianceFilter(filters.FilterSet):
+class AllianceFilter(FilterSet):
     name = filters.CharFilter(lookup_expr="icontains")
 
     class Meta:
@@ -74,7 +114,7 @@ class AllianceFilter(filters.FilterSet):
         fields = ["name", "publish_register"]
 
 
-class OrganisationFilter(filters.FilterSet):
+class OrganisationFilter(FilterSet):
     name = filters.CharFilter(lookup_expr="icontains")
     alliance = filters.CharFilter(field_name="memberships__alliance__slug", distinct=True, label="Alliance slug")
 
@@ -83,7 +123,7 @@ class OrganisationFilter(filters.FilterSet):
         fields = ["name", "kind", "alliance"]
 
 
-class MembershipFilter(filters.FilterSet):
+class MembershipFilter(FilterSet):
     alliance = AllianceSlugFilter(field_name="alliance__slug", label="Alliance slug")
     capacity = filters.ChoiceFilter(choices=Membership.Capacity.choices, method="filter_capacity")
     on = filters.DateFilter(method="filter_on", label="Open on this date (YYYY-MM-DD)")
@@ -112,7 +152,7 @@ class MembershipFilter(filters.FilterSet):
         return queryset.filter(status=value)
 
 
-class BodyFilter(filters.FilterSet):
+class BodyFilter(FilterSet):
     alliance = AllianceSlugFilter(field_name="alliance__slug", label="Alliance slug")
 
     class Meta:
@@ -120,7 +160,7 @@ class BodyFilter(filters.FilterSet):
         fields = ["alliance", "kind", "decision_rule", "code"]
 
 
-class PersonFilter(filters.FilterSet):
+class PersonFilter(FilterSet):
     name = filters.CharFilter(lookup_expr="icontains")
     alliance = filters.CharFilter(
         field_name="assignments__role__alliance__slug", distinct=True, label="Alliance slug (held a role there)"
@@ -131,7 +171,7 @@ class PersonFilter(filters.FilterSet):
         fields = ["name", "employer", "alliance"]
 
 
-class RoleFilter(filters.FilterSet):
+class RoleFilter(FilterSet):
     alliance = AllianceSlugFilter(field_name="alliance__slug", label="Alliance slug")
 
     class Meta:
@@ -139,7 +179,7 @@ class RoleFilter(filters.FilterSet):
         fields = ["alliance", "kind", "body", "organisation", "single_holder"]
 
 
-class RoleAssignmentFilter(filters.FilterSet):
+class RoleAssignmentFilter(FilterSet):
     alliance = AllianceSlugFilter(field_name="role__alliance__slug", label="Alliance slug")
     organisation = IdFilter(field_name="role__organisation", label="Organisation the role represents")
     body = IdFilter(field_name="role__body", label="Governing body of the role")
@@ -159,7 +199,7 @@ class RoleAssignmentFilter(filters.FilterSet):
         return queryset.filter(pk__in=held) if value else queryset.exclude(pk__in=held)
 
 
-class DelegationFilter(filters.FilterSet):
+class DelegationFilter(FilterSet):
     alliance = AllianceSlugFilter(field_name="role__alliance__slug", label="Alliance slug")
     kind = filters.ChoiceFilter(choices=DecisionKind.choices, method="filter_kind", label="Covers this decision kind")
     on = filters.DateFilter(method="filter_on", label="In force on this date (YYYY-MM-DD)")
@@ -175,7 +215,7 @@ class DelegationFilter(filters.FilterSet):
         return queryset.valid_on(value)
 
 
-class InterestFilter(filters.FilterSet):
+class InterestFilter(FilterSet):
     alliance = AllianceSlugFilter(field_name="alliance__slug", label="Alliance slug")
     organisation = IdFilter(method="filter_organisation", label="Represents or concerns this organisation")
     current = StrictBooleanFilter(method="filter_current", label="Applies today (true) or not (false)")
@@ -195,7 +235,7 @@ class InterestFilter(filters.FilterSet):
 # meetings and action items -----------------------------------------------------------------
 
 
-class MeetingFilter(filters.FilterSet):
+class MeetingFilter(FilterSet):
     alliance = AllianceSlugFilter(field_name="body__alliance__slug", label="Alliance slug")
     starts_after = filters.DateFilter(field_name="starts_at__date", lookup_expr="gte", label="On or after (YYYY-MM-DD)")
     starts_before = filters.DateFilter(
@@ -207,7 +247,7 @@ class MeetingFilter(filters.FilterSet):
         fields = ["alliance", "body", "status", "starts_after", "starts_before"]
 
 
-class ActionItemFilter(filters.FilterSet):
+class ActionItemFilter(FilterSet):
     alliance = AllianceSlugFilter(field_name="decision__alliance__slug", label="Alliance slug")
     overdue = StrictBooleanFilter(method="filter_overdue", label="Open and due before ?on= (default today)")
     on = filters.DateFilter(method="filter_on", label="The date overdue is judged on (YYYY-MM-DD)")
@@ -228,7 +268,7 @@ class ActionItemFilter(filters.FilterSet):
 # decisions and votes -----------------------------------------------------------------------
 
 
-class DecisionFilter(filters.FilterSet):
+class DecisionFilter(FilterSet):
     alliance = AllianceSlugFilter(field_name="alliance__slug", label="Alliance slug")
     body = filters.CharFilter(method="filter_body", label="Governing body: its code (ALT) or id")
     kind = filters.ChoiceFilter(choices=DecisionKind.choices)
@@ -301,7 +341,7 @@ class DecisionFilter(filters.FilterSet):
         return self._voted(queryset, value)
 
 
-class VoteFilter(filters.FilterSet):
+class VoteFilter(FilterSet):
     alliance = AllianceSlugFilter(field_name="decision__alliance__slug", label="Alliance slug")
     organisation = IdFilter(field_name="membership__organisation", label="Organisation id")
 
@@ -313,7 +353,7 @@ class VoteFilter(filters.FilterSet):
 # awards, award policies and contracts ------------------------------------------------------
 
 
-class AwardPolicyFilter(filters.FilterSet):
+class AwardPolicyFilter(FilterSet):
     alliance = AllianceSlugFilter(field_name="alliance__slug", label="Alliance slug")
     in_force_on = filters.DateFilter(method="filter_in_force_on", label="The version in force on this date")
 
@@ -334,7 +374,7 @@ class AwardPolicyFilter(filters.FilterSet):
         return queryset.filter(pk__in=ids)
 
 
-class AwardFilter(filters.FilterSet):
+class AwardFilter(FilterSet):
     alliance = AllianceSlugFilter(field_name="alliance__slug", label="Alliance slug")
     organisation = IdFilter(
         method="filter_organisation", label="Organisation id: direct award, recommended bidder or contracted provider"
@@ -367,7 +407,7 @@ class AwardFilter(filters.FilterSet):
         )
 
 
-class ContractFilter(filters.FilterSet):
+class ContractFilter(FilterSet):
     alliance = AllianceSlugFilter(field_name="alliance__slug", label="Alliance slug")
     running_on = filters.DateFilter(method="filter_running_on", label="Running on this date")
 
@@ -379,7 +419,7 @@ class ContractFilter(filters.FilterSet):
         return queryset.running_between(value, value)
 
 
-class NotificationFilter(filters.FilterSet):
+class NotificationFilter(FilterSet):
     alliance = AllianceSlugFilter(field_name="alliance__slug", label="Alliance slug")
     unread = StrictBooleanFilter(field_name="read_at", lookup_expr="isnull", label="Only unread (true) or read (false)")
 
@@ -388,7 +428,7 @@ class NotificationFilter(filters.FilterSet):
         fields = ["alliance", "kind", "unread"]
 
 
-class OversightNoteFilter(filters.FilterSet):
+class OversightNoteFilter(FilterSet):
     alliance = AllianceSlugFilter(field_name="alliance__slug", label="Alliance slug")
     created_after = filters.DateFilter(field_name="created_at", lookup_expr="date__gte")
     created_before = filters.DateFilter(field_name="created_at", lookup_expr="date__lte")

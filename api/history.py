@@ -19,6 +19,7 @@ from alliance import history
 from alliance.exports import AUDIT_HEADER, audit_rows, csv_lines
 from alliance.models import Alliance, AuditLink
 from api.access import AccessMixin
+from roles.access import request_access
 
 
 @extend_schema_field({"description": "The value as shown: text, a number, a list, or null when there was none."})
@@ -80,7 +81,7 @@ class HistoryMixin:
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def history(self, request, *args, **kwargs):
         obj = self.get_object()
-        return Response(VersionSerializer(history.versions(obj), many=True).data)
+        return Response(VersionSerializer(history.versions(obj, request_access(request)), many=True).data)
 
 
 class AsOfMixin:
@@ -101,7 +102,7 @@ class AsOfMixin:
             raise Http404
         if pk is not None and not self.filter_queryset(self.get_queryset()).filter(pk=pk).exists():
             raise Http404  # not a record the caller may read
-        instance = history.as_of(model, pk, moment) if pk is not None else None
+        instance = history.as_of(model, pk, moment, request_access(request)) if pk is not None else None
         if instance is None:
             raise Http404(
                 f"This {model._meta.verbose_name} did not exist at {timezone.localtime(moment):%d/%m/%Y %H:%M}; "
@@ -141,7 +142,8 @@ class AuditFeedFilter(filters.FilterSet):
         fields = ["alliance", "model", "object", "user", "since", "until", "change_type", "source"]
 
     def filter_alliance(self, queryset, name, value):
-        alliance = Alliance.objects.filter(slug=value).first()
+        # One the caller cannot read answers as one that does not exist.
+        alliance = Alliance.objects.restrict(request_access(self.request)).filter(slug=value).first()
         if alliance is None:
             raise ValidationError({"alliance": [f"No alliance has the slug '{value}'."]})
         return queryset.filter(chain=f"alliance:{alliance.pk}")

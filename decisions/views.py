@@ -116,7 +116,7 @@ class DecisionDetailView(AllianceMixin, TemplateView):
             recusals=recusals,
             advice=list(decision.advisory_inputs.all()),
             action_items=list(decision.action_items.all()),
-            versions=versions(decision),
+            versions=versions(decision, request_access(self.request)),
             links=decision_queries.earlier_links(decision, self.access),
             related=decision_queries.related_decisions(
                 alliance=self.alliance,

@@ -69,7 +69,7 @@ class RoleDetailView(AlliancePageMixin, TemplateView):
             holders=[a for a in role.timeline if a.is_held_on(self.on)],
             chart=timeline_chart([role], on=self.on, today=self.today),
             delegations=_in_force(queries.delegation_register(self.alliance).filter(role=role), self.on),
-            versions=versions(role),
+            versions=versions(role, request_access(self.request)),
         )
         return context
 
@@ -150,7 +150,7 @@ class MembershipDetailView(AlliancePageMixin, TemplateView):
             status_on=membership.status_on or membership.status,
             status_changes=sorted(membership.status_changes.all(), key=lambda c: c.effective_on),
             representatives=list(representatives),
-            versions=versions(membership),
+            versions=versions(membership, request_access(self.request)),
         )
         return context
 
@@ -170,6 +170,6 @@ class DelegationDetailView(AlliancePageMixin, TemplateView):
             delegation=delegation,
             granted_by=getattr(delegation, "granted_by", None),
             revoked_by=getattr(delegation, "revoked_by", None),
-            versions=versions(delegation),
+            versions=versions(delegation, request_access(self.request)),
         )
         return context

@@ -12,22 +12,23 @@ from alliance.models import (
     MembershipStatusChange,
     Organisation,
 )
+from api.serializers.fields import ModelSerializer, ReadablePrimaryKeyRelatedField, ReadableSlugRelatedField
 from api.serializers.strict import InputSerializer, StrictInputMixin
 
 
-class OrganisationSerializer(StrictInputMixin, serializers.ModelSerializer):
+class OrganisationSerializer(StrictInputMixin, ModelSerializer):
     class Meta:
         model = Organisation
         fields = ["id", "name", "short_name", "kind", "registration_number", "website"]
 
 
-class OrganisationRefSerializer(serializers.ModelSerializer):
+class OrganisationRefSerializer(ModelSerializer):
     class Meta:
         model = Organisation
         fields = ["id", "name", "short_name", "kind"]
 
 
-class BudgetSerializer(serializers.ModelSerializer):
+class BudgetSerializer(ModelSerializer):
     label = serializers.CharField(read_only=True)
 
     class Meta:
@@ -35,7 +36,7 @@ class BudgetSerializer(serializers.ModelSerializer):
         fields = ["financial_year", "label", "amount"]
 
 
-class AgreementSerializer(serializers.ModelSerializer):
+class AgreementSerializer(ModelSerializer):
     budgets = BudgetSerializer(many=True, read_only=True)
 
     class Meta:
@@ -53,10 +54,8 @@ class AgreementSerializer(serializers.ModelSerializer):
         ]
 
 
-class AllianceSerializer(StrictInputMixin, serializers.ModelSerializer):
-    commissioner = serializers.PrimaryKeyRelatedField(
-        queryset=Organisation.objects.all(), allow_null=True, required=False
-    )
+class AllianceSerializer(StrictInputMixin, ModelSerializer):
+    commissioner = ReadablePrimaryKeyRelatedField(queryset=Organisation.objects.all(), allow_null=True, required=False)
     agreements = AgreementSerializer(many=True, read_only=True)
 
     class Meta:
@@ -64,14 +63,14 @@ class AllianceSerializer(StrictInputMixin, serializers.ModelSerializer):
         fields = ["id", "name", "slug", "purpose", "commissioner", "publish_register", "agreements"]
 
 
-class StatusChangeSerializer(serializers.ModelSerializer):
+class StatusChangeSerializer(ModelSerializer):
     class Meta:
         model = MembershipStatusChange
         fields = ["status", "effective_on", "reason"]
 
 
-class MembershipSerializer(serializers.ModelSerializer):
-    alliance = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+class MembershipSerializer(ModelSerializer):
+    alliance = ReadableSlugRelatedField(slug_field="slug", read_only=True)
     organisation = OrganisationRefSerializer(read_only=True)
     status_on = serializers.SerializerMethodField(help_text="The status on the ?on= date, when one is given.")
     status_changes = StatusChangeSerializer(many=True, read_only=True)
@@ -97,8 +96,8 @@ class MembershipSerializer(serializers.ModelSerializer):
 
 
 class MembershipCreateSerializer(InputSerializer):
-    alliance = serializers.SlugRelatedField(slug_field="slug", queryset=Alliance.objects.all())
-    organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
+    alliance = ReadableSlugRelatedField(slug_field="slug", queryset=Alliance.objects.all())
+    organisation = ReadablePrimaryKeyRelatedField(queryset=Organisation.objects.all())
     status = serializers.ChoiceField(choices=Membership.Status.choices)
     joined_on = serializers.DateField()
     left_on = serializers.DateField(required=False, allow_null=True)
@@ -130,11 +129,9 @@ class EndMembershipSerializer(InputSerializer):
     reason = serializers.CharField()
 
 
-class BodySerializer(StrictInputMixin, serializers.ModelSerializer):
-    alliance = serializers.SlugRelatedField(slug_field="slug", queryset=Alliance.objects.all())
-    reports_to = serializers.PrimaryKeyRelatedField(
-        queryset=GoverningBody.objects.all(), allow_null=True, required=False
-    )
+class BodySerializer(StrictInputMixin, ModelSerializer):
+    alliance = ReadableSlugRelatedField(slug_field="slug", queryset=Alliance.objects.all())
+    reports_to = ReadablePrimaryKeyRelatedField(queryset=GoverningBody.objects.all(), allow_null=True, required=False)
     quorum = serializers.CharField(source="quorum_display", read_only=True)
     abstention_blocks = serializers.BooleanField(required=False)
 

@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from alliance.models import Alliance, GoverningBody, Organisation
 from api.serializers.alliance import OrganisationRefSerializer
+from api.serializers.fields import ModelSerializer, ReadablePrimaryKeyRelatedField, ReadableSlugRelatedField
 from api.serializers.roles import BodyRefSerializer, PersonRefSerializer
 from api.serializers.strict import InputSerializer
 from contracts.models import (
@@ -23,7 +24,7 @@ from decisions.models import Decision, Meeting
 from roles.models import InterestDeclaration, Person
 
 
-class DecisionRefSerializer(serializers.ModelSerializer):
+class DecisionRefSerializer(ModelSerializer):
     class Meta:
         model = Decision
         fields = ["id", "reference", "title", "status", "decided_on"]
@@ -34,7 +35,7 @@ class CriterionSerializer(serializers.Serializer):
     weight = serializers.FloatField(min_value=0)
 
 
-class RouteRuleSerializer(serializers.ModelSerializer):
+class RouteRuleSerializer(ModelSerializer):
     justification_must_cover = serializers.ListField(child=serializers.CharField(), required=False)
     criteria = CriterionSerializer(many=True, required=False)
 
@@ -52,8 +53,8 @@ class RouteRuleSerializer(serializers.ModelSerializer):
         ]
 
 
-class AwardPolicySerializer(serializers.ModelSerializer):
-    alliance = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+class AwardPolicySerializer(ModelSerializer):
+    alliance = ReadableSlugRelatedField(slug_field="slug", read_only=True)
     adopted_by = DecisionRefSerializer(read_only=True)
     approving_body = BodyRefSerializer(read_only=True)
     rules = RouteRuleSerializer(many=True, read_only=True)
@@ -74,16 +75,16 @@ class AwardPolicySerializer(serializers.ModelSerializer):
 
 
 class AwardPolicyCreateSerializer(InputSerializer):
-    alliance = serializers.SlugRelatedField(slug_field="slug", queryset=Alliance.objects.all())
-    adopted_by = serializers.PrimaryKeyRelatedField(queryset=Decision.objects.all())
+    alliance = ReadableSlugRelatedField(slug_field="slug", queryset=Alliance.objects.all())
+    adopted_by = ReadablePrimaryKeyRelatedField(queryset=Decision.objects.all())
     in_force_from = serializers.DateField()
-    approving_body = serializers.PrimaryKeyRelatedField(queryset=GoverningBody.objects.all())
+    approving_body = ReadablePrimaryKeyRelatedField(queryset=GoverningBody.objects.all())
     title = serializers.CharField(required=False, default="Award policy")
     notes = serializers.CharField(required=False, allow_blank=True, default="")
     rules = RouteRuleSerializer(many=True)
 
 
-class SubmissionSerializer(serializers.ModelSerializer):
+class SubmissionSerializer(ModelSerializer):
     bidder = OrganisationRefSerializer(read_only=True)
 
     class Meta:
@@ -92,13 +93,13 @@ class SubmissionSerializer(serializers.ModelSerializer):
 
 
 class SubmissionCreateSerializer(InputSerializer):
-    bidder = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
+    bidder = ReadablePrimaryKeyRelatedField(queryset=Organisation.objects.all())
     submitted_on = serializers.DateField()
     price = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
     summary = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class AwardInterestSerializer(serializers.ModelSerializer):
+class AwardInterestSerializer(ModelSerializer):
     person = PersonRefSerializer(source="declaration.person", read_only=True)
     represents = OrganisationRefSerializer(source="declaration.represents", read_only=True, allow_null=True)
     interest = serializers.CharField(source="declaration.interest", read_only=True)
@@ -109,7 +110,7 @@ class AwardInterestSerializer(serializers.ModelSerializer):
 
 
 class AwardInterestCreateSerializer(serializers.Serializer):
-    declaration = serializers.PrimaryKeyRelatedField(
+    declaration = ReadablePrimaryKeyRelatedField(
         queryset=InterestDeclaration.objects.all(), help_text="The entry in the alliance's interests register."
     )
     noted_on = serializers.DateField(help_text="The day the interest was declared in this award.")
@@ -129,8 +130,8 @@ class CorrectionSerializer(serializers.Serializer):
     visibility = serializers.ChoiceField(choices=Decision.Visibility.choices, required=False)
 
 
-class ScoreSerializer(serializers.ModelSerializer):
-    submission = serializers.PrimaryKeyRelatedField(read_only=True)
+class ScoreSerializer(ModelSerializer):
+    submission = ReadablePrimaryKeyRelatedField(read_only=True)
     bidder = serializers.CharField(source="submission.bidder.name", read_only=True)
     evaluator = PersonRefSerializer(read_only=True)
 
@@ -140,23 +141,23 @@ class ScoreSerializer(serializers.ModelSerializer):
 
 
 class ScoreCreateSerializer(InputSerializer):
-    submission = serializers.PrimaryKeyRelatedField(queryset=Submission.objects.all())
+    submission = ReadablePrimaryKeyRelatedField(queryset=Submission.objects.all())
     criterion = serializers.CharField()
-    evaluator = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all())
+    evaluator = ReadablePrimaryKeyRelatedField(queryset=Person.objects.all())
     score = serializers.IntegerField(help_text="0 to 10.")
     scored_on = serializers.DateField()
     comment = serializers.CharField(required=False, allow_blank=True, default="")
     reason = serializers.CharField(required=False, allow_blank=True, default="", help_text="Why a score is corrected.")
 
 
-class ContractRefSerializer(serializers.ModelSerializer):
+class ContractRefSerializer(ModelSerializer):
     class Meta:
         model = Contract
         fields = ["id", "title", "annual_value", "starts_on", "ends_on"]
 
 
-class AwardProcessSerializer(serializers.ModelSerializer):
-    alliance = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+class AwardProcessSerializer(ModelSerializer):
+    alliance = ReadableSlugRelatedField(slug_field="slug", read_only=True)
     policy_version = serializers.IntegerField(source="policy.version", read_only=True)
     direct_award_to = OrganisationRefSerializer(read_only=True, allow_null=True)
     recommended_submission = SubmissionSerializer(read_only=True, allow_null=True)
@@ -191,7 +192,7 @@ class AwardProcessSerializer(serializers.ModelSerializer):
 
 
 class AwardProcessCreateSerializer(InputSerializer):
-    alliance = serializers.SlugRelatedField(slug_field="slug", queryset=Alliance.objects.all())
+    alliance = ReadableSlugRelatedField(slug_field="slug", queryset=Alliance.objects.all())
     title = serializers.CharField()
     description = serializers.CharField(required=False, allow_blank=True, default="")
     service_category = serializers.ChoiceField(choices=ServiceCategory.choices)
@@ -200,7 +201,7 @@ class AwardProcessCreateSerializer(InputSerializer):
     estimated_total_value = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
     started_on = serializers.DateField()
     route_justification = serializers.DictField(child=serializers.CharField(allow_blank=True))
-    direct_award_to = serializers.PrimaryKeyRelatedField(
+    direct_award_to = ReadablePrimaryKeyRelatedField(
         queryset=Organisation.objects.all(), required=False, allow_null=True, default=None
     )
     external_notice_reference = serializers.CharField(required=False, allow_blank=True, default="")
@@ -210,7 +211,7 @@ class AwardProcessCreateSerializer(InputSerializer):
 class TransitionSerializer(InputSerializer):
     to_stage = serializers.ChoiceField(choices=AwardProcess.Stage.choices)
     reason = serializers.CharField(required=False, allow_blank=True, default="")
-    recommended_submission = serializers.PrimaryKeyRelatedField(
+    recommended_submission = ReadablePrimaryKeyRelatedField(
         queryset=Submission.objects.all(), required=False, help_text="For RECOMMENDED: the submission recommended."
     )
     starts_on = serializers.DateField(required=False, help_text="For CONTRACTED: the contract's first day.")
@@ -218,7 +219,7 @@ class TransitionSerializer(InputSerializer):
     extension_until = serializers.DateField(required=False)
     in_scope = serializers.BooleanField(required=False)
     annual_value = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False)
-    extends = serializers.PrimaryKeyRelatedField(
+    extends = ReadablePrimaryKeyRelatedField(
         queryset=Contract.objects.all(), required=False, help_text="For CONTRACTED: the contract to extend."
     )
 
@@ -230,7 +231,7 @@ class TransitionSerializer(InputSerializer):
 
 
 class ApprovalSerializer(InputSerializer):
-    meeting = serializers.PrimaryKeyRelatedField(
+    meeting = ReadablePrimaryKeyRelatedField(
         queryset=Meeting.objects.all(), required=False, allow_null=True, default=None
     )
     closes_at = serializers.DateTimeField(
@@ -258,8 +259,8 @@ class AuditEventSerializer(serializers.Serializer):
     changes = TrailChangeSerializer(many=True)
 
 
-class ContractSerializer(serializers.ModelSerializer):
-    alliance = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+class ContractSerializer(ModelSerializer):
+    alliance = ReadableSlugRelatedField(slug_field="slug", read_only=True)
     provider = OrganisationRefSerializer(read_only=True)
     awarded_through = serializers.SerializerMethodField()
 
@@ -289,8 +290,8 @@ class OcdsQuerySerializer(serializers.Serializer):
     alliance = serializers.SlugField(help_text="The alliance's slug: its PUBLIC awards are published.")
 
 
-class OversightNoteSerializer(serializers.ModelSerializer):
-    alliance = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+class OversightNoteSerializer(ModelSerializer):
+    alliance = ReadableSlugRelatedField(slug_field="slug", read_only=True)
     author = serializers.CharField(source="author.get_username", read_only=True)
 
     class Meta:
@@ -299,11 +300,9 @@ class OversightNoteSerializer(serializers.ModelSerializer):
 
 
 class OversightNoteCreateSerializer(InputSerializer):
-    alliance = serializers.SlugRelatedField(slug_field="slug", queryset=Alliance.objects.all())
-    award_process = serializers.PrimaryKeyRelatedField(
-        queryset=AwardProcess.objects.all(), required=False, allow_null=True
-    )
-    decision = serializers.PrimaryKeyRelatedField(queryset=Decision.objects.all(), required=False, allow_null=True)
+    alliance = ReadableSlugRelatedField(slug_field="slug", queryset=Alliance.objects.all())
+    award_process = ReadablePrimaryKeyRelatedField(queryset=AwardProcess.objects.all(), required=False, allow_null=True)
+    decision = ReadablePrimaryKeyRelatedField(queryset=Decision.objects.all(), required=False, allow_null=True)
     text = serializers.CharField(max_length=5000)
 
 

@@ -6,6 +6,7 @@ from rest_framework import serializers
 from alliance.choices import DecisionKind
 from alliance.models import GoverningBody, Membership, Organisation
 from api.serializers.alliance import OrganisationRefSerializer
+from api.serializers.fields import ModelSerializer, ReadablePrimaryKeyRelatedField, ReadableSlugRelatedField
 from api.serializers.meetings import (
     ActionItemSerializer,
     DecisionLinkSerializer,
@@ -19,7 +20,7 @@ from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role
 # Output ------------------------------------------------------------------------------------
 
 
-class VoteSerializer(serializers.ModelSerializer):
+class VoteSerializer(ModelSerializer):
     decision = DecisionLinkSerializer(read_only=True)
     organisation = OrganisationRefSerializer(source="membership.organisation", read_only=True)
     cast_by = PersonNameSerializer(read_only=True)
@@ -40,7 +41,7 @@ class VoteSerializer(serializers.ModelSerializer):
         ]
 
 
-class RecusalSerializer(serializers.ModelSerializer):
+class RecusalSerializer(ModelSerializer):
     organisation = OrganisationRefSerializer(source="membership.organisation", read_only=True)
 
     class Meta:
@@ -57,7 +58,7 @@ class RecusalSerializer(serializers.ModelSerializer):
         ]
 
 
-class AdvisoryInputSerializer(serializers.ModelSerializer):
+class AdvisoryInputSerializer(ModelSerializer):
     organisation = OrganisationRefSerializer(read_only=True, allow_null=True)
     person = PersonNameSerializer(read_only=True, allow_null=True)
 
@@ -90,10 +91,10 @@ def _later_links():
     return LaterLinksSerializer(child=DecisionLinkSerializer(), read_only=True)
 
 
-class DecisionSerializer(serializers.ModelSerializer):
+class DecisionSerializer(ModelSerializer):
     """A decision as the log lists it: the record, its outcome and counts, and its links."""
 
-    alliance = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    alliance = ReadableSlugRelatedField(slug_field="slug", read_only=True)
     body_code = serializers.CharField(source="body.code", read_only=True)
     amends = VisibleDecisionLinkSerializer(read_only=True, allow_null=True)
     amended_by = _later_links()
@@ -194,7 +195,7 @@ class RelatedDecisionSerializer(DecisionLinkSerializer):
 
 
 def _pk(queryset, **kwargs):
-    return serializers.PrimaryKeyRelatedField(queryset=queryset, **kwargs)
+    return ReadablePrimaryKeyRelatedField(queryset=queryset, **kwargs)
 
 
 def _optional_pk(queryset):

@@ -4,25 +4,26 @@ from rest_framework import serializers
 
 from alliance.models import GoverningBody, Organisation
 from api.serializers.alliance import OrganisationRefSerializer
+from api.serializers.fields import ModelSerializer, ReadablePrimaryKeyRelatedField, ReadableSlugRelatedField
 from api.serializers.strict import InputSerializer
 from decisions.models import ActionItem, Attendance, Decision, Meeting
 from roles.access import request_access
 from roles.models import Person, Role
 
 
-class PersonNameSerializer(serializers.ModelSerializer):
+class PersonNameSerializer(ModelSerializer):
     class Meta:
         model = Person
         fields = ["id", "name"]
 
 
-class RoleTitleSerializer(serializers.ModelSerializer):
+class RoleTitleSerializer(ModelSerializer):
     class Meta:
         model = Role
         fields = ["id", "title"]
 
 
-class DecisionLinkSerializer(serializers.ModelSerializer):
+class DecisionLinkSerializer(ModelSerializer):
     class Meta:
         model = Decision
         fields = ["id", "reference", "title", "status"]
@@ -40,7 +41,7 @@ class VisibleDecisionLinkSerializer(DecisionLinkSerializer):
         return linked if request_access(request).can_read(linked) else None
 
 
-class AttendanceSerializer(serializers.ModelSerializer):
+class AttendanceSerializer(ModelSerializer):
     person = PersonNameSerializer(read_only=True)
     organisation = OrganisationRefSerializer(read_only=True, allow_null=True)
 
@@ -49,8 +50,8 @@ class AttendanceSerializer(serializers.ModelSerializer):
         fields = ["id", "person", "capacity", "organisation", "present", "role_warning"]
 
 
-class MeetingSerializer(serializers.ModelSerializer):
-    alliance = serializers.SlugRelatedField(source="body.alliance", slug_field="slug", read_only=True)
+class MeetingSerializer(ModelSerializer):
+    alliance = ReadableSlugRelatedField(source="body.alliance", slug_field="slug", read_only=True)
     body_code = serializers.CharField(source="body.code", read_only=True)
     minutes_approved_by = VisibleDecisionLinkSerializer(read_only=True, allow_null=True)
     present_count = serializers.IntegerField(read_only=True, help_text="People recorded as present.")
@@ -91,7 +92,7 @@ class MeetingDetailSerializer(MeetingSerializer):
 
 
 class MeetingCreateSerializer(InputSerializer):
-    body = serializers.PrimaryKeyRelatedField(queryset=GoverningBody.objects.all())
+    body = ReadablePrimaryKeyRelatedField(queryset=GoverningBody.objects.all())
     starts_at = serializers.DateTimeField()
     title = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
     location = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
@@ -99,9 +100,9 @@ class MeetingCreateSerializer(InputSerializer):
 
 
 class AttendanceInputSerializer(InputSerializer):
-    person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all())
+    person = ReadablePrimaryKeyRelatedField(queryset=Person.objects.all())
     capacity = serializers.ChoiceField(choices=Attendance.Capacity.choices)
-    organisation = serializers.PrimaryKeyRelatedField(
+    organisation = ReadablePrimaryKeyRelatedField(
         queryset=Organisation.objects.all(), required=False, allow_null=True, default=None
     )
     present = serializers.BooleanField(default=True, help_text="False records apologies.")
@@ -120,11 +121,11 @@ class MinutesInputSerializer(InputSerializer):
 
 
 class ApproveMinutesInputSerializer(InputSerializer):
-    decision = serializers.PrimaryKeyRelatedField(queryset=Decision.objects.select_related("body", "meeting"))
+    decision = ReadablePrimaryKeyRelatedField(queryset=Decision.objects.select_related("body", "meeting"))
 
 
-class ActionItemSerializer(serializers.ModelSerializer):
-    alliance = serializers.SlugRelatedField(source="decision.alliance", slug_field="slug", read_only=True)
+class ActionItemSerializer(ModelSerializer):
+    alliance = ReadableSlugRelatedField(source="decision.alliance", slug_field="slug", read_only=True)
     decision = DecisionLinkSerializer(read_only=True)
     owner_person = PersonNameSerializer(read_only=True, allow_null=True)
     owner_role = RoleTitleSerializer(read_only=True, allow_null=True)
@@ -146,13 +147,13 @@ class ActionItemSerializer(serializers.ModelSerializer):
 
 
 class ActionItemCreateSerializer(InputSerializer):
-    decision = serializers.PrimaryKeyRelatedField(queryset=Decision.objects.select_related("alliance"))
+    decision = ReadablePrimaryKeyRelatedField(queryset=Decision.objects.select_related("alliance"))
     title = serializers.CharField(max_length=300)
     due_on = serializers.DateField()
-    owner_person = serializers.PrimaryKeyRelatedField(
+    owner_person = ReadablePrimaryKeyRelatedField(
         queryset=Person.objects.all(), required=False, allow_null=True, default=None
     )
-    owner_role = serializers.PrimaryKeyRelatedField(
+    owner_role = ReadablePrimaryKeyRelatedField(
         queryset=Role.objects.all(), required=False, allow_null=True, default=None
     )
     notes = serializers.CharField(required=False, allow_blank=True, default="")
@@ -163,10 +164,10 @@ class CompleteInputSerializer(InputSerializer):
 
 
 class ReassignInputSerializer(InputSerializer):
-    owner_person = serializers.PrimaryKeyRelatedField(
+    owner_person = ReadablePrimaryKeyRelatedField(
         queryset=Person.objects.all(), required=False, allow_null=True, default=None
     )
-    owner_role = serializers.PrimaryKeyRelatedField(
+    owner_role = ReadablePrimaryKeyRelatedField(
         queryset=Role.objects.all(), required=False, allow_null=True, default=None
     )
     due_on = serializers.DateField(required=False, allow_null=True, default=None)

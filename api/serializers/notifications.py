@@ -3,11 +3,12 @@
 from rest_framework import serializers
 
 from alliance.models import Notification, NotificationKind, NotificationPreference
+from api.serializers.fields import ModelSerializer, ReadableSlugRelatedField
 from api.serializers.strict import InputSerializer
 
 
-class NotificationSerializer(serializers.ModelSerializer):
-    alliance = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+class NotificationSerializer(ModelSerializer):
+    alliance = ReadableSlugRelatedField(slug_field="slug", read_only=True)
     is_read = serializers.BooleanField(read_only=True)
 
     class Meta:

@@ -5,30 +5,29 @@ from rest_framework import serializers
 from alliance.choices import DecisionKind
 from alliance.models import Alliance, GoverningBody, Organisation
 from api.serializers.alliance import OrganisationRefSerializer
+from api.serializers.fields import ModelSerializer, ReadablePrimaryKeyRelatedField, ReadableSlugRelatedField
 from api.serializers.strict import StrictInputMixin
 from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role, RoleAssignment
 
 
-class PersonSerializer(StrictInputMixin, serializers.ModelSerializer):
-    employer = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all(), allow_null=True, required=False)
+class PersonSerializer(StrictInputMixin, ModelSerializer):
+    employer = ReadablePrimaryKeyRelatedField(queryset=Organisation.objects.all(), allow_null=True, required=False)
 
     class Meta:
         model = Person
         fields = ["id", "name", "email", "employer"]
 
 
-class PersonRefSerializer(serializers.ModelSerializer):
+class PersonRefSerializer(ModelSerializer):
     class Meta:
         model = Person
         fields = ["id", "name"]
 
 
-class RoleSerializer(StrictInputMixin, serializers.ModelSerializer):
-    alliance = serializers.SlugRelatedField(slug_field="slug", queryset=Alliance.objects.all())
-    body = serializers.PrimaryKeyRelatedField(queryset=GoverningBody.objects.all(), allow_null=True, required=False)
-    organisation = serializers.PrimaryKeyRelatedField(
-        queryset=Organisation.objects.all(), allow_null=True, required=False
-    )
+class RoleSerializer(StrictInputMixin, ModelSerializer):
+    alliance = ReadableSlugRelatedField(slug_field="slug", queryset=Alliance.objects.all())
+    body = ReadablePrimaryKeyRelatedField(queryset=GoverningBody.objects.all(), allow_null=True, required=False)
+    organisation = ReadablePrimaryKeyRelatedField(queryset=Organisation.objects.all(), allow_null=True, required=False)
 
     class Meta:
         model = Role
@@ -37,13 +36,13 @@ class RoleSerializer(StrictInputMixin, serializers.ModelSerializer):
         validators = []
 
 
-class RoleRefSerializer(serializers.ModelSerializer):
+class RoleRefSerializer(ModelSerializer):
     class Meta:
         model = Role
         fields = ["id", "title", "kind"]
 
 
-class RoleAssignmentSerializer(StrictInputMixin, serializers.ModelSerializer):
+class RoleAssignmentSerializer(StrictInputMixin, ModelSerializer):
     role = RoleRefSerializer(read_only=True)
     person = PersonRefSerializer(read_only=True)
 
@@ -53,8 +52,8 @@ class RoleAssignmentSerializer(StrictInputMixin, serializers.ModelSerializer):
 
 
 class RoleAssignmentCreateSerializer(serializers.Serializer):
-    role = serializers.PrimaryKeyRelatedField(queryset=Role.objects.all())
-    person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all())
+    role = ReadablePrimaryKeyRelatedField(queryset=Role.objects.all())
+    person = ReadablePrimaryKeyRelatedField(queryset=Person.objects.all())
     starts_on = serializers.DateField()
     ends_on = serializers.DateField(required=False, allow_null=True)
     end_reason = serializers.ChoiceField(choices=RoleAssignment.EndReason.choices, required=False, default="")
@@ -67,7 +66,7 @@ class EndAssignmentSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class HolderSerializer(serializers.ModelSerializer):
+class HolderSerializer(ModelSerializer):
     person = PersonRefSerializer(read_only=True)
 
     class Meta:
@@ -92,13 +91,13 @@ class DirectoryQuerySerializer(serializers.Serializer):
     on = serializers.DateField(required=False, help_text="The date (YYYY-MM-DD); today when left out.")
 
 
-class BodyRefSerializer(serializers.ModelSerializer):
+class BodyRefSerializer(ModelSerializer):
     class Meta:
         model = GoverningBody
         fields = ["id", "code", "name"]
 
 
-class DelegationSerializer(StrictInputMixin, serializers.ModelSerializer):
+class DelegationSerializer(StrictInputMixin, ModelSerializer):
     role = RoleRefSerializer(read_only=True)
     body = BodyRefSerializer(read_only=True)
     decision_kinds = serializers.ListField(child=serializers.ChoiceField(choices=DecisionKind.choices))
@@ -121,8 +120,8 @@ class DelegationSerializer(StrictInputMixin, serializers.ModelSerializer):
 
 
 class DelegationCreateSerializer(serializers.Serializer):
-    role = serializers.PrimaryKeyRelatedField(queryset=Role.objects.all())
-    body = serializers.PrimaryKeyRelatedField(queryset=GoverningBody.objects.all())
+    role = ReadablePrimaryKeyRelatedField(queryset=Role.objects.all())
+    body = ReadablePrimaryKeyRelatedField(queryset=GoverningBody.objects.all())
     scope = serializers.CharField()
     decision_kinds = serializers.ListField(child=serializers.ChoiceField(choices=DecisionKind.choices))
     financial_limit = serializers.DecimalField(
@@ -139,8 +138,8 @@ class RevokeDelegationSerializer(serializers.Serializer):
 
 
 class AuthorityQuerySerializer(serializers.Serializer):
-    role = serializers.PrimaryKeyRelatedField(queryset=Role.objects.all(), required=False)
-    person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all(), required=False)
+    role = ReadablePrimaryKeyRelatedField(queryset=Role.objects.all(), required=False)
+    person = ReadablePrimaryKeyRelatedField(queryset=Person.objects.all(), required=False)
     kind = serializers.ChoiceField(choices=DecisionKind.choices)
     value = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True)
     on = serializers.DateField(required=False, help_text="The date of the decision; today when left out.")
@@ -157,8 +156,8 @@ class AuthoritySerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
-class InterestSerializer(StrictInputMixin, serializers.ModelSerializer):
-    alliance = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+class InterestSerializer(StrictInputMixin, ModelSerializer):
+    alliance = ReadableSlugRelatedField(slug_field="slug", read_only=True)
     person = PersonRefSerializer(read_only=True)
     represents = OrganisationRefSerializer(read_only=True, allow_null=True)
     concerns_organisation = OrganisationRefSerializer(read_only=True, allow_null=True)
@@ -178,13 +177,13 @@ class InterestSerializer(StrictInputMixin, serializers.ModelSerializer):
 
 
 class InterestCreateSerializer(serializers.Serializer):
-    alliance = serializers.SlugRelatedField(slug_field="slug", queryset=Alliance.objects.all())
-    person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all())
-    represents = serializers.PrimaryKeyRelatedField(
+    alliance = ReadableSlugRelatedField(slug_field="slug", queryset=Alliance.objects.all())
+    person = ReadablePrimaryKeyRelatedField(queryset=Person.objects.all())
+    represents = ReadablePrimaryKeyRelatedField(
         queryset=Organisation.objects.all(), required=False, allow_null=True, default=None
     )
     interest = serializers.CharField()
-    concerns_organisation = serializers.PrimaryKeyRelatedField(
+    concerns_organisation = ReadablePrimaryKeyRelatedField(
         queryset=Organisation.objects.all(), required=False, allow_null=True, default=None
     )
     declared_on = serializers.DateField()

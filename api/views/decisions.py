@@ -66,7 +66,7 @@ class DecisionViewSet(
         return Response(s.DecisionDetailSerializer(decision, context=self.get_serializer_context()).data, status=code)
 
     def _input(self, serializer_class):
-        data = serializer_class(data=self.request.data)
+        data = serializer_class(data=self.request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         return dict(data.validated_data)
 
