@@ -122,8 +122,22 @@ DATABASES = {
 # Every request runs in one transaction: a refused or failed write leaves nothing behind.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Wait for a writer instead of failing at once with "database is locked".
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # The embedded database serves several users at once (tests/test_concurrent_writes.py):
+    # - WAL: readers never wait for the writer, nor the writer for readers; synchronous=NORMAL is
+    #   WAL's safe setting (a power cut may lose the last commits, never corrupt the file);
+    # - IMMEDIATE: each transaction (every request, with ATOMIC_REQUESTS) takes the write lock when
+    #   it begins, so two writers queue instead of one failing with "database is locked" when its
+    #   read turns into a write (SQLite cannot wait there: the other's commit made its snapshot stale);
+    # - timeout: how many seconds a transaction waits for the lock before giving up.
+    # Requests therefore take turns to write, which suits a tracker's load; for many writers use
+    # PostgreSQL (DATABASE_URL).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -160,7 +174,6 @@ LOGOUT_REDIRECT_URL = "login"
 # Production hardening: on whenever DEBUG is off, so `check --deploy` is clean.
 if not DEBUG:
     SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "true")
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "31536000")
