@@ -27,15 +27,21 @@ def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = envbool("DEBUG", "true")
-# The demo key only ever serves DEBUG runs: with DEBUG off, SECRET_KEY must come from the environment.
-SECRET_KEY = os.environ.get("SECRET_KEY") or ""
-if not SECRET_KEY:
-    if not DEBUG:
-        from django.core.exceptions import ImproperlyConfigured
+# Off unless set: a server started without DEBUG=true is a production one. `make run` (the demo),
+# the browser tests' demo server and the test suite (tests/settings.py) set it.
+DEBUG = envbool("DEBUG", "false")
+# The demo key only ever serves DEBUG runs: with DEBUG off, SECRET_KEY must come from the
+# environment, and the demo's own key is refused as well as none.
+DEMO_SECRET_KEY = "demo-only-insecure-key-set-SECRET_KEY-in-production"
+SECRET_KEY = os.environ.get("SECRET_KEY", "").strip()
+if not DEBUG and SECRET_KEY in ("", DEMO_SECRET_KEY):
+    from django.core.exceptions import ImproperlyConfigured
 
-        raise ImproperlyConfigured("Set SECRET_KEY in the environment: a long random value, never in the repository.")
-    SECRET_KEY = "demo-only-insecure-key-set-SECRET_KEY-in-production"
+    raise ImproperlyConfigured(
+        "DEBUG is off, so this is a production server: set SECRET_KEY in the environment to a long random "
+        "value (not the demo's, never in the repository). For the demo, set DEBUG=true (`make run` does)."
+    )
+SECRET_KEY = SECRET_KEY or DEMO_SECRET_KEY
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 
