@@ -139,7 +139,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     #   it begins, so two writers queue instead of one failing with "database is locked" when its
     #   read turns into a write (SQLite cannot wait there: the other's commit made its snapshot stale);
     # - timeout: how many seconds a transaction waits for the lock before giving up.
-    # Requests therefore take turns to write, which suits a tracker's load; for many writers use
+    # Requests therefore take turns in the database (with ATOMIC_REQUESTS a reading view holds the
+    # lock too, until its transaction ends), which suits a tracker's load; for heavier use, use
     # PostgreSQL (DATABASE_URL).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {

@@ -113,7 +113,7 @@ def demo_database(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def production_server(demo_database, tmp_path_factory):
+def production_server(request, tmp_path_factory):
     """The demo served as in production: gunicorn (2 processes x 4 threads), DEBUG off, a real
     SECRET_KEY, static files from `collectstatic` with WhiteNoise's manifest storage, the
     embedded SQLite database. Yields a demo_server.Server.
@@ -126,7 +126,7 @@ def production_server(demo_database, tmp_path_factory):
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
         pytest.skip("serves the embedded SQLite database; the SQLite pass runs it")
     folder = tmp_path_factory.mktemp("production")
-    database = demo_server.copy_database(demo_database, folder / "db.sqlite3")
+    database = demo_server.copy_database(request.getfixturevalue("demo_database"), folder / "db.sqlite3")
     env = demo_server.production_environment(database, folder / "static")
     subprocess.run(
         [*demo_server.MANAGE, "collectstatic", "--noinput", "-v0"],
