@@ -18,6 +18,8 @@ $(VENV)/.installed: $(BIN)/python requirements.txt requirements-dev.txt
 venv: $(VENV)/.installed
 
 ## Run the product with demo data on SQLite at http://127.0.0.1:8000/
+## (DEBUG=true: the demo key and the development server; without it the settings are production's)
+run: export DEBUG ?= true
 run: venv
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
@@ -37,4 +39,4 @@ lint: venv
 	$(BIN)/ruff format --check .
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles .pytest_cache

@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -27,15 +28,21 @@ def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = envbool("DEBUG", "true")
-# The demo key only ever serves DEBUG runs: with DEBUG off, SECRET_KEY must come from the environment.
-SECRET_KEY = os.environ.get("SECRET_KEY") or ""
-if not SECRET_KEY:
-    if not DEBUG:
-        from django.core.exceptions import ImproperlyConfigured
+# Off unless set: a server started without DEBUG=true is a production one. `make run` (the demo),
+# the browser tests' demo server and the test suite (tests/settings.py) set it.
+DEBUG = envbool("DEBUG", "false")
+# The demo key only ever serves DEBUG runs: with DEBUG off, SECRET_KEY must come from the
+# environment, and the demo's own key is refused as well as none.
+DEMO_SECRET_KEY = "demo-only-insecure-key-set-SECRET_KEY-in-production"
+SECRET_KEY = os.environ.get("SECRET_KEY", "").strip()
+if not DEBUG and SECRET_KEY in ("", DEMO_SECRET_KEY):
+    from django.core.exceptions import ImproperlyConfigured
 
-        raise ImproperlyConfigured("Set SECRET_KEY in the environment: a long random value, never in the repository.")
-    SECRET_KEY = "demo-only-insecure-key-set-SECRET_KEY-in-production"
+    raise ImproperlyConfigured(
+        "DEBUG is off, so this is a production server: set SECRET_KEY in the environment to a long random "
+        "value (not the demo's, never in the repository). For the demo, set DEBUG=true (`make run` does)."
+    )
+SECRET_KEY = SECRET_KEY or DEMO_SECRET_KEY
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 
@@ -55,6 +62,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "axes",
+    "csp",
     "alliance",
     "roles",
     "decisions",
@@ -65,6 +73,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise: static files need no policy; every page and API answer gets one.
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -122,8 +132,23 @@ DATABASES = {
 # Every request runs in one transaction: a refused or failed write leaves nothing behind.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Wait for a writer instead of failing at once with "database is locked".
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # The embedded database serves several users at once (tests/test_concurrent_writes.py):
+    # - WAL: readers never wait for the writer, nor the writer for readers; synchronous=NORMAL is
+    #   WAL's safe setting (a power cut may lose the last commits, never corrupt the file);
+    # - IMMEDIATE: each transaction (every request, with ATOMIC_REQUESTS) takes the write lock when
+    #   it begins, so two writers queue instead of one failing with "database is locked" when its
+    #   read turns into a write (SQLite cannot wait there: the other's commit made its snapshot stale);
+    # - timeout: how many seconds a transaction waits for the lock before giving up.
+    # Requests therefore take turns in the database (with ATOMIC_REQUESTS a reading view holds the
+    # lock too, until its transaction ends), which suits a tracker's load; for heavier use, use
+    # PostgreSQL (DATABASE_URL).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -140,7 +165,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where `collectstatic` gathers the files WhiteNoise serves in production.
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Until collectstatic has run, WhiteNoise serves from the finders and need not warn about it.
 warnings.filterwarnings("ignore", message="No directory at")
@@ -160,7 +186,6 @@ LOGOUT_REDIRECT_URL = "login"
 # Production hardening: on whenever DEBUG is off, so `check --deploy` is clean.
 if not DEBUG:
     SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "true")
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "31536000")
@@ -168,6 +193,32 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "true")
     SECURE_CONTENT_TYPE_NOSNIFF = True
     X_FRAME_OPTIONS = "DENY"
+# Behind a proxy that terminates HTTPS, name the header it sets for the scheme, e.g.
+# SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO: a request carrying "https" in it is then taken as
+# secure. Only when configured: without such a proxy, any client could send the header and pass
+# for HTTPS; the proxy must set it on every request and drop the client's own.
+if os.environ.get("SECURE_PROXY_SSL_HEADER", "").strip():
+    SECURE_PROXY_SSL_HEADER = (os.environ["SECURE_PROXY_SSL_HEADER"].strip().upper(), "https")
+
+# Content-Security-Policy on every response (django-csp): scripts, styles, images, fonts and
+# requests come from this site only, with no inline code; pages load their scripts with
+# <script src> (a page that needs an inline one gives it nonce="{{ request.csp_nonce }}").
+# The API docs use drf-spectacular's split view, whose start-up script is its own URL.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        # Swagger UI draws its icons as data: images.
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -176,6 +227,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["api.access.AllianceAccessPermission"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "api.renderers.BrowsableAPIRenderer"],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [

@@ -1,3 +1,4 @@
+import subprocess
 from datetime import date
 
 import pytest
@@ -8,6 +9,7 @@ from rest_framework.test import APIClient
 
 from alliance.models import Alliance
 from roles.models import AccessGrant
+from tests import demo_server
 from tests.factories import StaffFactory, UserFactory
 
 
@@ -99,6 +101,41 @@ def staff_api(staff):
 @pytest.fixture
 def anon_api():
     return APIClient()
+
+
+@pytest.fixture(scope="session")
+def demo_database(tmp_path_factory):
+    """A SQLite file holding the migrated demo, built once a session (about half a minute).
+
+    Servers run on a copy (`demo_server.copy_database`), so what one test writes no other sees.
+    """
+    return demo_server.build_demo_database(tmp_path_factory.mktemp("demo-db") / "demo.sqlite3")
+
+
+@pytest.fixture(scope="session")
+def production_server(request, tmp_path_factory):
+    """The demo served as in production: gunicorn (2 processes x 4 threads), DEBUG off, a real
+    SECRET_KEY, static files from `collectstatic` with WhiteNoise's manifest storage, the
+    embedded SQLite database. Yields a demo_server.Server.
+
+    It runs on SQLite whatever DATABASE_URL says, so the PostgreSQL pass skips it (the SQLite pass
+    of `make test` and CI runs it).
+    """
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+        pytest.skip("serves the embedded SQLite database; the SQLite pass runs it")
+    folder = tmp_path_factory.mktemp("production")
+    database = demo_server.copy_database(request.getfixturevalue("demo_database"), folder / "db.sqlite3")
+    env = demo_server.production_environment(database, folder / "static")
+    subprocess.run(
+        [*demo_server.MANAGE, "collectstatic", "--noinput", "-v0"],
+        env=env,
+        check=True,
+        cwd=demo_server.ROOT,
+    )
+    with demo_server.serve(demo_server.GUNICORN, env=env, database=database, log=folder / "server.log") as server:
+        yield server
 
 
 def pytest_collection_modifyitems(config, items):

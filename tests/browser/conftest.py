@@ -1,8 +1,9 @@
 """Browser tests: Debian's Chromium driven by Playwright against a real server.
 
 The server is this project's own `manage.py runserver`, started once per session on a throwaway
-SQLite database that `migrate` and `load_demo` fill, so the journeys walk the demo as a person
-would. Nothing downloads a browser: Chromium comes from Debian (`apt-get install chromium`),
+SQLite database that `migrate` and `load_demo` fill (tests/demo_server.py), so the journeys walk
+the demo as a person would, under the site's Content-Security-Policy: a page that breaks it fails
+its test. Nothing downloads a browser: Chromium comes from Debian (`apt-get install chromium`),
 which `.ci/run` installs when it is missing. Screenshots land in test-artifacts/screenshots/.
 """
 
@@ -11,18 +12,17 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 
+from tests import demo_server
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
-AXE = ROOT / "static" / "vendor" / "axe-core-4.14.1" / "axe.min.js"
+# Loaded from the site (static/vendor/) with <script src>: the policy refuses an inline copy.
+AXE_URL = "/static/vendor/axe-core-4.14.1/axe.min.js"
 # Chromium as the machine's probe runs it: no sandbox as root, no calls home.
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -43,27 +43,10 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_for(port: int, process: subprocess.Popen, log: Path, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"The test server stopped: {log.read_text()[-2000:]}")
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.2)
-    raise RuntimeError(f"The test server did not answer on port {port}: {log.read_text()[-2000:]}")
-
-
 @pytest.fixture(scope="session")
-def server(tmp_path_factory):
-    """The demo served by runserver on a fresh SQLite file; yields its base URL.
+def server(tmp_path_factory, request):
+    """The demo served by runserver (DEBUG=true, as `make run`) on a copy of the session's demo
+    database (tests/demo_server.py); yields its base URL.
 
     BROWSER_TEST_SERVER=http://127.0.0.1:8000 reuses a demo server already running (handy while
     writing a journey: the demo loads once instead of on every run).
@@ -74,27 +57,10 @@ def server(tmp_path_factory):
         yield os.environ["BROWSER_TEST_SERVER"].rstrip("/")
         return
     folder = tmp_path_factory.mktemp("browser-db")
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{folder / 'browser.sqlite3'}",
-        "DEBUG": "true",
-        "DJANGO_SETTINGS_MODULE": "alliance.settings",
-    }
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True, cwd=ROOT)
-    subprocess.run([*manage, "load_demo"], env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
-    port = _free_port()
-    log = folder / "server.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"], env=env, cwd=ROOT, stdout=out, stderr=out
-        )
-    try:
-        _wait_for(port, process, log)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    database = demo_server.copy_database(request.getfixturevalue("demo_database"), folder / "browser.sqlite3")
+    env = demo_server.demo_environment(database)
+    with demo_server.serve(demo_server.RUNSERVER, env=env, database=database, log=folder / "server.log") as running:
+        yield running.url
 
 
 @pytest.fixture(scope="session")
@@ -112,8 +78,11 @@ def page(browser, server):
     context = browser.new_context(base_url=server, locale="en-GB", timezone_id="Europe/London")
     page = context.new_page()
     page.set_default_timeout(15_000)
+    refused = []
+    page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
     yield page
     context.close()
+    assert not refused, f"The Content-Security-Policy refused something on these pages: {refused}"
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -147,7 +116,7 @@ def log_in(page, username: str, password: str) -> None:
 
 def serious_accessibility_violations(page) -> list[dict]:
     """Run axe-core (vendored) in the page; return its serious and critical violations."""
-    page.add_script_tag(path=str(AXE))
+    page.add_script_tag(url=AXE_URL)
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     serious = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
     return [

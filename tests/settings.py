@@ -1,0 +1,15 @@
+"""The settings the test suite runs with: the project's own, loaded as a development run.
+
+`alliance.settings` is a production configuration unless DEBUG=true is set: it refuses to start
+without a real SECRET_KEY, redirects to HTTPS and serves static files from collectstatic's
+manifest. The suite loads it as `make run` does (DEBUG=true: the demo key, plain static files,
+no HTTPS redirect); pytest-django then runs each test with DEBUG off, so the pages, errors and
+policies under test are the production ones. The production configuration itself is tested in
+separate processes (tests/test_production.py).
+"""
+
+import os
+
+os.environ["DEBUG"] = "true"
+
+from alliance.settings import *  # noqa: E402, F403
