@@ -1,0 +1,630 @@
+"""The smoke walk's scene: the demo, a second alliance whose records carry canary strings, and the standings.
+
+The demo (``load_demo``) is the Dunmarrow alliance, which publishes its register. Beside it, the Kestrel
+Vale alliance does not publish, shares a member organisation (Harbour Light Housing) and a person
+(Morgan Shared, who holds a members-level post in Dunmarrow and represents Harbour Light, a voting
+member, in Kestrel Vale). Every text field of a Kestrel Vale record, and of a few restricted records
+added to Dunmarrow, starts with a canary: a token ``cnryNNNz`` that no other text contains. The
+``canaries`` table says which standings may read each one; the walk fails where any other standing
+finds it in a body or a header.
+
+Everything is built through the services (factories only where no service exists), so every record
+has its history rows and audit chain links, as in production.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from alliance import forward_plan
+from alliance import services as core
+from alliance.models import Alliance, GoverningBody, Membership, Notification, NotificationKind, Organisation
+from contracts import services as awards
+from contracts.demo import RULES_V2, Awards
+from contracts.models import AwardPolicy, AwardProcess, Contract, OversightNote, Submission
+from decisions import services as decisions
+from decisions.models import ActionItem, AdvisoryInput, Decision, Meeting, Recusal, Vote
+from roles import services as roles
+from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role, RoleAssignment
+from tests.contracts.scene import RULES
+
+ANONYMOUS, VIEWER, MEMBER, ADVISORY, SECRETARY, OVERSIGHT, STAFF, BOTH = (
+    "anonymous",
+    "viewer",
+    "member",
+    "advisory",
+    "secretary",
+    "oversight",
+    "staff",
+    "both",
+)
+STANDINGS = [ANONYMOUS, VIEWER, MEMBER, ADVISORY, SECRETARY, OVERSIGHT, STAFF, BOTH]
+WHO = {
+    ANONYMOUS: "no login",
+    VIEWER: "demo 'viewer': a viewer grant in Dunmarrow",
+    MEMBER: "demo 'member': Tom Lennox, representative of Second Step (voting) in Dunmarrow",
+    ADVISORY: "'advisory': representative of Voices of Experience (advisory) in Dunmarrow",
+    SECRETARY: "demo 'secretary': secretary of Dunmarrow's ALT",
+    OVERSIGHT: "demo 'oversight': Oversight Group member in Dunmarrow",
+    STAFF: "demo 'admin': staff",
+    BOTH: "'shared': Morgan Shared, a members-level post in Dunmarrow, voting representative in Kestrel Vale",
+}
+
+# Who may read what (README, "Who may see and do what").
+DUN_MEMBERS = frozenset({VIEWER, MEMBER, ADVISORY, SECRETARY, OVERSIGHT, STAFF, BOTH})  # any standing in Dunmarrow
+DUN_CONFIDENTIAL = frozenset({MEMBER, SECRETARY, OVERSIGHT, STAFF})  # voting reps, secretaries, oversight
+DUN_OVERSIGHT = frozenset({OVERSIGHT, STAFF})  # oversight notes
+KESTREL = frozenset({BOTH, STAFF})  # the only standings with a standing in Kestrel Vale (both: confidential too)
+STAFF_ONLY = frozenset({STAFF})
+
+KESTREL_SLUG = "kestrel-vale"
+START = date(2020, 7, 1)
+
+
+def at(d: date, hour: int = 10) -> datetime:
+    return datetime(d.year, d.month, d.day, hour, 0, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Canary:
+    token: str
+    what: str
+    readers: frozenset[str]
+
+
+@dataclass
+class SmokeScene:
+    canaries: list[Canary] = field(default_factory=list)
+    users: dict = field(default_factory=dict)  # standing -> User (None for anonymous)
+    # Model -> [(alliance slug, pk)]: the records whose ids fill the routes' kwargs.
+    ids: dict = field(default_factory=dict)
+    canary_records: set = field(default_factory=set)  # (model, pk) of the records this scene made
+    # (parent model, child model) -> [(alliance slug, parent pk, child pk)], for nested routes.
+    pairs: dict = field(default_factory=dict)
+    slugs: tuple[str, ...] = ("dunmarrow", KESTREL_SLUG)
+
+    def canary(self, what: str, readers: frozenset[str]) -> str:
+        token = f"cnry{len(self.canaries) + 1:03d}z"
+        self.canaries.append(Canary(token, what, readers))
+        return token
+
+    def text(self, what: str, readers: frozenset[str], words: str = "") -> str:
+        """A canary at the start of a text (so that no truncation cuts it), then ordinary words."""
+        return f"{self.canary(what, readers)} {words}".strip()
+
+    def forbidden(self, standing: str) -> dict[str, Canary]:
+        return {c.token: c for c in self.canaries if standing not in c.readers}
+
+    def add(self, obj, slug: str, *, sample: bool = False) -> None:
+        if not sample:
+            self.canary_records.add((type(obj), obj.pk))
+        self.ids.setdefault(type(obj), [])
+        if (slug, obj.pk) not in self.ids[type(obj)]:
+            self.ids[type(obj)].append((slug, obj.pk))
+
+    def pair(self, parent, child, slug: str) -> None:
+        self.pairs.setdefault((type(parent), type(child)), []).append((slug, parent.pk, child.pk))
+
+
+# Dunmarrow: the demo, plus restricted records of every kind -----------------------------------
+
+
+def _demo_ctx() -> dict:
+    alliance = Alliance.objects.get(slug="dunmarrow")
+    members = Membership.objects.filter(alliance=alliance).select_related("organisation")
+    orgs = [m.organisation for m in members]
+    return {
+        "alliance": alliance,
+        "bodies": {b.code: b for b in alliance.bodies.all()},
+        "people": {p.name: p for p in Person.objects.all()},
+        "commissioner": alliance.commissioner,
+        "providers": [o for o in orgs if o.kind == Organisation.Kind.PROVIDER],
+        "network": next(o for o in orgs if o.kind == Organisation.Kind.NETWORK),
+        "lived": next(o for o in orgs if o.kind == Organisation.Kind.LIVED_EXPERIENCE),
+    }
+
+
+def _dunmarrow(scene: SmokeScene, users: dict) -> dict:
+    ctx = _demo_ctx()
+    alliance, alt = ctx["alliance"], ctx["bodies"]["ALT"]
+    people = ctx["people"]
+    a = Awards(ctx)
+    orgs = a.orgs
+    closes = timezone.now() + timedelta(days=30)
+    opened = timezone.now() - timedelta(days=2)
+    voted = timezone.now() - timedelta(days=1)
+    C, M, OG = DUN_CONFIDENTIAL, DUN_MEMBERS, DUN_OVERSIGHT
+
+    # The advisory member's representative, and the shared person's members-level post.
+    advisory_rep = roles.save_person(name="Avery Adair", email="avery.adair@example.org", user=users[ADVISORY])
+    voices = roles.save_role(
+        alliance=alliance, title="Representative: Voices", kind=Role.Kind.MEMBER_REPRESENTATIVE, body=alt,
+        organisation=orgs["Voices"], description="Speaks for Voices of Experience Dunmarrow in the ALT.",
+    )  # fmt: skip
+    roles.assign_role(role=voices, person=advisory_rep, starts_on=date(2023, 1, 1))
+    shared = roles.save_person(
+        name="Morgan Shared", email="morgan.shared@example.org", employer=orgs["Harbour Light"], user=users[BOTH]
+    )
+    liaison = roles.save_role(
+        alliance=alliance, title="Harbour Light liaison", kind=Role.Kind.OTHER, body=ctx["bodies"]["AMT"],
+        single_holder=False, description="Keeps Harbour Light's services in touch with the AMT.",
+    )  # fmt: skip
+    roles.assign_role(role=liaison, person=shared, starts_on=date(2023, 1, 1))
+
+    def draft(visibility, what, readers, **fields):
+        return decisions.draft_decision(
+            body=alt, kind=fields.pop("kind", "KEY"), visibility=visibility, closes_at=fields.pop("closes_at", closes),
+            title=scene.text(f"Dunmarrow {what} decision: title", readers, "Winter plan"),
+            proposal=scene.text(f"Dunmarrow {what} decision: proposal", readers, "That the alliance acts."),
+            rationale=scene.text(f"Dunmarrow {what} decision: rationale", readers, "Because."),
+            alternatives_considered=scene.text(f"Dunmarrow {what} decision: alternatives", readers, "None."),
+            **fields,
+        )  # fmt: skip
+
+    confidential = decisions.open_decision(decision=draft("CONFIDENTIAL", "CONFIDENTIAL open", C), opened_at=opened)
+    harbour = Membership.objects.get(alliance=alliance, organisation=orgs["Harbour Light"])
+    vote = decisions.cast_vote(
+        decision=confidential, membership=harbour, position="AGREE", cast_by=people["Alasdair Ross"],
+        statement=scene.text("Dunmarrow vote statement on the CONFIDENTIAL decision", C), cast_at=voted, now=voted,
+    )  # fmt: skip
+    advice = decisions.record_advice(
+        decision=confidential, organisation=orgs["Voices"],
+        advice=scene.text("Dunmarrow advice on the CONFIDENTIAL decision", C),
+    )  # fmt: skip
+    decisions.respond_to_advice(
+        advisory_input=advice, response=scene.text("Dunmarrow response to advice on the CONFIDENTIAL decision", C)
+    )
+    threshold = Membership.objects.get(alliance=alliance, organisation=orgs["Threshold"])
+    recusal = decisions.record_recusal(
+        decision=confidential, membership=threshold,
+        reason=scene.text("Dunmarrow recusal reason on the CONFIDENTIAL decision", C),
+    )  # fmt: skip
+    action = decisions.create_action_item(
+        decision=confidential, title=scene.text("Dunmarrow action item of the CONFIDENTIAL decision: title", C),
+        due_on=date.today() + timedelta(days=60), owner_person=people["Priya Raman"],
+        notes=scene.text("Dunmarrow action item of the CONFIDENTIAL decision: notes", C),
+    )  # fmt: skip
+
+    members = decisions.open_decision(decision=draft("MEMBERS", "MEMBERS open", M), opened_at=opened)
+    members_vote = decisions.cast_vote(
+        decision=members, membership=harbour, position="OBJECT", cast_by=people["Alasdair Ross"],
+        statement=scene.text("Dunmarrow vote statement on the MEMBERS decision", M), cast_at=voted, now=voted,
+    )  # fmt: skip
+    members_advice = decisions.record_advice(
+        decision=members, organisation=orgs["Voices"], advice=scene.text("Dunmarrow advice on the MEMBERS decision", M)
+    )
+    public_draft = draft("PUBLIC", "PUBLIC DRAFT", M)
+    confidential_draft = draft("CONFIDENTIAL", "CONFIDENTIAL DRAFT", C)
+
+    # A CONFIDENTIAL policy decision adopts a policy version (the policy itself is members-level).
+    policy_decision = draft("CONFIDENTIAL", "CONFIDENTIAL POLICY", C, kind="POLICY", closes_at=at(date(2023, 7, 14)))
+    policy_decision = decisions.open_decision(decision=policy_decision, opened_at=at(date(2023, 7, 1), 9))
+    a.vote_all(policy_decision, date(2023, 7, 3))
+    policy_decision = decisions.close_decision(decision=policy_decision, closed_at=at(date(2023, 7, 14), 9))
+    # Decisions that link to restricted ones: a CONFIDENTIAL appointment to the liaison's role (its handover
+    # pack lists the decisions that shaped the role), and MEMBERS drafts that revisit or amend CONFIDENTIAL ones.
+    appointment = draft(
+        "CONFIDENTIAL", "CONFIDENTIAL APPOINTMENT draft", C, kind="APPOINTMENT", appointment_role=liaison,
+        appointment_person=people["Kirsty Gray"], appointment_starts_on=date(2027, 1, 1),
+    )  # fmt: skip
+    revisiting = draft("MEMBERS", "MEMBERS draft that revisits the CONFIDENTIAL open one", M, revisits=[confidential])
+    amending = decisions.amend_decision(
+        decision=policy_decision, kind="POLICY", visibility="MEMBERS", closes_at=closes,
+        title=scene.text("Dunmarrow MEMBERS draft amending the CONFIDENTIAL POLICY decision: title", M),
+        proposal=scene.text("Dunmarrow MEMBERS draft amending the CONFIDENTIAL POLICY decision: proposal", M),
+    )  # fmt: skip
+    liaison_item = decisions.create_action_item(
+        decision=confidential, owner_role=liaison, due_on=date.today() + timedelta(days=90),
+        title=scene.text("Dunmarrow action item of the CONFIDENTIAL decision owned by the liaison role", C),
+    )  # fmt: skip
+
+    policy = awards.adopt_policy(
+        alliance=alliance, adopted_by=policy_decision, in_force_from=date(2030, 1, 1), approving_body=alt,
+        rules=RULES_V2, title=scene.text("Dunmarrow policy v3: title", M, "Schedule part 10"),
+        notes=scene.text("Dunmarrow policy v3: notes", M),
+    )  # fmt: skip
+
+    # A CONFIDENTIAL direct award, from start to contract: its contract and approval are confidential too.
+    process = a.start(
+        title=scene.text("Dunmarrow CONFIDENTIAL award: title (and its contract's, and its approval's)", C),
+        description=scene.text("Dunmarrow CONFIDENTIAL award: description", C),
+        service_category="youth_outreach", route="DIRECT_AWARD", estimated_annual_value="90000",
+        estimated_total_value="270000", started_on=date(2023, 6, 1), direct_award_to=orgs["Wayfinder"],
+        route_justification={
+            "value for money": scene.text("Dunmarrow CONFIDENTIAL award: justification (value for money)", C),
+            "why this member": scene.text("Dunmarrow CONFIDENTIAL award: justification (why this member)", C),
+        },
+        visibility="CONFIDENTIAL",
+    )  # fmt: skip
+    a.move(process, "SUBMISSIONS", date(2023, 6, 2), scene.text("Dunmarrow CONFIDENTIAL award: transition reason", C))
+    submission = a.bid(
+        process, orgs["Wayfinder"], date(2023, 6, 5), "265000",
+        scene.text("Dunmarrow CONFIDENTIAL award: submission summary", C),
+    )  # fmt: skip
+    a.move(process, "EVALUATION", date(2023, 6, 6))
+    a.move(process, "RECOMMENDED", date(2023, 6, 7), "Meets the specification.", submission=submission)
+    approval = a.approve(process, date(2023, 6, 8))
+    a.close(approval, date(2023, 6, 22))
+    a.move(process, "APPROVED", date(2023, 6, 22))
+    a.move(process, "CONTRACTED", date(2023, 6, 26), starts_on=date(2023, 7, 1), ends_on=date(2026, 6, 30),
+           annual_value="88000")  # fmt: skip
+    process.refresh_from_db()
+
+    ovs = users[OVERSIGHT]
+    public_award = AwardProcess.objects.filter(alliance=alliance, visibility="PUBLIC").order_by("pk").first()
+    notes = [
+        awards.write_oversight_note(by=ovs, alliance=alliance, text=scene.text("Dunmarrow oversight note", OG)),
+        awards.write_oversight_note(
+            by=ovs, alliance=alliance, award_process=public_award,
+            text=scene.text("Dunmarrow oversight note on a PUBLIC award", OG),
+        ),
+        awards.write_oversight_note(
+            by=ovs, alliance=alliance, decision=members, text=scene.text("Dunmarrow oversight note on a decision", OG)
+        ),
+        awards.write_oversight_note(
+            by=ovs, alliance=alliance, award_process=process,
+            text=scene.text("Dunmarrow oversight note on the CONFIDENTIAL award", OG),
+        ),
+    ]  # fmt: skip
+
+    meeting = decisions.schedule_meeting(body=alt, starts_at=at(date(2023, 8, 3)), title="ALT extra meeting",
+                                         location="Harbour Light offices")  # fmt: skip
+    decisions.mark_meeting_held(meeting=meeting, minutes=scene.text("Dunmarrow meeting minutes", M))
+    interest = roles.declare_interest(
+        alliance=alliance, person=people["Kirsty Gray"], interest=scene.text("Dunmarrow declared interest", M),
+        declared_on=date(2023, 2, 1), concerns_organisation=orgs["Northgate"],
+    )  # fmt: skip
+    delegation = roles.grant_delegation(
+        role=liaison, body=alt, scope=scene.text("Dunmarrow delegation scope", M), decision_kinds=["OPERATIONAL"],
+        financial_limit=Decimal("5000"), valid_from=date(2023, 1, 1),
+    )  # fmt: skip
+    forward_plan.save_entry(
+        alliance=alliance, body=alt, title=scene.text("Dunmarrow UNPUBLISHED forward plan entry", STAFF_ONLY),
+        kind="KEY", expected_on=date(2027, 1, 15), contact_name="Rachel Ogilvie",
+        contact_email="rachel.ogilvie@example.org", published=False,
+    )  # fmt: skip
+
+    for obj in (confidential, members, public_draft, confidential_draft, policy_decision, approval, appointment,
+                revisiting, amending, vote, members_vote, advice, members_advice, recusal, action, liaison_item,
+                policy, process, submission, meeting, interest, delegation, voices, liaison, advisory_rep, shared,
+                *notes):  # fmt: skip
+        scene.add(obj, "dunmarrow")
+    scene.add(Contract.objects.get(awarded_through=process), "dunmarrow")
+    scene.add(RoleAssignment.objects.get(role=voices), "dunmarrow")
+    scene.add(harbour, "dunmarrow")
+    scene.pair(confidential, advice, "dunmarrow")
+    scene.pair(members, members_advice, "dunmarrow")
+    scene.pair(confidential, recusal, "dunmarrow")
+    return {"alliance": alliance, "shared": shared, "harbour": orgs["Harbour Light"]}
+
+
+# Kestrel Vale: a non-publishing alliance, every record a canary -------------------------------
+
+
+def _kestrel(scene: SmokeScene, users: dict, dun: dict) -> None:
+    K = KESTREL
+    t = scene.text
+    commissioner = core.save_organisation(
+        name=t("Kestrel Vale commissioner: name", K, "Kestrel Vale Council"), short_name=scene.canary(
+            "Kestrel Vale commissioner: short name", K), kind=Organisation.Kind.COMMISSIONER,
+    )  # fmt: skip
+    alliance = core.save_alliance(
+        name=t("Kestrel Vale alliance: name", K, "Kestrel Vale Alliance"), slug=KESTREL_SLUG,
+        purpose=t("Kestrel Vale alliance: purpose", K), commissioner=commissioner, publish_register=False,
+    )  # fmt: skip
+    core.create_agreement(
+        alliance=alliance, title=t("Kestrel Vale agreement: title", K), signed_on=START, starts_on=START,
+        ends_on=date(2027, 6, 30), principles=[t("Kestrel Vale agreement: principle", K)],
+        budgets={2021: Decimal("7000000"), 2022: Decimal("6650000")},
+    )  # fmt: skip
+    care = core.save_organisation(
+        name=t("Kestrel Vale provider: name", K, "Care Trust"), short_name=scene.canary("Kestrel Vale provider: short",
+        K), kind=Organisation.Kind.PROVIDER,
+    )  # fmt: skip
+    voices = core.save_organisation(
+        name=t("Kestrel Vale lived-experience group: name", K, "Voices"),
+        short_name=scene.canary("Kestrel Vale lived-experience group: short", K),
+        kind=Organisation.Kind.LIVED_EXPERIENCE,
+    )  # fmt: skip
+    shared_org = dun["harbour"]
+    harbour = core.create_membership(
+        alliance=alliance, organisation=shared_org, status="VOTING", joined_on=START, is_signatory=True,
+        capacities=["provider"], reason=t("Kestrel Vale membership of the shared organisation: reason", K),
+    )  # fmt: skip
+    care_m = core.create_membership(
+        alliance=alliance, organisation=care, status="VOTING", joined_on=START, is_signatory=True,
+        capacities=["provider"],
+    )  # fmt: skip
+    voices_m = core.create_membership(
+        alliance=alliance, organisation=voices, status="ADVISORY", joined_on=START, capacities=["lived_experience"]
+    )
+    klt = core.save_body(
+        alliance=alliance, name=t("Kestrel Vale leadership team: name", K), code="KLT",
+        kind=GoverningBody.Kind.LEADERSHIP, decision_rule=GoverningBody.DecisionRule.UNANIMOUS,
+        quorum_fraction=Decimal("0.5"), established_on=START,
+    )  # fmt: skip
+    kog = core.save_body(
+        alliance=alliance, name=t("Kestrel Vale oversight group: name", K), code="KOG",
+        kind=GoverningBody.Kind.OVERSIGHT, decision_rule=GoverningBody.DecisionRule.MAJORITY, quorum_count=1,
+        abstention_blocks=False, established_on=START,
+    )  # fmt: skip
+
+    def person(what, user=None, employer=None):
+        return roles.save_person(
+            name=t(f"Kestrel Vale person ({what}): name", K, "Kestrel"),
+            email=f"{what.replace(' ', '-')}@kestrel.example.org", employer=employer, user=user,
+        )  # fmt: skip
+
+    User = get_user_model()
+    k_secretary_user = User.objects.create_user(username="kestrel-secretary", email="ks@kestrel.example.org")
+    k_oversight_user = User.objects.create_user(username="kestrel-oversight", email="ko@kestrel.example.org")
+    rep = person("provider representative", employer=care)
+    secretary = person("secretary", user=k_secretary_user)
+    overseer = person("oversight member", user=k_oversight_user)
+    advisor = person("advisor")
+    evaluator = person("evaluator")
+    director = person("director")
+    shared = dun["shared"]
+
+    def role(what, kind, body=klt, organisation=None, holder=None, single=True):
+        r = roles.save_role(
+            alliance=alliance, title=t(f"Kestrel Vale role ({what}): title", K), kind=kind, body=body,
+            organisation=organisation, single_holder=single,
+            description=t(f"Kestrel Vale role ({what}): description", K),
+        )  # fmt: skip
+        if holder is not None:
+            roles.assign_role(role=r, person=holder, starts_on=START, notes=t(f"Kestrel Vale assignment ({what})", K))
+        return r
+
+    shared_role = role("shared person's representative post", Role.Kind.MEMBER_REPRESENTATIVE,
+                       organisation=shared_org, holder=shared)  # fmt: skip
+    role("provider representative", Role.Kind.MEMBER_REPRESENTATIVE, organisation=care, holder=rep)
+    role("secretary", Role.Kind.SECRETARY, holder=secretary)
+    role("oversight", Role.Kind.OVERSIGHT_MEMBER, body=kog, holder=overseer, single=False)
+    role("advisor", Role.Kind.ADVISOR, holder=advisor, single=False)
+    director_role = role("director", Role.Kind.DIRECTOR, holder=director)
+    delegation = roles.grant_delegation(
+        role=director_role, body=klt, scope=t("Kestrel Vale delegation: scope", K), decision_kinds=["OPERATIONAL"],
+        financial_limit=Decimal("30000"), valid_from=START, notes=t("Kestrel Vale delegation: notes", K),
+    )  # fmt: skip
+    interest = roles.declare_interest(
+        alliance=alliance, person=rep, represents=care, interest=t("Kestrel Vale declared interest", K),
+        declared_on=START, concerns_organisation=care,
+    )  # fmt: skip
+
+    meeting = decisions.schedule_meeting(
+        body=klt, starts_at=at(date(2023, 3, 1)), title=t("Kestrel Vale meeting: title", K),
+        location=t("Kestrel Vale meeting: location", K),
+    )  # fmt: skip
+    decisions.record_attendance(meeting=meeting, person=shared, capacity="voting_representative",
+                                organisation=shared_org)  # fmt: skip
+    decisions.mark_meeting_held(meeting=meeting, minutes=t("Kestrel Vale meeting: minutes", K))
+    upcoming = decisions.schedule_meeting(
+        body=klt,
+        starts_at=timezone.now() + timedelta(days=20),
+        title=t("Kestrel Vale upcoming meeting: title", K),
+        online=True,
+    )
+
+    closes = timezone.now() + timedelta(days=30)
+    opened = timezone.now() - timedelta(days=2)
+    voted = timezone.now() - timedelta(days=1)
+
+    def draft(visibility, what, **fields):
+        return decisions.draft_decision(
+            body=klt, kind=fields.pop("kind", "KEY"), visibility=visibility, closes_at=fields.pop("closes_at", closes),
+            title=t(f"Kestrel Vale {what} decision: title", K, "Matter"),
+            proposal=t(f"Kestrel Vale {what} decision: proposal", K),
+            rationale=t(f"Kestrel Vale {what} decision: rationale", K),
+            alternatives_considered=t(f"Kestrel Vale {what} decision: alternatives", K),
+            tags=[scene.canary(f"Kestrel Vale {what} decision: tag", K)], **fields,
+        )  # fmt: skip
+
+    def vote(decision, membership, who, position, what, when=voted):
+        return decisions.cast_vote(
+            decision=decision, membership=membership, position=position, cast_by=who, cast_at=when, now=when,
+            statement=t(f"Kestrel Vale vote statement ({what})", K),
+        )  # fmt: skip
+
+    confidential = decisions.open_decision(decision=draft("CONFIDENTIAL", "CONFIDENTIAL open"), opened_at=opened)
+    votes = [
+        vote(confidential, harbour, shared, "AGREE", "shared person, CONFIDENTIAL decision"),
+        vote(confidential, care_m, rep, "OBJECT", "provider, CONFIDENTIAL decision"),
+    ]
+    advice = decisions.record_advice(
+        decision=confidential, organisation=voices, advice=t("Kestrel Vale advice on the CONFIDENTIAL decision", K)
+    )
+    decisions.respond_to_advice(advisory_input=advice, response=t("Kestrel Vale response to advice", K))
+    public = decisions.open_decision(decision=draft("PUBLIC", "PUBLIC (in an alliance that does not publish)"),
+                                     opened_at=opened)  # fmt: skip
+    recusal = decisions.record_recusal(decision=public, membership=care_m, reason=t("Kestrel Vale recusal reason", K))
+    members = draft("MEMBERS", "MEMBERS agreed", meeting=meeting, closes_at=None)
+    members = decisions.open_decision(decision=members, opened_at=at(date(2023, 3, 1), 10))
+    votes.append(vote(members, harbour, shared, "AGREE", "shared person, MEMBERS decision", at(date(2023, 3, 1), 11)))
+    votes.append(vote(members, care_m, rep, "AGREE", "provider, MEMBERS decision", at(date(2023, 3, 1), 11)))
+    members = decisions.close_decision(decision=members, closed_at=at(date(2023, 3, 1), 12))
+    action = decisions.create_action_item(
+        decision=members, title=t("Kestrel Vale action item: title", K), due_on=date(2023, 6, 30),
+        owner_person=rep, notes=t("Kestrel Vale action item: notes", K),
+    )  # fmt: skip
+    members_draft = draft("MEMBERS", "MEMBERS DRAFT")
+    delegated = decisions.take_delegated_decision(
+        body=klt, title=t("Kestrel Vale delegated decision: title", K), proposal=t("Kestrel Vale delegated: proposal",
+        K), value=Decimal("12000"), decided_by=director, delegation=delegation, decided_on=date(2023, 4, 3),
+        visibility="MEMBERS",
+    )  # fmt: skip
+
+    # Awards: a CONFIDENTIAL policy decision adopts the policy; a CONFIDENTIAL direct award is contracted;
+    # a CONFIDENTIAL mini-competition is being scored.
+    policy_decision = draft("CONFIDENTIAL", "CONFIDENTIAL POLICY", kind="POLICY", closes_at=at(date(2020, 8, 14)))
+    policy_decision = decisions.open_decision(decision=policy_decision, opened_at=at(date(2020, 8, 1), 9))
+    for m, who in ((harbour, shared), (care_m, rep)):
+        decisions.cast_vote(decision=policy_decision, membership=m, position="AGREE", cast_by=who,
+                            cast_at=at(date(2020, 8, 3)), now=at(date(2020, 8, 3)))  # fmt: skip
+    policy_decision = decisions.close_decision(decision=policy_decision, closed_at=at(date(2020, 8, 14), 9))
+    policy = awards.adopt_policy(
+        alliance=alliance, adopted_by=policy_decision, in_force_from=date(2020, 9, 1), approving_body=klt,
+        rules=RULES, title=t("Kestrel Vale policy: title", K), notes=t("Kestrel Vale policy: notes", K),
+    )  # fmt: skip
+    ctx = {
+        "alliance": alliance, "bodies": {"ALT": klt}, "people": {}, "commissioner": commissioner,
+        "providers": [shared_org, care], "network": voices, "lived": voices,
+    }  # fmt: skip
+    a = Awards(ctx)
+    a.secretary = k_secretary_user
+    direct = a.start(
+        title=t("Kestrel Vale CONFIDENTIAL direct award: title", K), description=t("Kestrel Vale award: description",
+        K), service_category="youth_outreach", route="DIRECT_AWARD", estimated_annual_value="100000",
+        estimated_total_value="300000", started_on=date(2021, 5, 3), direct_award_to=care,
+        route_justification={"value for money": t("Kestrel Vale award justification (value)", K),
+                             "why this member": t("Kestrel Vale award justification (member)", K)},
+        visibility="CONFIDENTIAL",
+    )  # fmt: skip
+    a.move(direct, "SUBMISSIONS", date(2021, 5, 4), t("Kestrel Vale award transition reason", K))
+    direct_bid = a.bid(direct, care, date(2021, 5, 10), "290000", t("Kestrel Vale submission summary", K))
+    a.move(direct, "EVALUATION", date(2021, 5, 11))
+    a.move(direct, "RECOMMENDED", date(2021, 5, 12), t("Kestrel Vale recommendation reason", K), submission=direct_bid)
+    approval = a.approve(direct, date(2021, 5, 13))
+    a.close(approval, date(2021, 5, 27))
+    a.move(direct, "APPROVED", date(2021, 5, 27))
+    a.move(direct, "CONTRACTED", date(2021, 6, 1), starts_on=date(2021, 7, 1), ends_on=date(2024, 6, 30),
+           annual_value="95000")  # fmt: skip
+    direct.refresh_from_db()
+    competition = a.start(
+        title=t("Kestrel Vale CONFIDENTIAL mini-competition: title", K), service_category="supported_accommodation",
+        route="MINI_COMPETITION", estimated_annual_value="400000", estimated_total_value="1200000",
+        started_on=date(2022, 4, 4), route_justification={"value for money": t("Kestrel Vale competition: why", K)},
+        visibility="CONFIDENTIAL",
+    )  # fmt: skip
+    a.move(competition, "SUBMISSIONS", date(2022, 4, 5))
+    bids = [
+        a.bid(competition, shared_org, date(2022, 5, 2), "1150000", t("Kestrel Vale bid of the shared org", K)),
+        a.bid(competition, care, date(2022, 5, 3), "1100000", t("Kestrel Vale bid of the provider", K)),
+    ]
+    awards.note_interest(process=competition, declaration=interest, noted_on=date(2022, 5, 4))
+    a.move(competition, "EVALUATION", date(2022, 5, 5))
+    for bid in bids:
+        awards.record_score(submission=bid, criterion="Quality", evaluator=evaluator, score=7,
+                            scored_on=date(2022, 5, 9), comment=t("Kestrel Vale score comment", K))  # fmt: skip
+    members_award = a.start(
+        title=t("Kestrel Vale MEMBERS award: title", K), service_category="street_outreach", route="DIRECT_AWARD",
+        estimated_annual_value="50000", estimated_total_value="100000", started_on=date(2023, 1, 9),
+        direct_award_to=shared_org, visibility="MEMBERS",
+        route_justification={"value for money": t("Kestrel Vale MEMBERS award: value", K),
+                             "why this member": t("Kestrel Vale MEMBERS award: member", K)},
+    )  # fmt: skip
+
+    notes = [
+        awards.write_oversight_note(
+            by=k_oversight_user, alliance=alliance, text=t("Kestrel Vale oversight note", STAFF_ONLY)
+        ),
+        awards.write_oversight_note(by=k_oversight_user, alliance=alliance, award_process=direct,
+                                    text=t("Kestrel Vale oversight note on the award", STAFF_ONLY)),
+        awards.write_oversight_note(by=k_oversight_user, alliance=alliance, decision=confidential,
+                                    text=t("Kestrel Vale oversight note on a decision", STAFF_ONLY)),
+    ]  # fmt: skip
+    forward_plan.save_entry(
+        alliance=alliance, body=klt, title=t("Kestrel Vale forward plan entry", K), kind="KEY",
+        expected_on=date(2027, 2, 1), contact_name="Kestrel secretary", contact_email="ks@kestrel.example.org",
+        published=True, summary=t("Kestrel Vale forward plan summary", K),
+    )  # fmt: skip
+    notification = Notification.objects.create(
+        alliance=alliance, kind=NotificationKind.values[0], recipient_email="ks@kestrel.example.org",
+        recipient_user=k_secretary_user, subject=t("Kestrel Vale notification: subject", STAFF_ONLY),
+        body=t("Kestrel Vale notification: body", STAFF_ONLY), event_key="smoke:kestrel", created_at=timezone.now(),
+        due_at=timezone.now(),
+    )  # fmt: skip
+
+    contract = Contract.objects.get(awarded_through=direct)
+    for obj in (alliance, commissioner, care, voices, harbour, care_m, voices_m, klt, kog, rep, shared, secretary,
+                overseer, shared_role, director_role, delegation, interest, meeting, upcoming, confidential, public,
+                members, members_draft, delegated, policy_decision, approval, *votes, advice, recusal, action, policy,
+                direct, competition, members_award, direct_bid, *bids, contract, *notes, notification):  # fmt: skip
+        scene.add(obj, KESTREL_SLUG)
+    for assignment in RoleAssignment.objects.filter(role__alliance=alliance):
+        scene.add(assignment, KESTREL_SLUG)
+    scene.pair(confidential, advice, KESTREL_SLUG)
+    scene.pair(public, recusal, KESTREL_SLUG)
+
+
+# The standings -------------------------------------------------------------------------------
+
+
+def _users() -> dict:
+    User = get_user_model()
+    users = {ANONYMOUS: None}
+    for standing, username in ((VIEWER, "viewer"), (MEMBER, "member"), (SECRETARY, "secretary"),
+                               (OVERSIGHT, "oversight"), (STAFF, "admin")):  # fmt: skip
+        users[standing] = User.objects.get(username=username)
+    users[ADVISORY] = User.objects.create_user(username="advisory", email="advisory@example.org")
+    users[BOTH] = User.objects.create_user(username="shared", email="shared@example.org")
+    return users
+
+
+# Demo records whose ids the walk also uses: the first and the last of each model, and one of each kind.
+SAMPLED = {
+    Alliance: "pk",
+    Organisation: "pk",
+    Membership: "alliance",
+    GoverningBody: "alliance",
+    Person: "pk",
+    Role: "alliance",
+    RoleAssignment: "role__alliance",
+    DelegatedAuthority: "role__alliance",
+    InterestDeclaration: "alliance",
+    Meeting: "body__alliance",
+    Decision: "alliance",
+    Vote: "decision__alliance",
+    AdvisoryInput: "decision__alliance",
+    Recusal: "decision__alliance",
+    ActionItem: "decision__alliance",
+    AwardPolicy: "alliance",
+    AwardProcess: "alliance",
+    Submission: "process__alliance",
+    Contract: "alliance",
+    OversightNote: "alliance",
+    Notification: "alliance",
+}
+
+
+def _sample_demo(scene: SmokeScene) -> None:
+    dun = Alliance.objects.get(slug="dunmarrow")
+    for model, path in SAMPLED.items():
+        qs = model.objects.all() if path == "pk" else model.objects.filter(**{path: dun})
+        if model in (Alliance, Organisation, Person):
+            qs = qs.exclude(pk__in=[pk for slug, pk in scene.ids.get(model, []) if slug != "dunmarrow"])
+        for obj in (qs.order_by("pk").first(), qs.order_by("pk").last()):
+            if obj is not None:
+                scene.add(obj, "dunmarrow", sample=True)
+    for status in Decision.Status.values:
+        obj = Decision.objects.filter(alliance=dun, status=status).order_by("pk").first()
+        if obj is not None:
+            scene.add(obj, "dunmarrow", sample=True)
+    for stage in AwardProcess.Stage.values:
+        obj = AwardProcess.objects.filter(alliance=dun, stage=stage).order_by("pk").first()
+        if obj is not None:
+            scene.add(obj, "dunmarrow", sample=True)
+    for decision in Decision.objects.filter(alliance=dun, advisory_inputs__isnull=False).distinct()[:1]:
+        scene.pair(decision, decision.advisory_inputs.order_by("pk").first(), "dunmarrow")
+    for decision in Decision.objects.filter(alliance=dun, recusals__isnull=False).distinct()[:1]:
+        scene.pair(decision, decision.recusals.order_by("pk").first(), "dunmarrow")
+
+
+def build() -> SmokeScene:
+    """Load the demo, add the canary records to it, build Kestrel Vale, and make the standings' users."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("load_demo", stdout=StringIO())
+    scene = SmokeScene()
+    scene.users = _users()
+    dun = _dunmarrow(scene, scene.users)
+    _kestrel(scene, scene.users, dun)
+    _sample_demo(scene)
+    return scene
