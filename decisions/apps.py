@@ -7,8 +7,9 @@ def _fmt(d: date | None) -> str:
     return d.strftime("%d/%m/%Y") if d else ""
 
 
-def decisions_section(role, on: date) -> dict:
-    """Handover pack: the decisions that appointed to this role, or granted, revoked or used its delegations."""
+def decisions_section(role, on: date, access) -> dict:
+    """Handover pack: the decisions that appointed to this role, or granted, revoked or used its delegations,
+    of those the reader may read."""
     from decisions.queries_meetings import decisions_shaping_role
 
     items = [
@@ -17,7 +18,7 @@ def decisions_section(role, on: date) -> dict:
             "text": f"{d.reference or 'Draft'}: {d.title} ({d.get_status_display().lower()})",
             "url": d.get_absolute_url(),
         }
-        for d in decisions_shaping_role(role)
+        for d in decisions_shaping_role(role).restrict(access)
     ]
     return {
         "title": "Decisions that created or changed this role and its delegations",
@@ -26,8 +27,8 @@ def decisions_section(role, on: date) -> dict:
     }
 
 
-def action_items_section(role, on: date) -> dict:
-    """Handover pack: the open action items the new holder inherits with the role."""
+def action_items_section(role, on: date, access) -> dict:
+    """Handover pack: the open action items the new holder inherits with the role, of those the reader may read."""
     from decisions.queries_meetings import open_action_items_for_role
 
     items = [
@@ -38,7 +39,7 @@ def action_items_section(role, on: date) -> dict:
             + f", from {item.decision.reference or item.decision.title}",
             "url": item.decision.get_absolute_url(),
         }
-        for item in open_action_items_for_role(role)
+        for item in open_action_items_for_role(role).restrict(access)
     ]
     return {
         "title": "Open action items owned by this role",

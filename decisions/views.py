@@ -34,10 +34,11 @@ class AllianceMixin(LoginRequiredMixin):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            self.alliance = get_object_or_404(Alliance, slug=kwargs["slug"])
-            self.today = timezone.localdate()
-            # Who may read what (confidential decisions): roles/access.py, as in the API.
+            # Who may read what: the models' one read rule (alliance/access.py), as in the API; an
+            # alliance the user may not read answers as one that does not exist.
             self.access = request_access(request)
+            self.alliance = get_object_or_404(Alliance.objects.restrict(self.access), slug=kwargs["slug"])
+            self.today = timezone.localdate()
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -236,9 +237,11 @@ class SecretaryFormView(AllianceMixin, FormView):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.alliance = get_object_or_404(Alliance, slug=kwargs["slug"])
-        self.today = timezone.localdate()
         self.access = request_access(request)
+        self.alliance = get_object_or_404(Alliance.objects.restrict(self.access), slug=kwargs["slug"])
+        self.today = timezone.localdate()
+        # The record a form works on is found among those the user may read, before any standing is
+        # weighed: one they may not read answers 404, as if it did not exist.
         self.target = self.get_target()
         body = self.get_body()
         if not self.may_use(body):
@@ -319,7 +322,9 @@ class MeetingFormView(SecretaryFormView):
 
     def get_target(self):
         return get_object_or_404(
-            Meeting.objects.select_related("body__alliance"), body__alliance=self.alliance, pk=self.kwargs["pk"]
+            Meeting.objects.restrict(self.access).select_related("body__alliance"),
+            body__alliance=self.alliance,
+            pk=self.kwargs["pk"],
         )
 
 
@@ -427,7 +432,9 @@ class DecisionFormView(SecretaryFormView):
 
     def get_target(self):
         return get_object_or_404(
-            Decision.objects.select_related("alliance", "body", "meeting"), alliance=self.alliance, pk=self.kwargs["pk"]
+            Decision.objects.restrict(self.access).select_related("alliance", "body", "meeting"),
+            alliance=self.alliance,
+            pk=self.kwargs["pk"],
         )
 
 
@@ -623,7 +630,7 @@ class ActionItemFormView(SecretaryFormView):
 
     def get_target(self):
         self.item = get_object_or_404(
-            ActionItem.objects.select_related("decision__alliance", "decision__body"),
+            ActionItem.objects.restrict(self.access).select_related("decision__alliance", "decision__body"),
             decision__alliance=self.alliance,
             pk=self.kwargs["pk"],
         )

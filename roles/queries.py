@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch, QuerySet
 from django.db.models.functions import ExtractYear
 
+from alliance.access import Access
 from alliance.choices import DecisionKind
 from alliance.models import Agreement, Alliance, Membership, Organisation
 from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role, RoleAssignment
@@ -202,9 +203,18 @@ def authority_for(
     on: date,
     role: Role | None = None,
     person: Person | None = None,
+    access: Access | None = None,
 ) -> Authority:
-    """May the holder of ``role`` (or ``person``, through the roles they held) decide this matter on ``on``?"""
+    """May the holder of ``role`` (or ``person``, through the roles they held) decide this matter on ``on``?
+
+    With ``access`` (a reader asking), only the delegations and roles that reader may read are
+    weighed, so the answer says nothing of an alliance they have no standing in; without it (a
+    service applying rule 7), every one is.
+    """
     delegations = DelegatedAuthority.objects.covering(kind).select_related("role", "body")
+    assignments = RoleAssignment.objects.all()
+    if access is not None:
+        delegations, assignments = delegations.restrict(access), assignments.restrict(access)
     if role is not None:
         if person is not None and not RoleAssignment.objects.filter(role=role, person=person).held_on(on).exists():
             return Authority(False, None, f"{person} did not hold the role {role} on {fmt_date(on)}.")
@@ -218,7 +228,7 @@ def authority_for(
             vacant = f" Nobody held {role} on {fmt_date(on)}: the post was vacant, so no one could use it that day."
             answer = Authority(True, answer.delegation, answer.reason + vacant)
         return answer
-    held_role_ids = set(RoleAssignment.objects.filter(person=person).held_on(on).values_list("role_id", flat=True))
+    held_role_ids = set(assignments.filter(person=person).held_on(on).values_list("role_id", flat=True))
     ever = list(delegations.filter(role__assignments__person=person).distinct())
     candidates = [d for d in ever if d.role_id in held_role_ids]
     if candidates:
@@ -248,7 +258,7 @@ def interest_register(alliance: Alliance) -> QuerySet[InterestDeclaration]:
 # Handover pack -----------------------------------------------------------------------------
 
 
-HandoverSection = Callable[[Role, date], dict]
+HandoverSection = Callable[[Role, date, Access], dict]
 HANDOVER_SECTIONS: list[HandoverSection] = []
 
 
@@ -256,14 +266,14 @@ def _item(on: date | None, text: str, url: str = "") -> dict:
     return {"date": on, "text": text, "url": url}
 
 
-def _description_section(role: Role, on: date) -> dict:
+def _description_section(role: Role, on: date, access: Access) -> dict:
     items = [_item(None, role.description)] if role.description else []
     return {"title": "The role", "items": items, "empty": "No description has been written for this role yet."}
 
 
-def _delegations_section(role: Role, on: date) -> dict:
+def _delegations_section(role: Role, on: date, access: Access) -> dict:
     items = []
-    for d in role.delegations.select_related("body", "role").order_by("-valid_from", "pk"):
+    for d in role.delegations.restrict(access).select_related("body", "role").order_by("-valid_from", "pk"):
         state = "in force" if d.is_valid_on(on) else _not_in_force(d, on)
         items.append(
             _item(
@@ -276,13 +286,13 @@ def _delegations_section(role: Role, on: date) -> dict:
     return {"title": "Delegated authority", "items": items, "empty": "This role holds no delegated authority."}
 
 
-def _principles_section(role: Role, on: date) -> dict:
+def _principles_section(role: Role, on: date, access: Access) -> dict:
     agreement = Agreement.objects.filter(alliance_id=role.alliance_id).order_by("-version").first()
     items = [_item(None, p) for p in (agreement.principles if agreement else [])]
     return {"title": "The alliance principles", "items": items, "empty": "No agreement with principles is recorded."}
 
 
-def _previous_holders_section(role: Role, on: date) -> dict:
+def _previous_holders_section(role: Role, on: date, access: Access) -> dict:
     labels = dict(RoleAssignment.EndReason.choices)
     items = [
         _item(
@@ -299,11 +309,12 @@ def _previous_holders_section(role: Role, on: date) -> dict:
 HANDOVER_SECTIONS.extend([_description_section, _delegations_section, _principles_section, _previous_holders_section])
 
 
-def handover_pack(role: Role, on: date) -> dict:
-    """What a new holder of ``role`` reads on day one, as of ``on``: every registered section."""
+def handover_pack(role: Role, on: date, access: Access) -> dict:
+    """What a new holder of ``role`` reads on day one, as of ``on``: every registered section, each
+    showing only what the reader (``access``) may read."""
     return {
         "role": role,
         "on": on,
         "holders": list(holders_on(role, on)),
-        "sections": [section(role, on) for section in HANDOVER_SECTIONS],
+        "sections": [section(role, on, access) for section in HANDOVER_SECTIONS],
     }

@@ -82,7 +82,7 @@ class HandoverView(AlliancePageMixin, TemplateView):
         role = get_object_or_404(
             Role.objects.select_related("alliance", "body", "organisation"), alliance=self.alliance, pk=kwargs["pk"]
         )
-        context.update(queries.handover_pack(role, self.on))
+        context.update(queries.handover_pack(role, self.on, request_access(self.request)))
         return context
 
 

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from alliance.errors import RuleViolation
 from alliance.models import Alliance
 from api import filters
-from api.access import AccessMixin, restrict
+from api.access import AccessMixin
 from api.history import AsOfMixin, HistoryMixin
 from api.serializers import roles as s
 from roles import queries, services
@@ -85,7 +85,7 @@ class DirectoryViewSet(viewsets.ViewSet):
         query = s.DirectoryQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         slug = query.validated_data["alliance"]
-        alliance = Alliance.objects.filter(slug=slug).first()
+        alliance = Alliance.objects.restrict(request_access(request)).filter(slug=slug).first()
         if alliance is None or not request_access(request).has_standing(alliance.pk):
             raise RuleViolation("alliance_unknown", f"No alliance has the slug '{slug}'.", field="alliance")
         on = query.validated_data.get("on") or timezone.localdate()
@@ -114,19 +114,14 @@ class DelegationViewSet(AsOfMixin, _ServiceViewSet):
     @action(detail=False, methods=["get"], filterset_class=None, pagination_class=None)
     def check(self, request):
         """May the holder of a role (or this person) decide a matter of this kind and value on this date?"""
-        query = s.AuthorityQuerySerializer(data=request.query_params)
+        query = s.AuthorityQuerySerializer(data=request.query_params, context={"request": request})
         query.is_valid(raise_exception=True)
         values = dict(query.validated_data)
+        # The role and person were looked up among those the caller may read (api/serializers/fields.py).
         access = request_access(request)
-        role, person = values.get("role"), values.get("person")
-        if (role is not None and not access.has_standing(role.alliance_id)) or (
-            person is not None and not restrict(Person.objects.filter(pk=person.pk), access).exists()
-        ):
-            field = "role" if role is not None else "person"
-            raise RuleViolation(f"{field}_unknown", f"No {field} with that id is visible to you.", field=field)
         values.setdefault("on", timezone.localdate())
         values.setdefault("value", None)
-        answer = queries.authority_for(**values)
+        answer = queries.authority_for(**values, access=access)
         return Response(s.AuthoritySerializer(answer).data)
 
 

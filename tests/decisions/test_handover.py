@@ -2,6 +2,7 @@ from datetime import date
 
 import pytest
 
+from alliance.access import Access
 from decisions.models import ActionItem, Decision
 from roles.queries import handover_pack
 from tests.factories import (
@@ -13,13 +14,14 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+STAFF = Access(authenticated=True, staff=True)
 
 DECISIONS = "Decisions that created or changed this role and its delegations"
 ACTIONS = "Open action items owned by this role"
 
 
 def _section(role, title, on=date(2022, 1, 1)):
-    return next(s for s in handover_pack(role, on)["sections"] if s["title"] == title)
+    return next(s for s in handover_pack(role, on, STAFF)["sections"] if s["title"] == title)
 
 
 def test_handover_pack_lists_decisions_that_shaped_the_role():
@@ -70,3 +72,21 @@ def test_handover_page_shows_the_decisions_sections(client, user):
     assert "ALT-2021-003: Appoint the director" in content
     assert ACTIONS in content
     assert "Write the first annual report" in content
+
+
+def test_handover_pack_lists_only_the_decisions_and_action_items_the_reader_may_read():
+    role = RoleFactory(title="Alliance Director")
+    on_body = {"body__alliance": role.alliance, "status": Decision.Status.AGREED}
+    DecisionFactory(title="Appoint the director", delegation_role=role, visibility="MEMBERS", **on_body)
+    secret = DecisionFactory(
+        title="Settle the director's grievance", delegation_role=role, visibility="CONFIDENTIAL", **on_body
+    )
+    ActionItemFactory(decision=secret, owner_role=role, owner_person=None, title="Pay the settlement")
+    viewer = Access(authenticated=True, members_of=frozenset({role.alliance_id}))
+    sections = {s["title"]: s for s in handover_pack(role, date(2022, 1, 1), viewer)["sections"]}
+    shown = str(sections[DECISIONS]["items"]) + str(sections[ACTIONS]["items"])
+    assert "Appoint the director" in shown
+    assert "grievance" not in shown and "settlement" not in shown
+    oversight = Access(authenticated=True, members_of=viewer.members_of, oversight_of=viewer.members_of)
+    sections = {s["title"]: s for s in handover_pack(role, date(2022, 1, 1), oversight)["sections"]}
+    assert "Pay the settlement" in str(sections[ACTIONS]["items"])

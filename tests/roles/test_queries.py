@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 
+from alliance.access import Access
 from alliance.choices import DecisionKind
 from roles import queries
 from tests.factories import (
@@ -15,6 +16,7 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+STAFF = Access(authenticated=True, staff=True)
 
 ON = date(2021, 6, 1)
 
@@ -209,7 +211,7 @@ def test_handover_pack_has_the_roles_sections():
     holder, _ = director_with_delegation()
     AgreementFactory(alliance=holder.role.alliance, principles=["No fault, no blame"])
     successor = RoleAssignmentFactory(role=holder.role, starts_on=date(2022, 1, 1))
-    pack = queries.handover_pack(holder.role, date(2022, 1, 1))
+    pack = queries.handover_pack(holder.role, date(2022, 1, 1), STAFF)
     sections = {s["title"]: s for s in pack["sections"]}
     assert [a.person for a in pack["holders"]] == [successor.person]
     assert "£50,000.00" in sections["Delegated authority"]["items"][0]["text"]
@@ -220,7 +222,7 @@ def test_handover_pack_has_the_roles_sections():
 
 def test_handover_pack_renders_sections_registered_by_other_apps(monkeypatch):
     role = RoleFactory()
-    extra = lambda r, on: {"title": "Open action items", "items": [], "empty": "None open."}  # noqa: E731
+    extra = lambda r, on, access: {"title": "Open action items", "items": [], "empty": "None open."}  # noqa: E731
     monkeypatch.setattr(queries, "HANDOVER_SECTIONS", [*queries.HANDOVER_SECTIONS, extra])
-    pack = queries.handover_pack(role, ON)
+    pack = queries.handover_pack(role, ON, STAFF)
     assert pack["sections"][-1]["title"] == "Open action items"
