@@ -171,3 +171,19 @@ def test_an_export_command_replaces_the_file_whole_with_the_usual_permissions(al
     umask = os.umask(0)
     os.umask(umask)
     assert target.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_every_csv_the_project_writes_goes_through_the_one_writer():
+    # csv_line escapes formula cells; a csv.writer elsewhere would not (the award audit.csv did not).
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    writer = re.compile(r"^\s*(import csv\b|from csv import)|csv\.(writer|DictWriter)\(", re.MULTILINE)
+    writers = [
+        str(path.relative_to(root))
+        for app in ("alliance", "api", "contracts", "decisions", "roles")
+        for path in (root / app).rglob("*.py")
+        if writer.search(path.read_text(encoding="utf-8"))
+    ]
+    assert writers == []
