@@ -31,9 +31,11 @@ from functools import partial
 
 import orjson
 from django.apps import apps
-from django.db import connections, models, transaction
+from django.db import IntegrityError, connections, models, transaction
 from django.utils.dateparse import parse_date, parse_datetime
 from simple_history.models import HistoricalChanges
+
+from alliance.errors import RuleViolation
 
 GENESIS = "0" * 64
 NO_ALLIANCE = "none"
@@ -281,11 +283,48 @@ def chain_of(domain_model, row) -> str:
 # Writing links -----------------------------------------------------------------------------
 
 
-def _append(*, chain: str, row, object_model, object_id, user_id) -> None:
+def _chain_words(chain: str) -> str:
+    if chain == NO_ALLIANCE:
+        return "records that belong to no alliance"
+    alliance = _alliance_model().objects.filter(pk=chain.partition(":")[2]).values_list("name", flat=True).first()
+    return f"{alliance}'s records" if alliance else f"the records of chain {chain}"
+
+
+def chain_broken(chain: str, what: str) -> RuleViolation:
+    """The refusal of a change that cannot be sealed onto its chain: continuing the chain from a
+    head that was lost or moved would forge continuity over what was removed (rule 9)."""
+    return RuleViolation(
+        "audit_chain_broken",
+        f"Changes to {_chain_words(chain)} are refused: {what}, so the change could not be sealed into the "
+        "audit trail. This is a sign of tampering; ask an administrator to run manage.py verify_audit and "
+        "restore the audit chain from a backup.",
+        conflict=True,
+    )
+
+
+def _append(*, chain: str, row, object_model, object_id, user_id, history_date=None, change_type=None) -> None:
+    try:
+        _append_link(chain, row, object_model, object_id, user_id, history_date, change_type)
+    except _HeadBehind as behind:
+        # Named here, once the savepoint the failed insert spoilt has been rolled back.
+        raise chain_broken(chain, f"the audit chain's head says #{behind.args[0]}, behind its last link") from behind
+
+
+class _HeadBehind(Exception):
+    """The number after the chain's head is taken: the head was moved back."""
+
+
+def _append_link(chain, row, object_model, object_id, user_id, history_date, change_type) -> None:
     from alliance.models import AuditChainHead, AuditLink
 
     with transaction.atomic():
         head = AuditChainHead.objects.select_for_update().filter(chain=chain).first()
+        if head is None and AuditLink.objects.filter(chain=chain).exists():
+            # Links but no head: the head was deleted. Look once more under the lock, in case a racing
+            # writer made the chain's first link (and its head) since the first look.
+            head = AuditChainHead.objects.select_for_update().filter(chain=chain).first()
+            if head is None:
+                raise chain_broken(chain, "the record of the audit chain's last link (its head) is missing")
         if head is None:
             # The chain's first link: create its head (a racing writer's insert makes this one wait,
             # then get_or_create finds the row), then lock it.
@@ -299,13 +338,16 @@ def _append(*, chain: str, row, object_model, object_id, user_id) -> None:
             "history_id": row.pk,
             "object_model": object_model._meta.label_lower,
             "object_id": str(object_id),
-            "history_date": getattr(row, "history_date", None),
-            "change_type": getattr(row, "history_type", "~"),
+            "history_date": history_date or getattr(row, "history_date", None),
+            "change_type": change_type or getattr(row, "history_type", "~"),
             "user_id": user_id,
             "source": current_source(),
         }
         digest = link_hash(head.last_hash, canonical(row), link_meta(tuple(fields[f] for f in LINK_FIELDS)))
-        AuditLink.objects.create(**fields, prev_hash=head.last_hash, hash=digest)
+        try:
+            AuditLink.objects.create(**fields, prev_hash=head.last_hash, hash=digest)
+        except IntegrityError as error:
+            raise _HeadBehind(head.last_seq) from error
         AuditChainHead.objects.filter(pk=head.pk).update(last_seq=seq, last_hash=digest)
 
 
@@ -324,12 +366,15 @@ def on_history_m2m_rows(sender, created_rows, history_instance, **kwargs) -> Non
     domain_model = history_instance.instance_type
     chain = chain_of(domain_model, history_instance)
     for row in created_rows:
+        # A many-to-many row has no date or type of its own: it is kept with this version of its record.
         _append(
             chain=chain,
             row=row,
             object_model=domain_model,
             object_id=history_instance.id,
             user_id=getattr(history_instance, "history_user_id", None),
+            history_date=history_instance.history_date,
+            change_type=history_instance.history_type,
         )
 
 
@@ -422,10 +467,8 @@ def _verify(chains, *, progress, batch: int, jobs: int, rows: bool, alliance_id:
         AuditLink.objects.filter(chain__in=listed, seq=models.Subquery(latest)).values_list("chain", "hash")
     )
     for chain in listed:
-        head = heads.get(chain)
-        last = ends.get(chain, 0)
-        if head and (head.last_seq != last or head.last_hash != last_hash.get(chain, GENESIS)):
-            message = f"Chain {chain} ends at #{last} but its head says #{head.last_seq}."
+        message = _head_problem(chain, heads.get(chain), ends.get(chain, 0), last_hash.get(chain, GENESIS))
+        if message:
             problems.append(((chain, float("inf")), Problem(chain, "head", message)))
     tasks = _payload_tasks(scope)
     if rows:
@@ -442,6 +485,32 @@ def _verify(chains, *, progress, batch: int, jobs: int, rows: bool, alliance_id:
         if task[0] in ("unlinked", "drift"):
             ordered += found
     return ordered
+
+
+def _head_problem(chain: str, head, last: int, last_hash: str) -> str | None:
+    """What is wrong with a chain's head (the record of its last link), if anything."""
+    if head is None:
+        if not last:
+            return None
+        return (
+            f"Chain {chain} has links up to #{last} but no head: its head was deleted outside the application, "
+            "and every change in the chain is refused until it is restored."
+        )
+    if head.last_seq > last:
+        removed = (
+            f"link #{last + 1} was" if head.last_seq == last + 1 else f"links #{last + 1} to #{head.last_seq} were"
+        )
+        return f"Chain {chain} ends at #{last} but its head says #{head.last_seq}: {removed} removed."
+    if head.last_seq < last:
+        return (
+            f"Chain {chain} ends at #{last} but its head says #{head.last_seq}: the head was moved back "
+            "outside the application."
+        )
+    if head.last_hash != last_hash:
+        return (
+            f"Chain {chain}'s head does not match its last link #{last}: the head was altered outside the application."
+        )
+    return None
 
 
 def all_chains() -> list[str]:
@@ -729,25 +798,68 @@ def in_alliance(model, rows: models.QuerySet, alliance_id: int) -> models.QueryS
 
 
 def unlinked_history_rows(*, alliance_id: int | None = None) -> list[Problem]:
-    """History rows no link vouches for: inserted outside the application."""
+    """History rows no link vouches for. The application links every row it writes, so the row was
+    either inserted outside it or its link was removed. A row recorded after its chain's last link
+    is what cutting links off the end of the chain (and moving its head back to match) leaves
+    behind: it is reported as links removed, the rest as rows inserted."""
     from alliance.models import AuditLink
 
     problems = []
+    ends: dict[str, tuple | None] = {}
     for model in history_models():
         label = model._meta.label_lower
         rows = model._default_manager.all()
         if alliance_id is not None and (rows := in_alliance(model, rows, alliance_id)) is None:
             continue
         linked = AuditLink.objects.filter(history_model=label).values_list("history_id", flat=True)
-        for pk in rows.exclude(pk__in=linked).order_by("pk").values_list("pk", flat=True)[:5]:
-            problems.append(
-                Problem(
-                    NO_ALLIANCE,
-                    "inserted",
-                    f"{label} row {pk} is in no chain: it was inserted outside the application.",
+        for row in rows.exclude(pk__in=linked).order_by("pk")[:5]:
+            chain = chain_of(getattr(model, "instance_type", None) or model, row)
+            if chain not in ends:
+                ends[chain] = (
+                    AuditLink.objects.filter(chain=chain)
+                    .exclude(history_date=None)
+                    .order_by("-seq")
+                    .values_list("seq", "history_date")
+                    .first()
                 )
-            )
+            end, when = ends[chain], _recorded_at(row)
+            if end is None:
+                problems.append(
+                    Problem(
+                        chain,
+                        "removed",
+                        f"{label} row {row.pk} has no link, and chain {chain} has none left: its links were "
+                        "removed outside the application.",
+                    )
+                )
+            elif when is not None and when >= end[1]:
+                problems.append(
+                    Problem(
+                        chain,
+                        "removed",
+                        f"{label} row {row.pk} has no link, and was recorded on {when:%d/%m/%Y %H:%M:%S}, after "
+                        f"chain {chain}'s last link #{end[0]}: links were removed from the end of the chain "
+                        "(or the row was inserted outside the application).",
+                    )
+                )
+            else:
+                problems.append(
+                    Problem(
+                        chain,
+                        "inserted",
+                        f"{label} row {row.pk} is in no chain: it was inserted outside the application.",
+                    )
+                )
     return problems
+
+
+def _recorded_at(row) -> datetime | None:
+    """When a history row was recorded; a many-to-many row, when the version it was kept with was."""
+    when = getattr(row, "history_date", None)
+    if when is None and any(f.name == "history" for f in row._meta.concrete_fields):
+        parent = row._meta.get_field("history").related_model
+        when = parent._default_manager.filter(pk=row.history_id).values_list("history_date", flat=True).first()
+    return when
 
 
 def _drift_candidates(model, history, fields: list, rows: models.QuerySet, *, scoped: bool) -> list:

@@ -1,13 +1,25 @@
 """Streamed CSV exports: memory stays flat whatever the number of rows.
 
-Cells a spreadsheet would read as a formula (starting with =, +, -, @, tab or carriage return)
-are prefixed with an apostrophe, so an exported register can never run code in Excel.
+Every CSV the project writes goes through ``csv_line``/``csv_lines``. Cells a spreadsheet would read
+as a formula (starting with =, +, -, @, tab or carriage return) are prefixed with an apostrophe, so
+an exported register can never run code in Excel.
+
+An export that fails part-way never looks complete. ``csv_lines`` ends the text with a line saying
+the file is incomplete, then raises again: a web server then drops the connection without ending
+the response (a client reading a chunked response sees a truncated transfer), and the error is
+logged. A management command writes its file through ``whole_file``: to a temporary file beside it,
+renamed over the target only once every row is written, so a failed export leaves no partial file.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 import re
-from collections.abc import Iterable, Iterator
+import secrets
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 from alliance.history import feed_entries
 
@@ -59,19 +71,63 @@ def csv_line(cells) -> str:
     return line.replace(_SEP, ",") + "\r\n"
 
 
+logger = logging.getLogger(__name__)
+
+INCOMPLETE = (
+    "EXPORT FAILED: this file is incomplete. The rows above are correct but the rest are missing; "
+    "download it again, or ask an administrator (the error was logged)."
+)
+
+
 def csv_lines(header: list[str], rows: Iterable[Iterable], *, block: int = 500) -> Iterator[str]:
     """Yield the CSV text: the header line, then blocks of up to ``block`` whole lines, with formula
     cells escaped. Blocks, not single lines, because a streamed response or a file write per row
-    costs more than the row itself (issue 9); memory stays bounded by one block."""
+    costs more than the row itself (issue 9); memory stays bounded by one block.
+
+    If reading the rows fails, the lines made so far are yielded, then a last line saying the file
+    is incomplete (``INCOMPLETE``), and the error is raised again: a file that stops early says so."""
     yield csv_line(header)
     lines = []
-    for row in rows:
-        lines.append(csv_line(row))
-        if len(lines) == block:
-            yield "".join(lines)
-            lines = []
+    written = 0
+    try:
+        for row in rows:
+            lines.append(csv_line(row))
+            if len(lines) == block:
+                yield "".join(lines)
+                written += len(lines)
+                lines = []
+    except Exception:
+        logger.exception("A CSV export failed after %d rows", written + len(lines))
+        yield "".join(lines) + csv_line([INCOMPLETE])
+        raise
     if lines:
         yield "".join(lines)
+
+
+def export_failed(error: Exception, output: str | None, rows: int):
+    """The management commands' error for an export that failed part-way (exits non-zero)."""
+    from django.core.management.base import CommandError
+
+    where = f"{output} was not written (any file there is left as it was)" if output else "the output is incomplete"
+    return CommandError(f"The export failed after {rows:,} rows, so {where}: {error}")
+
+
+@contextmanager
+def whole_file(path: str | os.PathLike, **open_args) -> Iterator[Callable[[str], object]]:
+    """Write ``path`` all or nothing: yield a ``write`` function to a new file beside it, which
+    replaces ``path`` only when the block ends without an error. On an error the new file is
+    removed, ``path`` is left as it was, and the error is raised again."""
+    target = Path(path)
+    part = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
+    # os.open with 0o666 gives the file the permissions the user's umask gives any new file.
+    descriptor = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with open(descriptor, "w", **open_args) as handle:
+            yield handle.write
+        os.replace(part, target)
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
 
 
 AUDIT_HEADER = ["id", "chain", "when", "model", "object_id", "object", "change", "user", "source", "reason", "changes"]

@@ -9,6 +9,7 @@ record, whatever the number of submissions, scores or votes.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from datetime import date, datetime, time
 from decimal import Decimal
 
@@ -364,3 +365,22 @@ def award_audit_trail(process: AwardProcess) -> list[dict]:
     events.sort(key=lambda e: (e["at"], order[e["kind"]], e["recorded_at"], e["history_id"]))
     _fill_sources(events)
     return events
+
+
+TRAIL_HEADER = ["when", "step", "what", "detail", "who", "recorded by", "recorded at", "reason", "changes"]
+
+
+def trail_rows(events: list[dict]) -> Iterator[list[str]]:
+    """The award's audit trail as CSV rows (``TRAIL_HEADER``), for ``alliance.exports.csv_lines``."""
+    for e in events:
+        yield [
+            timezone.localtime(e["at"]).strftime("%d/%m/%Y %H:%M"),
+            "correction" if e["correction"] else e["kind"],
+            e["title"],
+            e["detail"],
+            e["who"],
+            e["recorded_by"],
+            timezone.localtime(e["recorded_at"]).strftime("%d/%m/%Y %H:%M"),
+            e["reason"],
+            "; ".join(f"{c['label']}: {c['old']} → {c['new']}" for c in e["changes"]),
+        ]

@@ -1,8 +1,6 @@
 """Web pages of awards and contracts: the award register, an award's audit trail (page and CSV), the
 contract register, the budget against the agreement, and the award policy's versions side by side."""
 
-import csv
-
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -11,11 +9,12 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
+from alliance.exports import csv_lines
 from alliance.models import Alliance
 from contracts import queries
 from contracts.forms import AwardFilterForm
 from contracts.models import AwardProcess
-from contracts.trail import award_audit_trail
+from contracts.trail import TRAIL_HEADER, award_audit_trail, trail_rows
 from roles.access import request_access
 from roles.views import AlliancePageMixin
 
@@ -76,25 +75,9 @@ class AwardTrailCsvView(AlliancePageMixin, View):
         process = get_object_or_404(
             AwardProcess.objects.filter(alliance=alliance).restrict(request_access(request)), pk=pk
         )
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        rows = trail_rows(award_audit_trail(process))
+        response = HttpResponse("".join(csv_lines(TRAIL_HEADER, rows)), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{process.reference}-audit-trail.csv"'
-        writer = csv.writer(response)
-        writer.writerow(["when", "step", "what", "detail", "who", "recorded by", "recorded at", "reason", "changes"])
-        for e in award_audit_trail(process):
-            changes = "; ".join(f"{c['label']}: {c['old']} → {c['new']}" for c in e["changes"])
-            writer.writerow(
-                [
-                    timezone.localtime(e["at"]).strftime("%d/%m/%Y %H:%M"),
-                    "correction" if e["correction"] else e["kind"],
-                    e["title"],
-                    e["detail"],
-                    e["who"],
-                    e["recorded_by"],
-                    timezone.localtime(e["recorded_at"]).strftime("%d/%m/%Y %H:%M"),
-                    e["reason"],
-                    changes,
-                ]
-            )
         return response
 
 

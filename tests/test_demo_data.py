@@ -5,11 +5,14 @@ at the end) and each test runs in its own savepoint inside it, as tests/decision
 for its part of the demo.
 """
 
+import csv
+import re
 from datetime import date
 from decimal import Decimal
 from io import StringIO
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
 
@@ -295,3 +298,79 @@ def test_dashboard_renders_the_demo_figures_with_tables_and_charts(demo, client,
     assert "vendor/chart.js-4.6.1/chart.umd.min.js" in content
     assert "<caption>Decisions closed per quarter</caption>" in content
     assert 'id="chart-data"' in content
+
+
+def _csv_rows(response) -> list[dict]:
+    assert response.status_code == 200
+    text = b"".join(response.streaming_content).decode("utf-8")
+    return list(csv.DictReader(StringIO(text, newline="")))
+
+
+def _walk_json(client, query: str) -> list[dict]:
+    entries, url = [], f"/api/v1/audit/?format=json&{query}"
+    while url:
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        entries += response.json()["results"]
+        url = response.json()["next"]
+    return entries
+
+
+def _walk_html(client, query: str) -> list[dict]:
+    entries, number = [], 1
+    while True:
+        response = client.get(f"/alliances/dunmarrow/audit/?{query}&page={number}")
+        assert response.status_code == 200, (query, number, response.status_code)
+        entries += response.context["entries"]
+        if not response.context["page"].has_next():
+            return entries
+        number += 1
+
+
+def test_oversight_reads_every_page_of_the_demo_audit_feed_and_the_whole_csv(demo, client):
+    client.force_login(get_user_model().objects.get(username="oversight"))
+    links = AuditLink.objects.filter(chain=f"alliance:{demo.pk}")
+    day = links.order_by("history_date").values_list("history_date", flat=True).first().date().isoformat()
+
+    pages = _walk_html(client, "")
+    assert len(pages) == links.count()
+    revisits = [e for e in pages if e["changes"] and e["changes"][0]["field"] == "revisits"]
+    assert len(revisits) == links.filter(history_model="decisions.historicaldecision_revisits").count() > 0
+    assert all(e["when"] and e["object"] and e["changes"][0]["new"] for e in revisits)
+    entries = _walk_json(client, "page_size=200")
+    assert [e["id"] for e in entries] == [e["id"] for e in pages]  # oversight reads all of its alliance's chain
+
+    page = client.get("/alliances/dunmarrow/audit/").content.decode()
+    download = re.search(r'href="([^"]*)">Download all as CSV', page).group(1).replace("&amp;", "&")
+    assert [int(r["id"]) for r in _csv_rows(client.get(download))] == [e["id"] for e in pages]
+    assert len(_csv_rows(client.get("/api/v1/audit/csv/"))) == len(pages)
+
+    # Every filter of the page and of the API answers, on every page of the narrow ones, and the CSV
+    # holds what the feed shows.
+    for query in ("model=decisions.decision", "change_type=~", "user=admin", f"since={day}", f"until={day}"):
+        response = client.get(f"/alliances/dunmarrow/audit/?{query}")
+        assert response.status_code == 200, query
+        expected = form_filtered(links, query).count()
+        assert response.context["page"].paginator.count == expected, query
+        assert expected or query == "user=admin", query  # the demo's changes were made by its command
+    for query in ("model=decision", "change_type=created", "source=command:load_demo", f"since={day}T00:00:00Z",
+                  f"until={day}T23:59:59Z"):  # fmt: skip
+        response = client.get(f"/api/v1/audit/?format=json&{query}")
+        assert response.status_code == 200 and response.json()["results"], query
+    html = "model=decisions.decision&change_type=~"
+    assert len(_walk_html(client, html)) == form_filtered(links, html).count() > 50, "more than one page"
+    for query in ("model=decisions.decision&object=8", "model=decision&change_type=deleted", "source=web",
+                  "user=oversight", "model=decision&change_type=changed&page_size=20"):  # fmt: skip
+        entries = _walk_json(client, query)
+        rows_ = _csv_rows(client.get(f"/api/v1/audit/csv/?{query}"))
+        assert [int(r["id"]) for r in rows_] == [e["id"] for e in entries], query
+
+
+def form_filtered(links, query: str):
+    from django.http import QueryDict
+
+    from alliance.forms import AuditFilterForm
+
+    form = AuditFilterForm(QueryDict(query))
+    assert form.is_valid(), form.errors
+    return form.apply(links)

@@ -9,8 +9,9 @@ from django.db import DatabaseError, connection, transaction
 
 from alliance import services
 from alliance.audit import audit_source
-from alliance.models import AuditChainHead, AuditLink, Membership
+from alliance.models import AuditChainHead, AuditLink, Membership, Organisation
 from tests.factories import AllianceFactory, OrganisationFactory, StaffFactory
+from tests.helpers import refused
 
 pytestmark = pytest.mark.django_db
 
@@ -152,6 +153,99 @@ def _drop_triggers():
         sql("DROP TRIGGER alliance_auditlink_no_delete")
     else:
         sql("DROP TRIGGER alliance_auditlink_append_only ON alliance_auditlink")
+
+
+def _delete_head(chain: str) -> None:
+    """Delete a chain's head as someone with the database's owner rights could: past its trigger."""
+    if connection.vendor == "sqlite":
+        sql("DROP TRIGGER alliance_auditchainhead_no_delete")
+    else:
+        sql("DROP TRIGGER alliance_auditchainhead_no_delete ON alliance_auditchainhead")
+    sql("DELETE FROM alliance_auditchainhead WHERE chain = %s", [chain])
+
+
+def _join(alliance, name="Cairnview"):
+    organisation = services.save_organisation(name=name, kind="provider")
+    return lambda: services.create_membership(
+        alliance=alliance, organisation=organisation, status="VOTING", joined_on=date(2021, 1, 1)
+    )
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_deleted_chain_head_is_detected(alliance, jobs):
+    chain = f"alliance:{alliance.pk}"
+    last = AuditLink.objects.filter(chain=chain).count()
+    _delete_head(chain)
+    for args in ((), ("--alliance", "dunmarrow")):
+        message = broken(*args, "--jobs", jobs)
+        assert f"Chain {chain} has links up to #{last} but no head: its head was deleted" in message
+
+
+def test_change_after_a_lost_head_is_refused_and_writes_nothing(alliance):
+    chain = f"alliance:{alliance.pk}"
+    _delete_head(chain)
+    join = _join(alliance)
+    links = AuditLink.objects.count()
+    refusal = refused("audit_chain_broken", join, Membership, Organisation)
+    assert "Changes to Dunmarrow's records are refused" in refusal.message
+    assert "its head) is missing" in refusal.message and "verify_audit" in refusal.message
+    assert AuditLink.objects.count() == links
+    assert not AuditChainHead.objects.filter(chain=chain).exists()  # not restarted at #1
+    other = services.save_alliance(name="Other", slug="other")  # other chains carry on
+    _join(other, "Second Step Trust")()
+    assert AuditLink.objects.filter(chain=f"alliance:{other.pk}").count() == 3
+
+
+def test_change_after_a_lost_head_is_refused_through_the_api(staff_api, alliance):
+    _delete_head("none")
+    response = staff_api.post("/api/v1/organisations/", {"name": "New Trust", "kind": "provider"})
+    assert response.status_code == 409
+    assert response.json()["code"] == "audit_chain_broken"
+    assert "Changes to records that belong to no alliance are refused" in response.json()["detail"]
+    assert not Organisation.objects.filter(name="New Trust").exists()
+
+
+def test_chain_head_not_matching_its_last_link_is_detected(alliance):
+    chain = f"alliance:{alliance.pk}"
+    sql("UPDATE alliance_auditchainhead SET last_hash = %s WHERE chain = %s", ["e" * 64, chain])
+    message = broken("--alliance", "dunmarrow", "--jobs", "1")
+    assert f"Chain {chain}'s head does not match its last link" in message
+
+
+def test_chain_head_moved_back_is_detected_and_refuses_changes(alliance):
+    chain = f"alliance:{alliance.pk}"
+    head = AuditChainHead.objects.get(chain=chain)
+    sql("UPDATE alliance_auditchainhead SET last_seq = last_seq - 1 WHERE chain = %s", [chain])
+    assert "the head was moved back outside the application" in broken("--alliance", "dunmarrow")
+    refusal = refused("audit_chain_broken", _join(alliance), Membership, Organisation)
+    assert f"head says #{head.last_seq - 1}, behind its last link" in refusal.message
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_cut_tail_is_reported_as_removed_links_not_inserted_rows(alliance, jobs):
+    _join(alliance)()
+    chain = f"alliance:{alliance.pk}"
+    _drop_triggers()
+    last = AuditLink.objects.filter(chain=chain).order_by("-seq").first().seq
+    keep = AuditLink.objects.get(chain=chain, seq=last - 2)
+    sql("DELETE FROM alliance_auditlink WHERE chain = %s AND seq > %s", [chain, keep.seq])
+    sql(
+        "UPDATE alliance_auditchainhead SET last_seq = %s, last_hash = %s WHERE chain = %s",
+        [keep.seq, keep.hash, chain],
+    )
+    for args in ((), ("--alliance", "dunmarrow")):
+        message = broken(*args, "--jobs", jobs)
+        assert f"after chain {chain}'s last link #{keep.seq}: links were removed from the end of the chain" in message
+        assert "inserted outside the application." not in message
+
+
+def test_cut_tail_with_the_head_left_says_which_links_were_removed(alliance):
+    chain = f"alliance:{alliance.pk}"
+    _drop_triggers()
+    last = AuditLink.objects.filter(chain=chain).count()
+    sql("DELETE FROM alliance_auditlink WHERE chain = %s AND seq = %s", [chain, last])
+    message = broken("--alliance", "dunmarrow")
+    assert f"Chain {chain} ends at #{last - 1} but its head says #{last}: link #{last} was removed." in message
 
 
 def test_link_altered_behind_the_triggers_is_detected(alliance):

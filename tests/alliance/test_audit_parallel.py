@@ -65,6 +65,38 @@ def test_parallel_check_finds_what_the_serial_check_finds(built):
 
 
 @pytest.mark.django_db
+def test_parallel_check_finds_a_deleted_head_and_a_cut_tail_as_the_serial_check_does(built):
+    from alliance.models import AuditChainHead, AuditLink
+
+    first = AuditChainHead.objects.get(chain=audit.NO_ALLIANCE)
+    second = AuditChainHead.objects.filter(chain__startswith="alliance:").order_by("chain").first()
+    if connection.vendor == "sqlite":
+        _tamper("DROP TRIGGER alliance_auditchainhead_no_delete")
+        _tamper("DROP TRIGGER alliance_auditlink_no_delete")
+    else:
+        _tamper("DROP TRIGGER alliance_auditchainhead_no_delete ON alliance_auditchainhead")
+        _tamper("DROP TRIGGER alliance_auditlink_append_only ON alliance_auditlink")
+    _tamper(f"DELETE FROM alliance_auditchainhead WHERE chain = '{first.chain}'")
+    keep = AuditLink.objects.get(chain=second.chain, seq=second.last_seq - 3)
+    _tamper(f"DELETE FROM alliance_auditlink WHERE chain = '{second.chain}' AND seq > {keep.seq}")
+    _tamper(
+        f"UPDATE alliance_auditchainhead SET last_seq = {keep.seq}, last_hash = '{keep.hash}' "
+        f"WHERE chain = '{second.chain}'"
+    )
+
+    serial = audit.verify(jobs=1)
+    parallel = audit.verify(jobs=2)
+
+    assert CountingPool.made == 1
+    assert [(p.kind, p.message) for p in parallel] == [(p.kind, p.message) for p in serial]
+    messages = [p.message for p in serial]
+    assert any(m.startswith(f"Chain {first.chain} has links up to #{first.last_seq} but no head") for m in messages)
+    cut = [p for p in serial if p.chain == second.chain]
+    assert cut and all(p.kind == "removed" for p in cut)
+    assert all(f"after chain {second.chain}'s last link #{keep.seq}: links were removed" in p.message for p in cut)
+
+
+@pytest.mark.django_db
 def test_check_inside_a_transaction_stays_in_this_process(monkeypatch):
     services.save_alliance(name="Dunmarrow", slug="dunmarrow")
     monkeypatch.setattr(audit, "PARALLEL_FROM", 0)

@@ -1,4 +1,5 @@
 import csv
+import os
 import random
 from io import StringIO
 
@@ -6,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from alliance import services
-from alliance.exports import csv_line, csv_lines, safe_cell
+from alliance.exports import INCOMPLETE, csv_line, csv_lines, safe_cell
 
 pytestmark = pytest.mark.django_db
 
@@ -90,3 +91,99 @@ def test_audit_csv_endpoint_streams_with_filters(staff_api, alliance):
     rows = list(csv.DictReader(StringIO(b"".join(response.streaming_content).decode())))
     assert [r["model"] for r in rows] == ["alliance.organisation"]
     assert rows[0]["object"] == "'=HYPERLINK(evil)"
+
+
+# An export that fails part-way never looks complete --------------------------------------------
+
+
+def failing_rows(good: int):
+    for n in range(good):
+        yield [str(n), "fine"]
+    raise RuntimeError("the database went away")
+
+
+def read_until_failure(blocks) -> str:
+    text = ""
+    with pytest.raises(RuntimeError, match="the database went away"):
+        for block in blocks:
+            text += block.decode() if isinstance(block, bytes) else block
+    return text
+
+
+def test_csv_lines_that_fail_end_with_a_line_saying_the_file_is_incomplete():
+    text = read_until_failure(csv_lines(["n", "x"], failing_rows(3), block=2))
+    rows = list(csv.reader(StringIO(text, newline="")))
+    assert rows == [["n", "x"], ["0", "fine"], ["1", "fine"], ["2", "fine"], [INCOMPLETE]]
+
+
+def test_a_streamed_audit_csv_that_fails_says_so_and_breaks_off(staff_api, alliance, monkeypatch):
+    monkeypatch.setattr("api.history.audit_rows", lambda links: failing_rows(2))
+    response = staff_api.get("/api/v1/audit/csv/")
+    assert response.status_code == 200 and response.streaming  # the headers went before the rows failed
+    text = read_until_failure(response.streaming_content)  # raised to the server: it drops the connection
+    assert text.endswith(csv_line([INCOMPLETE]))
+
+
+def test_a_streamed_register_csv_that_fails_says_so_and_breaks_off(staff_api, alliance, monkeypatch):
+    monkeypatch.setattr("api.views.exports.decision_rows", lambda decisions: failing_rows(2))
+    response = staff_api.get("/api/v1/exports/decisions/", {"alliance": "dunmarrow"})
+    assert response.status_code == 200 and response.streaming
+    assert read_until_failure(response.streaming_content).endswith(csv_line([INCOMPLETE]))
+
+
+COMMANDS = [
+    ("export_audit", "alliance.management.commands.export_audit.audit_rows", []),
+    ("export_decisions", "decisions.management.commands.export_decisions.decision_rows", ["dunmarrow"]),
+]
+
+
+@pytest.mark.parametrize(("command", "rows", "args"), COMMANDS)
+def test_an_export_command_that_fails_leaves_the_file_as_it_was_and_exits_non_zero(
+    alliance, tmp_path, monkeypatch, command, rows, args
+):
+    target = tmp_path / "export.csv"
+    target.write_text("yesterday's export\n")
+    monkeypatch.setattr(rows, lambda *a, **k: failing_rows(3))
+    with pytest.raises(CommandError, match=r"The export failed after \d+ rows, so .*export.csv was not written"):
+        call_command(command, *args, "-o", str(target), stdout=StringIO(), stderr=StringIO())
+    assert target.read_text() == "yesterday's export\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["export.csv"]  # no partial file left beside it
+
+
+@pytest.mark.parametrize(("command", "rows", "args"), COMMANDS)
+def test_an_export_command_that_fails_on_standard_output_ends_it_with_the_warning(
+    alliance, monkeypatch, command, rows, args
+):
+    monkeypatch.setattr(rows, lambda *a, **k: failing_rows(3))
+    out = StringIO()
+    with pytest.raises(CommandError, match="the output is incomplete: the database went away"):
+        call_command(command, *args, stdout=out, stderr=StringIO())
+    assert out.getvalue().endswith(csv_line([INCOMPLETE]))
+
+
+@pytest.mark.parametrize(("command", "args"), [("export_audit", []), ("export_decisions", ["dunmarrow"])])
+def test_an_export_command_replaces_the_file_whole_with_the_usual_permissions(alliance, tmp_path, command, args):
+    target = tmp_path / "export.csv"
+    target.write_text("yesterday's export\n")
+    call_command(command, *args, "-o", str(target), stdout=StringIO(), stderr=StringIO())
+    assert target.read_text(encoding="utf-8").startswith(("id,chain,", "reference,"))
+    assert [p.name for p in tmp_path.iterdir()] == ["export.csv"]
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_every_csv_the_project_writes_goes_through_the_one_writer():
+    # csv_line escapes formula cells; a csv.writer elsewhere would not (the award audit.csv did not).
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    writer = re.compile(r"^\s*(import csv\b|from csv import)|csv\.(writer|DictWriter)\(", re.MULTILINE)
+    writers = [
+        str(path.relative_to(root))
+        for app in ("alliance", "api", "contracts", "decisions", "roles")
+        for path in (root / app).rglob("*.py")
+        if writer.search(path.read_text(encoding="utf-8"))
+    ]
+    assert writers == []

@@ -1,9 +1,12 @@
+import csv
 from datetime import date
+from io import StringIO
 
 import pytest
 
+from alliance.exports import FORMULA_STARTS
 from contracts import services
-from tests.contracts.scene import make_award_scene
+from tests.contracts.scene import SCORED, make_award_scene
 from tests.factories import AgreementBudgetFactory, AgreementFactory, ContractFactory, DecisionFactory
 
 pytestmark = pytest.mark.django_db
@@ -94,6 +97,36 @@ def test_audit_trail_downloads_as_csv(logged_in, award):
     lines = response.content.decode().splitlines()
     assert lines[0].startswith("when,step,what")
     assert any("Contract: Flexible community outreach" in line for line in lines)
+
+
+def test_audit_trail_csv_escapes_formula_cells_from_title_justification_comment_and_reason(logged_in, award):
+    process = award.process(
+        title='=HYPERLINK("http://evil.example","Flexible outreach")',
+        route_justification={"value for money": "+cmd|' /C calc'!A0"},
+    )
+    process = services.correct_process(
+        process=process, reason="-2+3 corrected", title="@SUM(A1)", route_justification={"value for money": "=1+1"}
+    )
+    submission = award.bids(process, 2)[0]
+    services.start_evaluation(process=process)
+    services.record_score(
+        submission=submission, criterion="Quality", evaluator=award.evaluator, score=7, scored_on=SCORED,
+        comment='=HYPERLINK("http://evil.example")',
+    )  # fmt: skip
+
+    response = logged_in.get(f"/alliances/dunmarrow/awards/{process.pk}/audit.csv")
+    assert response.status_code == 200
+    rows = list(csv.DictReader(StringIO(response.content.decode(), newline="")))
+    cells = [cell for row in rows for cell in row.values()]
+    assert not [cell for cell in cells if cell[:1] in FORMULA_STARTS]  # every formula cell is escaped
+    assert "Corrected: -2+3 corrected" in (r["reason"] for r in rows)
+    assert '\'=HYPERLINK("http://evil.example")' in (r["detail"] for r in rows)
+    started = next(
+        r for r in rows if r["what"].endswith("started: " + '=HYPERLINK("http://evil.example","Flexible outreach")')
+    )
+    assert "Justification: value for money: +cmd|' /C calc'!A0." in started["detail"]  # mid-cell: no formula
+    correction = next(r for r in rows if r["step"] == "correction")
+    assert "title: " in correction["changes"] and "@SUM(A1)" in correction["changes"]
 
 
 def test_contract_register_shows_scope_and_values(logged_in, award):

@@ -38,3 +38,19 @@ def test_a_secretary_cannot_read_or_write_notes(client, scene):
     assert client.get(PAGE).status_code == 403
     assert client.post(PAGE, {"text": "Sneaky"}).status_code == 403
     assert rows(OversightNote) == before
+
+
+def test_a_note_is_refused_with_a_message_when_the_audit_chain_has_lost_its_head(client, scene):
+    from tests.alliance.test_audit import _delete_head
+
+    auditor = UserFactory(username="auditor")
+    AccessGrant.objects.create(user=auditor, alliance=scene.alliance, standing="oversight", starts_on=date(2000, 1, 1))
+    client.force_login(auditor)
+    _delete_head(f"alliance:{scene.alliance.pk}")
+    before = rows(OversightNote)
+    response = client.post(PAGE, {"text": "Ask for the scoring sheets."})
+    assert response.status_code == 400
+    assert (
+        "are refused: the record of the audit chain&#x27;s last link (its head) is missing" in response.content.decode()
+    )
+    assert rows(OversightNote) == before

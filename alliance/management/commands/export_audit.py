@@ -5,13 +5,16 @@ from contextlib import ExitStack
 
 from django.core.management.base import BaseCommand, CommandError
 
-from alliance.exports import AUDIT_HEADER, audit_rows, csv_lines
+from alliance.exports import AUDIT_HEADER, audit_rows, csv_lines, export_failed, whole_file
 from alliance.management.commands.verify_audit import Progress
 from alliance.models import Alliance, AuditLink
 
 
 class Command(BaseCommand):
-    help = "Export the audit feed (every change to every record) as CSV, newest first."
+    help = (
+        "Export the audit feed (every change to every record) as CSV, newest first. A file given with -o "
+        "is written whole or not at all; the command exits non-zero if the export fails."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--alliance", help="Only this alliance's records (its slug).")
@@ -26,19 +29,20 @@ class Command(BaseCommand):
                 raise CommandError(f"No alliance has the slug '{options['alliance']}'; see the alliance list.")
             links = links.filter(chain=f"alliance:{alliance.pk}")
         progress = Progress(links.count(), self.stderr, options["progress"] or sys.stderr.isatty())
-        written = 0
-        with ExitStack() as stack:
-            if options["output"]:
-                handle = stack.enter_context(open(options["output"], "w", newline="", encoding="utf-8"))
-                write = handle.write
-            else:
+        try:
+            with ExitStack() as stack:
+                if options["output"]:
+                    write = stack.enter_context(whole_file(options["output"], newline="", encoding="utf-8"))
+                else:
 
-                def write(line: str) -> None:
-                    self.stdout.write(line, ending="")
+                    def write(text: str) -> None:
+                        self.stdout.write(text, ending="")
 
-            for line in csv_lines(AUDIT_HEADER, audit_rows(links, progress=progress)):
-                write(line)
-                written += 1
-        progress.finish()
+                for block in csv_lines(AUDIT_HEADER, audit_rows(links, progress=progress)):
+                    write(block)
+        except Exception as error:
+            raise export_failed(error, options["output"], progress.done) from error
+        finally:
+            progress.finish()
         if options["output"]:
-            self.stderr.write(f"Wrote {written - 1:,} changes to {options['output']}.")
+            self.stderr.write(f"Wrote {progress.done:,} changes to {options['output']}.")

@@ -6,7 +6,7 @@ from contextlib import ExitStack
 
 from django.core.management.base import BaseCommand, CommandError
 
-from alliance.exports import csv_lines
+from alliance.exports import csv_lines, export_failed, whole_file
 from alliance.management.commands.verify_audit import Progress
 from alliance.models import Alliance
 from decisions.exports import DECISION_HEADER, decision_rows, popolo, register_queryset
@@ -16,7 +16,10 @@ VISIBILITIES = [choice.value for choice in Decision.Visibility]
 
 
 class Command(BaseCommand):
-    help = "Export an alliance's decision register as CSV (default) or Popolo JSON (--popolo)."
+    help = (
+        "Export an alliance's decision register as CSV (default) or Popolo JSON (--popolo). A file given with -o "
+        "is written whole or not at all; the command exits non-zero if the export fails."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("alliance", help="The alliance's slug.")
@@ -35,23 +38,26 @@ class Command(BaseCommand):
         if alliance is None:
             raise CommandError(f"No alliance has the slug '{options['alliance']}'; see the alliance list.")
         visibilities = _visibilities(options["visibility"])
-        with ExitStack() as stack:
-            if options["output"]:
-                handle = stack.enter_context(open(options["output"], "w", newline="", encoding="utf-8"))
-                write = handle.write
-            else:
+        decisions = register_queryset(alliance).filter(visibility__in=visibilities)
+        progress = Progress(decisions.count(), self.stderr, options["progress"] or sys.stderr.isatty())
+        try:
+            with ExitStack() as stack:
+                if options["output"]:
+                    write = stack.enter_context(whole_file(options["output"], newline="", encoding="utf-8"))
+                else:
 
-                def write(text: str) -> None:
-                    self.stdout.write(text, ending="")
+                    def write(text: str) -> None:
+                        self.stdout.write(text, ending="")
 
-            if options["popolo"]:
-                chosen = Decision.objects.filter(visibility__in=visibilities)
-                write(json.dumps(popolo(alliance, chosen), indent=2, ensure_ascii=False))
-                return
-            decisions = register_queryset(alliance).filter(visibility__in=visibilities)
-            progress = Progress(decisions.count(), self.stderr, options["progress"] or sys.stderr.isatty())
-            for line in csv_lines(DECISION_HEADER, decision_rows(decisions, progress=progress)):
-                write(line)
+                if options["popolo"]:
+                    chosen = Decision.objects.filter(visibility__in=visibilities)
+                    write(json.dumps(popolo(alliance, chosen), indent=2, ensure_ascii=False))
+                    return
+                for block in csv_lines(DECISION_HEADER, decision_rows(decisions, progress=progress)):
+                    write(block)
+        except Exception as error:
+            raise export_failed(error, options["output"], progress.done) from error
+        finally:
             progress.finish()
 
 
