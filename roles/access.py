@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -41,7 +42,11 @@ class Access:
     secretary_of_alliances: frozenset[int] = frozenset()  # alliance-wide secretaries: every body
     represents: frozenset[tuple[int, int]] = frozenset()  # (alliance id, organisation id)
     voting_representative_of: frozenset[int] = frozenset()
+    advises: frozenset[int] = frozenset()  # alliances where the user's person holds an advisor role
     public_alliances: frozenset[int] = field(default_factory=frozenset)
+    # The login itself, for what a write records (a decision's created_by, a note's author); not
+    # part of the standing, so two users with the same standing compare equal.
+    user: Any = field(default=None, compare=False, repr=False)
 
     # Reading -----------------------------------------------------------------------------
 
@@ -117,29 +122,6 @@ class Access:
         """The organisations whose representative (or deputy) the user is in one alliance."""
         return frozenset(organisation for alliance, organisation in self.represents if alliance == alliance_id)
 
-    def may_cast_vote(self, body, membership: Membership | None, *, cast_by_id: int | None, recorded: bool) -> bool:
-        """Rule 2: the body's secretary records any member's vote (and is recorded as doing so); a
-        representative casts only their own organisation's vote, as themselves."""
-        if self.is_secretary_of(body):
-            return True
-        return (
-            membership is not None
-            and membership.alliance_id == body.alliance_id
-            and self.represents_member(membership)
-            and cast_by_id is not None
-            and cast_by_id == self.person_id
-            and not recorded
-        )
-
-    def may_give_advice(self, body, *, organisation_id: int | None, person_id: int | None) -> bool:
-        """The body's secretary records any advice; a representative gives their own organisation's,
-        an advisor their own."""
-        if self.is_secretary_of(body):
-            return True
-        if organisation_id is not None:
-            return organisation_id in self.represents_in(body.alliance_id)
-        return self.person_id is not None and person_id == self.person_id
-
     def is_oversight_of(self, alliance_id: int) -> bool:
         return self.staff or alliance_id in self.oversight_of
 
@@ -149,15 +131,19 @@ def _public_alliances() -> frozenset[int]:
 
 
 def access_for(user, on: date | None = None) -> Access:
-    """Compute a user's access on ``on`` (today by default), in at most five queries."""
+    """Compute a user's access on ``on`` (today by default), in at most five queries.
+
+    It is also the ``actor`` every write service takes (roles/standing.py says what each needs).
+    """
     public = _public_alliances()
     if user is None or not user.is_authenticated:
         return Access(public_alliances=public)
-    if user.is_staff:
-        return Access(authenticated=True, staff=True, public_alliances=public)
-    on = on or timezone.localdate()
-    members, oversight, bodies, alliance_secretaries, represents = set(), set(), set(), set(), set()
     person = Person.objects.filter(user=user).first()
+    if user.is_staff:
+        person_id = person.pk if person is not None else None
+        return Access(authenticated=True, staff=True, person_id=person_id, public_alliances=public, user=user)
+    on = on or timezone.localdate()
+    members, oversight, bodies, alliance_secretaries, represents, advises = set(), set(), set(), set(), set(), set()
     if person is not None:
         held = (
             RoleAssignment.objects.held_on(on)
@@ -175,6 +161,8 @@ def access_for(user, on: date | None = None) -> Access:
                 represents.add((alliance_id, organisation_id))
             elif kind == Role.Kind.OVERSIGHT_MEMBER:
                 oversight.add(alliance_id)
+            elif kind == Role.Kind.ADVISOR:
+                advises.add(alliance_id)
     grants = (
         AccessGrant.objects.filter(user=user, starts_on__lte=on)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
@@ -201,7 +189,9 @@ def access_for(user, on: date | None = None) -> Access:
         secretary_of_alliances=frozenset(alliance_secretaries),
         represents=frozenset(represents),
         voting_representative_of=frozenset(voting),
+        advises=frozenset(advises),
         public_alliances=public,
+        user=user,
     )
     return access
 
