@@ -101,8 +101,9 @@ class DecisionViewSet(
     @extend_schema(request=s.DecisionFieldsSerializer, responses=s.DecisionDetailSerializer)
     def partial_update(self, request, *args, **kwargs):
         """Edit a draft, open or deferred decision; a closed one is sealed (409)."""
+        decision = self.get_object()  # 404, then the standing (403), before the input is read
         values = self._input(s.DecisionFieldsSerializer)
-        return self._out(services.update_decision(actor=self.actor, decision=self.get_object(), **values))
+        return self._out(services.update_decision(actor=self.actor, decision=decision, **values))
 
     def update(self, request, *args, **kwargs):
         return self.partial_update(request, *args, **kwargs)
@@ -195,16 +196,18 @@ class DecisionViewSet(
     @action(detail=True, methods=["post"])
     def amend(self, request, pk=None):
         """Draft a decision that amends this agreed one."""
+        decision = self.get_object()
         values = self._input(s.DecisionFieldsSerializer)
-        new = services.amend_decision(actor=self.actor, decision=self.get_object(), **values)
+        new = services.amend_decision(actor=self.actor, decision=decision, **values)
         return self._out(new, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.DecisionFieldsSerializer, responses={201: s.DecisionDetailSerializer})
     @action(detail=True, methods=["post"])
     def supersede(self, request, pk=None):
         """Draft a decision that replaces this agreed one (once)."""
+        decision = self.get_object()
         values = self._input(s.DecisionFieldsSerializer)
-        new = services.supersede_decision(actor=self.actor, decision=self.get_object(), **values)
+        new = services.supersede_decision(actor=self.actor, decision=decision, **values)
         return self._out(new, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.DelegatedDecisionInputSerializer, responses={201: s.DecisionDetailSerializer})

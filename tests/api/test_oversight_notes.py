@@ -82,7 +82,9 @@ def test_oversight_of_another_alliance_cannot_write_here(scene):
     outsider = oversight_user(AllianceFactory(), "outsider")
     before = rows(OversightNote)
     response = token_client(outsider).post(URL, {"alliance": "dunmarrow", "text": "Hello"}, format="json")
-    assert response.status_code == 400 and response.json()["code"] == "note_needs_oversight"
+    # The service refuses the standing (roles/standing.py): 403, as for any write one may not do.
+    assert response.status_code == 403 and response.json()["code"] == "not_permitted"
+    assert "oversight group" in response.json()["detail"]
     assert rows(OversightNote) == before
 
 
@@ -102,6 +104,7 @@ def test_note_on_a_decision_of_another_alliance_is_refused_and_writes_nothing(au
     with pytest.raises(RuleViolation) as info:
         services.write_oversight_note(actor=actor_for(auditor), alliance=scene.alliance, text="x", decision=other)
     assert info.value.code == "note_other_alliance"
+    assert str(other.alliance) not in info.value.message and other.title not in info.value.message
     assert rows(OversightNote) == before
 
 
@@ -116,3 +119,45 @@ def make_scene_decision_elsewhere():
     from tests.factories import DecisionFactory
 
     return DecisionFactory(body__alliance=AllianceFactory())
+
+
+# The standing is the service's: the same refusal whoever calls it
+
+
+def test_the_service_refuses_a_note_from_someone_without_oversight(scene):
+    viewer = UserFactory(username="viewer")
+    AccessGrant.objects.create(user=viewer, alliance=scene.alliance, standing="viewer", starts_on=date(2000, 1, 1))
+    before = rows(OversightNote)
+    with pytest.raises(RuleViolation) as info:
+        services.write_oversight_note(actor=actor_for(viewer), alliance=scene.alliance, text="Mine")
+    assert info.value.code == "not_permitted"
+    assert rows(OversightNote) == before
+
+
+def test_the_service_lets_an_author_edit_only_their_own_note(auditor, scene):
+    note = services.write_oversight_note(actor=actor_for(auditor), alliance=scene.alliance, text="Mine")
+    services.edit_oversight_note(actor=actor_for(auditor), note=note, text="Mine, corrected")
+    other = oversight_user(scene.alliance, "second-auditor")
+    before = rows(OversightNote)
+    with pytest.raises(RuleViolation) as info:
+        services.edit_oversight_note(actor=actor_for(other), note=note, text="Changed")
+    assert info.value.code == "not_permitted"
+    assert rows(OversightNote) == before
+    note.refresh_from_db()
+    assert (note.text, note.author) == ("Mine, corrected", auditor)
+
+
+def test_the_notes_page_refuses_a_note_from_a_viewer(client, scene):
+    viewer = UserFactory(username="viewer")
+    AccessGrant.objects.create(user=viewer, alliance=scene.alliance, standing="viewer", starts_on=date(2000, 1, 1))
+    client.force_login(viewer)
+    before = rows(OversightNote)
+    assert client.post("/alliances/dunmarrow/oversight/notes/", {"text": "Mine"}).status_code == 403
+    assert rows(OversightNote) == before
+
+
+def test_the_notes_page_writes_oversights_note_through_the_service(client, auditor, scene):
+    client.force_login(auditor)
+    response = client.post("/alliances/dunmarrow/oversight/notes/", {"text": "Ask about the scores."})
+    assert response.status_code == 302
+    assert OversightNote.objects.get().author == auditor

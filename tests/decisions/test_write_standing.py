@@ -7,11 +7,11 @@ import pytest
 from django.utils import timezone
 
 from decisions import services
-from decisions.models import AdvisoryInput, Decision, Vote
+from decisions.models import ActionItem, AdvisoryInput, Decision, Vote
 from roles.models import Role
 from roles.standing import SYSTEM
 from tests.conftest import token_client
-from tests.decisions.scene import make_scene
+from tests.decisions.scene import CLOSED, make_scene
 from tests.factories import (
     AllianceFactory,
     DelegatedAuthorityFactory,
@@ -321,3 +321,61 @@ def test_a_viewer_is_refused_the_advice_form(client, scene, decision):
     response = web(client, viewer).get(f"/alliances/dunmarrow/decisions/{decision.pk}/advice/")
     assert response.status_code == 403
     assert "advisor" in response.content.decode()
+
+
+def test_the_draft_form_refuses_another_alliances_role_and_writes_nothing(client, scene, elsewhere):
+    before = rows(Decision)
+    data = {**DRAFT, "body": scene.body.pk, "visibility": "MEMBERS", "delegation_role": elsewhere["role"].pk}
+    response = web(client, scene.secretary).post("/alliances/dunmarrow/decisions/new/", {**data, "checked": "1"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["delegation_role"]
+    assert "Kelton" not in response.content.decode()
+    assert rows(Decision) == before
+
+
+# Action items on the web: the owner marks theirs done, as in the API --------------------------
+
+
+@pytest.fixture
+def agreed(scene):
+    decision = scene.open()
+    for i in range(len(scene.members)):
+        scene.vote(decision, i)
+    return services.close_decision(actor=SYSTEM, decision=decision, closed_at=CLOSED)
+
+
+def test_the_owner_marks_their_item_done_on_the_web(client, scene, agreed):
+    item = services.create_action_item(
+        actor=SYSTEM, decision=agreed, title="Report", due_on=agreed.decided_on, owner_person=scene.reps[0]
+    )
+    page = web(client, scene.reps[0])
+    response = page.post(f"/alliances/dunmarrow/actions/{item.pk}/done/", {"completed_on": agreed.decided_on})
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.status == ActionItem.Status.DONE
+
+
+def test_someone_else_is_refused_the_done_form_and_nothing_changes(client, scene, agreed):
+    item = services.create_action_item(
+        actor=SYSTEM, decision=agreed, title="Report", due_on=agreed.decided_on, owner_person=scene.reps[0]
+    )
+    response = web(client, scene.reps[1]).post(
+        f"/alliances/dunmarrow/actions/{item.pk}/done/", {"completed_on": agreed.decided_on}
+    )
+    assert response.status_code == 403
+    assert "owner" in response.content.decode()
+    item.refresh_from_db()
+    assert item.status == ActionItem.Status.OPEN
+
+
+def test_the_api_lets_the_owner_complete_but_not_cancel(scene, agreed):
+    item = services.create_action_item(
+        actor=SYSTEM, decision=agreed, title="Report", due_on=agreed.decided_on, owner_person=scene.reps[0]
+    )
+    client = api(scene.reps[0])
+    response = client.post(f"/api/v1/action-items/{item.pk}/cancel/", {"reason": "Not mine"}, format="json")
+    assert response.status_code == 403
+    response = client.post(
+        f"/api/v1/action-items/{item.pk}/complete/", {"completed_on": str(agreed.decided_on)}, format="json"
+    )
+    assert response.status_code == 200, response.json()
