@@ -272,7 +272,11 @@ class SecretaryFormView(AllianceMixin, FormView):
         if body is not None:
             standing.require_record_keeper(self.access, body)
         elif not self.bodies().exists():
-            standing.require_any_record_keeper(self.access)
+            # The body is chosen on the form: the caller must keep the record of one of this alliance's.
+            raise standing.refuse(
+                f"Only the secretary of one of {self.alliance}'s bodies (or an administrator) can do this; "
+                "ask the body's secretary."
+            )
 
     def get_target(self):
         return None
