@@ -174,6 +174,8 @@ class AllianceAccessPermission(BasePermission):
             return getattr(view, "action", None) in PUBLIC_ACTIONS and _model_of(view) in PUBLIC_MODELS
         if not (user and user.is_authenticated):
             return False
+        if getattr(view, "detail", False) or view.kwargs.get("pk") is not None:
+            return True  # judged on the object (a method the route lacks still answers 405)
         return request_access(request).staff or isinstance(view, StandingMixin)
 
     def has_object_permission(self, request, view, obj) -> bool:
