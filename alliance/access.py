@@ -27,6 +27,7 @@ reader of its later, wider visibility. A model with no rule is for staff only.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import models
 from django.db.models import Q, QuerySet
@@ -42,14 +43,17 @@ class Access:
     authenticated: bool = False
     staff: bool = False
     person_id: int | None = None
-    user_id: int | None = None
     members_of: frozenset[int] = frozenset()  # alliances where the user has any standing
     oversight_of: frozenset[int] = frozenset()
     secretaryships: frozenset[tuple[int, int]] = frozenset()  # (alliance id, body id)
     secretary_of_alliances: frozenset[int] = frozenset()  # alliance-wide secretaries: every body
     represents: frozenset[tuple[int, int]] = frozenset()  # (alliance id, organisation id)
     voting_representative_of: frozenset[int] = frozenset()
+    advises: frozenset[int] = frozenset()  # alliances where the user's person holds an advisor role
     public_alliances: frozenset[int] = field(default_factory=frozenset)
+    # The login itself, for what a write records (a decision's created_by, a note's author); not
+    # part of the standing, so two users with the same standing compare equal.
+    user: Any = field(default=None, compare=False, repr=False)
 
     # Reading -----------------------------------------------------------------------------
 
@@ -104,29 +108,6 @@ class Access:
     def represents_in(self, alliance_id: int) -> frozenset[int]:
         """The organisations whose representative (or deputy) the user is in one alliance."""
         return frozenset(organisation for alliance, organisation in self.represents if alliance == alliance_id)
-
-    def may_cast_vote(self, body, membership, *, cast_by_id: int | None, recorded: bool) -> bool:
-        """Rule 2: the body's secretary records any member's vote (and is recorded as doing so); a
-        representative casts only their own organisation's vote, as themselves."""
-        if self.is_secretary_of(body):
-            return True
-        return (
-            membership is not None
-            and membership.alliance_id == body.alliance_id
-            and self.represents_member(membership)
-            and cast_by_id is not None
-            and cast_by_id == self.person_id
-            and not recorded
-        )
-
-    def may_give_advice(self, body, *, organisation_id: int | None, person_id: int | None) -> bool:
-        """The body's secretary records any advice; a representative gives their own organisation's,
-        an advisor their own."""
-        if self.is_secretary_of(body):
-            return True
-        if organisation_id is not None:
-            return organisation_id in self.represents_in(body.alliance_id)
-        return self.person_id is not None and person_id == self.person_id
 
     def is_oversight_of(self, alliance_id: int) -> bool:
         return self.staff or alliance_id in self.oversight_of

@@ -6,10 +6,9 @@ lists, details, counts, history and actions never reach a record the caller may 
 record outside the caller's reach answers 404, as if it did not exist. Anonymous callers read
 only what an alliance publishes (PUBLIC decisions, their votes, PUBLIC awards).
 
-Writing: staff may do everything; a body's secretary keeps that body's meetings and decisions;
-a member's representative casts their own organisation's vote and gives its advice; oversight
-and viewers write nothing. The services then apply the domain rules (a person casting a vote
-must hold the member's representative role on that date, and so on).
+Writing: the services decide who may write what, from the caller's standing passed to them as
+``actor`` (roles/standing.py); this module only lets a logged-in caller reach a write the
+services guard (:class:`StandingMixin`), and keeps every other write for staff.
 """
 
 from __future__ import annotations
@@ -17,10 +16,10 @@ from __future__ import annotations
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from alliance.access import restrict
-from alliance.models import Alliance, GoverningBody, Membership
-from contracts.models import AwardProcess, OversightNote
-from decisions.models import ActionItem, Decision, Meeting, Vote
-from roles.access import Access, request_access
+from alliance.models import Alliance
+from contracts.models import AwardProcess
+from decisions.models import Decision, Vote
+from roles.access import request_access
 
 # What an anonymous visitor may read: the public register of publishing alliances. Which rows of
 # them is the models' own read rule (alliance/access.py).
@@ -42,6 +41,12 @@ __all__ = ["AccessMixin", "AllianceAccessPermission", "restrict"]
 
 
 # Writing ---------------------------------------------------------------------------------------
+#
+# Who may write what is the services' to decide, from the caller's standing (roles/standing.py),
+# so the API and the pages cannot disagree. A viewset whose writes the services guard names, per
+# action, the standing check to run before its input is read (``write_standing``: the same
+# function the service calls, with what is known then); the services check again, with the input.
+# Every other write (the alliance, its members, roles, awards) is for staff.
 
 
 def _id(value) -> int | None:
@@ -51,53 +56,36 @@ def _id(value) -> int | None:
         return None
 
 
-def _may_vote(access: Access, decision: Decision, data) -> bool:
-    membership = Membership.objects.filter(pk=_id(data.get("membership")), alliance_id=decision.alliance_id).first()
-    # A representative casts their own organisation's vote, as themselves; never another's. A
-    # recorded_by naming someone other than the caller is refused by the service (400 on that field).
-    return access.may_cast_vote(decision.body, membership, cast_by_id=_id(data.get("cast_by")), recorded=False)
+class StandingMixin:
+    """Ask the service's own standing check before the input is read, so a caller who may never do
+    this hears 403 (``not_permitted``) rather than 400 about their input."""
 
+    #: action name -> check(access, obj_or_None, data); a write not listed is for staff only.
+    write_standing: dict = {}
 
-def _may_advise(access: Access, decision: Decision, data) -> bool:
-    return access.may_give_advice(
-        decision.body, organisation_id=_id(data.get("organisation")), person_id=_id(data.get("person"))
-    )
+    def check_permissions(self, request):
+        super().check_permissions(request)
+        if request.method not in SAFE_METHODS and not getattr(self, "detail", False):
+            self._check_standing(request, None)
 
+    def check_object_permissions(self, request, obj):
+        super().check_object_permissions(request, obj)
+        if request.method not in SAFE_METHODS:
+            self._check_standing(request, obj)
 
-def _decision_rule(access: Access, view, request, decision: Decision) -> bool:
-    if view.action == "votes":
-        return _may_vote(access, decision, request.data)
-    if view.action == "advice":
-        return _may_advise(access, decision, request.data)
-    return access.is_secretary_of(decision.body)
+    def _check_standing(self, request, obj):
+        access = request_access(request)
+        check = self.write_standing.get(self.action)
+        if check is None:
+            if not access.staff:
+                self.permission_denied(request, message=AllianceAccessPermission.message)
+            return
+        check(access, obj, request.data)
 
-
-OBJECT_RULES = {
-    Decision: _decision_rule,
-    Meeting: lambda access, view, request, meeting: access.is_secretary_of(meeting.body),
-    OversightNote: lambda access, view, request, note: note.author_id == request.user.pk,
-    ActionItem: lambda access, view, request, item: (
-        access.is_secretary_of(item.decision.body)
-        or (access.person_id is not None and item.owner_person_id == access.person_id)
-    ),
-}
-
-
-def _body_from(data) -> GoverningBody | None:
-    return GoverningBody.objects.filter(pk=_id(data.get("body"))).first()
-
-
-def _create_rule(access: Access, view, request) -> bool:
-    model = _model_of(view)
-    if model in (Decision, Meeting) and view.action in ("create",):
-        body = _body_from(request.data)
-        return body is not None and access.is_secretary_of(body)
-    if model is OversightNote and view.action == "create":
-        return bool(access.oversight_of)  # the service checks the note's alliance
-    if model is Decision and view.action == "delegated":
-        # The holder of a delegation records the decision they took under it.
-        return access.person_id is not None and _id(request.data.get("decided_by")) == access.person_id
-    return False
+    @property
+    def actor(self):
+        """The caller's standing, as the services take it."""
+        return request_access(self.request)
 
 
 # What an anonymous visitor may call on those: the register itself and its open-data form.
@@ -115,7 +103,8 @@ def _model_of(view):
 
 
 class AllianceAccessPermission(BasePermission):
-    """Reading: logged in (or the public register). Writing: staff, or the standing the action needs."""
+    """Reading: logged in (or the public register). Writing: logged in; staff for a viewset whose
+    writes the services do not guard (no ``write_standing``), else the services decide."""
 
     message = "You do not have the standing in this alliance that this needs; ask its secretary or an administrator."
 
@@ -127,18 +116,11 @@ class AllianceAccessPermission(BasePermission):
             return getattr(view, "action", None) in PUBLIC_ACTIONS and _model_of(view) in PUBLIC_MODELS
         if not (user and user.is_authenticated):
             return False
-        access = request_access(request)
-        if access.staff:
-            return True
         if getattr(view, "detail", False) or view.kwargs.get("pk") is not None:
-            return True  # judged on the object in has_object_permission
-        return _create_rule(access, view, request)
+            return True  # judged on the object (a method the route lacks still answers 405)
+        return request_access(request).staff or isinstance(view, StandingMixin)
 
     def has_object_permission(self, request, view, obj) -> bool:
         if request.method in SAFE_METHODS:
             return True
-        access = request_access(request)
-        if access.staff:
-            return True
-        rule = OBJECT_RULES.get(type(obj))
-        return bool(rule and rule(access, view, request, obj))
+        return request_access(request).staff or isinstance(view, StandingMixin)

@@ -17,7 +17,10 @@ def _log_refusal(exc, context) -> None:
     user = getattr(request, "user", None)
     who = user.get_username() if user is not None and user.is_authenticated else "anonymous"
     where = f"{request.method} {request.path}" if request is not None else "?"
-    if isinstance(exc, (exceptions.PermissionDenied, exceptions.NotAuthenticated, exceptions.AuthenticationFailed)):
+    forbidden = isinstance(exc, RuleViolation) and exc.forbidden
+    if forbidden or isinstance(
+        exc, (exceptions.PermissionDenied, exceptions.NotAuthenticated, exceptions.AuthenticationFailed)
+    ):
         security_log.warning("refused %s for %s: %s", where, who, exc)
     elif isinstance(exc, RuleViolation):
         security_log.info("rule %s refused %s for %s: %s", exc.code, where, who, exc.message)
@@ -46,7 +49,10 @@ def _place(key) -> str:
 def exception_handler(exc, context):
     _log_refusal(exc, context)
     if isinstance(exc, RuleViolation):
-        code = status.HTTP_409_CONFLICT if exc.conflict else status.HTTP_400_BAD_REQUEST
+        if exc.forbidden:
+            code = status.HTTP_403_FORBIDDEN
+        else:
+            code = status.HTTP_409_CONFLICT if exc.conflict else status.HTTP_400_BAD_REQUEST
         return Response(exc.as_dict(), status=code)
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):

@@ -88,6 +88,7 @@ class OversightNotesView(LoginRequiredMixin, TemplateView):
         if request.user.is_authenticated:
             self.alliance = get_object_or_404(Alliance, slug=kwargs["slug"])
             if not request_access(request).is_oversight_of(self.alliance.pk):
+                # Reading the notes (the service decides who writes them: roles/standing.py).
                 raise PermissionDenied("Oversight notes are for the alliance's oversight group and staff only.")
         return super().dispatch(request, *args, **kwargs)
 
@@ -103,7 +104,9 @@ class OversightNotesView(LoginRequiredMixin, TemplateView):
         form = NoteForm(request.POST)
         if form.is_valid():
             try:
-                services.write_oversight_note(by=request.user, alliance=self.alliance, text=form.cleaned_data["text"])
+                services.write_oversight_note(
+                    actor=request_access(request), alliance=self.alliance, text=form.cleaned_data["text"]
+                )
             except RuleViolation as refusal:
                 form.add_error("text" if refusal.field == "text" else None, refusal.message)
             else:

@@ -21,6 +21,7 @@ from decisions import services as decision_services
 from decisions.models import Decision
 from roles import services as roles_services
 from roles.queries import representatives_on
+from roles.standing import SYSTEM, system_actor
 
 RULES_V1 = [
     {
@@ -77,6 +78,7 @@ class Awards:
                 continue
             objects = membership.organisation.display_name == objector
             decision_services.cast_vote(
+                actor=SYSTEM,
                 decision=decision,
                 membership=membership,
                 position="OBJECT" if objects else "AGREE",
@@ -97,12 +99,14 @@ class Awards:
             "rationale": "Both sides read the schedule of award routes differently; the rules are now explicit.",
         }
         if amends is not None:
-            decision = decision_services.amend_decision(decision=amends, created_by=self.secretary, **fields)
+            decision = decision_services.amend_decision(actor=system_actor(self.secretary), decision=amends, **fields)
         else:
-            decision = decision_services.draft_decision(body=self.alt, created_by=self.secretary, **fields)
-        decision = decision_services.open_decision(decision=decision, opened_at=_at(opened, 9))
+            decision = decision_services.draft_decision(actor=system_actor(self.secretary), body=self.alt, **fields)
+        decision = decision_services.open_decision(actor=SYSTEM, decision=decision, opened_at=_at(opened, 9))
         self.vote_all(decision, opened + timedelta(days=2))
-        return decision_services.close_decision(decision=decision, closed_at=_at(opened + timedelta(days=14), 9))
+        return decision_services.close_decision(
+            actor=SYSTEM, decision=decision, closed_at=_at(opened + timedelta(days=14), 9)
+        )
 
     def start(self, **fields) -> AwardProcess:
         created_at = _at(fields["started_on"], 9)
@@ -122,13 +126,16 @@ class Awards:
 
     def approve(self, process: AwardProcess, opened: date, objector: str = "", statement: str = "") -> Decision:
         decision = services.open_approval(
-            process=process, by=self.secretary, opened_at=_at(opened, 9), closes_at=_at(opened + timedelta(days=13), 17)
+            actor=system_actor(self.secretary),
+            process=process,
+            opened_at=_at(opened, 9),
+            closes_at=_at(opened + timedelta(days=13), 17),
         )
         self.vote_all(decision, opened + timedelta(days=3), objector, statement)
         return decision
 
     def close(self, decision: Decision, on: date) -> Decision:
-        return decision_services.close_decision(decision=decision, closed_at=_at(on, 17))
+        return decision_services.close_decision(actor=SYSTEM, decision=decision, closed_at=_at(on, 17))
 
 
 def _policy(a: Awards) -> None:
@@ -231,12 +238,14 @@ def _outreach(a: Awards) -> None:
     )
     decision = a.approve(process, date(2021, 4, 6))
     advice = decision_services.record_advice(
+        actor=SYSTEM,
         decision=decision,
         organisation=o["Voices"],
         advice="Keep the peer workers on permanent contracts so people see the same faces.",
         given_at=_at(date(2021, 4, 8)),
     )
     decision_services.respond_to_advice(
+        actor=SYSTEM,
         advisory_input=advice,
         response="Harbour Light confirmed permanent peer-worker posts in the contract specification.",
         responded_at=_at(date(2021, 4, 12)),

@@ -16,6 +16,7 @@ from contracts import services
 from contracts.models import AwardProcess
 from decisions import services as decision_services
 from roles.queries import representatives_on
+from roles.standing import SYSTEM, system_actor
 
 SHELTER = "Winter night shelter 2023/24"
 BIDDER = "Harbour Light"
@@ -71,7 +72,10 @@ def _shelter(ctx: dict) -> None:
         submission=submission,
     )
     decision = services.open_approval(
-        process=process, by=secretary, opened_at=_at(date(2023, 9, 15), 9), closes_at=_at(APPROVED_ON, 12)
+        actor=system_actor(secretary),
+        process=process,
+        opened_at=_at(date(2023, 9, 15), 9),
+        closes_at=_at(APPROVED_ON, 12),
     )
     recused = set(decision.recusals.values_list("membership_id", flat=True))
     voted_on = date(2023, 9, 18)
@@ -79,6 +83,7 @@ def _shelter(ctx: dict) -> None:
         if membership.pk in recused:
             continue
         decision_services.cast_vote(
+            actor=SYSTEM,
             decision=decision,
             membership=membership,
             position="AGREE",
@@ -86,7 +91,7 @@ def _shelter(ctx: dict) -> None:
             cast_at=_at(voted_on, 11),
             now=_at(voted_on, 11),  # the demo replays the past: the deadline is judged as of then
         )
-    decision_services.close_decision(decision=decision, closed_at=_at(APPROVED_ON, 12))
+    decision_services.close_decision(actor=SYSTEM, decision=decision, closed_at=_at(APPROVED_ON, 12))
     move(process, "APPROVED", APPROVED_ON)
 
 

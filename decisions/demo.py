@@ -20,6 +20,7 @@ from decisions.models import Decision, Meeting
 from roles import queries as roles_queries
 from roles import services as roles_services
 from roles.models import Person
+from roles.standing import SYSTEM
 
 LONDON = ZoneInfo("Europe/London")
 KEY, OPERATIONAL, APPOINTMENT, DELEGATION = (
@@ -71,7 +72,11 @@ class Builder:
     def meeting(self, key: str, code: str, on: date, title: str, minutes: str, *, deputy: bool = False, extra=()):
         start = _at(on)
         meeting = services.schedule_meeting(
-            body=self.bodies[code], starts_at=start, title=title, location="Dunmarrow Community Hub, Wellgate"
+            actor=SYSTEM,
+            body=self.bodies[code],
+            starts_at=start,
+            title=title,
+            location="Dunmarrow Community Hub, Wellgate",
         )
         for membership in voting_members_on(self.alliance, on):
             short = membership.organisation.display_name
@@ -81,26 +86,27 @@ class Builder:
                 person, capacity = self.people["Kirsty Gray"], "deputy"
                 self.deputy_days.add(on)
             services.record_attendance(
-                meeting=meeting, person=person, capacity=capacity, organisation=membership.organisation
+                actor=SYSTEM, meeting=meeting, person=person, capacity=capacity, organisation=membership.organisation
             )
         for key_, org in (("network_advisor", "DHN"), ("lived_advisor", "Voices")):
             advisor = self.holder(key_, on)
             if advisor:
                 services.record_attendance(
-                    meeting=meeting, person=advisor, capacity="advisor", organisation=self.orgs[org]
+                    actor=SYSTEM, meeting=meeting, person=advisor, capacity="advisor", organisation=self.orgs[org]
                 )
         secretary = self.holder("secretary", on)
         if secretary:
-            services.record_attendance(meeting=meeting, person=secretary, capacity="secretariat")
+            services.record_attendance(actor=SYSTEM, meeting=meeting, person=secretary, capacity="secretariat")
         for name, capacity, org, present in extra:
             services.record_attendance(
+                actor=SYSTEM,
                 meeting=meeting,
                 person=self.people[name],
                 capacity=capacity,
                 organisation=self.orgs.get(org),
                 present=present,
             )
-        services.mark_meeting_held(meeting=meeting, minutes=minutes)
+        services.mark_meeting_held(actor=SYSTEM, meeting=meeting, minutes=minutes)
         self.meetings[key] = meeting
         return meeting
 
@@ -137,39 +143,45 @@ class Builder:
             fields["closes_at"] = start + timedelta(days=7)
         if amends:
             fields.pop("revisits")
-            decision = services.amend_decision(decision=self.taken[amends], **fields)
+            decision = services.amend_decision(actor=SYSTEM, decision=self.taken[amends], **fields)
         elif supersedes:
             fields.pop("revisits")
-            decision = services.supersede_decision(decision=self.taken[supersedes], **fields)
+            decision = services.supersede_decision(actor=SYSTEM, decision=self.taken[supersedes], **fields)
         else:
-            decision = services.draft_decision(body=self.bodies[code], **fields)
+            decision = services.draft_decision(actor=SYSTEM, body=self.bodies[code], **fields)
         for org, text, response in advice:
             given = services.record_advice(
-                decision=decision, organisation=self.orgs[org], advice=text, given_at=start + timedelta(minutes=20)
+                actor=SYSTEM,
+                decision=decision,
+                organisation=self.orgs[org],
+                advice=text,
+                given_at=start + timedelta(minutes=20),
             )
             services.respond_to_advice(
-                advisory_input=given, response=response, responded_at=start + timedelta(minutes=40)
+                actor=SYSTEM, advisory_input=given, response=response, responded_at=start + timedelta(minutes=40)
             )
         for short, (reason, interest) in (recuse or {}).items():
             services.record_recusal(
-                decision=decision, membership=self.memberships[short], reason=reason, interest=interest
+                actor=SYSTEM, decision=decision, membership=self.memberships[short], reason=reason, interest=interest
             )
-        services.open_decision(decision=decision, opened_at=start + timedelta(minutes=45))
+        services.open_decision(actor=SYSTEM, decision=decision, opened_at=start + timedelta(minutes=45))
         if defer:
             return self._defer(key, decision, *defer)
         self._votes(decision, day, start + timedelta(hours=1), voters, objections or {}, recuse or {})
         decision = services.close_decision(
-            decision=decision, closed_at=start + timedelta(hours=2, days=0 if mtg else 7)
+            actor=SYSTEM, decision=decision, closed_at=start + timedelta(hours=2, days=0 if mtg else 7)
         )
         if approves:
-            services.approve_minutes(meeting=self.meetings[approves], decision=decision)
+            services.approve_minutes(actor=SYSTEM, meeting=self.meetings[approves], decision=decision)
         for title_, due, owner, done in actions:
             owner_fields = (
                 {"owner_role": self.roles[owner]} if owner in self.roles else {"owner_person": self.people[owner]}
             )
-            item = services.create_action_item(decision=decision, title=title_, due_on=due, **owner_fields)
+            item = services.create_action_item(
+                actor=SYSTEM, decision=decision, title=title_, due_on=due, **owner_fields
+            )
             if done:
-                services.complete_action_item(item=item, completed_on=done)
+                services.complete_action_item(actor=SYSTEM, item=item, completed_on=done)
         self.taken[key] = decision
         return decision
 
@@ -180,6 +192,7 @@ class Builder:
                 continue
             statement = objections.get(short, "")
             services.cast_vote(
+                actor=SYSTEM,
                 decision=decision,
                 membership=membership,
                 position="OBJECT" if statement else "AGREE",
@@ -192,7 +205,7 @@ class Builder:
             )
 
     def _defer(self, key, decision, reason, review_on) -> Decision:
-        decision = services.defer_decision(decision=decision, reason=reason, review_on=review_on)
+        decision = services.defer_decision(actor=SYSTEM, decision=decision, reason=reason, review_on=review_on)
         self.taken[key] = decision
         return decision
 
@@ -200,10 +213,12 @@ class Builder:
         """Reopen a deferred decision at a later meeting and take it there."""
         decision, mtg = self.taken[key], self.meetings[meeting]
         day = mtg.starts_at.astimezone(LONDON).date()
-        services.update_decision(decision=decision, meeting=mtg)
-        services.open_decision(decision=decision, opened_at=mtg.starts_at)
+        services.update_decision(actor=SYSTEM, decision=decision, meeting=mtg)
+        services.open_decision(actor=SYSTEM, decision=decision, opened_at=mtg.starts_at)
         self._votes(decision, day, mtg.starts_at + timedelta(hours=1), None, {}, {})
-        self.taken[key] = services.close_decision(decision=decision, closed_at=mtg.starts_at + timedelta(hours=2))
+        self.taken[key] = services.close_decision(
+            actor=SYSTEM, decision=decision, closed_at=mtg.starts_at + timedelta(hours=2)
+        )
         return self.taken[key]
 
     def delegated(self, key: str, *, title: str, proposal: str, value: str, on: date, rationale: str) -> Decision:
@@ -212,6 +227,7 @@ class Builder:
             d for d in self.ctx["delegations"] if d.role_id == self.roles["director"].pk and d.is_valid_on(on)
         )
         decision = services.take_delegated_decision(
+            actor=SYSTEM,
             body=self.bodies["ALT"],
             title=title,
             proposal=proposal,

@@ -23,6 +23,7 @@ from decisions.models import Decision
 from roles import queries as roles_queries
 from roles import services as roles_services
 from roles.models import RoleAssignment
+from roles.standing import SYSTEM
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -51,13 +52,14 @@ def _at(d: date, hour: int, minute: int = 0) -> datetime:
 def _written_procedure(alliance, body, *, title, proposal, opened_at, closes_at, voted_on, skip=(), **fields):
     """Draft and open a decision by written procedure, and record the votes of all members but ``skip``."""
     decision = services.draft_decision(
-        body=body, title=title, proposal=proposal, kind=DecisionKind.KEY, closes_at=closes_at, **fields
+        actor=SYSTEM, body=body, title=title, proposal=proposal, kind=DecisionKind.KEY, closes_at=closes_at, **fields
     )
-    decision = services.open_decision(decision=decision, opened_at=opened_at)
+    decision = services.open_decision(actor=SYSTEM, decision=decision, opened_at=opened_at)
     for membership in voting_members_on(alliance, voted_on):
         if membership.organisation.display_name in skip:
             continue
         services.cast_vote(
+            actor=SYSTEM,
             decision=decision,
             membership=membership,
             position="AGREE",
@@ -81,7 +83,7 @@ def _pilot(alliance, alt) -> None:
         tags=["night hub"],
         rationale="Rough sleepers met after 8pm had nowhere to go; a pilot shows whether a hub answers that.",
     )
-    services.close_decision(decision=decision, closed_at=_at(date(2022, 12, 12), 17))
+    services.close_decision(actor=SYSTEM, decision=decision, closed_at=_at(date(2022, 12, 12), 17))
 
 
 def _letter(alliance, alt, conclude: Decision | None) -> None:

@@ -8,6 +8,7 @@ from django.db.models import Q
 from alliance.choices import DecisionKind
 from alliance.models import Alliance, GoverningBody, Membership, Organisation
 from decisions.models import ActionItem, Attendance, Decision, Meeting, Recusal, Vote
+from decisions.services.actions import owners
 from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -209,7 +210,8 @@ class DraftDecisionForm(forms.Form):
         roles = Role.objects.filter(alliance=alliance).order_by("title")
         self.fields["appointment_role"].queryset = roles
         self.fields["delegation_role"].queryset = roles
-        self.fields["appointment_person"].queryset = Person.objects.order_by("name", "pk")
+        # Only people of this alliance are offered: a form never lists another alliance's people.
+        self.fields["appointment_person"].queryset = _people(alliance)
         self.fields["delegation_to_revoke"].queryset = DelegatedAuthority.objects.filter(
             role__alliance=alliance, revoked_on__isnull=True
         ).select_related("role", "body")
@@ -316,7 +318,8 @@ class ActionItemForm(forms.Form):
 
     def __init__(self, *args, alliance: Alliance, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner_person"].queryset = _people(alliance)
+        # The service's own rule: a person who holds or held a role in the alliance.
+        self.fields["owner_person"].queryset = owners(alliance.pk).order_by("name", "pk")
         self.fields["owner_role"].queryset = Role.objects.filter(alliance=alliance).order_by("title")
 
 

@@ -20,6 +20,7 @@ from decisions import forms, services
 from decisions import queries as decision_queries
 from decisions import queries_meetings as queries
 from decisions.models import ActionItem, AdvisoryInput, Decision, Meeting, Recusal
+from roles import standing
 from roles.access import Access, request_access
 
 PAGE_SIZE = 25
@@ -209,8 +210,8 @@ class ActionItemListView(AllianceMixin, TemplateView):
 
 
 def _may_record(access: Access, body: GoverningBody) -> bool:
-    # The same check as the API's (roles/access.py), so web and API never disagree (issue 7).
-    return access.is_secretary_of(body)
+    # The services' own check (roles/standing.py), so web and API never disagree (issue 7).
+    return standing.permits(standing.require_record_keeper, access, body)
 
 
 def _recordable_bodies(access: Access, alliance: Alliance):
@@ -218,11 +219,14 @@ def _recordable_bodies(access: Access, alliance: Alliance):
 
 
 class SecretaryFormView(AllianceMixin, FormView):
-    """A form that one service answers; only staff or the body's secretary (today) may use it.
+    """A form that one service answers, called with the caller's standing as its ``actor``.
 
-    Subclasses find the ``target`` record, and name the ``service`` of decisions.services to call
-    with the form's data and ``subject`` (the keyword the service takes the record by); a refusal
-    becomes an error on the field it names, keeping what was typed.
+    Whether to show the form at all is asked of the service's own standing check
+    (``check_standing``: the body's secretary by default; roles/standing.py), so the page offers
+    exactly what the service will accept. Subclasses find the ``target`` record, and name the
+    ``service`` of decisions.services to call with the form's data and ``subject`` (the keyword
+    the service takes the record by); a refusal, the standing's included, becomes an error on the
+    field it names, keeping what was typed.
     """
 
     template_name = "decisions/form.html"
@@ -244,17 +248,25 @@ class SecretaryFormView(AllianceMixin, FormView):
         # weighed: one they may not read answers 404, as if it did not exist.
         self.target = self.get_target()
         body = self.get_body()
-        if not self.may_use(body):
-            return TemplateResponse(
-                request,
-                "decisions/forbidden.html",
-                {"alliance": self.alliance, "body": body, "back": self.back_url()},
-                status=403,
-            )
+        try:
+            self.check_standing(body)
+        except RuleViolation as refusal:
+            if not refusal.forbidden:
+                raise
+            context = {"alliance": self.alliance, "body": body, "back": self.back_url(), "refusal": refusal.message}
+            return TemplateResponse(request, "decisions/forbidden.html", context, status=403)
         return super(AllianceMixin, self).dispatch(request, *args, **kwargs)
 
-    def may_use(self, body: GoverningBody | None) -> bool:
-        return _may_record(self.access, body) if body else self.bodies().exists()
+    def check_standing(self, body: GoverningBody | None) -> None:
+        """Refuse (``not_permitted``) a caller who could never use this form."""
+        if body is not None:
+            standing.require_record_keeper(self.access, body)
+        elif not self.bodies().exists():
+            # The body is chosen on the form: the caller must keep the record of one of this alliance's.
+            raise standing.refuse(
+                f"Only the secretary of one of {self.alliance}'s bodies (or an administrator) can do this; "
+                "ask the body's secretary."
+            )
 
     def get_target(self):
         return None
@@ -300,7 +312,7 @@ class SecretaryFormView(AllianceMixin, FormView):
 
     def perform(self, form):
         arguments = {self.subject: self.subject_record()} if self.subject else {}
-        return getattr(services, self.service)(**arguments, **form.cleaned_data)
+        return getattr(services, self.service)(actor=self.access, **arguments, **form.cleaned_data)
 
 
 # Meeting forms -----------------------------------------------------------------------------
@@ -337,7 +349,7 @@ class AttendanceView(MeetingFormView):
     success_message = "Attendance recorded."
 
     def perform(self, form):
-        attendance = services.record_attendance(meeting=self.target, **form.cleaned_data)
+        attendance = services.record_attendance(actor=self.access, meeting=self.target, **form.cleaned_data)
         if attendance.role_warning:
             messages.warning(self.request, attendance.role_warning)
         return attendance
@@ -416,7 +428,7 @@ class DraftDecisionView(SecretaryFormView):
         return super().form_valid(form)
 
     def perform(self, form):
-        return services.draft_decision(created_by=self.request.user, **form.service_fields())
+        return services.draft_decision(actor=self.access, **form.service_fields())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -471,15 +483,18 @@ class DeferDecisionView(DecisionFormView):
 
 
 class MemberFormView(DecisionFormView):
-    """A form that the body's secretary uses for any member and a representative for their own
-    organisation (roles/access.py decides, as in the API); the service checks the rest."""
+    """A form that the body's secretary uses for any member, and a representative (or an advisor)
+    for their own organisation or themselves; the service's standing check decides, as in the API,
+    and the form offers only the choices it would accept."""
 
     needs_alliance = True
 
-    def may_use(self, body) -> bool:
-        self.access = request_access(self.request)
-        self.as_secretary = self.access.is_secretary_of(body)
-        return self.as_secretary or bool(self.access.represents_in(self.alliance.pk) and _person(self.request.user))
+    def check_standing(self, body) -> None:
+        self.as_secretary = _may_record(self.access, body)
+        self.check_member_standing(body)
+
+    def check_member_standing(self, body) -> None:
+        raise NotImplementedError
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -533,18 +548,15 @@ class VoteView(MemberFormView):
     def preselect(self):
         return {"membership": self.request.GET.get("member", "")}
 
+    def check_member_standing(self, body) -> None:
+        standing.require_vote(self.access, body)
+
     def perform(self, form):
         data = dict(form.cleaned_data)
-        recorded = data.pop("recorded_by_me")
-        if not self.access.may_cast_vote(
-            self.target.body, data["membership"], cast_by_id=data["cast_by"].pk, recorded=recorded
-        ):
-            raise RuleViolation(
-                "not_your_vote", "You may cast only your own organisation's vote, as yourself.", field="membership"
-            )
         # The service stores the person entering the vote as its recorder when they are not the
         # person casting it (rule 2); the secretary's box only confirms that they mean to.
-        return services.cast_vote(decision=self.target, entered_by=_person(self.request.user), **data)
+        data.pop("recorded_by_me")
+        return services.cast_vote(actor=self.access, decision=self.target, **data)
 
 
 class AdviceView(MemberFormView):
@@ -554,19 +566,11 @@ class AdviceView(MemberFormView):
     submit = "Add advice"
     success_message = "Advice recorded."
 
+    def check_member_standing(self, body) -> None:
+        standing.require_advice(self.access, body, given=False)
+
     def perform(self, form):
-        data = form.cleaned_data
-        if not self.access.may_give_advice(
-            self.target.body,
-            organisation_id=getattr(data.get("organisation"), "pk", None),
-            person_id=getattr(data.get("person"), "pk", None),
-        ):
-            raise RuleViolation(
-                "not_your_advice",
-                "You may give only your own organisation's advice, or your own.",
-                field="organisation",
-            )
-        return services.record_advice(decision=self.target, **data)
+        return services.record_advice(actor=self.access, decision=self.target, **form.cleaned_data)
 
 
 class RespondView(DecisionFormView):
@@ -642,7 +646,13 @@ class ActionItemFormView(SecretaryFormView):
 
 
 class CompleteActionItemView(ActionItemFormView):
+    """The item's owner marks it done, as the secretary may (roles/standing.py)."""
+
     form_class = forms.CompleteForm
+
+    def check_standing(self, body) -> None:
+        standing.require_action_owner_or_keeper(self.access, self.item, "mark it done")
+
     service = "complete_action_item"
     title = "Mark the action done"
     submit = "Mark done"

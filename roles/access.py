@@ -30,15 +30,19 @@ def _public_alliances() -> frozenset[int]:
 
 
 def access_for(user, on: date | None = None) -> Access:
-    """Compute a user's access on ``on`` (today by default), in at most five queries."""
+    """Compute a user's access on ``on`` (today by default), in at most five queries.
+
+    It is also the ``actor`` every write service takes (roles/standing.py says what each needs).
+    """
     public = _public_alliances()
     if user is None or not user.is_authenticated:
         return Access(public_alliances=public)
-    if user.is_staff:
-        return Access(authenticated=True, staff=True, user_id=user.pk, public_alliances=public)
-    on = on or timezone.localdate()
-    members, oversight, bodies, alliance_secretaries, represents = set(), set(), set(), set(), set()
     person = Person.objects.filter(user=user).first()
+    if user.is_staff:
+        person_id = person.pk if person is not None else None
+        return Access(authenticated=True, staff=True, person_id=person_id, public_alliances=public, user=user)
+    on = on or timezone.localdate()
+    members, oversight, bodies, alliance_secretaries, represents, advises = set(), set(), set(), set(), set(), set()
     if person is not None:
         held = (
             RoleAssignment.objects.held_on(on)
@@ -56,6 +60,8 @@ def access_for(user, on: date | None = None) -> Access:
                 represents.add((alliance_id, organisation_id))
             elif kind == Role.Kind.OVERSIGHT_MEMBER:
                 oversight.add(alliance_id)
+            elif kind == Role.Kind.ADVISOR:
+                advises.add(alliance_id)
     grants = (
         AccessGrant.objects.filter(user=user, starts_on__lte=on)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
@@ -76,14 +82,15 @@ def access_for(user, on: date | None = None) -> Access:
     access = Access(
         authenticated=True,
         person_id=person.pk if person is not None else None,
-        user_id=user.pk,
         members_of=frozenset(members),
         oversight_of=frozenset(oversight),
         secretaryships=frozenset(bodies),
         secretary_of_alliances=frozenset(alliance_secretaries),
         represents=frozenset(represents),
         voting_representative_of=frozenset(voting),
+        advises=frozenset(advises),
         public_alliances=public,
+        user=user,
     )
     return access
 

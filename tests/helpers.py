@@ -23,3 +23,21 @@ def refused(code, call, *models):
     assert info.value.code == code
     assert rows(*models) == before
     return info.value
+
+
+def actor_for(who, on=None):
+    """The standing a service takes as ``actor``, for a user or a person (given a login if it has none).
+
+    ``SYSTEM`` (roles.standing) is the administrator's standing, for tests of the domain rules.
+    """
+    from roles.access import access_for
+    from roles.models import Person
+
+    if isinstance(who, Person):
+        if who.user is None:
+            from tests.factories import UserFactory
+
+            who.user = UserFactory()
+            who.save()
+        who = who.user
+    return access_for(who, on)

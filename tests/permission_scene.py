@@ -10,6 +10,7 @@ from alliance.models import Notification
 from contracts import services as award_services
 from decisions import services
 from roles.models import AccessGrant, Role
+from roles.standing import SYSTEM
 from tests.contracts.scene import adopt
 from tests.decisions.scene import make_scene
 from tests.factories import (
@@ -27,6 +28,7 @@ from tests.factories import (
     StaffFactory,
     UserFactory,
 )
+from tests.helpers import actor_for
 
 STANDINGS = ["anonymous", "viewer", "representative", "secretary", "oversight", "staff", "other alliance"]
 
@@ -49,11 +51,11 @@ def make_permission_scene() -> PermissionScene:
     closes = timezone.now() + timedelta(days=30)
 
     def opened(body, visibility, title=None):
-        decision = services.draft_decision(
+        decision = services.draft_decision(actor=SYSTEM,
             body=body, title=title or f"A {visibility.lower()} matter", proposal="That the alliance acts.",
             kind="KEY", visibility=visibility, closes_at=closes,
         )  # fmt: skip
-        return services.open_decision(decision=decision)
+        return services.open_decision(actor=SYSTEM, decision=decision)
 
     public = opened(scene.body, "PUBLIC")
     members = opened(scene.body, "MEMBERS")
@@ -62,11 +64,13 @@ def make_permission_scene() -> PermissionScene:
     confidential.save()
     vote = scene.vote(members, 1, cast_at=timezone.now())
     secret_vote = scene.vote(confidential, 1, cast_at=timezone.now())
-    advice = services.record_advice(decision=members, advice="Ask people who use the service.",
+    advice = services.record_advice(actor=SYSTEM, decision=members, advice="Ask people who use the service.",
                                     organisation=scene.advisory.organisation)  # fmt: skip
-    recusal = services.record_recusal(decision=public, membership=scene.members[1], reason="Trustee of a bidder.")
-    draft = services.draft_decision(body=scene.body, title="A draft", proposal="That it waits.", kind="KEY",
-                                    visibility="MEMBERS", closes_at=closes)  # fmt: skip
+    recusal = services.record_recusal(
+        actor=SYSTEM, decision=public, membership=scene.members[1], reason="Trustee of a bidder."
+    )
+    draft = services.draft_decision(actor=SYSTEM, body=scene.body, title="A draft", proposal="That it waits.",
+                                    kind="KEY", visibility="MEMBERS", closes_at=closes)  # fmt: skip
     meeting = MeetingFactory(body=scene.body, starts_at=datetime(2021, 3, 4, 10, 0, tzinfo=UTC))
     action = ActionItemFactory(decision=members, owner_person=scene.reps[0])
     delegation = DelegatedAuthorityFactory(
@@ -114,7 +118,10 @@ def make_permission_scene() -> PermissionScene:
         body="Please vote.", event_key="decision-opened:matrix", created_at=timezone.now(), due_at=timezone.now(),
     )  # fmt: skip
     note = award_services.write_oversight_note(
-        by=users["oversight"], alliance=alliance, text="Ask how the bids were scored.", award_process=award
+        actor=actor_for(users["oversight"]),
+        alliance=alliance,
+        text="Ask how the bids were scored.",
+        award_process=award,
     )
     ids = {
         "slug": alliance.slug,

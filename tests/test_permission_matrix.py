@@ -47,8 +47,8 @@ GET    /alliances/{slug}/                                                    -  
 GET    /alliances/{slug}/actions/                                            -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/actions/{action}/cancel/                            -              302 403 403 200 403 200 404
 POST   /alliances/{slug}/actions/{action}/cancel/                            {}             302 403 403 200 403 200 404
-GET    /alliances/{slug}/actions/{action}/done/                              -              302 403 403 200 403 200 404
-POST   /alliances/{slug}/actions/{action}/done/                              {}             302 403 403 200 403 200 404
+GET    /alliances/{slug}/actions/{action}/done/                              -              302 403 200 200 403 200 404
+POST   /alliances/{slug}/actions/{action}/done/                              {}             302 403 200 200 403 200 404
 GET    /alliances/{slug}/audit/                                              -              302 403 200 200 200 200 404
 GET    /alliances/{slug}/award-policy/                                       -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/awards/                                             -              302 200 200 200 200 200 404
@@ -108,12 +108,12 @@ GET    /api/docs/                                                            -  
 GET    /api/schema/                                                          -              200 200 200 200 200 200 200
 GET    /api/v1/                                                              -              401 200 200 200 200 200 200
 GET    /api/v1/action-items/                                                 -              401 200 200 200 200 200 200
-POST   /api/v1/action-items/                                                 {}             401 403 403 403 403 400 403
+POST   /api/v1/action-items/                                                 {}             401 403 403 400 403 400 403
 GET    /api/v1/action-items/{action}/                                        -              401 200 200 200 200 200 404
-POST   /api/v1/action-items/{action}/cancel/                                 {}             401 403 400 400 403 400 404
+POST   /api/v1/action-items/{action}/cancel/                                 {}             401 403 403 400 403 400 404
 POST   /api/v1/action-items/{action}/complete/                               {}             401 403 400 400 403 400 404
 GET    /api/v1/action-items/{action}/history/                                -              401 200 200 200 200 200 404
-POST   /api/v1/action-items/{action}/reassign/                               {}             401 403 400 400 403 400 404
+POST   /api/v1/action-items/{action}/reassign/                               {}             401 403 403 400 403 400 404
 GET    /api/v1/alliances/                                                    -              200 200 200 200 200 200 200
 POST   /api/v1/alliances/                                                    {}             401 403 403 403 403 400 403
 GET    /api/v1/alliances/{slug}/                                             -              200 200 200 200 200 200 200
@@ -155,7 +155,7 @@ GET    /api/v1/contracts/                                                    -  
 GET    /api/v1/contracts/{contract}/                                         -              401 200 200 200 200 200 404
 GET    /api/v1/contracts/{contract}/history/                                 -              401 200 200 200 200 200 404
 GET    /api/v1/decisions/                                                    -              200 200 200 200 200 200 200
-POST   /api/v1/decisions/                                                    {}             401 403 403 403 403 400 403
+POST   /api/v1/decisions/                                                    {}             401 403 403 400 403 400 403
 POST   /api/v1/decisions/delegated/                                          {}             401 403 403 403 403 400 403
 POST   /api/v1/decisions/{amt}/close/                                        {}             401 403 403 403 403 200 404
 GET    /api/v1/decisions/{confidential}/                                     -              404 404 200 200 200 200 404
@@ -165,7 +165,7 @@ GET    /api/v1/decisions/{members}/                                          -  
 PUT    /api/v1/decisions/{members}/                                          {}             401 405 405 405 405 405 405
 PATCH  /api/v1/decisions/{members}/                                          edit           401 403 403 200 403 200 404
 PATCH  /api/v1/decisions/{members}/                                          {}             401 403 403 200 403 200 404
-POST   /api/v1/decisions/{members}/advice/                                   {}             401 403 403 400 403 400 404
+POST   /api/v1/decisions/{members}/advice/                                   {}             401 403 400 400 403 400 404
 POST   /api/v1/decisions/{members}/advice/{advice}/response/                 {}             401 403 403 400 403 400 404
 POST   /api/v1/decisions/{members}/amend/                                    {}             401 403 403 409 403 409 404
 POST   /api/v1/decisions/{members}/close/                                    {}             401 403 403 200 403 200 404
@@ -177,7 +177,7 @@ GET    /api/v1/decisions/{members}/related/                                  -  
 POST   /api/v1/decisions/{members}/supersede/                                {}             401 403 403 409 403 409 404
 POST   /api/v1/decisions/{members}/votes/                                    other_vote     401 403 403 201 403 400 404
 POST   /api/v1/decisions/{members}/votes/                                    own_vote       401 403 201 201 403 201 404
-POST   /api/v1/decisions/{members}/votes/                                    {}             401 403 403 400 403 400 404
+POST   /api/v1/decisions/{members}/votes/                                    {}             401 403 400 400 403 400 404
 POST   /api/v1/decisions/{members}/withdraw/                                 {}             401 403 403 400 403 400 404
 GET    /api/v1/decisions/{public}/                                           -              200 200 200 200 200 200 200
 POST   /api/v1/decisions/{public}/recusals/{recusal}/dispensation/           {}             401 403 403 400 403 400 403
@@ -198,7 +198,7 @@ GET    /api/v1/interests/{interest}/                                         -  
 POST   /api/v1/interests/{interest}/end/                                     {}             401 403 403 403 403 400 404
 GET    /api/v1/interests/{interest}/history/                                 -              401 200 200 200 200 200 404
 GET    /api/v1/meetings/                                                     -              401 200 200 200 200 200 200
-POST   /api/v1/meetings/                                                     {}             401 403 403 403 403 400 403
+POST   /api/v1/meetings/                                                     {}             401 403 403 400 403 400 403
 GET    /api/v1/meetings/{meeting}/                                           -              401 200 200 200 200 200 404
 POST   /api/v1/meetings/{meeting}/approve-minutes/                           {}             401 403 403 400 403 400 404
 POST   /api/v1/meetings/{meeting}/attendance/                                {}             401 403 403 400 403 400 404

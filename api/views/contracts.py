@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from alliance.errors import RuleViolation
 from alliance.models import Alliance
 from api import filters
-from api.access import AccessMixin
+from api.access import AccessMixin, StandingMixin
 from api.history import AsOfMixin, HistoryMixin
 from api.serializers import contracts as s
 from contracts import ocds, queries, services
@@ -25,6 +25,7 @@ from contracts.models import (
 )
 from contracts.trail import award_audit_trail
 from decisions.models import Decision
+from roles import standing
 from roles.access import request_access
 
 
@@ -179,7 +180,7 @@ class AwardViewSet(
         process = self.get_object()
         data = s.ApprovalSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        decision = services.open_approval(process=process, by=request.user, **data.validated_data)
+        decision = services.open_approval(actor=request_access(request), process=process, **data.validated_data)
         decision = Decision.objects.get(pk=decision.pk)
         return Response(s.DecisionRefSerializer(decision).data, status=status.HTTP_201_CREATED)
 
@@ -237,6 +238,7 @@ class ContractViewSet(
 
 
 class OversightNoteViewSet(
+    StandingMixin,
     AccessMixin,
     HistoryMixin,
     mixins.ListModelMixin,
@@ -254,12 +256,16 @@ class OversightNoteViewSet(
     ordering = ["-created_at", "-pk"]
     http_method_names = ["get", "post", "patch", "head", "options"]
     queryset = OversightNote.objects.select_related("alliance", "author")
+    write_standing = {
+        "create": lambda access, _, data: standing.require_any_oversight(access),
+        "partial_update": lambda access, note, data: standing.require_note_author(access, note),
+    }
 
     @extend_schema(request=s.OversightNoteCreateSerializer, responses={201: s.OversightNoteSerializer})
     def create(self, request, *args, **kwargs):
         data = s.OversightNoteCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        note = services.write_oversight_note(by=request.user, **data.validated_data)
+        note = services.write_oversight_note(actor=self.actor, **data.validated_data)
         return Response(s.OversightNoteSerializer(note).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.OversightNoteEditSerializer, responses=s.OversightNoteSerializer)
@@ -267,5 +273,5 @@ class OversightNoteViewSet(
         note = self.get_object()  # a note the caller may not read answers 404 before its body is read
         data = s.OversightNoteEditSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        note = services.edit_oversight_note(note=note, by=request.user, **data.validated_data)
+        note = services.edit_oversight_note(actor=self.actor, note=note, **data.validated_data)
         return Response(s.OversightNoteSerializer(note).data)

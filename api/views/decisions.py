@@ -9,13 +9,13 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from api import filters
-from api.access import AccessMixin
+from api.access import AccessMixin, StandingMixin, _id
 from api.history import AsOfMixin, HistoryMixin
 from api.serializers import decisions as s
 from decisions import queries, services
 from decisions.models import AdvisoryInput, Recusal, Vote
+from roles import standing
 from roles.access import request_access
-from roles.models import Person
 
 
 def _vote_count(position: str):
@@ -33,7 +33,12 @@ def _with_vote_counts(qs):
     )
 
 
+def _keeper(doing):
+    return lambda access, decision, data: standing.require_record_keeper(access, decision.body, doing)
+
+
 class DecisionViewSet(
+    StandingMixin,
     AccessMixin,
     HistoryMixin,
     AsOfMixin,
@@ -50,6 +55,23 @@ class DecisionViewSet(
     ordering_fields = ["decided_on", "opened_at", "reference", "title", "status"]
     ordering = ["-decided_on", "-opened_at", "-pk"]
     http_method_names = ["get", "post", "patch", "head", "options"]
+    write_standing = {
+        "create": lambda access, _, data: standing.require_any_record_keeper(access, "draft decisions"),
+        "partial_update": _keeper("edit its decisions"),
+        "update": _keeper("edit its decisions"),
+        "open": _keeper("open its decisions for votes"),
+        "close": _keeper("close its decisions"),
+        "withdraw": _keeper("withdraw its decisions"),
+        "defer": _keeper("defer its decisions"),
+        "amend": _keeper("amend its decisions"),
+        "supersede": _keeper("supersede its decisions"),
+        "recusals": _keeper("record recusals from its decisions"),
+        "dispensation": _keeper("record its dispensations"),
+        "advice_response": _keeper("answer the advice on its decisions"),
+        "votes": lambda access, decision, data: standing.require_vote(access, decision.body),
+        "advice": lambda access, decision, data: standing.require_advice(access, decision.body, given=False),
+        "delegated": lambda access, _, data: standing.require_delegation_holder(access, _id(data.get("decided_by"))),
+    }
 
     def get_queryset(self):
         # Links to later decisions show only those the caller may read (issue 7).
@@ -74,13 +96,14 @@ class DecisionViewSet(
     def create(self, request, *args, **kwargs):
         """Draft a decision; it gets its reference when opened."""
         values = self._input(s.DecisionCreateSerializer)
-        return self._out(services.draft_decision(created_by=request.user, **values), status.HTTP_201_CREATED)
+        return self._out(services.draft_decision(actor=self.actor, **values), status.HTTP_201_CREATED)
 
     @extend_schema(request=s.DecisionFieldsSerializer, responses=s.DecisionDetailSerializer)
     def partial_update(self, request, *args, **kwargs):
         """Edit a draft, open or deferred decision; a closed one is sealed (409)."""
+        decision = self.get_object()  # 404, then the standing (403), before the input is read
         values = self._input(s.DecisionFieldsSerializer)
-        return self._out(services.update_decision(decision=self.get_object(), **values))
+        return self._out(services.update_decision(actor=self.actor, decision=decision, **values))
 
     def update(self, request, *args, **kwargs):
         return self.partial_update(request, *args, **kwargs)
@@ -89,7 +112,9 @@ class DecisionViewSet(
     @action(detail=True, methods=["post"])
     def open(self, request, pk=None):
         """Open the decision for votes (its reference is allocated on first opening)."""
-        return self._out(services.open_decision(decision=self.get_object(), **self._input(s.OpenInputSerializer)))
+        return self._out(
+            services.open_decision(actor=self.actor, decision=self.get_object(), **self._input(s.OpenInputSerializer))
+        )
 
     @extend_schema(request=s.VoteInputSerializer, responses={201: s.VoteSerializer})
     @action(detail=True, methods=["post"])
@@ -101,8 +126,7 @@ class DecisionViewSet(
         ``recorded_by`` naming anyone else is refused (400).
         """
         decision = self.get_object()
-        entered_by = Person.objects.filter(user=request.user).first()
-        vote = services.cast_vote(decision=decision, entered_by=entered_by, **self._input(s.VoteInputSerializer))
+        vote = services.cast_vote(actor=self.actor, decision=decision, **self._input(s.VoteInputSerializer))
         vote = Vote.objects.select_related("decision", "membership__organisation", "cast_by", "recorded_by").get(
             pk=vote.pk
         )
@@ -112,7 +136,9 @@ class DecisionViewSet(
     @action(detail=True, methods=["post"])
     def advice(self, request, pk=None):
         """Record advice from an advisory member or an advisor."""
-        item = services.record_advice(decision=self.get_object(), **self._input(s.AdviceInputSerializer))
+        item = services.record_advice(
+            actor=self.actor, decision=self.get_object(), **self._input(s.AdviceInputSerializer)
+        )
         return Response(s.AdvisoryInputSerializer(item).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.ResponseInputSerializer, responses=s.AdvisoryInputSerializer)
@@ -120,14 +146,18 @@ class DecisionViewSet(
     def advice_response(self, request, pk=None, advice_id=None):
         """Answer advice ("you said, we did"), before the decision closes."""
         item = get_object_or_404(AdvisoryInput, pk=advice_id, decision=self.get_object())
-        item = services.respond_to_advice(advisory_input=item, **self._input(s.ResponseInputSerializer))
+        item = services.respond_to_advice(
+            actor=self.actor, advisory_input=item, **self._input(s.ResponseInputSerializer)
+        )
         return Response(s.AdvisoryInputSerializer(item).data)
 
     @extend_schema(request=s.RecusalInputSerializer, responses={201: s.RecusalSerializer})
     @action(detail=True, methods=["post"])
     def recusals(self, request, pk=None):
         """Recuse a member from the decision (a vote it cast is removed; history keeps it)."""
-        recusal = services.record_recusal(decision=self.get_object(), **self._input(s.RecusalInputSerializer))
+        recusal = services.record_recusal(
+            actor=self.actor, decision=self.get_object(), **self._input(s.RecusalInputSerializer)
+        )
         return Response(s.RecusalSerializer(recusal).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.ReasonInputSerializer, responses=s.RecusalSerializer)
@@ -135,39 +165,49 @@ class DecisionViewSet(
     def dispensation(self, request, pk=None, recusal_id=None):
         """Grant a dispensation that lets a recused member vote."""
         recusal = get_object_or_404(Recusal, pk=recusal_id, decision=self.get_object())
-        recusal = services.grant_dispensation(recusal=recusal, **self._input(s.ReasonInputSerializer))
+        recusal = services.grant_dispensation(actor=self.actor, recusal=recusal, **self._input(s.ReasonInputSerializer))
         return Response(s.RecusalSerializer(recusal).data)
 
     @extend_schema(request=s.CloseInputSerializer, responses=s.DecisionDetailSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         """Close with the outcome and counts (rule 3) and apply what was agreed (rule 8)."""
-        return self._out(services.close_decision(decision=self.get_object(), **self._input(s.CloseInputSerializer)))
+        return self._out(
+            services.close_decision(actor=self.actor, decision=self.get_object(), **self._input(s.CloseInputSerializer))
+        )
 
     @extend_schema(request=s.ReasonInputSerializer, responses=s.DecisionDetailSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
-        return self._out(services.withdraw_decision(decision=self.get_object(), **self._input(s.ReasonInputSerializer)))
+        return self._out(
+            services.withdraw_decision(
+                actor=self.actor, decision=self.get_object(), **self._input(s.ReasonInputSerializer)
+            )
+        )
 
     @extend_schema(request=s.DeferInputSerializer, responses=s.DecisionDetailSerializer)
     @action(detail=True, methods=["post"])
     def defer(self, request, pk=None):
-        return self._out(services.defer_decision(decision=self.get_object(), **self._input(s.DeferInputSerializer)))
+        return self._out(
+            services.defer_decision(actor=self.actor, decision=self.get_object(), **self._input(s.DeferInputSerializer))
+        )
 
     @extend_schema(request=s.DecisionFieldsSerializer, responses={201: s.DecisionDetailSerializer})
     @action(detail=True, methods=["post"])
     def amend(self, request, pk=None):
         """Draft a decision that amends this agreed one."""
+        decision = self.get_object()
         values = self._input(s.DecisionFieldsSerializer)
-        new = services.amend_decision(decision=self.get_object(), created_by=request.user, **values)
+        new = services.amend_decision(actor=self.actor, decision=decision, **values)
         return self._out(new, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.DecisionFieldsSerializer, responses={201: s.DecisionDetailSerializer})
     @action(detail=True, methods=["post"])
     def supersede(self, request, pk=None):
         """Draft a decision that replaces this agreed one (once)."""
+        decision = self.get_object()
         values = self._input(s.DecisionFieldsSerializer)
-        new = services.supersede_decision(decision=self.get_object(), created_by=request.user, **values)
+        new = services.supersede_decision(actor=self.actor, decision=decision, **values)
         return self._out(new, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.DelegatedDecisionInputSerializer, responses={201: s.DecisionDetailSerializer})
@@ -175,7 +215,7 @@ class DecisionViewSet(
     def delegated(self, request):
         """Record an operational decision taken under delegated authority (rule 7)."""
         values = self._input(s.DelegatedDecisionInputSerializer)
-        decision = services.take_delegated_decision(created_by=request.user, **values)
+        decision = services.take_delegated_decision(actor=self.actor, **values)
         return self._out(decision, status.HTTP_201_CREATED)
 
     @extend_schema(responses=s.RelatedDecisionSerializer(many=True), filters=False)

@@ -7,16 +7,26 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from api import filters
-from api.access import AccessMixin
+from api.access import AccessMixin, StandingMixin
 from api.history import HistoryMixin
 from api.serializers import meetings as s
 from decisions import queries_meetings as queries
 from decisions import services
 from decisions.models import Attendance
+from roles import standing
 from roles.access import request_access
 
 
+def _meeting_keeper(doing):
+    return lambda access, meeting, data: standing.require_record_keeper(access, meeting.body, doing)
+
+
+def _item_keeper(doing):
+    return lambda access, item, data: standing.require_record_keeper(access, item.decision.body, doing)
+
+
 class MeetingViewSet(
+    StandingMixin,
     AccessMixin,
     HistoryMixin,
     mixins.ListModelMixin,
@@ -30,6 +40,14 @@ class MeetingViewSet(
     filterset_class = filters.MeetingFilter
     ordering_fields = ["starts_at", "status"]
     ordering = ["-starts_at", "pk"]
+    write_standing = {
+        "create": lambda access, _, data: standing.require_any_record_keeper(access, "schedule meetings"),
+        "attendance": _meeting_keeper("record attendance at its meetings"),
+        "held": _meeting_keeper("record that its meetings took place"),
+        "cancel": _meeting_keeper("cancel its meetings"),
+        "minutes": _meeting_keeper("record the minutes of its meetings"),
+        "approve_minutes": _meeting_keeper("approve the minutes of its meetings"),
+    }
 
     def get_queryset(self):
         # Only what the caller may read is counted; the schema generator has no caller.
@@ -58,7 +76,7 @@ class MeetingViewSet(
     def create(self, request, *args, **kwargs):
         data = s.MeetingCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return self._out(services.schedule_meeting(**data.validated_data), status.HTTP_201_CREATED)
+        return self._out(services.schedule_meeting(actor=self.actor, **data.validated_data), status.HTTP_201_CREATED)
 
     @extend_schema(request=s.AttendanceInputSerializer, responses=s.MeetingDetailSerializer)
     @action(detail=True, methods=["post"])
@@ -67,7 +85,7 @@ class MeetingViewSet(
         meeting = self.get_object()
         data = s.AttendanceInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.record_attendance(meeting=meeting, **data.validated_data)
+        services.record_attendance(actor=self.actor, meeting=meeting, **data.validated_data)
         return self._out(meeting)
 
     @extend_schema(request=s.HeldInputSerializer, responses=s.MeetingDetailSerializer)
@@ -77,7 +95,7 @@ class MeetingViewSet(
         meeting = self.get_object()
         data = s.HeldInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return self._out(services.mark_meeting_held(meeting=meeting, **data.validated_data))
+        return self._out(services.mark_meeting_held(actor=self.actor, meeting=meeting, **data.validated_data))
 
     @extend_schema(request=s.CancelInputSerializer, responses=s.MeetingDetailSerializer)
     @action(detail=True, methods=["post"])
@@ -86,7 +104,7 @@ class MeetingViewSet(
         meeting = self.get_object()
         data = s.CancelInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return self._out(services.cancel_meeting(meeting=meeting, **data.validated_data))
+        return self._out(services.cancel_meeting(actor=self.actor, meeting=meeting, **data.validated_data))
 
     @extend_schema(request=s.MinutesInputSerializer, responses=s.MeetingDetailSerializer)
     @action(detail=True, methods=["post"])
@@ -95,7 +113,7 @@ class MeetingViewSet(
         meeting = self.get_object()
         data = s.MinutesInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return self._out(services.record_minutes(meeting=meeting, **data.validated_data))
+        return self._out(services.record_minutes(actor=self.actor, meeting=meeting, **data.validated_data))
 
     @extend_schema(request=s.ApproveMinutesInputSerializer, responses=s.MeetingDetailSerializer)
     @action(detail=True, methods=["post"], url_path="approve-minutes")
@@ -104,10 +122,11 @@ class MeetingViewSet(
         meeting = self.get_object()
         data = s.ApproveMinutesInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return self._out(services.approve_minutes(meeting=meeting, **data.validated_data))
+        return self._out(services.approve_minutes(actor=self.actor, meeting=meeting, **data.validated_data))
 
 
 class ActionItemViewSet(
+    StandingMixin,
     AccessMixin,
     HistoryMixin,
     mixins.ListModelMixin,
@@ -121,6 +140,12 @@ class ActionItemViewSet(
     filterset_class = filters.ActionItemFilter
     ordering_fields = ["due_on", "status"]
     ordering = ["due_on", "pk"]
+    write_standing = {
+        "create": lambda access, _, data: standing.require_any_record_keeper(access, "add action items"),
+        "complete": lambda access, item, data: standing.require_action_owner_or_keeper(access, item, "mark it done"),
+        "cancel": _item_keeper("cancel the action items of its decisions"),
+        "reassign": _item_keeper("reassign the action items of its decisions"),
+    }
     queryset = queries.action_items()
 
     def _out(self, item, code=status.HTTP_200_OK):
@@ -131,7 +156,7 @@ class ActionItemViewSet(
     def create(self, request, *args, **kwargs):
         data = s.ActionItemCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return self._out(services.create_action_item(**data.validated_data), status.HTTP_201_CREATED)
+        return self._out(services.create_action_item(actor=self.actor, **data.validated_data), status.HTTP_201_CREATED)
 
     @extend_schema(request=s.CompleteInputSerializer, responses=s.ActionItemSerializer)
     @action(detail=True, methods=["post"])
@@ -140,7 +165,7 @@ class ActionItemViewSet(
         item = self.get_object()
         data = s.CompleteInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return self._out(services.complete_action_item(item=item, **data.validated_data))
+        return self._out(services.complete_action_item(actor=self.actor, item=item, **data.validated_data))
 
     @extend_schema(request=s.CancelInputSerializer, responses=s.ActionItemSerializer)
     @action(detail=True, methods=["post"])
@@ -149,7 +174,7 @@ class ActionItemViewSet(
         item = self.get_object()
         data = s.CancelInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return self._out(services.cancel_action_item(item=item, **data.validated_data))
+        return self._out(services.cancel_action_item(actor=self.actor, item=item, **data.validated_data))
 
     @extend_schema(request=s.ReassignInputSerializer, responses=s.ActionItemSerializer)
     @action(detail=True, methods=["post"])
@@ -158,4 +183,4 @@ class ActionItemViewSet(
         item = self.get_object()
         data = s.ReassignInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return self._out(services.reassign_action_item(item=item, **data.validated_data))
+        return self._out(services.reassign_action_item(actor=self.actor, item=item, **data.validated_data))

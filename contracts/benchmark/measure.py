@@ -32,6 +32,7 @@ from decisions import services
 from decisions.exports import DECISION_HEADER, decision_rows
 from decisions.models import Decision
 from roles.models import Person, Role, RoleAssignment
+from roles.standing import SYSTEM, system_actor
 
 DIRECTORY_ON = date(2021, 6, 30)
 
@@ -156,14 +157,14 @@ class Measurer:
     def _open_decision(self, title: str) -> Decision:
         body = self.alliance.bodies.order_by("pk").first()
         decision = services.draft_decision(
+            actor=system_actor(self.user),
             body=body,
             title=title,
             proposal="That the alliance measures itself.",
             kind="KEY",
-            created_by=self.user,
             closes_at=timezone.now() + timedelta(days=14),
         )
-        return services.open_decision(decision=decision)
+        return services.open_decision(actor=SYSTEM, decision=decision)
 
     def writes(self) -> list[dict]:
         voting = self._voting()
@@ -172,7 +173,9 @@ class Measurer:
         positions = iter(["AGREE", "ABSTAIN"] * (4 * self.repeat + 4))
 
         def vote():
-            services.cast_vote(decision=decision, membership=member, position=next(positions), cast_by=rep)
+            services.cast_vote(
+                actor=SYSTEM, decision=decision, membership=member, position=next(positions), cast_by=rep
+            )
 
         with_history = median_ms(vote, self.repeat)
         with override_settings(SIMPLE_HISTORY_ENABLED=False):
@@ -196,9 +199,9 @@ class Measurer:
         for n in range(self.repeat + 1):
             decision = self._open_decision(f"Benchmark: close {n}")
             for member, rep in voting:
-                services.cast_vote(decision=decision, membership=member, position="AGREE", cast_by=rep)
+                services.cast_vote(actor=SYSTEM, decision=decision, membership=member, position="AGREE", cast_by=rep)
             started = time.perf_counter()
-            services.close_decision(decision=decision)
+            services.close_decision(actor=SYSTEM, decision=decision)
             times.append(time.perf_counter() - started)
         return round(statistics.median(times[1:]) * 1000, 3)
 
@@ -230,15 +233,15 @@ class Measurer:
                     )
             award_services.recommend(process=process, submission=bids[0], reason="Best value.", by=self.user)
             decision = award_services.open_approval(
+                actor=system_actor(self.user),
                 process=AwardProcess.objects.get(pk=process.pk),
-                by=self.user,
                 closes_at=timezone.now() + timedelta(days=14),
             )
             recused = set(decision.recusals.values_list("membership_id", flat=True))
             for m in members:
                 if m.pk not in recused:
-                    services.cast_vote(decision=decision, membership=m, position="AGREE", cast_by=reps[m])
-            services.close_decision(decision=decision)
+                    services.cast_vote(actor=SYSTEM, decision=decision, membership=m, position="AGREE", cast_by=reps[m])
+            services.close_decision(actor=SYSTEM, decision=decision)
             process = award_services.record_approval_outcome(process=AwardProcess.objects.get(pk=process.pk))
             award_services.award_contract(
                 process=process, starts_on=today + timedelta(days=30), ends_on=today + timedelta(days=3 * 365)

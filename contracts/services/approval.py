@@ -24,6 +24,8 @@ from contracts.services.processes import lock_process, record_transition
 from decisions import services as decision_services
 from decisions.models import Decision, Meeting, Recusal
 from decisions.queries import local_day
+from roles import standing
+from roles.access import Access
 
 __all__ = ["open_approval", "recuse_late_interests", "record_approval_outcome", "award_contract"]
 
@@ -48,7 +50,9 @@ def _recuse(decision: Decision, process: AwardProcess, on: date, *, already: fro
         if item["membership"].pk in already:
             continue
         recusals.append(
+            # Rule 5 recuses an interested member whoever opened the approval: the system records it.
             decision_services.record_recusal(
+                actor=standing.SYSTEM,
                 decision=decision,
                 membership=item["membership"],
                 reason=item["reason"],
@@ -94,13 +98,17 @@ def recuse_on_new_declaration(*, declaration) -> None:
 @transaction.atomic
 def open_approval(
     *,
+    actor: Access,
     process: AwardProcess,
-    by=None,
     opened_at: datetime | None = None,
     meeting: Meeting | None = None,
     closes_at: datetime | None = None,
 ) -> Decision:
-    """Draft and open the AWARD decision of the policy's approving body, recusing interested members (rule 5)."""
+    """Draft and open the AWARD decision of the policy's approving body, recusing interested members (rule 5).
+
+    The decision is the approving body's: the actor needs the standing to draft and open it there.
+    """
+    standing.require_record_keeper(actor, process.policy.approving_body, "open the approval of an award")
     process = lock_process(process)
     if process.stage != Stage.RECOMMENDED:
         raise RuleViolation(
@@ -124,11 +132,11 @@ def open_approval(
     )
     body = process.policy.approving_body
     decision = decision_services.draft_decision(
+        actor=actor,
         body=body,
         title=f"Award {process.reference}: {process.title} to {process.recommended_submission.bidder}",
         proposal=_proposal(process),
         kind=DecisionKind.AWARD,
-        created_by=by,
         meeting=meeting,
         rationale=process.transitions.filter(to_stage=Stage.RECOMMENDED)
         .order_by("-at")
@@ -140,7 +148,7 @@ def open_approval(
         value=process.recommended_submission.price,
         closes_at=closes_at,
     )
-    decision = decision_services.open_decision(decision=decision, opened_at=opened_at)
+    decision = decision_services.open_decision(actor=actor, decision=decision, opened_at=opened_at)
     process.approval_decision = decision
     _save(process, f"Approval opened: {decision.reference}")
     _recuse(decision, process, local_day(opened_at))

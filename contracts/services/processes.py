@@ -22,6 +22,7 @@ from contracts.models import AwardPolicy, AwardProcess, Route, RouteRule, Servic
 from contracts.services.policies import money
 from decisions import services as decision_services
 from decisions.models import Decision
+from roles import standing
 from roles.queries import fmt_money
 
 __all__ = [
@@ -337,8 +338,13 @@ def cancel_process(*, process: AwardProcess, reason: str, by=None, at: datetime 
             conflict=True,
         )
     if decision is not None and not decision.is_sealed:
+        # The withdrawal follows from the process's cancellation (an administrator's: the award
+        # endpoints are for staff), whoever keeps the approving body's record.
         decision_services.withdraw_decision(
-            decision=decision, reason=f"Award process {process.reference} cancelled: {reason.strip()}", withdrawn_at=at
+            actor=standing.SYSTEM,
+            decision=decision,
+            reason=f"Award process {process.reference} cancelled: {reason.strip()}",
+            withdrawn_at=at,
         )
     process.cancellation_reason = reason.strip()
     record_transition(process=process, to_stage=Stage.CANCELLED, by=by, reason=reason.strip(), at=at)

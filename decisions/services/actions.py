@@ -13,9 +13,11 @@ from django.db import transaction
 from alliance.errors import RuleViolation
 from alliance.services import _fmt, _save
 from decisions.models import ActionItem, Decision
-from roles.models import Person, Role
+from roles import standing
+from roles.access import Access
+from roles.models import Person, Role, RoleAssignment
 
-__all__ = ["create_action_item", "complete_action_item", "cancel_action_item", "reassign_action_item"]
+__all__ = ["owners", "create_action_item", "complete_action_item", "cancel_action_item", "reassign_action_item"]
 
 NOTHING_TO_DO = (Decision.Status.NOT_AGREED, Decision.Status.WITHDRAWN)
 
@@ -27,12 +29,26 @@ def _check_owner(decision: Decision, owner_person: Person | None, owner_role: Ro
             "An action item needs an owner: choose a person, a role, or both.",
             field="owner_person",
         )
+    # Neither message names the record: it may be another alliance's, which the caller cannot read.
     if owner_role is not None and owner_role.alliance_id != decision.alliance_id:
         raise RuleViolation(
             "action_role_elsewhere",
-            f"{owner_role} is a role of another alliance; choose a role of {decision.alliance}.",
+            f"That role was not found in this alliance; choose a role of {decision.alliance}.",
             field="owner_role",
         )
+    if owner_person is not None and not owners(decision.alliance_id).filter(pk=owner_person.pk).exists():
+        raise RuleViolation(
+            "action_person_elsewhere",
+            f"That person holds no role in {decision.alliance} and never has; choose someone who holds or held "
+            "one, or give the item to a role.",
+            field="owner_person",
+        )
+
+
+def owners(alliance_id: int):
+    """The people who may own an action item of an alliance: those who hold or held a role in it."""
+    held = RoleAssignment.objects.filter(role__alliance_id=alliance_id).values("person_id")
+    return Person.objects.filter(pk__in=held)
 
 
 def _check_due(decision: Decision, due_on: date) -> None:
@@ -59,6 +75,7 @@ def _locked_open(item: ActionItem, doing: str) -> ActionItem:
 @transaction.atomic
 def create_action_item(
     *,
+    actor: Access,
     decision: Decision,
     title: str,
     due_on: date,
@@ -66,7 +83,9 @@ def create_action_item(
     owner_role: Role | None = None,
     notes: str = "",
 ) -> ActionItem:
-    """Record an action arising from a decision, owned by a person or a role of the same alliance."""
+    """Record an action arising from a decision (its body's secretary), owned by a person or a role
+    of the same alliance."""
+    standing.require_record_keeper(actor, decision.body, "add action items to its decisions")
     if not title.strip():
         raise RuleViolation("action_title_required", "Say what is to be done.", field="title")
     if decision.status in NOTHING_TO_DO:
@@ -92,8 +111,9 @@ def create_action_item(
 
 
 @transaction.atomic
-def complete_action_item(*, item: ActionItem, completed_on: date) -> ActionItem:
-    """Record that an open action item was done, and when."""
+def complete_action_item(*, actor: Access, item: ActionItem, completed_on: date) -> ActionItem:
+    """Record that an open action item was done, and when: its owner or the body's secretary."""
+    standing.require_action_owner_or_keeper(actor, item, "mark it done")
     item = _locked_open(item, "completed")
     if item.decision.decided_on is not None and completed_on < item.decision.decided_on:
         raise RuleViolation(
@@ -109,8 +129,9 @@ def complete_action_item(*, item: ActionItem, completed_on: date) -> ActionItem:
 
 
 @transaction.atomic
-def cancel_action_item(*, item: ActionItem, reason: str) -> ActionItem:
-    """Cancel an open action item, saying why it is no longer needed."""
+def cancel_action_item(*, actor: Access, item: ActionItem, reason: str) -> ActionItem:
+    """Cancel an open action item, saying why it is no longer needed (the body's secretary)."""
+    standing.require_record_keeper(actor, item.decision.body, "cancel the action items of its decisions")
     if not reason.strip():
         raise RuleViolation("action_cancel_reason_required", "Say why the action is no longer needed.", field="reason")
     item = _locked_open(item, "cancelled")
@@ -123,13 +144,16 @@ def cancel_action_item(*, item: ActionItem, reason: str) -> ActionItem:
 @transaction.atomic
 def reassign_action_item(
     *,
+    actor: Access,
     item: ActionItem,
     owner_person: Person | None = None,
     owner_role: Role | None = None,
     due_on: date | None = None,
     reason: str = "",
 ) -> ActionItem:
-    """Give an open action item a new owner (person, role or both) and, if need be, a new due date."""
+    """Give an open action item a new owner (person, role or both) and, if need be, a new due date
+    (the body's secretary)."""
+    standing.require_record_keeper(actor, item.decision.body, "reassign the action items of its decisions")
     item = _locked_open(item, "reassigned")
     _check_owner(item.decision, owner_person, owner_role)
     if due_on is not None:

@@ -18,6 +18,8 @@ from decisions import queries
 from decisions.models import Decision, Vote
 from decisions.services.decisions import _lock, _name, _record, _sealed_refusal, _when, check_moment
 from roles import services as roles_services
+from roles import standing
+from roles.access import Access
 from roles.models import RoleAssignment
 
 __all__ = ["close_decision"]
@@ -112,8 +114,9 @@ def _apply_effects(decision: Decision) -> None:
 
 
 @transaction.atomic
-def close_decision(*, decision: Decision, closed_at: datetime | None = None) -> Decision:
+def close_decision(*, actor: Access, decision: Decision, closed_at: datetime | None = None) -> Decision:
     """Close an open decision with its outcome and counts (rule 3), and apply what it agreed (rule 8)."""
+    standing.require_record_keeper(actor, decision.body, "close its decisions")
     decision = _lock(decision)
     if decision.status != Decision.Status.OPEN:
         if decision.is_sealed:

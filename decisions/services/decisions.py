@@ -22,6 +22,8 @@ from alliance.models import GoverningBody
 from alliance.services import _fmt, _save, allocate_reference
 from decisions import queries
 from decisions.models import Decision, Meeting
+from roles import standing
+from roles.access import Access
 from roles.models import DelegatedAuthority, Person, Role
 
 __all__ = [
@@ -146,18 +148,39 @@ def _check_choices(decision: Decision) -> None:
             raise RuleViolation(f"decision_{name}_required", f"Give the decision {label}.", field=name)
 
 
-def _check_same_alliance(decision: Decision, thing, field: str, what: str) -> None:
-    alliance_id = getattr(thing, "alliance_id", None)
-    if alliance_id is None and isinstance(thing, DelegatedAuthority):
-        alliance_id = thing.role.alliance_id
-    if alliance_id is None and isinstance(thing, Meeting):
-        alliance_id = thing.body.alliance_id
-    if thing is not None and alliance_id != decision.alliance_id:
+# What a reference to another alliance's record is called: the message never names the record
+# itself, which the caller may not read (issue 7).
+NOT_FOUND = {
+    "meeting": "That meeting",
+    "appointment_role": "That role",
+    "delegation_role": "That role",
+    "delegation_to_revoke": "That delegation",
+    "revisits": "A decision revisited",
+}
+
+
+def _alliance_of(thing) -> int | None:
+    if isinstance(thing, DelegatedAuthority):
+        return thing.role.alliance_id
+    if isinstance(thing, Meeting):
+        return thing.body.alliance_id
+    return getattr(thing, "alliance_id", None)
+
+
+def _check_same_alliance(decision: Decision, thing, field: str) -> None:
+    if thing is not None and _alliance_of(thing) != decision.alliance_id:
         raise RuleViolation(
             "decision_alliance_mismatch",
-            f"The {what} belongs to another alliance than {decision.body}; choose one of {decision.alliance}.",
+            f"{NOT_FOUND[field]} was not found in this alliance; choose one of {decision.alliance}.",
             field=field,
         )
+
+
+def _check_references(decision: Decision) -> None:
+    """Every record a decision names is of its alliance, whatever the decision's kind: a field the
+    kind does not use is still stored, and would link the log to another alliance's record."""
+    for field in ("meeting", "appointment_role", "delegation_role", "delegation_to_revoke"):
+        _check_same_alliance(decision, getattr(decision, field), field)
 
 
 def _check_meeting(decision: Decision) -> None:
@@ -200,7 +223,6 @@ def _check_appointment(decision: Decision) -> None:
                 ["the role", "the person appointed", "the start date"].index(missing[0])
             ],
         )
-    _check_same_alliance(decision, decision.appointment_role, "appointment_role", "role")
     ends_on = decision.appointment_ends_on
     if ends_on is not None and ends_on < decision.appointment_starts_on:
         raise RuleViolation(
@@ -223,9 +245,7 @@ def _check_delegation(decision: Decision) -> None:
             field="delegation_role",
         )
     if revokes:
-        _check_same_alliance(decision, decision.delegation_to_revoke, "delegation_to_revoke", "delegation")
         return
-    _check_same_alliance(decision, decision.delegation_role, "delegation_role", "role")
     if not decision.delegation_scope.strip():
         raise RuleViolation(
             "delegation_scope_required", "Describe what the delegation covers.", field="delegation_scope"
@@ -259,13 +279,14 @@ def _check_value(decision: Decision) -> None:
 def _check_revisits(decision: Decision, revisits: Iterable[Decision]) -> list[Decision]:
     revisits = list(revisits)
     for earlier in revisits:
-        _check_same_alliance(decision, earlier, "revisits", "decision revisited")
+        _check_same_alliance(decision, earlier, "revisits")
         if decision.pk and earlier.pk == decision.pk:
             raise RuleViolation("decision_revisits_itself", "A decision cannot revisit itself.", field="revisits")
     return revisits
 
 
 def _check(decision: Decision) -> None:
+    _check_references(decision)
     _check_choices(decision)
     _check_value(decision)
     _check_meeting(decision)
@@ -293,11 +314,11 @@ def _apply(decision: Decision, fields: dict) -> None:
 @transaction.atomic
 def draft_decision(
     *,
+    actor: Access,
     body: GoverningBody,
     title: str,
     proposal: str,
     kind: str,
-    created_by=None,
     meeting: Meeting | None = None,
     rationale: str = "",
     alternatives_considered: str = "",
@@ -319,8 +340,9 @@ def draft_decision(
     delegation_valid_to: date | None = None,
     delegation_to_revoke: DelegatedAuthority | None = None,
 ) -> Decision:
-    """Draft a decision of a body: its meeting, appointment or delegation must fit the body's alliance."""
-    decision = Decision(body=body, alliance_id=body.alliance_id, created_by=created_by)
+    """Draft a decision of a body (its secretary): what it names must be of the body's alliance."""
+    standing.require_record_keeper(actor, body, "draft its decisions")
+    decision = Decision(body=body, alliance_id=body.alliance_id, created_by=actor.user)
     fields = {k: v for k, v in locals().items() if k in DRAFT_FIELDS}
     fields["delegation_kinds"] = list(delegation_kinds)
     _apply(decision, fields)
@@ -333,8 +355,11 @@ def draft_decision(
 
 
 @transaction.atomic
-def update_decision(*, decision: Decision, revisits: Iterable[Decision] | None = None, **fields) -> Decision:
+def update_decision(
+    *, actor: Access, decision: Decision, revisits: Iterable[Decision] | None = None, **fields
+) -> Decision:
     """Change a decision that is still a draft, open or deferred (rule 4: a closed one is sealed)."""
+    standing.require_record_keeper(actor, decision.body, "edit its decisions")
     decision = _lock(decision)
     if decision.is_sealed:
         raise _sealed_refusal(decision, "edited")
@@ -358,8 +383,9 @@ def update_decision(*, decision: Decision, revisits: Iterable[Decision] | None =
 
 
 @transaction.atomic
-def open_decision(*, decision: Decision, opened_at: datetime | None = None) -> Decision:
+def open_decision(*, actor: Access, decision: Decision, opened_at: datetime | None = None) -> Decision:
     """Open a draft (or a deferred decision) for votes; the reference is allocated on first opening."""
+    standing.require_record_keeper(actor, decision.body, "open its decisions for votes")
     decision = _lock(decision)
     opened_at = opened_at or timezone.now()
     check_moment(moment=opened_at, decision=decision, field="opened_at", what="opening", after_opening=False)
@@ -402,8 +428,9 @@ def _reason(reason: str, what: str) -> str:
 
 
 @transaction.atomic
-def defer_decision(*, decision: Decision, reason: str, review_on: date | None = None) -> Decision:
+def defer_decision(*, actor: Access, decision: Decision, reason: str, review_on: date | None = None) -> Decision:
     """Put a draft or open decision aside; votes already cast stay, and it may be reopened."""
+    standing.require_record_keeper(actor, decision.body, "defer its decisions")
     reason = _reason(reason, "deferred")
     decision = _lock(decision)
     if decision.status not in (Decision.Status.DRAFT, Decision.Status.OPEN):
@@ -418,8 +445,11 @@ def defer_decision(*, decision: Decision, reason: str, review_on: date | None = 
 
 
 @transaction.atomic
-def withdraw_decision(*, decision: Decision, reason: str, withdrawn_at: datetime | None = None) -> Decision:
+def withdraw_decision(
+    *, actor: Access, decision: Decision, reason: str, withdrawn_at: datetime | None = None
+) -> Decision:
     """Withdraw a decision before it is closed; it stays in the log, sealed (rule 4)."""
+    standing.require_record_keeper(actor, decision.body, "withdraw its decisions")
     reason = _reason(reason, "withdrawn")
     decision = _lock(decision)
     if decision.is_sealed:
@@ -436,7 +466,7 @@ def withdraw_decision(*, decision: Decision, reason: str, withdrawn_at: datetime
 # Amending and superseding (rule 4) ----------------------------------------------------------
 
 
-def _successor(decision: Decision, link: str, created_by, draft_fields: dict) -> Decision:
+def _successor(decision: Decision, link: str, actor: Access, draft_fields: dict) -> Decision:
     fields = {
         "body": decision.body,
         "kind": decision.kind,
@@ -446,7 +476,7 @@ def _successor(decision: Decision, link: str, created_by, draft_fields: dict) ->
         "proposal": decision.proposal,
         **draft_fields,
     }
-    successor = draft_decision(created_by=created_by, **fields)
+    successor = draft_decision(actor=actor, **fields)
     setattr(successor, link, decision)
     _record(successor, f"{'Amends' if link == 'amends' else 'Supersedes'} {decision.reference}")
     return successor
@@ -478,16 +508,18 @@ def _check_can_follow(decision: Decision, verb: str) -> None:
 
 
 @transaction.atomic
-def amend_decision(*, decision: Decision, created_by=None, **draft_fields) -> Decision:
+def amend_decision(*, actor: Access, decision: Decision, **draft_fields) -> Decision:
     """Draft a decision that amends an agreed one (rule 4); the old one shows it as ``amended_by``."""
+    standing.require_record_keeper(actor, decision.body, "amend its decisions")
     decision = _lock(decision)
     _check_can_follow(decision, "amend")
-    return _successor(decision, "amends", created_by, draft_fields)
+    return _successor(decision, "amends", actor, draft_fields)
 
 
 @transaction.atomic
-def supersede_decision(*, decision: Decision, created_by=None, **draft_fields) -> Decision:
+def supersede_decision(*, actor: Access, decision: Decision, **draft_fields) -> Decision:
     """Draft a decision that replaces an agreed one (rule 4); a decision is superseded once at most."""
+    standing.require_record_keeper(actor, decision.body, "supersede its decisions")
     decision = _lock(decision)
     _check_can_follow(decision, "supersede")
-    return _successor(decision, "supersedes", created_by, draft_fields)
+    return _successor(decision, "supersedes", actor, draft_fields)

@@ -14,6 +14,8 @@ from alliance.models import GoverningBody
 from alliance.services import _fmt, allocate_reference
 from decisions.models import Decision
 from decisions.services.decisions import _apply, _check, _record
+from roles import standing
+from roles.access import Access
 from roles.models import DelegatedAuthority, Person
 from roles.queries import authority_for, fmt_money
 
@@ -50,6 +52,7 @@ def _check_named_delegation(delegation: DelegatedAuthority, person: Person, valu
 @transaction.atomic
 def take_delegated_decision(
     *,
+    actor: Access,
     body: GoverningBody,
     title: str,
     proposal: str,
@@ -57,14 +60,15 @@ def take_delegated_decision(
     decided_by: Person,
     delegation: DelegatedAuthority,
     decided_on: date,
-    created_by=None,
     **extra,
 ) -> Decision:
-    """Record an operational decision a role holder took under a delegation that covers it (rule 7)."""
+    """Record an operational decision a role holder took under a delegation that covers it (rule 7);
+    the holder records it as themselves."""
+    standing.require_delegation_holder(actor, decided_by.pk)
     if delegation.body.alliance_id != body.alliance_id:
         raise RuleViolation(
             "decision_alliance_mismatch",
-            f"The delegation to {delegation.role} was granted in another alliance than {body}'s.",
+            "That delegation was not found in the alliance of the body named; name a delegation of its alliance.",
             field="delegation",
         )
     value = None if value is None else Decimal(str(value))
@@ -75,7 +79,7 @@ def take_delegated_decision(
     decision = Decision(
         body=body,
         alliance_id=body.alliance_id,
-        created_by=created_by,
+        created_by=actor.user,
         taken_under=delegation,
         decided_by=decided_by,
         decided_on=decided_on,

@@ -17,6 +17,8 @@ from alliance.models import GoverningBody, Membership, Organisation
 from alliance.services import _fmt, _save
 from decisions.models import Attendance, Decision, Meeting
 from roles import queries as roles_queries
+from roles import standing
+from roles.access import Access
 from roles.models import Person, Role
 
 __all__ = [
@@ -55,9 +57,16 @@ def _refuse_if_cancelled(meeting: Meeting, what: str) -> None:
 
 @transaction.atomic
 def schedule_meeting(
-    *, body: GoverningBody, starts_at: datetime, title: str = "", location: str = "", online: bool = False
+    *,
+    actor: Access,
+    body: GoverningBody,
+    starts_at: datetime,
+    title: str = "",
+    location: str = "",
+    online: bool = False,
 ) -> Meeting:
     """Schedule a meeting of a body that exists on that date (established and not dissolved)."""
+    standing.require_record_keeper(actor, body, "schedule its meetings")
     starts_at = _aware(starts_at)
     on = timezone.localdate(starts_at)
     if body.dissolved_on is not None and body.dissolved_on < on:
@@ -82,6 +91,11 @@ def schedule_meeting(
     return meeting
 
 
+def _named(alliance, organisation: Organisation) -> str:
+    # An organisation that never was a member is not named: the caller may not read it (issue 7).
+    return str(organisation) if alliance.memberships.filter(organisation=organisation).exists() else "That organisation"
+
+
 def _check_organisation(meeting: Meeting, capacity: str, organisation: Organisation | None, on: date) -> None:
     alliance = meeting.body.alliance
     if capacity in REPRESENTING:
@@ -95,7 +109,8 @@ def _check_organisation(meeting: Meeting, capacity: str, organisation: Organisat
         if membership is None:
             raise RuleViolation(
                 "attendance_not_a_member",
-                f"{organisation} was not a member of {alliance} on {_fmt(on)}; record the person as an observer.",
+                f"{_named(alliance, organisation)} was not a member of {alliance} on {_fmt(on)}; "
+                "record the person as an observer.",
                 field="organisation",
             )
         if membership.status_as_of(on) != Membership.Status.VOTING:
@@ -110,7 +125,8 @@ def _check_organisation(meeting: Meeting, capacity: str, organisation: Organisat
         if membership is None or membership.status_as_of(on) != Membership.Status.ADVISORY:
             raise RuleViolation(
                 "attendance_not_advisory",
-                f"{organisation} was not an advisory member of {alliance} on {_fmt(on)}; an advisor attends for an "
+                f"{_named(alliance, organisation)} was not an advisory member of {alliance} on {_fmt(on)}; "
+                "an advisor attends for an "
                 "advisory member or for nobody (leave the organisation empty).",
                 field="organisation",
             )
@@ -147,6 +163,7 @@ def _role_warning(meeting: Meeting, person: Person, capacity: str, organisation:
 @transaction.atomic
 def record_attendance(
     *,
+    actor: Access,
     meeting: Meeting,
     person: Person,
     capacity: str,
@@ -154,6 +171,7 @@ def record_attendance(
     present: bool = True,
 ) -> Attendance:
     """Record (or change) who attended a meeting, in which capacity, or sent apologies."""
+    standing.require_record_keeper(actor, meeting.body, "record attendance at its meetings")
     meeting = _locked(meeting)
     if capacity not in Attendance.Capacity.values:
         raise RuleViolation(
@@ -177,8 +195,9 @@ def record_attendance(
 
 
 @transaction.atomic
-def mark_meeting_held(*, meeting: Meeting, minutes: str = "") -> Meeting:
+def mark_meeting_held(*, actor: Access, meeting: Meeting, minutes: str = "") -> Meeting:
     """Record that a scheduled meeting took place, with its minutes if they are ready."""
+    standing.require_record_keeper(actor, meeting.body, "record that its meetings took place")
     meeting = _locked(meeting)
     _refuse_if_cancelled(meeting, "only mark held a meeting")
     if meeting.status == Meeting.Status.HELD:
@@ -200,8 +219,9 @@ def mark_meeting_held(*, meeting: Meeting, minutes: str = "") -> Meeting:
 
 
 @transaction.atomic
-def cancel_meeting(*, meeting: Meeting, reason: str) -> Meeting:
+def cancel_meeting(*, actor: Access, meeting: Meeting, reason: str) -> Meeting:
     """Cancel a scheduled meeting, saying why; a meeting with decisions on it stays in the record."""
+    standing.require_record_keeper(actor, meeting.body, "cancel its meetings")
     meeting = _locked(meeting)
     if not reason.strip():
         raise RuleViolation("meeting_cancel_reason_required", "Say why the meeting is cancelled.", field="reason")
@@ -238,8 +258,9 @@ def _refuse_if_approved(meeting: Meeting) -> None:
 
 
 @transaction.atomic
-def record_minutes(*, meeting: Meeting, minutes: str) -> Meeting:
+def record_minutes(*, actor: Access, meeting: Meeting, minutes: str) -> Meeting:
     """Write or correct the minutes of a held meeting until they are approved."""
+    standing.require_record_keeper(actor, meeting.body, "record the minutes of its meetings")
     meeting = _locked(meeting)
     _refuse_if_cancelled(meeting, "minutes are only kept")
     if meeting.status != Meeting.Status.HELD:
@@ -259,8 +280,9 @@ def record_minutes(*, meeting: Meeting, minutes: str) -> Meeting:
 
 
 @transaction.atomic
-def approve_minutes(*, meeting: Meeting, decision: Decision) -> Meeting:
+def approve_minutes(*, actor: Access, meeting: Meeting, decision: Decision) -> Meeting:
     """Approve a meeting's minutes by an AGREED decision of the same body, taken later."""
+    standing.require_record_keeper(actor, meeting.body, "approve the minutes of its meetings")
     meeting = _locked(meeting)
     if meeting.status != Meeting.Status.HELD or not meeting.minutes:
         raise RuleViolation(
@@ -270,6 +292,13 @@ def approve_minutes(*, meeting: Meeting, decision: Decision) -> Meeting:
             conflict=True,
         )
     _refuse_if_approved(meeting)
+    if decision.alliance_id != meeting.body.alliance_id:
+        # Not named: the caller may not read another alliance's decision (issue 7).
+        raise RuleViolation(
+            "minutes_other_body",
+            f"That decision was not found in this alliance; minutes are approved by a decision of {meeting.body.name}.",
+            field="decision",
+        )
     label = decision.reference or decision.title
     if decision.body_id != meeting.body_id:
         raise RuleViolation(

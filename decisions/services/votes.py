@@ -26,6 +26,8 @@ from alliance.services import _fmt
 from decisions.models import AdvisoryInput, Decision, Recusal, Vote
 from decisions.queries import local_day
 from decisions.services.decisions import _record, _when, check_moment
+from roles import standing
+from roles.access import Access
 from roles.models import InterestDeclaration, Person, Role, RoleAssignment
 from roles.queries import representatives_on
 
@@ -60,12 +62,7 @@ def _refuse_sealed(decision: Decision, what: str) -> None:
 
 def _member_on(decision: Decision, membership: Membership, on: date) -> str:
     """The membership's status on ``on``, refusing a member of another alliance or not open then."""
-    if membership.alliance_id != decision.alliance_id:
-        raise RuleViolation(
-            "membership_other_alliance",
-            f"{membership.organisation} is a member of {membership.alliance}, not of {decision.alliance}.",
-            field="membership",
-        )
+    _refuse_other_alliance(decision, membership)
     status = membership.status_as_of(on)
     if status is None:
         raise RuleViolation(
@@ -74,6 +71,21 @@ def _member_on(decision: Decision, membership: Membership, on: date) -> str:
             field="membership",
         )
     return status
+
+
+def _refuse_other_alliance(decision: Decision, membership: Membership) -> None:
+    # The message names neither the organisation nor its alliance: the caller may not read them.
+    if membership.alliance_id != decision.alliance_id:
+        raise RuleViolation(
+            "membership_other_alliance",
+            f"That member was not found in this alliance; choose a member of {decision.alliance}.",
+            field="membership",
+        )
+
+
+def _entering(actor: Access) -> Person | None:
+    """The person entering a write: the actor's, or nobody for the system (the demo, a command)."""
+    return Person.objects.filter(pk=actor.person_id).first() if actor.person_id else None
 
 
 def holds_secretary_role(*, person: Person, decision: Decision, on: date) -> bool:
@@ -140,6 +152,7 @@ def _check_deadline(decision, cast_at: datetime, now: datetime, recorded_by: Per
 @transaction.atomic
 def cast_vote(
     *,
+    actor: Access,
     decision: Decision,
     membership: Membership,
     position: str,
@@ -147,24 +160,25 @@ def cast_vote(
     statement: str = "",
     recorded_by: Person | None = None,
     cast_at: datetime | None = None,
-    entered_by: Person | None = None,
     now: datetime | None = None,
 ) -> Vote:
     """Record or change a member's vote on an open decision (rules 1, 2, 4 and 5).
 
-    ``entered_by`` is the person entering the vote (the caller). When it is given, the record
-    says who entered it: a vote entered by someone other than ``cast_by`` (the body's secretary
-    on a representative's behalf) stores them as ``recorded_by``, and a ``recorded_by`` naming
-    anyone else is refused, so a vote never looks as if the representative entered it (rule 2).
-    Without it (older callers) ``recorded_by`` is taken as given.
+    The ``actor`` is the caller (roles/standing.py): a representative casts only their own
+    organisation's vote, as themselves; the body's secretary records any member's. The actor's
+    person is the one entering the vote: a vote entered by someone other than ``cast_by`` (the
+    secretary on a representative's behalf) stores them as ``recorded_by``, and a ``recorded_by``
+    naming anyone else is refused, so a vote never looks as if the representative entered it
+    (rule 2). The system (the demo, a command) has no person: ``recorded_by`` is taken as given.
 
     ``cast_at`` may be in the past (a vote given at a meeting and recorded later) but not in the
     future nor before the decision opened. A written procedure's deadline is checked against the
     clock (``now``, which only code replaying history such as the demo sets, never later than the
     server's clock), except for the body's secretary recording a vote given in time.
     """
+    standing.require_vote(actor, decision.body, membership, cast_by)
     decision = _locked(decision)
-    recorded_by = _recorder(cast_by=cast_by, recorded_by=recorded_by, entered_by=entered_by)
+    recorded_by = _recorder(cast_by=cast_by, recorded_by=recorded_by, entered_by=_entering(actor))
     if decision.status != Decision.Status.OPEN:
         _refuse_sealed(decision, "its votes")
         raise RuleViolation(
@@ -230,13 +244,19 @@ def cast_vote(
 @transaction.atomic
 def record_advice(
     *,
+    actor: Access,
     decision: Decision,
     advice: str,
     organisation: Organisation | None = None,
     person: Person | None = None,
     given_at: datetime | None = None,
 ) -> AdvisoryInput:
-    """Record advice from an advisory member or an advisor on a draft or open decision (rule 1)."""
+    """Record advice from an advisory member or an advisor on a draft or open decision (rule 1).
+
+    The caller gives it (a representative for their own organisation, an advisor as themselves), or
+    the body's secretary records it for the member or person named (roles/standing.py).
+    """
+    standing.require_advice(actor, decision.body, organisation, person)
     decision = _locked(decision)
     _refuse_sealed(decision, "its advice")
     if not (advice or "").strip():
@@ -244,13 +264,14 @@ def record_advice(
     given_at = given_at or timezone.now()
     on = local_day(given_at)
     if organisation is not None:
-        membership = (
-            Membership.objects.filter(alliance_id=decision.alliance_id, organisation=organisation).open_on(on).first()
-        )
+        memberships = Membership.objects.filter(alliance_id=decision.alliance_id, organisation=organisation)
+        membership = memberships.open_on(on).first()
         if membership is None:
+            # An organisation that never was a member is not named: the caller may not read it.
+            name = organisation if memberships.exists() else "That organisation"
             raise RuleViolation(
                 "advice_not_a_member",
-                f"{organisation} was not a member of {decision.alliance} on {_fmt(on)}; advice comes from advisory "
+                f"{name} was not a member of {decision.alliance} on {_fmt(on)}; advice comes from advisory "
                 "members or from people holding an advisor role.",
                 field="organisation",
             )
@@ -265,9 +286,11 @@ def record_advice(
             person=person, role__kind=Role.Kind.ADVISOR, role__alliance_id=decision.alliance_id
         )
         if not advisor.exists():
+            held = RoleAssignment.objects.filter(person=person, role__alliance_id=decision.alliance_id).exists()
+            name = person if held else "That person"
             raise RuleViolation(
                 "advice_person_not_advisor",
-                f"{person} did not hold an advisor role in {decision.alliance} on {_fmt(on)}; record the advice "
+                f"{name} did not hold an advisor role in {decision.alliance} on {_fmt(on)}; record the advice "
                 "under the advisory member they speak for.",
                 field="person",
             )
@@ -286,9 +309,10 @@ def record_advice(
 
 @transaction.atomic
 def respond_to_advice(
-    *, advisory_input: AdvisoryInput, response: str, responded_at: datetime | None = None
+    *, actor: Access, advisory_input: AdvisoryInput, response: str, responded_at: datetime | None = None
 ) -> AdvisoryInput:
     """Record what the alliance did with the advice; only before the decision closes (rule 4)."""
+    standing.require_record_keeper(actor, advisory_input.decision.body, "answer the advice on its decisions")
     decision = _locked(advisory_input.decision)
     _refuse_sealed(decision, "the response to its advice")
     if not (response or "").strip():
@@ -310,6 +334,7 @@ def respond_to_advice(
 @transaction.atomic
 def record_recusal(
     *,
+    actor: Access,
     decision: Decision,
     membership: Membership,
     reason: str,
@@ -317,14 +342,10 @@ def record_recusal(
     interest: InterestDeclaration | None = None,
 ) -> Recusal:
     """Recuse a member from a decision; a vote it already cast is removed, and history keeps it."""
+    standing.require_record_keeper(actor, decision.body, "record recusals from its decisions")
     decision = _locked(decision)
     _refuse_sealed(decision, "its recusals")
-    if membership.alliance_id != decision.alliance_id:
-        raise RuleViolation(
-            "membership_other_alliance",
-            f"{membership.organisation} is a member of {membership.alliance}, not of {decision.alliance}.",
-            field="membership",
-        )
+    _refuse_other_alliance(decision, membership)
     if not (reason or "").strip():
         raise RuleViolation("recusal_reason_required", "Say why the member is recused.", field="reason")
     if source not in Recusal.Source.values:
@@ -354,8 +375,9 @@ def record_recusal(
 
 
 @transaction.atomic
-def grant_dispensation(*, recusal: Recusal, reason: str) -> Recusal:
+def grant_dispensation(*, actor: Access, recusal: Recusal, reason: str) -> Recusal:
     """Record the body's dispensation that lets a recused member vote despite its interest (rule 5)."""
+    standing.require_record_keeper(actor, recusal.decision.body, "record its dispensations")
     decision = _locked(recusal.decision)
     _refuse_sealed(decision, "its recusals")
     if not (reason or "").strip():

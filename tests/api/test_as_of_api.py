@@ -9,6 +9,7 @@ from alliance import services as alliance_services
 from contracts import services as contract_services
 from decisions import services as decision_services
 from roles import services as role_services
+from roles.standing import SYSTEM
 from tests.contracts.scene import make_award_scene
 from tests.decisions.scene import make_scene
 from tests.factories import DelegatedAuthorityFactory, MembershipFactory, RoleAssignmentFactory
@@ -39,7 +40,7 @@ def assert_404_before_creation(staff_api, path):
 def test_decision_as_of_matches_its_history(staff_api):
     decision = make_scene(voting=1).open()
     moment = between_versions(
-        decision, lambda: decision_services.update_decision(decision=decision, rationale="Changed later.")
+        decision, lambda: decision_services.update_decision(actor=SYSTEM, decision=decision, rationale="Changed later.")
     )
     path = f"/api/v1/decisions/{decision.pk}/"
     assert as_of(staff_api, path, moment)["rationale"] == decision.history.as_of(moment).rationale == ""

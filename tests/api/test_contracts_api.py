@@ -7,6 +7,7 @@ from contracts import services
 from contracts.models import AwardInterest, AwardProcess, Submission
 from decisions.models import Recusal, Vote
 from roles.services import declare_interest
+from roles.standing import SYSTEM
 from tests.contracts.scene import OPENED, make_award_scene
 from tests.factories import (
     AwardProcessFactory,
@@ -334,7 +335,7 @@ def test_interest_refusals_answer_400_403_409_and_write_nothing(staff_api, api, 
 
 def test_interest_noted_through_the_api_while_approval_is_open_recuses(staff_api, award):
     process, _ = award.recommended()
-    decision = services.open_approval(process=process, opened_at=OPENED)
+    decision = services.open_approval(actor=SYSTEM, process=process, opened_at=OPENED)
     declaration = interest_in(award, declared_on=date(2021, 6, 12))
     url = f"/api/v1/awards/{process.pk}/interests/"
     response = staff_api.post(url, {"declaration": declaration.pk, "noted_on": "2021-06-12"}, format="json")

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from decisions import services
 from decisions.models import AdvisoryInput, Decision, Recusal, Vote
+from roles.standing import SYSTEM
 from tests.conftest import token_client
 from tests.decisions.scene import CLOSED, make_scene
 from tests.factories import DelegatedAuthorityFactory, PersonFactory, RoleAssignmentFactory, RoleFactory, UserFactory
@@ -30,7 +31,7 @@ def agreed(scene, **fields):
     decision = scene.open(**fields)
     for i in range(len(scene.members)):
         scene.vote(decision, i)
-    return services.close_decision(decision=decision, closed_at=CLOSED)
+    return services.close_decision(actor=SYSTEM, decision=decision, closed_at=CLOSED)
 
 
 def vote_body(scene, index=0, **extra):
@@ -56,7 +57,7 @@ def test_anonymous_reads_only_public_decisions_of_a_publishing_alliance(anon_api
 
 def test_list_shows_counts_outcome_and_links(api, scene):
     old = agreed(scene)
-    new = services.amend_decision(decision=old, proposal="With a winter shelter.")
+    new = services.amend_decision(actor=SYSTEM, decision=old, proposal="With a winter shelter.")
     rows_ = {d["id"]: d for d in api.get(URL).json()["results"]}
     listed = rows_[old.pk]
     assert listed["reference"] == "ALT-2021-001" and listed["status"] == "AGREED"
@@ -69,8 +70,10 @@ def test_list_shows_counts_outcome_and_links(api, scene):
 
 def test_detail_includes_votes_recusals_advice_and_action_items(api, scene, decision):
     scene.vote(decision, 0)
-    services.record_recusal(decision=decision, membership=scene.members[1], reason="Bidder")
-    services.record_advice(decision=decision, organisation=scene.advisory.organisation, advice="Ask people")
+    services.record_recusal(actor=SYSTEM, decision=decision, membership=scene.members[1], reason="Bidder")
+    services.record_advice(
+        actor=SYSTEM, decision=decision, organisation=scene.advisory.organisation, advice="Ask people"
+    )
     body = api.get(f"{URL}{decision.pk}/").json()
     assert [v["organisation"]["name"] for v in body["votes"]] == ["Harbour Light Housing"]
     assert body["recusals"][0]["reason"] == "Bidder"
@@ -82,6 +85,7 @@ def test_filters(api, scene):
     first = agreed(scene, tags=["outreach", "winter"], title="Winter outreach beds")
     second = scene.open(title="Adopt the operating manual", tags=["governance"], kind="POLICY")
     services.cast_vote(
+        actor=SYSTEM,
         decision=second,
         membership=scene.members[0],
         position="OBJECT",
@@ -121,7 +125,7 @@ def test_decision_list_query_count_does_not_grow(api, scene, django_assert_max_n
         decision = scene.open(title=f"Matter {n}", revisits=[])
         scene.vote(decision, 0)
         if n % 2:
-            services.close_decision(decision=decision, closed_at=CLOSED)
+            services.close_decision(actor=SYSTEM, decision=decision, closed_at=CLOSED)
     with django_assert_max_num_queries(14):
         response = api.get(URL)
     assert response.json()["count"] == 12
@@ -329,7 +333,7 @@ def test_advice_and_response(staff_api, scene, decision):
 
 def test_advice_response_of_another_decision_is_404(staff_api, scene, decision):
     other = scene.open(title="Other")
-    item = services.record_advice(decision=other, organisation=scene.advisory.organisation, advice="Hi")
+    item = services.record_advice(actor=SYSTEM, decision=other, organisation=scene.advisory.organisation, advice="Hi")
     response = staff_api.post(f"{URL}{decision.pk}/advice/{item.pk}/response/", {"response": "x"})
     assert response.status_code == 404
 

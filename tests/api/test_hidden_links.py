@@ -6,6 +6,7 @@ import pytest
 
 from contracts.models import AwardProcess
 from decisions import services
+from roles.standing import SYSTEM
 from tests.conftest import token_client
 from tests.contracts.scene import make_award_scene
 from tests.decisions.scene import CLOSED, make_scene
@@ -38,7 +39,7 @@ def agreed(scene, **fields):
     decision = scene.open(**fields)
     for i in range(len(scene.members)):
         scene.vote(decision, i)
-    return services.close_decision(decision=decision, closed_at=CLOSED)
+    return services.close_decision(actor=SYSTEM, decision=decision, closed_at=CLOSED)
 
 
 @pytest.fixture
@@ -101,7 +102,7 @@ def test_anonymous_cannot_ask_for_related_decisions(anon_api, pair):
 def superseded(scene):
     """A PUBLIC agreed decision that a CONFIDENTIAL draft supersedes."""
     old = agreed(scene, title="Street outreach redesign", visibility="PUBLIC")
-    new = services.supersede_decision(decision=old, title=SECRET, visibility="CONFIDENTIAL")
+    new = services.supersede_decision(actor=SYSTEM, decision=old, title=SECRET, visibility="CONFIDENTIAL")
     return old, new
 
 
@@ -126,7 +127,7 @@ def test_voting_representative_sees_the_confidential_decision_that_supersedes(re
 
 def test_link_to_a_hidden_earlier_decision_shows_null(api, rep, scene):
     old = agreed(scene, title=SECRET, visibility="CONFIDENTIAL")
-    new = services.amend_decision(decision=old, title="Public amendment", visibility="MEMBERS")
+    new = services.amend_decision(actor=SYSTEM, decision=old, title="Public amendment", visibility="MEMBERS")
     assert api.get(f"{URL}{new.pk}/").json()["amends"] is None
     assert token_client(rep).get(f"{URL}{new.pk}/").json()["amends"]["id"] == old.pk
 

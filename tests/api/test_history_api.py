@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from alliance import services
 from alliance.models import AuditLink
+from roles.standing import SYSTEM
 from tests.factories import AllianceFactory, GoverningBodyFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -159,7 +160,7 @@ def test_every_resource_has_history_and_the_named_ones_answer_as_of(staff_api):
     before = timezone.now()
     from decisions import services as decision_services
 
-    decision_services.update_decision(decision=decision, rationale="Changed later.")
+    decision_services.update_decision(actor=SYSTEM, decision=decision, rationale="Changed later.")
     assignment = scene.alliance.roles.get(title="ALT secretary").assignments.get()
     for path in [
         f"/api/v1/decisions/{decision.pk}/history/",

@@ -12,6 +12,7 @@ from tests.factories import (
     MeetingFactory,
     MembershipFactory,
     PersonFactory,
+    RoleAssignmentFactory,
     RoleFactory,
 )
 from tests.helpers import rows
@@ -200,7 +201,8 @@ def test_action_items_bad_overdue_date_is_400(api, decision):
 
 
 def test_create_complete_and_cancel_action_items(staff_api, decision):
-    person = PersonFactory()
+    person = PersonFactory()  # an owner holds (or held) a role in the alliance
+    RoleAssignmentFactory(role=RoleFactory(alliance=decision.alliance), person=person)
     response = staff_api.post(
         "/api/v1/action-items/",
         {"decision": decision.pk, "title": "Publish the manual", "due_on": "2021-04-01", "owner_person": person.pk},

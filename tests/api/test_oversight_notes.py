@@ -12,7 +12,7 @@ from roles.models import AccessGrant
 from tests.conftest import token_client
 from tests.decisions.scene import make_scene
 from tests.factories import AllianceFactory, UserFactory
-from tests.helpers import rows
+from tests.helpers import actor_for, rows
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,7 @@ def test_oversight_writes_a_note_on_a_decision(auditor, scene):
 
 
 def test_oversight_lists_and_edits_its_own_note(auditor, scene):
-    note = services.write_oversight_note(by=auditor, alliance=scene.alliance, text="First")
+    note = services.write_oversight_note(actor=actor_for(auditor), alliance=scene.alliance, text="First")
     client = token_client(auditor)
     assert [n["id"] for n in client.get(URL, {"alliance": "dunmarrow"}).json()["results"]] == [note.pk]
     response = client.patch(f"{URL}{note.pk}/", {"text": "Second"}, format="json")
@@ -56,7 +56,7 @@ def test_oversight_lists_and_edits_its_own_note(auditor, scene):
 
 
 def test_viewer_cannot_write_or_read_notes(api, auditor, scene):
-    note = services.write_oversight_note(by=auditor, alliance=scene.alliance, text="Private")
+    note = services.write_oversight_note(actor=actor_for(auditor), alliance=scene.alliance, text="Private")
     before = rows(OversightNote)
     assert api.post(URL, {"alliance": "dunmarrow", "text": "Mine"}, format="json").status_code == 403
     assert api.get(URL).json()["count"] == 0
@@ -65,12 +65,12 @@ def test_viewer_cannot_write_or_read_notes(api, auditor, scene):
 
 
 def test_anonymous_cannot_read_notes(anon_api, auditor, scene):
-    services.write_oversight_note(by=auditor, alliance=scene.alliance, text="Private")
+    services.write_oversight_note(actor=actor_for(auditor), alliance=scene.alliance, text="Private")
     assert anon_api.get(URL).status_code in (401, 403)
 
 
 def test_oversight_cannot_edit_another_members_note(auditor, scene):
-    note = services.write_oversight_note(by=auditor, alliance=scene.alliance, text="Mine")
+    note = services.write_oversight_note(actor=actor_for(auditor), alliance=scene.alliance, text="Mine")
     other = oversight_user(scene.alliance, "second-auditor")
     before = rows(OversightNote)
     response = token_client(other).patch(f"{URL}{note.pk}/", {"text": "Changed"}, format="json")
@@ -82,17 +82,19 @@ def test_oversight_of_another_alliance_cannot_write_here(scene):
     outsider = oversight_user(AllianceFactory(), "outsider")
     before = rows(OversightNote)
     response = token_client(outsider).post(URL, {"alliance": "dunmarrow", "text": "Hello"}, format="json")
-    assert response.status_code == 400 and response.json()["code"] == "note_needs_oversight"
+    # The service refuses the standing (roles/standing.py): 403, as for any write one may not do.
+    assert response.status_code == 403 and response.json()["code"] == "not_permitted"
+    assert "oversight group" in response.json()["detail"]
     assert rows(OversightNote) == before
 
 
 def test_notes_cannot_be_deleted(auditor, scene):
-    note = services.write_oversight_note(by=auditor, alliance=scene.alliance, text="Kept")
+    note = services.write_oversight_note(actor=actor_for(auditor), alliance=scene.alliance, text="Kept")
     assert token_client(auditor).delete(f"{URL}{note.pk}/").status_code == 405
 
 
 def test_staff_reads_every_note(staff_api, auditor, scene):
-    services.write_oversight_note(by=auditor, alliance=scene.alliance, text="Seen")
+    services.write_oversight_note(actor=actor_for(auditor), alliance=scene.alliance, text="Seen")
     assert staff_api.get(URL).json()["count"] == 1
 
 
@@ -100,14 +102,15 @@ def test_note_on_a_decision_of_another_alliance_is_refused_and_writes_nothing(au
     other = make_scene_decision_elsewhere()
     before = rows(OversightNote)
     with pytest.raises(RuleViolation) as info:
-        services.write_oversight_note(by=auditor, alliance=scene.alliance, text="x", decision=other)
+        services.write_oversight_note(actor=actor_for(auditor), alliance=scene.alliance, text="x", decision=other)
     assert info.value.code == "note_other_alliance"
+    assert str(other.alliance) not in info.value.message and other.title not in info.value.message
     assert rows(OversightNote) == before
 
 
 def test_empty_note_is_refused(auditor, scene):
     with pytest.raises(RuleViolation) as info:
-        services.write_oversight_note(by=auditor, alliance=scene.alliance, text="   ")
+        services.write_oversight_note(actor=actor_for(auditor), alliance=scene.alliance, text="   ")
     assert info.value.field == "text"
     assert rows(OversightNote) == {"OversightNote": 0, "OversightNote.history": 0}
 
@@ -116,3 +119,45 @@ def make_scene_decision_elsewhere():
     from tests.factories import DecisionFactory
 
     return DecisionFactory(body__alliance=AllianceFactory())
+
+
+# The standing is the service's: the same refusal whoever calls it
+
+
+def test_the_service_refuses_a_note_from_someone_without_oversight(scene):
+    viewer = UserFactory(username="viewer")
+    AccessGrant.objects.create(user=viewer, alliance=scene.alliance, standing="viewer", starts_on=date(2000, 1, 1))
+    before = rows(OversightNote)
+    with pytest.raises(RuleViolation) as info:
+        services.write_oversight_note(actor=actor_for(viewer), alliance=scene.alliance, text="Mine")
+    assert info.value.code == "not_permitted"
+    assert rows(OversightNote) == before
+
+
+def test_the_service_lets_an_author_edit_only_their_own_note(auditor, scene):
+    note = services.write_oversight_note(actor=actor_for(auditor), alliance=scene.alliance, text="Mine")
+    services.edit_oversight_note(actor=actor_for(auditor), note=note, text="Mine, corrected")
+    other = oversight_user(scene.alliance, "second-auditor")
+    before = rows(OversightNote)
+    with pytest.raises(RuleViolation) as info:
+        services.edit_oversight_note(actor=actor_for(other), note=note, text="Changed")
+    assert info.value.code == "not_permitted"
+    assert rows(OversightNote) == before
+    note.refresh_from_db()
+    assert (note.text, note.author) == ("Mine, corrected", auditor)
+
+
+def test_the_notes_page_refuses_a_note_from_a_viewer(client, scene):
+    viewer = UserFactory(username="viewer")
+    AccessGrant.objects.create(user=viewer, alliance=scene.alliance, standing="viewer", starts_on=date(2000, 1, 1))
+    client.force_login(viewer)
+    before = rows(OversightNote)
+    assert client.post("/alliances/dunmarrow/oversight/notes/", {"text": "Mine"}).status_code == 403
+    assert rows(OversightNote) == before
+
+
+def test_the_notes_page_writes_oversights_note_through_the_service(client, auditor, scene):
+    client.force_login(auditor)
+    response = client.post("/alliances/dunmarrow/oversight/notes/", {"text": "Ask about the scores."})
+    assert response.status_code == 302
+    assert OversightNote.objects.get().author == auditor

@@ -8,6 +8,7 @@ from contracts import services
 from contracts.models import AwardPolicy, AwardProcess, Submission
 from decisions import services as decision_services
 from decisions.models import Decision
+from roles.standing import SYSTEM
 from tests.decisions.scene import Scene, make_scene
 from tests.factories import DecisionFactory, PersonFactory
 
@@ -101,11 +102,12 @@ class AwardScene:
         return process, submissions
 
     def approve(self, process: AwardProcess, position: str = "AGREE") -> Decision:
-        decision = services.open_approval(process=process, opened_at=OPENED)
+        decision = services.open_approval(actor=SYSTEM, process=process, opened_at=OPENED)
         recused = set(decision.recusals.values_list("membership_id", flat=True))
         for i, membership in enumerate(self.members):
             if membership.pk not in recused:
                 decision_services.cast_vote(
+                    actor=SYSTEM,
                     decision=decision,
                     membership=membership,
                     position=position,
@@ -114,7 +116,7 @@ class AwardScene:
                     cast_at=VOTED,
                     now=VOTED,
                 )
-        return decision_services.close_decision(decision=decision, closed_at=CLOSED)
+        return decision_services.close_decision(actor=SYSTEM, decision=decision, closed_at=CLOSED)
 
 
 def adopt(scene: Scene, *, in_force_from: date = date(2020, 9, 1), rules=RULES) -> AwardPolicy:

@@ -18,6 +18,7 @@ from contracts.models import (
 from decisions import services as decision_services
 from decisions.models import Decision, Recusal, Vote
 from roles.services import declare_interest
+from roles.standing import SYSTEM
 from tests.contracts.scene import CLOSED, OPENED, SCORED, STARTED, SUBMITTED, VOTED, adopt, make_award_scene
 from tests.decisions.scene import make_scene
 from tests.factories import ContractFactory, DecisionFactory, MembershipFactory, OrganisationFactory, PersonFactory
@@ -543,7 +544,7 @@ def test_approval_recuses_every_bidder_and_member_with_a_declared_interest():
         declared_on=date(2021, 5, 1),
     )
     services.note_interest(process=process, declaration=interested, noted_on=date(2021, 5, 2))
-    decision = services.open_approval(process=process, opened_at=OPENED)
+    decision = services.open_approval(actor=SYSTEM, process=process, opened_at=OPENED)
     assert decision.kind == "AWARD" and decision.status == "OPEN" and decision.body == s.scene.body
     assert decision.award_process == process
     sources = {r.membership_id: r.source for r in decision.recusals.all()}
@@ -564,17 +565,18 @@ def test_interest_in_a_bidder_recuses_the_declarers_member():
         declared_on=date(2021, 1, 1),
         concerns_organisation=s.members[0].organisation,
     )
-    decision = services.open_approval(process=process, opened_at=OPENED)
+    decision = services.open_approval(actor=SYSTEM, process=process, opened_at=OPENED)
     assert decision.recusals.filter(membership=s.members[3], source="declared_interest").exists()
 
 
 def test_recused_bidder_cannot_vote_on_the_approval():
     s = make_award_scene()
     process, _ = s.recommended()
-    decision = services.open_approval(process=process, opened_at=OPENED)
+    decision = services.open_approval(actor=SYSTEM, process=process, opened_at=OPENED)
     before = rows(Vote)
     with pytest.raises(RuleViolation) as error:
         decision_services.cast_vote(
+            actor=SYSTEM,
             decision=decision,
             membership=s.members[0],
             position="AGREE",
@@ -610,17 +612,17 @@ def test_approval_refused_before_a_recommendation_or_twice():
     s = make_award_scene()
     process = s.process()
     models = (*AWARD_MODELS, Decision, Recusal)
-    refused("award_not_recommended", services.open_approval, *models, process=process, opened_at=OPENED)
+    refused("award_not_recommended", services.open_approval, *models, actor=SYSTEM, process=process, opened_at=OPENED)
     process, _ = s.recommended()
-    services.open_approval(process=process, opened_at=OPENED)
-    refused("award_approval_exists", services.open_approval, *models, process=process, opened_at=OPENED)
+    services.open_approval(actor=SYSTEM, process=process, opened_at=OPENED)
+    refused("award_approval_exists", services.open_approval, *models, actor=SYSTEM, process=process, opened_at=OPENED)
 
 
 def test_process_not_approved_while_its_decision_is_open_or_missing():
     s = make_award_scene()
     process, _ = s.recommended()
     refused("award_approval_missing", services.record_approval_outcome, process=process)
-    services.open_approval(process=process, opened_at=OPENED)
+    services.open_approval(actor=SYSTEM, process=process, opened_at=OPENED)
     refused("award_approval_not_decided", services.record_approval_outcome, process=process)
 
 
@@ -696,7 +698,7 @@ def test_contract_refused_before_approval_or_without_a_term():
 def test_cancel_from_an_open_stage_with_a_reason_withdraws_an_open_approval():
     s = make_award_scene()
     process, _ = s.recommended()
-    decision = services.open_approval(process=process, opened_at=OPENED)
+    decision = services.open_approval(actor=SYSTEM, process=process, opened_at=OPENED)
     refused("award_cancel_reason_required", services.cancel_process, process=process, reason=" ")
     process = services.transition(process=process, to_stage="CANCELLED", reason="Funding withdrawn")
     assert (process.stage, process.cancellation_reason) == ("CANCELLED", "Funding withdrawn")
@@ -754,14 +756,20 @@ def test_member_that_left_cannot_bid_in_a_mini_competition():
 
 def vote(s, decision, i):
     return decision_services.cast_vote(
-        decision=decision, membership=s.members[i], position="AGREE", cast_by=s.scene.reps[i], cast_at=VOTED, now=VOTED
+        actor=SYSTEM,
+        decision=decision,
+        membership=s.members[i],
+        position="AGREE",
+        cast_by=s.scene.reps[i],
+        cast_at=VOTED,
+        now=VOTED,
     )
 
 
 def test_interest_noted_while_the_approval_is_open_recuses_and_strikes_the_vote():
     s = make_award_scene()
     process, _ = s.recommended()
-    decision = services.open_approval(process=process, opened_at=OPENED)
+    decision = services.open_approval(actor=SYSTEM, process=process, opened_at=OPENED)
     cast = vote(s, decision, 2)
     declaration = declare_interest(
         alliance=s.alliance,
@@ -784,7 +792,7 @@ def test_interest_noted_while_the_approval_is_open_recuses_and_strikes_the_vote(
 def test_interest_in_a_bidder_declared_while_the_approval_is_open_recuses_the_member():
     s = make_award_scene()
     process, _ = s.recommended()
-    decision = services.open_approval(process=process, opened_at=OPENED)
+    decision = services.open_approval(actor=SYSTEM, process=process, opened_at=OPENED)
     cast = vote(s, decision, 3)
     declare_interest(
         alliance=s.alliance,
@@ -811,7 +819,7 @@ def test_interest_noted_before_the_approval_recuses_nothing_until_it_opens():
 def test_submission_refused_while_the_approval_is_open():
     s = make_award_scene()
     process, _ = s.recommended()
-    services.open_approval(process=process, opened_at=OPENED)
+    services.open_approval(actor=SYSTEM, process=process, opened_at=OPENED)
     refused(
         "award_not_taking_submissions",
         services.record_submission,

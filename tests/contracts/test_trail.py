@@ -8,6 +8,7 @@ from contracts import services
 from contracts.models import Contract
 from contracts.trail import award_audit_trail
 from decisions.models import Decision
+from roles.standing import SYSTEM
 from tests.contracts.scene import OPENED, make_award_scene
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +38,7 @@ def test_trail_reads_a_contract_saved_without_a_reason(contracted):
 def test_trail_reads_an_open_approval_saved_without_a_reason():
     s = make_award_scene()
     process, _ = s.recommended()
-    decision = Decision.objects.get(pk=services.open_approval(process=process, opened_at=OPENED).pk)
+    decision = Decision.objects.get(pk=services.open_approval(actor=SYSTEM, process=process, opened_at=OPENED).pk)
     decision.rationale = "Typo fixed in the admin"
     decision.save()
     assert decision.history.first().history_change_reason is None

@@ -12,6 +12,7 @@ from alliance.models import Alliance, GoverningBody, Membership, Organisation
 from decisions import services
 from decisions.models import AdvisoryInput, Decision, Recusal, Vote
 from roles.models import Person, Role
+from roles.standing import SYSTEM
 from tests.factories import (
     AllianceFactory,
     GoverningBodyFactory,
@@ -61,6 +62,7 @@ class Scene:
         cast_at = kwargs.pop("cast_at", VOTED)
         now = kwargs.pop("now", cast_at)
         return services.cast_vote(
+            actor=kwargs.pop("actor", SYSTEM),
             decision=decision,
             membership=self.members[index],
             position=position,
@@ -81,10 +83,12 @@ class Scene:
             "tags": ["outreach"],
         }
         values.update(fields)
+        values.setdefault("actor", SYSTEM)
         return services.draft_decision(**values)
 
     def open(self, **fields) -> Decision:
-        return services.open_decision(decision=self.draft(**fields), opened_at=OPENED)
+        actor = fields.get("actor", SYSTEM)
+        return services.open_decision(actor=actor, decision=self.draft(**fields), opened_at=OPENED)
 
 
 def make_scene(

@@ -8,6 +8,7 @@ from django.db import connection
 from alliance.errors import RuleViolation
 from decisions import services
 from decisions.models import Decision, Vote
+from roles.standing import SYSTEM
 from tests.decisions.scene import CLOSED, OPENED, make_scene
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -38,7 +39,7 @@ def race(*calls):
 def test_concurrent_openings_get_distinct_consecutive_references():
     scene = make_scene()
     drafts = [scene.draft(title=f"Matter {n}") for n in range(8)]
-    race(*[lambda d=d: services.open_decision(decision=d, opened_at=OPENED) for d in drafts])
+    race(*[lambda d=d: services.open_decision(actor=SYSTEM, decision=d, opened_at=OPENED) for d in drafts])
     references = sorted(Decision.objects.values_list("reference", flat=True))
     assert references == [f"ALT-2021-{n:03d}" for n in range(1, 9)]
 
@@ -64,7 +65,7 @@ def test_close_while_a_vote_arrives_keeps_counts_and_votes_in_step(attempt):
     scene.vote(decision, 1)
     vote, closed = race(
         lambda: scene.vote(decision, 2),
-        lambda: services.close_decision(decision=decision, closed_at=CLOSED),
+        lambda: services.close_decision(actor=SYSTEM, decision=decision, closed_at=CLOSED),
     )
     decision.refresh_from_db()
     stored = Vote.objects.filter(decision=decision)

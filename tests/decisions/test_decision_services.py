@@ -5,6 +5,7 @@ import pytest
 
 from decisions import services
 from decisions.models import Decision
+from roles.standing import SYSTEM
 from tests.decisions.scene import CLOSED, OPENED, make_scene, refused
 from tests.factories import (
     DelegatedAuthorityFactory,
@@ -72,7 +73,7 @@ def test_draft_refuses_things_of_another_alliance(scene):
 
 def make_other_decision():
     body = GoverningBodyFactory()
-    return services.draft_decision(body=body, title="Elsewhere", proposal="Other alliance", kind="KEY")
+    return services.draft_decision(actor=SYSTEM, body=body, title="Elsewhere", proposal="Other alliance", kind="KEY")
 
 
 def test_appointment_needs_role_person_and_start(scene):
@@ -133,13 +134,13 @@ def test_opening_allocates_consecutive_references_per_body_and_year(scene):
 
 def test_reference_year_is_the_year_of_opening_not_of_drafting(scene):
     draft = scene.draft(closes_at=datetime(2022, 2, 1, tzinfo=UTC))
-    opened = services.open_decision(decision=draft, opened_at=datetime(2022, 1, 4, 9, 0, tzinfo=UTC))
+    opened = services.open_decision(actor=SYSTEM, decision=draft, opened_at=datetime(2022, 1, 4, 9, 0, tzinfo=UTC))
     assert opened.reference == "ALT-2022-001"
 
 
 def test_written_procedure_needs_closes_at_to_open(scene):
     draft = scene.draft(closes_at=None)
-    error = refused("written_procedure_needs_closes_at", lambda: services.open_decision(decision=draft))
+    error = refused("written_procedure_needs_closes_at", lambda: services.open_decision(actor=SYSTEM, decision=draft))
     assert error.field == "closes_at"
 
 
@@ -147,35 +148,39 @@ def test_written_procedure_cannot_close_before_it_opens(scene):
     draft = scene.draft(closes_at=datetime(2021, 2, 1, tzinfo=UTC))
     refused(
         "written_procedure_closes_before_opening",
-        lambda: services.open_decision(decision=draft, opened_at=OPENED),
+        lambda: services.open_decision(actor=SYSTEM, decision=draft, opened_at=OPENED),
     )
 
 
 def test_meeting_decision_opens_without_closes_at(scene):
     draft = scene.draft(meeting=MeetingFactory(body=scene.body), closes_at=None)
-    assert services.open_decision(decision=draft, opened_at=OPENED).status == Decision.Status.OPEN
+    assert services.open_decision(actor=SYSTEM, decision=draft, opened_at=OPENED).status == Decision.Status.OPEN
 
 
 def test_opening_twice_is_refused(scene):
     decision = scene.open()
-    error = refused("decision_already_open", lambda: services.open_decision(decision=decision))
+    error = refused("decision_already_open", lambda: services.open_decision(actor=SYSTEM, decision=decision))
     assert error.conflict
 
 
 def test_deferred_decision_reopens_with_its_reference(scene):
     decision = scene.open()
-    deferred = services.defer_decision(decision=decision, reason="Wait for the budget", review_on=date(2021, 5, 1))
+    deferred = services.defer_decision(
+        actor=SYSTEM, decision=decision, reason="Wait for the budget", review_on=date(2021, 5, 1)
+    )
     assert deferred.status == Decision.Status.DEFERRED and deferred.review_on == date(2021, 5, 1)
-    reopened = services.open_decision(decision=deferred, opened_at=datetime(2021, 3, 5, tzinfo=UTC))
+    reopened = services.open_decision(actor=SYSTEM, decision=deferred, opened_at=datetime(2021, 3, 5, tzinfo=UTC))
     assert reopened.reference == "ALT-2021-001" and reopened.status == Decision.Status.OPEN
     assert scene.open().reference == "ALT-2021-002"
 
 
 def test_defer_needs_a_reason_and_is_refused_twice(scene):
     decision = scene.open()
-    refused("deferred_reason_required", lambda: services.defer_decision(decision=decision, reason=""))
-    services.defer_decision(decision=decision, reason="Later")
-    refused("decision_already_deferred", lambda: services.defer_decision(decision=decision, reason="Again"))
+    refused("deferred_reason_required", lambda: services.defer_decision(actor=SYSTEM, decision=decision, reason=""))
+    services.defer_decision(actor=SYSTEM, decision=decision, reason="Later")
+    refused(
+        "decision_already_deferred", lambda: services.defer_decision(actor=SYSTEM, decision=decision, reason="Again")
+    )
 
 
 # Editing
@@ -183,41 +188,50 @@ def test_defer_needs_a_reason_and_is_refused_twice(scene):
 
 def test_update_changes_an_open_decision(scene):
     decision = scene.open()
-    updated = services.update_decision(decision=decision, rationale="Fewer handoffs for people", tags=["Outreach"])
+    updated = services.update_decision(
+        actor=SYSTEM, decision=decision, rationale="Fewer handoffs for people", tags=["Outreach"]
+    )
     assert updated.rationale == "Fewer handoffs for people" and updated.tags == ["outreach"]
     assert updated.history.first().history_change_reason == "Edited"
 
 
 def test_update_refuses_unknown_fields(scene):
     draft = scene.draft()
-    error = refused("decision_field_unknown", lambda: services.update_decision(decision=draft, status="AGREED"))
+    error = refused(
+        "decision_field_unknown", lambda: services.update_decision(actor=SYSTEM, decision=draft, status="AGREED")
+    )
     assert error.field == "status"
 
 
 def test_update_of_a_closed_decision_is_refused_with_409(scene):
-    decision = services.close_decision(decision=scene.open(), closed_at=CLOSED)
-    error = refused("decision_sealed", lambda: services.update_decision(decision=decision, title="New"))
+    decision = services.close_decision(actor=SYSTEM, decision=scene.open(), closed_at=CLOSED)
+    error = refused("decision_sealed", lambda: services.update_decision(actor=SYSTEM, decision=decision, title="New"))
     assert error.conflict and "amends or supersedes" in error.message
 
 
 def test_open_written_procedure_keeps_its_closing_moment(scene):
     decision = scene.open()
-    refused("written_procedure_needs_closes_at", lambda: services.update_decision(decision=decision, closes_at=None))
+    refused(
+        "written_procedure_needs_closes_at",
+        lambda: services.update_decision(actor=SYSTEM, decision=decision, closes_at=None),
+    )
 
 
 # Withdrawing
 
 
 def test_withdraw_seals_the_decision_with_its_reason(scene):
-    decision = services.withdraw_decision(decision=scene.open(), reason="Overtaken by the budget review")
+    decision = services.withdraw_decision(actor=SYSTEM, decision=scene.open(), reason="Overtaken by the budget review")
     assert decision.status == Decision.Status.WITHDRAWN and decision.is_sealed
     assert decision.history.first().history_change_reason == "Withdrawn: Overtaken by the budget review"
-    refused("decision_sealed", lambda: services.withdraw_decision(decision=decision, reason="Again"))
+    refused("decision_sealed", lambda: services.withdraw_decision(actor=SYSTEM, decision=decision, reason="Again"))
 
 
 def test_withdraw_needs_a_reason(scene):
     decision = scene.open()
-    refused("withdrawn_reason_required", lambda: services.withdraw_decision(decision=decision, reason=" "))
+    refused(
+        "withdrawn_reason_required", lambda: services.withdraw_decision(actor=SYSTEM, decision=decision, reason=" ")
+    )
 
 
 # Amend and supersede (rule 4)
@@ -227,12 +241,12 @@ def agreed(scene):
     decision = scene.open()
     for i in range(3):
         scene.vote(decision, i)
-    return services.close_decision(decision=decision, closed_at=CLOSED)
+    return services.close_decision(actor=SYSTEM, decision=decision, closed_at=CLOSED)
 
 
 def test_amend_links_both_ways(scene):
     old = agreed(scene)
-    new = services.amend_decision(decision=old, proposal="As before, with a winter night shelter.")
+    new = services.amend_decision(actor=SYSTEM, decision=old, proposal="As before, with a winter night shelter.")
     assert new.status == Decision.Status.DRAFT and new.amends == old
     assert list(old.amended_by.all()) == [new]
     assert new.title == old.title and new.tags == old.tags
@@ -241,22 +255,26 @@ def test_amend_links_both_ways(scene):
 
 def test_supersede_links_both_ways_and_only_once(scene):
     old = agreed(scene)
-    new = services.supersede_decision(decision=old, title="Replace the outreach model", proposal="A new model.")
+    new = services.supersede_decision(
+        actor=SYSTEM, decision=old, title="Replace the outreach model", proposal="A new model."
+    )
     assert new.supersedes == old and list(old.superseded_by.all()) == [new]
-    error = refused("supersede_already_superseded", lambda: services.supersede_decision(decision=old, proposal="X"))
+    error = refused(
+        "supersede_already_superseded", lambda: services.supersede_decision(actor=SYSTEM, decision=old, proposal="X")
+    )
     assert error.conflict
-    refused("amend_already_superseded", lambda: services.amend_decision(decision=old, proposal="Y"))
+    refused("amend_already_superseded", lambda: services.amend_decision(actor=SYSTEM, decision=old, proposal="Y"))
 
 
 def test_amending_an_open_decision_says_edit_it(scene):
     decision = scene.open()
-    error = refused("amend_not_closed", lambda: services.amend_decision(decision=decision, proposal="Y"))
+    error = refused("amend_not_closed", lambda: services.amend_decision(actor=SYSTEM, decision=decision, proposal="Y"))
     assert "edit it instead" in error.message
 
 
 def test_amending_a_decision_not_agreed_is_refused(scene):
-    decision = services.close_decision(decision=scene.open(), closed_at=CLOSED)
-    error = refused("amend_not_agreed", lambda: services.amend_decision(decision=decision, proposal="Y"))
+    decision = services.close_decision(actor=SYSTEM, decision=scene.open(), closed_at=CLOSED)
+    error = refused("amend_not_agreed", lambda: services.amend_decision(actor=SYSTEM, decision=decision, proposal="Y"))
     assert "revisits" in error.message
 
 
@@ -274,6 +292,7 @@ def director(scene):
 
 def delegated(scene, person, delegation, value="12000", on=date(2021, 6, 1)):
     return services.take_delegated_decision(
+        actor=SYSTEM,
         body=scene.body,
         title="Spot-purchase winter beds",
         proposal="Buy ten winter beds.",
@@ -339,6 +358,6 @@ def test_delegated_decision_naming_a_lower_limit_delegation_is_refused(scene, di
 
 def test_long_reasons_stay_whole_on_the_record_and_the_history_row(scene):
     reason = "The budget review of the partnership changed the whole picture for outreach services " * 3
-    decision = services.withdraw_decision(decision=scene.open(), reason=reason)
+    decision = services.withdraw_decision(actor=SYSTEM, decision=scene.open(), reason=reason)
     assert decision.outcome_explanation == f"Withdrawn: {reason.strip()}"
     assert decision.history.first().history_change_reason == f"Withdrawn: {reason.strip()}"

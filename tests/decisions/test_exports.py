@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command
 
 from decisions import services
 from decisions.exports import popolo
+from roles.standing import SYSTEM
 from tests.decisions.scene import CLOSED, make_scene
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +20,7 @@ def scene():
     scene.vote(decision, 0)
     scene.vote(decision, 1, "OBJECT")
     scene.vote(decision, 2, "ABSTAIN")
-    services.close_decision(decision=decision, closed_at=CLOSED)
+    services.close_decision(actor=SYSTEM, decision=decision, closed_at=CLOSED)
     scene.draft(title="A draft stays out of Popolo")
     return scene
 
@@ -81,7 +82,7 @@ def test_popolo_query_count_is_fixed(api, scene, django_assert_max_num_queries):
     for _ in range(10):
         decision = scene.open()
         scene.vote(decision, 0)
-        services.close_decision(decision=decision, closed_at=CLOSED)
+        services.close_decision(actor=SYSTEM, decision=decision, closed_at=CLOSED)
     with django_assert_max_num_queries(16):
         api.get("/api/v1/exports/popolo/", {"alliance": "dunmarrow"})
 

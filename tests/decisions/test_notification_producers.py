@@ -7,6 +7,7 @@ from alliance.models import Notification, NotificationKind
 from decisions import services
 from decisions.models import ActionItem, Decision
 from roles.models import Role
+from roles.standing import SYSTEM
 from tests.decisions.scene import CLOSED, CLOSES, OPENED, make_scene
 from tests.factories import (
     ActionItemFactory,
@@ -126,7 +127,7 @@ def test_outcome_goes_to_voters_and_those_present_not_to_apologies(scene, mailou
     decision = scene.open(meeting=meeting)
     for i in range(3):
         scene.vote(decision, i)
-    decision = services.close_decision(decision=decision, closed_at=CLOSED)
+    decision = services.close_decision(actor=SYSTEM, decision=decision, closed_at=CLOSED)
     send(CLOSED + timedelta(hours=1))
     told = sorted(m.to[0] for m in mailoutbox if m.subject.startswith("Agreed:"))
     assert told == sorted([present.email, *(rep.email for rep in scene.reps)])

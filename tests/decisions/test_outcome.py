@@ -6,6 +6,7 @@ from alliance.errors import RuleViolation
 from decisions import services
 from decisions.models import Decision, Vote
 from roles.models import DelegatedAuthority, RoleAssignment
+from roles.standing import SYSTEM
 from tests.decisions.scene import CLOSED, make_scene
 from tests.factories import (
     AttendanceFactory,
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 
 def close(decision):
-    return services.close_decision(decision=decision, closed_at=CLOSED)
+    return services.close_decision(actor=SYSTEM, decision=decision, closed_at=CLOSED)
 
 
 def counts(decision):
@@ -99,7 +100,7 @@ def test_a_member_not_voting_blocks_unanimity():
 def test_recused_member_is_not_counted_and_unanimity_holds_without_it():
     scene = make_scene()
     decision = scene.open()
-    services.record_recusal(decision=decision, membership=scene.members[2], reason="Bidder")
+    services.record_recusal(actor=SYSTEM, decision=decision, membership=scene.members[2], reason="Bidder")
     scene.vote(decision, 0)
     scene.vote(decision, 1)
     decision = close(decision)

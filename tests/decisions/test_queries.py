@@ -4,6 +4,7 @@ import pytest
 
 from decisions import queries, services
 from roles.access import Access
+from roles.standing import SYSTEM
 from tests.decisions.scene import CLOSED, VOTED, make_scene
 from tests.factories import AttendanceFactory, MeetingFactory, PersonFactory
 
@@ -20,7 +21,7 @@ def agreed(scene, **fields):
     decision = scene.open(**fields)
     for i in range(3):
         scene.vote(decision, i)
-    return services.close_decision(decision=decision, closed_at=CLOSED)
+    return services.close_decision(actor=SYSTEM, decision=decision, closed_at=CLOSED)
 
 
 # Votes grid
@@ -29,9 +30,13 @@ def agreed(scene, **fields):
 def test_votes_grid_has_one_row_per_member_with_its_state(scene):
     decision = scene.open()
     scene.vote(decision, 0, position="OBJECT", statement="Not yet")
-    recusal = services.record_recusal(decision=decision, membership=scene.members[1], reason="Bidder")
+    recusal = services.record_recusal(actor=SYSTEM, decision=decision, membership=scene.members[1], reason="Bidder")
     services.record_advice(
-        decision=decision, organisation=scene.advisory.organisation, advice="Keep drop-ins", given_at=VOTED
+        actor=SYSTEM,
+        decision=decision,
+        organisation=scene.advisory.organisation,
+        advice="Keep drop-ins",
+        given_at=VOTED,
     )
     grid = {row["organisation"].name: row for row in queries.votes_grid(decision)}
     assert grid["Harbour Light Housing"]["state"] == "voted"
@@ -45,8 +50,8 @@ def test_votes_grid_has_one_row_per_member_with_its_state(scene):
 
 def test_votes_grid_shows_a_dispensation(scene):
     decision = scene.open()
-    recusal = services.record_recusal(decision=decision, membership=scene.members[1], reason="Bidder")
-    services.grant_dispensation(recusal=recusal, reason="Remote")
+    recusal = services.record_recusal(actor=SYSTEM, decision=decision, membership=scene.members[1], reason="Bidder")
+    services.grant_dispensation(actor=SYSTEM, recusal=recusal, reason="Remote")
     row = next(r for r in queries.votes_grid(decision) if r["membership"] == scene.members[1])
     assert row["state"] == "not_voted" and row["dispensation"]
 
@@ -117,16 +122,18 @@ def test_matters_decided_more_than_once(scene):
     first = agreed(scene, title="Outreach model", tags=["outreach"])
     second = agreed(scene, title="Outreach again", tags=["outreach"])
     manual = agreed(scene, title="Operating manual", tags=["manual"])
-    amended = services.amend_decision(decision=manual, proposal="Manual v2", closes_at=datetime(2021, 4, 9, tzinfo=UTC))
-    services.open_decision(decision=amended, opened_at=datetime(2021, 4, 1, tzinfo=UTC))
+    amended = services.amend_decision(
+        actor=SYSTEM, decision=manual, proposal="Manual v2", closes_at=datetime(2021, 4, 9, tzinfo=UTC)
+    )
+    services.open_decision(actor=SYSTEM, decision=amended, opened_at=datetime(2021, 4, 1, tzinfo=UTC))
     for i in range(3):
         scene.vote(amended, i, cast_at=datetime(2021, 4, 2, tzinfo=UTC))
-    services.close_decision(decision=amended, closed_at=datetime(2021, 4, 10, tzinfo=UTC))
+    services.close_decision(actor=SYSTEM, decision=amended, closed_at=datetime(2021, 4, 10, tzinfo=UTC))
     revisited = agreed(scene, title="Budget", tags=["budget"])
     third = scene.open(title="Budget again", tags=["money"], revisits=[revisited])
     for i in range(3):
         scene.vote(third, i)
-    third = services.close_decision(decision=third, closed_at=CLOSED)
+    third = services.close_decision(actor=SYSTEM, decision=third, closed_at=CLOSED)
     agreed(scene, title="Lonely", tags=["alone"])
     groups = queries.matters_decided_more_than_once(scene.alliance)
     assert sorted(sorted(d.pk for d in g["decisions"]) for g in groups) == sorted(

@@ -6,6 +6,7 @@ from django.db import transaction
 from alliance.errors import RuleViolation
 from decisions import services
 from decisions.models import AdvisoryInput, Decision, Recusal, Vote
+from roles.standing import SYSTEM
 from tests.decisions.scene import CLOSED, VOTED, make_scene
 from tests.helpers import rows
 
@@ -19,11 +20,15 @@ def closed():
     scene = make_scene()
     decision = scene.open()
     scene.vote(decision, 0)
-    services.record_recusal(decision=decision, membership=scene.members[1], reason="Bidder")
+    services.record_recusal(actor=SYSTEM, decision=decision, membership=scene.members[1], reason="Bidder")
     services.record_advice(
-        decision=decision, organisation=scene.advisory.organisation, advice="Keep drop-ins", given_at=VOTED
+        actor=SYSTEM,
+        decision=decision,
+        organisation=scene.advisory.organisation,
+        advice="Keep drop-ins",
+        given_at=VOTED,
     )
-    return services.close_decision(decision=decision, closed_at=CLOSED)
+    return services.close_decision(actor=SYSTEM, decision=decision, closed_at=CLOSED)
 
 
 def sealed(call):
@@ -77,18 +82,18 @@ def test_bulk_update_of_open_decisions_still_works():
 
 def test_services_refuse_edits_of_a_closed_decision(closed):
     for call in (
-        lambda: services.update_decision(decision=closed, title="New"),
-        lambda: services.withdraw_decision(decision=closed, reason="Late"),
-        lambda: services.defer_decision(decision=closed, reason="Late"),
-        lambda: services.open_decision(decision=closed),
-        lambda: services.grant_dispensation(recusal=closed.recusals.get(), reason="Late"),
+        lambda: services.update_decision(actor=SYSTEM, decision=closed, title="New"),
+        lambda: services.withdraw_decision(actor=SYSTEM, decision=closed, reason="Late"),
+        lambda: services.defer_decision(actor=SYSTEM, decision=closed, reason="Late"),
+        lambda: services.open_decision(actor=SYSTEM, decision=closed),
+        lambda: services.grant_dispensation(actor=SYSTEM, recusal=closed.recusals.get(), reason="Late"),
     ):
         sealed(call)
 
 
 def test_withdrawn_decision_is_sealed_too():
     scene = make_scene()
-    decision = services.withdraw_decision(decision=scene.open(), reason="Overtaken")
+    decision = services.withdraw_decision(actor=SYSTEM, decision=scene.open(), reason="Overtaken")
     decision.title = "Changed"
     sealed(decision.save)
 
@@ -116,7 +121,7 @@ def test_bulk_delete_of_a_closed_decisions_votes_is_refused(closed):
 
 def test_bulk_delete_of_a_withdrawn_decision_is_refused():
     scene = make_scene()
-    withdrawn = services.withdraw_decision(decision=scene.open(), reason="Overtaken")
+    withdrawn = services.withdraw_decision(actor=SYSTEM, decision=scene.open(), reason="Overtaken")
     sealed(lambda: Decision.objects.filter(pk=withdrawn.pk).delete())
 
 
@@ -135,7 +140,7 @@ def test_bulk_create_of_a_closed_decision_is_refused(closed):
 
 def test_links_of_a_closed_decision_are_frozen(closed):
     scene_body = closed.body
-    other = services.draft_decision(body=scene_body, title="Earlier", proposal="Earlier", kind="KEY")
+    other = services.draft_decision(actor=SYSTEM, body=scene_body, title="Earlier", proposal="Earlier", kind="KEY")
     before = LINKS.objects.count()
     sealed(in_savepoint(lambda: closed.revisits.add(other)))
     sealed(in_savepoint(lambda: other.revisited_by.add(closed)))
@@ -144,7 +149,7 @@ def test_links_of_a_closed_decision_are_frozen(closed):
 
 
 def test_links_of_a_closed_decision_cannot_be_cleared_from_the_other_side(closed):
-    earlier = services.draft_decision(body=closed.body, title="Earlier", proposal="Earlier", kind="KEY")
+    earlier = services.draft_decision(actor=SYSTEM, body=closed.body, title="Earlier", proposal="Earlier", kind="KEY")
     LINKS.objects.create(from_decision=closed, to_decision=earlier)
     sealed(in_savepoint(lambda: earlier.revisited_by.clear()))
     sealed(in_savepoint(lambda: earlier.revisited_by.remove(closed)))
@@ -152,7 +157,9 @@ def test_links_of_a_closed_decision_cannot_be_cleared_from_the_other_side(closed
 
 
 def test_a_new_decision_may_revisit_a_closed_one(closed):
-    later = services.draft_decision(body=closed.body, title="Again", proposal="Again", kind="KEY", revisits=[closed])
+    later = services.draft_decision(
+        actor=SYSTEM, body=closed.body, title="Again", proposal="Again", kind="KEY", revisits=[closed]
+    )
     assert list(later.revisits.all()) == [closed]
 
 

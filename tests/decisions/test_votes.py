@@ -7,6 +7,7 @@ from alliance.bulk_guard import history_written_by_caller
 from alliance.models import Membership
 from decisions import services
 from decisions.models import Vote
+from roles.standing import SYSTEM
 from tests.decisions.scene import CLOSED, CLOSES, VOTED, make_scene, refused
 from tests.factories import (
     InterestDeclarationFactory,
@@ -16,6 +17,7 @@ from tests.factories import (
     RoleAssignmentFactory,
     RoleFactory,
 )
+from tests.helpers import actor_for
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +48,13 @@ def test_advisory_member_cannot_vote(scene, decision):
     error = refused(
         "advisory_member_cannot_vote",
         lambda: services.cast_vote(
-            decision=decision, membership=scene.advisory, position="AGREE", cast_by=advisor, cast_at=VOTED, now=VOTED
+            actor=SYSTEM,
+            decision=decision,
+            membership=scene.advisory,
+            position="AGREE",
+            cast_by=advisor,
+            cast_at=VOTED,
+            now=VOTED,
         ),
     )
     assert error.message == (
@@ -80,7 +88,13 @@ def test_member_of_another_alliance_cannot_vote(scene, decision):
     refused(
         "membership_other_alliance",
         lambda: services.cast_vote(
-            decision=decision, membership=stranger, position="AGREE", cast_by=scene.reps[0], cast_at=VOTED, now=VOTED
+            actor=SYSTEM,
+            decision=decision,
+            membership=stranger,
+            position="AGREE",
+            cast_by=scene.reps[0],
+            cast_at=VOTED,
+            now=VOTED,
         ),
     )
 
@@ -92,7 +106,7 @@ def test_vote_on_a_draft_is_refused_with_409(scene):
 
 
 def test_vote_on_a_closed_decision_is_refused(scene, decision):
-    services.close_decision(decision=decision, closed_at=CLOSED)
+    services.close_decision(actor=SYSTEM, decision=decision, closed_at=CLOSED)
     error = refused("decision_sealed", lambda: scene.vote(decision, 0))
     assert error.conflict and "amends or supersedes" in error.message
 
@@ -128,6 +142,7 @@ def test_person_without_the_representative_role_is_refused(scene, decision):
     error = refused(
         "vote_caster_not_representative",
         lambda: services.cast_vote(
+            actor=SYSTEM,
             decision=decision,
             membership=scene.members[0],
             position="AGREE",
@@ -152,7 +167,13 @@ def test_deputy_may_cast_the_vote(scene, decision):
     )
     RoleAssignmentFactory(role=role, person=deputy)
     vote = services.cast_vote(
-        decision=decision, membership=scene.members[0], position="AGREE", cast_by=deputy, cast_at=VOTED, now=VOTED
+        actor=SYSTEM,
+        decision=decision,
+        membership=scene.members[0],
+        position="AGREE",
+        cast_by=deputy,
+        cast_at=VOTED,
+        now=VOTED,
     )
     assert vote.cast_by == deputy
 
@@ -160,6 +181,7 @@ def test_deputy_may_cast_the_vote(scene, decision):
 def test_secretary_records_a_vote_and_both_are_stored(scene, decision):
     messenger = PersonFactory(name="Phoned-in trustee")
     vote = services.cast_vote(
+        actor=SYSTEM,
         decision=decision,
         membership=scene.members[0],
         position="AGREE",
@@ -176,6 +198,7 @@ def test_alliance_wide_secretary_may_record(scene, decision):
     clerk = PersonFactory()
     RoleAssignmentFactory(role=RoleFactory(alliance=scene.alliance, kind="secretary", body=None), person=clerk)
     vote = services.cast_vote(
+        actor=SYSTEM,
         decision=decision,
         membership=scene.members[0],
         position="ABSTAIN",
@@ -199,6 +222,7 @@ def test_recorder_who_is_not_the_bodys_secretary_is_refused(scene, decision):
     error = refused(
         "vote_recorder_not_secretary",
         lambda: services.cast_vote(
+            actor=SYSTEM,
             decision=decision,
             membership=scene.members[0],
             position="AGREE",
@@ -226,20 +250,26 @@ def test_changing_a_vote_keeps_one_row_and_every_version(scene, decision):
 
 
 def test_recused_member_cannot_vote(scene, decision):
-    services.record_recusal(decision=decision, membership=scene.members[0], reason="Bidding for the service")
+    services.record_recusal(
+        actor=SYSTEM, decision=decision, membership=scene.members[0], reason="Bidding for the service"
+    )
     error = refused("recused_member_cannot_vote", lambda: scene.vote(decision, 0))
     assert "Bidding for the service" in error.message and "dispensation" in error.message
 
 
 def test_dispensation_lets_a_recused_member_vote(scene, decision):
-    recusal = services.record_recusal(decision=decision, membership=scene.members[0], reason="Trustee overlap")
-    services.grant_dispensation(recusal=recusal, reason="The interest is remote; the body agreed.")
+    recusal = services.record_recusal(
+        actor=SYSTEM, decision=decision, membership=scene.members[0], reason="Trustee overlap"
+    )
+    services.grant_dispensation(actor=SYSTEM, recusal=recusal, reason="The interest is remote; the body agreed.")
     assert scene.vote(decision, 0).position == "AGREE"
 
 
 def test_recusal_removes_a_vote_already_cast_and_history_keeps_it(scene, decision):
     vote = scene.vote(decision, 0)
-    services.record_recusal(decision=decision, membership=scene.members[0], reason="Late declared interest")
+    services.record_recusal(
+        actor=SYSTEM, decision=decision, membership=scene.members[0], reason="Late declared interest"
+    )
     assert not Vote.objects.filter(pk=vote.pk).exists()
     deleted = Vote.history.filter(id=vote.pk, history_type="-").get()
     assert deleted.history_change_reason == "Vote removed: member recused (Late declared interest)"
@@ -248,15 +278,15 @@ def test_recusal_removes_a_vote_already_cast_and_history_keeps_it(scene, decisio
 def test_recusal_needs_a_reason(scene, decision):
     refused(
         "recusal_reason_required",
-        lambda: services.record_recusal(decision=decision, membership=scene.members[0], reason=" "),
+        lambda: services.record_recusal(actor=SYSTEM, decision=decision, membership=scene.members[0], reason=" "),
     )
 
 
 def test_recusal_twice_is_refused(scene, decision):
-    services.record_recusal(decision=decision, membership=scene.members[0], reason="Interest")
+    services.record_recusal(actor=SYSTEM, decision=decision, membership=scene.members[0], reason="Interest")
     refused(
         "already_recused",
-        lambda: services.record_recusal(decision=decision, membership=scene.members[0], reason="Again"),
+        lambda: services.record_recusal(actor=SYSTEM, decision=decision, membership=scene.members[0], reason="Again"),
     )
 
 
@@ -265,7 +295,7 @@ def test_recusal_with_an_interest_of_another_alliance_is_refused(scene, decision
     refused(
         "interest_other_alliance",
         lambda: services.record_recusal(
-            decision=decision, membership=scene.members[0], reason="Interest", interest=interest
+            actor=SYSTEM, decision=decision, membership=scene.members[0], reason="Interest", interest=interest
         ),
     )
 
@@ -274,23 +304,30 @@ def test_recusal_with_unknown_source_is_refused(scene, decision):
     refused(
         "recusal_source_unknown",
         lambda: services.record_recusal(
-            decision=decision, membership=scene.members[0], reason="Interest", source="gossip"
+            actor=SYSTEM, decision=decision, membership=scene.members[0], reason="Interest", source="gossip"
         ),
     )
 
 
 def test_dispensation_needs_a_reason_and_is_granted_once(scene, decision):
-    recusal = services.record_recusal(decision=decision, membership=scene.members[0], reason="Interest")
-    refused("dispensation_reason_required", lambda: services.grant_dispensation(recusal=recusal, reason=""))
-    services.grant_dispensation(recusal=recusal, reason="Remote interest")
-    refused("dispensation_already_granted", lambda: services.grant_dispensation(recusal=recusal, reason="Again"))
+    recusal = services.record_recusal(actor=SYSTEM, decision=decision, membership=scene.members[0], reason="Interest")
+    refused(
+        "dispensation_reason_required", lambda: services.grant_dispensation(actor=SYSTEM, recusal=recusal, reason="")
+    )
+    services.grant_dispensation(actor=SYSTEM, recusal=recusal, reason="Remote interest")
+    refused(
+        "dispensation_already_granted",
+        lambda: services.grant_dispensation(actor=SYSTEM, recusal=recusal, reason="Again"),
+    )
 
 
 def test_recusal_on_a_closed_decision_is_refused(scene, decision):
-    services.close_decision(decision=decision, closed_at=CLOSED)
+    services.close_decision(actor=SYSTEM, decision=decision, closed_at=CLOSED)
     refused(
         "decision_sealed",
-        lambda: services.record_recusal(decision=decision, membership=scene.members[0], reason="Interest"),
+        lambda: services.record_recusal(
+            actor=SYSTEM, decision=decision, membership=scene.members[0], reason="Interest"
+        ),
     )
 
 
@@ -299,21 +336,29 @@ def test_recusal_on_a_closed_decision_is_refused(scene, decision):
 
 def test_advisory_member_gives_advice_and_gets_a_response(scene, decision):
     advice = services.record_advice(
-        decision=decision, organisation=scene.advisory.organisation, advice="Keep drop-ins open", given_at=VOTED
+        actor=SYSTEM,
+        decision=decision,
+        organisation=scene.advisory.organisation,
+        advice="Keep drop-ins open",
+        given_at=VOTED,
     )
-    answered = services.respond_to_advice(advisory_input=advice, response="Drop-ins kept in two areas.")
+    answered = services.respond_to_advice(actor=SYSTEM, advisory_input=advice, response="Drop-ins kept in two areas.")
     assert answered.response == "Drop-ins kept in two areas." and answered.responded_at is not None
 
 
 def test_advice_on_a_draft_shapes_the_proposal(scene):
     draft = scene.draft()
-    assert services.record_advice(decision=draft, organisation=scene.advisory.organisation, advice="Ask people")
+    assert services.record_advice(
+        actor=SYSTEM, decision=draft, organisation=scene.advisory.organisation, advice="Ask people"
+    )
 
 
 def test_advisor_role_holder_gives_advice(scene, decision):
     person = PersonFactory(name="Lived-experience advisor")
     RoleAssignmentFactory(role=RoleFactory(alliance=scene.alliance, kind="advisor"), person=person)
-    advice = services.record_advice(decision=decision, person=person, advice="Ask people first", given_at=VOTED)
+    advice = services.record_advice(
+        actor=SYSTEM, decision=decision, person=person, advice="Ask people first", given_at=VOTED
+    )
     assert advice.person == person
 
 
@@ -321,7 +366,11 @@ def test_voting_member_advice_is_refused_and_points_to_voting(scene, decision):
     error = refused(
         "voting_member_advice",
         lambda: services.record_advice(
-            decision=decision, organisation=scene.members[0].organisation, advice="We agree", given_at=VOTED
+            actor=SYSTEM,
+            decision=decision,
+            organisation=scene.members[0].organisation,
+            advice="We agree",
+            given_at=VOTED,
         ),
     )
     assert "'Record vote'" in error.message
@@ -330,33 +379,49 @@ def test_voting_member_advice_is_refused_and_points_to_voting(scene, decision):
 def test_advice_from_a_non_member_or_non_advisor_is_refused(scene, decision):
     refused(
         "advice_person_not_advisor",
-        lambda: services.record_advice(decision=decision, person=PersonFactory(), advice="Hello", given_at=VOTED),
+        lambda: services.record_advice(
+            actor=SYSTEM, decision=decision, person=PersonFactory(), advice="Hello", given_at=VOTED
+        ),
     )
     refused(
         "advice_not_a_member",
         lambda: services.record_advice(
-            decision=decision, organisation=MembershipFactory().organisation, advice="Hi", given_at=VOTED
+            actor=SYSTEM, decision=decision, organisation=MembershipFactory().organisation, advice="Hi", given_at=VOTED
         ),
     )
-    refused("advice_source_required", lambda: services.record_advice(decision=decision, advice="Anonymous"))
+    refused(
+        "advice_source_required", lambda: services.record_advice(actor=SYSTEM, decision=decision, advice="Anonymous")
+    )
     refused(
         "advice_required",
-        lambda: services.record_advice(decision=decision, organisation=scene.advisory.organisation, advice=" "),
+        lambda: services.record_advice(
+            actor=SYSTEM, decision=decision, organisation=scene.advisory.organisation, advice=" "
+        ),
     )
 
 
 def test_response_after_close_is_refused(scene, decision):
     advice = services.record_advice(
-        decision=decision, organisation=scene.advisory.organisation, advice="Keep drop-ins", given_at=VOTED
+        actor=SYSTEM,
+        decision=decision,
+        organisation=scene.advisory.organisation,
+        advice="Keep drop-ins",
+        given_at=VOTED,
     )
-    services.close_decision(decision=decision, closed_at=CLOSED)
-    error = refused("decision_sealed", lambda: services.respond_to_advice(advisory_input=advice, response="Late"))
+    services.close_decision(actor=SYSTEM, decision=decision, closed_at=CLOSED)
+    error = refused(
+        "decision_sealed", lambda: services.respond_to_advice(actor=SYSTEM, advisory_input=advice, response="Late")
+    )
     assert error.conflict
 
 
 def test_response_must_say_something(scene, decision):
-    advice = services.record_advice(decision=decision, organisation=scene.advisory.organisation, advice="Keep")
-    refused("advice_response_required", lambda: services.respond_to_advice(advisory_input=advice, response=""))
+    advice = services.record_advice(
+        actor=SYSTEM, decision=decision, organisation=scene.advisory.organisation, advice="Keep"
+    )
+    refused(
+        "advice_response_required", lambda: services.respond_to_advice(actor=SYSTEM, advisory_input=advice, response="")
+    )
 
 
 # Who entered the vote (rule 2: the secretary recording it is also recorded)
@@ -364,11 +429,11 @@ def test_response_must_say_something(scene, decision):
 
 def enter(scene, decision, *, cast_by, entered_by, **kwargs):
     return services.cast_vote(
+        actor=actor_for(entered_by),
         decision=decision,
         membership=scene.members[0],
         position="AGREE",
         cast_by=cast_by,
-        entered_by=entered_by,
         cast_at=VOTED,
         now=VOTED,  # the scene is of 2021: the clock reads then
         **kwargs,
@@ -408,11 +473,12 @@ def test_representative_naming_a_recorder_is_refused(scene, decision):
 
 
 def test_person_entering_who_is_not_the_secretary_cannot_enter_anothers_vote(scene, decision):
+    # Another member's representative has no standing to enter member 0's vote (roles/standing.py).
     error = refused(
-        "vote_recorder_not_secretary",
+        "not_permitted",
         lambda: enter(scene, decision, cast_by=PersonFactory(), entered_by=scene.reps[1]),
     )
-    assert error.field == "recorded_by"
+    assert error.field == "membership"
 
 
 # Moments given by the caller: never in the future, never before opening, deadlines by the clock
@@ -475,14 +541,16 @@ def test_open_dated_in_the_future_is_refused(scene):
     draft = scene.draft(closes_at=datetime(2099, 2, 1, tzinfo=UTC))
     refused(
         "opened_at_in_future",
-        lambda: services.open_decision(decision=draft, opened_at=datetime(2099, 1, 1, tzinfo=UTC)),
+        lambda: services.open_decision(actor=SYSTEM, decision=draft, opened_at=datetime(2099, 1, 1, tzinfo=UTC)),
     )
 
 
 def test_close_dated_before_opening_is_refused(scene, decision):
     error = refused(
         "closed_at_before_opening",
-        lambda: services.close_decision(decision=decision, closed_at=datetime(2020, 12, 31, 12, tzinfo=UTC)),
+        lambda: services.close_decision(
+            actor=SYSTEM, decision=decision, closed_at=datetime(2020, 12, 31, 12, tzinfo=UTC)
+        ),
     )
     assert error.field == "closed_at"
 
@@ -490,7 +558,7 @@ def test_close_dated_before_opening_is_refused(scene, decision):
 def test_close_dated_in_the_future_is_refused(scene, decision):
     refused(
         "closed_at_in_future",
-        lambda: services.close_decision(decision=decision, closed_at=datetime(2099, 1, 1, tzinfo=UTC)),
+        lambda: services.close_decision(actor=SYSTEM, decision=decision, closed_at=datetime(2099, 1, 1, tzinfo=UTC)),
     )
 
 
@@ -498,10 +566,12 @@ def test_close_dated_before_the_last_vote_is_refused(scene, decision):
     scene.vote(decision, 0, cast_at=datetime(2021, 3, 5, 10, tzinfo=UTC))
     refused(
         "closed_at_before_last_vote",
-        lambda: services.close_decision(decision=decision, closed_at=datetime(2021, 3, 4, 10, tzinfo=UTC)),
+        lambda: services.close_decision(
+            actor=SYSTEM, decision=decision, closed_at=datetime(2021, 3, 4, 10, tzinfo=UTC)
+        ),
     )
 
 
 def test_close_after_the_last_vote_is_allowed(scene, decision):
     scene.vote(decision, 0)
-    assert services.close_decision(decision=decision, closed_at=CLOSED).closed_at == CLOSED
+    assert services.close_decision(actor=SYSTEM, decision=decision, closed_at=CLOSED).closed_at == CLOSED

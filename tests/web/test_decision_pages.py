@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from decisions import services
 from decisions.models import Decision, Vote
+from roles.standing import SYSTEM
 from tests.decisions.scene import CLOSED, make_scene
 from tests.factories import ActionItemFactory, DecisionFactory, UserFactory
 from tests.helpers import rows
@@ -36,7 +37,7 @@ def _agreed(scene):
     decision = scene.open(title="Adopt the operating manual", proposal="Adopt the manual.", tags=["manual"])
     for i in range(3):
         scene.vote(decision, i)
-    return services.close_decision(decision=decision, closed_at=CLOSED)
+    return services.close_decision(actor=SYSTEM, decision=decision, closed_at=CLOSED)
 
 
 # The log
@@ -102,11 +103,14 @@ def test_log_query_count_does_not_grow_with_rows(reader, scene, django_assert_ma
 def test_detail_shows_grid_outcome_advice_and_history(reader, scene):
     decision = scene.open(title="Adopt the operating manual", rationale="It sets out how we work.")
     services.record_advice(
-        decision=decision, advice="Keep the lived-experience panel.", organisation=scene.advisory.organisation
+        actor=SYSTEM,
+        decision=decision,
+        advice="Keep the lived-experience panel.",
+        organisation=scene.advisory.organisation,
     )
     scene.vote(decision, 0)
     scene.vote(decision, 1, "OBJECT", statement="It leaves out winter provision.")
-    decision = services.close_decision(decision=decision, closed_at=CLOSED)
+    decision = services.close_decision(actor=SYSTEM, decision=decision, closed_at=CLOSED)
     content = reader.get(f"/alliances/dunmarrow/decisions/{decision.pk}/").content.decode()
     assert "Not agreed" in content
     assert "It leaves out winter provision." in content
@@ -185,7 +189,7 @@ def test_secretary_opens_votes_and_closes(secretary, scene):
 
 def test_refused_vote_shows_the_rule_and_keeps_the_input(secretary, scene):
     decision = scene.draft(closes_at=timezone.now() + timedelta(days=7))
-    services.open_decision(decision=decision)
+    services.open_decision(actor=SYSTEM, decision=decision)
     before = rows(Vote)
     response = secretary.post(
         f"/alliances/dunmarrow/decisions/{decision.pk}/vote/",
@@ -206,7 +210,7 @@ def test_refused_vote_shows_the_rule_and_keeps_the_input(secretary, scene):
 
 def test_objection_without_statement_is_an_error_on_the_statement(secretary, scene):
     decision = scene.draft(closes_at=timezone.now() + timedelta(days=7))
-    services.open_decision(decision=decision)
+    services.open_decision(actor=SYSTEM, decision=decision)
     response = secretary.post(
         f"/alliances/dunmarrow/decisions/{decision.pk}/vote/",
         {"membership": scene.members[0].pk, "position": "OBJECT", "cast_by": scene.reps[0].pk},

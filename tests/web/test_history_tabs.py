@@ -3,6 +3,7 @@
 import pytest
 
 from decisions import services
+from roles.standing import SYSTEM
 from tests.decisions.scene import make_scene
 from tests.factories import PersonFactory
 
@@ -12,7 +13,7 @@ pytestmark = pytest.mark.django_db
 def test_decision_page_lists_changes_with_the_field_diff(client, staff):
     scene = make_scene(voting=2)
     decision = scene.open()
-    services.update_decision(decision=decision, rationale="Because the winter plan needs it.")
+    services.update_decision(actor=SYSTEM, decision=decision, rationale="Because the winter plan needs it.")
     client.force_login(staff)
     content = client.get(f"/alliances/dunmarrow/decisions/{decision.pk}/").content.decode()
     assert 'id="history-heading"' in content

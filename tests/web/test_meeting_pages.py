@@ -4,6 +4,7 @@ import pytest
 
 from decisions import services
 from decisions.models import Attendance, Meeting
+from roles.standing import SYSTEM
 from tests.decisions.scene import make_scene
 from tests.factories import (
     DecisionFactory,
@@ -71,24 +72,27 @@ def test_meeting_list_query_count_is_fixed(reader, scene, django_assert_max_num_
 
 def test_meeting_page_groups_attendance_with_warnings_and_quorum(reader, scene, meeting):
     services.record_attendance(
+        actor=SYSTEM,
         meeting=meeting,
         person=scene.reps[0],
         capacity="voting_representative",
         organisation=scene.members[0].organisation,
     )
     services.record_attendance(
+        actor=SYSTEM,
         meeting=meeting,
         person=PersonFactory(name="Stand In"),
         capacity="deputy",
         organisation=scene.members[1].organisation,
     )
     services.record_attendance(
+        actor=SYSTEM,
         meeting=meeting,
         person=PersonFactory(name="Network Advisor"),
         capacity="advisor",
         organisation=scene.advisory.organisation,
     )
-    services.record_attendance(meeting=meeting, person=scene.secretary, capacity="secretariat")
+    services.record_attendance(actor=SYSTEM, meeting=meeting, person=scene.secretary, capacity="secretariat")
     content = reader.get(f"/alliances/dunmarrow/meetings/{meeting.pk}/").content.decode()
     assert "Voting representative" in content
     assert "Advisor" in content
@@ -99,11 +103,11 @@ def test_meeting_page_groups_attendance_with_warnings_and_quorum(reader, scene, 
 
 
 def test_meeting_page_shows_decisions_and_approved_minutes(reader, scene, meeting):
-    services.mark_meeting_held(meeting=meeting, minutes="The team agreed the manual.")
+    services.mark_meeting_held(actor=SYSTEM, meeting=meeting, minutes="The team agreed the manual.")
     approving = DecisionFactory(
         body=scene.body, status="AGREED", reference="ALT-2021-004", decided_on=datetime(2021, 4, 1).date()
     )
-    services.approve_minutes(meeting=meeting, decision=approving)
+    services.approve_minutes(actor=SYSTEM, meeting=meeting, decision=approving)
     DecisionFactory(body=scene.body, meeting=meeting, title="Adopt the operating manual")
     content = reader.get(f"/alliances/dunmarrow/meetings/{meeting.pk}/").content.decode()
     assert "Adopt the operating manual" in content
@@ -112,12 +116,12 @@ def test_meeting_page_shows_decisions_and_approved_minutes(reader, scene, meetin
 
 
 def test_minutes_approved_by_a_decision_the_reader_cannot_read_do_not_name_it(reader, scene, meeting):
-    services.mark_meeting_held(meeting=meeting, minutes="The team agreed the manual.")
+    services.mark_meeting_held(actor=SYSTEM, meeting=meeting, minutes="The team agreed the manual.")
     approving = DecisionFactory(
         body=scene.body, status="AGREED", reference="ALT-2021-009", title="Confidential staffing matter",
         visibility="CONFIDENTIAL", decided_on=datetime(2021, 4, 1).date(),
     )  # fmt: skip
-    services.approve_minutes(meeting=meeting, decision=approving)
+    services.approve_minutes(actor=SYSTEM, meeting=meeting, decision=approving)
     for url in (f"/alliances/dunmarrow/meetings/{meeting.pk}/", "/alliances/dunmarrow/meetings/"):
         content = reader.get(url).content.decode()
         assert "Approved" in content
@@ -125,7 +129,7 @@ def test_minutes_approved_by_a_decision_the_reader_cannot_read_do_not_name_it(re
 
 
 def test_cancelled_meeting_shows_why(reader, meeting):
-    services.cancel_meeting(meeting=meeting, reason="Storm warning")
+    services.cancel_meeting(actor=SYSTEM, meeting=meeting, reason="Storm warning")
     assert "Cancelled: Storm warning" in reader.get(f"/alliances/dunmarrow/meetings/{meeting.pk}/").content.decode()
 
 

@@ -5,6 +5,7 @@ import pytest
 from alliance.models import Alliance
 from decisions import services
 from decisions.models import Decision
+from roles.standing import SYSTEM
 from tests.decisions.scene import make_scene
 from tests.factories import (
     AllianceFactory,
@@ -35,13 +36,14 @@ def agreed(scene):
     scene.vote(decision, 0)
     scene.vote(decision, 1)
     advice = services.record_advice(
+        actor=SYSTEM,
         decision=decision,
         organisation=scene.advisory.organisation,
         advice="Open the shelter from November.",
         given_at=ADVISED,
     )
-    services.respond_to_advice(advisory_input=advice, response="The shelter opens on 1 November.")
-    return services.close_decision(decision=decision, closed_at=CLOSED)
+    services.respond_to_advice(actor=SYSTEM, advisory_input=advice, response="The shelter opens on 1 November.")
+    return services.close_decision(actor=SYSTEM, decision=decision, closed_at=CLOSED)
 
 
 def decided(scene, year, visibility="PUBLIC", body=None, **fields):

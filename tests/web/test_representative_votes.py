@@ -9,6 +9,7 @@ from django.utils import timezone
 from decisions import services
 from decisions.models import AdvisoryInput, Vote
 from roles.models import Role
+from roles.standing import SYSTEM
 from tests.decisions.scene import make_scene
 from tests.factories import PersonFactory, RoleAssignmentFactory, RoleFactory, UserFactory
 from tests.helpers import rows
@@ -23,7 +24,7 @@ def scene():
 
 @pytest.fixture
 def decision(scene):
-    return services.open_decision(decision=scene.draft(closes_at=timezone.now() + timedelta(days=7)))
+    return services.open_decision(actor=SYSTEM, decision=scene.draft(closes_at=timezone.now() + timedelta(days=7)))
 
 
 def _log_in_as(client, person):

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from decisions import services
 from decisions.models import AdvisoryInput, Vote
+from roles.standing import SYSTEM
 from tests.decisions.scene import make_scene
 from tests.factories import UserFactory
 from tests.helpers import rows
@@ -32,7 +33,7 @@ def secretary(client, scene):
 
 @pytest.fixture
 def decision(scene):
-    return services.open_decision(decision=scene.draft(closes_at=timezone.now() + timedelta(days=7)))
+    return services.open_decision(actor=SYSTEM, decision=scene.draft(closes_at=timezone.now() + timedelta(days=7)))
 
 
 def _vote(scene, index=0):
