@@ -12,6 +12,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from alliance.models import Alliance
+from alliance.web import FilteredListMixin
 from contracts import queries
 from contracts.forms import AwardFilterForm
 from contracts.models import AwardProcess
@@ -22,7 +23,7 @@ from roles.views import AlliancePageMixin
 PAGE_SIZE = 25
 
 
-class AwardRegisterView(AlliancePageMixin, TemplateView):
+class AwardRegisterView(AlliancePageMixin, FilteredListMixin, TemplateView):
     template_name = "contracts/award_register.html"
 
     def get_context_data(self, **kwargs):

@@ -78,6 +78,23 @@ def test_out_of_range_filters_answer_400(staff_api, query):
         assert response.json()
 
 
+def test_over_long_search_is_a_400_naming_the_limit(staff_api, decision):
+    response = staff_api.get("/api/v1/decisions/", {"q": "beds " * 40 + "beds!"})  # 205 characters
+    assert response.status_code == 400
+    body = response.json()
+    assert body["field"] == "q"
+    assert body["detail"] == (
+        "q: The search is 205 characters long; shorten it to at most 200 characters, "
+        "such as a few words of a title or a reference."
+    )
+
+
+def test_search_of_the_longest_length_is_taken(staff_api, decision):
+    response = staff_api.get("/api/v1/decisions/", {"q": decision.title[:200].ljust(200)})
+    assert response.status_code == 200
+    assert [d["id"] for d in response.json()["results"]] == [decision.pk]
+
+
 def test_out_of_range_ids_in_filters_say_so(staff_api):
     response = staff_api.get(f"/api/v1/decisions/?member={HUGE}")
     assert response.status_code == 400
