@@ -12,6 +12,7 @@ from django.db import transaction
 
 from alliance.errors import RuleViolation
 from alliance.services import _fmt, _save
+from alliance.term import refuse_outside_term
 from decisions.models import ActionItem, Decision
 from roles.models import Person, Role
 
@@ -36,6 +37,7 @@ def _check_owner(decision: Decision, owner_person: Person | None, owner_role: Ro
 
 
 def _check_due(decision: Decision, due_on: date) -> None:
+    refuse_outside_term(alliance_id=decision.alliance_id, on=due_on, what="due date", field="due_on")
     if decision.decided_on is not None and due_on < decision.decided_on:
         raise RuleViolation(
             "action_due_before_decision",
@@ -95,6 +97,7 @@ def create_action_item(
 def complete_action_item(*, item: ActionItem, completed_on: date) -> ActionItem:
     """Record that an open action item was done, and when."""
     item = _locked_open(item, "completed")
+    refuse_outside_term(alliance_id=item.decision.alliance_id, on=completed_on, what="date done", field="completed_on")
     if item.decision.decided_on is not None and completed_on < item.decision.decided_on:
         raise RuleViolation(
             "action_done_before_decision",

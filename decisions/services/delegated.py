@@ -12,6 +12,7 @@ from alliance.choices import DecisionKind
 from alliance.errors import RuleViolation
 from alliance.models import GoverningBody
 from alliance.services import _fmt, allocate_reference
+from alliance.term import refuse_outside_term
 from decisions.models import Decision
 from decisions.services.decisions import _apply, _check, _record
 from roles.models import DelegatedAuthority, Person
@@ -67,6 +68,7 @@ def take_delegated_decision(
             f"The delegation to {delegation.role} was granted in another alliance than {body}'s.",
             field="delegation",
         )
+    refuse_outside_term(alliance_id=body.alliance_id, on=decided_on, what="decision date", field="decided_on")
     value = None if value is None else Decimal(str(value))
     verdict = authority_for(person=decided_by, kind=DecisionKind.OPERATIONAL, value=value, on=decided_on)
     if not verdict.allowed:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from alliance.errors import RuleViolation
 from alliance.models import GoverningBody, Membership, Organisation
 from alliance.services import _fmt, _save
+from alliance.term import refuse_outside_term
 from decisions.models import Attendance, Decision, Meeting
 from roles import queries as roles_queries
 from roles.models import Person, Role
@@ -57,7 +58,8 @@ def _refuse_if_cancelled(meeting: Meeting, what: str) -> None:
 def schedule_meeting(
     *, body: GoverningBody, starts_at: datetime, title: str = "", location: str = "", online: bool = False
 ) -> Meeting:
-    """Schedule a meeting of a body that exists on that date (established and not dissolved)."""
+    """Schedule a meeting of a body that exists on that date (established and not dissolved), within the
+    alliance agreement's term."""
     starts_at = _aware(starts_at)
     on = timezone.localdate(starts_at)
     if body.dissolved_on is not None and body.dissolved_on < on:
@@ -73,6 +75,7 @@ def schedule_meeting(
             f"{body.name} was established on {_fmt(body.established_on)}; schedule its meetings from that date.",
             field="starts_at",
         )
+    refuse_outside_term(alliance_id=body.alliance_id, on=on, what="meeting date", field="starts_at")
     if not (location.strip() or online):
         raise RuleViolation(
             "meeting_place_required", "Say where the meeting is held, or tick that it is online.", field="location"
