@@ -17,6 +17,26 @@ MODEL_CHOICES = [
 ]
 CHANGE_CHOICES = [("", "Any change"), ("+", "Created"), ("~", "Changed"), ("-", "Deleted")]
 
+# The longest search (``?q=``) any list takes, on the pages and in the API alike: enough for a
+# sentence of a title, while a page of text is refused with a 400 rather than built into a query.
+SEARCH_MAX_LENGTH = 200
+
+
+class SearchField(forms.CharField):
+    """A free-text search of at most :data:`SEARCH_MAX_LENGTH` characters, refused with a sentence beyond."""
+
+    default_error_messages = {
+        "max_length": (
+            "The search is %(show_value)d characters long; shorten it to at most %(limit_value)d characters, "
+            "such as a few words of a title or a reference."
+        ),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", SEARCH_MAX_LENGTH)
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
 
 class AuditFilterForm(forms.Form):
     model = forms.ChoiceField(choices=MODEL_CHOICES, required=False, label="Record")

@@ -4,10 +4,14 @@ from rest_framework import status
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 
 class ObtainToken(ObtainAuthToken):
     """`POST username, password` → `{"token": ...}`; repeated failures lock the username out."""
+
+    # DRF's view names its own parsers; ours refuse a JSON body that is not an object (api/parsers.py).
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES
 
     def get_serializer_context(self):
         context = super().get_serializer_context()

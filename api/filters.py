@@ -11,6 +11,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 
 from alliance.access import restrict
 from alliance.choices import DecisionKind
+from alliance.forms import SearchField
 from alliance.models import Alliance, GoverningBody, Membership, Notification, Organisation
 from contracts.models import AwardPolicy, AwardProcess, Contract, OversightNote
 from decisions.models import ActionItem, Decision, Meeting, Vote
@@ -42,6 +43,12 @@ class AllianceSlugFilter(filters.CharFilter):
         alliance = Alliance.objects.filter(slug=value).values("pk")[:1]
         qs = qs.filter(**{self.field_name.removesuffix("__slug"): Subquery(alliance)})
         return qs.distinct() if self.distinct else qs
+
+
+class SearchFilter(filters.CharFilter):
+    """?q=: free text of at most ``SEARCH_MAX_LENGTH`` characters (the same limit as the pages' search)."""
+
+    field_class = SearchField
 
 
 class StrictBooleanField(forms.Field):
@@ -275,7 +282,7 @@ class DecisionFilter(FilterSet):
     tag = filters.CharFilter(method="filter_tag", label="Topic tag")
     decided_after = filters.DateFilter(field_name="decided_on", lookup_expr="gte", label="Decided on or after")
     decided_before = filters.DateFilter(field_name="decided_on", lookup_expr="lte", label="Decided on or before")
-    q = filters.CharFilter(method="filter_q", label="Text in the reference, title, proposal or rationale")
+    q = SearchFilter(method="filter_q", label="Text in the reference, title, proposal or rationale")
     member = IdFilter(method="filter_member", label="Membership id: decisions that member voted on")
     organisation = IdFilter(method="filter_member", label="Organisation id: decisions its membership voted on")
     position = filters.ChoiceFilter(

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from alliance.forms import SearchField
 from alliance.models import Organisation
 from contracts.models import AwardProcess, Route, ServiceCategory
 
@@ -11,7 +12,7 @@ def _blank(choices):
 
 
 class AwardFilterForm(forms.Form):
-    q = forms.CharField(required=False, label="Reference or title")
+    q = SearchField(label="Reference or title")
     route = forms.ChoiceField(required=False, choices=_blank(Route.choices))
     stage = forms.ChoiceField(required=False, choices=_blank(AwardProcess.Stage.choices))
     service_category = forms.ChoiceField(required=False, choices=_blank(ServiceCategory.choices), label="Service")

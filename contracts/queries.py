@@ -13,6 +13,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from alliance.models import Agreement, Alliance, Membership
 from alliance.queries import voting_members_on
+from alliance.term import EARLIEST, LATEST
 from contracts.models import (
     AwardInterest,
     AwardPolicy,
@@ -286,7 +287,9 @@ def budget_by_year(alliance: Alliance) -> list[dict]:
     contracts = [(c, _terms(c)) for c in Contract.objects.filter(alliance=alliance).prefetch_related("terms")]
     years = set(budgets)
     for c, _ in contracts:
-        years.update(range(financial_year(c.starts_on), financial_year(c.ends_on) + 1))
+        # Within the register's bounds: a contract stored with year 1 or 9999 adds a century, not ten.
+        first, last = max(financial_year(c.starts_on), EARLIEST.year), min(financial_year(c.ends_on), LATEST.year)
+        years.update(range(first, last + 1))
     rows = []
     for year in sorted(years):
         committed, retained, count = Decimal(0), Decimal(0), 0

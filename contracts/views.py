@@ -11,6 +11,7 @@ from django.views.generic import TemplateView
 
 from alliance.exports import csv_lines
 from alliance.models import Alliance
+from alliance.web import FilteredListMixin
 from contracts import queries
 from contracts.forms import AwardFilterForm
 from contracts.models import AwardProcess
@@ -21,7 +22,7 @@ from roles.views import AlliancePageMixin
 PAGE_SIZE = 25
 
 
-class AwardRegisterView(AlliancePageMixin, TemplateView):
+class AwardRegisterView(AlliancePageMixin, FilteredListMixin, TemplateView):
     template_name = "contracts/award_register.html"
 
     def get_context_data(self, **kwargs):

@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import Q
 
 from alliance.choices import DecisionKind
+from alliance.forms import SearchField
 from alliance.models import Alliance, GoverningBody, Membership, Organisation
 from decisions.models import ActionItem, Attendance, Decision, Meeting, Recusal, Vote
 from decisions.services.actions import owners
@@ -51,7 +52,7 @@ def _empty(label: str = "—") -> dict:
 
 
 class DecisionLogFilterForm(forms.Form):
-    q = forms.CharField(label="Search", required=False, max_length=200)
+    q = SearchField(label="Search")
     body = forms.ModelChoiceField(queryset=GoverningBody.objects.none(), required=False, empty_label="Any body")
     kind = forms.ChoiceField(choices=[("", "Any kind"), *DecisionKind.choices], required=False)
     status = forms.ChoiceField(choices=[("", "Any status"), *Decision.Status.choices], required=False)

@@ -148,12 +148,21 @@ def _uid(kind: str, pk: int) -> str:
     return f"{kind}-{pk}@{urlsplit(settings.SITE_URL).hostname or 'alliance'}"
 
 
+def _end(start, length):
+    """When an event ends; its start when a stored date leaves no room after it (year 9999), so one bad
+    row never fails the whole feed."""
+    try:
+        return start + length
+    except OverflowError:
+        return start
+
+
 def _meeting_event(meeting: Meeting, stamp) -> Event:
     event = Event()
     event.add("uid", _uid("meeting", meeting.pk))
     event.add("dtstamp", stamp)
     event.add("dtstart", meeting.starts_at)
-    event.add("dtend", meeting.starts_at + MEETING_LENGTH)
+    event.add("dtend", _end(meeting.starts_at, MEETING_LENGTH))
     event.add("summary", f"{meeting.body.code}: {meeting.title or meeting.body.name}")
     event.add("location", "Online" if meeting.online and not meeting.location else meeting.location)
     event.add("description", f"{meeting.body.name} meeting ({meeting.get_status_display().lower()}).")
@@ -166,7 +175,7 @@ def _plan_event(entry: ForwardPlanEntry, stamp, url: str) -> Event:
     event.add("uid", _uid("forward-plan", entry.pk))
     event.add("dtstamp", stamp)
     event.add("dtstart", entry.expected_on)
-    event.add("dtend", entry.expected_on + timedelta(days=1))
+    event.add("dtend", _end(entry.expected_on, timedelta(days=1)))
     event.add("summary", f"Planned {what}: {entry.title}")
     lines = [entry.summary] if entry.summary else []
     if entry.route:

@@ -15,7 +15,7 @@ from django.views.generic import FormView, TemplateView
 from alliance.errors import RuleViolation
 from alliance.history import versions
 from alliance.models import Alliance, GoverningBody
-from alliance.web import parse_on_date
+from alliance.web import FilteredListMixin, parse_on_date
 from decisions import forms, services
 from decisions import queries as decision_queries
 from decisions import queries_meetings as queries
@@ -61,7 +61,7 @@ def _query_without_page(request) -> str:
 # Reading -----------------------------------------------------------------------------------
 
 
-class DecisionLogView(AllianceMixin, TemplateView):
+class DecisionLogView(AllianceMixin, FilteredListMixin, TemplateView):
     template_name = "decisions/decision_log.html"
 
     def get_context_data(self, **kwargs):
@@ -135,7 +135,7 @@ class DecisionDetailView(AllianceMixin, TemplateView):
         return context
 
 
-class MeetingListView(AllianceMixin, TemplateView):
+class MeetingListView(AllianceMixin, FilteredListMixin, TemplateView):
     template_name = "decisions/meeting_list.html"
 
     def get_context_data(self, **kwargs):

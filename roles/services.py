@@ -16,6 +16,7 @@ from alliance.choices import DecisionKind
 from alliance.errors import RuleViolation
 from alliance.models import Alliance, GoverningBody, Membership, Organisation
 from alliance.services import _fmt, _save
+from alliance.term import term_of
 from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role, RoleAssignment
 
 # People and roles --------------------------------------------------------------------------
@@ -191,6 +192,10 @@ def _check_single_holder(role: Role, starts_on: date, ends_on: date | None, excl
 
 def check_assignment(*, role: Role, starts_on: date, ends_on: date | None, end_reason: str, exclude_pk=None) -> None:
     """The checks of an assignment's terms, writing nothing (assign_role and the admin's form call them)."""
+    term = term_of(role.alliance_id)
+    term.refuse_outside(starts_on, what="assignment's start", field="starts_on")
+    if ends_on is not None:
+        term.refuse_outside(ends_on, what="assignment's end", field="ends_on")
     _check_assignment_term(starts_on, ends_on)
     _check_end_reason(ends_on, end_reason)
     _check_representative_membership(role, starts_on, ends_on)
@@ -228,6 +233,7 @@ def end_assignment(*, assignment: RoleAssignment, ends_on: date, end_reason: str
             conflict=True,
         )
     _check_end_reason(ends_on, end_reason)
+    term_of(assignment.role.alliance_id).refuse_outside(ends_on, what="assignment's end", field="ends_on")
     _check_assignment_term(assignment.starts_on, ends_on)
     assignment.ends_on = ends_on
     assignment.end_reason = end_reason

@@ -71,6 +71,30 @@ def test_load_demo_builds_the_structure_of_the_review_and_is_idempotent(demo):
     assert str(budgets[2022]) == "23370000.00"
 
 
+def test_every_demo_date_lies_within_the_agreements_term(demo):
+    # The services refuse a date outside the term (alliance/term.py); the demo must never meet that.
+    from django.utils import timezone
+
+    from alliance.term import term_of
+    from decisions.models import ActionItem, Meeting
+
+    term = term_of(demo.pk)
+    dates = [timezone.localdate(m.starts_at) for m in Meeting.objects.filter(body__alliance=demo)]
+    for decision in Decision.objects.filter(alliance=demo):
+        dates += [
+            decision.review_on,
+            decision.decided_on,
+            decision.closes_at and timezone.localdate(decision.closes_at),
+        ]
+    for item in ActionItem.objects.filter(decision__alliance=demo):
+        dates += [item.due_on, item.completed_on]
+    dates += [a.starts_on for a in RoleAssignment.objects.filter(role__alliance=demo)]
+    dates += [a.ends_on for a in RoleAssignment.objects.filter(role__alliance=demo)]
+    dates += list(AwardProcess.objects.filter(alliance=demo).values_list("started_on", flat=True))
+    outside = sorted(d for d in dates if d is not None and not term.first <= d <= term.last)
+    assert len(dates) > 100 and outside == []
+
+
 def test_demo_has_two_policy_versions_and_every_kind_of_award(demo):
     assert list(AwardPolicy.objects.order_by("version").values_list("version", "adopted_by__status")) == [
         (1, "AGREED"),

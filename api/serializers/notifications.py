@@ -21,3 +21,7 @@ class PreferenceSerializer(InputSerializer):
     label = serializers.CharField(read_only=True)
     enabled = serializers.BooleanField()
     mode = serializers.ChoiceField(choices=NotificationPreference.Mode.choices)
+
+
+class NoInputSerializer(InputSerializer):
+    """The input of an action that takes no fields: an empty body or ``{}``; anything else is refused."""

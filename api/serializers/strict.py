@@ -31,6 +31,7 @@ class StrictInputMixin:
 
     def _unexpected(self, data: Mapping) -> dict:
         writable = [name for name, field in self.fields.items() if not field.read_only]
+        taken = f"the fields are: {', '.join(writable)}" if writable else "this request takes no fields"
         errors = {}
         for key in data:
             if key in writable or key in FORM_KEYS:
@@ -38,11 +39,9 @@ class StrictInputMixin:
             if key in self.read_only_hints:
                 errors[key] = [self.read_only_hints[key]]
             elif key in self.fields:
-                errors[key] = [
-                    f"'{key}' is read-only and cannot be set in a write; the fields are: {', '.join(writable)}."
-                ]
+                errors[key] = [f"'{key}' is read-only and cannot be set in a write; {taken}."]
             else:
-                errors[key] = [f"Unknown field '{key}'; the fields are: {', '.join(writable)}."]
+                errors[key] = [f"Unknown field '{key}'; {taken}."]
         return errors
 
 

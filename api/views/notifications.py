@@ -38,6 +38,7 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     def read(self, request, pk=None):
         """Mark the notification as read."""
         notification = get_object_or_404(self.get_queryset(), pk=pk)
+        s.NoInputSerializer(data=request.data).is_valid(raise_exception=True)
         notification = notifications.mark_read(notification=notification, user=request.user, now=timezone.now())
         return Response(self.get_serializer(notification).data)
 
@@ -46,6 +47,7 @@ class NotificationPreferencesView(APIView):
     """Every kind of notification with the current user's choice: emailed or not, at once or daily."""
 
     permission_classes = [IsAuthenticated]
+    json_body = list  # the body is a list of choices, one per kind (api/parsers.py)
 
     @extend_schema(responses=s.PreferenceSerializer(many=True))
     def get(self, request):

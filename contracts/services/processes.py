@@ -17,6 +17,7 @@ from django.utils import timezone
 from alliance.errors import RuleViolation
 from alliance.models import Alliance, Membership, Organisation
 from alliance.services import _fmt, _save, allocate_reference
+from alliance.term import refuse_outside_term
 from contracts import queries
 from contracts.models import AwardPolicy, AwardProcess, Route, RouteRule, ServiceCategory, StageTransition
 from contracts.services.policies import money
@@ -207,6 +208,7 @@ def create_process(
             f"Unknown award route '{route}'; choose from {', '.join(Route.values)}.",
             field="route",
         )
+    refuse_outside_term(alliance_id=alliance.pk, on=started_on, what="process's start", field="started_on")
     policy = queries.policy_in_force(alliance, started_on)
     if policy is None:
         raise RuleViolation(

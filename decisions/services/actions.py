@@ -12,6 +12,7 @@ from django.db import transaction
 
 from alliance.errors import RuleViolation
 from alliance.services import _fmt, _save
+from alliance.term import refuse_outside_term
 from decisions.models import ActionItem, Decision
 from roles import standing
 from roles.access import Access
@@ -52,6 +53,7 @@ def owners(alliance_id: int):
 
 
 def _check_due(decision: Decision, due_on: date) -> None:
+    refuse_outside_term(alliance_id=decision.alliance_id, on=due_on, what="due date", field="due_on")
     if decision.decided_on is not None and due_on < decision.decided_on:
         raise RuleViolation(
             "action_due_before_decision",
@@ -115,6 +117,7 @@ def complete_action_item(*, actor: Access, item: ActionItem, completed_on: date)
     """Record that an open action item was done, and when: its owner or the body's secretary."""
     standing.require_action_owner_or_keeper(actor, item, "mark it done")
     item = _locked_open(item, "completed")
+    refuse_outside_term(alliance_id=item.decision.alliance_id, on=completed_on, what="date done", field="completed_on")
     if item.decision.decided_on is not None and completed_on < item.decision.decided_on:
         raise RuleViolation(
             "action_done_before_decision",

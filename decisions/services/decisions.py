@@ -20,6 +20,7 @@ from alliance.choices import DecisionKind
 from alliance.errors import RuleViolation
 from alliance.models import GoverningBody
 from alliance.services import _fmt, _save, allocate_reference
+from alliance.term import term_of
 from decisions import queries
 from decisions.models import Decision, Meeting
 from roles import standing
@@ -285,8 +286,32 @@ def _check_revisits(decision: Decision, revisits: Iterable[Decision]) -> list[De
     return revisits
 
 
+# The dates a decision carries, each in the words of the decision form.
+DATES = {
+    "closes_at": "closing date of the votes",
+    "review_on": "review date",
+    "appointment_starts_on": "appointment's start",
+    "appointment_ends_on": "appointment's end",
+    "delegation_valid_from": "delegation's first day",
+    "delegation_valid_to": "delegation's last day",
+}
+
+
+def check_dates(decision: Decision) -> None:
+    """Refuse a date of the decision outside the alliance agreement's term (with its extension)."""
+    values = {name: getattr(decision, name) for name in DATES}
+    values = {name: v for name, v in values.items() if v is not None}
+    if not values:
+        return
+    term = term_of(decision.alliance_id)
+    for name, value in values.items():
+        on = timezone.localdate(value) if isinstance(value, datetime) else value
+        term.refuse_outside(on, what=DATES[name], field=name)
+
+
 def _check(decision: Decision) -> None:
     _check_references(decision)
+    check_dates(decision)
     _check_choices(decision)
     _check_value(decision)
     _check_meeting(decision)
@@ -389,6 +414,7 @@ def open_decision(*, actor: Access, decision: Decision, opened_at: datetime | No
     decision = _lock(decision)
     opened_at = opened_at or timezone.now()
     check_moment(moment=opened_at, decision=decision, field="opened_at", what="opening", after_opening=False)
+    term_of(decision.alliance_id).refuse_outside(timezone.localdate(opened_at), what="opening date", field="opened_at")
     if decision.status not in (Decision.Status.DRAFT, Decision.Status.DEFERRED):
         if decision.status == Decision.Status.OPEN:
             raise RuleViolation("decision_already_open", f"{_name(decision)} is already open for votes.", conflict=True)
@@ -440,6 +466,7 @@ def defer_decision(*, actor: Access, decision: Decision, reason: str, review_on:
     decision.status = Decision.Status.DEFERRED
     if review_on is not None:
         decision.review_on = review_on
+        check_dates(decision)
     _record(decision, f"Deferred: {reason}")
     return decision
 

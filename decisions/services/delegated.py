@@ -12,6 +12,7 @@ from alliance.choices import DecisionKind
 from alliance.errors import RuleViolation
 from alliance.models import GoverningBody
 from alliance.services import _fmt, allocate_reference
+from alliance.term import refuse_outside_term
 from decisions.models import Decision
 from decisions.services.decisions import _apply, _check, _record
 from roles import standing
@@ -71,6 +72,7 @@ def take_delegated_decision(
             "That delegation was not found in the alliance of the body named; name a delegation of its alliance.",
             field="delegation",
         )
+    refuse_outside_term(alliance_id=body.alliance_id, on=decided_on, what="decision date", field="decided_on")
     value = None if value is None else Decimal(str(value))
     verdict = authority_for(person=decided_by, kind=DecisionKind.OPERATIONAL, value=value, on=decided_on)
     if not verdict.allowed:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from alliance.errors import RuleViolation
 from alliance.models import GoverningBody, Membership, Organisation
 from alliance.services import _fmt, _save
+from alliance.term import refuse_outside_term
 from decisions.models import Attendance, Decision, Meeting
 from roles import queries as roles_queries
 from roles import standing
@@ -65,7 +66,8 @@ def schedule_meeting(
     location: str = "",
     online: bool = False,
 ) -> Meeting:
-    """Schedule a meeting of a body that exists on that date (established and not dissolved)."""
+    """Schedule a meeting of a body that exists on that date (established and not dissolved), within the
+    alliance agreement's term."""
     standing.require_record_keeper(actor, body, "schedule its meetings")
     starts_at = _aware(starts_at)
     on = timezone.localdate(starts_at)
@@ -82,6 +84,7 @@ def schedule_meeting(
             f"{body.name} was established on {_fmt(body.established_on)}; schedule its meetings from that date.",
             field="starts_at",
         )
+    refuse_outside_term(alliance_id=body.alliance_id, on=on, what="meeting date", field="starts_at")
     if not (location.strip() or online):
         raise RuleViolation(
             "meeting_place_required", "Say where the meeting is held, or tick that it is online.", field="location"

@@ -115,3 +115,22 @@ def test_put_preferences_with_an_unknown_mode_is_400_and_writes_nothing(api):
     assert response.status_code == 400
     assert response.json()["code"] == "invalid"
     assert rows(NotificationPreference) == before
+
+
+def test_put_preferences_that_are_not_a_list_is_400_saying_so(api):
+    before = rows(NotificationPreference)
+    response = api.put("/api/v1/notification-preferences/", {"kind": "action_due"}, format="json")
+    assert response.status_code == 400
+    assert response.json()["code"] == "body_not_a_list"
+    assert response.json()["detail"].startswith("The request body must be a JSON list")
+    assert rows(NotificationPreference) == before
+
+
+def test_marking_read_takes_no_fields(api, user, alliance):
+    deliver(alliance, user.email)
+    notification = Notification.objects.get()
+    response = api.post(f"/api/v1/notifications/{notification.pk}/read/", {"read": True}, format="json")
+    assert response.status_code == 400
+    assert response.json()["detail"] == "read: Unknown field 'read'; this request takes no fields."
+    notification.refresh_from_db()
+    assert notification.read_at is None

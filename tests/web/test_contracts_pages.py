@@ -51,8 +51,16 @@ def test_award_register_lists_and_filters(logged_in, award):
 def test_bad_filter_is_shown_not_a_500(logged_in, award):
     award.process()
     response = logged_in.get("/alliances/dunmarrow/awards/?min_value=lots&started_after=soon")
-    assert response.status_code == 200
+    assert response.status_code == 400  # the page still shows, with the filters it could use
     assert "Some filters could not be used" in response.content.decode()
+
+
+def test_over_long_search_of_the_register_is_a_400_saying_so(logged_in, award):
+    award.process()
+    response = logged_in.get("/alliances/dunmarrow/awards/", {"q": "x" * 201})
+    assert response.status_code == 400
+    assert "The search is 201 characters long; shorten it to at most 200 characters" in response.content.decode()
+    assert logged_in.get("/alliances/dunmarrow/awards/", {"q": "x" * 200}).status_code == 200
 
 
 def test_empty_register_says_how_to_start(logged_in, award):

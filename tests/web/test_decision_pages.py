@@ -73,10 +73,27 @@ def test_log_with_bad_filters_explains_instead_of_failing(reader, scene):
     _agreed(scene)
     response = reader.get("/alliances/dunmarrow/decisions/?decided_after=31-02-2021&status=MAYBE&page=zz")
     content = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400  # the page still shows, with the filters it could use
     assert "Some filters could not be used" in content
     assert "Enter a valid date." in content
     assert "Adopt the operating manual" in content
+
+
+def test_log_refuses_an_over_long_search_saying_how_long_it_may_be(reader, scene):
+    _agreed(scene)
+    typed = "operating manual " * 12 + "now"  # 207 characters
+    response = reader.get("/alliances/dunmarrow/decisions/", {"q": typed})
+    content = response.content.decode()
+    assert response.status_code == 400
+    assert "The search is 207 characters long; shorten it to at most 200 characters" in content
+    assert f'value="{typed}"' in content  # what was typed is kept
+
+
+def test_log_takes_a_search_of_the_longest_length(reader, scene):
+    _agreed(scene)
+    response = reader.get("/alliances/dunmarrow/decisions/", {"q": "operating" + " " * 191})
+    assert response.status_code == 200
+    assert "Adopt the operating manual" in response.content.decode()
 
 
 def test_log_with_reversed_date_range_says_so(reader, scene):
