@@ -58,7 +58,7 @@ class AuditFeedPageView(OversightMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         alliance = self.alliance
-        links = AuditLink.objects.filter(chain=f"alliance:{alliance.pk}")
+        links = AuditLink.objects.restrict(request_access(self.request)).filter(chain=f"alliance:{alliance.pk}")
         form = AuditFilterForm(self.request.GET or None)
         if form.is_valid():
             links = form.apply(links)
@@ -94,9 +94,8 @@ class OversightNotesView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        notes = OversightNote.objects.filter(alliance=self.alliance).select_related(
-            "author", "decision", "award_process"
-        )
+        notes = OversightNote.objects.restrict(request_access(self.request)).filter(alliance=self.alliance)
+        notes = notes.select_related("author", "decision", "award_process")
         context.update(alliance=self.alliance, notes=notes[:100], form=kwargs.get("form") or NoteForm())
         return context
 

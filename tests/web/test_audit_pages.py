@@ -65,3 +65,27 @@ def test_audit_page_query_count_is_bounded(logged_in, alliance, django_assert_ma
     with django_assert_max_num_queries(25):
         response = logged_in.get("/alliances/dunmarrow/audit/")
     assert len(response.context["entries"]) == 34
+
+
+def test_oversight_notes_reach_the_audit_page_and_csv_only_for_oversight_and_staff(alliance, client, staff):
+    """A secretary reads the alliance's whole trail, but never oversight's own notes (alliance/access.py)."""
+    from contracts import services as contracts
+    from roles.access import access_for
+    from roles.models import AccessGrant
+    from tests.factories import GoverningBodyFactory, PersonFactory, RoleAssignmentFactory, RoleFactory, UserFactory
+
+    body = GoverningBodyFactory(alliance=alliance, code="ALT")
+    secretary, oversight = UserFactory(username="sec"), UserFactory(username="ovs")
+    role = RoleFactory(alliance=alliance, kind="secretary", body=body, title="ALT secretary")
+    RoleAssignmentFactory(role=role, person=PersonFactory(user=secretary), starts_on=date(2020, 1, 1))
+    AccessGrant.objects.create(user=oversight, alliance=alliance, standing="oversight", starts_on=date(2020, 1, 1))
+    contracts.write_oversight_note(actor=access_for(oversight), alliance=alliance, text="Ask how the bids were scored")
+    for user, sees in ((secretary, False), (oversight, True), (staff, True)):
+        client.force_login(user)
+        page = client.get("/alliances/dunmarrow/audit/").content.decode()
+        csv = b"".join(client.get("/api/v1/audit/csv/", {"alliance": "dunmarrow"}).streaming_content).decode()
+        feed = client.get("/api/v1/audit/", {"alliance": "dunmarrow"}).content.decode()
+        assert ("Ask how the bids were scored" in page) is sees, user
+        assert ("Ask how the bids were scored" in csv) is sees, user
+        assert ("Ask how the bids were scored" in feed) is sees, user
+        assert "Harbour Light Housing in Dunmarrow" in page  # the rest of the trail is there for all three
