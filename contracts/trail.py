@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.db import models
 from django.utils import timezone
 
+from alliance.access import Access
 from alliance.models import AuditLink
 from contracts.models import AwardInterest, AwardProcess, Contract, EvaluationScore, StageTransition, Submission
 from decisions.models import AdvisoryInput, Decision, Recusal, Vote
@@ -110,14 +111,18 @@ def _event(kind, row, at, title, detail="", who="", previous=None, changes=None,
     }
 
 
-def _policy_events(process: AwardProcess) -> list[dict]:
+def _policy_events(process: AwardProcess, access: Access) -> list[dict]:
     policy = process.policy
     decision = policy.adopted_by
     row = policy.history.select_related("history_user__person").order_by("history_date", "history_id").first()
-    detail = (
-        f"Adopted by {decision.reference} ({decision.title}), decided {decision.decided_on:%d/%m/%Y}; in force from "
-        f"{policy.in_force_from:%d/%m/%Y}; approving body {policy.approving_body}."
+    # The adopting decision is named only to a reader of it (alliance/access.py): a CONFIDENTIAL one
+    # is not described in a members-level trail.
+    adopted = (
+        f"Adopted by {decision.reference} ({decision.title}), decided {decision.decided_on:%d/%m/%Y}"
+        if access.can_read(decision)
+        else "Adopted by a decision you may not read"
     )
+    detail = f"{adopted}; in force from {policy.in_force_from:%d/%m/%Y}; approving body {policy.approving_body}."
     title = f"Award policy v{policy.version} in force"
     return [_event("policy", row, policy.in_force_from, title, detail, actor=str(decision.body))]
 
@@ -347,8 +352,9 @@ def _fill_sources(events: list[dict]) -> None:
             event["who"] = sources.get(event["history_id"], "")
 
 
-def award_audit_trail(process: AwardProcess) -> list[dict]:
-    """Every step of one award, in the order it happened, each with who and when (issue 5 §3)."""
+def award_audit_trail(process: AwardProcess, access: Access) -> list[dict]:
+    """Every step of one award, in the order it happened, each with who and when; the approval
+    decision's steps and votes only for a reader of that decision (alliance/access.py)."""
     process = AwardProcess.objects.select_related(
         "policy__adopted_by__body",
         "policy__approving_body",
@@ -356,9 +362,9 @@ def award_audit_trail(process: AwardProcess) -> list[dict]:
         "approval_decision__created_by__person",
         "created_by__person",
     ).get(pk=process.pk)
-    events = _policy_events(process) + _process_events(process) + _transition_events(process)
+    events = _policy_events(process, access) + _process_events(process) + _transition_events(process)
     events += _interest_events(process) + _submission_events(process) + _score_events(process)
-    if process.approval_decision_id:
+    if process.approval_decision_id and access.can_read(process.approval_decision):
         events += _decision_events(process.approval_decision)
     events += _contract_events(process)
     order = defaultdict(int, {"policy": -1})

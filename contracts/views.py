@@ -61,7 +61,7 @@ class AwardDetailView(AlliancePageMixin, TemplateView):
             rule=rule,
             submissions=submissions,
             grid=grid,
-            trail=award_audit_trail(process),
+            trail=award_audit_trail(process, request_access(self.request)),
             printed_at=timezone.localtime(),
             crumbs=[(reverse("award-register", kwargs={"slug": self.alliance.slug}), "Award register")],
         )
@@ -76,7 +76,7 @@ class AwardTrailCsvView(AlliancePageMixin, View):
         process = get_object_or_404(
             AwardProcess.objects.filter(alliance=alliance).restrict(request_access(request)), pk=pk
         )
-        rows = trail_rows(award_audit_trail(process))
+        rows = trail_rows(award_audit_trail(process, request_access(request)))
         response = HttpResponse("".join(csv_lines(TRAIL_HEADER, rows)), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{process.reference}-audit-trail.csv"'
         return response

@@ -17,6 +17,7 @@ from django.core.management import call_command
 from django.db import transaction
 
 from alliance import demo_forward_plan
+from alliance.access import Access
 from alliance.models import Alliance, AuditLink, ForwardPlanEntry, Membership, Notification, NotificationKind
 from alliance.queries import members_on, voting_members_on
 from contracts import ocds
@@ -30,6 +31,7 @@ from tests.contracts.test_ocds import needs_schema, validate
 from tests.helpers import rows
 
 pytestmark = pytest.mark.django_db
+STAFF = Access(authenticated=True, staff=True)
 
 
 @pytest.fixture(scope="module")
@@ -115,7 +117,7 @@ def test_demo_has_two_policy_versions_and_every_kind_of_award(demo):
 
 def test_demo_outreach_trail_runs_from_policy_to_contract_with_a_recusal_and_a_correction(demo):
     process = AwardProcess.objects.get(title="Flexible community outreach redesign")
-    trail = award_audit_trail(process)
+    trail = award_audit_trail(process, STAFF)
     kinds = [e["kind"] for e in trail]
     assert kinds[0] == "policy"
     assert {
@@ -143,7 +145,7 @@ ENDS = {
 
 def test_every_demo_trail_runs_from_the_policy_to_its_end_in_time_order_naming_who(demo):
     for process in AwardProcess.objects.filter(alliance=demo):
-        trail = award_audit_trail(process)
+        trail = award_audit_trail(process, STAFF)
         assert trail[0]["kind"] == "policy", process.title
         kind, title = ENDS[process.stage]
         assert (trail[-1]["kind"], trail[-1]["title"][: len(title)]) == (kind, title), process.title
@@ -158,7 +160,7 @@ def test_every_demo_trail_runs_from_the_policy_to_its_end_in_time_order_naming_w
 
 
 def test_demo_score_correction_sits_where_it_took_effect(demo):
-    trail = award_audit_trail(AwardProcess.objects.get(title="Flexible community outreach redesign"))
+    trail = award_audit_trail(AwardProcess.objects.get(title="Flexible community outreach redesign"), STAFF)
     titles = [e["title"] for e in trail]
     correction = next(i for i, e in enumerate(trail) if e["kind"] == "correction" and e["title"].startswith("Score"))
     recommended = next(i for i, t in enumerate(titles) if t.endswith("→ Recommended"))

@@ -188,7 +188,9 @@ class AwardViewSet(
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def audit(self, request, pk=None):
         """The award's audit trail: every step from the policy to the contract, with who and when."""
-        return Response(s.AuditEventSerializer(award_audit_trail(self.get_object()), many=True).data)
+        return Response(
+            s.AuditEventSerializer(award_audit_trail(self.get_object(), request_access(request)), many=True).data
+        )
 
     @extend_schema(
         operation_id="v1_awards_ocds_release", responses={(200, "application/json"): OpenApiTypes.OBJECT}, filters=False

@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from alliance.access import Access
 from contracts import services
 from contracts.models import Contract
 from contracts.trail import award_audit_trail
@@ -12,6 +13,7 @@ from roles.standing import SYSTEM
 from tests.contracts.scene import OPENED, make_award_scene
 
 pytestmark = pytest.mark.django_db
+STAFF = Access(authenticated=True, staff=True)
 
 
 @pytest.fixture
@@ -30,7 +32,7 @@ def test_trail_reads_a_contract_saved_without_a_reason(contracted):
     contract.title = "Renamed in the admin"
     contract.save()  # no _change_reason, as the admin or a shell leaves it
     assert contract.history.first().history_change_reason is None
-    trail = award_audit_trail(contracted)
+    trail = award_audit_trail(contracted, STAFF)
     assert any(e["title"] == "Contract changed: Renamed in the admin" and e["kind"] == "correction" for e in trail)
     assert all(e["reason"] is not None for e in trail)
 
@@ -42,11 +44,11 @@ def test_trail_reads_an_open_approval_saved_without_a_reason():
     decision.rationale = "Typo fixed in the admin"
     decision.save()
     assert decision.history.first().history_change_reason is None
-    assert [e["kind"] for e in award_audit_trail(process)].count("approval") == 1
+    assert [e["kind"] for e in award_audit_trail(process, STAFF)].count("approval") == 1
 
 
 def test_every_event_names_who_even_without_a_logged_in_user(contracted):
-    trail = award_audit_trail(contracted)
+    trail = award_audit_trail(contracted, STAFF)
     assert {"policy", "process", "submission", "approval", "recusal", "outcome", "contract"} <= {
         e["kind"] for e in trail
     }
@@ -78,3 +80,23 @@ def test_staff_user_is_named_on_the_events_they_caused(staff_api, staff):
     assert response.status_code == 201, response.content
     trail = staff_api.get(f"/api/v1/awards/{response.json()['id']}/audit/").json()
     assert next(e for e in trail if e["kind"] == "process")["who"] == staff.get_username()
+
+
+def test_a_confidential_approval_and_policy_decision_stay_out_of_a_viewers_trail(contracted):
+    from django.db import connection
+
+    approval = Decision.objects.get(pk=contracted.approval_decision_id)
+    policy_decision = contracted.policy.adopted_by
+    # Both are sealed; the test changes their visibility behind the application's back.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE decisions_decision SET visibility = 'CONFIDENTIAL' WHERE id IN (%s, %s)",
+            [approval.pk, policy_decision.pk],
+        )
+    viewer = Access(authenticated=True, members_of=frozenset({contracted.alliance_id}))
+    trail = award_audit_trail(contracted, viewer)
+    assert {"approval", "recusal", "outcome", "vote"}.isdisjoint({e["kind"] for e in trail})
+    assert approval.title not in str(trail) and policy_decision.title not in str(trail)
+    assert "Adopted by a decision you may not read" in str(trail)
+    oversight = Access(authenticated=True, members_of=viewer.members_of, oversight_of=viewer.members_of)
+    assert "approval" in {e["kind"] for e in award_audit_trail(contracted, oversight)}
