@@ -13,9 +13,11 @@ services guard (:class:`StandingMixin`), and keeps every other write for staff.
 
 from __future__ import annotations
 
+from rest_framework import exceptions
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from alliance.access import restrict
+from alliance.errors import RuleViolation
 from alliance.models import Alliance
 from contracts.models import AwardProcess
 from decisions.models import Decision, Vote
@@ -56,6 +58,16 @@ def _id(value) -> int | None:
         return None
 
 
+class StandingRefused(exceptions.PermissionDenied):
+    """A service's standing refusal met while checking permissions: DRF's own code (the browsable
+    API deciding which forms to show) then treats it as the permission refusal it is; the API's
+    exception handler answers it as the service's refusal (api/exceptions.py)."""
+
+    def __init__(self, refusal: RuleViolation):
+        super().__init__(detail=refusal.message, code=refusal.code)
+        self.refusal = refusal
+
+
 class StandingMixin:
     """Ask the service's own standing check before the input is read, so a caller who may never do
     this hears 403 (``not_permitted``) rather than 400 about their input."""
@@ -80,7 +92,12 @@ class StandingMixin:
             if not access.staff:
                 self.permission_denied(request, message=AllianceAccessPermission.message)
             return
-        check(access, obj, request.data)
+        try:
+            check(access, obj, request.data)
+        except RuleViolation as refusal:
+            if refusal.forbidden:
+                raise StandingRefused(refusal) from refusal
+            raise
 
     @property
     def actor(self):

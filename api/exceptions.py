@@ -47,6 +47,9 @@ def _place(key) -> str:
 
 
 def exception_handler(exc, context):
+    refusal = getattr(exc, "refusal", None)
+    if isinstance(refusal, RuleViolation):
+        exc = refusal  # api/access.py StandingRefused: the service's own refusal, met in a permission check
     _log_refusal(exc, context)
     if isinstance(exc, RuleViolation):
         if exc.forbidden:

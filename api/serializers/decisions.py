@@ -15,6 +15,7 @@ from api.serializers.meetings import (
 )
 from api.serializers.strict import InputSerializer
 from decisions.models import AdvisoryInput, Decision, Meeting, Recusal, Vote
+from roles.access import request_access
 from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role
 
 # Output ------------------------------------------------------------------------------------
@@ -84,7 +85,13 @@ class LaterLinksSerializer(serializers.ListSerializer):
 
     def get_attribute(self, instance):
         prefetched = getattr(instance, f"{self.field_name}_visible", None)
-        return prefetched if prefetched is not None else super().get_attribute(instance)
+        if prefetched is not None:
+            return prefetched
+        related = super().get_attribute(instance)
+        request = self.context.get("request")
+        # Read from the relation (a record as it stood at a past moment), the links still pass the
+        # read rule: a later decision the reader may not read is not shown.
+        return related.restrict(request_access(request)) if request is not None else related
 
 
 def _later_links():

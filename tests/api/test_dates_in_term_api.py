@@ -6,6 +6,7 @@ import pytest
 
 from decisions import services
 from decisions.models import ActionItem, Decision, Meeting
+from roles.standing import SYSTEM
 from tests.decisions.scene import CLOSED, make_scene
 from tests.factories import AgreementFactory
 from tests.helpers import rows
@@ -64,7 +65,7 @@ def test_an_action_due_after_the_term_is_a_400(staff_api, scene):
     decision = scene.open()
     for i in range(3):
         scene.vote(decision, i)
-    decision = services.close_decision(decision=decision, closed_at=CLOSED)
+    decision = services.close_decision(actor=SYSTEM, decision=decision, closed_at=CLOSED)
     before = rows(ActionItem)
     payload = {"decision": decision.pk, "title": "Brief", "due_on": "9999-12-31", "owner_person": scene.reps[0].pk}
     response = staff_api.post("/api/v1/action-items/", payload, format="json")

@@ -190,3 +190,18 @@ def test_meeting_list_page_counts_only_readable_decisions(client, user, rep, mee
 def test_meeting_count_for_a_user_of_no_alliance_does_not_fail(scene, meeting):
     outsider = token_client(UserFactory(username="outsider"))
     assert outsider.get("/api/v1/meetings/").json()["count"] == 0
+
+
+def test_a_record_as_it_stood_shows_no_later_link_the_reader_may_not_read(api, anon_api, rep, superseded):
+    """``?as_of=`` reads the links from the relation, not the log's prefetched lists: still by the rule."""
+    from django.utils import timezone
+
+    old, new = superseded
+    moment = timezone.now().isoformat()
+    for client in (api, anon_api):
+        body = client.get(f"{URL}{old.pk}/", {"as_of": moment})
+        assert body.status_code == 200
+        assert body.json()["superseded_by"] == []
+        assert SECRET not in body.content.decode()
+    seen = token_client(rep).get(f"{URL}{old.pk}/", {"as_of": moment}).json()["superseded_by"]
+    assert [d["id"] for d in seen] == [new.pk]

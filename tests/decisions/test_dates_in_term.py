@@ -16,6 +16,7 @@ from decisions import services
 from decisions.models import ActionItem, Decision, Meeting
 from roles import services as role_services
 from roles.models import RoleAssignment
+from roles.standing import SYSTEM
 from tests.contracts.scene import adopt
 from tests.decisions.scene import CLOSED, make_scene, refused
 from tests.factories import AgreementFactory, RoleFactory
@@ -41,7 +42,7 @@ def agreed(scene):
     decision = scene.open()
     for i in range(3):
         scene.vote(decision, i)
-    return services.close_decision(decision=decision, closed_at=CLOSED)
+    return services.close_decision(actor=SYSTEM, decision=decision, closed_at=CLOSED)
 
 
 def at(year, month=1, day=1):
@@ -67,7 +68,7 @@ def test_an_alliance_without_an_agreement_keeps_the_registers_bounds():
     alliance = make_scene().alliance
     error = refused(
         "date_outside_term",
-        lambda: services.schedule_meeting(body=alliance.bodies.get(), starts_at=at(9999), online=True),
+        lambda: services.schedule_meeting(actor=SYSTEM, body=alliance.bodies.get(), starts_at=at(9999), online=True),
         Meeting,
     )
     assert error.message == (
@@ -80,14 +81,14 @@ def test_an_alliance_without_an_agreement_keeps_the_registers_bounds():
 
 
 def test_a_meeting_on_the_last_day_of_the_extension_is_scheduled(scene):
-    meeting = services.schedule_meeting(body=scene.body, starts_at=at(2030, 6, 30), online=True)
+    meeting = services.schedule_meeting(actor=SYSTEM, body=scene.body, starts_at=at(2030, 6, 30), online=True)
     assert meeting.pk is not None
 
 
 def test_a_meeting_in_year_9999_is_refused_naming_the_term(scene):
     error = refused(
         "date_outside_term",
-        lambda: services.schedule_meeting(body=scene.body, starts_at=at(9999), online=True),
+        lambda: services.schedule_meeting(actor=SYSTEM, body=scene.body, starts_at=at(9999), online=True),
         Meeting,
     )
     assert error.message == f"The meeting date 01/01/9999 {AFTER}"
@@ -97,7 +98,7 @@ def test_a_meeting_in_year_9999_is_refused_naming_the_term(scene):
 def test_a_meeting_before_the_agreement_starts_is_refused(scene):
     error = refused(
         "date_outside_term",
-        lambda: services.schedule_meeting(body=scene.body, starts_at=at(2020, 6, 30), online=True),
+        lambda: services.schedule_meeting(actor=SYSTEM, body=scene.body, starts_at=at(2020, 6, 30), online=True),
         Meeting,
     )
     assert error.message.startswith(f"The meeting date 30/06/2020 {BEFORE}")
@@ -124,7 +125,10 @@ def test_a_closing_moment_after_the_term_is_refused(scene):
 
 def test_an_edit_to_a_date_after_the_term_is_refused(scene):
     decision = scene.draft()
-    refused("date_outside_term", lambda: services.update_decision(decision=decision, review_on=date(2031, 1, 1)))
+    refused(
+        "date_outside_term",
+        lambda: services.update_decision(actor=SYSTEM, decision=decision, review_on=date(2031, 1, 1)),
+    )
     assert Decision.objects.get(pk=decision.pk).review_on is None
 
 
@@ -132,14 +136,16 @@ def test_deferring_to_a_review_after_the_term_is_refused(scene):
     decision = scene.open()
     refused(
         "date_outside_term",
-        lambda: services.defer_decision(decision=decision, reason="Wait", review_on=date(2031, 1, 1)),
+        lambda: services.defer_decision(actor=SYSTEM, decision=decision, reason="Wait", review_on=date(2031, 1, 1)),
     )
     assert Decision.objects.get(pk=decision.pk).status == Decision.Status.OPEN
 
 
 def test_opening_before_the_agreement_starts_is_refused(scene):
     decision = scene.draft(closes_at=at(2020, 7, 10))
-    refused("date_outside_term", lambda: services.open_decision(decision=decision, opened_at=at(2020, 6, 1)))
+    refused(
+        "date_outside_term", lambda: services.open_decision(actor=SYSTEM, decision=decision, opened_at=at(2020, 6, 1))
+    )
     assert Decision.objects.get(pk=decision.pk).reference == ""
 
 
@@ -148,7 +154,7 @@ def test_opening_before_the_agreement_starts_is_refused(scene):
 
 def test_an_action_due_within_the_term_is_recorded(scene, agreed):
     item = services.create_action_item(
-        decision=agreed, title="Write the brief", due_on=date(2030, 6, 30), owner_person=scene.reps[0]
+        actor=SYSTEM, decision=agreed, title="Write the brief", due_on=date(2030, 6, 30), owner_person=scene.reps[0]
     )
     assert item.due_on == date(2030, 6, 30)
 
@@ -157,7 +163,7 @@ def test_an_action_due_after_the_term_is_refused(scene, agreed):
     error = refused(
         "date_outside_term",
         lambda: services.create_action_item(
-            decision=agreed, title="Write the brief", due_on=date(9999, 1, 1), owner_person=scene.reps[0]
+            actor=SYSTEM, decision=agreed, title="Write the brief", due_on=date(9999, 1, 1), owner_person=scene.reps[0]
         ),
         ActionItem,
     )
@@ -167,21 +173,25 @@ def test_an_action_due_after_the_term_is_refused(scene, agreed):
 
 def test_reassigning_to_a_due_date_after_the_term_is_refused(scene, agreed):
     item = services.create_action_item(
-        decision=agreed, title="Write the brief", due_on=date(2021, 6, 30), owner_person=scene.reps[0]
+        actor=SYSTEM, decision=agreed, title="Write the brief", due_on=date(2021, 6, 30), owner_person=scene.reps[0]
     )
     refused(
         "date_outside_term",
-        lambda: services.reassign_action_item(item=item, owner_person=scene.reps[1], due_on=date(2040, 1, 1)),
+        lambda: services.reassign_action_item(
+            actor=SYSTEM, item=item, owner_person=scene.reps[1], due_on=date(2040, 1, 1)
+        ),
         ActionItem,
     )
 
 
 def test_completing_after_the_term_is_refused(scene, agreed):
     item = services.create_action_item(
-        decision=agreed, title="Write the brief", due_on=date(2021, 6, 30), owner_person=scene.reps[0]
+        actor=SYSTEM, decision=agreed, title="Write the brief", due_on=date(2021, 6, 30), owner_person=scene.reps[0]
     )
     refused(
-        "date_outside_term", lambda: services.complete_action_item(item=item, completed_on=date(9999, 1, 1)), ActionItem
+        "date_outside_term",
+        lambda: services.complete_action_item(actor=SYSTEM, item=item, completed_on=date(9999, 1, 1)),
+        ActionItem,
     )
 
 

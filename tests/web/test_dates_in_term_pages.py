@@ -5,6 +5,7 @@ import pytest
 
 from decisions import services
 from decisions.models import ActionItem, Decision, Meeting
+from roles.standing import SYSTEM
 from tests.decisions.scene import CLOSED, make_scene
 from tests.factories import AgreementFactory, UserFactory
 from tests.helpers import rows
@@ -62,7 +63,7 @@ def test_an_action_due_after_the_term_is_refused_on_the_form(secretary, scene):
     decision = scene.open()
     for i in range(3):
         scene.vote(decision, i)
-    decision = services.close_decision(decision=decision, closed_at=CLOSED)
+    decision = services.close_decision(actor=SYSTEM, decision=decision, closed_at=CLOSED)
     before = rows(ActionItem)
     response = secretary.post(
         f"/alliances/dunmarrow/decisions/{decision.pk}/actions/",
