@@ -19,7 +19,6 @@ from django.db import transaction
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from rest_framework.authtoken.models import Token
-from schemathesis.checks import not_a_server_error
 from schemathesis.generation import GenerationMode
 
 from tests.api.test_fuzz import api_schema, connection_kept_open, operations  # noqa: F401 (a fixture)
@@ -56,7 +55,8 @@ def path_parameters(path: str, smoke, standing: str) -> dict:
             values[name], values["id"] = child_pk, decision
         elif name == "id" and "id" not in values:
             model = SEGMENT_MODELS[collection]
-            values[name] = next(pk for s, pk in ids(smoke, model, "key") if s == slug)
+            candidates = [pk for s, pk in ids(smoke, model, "key") if s == slug] + [pk for _, pk in smoke.ids[model]]
+            values[name] = candidates[0]
     return values
 
 
@@ -83,10 +83,8 @@ def fuzz(operation, mode, parameters, headers, forbidden: dict, problems: list, 
         request = f"{case.method} {case.formatted_path}" + (
             f"?{urlencode(case.query, doseq=True)}" if case.query else ""
         )
-        try:
-            case.validate_response(response, checks=[not_a_server_error])
-        except Exception as error:  # schemathesis's failure group: report it, go on with the next standing
-            problems.append((f"5xx {standing}", f"as {standing}: {request} -> {response.status_code}: {error}"))
+        if response.status_code >= 500:  # schemathesis's not_a_server_error, reported rather than raised
+            problems.append((f"5xx {standing}", f"as {standing}: {request} -> {response.status_code}"))
         leaked = sorted(set(TOKEN.findall(response.text.lower())) & forbidden.keys())
         if leaked:
             shown = "; ".join(f"{t} ({forbidden[t].what})" for t in leaked)
@@ -97,8 +95,10 @@ def fuzz(operation, mode, parameters, headers, forbidden: dict, problems: list, 
 
 
 def cases():
+    # Writes with valid input only: tests/api/test_fuzz.py sends them invalid input on its own scene.
     for method, path in operations():
-        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+        modes = (GenerationMode.POSITIVE, GenerationMode.NEGATIVE) if method == "GET" else (GenerationMode.POSITIVE,)
+        for mode in modes:
             yield pytest.param(method, path, mode, id=f"{method} {path} {mode.value}")
 
 
