@@ -29,7 +29,7 @@ def load(name: str) -> set[str]:
 def save(name: str, keys: set[str], heading: str) -> None:
     KNOWN_DIR.mkdir(exist_ok=True)
     header = [
-        f"# Known findings of the smoke walk as {heading}: each line a bug to fix (tests/smoke/known.py).",
+        f"# Known findings of {heading}: each line a bug to fix (tests/smoke/known.py).",
         "# When one is fixed, delete its line, or regenerate with SMOKE_UPDATE_KNOWN=1.",
     ]
     path(name).write_text("\n".join(header + sorted(keys)) + "\n")

@@ -316,7 +316,7 @@ def admin_urls(scene, *, full: bool) -> list[str]:
         found.append(reverse("admin:{}_{}_changelist".format(*info)) + "?q=cnry")
         if model_admin.has_add_permission(_StaffRequest()):
             found.append(reverse("admin:{}_{}_add".format(*info)))
-        pks = [pk for _, pk in scene.ids.get(model, [])][:4]
+        pks = [pk for _, pk in scene.ids.get(model, [])][:2]
         if not pks:
             first = model._default_manager.order_by("pk").values_list("pk", flat=True).first()
             pks = [first] if first is not None else []

@@ -87,6 +87,7 @@ class SmokeScene:
     # (parent model, child model) -> [(alliance slug, parent pk, child pk)], for nested routes.
     pairs: dict = field(default_factory=dict)
     slugs: tuple[str, ...] = ("dunmarrow", KESTREL_SLUG)
+    named: dict = field(default_factory=dict)  # a few records by name, for the probes (test_probes.py)
 
     def canary(self, what: str, readers: frozenset[str]) -> str:
         token = f"cnry{len(self.canaries) + 1:03d}z"
@@ -297,6 +298,9 @@ def _dunmarrow(scene: SmokeScene, users: dict) -> dict:
     scene.add(Contract.objects.get(awarded_through=process), "dunmarrow")
     scene.add(RoleAssignment.objects.get(role=voices), "dunmarrow")
     scene.add(harbour, "dunmarrow")
+    scene.named.update(
+        dun_members_decision=members, dun_confidential_decision=confidential, dun_meeting=meeting, dun_action=action
+    )
     scene.pair(confidential, advice, "dunmarrow")
     scene.pair(members, members_advice, "dunmarrow")
     scene.pair(confidential, recusal, "dunmarrow")
@@ -548,6 +552,11 @@ def _kestrel(scene: SmokeScene, users: dict, dun: dict) -> None:
         scene.add(obj, KESTREL_SLUG)
     for assignment in RoleAssignment.objects.filter(role__alliance=alliance):
         scene.add(assignment, KESTREL_SLUG)
+    scene.named.update(
+        kestrel_membership=care_m, kestrel_rep=rep, kestrel_voices=voices, kestrel_interest=interest,
+        kestrel_meeting=meeting, kestrel_confidential_decision=confidential, kestrel_award=direct,
+        kestrel_role=director_role, kestrel_org=care, kestrel_delegation=delegation,
+    )  # fmt: skip
     scene.pair(confidential, advice, KESTREL_SLUG)
     scene.pair(public, recusal, KESTREL_SLUG)
 

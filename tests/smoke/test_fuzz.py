@@ -19,7 +19,6 @@ from django.db import transaction
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from rest_framework.authtoken.models import Token
-from schemathesis.checks import not_a_server_error
 from schemathesis.generation import GenerationMode
 
 from tests.api.test_fuzz import api_schema, connection_kept_open, operations  # noqa: F401 (a fixture)
@@ -56,7 +55,8 @@ def path_parameters(path: str, smoke, standing: str) -> dict:
             values[name], values["id"] = child_pk, decision
         elif name == "id" and "id" not in values:
             model = SEGMENT_MODELS[collection]
-            values[name] = next(pk for s, pk in ids(smoke, model, "key") if s == slug)
+            candidates = [pk for s, pk in ids(smoke, model, "key") if s == slug] + [pk for _, pk in smoke.ids[model]]
+            values[name] = candidates[0]
     return values
 
 
@@ -75,18 +75,20 @@ def fuzz(operation, mode, parameters, headers, forbidden: dict, problems: list, 
         suppress_health_check=list(HealthCheck),
     )
     def run(case):
-        with transaction.atomic():
-            try:
-                response = case.call(headers=headers)
-            finally:
-                transaction.set_rollback(True)
         request = f"{case.method} {case.formatted_path}" + (
             f"?{urlencode(case.query, doseq=True)}" if case.query else ""
         )
         try:
-            case.validate_response(response, checks=[not_a_server_error])
-        except Exception as error:  # schemathesis's failure group: report it, go on with the next standing
-            problems.append((f"5xx {standing}", f"as {standing}: {request} -> {response.status_code}: {error}"))
+            with transaction.atomic():
+                try:
+                    response = case.call(headers=headers)
+                finally:
+                    transaction.set_rollback(True)
+        except Exception as error:  # raised while streaming the body (a CSV export): a 500 in production
+            problems.append((f"5xx {standing}", f"as {standing}: {request} raised {type(error).__name__}: {error}"))
+            return
+        if response.status_code >= 500:  # schemathesis's not_a_server_error, reported rather than raised
+            problems.append((f"5xx {standing}", f"as {standing}: {request} -> {response.status_code}"))
         leaked = sorted(set(TOKEN.findall(response.text.lower())) & forbidden.keys())
         if leaked:
             shown = "; ".join(f"{t} ({forbidden[t].what})" for t in leaked)
@@ -97,8 +99,10 @@ def fuzz(operation, mode, parameters, headers, forbidden: dict, problems: list, 
 
 
 def cases():
+    # Writes with valid input only: tests/api/test_fuzz.py sends them invalid input on its own scene.
     for method, path in operations():
-        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+        modes = (GenerationMode.POSITIVE, GenerationMode.NEGATIVE) if method == "GET" else (GenerationMode.POSITIVE,)
+        for mode in modes:
             yield pytest.param(method, path, mode, id=f"{method} {path} {mode.value}")
 
 

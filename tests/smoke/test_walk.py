@@ -91,7 +91,7 @@ def test_walk(smoke, standing):
                 )
     keys = {p.key for p in walk.problems}
     if known.updating():
-        known.save(standing, keys, f"{standing} ({WHO[standing]})")
+        known.save(standing, keys, f"the smoke walk as {standing} ({WHO[standing]})")
     listed = known.load(standing)
     new = [p for p in walk.problems if p.key not in listed]
     # A listed problem is fixed only if its route was walked this time (the crawl's reach may vary).
