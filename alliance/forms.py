@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
+from alliance.access import restrict
+
 MODEL_CHOICES = [
     ("", "Any record"),
     ("alliance.membership", "Memberships"),
@@ -20,6 +22,16 @@ CHANGE_CHOICES = [("", "Any change"), ("+", "Created"), ("~", "Changed"), ("-", 
 # The longest search (``?q=``) any list takes, on the pages and in the API alike: enough for a
 # sentence of a title, while a page of text is refused with a 400 rather than built into a query.
 SEARCH_MAX_LENGTH = 200
+
+
+def restrict_choices(form: forms.Form, access) -> forms.Form:
+    """Offer in every record choice of ``form`` only what ``access`` may read (alliance/access.py): a
+    form never lists, nor accepts, a record its user may not read."""
+    for field in form.fields.values():
+        queryset = getattr(field, "queryset", None)
+        if queryset is not None:
+            field.queryset = restrict(queryset, access)
+    return form
 
 
 class SearchField(forms.CharField):

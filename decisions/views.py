@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
 from alliance.errors import RuleViolation
+from alliance.forms import restrict_choices
 from alliance.history import versions
 from alliance.models import Alliance, GoverningBody
 from alliance.web import FilteredListMixin, parse_on_date
@@ -280,6 +281,9 @@ class SecretaryFormView(AllianceMixin, FormView):
     def back_url(self) -> str:
         return self.target.get_absolute_url() if self.target is not None else self.alliance.get_absolute_url()
 
+    def get_form(self, form_class=None):
+        return restrict_choices(super().get_form(form_class), self.access)
+
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         if self.needs_alliance:
@@ -521,7 +525,7 @@ class MemberFormView(DecisionFormView):
             form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
             return self.form_invalid(form)
         self.target.refresh_from_db()
-        fresh = self.get_form_class()(**self._fresh_form_kwargs())
+        fresh = restrict_choices(self.get_form_class()(**self._fresh_form_kwargs()), self.access)
         return self.render_to_response(self.get_context_data(form=fresh, recorded=self.success_message))
 
     def _fresh_form_kwargs(self) -> dict:

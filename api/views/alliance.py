@@ -63,14 +63,14 @@ class MembershipViewSet(AccessMixin, HistoryMixin, AsOfMixin, viewsets.ModelView
 
     @extend_schema(request=s.MembershipCreateSerializer, responses={201: s.MembershipSerializer})
     def create(self, request, *args, **kwargs):
-        data = s.MembershipCreateSerializer(data=request.data)
+        data = s.MembershipCreateSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         membership = services.create_membership(**data.validated_data)
         return self._out(membership, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.MembershipUpdateSerializer, responses=s.MembershipSerializer)
     def partial_update(self, request, *args, **kwargs):
-        data = s.MembershipUpdateSerializer(data=request.data, partial=True)
+        data = s.MembershipUpdateSerializer(data=request.data, partial=True, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         if "left_on" in values and values["left_on"] is None:
@@ -87,7 +87,7 @@ class MembershipViewSet(AccessMixin, HistoryMixin, AsOfMixin, viewsets.ModelView
     def status(self, request, pk=None):
         """Make the member voting or advisory from a date; earlier dates keep their status."""
         membership = self.get_object()
-        data = s.StatusChangeInputSerializer(data=request.data)
+        data = s.StatusChangeInputSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         services.change_membership_status(membership=membership, **data.validated_data)
         return self._out(membership, status.HTTP_201_CREATED)
@@ -97,7 +97,7 @@ class MembershipViewSet(AccessMixin, HistoryMixin, AsOfMixin, viewsets.ModelView
     def end(self, request, pk=None):
         """Record the organisation's last day as a member and why it left."""
         membership = self.get_object()
-        data = s.EndMembershipSerializer(data=request.data)
+        data = s.EndMembershipSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         membership = services.end_membership(membership=membership, **data.validated_data)
         return self._out(membership)

@@ -51,7 +51,7 @@ class AwardPolicyViewSet(
 
     @extend_schema(request=s.AwardPolicyCreateSerializer, responses={201: s.AwardPolicySerializer})
     def create(self, request, *args, **kwargs):
-        data = s.AwardPolicyCreateSerializer(data=request.data)
+        data = s.AwardPolicyCreateSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         policy = services.adopt_policy(**data.validated_data)
         policy = self.get_queryset().get(pk=policy.pk)
@@ -87,7 +87,7 @@ class AwardViewSet(
 
     @extend_schema(request=s.AwardProcessCreateSerializer, responses={201: s.AwardProcessSerializer})
     def create(self, request, *args, **kwargs):
-        data = s.AwardProcessCreateSerializer(data=request.data)
+        data = s.AwardProcessCreateSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         process = services.create_process(created_by=request.user, **data.validated_data)
         return self._out(process, status.HTTP_201_CREATED)
@@ -101,7 +101,7 @@ class AwardViewSet(
         if request.method == "GET":
             qs = Submission.objects.filter(process=process).select_related("bidder").order_by("bidder__name", "pk")
             return self._page(qs, s.SubmissionSerializer)
-        data = s.SubmissionCreateSerializer(data=request.data)
+        data = s.SubmissionCreateSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         submission = services.record_submission(process=process, **data.validated_data)
         submission = Submission.objects.select_related("bidder").get(pk=submission.pk)
@@ -120,7 +120,7 @@ class AwardViewSet(
                 .order_by("submission__bidder__name", "criterion", "evaluator__name", "pk")
             )
             return self._page(qs, s.ScoreSerializer)
-        data = s.ScoreCreateSerializer(data=request.data)
+        data = s.ScoreCreateSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         if data.validated_data["submission"].process_id != process.pk:
             raise RuleViolation(
@@ -147,7 +147,7 @@ class AwardViewSet(
                 .order_by("noted_on", "pk")
             )
             return self._page(qs, s.AwardInterestSerializer)
-        data = s.AwardInterestCreateSerializer(data=request.data)
+        data = s.AwardInterestCreateSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         item = services.note_interest(process=process, **data.validated_data)
         item = AwardInterest.objects.select_related("declaration__person", "declaration__represents").get(pk=item.pk)
@@ -158,7 +158,7 @@ class AwardViewSet(
     def correct(self, request, pk=None):
         """Correct an open process's details, saying why; the policy's rules are checked again."""
         process = self.get_object()  # access first: a caller who may not act learns nothing from the body
-        data = s.CorrectionSerializer(data=request.data)
+        data = s.CorrectionSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         reason = fields.pop("reason")
@@ -169,7 +169,7 @@ class AwardViewSet(
     def transition(self, request, pk=None):
         """Move the process to its next stage, or cancel it with a reason; the move is kept with who and when."""
         process = self.get_object()
-        data = s.TransitionSerializer(data=request.data)
+        data = s.TransitionSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         return self._out(services.transition(process=process, by=request.user, **data.to_service()))
 
@@ -178,7 +178,7 @@ class AwardViewSet(
     def approval(self, request, pk=None):
         """Open the AWARD decision of the policy's approving body; bidders and interested members are recused."""
         process = self.get_object()
-        data = s.ApprovalSerializer(data=request.data)
+        data = s.ApprovalSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         decision = services.open_approval(actor=request_access(request), process=process, **data.validated_data)
         decision = Decision.objects.get(pk=decision.pk)
@@ -265,7 +265,7 @@ class OversightNoteViewSet(
 
     @extend_schema(request=s.OversightNoteCreateSerializer, responses={201: s.OversightNoteSerializer})
     def create(self, request, *args, **kwargs):
-        data = s.OversightNoteCreateSerializer(data=request.data)
+        data = s.OversightNoteCreateSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         note = services.write_oversight_note(actor=self.actor, **data.validated_data)
         return Response(s.OversightNoteSerializer(note).data, status=status.HTTP_201_CREATED)
@@ -273,7 +273,7 @@ class OversightNoteViewSet(
     @extend_schema(request=s.OversightNoteEditSerializer, responses=s.OversightNoteSerializer)
     def partial_update(self, request, *args, **kwargs):
         note = self.get_object()  # a note the caller may not read answers 404 before its body is read
-        data = s.OversightNoteEditSerializer(data=request.data)
+        data = s.OversightNoteEditSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         note = services.edit_oversight_note(actor=self.actor, note=note, **data.validated_data)
         return Response(s.OversightNoteSerializer(note).data)

@@ -74,7 +74,7 @@ class MeetingViewSet(
 
     @extend_schema(request=s.MeetingCreateSerializer, responses={201: s.MeetingDetailSerializer})
     def create(self, request, *args, **kwargs):
-        data = s.MeetingCreateSerializer(data=request.data)
+        data = s.MeetingCreateSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         return self._out(services.schedule_meeting(actor=self.actor, **data.validated_data), status.HTTP_201_CREATED)
 
@@ -83,7 +83,7 @@ class MeetingViewSet(
     def attendance(self, request, pk=None):
         """Record (or change) one person's attendance: capacity, organisation, present or apologies."""
         meeting = self.get_object()
-        data = s.AttendanceInputSerializer(data=request.data)
+        data = s.AttendanceInputSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         services.record_attendance(actor=self.actor, meeting=meeting, **data.validated_data)
         return self._out(meeting)
@@ -93,7 +93,7 @@ class MeetingViewSet(
     def held(self, request, pk=None):
         """Record that the meeting took place, with its minutes if they are ready."""
         meeting = self.get_object()
-        data = s.HeldInputSerializer(data=request.data)
+        data = s.HeldInputSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         return self._out(services.mark_meeting_held(actor=self.actor, meeting=meeting, **data.validated_data))
 
@@ -102,7 +102,7 @@ class MeetingViewSet(
     def cancel(self, request, pk=None):
         """Cancel a scheduled meeting with no decisions on it, saying why."""
         meeting = self.get_object()
-        data = s.CancelInputSerializer(data=request.data)
+        data = s.CancelInputSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         return self._out(services.cancel_meeting(actor=self.actor, meeting=meeting, **data.validated_data))
 
@@ -111,7 +111,7 @@ class MeetingViewSet(
     def minutes(self, request, pk=None):
         """Write or correct the minutes of a held meeting until they are approved."""
         meeting = self.get_object()
-        data = s.MinutesInputSerializer(data=request.data)
+        data = s.MinutesInputSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         return self._out(services.record_minutes(actor=self.actor, meeting=meeting, **data.validated_data))
 
@@ -120,7 +120,7 @@ class MeetingViewSet(
     def approve_minutes(self, request, pk=None):
         """Approve the minutes by a later AGREED decision of the same body."""
         meeting = self.get_object()
-        data = s.ApproveMinutesInputSerializer(data=request.data)
+        data = s.ApproveMinutesInputSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         return self._out(services.approve_minutes(actor=self.actor, meeting=meeting, **data.validated_data))
 
@@ -154,7 +154,7 @@ class ActionItemViewSet(
 
     @extend_schema(request=s.ActionItemCreateSerializer, responses={201: s.ActionItemSerializer})
     def create(self, request, *args, **kwargs):
-        data = s.ActionItemCreateSerializer(data=request.data)
+        data = s.ActionItemCreateSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         return self._out(services.create_action_item(actor=self.actor, **data.validated_data), status.HTTP_201_CREATED)
 
@@ -163,7 +163,7 @@ class ActionItemViewSet(
     def complete(self, request, pk=None):
         """Record that the item was done, and when."""
         item = self.get_object()
-        data = s.CompleteInputSerializer(data=request.data)
+        data = s.CompleteInputSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         return self._out(services.complete_action_item(actor=self.actor, item=item, **data.validated_data))
 
@@ -172,7 +172,7 @@ class ActionItemViewSet(
     def cancel(self, request, pk=None):
         """Cancel an open item, saying why it is no longer needed."""
         item = self.get_object()
-        data = s.CancelInputSerializer(data=request.data)
+        data = s.CancelInputSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         return self._out(services.cancel_action_item(actor=self.actor, item=item, **data.validated_data))
 
@@ -181,6 +181,6 @@ class ActionItemViewSet(
     def reassign(self, request, pk=None):
         """Give an open item a new owner and, if need be, a new due date."""
         item = self.get_object()
-        data = s.ReassignInputSerializer(data=request.data)
+        data = s.ReassignInputSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         return self._out(services.reassign_action_item(actor=self.actor, item=item, **data.validated_data))

@@ -23,7 +23,7 @@ class _ServiceViewSet(
     """A register whose writes go through one service each and answer in the list's own shape."""
 
     def _call(self, input_serializer, service, code=status.HTTP_200_OK, **known):
-        data = input_serializer(data=self.request.data)
+        data = input_serializer(data=self.request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         instance = self.get_queryset().get(pk=service(**known, **data.validated_data).pk)
         return Response(self.get_serializer(instance).data, status=code)
