@@ -30,7 +30,9 @@ from contracts.models import AwardPolicy, AwardProcess, Contract, OversightNote,
 from decisions import services as decisions
 from decisions.models import ActionItem, AdvisoryInput, Decision, Meeting, Recusal, Vote
 from roles import services as roles
+from roles.access import access_for
 from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role, RoleAssignment
+from roles.standing import SYSTEM
 from tests.contracts.scene import RULES
 
 ANONYMOUS, VIEWER, MEMBER, ADVISORY, SECRETARY, OVERSIGHT, STAFF, BOTH = (
@@ -158,7 +160,7 @@ def _dunmarrow(scene: SmokeScene, users: dict) -> dict:
     roles.assign_role(role=liaison, person=shared, starts_on=date(2023, 1, 1))
 
     def draft(visibility, what, readers, **fields):
-        return decisions.draft_decision(
+        return decisions.draft_decision(actor=SYSTEM,
             body=alt, kind=fields.pop("kind", "KEY"), visibility=visibility, closes_at=fields.pop("closes_at", closes),
             title=scene.text(f"Dunmarrow {what} decision: title", readers, "Winter plan"),
             proposal=scene.text(f"Dunmarrow {what} decision: proposal", readers, "That the alliance acts."),
@@ -167,46 +169,55 @@ def _dunmarrow(scene: SmokeScene, users: dict) -> dict:
             **fields,
         )  # fmt: skip
 
-    confidential = decisions.open_decision(decision=draft("CONFIDENTIAL", "CONFIDENTIAL open", C), opened_at=opened)
+    confidential = decisions.open_decision(
+        actor=SYSTEM, decision=draft("CONFIDENTIAL", "CONFIDENTIAL open", C), opened_at=opened
+    )
     harbour = Membership.objects.get(alliance=alliance, organisation=orgs["Harbour Light"])
-    vote = decisions.cast_vote(
+    vote = decisions.cast_vote(actor=SYSTEM,
         decision=confidential, membership=harbour, position="AGREE", cast_by=people["Alasdair Ross"],
         statement=scene.text("Dunmarrow vote statement on the CONFIDENTIAL decision", C), cast_at=voted, now=voted,
     )  # fmt: skip
-    advice = decisions.record_advice(
+    advice = decisions.record_advice(actor=SYSTEM,
         decision=confidential, organisation=orgs["Voices"],
         advice=scene.text("Dunmarrow advice on the CONFIDENTIAL decision", C),
     )  # fmt: skip
     decisions.respond_to_advice(
-        advisory_input=advice, response=scene.text("Dunmarrow response to advice on the CONFIDENTIAL decision", C)
+        actor=SYSTEM,
+        advisory_input=advice,
+        response=scene.text("Dunmarrow response to advice on the CONFIDENTIAL decision", C),
     )
     threshold = Membership.objects.get(alliance=alliance, organisation=orgs["Threshold"])
-    recusal = decisions.record_recusal(
+    recusal = decisions.record_recusal(actor=SYSTEM,
         decision=confidential, membership=threshold,
         reason=scene.text("Dunmarrow recusal reason on the CONFIDENTIAL decision", C),
     )  # fmt: skip
-    action = decisions.create_action_item(
+    action = decisions.create_action_item(actor=SYSTEM,
         decision=confidential, title=scene.text("Dunmarrow action item of the CONFIDENTIAL decision: title", C),
         due_on=date.today() + timedelta(days=60), owner_person=people["Priya Raman"],
         notes=scene.text("Dunmarrow action item of the CONFIDENTIAL decision: notes", C),
     )  # fmt: skip
 
-    members = decisions.open_decision(decision=draft("MEMBERS", "MEMBERS open", M), opened_at=opened)
-    members_vote = decisions.cast_vote(
+    members = decisions.open_decision(actor=SYSTEM, decision=draft("MEMBERS", "MEMBERS open", M), opened_at=opened)
+    members_vote = decisions.cast_vote(actor=SYSTEM,
         decision=members, membership=harbour, position="OBJECT", cast_by=people["Alasdair Ross"],
         statement=scene.text("Dunmarrow vote statement on the MEMBERS decision", M), cast_at=voted, now=voted,
     )  # fmt: skip
     members_advice = decisions.record_advice(
-        decision=members, organisation=orgs["Voices"], advice=scene.text("Dunmarrow advice on the MEMBERS decision", M)
+        actor=SYSTEM,
+        decision=members,
+        organisation=orgs["Voices"],
+        advice=scene.text("Dunmarrow advice on the MEMBERS decision", M),
     )
     public_draft = draft("PUBLIC", "PUBLIC DRAFT", M)
     confidential_draft = draft("CONFIDENTIAL", "CONFIDENTIAL DRAFT", C)
 
     # A CONFIDENTIAL policy decision adopts a policy version (the policy itself is members-level).
     policy_decision = draft("CONFIDENTIAL", "CONFIDENTIAL POLICY", C, kind="POLICY", closes_at=at(date(2023, 7, 14)))
-    policy_decision = decisions.open_decision(decision=policy_decision, opened_at=at(date(2023, 7, 1), 9))
+    policy_decision = decisions.open_decision(actor=SYSTEM, decision=policy_decision, opened_at=at(date(2023, 7, 1), 9))
     a.vote_all(policy_decision, date(2023, 7, 3))
-    policy_decision = decisions.close_decision(decision=policy_decision, closed_at=at(date(2023, 7, 14), 9))
+    policy_decision = decisions.close_decision(
+        actor=SYSTEM, decision=policy_decision, closed_at=at(date(2023, 7, 14), 9)
+    )
     # Decisions that link to restricted ones: a CONFIDENTIAL appointment to the liaison's role (its handover
     # pack lists the decisions that shaped the role), and MEMBERS drafts that revisit or amend CONFIDENTIAL ones.
     appointment = draft(
@@ -214,12 +225,12 @@ def _dunmarrow(scene: SmokeScene, users: dict) -> dict:
         appointment_person=people["Kirsty Gray"], appointment_starts_on=date(2027, 1, 1),
     )  # fmt: skip
     revisiting = draft("MEMBERS", "MEMBERS draft that revisits the CONFIDENTIAL open one", M, revisits=[confidential])
-    amending = decisions.amend_decision(
+    amending = decisions.amend_decision(actor=SYSTEM,
         decision=policy_decision, kind="POLICY", visibility="MEMBERS", closes_at=closes,
         title=scene.text("Dunmarrow MEMBERS draft amending the CONFIDENTIAL POLICY decision: title", M),
         proposal=scene.text("Dunmarrow MEMBERS draft amending the CONFIDENTIAL POLICY decision: proposal", M),
     )  # fmt: skip
-    liaison_item = decisions.create_action_item(
+    liaison_item = decisions.create_action_item(actor=SYSTEM,
         decision=confidential, owner_role=liaison, due_on=date.today() + timedelta(days=90),
         title=scene.text("Dunmarrow action item of the CONFIDENTIAL decision owned by the liaison role", C),
     )  # fmt: skip
@@ -259,23 +270,20 @@ def _dunmarrow(scene: SmokeScene, users: dict) -> dict:
     ovs = users[OVERSIGHT]
     public_award = AwardProcess.objects.filter(alliance=alliance, visibility="PUBLIC").order_by("pk").first()
     notes = [
-        awards.write_oversight_note(by=ovs, alliance=alliance, text=scene.text("Dunmarrow oversight note", OG)),
-        awards.write_oversight_note(
-            by=ovs, alliance=alliance, award_process=public_award,
+        awards.write_oversight_note(actor=access_for(ovs), alliance=alliance, text=scene.text("Dunmarrow oversight note", OG)),
+        awards.write_oversight_note(actor=access_for(ovs), alliance=alliance, award_process=public_award,
             text=scene.text("Dunmarrow oversight note on a PUBLIC award", OG),
         ),
-        awards.write_oversight_note(
-            by=ovs, alliance=alliance, decision=members, text=scene.text("Dunmarrow oversight note on a decision", OG)
+        awards.write_oversight_note(actor=access_for(ovs), alliance=alliance, decision=members, text=scene.text("Dunmarrow oversight note on a decision", OG)
         ),
-        awards.write_oversight_note(
-            by=ovs, alliance=alliance, award_process=process,
+        awards.write_oversight_note(actor=access_for(ovs), alliance=alliance, award_process=process,
             text=scene.text("Dunmarrow oversight note on the CONFIDENTIAL award", OG),
         ),
     ]  # fmt: skip
 
-    meeting = decisions.schedule_meeting(body=alt, starts_at=at(date(2023, 8, 3)), title="ALT extra meeting",
+    meeting = decisions.schedule_meeting(actor=SYSTEM, body=alt, starts_at=at(date(2023, 8, 3)), title="ALT extra meeting",
                                          location="Harbour Light offices")  # fmt: skip
-    decisions.mark_meeting_held(meeting=meeting, minutes=scene.text("Dunmarrow meeting minutes", M))
+    decisions.mark_meeting_held(actor=SYSTEM, meeting=meeting, minutes=scene.text("Dunmarrow meeting minutes", M))
     interest = roles.declare_interest(
         alliance=alliance, person=people["Kirsty Gray"], interest=scene.text("Dunmarrow declared interest", M),
         declared_on=date(2023, 2, 1), concerns_organisation=orgs["Northgate"],
@@ -401,14 +409,15 @@ def _kestrel(scene: SmokeScene, users: dict, dun: dict) -> None:
         declared_on=START, concerns_organisation=care,
     )  # fmt: skip
 
-    meeting = decisions.schedule_meeting(
+    meeting = decisions.schedule_meeting(actor=SYSTEM,
         body=klt, starts_at=at(date(2023, 3, 1)), title=t("Kestrel Vale meeting: title", K),
         location=t("Kestrel Vale meeting: location", K),
     )  # fmt: skip
-    decisions.record_attendance(meeting=meeting, person=shared, capacity="voting_representative",
+    decisions.record_attendance(actor=SYSTEM, meeting=meeting, person=shared, capacity="voting_representative",
                                 organisation=shared_org)  # fmt: skip
-    decisions.mark_meeting_held(meeting=meeting, minutes=t("Kestrel Vale meeting: minutes", K))
+    decisions.mark_meeting_held(actor=SYSTEM, meeting=meeting, minutes=t("Kestrel Vale meeting: minutes", K))
     upcoming = decisions.schedule_meeting(
+        actor=SYSTEM,
         body=klt,
         starts_at=timezone.now() + timedelta(days=20),
         title=t("Kestrel Vale upcoming meeting: title", K),
@@ -420,7 +429,7 @@ def _kestrel(scene: SmokeScene, users: dict, dun: dict) -> None:
     voted = timezone.now() - timedelta(days=1)
 
     def draft(visibility, what, **fields):
-        return decisions.draft_decision(
+        return decisions.draft_decision(actor=SYSTEM,
             body=klt, kind=fields.pop("kind", "KEY"), visibility=visibility, closes_at=fields.pop("closes_at", closes),
             title=t(f"Kestrel Vale {what} decision: title", K, "Matter"),
             proposal=t(f"Kestrel Vale {what} decision: proposal", K),
@@ -430,34 +439,41 @@ def _kestrel(scene: SmokeScene, users: dict, dun: dict) -> None:
         )  # fmt: skip
 
     def vote(decision, membership, who, position, what, when=voted):
-        return decisions.cast_vote(
+        return decisions.cast_vote(actor=SYSTEM,
             decision=decision, membership=membership, position=position, cast_by=who, cast_at=when, now=when,
             statement=t(f"Kestrel Vale vote statement ({what})", K),
         )  # fmt: skip
 
-    confidential = decisions.open_decision(decision=draft("CONFIDENTIAL", "CONFIDENTIAL open"), opened_at=opened)
+    confidential = decisions.open_decision(
+        actor=SYSTEM, decision=draft("CONFIDENTIAL", "CONFIDENTIAL open"), opened_at=opened
+    )
     votes = [
         vote(confidential, harbour, shared, "AGREE", "shared person, CONFIDENTIAL decision"),
         vote(confidential, care_m, rep, "OBJECT", "provider, CONFIDENTIAL decision"),
     ]
     advice = decisions.record_advice(
-        decision=confidential, organisation=voices, advice=t("Kestrel Vale advice on the CONFIDENTIAL decision", K)
+        actor=SYSTEM,
+        decision=confidential,
+        organisation=voices,
+        advice=t("Kestrel Vale advice on the CONFIDENTIAL decision", K),
     )
-    decisions.respond_to_advice(advisory_input=advice, response=t("Kestrel Vale response to advice", K))
-    public = decisions.open_decision(decision=draft("PUBLIC", "PUBLIC (in an alliance that does not publish)"),
+    decisions.respond_to_advice(actor=SYSTEM, advisory_input=advice, response=t("Kestrel Vale response to advice", K))
+    public = decisions.open_decision(actor=SYSTEM, decision=draft("PUBLIC", "PUBLIC (in an alliance that does not publish)"),
                                      opened_at=opened)  # fmt: skip
-    recusal = decisions.record_recusal(decision=public, membership=care_m, reason=t("Kestrel Vale recusal reason", K))
+    recusal = decisions.record_recusal(
+        actor=SYSTEM, decision=public, membership=care_m, reason=t("Kestrel Vale recusal reason", K)
+    )
     members = draft("MEMBERS", "MEMBERS agreed", meeting=meeting, closes_at=None)
-    members = decisions.open_decision(decision=members, opened_at=at(date(2023, 3, 1), 10))
+    members = decisions.open_decision(actor=SYSTEM, decision=members, opened_at=at(date(2023, 3, 1), 10))
     votes.append(vote(members, harbour, shared, "AGREE", "shared person, MEMBERS decision", at(date(2023, 3, 1), 11)))
     votes.append(vote(members, care_m, rep, "AGREE", "provider, MEMBERS decision", at(date(2023, 3, 1), 11)))
-    members = decisions.close_decision(decision=members, closed_at=at(date(2023, 3, 1), 12))
-    action = decisions.create_action_item(
+    members = decisions.close_decision(actor=SYSTEM, decision=members, closed_at=at(date(2023, 3, 1), 12))
+    action = decisions.create_action_item(actor=SYSTEM,
         decision=members, title=t("Kestrel Vale action item: title", K), due_on=date(2023, 6, 30),
         owner_person=rep, notes=t("Kestrel Vale action item: notes", K),
     )  # fmt: skip
     members_draft = draft("MEMBERS", "MEMBERS DRAFT")
-    delegated = decisions.take_delegated_decision(
+    delegated = decisions.take_delegated_decision(actor=SYSTEM,
         body=klt, title=t("Kestrel Vale delegated decision: title", K), proposal=t("Kestrel Vale delegated: proposal",
         K), value=Decimal("12000"), decided_by=director, delegation=delegation, decided_on=date(2023, 4, 3),
         visibility="MEMBERS",
@@ -466,11 +482,13 @@ def _kestrel(scene: SmokeScene, users: dict, dun: dict) -> None:
     # Awards: a CONFIDENTIAL policy decision adopts the policy; a CONFIDENTIAL direct award is contracted;
     # a CONFIDENTIAL mini-competition is being scored.
     policy_decision = draft("CONFIDENTIAL", "CONFIDENTIAL POLICY", kind="POLICY", closes_at=at(date(2020, 8, 14)))
-    policy_decision = decisions.open_decision(decision=policy_decision, opened_at=at(date(2020, 8, 1), 9))
+    policy_decision = decisions.open_decision(actor=SYSTEM, decision=policy_decision, opened_at=at(date(2020, 8, 1), 9))
     for m, who in ((harbour, shared), (care_m, rep)):
-        decisions.cast_vote(decision=policy_decision, membership=m, position="AGREE", cast_by=who,
+        decisions.cast_vote(actor=SYSTEM, decision=policy_decision, membership=m, position="AGREE", cast_by=who,
                             cast_at=at(date(2020, 8, 3)), now=at(date(2020, 8, 3)))  # fmt: skip
-    policy_decision = decisions.close_decision(decision=policy_decision, closed_at=at(date(2020, 8, 14), 9))
+    policy_decision = decisions.close_decision(
+        actor=SYSTEM, decision=policy_decision, closed_at=at(date(2020, 8, 14), 9)
+    )
     policy = awards.adopt_policy(
         alliance=alliance, adopted_by=policy_decision, in_force_from=date(2020, 9, 1), approving_body=klt,
         rules=RULES, title=t("Kestrel Vale policy: title", K), notes=t("Kestrel Vale policy: notes", K),
@@ -524,12 +542,11 @@ def _kestrel(scene: SmokeScene, users: dict, dun: dict) -> None:
     )  # fmt: skip
 
     notes = [
-        awards.write_oversight_note(
-            by=k_oversight_user, alliance=alliance, text=t("Kestrel Vale oversight note", STAFF_ONLY)
+        awards.write_oversight_note(actor=access_for(k_oversight_user), alliance=alliance, text=t("Kestrel Vale oversight note", STAFF_ONLY)
         ),
-        awards.write_oversight_note(by=k_oversight_user, alliance=alliance, award_process=direct,
+        awards.write_oversight_note(actor=access_for(k_oversight_user), alliance=alliance, award_process=direct,
                                     text=t("Kestrel Vale oversight note on the award", STAFF_ONLY)),
-        awards.write_oversight_note(by=k_oversight_user, alliance=alliance, decision=confidential,
+        awards.write_oversight_note(actor=access_for(k_oversight_user), alliance=alliance, decision=confidential,
                                     text=t("Kestrel Vale oversight note on a decision", STAFF_ONLY)),
     ]  # fmt: skip
     forward_plan.save_entry(
