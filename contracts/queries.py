@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from alliance.access import Access
 from alliance.models import Agreement, Alliance, Membership
 from alliance.queries import voting_members_on
 from alliance.term import EARLIEST, LATEST
@@ -109,9 +110,10 @@ def compare_policies(old: AwardPolicy | None, new: AwardPolicy) -> list[dict]:
     return out
 
 
-def policy_versions(alliance: Alliance) -> list[dict]:
-    """Every version with what changed from the one before it, for the side-by-side page."""
-    versions = list(policies(alliance))
+def policy_versions(alliance: Alliance, access: Access | None = None) -> list[dict]:
+    """Every version with what changed from the one before it, for the side-by-side page; with
+    ``access``, only the versions that reader may read (one adopted by a CONFIDENTIAL decision is not)."""
+    versions = list(policies(alliance) if access is None else policies(alliance).restrict(access))
     return [
         {"policy": p, "previous": prev, "comparison": compare_policies(prev, p)}
         for prev, p in zip([None, *versions[:-1]], versions, strict=True)
@@ -274,17 +276,20 @@ def _terms(contract: Contract) -> list[tuple[date, date, Decimal]]:
     return [(start, min(end, contract.ends_on), value) for start, end, value in terms if start <= contract.ends_on]
 
 
-def budget_by_year(alliance: Alliance) -> list[dict]:
+def budget_by_year(alliance: Alliance, access: Access | None = None) -> list[dict]:
     """Committed annual contract values per financial year against the agreement's budget, with headroom.
 
     A contract commits, for each of its terms, the annual value committed for that term times the
     share of the year the term covers, so an extension does not rewrite earlier years; a contract
     terminated early counts in the years it ran (to its recorded end). Contracts retained by the
-    commissioner are shown apart and do not count against the alliance's budget.
+    commissioner are shown apart and do not count against the alliance's budget. With ``access``,
+    only the contracts that reader may read are counted.
     """
     agreement = Agreement.objects.filter(alliance=alliance).prefetch_related("budgets").order_by("-version").first()
     budgets = {b.financial_year: b.amount for b in agreement.budgets.all()} if agreement else {}
-    contracts = [(c, _terms(c)) for c in Contract.objects.filter(alliance=alliance).prefetch_related("terms")]
+    readable = Contract.objects.filter(alliance=alliance)
+    readable = readable if access is None else readable.restrict(access)
+    contracts = [(c, _terms(c)) for c in readable.prefetch_related("terms")]
     years = set(budgets)
     for c, _ in contracts:
         # Within the register's bounds: a contract stored with year 1 or 9999 adds a century, not ten.

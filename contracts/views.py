@@ -87,7 +87,7 @@ class ContractRegisterView(AlliancePageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        contracts = list(queries.contract_register(self.alliance))
+        contracts = list(queries.contract_register(self.alliance).restrict(request_access(self.request)))
         for c in contracts:
             c.running = c.starts_on <= self.on <= c.ends_on
         context.update(contracts=contracts)
@@ -99,7 +99,8 @@ class BudgetView(AlliancePageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(years=queries.budget_by_year(self.alliance), current_year=queries.financial_year(self.on))
+        years = queries.budget_by_year(self.alliance, request_access(self.request))
+        context.update(years=years, current_year=queries.financial_year(self.on))
         return context
 
 
@@ -108,7 +109,10 @@ class PolicyVersionsView(AlliancePageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        access = request_access(self.request)
+        in_force = queries.policy_in_force(self.alliance, self.on)
         context.update(
-            versions=queries.policy_versions(self.alliance), in_force=queries.policy_in_force(self.alliance, self.on)
+            versions=queries.policy_versions(self.alliance, access),
+            in_force=in_force if in_force is not None and access.can_read(in_force) else None,
         )
         return context
