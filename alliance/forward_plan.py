@@ -11,6 +11,7 @@ from datetime import date
 from django.db import transaction
 from django.db.models import QuerySet
 
+from alliance.access import Access
 from alliance.choices import DecisionKind
 from alliance.errors import RuleViolation
 from alliance.models import Alliance, ForwardPlanEntry, GoverningBody
@@ -111,16 +112,20 @@ def save_entry(*, entry: ForwardPlanEntry | None = None, reason: str = "", **fie
     return entry
 
 
-def published_plan(alliance: Alliance) -> QuerySet[ForwardPlanEntry]:
-    """What the public register shows: every published entry, the soonest expected first."""
+def published_plan(alliance: Alliance, access: Access) -> QuerySet[ForwardPlanEntry]:
+    """What the public register shows: the entries ``access`` (the public's) may read through the
+    forward plan's read rule (its published entries), the soonest expected first."""
     return (
-        ForwardPlanEntry.objects.filter(alliance=alliance, published=True)
+        ForwardPlanEntry.objects.restrict(access)
+        .filter(alliance=alliance)
         .select_related("body")
         .order_by("expected_on", "pk")
     )
 
 
-def planned_entries(alliance: Alliance, *, body: GoverningBody | None = None) -> QuerySet[ForwardPlanEntry]:
+def planned_entries(
+    alliance: Alliance, access: Access, *, body: GoverningBody | None = None
+) -> QuerySet[ForwardPlanEntry]:
     """Published entries still to be decided, for the calendar feed (of one body, when given)."""
-    qs = published_plan(alliance).filter(status=ForwardPlanEntry.Status.PLANNED)
+    qs = published_plan(alliance, access).filter(status=ForwardPlanEntry.Status.PLANNED)
     return qs.filter(body=body) if body is not None else qs

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import Cast
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -30,6 +31,8 @@ from alliance.choices import DecisionKind
 
 # Read rules written as filters (alliance/access.py); ``id``, not ``pk``, so they hold on history rows.
 
+DOMAIN_APPS = {"alliance", "roles", "decisions", "contracts"}
+
 
 def organisations_readable(access, prefix=""):
     """Organisations that are or were members of an alliance the caller has a standing in."""
@@ -46,9 +49,25 @@ def audit_links_readable(access, prefix=""):
     if access.staff:
         return None
     q = Q(**{f"{prefix}chain__in": [f"alliance:{pk}" for pk in access.confidential_of()]})
-    oversight_only = [m._meta.label_lower for m in apps.get_models() if isinstance(rule_of(m), OversightOnly)]
+    domain = [m for m in apps.get_models() if m._meta.app_label in DOMAIN_APPS]
+    oversight_only = [m._meta.label_lower for m in domain if isinstance(rule_of(m), OversightOnly)]
     not_oversight = [f"alliance:{pk}" for pk in access.confidential_of() - access.oversight_of]
-    return q & ~Q(**{f"{prefix}object_model__in": oversight_only, f"{prefix}chain__in": not_oversight})
+    q &= ~Q(**{f"{prefix}object_model__in": oversight_only, f"{prefix}chain__in": not_oversight})
+    # A model with no read rule is for staff only, in the trail as everywhere.
+    q &= ~Q(**{f"{prefix}object_model__in": [m._meta.label_lower for m in domain if rule_of(m) is None]})
+    # A model whose trail follows its record: its links show only while the reader may read the record.
+    for model in (m for m in domain if getattr(m, "audit_follows_record", False)):
+        readable = model.objects.restrict(access).annotate(key=Cast("pk", models.CharField())).values("key")
+        q &= ~Q(**{f"{prefix}object_model": model._meta.label_lower}) | Q(**{f"{prefix}object_id__in": readable})
+    return q
+
+
+def forward_plan_readable(access, prefix=""):
+    """The forward plan: its published entries, where the public register or a standing lets the
+    caller read the alliance; entries not yet published only staff (who keep the plan) read."""
+    if access.staff:
+        return None
+    return Q(**{f"{prefix}published": True, f"{prefix}alliance_id__in": access.members_of | access.public_alliances})
 
 
 def alliances_readable(access, prefix=""):
@@ -594,6 +613,9 @@ class ForwardPlanEntry(models.Model):
     )
 
     history = HistoricalRecords()
+    read_rule = Matching(forward_plan_readable)
+    audit_follows_record = True  # an unpublished entry's changes are not in the members' trail
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["alliance", "expected_on", "pk"]

@@ -133,7 +133,7 @@ class ForwardPlanView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         alliance = publishing_alliance(kwargs["slug"], self.request)
-        entries = list(published_plan(alliance))
+        entries = list(published_plan(alliance, public_access(self.request)))
         context.update(
             alliance=alliance,
             today=timezone.localdate(),
@@ -217,7 +217,7 @@ def calendar_feed(request, slug: str) -> HttpResponse:
     for meeting in meetings.order_by("starts_at", "pk"):
         calendar.add_component(_meeting_event(meeting, stamp))
     plan_url = absolute_url(reverse("public-forward-plan", kwargs={"slug": alliance.slug}))
-    for entry in planned_entries(alliance, body=body):
+    for entry in planned_entries(alliance, public_access(request), body=body):
         calendar.add_component(_plan_event(entry, stamp, plan_url))
     response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{alliance.slug}{f"-{body.code}" if body else ""}.ics"'

@@ -25,13 +25,31 @@ class ReadableRelationMixin:
             return queryset
         return restrict(queryset, request_access(request))
 
+    def fail(self, key, **kwargs):
+        # One message for "there is none" and "you may not read it", in the record's own words.
+        if key == "does_not_exist":
+            raise serializers.ValidationError(self.not_found_message(**kwargs), code=key)
+        super().fail(key, **kwargs)
+
+    def record_name(self) -> str:
+        queryset = self.get_queryset()
+        return str(queryset.model._meta.verbose_name) if queryset is not None else "record"
+
 
 class ReadablePrimaryKeyRelatedField(ReadableRelationMixin, serializers.PrimaryKeyRelatedField):
-    pass
+    def not_found_message(self, pk_value=None, **kwargs) -> str:
+        return (
+            f"No {self.record_name()} you may read has the id {pk_value}; check the id "
+            "(the list of that record gives it), or ask the alliance's secretary for access."
+        )
 
 
 class ReadableSlugRelatedField(ReadableRelationMixin, serializers.SlugRelatedField):
-    pass
+    def not_found_message(self, slug_name=None, value=None, **kwargs) -> str:
+        return (
+            f"No {self.record_name()} you may read has the {slug_name} '{value}'; check it "
+            "(the list of that record gives it), or ask the alliance's secretary for access."
+        )
 
 
 class ModelSerializer(serializers.ModelSerializer):

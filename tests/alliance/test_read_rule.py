@@ -21,6 +21,7 @@ from tests.factories import (
     MembershipFactory,
     PersonFactory,
     StaffFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +34,6 @@ STAFF_ONLY = {
     "alliance.sending",
     "alliance.notification",
     "alliance.notificationpreference",
-    "alliance.forwardplanentry",
     "roles.accessgrant",
 }
 DOMAIN_APPS = ("alliance", "roles", "decisions", "contracts")
@@ -184,6 +184,37 @@ def test_oversight_notes_and_their_audit_links_are_for_oversight_and_staff(scene
         assert (sees_note, sees_link) == ((True, True) if name in ("oversight", "staff") else (False, False)), name
     # The secretary still reads the rest of the alliance's chain.
     assert AuditLink.objects.restrict(standings(scene)["secretary"]).exclude(object_model=label).exists()
+
+
+def test_the_trail_of_a_forward_plan_entry_follows_the_entry_and_staff_only_records_stay_out(scene):
+    from alliance import forward_plan
+    from alliance.models import NotificationPreference
+    from roles.models import AccessGrant
+
+    def entry(title, published):
+        return forward_plan.save_entry(
+            alliance=scene["first"], title=title, kind="KEY", expected_on=CAST.date(), contact_name="Ann Secretary",
+            contact_email="ann@example.org", published=published,
+        )  # fmt: skip
+
+    hidden, shown = entry("Not yet announced", False), entry("Announced", True)
+    label = "alliance.forwardplanentry"
+    secretary, staff = standings(scene)["secretary"], standings(scene)["staff"]
+    links = AuditLink.objects.filter(object_model=label)
+    assert set(links.restrict(secretary).values_list("object_id", flat=True)) == {str(shown.pk)}
+    assert set(links.restrict(staff).values_list("object_id", flat=True)) == {str(hidden.pk), str(shown.pk)}
+    # The public reads only the published entry; no standing reads the unpublished one but staff.
+    assert list(forward_plan.published_plan(scene["first"], standings(scene)["anonymous"])) == [shown]
+    assert not can_read(secretary, hidden) and can_read(staff, hidden)
+    # Models with no read rule: none of their links reaches a reader who is not staff.
+    AccessGrant.objects.create(
+        user=UserFactory(), alliance=scene["first"], standing=AccessGrant.Standing.VIEWER, starts_on=CAST.date()
+    )
+    staff_only = {m._meta.label_lower for m in (NotificationPreference, AccessGrant)}
+    assert AuditLink.objects.filter(object_model="roles.accessgrant", chain=f"alliance:{scene['first'].pk}").exists()
+    for name, access in standings(scene).items():
+        seen = set(AuditLink.objects.restrict(access).values_list("object_model", flat=True))
+        assert not (seen & staff_only) or name == "staff", name
 
 
 def test_an_older_more_restricted_version_stays_hidden_from_a_reader_of_the_wider_one(scene):

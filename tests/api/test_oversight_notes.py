@@ -81,8 +81,17 @@ def test_oversight_cannot_edit_another_members_note(auditor, scene):
 def test_oversight_of_another_alliance_cannot_write_here(scene):
     outsider = oversight_user(AllianceFactory(), "outsider")
     before = rows(OversightNote)
+    # An alliance the caller may not read is refused as one that does not exist: the message names nothing.
     response = token_client(outsider).post(URL, {"alliance": "dunmarrow", "text": "Hello"}, format="json")
-    # The service refuses the standing (roles/standing.py): 403, as for any write one may not do.
+    assert response.status_code == 400 and response.json()["field"] == "alliance"
+    assert response.json()["errors"]["alliance"] == [
+        "No alliance you may read has the slug 'dunmarrow'; check it (the list of that record gives it), "
+        "or ask the alliance's secretary for access."
+    ]
+    # One whose register is public is readable: then the service refuses the standing (roles/standing.py).
+    scene.alliance.publish_register = True
+    scene.alliance.save()
+    response = token_client(outsider).post(URL, {"alliance": "dunmarrow", "text": "Hello"}, format="json")
     assert response.status_code == 403 and response.json()["code"] == "not_permitted"
     assert "oversight group" in response.json()["detail"]
     assert rows(OversightNote) == before
