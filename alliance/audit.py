@@ -103,7 +103,7 @@ def _normaliser(field: models.Field):
 
     verify_audit normalises every field of every history row; skipping ``to_python`` where it would
     return the value unchanged makes it several times quicker, and any other value takes the
-    general path, so the bytes hashed are the same (issue 9).
+    general path, so the bytes hashed are the same (docs/performance.md).
     """
     slow = partial(_normalise, field)
     if isinstance(field, models.JSONField):
@@ -133,7 +133,7 @@ def _sqlite_normaliser(field: models.Field):
     Django stores an aware datetime in SQLite as its UTC wall time, which the driver's converters
     (registered by Django's backend) return as a naive datetime; a boolean comes back as a bool and
     JSON as text. Turning those straight into the canonical form, without the ORM's converters per
-    value, is what makes ``verify_audit`` quicker on SQLite (issue 9). A value in any other shape
+    value, is what makes ``verify_audit`` quicker on SQLite (docs/performance.md). A value in any other shape
     takes the general path. Returns None for a field of another type: the model then takes the
     ORM path.
     """
@@ -163,16 +163,6 @@ def _loads(text):
         return json.loads(text)
 
 
-_sqlite_plans: dict = {}
-
-
-def _sqlite_plan(model) -> list | None:
-    if model not in _sqlite_plans:
-        plan = [_sqlite_normaliser(f) for f in _row_fields(model)]
-        _sqlite_plans[model] = None if None in plan else plan
-    return _sqlite_plans[model]
-
-
 _plans: dict = {}
 
 
@@ -190,7 +180,7 @@ def canonical(row) -> bytes:
 
 
 def _dumps(data) -> bytes:
-    """Compact JSON with sorted keys. orjson where it can (ten times quicker, issue 9); the standard
+    """Compact JSON with sorted keys. orjson where it can (ten times quicker, docs/performance.md); the standard
     library for what orjson refuses (integers above 64 bits, lone surrogates), so a value is always
     serialised the same way on writing and on verifying."""
     try:
@@ -401,7 +391,7 @@ def history_models() -> list:
 
 @dataclass(frozen=True, slots=True)
 class _Link:
-    """A link read as plain values: verify_audit reads every one (issue 9)."""
+    """A link read as plain values: verify_audit reads every one (docs/performance.md)."""
 
     chain: str
     seq: int
@@ -449,7 +439,7 @@ def _verify(chains, *, progress, batch: int, jobs: int, rows: bool, alliance_id:
     against its history row, its own fields and the previous hash it stores, and that stored previous
     hash against the hash of the link before it. The second check is one SQL query for every chain,
     returning only the breaks; the first reads each history table joined to its links, as plain
-    values, in tasks that may run in several processes (issue 9)."""
+    values, in tasks that may run in several processes (docs/performance.md)."""
     from alliance.models import AuditChainHead, AuditLink
 
     listed = sorted(set(chains)) if chains is not None else all_chains()
@@ -522,18 +512,13 @@ def all_chains() -> list[str]:
     )
 
 
-def _link_select(connection, alias: str = "l") -> str:
-    q = connection.ops.quote_name
-    return ", ".join(f"{alias}.{q(name)}" for name in _LINK_COLUMNS)
-
-
 def _continuity(chains: list[str] | None) -> list[tuple[tuple, Problem]]:
     """The links that do not follow the link before them: a gap in the numbers, or a stored previous
     hash that is not the hash of the link before (or the genesis, for the first).
 
     The database finds them, each link joined to the one numbered before it through the chain's
     unique index, and returns only the breaks; each is then described against the link before it
-    that does exist (issue 9: seven times quicker than reading every link's hashes into Python).
+    that does exist (docs/performance.md: seven times quicker than reading every link's hashes into Python).
     """
     from alliance.models import AuditLink
 
@@ -589,7 +574,7 @@ def _reader(model, vendor: str):
     stored text (Django stores UTC wall time as ``YYYY-MM-DD HH:MM:SS[.ffffff]``), which is turned
     into ISO 8601 by slicing instead of being parsed into a datetime and formatted back. Any value
     in another shape takes ``_normalise``'s general path, so the bytes hashed never change; this is
-    what lets verify_audit read ~100,000 links a second (issue 9).
+    what lets verify_audit read ~100,000 links a second (docs/performance.md).
     """
     key = (model, vendor)
     if key in _readers:
@@ -896,7 +881,7 @@ def domain_drift(model, *, alliance_id: int | None = None) -> list[Problem]:
         return []
     # The database finds the rows whose stored values differ from their latest history row (or that
     # have none); Python then confirms each with the canonical comparison and names the field. Rows
-    # stored identically are identical canonically, so nothing is missed (issue 9: verify_audit no
+    # stored identically are identical canonically, so nothing is missed (docs/performance.md: verify_audit no
     # longer reads every domain row into Python).
     candidates = _drift_candidates(model, history, [f for _, f, _ in compared], rows, scoped=alliance_id is not None)
     rows = rows.filter(pk__in=candidates).annotate(_last_history=models.Subquery(latest.values("history_id")[:1]))

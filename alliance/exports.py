@@ -46,7 +46,7 @@ def csv_line(cells) -> str:
     A line whose cells need no quotes is written bare, as ``csv.writer`` would; a line with a comma,
     a quote or a line break in any cell has every cell quoted. The line is escaped, checked and
     quoted as one string, not cell by cell: on a 27-column register row that is three times quicker
-    than ``csv.writer`` (issue 9), and any CSV reader reads the same cells.
+    than ``csv.writer`` (docs/performance.md), and any CSV reader reads the same cells.
     """
     if not isinstance(cells, (list, tuple)):
         cells = list(cells)
@@ -82,7 +82,7 @@ INCOMPLETE = (
 def csv_lines(header: list[str], rows: Iterable[Iterable], *, block: int = 500) -> Iterator[str]:
     """Yield the CSV text: the header line, then blocks of up to ``block`` whole lines, with formula
     cells escaped. Blocks, not single lines, because a streamed response or a file write per row
-    costs more than the row itself (issue 9); memory stays bounded by one block.
+    costs more than the row itself (docs/performance.md); memory stays bounded by one block.
 
     If reading the rows fails, the lines made so far are yielded, then a last line saying the file
     is incomplete (``INCOMPLETE``), and the error is raised again: a file that stops early says so."""

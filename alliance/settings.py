@@ -12,12 +12,23 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+TRUE_WORDS, FALSE_WORDS = {"1", "true", "yes", "on"}, {"0", "false", "no", "off", ""}
+
+
 def envbool(name: str, default: str) -> bool:
-    return os.environ.get(name, default).strip().lower() in {"1", "true", "yes", "on"}
+    """A true/false setting; anything else is refused, so a typo never silently means "off"."""
+    value = os.environ.get(name, default).strip().lower()
+    if value not in TRUE_WORDS | FALSE_WORDS:
+        raise ImproperlyConfigured(
+            f"{name}={os.environ.get(name)!r} is neither true nor false: set it to true or false "
+            "(1/0, yes/no and on/off are read too), or leave it unset."
+        )
+    return value in TRUE_WORDS
 
 
 def envint(name: str, default: str) -> int:
@@ -36,8 +47,6 @@ DEBUG = envbool("DEBUG", "false")
 DEMO_SECRET_KEY = "demo-only-insecure-key-set-SECRET_KEY-in-production"
 SECRET_KEY = os.environ.get("SECRET_KEY", "").strip()
 if not DEBUG and SECRET_KEY in ("", DEMO_SECRET_KEY):
-    from django.core.exceptions import ImproperlyConfigured
-
     raise ImproperlyConfigured(
         "DEBUG is off, so this is a production server: set SECRET_KEY in the environment to a long random "
         "value (not the demo's, never in the repository). For the demo, set DEBUG=true (`make run` does)."

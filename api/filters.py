@@ -34,7 +34,7 @@ class IdFilter(filters.NumberFilter):
 class AllianceSlugFilter(filters.CharFilter):
     """?alliance=<slug>, matched on the alliance's id through a one-row subquery rather than a join on
     the slug: the database then reads the rows in the order of an index that starts with the alliance
-    (``decisions`` walks its log index and stops at the page) instead of sorting them all (issue 9).
+    (``decisions`` walks its log index and stops at the page) instead of sorting them all (docs/performance.md).
     An unknown slug matches nothing, as before."""
 
     def filter(self, qs, value):
@@ -257,17 +257,19 @@ class MeetingFilter(FilterSet):
 class ActionItemFilter(FilterSet):
     alliance = AllianceSlugFilter(field_name="decision__alliance__slug", label="Alliance slug")
     overdue = StrictBooleanFilter(method="filter_overdue", label="Open and due before ?on= (default today)")
-    on = filters.DateFilter(method="filter_on", label="The date overdue is judged on (YYYY-MM-DD)")
+    # Not a filter of its own: the date ?overdue= is judged on (read by filter_overdue).
+    on = filters.DateFilter(label="The date overdue is judged on (YYYY-MM-DD)")
 
     class Meta:
         model = ActionItem
         fields = ["alliance", "decision", "owner_person", "owner_role", "status", "overdue", "on"]
 
-    def filter_on(self, queryset, name, value):
-        return queryset  # read by filter_overdue
+    def filter_queryset(self, queryset):
+        self.judged_on = self.form.cleaned_data.pop("on", None) or timezone.localdate()
+        return super().filter_queryset(queryset)
 
     def filter_overdue(self, queryset, name, value: bool):
-        on = self.form.cleaned_data.get("on") or timezone.localdate()
+        on = self.judged_on
         overdue = Q(status=ActionItem.Status.OPEN, due_on__lt=on)
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
 

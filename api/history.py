@@ -24,7 +24,7 @@ from roles.access import request_access
 
 @extend_schema_field({"description": "The value as shown: text, a number, a list, or null when there was none."})
 class ValueField(serializers.JSONField):
-    """A field's value in a diff: any JSON value, null included (the schema says so, issue 7)."""
+    """A field's value in a diff: any JSON value, null included (the schema says so)."""
 
 
 class ChangeSerializer(serializers.Serializer):
@@ -121,7 +121,7 @@ class FeedPagination(CursorPagination):
         # One alliance's feed is one chain, paged by its sequence: newest first as by id, and the
         # database reads the page from the chain's unique index. By id, PostgreSQL may walk the
         # whole table backwards past every other chain's links to reach a quiet alliance's last
-        # ones: 230 ms at scale 1, growing with the table (issue 9).
+        # ones: 230 ms at scale 1, growing with the table (docs/performance.md).
         return ("-seq",) if request.query_params.get("alliance") else ("-id",)
 
 

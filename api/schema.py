@@ -1,4 +1,4 @@
-"""OpenAPI schema additions: the error answers every operation can give (issue 7).
+"""OpenAPI schema additions: the error answers every operation can give (DESIGN.md, API: a message a person can act on).
 
 Views document their success answers; the refusals come from one exception handler
 (``api.exceptions``) and have one shape, so they are added here to every operation rather than

@@ -394,7 +394,7 @@ class ContractTerm(models.Model):
 class OversightNote(models.Model):
     """An oversight member's own note on an award process, a decision, or the alliance as a whole.
 
-    Oversight reads everything and writes nothing but these notes (issue 7). It lives here, the
+    Oversight reads everything and writes nothing but these notes (roles/standing.py). It lives here, the
     highest domain app, because it may point at an award process or a decision and dependencies
     point one way (decisions never import contracts). Read and written by oversight and staff only.
     """

@@ -1,4 +1,4 @@
-"""Award processes as Open Contracting Data Standard 1.1 releases (issue 5 §4).
+"""Award processes as Open Contracting Data Standard 1.1 releases (OCDS 1.1).
 
 One release per process, carrying what is known at its stage: the tender, the award once a
 submission is recommended, the contract once signed. ``procurementMethod`` follows the route:

@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from alliance.access import Access
-from alliance.models import Agreement, Alliance, Membership
+from alliance.models import Agreement, Alliance
 from alliance.queries import voting_members_on
 from alliance.term import EARLIEST, LATEST
 from contracts.models import (
@@ -322,15 +322,3 @@ def budget_by_year(alliance: Alliance, access: Access | None = None) -> list[dic
             }
         )
     return rows
-
-
-def members_on_start(process: AwardProcess) -> list[Membership]:
-    """Members eligible to bid in a mini-competition or take a direct award on the process's start date."""
-    return [
-        m
-        for m in Membership.objects.filter(alliance=process.alliance)
-        .open_on(process.started_on)
-        .with_status_on(process.started_on)
-        .select_related("organisation")
-        if m.status_on == Membership.Status.VOTING or Membership.Capacity.PROVIDER in m.capacities
-    ]

@@ -1,4 +1,4 @@
-"""The audit trail of one award (issue 5): every step as one ordered record, taken from history.
+"""The audit trail of one award: every step as one ordered record, taken from history.
 
 Each event says what happened, when it happened (the date or moment the step took effect), who
 did it and when it was recorded. A later history version of the same row is a correction and

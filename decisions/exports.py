@@ -69,7 +69,7 @@ def decision_rows(decisions: QuerySet[Decision], *, chunk: int = 1000, progress=
     The ORM writes the query; its rows are read with a plain (on PostgreSQL, server-side) cursor
     and the dates, times and tags are formatted here, the other columns through the ORM's own
     converters where their field has any: several times quicker than ``values_list`` for the same
-    cells (issue 9).
+    cells (docs/performance.md).
     """
     columns: list = list(REGISTER_VALUES)
     if connections[decisions.db].vendor == "sqlite":  # the times as stored text, not parsed by the driver

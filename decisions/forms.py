@@ -44,10 +44,6 @@ class MembershipChoiceField(forms.ModelChoiceField):
         return f"{obj.organisation.name}{ended}"
 
 
-def _empty(label: str = "—") -> dict:
-    return {"empty_label": label}
-
-
 # The decision log --------------------------------------------------------------------------
 
 

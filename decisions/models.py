@@ -243,7 +243,7 @@ class Decision(models.Model):
         ]
         indexes = [
             # The log's order within an alliance, with and without a status filter: the database walks
-            # the index and stops at a page, instead of sorting every decision (issue 9).
+            # the index and stops at a page, instead of sorting every decision (docs/performance.md).
             models.Index(fields=["alliance", "status", "decided_on", "opened_at", "id"]),
             models.Index(fields=["alliance", "decided_on", "opened_at", "id"]),
             models.Index(fields=["body", "status"]),

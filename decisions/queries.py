@@ -158,7 +158,7 @@ def decision_log(alliance: Alliance | None = None, *, access: Access | None = No
         "alliance", "body", "meeting", "amends", "supersedes", "taken_under", "decided_by"
     ).prefetch_related(
         # Into plain lists (``amended_by_visible``...), not the relations' caches: Django then builds no
-        # related manager and queryset per decision on the page (issue 9).
+        # related manager and queryset per decision on the page (docs/performance.md).
         Prefetch("amended_by", _links(Decision.objects.only(*fields, "amends_id"), access), "amended_by_visible"),
         Prefetch(
             "superseded_by", _links(Decision.objects.only(*fields, "supersedes_id"), access), "superseded_by_visible"

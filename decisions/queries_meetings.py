@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -21,7 +21,7 @@ from roles.models import Role
 
 def _decision_count(access: Access | None):
     # A correlated count of the decisions the caller may read, so that a count never reveals a
-    # confidential decision (issue 7); one subquery, so the list's query count stays fixed.
+    # confidential decision (the read rule); one subquery, so the list's query count stays fixed.
     if access is None:
         return Count("decisions", distinct=True)
     decisions = Decision.objects.filter(meeting=OuterRef("pk")).restrict(access)
@@ -121,10 +121,4 @@ def decisions_shaping_role(role: Role) -> QuerySet[Decision]:
         .select_related("alliance")
         .distinct()
         .order_by("-decided_on", "-pk")
-    )
-
-
-def meetings_with_attendance(alliance: Alliance) -> QuerySet[Meeting]:
-    return meetings(alliance).prefetch_related(
-        Prefetch("attendances", queryset=Attendance.objects.select_related("person", "organisation"))
     )

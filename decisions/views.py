@@ -149,7 +149,7 @@ class MeetingListView(AllianceMixin, FilteredListMixin, TemplateView):
                     meetings = meetings.filter(**{name: form.cleaned_data[name]})
         page = _page(self.request, meetings)
         approving = [m.minutes_approved_by_id for m in page if m.minutes_approved_by_id]
-        # The approving decision is named only to those who may read it (issue 7: no reference leaks).
+        # The approving decision is named only to those who may read it (the read rule: no reference leaks).
         readable = Decision.objects.filter(pk__in=approving).restrict(self.access)
         context.update(
             form=form,
@@ -211,7 +211,7 @@ class ActionItemListView(AllianceMixin, TemplateView):
 
 
 def _may_record(access: Access, body: GoverningBody) -> bool:
-    # The services' own check (roles/standing.py), so web and API never disagree (issue 7).
+    # The services' own check (roles/standing.py), so web and API never disagree (the read rule).
     return standing.permits(standing.require_record_keeper, access, body)
 
 

@@ -42,6 +42,17 @@ def test_debug_is_off_unless_set(monkeypatch):
     assert load_settings(monkeypatch, DEBUG="true")["DEBUG"] is True
 
 
+@pytest.mark.parametrize("value", ["ture", "enabled", "2"])
+def test_a_true_false_setting_that_is_neither_is_refused_naming_it(monkeypatch, value):
+    with pytest.raises(ImproperlyConfigured, match=f"DEBUG='{value}' is neither true nor false"):
+        load_settings(monkeypatch, DEBUG=value, SECRET_KEY="k" * 50)
+
+
+@pytest.mark.parametrize(("value", "read"), [("TRUE", True), (" yes ", True), ("1", True), ("off", False), ("", False)])
+def test_a_true_false_setting_reads_the_usual_words(monkeypatch, value, read):
+    assert load_settings(monkeypatch, DEBUG=value, SECRET_KEY="k" * 50)["DEBUG"] is read
+
+
 @pytest.mark.parametrize(
     "env",
     [{}, {"DEBUG": "false"}, {"DEBUG": "false", "SECRET_KEY": "demo-only-insecure-key-set-SECRET_KEY-in-production"}],

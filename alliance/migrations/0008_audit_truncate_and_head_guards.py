@@ -1,4 +1,4 @@
-"""Close two ways around the append-only chain (issue 6).
+"""Close two ways around the append-only chain (DESIGN.md rule 9).
 
 TRUNCATE skips PostgreSQL's row-level triggers, so 0004's trigger let ``TRUNCATE alliance_auditlink``
 through: a statement-level BEFORE TRUNCATE trigger refuses it (SQLite has no TRUNCATE). The chain head

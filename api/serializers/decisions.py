@@ -79,7 +79,7 @@ class LaterLinksSerializer(serializers.ListSerializer):
     """Links to later decisions (amended by, superseded by, revisits, revisited by).
 
     ``decisions.queries.decision_log`` prefetches each into a plain list (``<name>_visible``), which
-    spares Django a related manager and a queryset per decision on a page (issue 9); a record read
+    spares Django a related manager and a queryset per decision on a page (docs/performance.md); a record read
     another way (as it stood at a past moment) has none, and reads the relation itself.
     """
 

@@ -30,7 +30,7 @@ class DecisionLinkSerializer(ModelSerializer):
 
 
 class VisibleDecisionLinkSerializer(DecisionLinkSerializer):
-    """A link to one decision that shows null when the caller may not read it (issue 7: a link
+    """A link to one decision that shows null when the caller may not read it (the read rule: a link
     never leaks a hidden decision's title or reference, nor that it exists)."""
 
     def get_attribute(self, instance):

@@ -1,4 +1,4 @@
-"""Input serializers refuse what a write does not take (issue 7: "unexpected fields with a 4xx").
+"""Input serializers refuse what a write does not take (an error, never a field silently dropped).
 
 A key the serializer does not know, or one it only shows (``read_only``), answers 400 naming the
 key, instead of being dropped silently: a client that sends ``{"status": "AGREED"}`` learns that

@@ -20,7 +20,7 @@ from roles.access import request_access
 
 def _vote_count(position: str):
     # A correlated count per decision, not a join with GROUP BY over every decision column: the
-    # database counts only the page's rows, and the pagination count needs no join (issue 9).
+    # database counts only the page's rows, and the pagination count needs no join (docs/performance.md).
     votes = Vote.objects.filter(decision=OuterRef("pk"), position=position).order_by().values("decision")
     return Coalesce(Subquery(votes.annotate(n=Count("pk")).values("n")), 0)
 
@@ -74,7 +74,7 @@ class DecisionViewSet(
     }
 
     def get_queryset(self):
-        # Links to later decisions show only those the caller may read (issue 7).
+        # Links to later decisions show only those the caller may read (the read rule).
         access = None if getattr(self, "swagger_fake_view", False) else request_access(self.request)
         if self.action == "list":
             return _with_vote_counts(queries.decision_log(access=access))

@@ -1,4 +1,4 @@
-"""The performance benchmark of issue 9: a synthetic dataset, the measurements and their floors.
+"""The performance benchmark (docs/performance.md): a synthetic dataset, the measurements and their floors.
 
 ``python manage.py benchmark`` builds the dataset into a throwaway database (see ``database``),
 then measures each figure (``measure``) against the least work any implementation could do

@@ -1,4 +1,4 @@
-"""Oversight's own notes (issue 7: oversight "writes nothing but its own notes")."""
+"""Oversight's own notes (DESIGN.md: oversight "writes nothing but its own notes")."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ def write_oversight_note(
         )
     for field, subject, what in (("award_process", award_process, "award process"), ("decision", decision, "decision")):
         if subject is not None and subject.alliance_id != alliance.pk:
-            # Not named: the caller may not read another alliance's record (issue 7).
+            # Not named: the caller may not read another alliance's record (the read rule).
             raise RuleViolation(
                 "note_other_alliance",
                 f"That {what} was not found in {alliance}; a note is on a record of the note's alliance.",

@@ -150,7 +150,7 @@ def _check_choices(decision: Decision) -> None:
 
 
 # What a reference to another alliance's record is called: the message never names the record
-# itself, which the caller may not read (issue 7).
+# itself, which the caller may not read (the read rule).
 NOT_FOUND = {
     "meeting": "That meeting",
     "appointment_role": "That role",

@@ -95,7 +95,7 @@ def schedule_meeting(
 
 
 def _named(alliance, organisation: Organisation) -> str:
-    # An organisation that never was a member is not named: the caller may not read it (issue 7).
+    # An organisation that never was a member is not named: the caller may not read it (the read rule).
     return str(organisation) if alliance.memberships.filter(organisation=organisation).exists() else "That organisation"
 
 
@@ -296,7 +296,7 @@ def approve_minutes(*, actor: Access, meeting: Meeting, decision: Decision) -> M
         )
     _refuse_if_approved(meeting)
     if decision.alliance_id != meeting.body.alliance_id:
-        # Not named: the caller may not read another alliance's decision (issue 7).
+        # Not named: the caller may not read another alliance's decision (the read rule).
         raise RuleViolation(
             "minutes_other_body",
             f"That decision was not found in this alliance; minutes are approved by a decision of {meeting.body.name}.",

@@ -1,4 +1,4 @@
-"""Build a synthetic dataset into a throwaway database and measure the product against its floor (issue 9)."""
+"""Build a synthetic dataset into a throwaway database and measure the product against its floor."""
 
 from __future__ import annotations
 
