@@ -43,31 +43,36 @@ def organisations_readable(access, prefix=""):
 
 
 def audit_links_readable(access, prefix=""):
-    """The audit trail shows confidential records too: oversight, secretaries and voting members'
-    representatives read their alliances' chains, but the links of oversight's own records (its
-    notes) only oversight reads; the chain of records of no alliance is for staff."""
+    """The audit trail shows confidential records too. Oversight reads the whole chain of the
+    alliances it oversees (it "reads everything, including the audit trail"). Secretaries and
+    voting members' representatives read their alliances' chains but for the links of oversight's
+    own records (its notes), of records with no read rule (staff's), and of records whose trail
+    follows the record (an unpublished forward plan entry) while they may not read it. The chain
+    of records of no alliance is for staff."""
     if access.staff:
         return None
-    q = Q(**{f"{prefix}chain__in": [f"alliance:{pk}" for pk in access.confidential_of()]})
+    chain = f"{prefix}chain__in"
+    overseen = Q(**{chain: [f"alliance:{pk}" for pk in access.oversight_of]})
+    others = Q(**{chain: [f"alliance:{pk}" for pk in access.confidential_of() - access.oversight_of]})
     domain = [m for m in apps.get_models() if m._meta.app_label in DOMAIN_APPS]
-    oversight_only = [m._meta.label_lower for m in domain if isinstance(rule_of(m), OversightOnly)]
-    not_oversight = [f"alliance:{pk}" for pk in access.confidential_of() - access.oversight_of]
-    q &= ~Q(**{f"{prefix}object_model__in": oversight_only, f"{prefix}chain__in": not_oversight})
-    # A model with no read rule is for staff only, in the trail as everywhere.
-    q &= ~Q(**{f"{prefix}object_model__in": [m._meta.label_lower for m in domain if rule_of(m) is None]})
-    # A model whose trail follows its record: its links show only while the reader may read the record.
+    hidden = [m._meta.label_lower for m in domain if rule_of(m) is None or isinstance(rule_of(m), OversightOnly)]
+    others &= ~Q(**{f"{prefix}object_model__in": hidden})
     for model in (m for m in domain if getattr(m, "audit_follows_record", False)):
         readable = model.objects.restrict(access).annotate(key=Cast("pk", models.CharField())).values("key")
-        q &= ~Q(**{f"{prefix}object_model": model._meta.label_lower}) | Q(**{f"{prefix}object_id__in": readable})
-    return q
+        others &= ~Q(**{f"{prefix}object_model": model._meta.label_lower}) | Q(**{f"{prefix}object_id__in": readable})
+    return overseen | others
 
 
 def forward_plan_readable(access, prefix=""):
     """The forward plan: its published entries, where the public register or a standing lets the
-    caller read the alliance; entries not yet published only staff (who keep the plan) read."""
+    caller read the alliance; entries not yet published only staff (who keep the plan) and the
+    alliance's oversight read."""
     if access.staff:
         return None
-    return Q(**{f"{prefix}published": True, f"{prefix}alliance_id__in": access.members_of | access.public_alliances})
+    published = Q(
+        **{f"{prefix}published": True, f"{prefix}alliance_id__in": access.members_of | access.public_alliances}
+    )
+    return published | Q(**{f"{prefix}alliance_id__in": access.oversight_of})
 
 
 def alliances_readable(access, prefix=""):

@@ -293,7 +293,7 @@ def _dunmarrow(scene: SmokeScene, users: dict) -> dict:
         financial_limit=Decimal("5000"), valid_from=date(2023, 1, 1),
     )  # fmt: skip
     forward_plan.save_entry(
-        alliance=alliance, body=alt, title=scene.text("Dunmarrow UNPUBLISHED forward plan entry", STAFF_ONLY),
+        alliance=alliance, body=alt, title=scene.text("Dunmarrow UNPUBLISHED forward plan entry", DUN_OVERSIGHT),
         kind="KEY", expected_on=date(2027, 1, 15), contact_name="Rachel Ogilvie",
         contact_email="rachel.ogilvie@example.org", published=False,
     )  # fmt: skip
