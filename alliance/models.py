@@ -28,6 +28,7 @@ from alliance.access import (
 )
 from alliance.bulk_guard import HistoryGuardedQuerySet
 from alliance.choices import DecisionKind
+from alliance.formatting import day
 
 # Read rules written as filters (alliance/access.py); ``id``, not ``pk``, so they hold on history rows.
 
@@ -308,7 +309,7 @@ class MembershipStatusChange(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.membership}: {self.get_status_display()} from {self.effective_on:%d/%m/%Y}"
+        return f"{self.membership}: {self.get_status_display()} from {day(self.effective_on)}"
 
 
 class GoverningBody(models.Model):
@@ -631,4 +632,4 @@ class ForwardPlanEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} (expected {self.expected_on:%d/%m/%Y})"
+        return f"{self.title} (expected {day(self.expected_on)})"

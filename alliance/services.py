@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 
 from alliance.errors import RuleViolation
+from alliance.formatting import day
 from alliance.models import (
     Agreement,
     AgreementBudget,
@@ -24,10 +25,6 @@ from alliance.models import (
     ReferenceCounter,
 )
 from alliance.signals import membership_left
-
-
-def _fmt(d: date | None) -> str:
-    return d.strftime("%d/%m/%Y") if d else "open-ended"
 
 
 def _save(instance, reason: str = "") -> None:
@@ -89,13 +86,13 @@ def create_agreement(
     if ends_on < starts_on:
         raise RuleViolation(
             "agreement_term_order",
-            f"The agreement cannot end ({_fmt(ends_on)}) before it starts ({_fmt(starts_on)}).",
+            f"The agreement cannot end ({day(ends_on)}) before it starts ({day(starts_on)}).",
             field="ends_on",
         )
     if extension_until is not None and extension_until < ends_on:
         raise RuleViolation(
             "agreement_extension_order",
-            f"The extension option ({_fmt(extension_until)}) must run beyond the term's end ({_fmt(ends_on)}).",
+            f"The extension option ({day(extension_until)}) must run beyond the term's end ({day(ends_on)}).",
             field="extension_until",
         )
     principles = [p.strip() for p in principles if p and p.strip()]
@@ -168,7 +165,7 @@ def _check_term(joined_on: date, left_on: date | None) -> None:
     if left_on is not None and left_on < joined_on:
         raise RuleViolation(
             "membership_left_before_joined",
-            f"The leaving date ({_fmt(left_on)}) cannot be before the joining date ({_fmt(joined_on)}).",
+            f"The leaving date ({day(left_on)}) cannot be before the joining date ({day(joined_on)}).",
             field="left_on",
         )
 
@@ -187,8 +184,8 @@ def _check_no_overlap(
     if clash:
         raise RuleViolation(
             "membership_overlap",
-            f"{organisation} already has a membership of {alliance} from {_fmt(clash.joined_on)} to "
-            f"{_fmt(clash.left_on)}; end that membership before this one starts, or change its status instead.",
+            f"{organisation} already has a membership of {alliance} from {day(clash.joined_on)} to "
+            f"{day(clash.left_on)}; end that membership before this one starts, or change its status instead.",
             field="joined_on",
         )
 
@@ -227,8 +224,8 @@ def check_membership_term(*, membership: Membership, joined_on: date, left_on: d
     if later:
         raise RuleViolation(
             "membership_term_excludes_status_change",
-            f"The status change of {_fmt(later[0].effective_on)} would fall outside the new term "
-            f"({_fmt(joined_on)} to {_fmt(left_on)}); correct that status change first.",
+            f"The status change of {day(later[0].effective_on)} would fall outside the new term "
+            f"({day(joined_on)} to {day(left_on)}); correct that status change first.",
             field="joined_on" if later[0].effective_on <= joined_on else "left_on",
         )
 
@@ -318,7 +315,7 @@ def end_membership(*, membership: Membership, left_on: date, reason: str) -> Mem
     if membership.left_on is not None:
         raise RuleViolation(
             "membership_already_ended",
-            f"This membership already ended on {_fmt(membership.left_on)}; correct its leaving date instead.",
+            f"This membership already ended on {day(membership.left_on)}; correct its leaving date instead.",
             field="left_on",
             conflict=True,
         )
@@ -350,20 +347,20 @@ def check_status_change(*, membership: Membership, status: str, effective_on: da
     if not membership.is_open_on(effective_on):
         raise RuleViolation(
             "status_change_outside_membership",
-            f"{membership.organisation} was not a member on {_fmt(effective_on)} (member from "
-            f"{_fmt(membership.joined_on)} to {_fmt(membership.left_on)}); choose a date within the membership.",
+            f"{membership.organisation} was not a member on {day(effective_on)} (member from "
+            f"{day(membership.joined_on)} to {day(membership.left_on)}); choose a date within the membership.",
             field="effective_on",
         )
     if membership.status_as_of(effective_on) == status:
         raise RuleViolation(
             "status_unchanged",
-            f"{membership.organisation} is already {Membership.Status(status).label.lower()} on {_fmt(effective_on)}.",
+            f"{membership.organisation} is already {Membership.Status(status).label.lower()} on {day(effective_on)}.",
             field="status",
         )
     if membership.status_changes.filter(effective_on=effective_on).exists():
         raise RuleViolation(
             "status_change_same_day",
-            f"A status change is already recorded on {_fmt(effective_on)}; correct that one instead.",
+            f"A status change is already recorded on {day(effective_on)}; correct that one instead.",
             field="effective_on",
         )
 

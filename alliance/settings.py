@@ -126,6 +126,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "alliance.context_processors.notifications",
             ],
+            # The product's formats in every template: |day, |day_time, |money (alliance/formatting.py).
+            "builtins": ["alliance.templatetags.formatting"],
         },
     },
 ]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from alliance.errors import RuleViolation
+from alliance.formatting import day
 from alliance.models import Agreement
 
 # The register's own bounds, for an alliance whose agreement is not recorded yet.
@@ -22,7 +23,7 @@ LATEST = date(2099, 12, 31)
 
 
 def uk(d: date) -> str:
-    return d.strftime("%d/%m/%Y")
+    return day(d)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from alliance import history
 from alliance.exports import AUDIT_HEADER, audit_rows, csv_lines
+from alliance.formatting import day_time
 from alliance.models import Alliance, AuditLink
 from api.access import AccessMixin
 from roles.access import request_access
@@ -105,7 +106,7 @@ class AsOfMixin:
         instance = history.as_of(model, pk, moment, request_access(request)) if pk is not None else None
         if instance is None:
             raise Http404(
-                f"This {model._meta.verbose_name} did not exist at {timezone.localtime(moment):%d/%m/%Y %H:%M}; "
+                f"This {model._meta.verbose_name} did not exist at {day_time(moment)}; "
                 "ask for a later moment, or see its history."
             )
         return Response(self.get_serializer(instance).data)

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 
 from django.contrib.auth import get_user_model
 
+from alliance.formatting import day
 from alliance.queries import voting_members_on
 from contracts import services
 from contracts.models import AwardProcess
@@ -98,4 +99,4 @@ def _shelter(ctx: dict) -> None:
 def load(ctx: dict, stdout) -> None:
     if not AwardProcess.objects.filter(alliance=ctx["alliance"], title=SHELTER).exists():
         _shelter(ctx)
-        stdout.write(f"Approved the direct award '{SHELTER}' to {BIDDER} on {APPROVED_ON:%d/%m/%Y}.")
+        stdout.write(f"Approved the direct award '{SHELTER}' to {BIDDER} on {day(APPROVED_ON)}.")

@@ -25,6 +25,7 @@ from alliance.access import (
     RestrictedQuerySetMixin,
     Through,
 )
+from alliance.formatting import day
 from alliance.models import Alliance, GoverningBody, Organisation
 from decisions.models import Decision
 from roles.models import InterestDeclaration, Person
@@ -388,7 +389,7 @@ class ContractTerm(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.contract.title}: {self.starts_on:%d/%m/%Y} to {self.ends_on:%d/%m/%Y}"
+        return f"{self.contract.title}: {day(self.starts_on)} to {day(self.ends_on)}"
 
 
 class OversightNote(models.Model):

@@ -10,12 +10,12 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from alliance.formatting import day
 from alliance.models import NotificationKind
 from alliance.notifications import Planned, absolute_url
 from contracts.models import AwardProcess, StageTransition
 from decisions.notifications import planned_for
 from roles.models import Person, Role, RoleAssignment
-from roles.queries import fmt_date
 
 
 def award_approved(now: datetime) -> Iterator[Planned]:
@@ -49,7 +49,7 @@ def award_approved(now: datetime) -> Iterator[Planned]:
                 event_key=f"award-approved:{process.pk}",
                 subject=f"Award approved: {process.reference} {process.title}",
                 body=f"{process.reference} '{process.title}' ({process.get_route_display().lower()}) was approved"
-                f"{to}{by} on {fmt_date(on)}. As a member of the oversight group, please review its audit trail: "
+                f"{to}{by} on {day(on)}. As a member of the oversight group, please review its audit trail: "
                 "the route, submissions, scores, recusals and the approval vote.",
                 url=absolute_url(process.get_absolute_url()),
                 due_at=now,

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from alliance.access import Access
+from alliance.formatting import day
 from alliance.models import Agreement, Alliance
 from alliance.queries import voting_members_on
 from alliance.term import EARLIEST, LATEST
@@ -88,8 +89,8 @@ def compare_policies(old: AwardPolicy | None, new: AwardPolicy) -> list[dict]:
     header = [
         (
             "In force from",
-            old.in_force_from.strftime("%d/%m/%Y") if old else "",
-            new.in_force_from.strftime("%d/%m/%Y"),
+            day(old.in_force_from) if old else "",
+            day(new.in_force_from),
         ),
         ("Approving body", str(old.approving_body) if old else "", str(new.approving_body)),
     ]

@@ -17,6 +17,7 @@ from django.db import models
 from django.utils import timezone
 
 from alliance.access import Access
+from alliance.formatting import day, day_time
 from alliance.models import AuditLink
 from contracts.models import AwardInterest, AwardProcess, Contract, EvaluationScore, StageTransition, Submission
 from decisions.models import AdvisoryInput, Decision, Recusal, Vote
@@ -39,9 +40,9 @@ def _show(field: models.Field, value) -> str:
     if isinstance(value, Decimal) and field.name not in ("score",):
         return f"£{value:,.2f}"
     if isinstance(value, datetime):
-        return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
+        return day_time(value)
     if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
+        return day(value)
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, dict):
@@ -118,11 +119,11 @@ def _policy_events(process: AwardProcess, access: Access) -> list[dict]:
     # The adopting decision is named only to a reader of it (alliance/access.py): a CONFIDENTIAL one
     # is not described in a members-level trail.
     adopted = (
-        f"Adopted by {decision.reference} ({decision.title}), decided {decision.decided_on:%d/%m/%Y}"
+        f"Adopted by {decision.reference} ({decision.title}), decided {day(decision.decided_on)}"
         if access.can_read(decision)
         else "Adopted by a decision you may not read"
     )
-    detail = f"{adopted}; in force from {policy.in_force_from:%d/%m/%Y}; approving body {policy.approving_body}."
+    detail = f"{adopted}; in force from {day(policy.in_force_from)}; approving body {policy.approving_body}."
     title = f"Award policy v{policy.version} in force"
     return [_event("policy", row, policy.in_force_from, title, detail, actor=str(decision.body))]
 
@@ -187,7 +188,7 @@ def _interest_events(process: AwardProcess) -> list[dict]:
     for row in rows.order_by("history_date", "history_id"):
         d = row.declaration
         for_org = f" for {d.represents}" if d.represents_id else ""
-        detail = f"Declared {d.declared_on:%d/%m/%Y}: {d.interest}"
+        detail = f"Declared {day(d.declared_on)}: {d.interest}"
         title = f"Interest declared by {d.person}{for_org}"
         out.append(_event("interest", row, row.noted_on, title, detail, actor=str(d.person)))
     return out
@@ -314,8 +315,8 @@ def _contract_events(process: AwardProcess) -> list[dict]:
     for row, previous in _history(Contract, "provider", id=contract_id):
         if row.history_type == "+":
             detail = (
-                f"{row.provider}: £{row.annual_value:,.2f} a year, {row.starts_on:%d/%m/%Y} to {row.ends_on:%d/%m/%Y}"
-                + (f", extension possible to {row.extension_until:%d/%m/%Y}" if row.extension_until else "")
+                f"{row.provider}: £{row.annual_value:,.2f} a year, {day(row.starts_on)} to {day(row.ends_on)}"
+                + (f", extension possible to {day(row.extension_until)}" if row.extension_until else "")
                 + ("; in scope of the alliance" if row.in_scope else "; retained by the commissioner")
                 + "."
             )
@@ -380,13 +381,13 @@ def trail_rows(events: list[dict]) -> Iterator[list[str]]:
     """The award's audit trail as CSV rows (``TRAIL_HEADER``), for ``alliance.exports.csv_lines``."""
     for e in events:
         yield [
-            timezone.localtime(e["at"]).strftime("%d/%m/%Y %H:%M"),
+            day_time(e["at"]),
             "correction" if e["correction"] else e["kind"],
             e["title"],
             e["detail"],
             e["who"],
             e["recorded_by"],
-            timezone.localtime(e["recorded_at"]).strftime("%d/%m/%Y %H:%M"),
+            day_time(e["recorded_at"]),
             e["reason"],
             "; ".join(f"{c['label']}: {c['old']} → {c['new']}" for c in e["changes"]),
         ]

@@ -2,9 +2,7 @@ from datetime import date
 
 from django.apps import AppConfig
 
-
-def _fmt(d: date | None) -> str:
-    return d.strftime("%d/%m/%Y") if d else ""
+from alliance.formatting import day
 
 
 def decisions_section(role, on: date, access) -> dict:
@@ -34,7 +32,7 @@ def action_items_section(role, on: date, access) -> dict:
     items = [
         {
             "date": item.due_on,
-            "text": f"{item.title}: due {_fmt(item.due_on)}"
+            "text": f"{item.title}: due {day(item.due_on, '')}"
             + (" (overdue)" if item.due_on < on else "")
             + f", from {item.decision.reference or item.decision.title}",
             "url": item.decision.get_absolute_url(),

@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import Q
 
 from alliance.choices import DecisionKind
+from alliance.formatting import day
 from alliance.forms import SearchField
 from alliance.models import Alliance, GoverningBody, Membership, Organisation
 from decisions.models import ActionItem, Attendance, Decision, Meeting, Recusal, Vote
@@ -40,7 +41,7 @@ def _memberships(alliance: Alliance):
 
 class MembershipChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Membership) -> str:
-        ended = f" (left {obj.left_on:%d/%m/%Y})" if obj.left_on else ""
+        ended = f" (left {day(obj.left_on)})" if obj.left_on else ""
         return f"{obj.organisation.name}{ended}"
 
 

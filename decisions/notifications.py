@@ -15,12 +15,13 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from alliance.formatting import day, day_time
 from alliance.models import NotificationKind
 from alliance.notifications import Planned, absolute_url
 from decisions.models import ActionItem, Attendance, Decision, Vote
 from decisions.queries import decision_day, electorate
 from roles.models import Person, Role, RoleAssignment
-from roles.queries import fmt_date, representatives_on
+from roles.queries import representatives_on
 
 ACTION_DUE_WITHIN_DAYS = 3
 ROLE_ENDING_WITHIN_DAYS = 30
@@ -73,7 +74,7 @@ def decision_opened(now: datetime) -> Iterator[Planned]:
     """A decision opened for votes: each eligible member's representative and deputy is asked to vote."""
     for decision in _open_decisions(now).filter(opened_at__gte=_lookback(now)):
         on = decision_day(decision)
-        closes = f" Votes close {timezone.localtime(decision.closes_at):%d/%m/%Y %H:%M}." if decision.closes_at else ""
+        closes = f" Votes close {day_time(decision.closes_at)}." if decision.closes_at else ""
         where = (
             f" It is on the agenda of {decision.meeting} on {timezone.localtime(decision.meeting.starts_at):%d/%m/%Y}."
             if decision.meeting_id
@@ -107,8 +108,7 @@ def decision_closing(now: datetime) -> Iterator[Planned]:
                 alliance=decision.alliance,
                 kind=NotificationKind.DECISION_CLOSING,
                 event_key=f"decision-closing:{decision.pk}",
-                subject=f"Vote missing, closes {timezone.localtime(decision.closes_at):%d/%m/%Y %H:%M}: "
-                f"{_label(decision)}",
+                subject=f"Vote missing, closes {day_time(decision.closes_at)}: {_label(decision)}",
                 body=f"{membership.organisation} has not yet voted on {_label(decision)}, which closes "
                 f"{timezone.localtime(decision.closes_at):%d/%m/%Y at %H:%M}. Please record its vote before then; "
                 "a missing vote can block a unanimous decision.",
@@ -146,7 +146,7 @@ def decision_outcome(now: datetime) -> Iterator[Planned]:
                 kind=NotificationKind.DECISION_OUTCOME,
                 event_key=f"decision-outcome:{decision.pk}",
                 subject=f"{decision.get_status_display()}: {_label(decision)}",
-                body=f"{decision.body.name} closed {_label(decision)} on {fmt_date(decision.decided_on)}: "
+                body=f"{decision.body.name} closed {_label(decision)} on {day(decision.decided_on)}: "
                 f"{decision.get_status_display().lower()}.{counts} {decision.outcome_explanation} "
                 "Read the record for the reasons and any actions that follow.",
                 url=_decision_url(decision),
@@ -170,7 +170,7 @@ def action_due(now: datetime) -> Iterator[Planned]:
     for item in items:
         overdue = item.due_on < today
         owners = [item.owner_person] if item.owner_person_id else _holders(item.owner_role, today)
-        when = f"was due {fmt_date(item.due_on)}" if overdue else f"is due {fmt_date(item.due_on)}"
+        when = f"was due {day(item.due_on)}" if overdue else f"is due {day(item.due_on)}"
         url = absolute_url(f"{item.decision.get_absolute_url()}#action-{item.pk}")
         for person in owners:
             yield planned_for(
@@ -212,9 +212,9 @@ def review_due(now: datetime) -> Iterator[Planned]:
                 alliance=decision.alliance,
                 kind=NotificationKind.REVIEW_DUE,
                 event_key=f"decision-review:{decision.pk}:{decision.review_on:%Y-%m-%d}",
-                subject=f"Review due {fmt_date(decision.review_on)}: {_label(decision)}",
+                subject=f"Review due {day(decision.review_on)}: {_label(decision)}",
                 body=f"{decision.body.name} meant to look again at {_label(decision)} on "
-                f"{fmt_date(decision.review_on)}. "
+                f"{day(decision.review_on)}. "
                 "Please put it on the agenda of its next meeting; a change is made by a new decision that amends or "
                 "supersedes it.",
                 url=_decision_url(decision),
@@ -246,9 +246,9 @@ def role_ending(now: datetime) -> Iterator[Planned]:
                 kind=NotificationKind.ROLE_ENDING,
                 event_key=f"role-ending:{assignment.pk}:{assignment.ends_on:%Y-%m-%d}",
                 subject=f"No successor for {role}: {assignment.person} {'left' if ended else 'leaves'} "
-                f"{fmt_date(assignment.ends_on)}",
+                f"{day(assignment.ends_on)}",
                 body=f"{assignment.person} {'held' if ended else 'holds'} the role {role} until "
-                f"{fmt_date(assignment.ends_on)} and nobody is recorded to follow. Please arrange an appointment "
+                f"{day(assignment.ends_on)} and nobody is recorded to follow. Please arrange an appointment "
                 "(an APPOINTMENT decision), so that the role's delegations and open actions are not left with nobody.",
                 url=absolute_url(role.get_absolute_url()),
                 due_at=now,

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
 from alliance.errors import RuleViolation
+from alliance.formatting import day
 from alliance.forms import restrict_choices
 from alliance.history import versions
 from alliance.models import Alliance, GoverningBody
@@ -642,7 +643,7 @@ class ActionItemFormView(SecretaryFormView):
             decision__alliance=self.alliance,
             pk=self.kwargs["pk"],
         )
-        self.intro = f"{self.item.title}, due {self.item.due_on:%d/%m/%Y}."
+        self.intro = f"{self.item.title}, due {day(self.item.due_on)}."
         return self.item.decision
 
     def subject_record(self):

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
+from alliance.formatting import day
+
 LABEL_WIDTH = 220
 PLOT_WIDTH = 640
 BAR_HEIGHT = 16
@@ -36,7 +38,7 @@ def _lanes(assignments, today: date) -> list[list]:
 
 def _bar(a, n: int, y: int, start: date, days: int, today: date) -> dict:
     x = _x(a.starts_on, start, days)
-    period = f"{a.starts_on:%d/%m/%Y} to {a.ends_on:%d/%m/%Y}" if a.ends_on else f"from {a.starts_on:%d/%m/%Y}"
+    period = f"{day(a.starts_on)} to {day(a.ends_on)}" if a.ends_on else f"from {day(a.starts_on)}"
     return {
         "x": x,
         "y": y,

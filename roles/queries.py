@@ -18,17 +18,9 @@ from django.db.models.functions import ExtractYear
 
 from alliance.access import Access
 from alliance.choices import DecisionKind
+from alliance.formatting import day, money
 from alliance.models import Agreement, Alliance, Membership, Organisation
 from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role, RoleAssignment
-
-
-def fmt_date(d: date | None) -> str:
-    return d.strftime("%d/%m/%Y") if d else "open-ended"
-
-
-def fmt_money(amount: Decimal | None) -> str:
-    return "no financial limit" if amount is None else f"£{amount:,.2f}"
-
 
 # Holders and directory ---------------------------------------------------------------------
 
@@ -165,10 +157,10 @@ def _decisions_of(kind: str) -> str:
 def _not_in_force(delegation: DelegatedAuthority, on: date) -> str:
     if delegation.revoked_on is not None and delegation.revoked_on <= on:
         why = f" ({delegation.revocation_reason})" if delegation.revocation_reason else ""
-        return f"The delegation to {delegation.role} was revoked from {fmt_date(delegation.revoked_on)}{why}."
+        return f"The delegation to {delegation.role} was revoked from {day(delegation.revoked_on)}{why}."
     if delegation.valid_from > on:
-        return f"The delegation to {delegation.role} is valid only from {fmt_date(delegation.valid_from)}."
-    return f"The delegation to {delegation.role} expired on {fmt_date(delegation.valid_to)}."
+        return f"The delegation to {delegation.role} is valid only from {day(delegation.valid_from)}."
+    return f"The delegation to {delegation.role} expired on {day(delegation.valid_to)}."
 
 
 def _judge(candidates: list[DelegatedAuthority], kind: str, value: Decimal | None, on: date) -> Authority:
@@ -184,15 +176,15 @@ def _judge(candidates: list[DelegatedAuthority], kind: str, value: Decimal | Non
         return Authority(
             False,
             best,
-            f"{fmt_money(value)} is above the limit of {fmt_money(best.financial_limit)} delegated to {best.role} "
-            f"by {fmt_money(over)}; the matter needs a decision of {best.body.name}.",
+            f"{money(value)} is above the limit of {money(best.financial_limit)} delegated to {best.role} "
+            f"by {money(over)}; the matter needs a decision of {best.body.name}.",
         )
-    limit = "with no financial limit" if best.financial_limit is None else f"up to {fmt_money(best.financial_limit)}"
+    limit = "with no financial limit" if best.financial_limit is None else f"up to {money(best.financial_limit)}"
     return Authority(
         True,
         best,
         f"Delegated to {best.role} by {best.body.name} for {_decisions_of(kind)} {limit}, "
-        f"valid from {fmt_date(best.valid_from)}.",
+        f"valid from {day(best.valid_from)}.",
     )
 
 
@@ -217,7 +209,7 @@ def authority_for(
         delegations, assignments = delegations.restrict(access), assignments.restrict(access)
     if role is not None:
         if person is not None and not RoleAssignment.objects.filter(role=role, person=person).held_on(on).exists():
-            return Authority(False, None, f"{person} did not hold the role {role} on {fmt_date(on)}.")
+            return Authority(False, None, f"{person} did not hold the role {role} on {day(on)}.")
         candidates = list(delegations.filter(role=role))
         if not candidates:
             return Authority(False, None, f"No delegation to {role} covers {_decisions_of(kind)}.")
@@ -225,7 +217,7 @@ def authority_for(
         if person is None and answer.allowed and not RoleAssignment.objects.filter(role=role).held_on(on).exists():
             # The authority belongs to the role and survives a vacancy, so the answer stays allowed;
             # but nobody could have used it that day, and the answer says so.
-            vacant = f" Nobody held {role} on {fmt_date(on)}: the post was vacant, so no one could use it that day."
+            vacant = f" Nobody held {role} on {day(on)}: the post was vacant, so no one could use it that day."
             answer = Authority(True, answer.delegation, answer.reason + vacant)
         return answer
     held_role_ids = set(assignments.filter(person=person).held_on(on).values_list("role_id", flat=True))
@@ -234,7 +226,7 @@ def authority_for(
     if candidates:
         return _judge(candidates, kind, value, on)
     if ever:
-        return Authority(False, None, f"{person} did not hold the role {ever[0].role} on {fmt_date(on)}.")
+        return Authority(False, None, f"{person} did not hold the role {ever[0].role} on {day(on)}.")
     return Authority(False, None, f"No delegation covers {_decisions_of(kind)} for any role {person} has held.")
 
 
@@ -279,7 +271,7 @@ def _delegations_section(role: Role, on: date, access: Access) -> dict:
             _item(
                 d.valid_from,
                 f"From {d.body.name}: {', '.join(d.get_decision_kinds_display())} up to "
-                f"{fmt_money(d.financial_limit)}, valid {fmt_date(d.valid_from)} to {fmt_date(d.valid_to)}; "
+                f"{money(d.financial_limit)}, valid {day(d.valid_from)} to {day(d.valid_to)}; "
                 f"{d.scope} ({state})",
             )
         )
@@ -297,7 +289,7 @@ def _previous_holders_section(role: Role, on: date, access: Access) -> dict:
     items = [
         _item(
             a.starts_on,
-            f"{a.person}: {fmt_date(a.starts_on)} to {fmt_date(a.ends_on)}"
+            f"{a.person}: {day(a.starts_on)} to {day(a.ends_on)}"
             + (f" ({labels.get(a.end_reason, a.end_reason).lower()})" if a.end_reason else ""),
         )
         for a in timeline(role).filter(starts_on__lte=on)

@@ -14,8 +14,9 @@ from django.db.models import Q
 
 from alliance.choices import DecisionKind
 from alliance.errors import RuleViolation
+from alliance.formatting import day
 from alliance.models import Alliance, GoverningBody, Membership, Organisation
-from alliance.services import _fmt, _save
+from alliance.services import _save
 from alliance.term import term_of
 from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role, RoleAssignment
 
@@ -89,8 +90,8 @@ def _check_role_fits_its_assignments(role: Role) -> None:
         except RuleViolation:
             raise RuleViolation(
                 "role_organisation_not_member_for_holders",
-                f"{assignment.person} holds this role from {_fmt(assignment.starts_on)} to "
-                f"{_fmt(assignment.ends_on)}, but {role.organisation} was not a member of {role.alliance} "
+                f"{assignment.person} holds this role from {day(assignment.starts_on)} to "
+                f"{day(assignment.ends_on)}, but {role.organisation} was not a member of {role.alliance} "
                 f"throughout that time; a held representative role can only name an organisation that was a "
                 f"member for all its assignments, so create a new role for {role.organisation} instead.",
                 field="organisation",
@@ -101,8 +102,8 @@ def _check_role_fits_its_assignments(role: Role) -> None:
             if latest is not None and (latest.ends_on is None or latest.ends_on >= assignment.starts_on):
                 raise RuleViolation(
                     "role_single_holder_overlap",
-                    f"{latest.person} (from {_fmt(latest.starts_on)} to {_fmt(latest.ends_on)}) and "
-                    f"{assignment.person} (from {_fmt(assignment.starts_on)}) hold this role at the same time, "
+                    f"{latest.person} (from {day(latest.starts_on)} to {day(latest.ends_on)}) and "
+                    f"{assignment.person} (from {day(assignment.starts_on)}) hold this role at the same time, "
                     f"so it cannot become single-holder; end the overlapping assignments first.",
                     field="single_holder",
                 )
@@ -137,7 +138,7 @@ def _check_assignment_term(starts_on: date, ends_on: date | None) -> None:
     if ends_on is not None and ends_on < starts_on:
         raise RuleViolation(
             "assignment_ends_before_starts",
-            f"The assignment cannot end ({_fmt(ends_on)}) before it starts ({_fmt(starts_on)}).",
+            f"The assignment cannot end ({day(ends_on)}) before it starts ({day(starts_on)}).",
             field="ends_on",
         )
 
@@ -155,15 +156,15 @@ def _check_representative_membership(role: Role, starts_on: date, ends_on: date 
     if membership is None:
         raise RuleViolation(
             "assignment_organisation_not_member",
-            f"{role.organisation} was not a member of {role.alliance} on {_fmt(starts_on)}; a representative "
+            f"{role.organisation} was not a member of {role.alliance} on {day(starts_on)}; a representative "
             f"role can only be held while its organisation is a member, so start the assignment later.",
             field="starts_on",
         )
     if membership.left_on is not None and (ends_on is None or membership.left_on < ends_on):
         raise RuleViolation(
             "assignment_outlasts_membership",
-            f"{role.organisation} left {role.alliance} on {_fmt(membership.left_on)}, so it cannot be represented "
-            f"until {_fmt(ends_on)}; end the assignment on {_fmt(membership.left_on)} at the latest.",
+            f"{role.organisation} left {role.alliance} on {day(membership.left_on)}, so it cannot be represented "
+            f"until {day(ends_on)}; end the assignment on {day(membership.left_on)} at the latest.",
             field="ends_on",
         )
 
@@ -183,7 +184,7 @@ def _check_single_holder(role: Role, starts_on: date, ends_on: date | None, excl
     if clash:
         raise RuleViolation(
             "assignment_overlap",
-            f"{role} is held by {clash.person} from {_fmt(clash.starts_on)} to {_fmt(clash.ends_on)} and has one "
+            f"{role} is held by {clash.person} from {day(clash.starts_on)} to {day(clash.ends_on)} and has one "
             f"holder at a time; end that assignment the day before this one starts.",
             field="starts_on",
             conflict=True,
@@ -228,7 +229,7 @@ def end_assignment(*, assignment: RoleAssignment, ends_on: date, end_reason: str
     if assignment.ends_on is not None:
         raise RuleViolation(
             "assignment_already_ended",
-            f"This assignment already ended on {_fmt(assignment.ends_on)}; correct it in the admin instead.",
+            f"This assignment already ended on {day(assignment.ends_on)}; correct it in the admin instead.",
             field="ends_on",
             conflict=True,
         )
@@ -325,7 +326,7 @@ def grant_delegation(
     if valid_to is not None and valid_to < valid_from:
         raise RuleViolation(
             "delegation_window_order",
-            f"The delegation cannot end ({_fmt(valid_to)}) before it starts ({_fmt(valid_from)}).",
+            f"The delegation cannot end ({day(valid_to)}) before it starts ({day(valid_from)}).",
             field="valid_to",
         )
     delegation = DelegatedAuthority(
@@ -351,14 +352,14 @@ def revoke_delegation(*, delegation: DelegatedAuthority, revoked_on: date, reaso
     if delegation.revoked_on is not None:
         raise RuleViolation(
             "delegation_already_revoked",
-            f"This delegation was already revoked from {_fmt(delegation.revoked_on)}.",
+            f"This delegation was already revoked from {day(delegation.revoked_on)}.",
             field="revoked_on",
             conflict=True,
         )
     if revoked_on < delegation.valid_from:
         raise RuleViolation(
             "delegation_revoked_before_valid",
-            f"The delegation only applies from {_fmt(delegation.valid_from)}; revoke it on or after that date.",
+            f"The delegation only applies from {day(delegation.valid_from)}; revoke it on or after that date.",
             field="revoked_on",
         )
     delegation.revoked_on = revoked_on
@@ -374,7 +375,7 @@ def _check_interest_term(declared_on: date, ends_on: date | None) -> None:
     if ends_on is not None and ends_on < declared_on:
         raise RuleViolation(
             "interest_ends_before_declared",
-            f"An interest cannot end ({_fmt(ends_on)}) before it was declared ({_fmt(declared_on)}).",
+            f"An interest cannot end ({day(ends_on)}) before it was declared ({day(declared_on)}).",
             field="ends_on",
         )
 
@@ -414,7 +415,7 @@ def end_interest(*, declaration: InterestDeclaration, ends_on: date, reason: str
     if declaration.ends_on is not None:
         raise RuleViolation(
             "interest_already_ended",
-            f"This interest already ended on {_fmt(declaration.ends_on)}.",
+            f"This interest already ended on {day(declaration.ends_on)}.",
             field="ends_on",
             conflict=True,
         )

@@ -16,10 +16,11 @@ from django.utils import timezone
 
 from alliance.choices import DecisionKind
 from alliance.errors import RuleViolation
-from alliance.services import _fmt, _save
+from alliance.formatting import day, day_time
+from alliance.services import _save
 from contracts import queries
 from contracts.models import AwardProcess, Contract, ContractTerm
-from contracts.services.policies import money
+from contracts.services.policies import parse_money
 from contracts.services.processes import lock_process, record_transition
 from decisions import services as decision_services
 from decisions.models import Decision, Meeting, Recusal
@@ -203,7 +204,7 @@ def record_approval_outcome(
     if at is not None and decision.closed_at is not None and at < decision.closed_at:
         raise RuleViolation(
             "award_outcome_before_decision",
-            f"{decision.reference} closed on {timezone.localtime(decision.closed_at):%d/%m/%Y %H:%M}; the award's "
+            f"{decision.reference} closed on {day_time(decision.closed_at)}; the award's "
             "outcome cannot be recorded before its decision was taken. Give a later time, or leave it out.",
             field="at",
         )
@@ -225,13 +226,13 @@ def _extend(contract: Contract, process: AwardProcess, ends_on: date, annual_val
     if ends_on <= contract.ends_on:
         raise RuleViolation(
             "contract_extension_not_later",
-            f"{contract.title} already runs to {_fmt(contract.ends_on)}; an extension ends later.",
+            f"{contract.title} already runs to {day(contract.ends_on)}; an extension ends later.",
             field="ends_on",
         )
     if contract.extension_until and ends_on > contract.extension_until:
         raise RuleViolation(
             "contract_extension_beyond_option",
-            f"{contract.title} may be extended to {_fmt(contract.extension_until)} at the latest, not {_fmt(ends_on)}.",
+            f"{contract.title} may be extended to {day(contract.extension_until)} at the latest, not {day(ends_on)}.",
             field="ends_on",
         )
     if not contract.terms.exists():
@@ -261,7 +262,7 @@ def _extend(contract: Contract, process: AwardProcess, ends_on: date, annual_val
     contract.status = Contract.Status.ACTIVE
     if extension_until is not None:
         contract.extension_until = extension_until
-    _save(contract, f"Extended by {process.reference} to {_fmt(ends_on)}")
+    _save(contract, f"Extended by {process.reference} to {day(ends_on)}")
     return contract
 
 
@@ -294,7 +295,7 @@ def award_contract(
     process.recommended_submission = process.submissions.select_related("bidder").get(
         pk=process.recommended_submission_id
     )
-    value = money(annual_value, "annual_value") or process.estimated_annual_value
+    value = parse_money(annual_value, "annual_value") or process.estimated_annual_value
     if extends is not None:
         contract = _extend(extends, process, ends_on, value, extension_until)
     else:
@@ -303,13 +304,13 @@ def award_contract(
         if ends_on < starts_on:
             raise RuleViolation(
                 "contract_term_order",
-                f"The contract cannot end ({_fmt(ends_on)}) before it starts ({_fmt(starts_on)}).",
+                f"The contract cannot end ({day(ends_on)}) before it starts ({day(starts_on)}).",
                 field="ends_on",
             )
         if extension_until is not None and extension_until < ends_on:
             raise RuleViolation(
                 "contract_extension_order",
-                f"The extension option ({_fmt(extension_until)}) must run beyond the term's end ({_fmt(ends_on)}).",
+                f"The extension option ({day(extension_until)}) must run beyond the term's end ({day(ends_on)}).",
                 field="extension_until",
             )
         contract = Contract(
@@ -331,7 +332,7 @@ def award_contract(
         _save(term, f"Awarded through {process.reference}")
     process.resulting_contract = contract
     text = (reason or "").strip() or (
-        f"Contract extended to {_fmt(ends_on)}" if extends is not None else f"Contract from {_fmt(starts_on)}"
+        f"Contract extended to {day(ends_on)}" if extends is not None else f"Contract from {day(starts_on)}"
     )
     record_transition(process=process, to_stage=Stage.CONTRACTED, by=by, reason=text, at=at)
     return process

@@ -12,12 +12,13 @@ from django.db import transaction
 from django.db.models import Q
 
 from alliance.errors import RuleViolation
+from alliance.formatting import day
 from alliance.models import Organisation
-from alliance.services import _fmt, _save
+from alliance.services import _save
 from contracts import queries
 from contracts.models import AwardInterest, AwardProcess, EvaluationScore, Route, Submission
 from contracts.services.approval import recuse_late_interests
-from contracts.services.policies import money
+from contracts.services.policies import parse_money
 from contracts.services.processes import check_value, eligible_member, lock_process, record_transition
 from roles.models import InterestDeclaration, Person, RoleAssignment
 
@@ -48,8 +49,8 @@ def note_interest(*, process: AwardProcess, declaration: InterestDeclaration, no
     if not declaration.is_current_on(noted_on):
         raise RuleViolation(
             "interest_not_current",
-            f"{declaration.person}'s interest was not current on {_fmt(noted_on)} (declared "
-            f"{_fmt(declaration.declared_on)}, ended {_fmt(declaration.ends_on)}).",
+            f"{declaration.person}'s interest was not current on {day(noted_on)} (declared "
+            f"{day(declaration.declared_on)}, ended {day(declaration.ends_on)}).",
             field="noted_on",
         )
     if AwardInterest.objects.filter(process=process, declaration=declaration).exists():
@@ -75,7 +76,7 @@ def _check_bidder(process: AwardProcess, bidder: Organisation, submitted_on: dat
     if process.route == Route.MINI_COMPETITION and eligible_member(process.alliance, bidder, submitted_on) is None:
         raise RuleViolation(
             "submission_not_a_member",
-            f"{bidder} was not a voting or provider member of {process.alliance} on {_fmt(submitted_on)}; a "
+            f"{bidder} was not a voting or provider member of {process.alliance} on {day(submitted_on)}; a "
             "mini-competition is among members only.",
             field="bidder",
         )
@@ -97,7 +98,7 @@ def record_submission(
     if submitted_on < process.started_on:
         raise RuleViolation(
             "submission_before_start",
-            f"{process.reference} started on {_fmt(process.started_on)}; a submission cannot be dated earlier.",
+            f"{process.reference} started on {day(process.started_on)}; a submission cannot be dated earlier.",
             field="submitted_on",
         )
     _check_bidder(process, bidder, submitted_on)
@@ -112,7 +113,7 @@ def record_submission(
         process=process,
         bidder=bidder,
         submitted_on=submitted_on,
-        price=money(price, "price", required=True),
+        price=parse_money(price, "price", required=True),
         summary=(summary or "").strip(),
     )
     _save(submission, "Submitted")
@@ -128,7 +129,7 @@ def _evaluator_conflict(evaluator: Person, submission: Submission, on: date) -> 
         person=evaluator, role__organisation=bidder, role__alliance_id=submission.process.alliance_id
     )
     if represents.exists():
-        return f"{evaluator} holds a role for {bidder}, the bidder, on {_fmt(on)}"
+        return f"{evaluator} holds a role for {bidder}, the bidder, on {day(on)}"
     interests = InterestDeclaration.objects.current_on(on).filter(
         person=evaluator, alliance_id=submission.process.alliance_id
     )

@@ -15,15 +15,16 @@ from django.db import transaction
 
 from alliance.choices import DecisionKind
 from alliance.errors import RuleViolation
+from alliance.formatting import day, money
 from alliance.models import Alliance, GoverningBody
-from alliance.services import _fmt, _save
+from alliance.services import _save
 from contracts.models import AwardPolicy, Route, RouteRule
 from decisions.models import Decision
 
 __all__ = ["adopt_policy", "money"]
 
 
-def money(value, field: str, *, required: bool = False) -> Decimal | None:
+def parse_money(value, field: str, *, required: bool = False) -> Decimal | None:
     """An amount in pounds with two places, or a refusal that names the field."""
     if value is None or value == "":
         if required:
@@ -111,8 +112,8 @@ def _rule(policy: AwardPolicy, spec: dict) -> RouteRule:
         policy=policy,
         route=route,
         allowed=bool(spec.get("allowed", True)),
-        min_value=money(spec.get("min_value"), "min_value"),
-        max_value=money(spec.get("max_value"), "max_value"),
+        min_value=parse_money(spec.get("min_value"), "min_value"),
+        max_value=parse_money(spec.get("max_value"), "max_value"),
         min_submissions=int(spec.get("min_submissions") or 1),
         scored_evaluation_required=bool(spec.get("scored_evaluation_required", False)),
         justification_must_cover=_points(spec.get("justification_must_cover", []), "rules"),
@@ -170,7 +171,7 @@ def adopt_policy(
     if last and in_force_from <= last.in_force_from:
         raise RuleViolation(
             "policy_in_force_order",
-            f"Version {last.version} is in force from {_fmt(last.in_force_from)}; a new version must come into "
+            f"Version {last.version} is in force from {day(last.in_force_from)}; a new version must come into "
             "force after that date.",
             field="in_force_from",
         )

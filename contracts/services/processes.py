@@ -15,16 +15,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from alliance.errors import RuleViolation
+from alliance.formatting import day, money
 from alliance.models import Alliance, Membership, Organisation
-from alliance.services import _fmt, _save, allocate_reference
+from alliance.services import _save, allocate_reference
 from alliance.term import refuse_outside_term
 from contracts import queries
 from contracts.models import AwardPolicy, AwardProcess, Route, RouteRule, ServiceCategory, StageTransition
-from contracts.services.policies import money
+from contracts.services.policies import parse_money
 from decisions import services as decision_services
 from decisions.models import Decision
 from roles import standing
-from roles.queries import fmt_money
 
 __all__ = [
     "create_process",
@@ -100,14 +100,14 @@ def check_value(rule: RouteRule, policy: AwardPolicy, value, field: str, what: s
     if rule.max_value is not None and value > rule.max_value:
         raise RuleViolation(
             "award_value_above_limit",
-            f"{what} of {fmt_money(value)} is above the {route} limit of {fmt_money(rule.max_value)} in award "
+            f"{what} of {money(value)} is above the {route} limit of {money(rule.max_value)} in award "
             f"policy v{policy.version}; choose another route or reduce the value.",
             field=field,
         )
     if rule.min_value is not None and value < rule.min_value:
         raise RuleViolation(
             "award_value_below_limit",
-            f"{what} of {fmt_money(value)} is below the {route} minimum of {fmt_money(rule.min_value)} in award "
+            f"{what} of {money(value)} is below the {route} minimum of {money(rule.min_value)} in award "
             f"policy v{policy.version}; choose another route.",
             field=field,
         )
@@ -151,8 +151,8 @@ def _check_shape(process: AwardProcess, rule: RouteRule) -> None:
     if process.estimated_total_value < process.estimated_annual_value:
         raise RuleViolation(
             "award_total_below_annual",
-            f"The estimated total value ({fmt_money(process.estimated_total_value)}) cannot be below the estimated "
-            f"annual value ({fmt_money(process.estimated_annual_value)}).",
+            f"The estimated total value ({money(process.estimated_total_value)}) cannot be below the estimated "
+            f"annual value ({money(process.estimated_annual_value)}).",
             field="estimated_total_value",
         )
     check_value(rule, policy, process.estimated_total_value, "estimated_total_value", "The estimated total value")
@@ -178,7 +178,7 @@ def _check_direct_award(process: AwardProcess, direct_award_to: Organisation | N
         raise RuleViolation(
             "award_direct_to_not_member",
             f"{direct_award_to} was not a voting or provider member of {process.alliance} on "
-            f"{_fmt(process.started_on)}; a direct award goes to a member. Use external procurement for others.",
+            f"{day(process.started_on)}; a direct award goes to a member. Use external procurement for others.",
             field="direct_award_to",
         )
 
@@ -213,7 +213,7 @@ def create_process(
     if policy is None:
         raise RuleViolation(
             "award_no_policy",
-            f"No award policy of {alliance} was in force on {_fmt(started_on)}; adopt one by a POLICY decision "
+            f"No award policy of {alliance} was in force on {day(started_on)}; adopt one by a POLICY decision "
             "before starting an award process.",
             field="started_on",
         )
@@ -230,8 +230,8 @@ def create_process(
         description=description or "",
         service_category=service_category,
         route=route,
-        estimated_annual_value=money(estimated_annual_value, "estimated_annual_value", required=True),
-        estimated_total_value=money(estimated_total_value, "estimated_total_value", required=True),
+        estimated_annual_value=parse_money(estimated_annual_value, "estimated_annual_value", required=True),
+        estimated_total_value=parse_money(estimated_total_value, "estimated_total_value", required=True),
         started_on=started_on,
         policy=policy,
         route_justification=route_justification,
@@ -273,7 +273,7 @@ def correct_process(*, process: AwardProcess, reason: str, by=None, **fields) ->
         )
     for name in ("estimated_annual_value", "estimated_total_value"):
         if name in fields:
-            fields[name] = money(fields[name], name, required=True)
+            fields[name] = parse_money(fields[name], name, required=True)
     for key, value in fields.items():
         setattr(process, key, value)
     _check_shape(process, process.policy.rules.get(route=process.route))

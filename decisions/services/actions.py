@@ -11,7 +11,8 @@ from datetime import date
 from django.db import transaction
 
 from alliance.errors import RuleViolation
-from alliance.services import _fmt, _save
+from alliance.formatting import day
+from alliance.services import _save
 from alliance.term import refuse_outside_term
 from decisions.models import ActionItem, Decision
 from roles import standing
@@ -57,7 +58,7 @@ def _check_due(decision: Decision, due_on: date) -> None:
     if decision.decided_on is not None and due_on < decision.decided_on:
         raise RuleViolation(
             "action_due_before_decision",
-            f"The item cannot fall due ({_fmt(due_on)}) before the decision was taken ({_fmt(decision.decided_on)}).",
+            f"The item cannot fall due ({day(due_on)}) before the decision was taken ({day(decision.decided_on)}).",
             field="due_on",
         )
 
@@ -121,8 +122,8 @@ def complete_action_item(*, actor: Access, item: ActionItem, completed_on: date)
     if item.decision.decided_on is not None and completed_on < item.decision.decided_on:
         raise RuleViolation(
             "action_done_before_decision",
-            f"The item cannot be done ({_fmt(completed_on)}) before the decision that asked for it "
-            f"({_fmt(item.decision.decided_on)}).",
+            f"The item cannot be done ({day(completed_on)}) before the decision that asked for it "
+            f"({day(item.decision.decided_on)}).",
             field="completed_on",
         )
     item.status = ActionItem.Status.DONE

@@ -18,8 +18,9 @@ from django.utils import timezone
 
 from alliance.choices import DecisionKind
 from alliance.errors import RuleViolation
+from alliance.formatting import day, day_time
 from alliance.models import GoverningBody
-from alliance.services import _fmt, _save, allocate_reference
+from alliance.services import _save, allocate_reference
 from alliance.term import term_of
 from decisions import queries
 from decisions.models import Decision, Meeting
@@ -191,14 +192,14 @@ def _check_meeting(decision: Decision) -> None:
     if meeting.body_id != decision.body_id:
         raise RuleViolation(
             "decision_meeting_other_body",
-            f"The meeting of {_fmt(queries.local_day(meeting.starts_at))} is a meeting of {meeting.body}, not of "
+            f"The meeting of {day(queries.local_day(meeting.starts_at))} is a meeting of {meeting.body}, not of "
             f"{decision.body}; choose a meeting of {decision.body.code}, or none for a written procedure.",
             field="meeting",
         )
     if meeting.status == Meeting.Status.CANCELLED:
         raise RuleViolation(
             "decision_meeting_cancelled",
-            f"The meeting of {_fmt(queries.local_day(meeting.starts_at))} was cancelled; choose another meeting, "
+            f"The meeting of {day(queries.local_day(meeting.starts_at))} was cancelled; choose another meeting, "
             "or none for a written procedure.",
             field="meeting",
         )
@@ -228,7 +229,7 @@ def _check_appointment(decision: Decision) -> None:
     if ends_on is not None and ends_on < decision.appointment_starts_on:
         raise RuleViolation(
             "appointment_ends_before_starts",
-            f"The appointment cannot end ({_fmt(ends_on)}) before it starts ({_fmt(decision.appointment_starts_on)}).",
+            f"The appointment cannot end ({day(ends_on)}) before it starts ({day(decision.appointment_starts_on)}).",
             field="appointment_ends_on",
         )
 
@@ -267,7 +268,7 @@ def _check_delegation(decision: Decision) -> None:
     if start and end and end < start:
         raise RuleViolation(
             "delegation_window_order",
-            f"The delegation cannot end ({_fmt(end)}) before it starts ({_fmt(start)}).",
+            f"The delegation cannot end ({day(end)}) before it starts ({day(start)}).",
             field="delegation_valid_to",
         )
 
@@ -431,8 +432,7 @@ def open_decision(*, actor: Access, decision: Decision, opened_at: datetime | No
         if decision.closes_at <= opened_at:
             raise RuleViolation(
                 "written_procedure_closes_before_opening",
-                f"Votes would close ({timezone.localtime(decision.closes_at):%d/%m/%Y %H:%M}) before the decision "
-                "opens; set a later closes_at.",
+                f"Votes would close ({day_time(decision.closes_at)}) before the decision opens; set a later closes_at.",
                 field="closes_at",
             )
     if not decision.reference:

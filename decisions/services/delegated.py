@@ -10,15 +10,16 @@ from django.utils import timezone
 
 from alliance.choices import DecisionKind
 from alliance.errors import RuleViolation
+from alliance.formatting import day, money
 from alliance.models import GoverningBody
-from alliance.services import _fmt, allocate_reference
+from alliance.services import allocate_reference
 from alliance.term import refuse_outside_term
 from decisions.models import Decision
 from decisions.services.decisions import _apply, _check, _record
 from roles import standing
 from roles.access import Access
 from roles.models import DelegatedAuthority, Person
-from roles.queries import authority_for, fmt_money
+from roles.queries import authority_for
 
 __all__ = ["take_delegated_decision"]
 
@@ -37,14 +38,14 @@ def _check_named_delegation(delegation: DelegatedAuthority, person: Person, valu
     if not delegation.is_valid_on(on):
         raise RuleViolation(
             "delegation_not_in_force",
-            f"The delegation to {delegation.role} named is not in force on {_fmt(on)}; name the one that is.",
+            f"The delegation to {delegation.role} named is not in force on {day(on)}; name the one that is.",
             field="delegation",
         )
     limit = delegation.financial_limit
     if value is not None and limit is not None and value > limit:
         raise RuleViolation(
             "delegation_limit_exceeded",
-            f"{fmt_money(value)} is above the limit of {fmt_money(limit)} of the delegation named; "
+            f"{money(value)} is above the limit of {money(limit)} of the delegation named; "
             "name a delegation with a high enough limit.",
             field="value",
         )

@@ -13,8 +13,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from alliance.errors import RuleViolation
+from alliance.formatting import day
 from alliance.models import GoverningBody, Membership, Organisation
-from alliance.services import _fmt, _save
+from alliance.services import _save
 from alliance.term import refuse_outside_term
 from decisions.models import Attendance, Decision, Meeting
 from roles import queries as roles_queries
@@ -51,7 +52,7 @@ def _refuse_if_cancelled(meeting: Meeting, what: str) -> None:
     if meeting.status == Meeting.Status.CANCELLED:
         raise RuleViolation(
             "meeting_cancelled",
-            f"The meeting of {_fmt(meeting_date(meeting))} was cancelled; {what} at a meeting that took place.",
+            f"The meeting of {day(meeting_date(meeting))} was cancelled; {what} at a meeting that took place.",
             conflict=True,
         )
 
@@ -74,14 +75,14 @@ def schedule_meeting(
     if body.dissolved_on is not None and body.dissolved_on < on:
         raise RuleViolation(
             "body_dissolved",
-            f"{body.name} was dissolved on {_fmt(body.dissolved_on)} and cannot meet on {_fmt(on)}; "
+            f"{body.name} was dissolved on {day(body.dissolved_on)} and cannot meet on {day(on)}; "
             "schedule the meeting of the body that took over its work.",
             field="starts_at",
         )
     if body.established_on is not None and body.established_on > on:
         raise RuleViolation(
             "body_not_yet_established",
-            f"{body.name} was established on {_fmt(body.established_on)}; schedule its meetings from that date.",
+            f"{body.name} was established on {day(body.established_on)}; schedule its meetings from that date.",
             field="starts_at",
         )
     refuse_outside_term(alliance_id=body.alliance_id, on=on, what="meeting date", field="starts_at")
@@ -112,14 +113,14 @@ def _check_organisation(meeting: Meeting, capacity: str, organisation: Organisat
         if membership is None:
             raise RuleViolation(
                 "attendance_not_a_member",
-                f"{_named(alliance, organisation)} was not a member of {alliance} on {_fmt(on)}; "
+                f"{_named(alliance, organisation)} was not a member of {alliance} on {day(on)}; "
                 "record the person as an observer.",
                 field="organisation",
             )
         if membership.status_as_of(on) != Membership.Status.VOTING:
             raise RuleViolation(
                 "attendance_member_advisory",
-                f"{organisation} was an advisory member on {_fmt(on)} and has no vote to represent; "
+                f"{organisation} was an advisory member on {day(on)} and has no vote to represent; "
                 "record its attendee as an advisor.",
                 field="organisation",
             )
@@ -128,7 +129,7 @@ def _check_organisation(meeting: Meeting, capacity: str, organisation: Organisat
         if membership is None or membership.status_as_of(on) != Membership.Status.ADVISORY:
             raise RuleViolation(
                 "attendance_not_advisory",
-                f"{_named(alliance, organisation)} was not an advisory member of {alliance} on {_fmt(on)}; "
+                f"{_named(alliance, organisation)} was not an advisory member of {alliance} on {day(on)}; "
                 "an advisor attends for an "
                 "advisory member or for nobody (leave the organisation empty).",
                 field="organisation",
@@ -146,20 +147,20 @@ def _role_warning(meeting: Meeting, person: Person, capacity: str, organisation:
         ):
             return ""
         return (
-            f"{person} did not hold a representative or deputy role for {organisation} on {_fmt(on)}; "
+            f"{person} did not hold a representative or deputy role for {organisation} on {day(on)}; "
             "check the role directory, or record the appointment."
         )
     held = roles_queries.roles_of(person, on, alliance=alliance)
     if capacity == Attendance.Capacity.ADVISOR:
         if held.filter(role__kind=Role.Kind.ADVISOR).exists():
             return ""
-        return f"{person} did not hold an advisor role in {alliance} on {_fmt(on)}."
+        return f"{person} did not hold an advisor role in {alliance} on {day(on)}."
     if capacity == Attendance.Capacity.SECRETARIAT:
         if held.filter(
             Q(role__body=meeting.body) | Q(role__body__isnull=True), role__kind=Role.Kind.SECRETARY
         ).exists():
             return ""
-        return f"{person} did not hold the secretary role of {meeting.body.name} on {_fmt(on)}."
+        return f"{person} did not hold the secretary role of {meeting.body.name} on {day(on)}."
     return ""
 
 
@@ -210,7 +211,7 @@ def mark_meeting_held(*, actor: Access, meeting: Meeting, minutes: str = "") -> 
     if meeting.starts_at > timezone.now():
         raise RuleViolation(
             "meeting_in_future",
-            f"The meeting starts on {_fmt(meeting_date(meeting))}; mark it held once it has taken place.",
+            f"The meeting starts on {day(meeting_date(meeting))}; mark it held once it has taken place.",
             field="status",
             conflict=True,
         )
@@ -324,7 +325,7 @@ def approve_minutes(*, actor: Access, meeting: Meeting, decision: Decision) -> M
     if not later:
         raise RuleViolation(
             "minutes_decision_not_later",
-            f"{label} was not taken after the meeting of {_fmt(on)}; minutes are approved at a later meeting "
+            f"{label} was not taken after the meeting of {day(on)}; minutes are approved at a later meeting "
             "or by a later written procedure.",
             field="decision",
         )

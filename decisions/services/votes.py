@@ -21,8 +21,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from alliance.errors import RuleViolation
+from alliance.formatting import day
 from alliance.models import Membership, Organisation
-from alliance.services import _fmt
 from decisions.models import AdvisoryInput, Decision, Recusal, Vote
 from decisions.queries import local_day
 from decisions.services.decisions import _record, _when, check_moment
@@ -67,7 +67,7 @@ def _member_on(decision: Decision, membership: Membership, on: date) -> str:
     if status is None:
         raise RuleViolation(
             "membership_not_open",
-            f"{membership.organisation} was not a member of {decision.alliance} on {_fmt(on)}.",
+            f"{membership.organisation} was not a member of {decision.alliance} on {day(on)}.",
             field="membership",
         )
     return status
@@ -105,14 +105,14 @@ def _check_caster(decision, membership, cast_by: Person, recorded_by: Person | N
     if recorded_by is None:
         raise RuleViolation(
             "vote_caster_not_representative",
-            f"{cast_by} did not hold the representative or deputy role of {membership.organisation} on {_fmt(on)}; "
+            f"{cast_by} did not hold the representative or deputy role of {membership.organisation} on {day(on)}; "
             f"the vote must come from its representative, or be recorded by the secretary of {decision.body.code}.",
             field="cast_by",
         )
     if not holds_secretary_role(person=recorded_by, decision=decision, on=on):
         raise RuleViolation(
             "vote_recorder_not_secretary",
-            f"{recorded_by} did not hold the secretary role of {decision.body} on {_fmt(on)}, so cannot record "
+            f"{recorded_by} did not hold the secretary role of {decision.body} on {day(on)}, so cannot record "
             f"a vote for {membership.organisation} cast by {cast_by}, who is not its representative.",
             field="recorded_by",
         )
@@ -271,7 +271,7 @@ def record_advice(
             name = organisation if memberships.exists() else "That organisation"
             raise RuleViolation(
                 "advice_not_a_member",
-                f"{name} was not a member of {decision.alliance} on {_fmt(on)}; advice comes from advisory "
+                f"{name} was not a member of {decision.alliance} on {day(on)}; advice comes from advisory "
                 "members or from people holding an advisor role.",
                 field="organisation",
             )
@@ -290,7 +290,7 @@ def record_advice(
             name = person if held else "That person"
             raise RuleViolation(
                 "advice_person_not_advisor",
-                f"{name} did not hold an advisor role in {decision.alliance} on {_fmt(on)}; record the advice "
+                f"{name} did not hold an advisor role in {decision.alliance} on {day(on)}; record the advice "
                 "under the advisory member they speak for.",
                 field="person",
             )

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from alliance import notifications
+from alliance.formatting import day_time
 
 
 def parse_now(raw: str) -> datetime:
@@ -41,7 +42,7 @@ class Command(BaseCommand):
         verb = "Would send" if dry_run else "Sent"
         self.stdout.write(
             f"{verb} {result.sent.messages} email(s) carrying {result.sent.notifications} notification(s) "
-            f"as of {timezone.localtime(now):%d/%m/%Y %H:%M}; {result.collected.created} new, "
+            f"as of {day_time(now)}; {result.collected.created} new, "
             f"{result.collected.known} already known."
         )
         if result.sent.turned_off:
