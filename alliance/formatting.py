@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-__all__ = ["day", "day_time", "money", "period"]
+__all__ = ["day", "day_time", "money", "period", "time_on_day"]
 
 
 def day(value: date | datetime | None, missing: str = "open-ended") -> str:
@@ -34,6 +34,11 @@ def day_time(value: datetime | None, missing: str = "") -> str:
     if timezone.is_aware(value):
         value = timezone.localtime(value)
     return value.strftime("%d/%m/%Y %H:%M")
+
+
+def time_on_day(value: datetime) -> str:
+    """A moment as people say it in a sentence: 16:00 on 21/09/2023."""
+    return f"{timezone.localtime(value):%H:%M on %d/%m/%Y}"
 
 
 def money(amount: Decimal | int | float | None, missing: str = "no financial limit", *, pence: bool = True) -> str:

@@ -27,7 +27,7 @@ from alliance.models import (
 from alliance.signals import membership_left
 
 
-def _save(instance, reason: str = "") -> None:
+def save_checked(instance, reason: str = "") -> None:
     instance.full_clean(validate_constraints=False, validate_unique=False)
     if reason:
         instance._change_reason = reason
@@ -51,7 +51,7 @@ def save_organisation(*, organisation: Organisation | None = None, **fields) -> 
         )
     for key, value in fields.items():
         setattr(organisation, key, value)
-    _save(organisation)
+    save_checked(organisation)
     return organisation
 
 
@@ -66,7 +66,7 @@ def save_alliance(*, alliance: Alliance | None = None, **fields) -> Alliance:
         )
     for key, value in fields.items():
         setattr(alliance, key, value)
-    _save(alliance)
+    save_checked(alliance)
     return alliance
 
 
@@ -107,7 +107,7 @@ def create_agreement(
         extension_until=extension_until,
         principles=principles,
     )
-    _save(agreement)
+    save_checked(agreement)
     for year, amount in (budgets or {}).items():
         set_budget(agreement=agreement, financial_year=year, amount=amount)
     return agreement
@@ -127,7 +127,7 @@ def set_budget(*, agreement: Agreement, financial_year: int, amount: Decimal) ->
     )
     if budget.amount != amount:
         budget.amount = amount
-        _save(budget)
+        save_checked(budget)
     return budget
 
 
@@ -260,8 +260,8 @@ def create_membership(
         is_signatory=is_signatory,
         capacities=capacities,
     )
-    _save(membership, reason or "Joined the alliance")
-    _save(
+    save_checked(membership, reason or "Joined the alliance")
+    save_checked(
         MembershipStatusChange(membership=membership, status=status, effective_on=joined_on, reason="On joining"),
         reason or "On joining",
     )
@@ -289,14 +289,14 @@ def update_membership(
         changes = list(membership.status_changes.order_by("effective_on", "pk"))
         if changes and changes[0].effective_on != new_joined:
             changes[0].effective_on = new_joined
-            _save(changes[0], reason or "Joining date corrected")
+            save_checked(changes[0], reason or "Joining date corrected")
         membership.joined_on = new_joined
         membership.left_on = new_left
     if is_signatory is not None:
         membership.is_signatory = is_signatory
     if capacities is not None:
         membership.capacities = _check_capacities(capacities)
-    _save(membership, reason)
+    save_checked(membership, reason)
     if new_left is not None and (old_left is None or new_left < old_left):
         # Roles end the organisation's representatives on its last day (rule: a representative
         # role's organisation is a member throughout the assignment).
@@ -331,11 +331,11 @@ def change_membership_status(
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     check_status_change(membership=membership, status=status, effective_on=effective_on, reason=reason)
     change = MembershipStatusChange(membership=membership, status=status, effective_on=effective_on, reason=reason)
-    _save(change, reason)
+    save_checked(change, reason)
     current = membership.status_changes.order_by("-effective_on", "-pk").first()
     if membership.status != current.status:
         membership.status = current.status
-        _save(membership, reason)
+        save_checked(membership, reason)
     return change
 
 
@@ -432,7 +432,7 @@ def save_body(*, body: GoverningBody | None = None, **fields) -> GoverningBody:
             "body_reports_elsewhere", "A body can only report to a body of the same alliance.", field="reports_to"
         )
     _check_no_reporting_cycle(body)
-    _save(body)
+    save_checked(body)
     return body
 
 

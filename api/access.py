@@ -51,7 +51,7 @@ __all__ = ["AccessMixin", "AllianceAccessPermission", "restrict"]
 # Every other write (the alliance, its members, roles, awards) is for staff.
 
 
-def _id(value) -> int | None:
+def int_or_none(value) -> int | None:
     try:
         return int(value)
     except (TypeError, ValueError):

@@ -16,7 +16,7 @@ from alliance.choices import DecisionKind
 from alliance.errors import RuleViolation
 from alliance.formatting import day
 from alliance.models import Alliance, GoverningBody, Membership, Organisation
-from alliance.services import _save
+from alliance.services import save_checked
 from alliance.term import term_of
 from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role, RoleAssignment
 
@@ -36,7 +36,7 @@ def save_person(*, person: Person | None = None, **fields) -> Person:
         )
     for key, value in fields.items():
         setattr(person, key, value)
-    _save(person)
+    save_checked(person)
     return person
 
 
@@ -47,7 +47,7 @@ def save_role(*, role: Role | None = None, **fields) -> Role:
     for key, value in fields.items():
         setattr(role, key, value)
     check_role(role)
-    _save(role)
+    save_checked(role)
     return role
 
 
@@ -218,7 +218,7 @@ def assign_role(
     assignment = RoleAssignment(
         role=role, person=person, starts_on=starts_on, ends_on=ends_on, end_reason=end_reason, notes=notes
     )
-    _save(assignment, "Appointed")
+    save_checked(assignment, "Appointed")
     return assignment
 
 
@@ -241,7 +241,7 @@ def end_assignment(*, assignment: RoleAssignment, ends_on: date, end_reason: str
     if note:
         assignment.notes = f"{assignment.notes}\n{note}".strip()
     label = RoleAssignment.EndReason(end_reason).label
-    _save(assignment, f"{label}: {note}" if note else label)
+    save_checked(assignment, f"{label}: {note}" if note else label)
     return assignment
 
 
@@ -269,7 +269,7 @@ def end_representation(*, membership: Membership, left_on: date, reason: str = "
             continue
         assignment.ends_on = left_on
         assignment.end_reason = RoleAssignment.EndReason.ORGANISATION_LEFT
-        _save(assignment, why or RoleAssignment.EndReason.ORGANISATION_LEFT.label)
+        save_checked(assignment, why or RoleAssignment.EndReason.ORGANISATION_LEFT.label)
 
 
 # Delegations -------------------------------------------------------------------------------
@@ -339,7 +339,7 @@ def grant_delegation(
         valid_to=valid_to,
         notes=notes,
     )
-    _save(delegation, f"Granted by {body.code}")
+    save_checked(delegation, f"Granted by {body.code}")
     return delegation
 
 
@@ -364,7 +364,7 @@ def revoke_delegation(*, delegation: DelegatedAuthority, revoked_on: date, reaso
         )
     delegation.revoked_on = revoked_on
     delegation.revocation_reason = reason.strip()
-    _save(delegation, reason.strip())
+    save_checked(delegation, reason.strip())
     return delegation
 
 
@@ -404,7 +404,7 @@ def declare_interest(
         concerns_organisation=concerns_organisation,
         ends_on=ends_on,
     )
-    _save(declaration, "Declared")
+    save_checked(declaration, "Declared")
     return declaration
 
 
@@ -421,5 +421,5 @@ def end_interest(*, declaration: InterestDeclaration, ends_on: date, reason: str
         )
     _check_interest_term(declaration.declared_on, ends_on)
     declaration.ends_on = ends_on
-    _save(declaration, reason or "Interest ended")
+    save_checked(declaration, reason or "Interest ended")
     return declaration

@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from api import filters
-from api.access import AccessMixin, StandingMixin, _id
+from api.access import AccessMixin, StandingMixin, int_or_none
 from api.history import AsOfMixin, HistoryMixin
 from api.serializers import decisions as s
 from decisions import queries, services
@@ -70,7 +70,9 @@ class DecisionViewSet(
         "advice_response": _keeper("answer the advice on its decisions"),
         "votes": lambda access, decision, data: standing.require_vote(access, decision.body),
         "advice": lambda access, decision, data: standing.require_advice(access, decision.body, given=False),
-        "delegated": lambda access, _, data: standing.require_delegation_holder(access, _id(data.get("decided_by"))),
+        "delegated": lambda access, _, data: standing.require_delegation_holder(
+            access, int_or_none(data.get("decided_by"))
+        ),
     }
 
     def get_queryset(self):

@@ -17,7 +17,7 @@ from django.utils import timezone
 from alliance.choices import DecisionKind
 from alliance.errors import RuleViolation
 from alliance.formatting import day, day_time
-from alliance.services import _save
+from alliance.services import save_checked
 from contracts import queries
 from contracts.models import AwardProcess, Contract, ContractTerm
 from contracts.services.policies import parse_money
@@ -151,7 +151,7 @@ def open_approval(
     )
     decision = decision_services.open_decision(actor=actor, decision=decision, opened_at=opened_at)
     process.approval_decision = decision
-    _save(process, f"Approval opened: {decision.reference}")
+    save_checked(process, f"Approval opened: {decision.reference}")
     _recuse(decision, process, local_day(opened_at))
     return decision
 
@@ -237,7 +237,7 @@ def _extend(contract: Contract, process: AwardProcess, ends_on: date, annual_val
         )
     if not contract.terms.exists():
         # A contract from before terms were kept: its first term is what it holds now.
-        _save(
+        save_checked(
             ContractTerm(
                 contract=contract,
                 starts_on=contract.starts_on,
@@ -247,7 +247,7 @@ def _extend(contract: Contract, process: AwardProcess, ends_on: date, annual_val
             ),
             "First term",
         )
-    _save(
+    save_checked(
         ContractTerm(
             contract=contract,
             starts_on=contract.ends_on + timedelta(days=1),
@@ -262,7 +262,7 @@ def _extend(contract: Contract, process: AwardProcess, ends_on: date, annual_val
     contract.status = Contract.Status.ACTIVE
     if extension_until is not None:
         contract.extension_until = extension_until
-    _save(contract, f"Extended by {process.reference} to {day(ends_on)}")
+    save_checked(contract, f"Extended by {process.reference} to {day(ends_on)}")
     return contract
 
 
@@ -325,11 +325,11 @@ def award_contract(
             in_scope=in_scope,
             awarded_through=process,
         )
-        _save(contract, f"Awarded through {process.reference}")
+        save_checked(contract, f"Awarded through {process.reference}")
         term = ContractTerm(
             contract=contract, starts_on=starts_on, ends_on=ends_on, annual_value=value, awarded_through=process
         )
-        _save(term, f"Awarded through {process.reference}")
+        save_checked(term, f"Awarded through {process.reference}")
     process.resulting_contract = contract
     text = (reason or "").strip() or (
         f"Contract extended to {day(ends_on)}" if extends is not None else f"Contract from {day(starts_on)}"

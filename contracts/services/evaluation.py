@@ -14,7 +14,7 @@ from django.db.models import Q
 from alliance.errors import RuleViolation
 from alliance.formatting import day
 from alliance.models import Organisation
-from alliance.services import _save
+from alliance.services import save_checked
 from contracts import queries
 from contracts.models import AwardInterest, AwardProcess, EvaluationScore, Route, Submission
 from contracts.services.approval import recuse_late_interests
@@ -61,7 +61,7 @@ def note_interest(*, process: AwardProcess, declaration: InterestDeclaration, no
             conflict=True,
         )
     item = AwardInterest(process=process, declaration=declaration, noted_on=noted_on)
-    _save(item, "Interest declared in the award")
+    save_checked(item, "Interest declared in the award")
     recuse_late_interests(process=process, on=noted_on)
     return item
 
@@ -116,7 +116,7 @@ def record_submission(
         price=parse_money(price, "price", required=True),
         summary=(summary or "").strip(),
     )
-    _save(submission, "Submitted")
+    save_checked(submission, "Submitted")
     return submission
 
 
@@ -193,7 +193,7 @@ def record_score(
         )
     item = existing or EvaluationScore(submission=submission, criterion=criterion, evaluator=evaluator)
     item.score, item.comment, item.scored_on = score, (comment or "").strip(), scored_on
-    _save(item, f"Corrected: {reason.strip()}" if existing else "Scored")
+    save_checked(item, f"Corrected: {reason.strip()}" if existing else "Scored")
     return item
 
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from alliance.errors import RuleViolation
 from alliance.models import Alliance
-from alliance.services import _save
+from alliance.services import save_checked
 from contracts.models import AwardProcess, OversightNote
 from decisions.models import Decision
 from roles import standing
@@ -60,7 +60,7 @@ def write_oversight_note(
         created_at=now,
         updated_at=now,
     )
-    _save(note, "Oversight note written")
+    save_checked(note, "Oversight note written")
     return note
 
 
@@ -71,5 +71,5 @@ def edit_oversight_note(*, actor: Access, note: OversightNote, text: str) -> Ove
     standing.require_note_author(actor, note)
     standing.require_oversight(actor, note.alliance_id)
     note.text, note.updated_at = _text(text), timezone.now()
-    _save(note, "Oversight note edited")
+    save_checked(note, "Oversight note edited")
     return note

@@ -17,7 +17,7 @@ from alliance.choices import DecisionKind
 from alliance.errors import RuleViolation
 from alliance.formatting import day, money
 from alliance.models import Alliance, GoverningBody
-from alliance.services import _save
+from alliance.services import save_checked
 from contracts.models import AwardPolicy, Route, RouteRule
 from decisions.models import Decision
 
@@ -189,12 +189,12 @@ def adopt_policy(
         notes=notes,
     )
     built = [_rule(policy, spec) for spec in specs]
-    _save(policy, f"Adopted by {adopted_by.reference}")
+    save_checked(policy, f"Adopted by {adopted_by.reference}")
     # A route the version does not mention is not allowed under it: say so explicitly, so that the
     # side-by-side comparison of versions shows every route.
     missing = [r for r in Route.values if r not in routes]
     built += [RouteRule(policy=policy, route=r, allowed=False) for r in missing]
     for rule in built:
         rule.policy = policy
-        _save(rule, f"Adopted by {adopted_by.reference}")
+        save_checked(rule, f"Adopted by {adopted_by.reference}")
     return policy

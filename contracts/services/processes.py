@@ -17,7 +17,7 @@ from django.utils import timezone
 from alliance.errors import RuleViolation
 from alliance.formatting import day, money
 from alliance.models import Alliance, Membership, Organisation
-from alliance.services import _save, allocate_reference
+from alliance.services import allocate_reference, save_checked
 from alliance.term import refuse_outside_term
 from contracts import queries
 from contracts.models import AwardPolicy, AwardProcess, Route, RouteRule, ServiceCategory, StageTransition
@@ -63,8 +63,8 @@ def record_transition(*, process: AwardProcess, to_stage: str, by=None, reason: 
     """Move the (locked) process to ``to_stage`` and keep the move with who and when."""
     from_stage = process.stage
     process.stage = to_stage
-    _save(process, reason or f"{Stage(from_stage).label} → {Stage(to_stage).label}")
-    _save(
+    save_checked(process, reason or f"{Stage(from_stage).label} → {Stage(to_stage).label}")
+    save_checked(
         StageTransition(
             process=process, from_stage=from_stage, to_stage=to_stage, at=at or timezone.now(), by=by, reason=reason
         ),
@@ -243,8 +243,8 @@ def create_process(
     _check_shape(process, rule)
     _check_direct_award(process, direct_award_to)
     process.reference = allocate_reference(alliance=alliance, series="AW", year=started_on.year)
-    _save(process, f"Started under award policy v{policy.version}")
-    _save(
+    save_checked(process, f"Started under award policy v{policy.version}")
+    save_checked(
         StageTransition(process=process, to_stage=Stage.DRAFT, at=created_at or timezone.now(), by=created_by),
         "Started",
     )
@@ -277,7 +277,7 @@ def correct_process(*, process: AwardProcess, reason: str, by=None, **fields) ->
     for key, value in fields.items():
         setattr(process, key, value)
     _check_shape(process, process.policy.rules.get(route=process.route))
-    _save(process, f"Corrected: {reason.strip()}")
+    save_checked(process, f"Corrected: {reason.strip()}")
     return process
 
 

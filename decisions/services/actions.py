@@ -12,7 +12,7 @@ from django.db import transaction
 
 from alliance.errors import RuleViolation
 from alliance.formatting import day
-from alliance.services import _save
+from alliance.services import save_checked
 from alliance.term import refuse_outside_term
 from decisions.models import ActionItem, Decision
 from roles import standing
@@ -109,7 +109,7 @@ def create_action_item(
         owner_role=owner_role,
         notes=notes.strip(),
     )
-    _save(item, "Action agreed")
+    save_checked(item, "Action agreed")
     return item
 
 
@@ -128,7 +128,7 @@ def complete_action_item(*, actor: Access, item: ActionItem, completed_on: date)
         )
     item.status = ActionItem.Status.DONE
     item.completed_on = completed_on
-    _save(item, "Done")
+    save_checked(item, "Done")
     return item
 
 
@@ -141,7 +141,7 @@ def cancel_action_item(*, actor: Access, item: ActionItem, reason: str) -> Actio
     item = _locked_open(item, "cancelled")
     item.status = ActionItem.Status.CANCELLED
     item.notes = f"{item.notes}\nCancelled: {reason.strip()}".strip()
-    _save(item, f"Cancelled: {reason.strip()}")
+    save_checked(item, f"Cancelled: {reason.strip()}")
     return item
 
 
@@ -165,5 +165,5 @@ def reassign_action_item(
         item.due_on = due_on
     item.owner_person = owner_person
     item.owner_role = owner_role
-    _save(item, f"Reassigned: {reason.strip()}" if reason.strip() else "Reassigned")
+    save_checked(item, f"Reassigned: {reason.strip()}" if reason.strip() else "Reassigned")
     return item

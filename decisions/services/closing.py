@@ -13,10 +13,12 @@ from django.utils import timezone
 
 from alliance.choices import DecisionKind
 from alliance.errors import RuleViolation
+from alliance.formatting import time_on_day
 from alliance.models import GoverningBody
+from alliance.services import save_checked
 from decisions import queries
 from decisions.models import Decision, Vote
-from decisions.services.decisions import _lock, _name, _record, _sealed_refusal, _when, check_moment
+from decisions.services.decisions import check_moment, decision_name, lock_decision, sealed_refusal
 from roles import services as roles_services
 from roles import standing
 from roles.access import Access
@@ -117,13 +119,14 @@ def _apply_effects(decision: Decision) -> None:
 def close_decision(*, actor: Access, decision: Decision, closed_at: datetime | None = None) -> Decision:
     """Close an open decision with its outcome and counts (rule 3), and apply what it agreed (rule 8)."""
     standing.require_record_keeper(actor, decision.body, "close its decisions")
-    decision = _lock(decision)
+    decision = lock_decision(decision)
     if decision.status != Decision.Status.OPEN:
         if decision.is_sealed:
-            raise _sealed_refusal(decision, "closed again")
+            raise sealed_refusal(decision, "closed again")
         raise RuleViolation(
             "decision_not_open",
-            f"{_name(decision)} is {decision.get_status_display().lower()}; open it for votes before closing it.",
+            f"{decision_name(decision)} is {decision.get_status_display().lower()}; "
+            "open it for votes before closing it.",
             conflict=True,
         )
     closed_at = closed_at or timezone.now()
@@ -132,7 +135,8 @@ def close_decision(*, actor: Access, decision: Decision, closed_at: datetime | N
     if last_vote and closed_at < last_vote:
         raise RuleViolation(
             "closed_at_before_last_vote",
-            f"The close ({_when(closed_at)}) is before the last vote on {_name(decision)} ({_when(last_vote)}); "
+            f"The close ({time_on_day(closed_at)}) is before the last vote on {decision_name(decision)} "
+            f"({time_on_day(last_vote)}); "
             "give a moment after every vote was cast.",
             field="closed_at",
         )
@@ -153,5 +157,5 @@ def close_decision(*, actor: Access, decision: Decision, closed_at: datetime | N
     decision.status = Decision.Status.AGREED if agreed else Decision.Status.NOT_AGREED
     if agreed:
         _apply_effects(decision)
-    _record(decision, explanation)
+    save_checked(decision, explanation)
     return decision

@@ -18,9 +18,9 @@ from django.utils import timezone
 
 from alliance.choices import DecisionKind
 from alliance.errors import RuleViolation
-from alliance.formatting import day, day_time
+from alliance.formatting import day, day_time, time_on_day
 from alliance.models import GoverningBody
-from alliance.services import _save, allocate_reference
+from alliance.services import allocate_reference, save_checked
 from alliance.term import term_of
 from decisions import queries
 from decisions.models import Decision, Meeting
@@ -68,16 +68,11 @@ DRAFT_FIELDS = (
 )
 
 
-def _record(instance, why: str) -> None:
-    """Save with the whole change reason: history rows keep it in a text field, however long."""
-    _save(instance, why)
-
-
-def _name(decision: Decision) -> str:
+def decision_name(decision: Decision) -> str:
     return decision.reference or f"The draft '{decision.title}'"
 
 
-def _lock(decision: Decision) -> Decision:
+def lock_decision(decision: Decision) -> Decision:
     return (
         Decision.objects.select_for_update(of=("self",))
         .select_related("body", "meeting", "alliance")
@@ -85,17 +80,13 @@ def _lock(decision: Decision) -> Decision:
     )
 
 
-def _sealed_refusal(decision: Decision, action: str) -> RuleViolation:
+def sealed_refusal(decision: Decision, action: str) -> RuleViolation:
     return RuleViolation(
         "decision_sealed",
-        f"{_name(decision)} is closed ({decision.get_status_display().lower()}) and cannot be {action}; "
+        f"{decision_name(decision)} is closed ({decision.get_status_display().lower()}) and cannot be {action}; "
         "record a new decision that amends or supersedes it.",
         conflict=True,
     )
-
-
-def _when(moment: datetime) -> str:
-    return f"{timezone.localtime(moment):%H:%M on %d/%m/%Y}"
 
 
 def check_moment(
@@ -111,13 +102,15 @@ def check_moment(
     if moment > now + CLOCK_SKEW:
         raise RuleViolation(
             f"{field}_in_future",
-            f"The {what} ({_when(moment)}) is in the future; give the moment it happened, or leave it out for now.",
+            f"The {what} ({time_on_day(moment)}) is in the future; "
+            "give the moment it happened, or leave it out for now.",
             field=field,
         )
     if after_opening and decision.opened_at and moment < decision.opened_at:
         raise RuleViolation(
             f"{field}_before_opening",
-            f"The {what} ({_when(moment)}) is before {_name(decision)} opened ({_when(decision.opened_at)}); "
+            f"The {what} ({time_on_day(moment)}) is before {decision_name(decision)} opened "
+            f"({time_on_day(decision.opened_at)}); "
             "give a moment after it opened.",
             field=field,
         )
@@ -310,7 +303,7 @@ def check_dates(decision: Decision) -> None:
         term.refuse_outside(on, what=DATES[name], field=name)
 
 
-def _check(decision: Decision) -> None:
+def check_draft(decision: Decision) -> None:
     _check_references(decision)
     check_dates(decision)
     _check_choices(decision)
@@ -320,7 +313,7 @@ def _check(decision: Decision) -> None:
     _check_delegation(decision)
 
 
-def _apply(decision: Decision, fields: dict) -> None:
+def apply_fields(decision: Decision, fields: dict) -> None:
     unknown = sorted(set(fields) - set(DRAFT_FIELDS))
     if unknown:
         raise RuleViolation(
@@ -371,10 +364,10 @@ def draft_decision(
     decision = Decision(body=body, alliance_id=body.alliance_id, created_by=actor.user)
     fields = {k: v for k, v in locals().items() if k in DRAFT_FIELDS}
     fields["delegation_kinds"] = list(delegation_kinds)
-    _apply(decision, fields)
-    _check(decision)
+    apply_fields(decision, fields)
+    check_draft(decision)
     revisits = _check_revisits(decision, revisits)
-    _record(decision, "Drafted")
+    save_checked(decision, "Drafted")
     if revisits:
         decision.revisits.set(revisits)
     return decision
@@ -386,20 +379,20 @@ def update_decision(
 ) -> Decision:
     """Change a decision that is still a draft, open or deferred (rule 4: a closed one is sealed)."""
     standing.require_record_keeper(actor, decision.body, "edit its decisions")
-    decision = _lock(decision)
+    decision = lock_decision(decision)
     if decision.is_sealed:
-        raise _sealed_refusal(decision, "edited")
-    _apply(decision, fields)
-    _check(decision)
+        raise sealed_refusal(decision, "edited")
+    apply_fields(decision, fields)
+    check_draft(decision)
     if decision.status == Decision.Status.OPEN and decision.is_written_procedure and decision.closes_at is None:
         raise RuleViolation(
             "written_procedure_needs_closes_at",
-            f"{_name(decision)} is open by written procedure and needs the moment votes close.",
+            f"{decision_name(decision)} is open by written procedure and needs the moment votes close.",
             field="closes_at",
         )
     if revisits is not None:
         revisits = _check_revisits(decision, revisits)
-    _record(decision, "Edited")
+    save_checked(decision, "Edited")
     if revisits is not None:
         decision.revisits.set(revisits)
     return decision
@@ -412,14 +405,16 @@ def update_decision(
 def open_decision(*, actor: Access, decision: Decision, opened_at: datetime | None = None) -> Decision:
     """Open a draft (or a deferred decision) for votes; the reference is allocated on first opening."""
     standing.require_record_keeper(actor, decision.body, "open its decisions for votes")
-    decision = _lock(decision)
+    decision = lock_decision(decision)
     opened_at = opened_at or timezone.now()
     check_moment(moment=opened_at, decision=decision, field="opened_at", what="opening", after_opening=False)
     term_of(decision.alliance_id).refuse_outside(timezone.localdate(opened_at), what="opening date", field="opened_at")
     if decision.status not in (Decision.Status.DRAFT, Decision.Status.DEFERRED):
         if decision.status == Decision.Status.OPEN:
-            raise RuleViolation("decision_already_open", f"{_name(decision)} is already open for votes.", conflict=True)
-        raise _sealed_refusal(decision, "reopened")
+            raise RuleViolation(
+                "decision_already_open", f"{decision_name(decision)} is already open for votes.", conflict=True
+            )
+        raise sealed_refusal(decision, "reopened")
     _check_meeting(decision)
     if decision.is_written_procedure:
         if decision.closes_at is None:
@@ -443,7 +438,7 @@ def open_decision(*, actor: Access, decision: Decision, opened_at: datetime | No
     else:
         reason = "Reopened after deferral"
     decision.status = Decision.Status.OPEN
-    _record(decision, reason)
+    save_checked(decision, reason)
     return decision
 
 
@@ -458,16 +453,18 @@ def defer_decision(*, actor: Access, decision: Decision, reason: str, review_on:
     """Put a draft or open decision aside; votes already cast stay, and it may be reopened."""
     standing.require_record_keeper(actor, decision.body, "defer its decisions")
     reason = _reason(reason, "deferred")
-    decision = _lock(decision)
+    decision = lock_decision(decision)
     if decision.status not in (Decision.Status.DRAFT, Decision.Status.OPEN):
         if decision.is_sealed:
-            raise _sealed_refusal(decision, "deferred")
-        raise RuleViolation("decision_already_deferred", f"{_name(decision)} is already deferred.", conflict=True)
+            raise sealed_refusal(decision, "deferred")
+        raise RuleViolation(
+            "decision_already_deferred", f"{decision_name(decision)} is already deferred.", conflict=True
+        )
     decision.status = Decision.Status.DEFERRED
     if review_on is not None:
         decision.review_on = review_on
         check_dates(decision)
-    _record(decision, f"Deferred: {reason}")
+    save_checked(decision, f"Deferred: {reason}")
     return decision
 
 
@@ -478,15 +475,15 @@ def withdraw_decision(
     """Withdraw a decision before it is closed; it stays in the log, sealed (rule 4)."""
     standing.require_record_keeper(actor, decision.body, "withdraw its decisions")
     reason = _reason(reason, "withdrawn")
-    decision = _lock(decision)
+    decision = lock_decision(decision)
     if decision.is_sealed:
-        raise _sealed_refusal(decision, "withdrawn")
+        raise sealed_refusal(decision, "withdrawn")
     withdrawn_at = withdrawn_at or timezone.now()
     check_moment(moment=withdrawn_at, decision=decision, field="withdrawn_at", what="withdrawal")
     decision.status = Decision.Status.WITHDRAWN
     decision.closed_at = withdrawn_at
     decision.outcome_explanation = f"Withdrawn: {reason}"
-    _record(decision, f"Withdrawn: {reason}")
+    save_checked(decision, f"Withdrawn: {reason}")
     return decision
 
 
@@ -505,7 +502,7 @@ def _successor(decision: Decision, link: str, actor: Access, draft_fields: dict)
     }
     successor = draft_decision(actor=actor, **fields)
     setattr(successor, link, decision)
-    _record(successor, f"{'Amends' if link == 'amends' else 'Supersedes'} {decision.reference}")
+    save_checked(successor, f"{'Amends' if link == 'amends' else 'Supersedes'} {decision.reference}")
     return successor
 
 
@@ -513,14 +510,14 @@ def _check_can_follow(decision: Decision, verb: str) -> None:
     if decision.status in EDITABLE_STATUSES:
         raise RuleViolation(
             f"{verb}_not_closed",
-            f"{_name(decision)} is still {decision.get_status_display().lower()}; edit it instead of "
+            f"{decision_name(decision)} is still {decision.get_status_display().lower()}; edit it instead of "
             f"{'amending' if verb == 'amend' else 'superseding'} it.",
             conflict=True,
         )
     if decision.status != Decision.Status.AGREED:
         raise RuleViolation(
             f"{verb}_not_agreed",
-            f"{_name(decision)} was {decision.get_status_display().lower()}, so there is nothing in force to "
+            f"{decision_name(decision)} was {decision.get_status_display().lower()}, so there is nothing in force to "
             f"{verb}; draft a new decision that revisits it.",
             conflict=True,
         )
@@ -538,7 +535,7 @@ def _check_can_follow(decision: Decision, verb: str) -> None:
 def amend_decision(*, actor: Access, decision: Decision, **draft_fields) -> Decision:
     """Draft a decision that amends an agreed one (rule 4); the old one shows it as ``amended_by``."""
     standing.require_record_keeper(actor, decision.body, "amend its decisions")
-    decision = _lock(decision)
+    decision = lock_decision(decision)
     _check_can_follow(decision, "amend")
     return _successor(decision, "amends", actor, draft_fields)
 
@@ -547,6 +544,6 @@ def amend_decision(*, actor: Access, decision: Decision, **draft_fields) -> Deci
 def supersede_decision(*, actor: Access, decision: Decision, **draft_fields) -> Decision:
     """Draft a decision that replaces an agreed one (rule 4); a decision is superseded once at most."""
     standing.require_record_keeper(actor, decision.body, "supersede its decisions")
-    decision = _lock(decision)
+    decision = lock_decision(decision)
     _check_can_follow(decision, "supersede")
     return _successor(decision, "supersedes", actor, draft_fields)

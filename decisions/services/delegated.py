@@ -12,10 +12,10 @@ from alliance.choices import DecisionKind
 from alliance.errors import RuleViolation
 from alliance.formatting import day, money
 from alliance.models import GoverningBody
-from alliance.services import allocate_reference
+from alliance.services import allocate_reference, save_checked
 from alliance.term import refuse_outside_term
 from decisions.models import Decision
-from decisions.services.decisions import _apply, _check, _record
+from decisions.services.decisions import apply_fields, check_draft
 from roles import standing
 from roles.access import Access
 from roles.models import DelegatedAuthority, Person
@@ -87,12 +87,14 @@ def take_delegated_decision(
         decided_by=decided_by,
         decided_on=decided_on,
     )
-    _apply(decision, {**extra, "title": title, "proposal": proposal, "kind": DecisionKind.OPERATIONAL, "value": value})
-    _check(decision)
+    apply_fields(
+        decision, {**extra, "title": title, "proposal": proposal, "kind": DecisionKind.OPERATIONAL, "value": value}
+    )
+    check_draft(decision)
     now = timezone.now()
     decision.reference = allocate_reference(alliance=body.alliance, series=body.code, year=decided_on.year)
     decision.status = Decision.Status.AGREED
     decision.opened_at = decision.closed_at = now
     decision.outcome_explanation = f"Decided by {decided_by} under delegated authority: {verdict.reason}"
-    _record(decision, f"Decided under delegated authority by {decided_by}")
+    save_checked(decision, f"Decided under delegated authority by {decided_by}")
     return decision

@@ -15,7 +15,7 @@ from django.utils import timezone
 from alliance.errors import RuleViolation
 from alliance.formatting import day
 from alliance.models import GoverningBody, Membership, Organisation
-from alliance.services import _save
+from alliance.services import save_checked
 from alliance.term import refuse_outside_term
 from decisions.models import Attendance, Decision, Meeting
 from roles import queries as roles_queries
@@ -91,7 +91,7 @@ def schedule_meeting(
             "meeting_place_required", "Say where the meeting is held, or tick that it is online.", field="location"
         )
     meeting = Meeting(body=body, starts_at=starts_at, title=title.strip(), location=location.strip(), online=online)
-    _save(meeting, "Scheduled")
+    save_checked(meeting, "Scheduled")
     return meeting
 
 
@@ -194,7 +194,7 @@ def record_attendance(
     attendance.organisation = organisation
     attendance.present = present
     attendance.role_warning = _role_warning(meeting, person, capacity, organisation, on)
-    _save(attendance, "Attendance corrected" if changing else ("Present" if present else "Apologies"))
+    save_checked(attendance, "Attendance corrected" if changing else ("Present" if present else "Apologies"))
     return attendance
 
 
@@ -218,7 +218,7 @@ def mark_meeting_held(*, actor: Access, meeting: Meeting, minutes: str = "") -> 
     meeting.status = Meeting.Status.HELD
     if minutes.strip():
         meeting.minutes = minutes.strip()
-    _save(meeting, "Held")
+    save_checked(meeting, "Held")
     return meeting
 
 
@@ -245,7 +245,7 @@ def cancel_meeting(*, actor: Access, meeting: Meeting, reason: str) -> Meeting:
             conflict=True,
         )
     meeting.status = Meeting.Status.CANCELLED
-    _save(meeting, f"Cancelled: {reason.strip()}")
+    save_checked(meeting, f"Cancelled: {reason.strip()}")
     return meeting
 
 
@@ -279,7 +279,7 @@ def record_minutes(*, actor: Access, meeting: Meeting, minutes: str) -> Meeting:
         raise RuleViolation("minutes_required", "Write the minutes of the meeting.", field="minutes")
     changing = bool(meeting.minutes)
     meeting.minutes = minutes.strip()
-    _save(meeting, "Minutes corrected" if changing else "Minutes recorded")
+    save_checked(meeting, "Minutes corrected" if changing else "Minutes recorded")
     return meeting
 
 
@@ -330,5 +330,5 @@ def approve_minutes(*, actor: Access, meeting: Meeting, decision: Decision) -> M
             field="decision",
         )
     meeting.minutes_approved_by = decision
-    _save(meeting, f"Minutes approved by {label}")
+    save_checked(meeting, f"Minutes approved by {label}")
     return meeting

@@ -21,11 +21,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from alliance.errors import RuleViolation
-from alliance.formatting import day
+from alliance.formatting import day, time_on_day
 from alliance.models import Membership, Organisation
+from alliance.services import save_checked
 from decisions.models import AdvisoryInput, Decision, Recusal, Vote
 from decisions.queries import local_day
-from decisions.services.decisions import _record, _when, check_moment
+from decisions.services.decisions import check_moment
 from roles import standing
 from roles.access import Access
 from roles.models import InterestDeclaration, Person, Role, RoleAssignment
@@ -142,8 +143,8 @@ def _check_deadline(decision, cast_at: datetime, now: datetime, recorded_by: Per
     if cast_at > decision.closes_at or (not recording and now > decision.closes_at):
         raise RuleViolation(
             "written_procedure_closed",
-            f"Votes on {decision.reference} closed at {_when(decision.closes_at)}; this vote came too late"
-            + ("." if recording or cast_at > decision.closes_at else f" (it is now {_when(now)})."),
+            f"Votes on {decision.reference} closed at {time_on_day(decision.closes_at)}; this vote came too late"
+            + ("." if recording or cast_at > decision.closes_at else f" (it is now {time_on_day(now)})."),
             field="cast_at",
             conflict=True,
         )
@@ -234,7 +235,7 @@ def cast_vote(
     )
     if recorded_by is not None:
         reason += f" (recorded by {recorded_by})"
-    _record(vote, reason)
+    save_checked(vote, reason)
     return vote
 
 
@@ -303,7 +304,7 @@ def record_advice(
     item = AdvisoryInput(
         decision=decision, organisation=organisation, person=person, advice=advice.strip(), given_at=given_at
     )
-    _record(item, "Advice given")
+    save_checked(item, "Advice given")
     return item
 
 
@@ -324,7 +325,7 @@ def respond_to_advice(
     advisory_input = AdvisoryInput.objects.get(pk=advisory_input.pk)
     advisory_input.response = response.strip()
     advisory_input.responded_at = responded_at or timezone.now()
-    _record(advisory_input, "Responded to advice")
+    save_checked(advisory_input, "Responded to advice")
     return advisory_input
 
 
@@ -370,7 +371,7 @@ def record_recusal(
         vote._change_reason = f"Vote removed: member recused ({reason.strip()})"
         vote.delete()
     recusal = Recusal(decision=decision, membership=membership, source=source, interest=interest, reason=reason.strip())
-    _record(recusal, "Recused")
+    save_checked(recusal, "Recused")
     return recusal
 
 
@@ -395,5 +396,5 @@ def grant_dispensation(*, actor: Access, recusal: Recusal, reason: str) -> Recus
         )
     recusal.dispensation_granted = True
     recusal.dispensation_reason = reason.strip()
-    _record(recusal, f"Dispensation granted: {reason.strip()}")
+    save_checked(recusal, f"Dispensation granted: {reason.strip()}")
     return recusal
