@@ -83,17 +83,28 @@ def _related_names(pairs: list[tuple[models.Field, object]], access: Access | No
     return names
 
 
-def _changes(record, previous, fields) -> list[tuple[models.Field, object, object]]:
-    out = []
-    for field in fields:
-        new = getattr(record, field.attname)
-        old = getattr(previous, field.attname) if previous is not None else None
-        if record.history_type == "-" or (previous is not None and old == new):
-            continue
-        if previous is None and new in (None, "", [], {}):
-            continue
-        out.append((field, old, new))
-    return out
+def changed_fields(record, previous, fields) -> list[tuple[models.Field, object, object]]:
+    """The one history diff: each of ``fields`` whose value differs between ``previous`` and
+    ``record`` (two history rows of one record), as (field, old, new) in the model's field order;
+    a relation's values are ids. Against no previous version, every field that holds a value.
+
+    Built on django-simple-history's ``diff_against``, limited to ``fields`` so that it reads
+    nothing more (many-to-many history has its own rows, ``_m2m_entries``)."""
+    if record.history_type == "-":
+        return []
+    if previous is None:
+        return [
+            (f, None, getattr(record, f.attname))
+            for f in fields
+            if getattr(record, f.attname) not in (None, "", [], {})
+        ]
+    # diff_against reads editable fields (model_to_dict); a field that is not is compared here.
+    delta = record.diff_against(previous, included_fields=[f.name for f in fields if f.editable])
+    changed = {change.field: (change.old, change.new) for change in delta.changes}
+    for f in fields:
+        if not f.editable and getattr(previous, f.attname) != getattr(record, f.attname):
+            changed[f.name] = (getattr(previous, f.attname), getattr(record, f.attname))
+    return [(f, *changed[f.name]) for f in fields if f.name in changed]
 
 
 def _users(ids) -> dict:
@@ -137,7 +148,7 @@ def _entries(history_model, records, previous, links: dict, access: Access | Non
     domain = history_model.instance_type
     pk_name = domain._meta.pk.attname
     current = _current_names(domain, [getattr(r, pk_name) for r in records])
-    raw = [(r, _changes(r, previous.get(r._previous_id), fields)) for r in records]
+    raw = [(r, changed_fields(r, previous.get(r._previous_id), fields)) for r in records]
     names = _related_names([(f, v) for _, ch in raw for f, old, new in ch for v in (old, new)], access)
     users = _users(r.history_user_id for r in records)
     label = history_model.instance_type._meta.label_lower

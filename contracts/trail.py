@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from alliance.access import Access
 from alliance.formatting import day, day_time
+from alliance.history import changed_fields
 from alliance.models import AuditLink
 from contracts.models import AwardInterest, AwardProcess, Contract, EvaluationScore, StageTransition, Submission
 from decisions.models import AdvisoryInput, Decision, Recusal, Vote
@@ -53,21 +54,17 @@ def _show(field: models.Field, value) -> str:
 
 
 def _diff(row, previous) -> list[dict]:
-    out = []
-    for field in row.instance_type._meta.concrete_fields:
-        if field.primary_key or field.is_relation or field.name in STAGE_FIELDS:
-            continue
-        old, new = getattr(previous, field.attname), getattr(row, field.attname)
-        if old != new:
-            out.append(
-                {
-                    "field": field.name,
-                    "label": str(field.verbose_name),
-                    "old": _show(field, old),
-                    "new": _show(field, new),
-                }
-            )
-    return out
+    """What changed in a step, in words: the one history diff (alliance/history.py) of the record's
+    own values; relations and stages are told by the trail's own events."""
+    fields = [
+        f
+        for f in row.instance_type._meta.concrete_fields
+        if not (f.primary_key or f.is_relation or f.name in STAGE_FIELDS)
+    ]
+    return [
+        {"field": f.name, "label": str(f.verbose_name), "old": _show(f, old), "new": _show(f, new)}
+        for f, old, new in changed_fields(row, previous, fields)
+    ]
 
 
 def _user(user) -> str:
