@@ -320,25 +320,48 @@ def _append_link(chain, row, object_model, object_id, user_id, history_date, cha
             # then get_or_create finds the row), then lock it.
             AuditChainHead.objects.get_or_create(chain=chain)
             head = AuditChainHead.objects.select_for_update().get(chain=chain)
-        seq = head.last_seq + 1
-        fields = {
-            "chain": chain,
-            "seq": seq,
-            "history_model": type(row)._meta.label_lower,
-            "history_id": row.pk,
-            "object_model": object_model._meta.label_lower,
-            "object_id": str(object_id),
-            "history_date": history_date or getattr(row, "history_date", None),
-            "change_type": change_type or getattr(row, "history_type", "~"),
-            "user_id": user_id,
-            "source": current_source(),
-        }
-        digest = link_hash(head.last_hash, canonical(row), link_meta(tuple(fields[f] for f in LINK_FIELDS)))
+        link = new_link(
+            chain=chain,
+            seq=head.last_seq + 1,
+            prev_hash=head.last_hash,
+            row=row,
+            object_model=object_model,
+            object_id=object_id,
+            user_id=user_id,
+            history_date=history_date,
+            change_type=change_type,
+            source=current_source(),
+        )
         try:
-            AuditLink.objects.create(**fields, prev_hash=head.last_hash, hash=digest)
+            link.save(force_insert=True)
         except IntegrityError as error:
             raise _HeadBehind(head.last_seq) from error
-        AuditChainHead.objects.filter(pk=head.pk).update(last_seq=seq, last_hash=digest)
+        AuditChainHead.objects.filter(pk=head.pk).update(last_seq=link.seq, last_hash=link.hash)
+
+
+def new_link(
+    *, chain, seq, prev_hash, row, object_model, object_id, user_id, source, history_date=None, change_type=None
+):
+    """The chain's one link writer: the (unsaved) link that follows ``prev_hash`` at ``seq`` for the
+    history ``row``, hashed over the row's canonical form and the link's own fields. The product
+    saves it under the chain head's lock (``_append_link``); the benchmark's bulk build appends the
+    same links in memory (benchmarks/dataset.py), so both write the chain one way."""
+    from alliance.models import AuditLink
+
+    fields = {
+        "chain": chain,
+        "seq": seq,
+        "history_model": type(row)._meta.label_lower,
+        "history_id": row.pk,
+        "object_model": object_model._meta.label_lower,
+        "object_id": str(object_id),
+        "history_date": history_date or getattr(row, "history_date", None),
+        "change_type": change_type or getattr(row, "history_type", "~"),
+        "user_id": user_id,
+        "source": source,
+    }
+    digest = link_hash(prev_hash, canonical(row), link_meta(tuple(fields[f] for f in LINK_FIELDS)))
+    return AuditLink(**fields, prev_hash=prev_hash, hash=digest)
 
 
 def on_history_row(sender, history_instance, **kwargs) -> None:

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "decisions",
     "contracts",
     "api",
+    "benchmarks",
 ]
 
 MIDDLEWARE = [

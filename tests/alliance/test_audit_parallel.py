@@ -6,8 +6,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from alliance import audit, services
-from contracts.benchmark import dataset
-from contracts.benchmark.database import bulk_loading, throwaway
+from benchmarks import dataset
+from benchmarks.database import bulk_loading, throwaway
 
 
 class CountingPool(audit.ProcessPoolExecutor):

@@ -25,8 +25,8 @@ from django.utils import timezone
 
 from alliance.exports import csv_lines
 from alliance.models import Alliance, AuditLink, Membership
+from benchmarks import floor
 from contracts import services as award_services
-from contracts.benchmark import floor
 from contracts.models import AwardProcess
 from decisions import services
 from decisions.exports import DECISION_HEADER, decision_rows

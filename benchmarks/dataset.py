@@ -8,8 +8,8 @@ them); below 0.1 one alliance is thinned, for a quick look and for the tests.
 
 Every row gets the history rows that creating it through the services would leave (a decision:
 drafted, opened, closed; an award: one per stage reached), and every history row a link in its
-alliance's chain, hashed with ``alliance.audit.canonical`` and ``link_hash`` exactly as the
-``post_create_historical_record`` receiver would, so ``verify_audit`` passes on the result. Links
+alliance's chain, made by the chain's one link writer (``alliance.audit.new_link``) as the
+``post_create_historical_record`` receiver makes it, so ``verify_audit`` passes on the result. Links
 are appended in the order the rows are inserted, model by model.
 """
 
@@ -24,7 +24,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
 
-from alliance.audit import GENESIS, LINK_FIELDS, NO_ALLIANCE, canonical, link_hash, link_meta
+from alliance.audit import GENESIS, NO_ALLIANCE, new_link
 from alliance.models import (
     Alliance,
     AuditChainHead,
@@ -178,21 +178,18 @@ class Chains:
 
     def append(self, chain: str, history_row, object_model, object_id) -> None:
         seq, prev = self.heads.get(chain, (0, GENESIS))
-        fields = {
-            "chain": chain,
-            "seq": seq + 1,
-            "history_model": type(history_row)._meta.label_lower,
-            "history_id": history_row.pk,
-            "object_model": object_model._meta.label_lower,
-            "object_id": str(object_id),
-            "history_date": history_row.history_date,
-            "change_type": history_row.history_type,
-            "user_id": None,
-            "source": SOURCE,
-        }
-        digest = link_hash(prev, canonical(history_row), link_meta(tuple(fields[f] for f in LINK_FIELDS)))
-        self.pending.append(AuditLink(**fields, prev_hash=prev, hash=digest))
-        self.heads[chain] = (seq + 1, digest)
+        link = new_link(
+            chain=chain,
+            seq=seq + 1,
+            prev_hash=prev,
+            row=history_row,
+            object_model=object_model,
+            object_id=object_id,
+            user_id=None,
+            source=SOURCE,
+        )
+        self.pending.append(link)
+        self.heads[chain] = (link.seq, link.hash)
         if len(self.pending) >= BATCH:
             self.flush()
 

@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from alliance.models import AuditLink
-from contracts.benchmark.dataset import Shape
+from benchmarks.dataset import Shape
 from decisions.models import Decision
 
 READS = {

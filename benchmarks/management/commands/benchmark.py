@@ -14,9 +14,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test import override_settings
 
-from contracts.benchmark import dataset
-from contracts.benchmark.database import bulk_loading, throwaway
-from contracts.benchmark.measure import Measurer
+from benchmarks import dataset
+from benchmarks.database import bulk_loading, throwaway
+from benchmarks.measure import Measurer
 
 
 class Progress:
@@ -85,7 +85,7 @@ class Command(BaseCommand):
                 results["throughput"] = measurer.throughput()
                 results["writes"] = measurer.writes()
                 if options["http_requests"]:
-                    from contracts.benchmark.http import requests_per_second
+                    from benchmarks.http import requests_per_second
 
                     results["http"] = requests_per_second(
                         path=results["reads"][0]["url"], user=measurer.user, requests=options["http_requests"]
