@@ -1,8 +1,20 @@
-"""Small helpers the web views of every app share."""
+"""What the web views of every app share: the one alliance page mixin, the date of a page, filtered lists.
+
+Views sit above the domain modules and may import any app (DESIGN.md, layout), so this module reads
+the caller's standing from roles.access; the domain modules of alliance/ never import it.
+"""
+
+from __future__ import annotations
 
 from datetime import date
 
-from django.http import HttpRequest
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from alliance.models import Alliance
+from roles.access import request_access
 
 
 def parse_on_date(request: HttpRequest, *, default: date, param: str = "on") -> tuple[date, str]:
@@ -14,6 +26,46 @@ def parse_on_date(request: HttpRequest, *, default: date, param: str = "on") -> 
         return date.fromisoformat(raw), ""
     except ValueError:
         return default, f"'{raw}' is not a date; use the form YYYY-MM-DD, for example 2021-03-01."
+
+
+class AlliancePageMixin(LoginRequiredMixin):
+    """A page of one alliance (``<slug:slug>`` in its URL), read as of a date (``?on=``, today by default).
+
+    The alliance is looked up through its read rule (alliance/access.py), as the API looks it up: one
+    the caller may not read answers 404, as if it did not exist. The page then has ``self.alliance``,
+    ``self.access`` (the caller's standing), ``self.today`` and ``self.on``; its context has the
+    alliance, the dates, and ``can_record`` (whether the caller keeps the record of one of the
+    alliance's bodies; a page about one body may narrow it).
+    """
+
+    alliance_related: tuple[str, ...] = ()
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.access = request_access(request)
+        alliances = Alliance.objects.restrict(self.access)
+        if self.alliance_related:
+            alliances = alliances.select_related(*self.alliance_related)
+        self.alliance = get_object_or_404(alliances, slug=kwargs["slug"])
+        self.today = timezone.localdate()
+        self.on, self.on_error = parse_on_date(request, default=self.today)
+        return self.page_refusal() or super().dispatch(request, *args, **kwargs)
+
+    def page_refusal(self) -> HttpResponse | None:
+        """What to answer instead of the page when the caller may not use it (None: show it)."""
+        return None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            alliance=self.alliance,
+            on=self.on,
+            on_error=self.on_error,
+            today=self.today,
+            can_record=self.access.keeps_record_of(self.alliance.pk),
+        )
+        return context
 
 
 class FilteredListMixin:

@@ -4,49 +4,29 @@ secretary's forms. Every form calls one service; a refusal comes back as a form 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
 from alliance.errors import RuleViolation
 from alliance.forms import restrict_choices
 from alliance.history import versions
 from alliance.models import Alliance, GoverningBody
-from alliance.web import FilteredListMixin, parse_on_date
+from alliance.web import AlliancePageMixin, FilteredListMixin
 from decisions import forms, services
 from decisions import queries as decision_queries
 from decisions import queries_meetings as queries
 from decisions.models import ActionItem, AdvisoryInput, Decision, Meeting, Recusal
 from roles import standing
-from roles.access import Access, request_access
+from roles.access import Access
 
 PAGE_SIZE = 25
 
 
 def _person(user):
     return getattr(user, "person", None)
-
-
-class AllianceMixin(LoginRequiredMixin):
-    """Pages of one alliance; ``self.alliance`` and today's date are in every context."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            # Who may read what: the models' one read rule (alliance/access.py), as in the API; an
-            # alliance the user may not read answers as one that does not exist.
-            self.access = request_access(request)
-            self.alliance = get_object_or_404(Alliance.objects.restrict(self.access), slug=kwargs["slug"])
-            self.today = timezone.localdate()
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(alliance=self.alliance, today=self.today)
-        return context
 
 
 def _page(request, queryset):
@@ -62,7 +42,7 @@ def _query_without_page(request) -> str:
 # Reading -----------------------------------------------------------------------------------
 
 
-class DecisionLogView(AllianceMixin, FilteredListMixin, TemplateView):
+class DecisionLogView(AlliancePageMixin, FilteredListMixin, TemplateView):
     template_name = "decisions/decision_log.html"
 
     def get_context_data(self, **kwargs):
@@ -101,7 +81,7 @@ def _filter_log(decisions, data: dict):
     return decisions
 
 
-class DecisionDetailView(AllianceMixin, TemplateView):
+class DecisionDetailView(AlliancePageMixin, TemplateView):
     template_name = "decisions/decision_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -119,7 +99,7 @@ class DecisionDetailView(AllianceMixin, TemplateView):
             recusals=recusals,
             advice=list(decision.advisory_inputs.all()),
             action_items=list(decision.action_items.all()),
-            versions=versions(decision, request_access(self.request)),
+            versions=versions(decision, self.access),
             links=decision_queries.earlier_links(decision, self.access),
             related=decision_queries.related_decisions(
                 alliance=self.alliance,
@@ -136,7 +116,7 @@ class DecisionDetailView(AllianceMixin, TemplateView):
         return context
 
 
-class MeetingListView(AllianceMixin, FilteredListMixin, TemplateView):
+class MeetingListView(AlliancePageMixin, FilteredListMixin, TemplateView):
     template_name = "decisions/meeting_list.html"
 
     def get_context_data(self, **kwargs):
@@ -161,7 +141,7 @@ class MeetingListView(AllianceMixin, FilteredListMixin, TemplateView):
         return context
 
 
-class MeetingDetailView(AllianceMixin, TemplateView):
+class MeetingDetailView(AlliancePageMixin, TemplateView):
     template_name = "decisions/meeting_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -185,21 +165,18 @@ class MeetingDetailView(AllianceMixin, TemplateView):
         return context
 
 
-class ActionItemListView(AllianceMixin, TemplateView):
+class ActionItemListView(AlliancePageMixin, TemplateView):
     template_name = "decisions/action_items.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        on, on_error = parse_on_date(self.request, default=self.today)
         form = forms.ActionItemFilterForm(self.request.GET or None)
         items = queries.action_items(self.alliance).restrict(self.access)
         if form.is_bound and form.is_valid() and form.cleaned_data["status"]:
             items = items.filter(status=form.cleaned_data["status"])
         context.update(
-            on=on,
-            on_error=on_error,
             form=form,
-            overdue=list(queries.overdue_action_items(self.alliance, on).restrict(self.access)),
+            overdue=list(queries.overdue_action_items(self.alliance, self.on).restrict(self.access)),
             page=_page(self.request, items),
             query=_query_without_page(self.request),
             can_record=bool(_recordable_bodies(self.access, self.alliance)),
@@ -219,7 +196,7 @@ def _recordable_bodies(access: Access, alliance: Alliance):
     return access.bodies_kept(GoverningBody.objects.filter(alliance=alliance)).order_by("name")
 
 
-class SecretaryFormView(AllianceMixin, FormView):
+class SecretaryFormView(AlliancePageMixin, FormView):
     """A form that one service answers, called with the caller's standing as its ``actor``.
 
     Whether to show the form at all is asked of the service's own standing check
@@ -239,12 +216,7 @@ class SecretaryFormView(AllianceMixin, FormView):
     subject = ""
     needs_alliance = False
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.access = request_access(request)
-        self.alliance = get_object_or_404(Alliance.objects.restrict(self.access), slug=kwargs["slug"])
-        self.today = timezone.localdate()
+    def page_refusal(self):
         # The record a form works on is found among those the user may read, before any standing is
         # weighed: one they may not read answers 404, as if it did not exist.
         self.target = self.get_target()
@@ -255,8 +227,8 @@ class SecretaryFormView(AllianceMixin, FormView):
             if not refusal.forbidden:
                 raise
             context = {"alliance": self.alliance, "body": body, "back": self.back_url(), "refusal": refusal.message}
-            return TemplateResponse(request, "decisions/forbidden.html", context, status=403)
-        return super(AllianceMixin, self).dispatch(request, *args, **kwargs)
+            return TemplateResponse(self.request, "decisions/forbidden.html", context, status=403)
+        return None
 
     def check_standing(self, body: GoverningBody | None) -> None:
         """Refuse (``not_permitted``) a caller who could never use this form."""
