@@ -202,8 +202,9 @@ class SecretaryFormView(AlliancePageMixin, FormView):
     Whether to show the form at all is asked of the service's own standing check
     (``check_standing``: the body's secretary by default; roles/standing.py), so the page offers
     exactly what the service will accept. Subclasses find the ``target`` record, and name the
-    ``service`` of decisions.services to call with the form's data and ``subject`` (the keyword
-    the service takes the record by); a refusal, the standing's included, becomes an error on the
+    ``service`` to call with the form's data (a function of decisions.services, as
+    ``staticmethod(services.open_decision)``) and ``subject`` (the keyword the service takes the
+    record by); a refusal, the standing's included, becomes an error on the
     field it names, keeping what was typed.
     """
 
@@ -212,7 +213,7 @@ class SecretaryFormView(AlliancePageMixin, FormView):
     intro = ""
     submit = "Save"
     success_message = "Saved."
-    service = ""
+    service = None
     subject = ""
     needs_alliance = False
 
@@ -288,7 +289,7 @@ class SecretaryFormView(AlliancePageMixin, FormView):
 
     def perform(self, form):
         arguments = {self.subject: self.subject_record()} if self.subject else {}
-        return getattr(services, self.service)(actor=self.access, **arguments, **form.cleaned_data)
+        return self.service(actor=self.access, **arguments, **form.cleaned_data)
 
 
 # Meeting forms -----------------------------------------------------------------------------
@@ -299,7 +300,7 @@ class ScheduleMeetingView(SecretaryFormView):
     title = "Schedule a meeting"
     submit = "Schedule"
     success_message = "Meeting scheduled."
-    service = "schedule_meeting"
+    service = staticmethod(services.schedule_meeting)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "bodies": self.bodies()}
@@ -336,7 +337,7 @@ class MeetingHeldView(MeetingFormView):
     title = "Mark the meeting held"
     submit = "Mark held"
     success_message = "Meeting recorded as held."
-    service = "mark_meeting_held"
+    service = staticmethod(services.mark_meeting_held)
 
 
 class MeetingCancelView(MeetingFormView):
@@ -344,7 +345,7 @@ class MeetingCancelView(MeetingFormView):
     title = "Cancel the meeting"
     submit = "Cancel the meeting"
     success_message = "Meeting cancelled."
-    service = "cancel_meeting"
+    service = staticmethod(services.cancel_meeting)
 
 
 class MinutesView(MeetingFormView):
@@ -352,7 +353,7 @@ class MinutesView(MeetingFormView):
     title = "Record the minutes"
     submit = "Save minutes"
     success_message = "Minutes saved."
-    service = "record_minutes"
+    service = staticmethod(services.record_minutes)
 
     def get_initial(self):
         return {"minutes": self.target.minutes}
@@ -364,7 +365,7 @@ class ApproveMinutesView(MeetingFormView):
     intro = "Minutes are approved by an agreed decision of the same body, taken at a later meeting or later in writing."
     submit = "Approve"
     success_message = "Minutes approved."
-    service = "approve_minutes"
+    service = staticmethod(services.approve_minutes)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "meeting": self.target}
@@ -427,7 +428,7 @@ class DecisionFormView(SecretaryFormView):
 
 
 class OpenDecisionView(DecisionFormView):
-    service = "open_decision"
+    service = staticmethod(services.open_decision)
     title = "Open for votes"
     intro = "Opening allocates the decision's reference and lets members vote."
     submit = "Open for votes"
@@ -435,7 +436,7 @@ class OpenDecisionView(DecisionFormView):
 
 
 class CloseDecisionView(DecisionFormView):
-    service = "close_decision"
+    service = staticmethod(services.close_decision)
     title = "Close and record the outcome"
     intro = "Closing counts the votes by the body's decision rule, stores the outcome and seals the record."
     submit = "Close the decision"
@@ -444,7 +445,7 @@ class CloseDecisionView(DecisionFormView):
 
 class WithdrawDecisionView(DecisionFormView):
     form_class = forms.ReasonForm
-    service = "withdraw_decision"
+    service = staticmethod(services.withdraw_decision)
     title = "Withdraw the decision"
     submit = "Withdraw"
     success_message = "Decision withdrawn."
@@ -452,7 +453,7 @@ class WithdrawDecisionView(DecisionFormView):
 
 class DeferDecisionView(DecisionFormView):
     form_class = forms.DeferForm
-    service = "defer_decision"
+    service = staticmethod(services.defer_decision)
     title = "Defer the decision"
     submit = "Defer"
     success_message = "Decision deferred."
@@ -551,7 +552,7 @@ class AdviceView(MemberFormView):
 
 class RespondView(DecisionFormView):
     form_class = forms.ResponseForm
-    service = "respond_to_advice"
+    service = staticmethod(services.respond_to_advice)
     subject = "advisory_input"
     title = "Respond to advice"
     submit = "Save response"
@@ -570,7 +571,7 @@ class RespondView(DecisionFormView):
 class RecusalView(DecisionFormView):
     form_class = forms.RecusalForm
     needs_alliance = True
-    service = "record_recusal"
+    service = staticmethod(services.record_recusal)
     title = "Record a recusal"
     submit = "Recuse the member"
     success_message = "Recusal recorded."
@@ -578,7 +579,7 @@ class RecusalView(DecisionFormView):
 
 class DispensationView(DecisionFormView):
     form_class = forms.ReasonForm
-    service = "grant_dispensation"
+    service = staticmethod(services.grant_dispensation)
     subject = "recusal"
     title = "Grant a dispensation"
     intro = "A dispensation lets a recused member vote despite its interest; say why the body grants it."
@@ -597,7 +598,7 @@ class DispensationView(DecisionFormView):
 class CreateActionItemView(DecisionFormView):
     form_class = forms.ActionItemForm
     needs_alliance = True
-    service = "create_action_item"
+    service = staticmethod(services.create_action_item)
     title = "Add an action item"
     submit = "Add action"
     success_message = "Action item added."
@@ -629,7 +630,7 @@ class CompleteActionItemView(ActionItemFormView):
     def check_standing(self, body) -> None:
         standing.require_action_owner_or_keeper(self.access, self.item, "mark it done")
 
-    service = "complete_action_item"
+    service = staticmethod(services.complete_action_item)
     title = "Mark the action done"
     submit = "Mark done"
     success_message = "Action item marked done."
@@ -637,7 +638,7 @@ class CompleteActionItemView(ActionItemFormView):
 
 class CancelActionItemView(ActionItemFormView):
     form_class = forms.ReasonForm
-    service = "cancel_action_item"
+    service = staticmethod(services.cancel_action_item)
     title = "Cancel the action"
     submit = "Cancel the action"
     success_message = "Action item cancelled."
