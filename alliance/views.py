@@ -1,11 +1,14 @@
-"""Web pages of the alliance core: the alliance list and the alliance overview."""
+"""Web pages of the alliance core: the alliance list, the alliance overview and a membership."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.shortcuts import get_object_or_404
 from django.views.generic import ListView, TemplateView
 
-from alliance.models import Alliance
+from alliance.history import versions
+from alliance.models import Alliance, Membership
 from alliance.queries import alliance_overview
 from alliance.web import AlliancePageMixin, visible_alliances
+from roles.models import Role, RoleAssignment
 
 
 class AllianceListView(LoginRequiredMixin, ListView):
@@ -23,4 +26,41 @@ class AllianceOverviewView(AlliancePageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(alliance_overview(self.alliance, self.on))
+        return context
+
+
+class MembershipDetailView(AlliancePageMixin, TemplateView):
+    """One membership: its dated status changes, capacities, representatives over time and history.
+
+    Its representatives are roles: a page may read any app (DESIGN.md, layout), so it lives with the
+    membership it shows.
+    """
+
+    template_name = "alliance/membership_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        membership = get_object_or_404(
+            Membership.objects.with_status_on(self.on)
+            .select_related("organisation")
+            .prefetch_related("status_changes"),
+            alliance=self.alliance,
+            pk=kwargs["pk"],
+        )
+        representatives = (
+            RoleAssignment.objects.filter(
+                role__alliance=self.alliance,
+                role__organisation=membership.organisation,
+                role__kind__in=Role.REPRESENTATIVE_KINDS,
+            )
+            .select_related("role", "person")
+            .order_by("-starts_on", "pk")
+        )
+        context.update(
+            membership=membership,
+            status_on=membership.status_on or membership.status,
+            status_changes=sorted(membership.status_changes.all(), key=lambda c: c.effective_on),
+            representatives=list(representatives),
+            versions=versions(membership, self.access),
+        )
         return context

@@ -4,11 +4,10 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import TemplateView
 
 from alliance.history import versions
-from alliance.models import Membership
 from alliance.web import AlliancePageMixin
 from roles import queries
 from roles.charts import timeline_chart
-from roles.models import DelegatedAuthority, Person, Role, RoleAssignment
+from roles.models import DelegatedAuthority, Person, Role
 
 
 def _in_force(delegations, on) -> list:
@@ -95,42 +94,6 @@ class InterestRegisterView(AlliancePageMixin, TemplateView):
         for i in interests:
             i.current = i.is_current_on(self.on)
         context.update(interests=interests)
-        return context
-
-
-class MembershipDetailView(AlliancePageMixin, TemplateView):
-    """One membership: its dated status changes, capacities, representatives over time and history.
-
-    It lives here rather than in alliance/ because representatives are roles (alliance <- roles).
-    """
-
-    template_name = "roles/membership_detail.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        membership = get_object_or_404(
-            Membership.objects.with_status_on(self.on)
-            .select_related("organisation")
-            .prefetch_related("status_changes"),
-            alliance=self.alliance,
-            pk=kwargs["pk"],
-        )
-        representatives = (
-            RoleAssignment.objects.filter(
-                role__alliance=self.alliance,
-                role__organisation=membership.organisation,
-                role__kind__in=Role.REPRESENTATIVE_KINDS,
-            )
-            .select_related("role", "person")
-            .order_by("-starts_on", "pk")
-        )
-        context.update(
-            membership=membership,
-            status_on=membership.status_on or membership.status,
-            status_changes=sorted(membership.status_changes.all(), key=lambda c: c.effective_on),
-            representatives=list(representatives),
-            versions=versions(membership, self.access),
-        )
         return context
 
 
