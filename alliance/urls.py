@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.AllianceListView.as_view(), name="alliance-list"),
     path("alliances/<slug:slug>/", views.AllianceOverviewView.as_view(), name="alliance-overview"),
     path("alliances/<slug:slug>/members/<int:pk>/", views.MembershipDetailView.as_view(), name="membership-detail"),
+    path("alliances/<slug:slug>/audit/", views.AuditFeedPageView.as_view(), name="audit-feed-page"),
     path("alliances/<slug:slug>/", include("contracts.dashboard_urls")),
     path("alliances/<slug:slug>/", include("roles.urls")),
     path("alliances/<slug:slug>/", include("decisions.urls")),

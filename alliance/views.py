@@ -1,11 +1,13 @@
-"""Web pages of the alliance core: the alliance list, the alliance overview and a membership."""
+"""Web pages of the alliance core: the alliance list, the alliance overview, a membership and the audit feed."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404
 from django.views.generic import ListView, TemplateView
 
-from alliance.history import versions
-from alliance.models import Alliance, Membership
+from alliance.forms import AuditFilterForm
+from alliance.history import feed_entries, versions
+from alliance.models import Alliance, AuditLink, Membership
 from alliance.queries import alliance_overview
 from alliance.web import AlliancePageMixin, visible_alliances
 from roles.models import Role, RoleAssignment
@@ -62,5 +64,30 @@ class MembershipDetailView(AlliancePageMixin, TemplateView):
             status_changes=sorted(membership.status_changes.all(), key=lambda c: c.effective_on),
             representatives=list(representatives),
             versions=versions(membership, self.access),
+        )
+        return context
+
+
+class AuditFeedPageView(AlliancePageMixin, TemplateView):
+    confidential = True
+    """Every change to the alliance's records, newest first, with filters and a CSV download."""
+
+    template_name = "alliance/audit_feed.html"
+    paginate_by = 50
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        links = AuditLink.objects.restrict(self.access).filter(chain=f"alliance:{self.alliance.pk}")
+        form = AuditFilterForm(self.request.GET or None)
+        if form.is_valid():
+            links = form.apply(links)
+        page = Paginator(links.order_by("-id"), self.paginate_by).get_page(self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            form=form,
+            page=page,
+            entries=feed_entries(list(page.object_list)),
+            query=query.urlencode(),
         )
         return context

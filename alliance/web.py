@@ -9,10 +9,12 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from alliance.access import CONFIDENTIAL
 from alliance.models import Alliance
 from roles.access import request_access
 
@@ -36,9 +38,14 @@ class AlliancePageMixin(LoginRequiredMixin):
     ``self.access`` (the caller's standing), ``self.today`` and ``self.on``; its context has the
     alliance, the dates, and ``can_record`` (whether the caller keeps the record of one of the
     alliance's bodies; a page about one body may narrow it).
+
+    A page that shows the alliance's confidential records too (the audit trail, award figures) says
+    ``confidential = True``: it is for the standing that reads them (oversight, secretaries, voting
+    members' representatives and staff), and anyone else is refused (403).
     """
 
     alliance_related: tuple[str, ...] = ()
+    confidential = False
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
@@ -54,6 +61,11 @@ class AlliancePageMixin(LoginRequiredMixin):
 
     def page_refusal(self) -> HttpResponse | None:
         """What to answer instead of the page when the caller may not use it (None: show it)."""
+        if self.confidential and not self.access.may_read(self.alliance.pk, CONFIDENTIAL):
+            raise PermissionDenied(
+                "The oversight pages show confidential records: they are for the oversight group, "
+                "secretaries and voting members' representatives. Ask the alliance's secretary for access."
+            )
         return None
 
     def get_context_data(self, **kwargs):
