@@ -1,4 +1,5 @@
-"""What the web views of every app share: the one alliance page mixin, the date of a page, filtered lists.
+"""What the web views of every app share: the one alliance page mixin, the public register's alliance
+lookup, the date of a page, filtered lists.
 
 Views sit above the domain modules and may import any app (DESIGN.md, layout), so this module reads
 the caller's standing from roles.access; the domain modules of alliance/ never import it.
@@ -16,7 +17,7 @@ from django.utils import timezone
 
 from alliance.access import CONFIDENTIAL
 from alliance.models import Alliance
-from roles.access import request_access
+from roles.access import public_access, request_access
 
 
 def parse_on_date(request: HttpRequest, *, default: date, param: str = "on") -> tuple[date, str]:
@@ -78,6 +79,12 @@ class AlliancePageMixin(LoginRequiredMixin):
             can_record=self.access.keeps_record_of(self.alliance.pk),
         )
         return context
+
+
+def publishing_alliance(slug: str, request=None) -> Alliance:
+    """The alliance as an anonymous visitor reads it, for the public register's pages: only one that
+    publishes its register (404 otherwise, so an unpublished alliance is not even confirmed to exist)."""
+    return get_object_or_404(Alliance.objects.restrict(public_access(request)), slug=slug)
 
 
 class FilteredListMixin:

@@ -26,17 +26,13 @@ from alliance.choices import DecisionKind
 from alliance.forward_plan import planned_entries, published_plan
 from alliance.models import Alliance, ForwardPlanEntry, GoverningBody
 from alliance.notifications import absolute_url
+from alliance.web import publishing_alliance
 from decisions import queries
 from decisions.models import Decision, Meeting
 from roles.access import public_access
 
 MEETING_LENGTH = timedelta(hours=2)
 REGISTER_PAGE_SIZE = 50
-
-
-def publishing_alliance(slug: str, request=None) -> Alliance:
-    """The alliance as an anonymous visitor reads it: only one that publishes its register."""
-    return get_object_or_404(Alliance.objects.restrict(public_access(request)), slug=slug)
 
 
 class PublicIndexView(ListView):
