@@ -22,6 +22,7 @@ urlpatterns = [
         name="notification-preferences",
     ),
     path("public/", include("decisions.public_urls")),
+    path("public/", include("alliance.public_urls")),
     path("public/", include("contracts.public_urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
