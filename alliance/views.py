@@ -9,7 +9,8 @@ from alliance.forms import AuditFilterForm
 from alliance.history import feed_entries, versions
 from alliance.models import Alliance, AuditLink, Membership
 from alliance.queries import alliance_overview
-from alliance.web import AlliancePageMixin, visible_alliances
+from alliance.web import AlliancePageMixin
+from roles.access import request_access
 from roles.models import Role, RoleAssignment
 
 
@@ -18,7 +19,10 @@ class AllianceListView(LoginRequiredMixin, ListView):
     context_object_name = "alliances"
 
     def get_queryset(self):
-        return visible_alliances(self.request, Alliance.objects.select_related("commissioner").order_by("name"))
+        # Only the alliances the user has a standing in; the public register lists those that publish.
+        access = request_access(self.request)
+        alliances = Alliance.objects.select_related("commissioner").order_by("name")
+        return alliances if access.staff else alliances.filter(pk__in=access.members_of)
 
 
 class AllianceOverviewView(AlliancePageMixin, TemplateView):

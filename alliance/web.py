@@ -99,13 +99,3 @@ class FilteredListMixin:
         if form is not None and form.errors:
             response_kwargs.setdefault("status", 400)
         return super().render_to_response(context, **response_kwargs)
-
-
-# Which alliances a request may see listed. The core knows nothing of standings; the roles app,
-# which does, installs its rule here when it loads (roles/apps.py). Staff and tests without it see all.
-alliance_visibility = {"rule": None}
-
-
-def visible_alliances(request, queryset):
-    rule = alliance_visibility["rule"]
-    return queryset if rule is None else rule(request, queryset)
