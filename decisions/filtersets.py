@@ -1,11 +1,13 @@
 """django-filter filtersets of decisions: meetings, action items, decisions and votes."""
 
 import django_filters as filters
+from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
 from alliance.choices import DecisionKind
 from alliance.filtersets import AllianceSlugFilter, FilterSet, IdFilter, SearchFilter, StrictBooleanFilter, is_id
+from alliance.models import Alliance, GoverningBody
 from decisions.models import ActionItem, Decision, Meeting, Vote
 
 
@@ -115,6 +117,44 @@ class DecisionFilter(FilterSet):
         if any(self.form.cleaned_data.get(k) is not None for k in ("member", "organisation")):
             return queryset
         return self._voted(queryset, value)
+
+
+class DateRangeForm(forms.Form):
+    """The decision log's form: the fields are its filters'; a range whose end comes before its start is refused."""
+
+    def clean(self):
+        data = super().clean()
+        after, before = data.get("decided_after"), data.get("decided_before")
+        if after and before and after > before:
+            self.add_error("decided_before", "The end of the date range is before its start; swap the dates.")
+        return data
+
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class DecisionLogFilter(DecisionFilter):
+    """The decision log page's filters: the API's (:class:`DecisionFilter`), so that a search, a tag or a
+    date range finds the same decisions on the page as in ``/api/v1/decisions/``. The page is one
+    alliance's, so it offers that alliance's bodies as a choice and leaves out the filters by vote."""
+
+    alliance = member = organisation = position = None
+    q = SearchFilter(method="filter_q", label="Search")
+    body = filters.ModelChoiceFilter(queryset=GoverningBody.objects.none(), empty_label="Any body")
+    kind = filters.ChoiceFilter(choices=DecisionKind.choices, empty_label="Any kind")
+    status = filters.ChoiceFilter(choices=Decision.Status.choices, empty_label="Any status")
+    visibility = filters.ChoiceFilter(choices=Decision.Visibility.choices, empty_label="Any visibility")
+    tag = filters.CharFilter(method="filter_tag", max_length=60, label="Tag")
+    decided_after = filters.DateFilter(field_name="decided_on", lookup_expr="gte", label="Decided from", widget=DATE)
+    decided_before = filters.DateFilter(field_name="decided_on", lookup_expr="lte", label="Decided to", widget=DATE)
+
+    class Meta(DecisionFilter.Meta):
+        fields = ["q", "body", "kind", "status", "visibility", "tag", "decided_after", "decided_before"]
+        form = DateRangeForm
+
+    def __init__(self, data=None, queryset=None, *, alliance: Alliance, **kwargs):
+        super().__init__(data, queryset, **kwargs)
+        self.filters["body"].queryset = GoverningBody.objects.filter(alliance=alliance).order_by("name")
 
 
 class VoteFilter(FilterSet):

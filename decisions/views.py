@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.generic import FormView, TemplateView
@@ -18,6 +17,7 @@ from alliance.web import AlliancePageMixin, FilteredListMixin
 from decisions import forms, services
 from decisions import queries as decision_queries
 from decisions import queries_meetings as queries
+from decisions.filtersets import DecisionLogFilter
 from decisions.models import ActionItem, AdvisoryInput, Decision, Meeting, Recusal
 from roles import standing
 from roles.access import Access
@@ -47,13 +47,11 @@ class DecisionLogView(AlliancePageMixin, FilteredListMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        form = forms.DecisionLogFilterForm(self.request.GET or None, alliance=self.alliance)
         decisions = decision_queries.decision_log(self.alliance, access=self.access).restrict(self.access)
-        if form.is_bound and form.is_valid():
-            decisions = _filter_log(decisions, form.cleaned_data)
-        elif form.is_bound:
-            valid = {k: v for k, v in form.cleaned_data.items() if k not in form.errors}
-            decisions = _filter_log(decisions, valid)
+        # The API's filters (decisions/filtersets.py): a filter that cannot be read is marked on the
+        # form and left out, and the others apply.
+        filterset = DecisionLogFilter(self.request.GET or None, decisions, request=self.request, alliance=self.alliance)
+        form, decisions = filterset.form, filterset.qs
         context.update(
             form=form,
             page=_page(self.request, decisions),
@@ -61,24 +59,6 @@ class DecisionLogView(AlliancePageMixin, FilteredListMixin, TemplateView):
             can_record=bool(_recordable_bodies(self.access, self.alliance)),
         )
         return context
-
-
-def _filter_log(decisions, data: dict):
-    if data.get("q"):
-        q = data["q"]
-        decisions = decisions.filter(
-            Q(reference__icontains=q) | Q(title__icontains=q) | Q(proposal__icontains=q) | Q(rationale__icontains=q)
-        )
-    for name in ("body", "kind", "status", "visibility"):
-        if data.get(name):
-            decisions = decisions.filter(**{name: data[name]})
-    if data.get("tag"):
-        decisions = decisions.filter(tags__icontains=f'"{data["tag"].strip().lower()}"')
-    if data.get("decided_after"):
-        decisions = decisions.filter(decided_on__gte=data["decided_after"])
-    if data.get("decided_before"):
-        decisions = decisions.filter(decided_on__lte=data["decided_before"])
-    return decisions
 
 
 class DecisionDetailView(AlliancePageMixin, TemplateView):
