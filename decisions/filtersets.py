@@ -23,6 +23,22 @@ class MeetingFilter(FilterSet):
         fields = ["alliance", "body", "status", "starts_after", "starts_before"]
 
 
+class MeetingListFilter(MeetingFilter):
+    """The meeting list page's filters: the API's (:class:`MeetingFilter`), by status and by one of the
+    page's alliance's bodies."""
+
+    alliance = starts_after = starts_before = None
+    body = filters.ModelChoiceFilter(queryset=GoverningBody.objects.none(), empty_label="Any body")
+    status = filters.ChoiceFilter(choices=Meeting.Status.choices, empty_label="Any status")
+
+    class Meta(MeetingFilter.Meta):
+        fields = ["body", "status"]
+
+    def __init__(self, data=None, queryset=None, *, alliance: Alliance, **kwargs):
+        super().__init__(data, queryset, **kwargs)
+        self.filters["body"].queryset = GoverningBody.objects.filter(alliance=alliance).order_by("name")
+
+
 class ActionItemFilter(FilterSet):
     alliance = AllianceSlugFilter(field_name="decision__alliance__slug", label="Alliance slug")
     overdue = StrictBooleanFilter(method="filter_overdue", label="Open and due before ?on= (default today)")
@@ -41,6 +57,17 @@ class ActionItemFilter(FilterSet):
         on = self.judged_on
         overdue = Q(status=ActionItem.Status.OPEN, due_on__lt=on)
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+
+class ActionItemListFilter(ActionItemFilter):
+    """The action items page's filter: the API's (:class:`ActionItemFilter`) by status; the page judges
+    what is overdue on its own date (``?on=``)."""
+
+    alliance = decision = owner_person = owner_role = overdue = on = None
+    status = filters.ChoiceFilter(choices=ActionItem.Status.choices, empty_label="Any status")
+
+    class Meta(ActionItemFilter.Meta):
+        fields = ["status"]
 
 
 # decisions and votes -----------------------------------------------------------------------

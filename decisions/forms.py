@@ -7,7 +7,7 @@ from django.db.models import Q
 
 from alliance.choices import DecisionKind
 from alliance.models import Alliance, GoverningBody, Membership, Organisation
-from decisions.models import ActionItem, Attendance, Decision, Meeting, Recusal, Vote
+from decisions.models import Attendance, Decision, Meeting, Recusal, Vote
 from decisions.services.actions import owners
 from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role
 
@@ -44,15 +44,6 @@ class MembershipChoiceField(forms.ModelChoiceField):
 
 
 # The decision log --------------------------------------------------------------------------
-
-
-class MeetingFilterForm(forms.Form):
-    body = forms.ModelChoiceField(queryset=GoverningBody.objects.none(), required=False, empty_label="Any body")
-    status = forms.ChoiceField(choices=[("", "Any status"), *Meeting.Status.choices], required=False)
-
-    def __init__(self, *args, alliance: Alliance, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["body"].queryset = GoverningBody.objects.filter(alliance=alliance).order_by("name")
 
 
 # Meetings ----------------------------------------------------------------------------------
@@ -299,10 +290,3 @@ class ActionItemForm(forms.Form):
 
 class CompleteForm(forms.Form):
     completed_on = _date("Done on", required=True)
-
-
-ACTION_STATUSES = [("", "Any status"), *ActionItem.Status.choices]
-
-
-class ActionItemFilterForm(forms.Form):
-    status = forms.ChoiceField(choices=ACTION_STATUSES, required=False)

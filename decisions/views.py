@@ -17,7 +17,7 @@ from alliance.web import AlliancePageMixin, FilteredListMixin
 from decisions import forms, services
 from decisions import queries as decision_queries
 from decisions import queries_meetings as queries
-from decisions.filtersets import DecisionLogFilter
+from decisions.filtersets import ActionItemListFilter, DecisionLogFilter, MeetingListFilter
 from decisions.models import ActionItem, AdvisoryInput, Decision, Meeting, Recusal
 from roles import standing
 from roles.access import Access
@@ -101,13 +101,10 @@ class MeetingListView(AlliancePageMixin, FilteredListMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        form = forms.MeetingFilterForm(self.request.GET or None, alliance=self.alliance)
         meetings = queries.meetings(self.alliance, access=self.access)
-        if form.is_bound and form.is_valid():
-            for name in ("body", "status"):
-                if form.cleaned_data.get(name):
-                    meetings = meetings.filter(**{name: form.cleaned_data[name]})
-        page = _page(self.request, meetings)
+        filterset = MeetingListFilter(self.request.GET or None, meetings, request=self.request, alliance=self.alliance)
+        form = filterset.form
+        page = _page(self.request, filterset.qs)
         approving = [m.minutes_approved_by_id for m in page if m.minutes_approved_by_id]
         # The approving decision is named only to those who may read it (the read rule: no reference leaks).
         readable = Decision.objects.filter(pk__in=approving).restrict(self.access)
@@ -150,10 +147,9 @@ class ActionItemListView(AlliancePageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        form = forms.ActionItemFilterForm(self.request.GET or None)
         items = queries.action_items(self.alliance).restrict(self.access)
-        if form.is_bound and form.is_valid() and form.cleaned_data["status"]:
-            items = items.filter(status=form.cleaned_data["status"])
+        filterset = ActionItemListFilter(self.request.GET or None, items, request=self.request)
+        form, items = filterset.form, filterset.qs
         context.update(
             form=form,
             overdue=list(queries.overdue_action_items(self.alliance, self.on).restrict(self.access)),
