@@ -1,10 +1,12 @@
 """django-filter filtersets of contracts: award policies, awards, contracts and oversight's notes."""
 
 import django_filters as filters
+from django import forms
 from django.db.models import Q
 
-from alliance.filtersets import AllianceSlugFilter, FilterSet, IdFilter
-from contracts.models import AwardPolicy, AwardProcess, Contract, OversightNote
+from alliance.filtersets import AllianceSlugFilter, FilterSet, IdFilter, SearchFilter
+from alliance.models import Alliance, Organisation
+from contracts.models import AwardPolicy, AwardProcess, Contract, OversightNote, Route, ServiceCategory
 
 
 class AwardPolicyFilter(FilterSet):
@@ -37,6 +39,7 @@ class AwardFilter(FilterSet):
     max_value = filters.NumberFilter(field_name="estimated_total_value", lookup_expr="lte", label="Total value up to")
     started_after = filters.DateFilter(field_name="started_on", lookup_expr="gte", label="Started on or after")
     started_before = filters.DateFilter(field_name="started_on", lookup_expr="lte", label="Started on or before")
+    q = SearchFilter(method="filter_q", label="Text in the reference or title")
 
     class Meta:
         model = AwardProcess
@@ -51,14 +54,81 @@ class AwardFilter(FilterSet):
             "max_value",
             "started_after",
             "started_before",
+            "q",
         ]
 
     def filter_organisation(self, queryset, name, value):
+        value = getattr(value, "pk", value)  # an id from the API, an organisation from the page's choice
         return queryset.filter(
             Q(direct_award_to_id=value)
             | Q(recommended_submission__bidder_id=value)
             | Q(resulting_contract__provider_id=value)
         )
+
+    def filter_q(self, queryset, name, value):
+        match = Q()
+        for word in value.split():
+            match &= Q(reference__icontains=word) | Q(title__icontains=word)
+        return queryset.filter(match)
+
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class AwardRegisterFilter(AwardFilter):
+    """The award register page's filters: the API's (:class:`AwardFilter`), so that a search or a value
+    range finds the same processes on the page as in ``/api/v1/awards/``. The page is one alliance's, so
+    it offers that alliance's member organisations as a choice."""
+
+    alliance = visibility = None
+    q = SearchFilter(method="filter_q", label="Reference or title")
+    route = filters.ChoiceFilter(choices=Route.choices, empty_label="Any")
+    stage = filters.ChoiceFilter(choices=AwardProcess.Stage.choices, empty_label="Any")
+    service_category = filters.ChoiceFilter(choices=ServiceCategory.choices, empty_label="Any", label="Service")
+    organisation = filters.ModelChoiceFilter(
+        queryset=Organisation.objects.none(),
+        method="filter_organisation",
+        label="Awarded organisation",
+        empty_label="Any",
+    )
+    min_value = filters.NumberFilter(
+        field_name="estimated_total_value",
+        lookup_expr="gte",
+        label="Total value from (£)",
+        min_value=0,
+        decimal_places=2,
+    )
+    max_value = filters.NumberFilter(
+        field_name="estimated_total_value",
+        lookup_expr="lte",
+        label="Total value up to (£)",
+        min_value=0,
+        decimal_places=2,
+    )
+    started_after = filters.DateFilter(
+        field_name="started_on", lookup_expr="gte", label="Started on or after", widget=DATE
+    )
+    started_before = filters.DateFilter(
+        field_name="started_on", lookup_expr="lte", label="Started on or before", widget=DATE
+    )
+
+    class Meta(AwardFilter.Meta):
+        fields = [
+            "q",
+            "route",
+            "stage",
+            "service_category",
+            "organisation",
+            "min_value",
+            "max_value",
+            "started_after",
+            "started_before",
+        ]
+
+    def __init__(self, data=None, queryset=None, *, alliance: Alliance, **kwargs):
+        super().__init__(data, queryset, **kwargs)
+        members = Organisation.objects.filter(memberships__alliance=alliance).distinct()
+        self.filters["organisation"].queryset = members
 
 
 class ContractFilter(FilterSet):
