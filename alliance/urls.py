@@ -7,6 +7,8 @@ from alliance import notification_views, views
 urlpatterns = [
     path("", views.AllianceListView.as_view(), name="alliance-list"),
     path("alliances/<slug:slug>/", views.AllianceOverviewView.as_view(), name="alliance-overview"),
+    path("alliances/<slug:slug>/members/<int:pk>/", views.MembershipDetailView.as_view(), name="membership-detail"),
+    path("alliances/<slug:slug>/audit/", views.AuditFeedPageView.as_view(), name="audit-feed-page"),
     path("alliances/<slug:slug>/", include("contracts.dashboard_urls")),
     path("alliances/<slug:slug>/", include("roles.urls")),
     path("alliances/<slug:slug>/", include("decisions.urls")),
@@ -20,6 +22,7 @@ urlpatterns = [
         name="notification-preferences",
     ),
     path("public/", include("decisions.public_urls")),
+    path("public/", include("alliance.public_urls")),
     path("public/", include("contracts.public_urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -1,13 +1,17 @@
-"""Web pages of the alliance core: the alliance list and the alliance overview."""
+"""Web pages of the alliance core: the alliance list, the alliance overview, a membership and the audit feed."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.views.generic import ListView, TemplateView
 
-from alliance.models import Alliance
+from alliance.forms import AuditFilterForm
+from alliance.history import feed_entries, versions
+from alliance.models import Alliance, AuditLink, Membership
 from alliance.queries import alliance_overview
-from alliance.web import parse_on_date, visible_alliances
+from alliance.web import AlliancePageMixin
+from roles.access import request_access
+from roles.models import Role, RoleAssignment
 
 
 class AllianceListView(LoginRequiredMixin, ListView):
@@ -15,15 +19,79 @@ class AllianceListView(LoginRequiredMixin, ListView):
     context_object_name = "alliances"
 
     def get_queryset(self):
-        return visible_alliances(self.request, Alliance.objects.select_related("commissioner").order_by("name"))
+        # Only the alliances the user has a standing in; the public register lists those that publish.
+        access = request_access(self.request)
+        alliances = Alliance.objects.select_related("commissioner").order_by("name")
+        return alliances if access.staff else alliances.filter(pk__in=access.members_of)
 
 
-class AllianceOverviewView(LoginRequiredMixin, TemplateView):
+class AllianceOverviewView(AlliancePageMixin, TemplateView):
     template_name = "alliance/overview.html"
+    alliance_related = ("commissioner",)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        alliance = get_object_or_404(Alliance.objects.select_related("commissioner"), slug=kwargs["slug"])
-        on, on_error = parse_on_date(self.request, default=timezone.localdate())
-        context.update(alliance=alliance, on=on, on_error=on_error, **alliance_overview(alliance, on))
+        context.update(alliance_overview(self.alliance, self.on))
+        return context
+
+
+class MembershipDetailView(AlliancePageMixin, TemplateView):
+    """One membership: its dated status changes, capacities, representatives over time and history.
+
+    Its representatives are roles: a page may read any app (DESIGN.md, layout), so it lives with the
+    membership it shows.
+    """
+
+    template_name = "alliance/membership_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        membership = get_object_or_404(
+            Membership.objects.with_status_on(self.on)
+            .select_related("organisation")
+            .prefetch_related("status_changes"),
+            alliance=self.alliance,
+            pk=kwargs["pk"],
+        )
+        representatives = (
+            RoleAssignment.objects.filter(
+                role__alliance=self.alliance,
+                role__organisation=membership.organisation,
+                role__kind__in=Role.REPRESENTATIVE_KINDS,
+            )
+            .select_related("role", "person")
+            .order_by("-starts_on", "pk")
+        )
+        context.update(
+            membership=membership,
+            status_on=membership.status_on or membership.status,
+            status_changes=sorted(membership.status_changes.all(), key=lambda c: c.effective_on),
+            representatives=list(representatives),
+            versions=versions(membership, self.access),
+        )
+        return context
+
+
+class AuditFeedPageView(AlliancePageMixin, TemplateView):
+    confidential = True
+    """Every change to the alliance's records, newest first, with filters and a CSV download."""
+
+    template_name = "alliance/audit_feed.html"
+    paginate_by = 50
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        links = AuditLink.objects.restrict(self.access).filter(chain=f"alliance:{self.alliance.pk}")
+        form = AuditFilterForm(self.request.GET or None)
+        if form.is_valid():
+            links = form.apply(links)
+        page = Paginator(links.order_by("-id"), self.paginate_by).get_page(self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            form=form,
+            page=page,
+            entries=feed_entries(list(page.object_list)),
+            query=query.urlencode(),
+        )
         return context

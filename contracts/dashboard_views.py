@@ -1,77 +1,26 @@
-"""The oversight dashboard page."""
+"""The oversight dashboard and oversight's notes."""
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect
-from django.utils import timezone
+from django.shortcuts import redirect
 from django.views.generic import TemplateView
 
 from alliance.errors import RuleViolation
-from alliance.forms import AuditFilterForm
-from alliance.history import feed_entries
-from alliance.models import Alliance, AuditLink
+from alliance.web import AlliancePageMixin
 from contracts import services
 from contracts.dashboard import chart_data, dashboard
 from contracts.models import OversightNote
-from roles.access import request_access
 
 
-class OversightMixin(LoginRequiredMixin):
-    """Pages for the oversight group: oversight, secretaries, voting members' representatives and staff.
-
-    They show confidential records too (the audit trail, award figures), so the standing that
-    reads confidential records is the one they need.
-    """
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.alliance = get_object_or_404(Alliance, slug=kwargs["slug"])
-            access = request_access(request)
-            if not access.may_read(self.alliance.pk, "CONFIDENTIAL"):
-                raise PermissionDenied(
-                    "The oversight pages show confidential records: they are for the oversight group, "
-                    "secretaries and voting members' representatives. Ask the alliance's secretary for access."
-                )
-        return super().dispatch(request, *args, **kwargs)
-
-
-class OversightDashboardView(OversightMixin, TemplateView):
+class OversightDashboardView(AlliancePageMixin, TemplateView):
+    confidential = True
     template_name = "dashboard/oversight.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        alliance = self.alliance
-        figures = dashboard(alliance, timezone.localdate())
-        context.update(alliance=alliance, figures=figures, charts=chart_data(figures))
-        return context
-
-
-class AuditFeedPageView(OversightMixin, TemplateView):
-    """Every change to the alliance's records, newest first, with filters and a CSV download."""
-
-    template_name = "alliance/audit_feed.html"
-    paginate_by = 50
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        alliance = self.alliance
-        links = AuditLink.objects.restrict(request_access(self.request)).filter(chain=f"alliance:{alliance.pk}")
-        form = AuditFilterForm(self.request.GET or None)
-        if form.is_valid():
-            links = form.apply(links)
-        page = Paginator(links.order_by("-id"), self.paginate_by).get_page(self.request.GET.get("page"))
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context.update(
-            alliance=alliance,
-            form=form,
-            page=page,
-            entries=feed_entries(list(page.object_list)),
-            query=query.urlencode(),
-        )
+        figures = dashboard(self.alliance, self.today)
+        context.update(figures=figures, charts=chart_data(figures))
         return context
 
 
@@ -79,33 +28,29 @@ class NoteForm(forms.Form):
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=5000, label="Note")
 
 
-class OversightNotesView(LoginRequiredMixin, TemplateView):
+class OversightNotesView(AlliancePageMixin, TemplateView):
     """Oversight's own notes on the alliance: for oversight and staff only; oversight writes them here."""
 
     template_name = "dashboard/oversight_notes.html"
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.alliance = get_object_or_404(Alliance, slug=kwargs["slug"])
-            if not request_access(request).is_oversight_of(self.alliance.pk):
-                # Reading the notes (the service decides who writes them: roles/standing.py).
-                raise PermissionDenied("Oversight notes are for the alliance's oversight group and staff only.")
-        return super().dispatch(request, *args, **kwargs)
+    def page_refusal(self):
+        if not self.access.is_oversight_of(self.alliance.pk):
+            # Reading the notes (the service decides who writes them: roles/standing.py).
+            raise PermissionDenied("Oversight notes are for the alliance's oversight group and staff only.")
+        return None
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        notes = OversightNote.objects.restrict(request_access(self.request)).filter(alliance=self.alliance)
+        notes = OversightNote.objects.restrict(self.access).filter(alliance=self.alliance)
         notes = notes.select_related("author", "decision", "award_process")
-        context.update(alliance=self.alliance, notes=notes[:100], form=kwargs.get("form") or NoteForm())
+        context.update(notes=notes[:100], form=kwargs.get("form") or NoteForm())
         return context
 
     def post(self, request, *args, **kwargs):
         form = NoteForm(request.POST)
         if form.is_valid():
             try:
-                services.write_oversight_note(
-                    actor=request_access(request), alliance=self.alliance, text=form.cleaned_data["text"]
-                )
+                services.write_oversight_note(actor=self.access, alliance=self.alliance, text=form.cleaned_data["text"])
             except RuleViolation as refusal:
                 form.add_error("text" if refusal.field == "text" else None, refusal.message)
             else:

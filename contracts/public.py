@@ -9,8 +9,9 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.views.generic import TemplateView
 
+from alliance.web import publishing_alliance
 from contracts.models import AwardProcess
-from decisions.public import REGISTER_PAGE_SIZE, publishing_alliance
+from decisions.public import REGISTER_PAGE_SIZE
 from roles.access import public_access
 
 

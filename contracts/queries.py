@@ -9,7 +9,7 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 
 from alliance.access import Access
 from alliance.formatting import day
@@ -135,32 +135,6 @@ def award_register(alliance: Alliance | None = None) -> QuerySet[AwardProcess]:
         "approval_decision",
         "resulting_contract",
     ).annotate(submission_count=Count("submissions", distinct=True))
-
-
-def filter_awards(qs: QuerySet[AwardProcess], data: dict) -> QuerySet[AwardProcess]:
-    """The register's filters, shared by the API and the web page."""
-    for name in ("route", "stage", "service_category", "visibility"):
-        if data.get(name):
-            qs = qs.filter(**{name: data[name]})
-    if data.get("organisation"):
-        org = data["organisation"]
-        org_id = getattr(org, "pk", org)
-        qs = qs.filter(
-            Q(direct_award_to_id=org_id)
-            | Q(recommended_submission__bidder_id=org_id)
-            | Q(resulting_contract__provider_id=org_id)
-        )
-    if data.get("min_value") is not None:
-        qs = qs.filter(estimated_total_value__gte=data["min_value"])
-    if data.get("max_value") is not None:
-        qs = qs.filter(estimated_total_value__lte=data["max_value"])
-    if data.get("started_after"):
-        qs = qs.filter(started_on__gte=data["started_after"])
-    if data.get("started_before"):
-        qs = qs.filter(started_on__lte=data["started_before"])
-    if data.get("q"):
-        qs = qs.filter(Q(reference__icontains=data["q"]) | Q(title__icontains=data["q"]))
-    return qs
 
 
 def score_grid(process: AwardProcess) -> dict:

@@ -7,9 +7,8 @@ from django.db.models import Q
 
 from alliance.choices import DecisionKind
 from alliance.formatting import day
-from alliance.forms import SearchField
 from alliance.models import Alliance, GoverningBody, Membership, Organisation
-from decisions.models import ActionItem, Attendance, Decision, Meeting, Recusal, Vote
+from decisions.models import Attendance, Decision, Meeting, Recusal, Vote
 from decisions.services.actions import owners
 from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role
 
@@ -46,37 +45,6 @@ class MembershipChoiceField(forms.ModelChoiceField):
 
 
 # The decision log --------------------------------------------------------------------------
-
-
-class DecisionLogFilterForm(forms.Form):
-    q = SearchField(label="Search")
-    body = forms.ModelChoiceField(queryset=GoverningBody.objects.none(), required=False, empty_label="Any body")
-    kind = forms.ChoiceField(choices=[("", "Any kind"), *DecisionKind.choices], required=False)
-    status = forms.ChoiceField(choices=[("", "Any status"), *Decision.Status.choices], required=False)
-    visibility = forms.ChoiceField(choices=[("", "Any visibility"), *Decision.Visibility.choices], required=False)
-    tag = forms.CharField(required=False, max_length=60)
-    decided_after = _date("Decided from")
-    decided_before = _date("Decided to")
-
-    def __init__(self, *args, alliance: Alliance, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["body"].queryset = GoverningBody.objects.filter(alliance=alliance).order_by("name")
-
-    def clean(self):
-        data = super().clean()
-        after, before = data.get("decided_after"), data.get("decided_before")
-        if after and before and after > before:
-            self.add_error("decided_before", "The end of the date range is before its start; swap the dates.")
-        return data
-
-
-class MeetingFilterForm(forms.Form):
-    body = forms.ModelChoiceField(queryset=GoverningBody.objects.none(), required=False, empty_label="Any body")
-    status = forms.ChoiceField(choices=[("", "Any status"), *Meeting.Status.choices], required=False)
-
-    def __init__(self, *args, alliance: Alliance, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["body"].queryset = GoverningBody.objects.filter(alliance=alliance).order_by("name")
 
 
 # Meetings ----------------------------------------------------------------------------------
@@ -323,10 +291,3 @@ class ActionItemForm(forms.Form):
 
 class CompleteForm(forms.Form):
     completed_on = _date("Done on", required=True)
-
-
-ACTION_STATUSES = [("", "Any status"), *ActionItem.Status.choices]
-
-
-class ActionItemFilterForm(forms.Form):
-    status = forms.ChoiceField(choices=ACTION_STATUSES, required=False)

@@ -1,4 +1,4 @@
-"""The public register's pages that need no login (included at /public/ by alliance/urls.py)."""
+"""The public register's decision pages, which need no login (included at /public/ by alliance/urls.py)."""
 
 from django.urls import path
 
@@ -8,6 +8,4 @@ urlpatterns = [
     path("", public.PublicIndexView.as_view(), name="public-index"),
     path("<slug:slug>/", public.RegisterView.as_view(), name="public-register"),
     path("<slug:slug>/decisions/<int:pk>/", public.PublicDecisionView.as_view(), name="public-decision"),
-    path("<slug:slug>/forward-plan/", public.ForwardPlanView.as_view(), name="public-forward-plan"),
-    path("<slug:slug>/calendar.ics", public.calendar_feed, name="public-calendar"),
 ]

@@ -4,12 +4,9 @@ secretary's forms. Every form calls one service; a refusal comes back as a form 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
 from alliance.errors import RuleViolation
@@ -17,37 +14,20 @@ from alliance.formatting import day
 from alliance.forms import restrict_choices
 from alliance.history import versions
 from alliance.models import Alliance, GoverningBody
-from alliance.web import FilteredListMixin, parse_on_date
+from alliance.web import AlliancePageMixin, FilteredListMixin
 from decisions import forms, services
 from decisions import queries as decision_queries
 from decisions import queries_meetings as queries
+from decisions.filtersets import ActionItemListFilter, DecisionLogFilter, MeetingListFilter
 from decisions.models import ActionItem, AdvisoryInput, Decision, Meeting, Recusal
 from roles import standing
-from roles.access import Access, request_access
+from roles.access import Access
 
 PAGE_SIZE = 25
 
 
 def _person(user):
     return getattr(user, "person", None)
-
-
-class AllianceMixin(LoginRequiredMixin):
-    """Pages of one alliance; ``self.alliance`` and today's date are in every context."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            # Who may read what: the models' one read rule (alliance/access.py), as in the API; an
-            # alliance the user may not read answers as one that does not exist.
-            self.access = request_access(request)
-            self.alliance = get_object_or_404(Alliance.objects.restrict(self.access), slug=kwargs["slug"])
-            self.today = timezone.localdate()
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(alliance=self.alliance, today=self.today)
-        return context
 
 
 def _page(request, queryset):
@@ -63,18 +43,16 @@ def _query_without_page(request) -> str:
 # Reading -----------------------------------------------------------------------------------
 
 
-class DecisionLogView(AllianceMixin, FilteredListMixin, TemplateView):
+class DecisionLogView(AlliancePageMixin, FilteredListMixin, TemplateView):
     template_name = "decisions/decision_log.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        form = forms.DecisionLogFilterForm(self.request.GET or None, alliance=self.alliance)
         decisions = decision_queries.decision_log(self.alliance, access=self.access).restrict(self.access)
-        if form.is_bound and form.is_valid():
-            decisions = _filter_log(decisions, form.cleaned_data)
-        elif form.is_bound:
-            valid = {k: v for k, v in form.cleaned_data.items() if k not in form.errors}
-            decisions = _filter_log(decisions, valid)
+        # The API's filters (decisions/filtersets.py): a filter that cannot be read is marked on the
+        # form and left out, and the others apply.
+        filterset = DecisionLogFilter(self.request.GET or None, decisions, request=self.request, alliance=self.alliance)
+        form, decisions = filterset.form, filterset.qs
         context.update(
             form=form,
             page=_page(self.request, decisions),
@@ -84,25 +62,7 @@ class DecisionLogView(AllianceMixin, FilteredListMixin, TemplateView):
         return context
 
 
-def _filter_log(decisions, data: dict):
-    if data.get("q"):
-        q = data["q"]
-        decisions = decisions.filter(
-            Q(reference__icontains=q) | Q(title__icontains=q) | Q(proposal__icontains=q) | Q(rationale__icontains=q)
-        )
-    for name in ("body", "kind", "status", "visibility"):
-        if data.get(name):
-            decisions = decisions.filter(**{name: data[name]})
-    if data.get("tag"):
-        decisions = decisions.filter(tags__icontains=f'"{data["tag"].strip().lower()}"')
-    if data.get("decided_after"):
-        decisions = decisions.filter(decided_on__gte=data["decided_after"])
-    if data.get("decided_before"):
-        decisions = decisions.filter(decided_on__lte=data["decided_before"])
-    return decisions
-
-
-class DecisionDetailView(AllianceMixin, TemplateView):
+class DecisionDetailView(AlliancePageMixin, TemplateView):
     template_name = "decisions/decision_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -120,7 +80,7 @@ class DecisionDetailView(AllianceMixin, TemplateView):
             recusals=recusals,
             advice=list(decision.advisory_inputs.all()),
             action_items=list(decision.action_items.all()),
-            versions=versions(decision, request_access(self.request)),
+            versions=versions(decision, self.access),
             links=decision_queries.earlier_links(decision, self.access),
             related=decision_queries.related_decisions(
                 alliance=self.alliance,
@@ -137,18 +97,15 @@ class DecisionDetailView(AllianceMixin, TemplateView):
         return context
 
 
-class MeetingListView(AllianceMixin, FilteredListMixin, TemplateView):
+class MeetingListView(AlliancePageMixin, FilteredListMixin, TemplateView):
     template_name = "decisions/meeting_list.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        form = forms.MeetingFilterForm(self.request.GET or None, alliance=self.alliance)
         meetings = queries.meetings(self.alliance, access=self.access)
-        if form.is_bound and form.is_valid():
-            for name in ("body", "status"):
-                if form.cleaned_data.get(name):
-                    meetings = meetings.filter(**{name: form.cleaned_data[name]})
-        page = _page(self.request, meetings)
+        filterset = MeetingListFilter(self.request.GET or None, meetings, request=self.request, alliance=self.alliance)
+        form = filterset.form
+        page = _page(self.request, filterset.qs)
         approving = [m.minutes_approved_by_id for m in page if m.minutes_approved_by_id]
         # The approving decision is named only to those who may read it (the read rule: no reference leaks).
         readable = Decision.objects.filter(pk__in=approving).restrict(self.access)
@@ -162,7 +119,7 @@ class MeetingListView(AllianceMixin, FilteredListMixin, TemplateView):
         return context
 
 
-class MeetingDetailView(AllianceMixin, TemplateView):
+class MeetingDetailView(AlliancePageMixin, TemplateView):
     template_name = "decisions/meeting_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -186,21 +143,17 @@ class MeetingDetailView(AllianceMixin, TemplateView):
         return context
 
 
-class ActionItemListView(AllianceMixin, TemplateView):
+class ActionItemListView(AlliancePageMixin, TemplateView):
     template_name = "decisions/action_items.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        on, on_error = parse_on_date(self.request, default=self.today)
-        form = forms.ActionItemFilterForm(self.request.GET or None)
         items = queries.action_items(self.alliance).restrict(self.access)
-        if form.is_bound and form.is_valid() and form.cleaned_data["status"]:
-            items = items.filter(status=form.cleaned_data["status"])
+        filterset = ActionItemListFilter(self.request.GET or None, items, request=self.request)
+        form, items = filterset.form, filterset.qs
         context.update(
-            on=on,
-            on_error=on_error,
             form=form,
-            overdue=list(queries.overdue_action_items(self.alliance, on).restrict(self.access)),
+            overdue=list(queries.overdue_action_items(self.alliance, self.on).restrict(self.access)),
             page=_page(self.request, items),
             query=_query_without_page(self.request),
             can_record=bool(_recordable_bodies(self.access, self.alliance)),
@@ -220,14 +173,15 @@ def _recordable_bodies(access: Access, alliance: Alliance):
     return access.bodies_kept(GoverningBody.objects.filter(alliance=alliance)).order_by("name")
 
 
-class SecretaryFormView(AllianceMixin, FormView):
+class SecretaryFormView(AlliancePageMixin, FormView):
     """A form that one service answers, called with the caller's standing as its ``actor``.
 
     Whether to show the form at all is asked of the service's own standing check
     (``check_standing``: the body's secretary by default; roles/standing.py), so the page offers
     exactly what the service will accept. Subclasses find the ``target`` record, and name the
-    ``service`` of decisions.services to call with the form's data and ``subject`` (the keyword
-    the service takes the record by); a refusal, the standing's included, becomes an error on the
+    ``service`` to call with the form's data (a function of decisions.services, as
+    ``staticmethod(services.open_decision)``) and ``subject`` (the keyword the service takes the
+    record by); a refusal, the standing's included, becomes an error on the
     field it names, keeping what was typed.
     """
 
@@ -236,16 +190,11 @@ class SecretaryFormView(AllianceMixin, FormView):
     intro = ""
     submit = "Save"
     success_message = "Saved."
-    service = ""
+    service = None
     subject = ""
     needs_alliance = False
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.access = request_access(request)
-        self.alliance = get_object_or_404(Alliance.objects.restrict(self.access), slug=kwargs["slug"])
-        self.today = timezone.localdate()
+    def page_refusal(self):
         # The record a form works on is found among those the user may read, before any standing is
         # weighed: one they may not read answers 404, as if it did not exist.
         self.target = self.get_target()
@@ -256,8 +205,8 @@ class SecretaryFormView(AllianceMixin, FormView):
             if not refusal.forbidden:
                 raise
             context = {"alliance": self.alliance, "body": body, "back": self.back_url(), "refusal": refusal.message}
-            return TemplateResponse(request, "decisions/forbidden.html", context, status=403)
-        return super(AllianceMixin, self).dispatch(request, *args, **kwargs)
+            return TemplateResponse(self.request, "decisions/forbidden.html", context, status=403)
+        return None
 
     def check_standing(self, body: GoverningBody | None) -> None:
         """Refuse (``not_permitted``) a caller who could never use this form."""
@@ -317,7 +266,7 @@ class SecretaryFormView(AllianceMixin, FormView):
 
     def perform(self, form):
         arguments = {self.subject: self.subject_record()} if self.subject else {}
-        return getattr(services, self.service)(actor=self.access, **arguments, **form.cleaned_data)
+        return self.service(actor=self.access, **arguments, **form.cleaned_data)
 
 
 # Meeting forms -----------------------------------------------------------------------------
@@ -328,7 +277,7 @@ class ScheduleMeetingView(SecretaryFormView):
     title = "Schedule a meeting"
     submit = "Schedule"
     success_message = "Meeting scheduled."
-    service = "schedule_meeting"
+    service = staticmethod(services.schedule_meeting)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "bodies": self.bodies()}
@@ -365,7 +314,7 @@ class MeetingHeldView(MeetingFormView):
     title = "Mark the meeting held"
     submit = "Mark held"
     success_message = "Meeting recorded as held."
-    service = "mark_meeting_held"
+    service = staticmethod(services.mark_meeting_held)
 
 
 class MeetingCancelView(MeetingFormView):
@@ -373,7 +322,7 @@ class MeetingCancelView(MeetingFormView):
     title = "Cancel the meeting"
     submit = "Cancel the meeting"
     success_message = "Meeting cancelled."
-    service = "cancel_meeting"
+    service = staticmethod(services.cancel_meeting)
 
 
 class MinutesView(MeetingFormView):
@@ -381,7 +330,7 @@ class MinutesView(MeetingFormView):
     title = "Record the minutes"
     submit = "Save minutes"
     success_message = "Minutes saved."
-    service = "record_minutes"
+    service = staticmethod(services.record_minutes)
 
     def get_initial(self):
         return {"minutes": self.target.minutes}
@@ -393,7 +342,7 @@ class ApproveMinutesView(MeetingFormView):
     intro = "Minutes are approved by an agreed decision of the same body, taken at a later meeting or later in writing."
     submit = "Approve"
     success_message = "Minutes approved."
-    service = "approve_minutes"
+    service = staticmethod(services.approve_minutes)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "meeting": self.target}
@@ -456,7 +405,7 @@ class DecisionFormView(SecretaryFormView):
 
 
 class OpenDecisionView(DecisionFormView):
-    service = "open_decision"
+    service = staticmethod(services.open_decision)
     title = "Open for votes"
     intro = "Opening allocates the decision's reference and lets members vote."
     submit = "Open for votes"
@@ -464,7 +413,7 @@ class OpenDecisionView(DecisionFormView):
 
 
 class CloseDecisionView(DecisionFormView):
-    service = "close_decision"
+    service = staticmethod(services.close_decision)
     title = "Close and record the outcome"
     intro = "Closing counts the votes by the body's decision rule, stores the outcome and seals the record."
     submit = "Close the decision"
@@ -473,7 +422,7 @@ class CloseDecisionView(DecisionFormView):
 
 class WithdrawDecisionView(DecisionFormView):
     form_class = forms.ReasonForm
-    service = "withdraw_decision"
+    service = staticmethod(services.withdraw_decision)
     title = "Withdraw the decision"
     submit = "Withdraw"
     success_message = "Decision withdrawn."
@@ -481,7 +430,7 @@ class WithdrawDecisionView(DecisionFormView):
 
 class DeferDecisionView(DecisionFormView):
     form_class = forms.DeferForm
-    service = "defer_decision"
+    service = staticmethod(services.defer_decision)
     title = "Defer the decision"
     submit = "Defer"
     success_message = "Decision deferred."
@@ -580,7 +529,7 @@ class AdviceView(MemberFormView):
 
 class RespondView(DecisionFormView):
     form_class = forms.ResponseForm
-    service = "respond_to_advice"
+    service = staticmethod(services.respond_to_advice)
     subject = "advisory_input"
     title = "Respond to advice"
     submit = "Save response"
@@ -599,7 +548,7 @@ class RespondView(DecisionFormView):
 class RecusalView(DecisionFormView):
     form_class = forms.RecusalForm
     needs_alliance = True
-    service = "record_recusal"
+    service = staticmethod(services.record_recusal)
     title = "Record a recusal"
     submit = "Recuse the member"
     success_message = "Recusal recorded."
@@ -607,7 +556,7 @@ class RecusalView(DecisionFormView):
 
 class DispensationView(DecisionFormView):
     form_class = forms.ReasonForm
-    service = "grant_dispensation"
+    service = staticmethod(services.grant_dispensation)
     subject = "recusal"
     title = "Grant a dispensation"
     intro = "A dispensation lets a recused member vote despite its interest; say why the body grants it."
@@ -626,7 +575,7 @@ class DispensationView(DecisionFormView):
 class CreateActionItemView(DecisionFormView):
     form_class = forms.ActionItemForm
     needs_alliance = True
-    service = "create_action_item"
+    service = staticmethod(services.create_action_item)
     title = "Add an action item"
     submit = "Add action"
     success_message = "Action item added."
@@ -658,7 +607,7 @@ class CompleteActionItemView(ActionItemFormView):
     def check_standing(self, body) -> None:
         standing.require_action_owner_or_keeper(self.access, self.item, "mark it done")
 
-    service = "complete_action_item"
+    service = staticmethod(services.complete_action_item)
     title = "Mark the action done"
     submit = "Mark done"
     success_message = "Action item marked done."
@@ -666,7 +615,7 @@ class CompleteActionItemView(ActionItemFormView):
 
 class CancelActionItemView(ActionItemFormView):
     form_class = forms.ReasonForm
-    service = "cancel_action_item"
+    service = staticmethod(services.cancel_action_item)
     title = "Cancel the action"
     submit = "Cancel the action"
     success_message = "Action item cancelled."

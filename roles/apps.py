@@ -6,16 +6,6 @@ class RolesConfig(AppConfig):
     verbose_name = "Roles, delegations and interests"
 
     def ready(self) -> None:
-        from alliance import web
-        from roles.access import request_access
-
-        def standing_alliances(request, queryset):
-            access = request_access(request)
-            return queryset if access.staff else queryset.filter(pk__in=access.members_of)
-
-        # The alliance list shows only the alliances the user has a standing in.
-        web.alliance_visibility["rule"] = standing_alliances
-
         from alliance.signals import membership_left
         from roles.services import end_representation
 

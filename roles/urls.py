@@ -8,7 +8,6 @@ urlpatterns = [
     path("roles/<int:pk>/handover/", views.HandoverView.as_view(), name="role-handover"),
     path("people/<int:pk>/", views.PersonView.as_view(), name="person-detail"),
     path("delegations/<int:pk>/", views.DelegationDetailView.as_view(), name="delegation-detail"),
-    path("members/<int:pk>/", views.MembershipDetailView.as_view(), name="membership-detail"),
     path("delegations/", views.DelegationRegisterView.as_view(), name="delegation-register"),
     path("interests/", views.InterestRegisterView.as_view(), name="interest-register"),
 ]

@@ -1,17 +1,13 @@
 """Web pages of roles: the directory on a date, a role, a person, the registers, the handover pack."""
 
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.views.generic import TemplateView
 
 from alliance.history import versions
-from alliance.models import Alliance, Membership
-from alliance.web import parse_on_date
+from alliance.web import AlliancePageMixin
 from roles import queries
-from roles.access import request_access
 from roles.charts import timeline_chart
-from roles.models import DelegatedAuthority, Person, Role, RoleAssignment
+from roles.models import DelegatedAuthority, Person, Role
 
 
 def _in_force(delegations, on) -> list:
@@ -19,24 +15,6 @@ def _in_force(delegations, on) -> list:
     for d in delegations:
         d.in_force = d.is_valid_on(on)
     return delegations
-
-
-class AlliancePageMixin(LoginRequiredMixin):
-    """Every page of this app belongs to one alliance and is read as of a date (?on=, today by default)."""
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        self.alliance = get_object_or_404(Alliance, slug=kwargs["slug"])
-        self.today = timezone.localdate()
-        self.on, on_error = parse_on_date(self.request, default=self.today)
-        context.update(
-            alliance=self.alliance,
-            on=self.on,
-            on_error=on_error,
-            today=self.today,
-            can_record=request_access(self.request).keeps_record_of(self.alliance.pk),
-        )
-        return context
 
 
 class DirectoryView(AlliancePageMixin, TemplateView):
@@ -69,7 +47,7 @@ class RoleDetailView(AlliancePageMixin, TemplateView):
             holders=[a for a in role.timeline if a.is_held_on(self.on)],
             chart=timeline_chart([role], on=self.on, today=self.today),
             delegations=_in_force(queries.delegation_register(self.alliance).filter(role=role), self.on),
-            versions=versions(role, request_access(self.request)),
+            versions=versions(role, self.access),
         )
         return context
 
@@ -82,7 +60,7 @@ class HandoverView(AlliancePageMixin, TemplateView):
         role = get_object_or_404(
             Role.objects.select_related("alliance", "body", "organisation"), alliance=self.alliance, pk=kwargs["pk"]
         )
-        context.update(queries.handover_pack(role, self.on, request_access(self.request)))
+        context.update(queries.handover_pack(role, self.on, self.access))
         return context
 
 
@@ -92,7 +70,7 @@ class PersonView(AlliancePageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         # The same visibility as the API's: a person of another alliance only answers 404.
-        people = Person.objects.select_related("employer").restrict(request_access(self.request))
+        people = Person.objects.select_related("employer").restrict(self.access)
         person = get_object_or_404(people, pk=kwargs["pk"])
         context.update(person=person, **queries.person_history(person, self.alliance))
         return context
@@ -119,42 +97,6 @@ class InterestRegisterView(AlliancePageMixin, TemplateView):
         return context
 
 
-class MembershipDetailView(AlliancePageMixin, TemplateView):
-    """One membership: its dated status changes, capacities, representatives over time and history.
-
-    It lives here rather than in alliance/ because representatives are roles (alliance <- roles).
-    """
-
-    template_name = "roles/membership_detail.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        membership = get_object_or_404(
-            Membership.objects.with_status_on(self.on)
-            .select_related("organisation")
-            .prefetch_related("status_changes"),
-            alliance=self.alliance,
-            pk=kwargs["pk"],
-        )
-        representatives = (
-            RoleAssignment.objects.filter(
-                role__alliance=self.alliance,
-                role__organisation=membership.organisation,
-                role__kind__in=Role.REPRESENTATIVE_KINDS,
-            )
-            .select_related("role", "person")
-            .order_by("-starts_on", "pk")
-        )
-        context.update(
-            membership=membership,
-            status_on=membership.status_on or membership.status,
-            status_changes=sorted(membership.status_changes.all(), key=lambda c: c.effective_on),
-            representatives=list(representatives),
-            versions=versions(membership, request_access(self.request)),
-        )
-        return context
-
-
 class DelegationDetailView(AlliancePageMixin, TemplateView):
     template_name = "roles/delegation_detail.html"
 
@@ -170,6 +112,6 @@ class DelegationDetailView(AlliancePageMixin, TemplateView):
             delegation=delegation,
             granted_by=getattr(delegation, "granted_by", None),
             revoked_by=getattr(delegation, "revoked_by", None),
-            versions=versions(delegation, request_access(self.request)),
+            versions=versions(delegation, self.access),
         )
         return context

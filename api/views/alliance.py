@@ -7,8 +7,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from alliance import services
+from alliance.filtersets import AllianceFilter, BodyFilter, MembershipFilter, OrganisationFilter
 from alliance.models import Agreement, Alliance, GoverningBody, Membership, MembershipStatusChange, Organisation
-from api import filters
 from api.access import AccessMixin
 from api.history import AsOfMixin, HistoryMixin
 from api.serializers import alliance as s
@@ -17,7 +17,7 @@ from api.serializers import alliance as s
 class AllianceViewSet(AccessMixin, HistoryMixin, viewsets.ModelViewSet):
     lookup_field = "slug"
     serializer_class = s.AllianceSerializer
-    filterset_class = filters.AllianceFilter
+    filterset_class = AllianceFilter
     ordering_fields = ["name", "slug"]
     ordering = ["name"]
     queryset = Alliance.objects.prefetch_related(
@@ -34,7 +34,7 @@ class AllianceViewSet(AccessMixin, HistoryMixin, viewsets.ModelViewSet):
 
 class OrganisationViewSet(AccessMixin, HistoryMixin, viewsets.ModelViewSet):
     serializer_class = s.OrganisationSerializer
-    filterset_class = filters.OrganisationFilter
+    filterset_class = OrganisationFilter
     ordering_fields = ["name", "kind"]
     ordering = ["name"]
     queryset = Organisation.objects.all()
@@ -49,7 +49,7 @@ class OrganisationViewSet(AccessMixin, HistoryMixin, viewsets.ModelViewSet):
 
 class MembershipViewSet(AccessMixin, HistoryMixin, AsOfMixin, viewsets.ModelViewSet):
     serializer_class = s.MembershipSerializer
-    filterset_class = filters.MembershipFilter
+    filterset_class = MembershipFilter
     ordering_fields = ["joined_on", "left_on", "organisation__name", "status"]
     ordering = ["alliance__name", "organisation__name", "joined_on"]
     queryset = Membership.objects.select_related("alliance", "organisation").prefetch_related(
@@ -105,7 +105,7 @@ class MembershipViewSet(AccessMixin, HistoryMixin, AsOfMixin, viewsets.ModelView
 
 class BodyViewSet(AccessMixin, HistoryMixin, viewsets.ModelViewSet):
     serializer_class = s.BodySerializer
-    filterset_class = filters.BodyFilter
+    filterset_class = BodyFilter
     ordering_fields = ["name", "code"]
     ordering = ["alliance__name", "name"]
     queryset = GoverningBody.objects.select_related("alliance")

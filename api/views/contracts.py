@@ -9,11 +9,11 @@ from rest_framework.response import Response
 
 from alliance.errors import RuleViolation
 from alliance.models import Alliance
-from api import filters
 from api.access import AccessMixin, StandingMixin
 from api.history import AsOfMixin, HistoryMixin
 from api.serializers import contracts as s
 from contracts import ocds, queries, services
+from contracts.filtersets import AwardFilter, AwardPolicyFilter, ContractFilter, OversightNoteFilter
 from contracts.models import (
     AwardInterest,
     AwardPolicy,
@@ -40,7 +40,7 @@ class AwardPolicyViewSet(
     """Versions of each alliance's award policy, each adopted by an AGREED POLICY decision."""
 
     serializer_class = s.AwardPolicySerializer
-    filterset_class = filters.AwardPolicyFilter
+    filterset_class = AwardPolicyFilter
     ordering_fields = ["version", "in_force_from"]
     ordering = ["alliance__name", "version"]
 
@@ -70,7 +70,7 @@ class AwardViewSet(
     """Award processes: route, stage, submissions, scores, approval, audit trail and OCDS release."""
 
     serializer_class = s.AwardProcessSerializer
-    filterset_class = filters.AwardFilter
+    filterset_class = AwardFilter
     ordering_fields = ["started_on", "reference", "estimated_total_value", "stage"]
     ordering = ["-started_on", "-pk"]
 
@@ -231,7 +231,7 @@ class ContractViewSet(
     """The contract register: value, term, extension, in scope of the alliance or retained by the commissioner."""
 
     serializer_class = s.ContractSerializer
-    filterset_class = filters.ContractFilter
+    filterset_class = ContractFilter
     ordering_fields = ["title", "annual_value", "starts_on", "ends_on"]
     ordering = ["title", "pk"]
 
@@ -253,7 +253,7 @@ class OversightNoteViewSet(
     own note; no note is deleted, so the record of what oversight said stays whole."""
 
     serializer_class = s.OversightNoteSerializer
-    filterset_class = filters.OversightNoteFilter
+    filterset_class = OversightNoteFilter
     ordering_fields = ["created_at", "updated_at"]
     ordering = ["-created_at", "-pk"]
     http_method_names = ["get", "post", "patch", "head", "options"]

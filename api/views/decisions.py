@@ -8,11 +8,11 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from api import filters
 from api.access import AccessMixin, StandingMixin, int_or_none
 from api.history import AsOfMixin, HistoryMixin
 from api.serializers import decisions as s
 from decisions import queries, services
+from decisions.filtersets import DecisionFilter, VoteFilter
 from decisions.models import AdvisoryInput, Recusal, Vote
 from roles import standing
 from roles.access import request_access
@@ -51,7 +51,7 @@ class DecisionViewSet(
     """The decision log. Writes go through the decision services; a closed decision answers 409."""
 
     serializer_class = s.DecisionSerializer
-    filterset_class = filters.DecisionFilter
+    filterset_class = DecisionFilter
     ordering_fields = ["decided_on", "opened_at", "reference", "title", "status"]
     ordering = ["-decided_on", "-opened_at", "-pk"]
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -240,7 +240,7 @@ class VoteViewSet(AccessMixin, HistoryMixin, viewsets.ReadOnlyModelViewSet):
     """Every vote cast, with who cast and who recorded it."""
 
     serializer_class = s.VoteSerializer
-    filterset_class = filters.VoteFilter
+    filterset_class = VoteFilter
     ordering_fields = ["cast_at", "position"]
     ordering = ["-cast_at", "pk"]
     queryset = Vote.objects.select_related("decision", "membership__organisation", "cast_by", "recorded_by")

@@ -6,12 +6,12 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from api import filters
 from api.access import AccessMixin, StandingMixin
 from api.history import HistoryMixin
 from api.serializers import meetings as s
 from decisions import queries_meetings as queries
 from decisions import services
+from decisions.filtersets import ActionItemFilter, MeetingFilter
 from decisions.models import Attendance
 from roles import standing
 from roles.access import request_access
@@ -37,7 +37,7 @@ class MeetingViewSet(
     """Meetings of the governing bodies; the detail carries attendance and the quorum."""
 
     serializer_class = s.MeetingSerializer
-    filterset_class = filters.MeetingFilter
+    filterset_class = MeetingFilter
     ordering_fields = ["starts_at", "status"]
     ordering = ["-starts_at", "pk"]
     write_standing = {
@@ -137,7 +137,7 @@ class ActionItemViewSet(
     """What decisions asked people or roles to do; ``?overdue=true&on=DATE`` lists the overdue ones."""
 
     serializer_class = s.ActionItemSerializer
-    filterset_class = filters.ActionItemFilter
+    filterset_class = ActionItemFilter
     ordering_fields = ["due_on", "status"]
     ordering = ["due_on", "pk"]
     write_standing = {

@@ -14,8 +14,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from alliance import notifications
+from alliance.filtersets import NotificationFilter
 from alliance.models import Notification
-from api import filters
 from api.serializers import notifications as s
 
 
@@ -23,7 +23,7 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     """Notifications addressed to the current user (by login, email or their person's email), newest first."""
 
     serializer_class = s.NotificationSerializer
-    filterset_class = filters.NotificationFilter
+    filterset_class = NotificationFilter
     permission_classes = [IsAuthenticated]
     ordering_fields = ["created_at"]
     ordering = ["-created_at", "-pk"]

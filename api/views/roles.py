@@ -8,12 +8,12 @@ from rest_framework.response import Response
 
 from alliance.errors import RuleViolation
 from alliance.models import Alliance
-from api import filters
 from api.access import AccessMixin
 from api.history import AsOfMixin, HistoryMixin
 from api.serializers import roles as s
 from roles import queries, services
 from roles.access import request_access
+from roles.filtersets import DelegationFilter, InterestFilter, PersonFilter, RoleAssignmentFilter, RoleFilter
 from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role, RoleAssignment
 
 
@@ -31,7 +31,7 @@ class _ServiceViewSet(
 
 class PersonViewSet(AccessMixin, HistoryMixin, viewsets.ModelViewSet):
     serializer_class = s.PersonSerializer
-    filterset_class = filters.PersonFilter
+    filterset_class = PersonFilter
     ordering_fields = ["name"]
     ordering = ["name", "pk"]
     queryset = Person.objects.all()
@@ -46,7 +46,7 @@ class PersonViewSet(AccessMixin, HistoryMixin, viewsets.ModelViewSet):
 
 class RoleViewSet(AccessMixin, HistoryMixin, viewsets.ModelViewSet):
     serializer_class = s.RoleSerializer
-    filterset_class = filters.RoleFilter
+    filterset_class = RoleFilter
     ordering_fields = ["title", "kind"]
     ordering = ["alliance__name", "title"]
     queryset = Role.objects.select_related("alliance")
@@ -61,7 +61,7 @@ class RoleViewSet(AccessMixin, HistoryMixin, viewsets.ModelViewSet):
 
 class RoleAssignmentViewSet(AsOfMixin, _ServiceViewSet):
     serializer_class = s.RoleAssignmentSerializer
-    filterset_class = filters.RoleAssignmentFilter
+    filterset_class = RoleAssignmentFilter
     ordering_fields = ["starts_on", "ends_on", "person__name", "role__title"]
     ordering = ["role__title", "starts_on", "pk"]
     queryset = RoleAssignment.objects.select_related("role", "person")
@@ -95,7 +95,7 @@ class DirectoryViewSet(viewsets.ViewSet):
 
 class DelegationViewSet(AsOfMixin, _ServiceViewSet):
     serializer_class = s.DelegationSerializer
-    filterset_class = filters.DelegationFilter
+    filterset_class = DelegationFilter
     ordering_fields = ["valid_from", "valid_to", "financial_limit", "role__title"]
     ordering = ["role__title", "valid_from", "pk"]
     queryset = DelegatedAuthority.objects.select_related("role", "body")
@@ -127,7 +127,7 @@ class DelegationViewSet(AsOfMixin, _ServiceViewSet):
 
 class InterestViewSet(_ServiceViewSet):
     serializer_class = s.InterestSerializer
-    filterset_class = filters.InterestFilter
+    filterset_class = InterestFilter
     ordering_fields = ["declared_on", "ends_on", "person__name"]
     ordering = ["-declared_on", "pk"]
     queryset = InterestDeclaration.objects.select_related("alliance", "person", "represents", "concerns_organisation")

@@ -179,6 +179,13 @@ def test_awards_filter_by_route_stage_value_date_and_organisation(api, award):
     assert len(results(api.get("/api/v1/awards/?service_category=flexible_community_outreach"))) == 2
 
 
+def test_awards_search_matches_every_word_of_the_reference_or_title(api, award):
+    north = award.process(title="Street outreach north")
+    award.process(title="Day services")
+    assert [a["id"] for a in results(api.get("/api/v1/awards/", {"q": "north outreach"}))] == [north.pk]
+    assert [a["id"] for a in results(api.get("/api/v1/awards/", {"q": north.reference}))] == [north.pk]
+
+
 def test_bad_filter_value_is_a_400_not_a_500(api, award):
     response = api.get("/api/v1/awards/?min_value=lots")
     assert response.status_code == 400

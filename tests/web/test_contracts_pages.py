@@ -48,6 +48,15 @@ def test_award_register_lists_and_filters(logged_in, award):
     assert direct.reference in page and mini.reference not in page
 
 
+def test_award_register_search_finds_what_the_api_finds(logged_in, api, award):
+    north = award.process(title="Street outreach north")
+    day = award.process(title="Day services")
+    page = logged_in.get("/alliances/dunmarrow/awards/", {"q": "north outreach"}).content.decode()
+    assert north.reference in page and day.reference not in page
+    found = api.get("/api/v1/awards/", {"q": "north outreach"}).json()["results"]
+    assert [a["id"] for a in found] == [north.pk]
+
+
 def test_bad_filter_is_shown_not_a_500(logged_in, award):
     award.process()
     response = logged_in.get("/alliances/dunmarrow/awards/?min_value=lots&started_after=soon")

@@ -59,6 +59,16 @@ def test_log_lists_decisions_with_status_and_search(reader, scene):
     assert "Prioritise the outreach redesign" not in content
 
 
+def test_log_search_matches_every_word_as_the_api_does(reader, api, scene):
+    agreed = _agreed(scene)
+    scene.draft(title="Prioritise the outreach redesign", tags=["outreach"])
+    content = reader.get("/alliances/dunmarrow/decisions/", {"q": "manual operating"}).content.decode()
+    assert "Adopt the operating manual" in content
+    assert "Prioritise the outreach redesign" not in content
+    found = api.get("/api/v1/decisions/", {"alliance": "dunmarrow", "q": "manual operating"}).json()["results"]
+    assert [d["id"] for d in found] == [agreed.pk]
+
+
 def test_log_filters_by_tag_status_and_dates(reader, scene):
     _agreed(scene)
     scene.draft(title="Prioritise the outreach redesign", tags=["outreach"])

@@ -1,0 +1,161 @@
+"""django-filter filtersets of the alliance core, and the base every app's filtersets share.
+
+A filterset is a read the API lists and the web list pages both use (CONVENTIONS.md, where code
+goes), so a filter means the same everywhere. Like a view it sits above the domain modules and may
+read the caller's standing from roles.access (DESIGN.md, layout).
+"""
+
+import django_filters as filters
+from django import forms
+from django.db.models import Subquery
+from django_filters.constants import EMPTY_VALUES
+from django_filters.filters import QuerySetRequestMixin
+
+from alliance.access import restrict
+from alliance.forms import SearchField
+from alliance.models import Alliance, GoverningBody, Membership, Notification, Organisation
+from roles.access import request_access
+
+MAX_ID = 2**63 - 1  # the largest id a database column holds: ?organisation=10**30 answers 400, not 500
+
+
+class IdFilter(filters.NumberFilter):
+    """A record's id: a whole number from 1 to :data:`MAX_ID`."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        kwargs.setdefault("decimal_places", 0)
+        super().__init__(*args, **kwargs)
+
+
+class AllianceSlugFilter(filters.CharFilter):
+    """?alliance=<slug>, matched on the alliance's id through a one-row subquery rather than a join on
+    the slug: the database then reads the rows in the order of an index that starts with the alliance
+    (``decisions`` walks its log index and stops at the page) instead of sorting them all (docs/performance.md).
+    An unknown slug matches nothing, as before."""
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        alliance = Alliance.objects.filter(slug=value).values("pk")[:1]
+        qs = qs.filter(**{self.field_name.removesuffix("__slug"): Subquery(alliance)})
+        return qs.distinct() if self.distinct else qs
+
+
+class SearchFilter(filters.CharFilter):
+    """?q=: free text of at most ``SEARCH_MAX_LENGTH`` characters (the same limit as the pages' search)."""
+
+    field_class = SearchField
+
+
+class StrictBooleanField(forms.Field):
+    """true/false (or 1/0, yes/no); any other value is refused instead of silently ignored."""
+
+    TRUE, FALSE = {"true", "1", "yes"}, {"false", "0", "no"}
+    widget = forms.TextInput  # NullBooleanSelect would turn an unknown word into "no filter" before we see it
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if isinstance(value, bool):
+            return value
+        word = str(value).strip().lower()
+        if word in self.TRUE:
+            return True
+        if word in self.FALSE:
+            return False
+        raise forms.ValidationError(f"'{value}' is neither true nor false; use true or false.", code="invalid")
+
+
+class StrictBooleanFilter(filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
+class FilterSet(filters.FilterSet):
+    """A filterset whose choices of records (``?body=``, ``?decision=``...) are only those the caller
+    may read, by the models' one read rule: a record the caller cannot read is refused as a choice
+    exactly like one that does not exist, and the browsable API's filter form
+    (:class:`FilterBackend`) lists nothing else. Only the filters given a value are restricted when
+    filtering, so a list that names no record pays nothing for it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.restrict_choices(only=set(self.data) if self.data is not None else set())
+
+    def restrict_choices(self, only: set[str] | None = None) -> None:
+        access = None
+        for name, field in self.filters.items():
+            if not isinstance(field, QuerySetRequestMixin) or (only is not None and name not in only):
+                continue
+            if access is None and self.request is not None:
+                access = request_access(self.request)
+            queryset = field.get_queryset(self.request)
+            field.queryset = queryset.none() if access is None else restrict(queryset, access)
+
+
+def is_id(value: str) -> bool:
+    return value.isascii() and value.isdigit() and int(value) <= MAX_ID
+
+
+class AllianceFilter(FilterSet):
+    name = filters.CharFilter(lookup_expr="icontains")
+
+    class Meta:
+        model = Alliance
+        fields = ["name", "publish_register"]
+
+
+class OrganisationFilter(FilterSet):
+    name = filters.CharFilter(lookup_expr="icontains")
+    alliance = filters.CharFilter(field_name="memberships__alliance__slug", distinct=True, label="Alliance slug")
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "kind", "alliance"]
+
+
+class MembershipFilter(FilterSet):
+    alliance = AllianceSlugFilter(field_name="alliance__slug", label="Alliance slug")
+    capacity = filters.ChoiceFilter(choices=Membership.Capacity.choices, method="filter_capacity")
+    on = filters.DateFilter(method="filter_on", label="Open on this date (YYYY-MM-DD)")
+    status = filters.ChoiceFilter(
+        choices=Membership.Status.choices,
+        method="filter_status",
+        label="Status (on the ?on= date when one is given, otherwise now)",
+    )
+
+    class Meta:
+        model = Membership
+        fields = ["alliance", "organisation", "on", "status", "capacity", "is_signatory"]
+
+    def filter_capacity(self, queryset, name, value):
+        return queryset.with_capacity(value)
+
+    def filter_on(self, queryset, name, value):
+        return queryset.open_on(value).with_status_on(value)
+
+    def filter_status(self, queryset, name, value):
+        on = self.form.cleaned_data.get("on")
+        if on:
+            if "status_on" not in queryset.query.annotations:
+                queryset = queryset.with_status_on(on)
+            return queryset.filter(status_on=value)
+        return queryset.filter(status=value)
+
+
+class BodyFilter(FilterSet):
+    alliance = AllianceSlugFilter(field_name="alliance__slug", label="Alliance slug")
+
+    class Meta:
+        model = GoverningBody
+        fields = ["alliance", "kind", "decision_rule", "code"]
+
+
+class NotificationFilter(FilterSet):
+    alliance = AllianceSlugFilter(field_name="alliance__slug", label="Alliance slug")
+    unread = StrictBooleanFilter(field_name="read_at", lookup_expr="isnull", label="Only unread (true) or read (false)")
+
+    class Meta:
+        model = Notification
+        fields = ["alliance", "kind", "unread"]
