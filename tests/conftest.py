@@ -13,14 +13,6 @@ from tests import demo_server
 from tests.factories import StaffFactory, UserFactory
 
 
-def pytest_configure(config):
-    # A password hash here is a fixture, not a secret: MD5 is ~10,000x faster than PBKDF2, and about
-    # 500 tests make a user. Tests of the real hashers name them explicitly.
-    from django.conf import settings
-
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def token_client(user) -> APIClient:
     """An API client that authenticates as a script would: with the user's token."""
     client = APIClient()
