@@ -25,9 +25,12 @@ run: venv
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py runserver $(HOST)
 
-## Run the whole test suite (SQLite unless DATABASE_URL says otherwise)
+## Run the whole test suite (SQLite unless DATABASE_URL says otherwise), on every CPU (pytest-xdist),
+## in a random order (pytest-randomly; the seed is printed). PYTEST_ARGS come last, so they win:
+## PYTEST_ARGS="-n 0" runs in one process, PYTEST_ARGS="-p no:randomly" in file order.
+XDIST ?= -n auto --dist loadgroup
 test: venv
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
 
 ## Copy the user guide's screenshots from the last browser run (tests/browser) into docs/screenshots/
 guide-screenshots:
