@@ -30,7 +30,8 @@ from roles.models import RoleAssignment
 from tests.contracts.test_ocds import needs_schema, validate
 from tests.helpers import rows
 
-pytestmark = pytest.mark.django_db
+# One xdist worker loads the demo once for the whole module (the module fixture), not one per worker.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo-data")]
 STAFF = Access(authenticated=True, staff=True)
 
 
