@@ -1,5 +1,6 @@
 import subprocess
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -11,14 +12,6 @@ from alliance.models import Alliance
 from roles.models import AccessGrant
 from tests import demo_server
 from tests.factories import StaffFactory, UserFactory
-
-
-def pytest_configure(config):
-    # A password hash here is a fixture, not a secret: MD5 is ~10,000x faster than PBKDF2, and about
-    # 500 tests make a user. Tests of the real hashers name them explicitly.
-    from django.conf import settings
-
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def token_client(user) -> APIClient:
@@ -104,12 +97,16 @@ def anon_api():
 
 
 @pytest.fixture(scope="session")
-def demo_database(tmp_path_factory):
-    """A SQLite file holding the migrated demo, built once a session (about half a minute).
+def demo_database(tmp_path_factory, worker_id):
+    """A SQLite file holding the migrated demo, built once a run (about half a minute).
 
-    Servers run on a copy (`demo_server.copy_database`), so what one test writes no other sees.
+    Under pytest-xdist the workers share one, in the folder above their own temporary folders: the
+    first worker to need it builds it while the others wait. Servers run on a copy
+    (`demo_server.copy_database`), so what one test writes no other sees.
     """
-    return demo_server.build_demo_database(tmp_path_factory.mktemp("demo-db") / "demo.sqlite3")
+    if worker_id == "master":
+        return demo_server.build_demo_database(tmp_path_factory.mktemp("demo-db") / "demo.sqlite3")
+    return demo_server.build_once(tmp_path_factory.getbasetemp().parent / "demo.sqlite3")
 
 
 @pytest.fixture(scope="session")
@@ -138,6 +135,10 @@ def production_server(request, tmp_path_factory):
         yield server
 
 
+BROWSER = Path(__file__).parent / "browser"
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups (`--dist loadgroup`)
 def pytest_collection_modifyitems(config, items):
     # Tests marked postgres need PostgreSQL's row locks; on SQLite they skip and say why.
     from django.conf import settings
@@ -147,3 +148,30 @@ def pytest_collection_modifyitems(config, items):
         for item in items:
             if "postgres" in item.keywords:
                 item.add_marker(skip)
+    # The tests of the demo's servers run on one xdist worker (`--dist loadgroup`), so each server
+    # starts once a run and the demo database is built while the other workers run the rest: the
+    # browser journeys (runserver and Chromium) and the production server's tests (gunicorn).
+    for item in items:
+        if BROWSER in Path(item.fspath).parents or "production_server" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("demo-server"))
+
+
+class _GroupIdsForPytest92:
+    """pytest-xdist 3.8's `--dist loadgroup` names a test's group in its node id by setting
+    `item._nodeid`, which pytest 9.2 no longer reads (its node ids are structured), so every group
+    is silently ignored (pytest-dev/pytest-xdist#1386, fix proposed in #1388). Carry the group over
+    to the id pytest 9.2 reads; once xdist does it itself, the ids agree and this does nothing."""
+
+    @pytest.hookimpl(trylast=True)  # after xdist's own hook
+    def pytest_collection_modifyitems(self, items):
+        from _pytest.nodeid import NodeId
+
+        for item in items:
+            legacy = getattr(item, "_nodeid", None)
+            if legacy and legacy != item.nodeid and hasattr(item, "_id"):
+                item._id = NodeId.parse(legacy)
+
+
+def pytest_configure(config):
+    if hasattr(config, "workerinput"):  # an xdist worker
+        config.pluginmanager.register(_GroupIdsForPytest92(), "xdist-group-ids")

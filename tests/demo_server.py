@@ -9,6 +9,7 @@ afterwards.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import secrets
@@ -62,6 +63,30 @@ def build_demo_database(path: Path) -> Path:
     env = demo_environment(path)
     subprocess.run([*MANAGE, "migrate", "--noinput", "-v0"], env=env, check=True, cwd=ROOT)
     subprocess.run([*MANAGE, "load_demo"], env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    return path
+
+
+@contextmanager
+def file_lock(path: Path):
+    """Hold an exclusive lock on ``path`` (made if missing): one process at a time, xdist workers included."""
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def build_once(path: Path) -> Path:
+    """The demo database at ``path``, built by the first process to ask for it; the others wait for it.
+
+    Under pytest-xdist every worker asks; ``path`` lies in the folder the workers of one run share.
+    """
+    done = path.with_name(path.name + ".built")
+    with file_lock(path.with_name(path.name + ".lock")):
+        if not done.exists():
+            build_demo_database(path)
+            done.touch()
     return path
 
 

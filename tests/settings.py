@@ -13,3 +13,8 @@ import os
 os.environ["DEBUG"] = "true"
 
 from alliance.settings import *  # noqa: E402, F403
+
+# A password hash here is a fixture, not a secret: PBKDF2 costs about 0.8 s a hash on a 2-CPU machine
+# and about 500 tests make a user; MD5 costs microseconds. The servers the suite starts in their own
+# processes (tests/demo_server.py) run alliance.settings, so they hash as production does.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -30,7 +30,8 @@ from roles.models import RoleAssignment
 from tests.contracts.test_ocds import needs_schema, validate
 from tests.helpers import rows
 
-pytestmark = pytest.mark.django_db
+# One xdist worker loads the demo once for the whole module (the module fixture), not one per worker.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo-data")]
 STAFF = Access(authenticated=True, staff=True)
 
 
@@ -214,7 +215,7 @@ def test_demo_has_a_forward_plan_and_a_non_empty_inbox(demo, client):
     assert ForwardPlanEntry.objects.filter(alliance=demo, published=True).count() == len(demo_forward_plan.ENTRIES)
     assert Notification.objects.filter(alliance=demo).exists()
     assert "Award the street outreach service" in client.get("/public/dunmarrow/forward-plan/").content.decode()
-    client.login(username="secretary", password="demo-secretary-2020")
+    client.force_login(get_user_model().objects.get(username="secretary"))
     assert "inbox-item unread" in client.get("/inbox/").content.decode()
 
 
@@ -282,7 +283,7 @@ def test_command_on_the_demo_sends_each_kind_of_message_once(demo, mailoutbox):
 def test_demo_messages_link_to_their_record_and_say_what_to_do(demo, mailoutbox, client):
     call_command("send_notifications", "--now", "2023-09-20T08:00", stdout=Out())
     emails = {(m.to[0], m.subject): m.body for m in mailoutbox}
-    client.login(username="admin", password="demo-admin-2020")
+    client.force_login(get_user_model().objects.get(username="admin"))
     for kind in NotificationKind.values:
         notification = Notification.objects.filter(alliance=demo, kind=kind).first()
         body = emails[(notification.recipient_email, notification.subject)]

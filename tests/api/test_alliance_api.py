@@ -57,7 +57,7 @@ def test_anonymous_sees_only_alliances_that_publish_their_register(anon_api, all
 
 
 def test_session_login_reads_the_api(client, user, alliance):
-    client.login(username=user.username, password="pass-word-123")
+    assert client.login(username=user.username, password="pass-word-123")
     assert client.get("/api/v1/alliances/dunmarrow/").json()["name"] == "Dunmarrow Homelessness Alliance"
 
 
@@ -281,7 +281,7 @@ def test_schema_and_docs_pages(api, client, user):
     schema = api.get("/api/schema/")
     assert schema.status_code == 200
     assert b"/api/v1/memberships/" in schema.content
-    client.login(username=user.username, password="pass-word-123")
+    client.force_login(user)
     docs = client.get("/api/docs/")
     assert docs.status_code == 200
     assert b"swagger-ui" in docs.content

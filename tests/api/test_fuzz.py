@@ -31,6 +31,8 @@ from schemathesis.specs.openapi.checks import (
 from alliance.wsgi import application
 from tests.permission_scene import STANDINGS, make_permission_scene
 
+pytestmark = pytest.mark.fuzz
+
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "1"))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 # The record each collection's {pk} names in the scene.

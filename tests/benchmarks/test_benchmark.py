@@ -30,6 +30,7 @@ def test_scale_grows_the_number_of_alliances_and_thins_one_below_a_tenth(scale, 
     assert shape.per_alliance(2000, 20) == decisions
 
 
+@pytest.mark.benchmark
 @pytest.mark.django_db
 def test_benchmark_measures_every_figure_in_a_throwaway_database(tmp_path):
     name = connection.settings_dict["NAME"]
@@ -62,6 +63,7 @@ def test_benchmark_measures_every_figure_in_a_throwaway_database(tmp_path):
     assert not Decision.objects.exists() and not AuditLink.objects.exists()
 
 
+@pytest.mark.benchmark
 @pytest.mark.django_db
 def test_benchmark_compares_reads_at_four_times_the_scale(tmp_path):
     out = tmp_path / "bench.json"

@@ -63,8 +63,15 @@ def server(tmp_path_factory, request):
         yield running.url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(server):
+    """Chromium, for one module's journeys.
+
+    Not for the session: Playwright's sync API leaves its asyncio loop marked as running in this
+    thread while it is open, and Django then refuses every database call ("You cannot call this from
+    an async context"). Under pytest-xdist a worker runs database tests after the journeys, so
+    Playwright closes with each module (a launch costs about a second).
+    """
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -87,8 +94,16 @@ def page(browser, server):
 
 @pytest.fixture(scope="session", autouse=True)
 def _fresh_artifacts():
-    shutil.rmtree(ARTIFACTS, ignore_errors=True)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    # Emptied once a run: under pytest-xdist the first worker that runs a journey empties it, the
+    # others (if the journeys are spread, as without `--dist loadgroup`) find the run's stamp.
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID", "")
+    stamp = ARTIFACTS / ".run"
+    ARTIFACTS.parent.mkdir(parents=True, exist_ok=True)
+    with demo_server.file_lock(ARTIFACTS.parent / ".screenshots.lock"):
+        if not run or not stamp.exists() or stamp.read_text() != run:
+            shutil.rmtree(ARTIFACTS, ignore_errors=True)
+            ARTIFACTS.mkdir(parents=True)
+            stamp.write_text(run)
 
 
 def screenshot(page, name: str) -> Path:

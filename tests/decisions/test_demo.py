@@ -10,7 +10,8 @@ from roles import demo as roles_demo
 from roles.models import RoleAssignment
 from tests.helpers import rows
 
-pytestmark = pytest.mark.django_db
+# One xdist worker loads the demo once for the whole module (the module fixture), not one per worker.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo-decisions")]
 
 MODELS = (Meeting, Attendance, Decision, Vote, Recusal, AdvisoryInput, ActionItem, RoleAssignment)
 

@@ -66,7 +66,7 @@ def test_handover_page_shows_the_decisions_sections(client, user):
         body__alliance=role.alliance, title="Appoint the director", appointment_role=role, reference="ALT-2021-003"
     )
     ActionItemFactory(decision=decision, owner_role=role, title="Write the first annual report")
-    client.login(username=user.username, password="pass-word-123")
+    client.force_login(user)
     content = client.get(f"/alliances/dunmarrow/roles/{role.pk}/handover/?on=2021-01-01").content.decode()
     assert DECISIONS in content
     assert "ALT-2021-003: Appoint the director" in content

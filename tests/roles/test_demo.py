@@ -11,7 +11,8 @@ from roles import demo, queries
 from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role, RoleAssignment
 from tests.helpers import rows
 
-pytestmark = pytest.mark.django_db
+# One xdist worker loads the demo once for the whole module (the module fixture), not one per worker.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo-roles")]
 
 
 @pytest.fixture(scope="module")

@@ -27,7 +27,7 @@ from tests.smoke.routes import SEGMENT_MODELS, ids
 from tests.smoke.scene import BOTH, KESTREL_SLUG, STANDINGS
 from tests.smoke.walk import TOKEN
 
-pytestmark = [pytest.mark.django_db, pytest.mark.smoke]
+pytestmark = [pytest.mark.django_db, pytest.mark.smoke, pytest.mark.fuzz]
 
 EXAMPLES = int(os.environ.get("SMOKE_FUZZ_EXAMPLES", "1"))
 CHILDREN = {"advice_id": "AdvisoryInput", "recusal_id": "Recusal"}

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def logged_in(client, user):
-    client.login(username=user.username, password="pass-word-123")
+    client.force_login(user)
     return client
 
 

@@ -29,7 +29,7 @@ def scene():
 def secretary(client, scene):
     scene.secretary.user = UserFactory(username="secretary")
     scene.secretary.save()
-    client.login(username="secretary", password="pass-word-123")
+    client.force_login(scene.secretary.user)
     return client
 
 

@@ -23,13 +23,13 @@ def secretary(client, scene):
     user = UserFactory(username="secretary")
     scene.secretary.user = user
     scene.secretary.save()
-    client.login(username="secretary", password="pass-word-123")
+    client.force_login(user)
     return client
 
 
 @pytest.fixture
 def reader(client, user):
-    client.login(username=user.username, password="pass-word-123")
+    client.force_login(user)
     return client
 
 

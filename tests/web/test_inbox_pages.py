@@ -32,7 +32,7 @@ def deliver(alliance, email, count=1):
 
 @pytest.fixture
 def reader(client, user):
-    client.login(username=user.username, password="pass-word-123")
+    client.force_login(user)
     return client
 
 

@@ -36,13 +36,13 @@ def meeting(scene):
 def secretary(client, scene):
     scene.secretary.user = UserFactory(username="secretary")
     scene.secretary.save()
-    client.login(username="secretary", password="pass-word-123")
+    client.force_login(scene.secretary.user)
     return client
 
 
 @pytest.fixture
 def reader(client, user):
-    client.login(username=user.username, password="pass-word-123")
+    client.force_login(user)
     return client
 
 
@@ -203,12 +203,12 @@ def test_secretary_of_another_body_gets_403(client, scene, meeting):
     person = PersonFactory(user=user)
     other = GoverningBodyFactory(alliance=scene.alliance, name="Management team")
     RoleAssignmentFactory(role=RoleFactory(alliance=scene.alliance, kind="secretary", body=other), person=person)
-    client.login(username="other", password="pass-word-123")
+    client.force_login(user)
     response = client.get(f"/alliances/dunmarrow/meetings/{meeting.pk}/attendance/")
     assert response.status_code == 403
     assert "the secretary of Alliance Leadership Team" in response.content.decode()
 
 
 def test_staff_may_record(client, staff, meeting):
-    client.login(username=staff.username, password="pass-word-123")
+    client.force_login(staff)
     assert client.get(f"/alliances/dunmarrow/meetings/{meeting.pk}/held/").status_code == 200

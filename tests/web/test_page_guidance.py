@@ -15,7 +15,7 @@ def alliance():
 
 @pytest.fixture
 def reader(client, user, alliance):
-    client.login(username=user.username, password="pass-word-123")
+    client.force_login(user)
     return client
 
 
@@ -23,7 +23,7 @@ def reader(client, user, alliance):
 def secretary(client, alliance):
     person = PersonFactory(name="Morag Secretary", user=UserFactory(username="secretary"))
     RoleAssignmentFactory(role=RoleFactory(alliance=alliance, title="Secretary", kind="secretary"), person=person)
-    client.login(username="secretary", password="pass-word-123")
+    client.force_login(person.user)
     return client
 
 

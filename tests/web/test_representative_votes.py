@@ -30,7 +30,7 @@ def decision(scene):
 def _log_in_as(client, person):
     person.user = UserFactory(username=f"user-{person.pk}")
     person.save()
-    client.login(username=person.user.username, password="pass-word-123")
+    client.force_login(person.user)
     return client
 
 
@@ -128,7 +128,7 @@ def test_representative_cannot_give_another_organisations_advice(representative,
 
 
 def test_reader_without_a_representative_role_may_not_vote(client, user, scene, decision):
-    client.login(username=user.username, password="pass-word-123")
+    client.force_login(user)
     assert client.get(_url(decision)).status_code == 403
     assert client.get(_url(decision, "advice")).status_code == 403
 

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def logged_in(client, user):
-    client.login(username=user.username, password="pass-word-123")
+    client.force_login(user)
     return client
 
 
@@ -147,7 +147,7 @@ def test_person_page_of_a_person_only_in_another_alliance_is_a_404(client, allia
     viewer = UserFactory(username="dunmarrow-viewer")
     AccessGrant.objects.create(user=viewer, alliance=alliance, standing="viewer", starts_on=date(2000, 1, 1))
     elsewhere = RoleAssignmentFactory(person=PersonFactory(name="Morag Elsewhere", email="morag@example.org"))
-    client.login(username=viewer.username, password="pass-word-123")
+    client.force_login(viewer)
     response = client.get(f"/alliances/dunmarrow/people/{elsewhere.person.pk}/")
     assert response.status_code == 404
     assert b"morag@example.org" not in response.content
