@@ -1,5 +1,6 @@
 """The browsable API's forms and filters offer only records the caller may read (api/serializers/fields.py,
-api/filters.py), and an id the caller cannot read is refused as one that does not exist."""
+alliance/filtersets.py and the filter backend in api/filters.py), and an id the caller cannot read
+is refused as one that does not exist."""
 
 import inspect
 
