@@ -1,3 +1,4 @@
+import os
 import subprocess
 from datetime import date
 from pathlib import Path
@@ -97,14 +98,14 @@ def anon_api():
 
 
 @pytest.fixture(scope="session")
-def demo_database(tmp_path_factory, worker_id):
+def demo_database(tmp_path_factory):
     """A SQLite file holding the migrated demo, built once a run (about half a minute).
 
     Under pytest-xdist the workers share one, in the folder above their own temporary folders: the
     first worker to need it builds it while the others wait. Servers run on a copy
     (`demo_server.copy_database`), so what one test writes no other sees.
     """
-    if worker_id == "master":
+    if not os.environ.get("PYTEST_XDIST_WORKER"):  # one process (-n 0, or -p no:xdist)
         return demo_server.build_demo_database(tmp_path_factory.mktemp("demo-db") / "demo.sqlite3")
     return demo_server.build_once(tmp_path_factory.getbasetemp().parent / "demo.sqlite3")
 
