@@ -11,6 +11,9 @@ import os
 
 from django.core.asgi import get_asgi_application
 
+from alliance.startup import require_secret_key
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "alliance.settings")
 
+require_secret_key()  # no server starts in production without a real key
 application = get_asgi_application()

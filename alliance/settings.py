@@ -43,15 +43,14 @@ def envlist(name: str, default: str) -> list[str]:
 # the browser tests' demo server and the test suite (tests/settings.py) set it.
 DEBUG = envbool("DEBUG", "false")
 # The demo key only ever serves DEBUG runs: with DEBUG off, SECRET_KEY must come from the
-# environment, and the demo's own key is refused as well as none.
+# environment, and the demo's own key counts as none. Without one the server refuses to start
+# (alliance/startup.py, called by wsgi.py and asgi.py) and Django refuses anything that signs;
+# commands that need no key (makemigrations, migrate, check) still run.
 DEMO_SECRET_KEY = "demo-only-insecure-key-set-SECRET_KEY-in-production"
 SECRET_KEY = os.environ.get("SECRET_KEY", "").strip()
-if not DEBUG and SECRET_KEY in ("", DEMO_SECRET_KEY):
-    raise ImproperlyConfigured(
-        "DEBUG is off, so this is a production server: set SECRET_KEY in the environment to a long random "
-        "value (not the demo's, never in the repository). For the demo, set DEBUG=true (`make run` does)."
-    )
-SECRET_KEY = SECRET_KEY or DEMO_SECRET_KEY
+if not DEBUG and SECRET_KEY == DEMO_SECRET_KEY:
+    SECRET_KEY = ""
+SECRET_KEY = SECRET_KEY or (DEMO_SECRET_KEY if DEBUG else "")
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 

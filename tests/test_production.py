@@ -8,8 +8,11 @@
   main pages with the policy and its static files (`production_server`, tests/conftest.py).
 """
 
+import os
 import re
 import runpy
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -59,8 +62,31 @@ def test_a_true_false_setting_reads_the_usual_words(monkeypatch, value, read):
     ids=["nothing-set", "no-key", "the-demo-key"],
 )
 def test_production_refuses_to_start_without_a_real_secret_key(monkeypatch, env):
-    with pytest.raises(ImproperlyConfigured, match="set SECRET_KEY in the environment"):
-        load_settings(monkeypatch, **env)
+    # The settings keep no key (never the demo's)...
+    assert load_settings(monkeypatch, **env)["SECRET_KEY"] == ""
+    # ...and the server's entry point (gunicorn and runserver load it) refuses to start, saying why.
+    result = run_in_a_clean_environment(env, "-c", "import alliance.wsgi")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and "set SECRET_KEY in the environment" in result.stderr
+    result = run_in_a_clean_environment(env, "-c", "import alliance.asgi")
+    assert result.returncode != 0 and "set SECRET_KEY in the environment" in result.stderr
+
+
+def run_in_a_clean_environment(env: dict, *args: str) -> subprocess.CompletedProcess:
+    """Python in this checkout with only ``env`` set (and PATH), as on a fresh machine."""
+    clean = {"PATH": os.environ.get("PATH", ""), **env}
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+@pytest.mark.parametrize(
+    "command", [["makemigrations", "--check", "--dry-run"], ["check"]], ids=["makemigrations", "check"]
+)
+def test_commands_that_need_no_key_run_with_nothing_set(command):
+    result = run_in_a_clean_environment({}, "manage.py", *command)
+    assert result.returncode == 0, result.stderr
+    assert "ImproperlyConfigured" not in result.stderr and "AppRegistryNotReady" not in result.stderr
 
 
 def test_the_demo_key_serves_debug_runs(monkeypatch):
