@@ -6,12 +6,6 @@ class ContractsConfig(AppConfig):
     verbose_name = "Awards and contracts"
 
     def ready(self):
-        # The oversight group hears of every award approved (manage.py send_notifications).
-        from alliance.notifications import register
-        from contracts.notifications import award_approved
-
-        register(award_approved)
-
         # Rule 5: roles cannot import contracts, so an interest declared in a bidder while an
         # approval is open reaches the approval through this signal.
         from django.db.models.signals import post_save
