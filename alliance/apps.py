@@ -6,23 +6,14 @@ class AllianceConfig(AppConfig):
     verbose_name = "Alliance core"
 
     def ready(self) -> None:
-        from django.core.management.base import BaseCommand
+        from django.utils.module_loading import autodiscover_modules
         from simple_history.signals import post_create_historical_m2m_records, post_create_historical_record
 
         from alliance import audit
+        from alliance.registry import DISCOVERED_MODULES
 
         post_create_historical_record.connect(audit.on_history_row, dispatch_uid="audit-chain")
         post_create_historical_m2m_records.connect(audit.on_history_m2m_rows, dispatch_uid="audit-chain-m2m")
 
-        # A change made by a management command has no user; name the command instead (rule 9).
-        # Wrapping execute() covers both `manage.py <command>` and call_command().
-        if not getattr(BaseCommand.execute, "_audit_wrapped", False):
-            original = BaseCommand.execute
-
-            def execute(self, *args, **options):  # `self`: commands take options such as "command"
-                name = self.__class__.__module__.rsplit(".", 1)[-1]
-                with audit.audit_source(f"command:{name}"):
-                    return original(self, *args, **options)
-
-            execute._audit_wrapped = True
-            BaseCommand.execute = execute
+        # Higher apps' notification producers, handover sections and demo parts register themselves.
+        autodiscover_modules(*DISCOVERED_MODULES)

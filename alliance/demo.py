@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 
 from alliance import services
 from alliance.models import Alliance, GoverningBody, Membership, Organisation
+from alliance.registry import DemoStage, register
 
 SLUG = "dunmarrow"
 START = date(2020, 7, 1)
@@ -62,6 +63,7 @@ def _budgets() -> dict[int, Decimal]:
     return budgets
 
 
+@register("demo_parts", stage=DemoStage.STORY)
 def load(ctx: dict, stdout) -> None:
     commissioner = _organisation(*COMMISSIONER, Organisation.Kind.COMMISSIONER)
     providers = [_organisation(n, s, Organisation.Kind.PROVIDER, r) for n, s, r in PROVIDERS]

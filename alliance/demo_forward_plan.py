@@ -1,8 +1,8 @@
 """The demo's forward plan and inbox: what the alliance expected to decide after September 2023, and
 the notifications of the week the ALT agreed to conclude the alliance.
 
-Not discovered by load_demo on its own (it is not a ``demo`` module); the demo loader calls
-``load(ctx, stdout)`` after the other parts, so that decisions and roles exist. Idempotent.
+A demo part of its own stage, the last (alliance.registry.DemoStage.FORWARD_PLAN), so that the
+decisions and roles it reads exist. Idempotent.
 """
 
 from datetime import date, datetime
@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from alliance import notifications
 from alliance.forward_plan import save_entry
 from alliance.models import ForwardPlanEntry
+from alliance.registry import DemoStage, register
 
 # The demo's "now": a week after the ALT's September 2023 meeting.
 DEMO_NOW = datetime(2023, 9, 20, 8, 0, tzinfo=ZoneInfo("Europe/London"))
@@ -61,6 +62,7 @@ ENTRIES = [
 ]
 
 
+@register("demo_parts", stage=DemoStage.FORWARD_PLAN)
 def load(ctx: dict, stdout) -> None:
     alliance, bodies = ctx["alliance"], ctx["bodies"]
     if not ForwardPlanEntry.objects.filter(alliance=alliance).exists():

@@ -449,7 +449,7 @@ class AuditLink(models.Model):
 
 # Notifications -----------------------------------------------------------------------------
 #
-# The infrastructure only: higher apps produce what to send (alliance/notifications.py), so this
+# The infrastructure only: higher apps produce what to send (alliance/notifications/), so this
 # app knows nothing of decisions or awards. Notification rows and sendings are delivery records,
 # written by the send_notifications command and read in the inbox; they keep no history (they are
 # not domain records, would enter the audit chain by the thousand, and "read" is no decision).

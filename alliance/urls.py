@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from alliance import notification_views, views
+from alliance import views
+from alliance.notifications import views as notification_views
 
 urlpatterns = [
     path("", views.AllianceListView.as_view(), name="alliance-list"),

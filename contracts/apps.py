@@ -6,23 +6,9 @@ class ContractsConfig(AppConfig):
     verbose_name = "Awards and contracts"
 
     def ready(self):
-        # The oversight group hears of every award approved (manage.py send_notifications).
-        from alliance.notifications import register
-        from contracts.notifications import award_approved
-
-        register(award_approved)
+        from contracts.services.approval import recuse_on_new_declaration
+        from roles.signals import interest_declared
 
         # Rule 5: roles cannot import contracts, so an interest declared in a bidder while an
-        # approval is open reaches the approval through this signal.
-        from django.db.models.signals import post_save
-
-        from roles.models import InterestDeclaration
-
-        post_save.connect(_interest_declared, sender=InterestDeclaration, dispatch_uid="award-late-interest")
-
-
-def _interest_declared(sender, instance, created, raw=False, **kwargs):
-    if created and not raw:
-        from contracts.services.approval import recuse_on_new_declaration
-
-        recuse_on_new_declaration(declaration=instance)
+        # approval is open reaches the approval through the signal roles' service sends.
+        interest_declared.connect(recuse_on_new_declaration, dispatch_uid="award-late-interest")

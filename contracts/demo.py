@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from alliance import services as alliance_services
 from alliance.models import Organisation
 from alliance.queries import voting_members_on
+from alliance.registry import DemoStage, register
 from contracts import services
 from contracts.models import AwardProcess
 from decisions import services as decision_services
@@ -394,6 +395,7 @@ def _cancelled(a: Awards) -> None:
     a.move(process, "CANCELLED", date(2023, 5, 30), "Night outreach folded into the city-wide outreach contract.")
 
 
+@register("demo_parts", stage=DemoStage.STORY)
 def load(ctx: dict, stdout) -> None:
     alliance = ctx["alliance"]
     if AwardProcess.objects.filter(alliance=alliance).exists():

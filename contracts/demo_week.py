@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 
 from alliance.formatting import day
 from alliance.queries import voting_members_on
+from alliance.registry import DemoStage, register
 from contracts import services
 from contracts.models import AwardProcess
 from decisions import services as decision_services
@@ -96,6 +97,7 @@ def _shelter(ctx: dict) -> None:
     move(process, "APPROVED", APPROVED_ON)
 
 
+@register("demo_parts", stage=DemoStage.WEEK)
 def load(ctx: dict, stdout) -> None:
     if not AwardProcess.objects.filter(alliance=ctx["alliance"], title=SHELTER).exists():
         _shelter(ctx)

@@ -1,6 +1,6 @@
 """What award processes tell people: the oversight group hears of every award approved, so that it
 can audit the decision while it is fresh (DESIGN.md "Notifications"). A producer for
-alliance.notifications, registered in ContractsConfig.ready()."""
+alliance.notifications, registered in the registry (alliance.registry)."""
 
 from __future__ import annotations
 
@@ -13,11 +13,13 @@ from django.utils import timezone
 from alliance.formatting import day
 from alliance.models import NotificationKind
 from alliance.notifications import Planned, absolute_url
+from alliance.registry import register
 from contracts.models import AwardProcess, StageTransition
 from decisions.notifications import planned_for
 from roles.models import Person, Role, RoleAssignment
 
 
+@register("notification_producers")
 def award_approved(now: datetime) -> Iterator[Planned]:
     """An award approved: every oversight group member on the day of approval is asked to audit it."""
     approvals = (

@@ -1,65 +1,6 @@
-from datetime import date
-
 from django.apps import AppConfig
-
-from alliance.formatting import day
-
-
-def decisions_section(role, on: date, access) -> dict:
-    """Handover pack: the decisions that appointed to this role, or granted, revoked or used its delegations,
-    of those the reader may read."""
-    from decisions.queries_meetings import decisions_shaping_role
-
-    items = [
-        {
-            "date": d.decided_on,
-            "text": f"{d.reference or 'Draft'}: {d.title} ({d.get_status_display().lower()})",
-            "url": d.get_absolute_url(),
-        }
-        for d in decisions_shaping_role(role).restrict(access)
-    ]
-    return {
-        "title": "Decisions that created or changed this role and its delegations",
-        "items": items,
-        "empty": "No decision has appointed to this role or changed its delegations yet.",
-    }
-
-
-def action_items_section(role, on: date, access) -> dict:
-    """Handover pack: the open action items the new holder inherits with the role, of those the reader may read."""
-    from decisions.queries_meetings import open_action_items_for_role
-
-    items = [
-        {
-            "date": item.due_on,
-            "text": f"{item.title}: due {day(item.due_on, '')}"
-            + (" (overdue)" if item.due_on < on else "")
-            + f", from {item.decision.reference or item.decision.title}",
-            "url": item.decision.get_absolute_url(),
-        }
-        for item in open_action_items_for_role(role).restrict(access)
-    ]
-    return {
-        "title": "Open action items owned by this role",
-        "items": items,
-        "empty": "This role owns no open action items.",
-    }
 
 
 class DecisionsConfig(AppConfig):
     name = "decisions"
     verbose_name = "Meetings and decisions"
-
-    def ready(self):
-        from roles.queries import HANDOVER_SECTIONS
-
-        for section in (decisions_section, action_items_section):
-            if section not in HANDOVER_SECTIONS:
-                HANDOVER_SECTIONS.append(section)
-
-        # What decisions tell people: producers for manage.py send_notifications.
-        from alliance.notifications import register
-        from decisions.notifications import PRODUCERS
-
-        for producer in PRODUCERS:
-            register(producer)

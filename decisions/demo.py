@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from alliance.choices import DecisionKind
 from alliance.models import Membership
 from alliance.queries import voting_members_on
+from alliance.registry import DemoStage, register
 from decisions import services
 from decisions.models import Decision, Meeting
 from roles import queries as roles_queries
@@ -242,6 +243,7 @@ class Builder:
         return decision
 
 
+@register("demo_parts", stage=DemoStage.STORY)
 def load(ctx: dict, stdout) -> None:
     alliance = ctx["alliance"]
     if Decision.objects.filter(alliance=alliance).exists():

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from alliance.choices import DecisionKind
 from alliance.queries import voting_members_on
+from alliance.registry import DemoStage, register
 from decisions import services
 from decisions.models import Decision
 from roles import queries as roles_queries
@@ -113,6 +114,7 @@ def _leaving(ctx: dict) -> None:
         )
 
 
+@register("demo_parts", stage=DemoStage.WEEK)
 def load(ctx: dict, stdout) -> None:
     alliance, alt = ctx["alliance"], ctx["bodies"]["ALT"]
     decisions = Decision.objects.filter(alliance=alliance)

@@ -1,6 +1,7 @@
 """What meetings, decisions and roles tell people (DESIGN.md "Notifications"), as producers for
-alliance.notifications: each ``(now) -> Iterable[Planned]`` says who should hear of what as of
-``now``; the core stores each event once per person and emails it.
+alliance.notifications, registered in the registry (alliance.registry): each
+``(now) -> Iterable[Planned]`` says who should hear of what as of ``now``; the core stores each
+event once per person and emails it.
 
 Events older than NOTIFY_LOOKBACK_DAYS are not announced, so the first run on an old database
 does not send years of news.
@@ -8,7 +9,7 @@ does not send years of news.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -18,6 +19,7 @@ from django.utils import timezone
 from alliance.formatting import day, day_time
 from alliance.models import NotificationKind
 from alliance.notifications import Planned, absolute_url
+from alliance.registry import register
 from decisions.models import ActionItem, Attendance, Decision, Vote
 from decisions.queries import decision_day, electorate
 from roles.models import Person, Role, RoleAssignment
@@ -70,6 +72,7 @@ def _representatives(decision: Decision, on: date, membership_ids: set[int] | No
             yield membership, person
 
 
+@register("notification_producers")
 def decision_opened(now: datetime) -> Iterator[Planned]:
     """A decision opened for votes: each eligible member's representative and deputy is asked to vote."""
     for decision in _open_decisions(now).filter(opened_at__gte=_lookback(now)):
@@ -95,6 +98,7 @@ def decision_opened(now: datetime) -> Iterator[Planned]:
             )
 
 
+@register("notification_producers")
 def decision_closing(now: datetime) -> Iterator[Planned]:
     """A written procedure closing soon: members whose vote is still missing are reminded."""
     soon = now + timedelta(hours=settings.NOTIFY_CLOSING_WITHIN_HOURS)
@@ -117,6 +121,7 @@ def decision_closing(now: datetime) -> Iterator[Planned]:
             )
 
 
+@register("notification_producers")
 def decision_outcome(now: datetime) -> Iterator[Planned]:
     """A decision closed: everyone who attended its meeting or cast a vote hears the outcome."""
     closed = Decision.objects.filter(
@@ -161,6 +166,7 @@ def _holders(role: Role | None, on: date) -> list[Person]:
     return list(Person.objects.filter(pk__in=held).order_by("name", "pk"))
 
 
+@register("notification_producers")
 def action_due(now: datetime) -> Iterator[Planned]:
     """An open action item due within three days, or overdue: its owner, or the owning role's holder."""
     today = timezone.localtime(now).date()
@@ -198,6 +204,7 @@ def _secretaries(alliance_id: int, body_id: int | None, on: date) -> list[Person
     return list(Person.objects.filter(pk__in=held).order_by("name", "pk"))
 
 
+@register("notification_producers")
 def review_due(now: datetime) -> Iterator[Planned]:
     """A decision's review date reached: the secretary of its body puts it back on the agenda."""
     today = timezone.localtime(now).date()
@@ -222,6 +229,7 @@ def review_due(now: datetime) -> Iterator[Planned]:
             )
 
 
+@register("notification_producers")
 def role_ending(now: datetime) -> Iterator[Planned]:
     """A role assignment ending within 30 days (or ended lately) with nobody to follow: chair and secretary."""
     today = timezone.localtime(now).date()
@@ -263,6 +271,3 @@ def _leaders(alliance_id: int, on: date) -> list[Person]:
         .values("person_id")
     )
     return list(Person.objects.filter(pk__in=held).order_by("name", "pk"))
-
-
-PRODUCERS: Iterable = (decision_opened, decision_closing, decision_outcome, action_due, review_due, role_ending)

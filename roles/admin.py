@@ -107,3 +107,21 @@ class InterestDeclarationAdmin(SimpleHistoryAdmin):
     list_filter = ["alliance"]
     search_fields = ["person__name", "interest"]
     list_select_related = ["person", "alliance", "represents", "concerns_organisation"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        # A new declaration goes through the service, whose signal recuses its member from the award
+        # approvals open then (rule 5), as through the API.
+        data = form.cleaned_data
+        saved = services.declare_interest(
+            alliance=data["alliance"],
+            person=data["person"],
+            interest=data["interest"],
+            declared_on=data["declared_on"],
+            represents=data.get("represents"),
+            concerns_organisation=data.get("concerns_organisation"),
+            ends_on=data.get("ends_on"),
+        )
+        obj.pk, obj._state.adding = saved.pk, False

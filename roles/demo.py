@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from alliance import services as alliance_services
 from alliance.choices import DecisionKind
 from alliance.models import GoverningBody
+from alliance.registry import DemoStage, register
 from roles import services
 from roles.models import AccessGrant, Person, Role, RoleAssignment
 from roles.queries import delegation_register
@@ -284,6 +285,7 @@ def _create(ctx, orgs, people) -> None:
         )
 
 
+@register("demo_parts", stage=DemoStage.STORY)
 def load(ctx: dict, stdout) -> None:
     alliance = ctx["alliance"]
     orgs = {o.display_name: o for o in [ctx["commissioner"], *ctx["providers"], ctx["network"], ctx["lived"]]}

@@ -1,8 +1,9 @@
 """Reads of roles, delegations and interests that more than one caller needs.
 
-Dates are always parameters. ``HANDOVER_SECTIONS`` is the one place higher apps extend: each
-appends a callable ``(role, on) -> {"title", "items", "empty"}`` from its ``AppConfig.ready()``,
-and the handover pack renders every section without this app knowing of them.
+Dates are always parameters. The handover pack renders every section registered in the registry
+(``handover_sections`` of alliance.registry): roles' own below, then those of higher apps (each a
+callable ``(role, on, access) -> {"title", "items", "empty"}`` in its ``handover`` module), without
+this app knowing of them.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from alliance.access import Access
 from alliance.choices import DecisionKind
 from alliance.formatting import day, money
 from alliance.models import Agreement, Alliance, Membership, Organisation
+from alliance.registry import register, registered
 from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role, RoleAssignment
 
 # Holders and directory ---------------------------------------------------------------------
@@ -251,18 +253,19 @@ def interest_register(alliance: Alliance) -> QuerySet[InterestDeclaration]:
 
 
 HandoverSection = Callable[[Role, date, Access], dict]
-HANDOVER_SECTIONS: list[HandoverSection] = []
 
 
 def _item(on: date | None, text: str, url: str = "") -> dict:
     return {"date": on, "text": text, "url": url}
 
 
+@register("handover_sections")
 def _description_section(role: Role, on: date, access: Access) -> dict:
     items = [_item(None, role.description)] if role.description else []
     return {"title": "The role", "items": items, "empty": "No description has been written for this role yet."}
 
 
+@register("handover_sections")
 def _delegations_section(role: Role, on: date, access: Access) -> dict:
     items = []
     for d in role.delegations.restrict(access).select_related("body", "role").order_by("-valid_from", "pk"):
@@ -278,12 +281,14 @@ def _delegations_section(role: Role, on: date, access: Access) -> dict:
     return {"title": "Delegated authority", "items": items, "empty": "This role holds no delegated authority."}
 
 
+@register("handover_sections")
 def _principles_section(role: Role, on: date, access: Access) -> dict:
     agreement = Agreement.objects.filter(alliance_id=role.alliance_id).order_by("-version").first()
     items = [_item(None, p) for p in (agreement.principles if agreement else [])]
     return {"title": "The alliance principles", "items": items, "empty": "No agreement with principles is recorded."}
 
 
+@register("handover_sections")
 def _previous_holders_section(role: Role, on: date, access: Access) -> dict:
     labels = dict(RoleAssignment.EndReason.choices)
     items = [
@@ -298,9 +303,6 @@ def _previous_holders_section(role: Role, on: date, access: Access) -> dict:
     return {"title": "Previous holders", "items": items, "empty": "Nobody held this role before."}
 
 
-HANDOVER_SECTIONS.extend([_description_section, _delegations_section, _principles_section, _previous_holders_section])
-
-
 def handover_pack(role: Role, on: date, access: Access) -> dict:
     """What a new holder of ``role`` reads on day one, as of ``on``: every registered section, each
     showing only what the reader (``access``) may read."""
@@ -308,5 +310,5 @@ def handover_pack(role: Role, on: date, access: Access) -> dict:
         "role": role,
         "on": on,
         "holders": list(holders_on(role, on)),
-        "sections": [section(role, on, access) for section in HANDOVER_SECTIONS],
+        "sections": [section(role, on, access) for section in registered("handover_sections")],
     }

@@ -19,6 +19,7 @@ from alliance.models import Alliance, GoverningBody, Membership, Organisation
 from alliance.services import save_checked
 from alliance.term import term_of
 from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role, RoleAssignment
+from roles.signals import interest_declared
 
 # People and roles --------------------------------------------------------------------------
 
@@ -405,6 +406,8 @@ def declare_interest(
         ends_on=ends_on,
     )
     save_checked(declaration, "Declared")
+    # Higher apps react inside this transaction: contracts recuses from open award approvals (rule 5).
+    interest_declared.send(sender=InterestDeclaration, declaration=declaration)
     return declaration
 
 

@@ -1,5 +1,7 @@
 """Helpers the tests share."""
 
+from contextlib import contextmanager
+
 
 def rows(*models) -> dict:
     """Counts of rows and of history rows, to assert that a refusal wrote nothing."""
@@ -41,3 +43,16 @@ def actor_for(who, on=None):
             who.save()
         who = who.user
     return access_for(who, on)
+
+
+@contextmanager
+def registry_store(store: str):
+    """Let a test register in a store of the registry; what was registered before is put back after."""
+    from alliance.registry import registry
+
+    entries = registry[store]
+    saved = entries.copy()
+    try:
+        yield entries
+    finally:
+        entries[:] = saved

@@ -83,8 +83,12 @@ def recuse_late_interests(*, process: AwardProcess, on: date) -> list[Recusal]:
     return _recuse(decision, process, on, already=already)
 
 
-def recuse_on_new_declaration(*, declaration) -> None:
-    """An interest newly declared in a bidder recuses its member from every approval open then (rule 5)."""
+def recuse_on_new_declaration(*, declaration, **_signal) -> None:
+    """An interest newly declared in a bidder recuses its member from every approval open then (rule 5).
+
+    Connected to roles.signals.interest_declared in ContractsConfig.ready(), so it runs inside the
+    transaction of roles.services.declare_interest: the declaration and the recusals are saved together.
+    """
     if declaration.concerns_organisation_id is None:
         return
     processes = AwardProcess.objects.filter(

@@ -4,11 +4,12 @@ from datetime import date
 from io import StringIO
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError, call_command, get_commands, load_command_class
 from django.db import DatabaseError, connection, transaction
 
 from alliance import services
-from alliance.audit import audit_source
+from alliance.audit import audit_source, current_source
+from alliance.management.base import AuditedCommand
 from alliance.models import AuditChainHead, AuditLink, Membership, Organisation
 from tests.factories import AllianceFactory, OrganisationFactory, StaffFactory
 from tests.helpers import refused
@@ -336,3 +337,32 @@ def test_two_alliances_chain_independently(db):
     OrganisationFactory()
     assert AuditLink.objects.filter(chain=f"alliance:{a.pk}").count() == 1
     assert AuditLink.objects.filter(chain=f"alliance:{b.pk}").count() == 1
+
+
+def test_a_change_made_by_one_of_our_commands_is_attributed_to_it(db):
+    class Command(AuditedCommand):
+        def handle(self, *args, **options):
+            services.save_organisation(name="Open Door Care", kind="provider")
+
+    Command.__module__ = "alliance.management.commands.import_members"
+    call_command(Command())
+    assert AuditLink.objects.get().source == "command:import_members"
+    assert current_source() == "script"  # only inside the command
+
+
+def test_every_command_of_ours_is_an_audited_command():
+    ours = {"alliance", "roles", "decisions", "contracts", "api", "benchmarks"}
+    commands = {name: app for name, app in get_commands().items() if app in ours}
+    assert {"load_demo", "send_notifications", "verify_audit", "export_audit", "export_decisions", "benchmark"} <= set(
+        commands
+    )
+    for name, app in commands.items():
+        assert isinstance(load_command_class(app, name), AuditedCommand), name
+
+
+def test_djangos_own_commands_record_the_default_source(db):
+    # Only our commands name themselves; a change made in `manage.py shell` is a script's.
+    call_command(
+        "shell", command="from alliance import services; services.save_organisation(name='X', kind='provider')"
+    )
+    assert AuditLink.objects.get().source == "script"

@@ -7,8 +7,9 @@ from alliance import notifications
 from alliance.errors import RuleViolation
 from alliance.models import Notification, NotificationKind, NotificationPreference, Sending
 from alliance.notifications import Planned
+from alliance.registry import register
 from tests.factories import AllianceFactory, PersonFactory, UserFactory
-from tests.helpers import rows
+from tests.helpers import registry_store, rows
 
 pytestmark = pytest.mark.django_db
 
@@ -37,11 +38,13 @@ def planned(alliance, key="decision-opened:1", email="rep@example.org", kind=Not
 
 
 @pytest.fixture
-def producing(monkeypatch, alliance):
+def producing(alliance):
     """Replace the registered producers by one that yields whatever the test puts in ``items``."""
     items: list[Planned] = []
-    monkeypatch.setattr(notifications, "PRODUCERS", [lambda now: list(items)])
-    return items
+    with registry_store("notification_producers") as store:
+        store.clear()
+        register("notification_producers")(lambda now: list(items))
+        yield items
 
 
 # Collecting

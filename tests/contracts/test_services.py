@@ -21,7 +21,14 @@ from roles.services import declare_interest
 from roles.standing import SYSTEM
 from tests.contracts.scene import CLOSED, OPENED, SCORED, STARTED, SUBMITTED, VOTED, adopt, make_award_scene
 from tests.decisions.scene import make_scene
-from tests.factories import ContractFactory, DecisionFactory, MembershipFactory, OrganisationFactory, PersonFactory
+from tests.factories import (
+    ContractFactory,
+    DecisionFactory,
+    InterestDeclarationFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    PersonFactory,
+)
 from tests.helpers import rows
 
 pytestmark = pytest.mark.django_db
@@ -803,6 +810,39 @@ def test_interest_in_a_bidder_declared_while_the_approval_is_open_recuses_the_me
     )
     assert decision.recusals.filter(membership=s.members[3], source="declared_interest").exists()
     assert not Vote.objects.filter(pk=cast.pk).exists()
+
+
+def test_interest_declared_in_the_admin_while_the_approval_is_open_recuses_the_member(admin_client):
+    s = make_award_scene()
+    process, _ = s.recommended()
+    decision = services.open_approval(actor=SYSTEM, process=process, opened_at=OPENED)
+    response = admin_client.post(
+        "/admin/roles/interestdeclaration/add/",
+        {
+            "alliance": s.alliance.pk,
+            "person": s.scene.reps[3].pk,
+            "interest": "Spouse now works for Harbour Light Housing.",
+            "concerns_organisation": s.members[0].organisation.pk,
+            "declared_on": "2021-06-12",
+        },
+    )
+    assert response.status_code == 302
+    assert decision.recusals.filter(membership=s.members[3], source="declared_interest").exists()
+
+
+def test_an_interest_saved_without_the_service_recuses_nothing():
+    # Rule 5 is driven by the service's interest_declared signal, not by saving the model.
+    s = make_award_scene()
+    process, _ = s.recommended()
+    services.open_approval(actor=SYSTEM, process=process, opened_at=OPENED)
+    before = rows(Recusal)
+    InterestDeclarationFactory(
+        alliance=s.alliance,
+        person=s.scene.reps[3],
+        concerns_organisation=s.members[0].organisation,
+        declared_on=date(2021, 6, 12),
+    )
+    assert rows(Recusal) == before
 
 
 def test_interest_noted_before_the_approval_recuses_nothing_until_it_opens():

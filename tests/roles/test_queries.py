@@ -5,6 +5,7 @@ import pytest
 
 from alliance.access import Access
 from alliance.choices import DecisionKind
+from alliance.registry import register
 from roles import queries
 from tests.factories import (
     AgreementFactory,
@@ -14,6 +15,7 @@ from tests.factories import (
     RoleAssignmentFactory,
     RoleFactory,
 )
+from tests.helpers import registry_store
 
 pytestmark = pytest.mark.django_db
 STAFF = Access(authenticated=True, staff=True)
@@ -220,9 +222,10 @@ def test_handover_pack_has_the_roles_sections():
     assert previous.startswith(str(holder.person)) and "(resigned)" in previous
 
 
-def test_handover_pack_renders_sections_registered_by_other_apps(monkeypatch):
+def test_handover_pack_renders_sections_registered_by_other_apps():
     role = RoleFactory()
     extra = lambda r, on, access: {"title": "Open action items", "items": [], "empty": "None open."}  # noqa: E731
-    monkeypatch.setattr(queries, "HANDOVER_SECTIONS", [*queries.HANDOVER_SECTIONS, extra])
-    pack = queries.handover_pack(role, ON, STAFF)
+    with registry_store("handover_sections"):
+        register("handover_sections")(extra)
+        pack = queries.handover_pack(role, ON, STAFF)
     assert pack["sections"][-1]["title"] == "Open action items"

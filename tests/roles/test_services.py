@@ -11,6 +11,7 @@ from alliance.errors import RuleViolation
 from alliance.models import Membership
 from roles import services
 from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role, RoleAssignment
+from roles.signals import interest_declared
 from tests.factories import (
     DelegatedAuthorityFactory,
     GoverningBodyFactory,
@@ -349,6 +350,43 @@ def test_declare_interest_names_whom_it_concerns():
         declared_on=date(2021, 2, 1),
     )
     assert declaration.history.first().history_change_reason == "Declared"
+
+
+def test_declaring_an_interest_sends_interest_declared_with_the_declaration():
+    role = RepresentativeRoleFactory()
+    heard = []
+
+    def receiver(*, sender, declaration, **_):
+        heard.append((sender, declaration.pk, connection.in_atomic_block))
+
+    interest_declared.connect(receiver, dispatch_uid="test-heard")
+    try:
+        declaration = services.declare_interest(
+            alliance=role.alliance, person=PersonFactory(), interest="Trustee", declared_on=date(2021, 2, 1)
+        )
+    finally:
+        interest_declared.disconnect(dispatch_uid="test-heard")
+    assert heard == [(InterestDeclaration, declaration.pk, True)]
+
+
+def test_a_receiver_refusing_the_declaration_leaves_nothing_written():
+    role = RepresentativeRoleFactory()
+    person = PersonFactory()
+
+    def refuse(**_):
+        raise RuleViolation("test_refused", "Refused by a receiver.")
+
+    interest_declared.connect(refuse, dispatch_uid="test-refuse")
+    try:
+        refused(
+            "test_refused",
+            lambda: services.declare_interest(
+                alliance=role.alliance, person=person, interest="Trustee", declared_on=date(2021, 2, 1)
+            ),
+            InterestDeclaration,
+        )
+    finally:
+        interest_declared.disconnect(dispatch_uid="test-refuse")
 
 
 def test_interest_needs_text():

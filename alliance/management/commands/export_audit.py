@@ -3,14 +3,15 @@
 import sys
 from contextlib import ExitStack
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from alliance.exports import AUDIT_HEADER, audit_rows, csv_lines, export_failed, whole_file
+from alliance.management.base import AuditedCommand
 from alliance.management.commands.verify_audit import Progress
 from alliance.models import Alliance, AuditLink
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = (
         "Export the audit feed (every change to every record) as CSV, newest first. A file given with -o "
         "is written whole or not at all; the command exits non-zero if the export fails."

@@ -8,12 +8,13 @@ or every few minutes, sends nothing twice. ``--now`` acts as of another moment (
 from datetime import datetime
 
 from django.core.mail import get_connection
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils import timezone
 
 from alliance import notifications
 from alliance.formatting import day_time
+from alliance.management.base import AuditedCommand
 
 
 def parse_now(raw: str) -> datetime:
@@ -24,7 +25,7 @@ def parse_now(raw: str) -> datetime:
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Collect new notifications and email those that are due (safe to run again: nothing is sent twice)."
 
     def add_arguments(self, parser):

@@ -3,9 +3,10 @@
 import os
 import sys
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from alliance import audit
+from alliance.management.base import AuditedCommand
 from alliance.models import Alliance, AuditLink
 
 
@@ -27,7 +28,7 @@ class Progress:
             self.stream.write("\n")
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Verify the tamper-evident audit chains; exit non-zero naming the first broken link."
 
     def add_arguments(self, parser):

@@ -10,10 +10,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import django
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import connection
 from django.test import override_settings
 
+from alliance.management.base import AuditedCommand
 from benchmarks import dataset
 from benchmarks.database import bulk_loading, throwaway
 from benchmarks.measure import Measurer
@@ -40,7 +41,7 @@ class Progress:
             self.stream.write("\n")
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = (
         "Build a synthetic dataset at --scale into a throwaway database (never the configured one), then measure "
         "reads against their floors, writes, CSV export and verify_audit throughput, and growth to 4x scale."

@@ -4,9 +4,10 @@ import json
 import sys
 from contextlib import ExitStack
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from alliance.exports import csv_lines, export_failed, whole_file
+from alliance.management.base import AuditedCommand
 from alliance.management.commands.verify_audit import Progress
 from alliance.models import Alliance
 from decisions.exports import DECISION_HEADER, decision_rows, popolo, register_queryset
@@ -15,7 +16,7 @@ from decisions.models import Decision
 VISIBILITIES = [choice.value for choice in Decision.Visibility]
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = (
         "Export an alliance's decision register as CSV (default) or Popolo JSON (--popolo). A file given with -o "
         "is written whole or not at all; the command exits non-zero if the export fails."
