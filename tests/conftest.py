@@ -1,26 +1,16 @@
 import os
 import subprocess
-from datetime import date
 from pathlib import Path
 
 import pytest
 from django.db import connection
-from django.db.models.signals import post_migrate, post_save
-from rest_framework.authtoken.models import Token
+from django.db.models.signals import post_migrate
 from rest_framework.test import APIClient
 
-from alliance.models import Alliance
-from roles.models import AccessGrant
 from tests import demo_server
 from tests.factories import StaffFactory, UserFactory
-
-
-def token_client(user) -> APIClient:
-    """An API client that authenticates as a script would: with the user's token."""
-    client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
+from tests.helpers import token_client
+from tests.scenes import make_award_scene, make_scene
 
 
 @pytest.fixture(autouse=True)
@@ -57,24 +47,21 @@ def _flush_past_the_audit_truncate_trigger(request):
 
 
 @pytest.fixture
-def user(db):
-    """A viewer of every alliance the test makes: reads members-level records, writes nothing."""
-    reader = UserFactory(username="reader")
+def stranger(db):
+    """A signed-in user with no standing in any alliance (a viewer is `tests.helpers.viewer_of`)."""
+    return UserFactory(username="stranger")
 
-    def grant(alliance):
-        AccessGrant.objects.get_or_create(
-            user=reader, alliance=alliance, defaults={"standing": "viewer", "starts_on": date(2000, 1, 1)}
-        )
 
-    def on_alliance_saved(sender, instance, created, **kwargs):
-        if created:
-            grant(instance)
+@pytest.fixture
+def scene(db):
+    """The decision scene (tests.scenes.make_scene): Dunmarrow, its ALT, three voting members and a secretary."""
+    return make_scene()
 
-    for alliance in Alliance.objects.all():
-        grant(alliance)
-    post_save.connect(on_alliance_saved, sender=Alliance, dispatch_uid="reader-viewer-grant")
-    yield reader
-    post_save.disconnect(sender=Alliance, dispatch_uid="reader-viewer-grant")
+
+@pytest.fixture
+def award(db):
+    """The award scene (tests.scenes.make_award_scene): the decision scene, four voting members, a policy."""
+    return make_award_scene()
 
 
 @pytest.fixture
@@ -83,8 +70,15 @@ def staff(db):
 
 
 @pytest.fixture
-def api(user):
-    return token_client(user)
+def stranger_api(stranger):
+    return token_client(stranger)
+
+
+@pytest.fixture
+def viewer_api(viewer):
+    """The API as ``viewer``, a fixture each test module defines to say whose viewer it is:
+    ``viewer_of(scene.alliance)`` (tests.helpers)."""
+    return token_client(viewer)
 
 
 @pytest.fixture

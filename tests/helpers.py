@@ -1,6 +1,13 @@
-"""Helpers the tests share."""
+"""Helpers the tests share: counting rows, refusals, who is acting and who is reading.
+
+The scenes the tests build are in tests/scenes.py.
+"""
 
 from contextlib import contextmanager
+from datetime import date
+
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 
 def rows(*models) -> dict:
@@ -13,18 +20,48 @@ def rows(*models) -> dict:
     return counts
 
 
-def refused(code, call, *models):
-    """Run a call that must be refused with ``code`` and leave every row of ``models`` as it was."""
+def refused(code, call, /, *models, **kwargs):
+    """Run ``call(**kwargs)``, which must be refused with ``code`` and leave every row of ``models`` as it was."""
     import pytest
 
     from alliance.errors import RuleViolation
 
     before = rows(*models)
     with pytest.raises(RuleViolation) as info:
-        call()
-    assert info.value.code == code
+        call(**kwargs)
+    assert info.value.code == code, info.value.message
     assert rows(*models) == before
     return info.value
+
+
+def refused_watching(*watched):
+    """``refused`` for a module whose refusals all watch the same rows: ``watched``, unless a call names others."""
+
+    def bound(code, call, /, *models, **kwargs):
+        return refused(code, call, *(models or watched), **kwargs)
+
+    return bound
+
+
+def viewer_of(alliance, *, user=None, username="reader", since=date(2000, 1, 1)):
+    """A user with viewer standing on ``alliance``: reads its members-level records, writes nothing.
+
+    A new user (named ``username``) unless ``user`` is given; it has no standing anywhere else.
+    """
+    from roles.models import AccessGrant
+    from tests.factories import UserFactory
+
+    viewer = user or UserFactory(username=username)
+    AccessGrant.objects.create(user=viewer, alliance=alliance, standing="viewer", starts_on=since)
+    return viewer
+
+
+def token_client(user) -> APIClient:
+    """An API client that authenticates as a script would: with the user's token."""
+    client = APIClient()
+    token, _ = Token.objects.get_or_create(user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
 
 
 def actor_for(who, on=None):

@@ -11,8 +11,6 @@ from contracts import services as award_services
 from decisions import services
 from roles.models import AccessGrant, Role
 from roles.standing import SYSTEM
-from tests.contracts.scene import adopt
-from tests.decisions.scene import make_scene
 from tests.factories import (
     ActionItemFactory,
     AllianceFactory,
@@ -29,6 +27,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.helpers import actor_for
+from tests.scenes import adopt, make_scene
 
 STANDINGS = ["anonymous", "viewer", "representative", "secretary", "oversight", "staff", "other alliance"]
 

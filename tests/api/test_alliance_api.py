@@ -13,7 +13,7 @@ from tests.factories import (
     OrganisationFactory,
     UserFactory,
 )
-from tests.helpers import rows
+from tests.helpers import rows, token_client, viewer_of
 
 pytestmark = pytest.mark.django_db
 
@@ -21,6 +21,11 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def alliance():
     return AllianceFactory(slug="dunmarrow", name="Dunmarrow Homelessness Alliance")
+
+
+@pytest.fixture
+def viewer(alliance):
+    return viewer_of(alliance)
 
 
 # Authentication ------------------------------------------------------------------------------
@@ -56,13 +61,13 @@ def test_anonymous_sees_only_alliances_that_publish_their_register(anon_api, all
     assert anon_api.get("/api/v1/alliances/dunmarrow/").status_code == 404
 
 
-def test_session_login_reads_the_api(client, user, alliance):
-    assert client.login(username=user.username, password="pass-word-123")
+def test_session_login_reads_the_api(client, viewer, alliance):
+    assert client.login(username=viewer.username, password="pass-word-123")
     assert client.get("/api/v1/alliances/dunmarrow/").json()["name"] == "Dunmarrow Homelessness Alliance"
 
 
-def test_writing_needs_staff(api):
-    response = api.post("/api/v1/organisations/", {"name": "New Trust", "kind": "provider"})
+def test_writing_needs_staff(stranger_api):
+    response = stranger_api.post("/api/v1/organisations/", {"name": "New Trust", "kind": "provider"})
     assert response.status_code == 403
     assert "standing" in response.json()["detail"]
 
@@ -70,9 +75,9 @@ def test_writing_needs_staff(api):
 # Alliances and organisations -----------------------------------------------------------------
 
 
-def test_alliance_lookup_by_slug_with_agreement_and_budget(api, alliance):
+def test_alliance_lookup_by_slug_with_agreement_and_budget(viewer_api, alliance):
     budget = AgreementBudgetFactory(agreement__alliance=alliance)
-    data = api.get("/api/v1/alliances/dunmarrow/").json()
+    data = viewer_api.get("/api/v1/alliances/dunmarrow/").json()
     assert data["agreements"][0]["budgets"] == [
         {"financial_year": 2021, "label": "2021/22", "amount": str(budget.amount)}
     ]
@@ -177,7 +182,7 @@ def test_membership_patch_capacities(staff_api, alliance):
     assert response.json()["capacities"] == ["provider", "funder"]
 
 
-def test_membership_filters_on_date_and_status(api, alliance):
+def test_membership_filters_on_date_and_status(viewer_api, alliance):
     switched = MembershipFactory(alliance=alliance, status="ADVISORY")
     MembershipStatusChange.objects.filter(membership=switched).update(status="VOTING")
     MembershipStatusChangeFactory(membership=switched, status="ADVISORY", effective_on=date(2022, 1, 1))
@@ -185,7 +190,7 @@ def test_membership_filters_on_date_and_status(api, alliance):
     MembershipFactory()  # another alliance
 
     def ids(query):
-        return [m["id"] for m in api.get(f"/api/v1/memberships/?alliance=dunmarrow&{query}").json()["results"]]
+        return [m["id"] for m in viewer_api.get(f"/api/v1/memberships/?alliance=dunmarrow&{query}").json()["results"]]
 
     assert ids("on=2021-06-01") == [switched.pk]
     assert ids("on=2021-06-01&status=VOTING") == [switched.pk]
@@ -194,15 +199,15 @@ def test_membership_filters_on_date_and_status(api, alliance):
     assert len(ids("status=VOTING")) == 1
 
 
-def test_membership_filter_by_capacity(api, alliance):
+def test_membership_filter_by_capacity(viewer_api, alliance):
     funder = MembershipFactory(alliance=alliance, capacities=["commissioner", "funder"])
     MembershipFactory(alliance=alliance, capacities=["provider"])
-    results = api.get("/api/v1/memberships/?capacity=funder").json()["results"]
+    results = viewer_api.get("/api/v1/memberships/?capacity=funder").json()["results"]
     assert [m["id"] for m in results] == [funder.pk]
 
 
-def test_membership_bad_filter_value_is_400(api):
-    response = api.get("/api/v1/memberships/?on=yesterday")
+def test_membership_bad_filter_value_is_400(stranger_api):
+    response = stranger_api.get("/api/v1/memberships/?on=yesterday")
     assert response.status_code == 400
     assert response.json()["field"] == "on"
 
@@ -246,42 +251,47 @@ def test_create_body(staff_api, alliance):
 # Bounded queries -----------------------------------------------------------------------------
 
 
-def test_membership_list_query_count_is_fixed(api, alliance, django_assert_max_num_queries):
+def test_membership_list_query_count_is_fixed(viewer_api, alliance, django_assert_max_num_queries):
     for _ in range(30):
         m = MembershipFactory(alliance=alliance)
         MembershipStatusChangeFactory(membership=m)
     with django_assert_max_num_queries(11):
-        response = api.get("/api/v1/memberships/?alliance=dunmarrow&on=2023-01-01")
+        response = viewer_api.get("/api/v1/memberships/?alliance=dunmarrow&on=2023-01-01")
     assert response.json()["count"] == 30
 
 
-def test_alliance_list_query_count_is_fixed(api, django_assert_max_num_queries):
+def test_alliance_list_query_count_is_fixed(django_assert_max_num_queries):
+    reader = UserFactory(username="reader")
     for _ in range(20):
-        AgreementBudgetFactory()
+        viewer_of(AgreementBudgetFactory().agreement.alliance, user=reader)
+    viewer_api = token_client(reader)
     with django_assert_max_num_queries(11):
-        response = api.get("/api/v1/alliances/")
+        response = viewer_api.get("/api/v1/alliances/")
     assert response.json()["count"] == 20
 
 
-def test_organisation_list_query_count_is_fixed(api, django_assert_max_num_queries):
-    MembershipFactory.create_batch(40, alliance=AllianceFactory())
+def test_organisation_list_query_count_is_fixed(alliance, viewer_api, django_assert_max_num_queries):
+    MembershipFactory.create_batch(40, alliance=alliance)
     with django_assert_max_num_queries(9):
-        response = api.get("/api/v1/organisations/")
+        response = viewer_api.get("/api/v1/organisations/")
     assert response.json()["count"] == 40
 
 
-def test_body_list_query_count_is_fixed(api, django_assert_max_num_queries):
-    GoverningBodyFactory.create_batch(25)
+def test_body_list_query_count_is_fixed(django_assert_max_num_queries):
+    reader = UserFactory(username="reader")
+    for body in GoverningBodyFactory.create_batch(25):
+        viewer_of(body.alliance, user=reader)
+    viewer_api = token_client(reader)
     with django_assert_max_num_queries(9):
-        response = api.get("/api/v1/bodies/")
+        response = viewer_api.get("/api/v1/bodies/")
     assert response.json()["count"] == 25
 
 
-def test_schema_and_docs_pages(api, client, user):
-    schema = api.get("/api/schema/")
+def test_schema_and_docs_pages(stranger_api, client, stranger):
+    schema = stranger_api.get("/api/schema/")
     assert schema.status_code == 200
     assert b"/api/v1/memberships/" in schema.content
-    client.force_login(user)
+    client.force_login(stranger)
     docs = client.get("/api/docs/")
     assert docs.status_code == 200
     assert b"swagger-ui" in docs.content

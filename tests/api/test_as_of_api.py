@@ -10,9 +10,8 @@ from contracts import services as contract_services
 from decisions import services as decision_services
 from roles import services as role_services
 from roles.standing import SYSTEM
-from tests.contracts.scene import make_award_scene
-from tests.decisions.scene import make_scene
 from tests.factories import DelegatedAuthorityFactory, MembershipFactory, RoleAssignmentFactory
+from tests.scenes import make_award_scene, make_scene
 
 pytestmark = pytest.mark.django_db
 

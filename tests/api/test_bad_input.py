@@ -5,10 +5,9 @@ import pytest
 from contracts.models import AwardProcess, StageTransition
 from decisions.models import Decision, Vote
 from tests.conftest import token_client
-from tests.contracts.scene import make_award_scene
-from tests.decisions.scene import make_scene
 from tests.factories import SubmissionFactory, UserFactory
 from tests.helpers import rows
+from tests.scenes import make_award_scene, make_scene
 
 pytestmark = pytest.mark.django_db
 

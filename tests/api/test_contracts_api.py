@@ -8,7 +8,6 @@ from contracts.models import AwardInterest, AwardProcess, Submission
 from decisions.models import Recusal, Vote
 from roles.services import declare_interest
 from roles.standing import SYSTEM
-from tests.contracts.scene import OPENED, make_award_scene
 from tests.factories import (
     AwardProcessFactory,
     ContractFactory,
@@ -17,19 +16,20 @@ from tests.factories import (
     OrganisationFactory,
     SubmissionFactory,
 )
-from tests.helpers import rows
+from tests.helpers import rows, viewer_of
+from tests.scenes import APPROVAL_OPENED as OPENED
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def viewer(award):
+    return viewer_of(award.alliance)
 
 
 def results(response):
     assert response.status_code == 200, response.content
     return response.json()["results"]
-
-
-@pytest.fixture
-def award():
-    return make_award_scene()
 
 
 def new_process(award, **fields):
@@ -55,9 +55,9 @@ def test_staff_creates_a_process_through_the_api(staff_api, award):
     assert (body["reference"], body["stage"], body["policy_version"]) == ("AW-2021-001", "DRAFT", 1)
 
 
-def test_reader_cannot_create_a_process(api, award):
+def test_reader_cannot_create_a_process(viewer_api, award):
     before = rows(AwardProcess)
-    assert api.post("/api/v1/awards/", new_process(award), format="json").status_code == 403
+    assert viewer_api.post("/api/v1/awards/", new_process(award), format="json").status_code == 403
     assert rows(AwardProcess) == before
 
 
@@ -144,59 +144,59 @@ def test_score_for_a_submission_of_another_process_is_refused(staff_api, award):
     assert response.json()["code"] == "score_other_process"
 
 
-def test_ocds_release_of_one_award(api, award):
+def test_ocds_release_of_one_award(viewer_api, award):
     process = award.process()
-    body = api.get(f"/api/v1/awards/{process.pk}/ocds/").json()
+    body = viewer_api.get(f"/api/v1/awards/{process.pk}/ocds/").json()
     assert body["version"] == "1.1"
     assert [r["tender"]["procurementMethod"] for r in body["releases"]] == ["limited"]
 
 
-def test_ocds_package_of_an_alliance_holds_only_public_awards(api, award):
+def test_ocds_package_of_an_alliance_holds_only_public_awards(viewer_api, award):
     public = award.process(visibility="PUBLIC")
     award.process(visibility="MEMBERS")
-    body = api.get("/api/v1/awards/ocds/?alliance=dunmarrow").json()
+    body = viewer_api.get("/api/v1/awards/ocds/?alliance=dunmarrow").json()
     assert [r["tender"]["id"] for r in body["releases"]] == [public.reference]
     assert body["publisher"]["name"] == award.alliance.name
 
 
-def test_ocds_package_needs_a_known_alliance(api, award):
-    assert api.get("/api/v1/awards/ocds/").status_code == 400
-    response = api.get("/api/v1/awards/ocds/?alliance=nowhere")
+def test_ocds_package_needs_a_known_alliance(viewer_api, award):
+    assert viewer_api.get("/api/v1/awards/ocds/").status_code == 400
+    response = viewer_api.get("/api/v1/awards/ocds/?alliance=nowhere")
     assert response.status_code == 400
     assert response.json()["detail"] == "No alliance has the slug 'nowhere'."
 
 
-def test_awards_filter_by_route_stage_value_date_and_organisation(api, award):
+def test_awards_filter_by_route_stage_value_date_and_organisation(viewer_api, award):
     mini = award.process()
     direct = award.process(route="DIRECT_AWARD")
-    assert [a["id"] for a in results(api.get("/api/v1/awards/?route=DIRECT_AWARD"))] == [direct.pk]
-    assert len(results(api.get("/api/v1/awards/?stage=DRAFT&alliance=dunmarrow"))) == 2
-    assert [a["id"] for a in results(api.get("/api/v1/awards/?min_value=1000000"))] == [mini.pk]
-    assert [a["id"] for a in results(api.get("/api/v1/awards/?max_value=500000"))] == [direct.pk]
+    assert [a["id"] for a in results(viewer_api.get("/api/v1/awards/?route=DIRECT_AWARD"))] == [direct.pk]
+    assert len(results(viewer_api.get("/api/v1/awards/?stage=DRAFT&alliance=dunmarrow"))) == 2
+    assert [a["id"] for a in results(viewer_api.get("/api/v1/awards/?min_value=1000000"))] == [mini.pk]
+    assert [a["id"] for a in results(viewer_api.get("/api/v1/awards/?max_value=500000"))] == [direct.pk]
     org = award.members[0].organisation.pk
-    assert [a["id"] for a in results(api.get(f"/api/v1/awards/?organisation={org}"))] == [direct.pk]
-    assert results(api.get("/api/v1/awards/?started_after=2021-05-01")) == []
-    assert len(results(api.get("/api/v1/awards/?service_category=flexible_community_outreach"))) == 2
+    assert [a["id"] for a in results(viewer_api.get(f"/api/v1/awards/?organisation={org}"))] == [direct.pk]
+    assert results(viewer_api.get("/api/v1/awards/?started_after=2021-05-01")) == []
+    assert len(results(viewer_api.get("/api/v1/awards/?service_category=flexible_community_outreach"))) == 2
 
 
-def test_awards_search_matches_every_word_of_the_reference_or_title(api, award):
+def test_awards_search_matches_every_word_of_the_reference_or_title(viewer_api, award):
     north = award.process(title="Street outreach north")
     award.process(title="Day services")
-    assert [a["id"] for a in results(api.get("/api/v1/awards/", {"q": "north outreach"}))] == [north.pk]
-    assert [a["id"] for a in results(api.get("/api/v1/awards/", {"q": north.reference}))] == [north.pk]
+    assert [a["id"] for a in results(viewer_api.get("/api/v1/awards/", {"q": "north outreach"}))] == [north.pk]
+    assert [a["id"] for a in results(viewer_api.get("/api/v1/awards/", {"q": north.reference}))] == [north.pk]
 
 
-def test_bad_filter_value_is_a_400_not_a_500(api, award):
-    response = api.get("/api/v1/awards/?min_value=lots")
+def test_bad_filter_value_is_a_400_not_a_500(viewer_api, award):
+    response = viewer_api.get("/api/v1/awards/?min_value=lots")
     assert response.status_code == 400
 
 
-def test_award_history_and_as_of(api, award):
+def test_award_history_and_as_of(viewer_api, award):
     process = award.process()
     services.correct_process(process=process, reason="New estimate", estimated_total_value="1300000")
-    history = api.get(f"/api/v1/awards/{process.pk}/history/").json()
+    history = viewer_api.get(f"/api/v1/awards/{process.pk}/history/").json()
     assert history[0]["reason"] == "Corrected: New estimate"
-    assert api.get(f"/api/v1/awards/{process.pk}/?as_of=2000-01-01").status_code == 404
+    assert viewer_api.get(f"/api/v1/awards/{process.pk}/?as_of=2000-01-01").status_code == 404
 
 
 def test_award_policies_list_with_rules_and_create(staff_api, award):
@@ -232,11 +232,11 @@ def test_policy_adopted_by_an_open_decision_is_refused(staff_api, award):
     assert response.json()["code"] == "policy_decision_not_agreed"
 
 
-def test_contracts_filter_by_scope_and_running_date(api, award):
+def test_contracts_filter_by_scope_and_running_date(viewer_api, award):
     kept = ContractFactory(alliance=award.alliance, in_scope=False, starts_on=date(2022, 4, 1))
     ContractFactory(alliance=award.alliance, ends_on=date(2022, 3, 31))
-    assert [c["id"] for c in results(api.get("/api/v1/contracts/?in_scope=false"))] == [kept.pk]
-    found = results(api.get("/api/v1/contracts/?alliance=dunmarrow&running_on=2022-06-01"))
+    assert [c["id"] for c in results(viewer_api.get("/api/v1/contracts/?in_scope=false"))] == [kept.pk]
+    found = results(viewer_api.get("/api/v1/contracts/?alliance=dunmarrow&running_on=2022-06-01"))
     assert [c["id"] for c in found] == [kept.pk]
     assert found[0]["annual_value"] == "1000000.00"
 
@@ -268,24 +268,24 @@ def many(award):
 
 
 @pytest.mark.parametrize("path", ["awards", "contracts", "award-policies"])
-def test_list_query_count_is_fixed(api, many, path, django_assert_max_num_queries):
+def test_list_query_count_is_fixed(viewer_api, many, path, django_assert_max_num_queries):
     with django_assert_max_num_queries(10):
-        response = api.get(f"/api/v1/{path}/?alliance=dunmarrow")
+        response = viewer_api.get(f"/api/v1/{path}/?alliance=dunmarrow")
     assert len(results(response)) >= 20
 
 
 @pytest.mark.parametrize("path", ["submissions", "scores"])
-def test_nested_list_query_count_is_fixed(api, many, path, django_assert_max_num_queries):
+def test_nested_list_query_count_is_fixed(viewer_api, many, path, django_assert_max_num_queries):
     with django_assert_max_num_queries(12):
-        response = api.get(f"/api/v1/awards/{many.pk}/{path}/")
+        response = viewer_api.get(f"/api/v1/awards/{many.pk}/{path}/")
     assert len(results(response)) >= 30
 
 
-def test_audit_and_ocds_query_counts_are_fixed(api, many, django_assert_max_num_queries):
+def test_audit_and_ocds_query_counts_are_fixed(viewer_api, many, django_assert_max_num_queries):
     with django_assert_max_num_queries(29):
-        assert api.get(f"/api/v1/awards/{many.pk}/audit/").status_code == 200
+        assert viewer_api.get(f"/api/v1/awards/{many.pk}/audit/").status_code == 200
     with django_assert_max_num_queries(14):
-        body = api.get("/api/v1/awards/ocds/?alliance=dunmarrow").json()
+        body = viewer_api.get("/api/v1/awards/ocds/?alliance=dunmarrow").json()
     assert len(body["releases"]) == 30
     assert Submission.objects.count() >= 60
 
@@ -324,13 +324,16 @@ def test_staff_notes_an_interest_in_an_award(staff_api, award):
     assert [i["id"] for i in results(staff_api.get(url))] == [response.json()["id"]]
 
 
-def test_interest_refusals_answer_400_403_409_and_write_nothing(staff_api, api, award):
+def test_interest_refusals_answer_400_403_409_and_write_nothing(staff_api, viewer_api, award):
     process, declaration = award.process(), interest_in(award)
     url = f"/api/v1/awards/{process.pk}/interests/"
     before = rows(*INTEREST_MODELS)
     early = staff_api.post(url, {"declaration": declaration.pk, "noted_on": "2021-04-01"}, format="json")
     assert (early.status_code, early.json()["code"]) == (400, "interest_not_current")
-    assert api.post(url, {"declaration": declaration.pk, "noted_on": "2021-05-02"}, format="json").status_code == 403
+    assert (
+        viewer_api.post(url, {"declaration": declaration.pk, "noted_on": "2021-05-02"}, format="json").status_code
+        == 403
+    )
     assert rows(*INTEREST_MODELS) == before
     noted = staff_api.post(url, {"declaration": declaration.pk, "noted_on": "2021-05-02"}, format="json")
     assert noted.status_code == 201
@@ -359,7 +362,7 @@ def test_staff_corrects_a_process_with_a_reason(staff_api, award):
     assert process.history.first().history_change_reason == "Corrected: Title mistyped"
 
 
-def test_correction_refusals_answer_400_403_409_and_write_nothing(staff_api, api, award):
+def test_correction_refusals_answer_400_403_409_and_write_nothing(staff_api, viewer_api, award):
     process = award.process()
     url = f"/api/v1/awards/{process.pk}/correct/"
     before = rows(AwardProcess)
@@ -367,7 +370,7 @@ def test_correction_refusals_answer_400_403_409_and_write_nothing(staff_api, api
     assert (no_reason.status_code, no_reason.json()["field"]) == (400, "reason")
     too_high = staff_api.post(url, {"estimated_total_value": "9000000", "reason": "Re-estimated"}, format="json")
     assert (too_high.status_code, too_high.json()["code"]) == (400, "award_value_above_limit")
-    assert api.post(url, {"title": "New", "reason": "Typo"}, format="json").status_code == 403
+    assert viewer_api.post(url, {"title": "New", "reason": "Typo"}, format="json").status_code == 403
     assert rows(AwardProcess) == before
     services.cancel_process(process=process, reason="Not needed")
     before = rows(AwardProcess)

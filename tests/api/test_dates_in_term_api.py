@@ -7,9 +7,9 @@ import pytest
 from decisions import services
 from decisions.models import ActionItem, Decision, Meeting
 from roles.standing import SYSTEM
-from tests.decisions.scene import CLOSED, make_scene
 from tests.factories import AgreementFactory
 from tests.helpers import rows
+from tests.scenes import CLOSED, make_scene
 
 pytestmark = pytest.mark.django_db
 

@@ -7,19 +7,19 @@ from django.utils import timezone
 from decisions import services
 from decisions.models import AdvisoryInput, Decision, Recusal, Vote
 from roles.standing import SYSTEM
-from tests.conftest import token_client
-from tests.decisions.scene import CLOSED, make_scene
 from tests.factories import DelegatedAuthorityFactory, PersonFactory, RoleAssignmentFactory, RoleFactory, UserFactory
-from tests.helpers import rows
+from tests.helpers import rows, token_client, viewer_of
+from tests.scenes import CLOSED
 
 pytestmark = pytest.mark.django_db
 
-URL = "/api/v1/decisions/"
-
 
 @pytest.fixture
-def scene():
-    return make_scene()
+def viewer(scene):
+    return viewer_of(scene.alliance)
+
+
+URL = "/api/v1/decisions/"
 
 
 @pytest.fixture
@@ -55,10 +55,10 @@ def test_anonymous_reads_only_public_decisions_of_a_publishing_alliance(anon_api
     assert anon_api.get(f"{URL}{decision.pk}/history/").status_code in (401, 404)
 
 
-def test_list_shows_counts_outcome_and_links(api, scene):
+def test_list_shows_counts_outcome_and_links(viewer_api, scene):
     old = agreed(scene)
     new = services.amend_decision(actor=SYSTEM, decision=old, proposal="With a winter shelter.")
-    rows_ = {d["id"]: d for d in api.get(URL).json()["results"]}
+    rows_ = {d["id"]: d for d in viewer_api.get(URL).json()["results"]}
     listed = rows_[old.pk]
     assert listed["reference"] == "ALT-2021-001" and listed["status"] == "AGREED"
     assert (listed["agree_count"], listed["eligible_count"]) == (3, 3)
@@ -68,20 +68,20 @@ def test_list_shows_counts_outcome_and_links(api, scene):
     assert rows_[new.pk]["amends"]["reference"] == "ALT-2021-001"
 
 
-def test_detail_includes_votes_recusals_advice_and_action_items(api, scene, decision):
+def test_detail_includes_votes_recusals_advice_and_action_items(viewer_api, scene, decision):
     scene.vote(decision, 0)
     services.record_recusal(actor=SYSTEM, decision=decision, membership=scene.members[1], reason="Bidder")
     services.record_advice(
         actor=SYSTEM, decision=decision, organisation=scene.advisory.organisation, advice="Ask people"
     )
-    body = api.get(f"{URL}{decision.pk}/").json()
+    body = viewer_api.get(f"{URL}{decision.pk}/").json()
     assert [v["organisation"]["name"] for v in body["votes"]] == ["Harbour Light Housing"]
     assert body["recusals"][0]["reason"] == "Bidder"
     assert body["advisory_inputs"][0]["organisation"]["name"] == "Dunmarrow Homelessness Network"
     assert body["action_items"] == []
 
 
-def test_filters(api, scene):
+def test_filters(viewer_api, scene):
     first = agreed(scene, tags=["outreach", "winter"], title="Winter outreach beds")
     second = scene.open(title="Adopt the operating manual", tags=["governance"], kind="POLICY")
     services.cast_vote(
@@ -96,7 +96,7 @@ def test_filters(api, scene):
     )
 
     def ids(**params):
-        return {d["id"] for d in api.get(URL, params).json()["results"]}
+        return {d["id"] for d in viewer_api.get(URL, params).json()["results"]}
 
     assert ids(alliance="dunmarrow") == {first.pk, second.pk}
     assert ids(alliance="elsewhere") == set()
@@ -115,46 +115,46 @@ def test_filters(api, scene):
     assert ids(position="AGREE") == {first.pk}
 
 
-def test_bad_filter_value_is_a_400_not_a_500(api, decision):
-    response = api.get(URL, {"decided_after": "last week"})
+def test_bad_filter_value_is_a_400_not_a_500(viewer_api, decision):
+    response = viewer_api.get(URL, {"decided_after": "last week"})
     assert response.status_code == 400 and response.json()["field"] == "decided_after"
 
 
-def test_decision_list_query_count_does_not_grow(api, scene, django_assert_max_num_queries):
+def test_decision_list_query_count_does_not_grow(viewer_api, scene, django_assert_max_num_queries):
     for n in range(12):
         decision = scene.open(title=f"Matter {n}", revisits=[])
         scene.vote(decision, 0)
         if n % 2:
             services.close_decision(actor=SYSTEM, decision=decision, closed_at=CLOSED)
     with django_assert_max_num_queries(14):
-        response = api.get(URL)
+        response = viewer_api.get(URL)
     assert response.json()["count"] == 12
 
 
-def test_vote_list_query_count_does_not_grow(api, scene, django_assert_max_num_queries):
+def test_vote_list_query_count_does_not_grow(viewer_api, scene, django_assert_max_num_queries):
     for n in range(8):
         decision = scene.open(title=f"Matter {n}")
         for i in range(3):
             scene.vote(decision, i)
     with django_assert_max_num_queries(9):
-        response = api.get("/api/v1/votes/", {"alliance": "dunmarrow"})
+        response = viewer_api.get("/api/v1/votes/", {"alliance": "dunmarrow"})
     assert response.json()["count"] == 24
 
 
-def test_vote_list_filters(api, scene, decision):
+def test_vote_list_filters(viewer_api, scene, decision):
     scene.vote(decision, 0)
     scene.vote(decision, 1, position="ABSTAIN")
-    response = api.get("/api/v1/votes/", {"position": "ABSTAIN", "decision": decision.pk})
+    response = viewer_api.get("/api/v1/votes/", {"position": "ABSTAIN", "decision": decision.pk})
     assert [v["organisation"]["name"] for v in response.json()["results"]] == ["Second Step Trust"]
     org = scene.members[0].organisation.pk
-    assert api.get("/api/v1/votes/", {"organisation": org}).json()["count"] == 1
+    assert viewer_api.get("/api/v1/votes/", {"organisation": org}).json()["count"] == 1
 
 
 # Writing: drafting and editing
 
 
-def test_writing_needs_staff(api, scene):
-    response = api.post(URL, {"body": scene.body.pk, "title": "T", "proposal": "P", "kind": "KEY"})
+def test_writing_needs_staff(viewer_api, scene):
+    response = viewer_api.post(URL, {"body": scene.body.pk, "title": "T", "proposal": "P", "kind": "KEY"})
     assert response.status_code == 403
 
 
@@ -413,22 +413,22 @@ def test_history_lists_every_version_with_who_and_why(staff_api, scene):
     assert {c["field"] for c in versions[0]["changes"]} >= {"status", "reference"}
 
 
-def test_related_offers_earlier_decisions_on_the_same_matter(api, scene):
+def test_related_offers_earlier_decisions_on_the_same_matter(viewer_api, scene):
     earlier = agreed(scene, title="Redesign street outreach", tags=["outreach"])
     scene.open(title="Adopt the operating manual", tags=["governance"], proposal="Manual v1")
     later = scene.draft(title="Street outreach again", tags=["outreach"])
-    found = api.get(f"{URL}{later.pk}/related/").json()
+    found = viewer_api.get(f"{URL}{later.pk}/related/").json()
     assert [d["id"] for d in found] == [earlier.pk]
     assert found[0]["shared_tags"] == ["outreach"]
 
 
-def test_unknown_decision_is_404(api):
-    assert api.get(f"{URL}99999/").status_code == 404
+def test_unknown_decision_is_404(viewer_api):
+    assert viewer_api.get(f"{URL}99999/").status_code == 404
 
 
-def test_dates_in_the_list_are_iso(api, scene):
+def test_dates_in_the_list_are_iso(viewer_api, scene):
     decision = agreed(scene)
-    assert api.get(f"{URL}{decision.pk}/").json()["decided_on"] == date(2021, 3, 10).isoformat()
+    assert viewer_api.get(f"{URL}{decision.pk}/").json()["decided_on"] == date(2021, 3, 10).isoformat()
 
 
 def test_anonymous_never_sees_a_public_draft(anon_api, scene):

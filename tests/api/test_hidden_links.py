@@ -7,10 +7,9 @@ import pytest
 from contracts.models import AwardProcess
 from decisions import services
 from roles.standing import SYSTEM
-from tests.conftest import token_client
-from tests.contracts.scene import make_award_scene
-from tests.decisions.scene import CLOSED, make_scene
 from tests.factories import MeetingFactory, UserFactory
+from tests.helpers import token_client, viewer_of
+from tests.scenes import CLOSED, make_award_scene, make_scene
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +23,11 @@ def scene():
     scene.alliance.publish_register = True
     scene.alliance.save()
     return scene
+
+
+@pytest.fixture
+def viewer(scene):
+    return viewer_of(scene.alliance)
 
 
 @pytest.fixture
@@ -59,10 +63,10 @@ def related_ids(client, decision):
 # Related decisions
 
 
-def test_viewer_does_not_see_a_confidential_related_decision(api, pair):
+def test_viewer_does_not_see_a_confidential_related_decision(viewer_api, pair):
     public, secret = pair
-    assert secret.pk not in related_ids(api, public)
-    assert api.get(f"{URL}{secret.pk}/").status_code == 404
+    assert secret.pk not in related_ids(viewer_api, public)
+    assert viewer_api.get(f"{URL}{secret.pk}/").status_code == 404
 
 
 def test_voting_representative_sees_a_confidential_related_decision(rep, pair):
@@ -70,9 +74,9 @@ def test_voting_representative_sees_a_confidential_related_decision(rep, pair):
     assert related_ids(token_client(rep), public) == [secret.pk]
 
 
-def test_decision_page_hides_confidential_related_from_a_viewer(client, user, pair):
+def test_decision_page_hides_confidential_related_from_a_viewer(client, viewer, pair):
     public, _ = pair
-    client.force_login(user)
+    client.force_login(viewer)
     content = client.get(f"/alliances/dunmarrow/decisions/{public.pk}/").content.decode()
     assert SECRET not in content
 
@@ -114,9 +118,9 @@ def test_anonymous_does_not_see_a_hidden_draft_that_supersedes(anon_api, superse
     assert SECRET not in response.content.decode()
 
 
-def test_viewer_does_not_see_a_confidential_decision_that_supersedes(api, superseded):
+def test_viewer_does_not_see_a_confidential_decision_that_supersedes(viewer_api, superseded):
     old, _ = superseded
-    for body in (api.get(f"{URL}{old.pk}/").json(), api.get(URL).json()["results"][0]):
+    for body in (viewer_api.get(f"{URL}{old.pk}/").json(), viewer_api.get(URL).json()["results"][0]):
         assert body["superseded_by"] == []
 
 
@@ -125,16 +129,16 @@ def test_voting_representative_sees_the_confidential_decision_that_supersedes(re
     assert [d["id"] for d in token_client(rep).get(f"{URL}{old.pk}/").json()["superseded_by"]] == [new.pk]
 
 
-def test_link_to_a_hidden_earlier_decision_shows_null(api, rep, scene):
+def test_link_to_a_hidden_earlier_decision_shows_null(viewer_api, rep, scene):
     old = agreed(scene, title=SECRET, visibility="CONFIDENTIAL")
     new = services.amend_decision(actor=SYSTEM, decision=old, title="Public amendment", visibility="MEMBERS")
-    assert api.get(f"{URL}{new.pk}/").json()["amends"] is None
+    assert viewer_api.get(f"{URL}{new.pk}/").json()["amends"] is None
     assert token_client(rep).get(f"{URL}{new.pk}/").json()["amends"]["id"] == old.pk
 
 
-def test_decision_page_hides_links_to_hidden_decisions(client, user, rep, superseded):
+def test_decision_page_hides_links_to_hidden_decisions(client, viewer, rep, superseded):
     old, _ = superseded
-    client.force_login(user)
+    client.force_login(viewer)
     assert SECRET not in client.get(f"/alliances/dunmarrow/decisions/{old.pk}/").content.decode()
     assert SECRET not in client.get("/alliances/dunmarrow/decisions/").content.decode()
     client.force_login(rep)
@@ -144,7 +148,7 @@ def test_decision_page_hides_links_to_hidden_decisions(client, user, rep, supers
 # The OCDS package
 
 
-def test_ocds_package_leaves_out_draft_awards_for_anonymous(anon_api, user):
+def test_ocds_package_leaves_out_draft_awards_for_anonymous(anon_api):
     award = make_award_scene()
     award.alliance.publish_register = True
     award.alliance.save()
@@ -167,10 +171,10 @@ def meeting(scene):
     return meeting
 
 
-def test_meeting_count_leaves_out_confidential_decisions_for_a_viewer(api, meeting):
-    [listed] = api.get("/api/v1/meetings/").json()["results"]
+def test_meeting_count_leaves_out_confidential_decisions_for_a_viewer(viewer_api, meeting):
+    [listed] = viewer_api.get("/api/v1/meetings/").json()["results"]
     assert listed["decision_count"] == 1
-    assert api.get(f"/api/v1/meetings/{meeting.pk}/").json()["decision_count"] == 1
+    assert viewer_api.get(f"/api/v1/meetings/{meeting.pk}/").json()["decision_count"] == 1
 
 
 def test_meeting_count_includes_confidential_decisions_for_a_voting_representative(rep, meeting):
@@ -178,8 +182,8 @@ def test_meeting_count_includes_confidential_decisions_for_a_voting_representati
     assert listed["decision_count"] == 2
 
 
-def test_meeting_list_page_counts_only_readable_decisions(client, user, rep, meeting):
-    client.force_login(user)
+def test_meeting_list_page_counts_only_readable_decisions(client, viewer, rep, meeting):
+    client.force_login(viewer)
     page = client.get("/alliances/dunmarrow/meetings/")
     assert [m.decision_count for m in page.context["page"]] == [1]
     client.force_login(rep)
@@ -192,13 +196,13 @@ def test_meeting_count_for_a_user_of_no_alliance_does_not_fail(scene, meeting):
     assert outsider.get("/api/v1/meetings/").json()["count"] == 0
 
 
-def test_a_record_as_it_stood_shows_no_later_link_the_reader_may_not_read(api, anon_api, rep, superseded):
+def test_a_record_as_it_stood_shows_no_later_link_the_reader_may_not_read(viewer_api, anon_api, rep, superseded):
     """``?as_of=`` reads the links from the relation, not the log's prefetched lists: still by the rule."""
     from django.utils import timezone
 
     old, new = superseded
     moment = timezone.now().isoformat()
-    for client in (api, anon_api):
+    for client in (viewer_api, anon_api):
         body = client.get(f"{URL}{old.pk}/", {"as_of": moment})
         assert body.status_code == 200
         assert body.json()["superseded_by"] == []

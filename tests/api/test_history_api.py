@@ -49,8 +49,8 @@ def test_history_names_related_objects(staff_api):
     }
 
 
-def test_history_of_unknown_record_is_404(api):
-    assert api.get("/api/v1/memberships/999/history/").status_code == 404
+def test_history_of_unknown_record_is_404(stranger_api):
+    assert stranger_api.get("/api/v1/memberships/999/history/").status_code == 404
 
 
 def test_as_of_returns_the_record_as_it_stood(staff_api, membership):
@@ -87,8 +87,8 @@ def test_feed_newest_first_with_filters(staff_api, membership):
     assert staff_api.get("/api/v1/audit/", {"until": "2001-01-01T00:00:00Z"}).json()["results"] == []
 
 
-def test_feed_unknown_alliance_is_400(api):
-    response = api.get("/api/v1/audit/", {"alliance": "nowhere"})
+def test_feed_unknown_alliance_is_400(stranger_api):
+    response = stranger_api.get("/api/v1/audit/", {"alliance": "nowhere"})
     assert response.status_code == 400
     assert "nowhere" in response.json()["detail"]
 
@@ -153,7 +153,7 @@ def test_feed_entry_for_deleted_history_subject_reads(staff_api):
 
 
 def test_every_resource_has_history_and_the_named_ones_answer_as_of(staff_api):
-    from tests.decisions.scene import make_scene
+    from tests.scenes import make_scene
 
     scene = make_scene(voting=1)
     decision = scene.open()

@@ -15,7 +15,7 @@ from tests.factories import (
     RoleAssignmentFactory,
     RoleFactory,
 )
-from tests.helpers import rows
+from tests.helpers import rows, viewer_of
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +32,11 @@ def body():
 
 
 @pytest.fixture
+def viewer(body):
+    return viewer_of(body.alliance)
+
+
+@pytest.fixture
 def meeting(body):
     return MeetingFactory(body=body, starts_at=datetime(2021, 3, 4, 10, tzinfo=UTC))
 
@@ -39,27 +44,29 @@ def meeting(body):
 # Meetings
 
 
-def test_list_filters_by_alliance_status_and_dates(api, body, meeting):
+def test_list_filters_by_alliance_status_and_dates(viewer_api, body, meeting):
     MeetingFactory(body=body, starts_at=datetime(2022, 5, 1, 10, tzinfo=UTC), status=Meeting.Status.HELD)
     MeetingFactory()  # another alliance
-    found = results(api.get("/api/v1/meetings/?alliance=dunmarrow&status=scheduled"))
+    found = results(viewer_api.get("/api/v1/meetings/?alliance=dunmarrow&status=scheduled"))
     assert [m["id"] for m in found] == [meeting.pk]
-    found = results(api.get("/api/v1/meetings/?alliance=dunmarrow&starts_after=2022-01-01&starts_before=2022-12-31"))
+    found = results(
+        viewer_api.get("/api/v1/meetings/?alliance=dunmarrow&starts_after=2022-01-01&starts_before=2022-12-31")
+    )
     assert [m["starts_at"][:10] for m in found] == ["2022-05-01"]
 
 
-def test_list_with_a_bad_date_is_400(api, meeting):
-    response = api.get("/api/v1/meetings/?starts_after=31-02-2021")
+def test_list_with_a_bad_date_is_400(viewer_api, meeting):
+    response = viewer_api.get("/api/v1/meetings/?starts_after=31-02-2021")
     assert response.status_code == 400
     assert response.json()["field"] == "starts_after"
 
 
-def test_detail_has_attendance_and_quorum(api, meeting):
+def test_detail_has_attendance_and_quorum(viewer_api, meeting):
     member = MembershipFactory(alliance=meeting.body.alliance)
     AttendanceFactory(
         meeting=meeting, capacity="voting_representative", organisation=member.organisation, person__name="Ewan Ross"
     )
-    body = api.get(f"/api/v1/meetings/{meeting.pk}/").json()
+    body = viewer_api.get(f"/api/v1/meetings/{meeting.pk}/").json()
     assert body["attendances"][0]["person"]["name"] == "Ewan Ross"
     assert body["quorum"] == {"voting_members": 1, "present": 1, "needed": 1, "met": True}
 
@@ -72,8 +79,10 @@ def test_staff_schedules_a_meeting(staff_api, body):
     assert response.json()["status"] == "scheduled"
 
 
-def test_reader_cannot_schedule(api, body):
-    response = api.post("/api/v1/meetings/", {"body": body.pk, "starts_at": "2021-05-06T10:00:00Z", "online": True})
+def test_reader_cannot_schedule(viewer_api, body):
+    response = viewer_api.post(
+        "/api/v1/meetings/", {"body": body.pk, "starts_at": "2021-05-06T10:00:00Z", "online": True}
+    )
     assert response.status_code == 403
 
 
@@ -155,12 +164,12 @@ def test_approve_minutes_with_unknown_decision_is_400(staff_api, meeting):
     assert response.json()["field"] == "decision"
 
 
-def test_meeting_list_query_count_is_fixed(api, body, django_assert_max_num_queries):
+def test_meeting_list_query_count_is_fixed(viewer_api, body, django_assert_max_num_queries):
     for n in range(30):
         meeting = MeetingFactory(body=body, starts_at=datetime(2021, 1, 1 + n % 28, 10, tzinfo=UTC))
         AttendanceFactory.create_batch(2, meeting=meeting)
     with django_assert_max_num_queries(10):
-        assert len(results(api.get("/api/v1/meetings/?alliance=dunmarrow"))) == 30
+        assert len(results(viewer_api.get("/api/v1/meetings/?alliance=dunmarrow"))) == 30
 
 
 # Action items
@@ -173,29 +182,29 @@ def decision(body):
     )
 
 
-def test_action_items_overdue_on_a_date(api, decision):
+def test_action_items_overdue_on_a_date(viewer_api, decision):
     overdue = ActionItemFactory(decision=decision, due_on=date(2021, 5, 1))
     ActionItemFactory(decision=decision, due_on=date(2021, 7, 1))
     ActionItemFactory(decision=decision, due_on=date(2021, 4, 1), status=ActionItem.Status.DONE)
-    found = results(api.get("/api/v1/action-items/?alliance=dunmarrow&overdue=true&on=2021-06-01"))
+    found = results(viewer_api.get("/api/v1/action-items/?alliance=dunmarrow&overdue=true&on=2021-06-01"))
     assert [i["id"] for i in found] == [overdue.pk]
-    assert len(results(api.get("/api/v1/action-items/?alliance=dunmarrow&overdue=false&on=2021-06-01"))) == 2
+    assert len(results(viewer_api.get("/api/v1/action-items/?alliance=dunmarrow&overdue=false&on=2021-06-01"))) == 2
 
 
-def test_action_items_overdue_that_is_not_a_boolean_is_a_400(api, decision):
-    response = api.get("/api/v1/action-items/?alliance=dunmarrow&overdue=maybe")
+def test_action_items_overdue_that_is_not_a_boolean_is_a_400(viewer_api, decision):
+    response = viewer_api.get("/api/v1/action-items/?alliance=dunmarrow&overdue=maybe")
     assert response.status_code == 400 and response.json()["field"] == "overdue"
 
 
-def test_action_items_filter_by_owner_role(api, decision):
+def test_action_items_filter_by_owner_role(viewer_api, decision):
     role = RoleFactory(alliance=decision.alliance)
     mine = ActionItemFactory(decision=decision, owner_role=role)
     ActionItemFactory(decision=decision)
-    assert [i["id"] for i in results(api.get(f"/api/v1/action-items/?owner_role={role.pk}"))] == [mine.pk]
+    assert [i["id"] for i in results(viewer_api.get(f"/api/v1/action-items/?owner_role={role.pk}"))] == [mine.pk]
 
 
-def test_action_items_bad_overdue_date_is_400(api, decision):
-    response = api.get("/api/v1/action-items/?overdue=true&on=soon")
+def test_action_items_bad_overdue_date_is_400(viewer_api, decision):
+    response = viewer_api.get("/api/v1/action-items/?overdue=true&on=soon")
     assert response.status_code == 400
     assert response.json()["field"] == "on"
 
@@ -233,9 +242,9 @@ def test_reassign_action_item_to_a_role(staff_api, decision):
     assert response.json()["owner_role"]["title"] == "Alliance Director"
 
 
-def test_action_item_list_query_count_is_fixed(api, decision, django_assert_max_num_queries):
+def test_action_item_list_query_count_is_fixed(viewer_api, decision, django_assert_max_num_queries):
     role = RoleFactory(alliance=decision.alliance)
     for _ in range(30):
         ActionItemFactory(decision=DecisionFactory(body=decision.body), owner_role=role)
     with django_assert_max_num_queries(10):
-        assert len(results(api.get("/api/v1/action-items/?alliance=dunmarrow"))) == 30
+        assert len(results(viewer_api.get("/api/v1/action-items/?alliance=dunmarrow"))) == 30

@@ -9,19 +9,12 @@ from alliance.errors import RuleViolation
 from contracts import services
 from contracts.models import OversightNote
 from roles.models import AccessGrant
-from tests.conftest import token_client
-from tests.decisions.scene import make_scene
 from tests.factories import AllianceFactory, UserFactory
-from tests.helpers import actor_for, rows
+from tests.helpers import actor_for, refused, rows, token_client, viewer_of
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/oversight-notes/"
-
-
-@pytest.fixture
-def scene():
-    return make_scene()
 
 
 def oversight_user(alliance, username="auditor"):
@@ -55,12 +48,13 @@ def test_oversight_lists_and_edits_its_own_note(auditor, scene):
     assert note.history.count() == 2
 
 
-def test_viewer_cannot_write_or_read_notes(api, auditor, scene):
+def test_viewer_cannot_write_or_read_notes(auditor, scene):
+    viewer_api = token_client(viewer_of(scene.alliance))
     note = services.write_oversight_note(actor=actor_for(auditor), alliance=scene.alliance, text="Private")
     before = rows(OversightNote)
-    assert api.post(URL, {"alliance": "dunmarrow", "text": "Mine"}, format="json").status_code == 403
-    assert api.get(URL).json()["count"] == 0
-    assert api.get(f"{URL}{note.pk}/").status_code == 404
+    assert viewer_api.post(URL, {"alliance": "dunmarrow", "text": "Mine"}, format="json").status_code == 403
+    assert viewer_api.get(URL).json()["count"] == 0
+    assert viewer_api.get(f"{URL}{note.pk}/").status_code == 404
     assert rows(OversightNote) == before
 
 
@@ -134,32 +128,29 @@ def make_scene_decision_elsewhere():
 
 
 def test_the_service_refuses_a_note_from_someone_without_oversight(scene):
-    viewer = UserFactory(username="viewer")
-    AccessGrant.objects.create(user=viewer, alliance=scene.alliance, standing="viewer", starts_on=date(2000, 1, 1))
-    before = rows(OversightNote)
-    with pytest.raises(RuleViolation) as info:
-        services.write_oversight_note(actor=actor_for(viewer), alliance=scene.alliance, text="Mine")
-    assert info.value.code == "not_permitted"
-    assert rows(OversightNote) == before
+    viewer = viewer_of(scene.alliance, username="viewer")
+    refused(
+        "not_permitted",
+        lambda: services.write_oversight_note(actor=actor_for(viewer), alliance=scene.alliance, text="Mine"),
+        OversightNote,
+    )
 
 
 def test_the_service_lets_an_author_edit_only_their_own_note(auditor, scene):
     note = services.write_oversight_note(actor=actor_for(auditor), alliance=scene.alliance, text="Mine")
     services.edit_oversight_note(actor=actor_for(auditor), note=note, text="Mine, corrected")
     other = oversight_user(scene.alliance, "second-auditor")
-    before = rows(OversightNote)
-    with pytest.raises(RuleViolation) as info:
-        services.edit_oversight_note(actor=actor_for(other), note=note, text="Changed")
-    assert info.value.code == "not_permitted"
-    assert rows(OversightNote) == before
+    refused(
+        "not_permitted",
+        lambda: services.edit_oversight_note(actor=actor_for(other), note=note, text="Changed"),
+        OversightNote,
+    )
     note.refresh_from_db()
     assert (note.text, note.author) == ("Mine, corrected", auditor)
 
 
 def test_the_notes_page_refuses_a_note_from_a_viewer(client, scene):
-    viewer = UserFactory(username="viewer")
-    AccessGrant.objects.create(user=viewer, alliance=scene.alliance, standing="viewer", starts_on=date(2000, 1, 1))
-    client.force_login(viewer)
+    client.force_login(viewer_of(scene.alliance, username="viewer"))
     before = rows(OversightNote)
     assert client.post("/alliances/dunmarrow/oversight/notes/", {"text": "Mine"}).status_code == 403
     assert rows(OversightNote) == before

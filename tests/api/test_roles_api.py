@@ -18,7 +18,7 @@ from tests.factories import (
     RoleAssignmentFactory,
     RoleFactory,
 )
-from tests.helpers import rows
+from tests.helpers import rows, viewer_of
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +26,11 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def alliance():
     return AllianceFactory(slug="dunmarrow")
+
+
+@pytest.fixture
+def viewer(alliance):
+    return viewer_of(alliance)
 
 
 @pytest.fixture
@@ -41,10 +46,10 @@ def results(response):
 # People and roles
 
 
-def test_people_list_filters_by_alliance(api, director):
+def test_people_list_filters_by_alliance(viewer_api, director):
     holder = RoleAssignmentFactory(role=director).person
     PersonFactory()
-    assert [p["id"] for p in results(api.get("/api/v1/people/?alliance=dunmarrow"))] == [holder.pk]
+    assert [p["id"] for p in results(viewer_api.get("/api/v1/people/?alliance=dunmarrow"))] == [holder.pk]
 
 
 def test_staff_creates_a_person(staff_api):
@@ -53,16 +58,16 @@ def test_staff_creates_a_person(staff_api):
     assert Person.objects.get().name == "Morag Lindsay"
 
 
-def test_reader_cannot_create_a_person(api):
+def test_reader_cannot_create_a_person(viewer_api):
     before = rows(Person)
-    assert api.post("/api/v1/people/", {"name": "Nobody"}).status_code == 403
+    assert viewer_api.post("/api/v1/people/", {"name": "Nobody"}).status_code == 403
     assert rows(Person) == before
 
 
-def test_roles_list_filters_by_alliance_and_kind(api, director):
+def test_roles_list_filters_by_alliance_and_kind(viewer_api, director):
     RoleFactory(alliance=director.alliance, kind=Role.Kind.CHAIR)
     RoleFactory(kind=Role.Kind.DIRECTOR)
-    found = results(api.get("/api/v1/roles/?alliance=dunmarrow&kind=director"))
+    found = results(viewer_api.get("/api/v1/roles/?alliance=dunmarrow&kind=director"))
     assert [r["id"] for r in found] == [director.pk]
 
 
@@ -79,32 +84,32 @@ def test_representative_role_without_organisation_is_a_400(staff_api, alliance):
 # Role assignments
 
 
-def test_assignment_filters_by_date(api, director):
+def test_assignment_filters_by_date(viewer_api, director):
     old = RoleAssignmentFactory(
         role=director, starts_on=date(2020, 7, 1), ends_on=date(2021, 2, 28), end_reason="resigned"
     )
     new = RoleAssignmentFactory(role=director, starts_on=date(2021, 3, 1))
-    assert [a["id"] for a in results(api.get("/api/v1/role-assignments/?on=2021-02-28"))] == [old.pk]
-    assert [a["id"] for a in results(api.get("/api/v1/role-assignments/?on=2021-03-01"))] == [new.pk]
+    assert [a["id"] for a in results(viewer_api.get("/api/v1/role-assignments/?on=2021-02-28"))] == [old.pk]
+    assert [a["id"] for a in results(viewer_api.get("/api/v1/role-assignments/?on=2021-03-01"))] == [new.pk]
 
 
-def test_assignment_filters_current_and_by_kind_and_organisation(api, director):
+def test_assignment_filters_current_and_by_kind_and_organisation(viewer_api, director):
     today = timezone.localdate()
     current = RoleAssignmentFactory(role=director, starts_on=date(2020, 1, 1))
     rep = RepresentativeRoleFactory(alliance=director.alliance)
     RoleAssignmentFactory(
         role=rep, starts_on=date(2020, 1, 1), ends_on=today.replace(year=today.year - 1), end_reason="replaced"
     )
-    assert [a["id"] for a in results(api.get("/api/v1/role-assignments/?current=true&alliance=dunmarrow"))] == [
+    assert [a["id"] for a in results(viewer_api.get("/api/v1/role-assignments/?current=true&alliance=dunmarrow"))] == [
         current.pk
     ]
-    by_org = results(api.get(f"/api/v1/role-assignments/?organisation={rep.organisation_id}"))
+    by_org = results(viewer_api.get(f"/api/v1/role-assignments/?organisation={rep.organisation_id}"))
     assert [a["role"]["id"] for a in by_org] == [rep.pk]
-    assert results(api.get("/api/v1/role-assignments/?kind=chair")) == []
+    assert results(viewer_api.get("/api/v1/role-assignments/?kind=chair")) == []
 
 
-def test_assignment_date_filter_refuses_a_malformed_date(api):
-    response = api.get("/api/v1/role-assignments/?on=1-3-2021")
+def test_assignment_date_filter_refuses_a_malformed_date(viewer_api):
+    response = viewer_api.get("/api/v1/role-assignments/?on=1-3-2021")
     assert response.status_code == 400
     assert response.json()["field"] == "on"
 
@@ -152,10 +157,10 @@ def test_end_assignment_needs_a_known_reason(staff_api, director):
 # Directory
 
 
-def test_directory_shows_holders_and_vacant_roles(api, director):
+def test_directory_shows_holders_and_vacant_roles(viewer_api, director):
     holder = RoleAssignmentFactory(role=director, starts_on=date(2021, 1, 1))
     RoleFactory(alliance=director.alliance, title="Secretary", kind=Role.Kind.SECRETARY)
-    body = api.get("/api/v1/directory/?alliance=dunmarrow&on=2021-03-01").json()
+    body = viewer_api.get("/api/v1/directory/?alliance=dunmarrow&on=2021-03-01").json()
     assert body["on"] == "2021-03-01"
     entries = {e["role"]["title"]: e for e in body["roles"]}
     assert entries["Alliance Director"]["holders"][0]["person"]["name"] == holder.person.name
@@ -166,55 +171,57 @@ def test_directory_shows_holders_and_vacant_roles(api, director):
     ("query", "field"),
     [("", "alliance"), ("?alliance=nowhere", "alliance"), ("?alliance=dunmarrow&on=March", "on")],
 )
-def test_directory_explains_bad_queries(api, alliance, query, field):
-    response = api.get(f"/api/v1/directory/{query}")
+def test_directory_explains_bad_queries(viewer_api, alliance, query, field):
+    response = viewer_api.get(f"/api/v1/directory/{query}")
     assert response.status_code == 400
     assert response.json()["field"] == field
     assert response.json()["detail"]
 
 
-def test_directory_query_count_is_fixed(api, director, django_assert_max_num_queries):
+def test_directory_query_count_is_fixed(viewer_api, director, django_assert_max_num_queries):
     for _ in range(30):
         role = RoleFactory(alliance=director.alliance, single_holder=False)
         RoleAssignmentFactory.create_batch(2, role=role, starts_on=date(2021, 1, 1))
     with django_assert_max_num_queries(10):
-        body = api.get("/api/v1/directory/?alliance=dunmarrow&on=2021-03-01").json()
+        body = viewer_api.get("/api/v1/directory/?alliance=dunmarrow&on=2021-03-01").json()
     assert len(body["roles"]) == 31
 
 
 # Delegations and the check
 
 
-def test_delegations_filter_by_kind_and_date(api, director):
+def test_delegations_filter_by_kind_and_date(viewer_api, director):
     operational = DelegatedAuthorityFactory(role=director, valid_from=date(2021, 1, 1), valid_to=date(2021, 12, 31))
     DelegatedAuthorityFactory(role=director, decision_kinds=[DecisionKind.AWARD], valid_from=date(2021, 1, 1))
-    found = results(api.get("/api/v1/delegations/?alliance=dunmarrow&kind=OPERATIONAL&on=2021-06-01"))
+    found = results(viewer_api.get("/api/v1/delegations/?alliance=dunmarrow&kind=OPERATIONAL&on=2021-06-01"))
     assert [d["id"] for d in found] == [operational.pk]
-    assert results(api.get("/api/v1/delegations/?kind=OPERATIONAL&on=2022-01-01")) == []
+    assert results(viewer_api.get("/api/v1/delegations/?kind=OPERATIONAL&on=2022-01-01")) == []
 
 
-def test_check_allows_within_the_limit(api, director):
+def test_check_allows_within_the_limit(viewer_api, director):
     delegation = DelegatedAuthorityFactory(role=director, valid_from=date(2021, 1, 1))
-    body = api.get(
+    body = viewer_api.get(
         f"/api/v1/delegations/check/?role={director.pk}&kind=OPERATIONAL&value=49999.99&on=2021-06-01"
     ).json()
     assert body["allowed"] is True
     assert body["delegation"]["id"] == delegation.pk
 
 
-def test_check_gives_the_exact_amount_above_the_limit(api, director):
+def test_check_gives_the_exact_amount_above_the_limit(viewer_api, director):
     DelegatedAuthorityFactory(role=director, valid_from=date(2021, 1, 1), financial_limit=Decimal("50000"))
-    body = api.get(f"/api/v1/delegations/check/?role={director.pk}&kind=OPERATIONAL&value=62345&on=2021-06-01").json()
+    body = viewer_api.get(
+        f"/api/v1/delegations/check/?role={director.pk}&kind=OPERATIONAL&value=62345&on=2021-06-01"
+    ).json()
     assert body["allowed"] is False
     assert "by £12,345.00" in body["reason"]
 
 
-def test_check_for_a_person_who_no_longer_held_the_role(api, director):
+def test_check_for_a_person_who_no_longer_held_the_role(viewer_api, director):
     holder = RoleAssignmentFactory(
         role=director, starts_on=date(2021, 1, 1), ends_on=date(2021, 12, 31), end_reason="resigned"
     )
     DelegatedAuthorityFactory(role=director, valid_from=date(2021, 1, 1))
-    body = api.get(
+    body = viewer_api.get(
         f"/api/v1/delegations/check/?person={holder.person_id}&kind=OPERATIONAL&value=10&on=2022-01-01"
     ).json()
     assert body == {
@@ -234,8 +241,8 @@ def test_check_for_a_person_who_no_longer_held_the_role(api, director):
         ("role=999999&kind=OPERATIONAL", "role"),
     ],
 )
-def test_check_explains_bad_queries(api, director, query, field):
-    response = api.get("/api/v1/delegations/check/?" + query.format(role=director.pk))
+def test_check_explains_bad_queries(viewer_api, director, query, field):
+    response = viewer_api.get("/api/v1/delegations/check/?" + query.format(role=director.pk))
     assert response.status_code == 400
     assert response.json()["field"] == (None if field == "non_field_errors" else field)
     assert response.json()["detail"]
@@ -293,13 +300,15 @@ def test_delegation_with_unknown_kind_is_a_400(staff_api, director):
 # Interests
 
 
-def test_interests_filter_by_organisation_and_current(api, alliance):
+def test_interests_filter_by_organisation_and_current(viewer_api, alliance):
     membership = MembershipFactory(alliance=alliance)
     current = InterestDeclarationFactory(alliance=alliance, concerns_organisation=membership.organisation)
     InterestDeclarationFactory(alliance=alliance, ends_on=date(2021, 6, 1))
-    found = results(api.get(f"/api/v1/interests/?organisation={membership.organisation_id}"))
+    found = results(viewer_api.get(f"/api/v1/interests/?organisation={membership.organisation_id}"))
     assert [i["id"] for i in found] == [current.pk]
-    assert [i["id"] for i in results(api.get("/api/v1/interests/?alliance=dunmarrow&current=true"))] == [current.pk]
+    assert [i["id"] for i in results(viewer_api.get("/api/v1/interests/?alliance=dunmarrow&current=true"))] == [
+        current.pk
+    ]
 
 
 def test_staff_declares_and_ends_an_interest(staff_api, alliance):
@@ -342,15 +351,15 @@ def many_rows(director):
 
 
 @pytest.mark.parametrize("path", ["people", "roles", "role-assignments", "delegations", "interests"])
-def test_list_query_count_is_fixed(api, many_rows, path, django_assert_max_num_queries):
+def test_list_query_count_is_fixed(viewer_api, many_rows, path, django_assert_max_num_queries):
     with django_assert_max_num_queries(9):
-        response = api.get(f"/api/v1/{path}/?alliance=dunmarrow")
+        response = viewer_api.get(f"/api/v1/{path}/?alliance=dunmarrow")
     assert len(results(response)) >= 25
 
 
 @pytest.mark.parametrize("endpoint", ["role-assignments", "interests"])
-def test_current_filter_refuses_a_value_that_is_not_true_or_false(api, alliance, endpoint):
-    response = api.get(f"/api/v1/{endpoint}/?current=maybe")
+def test_current_filter_refuses_a_value_that_is_not_true_or_false(viewer_api, alliance, endpoint):
+    response = viewer_api.get(f"/api/v1/{endpoint}/?current=maybe")
     assert response.status_code == 400
     body = response.json()
     assert body["field"] == "current"
@@ -358,8 +367,8 @@ def test_current_filter_refuses_a_value_that_is_not_true_or_false(api, alliance,
 
 
 @pytest.mark.parametrize("endpoint", ["role-assignments", "interests"])
-def test_current_filter_accepts_false(api, alliance, endpoint):
-    assert api.get(f"/api/v1/{endpoint}/?current=false").status_code == 200
+def test_current_filter_accepts_false(viewer_api, alliance, endpoint):
+    assert viewer_api.get(f"/api/v1/{endpoint}/?current=false").status_code == 200
 
 
 def test_patching_a_held_representative_role_to_a_non_member_is_400(staff_api, alliance):

@@ -4,17 +4,11 @@ import pytest
 
 from alliance.models import Organisation
 from decisions.models import Decision, Vote
-from tests.decisions.scene import make_scene
 from tests.helpers import rows
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/decisions/"
-
-
-@pytest.fixture
-def scene():
-    return make_scene()
 
 
 def draft(scene, **extra):

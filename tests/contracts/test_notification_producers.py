@@ -6,15 +6,10 @@ from django.core.management import call_command
 from alliance.models import Notification, NotificationKind
 from contracts import services
 from roles.models import Role
-from tests.contracts.scene import CLOSED, make_award_scene
 from tests.factories import PersonFactory, RoleAssignmentFactory, RoleFactory
+from tests.scenes import APPROVAL_CLOSED as CLOSED
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def award():
-    return make_award_scene()
 
 
 def oversight_members(award, count=2, starts_on=date(2021, 1, 1)):

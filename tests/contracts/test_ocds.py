@@ -9,7 +9,7 @@ from django.conf import settings
 
 from contracts import ocds, services
 from contracts.models import AwardProcess
-from tests.contracts.scene import make_award_scene
+from tests.scenes import make_award_scene
 
 pytestmark = pytest.mark.django_db
 

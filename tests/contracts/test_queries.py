@@ -4,9 +4,8 @@ from decimal import Decimal
 import pytest
 
 from contracts import queries, services
-from tests.contracts.scene import adopt, make_award_scene
-from tests.decisions.scene import make_scene
 from tests.factories import AgreementBudgetFactory, AgreementFactory, ContractFactory, DecisionFactory
+from tests.scenes import adopt, make_award_scene, make_scene
 
 pytestmark = pytest.mark.django_db
 

@@ -19,8 +19,6 @@ from decisions import services as decision_services
 from decisions.models import Decision, Recusal, Vote
 from roles.services import declare_interest
 from roles.standing import SYSTEM
-from tests.contracts.scene import CLOSED, OPENED, SCORED, STARTED, SUBMITTED, VOTED, adopt, make_award_scene
-from tests.decisions.scene import make_scene
 from tests.factories import (
     ContractFactory,
     DecisionFactory,
@@ -29,21 +27,17 @@ from tests.factories import (
     OrganisationFactory,
     PersonFactory,
 )
-from tests.helpers import rows
+from tests.helpers import refused_watching, rows
+from tests.scenes import APPROVAL_CLOSED as CLOSED
+from tests.scenes import APPROVAL_OPENED as OPENED
+from tests.scenes import APPROVAL_VOTED as VOTED
+from tests.scenes import SCORED, STARTED, SUBMITTED, adopt, make_award_scene, make_scene
 
 pytestmark = pytest.mark.django_db
 
 AWARD_MODELS = (AwardProcess, StageTransition, Submission, EvaluationScore, Contract, AwardInterest)
 
-
-def refused(code, fn, *models, **kwargs):
-    """Call ``fn`` expecting a refusal with ``code``; assert nothing was written."""
-    before = rows(*(models or AWARD_MODELS))
-    with pytest.raises(RuleViolation) as error:
-        fn(**kwargs)
-    assert error.value.code == code, error.value.message
-    assert rows(*(models or AWARD_MODELS)) == before
-    return error.value
+refused = refused_watching(*AWARD_MODELS)
 
 
 # Adopting a policy (rules 6 and 8)

@@ -10,7 +10,8 @@ from contracts.models import Contract
 from contracts.trail import award_audit_trail
 from decisions.models import Decision
 from roles.standing import SYSTEM
-from tests.contracts.scene import OPENED, make_award_scene
+from tests.scenes import APPROVAL_OPENED as OPENED
+from tests.scenes import make_award_scene
 
 pytestmark = pytest.mark.django_db
 STAFF = Access(authenticated=True, staff=True)

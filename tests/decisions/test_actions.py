@@ -2,7 +2,6 @@ from datetime import date
 
 import pytest
 
-from alliance.errors import RuleViolation
 from decisions import services
 from decisions.models import ActionItem, Decision
 from decisions.queries_meetings import open_action_items_for_role, overdue_action_items
@@ -14,18 +13,11 @@ from tests.factories import (
     RoleAssignmentFactory,
     RoleFactory,
 )
-from tests.helpers import actor_for, rows
+from tests.helpers import actor_for, refused_watching
 
 pytestmark = pytest.mark.django_db
 
-
-def refused(code, call):
-    before = rows(ActionItem)
-    with pytest.raises(RuleViolation) as info:
-        call()
-    assert info.value.code == code
-    assert rows(ActionItem) == before
-    return info.value
+refused = refused_watching(ActionItem)
 
 
 def holder(decision, **fields):

@@ -9,7 +9,7 @@ from alliance.errors import RuleViolation
 from decisions import services
 from decisions.models import Decision, Vote
 from roles.standing import SYSTEM
-from tests.decisions.scene import CLOSED, OPENED, make_scene
+from tests.scenes import CLOSED, OPENED, make_scene
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -17,11 +17,13 @@ from decisions.models import ActionItem, Decision, Meeting
 from roles import services as role_services
 from roles.models import RoleAssignment
 from roles.standing import SYSTEM
-from tests.contracts.scene import adopt
-from tests.decisions.scene import CLOSED, make_scene, refused
 from tests.factories import AgreementFactory, RoleFactory
+from tests.helpers import refused_watching
+from tests.scenes import CLOSED, DECISION_ROWS, adopt, make_scene
 
 pytestmark = pytest.mark.django_db
+
+refused = refused_watching(*DECISION_ROWS)
 
 AFTER = (
     "is after the alliance agreement ends (30/06/2027, or 30/06/2030 with its extension); "

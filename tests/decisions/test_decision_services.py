@@ -6,7 +6,6 @@ import pytest
 from decisions import services
 from decisions.models import Decision
 from roles.standing import SYSTEM
-from tests.decisions.scene import CLOSED, OPENED, make_scene, refused
 from tests.factories import (
     DelegatedAuthorityFactory,
     GoverningBodyFactory,
@@ -15,13 +14,12 @@ from tests.factories import (
     RoleAssignmentFactory,
     RoleFactory,
 )
+from tests.helpers import refused_watching
+from tests.scenes import CLOSED, DECISION_ROWS, OPENED
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def scene():
-    return make_scene()
+refused = refused_watching(*DECISION_ROWS)
 
 
 # Drafting

@@ -8,7 +8,8 @@ from django.core.management import CommandError, call_command
 from decisions import services
 from decisions.exports import popolo
 from roles.standing import SYSTEM
-from tests.decisions.scene import CLOSED, make_scene
+from tests.helpers import viewer_of
+from tests.scenes import CLOSED, make_scene
 
 pytestmark = pytest.mark.django_db
 
@@ -25,8 +26,13 @@ def scene():
     return scene
 
 
-def test_register_csv_from_the_api_is_streamed_and_escaped(api, scene):
-    response = api.get("/api/v1/exports/decisions/", {"alliance": "dunmarrow"})
+@pytest.fixture
+def viewer(scene):
+    return viewer_of(scene.alliance)
+
+
+def test_register_csv_from_the_api_is_streamed_and_escaped(viewer_api, scene):
+    response = viewer_api.get("/api/v1/exports/decisions/", {"alliance": "dunmarrow"})
     assert response.status_code == 200
     assert response.streaming
     rows = list(csv.DictReader(StringIO(b"".join(response.streaming_content).decode())))
@@ -36,11 +42,11 @@ def test_register_csv_from_the_api_is_streamed_and_escaped(api, scene):
     assert closed["reference"].startswith("ALT-2021-")
 
 
-def test_register_csv_needs_the_alliance(api, scene):
-    response = api.get("/api/v1/exports/decisions/")
+def test_register_csv_needs_the_alliance(viewer_api, scene):
+    response = viewer_api.get("/api/v1/exports/decisions/")
     assert response.status_code == 400
     assert response.json()["field"] == "alliance"
-    assert api.get("/api/v1/exports/decisions/", {"alliance": "nowhere"}).status_code == 404
+    assert viewer_api.get("/api/v1/exports/decisions/", {"alliance": "nowhere"}).status_code == 404
 
 
 def test_register_command_writes_csv(scene, tmp_path):
@@ -69,8 +75,8 @@ def test_popolo_has_motions_vote_events_votes_and_counts(scene):
     assert {"voting member", "advisory member"} <= roles
 
 
-def test_popolo_endpoint_and_command(api, scene):
-    response = api.get("/api/v1/exports/popolo/", {"alliance": "dunmarrow"})
+def test_popolo_endpoint_and_command(viewer_api, scene):
+    response = viewer_api.get("/api/v1/exports/popolo/", {"alliance": "dunmarrow"})
     assert response.status_code == 200
     assert response.json()["motions"][0]["text"] == "=Adopt the outreach redesign"
     out = StringIO()
@@ -78,13 +84,13 @@ def test_popolo_endpoint_and_command(api, scene):
     assert json.loads(out.getvalue())["vote_events"][0]["result"] == "fail"
 
 
-def test_popolo_query_count_is_fixed(api, scene, django_assert_max_num_queries):
+def test_popolo_query_count_is_fixed(viewer_api, scene, django_assert_max_num_queries):
     for _ in range(10):
         decision = scene.open()
         scene.vote(decision, 0)
         services.close_decision(actor=SYSTEM, decision=decision, closed_at=CLOSED)
     with django_assert_max_num_queries(16):
-        api.get("/api/v1/exports/popolo/", {"alliance": "dunmarrow"})
+        viewer_api.get("/api/v1/exports/popolo/", {"alliance": "dunmarrow"})
 
 
 def test_register_command_leaves_confidential_decisions_out_unless_asked(scene, tmp_path):

@@ -12,6 +12,7 @@ from tests.factories import (
     RoleAssignmentFactory,
     RoleFactory,
 )
+from tests.helpers import viewer_of
 
 pytestmark = pytest.mark.django_db
 STAFF = Access(authenticated=True, staff=True)
@@ -60,13 +61,13 @@ def test_handover_pack_sections_say_what_is_empty():
     assert _section(role, ACTIONS)["items"] == []
 
 
-def test_handover_page_shows_the_decisions_sections(client, user):
+def test_handover_page_shows_the_decisions_sections(client):
     role = RoleFactory(title="Alliance Director", alliance__slug="dunmarrow")
     decision = DecisionFactory(
         body__alliance=role.alliance, title="Appoint the director", appointment_role=role, reference="ALT-2021-003"
     )
     ActionItemFactory(decision=decision, owner_role=role, title="Write the first annual report")
-    client.force_login(user)
+    client.force_login(viewer_of(role.alliance))
     content = client.get(f"/alliances/dunmarrow/roles/{role.pk}/handover/?on=2021-01-01").content.decode()
     assert DECISIONS in content
     assert "ALT-2021-003: Appoint the director" in content

@@ -8,7 +8,6 @@ from decisions import services
 from decisions.models import ActionItem, Decision
 from roles.models import Role
 from roles.standing import SYSTEM
-from tests.decisions.scene import CLOSED, CLOSES, OPENED, make_scene
 from tests.factories import (
     ActionItemFactory,
     AttendanceFactory,
@@ -18,13 +17,9 @@ from tests.factories import (
     RoleAssignmentFactory,
     RoleFactory,
 )
+from tests.scenes import CLOSED, CLOSES, OPENED
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def scene():
-    return make_scene()
 
 
 def send(now) -> str:

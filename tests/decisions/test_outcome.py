@@ -7,7 +7,6 @@ from decisions import services
 from decisions.models import Decision, Vote
 from roles.models import DelegatedAuthority, RoleAssignment
 from roles.standing import SYSTEM
-from tests.decisions.scene import CLOSED, make_scene
 from tests.factories import (
     AttendanceFactory,
     DelegatedAuthorityFactory,
@@ -17,6 +16,7 @@ from tests.factories import (
     RoleFactory,
 )
 from tests.helpers import rows
+from tests.scenes import CLOSED, make_scene
 
 pytestmark = pytest.mark.django_db
 

@@ -5,16 +5,11 @@ import pytest
 from decisions import queries, services
 from roles.access import Access
 from roles.standing import SYSTEM
-from tests.decisions.scene import CLOSED, VOTED, make_scene
 from tests.factories import AttendanceFactory, MeetingFactory, PersonFactory
+from tests.scenes import CLOSED, VOTED
 
 pytestmark = pytest.mark.django_db
 STAFF = Access(authenticated=True, staff=True)
-
-
-@pytest.fixture
-def scene():
-    return make_scene()
 
 
 def agreed(scene, **fields):

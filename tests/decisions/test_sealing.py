@@ -7,8 +7,8 @@ from alliance.errors import RuleViolation
 from decisions import services
 from decisions.models import AdvisoryInput, Decision, Recusal, Vote
 from roles.standing import SYSTEM
-from tests.decisions.scene import CLOSED, VOTED, make_scene
 from tests.helpers import rows
+from tests.scenes import CLOSED, VOTED, make_scene
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,6 @@ from alliance.models import Membership
 from decisions import services
 from decisions.models import Vote
 from roles.standing import SYSTEM
-from tests.decisions.scene import CLOSED, CLOSES, VOTED, make_scene, refused
 from tests.factories import (
     InterestDeclarationFactory,
     MembershipFactory,
@@ -17,14 +16,12 @@ from tests.factories import (
     RoleAssignmentFactory,
     RoleFactory,
 )
-from tests.helpers import actor_for
+from tests.helpers import actor_for, refused_watching
+from tests.scenes import CLOSED, CLOSES, DECISION_ROWS, VOTED, make_scene
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def scene():
-    return make_scene()
+refused = refused_watching(*DECISION_ROWS)
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from decisions.models import ActionItem, AdvisoryInput, Decision, Vote
 from roles.models import Role
 from roles.standing import SYSTEM
 from tests.conftest import token_client
-from tests.decisions.scene import CLOSED, make_scene
 from tests.factories import (
     AllianceFactory,
     DelegatedAuthorityFactory,
@@ -22,15 +21,11 @@ from tests.factories import (
     UserFactory,
 )
 from tests.helpers import actor_for, refused, rows
+from tests.scenes import CLOSED
 
 pytestmark = pytest.mark.django_db
 
 DRAFT = {"title": "Adopt the outreach redesign", "proposal": "That the alliance redesigns outreach.", "kind": "KEY"}
-
-
-@pytest.fixture
-def scene():
-    return make_scene()
 
 
 @pytest.fixture

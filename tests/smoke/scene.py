@@ -33,7 +33,7 @@ from roles import services as roles
 from roles.access import access_for
 from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role, RoleAssignment
 from roles.standing import SYSTEM
-from tests.contracts.scene import RULES
+from tests.scenes import RULES
 
 ANONYMOUS, VIEWER, MEMBER, ADVISORY, SECRETARY, OVERSIGHT, STAFF, BOTH = (
     "anonymous",

@@ -1,13 +1,14 @@
 import pytest
 
 from tests.factories import AgreementBudgetFactory, AllianceFactory, GoverningBodyFactory, MembershipFactory
+from tests.helpers import viewer_of
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def logged_in(client, user):
-    client.force_login(user)
+def logged_in(client, viewer):
+    client.force_login(viewer)
     return client
 
 
@@ -25,6 +26,11 @@ def alliance():
     )
     GoverningBodyFactory(alliance=alliance, code="ALT")
     return alliance
+
+
+@pytest.fixture
+def viewer(alliance):
+    return viewer_of(alliance)
 
 
 def test_pages_need_a_login(client, alliance):
@@ -45,8 +51,9 @@ def test_alliance_list(logged_in, alliance):
     assert b"Dunmarrow Homelessness Alliance" in response.content
 
 
-def test_alliance_list_empty_state_says_what_to_do(logged_in):
-    response = logged_in.get("/")
+def test_alliance_list_empty_state_says_what_to_do(client, stranger):
+    client.force_login(stranger)
+    response = client.get("/")
     assert b"load_demo" in response.content
 
 

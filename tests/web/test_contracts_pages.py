@@ -6,21 +6,22 @@ import pytest
 
 from alliance.exports import FORMULA_STARTS
 from contracts import services
-from tests.contracts.scene import SCORED, make_award_scene
 from tests.factories import AgreementBudgetFactory, AgreementFactory, ContractFactory, DecisionFactory
+from tests.helpers import viewer_of
+from tests.scenes import SCORED
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def logged_in(client, user):
-    client.force_login(user)
-    return client
+def viewer(award):
+    return viewer_of(award.alliance)
 
 
 @pytest.fixture
-def award():
-    return make_award_scene()
+def logged_in(client, viewer):
+    client.force_login(viewer)
+    return client
 
 
 def contracted(s):
@@ -48,12 +49,12 @@ def test_award_register_lists_and_filters(logged_in, award):
     assert direct.reference in page and mini.reference not in page
 
 
-def test_award_register_search_finds_what_the_api_finds(logged_in, api, award):
+def test_award_register_search_finds_what_the_api_finds(logged_in, viewer_api, award):
     north = award.process(title="Street outreach north")
     day = award.process(title="Day services")
     page = logged_in.get("/alliances/dunmarrow/awards/", {"q": "north outreach"}).content.decode()
     assert north.reference in page and day.reference not in page
-    found = api.get("/api/v1/awards/", {"q": "north outreach"}).json()["results"]
+    found = viewer_api.get("/api/v1/awards/", {"q": "north outreach"}).json()["results"]
     assert [a["id"] for a in found] == [north.pk]
 
 

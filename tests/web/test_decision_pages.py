@@ -6,16 +6,16 @@ from django.utils import timezone
 from decisions import services
 from decisions.models import Decision, Vote
 from roles.standing import SYSTEM
-from tests.decisions.scene import CLOSED, make_scene
 from tests.factories import ActionItemFactory, DecisionFactory, UserFactory
-from tests.helpers import rows
+from tests.helpers import rows, viewer_of
+from tests.scenes import CLOSED
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def scene():
-    return make_scene()
+def viewer(scene):
+    return viewer_of(scene.alliance)
 
 
 @pytest.fixture
@@ -28,8 +28,8 @@ def secretary(client, scene):
 
 
 @pytest.fixture
-def reader(client, user):
-    client.force_login(user)
+def reader(client, viewer):
+    client.force_login(viewer)
     return client
 
 
@@ -59,13 +59,13 @@ def test_log_lists_decisions_with_status_and_search(reader, scene):
     assert "Prioritise the outreach redesign" not in content
 
 
-def test_log_search_matches_every_word_as_the_api_does(reader, api, scene):
+def test_log_search_matches_every_word_as_the_api_does(reader, viewer_api, scene):
     agreed = _agreed(scene)
     scene.draft(title="Prioritise the outreach redesign", tags=["outreach"])
     content = reader.get("/alliances/dunmarrow/decisions/", {"q": "manual operating"}).content.decode()
     assert "Adopt the operating manual" in content
     assert "Prioritise the outreach redesign" not in content
-    found = api.get("/api/v1/decisions/", {"alliance": "dunmarrow", "q": "manual operating"}).json()["results"]
+    found = viewer_api.get("/api/v1/decisions/", {"alliance": "dunmarrow", "q": "manual operating"}).json()["results"]
     assert [d["id"] for d in found] == [agreed.pk]
 
 

@@ -4,8 +4,8 @@ import pytest
 
 from decisions import services
 from roles.standing import SYSTEM
-from tests.decisions.scene import make_scene
 from tests.factories import PersonFactory
+from tests.scenes import make_scene
 
 pytestmark = pytest.mark.django_db
 
@@ -145,7 +145,7 @@ def test_membership_and_delegation_pages_keep_a_fixed_query_count(client, staff,
 
 def test_award_page_shows_corrections_of_the_process_itself(client, staff):
     from contracts import services as contract_services
-    from tests.contracts.scene import make_award_scene
+    from tests.scenes import make_award_scene
 
     award = make_award_scene()
     process = award.process()

@@ -6,6 +6,7 @@ from alliance import notifications
 from alliance.models import Notification, NotificationKind, NotificationPreference
 from alliance.notifications import Planned
 from tests.factories import AllianceFactory
+from tests.helpers import viewer_of
 
 pytestmark = pytest.mark.django_db
 
@@ -31,8 +32,8 @@ def deliver(alliance, email, count=1):
 
 
 @pytest.fixture
-def reader(client, user):
-    client.force_login(user)
+def reader(client, viewer):
+    client.force_login(viewer)
     return client
 
 
@@ -41,12 +42,17 @@ def alliance():
     return AllianceFactory(slug="dunmarrow", name="Dunmarrow Homelessness Alliance")
 
 
+@pytest.fixture
+def viewer(alliance):
+    return viewer_of(alliance)
+
+
 def test_inbox_needs_a_login(client):
     assert client.get("/inbox/").status_code == 302
 
 
-def test_inbox_lists_my_notifications_and_the_unread_count(reader, user, alliance):
-    deliver(alliance, user.email, 2)
+def test_inbox_lists_my_notifications_and_the_unread_count(reader, viewer, alliance):
+    deliver(alliance, viewer.email, 2)
     content = reader.get("/inbox/").content.decode()
     assert "Your vote is asked: ALT-2023-000" in content
     assert "Your vote is asked: ALT-2023-001" in content
@@ -57,8 +63,8 @@ def test_empty_inbox_says_so(reader):
     assert "No notifications yet." in reader.get("/inbox/").content.decode()
 
 
-def test_mark_as_read_and_the_unread_filter(reader, user, alliance):
-    deliver(alliance, user.email, 2)
+def test_mark_as_read_and_the_unread_filter(reader, viewer, alliance):
+    deliver(alliance, viewer.email, 2)
     first = Notification.objects.get(event_key="decision-opened:0")
     response = reader.post(f"/inbox/{first.pk}/read/")
     assert response.status_code == 302
@@ -69,8 +75,8 @@ def test_mark_as_read_and_the_unread_filter(reader, user, alliance):
     assert "ALT-2023-000" not in content
 
 
-def test_mark_all_read(reader, user, alliance):
-    deliver(alliance, user.email, 3)
+def test_mark_all_read(reader, viewer, alliance):
+    deliver(alliance, viewer.email, 3)
     response = reader.post("/inbox/read-all/", follow=True)
     assert "Marked 3 notifications as read." in response.content.decode()
     assert not Notification.objects.unread().exists()
@@ -85,26 +91,26 @@ def test_marking_someone_elses_notification_is_404(reader, alliance):
     assert notification.read_at is None
 
 
-def test_inbox_page_queries_do_not_grow_with_rows(reader, user, alliance, django_assert_max_num_queries):
-    deliver(alliance, user.email, 25)
+def test_inbox_page_queries_do_not_grow_with_rows(reader, viewer, alliance, django_assert_max_num_queries):
+    deliver(alliance, viewer.email, 25)
     with django_assert_max_num_queries(8):
         response = reader.get("/inbox/")
     assert response.content.decode().count('class="inbox-item unread"') == 25
 
 
-def test_preferences_page_saves_choices(reader, user):
+def test_preferences_page_saves_choices(reader, viewer):
     content = reader.get("/notifications/preferences/").content.decode()
     assert "Decision opened for your vote" in content
     data = {f"enabled_{kind}": "on" for kind in NotificationKind.values if kind != "action_due"}
     data["mode_decision_opened"] = "daily"
     response = reader.post("/notifications/preferences/", data, follow=True)
     assert "Your notification preferences are saved." in response.content.decode()
-    action = NotificationPreference.objects.get(user=user, kind="action_due")
-    opened = NotificationPreference.objects.get(user=user, kind="decision_opened")
+    action = NotificationPreference.objects.get(user=viewer, kind="action_due")
+    opened = NotificationPreference.objects.get(user=viewer, kind="decision_opened")
     assert (action.enabled, opened.mode) == (False, "daily")
 
 
-def test_preferences_page_refuses_an_unknown_mode(reader, user):
+def test_preferences_page_refuses_an_unknown_mode(reader, viewer):
     response = reader.post("/notifications/preferences/", {"mode_action_due": "weekly"}, follow=True)
     assert "&#x27;weekly&#x27; is not a way of sending" in response.content.decode()
     assert not NotificationPreference.objects.exists()

@@ -63,8 +63,8 @@ def test_failed_logins_are_recorded(client, sam):
     assert attempt.failures_since_start == 2
 
 
-def test_refused_api_actions_are_logged(api, caplog):
+def test_refused_api_actions_are_logged(stranger_api, caplog):
     with caplog.at_level("WARNING", logger="alliance.security"):
-        response = api.post("/api/v1/organisations/", {"name": "X", "kind": "provider"})
+        response = stranger_api.post("/api/v1/organisations/", {"name": "X", "kind": "provider"})
     assert response.status_code == 403
-    assert any("refused POST /api/v1/organisations/ for reader" in r.getMessage() for r in caplog.records)
+    assert any("refused POST /api/v1/organisations/ for stranger" in r.getMessage() for r in caplog.records)

@@ -5,7 +5,6 @@ import pytest
 from decisions import services
 from decisions.models import Attendance, Meeting
 from roles.standing import SYSTEM
-from tests.decisions.scene import make_scene
 from tests.factories import (
     DecisionFactory,
     GoverningBodyFactory,
@@ -15,16 +14,17 @@ from tests.factories import (
     RoleFactory,
     UserFactory,
 )
-from tests.helpers import rows
+from tests.helpers import rows, viewer_of
 
 pytestmark = pytest.mark.django_db
 
-MEETING_DAY = datetime(2021, 3, 4, 10, 0, tzinfo=UTC)
-
 
 @pytest.fixture
-def scene():
-    return make_scene()
+def viewer(scene):
+    return viewer_of(scene.alliance)
+
+
+MEETING_DAY = datetime(2021, 3, 4, 10, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -41,8 +41,8 @@ def secretary(client, scene):
 
 
 @pytest.fixture
-def reader(client, user):
-    client.force_login(user)
+def reader(client, viewer):
+    client.force_login(viewer)
     return client
 
 

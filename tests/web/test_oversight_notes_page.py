@@ -6,18 +6,12 @@ import pytest
 
 from contracts.models import OversightNote
 from roles.models import AccessGrant
-from tests.decisions.scene import make_scene
 from tests.factories import UserFactory
 from tests.helpers import rows
 
 pytestmark = pytest.mark.django_db
 
 PAGE = "/alliances/dunmarrow/oversight/notes/"
-
-
-@pytest.fixture
-def scene():
-    return make_scene()
 
 
 def test_oversight_writes_and_reads_a_note(client, scene):

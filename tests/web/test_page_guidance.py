@@ -4,6 +4,7 @@ when a register is empty (a secretary who can act is told how; a reader whom to 
 import pytest
 
 from tests.factories import AllianceFactory, PersonFactory, RoleAssignmentFactory, RoleFactory, UserFactory
+from tests.helpers import viewer_of
 
 pytestmark = pytest.mark.django_db
 
@@ -14,8 +15,13 @@ def alliance():
 
 
 @pytest.fixture
-def reader(client, user, alliance):
-    client.force_login(user)
+def viewer(alliance):
+    return viewer_of(alliance)
+
+
+@pytest.fixture
+def reader(client, viewer, alliance):
+    client.force_login(viewer)
     return client
 
 

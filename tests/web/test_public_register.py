@@ -6,7 +6,6 @@ from alliance.models import Alliance
 from decisions import services
 from decisions.models import Decision
 from roles.standing import SYSTEM
-from tests.decisions.scene import make_scene
 from tests.factories import (
     AllianceFactory,
     AwardPolicyFactory,
@@ -14,6 +13,7 @@ from tests.factories import (
     DecisionFactory,
     GoverningBodyFactory,
 )
+from tests.scenes import make_scene
 
 pytestmark = pytest.mark.django_db
 

@@ -10,16 +10,10 @@ from decisions import services
 from decisions.models import AdvisoryInput, Vote
 from roles.models import Role
 from roles.standing import SYSTEM
-from tests.decisions.scene import make_scene
 from tests.factories import PersonFactory, RoleAssignmentFactory, RoleFactory, UserFactory
-from tests.helpers import rows
+from tests.helpers import rows, viewer_of
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def scene():
-    return make_scene()
 
 
 @pytest.fixture
@@ -127,8 +121,8 @@ def test_representative_cannot_give_another_organisations_advice(representative,
     assert rows(AdvisoryInput) == before
 
 
-def test_reader_without_a_representative_role_may_not_vote(client, user, scene, decision):
-    client.force_login(user)
+def test_reader_without_a_representative_role_may_not_vote(client, scene, decision):
+    client.force_login(viewer_of(scene.alliance))
     assert client.get(_url(decision)).status_code == 403
     assert client.get(_url(decision, "advice")).status_code == 403
 

@@ -14,13 +14,14 @@ from tests.factories import (
     RoleFactory,
     UserFactory,
 )
+from tests.helpers import viewer_of
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def logged_in(client, user):
-    client.force_login(user)
+def logged_in(client, viewer):
+    client.force_login(viewer)
     return client
 
 
@@ -42,6 +43,11 @@ def alliance():
         role=director, body__alliance=alliance, body__code="ALT", financial_limit=Decimal("50000")
     )
     return alliance
+
+
+@pytest.fixture
+def viewer(alliance):
+    return viewer_of(alliance)
 
 
 def director(alliance):

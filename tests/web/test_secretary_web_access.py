@@ -4,7 +4,6 @@ secretary of the AMT cannot record anything on an ALT decision or meeting throug
 import pytest
 
 from decisions.models import Decision, Meeting, Recusal
-from tests.decisions.scene import make_scene
 from tests.factories import (
     GoverningBodyFactory,
     MeetingFactory,
@@ -18,11 +17,6 @@ from tests.helpers import rows
 pytestmark = pytest.mark.django_db
 
 BASE = "/alliances/dunmarrow"
-
-
-@pytest.fixture
-def scene():
-    return make_scene()
 
 
 @pytest.fixture

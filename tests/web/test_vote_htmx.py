@@ -9,18 +9,12 @@ from django.utils import timezone
 from decisions import services
 from decisions.models import AdvisoryInput, Vote
 from roles.standing import SYSTEM
-from tests.decisions.scene import make_scene
 from tests.factories import UserFactory
 from tests.helpers import rows
 
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture
-def scene():
-    return make_scene()
 
 
 @pytest.fixture
