@@ -2,7 +2,6 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from alliance.errors import RuleViolation
 from decisions import services
 from decisions.models import Attendance, Decision, Meeting
 from roles.standing import SYSTEM
@@ -16,21 +15,11 @@ from tests.factories import (
     RoleAssignmentFactory,
     RoleFactory,
 )
-from tests.helpers import rows
+from tests.helpers import refused
 
 pytestmark = pytest.mark.django_db
 
 MEETING_DAY = datetime(2021, 3, 4, 10, 0, tzinfo=UTC)
-
-
-def refused(code, call, *models):
-    """Run a call that must be refused with ``code`` and leave every row of ``models`` as it was."""
-    before = rows(*models)
-    with pytest.raises(RuleViolation) as info:
-        call()
-    assert info.value.code == code
-    assert rows(*models) == before
-    return info.value
 
 
 @pytest.fixture

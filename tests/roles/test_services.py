@@ -23,21 +23,11 @@ from tests.factories import (
     RoleFactory,
     UserFactory,
 )
-from tests.helpers import rows
+from tests.helpers import refused
 
 pytestmark = pytest.mark.django_db
 
 ASSIGNMENT_ROWS = (RoleAssignment,)
-
-
-def refused(code, call, *models):
-    """Run a call that must be refused with ``code`` and leave every row of ``models`` as it was."""
-    before = rows(*models)
-    with pytest.raises(RuleViolation) as info:
-        call()
-    assert info.value.code == code
-    assert rows(*models) == before
-    return info.value
 
 
 # People and roles
