@@ -1,19 +1,8 @@
-"""
-ASGI config for alliance project.
-
-It exposes the ASGI callable as a module-level variable named ``application``.
-
-For more information on this file, see
-https://docs.djangoproject.com/en/5.2/howto/deployment/asgi/
-"""
-
-import os
+"""The ASGI entry point: ``application`` (https://docs.djangoproject.com/en/5.2/howto/deployment/asgi/)."""
 
 from django.core.asgi import get_asgi_application
 
-from alliance.startup import require_secret_key
+from alliance.startup import prepare_server
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "alliance.settings")
-
-require_secret_key()  # no server starts in production without a real key
+prepare_server()
 application = get_asgi_application()

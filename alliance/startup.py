@@ -5,6 +5,8 @@ commands needing no key (makemigrations, migrate, check) run anywhere; the WSGI 
 points, which every server (gunicorn, runserver) loads, refuse to start without one.
 """
 
+import os
+
 from django.core.exceptions import ImproperlyConfigured
 
 MISSING_SECRET_KEY = (
@@ -22,3 +24,9 @@ def require_secret_key() -> None:
         key = ""
     if not key:
         raise ImproperlyConfigured(MISSING_SECRET_KEY)
+
+
+def prepare_server() -> None:
+    """What the WSGI and ASGI entry points do before Django loads: name the settings, then require the key."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "alliance.settings")
+    require_secret_key()  # no server starts in production without a real key

@@ -1,19 +1,8 @@
-"""
-WSGI config for alliance project.
-
-It exposes the WSGI callable as a module-level variable named ``application``.
-
-For more information on this file, see
-https://docs.djangoproject.com/en/5.2/howto/deployment/wsgi/
-"""
-
-import os
+"""The WSGI entry point: ``application`` (https://docs.djangoproject.com/en/5.2/howto/deployment/wsgi/)."""
 
 from django.core.wsgi import get_wsgi_application
 
-from alliance.startup import require_secret_key
+from alliance.startup import prepare_server
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "alliance.settings")
-
-require_secret_key()  # no server starts in production without a real key
+prepare_server()
 application = get_wsgi_application()

@@ -15,8 +15,8 @@ from alliance.models import NotificationKind
 from alliance.notifications import Planned, absolute_url
 from alliance.registry import register
 from contracts.models import AwardProcess, StageTransition
-from decisions.notifications import planned_for
-from roles.models import Person, Role, RoleAssignment
+from decisions.notifications import people_holding, planned_for_each
+from roles.models import Role, RoleAssignment
 
 
 @register("notification_producers")
@@ -34,25 +34,22 @@ def award_approved(now: datetime) -> Iterator[Planned]:
     for transition in approvals:
         process = transition.process
         on = timezone.localtime(transition.at).date()
-        held = (
-            RoleAssignment.objects.held_on(on)
-            .filter(role__alliance_id=process.alliance_id, role__kind=Role.Kind.OVERSIGHT_MEMBER)
-            .values("person_id")
+        oversight = RoleAssignment.objects.held_on(on).filter(
+            role__alliance_id=process.alliance_id, role__kind=Role.Kind.OVERSIGHT_MEMBER
         )
         submission = process.recommended_submission
         to = f" to {submission.bidder} at £{submission.price:,.2f}" if submission else ""
         decision = process.approval_decision
         by = f" by {decision.reference}" if decision and decision.reference else ""
-        for person in Person.objects.filter(pk__in=held).order_by("name", "pk"):
-            yield planned_for(
-                person,
-                alliance=process.alliance,
-                kind=NotificationKind.AWARD_APPROVED,
-                event_key=f"award-approved:{process.pk}",
-                subject=f"Award approved: {process.reference} {process.title}",
-                body=f"{process.reference} '{process.title}' ({process.get_route_display().lower()}) was approved"
-                f"{to}{by} on {day(on)}. As a member of the oversight group, please review its audit trail: "
-                "the route, submissions, scores, recusals and the approval vote.",
-                url=absolute_url(process.get_absolute_url()),
-                due_at=now,
-            )
+        yield from planned_for_each(
+            people_holding(oversight),
+            alliance=process.alliance,
+            kind=NotificationKind.AWARD_APPROVED,
+            event_key=f"award-approved:{process.pk}",
+            subject=f"Award approved: {process.reference} {process.title}",
+            body=f"{process.reference} '{process.title}' ({process.get_route_display().lower()}) was approved"
+            f"{to}{by} on {day(on)}. As a member of the oversight group, please review its audit trail: "
+            "the route, submissions, scores, recusals and the approval vote.",
+            url=absolute_url(process.get_absolute_url()),
+            due_at=now,
+        )

@@ -8,7 +8,7 @@ from django.db.models import Q
 from alliance.choices import DecisionKind
 from alliance.formatting import day
 from alliance.models import Alliance, GoverningBody, Membership, Organisation
-from decisions.models import Attendance, Decision, Meeting, Recusal, Vote
+from decisions.models import APPOINTMENT_FIELDS, DELEGATION_FIELDS, Attendance, Decision, Meeting, Recusal, Vote
 from decisions.services.actions import owners
 from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role
 
@@ -153,16 +153,8 @@ class DraftDecisionForm(forms.Form):
         "closes_at",
         "review_on",
     ]
-    APPOINTMENT = ["appointment_role", "appointment_person", "appointment_starts_on", "appointment_ends_on"]
-    DELEGATION = [
-        "delegation_role",
-        "delegation_scope",
-        "delegation_kinds",
-        "delegation_limit",
-        "delegation_valid_from",
-        "delegation_valid_to",
-        "delegation_to_revoke",
-    ]
+    APPOINTMENT = APPOINTMENT_FIELDS
+    DELEGATION = DELEGATION_FIELDS
 
     def __init__(self, *args, alliance: Alliance, bodies, **kwargs):
         super().__init__(*args, **kwargs)

@@ -125,6 +125,19 @@ class DecisionQuerySet(RestrictedQuerySetMixin, models.QuerySet):
         return super().bulk_create(objs, *args, **kwargs)
 
 
+# Rule 8: the fields of what an APPOINTMENT or DELEGATION decision proposes, as drafts, forms and the API name them.
+APPOINTMENT_FIELDS = ("appointment_role", "appointment_person", "appointment_starts_on", "appointment_ends_on")
+DELEGATION_FIELDS = (
+    "delegation_role",
+    "delegation_scope",
+    "delegation_kinds",
+    "delegation_limit",
+    "delegation_valid_from",
+    "delegation_valid_to",
+    "delegation_to_revoke",
+)
+
+
 class Decision(models.Model):
     Kind = DecisionKind
 

@@ -9,7 +9,7 @@ does not send years of news.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -43,6 +43,17 @@ def planned_for(person: Person, *, alliance, kind: str, event_key: str, subject:
         url=url,
         due_at=due_at,
     )
+
+
+def planned_for_each(people: Iterable[Person], **message) -> Iterator[Planned]:
+    """The same message to each of ``people``."""
+    for person in people:
+        yield planned_for(person, **message)
+
+
+def people_holding(assignments) -> list[Person]:
+    """The people holding ``assignments`` (a RoleAssignment queryset), by name."""
+    return list(Person.objects.filter(pk__in=assignments.values("person_id")).order_by("name", "pk"))
 
 
 def _lookback(now: datetime) -> datetime:
@@ -144,26 +155,24 @@ def decision_outcome(now: datetime) -> Iterator[Planned]:
             if decision.agree_count is not None
             else ""
         )
-        for person in people:
-            yield planned_for(
-                person,
-                alliance=decision.alliance,
-                kind=NotificationKind.DECISION_OUTCOME,
-                event_key=f"decision-outcome:{decision.pk}",
-                subject=f"{decision.get_status_display()}: {_label(decision)}",
-                body=f"{decision.body.name} closed {_label(decision)} on {day(decision.decided_on)}: "
-                f"{decision.get_status_display().lower()}.{counts} {decision.outcome_explanation} "
-                "Read the record for the reasons and any actions that follow.",
-                url=_decision_url(decision),
-                due_at=now,
-            )
+        yield from planned_for_each(
+            people,
+            alliance=decision.alliance,
+            kind=NotificationKind.DECISION_OUTCOME,
+            event_key=f"decision-outcome:{decision.pk}",
+            subject=f"{decision.get_status_display()}: {_label(decision)}",
+            body=f"{decision.body.name} closed {_label(decision)} on {day(decision.decided_on)}: "
+            f"{decision.get_status_display().lower()}.{counts} {decision.outcome_explanation} "
+            "Read the record for the reasons and any actions that follow.",
+            url=_decision_url(decision),
+            due_at=now,
+        )
 
 
 def _holders(role: Role | None, on: date) -> list[Person]:
     if role is None:
         return []
-    held = RoleAssignment.objects.filter(role=role).held_on(on).values("person_id")
-    return list(Person.objects.filter(pk__in=held).order_by("name", "pk"))
+    return people_holding(RoleAssignment.objects.filter(role=role).held_on(on))
 
 
 @register("notification_producers")
@@ -178,30 +187,27 @@ def action_due(now: datetime) -> Iterator[Planned]:
         owners = [item.owner_person] if item.owner_person_id else _holders(item.owner_role, today)
         when = f"was due {day(item.due_on)}" if overdue else f"is due {day(item.due_on)}"
         url = absolute_url(f"{item.decision.get_absolute_url()}#action-{item.pk}")
-        for person in owners:
-            yield planned_for(
-                person,
-                alliance=item.decision.alliance,
-                kind=NotificationKind.ACTION_DUE,
-                event_key=f"action-{'overdue' if overdue else 'due'}:{item.pk}",
-                subject=f"{'Overdue' if overdue else 'Due soon'}: {item.title}",
-                body=f"The action '{item.title}' from {_label(item.decision)} {when}"
-                + (f" and is owned by the role {item.owner_role}, which you hold" if not item.owner_person_id else "")
-                + ". Please complete it and mark it done on the decision's page, or tell the secretary what is in the "
-                "way.",
-                url=url,
-                due_at=now,
-            )
+        yield from planned_for_each(
+            owners,
+            alliance=item.decision.alliance,
+            kind=NotificationKind.ACTION_DUE,
+            event_key=f"action-{'overdue' if overdue else 'due'}:{item.pk}",
+            subject=f"{'Overdue' if overdue else 'Due soon'}: {item.title}",
+            body=f"The action '{item.title}' from {_label(item.decision)} {when}"
+            + (f" and is owned by the role {item.owner_role}, which you hold" if not item.owner_person_id else "")
+            + ". Please complete it and mark it done on the decision's page, or tell the secretary what is in the "
+            "way.",
+            url=url,
+            due_at=now,
+        )
 
 
 def _secretaries(alliance_id: int, body_id: int | None, on: date) -> list[Person]:
-    held = (
+    return people_holding(
         RoleAssignment.objects.held_on(on)
         .filter(role__alliance_id=alliance_id, role__kind=Role.Kind.SECRETARY)
         .filter(Q(role__body_id=body_id) | Q(role__body__isnull=True))
-        .values("person_id")
     )
-    return list(Person.objects.filter(pk__in=held).order_by("name", "pk"))
 
 
 @register("notification_producers")
@@ -213,20 +219,19 @@ def review_due(now: datetime) -> Iterator[Planned]:
         status=Decision.Status.AGREED, review_on__lte=today, review_on__gte=since
     ).select_related("alliance", "body")
     for decision in decisions:
-        for person in _secretaries(decision.alliance_id, decision.body_id, today):
-            yield planned_for(
-                person,
-                alliance=decision.alliance,
-                kind=NotificationKind.REVIEW_DUE,
-                event_key=f"decision-review:{decision.pk}:{decision.review_on:%Y-%m-%d}",
-                subject=f"Review due {day(decision.review_on)}: {_label(decision)}",
-                body=f"{decision.body.name} meant to look again at {_label(decision)} on "
-                f"{day(decision.review_on)}. "
-                "Please put it on the agenda of its next meeting; a change is made by a new decision that amends or "
-                "supersedes it.",
-                url=_decision_url(decision),
-                due_at=now,
-            )
+        yield from planned_for_each(
+            _secretaries(decision.alliance_id, decision.body_id, today),
+            alliance=decision.alliance,
+            kind=NotificationKind.REVIEW_DUE,
+            event_key=f"decision-review:{decision.pk}:{decision.review_on:%Y-%m-%d}",
+            subject=f"Review due {day(decision.review_on)}: {_label(decision)}",
+            body=f"{decision.body.name} meant to look again at {_label(decision)} on "
+            f"{day(decision.review_on)}. "
+            "Please put it on the agenda of its next meeting; a change is made by a new decision that amends or "
+            "supersedes it.",
+            url=_decision_url(decision),
+            due_at=now,
+        )
 
 
 @register("notification_producers")
@@ -247,27 +252,25 @@ def role_ending(now: datetime) -> Iterator[Planned]:
         role = assignment.role
         told = _leaders(role.alliance_id, today)
         ended = assignment.ends_on < today
-        for person in told:
-            yield planned_for(
-                person,
-                alliance=role.alliance,
-                kind=NotificationKind.ROLE_ENDING,
-                event_key=f"role-ending:{assignment.pk}:{assignment.ends_on:%Y-%m-%d}",
-                subject=f"No successor for {role}: {assignment.person} {'left' if ended else 'leaves'} "
-                f"{day(assignment.ends_on)}",
-                body=f"{assignment.person} {'held' if ended else 'holds'} the role {role} until "
-                f"{day(assignment.ends_on)} and nobody is recorded to follow. Please arrange an appointment "
-                "(an APPOINTMENT decision), so that the role's delegations and open actions are not left with nobody.",
-                url=absolute_url(role.get_absolute_url()),
-                due_at=now,
-            )
+        yield from planned_for_each(
+            told,
+            alliance=role.alliance,
+            kind=NotificationKind.ROLE_ENDING,
+            event_key=f"role-ending:{assignment.pk}:{assignment.ends_on:%Y-%m-%d}",
+            subject=f"No successor for {role}: {assignment.person} {'left' if ended else 'leaves'} "
+            f"{day(assignment.ends_on)}",
+            body=f"{assignment.person} {'held' if ended else 'holds'} the role {role} until "
+            f"{day(assignment.ends_on)} and nobody is recorded to follow. Please arrange an appointment "
+            "(an APPOINTMENT decision), so that the role's delegations and open actions are not left with nobody.",
+            url=absolute_url(role.get_absolute_url()),
+            due_at=now,
+        )
 
 
 def _leaders(alliance_id: int, on: date) -> list[Person]:
     """The alliance's chair and secretaries on ``on``."""
-    held = (
-        RoleAssignment.objects.held_on(on)
-        .filter(role__alliance_id=alliance_id, role__kind__in=[Role.Kind.CHAIR, Role.Kind.SECRETARY])
-        .values("person_id")
+    return people_holding(
+        RoleAssignment.objects.held_on(on).filter(
+            role__alliance_id=alliance_id, role__kind__in=[Role.Kind.CHAIR, Role.Kind.SECRETARY]
+        )
     )
-    return list(Person.objects.filter(pk__in=held).order_by("name", "pk"))

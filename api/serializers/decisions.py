@@ -14,7 +14,7 @@ from api.serializers.meetings import (
     VisibleDecisionLinkSerializer,
 )
 from api.serializers.strict import InputSerializer
-from decisions.models import AdvisoryInput, Decision, Meeting, Recusal, Vote
+from decisions.models import APPOINTMENT_FIELDS, DELEGATION_FIELDS, AdvisoryInput, Decision, Meeting, Recusal, Vote
 from roles.access import request_access
 from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role
 
@@ -155,18 +155,9 @@ class DecisionSerializer(ModelSerializer):
             "revisited_by",
             "taken_under",
             "decided_by",
-            "appointment_role",
-            "appointment_person",
-            "appointment_starts_on",
-            "appointment_ends_on",
+            *APPOINTMENT_FIELDS,
             "resulting_assignment",
-            "delegation_role",
-            "delegation_scope",
-            "delegation_kinds",
-            "delegation_limit",
-            "delegation_valid_from",
-            "delegation_valid_to",
-            "delegation_to_revoke",
+            *DELEGATION_FIELDS,
             "granted_delegation",
             "revoked_delegation",
         ]

@@ -3,15 +3,16 @@
 from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from alliance.errors import RuleViolation
 from alliance.models import Alliance
-from api.access import AccessMixin, StandingMixin
-from api.history import AsOfMixin, HistoryMixin
+from api.access import StandingMixin
+from api.history import AsOfMixin
 from api.serializers import contracts as s
+from api.views.base import RegisterCreateViewSet, RegisterViewSet
 from contracts import ocds, queries, services
 from contracts.filtersets import AwardFilter, AwardPolicyFilter, ContractFilter, OversightNoteFilter
 from contracts.models import (
@@ -29,14 +30,7 @@ from roles import standing
 from roles.access import request_access
 
 
-class AwardPolicyViewSet(
-    AccessMixin,
-    HistoryMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
-):
+class AwardPolicyViewSet(RegisterCreateViewSet):
     """Versions of each alliance's award policy, each adopted by an AGREED POLICY decision."""
 
     serializer_class = s.AwardPolicySerializer
@@ -51,22 +45,13 @@ class AwardPolicyViewSet(
 
     @extend_schema(request=s.AwardPolicyCreateSerializer, responses={201: s.AwardPolicySerializer})
     def create(self, request, *args, **kwargs):
-        data = s.AwardPolicyCreateSerializer(data=request.data, context=self.get_serializer_context())
-        data.is_valid(raise_exception=True)
-        policy = services.adopt_policy(**data.validated_data)
+        values = self._input(s.AwardPolicyCreateSerializer)
+        policy = services.adopt_policy(**values)
         policy = self.get_queryset().get(pk=policy.pk)
         return Response(s.AwardPolicySerializer(policy).data, status=status.HTTP_201_CREATED)
 
 
-class AwardViewSet(
-    AccessMixin,
-    HistoryMixin,
-    AsOfMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
-):
+class AwardViewSet(AsOfMixin, RegisterCreateViewSet):
     """Award processes: route, stage, submissions, scores, approval, audit trail and OCDS release."""
 
     serializer_class = s.AwardProcessSerializer
@@ -77,19 +62,14 @@ class AwardViewSet(
     def get_queryset(self):
         return queries.award_register()
 
-    def _out(self, process, code=status.HTTP_200_OK):
-        process = self.get_queryset().get(pk=process.pk)
-        return Response(s.AwardProcessSerializer(process, context=self.get_serializer_context()).data, status=code)
-
     def _page(self, queryset, serializer_class):
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(serializer_class(page, many=True).data)
 
     @extend_schema(request=s.AwardProcessCreateSerializer, responses={201: s.AwardProcessSerializer})
     def create(self, request, *args, **kwargs):
-        data = s.AwardProcessCreateSerializer(data=request.data, context=self.get_serializer_context())
-        data.is_valid(raise_exception=True)
-        process = services.create_process(created_by=request.user, **data.validated_data)
+        values = self._input(s.AwardProcessCreateSerializer)
+        process = services.create_process(created_by=request.user, **values)
         return self._out(process, status.HTTP_201_CREATED)
 
     @extend_schema(methods=["get"], responses=s.SubmissionSerializer(many=True), filters=False)
@@ -101,9 +81,8 @@ class AwardViewSet(
         if request.method == "GET":
             qs = Submission.objects.filter(process=process).select_related("bidder").order_by("bidder__name", "pk")
             return self._page(qs, s.SubmissionSerializer)
-        data = s.SubmissionCreateSerializer(data=request.data, context=self.get_serializer_context())
-        data.is_valid(raise_exception=True)
-        submission = services.record_submission(process=process, **data.validated_data)
+        values = self._input(s.SubmissionCreateSerializer)
+        submission = services.record_submission(process=process, **values)
         submission = Submission.objects.select_related("bidder").get(pk=submission.pk)
         return Response(s.SubmissionSerializer(submission).data, status=status.HTTP_201_CREATED)
 
@@ -120,15 +99,14 @@ class AwardViewSet(
                 .order_by("submission__bidder__name", "criterion", "evaluator__name", "pk")
             )
             return self._page(qs, s.ScoreSerializer)
-        data = s.ScoreCreateSerializer(data=request.data, context=self.get_serializer_context())
-        data.is_valid(raise_exception=True)
-        if data.validated_data["submission"].process_id != process.pk:
+        values = self._input(s.ScoreCreateSerializer)
+        if values["submission"].process_id != process.pk:
             raise RuleViolation(
                 "score_other_process",
                 f"The submission belongs to another process than {process.reference}.",
                 field="submission",
             )
-        score = services.record_score(**data.validated_data)
+        score = services.record_score(**values)
         score = EvaluationScore.objects.select_related("evaluator", "submission__bidder").get(pk=score.pk)
         return Response(s.ScoreSerializer(score).data, status=status.HTTP_201_CREATED)
 
@@ -147,9 +125,8 @@ class AwardViewSet(
                 .order_by("noted_on", "pk")
             )
             return self._page(qs, s.AwardInterestSerializer)
-        data = s.AwardInterestCreateSerializer(data=request.data, context=self.get_serializer_context())
-        data.is_valid(raise_exception=True)
-        item = services.note_interest(process=process, **data.validated_data)
+        values = self._input(s.AwardInterestCreateSerializer)
+        item = services.note_interest(process=process, **values)
         item = AwardInterest.objects.select_related("declaration__person", "declaration__represents").get(pk=item.pk)
         return Response(s.AwardInterestSerializer(item).data, status=status.HTTP_201_CREATED)
 
@@ -158,9 +135,7 @@ class AwardViewSet(
     def correct(self, request, pk=None):
         """Correct an open process's details, saying why; the policy's rules are checked again."""
         process = self.get_object()  # access first: a caller who may not act learns nothing from the body
-        data = s.CorrectionSerializer(data=request.data, context=self.get_serializer_context())
-        data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
+        fields = self._input(s.CorrectionSerializer)
         reason = fields.pop("reason")
         return self._out(services.correct_process(process=process, reason=reason, by=request.user, **fields))
 
@@ -178,9 +153,8 @@ class AwardViewSet(
     def approval(self, request, pk=None):
         """Open the AWARD decision of the policy's approving body; bidders and interested members are recused."""
         process = self.get_object()
-        data = s.ApprovalSerializer(data=request.data, context=self.get_serializer_context())
-        data.is_valid(raise_exception=True)
-        decision = services.open_approval(actor=request_access(request), process=process, **data.validated_data)
+        values = self._input(s.ApprovalSerializer)
+        decision = services.open_approval(actor=request_access(request), process=process, **values)
         decision = Decision.objects.get(pk=decision.pk)
         return Response(s.DecisionRefSerializer(decision).data, status=status.HTTP_201_CREATED)
 
@@ -225,9 +199,7 @@ class AwardViewSet(
         return Response(ocds.package(processes, uri=request.build_absolute_uri(), publisher=alliance.name))
 
 
-class ContractViewSet(
-    AccessMixin, HistoryMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
+class ContractViewSet(RegisterViewSet):
     """The contract register: value, term, extension, in scope of the alliance or retained by the commissioner."""
 
     serializer_class = s.ContractSerializer
@@ -239,16 +211,7 @@ class ContractViewSet(
         return queries.contract_register()
 
 
-class OversightNoteViewSet(
-    StandingMixin,
-    AccessMixin,
-    HistoryMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+class OversightNoteViewSet(StandingMixin, mixins.UpdateModelMixin, RegisterCreateViewSet):
     """Oversight's own notes: read and written by oversight (and staff) only; an author edits their
     own note; no note is deleted, so the record of what oversight said stays whole."""
 
@@ -265,15 +228,13 @@ class OversightNoteViewSet(
 
     @extend_schema(request=s.OversightNoteCreateSerializer, responses={201: s.OversightNoteSerializer})
     def create(self, request, *args, **kwargs):
-        data = s.OversightNoteCreateSerializer(data=request.data, context=self.get_serializer_context())
-        data.is_valid(raise_exception=True)
-        note = services.write_oversight_note(actor=self.actor, **data.validated_data)
+        values = self._input(s.OversightNoteCreateSerializer)
+        note = services.write_oversight_note(actor=self.actor, **values)
         return Response(s.OversightNoteSerializer(note).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.OversightNoteEditSerializer, responses=s.OversightNoteSerializer)
     def partial_update(self, request, *args, **kwargs):
         note = self.get_object()  # a note the caller may not read answers 404 before its body is read
-        data = s.OversightNoteEditSerializer(data=request.data, context=self.get_serializer_context())
-        data.is_valid(raise_exception=True)
-        note = services.edit_oversight_note(actor=self.actor, note=note, **data.validated_data)
+        values = self._input(s.OversightNoteEditSerializer)
+        note = services.edit_oversight_note(actor=self.actor, note=note, **values)
         return Response(s.OversightNoteSerializer(note).data)

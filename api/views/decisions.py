@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from api.access import AccessMixin, StandingMixin, int_or_none
 from api.history import AsOfMixin, HistoryMixin
 from api.serializers import decisions as s
+from api.views.base import RegisterCreateViewSet
 from decisions import queries, services
 from decisions.filtersets import DecisionFilter, VoteFilter
 from decisions.models import AdvisoryInput, Recusal, Vote
@@ -37,17 +38,7 @@ def _keeper(doing):
     return lambda access, decision, data: standing.require_record_keeper(access, decision.body, doing)
 
 
-class DecisionViewSet(
-    StandingMixin,
-    AccessMixin,
-    HistoryMixin,
-    AsOfMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+class DecisionViewSet(StandingMixin, AsOfMixin, mixins.UpdateModelMixin, RegisterCreateViewSet):
     """The decision log. Writes go through the decision services; a closed decision answers 409."""
 
     serializer_class = s.DecisionSerializer
@@ -84,15 +75,6 @@ class DecisionViewSet(
 
     def get_serializer_class(self):
         return s.DecisionSerializer if self.action == "list" else s.DecisionDetailSerializer
-
-    def _out(self, decision, code=status.HTTP_200_OK):
-        decision = self.get_queryset().get(pk=decision.pk)
-        return Response(s.DecisionDetailSerializer(decision, context=self.get_serializer_context()).data, status=code)
-
-    def _input(self, serializer_class):
-        data = serializer_class(data=self.request.data, context=self.get_serializer_context())
-        data.is_valid(raise_exception=True)
-        return dict(data.validated_data)
 
     @extend_schema(request=s.DecisionCreateSerializer, responses={201: s.DecisionDetailSerializer})
     def create(self, request, *args, **kwargs):

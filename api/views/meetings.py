@@ -2,13 +2,12 @@
 
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.response import Response
 
-from api.access import AccessMixin, StandingMixin
-from api.history import HistoryMixin
+from api.access import StandingMixin
 from api.serializers import meetings as s
+from api.views.base import RegisterCreateViewSet
 from decisions import queries_meetings as queries
 from decisions import services
 from decisions.filtersets import ActionItemFilter, MeetingFilter
@@ -25,15 +24,7 @@ def _item_keeper(doing):
     return lambda access, item, data: standing.require_record_keeper(access, item.decision.body, doing)
 
 
-class MeetingViewSet(
-    StandingMixin,
-    AccessMixin,
-    HistoryMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
-):
+class MeetingViewSet(StandingMixin, RegisterCreateViewSet):
     """Meetings of the governing bodies; the detail carries attendance and the quorum."""
 
     serializer_class = s.MeetingSerializer
@@ -63,10 +54,10 @@ class MeetingViewSet(
     def get_serializer_class(self):
         return s.MeetingSerializer if self.action == "list" else s.MeetingDetailSerializer
 
-    def _out(self, meeting, code=status.HTTP_200_OK):
-        meeting = self.get_queryset().get(pk=meeting.pk)
+    def _reloaded(self, meeting):
+        meeting = super()._reloaded(meeting)
         meeting.quorum_summary = queries.meeting_quorum(meeting)
-        return Response(s.MeetingDetailSerializer(meeting, context=self.get_serializer_context()).data, status=code)
+        return meeting
 
     @extend_schema(responses=s.MeetingDetailSerializer)
     def retrieve(self, request, *args, **kwargs):
@@ -74,18 +65,16 @@ class MeetingViewSet(
 
     @extend_schema(request=s.MeetingCreateSerializer, responses={201: s.MeetingDetailSerializer})
     def create(self, request, *args, **kwargs):
-        data = s.MeetingCreateSerializer(data=request.data, context=self.get_serializer_context())
-        data.is_valid(raise_exception=True)
-        return self._out(services.schedule_meeting(actor=self.actor, **data.validated_data), status.HTTP_201_CREATED)
+        values = self._input(s.MeetingCreateSerializer)
+        return self._out(services.schedule_meeting(actor=self.actor, **values), status.HTTP_201_CREATED)
 
     @extend_schema(request=s.AttendanceInputSerializer, responses=s.MeetingDetailSerializer)
     @action(detail=True, methods=["post"])
     def attendance(self, request, pk=None):
         """Record (or change) one person's attendance: capacity, organisation, present or apologies."""
         meeting = self.get_object()
-        data = s.AttendanceInputSerializer(data=request.data, context=self.get_serializer_context())
-        data.is_valid(raise_exception=True)
-        services.record_attendance(actor=self.actor, meeting=meeting, **data.validated_data)
+        values = self._input(s.AttendanceInputSerializer)
+        services.record_attendance(actor=self.actor, meeting=meeting, **values)
         return self._out(meeting)
 
     @extend_schema(request=s.HeldInputSerializer, responses=s.MeetingDetailSerializer)
@@ -93,47 +82,35 @@ class MeetingViewSet(
     def held(self, request, pk=None):
         """Record that the meeting took place, with its minutes if they are ready."""
         meeting = self.get_object()
-        data = s.HeldInputSerializer(data=request.data, context=self.get_serializer_context())
-        data.is_valid(raise_exception=True)
-        return self._out(services.mark_meeting_held(actor=self.actor, meeting=meeting, **data.validated_data))
+        values = self._input(s.HeldInputSerializer)
+        return self._out(services.mark_meeting_held(actor=self.actor, meeting=meeting, **values))
 
     @extend_schema(request=s.CancelInputSerializer, responses=s.MeetingDetailSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         """Cancel a scheduled meeting with no decisions on it, saying why."""
         meeting = self.get_object()
-        data = s.CancelInputSerializer(data=request.data, context=self.get_serializer_context())
-        data.is_valid(raise_exception=True)
-        return self._out(services.cancel_meeting(actor=self.actor, meeting=meeting, **data.validated_data))
+        values = self._input(s.CancelInputSerializer)
+        return self._out(services.cancel_meeting(actor=self.actor, meeting=meeting, **values))
 
     @extend_schema(request=s.MinutesInputSerializer, responses=s.MeetingDetailSerializer)
     @action(detail=True, methods=["post"])
     def minutes(self, request, pk=None):
         """Write or correct the minutes of a held meeting until they are approved."""
         meeting = self.get_object()
-        data = s.MinutesInputSerializer(data=request.data, context=self.get_serializer_context())
-        data.is_valid(raise_exception=True)
-        return self._out(services.record_minutes(actor=self.actor, meeting=meeting, **data.validated_data))
+        values = self._input(s.MinutesInputSerializer)
+        return self._out(services.record_minutes(actor=self.actor, meeting=meeting, **values))
 
     @extend_schema(request=s.ApproveMinutesInputSerializer, responses=s.MeetingDetailSerializer)
     @action(detail=True, methods=["post"], url_path="approve-minutes")
     def approve_minutes(self, request, pk=None):
         """Approve the minutes by a later AGREED decision of the same body."""
         meeting = self.get_object()
-        data = s.ApproveMinutesInputSerializer(data=request.data, context=self.get_serializer_context())
-        data.is_valid(raise_exception=True)
-        return self._out(services.approve_minutes(actor=self.actor, meeting=meeting, **data.validated_data))
+        values = self._input(s.ApproveMinutesInputSerializer)
+        return self._out(services.approve_minutes(actor=self.actor, meeting=meeting, **values))
 
 
-class ActionItemViewSet(
-    StandingMixin,
-    AccessMixin,
-    HistoryMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
-):
+class ActionItemViewSet(StandingMixin, RegisterCreateViewSet):
     """What decisions asked people or roles to do; ``?overdue=true&on=DATE`` lists the overdue ones."""
 
     serializer_class = s.ActionItemSerializer
@@ -148,39 +125,31 @@ class ActionItemViewSet(
     }
     queryset = queries.action_items()
 
-    def _out(self, item, code=status.HTTP_200_OK):
-        item = self.get_queryset().get(pk=item.pk)
-        return Response(s.ActionItemSerializer(item, context=self.get_serializer_context()).data, status=code)
-
     @extend_schema(request=s.ActionItemCreateSerializer, responses={201: s.ActionItemSerializer})
     def create(self, request, *args, **kwargs):
-        data = s.ActionItemCreateSerializer(data=request.data, context=self.get_serializer_context())
-        data.is_valid(raise_exception=True)
-        return self._out(services.create_action_item(actor=self.actor, **data.validated_data), status.HTTP_201_CREATED)
+        values = self._input(s.ActionItemCreateSerializer)
+        return self._out(services.create_action_item(actor=self.actor, **values), status.HTTP_201_CREATED)
 
     @extend_schema(request=s.CompleteInputSerializer, responses=s.ActionItemSerializer)
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
         """Record that the item was done, and when."""
         item = self.get_object()
-        data = s.CompleteInputSerializer(data=request.data, context=self.get_serializer_context())
-        data.is_valid(raise_exception=True)
-        return self._out(services.complete_action_item(actor=self.actor, item=item, **data.validated_data))
+        values = self._input(s.CompleteInputSerializer)
+        return self._out(services.complete_action_item(actor=self.actor, item=item, **values))
 
     @extend_schema(request=s.CancelInputSerializer, responses=s.ActionItemSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         """Cancel an open item, saying why it is no longer needed."""
         item = self.get_object()
-        data = s.CancelInputSerializer(data=request.data, context=self.get_serializer_context())
-        data.is_valid(raise_exception=True)
-        return self._out(services.cancel_action_item(actor=self.actor, item=item, **data.validated_data))
+        values = self._input(s.CancelInputSerializer)
+        return self._out(services.cancel_action_item(actor=self.actor, item=item, **values))
 
     @extend_schema(request=s.ReassignInputSerializer, responses=s.ActionItemSerializer)
     @action(detail=True, methods=["post"])
     def reassign(self, request, pk=None):
         """Give an open item a new owner and, if need be, a new due date."""
         item = self.get_object()
-        data = s.ReassignInputSerializer(data=request.data, context=self.get_serializer_context())
-        data.is_valid(raise_exception=True)
-        return self._out(services.reassign_action_item(actor=self.actor, item=item, **data.validated_data))
+        values = self._input(s.ReassignInputSerializer)
+        return self._out(services.reassign_action_item(actor=self.actor, item=item, **values))

@@ -2,61 +2,44 @@
 
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from alliance.errors import RuleViolation
 from alliance.models import Alliance
-from api.access import AccessMixin
-from api.history import AsOfMixin, HistoryMixin
+from api.history import AsOfMixin
 from api.serializers import roles as s
+from api.views.base import RegisterViewSet, SavedByServiceViewSet
 from roles import queries, services
 from roles.access import request_access
 from roles.filtersets import DelegationFilter, InterestFilter, PersonFilter, RoleAssignmentFilter, RoleFilter
 from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role, RoleAssignment
 
 
-class _ServiceViewSet(
-    AccessMixin, HistoryMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
+class _ServiceViewSet(RegisterViewSet):
     """A register whose writes go through one service each and answer in the list's own shape."""
 
     def _call(self, input_serializer, service, code=status.HTTP_200_OK, **known):
-        data = input_serializer(data=self.request.data, context=self.get_serializer_context())
-        data.is_valid(raise_exception=True)
-        instance = self.get_queryset().get(pk=service(**known, **data.validated_data).pk)
-        return Response(self.get_serializer(instance).data, status=code)
+        return self._out(service(**known, **self._input(input_serializer)), code)
 
 
-class PersonViewSet(AccessMixin, HistoryMixin, viewsets.ModelViewSet):
+class PersonViewSet(SavedByServiceViewSet):
     serializer_class = s.PersonSerializer
     filterset_class = PersonFilter
     ordering_fields = ["name"]
     ordering = ["name", "pk"]
     queryset = Person.objects.all()
-    http_method_names = ["get", "post", "patch", "head", "options"]
-
-    def perform_create(self, serializer):
-        serializer.instance = services.save_person(**serializer.validated_data)
-
-    def perform_update(self, serializer):
-        serializer.instance = services.save_person(person=serializer.instance, **serializer.validated_data)
+    save_service, instance_argument = services.save_person, "person"
 
 
-class RoleViewSet(AccessMixin, HistoryMixin, viewsets.ModelViewSet):
+class RoleViewSet(SavedByServiceViewSet):
     serializer_class = s.RoleSerializer
     filterset_class = RoleFilter
     ordering_fields = ["title", "kind"]
     ordering = ["alliance__name", "title"]
     queryset = Role.objects.select_related("alliance")
-    http_method_names = ["get", "post", "patch", "head", "options"]
-
-    def perform_create(self, serializer):
-        serializer.instance = services.save_role(**serializer.validated_data)
-
-    def perform_update(self, serializer):
-        serializer.instance = services.save_role(role=serializer.instance, **serializer.validated_data)
+    save_service, instance_argument = services.save_role, "role"
 
 
 class RoleAssignmentViewSet(AsOfMixin, _ServiceViewSet):

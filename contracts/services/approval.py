@@ -21,7 +21,7 @@ from alliance.services import save_checked
 from contracts import queries
 from contracts.models import AwardProcess, Contract, ContractTerm
 from contracts.services.policies import parse_money
-from contracts.services.processes import lock_process, record_transition
+from contracts.services.stages import lock_process, record_transition, refuse_stage
 from decisions import services as decision_services
 from decisions.models import Decision, Meeting, Recusal
 from decisions.queries import local_day
@@ -115,13 +115,13 @@ def open_approval(
     """
     standing.require_record_keeper(actor, process.policy.approving_body, "open the approval of an award")
     process = lock_process(process)
-    if process.stage != Stage.RECOMMENDED:
-        raise RuleViolation(
-            "award_not_recommended",
-            f"{process.reference} is at the stage '{process.get_stage_display()}'; the approval is opened once a "
-            "submission is recommended.",
-            conflict=True,
-        )
+    refuse_stage(
+        process,
+        Stage.RECOMMENDED,
+        "the approval is opened once a submission is recommended.",
+        code="award_not_recommended",
+        field=None,
+    )
     if process.approval_decision_id is not None:
         raise RuleViolation(
             "award_approval_exists",
@@ -166,13 +166,7 @@ def record_approval_outcome(
 ) -> AwardProcess:
     """APPROVED only by an AGREED AWARD decision of the policy's body; REJECTED when not agreed (rule 6)."""
     process = lock_process(process)
-    if process.stage != Stage.RECOMMENDED:
-        raise RuleViolation(
-            "award_stage_order",
-            f"{process.reference} is at the stage '{process.get_stage_display()}'; approval follows a recommendation.",
-            field="to_stage",
-            conflict=True,
-        )
+    refuse_stage(process, Stage.RECOMMENDED, "approval follows a recommendation.")
     decision = process.approval_decision
     if decision is None:
         raise RuleViolation(
@@ -286,14 +280,7 @@ def award_contract(
 ) -> AwardProcess:
     """CONTRACTED: create the contract an approved award leads to, or extend the provider's contract."""
     process = lock_process(process)
-    if process.stage != Stage.APPROVED:
-        raise RuleViolation(
-            "award_not_approved",
-            f"{process.reference} is at the stage '{process.get_stage_display()}'; only an approved award is "
-            "contracted.",
-            field="to_stage",
-            conflict=True,
-        )
+    refuse_stage(process, Stage.APPROVED, "only an approved award is contracted.", code="award_not_approved")
     if ends_on is None:
         raise RuleViolation("contract_end_required", "Give the last day of the contract's term.", field="ends_on")
     process.recommended_submission = process.submissions.select_related("bidder").get(

@@ -19,7 +19,7 @@ from contracts import queries
 from contracts.models import AwardInterest, AwardProcess, EvaluationScore, Route, Submission
 from contracts.services.approval import recuse_late_interests
 from contracts.services.policies import parse_money
-from contracts.services.processes import check_value, eligible_member, lock_process, record_transition
+from contracts.services.stages import check_value, eligible_member, lock_process, record_transition, refuse_stage
 from roles.models import InterestDeclaration, Person, RoleAssignment
 
 __all__ = ["note_interest", "record_submission", "record_score", "recommend"]
@@ -88,13 +88,13 @@ def record_submission(
 ) -> Submission:
     """Record a bid while the process is open for submissions, from a bidder its route admits (rule 6)."""
     process = lock_process(process)
-    if process.stage != Stage.SUBMISSIONS:
-        raise RuleViolation(
-            "award_not_taking_submissions",
-            f"{process.reference} is at the stage '{process.get_stage_display()}'; submissions are recorded only "
-            "while it is open for submissions.",
-            conflict=True,
-        )
+    refuse_stage(
+        process,
+        Stage.SUBMISSIONS,
+        "submissions are recorded only while it is open for submissions.",
+        code="award_not_taking_submissions",
+        field=None,
+    )
     if submitted_on < process.started_on:
         raise RuleViolation(
             "submission_before_start",
@@ -153,13 +153,13 @@ def record_score(
     """Score one submission on one criterion; a changed score is a correction with a reason (rule 6)."""
     process = lock_process(submission.process)
     submission = Submission.objects.select_related("bidder", "process").get(pk=submission.pk)
-    if process.stage != Stage.EVALUATION:
-        raise RuleViolation(
-            "award_not_in_evaluation",
-            f"{process.reference} is at the stage '{process.get_stage_display()}'; scores are recorded only during "
-            "evaluation.",
-            conflict=True,
-        )
+    refuse_stage(
+        process,
+        Stage.EVALUATION,
+        "scores are recorded only during evaluation.",
+        code="award_not_in_evaluation",
+        field=None,
+    )
     rule = process.policy.rules.get(route=process.route)
     names = {c.lower(): c for c in rule.criterion_names}
     if (criterion or "").strip().lower() not in names:
@@ -231,14 +231,7 @@ def recommend(
 ) -> AwardProcess:
     """Recommend one submission once evaluation is complete (rule 6)."""
     process = lock_process(process)
-    if process.stage != Stage.EVALUATION:
-        raise RuleViolation(
-            "award_stage_order",
-            f"{process.reference} is at the stage '{process.get_stage_display()}'; a recommendation follows "
-            "evaluation.",
-            field="to_stage",
-            conflict=True,
-        )
+    refuse_stage(process, Stage.EVALUATION, "a recommendation follows evaluation.")
     if submission is None or submission.process_id != process.pk:
         raise RuleViolation(
             "recommendation_submission_required",

@@ -3,8 +3,8 @@
 Stages run in order: DRAFT -> SUBMISSIONS -> EVALUATION -> RECOMMENDED -> APPROVED | REJECTED ->
 CONTRACTED; CANCELLED from any open stage with a reason. Every move is a :class:`StageTransition`
 with who and when. The moves that need more than a reason (recommend, approve or reject, contract)
-live beside the rules they check (evaluation.py, approval.py); :func:`transition` is the one door
-the API and the web pages use for all of them.
+live beside the rules they check (evaluation.py, approval.py); :func:`~contracts.services.transitions.transition`
+is the one door the API and the web pages use for all of them.
 """
 
 from __future__ import annotations
@@ -16,12 +16,20 @@ from django.utils import timezone
 
 from alliance.errors import RuleViolation
 from alliance.formatting import day, money
-from alliance.models import Alliance, Membership, Organisation
+from alliance.models import Alliance, Organisation
 from alliance.services import allocate_reference, save_checked
 from alliance.term import refuse_outside_term
 from contracts import queries
 from contracts.models import AwardPolicy, AwardProcess, Route, RouteRule, ServiceCategory, StageTransition
 from contracts.services.policies import parse_money
+from contracts.services.stages import (
+    STAGE_ORDER,
+    check_value,
+    eligible_member,
+    lock_process,
+    record_transition,
+    refuse_stage,
+)
 from decisions import services as decision_services
 from decisions.models import Decision
 from roles import standing
@@ -32,85 +40,11 @@ __all__ = [
     "open_submissions",
     "start_evaluation",
     "cancel_process",
-    "transition",
-    "record_transition",
-    "lock_process",
-    "eligible_member",
-    "check_value",
 ]
 
 Stage = AwardProcess.Stage
 CORRECTABLE = ("title", "description", "estimated_annual_value", "estimated_total_value", "route_justification")
 CORRECTABLE += ("external_notice_reference", "visibility", "service_category")
-
-
-# The details each move takes besides who, when and why; anything else is refused, naming the field.
-STAGE_DETAILS = {
-    Stage.RECOMMENDED: ("submission",),
-    Stage.CONTRACTED: ("starts_on", "ends_on", "extension_until", "in_scope", "annual_value", "extends"),
-}
-
-
-def lock_process(process: AwardProcess) -> AwardProcess:
-    return (
-        AwardProcess.objects.select_for_update(of=("self",))
-        .select_related("alliance", "policy__approving_body", "direct_award_to")
-        .get(pk=process.pk)
-    )
-
-
-def record_transition(*, process: AwardProcess, to_stage: str, by=None, reason: str = "", at=None) -> None:
-    """Move the (locked) process to ``to_stage`` and keep the move with who and when."""
-    from_stage = process.stage
-    process.stage = to_stage
-    save_checked(process, reason or f"{Stage(from_stage).label} → {Stage(to_stage).label}")
-    save_checked(
-        StageTransition(
-            process=process, from_stage=from_stage, to_stage=to_stage, at=at or timezone.now(), by=by, reason=reason
-        ),
-        reason,
-    )
-
-
-def _refuse_stage(process: AwardProcess, expected: str, action: str) -> None:
-    if process.stage != expected:
-        raise RuleViolation(
-            "award_stage_order",
-            f"{process.reference} is at the stage '{process.get_stage_display()}'; it can {action} only from "
-            f"'{Stage(expected).label}'. Stages run draft, submissions, evaluation, recommended, approved or "
-            "rejected, contracted.",
-            field="to_stage",
-            conflict=True,
-        )
-
-
-def eligible_member(alliance: Alliance, organisation: Organisation, on: date) -> Membership | None:
-    """The organisation's membership on ``on`` if it is voting or a provider then (rule 6), else None."""
-    membership = Membership.objects.filter(alliance=alliance, organisation=organisation).open_on(on).first()
-    if membership is None:
-        return None
-    if membership.status_as_of(on) == Membership.Status.VOTING or Membership.Capacity.PROVIDER in membership.capacities:
-        return membership
-    return None
-
-
-def check_value(rule: RouteRule, policy: AwardPolicy, value, field: str, what: str) -> None:
-    """Refuse a value outside the route's limits in the policy, naming the limit (rule 6)."""
-    route = rule.get_route_display().lower()
-    if rule.max_value is not None and value > rule.max_value:
-        raise RuleViolation(
-            "award_value_above_limit",
-            f"{what} of {money(value)} is above the {route} limit of {money(rule.max_value)} in award "
-            f"policy v{policy.version}; choose another route or reduce the value.",
-            field=field,
-        )
-    if rule.min_value is not None and value < rule.min_value:
-        raise RuleViolation(
-            "award_value_below_limit",
-            f"{what} of {money(value)} is below the {route} minimum of {money(rule.min_value)} in award "
-            f"policy v{policy.version}; choose another route.",
-            field=field,
-        )
 
 
 def _justification(rule: RouteRule, policy: AwardPolicy, justification) -> dict:
@@ -285,7 +219,7 @@ def correct_process(*, process: AwardProcess, reason: str, by=None, **fields) ->
 def open_submissions(*, process: AwardProcess, by=None, reason: str = "", at: datetime | None = None) -> AwardProcess:
     """Open a draft process for submissions; an external procurement first records its notice (rule 6)."""
     process = lock_process(process)
-    _refuse_stage(process, Stage.DRAFT, "open for submissions")
+    refuse_stage(process, Stage.DRAFT, f"it can open for submissions only from '{Stage.DRAFT.label}'. {STAGE_ORDER}")
     if process.route == Route.EXTERNAL_PROCUREMENT and not process.external_notice_reference:
         raise RuleViolation(
             "award_external_notice_required",
@@ -301,7 +235,9 @@ def open_submissions(*, process: AwardProcess, by=None, reason: str = "", at: da
 def start_evaluation(*, process: AwardProcess, by=None, reason: str = "", at: datetime | None = None) -> AwardProcess:
     """Close submissions and start evaluating; the policy's minimum of submissions must have arrived (rule 6)."""
     process = lock_process(process)
-    _refuse_stage(process, Stage.SUBMISSIONS, "move to evaluation")
+    refuse_stage(
+        process, Stage.SUBMISSIONS, f"it can move to evaluation only from '{Stage.SUBMISSIONS.label}'. {STAGE_ORDER}"
+    )
     rule = process.policy.rules.get(route=process.route)
     count = process.submissions.count()
     if count < rule.min_submissions:
@@ -351,40 +287,3 @@ def cancel_process(*, process: AwardProcess, reason: str, by=None, at: datetime 
     process.cancellation_reason = reason.strip()
     record_transition(process=process, to_stage=Stage.CANCELLED, by=by, reason=reason.strip(), at=at)
     return process
-
-
-@transaction.atomic
-def transition(*, process: AwardProcess, to_stage: str, by=None, reason: str = "", at=None, **details) -> AwardProcess:
-    """Move a process to ``to_stage`` through the service that checks that move (rules 5 and 6)."""
-    from contracts.services import approval, evaluation
-
-    moves = {
-        Stage.SUBMISSIONS: open_submissions,
-        Stage.EVALUATION: start_evaluation,
-        Stage.RECOMMENDED: evaluation.recommend,
-        Stage.APPROVED: approval.record_approval_outcome,
-        Stage.REJECTED: approval.record_approval_outcome,
-        Stage.CONTRACTED: approval.award_contract,
-        Stage.CANCELLED: cancel_process,
-    }
-    if to_stage not in moves:
-        raise RuleViolation(
-            "award_stage_unknown",
-            f"A process cannot be moved to '{to_stage}'; choose one of {', '.join(moves)}.",
-            field="to_stage",
-        )
-    stray = sorted(set(details) - set(STAGE_DETAILS.get(to_stage, ())))
-    if stray:
-        uses = {name: stage for stage, names in STAGE_DETAILS.items() for name in names}
-        name = stray[0]
-        name_shown = "recommended_submission" if name == "submission" else name
-        where = f"it is given only with '{Stage(uses[name]).label}'" if name in uses else "no move takes it"
-        raise RuleViolation(
-            "award_detail_not_for_stage",
-            f"{name_shown} is not used when moving to '{Stage(to_stage).label}'; {where}. Leave it out.",
-            field=name_shown,
-        )
-    move = moves[to_stage]
-    if move is approval.record_approval_outcome:
-        details["expected"] = to_stage
-    return move(process=process, by=by, reason=reason, at=at, **details)

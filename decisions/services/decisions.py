@@ -23,7 +23,7 @@ from alliance.models import GoverningBody
 from alliance.services import allocate_reference, save_checked
 from alliance.term import term_of
 from decisions import queries
-from decisions.models import Decision, Meeting
+from decisions.models import APPOINTMENT_FIELDS, DELEGATION_FIELDS, Decision, Meeting
 from roles import standing
 from roles.access import Access
 from roles.models import DelegatedAuthority, Person, Role
@@ -54,17 +54,8 @@ DRAFT_FIELDS = (
     "value",
     "closes_at",
     "review_on",
-    "appointment_role",
-    "appointment_person",
-    "appointment_starts_on",
-    "appointment_ends_on",
-    "delegation_role",
-    "delegation_scope",
-    "delegation_kinds",
-    "delegation_limit",
-    "delegation_valid_from",
-    "delegation_valid_to",
-    "delegation_to_revoke",
+    *APPOINTMENT_FIELDS,
+    *DELEGATION_FIELDS,
 )
 
 

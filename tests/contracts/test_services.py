@@ -43,6 +43,21 @@ refused = refused_watching(*AWARD_MODELS)
 # Adopting a policy (rules 6 and 8)
 
 
+def refused_policy(code, scene, adopted_by, *, in_force_from=date(2020, 9, 1), rules=()):
+    """Adopting a policy in the scene's alliance is refused with ``code``; no policy or rule is written."""
+    return refused(
+        code,
+        services.adopt_policy,
+        AwardPolicy,
+        RouteRule,
+        alliance=scene.alliance,
+        adopted_by=adopted_by,
+        in_force_from=in_force_from,
+        approving_body=scene.body,
+        rules=list(rules),
+    )
+
+
 def test_policy_adopted_by_agreed_policy_decision_with_every_route():
     scene = make_scene()
     policy = adopt(scene)
@@ -71,64 +86,26 @@ def test_route_left_out_of_a_policy_is_not_allowed():
 def test_policy_refused_unless_adopted_by_an_agreed_policy_decision(status, kind, code):
     scene = make_scene()
     decision = DecisionFactory(body=scene.body, kind=kind, status=status, reference="ALT-2020-001")
-    refused(
-        code,
-        services.adopt_policy,
-        AwardPolicy,
-        RouteRule,
-        alliance=scene.alliance,
-        adopted_by=decision,
-        in_force_from=date(2020, 9, 1),
-        approving_body=scene.body,
-        rules=[],
-    )
+    refused_policy(code, scene, decision)
 
 
 def test_policy_refused_when_the_decision_already_adopted_a_version():
     scene = make_scene()
     policy = adopt(scene)
-    refused(
-        "policy_decision_used",
-        services.adopt_policy,
-        AwardPolicy,
-        RouteRule,
-        alliance=scene.alliance,
-        adopted_by=policy.adopted_by,
-        in_force_from=date(2021, 9, 1),
-        approving_body=scene.body,
-        rules=[],
-    )
+    refused_policy("policy_decision_used", scene, policy.adopted_by, in_force_from=date(2021, 9, 1))
 
 
 def test_policy_refused_for_a_decision_of_another_alliance():
     scene = make_scene()
     other = DecisionFactory(kind="POLICY", status=Decision.Status.AGREED, reference="X-2020-001")
-    refused(
-        "policy_decision_other_alliance",
-        services.adopt_policy,
-        AwardPolicy,
-        alliance=scene.alliance,
-        adopted_by=other,
-        in_force_from=date(2020, 9, 1),
-        approving_body=scene.body,
-        rules=[],
-    )
+    refused_policy("policy_decision_other_alliance", scene, other)
 
 
 def test_new_version_must_come_into_force_after_the_last():
     scene = make_scene()
     adopt(scene)
     decision = DecisionFactory(body=scene.body, kind="POLICY", status="AGREED", reference="ALT-2021-004")
-    error = refused(
-        "policy_in_force_order",
-        services.adopt_policy,
-        AwardPolicy,
-        alliance=scene.alliance,
-        adopted_by=decision,
-        in_force_from=date(2020, 9, 1),
-        approving_body=scene.body,
-        rules=[],
-    )
+    error = refused_policy("policy_in_force_order", scene, decision)
     assert "01/09/2020" in error.message
 
 
@@ -145,17 +122,7 @@ def test_new_version_must_come_into_force_after_the_last():
 def test_policy_rules_of_a_bad_shape_are_refused(rule, code):
     scene = make_scene()
     decision = DecisionFactory(body=scene.body, kind="POLICY", status="AGREED", reference="ALT-2020-002")
-    refused(
-        code,
-        services.adopt_policy,
-        AwardPolicy,
-        RouteRule,
-        alliance=scene.alliance,
-        adopted_by=decision,
-        in_force_from=date(2020, 9, 1),
-        approving_body=scene.body,
-        rules=[rule],
-    )
+    refused_policy(code, scene, decision, rules=[rule])
 
 
 # Creating a process (rule 6)

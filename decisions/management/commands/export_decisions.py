@@ -1,14 +1,11 @@
 """Write an alliance's decision register as CSV (streamed) or its Popolo JSON."""
 
 import json
-import sys
-from contextlib import ExitStack
 
 from django.core.management.base import CommandError
 
-from alliance.exports import csv_lines, export_failed, whole_file
-from alliance.management.base import AuditedCommand
-from alliance.management.commands.verify_audit import Progress
+from alliance.exports import csv_lines
+from alliance.management.export import ExportCommand
 from alliance.models import Alliance
 from decisions.exports import DECISION_HEADER, decision_rows, popolo, register_queryset
 from decisions.models import Decision
@@ -16,7 +13,7 @@ from decisions.models import Decision
 VISIBILITIES = [choice.value for choice in Decision.Visibility]
 
 
-class Command(AuditedCommand):
+class Command(ExportCommand):
     help = (
         "Export an alliance's decision register as CSV (default) or Popolo JSON (--popolo). A file given with -o "
         "is written whole or not at all; the command exits non-zero if the export fails."
@@ -24,7 +21,7 @@ class Command(AuditedCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("alliance", help="The alliance's slug.")
-        parser.add_argument("-o", "--output", help="File to write; standard output when omitted.")
+        super().add_arguments(parser)
         parser.add_argument("--popolo", action="store_true", help="Write Popolo JSON instead of CSV.")
         parser.add_argument(
             "--visibility",
@@ -32,7 +29,6 @@ class Command(AuditedCommand):
             help="Comma-separated visibilities to export (PUBLIC, MEMBERS, CONFIDENTIAL), or 'all'. "
             "Default: PUBLIC,MEMBERS, so confidential decisions stay out unless asked for.",
         )
-        parser.add_argument("--progress", action="store_true", help="Draw a progress bar even when not on a terminal.")
 
     def handle(self, *args, **options):
         alliance = Alliance.objects.filter(slug=options["alliance"]).first()
@@ -40,26 +36,16 @@ class Command(AuditedCommand):
             raise CommandError(f"No alliance has the slug '{options['alliance']}'; see the alliance list.")
         visibilities = _visibilities(options["visibility"])
         decisions = register_queryset(alliance).filter(visibility__in=visibilities)
-        progress = Progress(decisions.count(), self.stderr, options["progress"] or sys.stderr.isatty())
-        try:
-            with ExitStack() as stack:
-                if options["output"]:
-                    write = stack.enter_context(whole_file(options["output"], newline="", encoding="utf-8"))
-                else:
 
-                    def write(text: str) -> None:
-                        self.stdout.write(text, ending="")
+        def write_all(write, progress):
+            if options["popolo"]:
+                chosen = Decision.objects.filter(visibility__in=visibilities)
+                write(json.dumps(popolo(alliance, chosen), indent=2, ensure_ascii=False))
+                return
+            for block in csv_lines(DECISION_HEADER, decision_rows(decisions, progress=progress)):
+                write(block)
 
-                if options["popolo"]:
-                    chosen = Decision.objects.filter(visibility__in=visibilities)
-                    write(json.dumps(popolo(alliance, chosen), indent=2, ensure_ascii=False))
-                    return
-                for block in csv_lines(DECISION_HEADER, decision_rows(decisions, progress=progress)):
-                    write(block)
-        except Exception as error:
-            raise export_failed(error, options["output"], progress.done) from error
-        finally:
-            progress.finish()
+        self.export(options, decisions.count(), write_all)
 
 
 def _visibilities(raw: str) -> list[str]:
