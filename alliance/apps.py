@@ -9,10 +9,10 @@ class AllianceConfig(AppConfig):
         from django.core.management.base import BaseCommand
         from simple_history.signals import post_create_historical_m2m_records, post_create_historical_record
 
-        from alliance import audit
+        from alliance.audit import chain, source
 
-        post_create_historical_record.connect(audit.on_history_row, dispatch_uid="audit-chain")
-        post_create_historical_m2m_records.connect(audit.on_history_m2m_rows, dispatch_uid="audit-chain-m2m")
+        post_create_historical_record.connect(chain.on_history_row, dispatch_uid="audit-chain")
+        post_create_historical_m2m_records.connect(chain.on_history_m2m_rows, dispatch_uid="audit-chain-m2m")
 
         # A change made by a management command has no user; name the command instead (rule 9).
         # Wrapping execute() covers both `manage.py <command>` and call_command().
@@ -21,7 +21,7 @@ class AllianceConfig(AppConfig):
 
             def execute(self, *args, **options):  # `self`: commands take options such as "command"
                 name = self.__class__.__module__.rsplit(".", 1)[-1]
-                with audit.audit_source(f"command:{name}"):
+                with source.audit_source(f"command:{name}"):
                     return original(self, *args, **options)
 
             execute._audit_wrapped = True

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
 from alliance import services
-from alliance.audit import audit_source
+from alliance.audit.source import audit_source
 from alliance.models import AuditChainHead, AuditLink, Membership, Organisation
 from tests.factories import AllianceFactory, OrganisationFactory, StaffFactory
 from tests.helpers import refused
