@@ -17,6 +17,7 @@ a database round trip.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -63,12 +64,19 @@ def dumps(data) -> bytes:
         )
 
 
-def loads(text):
-    """JSON text as the ORM's JSONField decodes it; orjson where it can."""
-    try:
-        return orjson.loads(text)
-    except orjson.JSONDecodeError:
-        return json.loads(text)
+# A run of digits as long as the largest 64-bit integers': orjson reads an integer beyond 64 bits
+# as a float, where the ORM's json.loads reads an int.
+_LONG_NUMBER = re.compile(r"\d{19}")
+
+
+def loads(text: str):
+    """JSON text as the ORM's JSONField decodes it (``json.loads``): orjson where the two agree."""
+    if _LONG_NUMBER.search(text) is None:
+        try:
+            return orjson.loads(text)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(text)
 
 
 def row_fields(model) -> list[models.Field]:
