@@ -172,10 +172,12 @@ def _encoder(plan: Plan, label: str) -> Callable[[Sequence, object], bytes]:
     The type test is a set lookup inline in the comprehension: a call per value would make
     verify_audit a fifth slower (docs/performance.md)."""
 
+    names, kepts, converts = (tuple(column) for column in zip(*plan, strict=True)) if plan else ((), (), ())
+
     def encode(values: Sequence, pk) -> bytes:
         data = {
             name: value if type(value) in kept else convert(value)
-            for (name, kept, convert), value in zip(plan, values, strict=False)  # as long as one another
+            for name, kept, convert, value in zip(names, kepts, converts, values, strict=False)  # all as long
         }
         data["__model__"] = label
         data["__pk__"] = str(pk)
