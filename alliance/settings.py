@@ -93,7 +93,7 @@ MIDDLEWARE = [
     # Records the acting user on every history row written during a request.
     "simple_history.middleware.HistoryRequestMiddleware",
     # Names the source of each change (web, api, admin) on its audit-chain link.
-    "alliance.audit.AuditSourceMiddleware",
+    "alliance.audit.source.AuditSourceMiddleware",
     # Pages of an alliance are for those with a standing in it (roles/access.py).
     "roles.middleware.AllianceStandingMiddleware",
     # Locks out a username from an address after repeated failed logins (web, admin and the token

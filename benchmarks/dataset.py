@@ -8,7 +8,7 @@ them); below 0.1 one alliance is thinned, for a quick look and for the tests.
 
 Every row gets the history rows that creating it through the services would leave (a decision:
 drafted, opened, closed; an award: one per stage reached), and every history row a link in its
-alliance's chain, made by the chain's one link writer (``alliance.audit.new_link``) as the
+alliance's chain, made by the chain's one link writer (``alliance.audit.chain.new_link``) as the
 ``post_create_historical_record`` receiver makes it, so ``verify_audit`` passes on the result. Links
 are appended in the order the rows are inserted, model by model.
 """
@@ -24,7 +24,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
 
-from alliance.audit import GENESIS, NO_ALLIANCE, new_link
+from alliance.audit.chain import GENESIS, NO_ALLIANCE, new_link
 from alliance.models import (
     Alliance,
     AuditChainHead,

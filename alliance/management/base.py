@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from alliance.audit import audit_source
+from alliance.audit.source import audit_source
 
 
 class AuditedCommand(BaseCommand):

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command, get_commands, loa
 from django.db import DatabaseError, connection, transaction
 
 from alliance import services
-from alliance.audit import audit_source, current_source
+from alliance.audit.source import audit_source, current_source
 from alliance.management.base import AuditedCommand
 from alliance.models import AuditChainHead, AuditLink, Membership, Organisation
 from tests.factories import AllianceFactory, OrganisationFactory, StaffFactory

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 
 from alliance import services
-from alliance.audit import verify_chain
+from alliance.audit.verify import verify_chain
 from alliance.models import AuditChainHead, AuditLink
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

@@ -5,12 +5,14 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from alliance import audit, services
+from alliance import services
+from alliance.audit import verify
+from alliance.audit.chain import NO_ALLIANCE
 from benchmarks import dataset
 from benchmarks.database import bulk_loading, throwaway
 
 
-class CountingPool(audit.ProcessPoolExecutor):
+class CountingPool(verify.ProcessPoolExecutor):
     made = 0
 
     def __init__(self, *args, **kwargs):
@@ -22,10 +24,10 @@ class CountingPool(audit.ProcessPoolExecutor):
 def built(monkeypatch):
     """A small benchmark dataset in a throwaway file database, outside any transaction, cut into
     many small tasks so that several processes share them."""
-    monkeypatch.setattr(audit, "PARALLEL_FROM", 0)
-    monkeypatch.setattr(audit, "TASK_LINKS", 50)
+    monkeypatch.setattr(verify, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(verify, "TASK_LINKS", 50)
     CountingPool.made = 0
-    monkeypatch.setattr(audit, "ProcessPoolExecutor", CountingPool)
+    monkeypatch.setattr(verify, "ProcessPoolExecutor", CountingPool)
     with throwaway():
         dataset.Builder(0.002, lambda *args: None).build()
         bulk_loading(False)
@@ -39,7 +41,7 @@ def _tamper(sql: str) -> None:
 
 @pytest.mark.django_db
 def test_parallel_check_passes_an_intact_database_in_worker_processes(built):
-    assert audit.verify(jobs=2) == []
+    assert verify.verify(jobs=2) == []
     assert CountingPool.made == 1
 
 
@@ -55,9 +57,9 @@ def test_parallel_check_finds_what_the_serial_check_finds(built):
     )
     _tamper("UPDATE decisions_vote SET statement = 'drifted' WHERE id = (SELECT MAX(id) FROM decisions_vote)")
 
-    serial = audit.verify(jobs=1)
+    serial = verify.verify(jobs=1)
     assert CountingPool.made == 0
-    parallel = audit.verify(jobs=2)
+    parallel = verify.verify(jobs=2)
 
     assert CountingPool.made == 1
     assert [(p.kind, p.message) for p in parallel] == [(p.kind, p.message) for p in serial]
@@ -68,7 +70,7 @@ def test_parallel_check_finds_what_the_serial_check_finds(built):
 def test_parallel_check_finds_a_deleted_head_and_a_cut_tail_as_the_serial_check_does(built):
     from alliance.models import AuditChainHead, AuditLink
 
-    first = AuditChainHead.objects.get(chain=audit.NO_ALLIANCE)
+    first = AuditChainHead.objects.get(chain=NO_ALLIANCE)
     second = AuditChainHead.objects.filter(chain__startswith="alliance:").order_by("chain").first()
     if connection.vendor == "sqlite":
         _tamper("DROP TRIGGER alliance_auditchainhead_no_delete")
@@ -84,8 +86,8 @@ def test_parallel_check_finds_a_deleted_head_and_a_cut_tail_as_the_serial_check_
         f"WHERE chain = '{second.chain}'"
     )
 
-    serial = audit.verify(jobs=1)
-    parallel = audit.verify(jobs=2)
+    serial = verify.verify(jobs=1)
+    parallel = verify.verify(jobs=2)
 
     assert CountingPool.made == 1
     assert [(p.kind, p.message) for p in parallel] == [(p.kind, p.message) for p in serial]
@@ -99,11 +101,11 @@ def test_parallel_check_finds_a_deleted_head_and_a_cut_tail_as_the_serial_check_
 @pytest.mark.django_db
 def test_check_inside_a_transaction_stays_in_this_process(monkeypatch):
     services.save_alliance(name="Dunmarrow", slug="dunmarrow")
-    monkeypatch.setattr(audit, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(verify, "PARALLEL_FROM", 0)
     CountingPool.made = 0
-    monkeypatch.setattr(audit, "ProcessPoolExecutor", CountingPool)
+    monkeypatch.setattr(verify, "ProcessPoolExecutor", CountingPool)
 
-    assert audit.verify(jobs=4) == []  # the test database is in-memory and inside the test's transaction
+    assert verify.verify(jobs=4) == []  # the test database is in-memory and inside the test's transaction
     assert CountingPool.made == 0
 
 

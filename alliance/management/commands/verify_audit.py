@@ -5,7 +5,7 @@ import sys
 
 from django.core.management.base import CommandError
 
-from alliance import audit
+from alliance.audit import verify
 from alliance.management.base import AuditedCommand
 from alliance.models import Alliance, AuditLink
 
@@ -55,11 +55,11 @@ class Command(AuditedCommand):
             alliance, chains = None, None
             total = AuditLink.objects.count()
         progress = Progress(total, self.stderr, show)
-        problems = audit.verify(alliance_id=alliance and alliance.pk, progress=progress, jobs=options["jobs"])
+        problems = verify.verify(alliance_id=alliance and alliance.pk, progress=progress, jobs=options["jobs"])
         progress.finish()
         if problems:
             for problem in problems[:20]:
                 self.stderr.write(f"  {problem.kind}: {problem.message}")
             raise CommandError(f"Audit chain broken: {problems[0].message} ({len(problems)} problem(s) in all)")
-        count = len(chains or audit.all_chains())
+        count = len(chains or verify.all_chains())
         self.stdout.write(self.style.SUCCESS(f"Audit chain intact: {total:,} links in {count} chain(s) verified."))
