@@ -9,6 +9,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from alliance import notifications
+from alliance.formatting import day_time
 from alliance.forward_plan import save_entry
 from alliance.models import ForwardPlanEntry
 from alliance.registry import DemoStage, register
@@ -81,4 +82,4 @@ def load(ctx: dict, stdout) -> None:
         stdout.write(f"Published {len(ENTRIES)} forward plan entries.")
     collected = notifications.collect(DEMO_NOW)
     if collected.created:
-        stdout.write(f"Stored {collected.created} notifications as of {DEMO_NOW:%d/%m/%Y %H:%M} for the inbox.")
+        stdout.write(f"Stored {collected.created} notifications as of {day_time(DEMO_NOW)} for the inbox.")

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-__all__ = ["day", "day_time", "money", "period", "time_on_day"]
+__all__ = ["day", "day_at_time", "day_time", "money", "period", "time_on_day"]
 
 
 def day(value: date | datetime | None, missing: str = "open-ended") -> str:
@@ -25,20 +25,26 @@ def day(value: date | datetime | None, missing: str = "open-ended") -> str:
     return value.strftime("%d/%m/%Y")
 
 
-def day_time(value: datetime | None, missing: str = "") -> str:
-    """A moment as 21/09/2023 16:00, in the site's time zone."""
+def day_time(value: datetime | None, missing: str = "", *, seconds: bool = False) -> str:
+    """A moment as 21/09/2023 16:00 (16:00:05 with ``seconds``, where the audit trail tells changes
+    apart), in the site's time zone."""
     if value is None or value == "":
         return missing
     if not isinstance(value, datetime):
         return day(value)
     if timezone.is_aware(value):
         value = timezone.localtime(value)
-    return value.strftime("%d/%m/%Y %H:%M")
+    return value.strftime("%d/%m/%Y %H:%M:%S" if seconds else "%d/%m/%Y %H:%M")
 
 
 def time_on_day(value: datetime) -> str:
     """A moment as people say it in a sentence: 16:00 on 21/09/2023."""
     return f"{timezone.localtime(value):%H:%M on %d/%m/%Y}"
+
+
+def day_at_time(value: datetime) -> str:
+    """A deadline as people say it in a sentence: 21/09/2023 at 16:00."""
+    return f"{timezone.localtime(value):%d/%m/%Y at %H:%M}"
 
 
 def money(amount: Decimal | int | float | None, missing: str = "no financial limit", *, pence: bool = True) -> str:

@@ -28,7 +28,7 @@ from alliance.access import (
 )
 from alliance.bulk_guard import HistoryGuardedQuerySet
 from alliance.choices import DecisionKind
-from alliance.formatting import day
+from alliance.formatting import day, day_time
 
 # Read rules written as filters (alliance/access.py); ``id``, not ``pk``, so they hold on history rows.
 
@@ -481,7 +481,7 @@ class Sending(models.Model):
         ordering = ["-started_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"Sending of {self.started_at:%d/%m/%Y %H:%M}: {self.messages_count} emails"
+        return f"Sending of {day_time(self.started_at)}: {self.messages_count} emails"
 
 
 class NotificationQuerySet(models.QuerySet):

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from alliance.formatting import day, day_time
+from alliance.formatting import day, day_at_time, day_time
 from alliance.models import NotificationKind
 from alliance.notifications import Planned, absolute_url
 from alliance.registry import register
@@ -90,7 +90,7 @@ def decision_opened(now: datetime) -> Iterator[Planned]:
         on = decision_day(decision)
         closes = f" Votes close {day_time(decision.closes_at)}." if decision.closes_at else ""
         where = (
-            f" It is on the agenda of {decision.meeting} on {timezone.localtime(decision.meeting.starts_at):%d/%m/%Y}."
+            f" It is on the agenda of {decision.meeting} on {day(decision.meeting.starts_at)}."
             if decision.meeting_id
             else " It is decided by written procedure."
         )
@@ -125,7 +125,7 @@ def decision_closing(now: datetime) -> Iterator[Planned]:
                 event_key=f"decision-closing:{decision.pk}",
                 subject=f"Vote missing, closes {day_time(decision.closes_at)}: {_label(decision)}",
                 body=f"{membership.organisation} has not yet voted on {_label(decision)}, which closes "
-                f"{timezone.localtime(decision.closes_at):%d/%m/%Y at %H:%M}. Please record its vote before then; "
+                f"{day_at_time(decision.closes_at)}. Please record its vote before then; "
                 "a missing vote can block a unanimous decision.",
                 url=_decision_url(decision),
                 due_at=now,

@@ -279,7 +279,7 @@ PATCH  /api/v1/oversight-notes/{note}/                                       {} 
 GET    /api/v1/oversight-notes/{note}/history/                               -              401 404 404 404 200 200 404
 """
 
-# Cells whose current code is wrong and is being fixed elsewhere (issue 7): the expected code is the
+# Cells whose current code is wrong and is being fixed elsewhere: the expected code is the
 # correct one, and the cell fails strictly until the fix lands.
 KNOWN_WRONG: dict = {}
 

@@ -12,6 +12,7 @@ from django.db import connections, models
 
 from alliance.audit.canonical import converter, row_fields
 from alliance.audit.chain import NO_ALLIANCE, chain_of, history_models, in_alliance
+from alliance.formatting import day_time
 
 
 @dataclass
@@ -72,7 +73,7 @@ def unlinked_history_rows(*, alliance_id: int | None = None) -> list[Problem]:
                     Problem(
                         chain,
                         "removed",
-                        f"{label} row {row.pk} has no link, and was recorded on {when:%d/%m/%Y %H:%M:%S}, after "
+                        f"{label} row {row.pk} has no link, and was recorded on {day_time(when, seconds=True)}, after "
                         f"chain {chain}'s last link #{end[0]}: links were removed from the end of the chain "
                         "(or the row was inserted outside the application).",
                     )
@@ -161,7 +162,7 @@ def domain_drift(model, *, alliance_id: int | None = None) -> list[Problem]:
                             NO_ALLIANCE,
                             "drift",
                             f"{label} {row[0]}: '{field.name}' differs from its last recorded version "
-                            f"of {record[1]:%d/%m/%Y %H:%M:%S}: changed outside the application.",
+                            f"of {day_time(record[1], seconds=True)}: changed outside the application.",
                         )
                     )
                     break

@@ -20,6 +20,7 @@ from django.utils.dateparse import parse_datetime
 from alliance.audit.canonical import dumps, reader
 from alliance.audit.chain import GENESIS, LINK_FIELDS, history_models, tracked_models
 from alliance.audit.records import Problem, domain_drift, unlinked_history_rows
+from alliance.formatting import day_time
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +45,7 @@ _LINK_COLUMNS = (*LINK_FIELDS, "prev_hash", "hash")
 
 
 def _describe(link) -> str:
-    when = link.history_date.strftime("%d/%m/%Y %H:%M:%S") if link.history_date else "unknown time"
+    when = day_time(link.history_date, "unknown time", seconds=True)
     who = link.user_id and f"user #{link.user_id}" or link.source
     return f"link {link.chain}#{link.seq} ({link.object_model} {link.object_id}, {when}, by {who})"
 

@@ -1,4 +1,4 @@
-"""verify_audit checks links in several processes where it can (issue 9); it must find exactly
+"""verify_audit checks links in several processes where it can; it must find exactly
 what the check in one process finds, and refuse to fork where the workers could not see the data."""
 
 import pytest

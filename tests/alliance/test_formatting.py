@@ -17,6 +17,9 @@ def test_a_day_a_moment_and_an_amount_read_as_people_write_them():
     # A moment is shown in the site's time zone (Europe/London: BST in September).
     assert formatting.day_time(datetime(2023, 9, 21, 15, 0, tzinfo=UTC)) == "21/09/2023 16:00"
     assert formatting.day(datetime(2023, 9, 21, 23, 30, tzinfo=UTC)) == "22/09/2023"
+    # The audit trail tells apart changes made within one minute; a deadline reads as a sentence.
+    assert formatting.day_time(datetime(2023, 9, 21, 15, 0, 5, tzinfo=UTC), seconds=True) == "21/09/2023 16:00:05"
+    assert formatting.day_at_time(datetime(2023, 9, 21, 15, 0, tzinfo=UTC)) == "21/09/2023 at 16:00"
     assert formatting.money(Decimal("240000")) == "£240,000.00"
     assert formatting.money(Decimal("240000.4"), pence=False) == "£240,000"
     assert formatting.money(None) == "no financial limit"

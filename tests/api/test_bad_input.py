@@ -1,4 +1,4 @@
-"""Bad input answers 4xx with a message, never 5xx (issue 7 §5)."""
+"""Bad input answers 4xx with a message, never 5xx."""
 
 import pytest
 

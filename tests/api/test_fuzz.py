@@ -1,4 +1,4 @@
-"""Fuzz the API from its own OpenAPI schema (issue 7 §5): no input, however malformed, may cause a 5xx,
+"""Fuzz the API from its own OpenAPI schema: no input, however malformed, may cause a 5xx,
 and every answer conforms to the schema (status code, content type and body).
 
 Schemathesis generates requests for every operation of the schema, positive and negative, and sends

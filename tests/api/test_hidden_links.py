@@ -1,4 +1,4 @@
-"""Lists and links never leak what the caller cannot read (issue 7): related decisions, the
+"""Lists and links never leak what the caller cannot read: related decisions, the
 decisions a record links to, the OCDS package and a meeting's decision count, in the API and on
 the pages, for a viewer, a voting member's representative and an anonymous visitor."""
 

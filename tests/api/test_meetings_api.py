@@ -150,7 +150,7 @@ def test_cancel_a_held_meeting_is_409(staff_api, meeting):
 
 
 def test_cancel_keeps_a_long_reason_whole(staff_api, meeting):
-    # history_change_reason was varchar(100): PostgreSQL refused this with a 500 (issue 6).
+    # history_change_reason was varchar(100): PostgreSQL refused this with a 500.
     reason = "The venue flooded overnight; " + "x" * 471
     assert len(reason) == 500
     response = staff_api.post(f"/api/v1/meetings/{meeting.pk}/cancel/", {"reason": reason})

@@ -1,4 +1,4 @@
-"""Oversight's own notes (issue 7): written and read by oversight (and staff) only; an author
+"""Oversight's own notes: written and read by oversight (and staff) only; an author
 edits their own note; a refused write leaves no row and no history row."""
 
 from datetime import date

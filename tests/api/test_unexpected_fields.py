@@ -1,4 +1,4 @@
-"""Unexpected fields and over-long text answer 400 naming the field, and write nothing (issue 7 §5)."""
+"""Unexpected fields and over-long text answer 400 naming the field, and write nothing."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""The OCDS output validates against the OCDS 1.1 release package schema (issue 5 §4)."""
+"""The OCDS output validates against the OCDS 1.1 release package schema."""
 
 import json
 from datetime import date, datetime

@@ -1,4 +1,4 @@
-"""The award audit trail (issue 5): it reads every history row, whoever wrote it and however."""
+"""The award audit trail: it reads every history row, whoever wrote it and however."""
 
 from datetime import date
 

@@ -1,4 +1,4 @@
-"""The web forms ask roles/access.py who keeps a body's record, as the API does (issue 7): a
+"""The web forms ask roles/access.py who keeps a body's record, as the API does: a
 secretary of the AMT cannot record anything on an ALT decision or meeting through the pages."""
 
 import pytest
