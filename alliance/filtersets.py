@@ -5,15 +5,19 @@ goes), so a filter means the same everywhere. Like a view it sits above the doma
 read the caller's standing from roles.access (DESIGN.md, layout).
 """
 
+from datetime import datetime, time, timedelta
+
 import django_filters as filters
 from django import forms
+from django.contrib.auth import get_user_model
 from django.db.models import Subquery
+from django.utils import timezone
 from django_filters.constants import EMPTY_VALUES
 from django_filters.filters import QuerySetRequestMixin
 
 from alliance.access import restrict
 from alliance.forms import SearchField
-from alliance.models import Alliance, GoverningBody, Membership, Notification, Organisation
+from alliance.models import Alliance, AuditLink, GoverningBody, Membership, Notification, Organisation
 from roles.access import request_access
 
 MAX_ID = 2**63 - 1  # the largest id a database column holds: ?organisation=10**30 answers 400, not 500
@@ -159,3 +163,132 @@ class NotificationFilter(FilterSet):
     class Meta:
         model = Notification
         fields = ["alliance", "kind", "unread"]
+
+
+# The audit trail --------------------------------------------------------------------------
+
+
+class DayOrMomentField(filters.fields.IsoDateTimeField):
+    """A moment in ISO 8601, or a day (YYYY-MM-DD, as a page's date box sends it). A day alone means
+    its start, or with ``to_end_of_day`` its last moment, so "from 21/09 to 21/09" is that whole day
+    on the page and in the API alike."""
+
+    def __init__(self, *args, to_end_of_day: bool = False, **kwargs):
+        self.to_end_of_day = to_end_of_day
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        if moment is None or not self.to_end_of_day or not _is_day(value):
+            return moment
+        local = timezone.localtime(moment) if timezone.is_aware(moment) else moment
+        end = datetime.combine(local.date() + timedelta(days=1), time.min) - timedelta(microseconds=1)
+        return timezone.make_aware(end) if timezone.is_aware(moment) else end
+
+
+def _is_day(value) -> bool:
+    text = str(value).strip()
+    return len(text) == 10 and text[4] == "-" and text[7] == "-"
+
+
+class DayOrMomentFilter(filters.IsoDateTimeFilter):
+    field_class = DayOrMomentField
+
+
+class AuditFeedForm(forms.Form):
+    """The audit filters' form: dates the wrong way round are refused, in the page's words."""
+
+    def clean(self):
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since and until and until < since:
+            raise forms.ValidationError(
+                "The 'To' date is before the 'From' date; swap them or clear one.", code="dates_reversed"
+            )
+        return data
+
+
+CHANGE_TYPES = {"created": "+", "changed": "~", "deleted": "-"}
+CHANGE_CHOICES = [("created", "Created"), ("changed", "Changed"), ("deleted", "Deleted")]
+
+
+class AuditFeedFilter(FilterSet):
+    """The audit feed's filters (``/api/v1/audit/``, its CSV, and the audit trail page)."""
+
+    alliance = filters.CharFilter(method="filter_alliance", label="Alliance slug")
+    model = filters.CharFilter(method="filter_model", label="Model, e.g. decision or decisions.decision")
+    object = filters.CharFilter(field_name="object_id", label="Object id (with model)")
+    user = filters.CharFilter(method="filter_user", label="Username")
+    since = DayOrMomentFilter(
+        field_name="history_date", lookup_expr="gte", label="From this moment (ISO 8601), or from the start of a day"
+    )
+    until = DayOrMomentFilter(
+        field_name="history_date",
+        lookup_expr="lte",
+        to_end_of_day=True,
+        label="Until this moment (ISO 8601), or to the end of a day",
+    )
+    change_type = filters.ChoiceFilter(choices=CHANGE_CHOICES, method="filter_type")
+    source = filters.CharFilter()
+
+    class Meta:
+        model = AuditLink
+        form = AuditFeedForm
+        fields = ["alliance", "model", "object", "user", "since", "until", "change_type", "source"]
+
+    def filter_alliance(self, queryset, name, value):
+        # One the caller cannot read answers as one that does not exist.
+        alliance = Alliance.objects.restrict(request_access(self.request)).filter(slug=value).first()
+        if alliance is None:
+            raise forms.ValidationError({"alliance": [f"No alliance has the slug '{value}'."]})
+        return queryset.filter(chain=f"alliance:{alliance.pk}")
+
+    def filter_model(self, queryset, name, value):
+        value = value.lower()
+        return (
+            queryset.filter(object_model=value) if "." in value else queryset.filter(object_model__endswith=f".{value}")
+        )
+
+    def filter_user(self, queryset, name, value):
+        user_id = get_user_model().objects.filter(username=value).values_list("pk", flat=True).first()
+        return queryset.filter(user_id=user_id if user_id is not None else -1)
+
+    def filter_type(self, queryset, name, value):
+        return queryset.filter(change_type=CHANGE_TYPES[value])
+
+
+AUDITED_RECORDS = [
+    ("alliance.membership", "Memberships"),
+    ("alliance.governingbody", "Governing bodies"),
+    ("alliance.agreement", "Agreements"),
+    ("roles.roleassignment", "Role assignments"),
+    ("roles.delegatedauthority", "Delegations"),
+    ("roles.interestdeclaration", "Interests"),
+    ("decisions.decision", "Decisions"),
+    ("decisions.vote", "Votes"),
+    ("decisions.meeting", "Meetings"),
+    ("contracts.awardprocess", "Award processes"),
+    ("contracts.contract", "Contracts"),
+]
+DAY_BOX = forms.DateInput(attrs={"type": "date"})
+
+
+class AuditTrailFilter(AuditFeedFilter):
+    """The audit trail page's filters: the API's (:class:`AuditFeedFilter`) on the page's one alliance,
+    with a list of records and date boxes."""
+
+    alliance = object = source = None
+    model = filters.ChoiceFilter(
+        choices=AUDITED_RECORDS, method="filter_model", label="Record", empty_label="Any record"
+    )
+    change_type = filters.ChoiceFilter(
+        choices=CHANGE_CHOICES, method="filter_type", label="Change", empty_label="Any change"
+    )
+    user = filters.CharFilter(method="filter_user", label="By user")
+    since = DayOrMomentFilter(field_name="history_date", lookup_expr="gte", label="From", widget=DAY_BOX)
+    until = DayOrMomentFilter(
+        field_name="history_date", lookup_expr="lte", to_end_of_day=True, label="To", widget=DAY_BOX
+    )
+
+    class Meta(AuditFeedFilter.Meta):
+        fields = ["model", "change_type", "user", "since", "until"]

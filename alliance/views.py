@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404
 from django.views.generic import ListView, TemplateView
 
-from alliance.forms import AuditFilterForm
+from alliance.filtersets import AuditTrailFilter
 from alliance.history import feed_entries, versions
 from alliance.models import Alliance, AuditLink, Membership
 from alliance.queries import alliance_overview
@@ -82,9 +82,9 @@ class AuditFeedPageView(AlliancePageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         links = AuditLink.objects.restrict(self.access).filter(chain=f"alliance:{self.alliance.pk}")
-        form = AuditFilterForm(self.request.GET or None)
-        if form.is_valid():
-            links = form.apply(links)
+        # The API's filters (alliance/filtersets.py), so a filter means the same on the page and in the feed.
+        filterset = AuditTrailFilter(self.request.GET or None, links, request=self.request)
+        form, links = filterset.form, filterset.qs
         page = Paginator(links.order_by("-id"), self.paginate_by).get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)

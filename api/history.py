@@ -3,7 +3,6 @@
 from datetime import datetime, time
 
 import django_filters as filters
-from django.contrib.auth import get_user_model
 from django.http import Http404, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -17,8 +16,9 @@ from rest_framework.response import Response
 
 from alliance import history
 from alliance.exports import AUDIT_HEADER, audit_rows, csv_lines
+from alliance.filtersets import AuditFeedFilter
 from alliance.formatting import day_time
-from alliance.models import Alliance, AuditLink
+from alliance.models import AuditLink
 from api.access import AccessMixin
 from roles.access import request_access
 
@@ -124,43 +124,6 @@ class FeedPagination(CursorPagination):
         # whole table backwards past every other chain's links to reach a quiet alliance's last
         # ones: 230 ms at scale 1, growing with the table (docs/performance.md).
         return ("-seq",) if request.query_params.get("alliance") else ("-id",)
-
-
-class AuditFeedFilter(filters.FilterSet):
-    alliance = filters.CharFilter(method="filter_alliance", label="Alliance slug")
-    model = filters.CharFilter(method="filter_model", label="Model, e.g. decision or decisions.decision")
-    object = filters.CharFilter(field_name="object_id", label="Object id (with model)")
-    user = filters.CharFilter(method="filter_user", label="Username")
-    since = filters.IsoDateTimeFilter(field_name="history_date", lookup_expr="gte")
-    until = filters.IsoDateTimeFilter(field_name="history_date", lookup_expr="lte")
-    change_type = filters.ChoiceFilter(
-        choices=[("created", "created"), ("changed", "changed"), ("deleted", "deleted")], method="filter_type"
-    )
-    source = filters.CharFilter()
-
-    class Meta:
-        model = AuditLink
-        fields = ["alliance", "model", "object", "user", "since", "until", "change_type", "source"]
-
-    def filter_alliance(self, queryset, name, value):
-        # One the caller cannot read answers as one that does not exist.
-        alliance = Alliance.objects.restrict(request_access(self.request)).filter(slug=value).first()
-        if alliance is None:
-            raise ValidationError({"alliance": [f"No alliance has the slug '{value}'."]})
-        return queryset.filter(chain=f"alliance:{alliance.pk}")
-
-    def filter_model(self, queryset, name, value):
-        value = value.lower()
-        return (
-            queryset.filter(object_model=value) if "." in value else queryset.filter(object_model__endswith=f".{value}")
-        )
-
-    def filter_user(self, queryset, name, value):
-        user_id = get_user_model().objects.filter(username=value).values_list("pk", flat=True).first()
-        return queryset.filter(user_id=user_id if user_id is not None else -1)
-
-    def filter_type(self, queryset, name, value):
-        return queryset.filter(change_type={"created": "+", "changed": "~", "deleted": "-"}[value])
 
 
 class AuditFeedView(AccessMixin, generics.ListAPIView):

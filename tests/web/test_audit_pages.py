@@ -1,8 +1,10 @@
 from datetime import date
 
 import pytest
+from django.utils import timezone
 
 from alliance import services
+from alliance.models import AuditLink
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +34,7 @@ def test_audit_page_shows_changes_with_who_why_and_diff(logged_in, alliance):
 
 
 def test_audit_page_filters_by_change_type(logged_in, alliance):
-    response = logged_in.get("/alliances/dunmarrow/audit/", {"change_type": "~"})
+    response = logged_in.get("/alliances/dunmarrow/audit/", {"change_type": "changed"})
     assert len(response.context["entries"]) == 1
 
 
@@ -40,6 +42,21 @@ def test_audit_page_with_reversed_dates_explains(logged_in, alliance):
     response = logged_in.get("/alliances/dunmarrow/audit/", {"since": "2024-01-01", "until": "2023-01-01"})
     assert response.status_code == 200
     assert "before the &#x27;From&#x27; date" in response.content.decode()
+
+
+def test_reversed_dates_are_refused_in_the_api_in_the_pages_words(logged_in, alliance):
+    response = logged_in.get("/api/v1/audit/", {"since": "2024-01-01", "until": "2023-01-01"})
+    assert response.status_code == 400
+    assert "The 'To' date is before the 'From' date; swap them or clear one." in response.json()["detail"]
+
+
+def test_a_day_means_the_whole_day_on_the_page_and_in_the_api(logged_in, alliance):
+    link = AuditLink.objects.filter(chain=f"alliance:{alliance.pk}").latest("id")
+    day = timezone.localtime(link.history_date).date().isoformat()
+    page = logged_in.get("/alliances/dunmarrow/audit/", {"since": day, "until": day}).context["entries"]
+    feed = logged_in.get("/api/v1/audit/", {"alliance": "dunmarrow", "since": day, "until": day}).json()["results"]
+    assert link.pk in [e["id"] for e in page]
+    assert [e["id"] for e in page] == [e["id"] for e in feed]
 
 
 def test_audit_page_with_malformed_date_explains(logged_in, alliance):
