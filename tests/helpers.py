@@ -83,6 +83,29 @@ def actor_for(who, on=None):
 
 
 @contextmanager
+def shared_data(django_db_blocker):
+    """Build data once for a class or a module of tests that only read it, as `setUpTestData` does.
+
+    In a fixture of class scope (or module scope) taking ``django_db_setup, django_db_blocker``::
+
+        with shared_data(django_db_blocker):
+            yield make_award_scene()
+
+    What is built inside stays for the class, in a transaction rolled back after its last test; each
+    test runs in a savepoint inside it (pytest-django's ``django_db``), so what a test writes goes at
+    its end. The objects yielded are shared: a test must not change them (``refresh_from_db`` a copy).
+    Prefer class scope: pytest-randomly keeps a class's tests together, and pytest-django runs a
+    module's transactional tests after every other module's tests, which a module fixture would
+    span. A test of the class takes no fixture that builds the same data again (``scene``, ``award``).
+    """
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
+@contextmanager
 def registry_store(store: str):
     """Let a test register in a store of the registry; what was registered before is put back after."""
     from alliance.registry import registry
