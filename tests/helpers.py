@@ -105,6 +105,21 @@ def shared_data(django_db_blocker):
         transaction.set_rollback(True)
 
 
+def built_once(build):
+    """A fixture of class scope holding what ``build()`` returns, built once for the class in
+    ``shared_data``: in a class of tests that only read, ``scene = built_once(make_scene)`` stands for
+    the module's ``scene``."""
+    import pytest
+
+    @pytest.fixture(scope="class")
+    @classmethod
+    def fixture(cls, django_db_setup, django_db_blocker):
+        with shared_data(django_db_blocker):
+            yield build()
+
+    return fixture
+
+
 @contextmanager
 def registry_store(store: str):
     """Let a test register in a store of the registry; what was registered before is put back after."""
