@@ -17,7 +17,7 @@ from tests.factories import (
     OrganisationFactory,
     SubmissionFactory,
 )
-from tests.helpers import rows, shared_data, viewer_of
+from tests.helpers import built_once, rows, viewer_of
 from tests.scenes import APPROVAL_OPENED as OPENED
 from tests.scenes import make_award_scene
 
@@ -268,15 +268,15 @@ def fill_with_many(award):
     return process
 
 
+def crowded_award():
+    award = make_award_scene()
+    return SimpleNamespace(process=fill_with_many(award), viewer=viewer_of(award.alliance))
+
+
 class TestQueryCountsAreFixed:
     """Reads only: the award scene with thirty awards, contracts and scores is built once for the class."""
 
-    @pytest.fixture(scope="class")
-    @classmethod
-    def crowded(cls, django_db_setup, django_db_blocker):
-        with shared_data(django_db_blocker):
-            award = make_award_scene()
-            yield SimpleNamespace(process=fill_with_many(award), viewer=viewer_of(award.alliance))
+    crowded = built_once(crowded_award)
 
     @pytest.fixture
     def viewer(self, crowded):

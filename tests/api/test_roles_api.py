@@ -18,7 +18,7 @@ from tests.factories import (
     RoleAssignmentFactory,
     RoleFactory,
 )
-from tests.helpers import rows, shared_data, viewer_of
+from tests.helpers import built_once, rows, viewer_of
 
 pytestmark = pytest.mark.django_db
 
@@ -339,21 +339,22 @@ def test_interest_ending_before_declared_is_a_400(staff_api, alliance):
 # Query counts of every list
 
 
-class TestListQueryCountsAreFixed:
-    """Reads only: an alliance with twenty-five of every row is built once for the class."""
+def viewer_of_a_crowded_alliance():
+    """A viewer of an alliance with its director and twenty-five of every row."""
+    alliance = AllianceFactory(slug="dunmarrow")
+    RoleFactory(alliance=alliance, title="Alliance Director", kind=Role.Kind.DIRECTOR)
+    for _ in range(25):
+        role = RepresentativeRoleFactory(alliance=alliance)
+        assignment = RoleAssignmentFactory(role=role, person=PersonFactory(), starts_on=date(2021, 1, 1))
+        DelegatedAuthorityFactory(role=role, body__alliance=alliance)
+        InterestDeclarationFactory(alliance=alliance, person=assignment.person, represents=role.organisation)
+    return viewer_of(alliance)
 
-    @pytest.fixture(scope="class")
-    @classmethod
-    def crowded(cls, django_db_setup, django_db_blocker):
-        with shared_data(django_db_blocker):
-            alliance = AllianceFactory(slug="dunmarrow")
-            RoleFactory(alliance=alliance, title="Alliance Director", kind=Role.Kind.DIRECTOR)
-            for _ in range(25):
-                role = RepresentativeRoleFactory(alliance=alliance)
-                assignment = RoleAssignmentFactory(role=role, person=PersonFactory(), starts_on=date(2021, 1, 1))
-                DelegatedAuthorityFactory(role=role, body__alliance=alliance)
-                InterestDeclarationFactory(alliance=alliance, person=assignment.person, represents=role.organisation)
-            yield viewer_of(alliance)
+
+class TestListQueryCountsAreFixed:
+    """Reads only: the crowded alliance is built once for the class."""
+
+    crowded = built_once(viewer_of_a_crowded_alliance)
 
     @pytest.fixture
     def viewer(self, crowded):
