@@ -92,11 +92,13 @@ def shared_data(django_db_blocker):
             yield make_award_scene()
 
     What is built inside stays for the class, in a transaction rolled back after its last test; each
-    test runs in a savepoint inside it (pytest-django's ``django_db``), so what a test writes goes at
-    its end. The objects yielded are shared: a test must not change them (``refresh_from_db`` a copy).
-    Prefer class scope: pytest-randomly keeps a class's tests together, and pytest-django runs a
-    module's transactional tests after every other module's tests, which a module fixture would
-    span. A test of the class takes no fixture that builds the same data again (``scene``, ``award``).
+    test runs in a savepoint inside it (pytest-django's ``django_db``, on SQLite and PostgreSQL), so
+    what a test writes goes at its end. The objects yielded are shared: a test must not change them
+    (``refresh_from_db`` a copy of its own). Prefer class scope: pytest-randomly shuffles classes
+    whole, and pytest-django moves a module's transactional and database-free tests after all the
+    others, which a module fixture would not expect; every test of the class is a ``django_db`` test.
+    A test of the class takes no fixture that builds the same rows again (the conftest's ``scene``
+    or ``award``): the class overrides those names.
     """
     from django.db import transaction
 
