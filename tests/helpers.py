@@ -83,6 +83,46 @@ def actor_for(who, on=None):
 
 
 @contextmanager
+def shared_data(django_db_blocker):
+    """Build data once for a class or a module of tests that only read it, as `setUpTestData` does.
+
+    In a fixture of class scope (or module scope) taking ``django_db_setup, django_db_blocker``::
+
+        with shared_data(django_db_blocker):
+            yield make_award_scene()
+
+    What is built inside stays for the class, in a transaction rolled back after its last test; each
+    test runs in a savepoint inside it (pytest-django's ``django_db``, on SQLite and PostgreSQL), so
+    what a test writes goes at its end. The objects yielded are shared: a test must not change them
+    (``refresh_from_db`` a copy of its own). Prefer class scope: pytest-randomly shuffles classes
+    whole, and pytest-django moves a module's transactional and database-free tests after all the
+    others, which a module fixture would not expect; every test of the class is a ``django_db`` test.
+    A test of the class takes no fixture that builds the same rows again (the conftest's ``scene``
+    or ``award``): the class overrides those names.
+    """
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
+def built_once(build):
+    """A fixture of class scope holding what ``build()`` returns, built once for the class in
+    ``shared_data``: in a class of tests that only read, ``scene = built_once(make_scene)`` stands for
+    the module's ``scene``."""
+    import pytest
+
+    @pytest.fixture(scope="class")
+    @classmethod
+    def fixture(cls, django_db_setup, django_db_blocker):
+        with shared_data(django_db_blocker):
+            yield build()
+
+    return fixture
+
+
+@contextmanager
 def registry_store(store: str):
     """Let a test register in a store of the registry; what was registered before is put back after."""
     from alliance.registry import registry

@@ -23,6 +23,7 @@ from tests.factories import (
     StaffFactory,
     UserFactory,
 )
+from tests.helpers import built_once
 
 pytestmark = pytest.mark.django_db
 CAST = datetime(2021, 3, 4, 11, 0, tzinfo=UTC)
@@ -61,8 +62,7 @@ def test_a_model_without_a_rule_is_for_staff_only():
     assert restrict(AuditChainHead.objects.all(), Access(authenticated=True, staff=True)).exists()
 
 
-@pytest.fixture
-def scene():
+def build_scene():
     """Two alliances; in the first, a record of every visibility, drafts, linked records and a note."""
     first = AllianceFactory(publish_register=True)
     other = AllianceFactory(publish_register=False)
@@ -105,6 +105,11 @@ def scene():
     }
 
 
+@pytest.fixture
+def scene():
+    return build_scene()
+
+
 def standings(scene):
     first, public = scene["first"].pk, frozenset({scene["first"].pk})
     body = scene["body"].pk
@@ -125,65 +130,65 @@ def standings(scene):
     }
 
 
-def test_the_filter_and_the_check_of_a_loaded_row_agree_on_every_row(scene):
-    disagreements = []
-    for name, access in standings(scene).items():
-        for model in domain_models():
-            tracked = hasattr(model, "history")
-            for queryset in (model._default_manager.all(), *([model.history.all()] if tracked else [])):
-                readable = set(restrict(queryset, access).values_list("pk", flat=True))
-                for row in queryset:
-                    if can_read(access, row) != (row.pk in readable):
-                        disagreements.append((name, queryset.model._meta.label_lower, row.pk))
-    assert disagreements == []
+class TestOnTheSharedScene:
+    """Reads only: the scene is built once for the class."""
 
+    scene = built_once(build_scene)
 
-@pytest.mark.parametrize(
-    "standing, readable",
-    [
-        ("anonymous", {("PUBLIC", "OPEN")}),
-        ("viewer", {("PUBLIC", "OPEN"), ("PUBLIC", "DRAFT"), ("MEMBERS", "OPEN"), ("MEMBERS", "DRAFT")}),
-        ("secretary", "all"),
-        ("oversight", "all"),
-        ("outsider", {("PUBLIC", "OPEN")}),
-        ("staff", "all"),
-    ],
-)
-def test_decisions_by_visibility_and_standing(scene, standing, readable):
-    access = standings(scene)[standing]
-    mine = scene["decisions"]
-    expected = set(mine) if readable == "all" else readable
-    seen = {key for key, d in mine.items() if restrict(Decision.objects.filter(pk=d.pk), access).exists()}
-    assert seen == expected
+    def test_the_filter_and_the_check_of_a_loaded_row_agree_on_every_row(self, scene):
+        disagreements = []
+        for name, access in standings(scene).items():
+            for model in domain_models():
+                tracked = hasattr(model, "history")
+                for queryset in (model._default_manager.all(), *([model.history.all()] if tracked else [])):
+                    readable = set(restrict(queryset, access).values_list("pk", flat=True))
+                    for row in queryset:
+                        if can_read(access, row) != (row.pk in readable):
+                            disagreements.append((name, queryset.model._meta.label_lower, row.pk))
+        assert disagreements == []
 
+    @pytest.mark.parametrize(
+        "standing, readable",
+        [
+            ("anonymous", {("PUBLIC", "OPEN")}),
+            ("viewer", {("PUBLIC", "OPEN"), ("PUBLIC", "DRAFT"), ("MEMBERS", "OPEN"), ("MEMBERS", "DRAFT")}),
+            ("secretary", "all"),
+            ("oversight", "all"),
+            ("outsider", {("PUBLIC", "OPEN")}),
+            ("staff", "all"),
+        ],
+    )
+    def test_decisions_by_visibility_and_standing(self, scene, standing, readable):
+        access = standings(scene)[standing]
+        mine = scene["decisions"]
+        expected = set(mine) if readable == "all" else readable
+        seen = {key for key, d in mine.items() if restrict(Decision.objects.filter(pk=d.pk), access).exists()}
+        assert seen == expected
 
-def test_another_alliances_decisions_are_read_only_as_its_public_register_allows(scene):
-    access = standings(scene)["viewer"]
-    assert not restrict(Decision.objects.filter(pk=scene["other_decision"].pk), access).exists()
-    assert not can_read(access, scene["other_decision"])
+    def test_another_alliances_decisions_are_read_only_as_its_public_register_allows(self, scene):
+        access = standings(scene)["viewer"]
+        assert not restrict(Decision.objects.filter(pk=scene["other_decision"].pk), access).exists()
+        assert not can_read(access, scene["other_decision"])
 
+    def test_a_contract_awarded_through_a_confidential_award_is_as_confidential(self, scene):
+        viewer, oversight = standings(scene)["viewer"], standings(scene)["oversight"]
+        assert set(Contract.objects.restrict(viewer)) == {scene["plain_contract"]}
+        assert set(Contract.objects.restrict(oversight)) == {scene["plain_contract"], scene["contract"]}
+        assert not viewer.can_read(scene["contract"])
 
-def test_a_contract_awarded_through_a_confidential_award_is_as_confidential(scene):
-    viewer, oversight = standings(scene)["viewer"], standings(scene)["oversight"]
-    assert set(Contract.objects.restrict(viewer)) == {scene["plain_contract"]}
-    assert set(Contract.objects.restrict(oversight)) == {scene["plain_contract"], scene["contract"]}
-    assert not viewer.can_read(scene["contract"])
+    def test_a_policy_adopted_by_a_confidential_decision_is_as_confidential(self, scene):
+        viewer, secretary = standings(scene)["viewer"], standings(scene)["secretary"]
+        assert scene["secret_policy"] not in AwardPolicy.objects.restrict(viewer)
+        assert scene["secret_policy"] in AwardPolicy.objects.restrict(secretary)
 
-
-def test_a_policy_adopted_by_a_confidential_decision_is_as_confidential(scene):
-    viewer, secretary = standings(scene)["viewer"], standings(scene)["secretary"]
-    assert scene["secret_policy"] not in AwardPolicy.objects.restrict(viewer)
-    assert scene["secret_policy"] in AwardPolicy.objects.restrict(secretary)
-
-
-def test_oversight_notes_and_their_audit_links_are_for_oversight_and_staff(scene):
-    note, label = scene["note"], "contracts.oversightnote"
-    for name, access in standings(scene).items():
-        sees_note = OversightNote.objects.restrict(access).filter(pk=note.pk).exists()
-        sees_link = AuditLink.objects.restrict(access).filter(object_model=label, object_id=str(note.pk)).exists()
-        assert (sees_note, sees_link) == ((True, True) if name in ("oversight", "staff") else (False, False)), name
-    # The secretary still reads the rest of the alliance's chain.
-    assert AuditLink.objects.restrict(standings(scene)["secretary"]).exclude(object_model=label).exists()
+    def test_oversight_notes_and_their_audit_links_are_for_oversight_and_staff(self, scene):
+        note, label = scene["note"], "contracts.oversightnote"
+        for name, access in standings(scene).items():
+            sees_note = OversightNote.objects.restrict(access).filter(pk=note.pk).exists()
+            sees_link = AuditLink.objects.restrict(access).filter(object_model=label, object_id=str(note.pk)).exists()
+            assert (sees_note, sees_link) == ((True, True) if name in ("oversight", "staff") else (False, False)), name
+        # The secretary still reads the rest of the alliance's chain.
+        assert AuditLink.objects.restrict(standings(scene)["secretary"]).exclude(object_model=label).exists()
 
 
 def test_the_trail_of_a_forward_plan_entry_follows_the_entry_and_staff_records_reach_only_oversight(scene):

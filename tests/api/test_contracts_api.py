@@ -1,5 +1,6 @@
 from datetime import date, timedelta
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 
@@ -16,8 +17,9 @@ from tests.factories import (
     OrganisationFactory,
     SubmissionFactory,
 )
-from tests.helpers import rows, viewer_of
+from tests.helpers import built_once, rows, viewer_of
 from tests.scenes import APPROVAL_OPENED as OPENED
+from tests.scenes import make_award_scene
 
 pytestmark = pytest.mark.django_db
 
@@ -244,8 +246,7 @@ def test_contracts_filter_by_scope_and_running_date(viewer_api, award):
 # Query counts: fixed whatever the number of rows
 
 
-@pytest.fixture
-def many(award):
+def fill_with_many(award):
     for i in range(30):
         process = AwardProcessFactory(policy=award.policy, route="DIRECT_AWARD", direct_award_to=OrganisationFactory())
         submission = SubmissionFactory(process=process, price=Decimal(1000 + i))
@@ -267,27 +268,43 @@ def many(award):
     return process
 
 
-@pytest.mark.parametrize("path", ["awards", "contracts", "award-policies"])
-def test_list_query_count_is_fixed(viewer_api, many, path, django_assert_max_num_queries):
-    with django_assert_max_num_queries(10):
-        response = viewer_api.get(f"/api/v1/{path}/?alliance=dunmarrow")
-    assert len(results(response)) >= 20
+def crowded_award():
+    award = make_award_scene()
+    return SimpleNamespace(process=fill_with_many(award), viewer=viewer_of(award.alliance))
 
 
-@pytest.mark.parametrize("path", ["submissions", "scores"])
-def test_nested_list_query_count_is_fixed(viewer_api, many, path, django_assert_max_num_queries):
-    with django_assert_max_num_queries(12):
-        response = viewer_api.get(f"/api/v1/awards/{many.pk}/{path}/")
-    assert len(results(response)) >= 30
+class TestQueryCountsAreFixed:
+    """Reads only: the award scene with thirty awards, contracts and scores is built once for the class."""
 
+    crowded = built_once(crowded_award)
 
-def test_audit_and_ocds_query_counts_are_fixed(viewer_api, many, django_assert_max_num_queries):
-    with django_assert_max_num_queries(29):
-        assert viewer_api.get(f"/api/v1/awards/{many.pk}/audit/").status_code == 200
-    with django_assert_max_num_queries(14):
-        body = viewer_api.get("/api/v1/awards/ocds/?alliance=dunmarrow").json()
-    assert len(body["releases"]) == 30
-    assert Submission.objects.count() >= 60
+    @pytest.fixture
+    def viewer(self, crowded):
+        return crowded.viewer
+
+    @pytest.fixture
+    def many(self, crowded):
+        return crowded.process
+
+    @pytest.mark.parametrize("path", ["awards", "contracts", "award-policies"])
+    def test_list_query_count_is_fixed(self, viewer_api, many, path, django_assert_max_num_queries):
+        with django_assert_max_num_queries(10):
+            response = viewer_api.get(f"/api/v1/{path}/?alliance=dunmarrow")
+        assert len(results(response)) >= 20
+
+    @pytest.mark.parametrize("path", ["submissions", "scores"])
+    def test_nested_list_query_count_is_fixed(self, viewer_api, many, path, django_assert_max_num_queries):
+        with django_assert_max_num_queries(12):
+            response = viewer_api.get(f"/api/v1/awards/{many.pk}/{path}/")
+        assert len(results(response)) >= 30
+
+    def test_audit_and_ocds_query_counts_are_fixed(self, viewer_api, many, django_assert_max_num_queries):
+        with django_assert_max_num_queries(29):
+            assert viewer_api.get(f"/api/v1/awards/{many.pk}/audit/").status_code == 200
+        with django_assert_max_num_queries(14):
+            body = viewer_api.get("/api/v1/awards/ocds/?alliance=dunmarrow").json()
+        assert len(body["releases"]) == 30
+        assert Submission.objects.count() >= 60
 
 
 def test_approval_opened_through_the_api_recuses_bidders(staff_api, award):

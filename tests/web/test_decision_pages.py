@@ -7,8 +7,8 @@ from decisions import services
 from decisions.models import Decision, Vote
 from roles.standing import SYSTEM
 from tests.factories import ActionItemFactory, DecisionFactory, UserFactory
-from tests.helpers import rows, viewer_of
-from tests.scenes import CLOSED
+from tests.helpers import built_once, rows, viewer_of
+from tests.scenes import CLOSED, make_scene
 
 pytestmark = pytest.mark.django_db
 
@@ -43,72 +43,93 @@ def _agreed(scene):
 # The log
 
 
-def test_log_needs_a_login(client, scene):
-    response = client.get("/alliances/dunmarrow/decisions/")
-    assert response.status_code == 302
-
-
-def test_log_lists_decisions_with_status_and_search(reader, scene):
+def agreed_and_draft():
+    """The decision scene with the agreed operating manual and a draft on outreach."""
+    scene = make_scene()
     agreed = _agreed(scene)
     scene.draft(title="Prioritise the outreach redesign", tags=["outreach"])
-    content = reader.get("/alliances/dunmarrow/decisions/").content.decode()
-    assert agreed.reference in content
-    assert "status-agreed" in content
-    content = reader.get("/alliances/dunmarrow/decisions/?q=operating").content.decode()
-    assert "Adopt the operating manual" in content
-    assert "Prioritise the outreach redesign" not in content
+    return scene, agreed
 
 
-def test_log_search_matches_every_word_as_the_api_does(reader, viewer_api, scene):
-    agreed = _agreed(scene)
-    scene.draft(title="Prioritise the outreach redesign", tags=["outreach"])
-    content = reader.get("/alliances/dunmarrow/decisions/", {"q": "manual operating"}).content.decode()
-    assert "Adopt the operating manual" in content
-    assert "Prioritise the outreach redesign" not in content
-    found = viewer_api.get("/api/v1/decisions/", {"alliance": "dunmarrow", "q": "manual operating"}).json()["results"]
-    assert [d["id"] for d in found] == [agreed.pk]
+class TestTheLog:
+    """Reads only: the scene of ``agreed_and_draft`` is built once for the class."""
 
+    shared = built_once(agreed_and_draft)
 
-def test_log_filters_by_tag_status_and_dates(reader, scene):
-    _agreed(scene)
-    scene.draft(title="Prioritise the outreach redesign", tags=["outreach"])
-    content = reader.get("/alliances/dunmarrow/decisions/?tag=outreach&status=DRAFT").content.decode()
-    assert "Prioritise the outreach redesign" in content
-    assert "Adopt the operating manual" not in content
-    content = reader.get("/alliances/dunmarrow/decisions/?decided_after=2021-03-01&decided_before=2021-03-31").content
-    assert b"Adopt the operating manual" in content
+    @pytest.fixture
+    def scene(self, shared):
+        return shared[0]
 
+    @pytest.fixture
+    def agreed(self, shared):
+        return shared[1]
 
-def test_log_with_bad_filters_explains_instead_of_failing(reader, scene):
-    _agreed(scene)
-    response = reader.get("/alliances/dunmarrow/decisions/?decided_after=31-02-2021&status=MAYBE&page=zz")
-    content = response.content.decode()
-    assert response.status_code == 400  # the page still shows, with the filters it could use
-    assert "Some filters could not be used" in content
-    assert "Enter a valid date." in content
-    assert "Adopt the operating manual" in content
+    def test_log_needs_a_login(self, client, scene):
+        response = client.get("/alliances/dunmarrow/decisions/")
+        assert response.status_code == 302
 
+    def test_log_lists_decisions_with_status_and_search(self, reader, scene, agreed):
+        content = reader.get("/alliances/dunmarrow/decisions/").content.decode()
+        assert agreed.reference in content
+        assert "status-agreed" in content
+        content = reader.get("/alliances/dunmarrow/decisions/?q=operating").content.decode()
+        assert "Adopt the operating manual" in content
+        assert "Prioritise the outreach redesign" not in content
 
-def test_log_refuses_an_over_long_search_saying_how_long_it_may_be(reader, scene):
-    _agreed(scene)
-    typed = "operating manual " * 12 + "now"  # 207 characters
-    response = reader.get("/alliances/dunmarrow/decisions/", {"q": typed})
-    content = response.content.decode()
-    assert response.status_code == 400
-    assert "The search is 207 characters long; shorten it to at most 200 characters" in content
-    assert f'value="{typed}"' in content  # what was typed is kept
+    def test_log_search_matches_every_word_as_the_api_does(self, reader, viewer_api, scene, agreed):
+        content = reader.get("/alliances/dunmarrow/decisions/", {"q": "manual operating"}).content.decode()
+        assert "Adopt the operating manual" in content
+        assert "Prioritise the outreach redesign" not in content
+        params = {"alliance": "dunmarrow", "q": "manual operating"}
+        found = viewer_api.get("/api/v1/decisions/", params).json()["results"]
+        assert [d["id"] for d in found] == [agreed.pk]
 
+    def test_log_filters_by_tag_status_and_dates(self, reader, scene):
+        content = reader.get("/alliances/dunmarrow/decisions/?tag=outreach&status=DRAFT").content.decode()
+        assert "Prioritise the outreach redesign" in content
+        assert "Adopt the operating manual" not in content
+        march = {"decided_after": "2021-03-01", "decided_before": "2021-03-31"}
+        content = reader.get("/alliances/dunmarrow/decisions/", march).content
+        assert b"Adopt the operating manual" in content
 
-def test_log_takes_a_search_of_the_longest_length(reader, scene):
-    _agreed(scene)
-    response = reader.get("/alliances/dunmarrow/decisions/", {"q": "operating" + " " * 191})
-    assert response.status_code == 200
-    assert "Adopt the operating manual" in response.content.decode()
+    def test_log_with_bad_filters_explains_instead_of_failing(self, reader, scene):
+        response = reader.get("/alliances/dunmarrow/decisions/?decided_after=31-02-2021&status=MAYBE&page=zz")
+        content = response.content.decode()
+        assert response.status_code == 400  # the page still shows, with the filters it could use
+        assert "Some filters could not be used" in content
+        assert "Enter a valid date." in content
+        assert "Adopt the operating manual" in content
 
+    def test_log_refuses_an_over_long_search_saying_how_long_it_may_be(self, reader, scene):
+        typed = "operating manual " * 12 + "now"  # 207 characters
+        response = reader.get("/alliances/dunmarrow/decisions/", {"q": typed})
+        content = response.content.decode()
+        assert response.status_code == 400
+        assert "The search is 207 characters long; shorten it to at most 200 characters" in content
+        assert f'value="{typed}"' in content  # what was typed is kept
 
-def test_log_with_reversed_date_range_says_so(reader, scene):
-    response = reader.get("/alliances/dunmarrow/decisions/?decided_after=2022-01-01&decided_before=2021-01-01")
-    assert "swap the dates" in response.content.decode()
+    def test_log_takes_a_search_of_the_longest_length(self, reader, scene):
+        response = reader.get("/alliances/dunmarrow/decisions/", {"q": "operating" + " " * 191})
+        assert response.status_code == 200
+        assert "Adopt the operating manual" in response.content.decode()
+
+    def test_log_with_reversed_date_range_says_so(self, reader, scene):
+        response = reader.get("/alliances/dunmarrow/decisions/?decided_after=2022-01-01&decided_before=2021-01-01")
+        assert "swap the dates" in response.content.decode()
+
+    def test_unknown_decision_is_404(self, reader, scene):
+        assert reader.get("/alliances/dunmarrow/decisions/999999/").status_code == 404
+
+    def test_action_items_page_with_bad_date_explains(self, reader, scene):
+        response = reader.get("/alliances/dunmarrow/actions/?on=tomorrow")
+        assert response.status_code == 200
+        assert "is not a date" in response.content.decode()
+
+    def test_overview_links_to_the_decision_pages(self, reader, scene):
+        content = reader.get("/alliances/dunmarrow/").content.decode()
+        assert "/alliances/dunmarrow/decisions/" in content
+        assert "/alliances/dunmarrow/meetings/" in content
+        assert "/alliances/dunmarrow/actions/" in content
 
 
 def test_empty_log_says_what_to_do(secretary, scene):
@@ -159,10 +180,6 @@ def test_detail_shows_links_and_action_items(reader, scene):
     assert "Publish the manual" in content
     assert "Overdue" in content
     assert reader.get(f"/alliances/dunmarrow/decisions/{later.pk}/").status_code == 200
-
-
-def test_unknown_decision_is_404(reader, scene):
-    assert reader.get("/alliances/dunmarrow/decisions/999999/").status_code == 404
 
 
 # Secretary forms
@@ -313,16 +330,3 @@ def test_action_items_page_lists_the_overdue(reader, scene):
     overdue = [i.title for i in response.context["overdue"]]
     assert overdue == ["Publish the manual"]
     assert "Overdue on 1 May 2021" in response.content.decode()
-
-
-def test_action_items_page_with_bad_date_explains(reader, scene):
-    response = reader.get("/alliances/dunmarrow/actions/?on=tomorrow")
-    assert response.status_code == 200
-    assert "is not a date" in response.content.decode()
-
-
-def test_overview_links_to_the_decision_pages(reader, scene):
-    content = reader.get("/alliances/dunmarrow/").content.decode()
-    assert "/alliances/dunmarrow/decisions/" in content
-    assert "/alliances/dunmarrow/meetings/" in content
-    assert "/alliances/dunmarrow/actions/" in content
