@@ -92,9 +92,21 @@ def bulk_loading(on: bool) -> None:
         return
     if connections[DEFAULT_DB_ALIAS].vendor != "sqlite":
         return
-    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-        cursor.execute("PRAGMA synchronous = OFF" if on else "PRAGMA synchronous = FULL")
-        cursor.execute("PRAGMA journal_mode = MEMORY" if on else "PRAGMA journal_mode = DELETE")
+    connection = connections[DEFAULT_DB_ALIAS]
+    with connection.cursor() as cursor:
+        if on:
+            cursor.execute("PRAGMA synchronous = OFF")
+            cursor.execute("PRAGMA journal_mode = MEMORY")
+            return
+        # Back to what every connection of a deployment sets as it opens (alliance/settings.py's
+        # init_command: WAL, synchronous NORMAL). Left in another journal mode, each new connection's
+        # switch to WAL needs the database to itself, and verify_audit's worker processes, opening
+        # theirs together, were refused with "database is locked".
+        # A database named by --database-url has no such options: SQLite's own defaults then.
+        opening = connection.settings_dict.get("OPTIONS", {}).get("init_command")
+        for statement in (opening or "PRAGMA synchronous = FULL; PRAGMA journal_mode = DELETE").split(";"):
+            if statement.strip():
+                cursor.execute(statement)
 
 
 def _admin(settings: dict, sql: str) -> None:
