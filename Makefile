@@ -26,11 +26,11 @@ run: venv
 	$(BIN)/python manage.py runserver $(HOST)
 
 ## Run the test suite (SQLite unless DATABASE_URL says otherwise) on every CPU (pytest-xdist), in a
-## random order (pytest-randomly; the seed is printed): every layer but the smoke walk, the fuzzing
-## and the benchmark, which CI runs (LAYERS=smoke runs the walk, LAYERS="" everything). PYTEST_ARGS
+## random order (pytest-randomly; the seed is printed): every layer, the smoke walk included, but the
+## fuzzing and the benchmark, which CI runs (LAYERS=smoke runs the walk alone, LAYERS="" everything). PYTEST_ARGS
 ## come last and win: PYTEST_ARGS="-n 0" runs in one process, PYTEST_ARGS="-p no:randomly" in file order.
 XDIST ?= -n auto --dist loadgroup
-LAYERS ?= not smoke and not fuzz and not benchmark
+LAYERS ?= not fuzz and not benchmark
 test: venv
 	$(BIN)/python -m pytest $(XDIST) $(if $(LAYERS),-m "$(LAYERS)") $(PYTEST_ARGS)
 
