@@ -2,6 +2,7 @@ from copy import copy
 
 from django import forms
 from django.contrib import admin
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from alliance import services
@@ -21,9 +22,13 @@ from alliance.models import (
     Sending,
 )
 
+# An address typed without a scheme is taken as https (Django 6's default), not http.
+HTTPS_ADDRESSES = {models.URLField: {"assume_scheme": "https"}}
+
 
 @admin.register(Organisation)
 class OrganisationAdmin(SimpleHistoryAdmin):
+    formfield_overrides = HTTPS_ADDRESSES
     list_display = ["name", "short_name", "kind", "registration_number"]
     list_filter = ["kind"]
     search_fields = ["name", "short_name", "registration_number"]
@@ -229,6 +234,7 @@ class GoverningBodyAdmin(SimpleHistoryAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_ADDRESSES
     list_display = ["subject", "recipient_email", "kind", "alliance", "created_at", "sent_at", "read_at"]
     list_filter = ["kind", "alliance", "digest"]
     search_fields = ["subject", "recipient_email", "recipient_name", "event_key"]
