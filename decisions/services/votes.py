@@ -7,9 +7,10 @@ Two choices documented here:
 
 * The alliance answers advice ("you said, we did") before the decision closes: the advice and
   its response are part of the sealed record (rule 4), so they cannot be added to afterwards.
-* Recording a recusal for a member that has already voted removes that vote, with a history
-  row that says why. The vote could not count once the member is recused, and the history
-  keeps what it was; if the body then grants a dispensation, the member votes again.
+* Recording a recusal for a member that has already voted strikes that vote: it stays on the
+  record, marked struck by the recusal (``Vote.struck_by``), and no longer counts. A dispensation
+  granted later does not bring it back: a dispensation is not retrospective, so a vote cast before
+  the body weighed the interest stays struck, and the member votes again if its vote is to count.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from alliance.formatting import day, time_on_day
 from alliance.models import Membership, Organisation
 from alliance.services import save_checked
 from decisions.models import AdvisoryInput, Decision, Recusal, Vote
-from decisions.queries import local_day
+from decisions.queries import local_day, recusal_interests, recusal_window
 from decisions.services.decisions import check_moment
 from roles import standing
 from roles.access import Access
@@ -99,24 +100,39 @@ def holds_secretary_role(*, person: Person, decision: Decision, on: date) -> boo
     )
 
 
+def _either(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+
+
 def _check_caster(decision, membership, cast_by: Person, recorded_by: Person | None, on: date) -> None:
-    """Rule 2: a representative or deputy casts the vote, or the body's secretary records it."""
-    if representatives_on(membership=membership, on=on).filter(pk=cast_by.pk).exists():
-        return
-    if recorded_by is None:
-        raise RuleViolation(
-            "vote_caster_not_representative",
-            f"{cast_by} did not hold the representative or deputy role of {membership.organisation} on {day(on)}; "
-            f"the vote must come from its representative, or be recorded by the secretary of {decision.body.code}.",
-            field="cast_by",
-        )
-    if not holds_secretary_role(person=recorded_by, decision=decision, on=on):
+    """Rule 2: the caster holds the member's representative or deputy role that day, whoever enters the
+    vote; the body's secretary records it on their behalf, never in the name of anyone else."""
+    if recorded_by is not None and not holds_secretary_role(person=recorded_by, decision=decision, on=on):
         raise RuleViolation(
             "vote_recorder_not_secretary",
             f"{recorded_by} did not hold the secretary role of {decision.body} on {day(on)}, so cannot record "
-            f"a vote for {membership.organisation} cast by {cast_by}, who is not its representative.",
+            f"the vote of {membership.organisation}; ask the body's secretary to record it.",
             field="recorded_by",
         )
+    holders = list(representatives_on(membership=membership, on=on))
+    if any(person.pk == cast_by.pk for person in holders):
+        return
+    organisation = membership.organisation
+    message = (
+        f"{cast_by} did not hold the representative or deputy role of {organisation} on {day(on)}, so cannot be "
+        "named as casting its vote. "
+    )
+    if holders:
+        message += (
+            f"Under 'Cast by', choose the representative or deputy of {organisation} who gave the vote "
+            f"({_either([p.name for p in holders])}); the secretary who enters it for them is recorded beside them."
+        )
+    else:
+        message += (
+            f"Nobody held that role on {day(on)}: record the appointment of {organisation}'s representative or "
+            "deputy first, then the vote they give."
+        )
+    raise RuleViolation("vote_caster_not_representative", message, field="cast_by")
 
 
 def _recorder(*, cast_by: Person, recorded_by: Person | None, entered_by: Person | None) -> Person | None:
@@ -166,11 +182,16 @@ def cast_vote(
     """Record or change a member's vote on an open decision (rules 1, 2, 4 and 5).
 
     The ``actor`` is the caller (roles/standing.py): a representative casts only their own
-    organisation's vote, as themselves; the body's secretary records any member's. The actor's
-    person is the one entering the vote: a vote entered by someone other than ``cast_by`` (the
-    secretary on a representative's behalf) stores them as ``recorded_by``, and a ``recorded_by``
-    naming anyone else is refused, so a vote never looks as if the representative entered it
-    (rule 2). The system (the demo, a command) has no person: ``recorded_by`` is taken as given.
+    organisation's vote, as themselves; the body's secretary records any member's, on behalf of its
+    representative or deputy. Whoever enters it, ``cast_by`` must hold the member's representative or
+    deputy role on the vote's day (rule 2): the secretary cannot name anyone else, nor themselves
+    unless they hold that role. The actor's person is the one entering the vote: a vote entered by
+    someone other than ``cast_by`` stores them as ``recorded_by`` (who must be the body's secretary),
+    and a ``recorded_by`` naming anyone else is refused, so a vote never looks as if the representative
+    entered it. The system (the demo, a command) has no person: ``recorded_by`` is taken as given.
+
+    A member recused after voting has that vote struck (``record_recusal``); once a dispensation lets it
+    vote again, the new vote is recorded beside the struck one, which stays struck.
 
     ``cast_at`` may be in the past (a vote given at a meeting and recorded later) but not in the
     future nor before the decision opened. A written procedure's deadline is checked against the
@@ -221,7 +242,7 @@ def cast_vote(
         )
     _check_deadline(decision, cast_at, now, recorded_by)
     _check_caster(decision, membership, cast_by, recorded_by, on)
-    vote = Vote.objects.filter(decision=decision, membership=membership).first()
+    vote = Vote.objects.filter(decision=decision, membership=membership, struck_by__isnull=True).first()
     if vote is None:
         vote, reason = Vote(decision=decision, membership=membership), f"Voted {position}"
     else:
@@ -332,6 +353,62 @@ def respond_to_advice(
 # Recusals and dispensations (rule 5) ---------------------------------------------------------
 
 
+def _when(start: date, end: date) -> str:
+    return f"on {day(start)}" if start == end else f"between {day(start)} and {day(end)}"
+
+
+def _declared(declaration: InterestDeclaration) -> str:
+    text = declaration.interest if len(declaration.interest) <= 80 else f"{declaration.interest[:77]}..."
+    return f"{declaration.person}: '{text}' (declared {day(declaration.declared_on)})"
+
+
+def _choose_interest(organisation, offered: list[InterestDeclaration], when: str) -> str:
+    if not offered:
+        return (
+            f"No interest of {organisation} or its people was declared open {when}: declare it in the interests "
+            "register first, or recuse the member for another reason."
+        )
+    return f"Under 'Interest', choose the one it rests on: {'; '.join(_declared(d) for d in offered)}."
+
+
+def _check_interest(decision, membership, source: str, interest: InterestDeclaration | None, today: date) -> None:
+    """Rule 5: a recusal for a declared interest names the member's declaration open while the decision is decided."""
+    if interest is None and source != Recusal.Source.DECLARED_INTEREST:
+        return
+    organisation = membership.organisation
+    offered = recusal_interests(decision, today=today).get(organisation.pk, [])
+    when = _when(*recusal_window(decision, today))
+    if interest is None:
+        raise RuleViolation(
+            "recusal_interest_required",
+            f"A recusal for a declared interest names the interest of {organisation} it rests on. "
+            + _choose_interest(organisation, offered, when),
+            field="interest",
+        )
+    if any(d.pk == interest.pk for d in offered):
+        return
+    start, end = recusal_window(decision, today)
+    if interest.declared_on > end or (interest.ends_on is not None and interest.ends_on < start):
+        ended = f", ended {day(interest.ends_on)}" if interest.ends_on else ""
+        raise RuleViolation(
+            "recusal_interest_not_open",
+            f"{interest.person}'s interest (declared {day(interest.declared_on)}{ended}) was not open {when}, while "
+            f"{_label(decision)} is decided. " + _choose_interest(organisation, offered, when),
+            field="interest",
+        )
+    raise RuleViolation(
+        "recusal_interest_other_member",
+        f"{interest.person}'s interest does not concern {organisation}: "
+        + (
+            f"it was declared for {interest.represents}. "
+            if interest.represents_id
+            else f"{interest.person} neither works for it nor held its representative or deputy role {when}. "
+        )
+        + _choose_interest(organisation, offered, when),
+        field="interest",
+    )
+
+
 @transaction.atomic
 def record_recusal(
     *,
@@ -339,16 +416,26 @@ def record_recusal(
     decision: Decision,
     membership: Membership,
     reason: str,
-    source: str = Recusal.Source.DECLARED_INTEREST,
+    source: str | None = None,
     interest: InterestDeclaration | None = None,
+    on: date | None = None,
 ) -> Recusal:
-    """Recuse a member from a decision; a vote it already cast is removed, and history keeps it."""
+    """Recuse a member from a decision (rule 5); a vote it already cast is struck: kept, but no longer counted.
+
+    A recusal for a declared interest names the declaration it rests on: one of the member (declared for
+    it, or by its people) open while the decision is decided, from its meeting or opening to today
+    (``queries.recusal_interests``). ``source`` left out is a declared interest when ``interest`` is
+    named, and 'other' when not. ``on`` is the day rule 5's automatic recusals are judged on (the
+    approval's opening, or the day a late interest arose), which the days looked at then include.
+    """
     standing.require_record_keeper(actor, decision.body, "record recusals from its decisions")
     decision = _locked(decision)
     _refuse_sealed(decision, "its recusals")
     _refuse_other_alliance(decision, membership)
     if not (reason or "").strip():
         raise RuleViolation("recusal_reason_required", "Say why the member is recused.", field="reason")
+    if source is None:
+        source = Recusal.Source.DECLARED_INTEREST if interest is not None else Recusal.Source.OTHER
     if source not in Recusal.Source.values:
         raise RuleViolation(
             "recusal_source_unknown",
@@ -366,18 +453,24 @@ def record_recusal(
             field="membership",
             conflict=True,
         )
-    vote = Vote.objects.filter(decision=decision, membership=membership).first()
+    _check_interest(decision, membership, source, interest, max(timezone.localdate(), on or date.min))
+    reason = reason.strip()
+    vote = Vote.objects.filter(decision=decision, membership=membership, struck_by__isnull=True).first()
+    recusal = Recusal(decision=decision, membership=membership, source=source, interest=interest, reason=reason)
+    save_checked(recusal, "Recused" if vote is None else "Recused; its vote is struck")
     if vote is not None:
-        vote._change_reason = f"Vote removed: member recused ({reason.strip()})"
-        vote.delete()
-    recusal = Recusal(decision=decision, membership=membership, source=source, interest=interest, reason=reason.strip())
-    save_checked(recusal, "Recused")
+        vote.struck_by = recusal
+        save_checked(vote, f"Vote struck: member recused ({reason})")
     return recusal
 
 
 @transaction.atomic
 def grant_dispensation(*, actor: Access, recusal: Recusal, reason: str) -> Recusal:
-    """Record the body's dispensation that lets a recused member vote despite its interest (rule 5)."""
+    """Record the body's dispensation that lets a recused member vote despite its interest (rule 5).
+
+    A vote the recusal struck stays struck: the dispensation is not retrospective, so the member
+    votes again (``cast_vote`` records a new vote beside the struck one).
+    """
     standing.require_record_keeper(actor, recusal.decision.body, "record its dispensations")
     decision = _locked(recusal.decision)
     _refuse_sealed(decision, "its recusals")
