@@ -206,15 +206,6 @@ def test_alliance_wide_secretary_may_record(scene, decision):
     assert vote.recorded_by == clerk
 
 
-def _deputy_of(scene, index, name="Kirsty Gray"):
-    deputy = PersonFactory(name=name)
-    role = RoleFactory(
-        alliance=scene.alliance, kind="deputy_representative", organisation=scene.members[index].organisation
-    )
-    RoleAssignmentFactory(role=role, person=deputy, starts_on=date(2021, 1, 1))
-    return deputy
-
-
 def _secretary_casts(scene, decision, index, cast_by):
     return services.cast_vote(
         actor=actor_for(scene.secretary),
@@ -228,7 +219,7 @@ def _secretary_casts(scene, decision, index, cast_by):
 
 
 def test_secretary_records_the_deputys_vote_on_their_behalf(scene, decision):
-    deputy = _deputy_of(scene, 1)
+    deputy = scene.deputy(1, "Kirsty Gray")
     vote = _secretary_casts(scene, decision, 1, deputy)
     assert (vote.cast_by, vote.recorded_by) == (deputy, scene.secretary)
 
@@ -258,7 +249,7 @@ def test_secretary_cannot_record_a_vote_cast_by_someone_without_the_role(scene, 
 
 
 def test_secretary_cannot_record_another_members_deputy_as_the_caster(scene, decision):
-    deputy = _deputy_of(scene, 0)  # Harbour Light's deputy, named for Second Step Trust's vote
+    deputy = scene.deputy(0, "Kirsty Gray")  # Harbour Light's deputy, named for Second Step Trust's vote
     error = refused("vote_caster_not_representative", lambda: _secretary_casts(scene, decision, 1, deputy))
     assert "Kirsty Gray did not hold the representative or deputy role of Second Step Trust" in error.message
     assert "(Rep of Second Step Trust)" in error.message
@@ -420,31 +411,19 @@ def test_recusal_naming_no_source_nor_interest_is_for_another_reason(scene, deci
 # Rule 5: a recusal for a declared interest names the interest
 
 
-def _interest(scene, index, **fields):
-    values = {
-        "alliance": scene.alliance,
-        "person": scene.reps[index],
-        "represents": scene.members[index].organisation,
-        "interest": "Trustee of Northgate Housing Association, which bids for the service.",
-        "declared_on": date(2021, 2, 1),
-        "concerns_organisation": None,
-    }
-    return InterestDeclarationFactory(**{**values, **fields})
-
-
 def _recuse(decision, membership, **fields):
     values = {"reason": "Declared interest", "source": Recusal.Source.DECLARED_INTEREST}
     return lambda: services.record_recusal(actor=SYSTEM, decision=decision, membership=membership, **values, **fields)
 
 
 def test_declared_interest_recusal_names_the_interest(scene, decision):
-    interest = _interest(scene, 0)
+    interest = scene.interest(0)
     recusal = _recuse(decision, scene.members[0], interest=interest)()
     assert (recusal.source, recusal.interest) == (Recusal.Source.DECLARED_INTEREST, interest)
 
 
 def test_naming_an_interest_without_a_source_is_a_declared_interest(scene, decision):
-    interest = _interest(scene, 0)
+    interest = scene.interest(0)
     recusal = services.record_recusal(
         actor=SYSTEM, decision=decision, membership=scene.members[0], reason="Trustee", interest=interest
     )
@@ -453,24 +432,24 @@ def test_naming_an_interest_without_a_source_is_a_declared_interest(scene, decis
 
 def test_an_interest_declared_by_an_employee_for_nobody_in_particular_counts(scene, decision):
     employee = PersonFactory(name="Finance director", employer=scene.members[0].organisation)
-    interest = _interest(scene, 0, person=employee, represents=None)
+    interest = scene.interest(0, person=employee, represents=None)
     assert _recuse(decision, scene.members[0], interest=interest)().interest == interest
 
 
 def test_an_interest_declared_by_a_deputy_for_nobody_in_particular_counts(scene, decision):
-    deputy = _deputy_of(scene, 0, name="Unemployed deputy")
-    interest = _interest(scene, 0, person=deputy, represents=None)
+    deputy = scene.deputy(0, "Unemployed deputy")
+    interest = scene.interest(0, person=deputy, represents=None)
     assert _recuse(decision, scene.members[0], interest=interest)().interest == interest
 
 
 def test_an_interest_declared_while_the_written_procedure_is_open_counts(scene, decision):
-    interest = _interest(scene, 0, declared_on=date(2021, 3, 5))
+    interest = scene.interest(0, declared_on=date(2021, 3, 5))
     assert _recuse(decision, scene.members[0], interest=interest)().interest == interest
 
 
 def test_declared_interest_recusal_without_an_interest_is_refused_with_the_ones_that_fit(scene, decision):
-    _interest(scene, 0)
-    _interest(scene, 1)  # another member's: not offered
+    scene.interest(0)
+    scene.interest(1)  # another member's: not offered
     error = refused("recusal_interest_required", _recuse(decision, scene.members[0]))
     assert error.field == "interest"
     assert error.message == (
@@ -489,7 +468,7 @@ def test_declared_interest_recusal_with_no_interest_declared_says_to_declare_it(
 
 
 def test_interest_that_ended_before_the_decision_is_refused(scene, decision):
-    ended = _interest(scene, 0, declared_on=date(2020, 6, 1), ends_on=date(2021, 2, 28))
+    ended = scene.interest(0, declared_on=date(2020, 6, 1), ends_on=date(2021, 2, 28))
     error = refused("recusal_interest_not_open", _recuse(decision, scene.members[0], interest=ended))
     assert error.field == "interest"
     assert "(declared 01/06/2020, ended 28/02/2021) was not open between 01/03/2021 and" in error.message
@@ -497,8 +476,8 @@ def test_interest_that_ended_before_the_decision_is_refused(scene, decision):
 
 
 def test_interest_of_another_member_is_refused(scene, decision):
-    _interest(scene, 0)
-    theirs = _interest(scene, 1)
+    scene.interest(0)
+    theirs = scene.interest(1)
     error = refused("recusal_interest_other_member", _recuse(decision, scene.members[0], interest=theirs))
     assert error.message.startswith(
         "Rep of Second Step Trust's interest does not concern Harbour Light Housing: it was declared for Second "
@@ -507,13 +486,13 @@ def test_interest_of_another_member_is_refused(scene, decision):
 
 
 def test_interest_of_someone_with_no_tie_to_the_member_is_refused(scene, decision):
-    outsider = _interest(scene, 0, person=PersonFactory(name="Outsider"), represents=None)
+    outsider = scene.interest(0, person=PersonFactory(name="Outsider"), represents=None)
     error = refused("recusal_interest_other_member", _recuse(decision, scene.members[0], interest=outsider))
     assert "Outsider neither works for it nor held its representative or deputy role between" in error.message
 
 
 def test_another_reasons_recusal_may_name_a_fitting_interest_but_not_another(scene, decision):
-    mine, theirs = _interest(scene, 0), _interest(scene, 1)
+    mine, theirs = scene.interest(0), scene.interest(1)
     refused(
         "recusal_interest_other_member",
         _recuse(decision, scene.members[0], source=Recusal.Source.SUBMISSION, interest=theirs),
