@@ -206,21 +206,9 @@ def test_alliance_wide_secretary_may_record(scene, decision):
     assert vote.recorded_by == clerk
 
 
-def _secretary_casts(scene, decision, index, cast_by):
-    return services.cast_vote(
-        actor=actor_for(scene.secretary),
-        decision=decision,
-        membership=scene.members[index],
-        position="AGREE",
-        cast_by=cast_by,
-        cast_at=VOTED,
-        now=VOTED,
-    )
-
-
 def test_secretary_records_the_deputys_vote_on_their_behalf(scene, decision):
     deputy = scene.deputy(1, "Kirsty Gray")
-    vote = _secretary_casts(scene, decision, 1, deputy)
+    vote = enter(scene, decision, cast_by=deputy, entered_by=scene.secretary, member=1)
     assert (vote.cast_by, vote.recorded_by) == (deputy, scene.secretary)
 
 
@@ -250,14 +238,20 @@ def test_secretary_cannot_record_a_vote_cast_by_someone_without_the_role(scene, 
 
 def test_secretary_cannot_record_another_members_deputy_as_the_caster(scene, decision):
     deputy = scene.deputy(0, "Kirsty Gray")  # Harbour Light's deputy, named for Second Step Trust's vote
-    error = refused("vote_caster_not_representative", lambda: _secretary_casts(scene, decision, 1, deputy))
+    error = refused(
+        "vote_caster_not_representative",
+        lambda: enter(scene, decision, cast_by=deputy, entered_by=scene.secretary, member=1),
+    )
     assert "Kirsty Gray did not hold the representative or deputy role of Second Step Trust" in error.message
     assert "(Rep of Second Step Trust)" in error.message
     assert "cast_by" not in error.message
 
 
 def test_secretary_cannot_name_themselves_as_the_caster(scene, decision):
-    error = refused("vote_caster_not_representative", lambda: _secretary_casts(scene, decision, 0, scene.secretary))
+    error = refused(
+        "vote_caster_not_representative",
+        lambda: enter(scene, decision, cast_by=scene.secretary, entered_by=scene.secretary, member=0),
+    )
     assert error.message.startswith("Morag Secretary did not hold the representative or deputy role of Harbour Light")
 
 
@@ -265,14 +259,17 @@ def test_secretary_holding_the_deputy_role_casts_the_vote_as_themselves(scene, d
     organisation = scene.members[0].organisation
     role = RoleFactory(alliance=scene.alliance, kind="deputy_representative", organisation=organisation)
     RoleAssignmentFactory(role=role, person=scene.secretary, starts_on=date(2021, 1, 1))
-    vote = _secretary_casts(scene, decision, 0, scene.secretary)
+    vote = enter(scene, decision, cast_by=scene.secretary, entered_by=scene.secretary, member=0)
     assert (vote.cast_by, vote.recorded_by) == (scene.secretary, None)
 
 
 def test_member_with_nobody_in_the_role_that_day_says_to_appoint_one(scene, decision):
     with history_written_by_caller():
         scene.reps[0].assignments.update(ends_on=date(2021, 2, 28), end_reason="resigned")
-    error = refused("vote_caster_not_representative", lambda: _secretary_casts(scene, decision, 0, scene.reps[0]))
+    error = refused(
+        "vote_caster_not_representative",
+        lambda: enter(scene, decision, cast_by=scene.reps[0], entered_by=scene.secretary, member=0),
+    )
     assert "Nobody held that role on 02/03/2021" in error.message
     assert "record the appointment of Harbour Light Housing's representative or deputy first" in error.message
 
@@ -412,8 +409,8 @@ def test_recusal_naming_no_source_nor_interest_is_for_another_reason(scene, deci
 
 
 def _recuse(decision, membership, **fields):
-    values = {"reason": "Declared interest", "source": Recusal.Source.DECLARED_INTEREST}
-    return lambda: services.record_recusal(actor=SYSTEM, decision=decision, membership=membership, **values, **fields)
+    values = {"reason": "Declared interest", "source": Recusal.Source.DECLARED_INTEREST, **fields}
+    return lambda: services.record_recusal(actor=SYSTEM, decision=decision, membership=membership, **values)
 
 
 def test_declared_interest_recusal_names_the_interest(scene, decision):
@@ -626,11 +623,11 @@ def test_response_must_say_something(scene, decision):
 # Who entered the vote (rule 2: the secretary recording it is also recorded)
 
 
-def enter(scene, decision, *, cast_by, entered_by, **kwargs):
+def enter(scene, decision, *, cast_by, entered_by, member=0, **kwargs):
     return services.cast_vote(
         actor=actor_for(entered_by),
         decision=decision,
-        membership=scene.members[0],
+        membership=scene.members[member],
         position="AGREE",
         cast_by=cast_by,
         cast_at=VOTED,
@@ -649,10 +646,13 @@ def test_representative_entering_their_own_vote_has_no_recorder(scene, decision)
     assert vote.recorded_by is None
 
 
-def test_secretary_entering_a_vote_for_someone_without_the_role_is_recorded(scene, decision):
+def test_secretary_entering_a_vote_for_someone_without_the_role_is_refused(scene, decision):
+    # Rule 2: the secretary records the vote of the member's representative or deputy, never anyone's.
     messenger = PersonFactory(name="Phoned-in trustee")
-    vote = enter(scene, decision, cast_by=messenger, entered_by=scene.secretary)
-    assert (vote.cast_by, vote.recorded_by) == (messenger, scene.secretary)
+    error = refused(
+        "vote_caster_not_representative", lambda: enter(scene, decision, cast_by=messenger, entered_by=scene.secretary)
+    )
+    assert error.field == "cast_by"
 
 
 def test_recorded_by_naming_someone_other_than_the_person_entering_is_refused(scene, decision):
