@@ -79,6 +79,12 @@ class GroupedModelChoiceField(forms.ModelChoiceField):
         self.groups: list[tuple[str, list[int]]] = []
         self.rest_label = rest_label
 
+    def __deepcopy__(self, memo):
+        # Each form gets its own groups: the declared field's list is never shared between forms.
+        result = super().__deepcopy__(memo)
+        result.groups = list(self.groups)
+        return result
+
 
 class InterestChoiceField(GroupedModelChoiceField):
     def label_from_instance(self, obj: InterestDeclaration) -> str:
@@ -279,9 +285,13 @@ class VoteForm(forms.Form):
         caster = self.fields["cast_by"]
         caster.queryset = _people(alliance)
         held = representation_on(alliance=alliance, on=timezone.localdate())
-        for membership in _members_first(list(_memberships(alliance)), _chosen(self, "membership")):
-            ids = [person_id for person_id, org_id, *_ in held if org_id == membership.organisation_id]
-            caster.groups.append((f"{membership.organisation.name}: representative and deputies", ids))
+        caster.groups = [
+            (
+                f"{membership.organisation.name}: representative and deputies",
+                [person_id for person_id, org_id, *_ in held if org_id == membership.organisation_id],
+            )
+            for membership in _members_first(list(_memberships(alliance)), _chosen(self, "membership"))
+        ]
 
     def clean(self):
         data = super().clean()
@@ -333,9 +343,10 @@ class RecusalForm(forms.Form):
         interest.queryset = InterestDeclaration.objects.filter(alliance=alliance).select_related("person")
         # Rule 5: only the declarations a recusal may rest on are offered; the service refuses any other.
         offered = recusal_interests(decision, today=timezone.localdate())
-        for membership in _members_first(list(_memberships(alliance)), _chosen(self, "membership")):
-            ids = [d.pk for d in offered.get(membership.organisation_id, [])]
-            interest.groups.append((f"Interests of {membership.organisation.name}", ids))
+        interest.groups = [
+            (f"Interests of {member.organisation.name}", [d.pk for d in offered.get(member.organisation_id, ())])
+            for member in _members_first(list(_memberships(alliance)), _chosen(self, "membership"))
+        ]
 
 
 class ActionItemForm(forms.Form):

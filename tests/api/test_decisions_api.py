@@ -321,9 +321,12 @@ def test_secretary_naming_another_members_representative_as_caster_is_a_400(secr
     assert rows(Vote) == before
 
 
-def test_secretary_naming_themselves_as_caster_is_a_400(secretary_api, scene, decision):
+def test_secretary_naming_themselves_as_caster_is_a_400(secretary_api, scene):
+    # Naming themselves, the secretary casts rather than records: the written procedure must be open today.
+    decision = scene.open(closes_at=timezone.now() + timedelta(days=30))
     before = rows(Vote)
-    response = secretary_api.post(f"{URL}{decision.pk}/votes/", vote_body(scene, 0, cast_by=scene.secretary.pk))
+    body = {k: v for k, v in vote_body(scene, 0, cast_by=scene.secretary.pk).items() if k != "cast_at"}
+    response = secretary_api.post(f"{URL}{decision.pk}/votes/", body)
     assert response.status_code == 400 and response.json()["field"] == "cast_by"
     assert response.json()["detail"].startswith("Morag Secretary did not hold the representative or deputy role")
     assert rows(Vote) == before
