@@ -188,12 +188,12 @@ class VoteFilter(FilterSet):
     alliance = AllianceSlugFilter(field_name="decision__alliance__slug", label="Alliance slug")
     organisation = IdFilter(field_name="membership__organisation", label="Organisation id")
     struck = StrictBooleanFilter(
-        field_name="struck_by",
-        lookup_expr="isnull",
-        exclude=True,
-        label="Struck by a recusal (true: kept on the record, not counted) or counted (false)",
+        method="filter_struck", label="Struck by a recusal (true: kept on the record, not counted) or counted (false)"
     )
 
     class Meta:
         model = Vote
         fields = ["alliance", "decision", "membership", "organisation", "position", "struck"]
+
+    def filter_struck(self, queryset, name, value):
+        return queryset.filter(struck_by__isnull=not value)
