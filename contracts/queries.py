@@ -179,7 +179,8 @@ def members_to_recuse(process: AwardProcess, on: date) -> list[dict]:
     """The voting members to recuse from the approval on ``on`` (rule 5), each with source, reason and interest.
 
     A member is recused when it has a submission in the process; when one of its people declared an
-    interest in the process; or when one of its people has an interest current on ``on`` in a bidder.
+    interest in the process that still applies on ``on``; or when one of its people has an interest
+    current on ``on`` in a bidder. A recusal for an interest names the declaration it rests on.
     """
     members = {m.organisation_id: m for m in voting_members_on(process.alliance, on)}
     submissions = list(process.submissions.select_related("bidder"))
@@ -193,7 +194,12 @@ def members_to_recuse(process: AwardProcess, on: date) -> list[dict]:
 
     for s in submissions:
         add(s.bidder_id, Recusal.Source.SUBMISSION, f"{s.bidder} has a submission in {process.reference}.")
-    noted = [i.declaration for i in AwardInterest.objects.filter(process=process).select_related("declaration__person")]
+    # A noted interest that no longer applied on ``on`` recuses nobody: a recusal rests on an open declaration.
+    noted = [
+        i.declaration
+        for i in AwardInterest.objects.filter(process=process).select_related("declaration__person")
+        if i.declaration.is_current_on(on)
+    ]
     current = list(
         InterestDeclaration.objects.current_on(on)
         .filter(alliance_id=process.alliance_id, concerns_organisation_id__in=bidders)

@@ -273,6 +273,10 @@ def _decision_events(decision: Decision) -> list[dict]:
         if row.history_type == "-":
             out.append(_event("vote", row, row.history_date, f"Vote of {org} removed", row.history_change_reason))
             continue
+        if row.struck_by_id is not None:
+            # Rule 5: the vote stays on the record, struck by the member's recusal.
+            out.append(_event("vote", row, row.history_date, f"Vote of {org} struck", row.history_change_reason))
+            continue
         title = f"{org} voted {row.get_position_display().lower()}"
         kind = "vote" if row.history_type == "+" else "correction"
         out.append(_event(kind, row, row.cast_at, title, row.statement, who=f"{row.cast_by} for {org}"))

@@ -90,9 +90,15 @@ class DecisionAdmin(SealedRecordAdmin):
 
 @admin.register(Vote)
 class VoteAdmin(SealedRecordAdmin):
-    list_display = ["decision", "membership", "position", "cast_by", "recorded_by", "cast_at"]
+    list_display = ["decision", "membership", "position", "cast_by", "recorded_by", "cast_at", "struck"]
     list_filter = ["position"]
     list_select_related = ["decision", "membership__organisation", "cast_by", "recorded_by"]
+    # A vote is struck only by recording the member's recusal (rule 5), never by hand.
+    readonly_fields = ["struck_by"]
+
+    @admin.display(boolean=True, description="Struck by a recusal")
+    def struck(self, obj: Vote) -> bool:
+        return obj.struck_by_id is not None
 
 
 @admin.register(Recusal)

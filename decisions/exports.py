@@ -135,7 +135,10 @@ def popolo(alliance: Alliance, decisions: QuerySet[Decision] | None = None) -> d
         .filter(alliance=alliance)
         .exclude(status=Decision.Status.DRAFT)
         .select_related("body")
-        .prefetch_related(Prefetch("votes", queryset=Vote.objects.select_related("membership")))
+        # A vote struck by a recusal is not one of the vote event's votes (rule 5).
+        .prefetch_related(
+            Prefetch("votes", queryset=Vote.objects.filter(struck_by__isnull=True).select_related("membership"))
+        )
         .order_by("opened_at", "pk")
     )
     bodies = {d.body_id: d.body for d in decisions} | {r.body_id: r.body for r in roles if r.body_id}

@@ -124,7 +124,7 @@ class DecisionFilter(FilterSet):
         return queryset.filter(match)
 
     def _voted(self, queryset, position=None):
-        votes = Vote.objects.all()
+        votes = Vote.objects.filter(struck_by__isnull=True)
         member, organisation = (self.form.cleaned_data.get(k) for k in ("member", "organisation"))
         if member is not None:
             votes = votes.filter(membership_id=member)
@@ -187,7 +187,13 @@ class DecisionLogFilter(DecisionFilter):
 class VoteFilter(FilterSet):
     alliance = AllianceSlugFilter(field_name="decision__alliance__slug", label="Alliance slug")
     organisation = IdFilter(field_name="membership__organisation", label="Organisation id")
+    struck = StrictBooleanFilter(
+        method="filter_struck", label="Struck by a recusal (true: kept on the record, not counted) or counted (false)"
+    )
 
     class Meta:
         model = Vote
-        fields = ["alliance", "decision", "membership", "organisation", "position"]
+        fields = ["alliance", "decision", "membership", "organisation", "position", "struck"]
+
+    def filter_struck(self, queryset, name, value):
+        return queryset.filter(struck_by__isnull=not value)

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from django import forms
 from django.db.models import Q
+from django.forms.models import ModelChoiceIterator
+from django.utils import timezone
 
 from alliance.choices import DecisionKind
 from alliance.formatting import day
 from alliance.models import Alliance, GoverningBody, Membership, Organisation
 from decisions.models import APPOINTMENT_FIELDS, DELEGATION_FIELDS, Attendance, Decision, Meeting, Recusal, Vote
+from decisions.queries import recusal_interests
 from decisions.services.actions import owners
 from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role
+from roles.queries import representation_on
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MOMENT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -42,6 +46,61 @@ class MembershipChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Membership) -> str:
         ended = f" (left {day(obj.left_on)})" if obj.left_on else ""
         return f"{obj.organisation.name}{ended}"
+
+
+class GroupedChoiceIterator(ModelChoiceIterator):
+    """The field's records in option groups (``field.groups``: a label and record ids, in order); a
+    record in no group is offered under ``field.rest_label``, or not at all when that is None."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        records = {obj.pk: obj for obj in self.queryset}
+        placed = set()
+        for label, ids in self.field.groups:
+            options = [self.choice(records[pk]) for pk in ids if pk in records and pk not in placed]
+            placed.update(ids)
+            if options:
+                yield (label, options)
+        rest = [self.choice(obj) for pk, obj in records.items() if pk not in placed]
+        if rest and self.field.rest_label is not None:
+            yield (self.field.rest_label, rest)
+
+
+class GroupedModelChoiceField(forms.ModelChoiceField):
+    """A choice of records offered in groups (the form sets ``groups``). It accepts every record of its
+    queryset, grouped or not, so that a record the rule refuses meets the service's own sentence rather
+    than "not one of the available choices"."""
+
+    iterator = GroupedChoiceIterator
+
+    def __init__(self, *args, rest_label: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.groups: list[tuple[str, list[int]]] = []
+        self.rest_label = rest_label
+
+    def __deepcopy__(self, memo):
+        # Each form gets its own groups: the declared field's list is never shared between forms.
+        result = super().__deepcopy__(memo)
+        result.groups = list(self.groups)
+        return result
+
+
+class InterestChoiceField(GroupedModelChoiceField):
+    def label_from_instance(self, obj: InterestDeclaration) -> str:
+        text = obj.interest if len(obj.interest) <= 80 else f"{obj.interest[:77]}..."
+        return f"{obj.person}: {text} (declared {day(obj.declared_on)})"
+
+
+def _chosen(form: forms.Form, name: str) -> int | None:
+    """The record id chosen (bound) or preselected (``?member=``) in ``name``, if any."""
+    value = form.data.get(name) if form.is_bound else form.initial.get(name)
+    return int(value) if str(value or "").isdigit() else None
+
+
+def _members_first(memberships: list[Membership], chosen_id: int | None) -> list[Membership]:
+    """The chosen member first, then the others in name order."""
+    return sorted(memberships, key=lambda m: m.pk != chosen_id)
 
 
 # The decision log --------------------------------------------------------------------------
@@ -204,27 +263,40 @@ class VoteForm(forms.Form):
     statement = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), required=False, help_text="Required for an objection: why."
     )
-    cast_by = forms.ModelChoiceField(queryset=Person.objects.none(), label="Cast by")
-    recorded_by_me = forms.BooleanField(
-        required=False,
-        label="I am recording this vote as the body's secretary",
-        help_text="Needed when the person casting it is not the member's representative or deputy.",
+    cast_by = GroupedModelChoiceField(
+        queryset=Person.objects.none(),
+        label="Cast by",
+        help_text="The member's representative or deputy who gave the vote (the chosen member's are listed "
+        "first); you are recorded as the person who entered it.",
+        rest_label="Others: no member's representative or deputy today",
     )
 
     def __init__(self, *args, alliance: Alliance, representative: Person | None = None, represents=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["membership"].queryset = _memberships(alliance)
-        self.fields["cast_by"].queryset = _people(alliance)
         if representative is not None:
             # A representative casts their own organisation's vote, as themselves (rule 2).
             self.fields["membership"].queryset = _memberships(alliance).filter(organisation_id__in=represents)
-            del self.fields["cast_by"], self.fields["recorded_by_me"]
+            del self.fields["cast_by"]
             self.representative = representative
+            return
+        # Rule 2: the secretary records the vote of a member's representative or deputy, never anyone's.
+        # A vote entered on the web is cast now, so they are those of today.
+        caster = self.fields["cast_by"]
+        caster.queryset = _people(alliance)
+        held = representation_on(alliance=alliance, on=timezone.localdate())
+        caster.groups = [
+            (
+                f"{membership.organisation.name}: representative and deputies",
+                [person_id for person_id, org_id, *_ in held if org_id == membership.organisation_id],
+            )
+            for membership in _members_first(list(_memberships(alliance)), _chosen(self, "membership"))
+        ]
 
     def clean(self):
         data = super().clean()
         if hasattr(self, "representative"):
-            data.update(cast_by=self.representative, recorded_by_me=False)
+            data.update(cast_by=self.representative)
         return data
 
 
@@ -256,15 +328,25 @@ class ResponseForm(forms.Form):
 class RecusalForm(forms.Form):
     membership = MembershipChoiceField(queryset=Membership.objects.none(), label="Member")
     source = forms.ChoiceField(choices=Recusal.Source.choices)
-    interest = forms.ModelChoiceField(queryset=InterestDeclaration.objects.none(), required=False)
+    interest = InterestChoiceField(
+        queryset=InterestDeclaration.objects.none(),
+        required=False,
+        help_text="Required for a declared interest: the member's declaration (for it, or by its people) open "
+        "while the decision is decided. Only those are listed, by member, the chosen member's first.",
+    )
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, alliance: Alliance, **kwargs):
+    def __init__(self, *args, alliance: Alliance, decision: Decision, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["membership"].queryset = _memberships(alliance)
-        self.fields["interest"].queryset = InterestDeclaration.objects.filter(alliance=alliance).select_related(
-            "person"
-        )
+        interest = self.fields["interest"]
+        interest.queryset = InterestDeclaration.objects.filter(alliance=alliance).select_related("person")
+        # Rule 5: only the declarations a recusal may rest on are offered; the service refuses any other.
+        offered = recusal_interests(decision, today=timezone.localdate())
+        interest.groups = [
+            (f"Interests of {member.organisation.name}", [d.pk for d in offered.get(member.organisation_id, ())])
+            for member in _members_first(list(_memberships(alliance)), _chosen(self, "membership"))
+        ]
 
 
 class ActionItemForm(forms.Form):

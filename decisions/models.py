@@ -396,6 +396,14 @@ class Vote(SealedWithDecision):
     position = models.CharField(max_length=10, choices=Position.choices)
     statement = models.TextField(blank=True, help_text="Required for an objection: why the member objects.")
     cast_at = models.DateTimeField()
+    struck_by = models.OneToOneField(
+        "Recusal",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="struck_vote",
+        help_text="The recusal that struck this vote: it stays on the record but no longer counts (rule 5).",
+    )
 
     history = HistoricalRecords()
     read_rule = Through("decision")
@@ -403,7 +411,12 @@ class Vote(SealedWithDecision):
     class Meta:
         ordering = ["decision", "membership__organisation__name"]
         constraints = [
-            models.UniqueConstraint(fields=["decision", "membership"], name="vote_one_per_member"),
+            # One counted vote per member; votes struck by a recusal stay beside it (rule 5).
+            models.UniqueConstraint(
+                fields=["decision", "membership"],
+                condition=Q(struck_by__isnull=True),
+                name="vote_one_counted_per_member",
+            ),
             models.CheckConstraint(
                 condition=~Q(position="OBJECT") | ~Q(statement=""), name="vote_objection_has_statement"
             ),
@@ -412,6 +425,10 @@ class Vote(SealedWithDecision):
 
     def __str__(self) -> str:
         return f"{self.membership.organisation}: {self.position} on {self.decision}"
+
+    @property
+    def is_struck(self) -> bool:
+        return self.struck_by_id is not None
 
 
 class Recusal(SealedWithDecision):

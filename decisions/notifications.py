@@ -114,7 +114,8 @@ def decision_closing(now: datetime) -> Iterator[Planned]:
     """A written procedure closing soon: members whose vote is still missing are reminded."""
     soon = now + timedelta(hours=settings.NOTIFY_CLOSING_WITHIN_HOURS)
     for decision in _open_decisions(now).filter(meeting__isnull=True, closes_at__gt=now, closes_at__lte=soon):
-        voted = set(Vote.objects.filter(decision=decision).values_list("membership_id", flat=True))
+        counted = Vote.objects.filter(decision=decision, struck_by__isnull=True)
+        voted = set(counted.values_list("membership_id", flat=True))
         on = decision_day(decision)
         missing = {m.pk for m in electorate(decision, on).eligible if m.pk not in voted}
         for membership, person in _representatives(decision, on, missing):

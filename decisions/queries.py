@@ -18,6 +18,7 @@ from alliance.models import Alliance, Membership
 from alliance.queries import members_on
 from decisions.models import AdvisoryInput, Attendance, Decision, Meeting, Recusal, Vote
 from roles.access import Access
+from roles.models import InterestDeclaration, Role, RoleAssignment
 
 # The day a decision is judged on --------------------------------------------------------------
 
@@ -68,6 +69,46 @@ def electorate(decision: Decision, on: date) -> Electorate:
     )
 
 
+def recusal_window(decision: Decision, today: date) -> tuple[date, date]:
+    """The days a recusal from an undecided ``decision`` is judged on (rule 5): from the first of its
+    meeting's day and its opening (``today`` for a draft with neither) to ``today``, since votes on it
+    may be recorded, and interests declared, until it closes."""
+    moments = [decision.opened_at, decision.meeting.starts_at if decision.meeting_id else None]
+    days = [local_day(moment) for moment in moments if moment is not None]
+    start = min(days) if days else today
+    return start, max(start, today)
+
+
+def recusal_interests(decision: Decision, *, today: date) -> dict[int, list[InterestDeclaration]]:
+    """The declarations a recusal from ``decision`` may rest on, by the organisation of the member they concern.
+
+    A declaration counts when it was open at some day of :func:`recusal_window` and concerns the
+    member: declared for it (``represents``), or, declared for nobody in particular, by one of its
+    employees or by a person holding its representative or deputy role in those days.
+    """
+    start, end = recusal_window(decision, today)
+    declarations = list(
+        InterestDeclaration.objects.filter(alliance_id=decision.alliance_id, declared_on__lte=end)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=start))
+        .select_related("person")
+        .order_by("-declared_on", "pk")
+    )
+    unattached = {d.person_id for d in declarations if d.represents_id is None}
+    representing = defaultdict(set)
+    held = RoleAssignment.objects.overlapping(start, end).filter(
+        person_id__in=unattached, role__alliance_id=decision.alliance_id, role__kind__in=Role.REPRESENTATIVE_KINDS
+    )
+    for person_id, organisation_id in held.values_list("person_id", "role__organisation_id"):
+        representing[person_id].add(organisation_id)
+    members = set(Membership.objects.filter(alliance_id=decision.alliance_id).values_list("organisation_id", flat=True))
+    concerned = defaultdict(list)
+    for d in declarations:
+        organisations = {d.represents_id} if d.represents_id else {d.person.employer_id, *representing[d.person_id]}
+        for organisation_id in sorted(organisations & members):
+            concerned[organisation_id].append(d)
+    return concerned
+
+
 def members_present(meeting: Meeting) -> set[int]:
     """Ids of the memberships represented at a meeting by a voting representative or deputy present."""
     on = local_day(meeting.starts_at)
@@ -101,7 +142,12 @@ def votes_grid(decision: Decision, on: date | None = None) -> list[dict]:
         )
         for m in members:
             m.status_on = m.status
-    votes = {v.membership_id: v for v in decision.votes.select_related("cast_by", "recorded_by")}
+    votes, struck = {}, defaultdict(list)
+    for v in decision.votes.select_related("cast_by", "recorded_by", "struck_by__interest").order_by("cast_at", "pk"):
+        if v.struck_by_id is None:
+            votes[v.membership_id] = v
+        else:
+            struck[v.membership_id].append(v)
     recusals = {r.membership_id: r for r in decision.recusals.select_related("interest")}
     advice = defaultdict(list)
     for item in decision.advisory_inputs.select_related("organisation", "person"):
@@ -131,6 +177,8 @@ def votes_grid(decision: Decision, on: date | None = None) -> list[dict]:
                 "recorded_by": vote.recorded_by if vote else None,
                 "recusal": recusal,
                 "dispensation": bool(recusal and recusal.dispensation_granted),
+                # Votes a recusal struck: kept on the record, not counted (rule 5).
+                "struck": struck.get(m.pk, []),
                 "advice": advice.get(m.organisation_id, []),
             }
         )
@@ -173,11 +221,14 @@ def decision_records(alliance: Alliance | None = None, *, access: Access | None 
     return decision_log(alliance, access=access).prefetch_related(
         Prefetch(
             "votes",
-            queryset=Vote.objects.select_related("membership__organisation", "cast_by", "recorded_by").order_by(
-                "membership__organisation__name"
-            ),
+            queryset=Vote.objects.select_related(
+                "membership__organisation", "cast_by", "recorded_by", "struck_by"
+            ).order_by("membership__organisation__name", "cast_at", "pk"),
         ),
-        Prefetch("recusals", queryset=Recusal.objects.select_related("membership__organisation", "interest")),
+        Prefetch(
+            "recusals",
+            queryset=Recusal.objects.select_related("membership__organisation", "interest__person", "struck_vote"),
+        ),
         Prefetch("advisory_inputs", queryset=AdvisoryInput.objects.select_related("organisation", "person")),
         "action_items__owner_person",
         "action_items__owner_role",

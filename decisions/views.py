@@ -10,7 +10,7 @@ from django.template.response import TemplateResponse
 from django.views.generic import FormView, TemplateView
 
 from alliance.errors import RuleViolation
-from alliance.formatting import day
+from alliance.formatting import day, day_time
 from alliance.forms import restrict_choices
 from alliance.history import versions
 from alliance.models import Alliance, GoverningBody
@@ -19,7 +19,7 @@ from decisions import forms, services
 from decisions import queries as decision_queries
 from decisions import queries_meetings as queries
 from decisions.filtersets import ActionItemListFilter, DecisionLogFilter, MeetingListFilter
-from decisions.models import ActionItem, AdvisoryInput, Decision, Meeting, Recusal
+from decisions.models import ActionItem, AdvisoryInput, Decision, Meeting, Recusal, Vote
 from roles import standing
 from roles.access import Access
 
@@ -506,11 +506,9 @@ class VoteView(MemberFormView):
         standing.require_vote(self.access, body)
 
     def perform(self, form):
-        data = dict(form.cleaned_data)
         # The service stores the person entering the vote as its recorder when they are not the
-        # person casting it (rule 2); the secretary's box only confirms that they mean to.
-        data.pop("recorded_by_me")
-        return services.cast_vote(actor=self.access, decision=self.target, **data)
+        # person casting it, who must be the member's representative or deputy (rule 2).
+        return services.cast_vote(actor=self.access, decision=self.target, **form.cleaned_data)
 
 
 class AdviceView(MemberFormView):
@@ -545,13 +543,40 @@ class RespondView(DecisionFormView):
         return self.advice
 
 
+def _struck_notice(recusal: Recusal) -> str:
+    """What the secretary is told when a recusal strikes the member's vote (rule 5)."""
+    vote = Vote.objects.filter(struck_by=recusal).select_related("cast_by").first()
+    if vote is None:
+        return ""
+    return (
+        f"{recusal.membership.organisation}'s vote ({vote.get_position_display()}, cast by {vote.cast_by} at "
+        f"{day_time(vote.cast_at)}) is struck: it stays on the record, shown struck with the reason, and no "
+        "longer counts."
+    )
+
+
 class RecusalView(DecisionFormView):
     form_class = forms.RecusalForm
     needs_alliance = True
-    service = staticmethod(services.record_recusal)
     title = "Record a recusal"
+    intro = (
+        "A recused member cannot vote on the decision; a vote it already cast is struck (kept on the record, "
+        "not counted). A recusal for a declared interest names the declaration it rests on."
+    )
     submit = "Recuse the member"
     success_message = "Recusal recorded."
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "decision": self.target}
+
+    def preselect(self):
+        return {"membership": self.request.GET.get("member", "")}
+
+    def perform(self, form):
+        recusal = services.record_recusal(actor=self.access, decision=self.target, **form.cleaned_data)
+        if notice := _struck_notice(recusal):
+            messages.warning(self.request, notice)
+        return recusal
 
 
 class DispensationView(DecisionFormView):
@@ -570,6 +595,17 @@ class DispensationView(DecisionFormView):
 
     def subject_record(self):
         return self.recusal
+
+    def perform(self, form):
+        recusal = services.grant_dispensation(actor=self.access, recusal=self.recusal, **form.cleaned_data)
+        if Vote.objects.filter(struck_by=recusal).exists():
+            # A dispensation is not retrospective: the vote cast before it stays struck (rule 5).
+            messages.info(
+                self.request,
+                f"The vote {recusal.membership.organisation} cast before its recusal stays struck; record its vote "
+                "again if it is to count.",
+            )
+        return recusal
 
 
 class CreateActionItemView(DecisionFormView):

@@ -117,6 +117,14 @@ def representatives_on(
     return Person.objects.filter(pk__in=held.values("person_id")).order_by("name", "pk")
 
 
+def representation_on(*, alliance: Alliance, on: date) -> list[tuple[int, int, str, str]]:
+    """Who represents each member of ``alliance`` on ``on`` (rule 2): (person id, organisation id, role
+    kind, person's name) of every representative and deputy, representatives first, then by name."""
+    held = RoleAssignment.objects.held_on(on).filter(role__alliance=alliance, role__kind__in=Role.REPRESENTATIVE_KINDS)
+    rows = held.values_list("person_id", "role__organisation_id", "role__kind", "person__name").distinct()
+    return sorted(rows, key=lambda row: (row[2] != Role.Kind.MEMBER_REPRESENTATIVE, row[3], row[0]))
+
+
 def person_history(person: Person, alliance: Alliance) -> dict:
     """What a person page shows: every role held in the alliance over time, and interests declared."""
     assignments = (

@@ -21,12 +21,13 @@ from contracts import services as contract_services
 from contracts.models import AwardPolicy, AwardProcess, Submission
 from decisions import services as decision_services
 from decisions.models import AdvisoryInput, Decision, Recusal, Vote
-from roles.models import Person, Role
+from roles.models import InterestDeclaration, Person, Role
 from roles.standing import SYSTEM
 from tests.factories import (
     AllianceFactory,
     DecisionFactory,
     GoverningBodyFactory,
+    InterestDeclarationFactory,
     MembershipFactory,
     OrganisationFactory,
     PersonFactory,
@@ -73,6 +74,27 @@ class Scene:
             now=now,
             **kwargs,
         )
+
+    def deputy(self, index: int, name: str) -> Person:
+        """A person holding the deputy representative role of the ``index``-th member since January 2021."""
+        person = PersonFactory(name=name)
+        role = RoleFactory(
+            alliance=self.alliance, kind=Role.Kind.DEPUTY_REPRESENTATIVE, organisation=self.members[index].organisation
+        )
+        RoleAssignmentFactory(role=role, person=person, starts_on=date(2021, 1, 1))
+        return person
+
+    def interest(self, index: int, **fields) -> InterestDeclaration:
+        """An interest the ``index``-th member's representative declared for it on 1 February 2021, still open."""
+        values = {
+            "alliance": self.alliance,
+            "person": self.reps[index],
+            "represents": self.members[index].organisation,
+            "interest": "Trustee of Northgate Housing Association, which bids for the service.",
+            "declared_on": date(2021, 2, 1),
+            "concerns_organisation": None,
+        }
+        return InterestDeclarationFactory(**{**values, **fields})
 
     def draft(self, **fields) -> Decision:
         values = {

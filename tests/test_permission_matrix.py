@@ -175,7 +175,7 @@ POST   /api/v1/decisions/{members}/open/                                     {} 
 POST   /api/v1/decisions/{members}/recusals/                                 {}             401 403 403 400 403 400 404
 GET    /api/v1/decisions/{members}/related/                                  -              401 200 200 200 200 200 404
 POST   /api/v1/decisions/{members}/supersede/                                {}             401 403 403 409 403 409 404
-POST   /api/v1/decisions/{members}/votes/                                    other_vote     401 403 403 201 403 400 404
+POST   /api/v1/decisions/{members}/votes/                                    other_vote     401 403 403 400 403 400 404
 POST   /api/v1/decisions/{members}/votes/                                    own_vote       401 403 201 201 403 201 404
 POST   /api/v1/decisions/{members}/votes/                                    {}             401 403 400 400 403 400 404
 POST   /api/v1/decisions/{members}/withdraw/                                 {}             401 403 403 400 403 400 404

@@ -21,11 +21,25 @@ from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role
 # Output ------------------------------------------------------------------------------------
 
 
+class StruckBySerializer(ModelSerializer):
+    """The recusal that struck a vote: the vote stays on the record and no longer counts (rule 5)."""
+
+    class Meta:
+        model = Recusal
+        fields = ["id", "source", "reason"]
+        read_only_fields = fields
+
+
 class VoteSerializer(ModelSerializer):
     decision = DecisionLinkSerializer(read_only=True)
     organisation = OrganisationRefSerializer(source="membership.organisation", read_only=True)
     cast_by = PersonNameSerializer(read_only=True)
     recorded_by = PersonNameSerializer(read_only=True, allow_null=True)
+    struck_by = StruckBySerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="The member's recusal that struck this vote, or null for a vote that counts.",
+    )
 
     class Meta:
         model = Vote
@@ -39,11 +53,32 @@ class VoteSerializer(ModelSerializer):
             "cast_by",
             "recorded_by",
             "cast_at",
+            "struck_by",
         ]
+
+
+class StruckVoteSerializer(ModelSerializer):
+    """The vote a recusal struck: kept on the record, no longer counted (rule 5)."""
+
+    class Meta:
+        model = Vote
+        fields = ["id", "position", "cast_at"]
+        read_only_fields = fields
 
 
 class RecusalSerializer(ModelSerializer):
     organisation = OrganisationRefSerializer(source="membership.organisation", read_only=True)
+    interest_text = serializers.CharField(
+        source="interest.interest",
+        read_only=True,
+        allow_null=True,
+        help_text="The declared interest the recusal rests on, in the declarer's words.",
+    )
+    struck_vote = StruckVoteSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="The member's vote this recusal struck, or null; a dispensation does not restore it.",
+    )
 
     class Meta:
         model = Recusal
@@ -53,9 +88,11 @@ class RecusalSerializer(ModelSerializer):
             "organisation",
             "source",
             "interest",
+            "interest_text",
             "reason",
             "dispensation_granted",
             "dispensation_reason",
+            "struck_vote",
         ]
 
 
@@ -292,8 +329,18 @@ class ResponseInputSerializer(InputSerializer):
 class RecusalInputSerializer(InputSerializer):
     membership = _pk(Membership.objects.select_related("organisation", "alliance"))
     reason = serializers.CharField()
-    source = serializers.ChoiceField(choices=Recusal.Source.choices, default=Recusal.Source.DECLARED_INTEREST)
-    interest = _optional_pk(InterestDeclaration.objects.all())
+    source = serializers.ChoiceField(
+        choices=Recusal.Source.choices,
+        required=False,
+        help_text="Left out: declared_interest when an interest is named, other when not.",
+    )
+    interest = _pk(
+        InterestDeclaration.objects.select_related("person", "represents"),
+        required=False,
+        allow_null=True,
+        help_text="Required for a declared interest: the member's declaration (for it, or by its people) open "
+        "while the decision is decided.",
+    )
 
 
 class DelegatedDecisionInputSerializer(InputSerializer):

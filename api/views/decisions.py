@@ -22,7 +22,11 @@ from roles.access import request_access
 def _vote_count(position: str):
     # A correlated count per decision, not a join with GROUP BY over every decision column: the
     # database counts only the page's rows, and the pagination count needs no join (docs/performance.md).
-    votes = Vote.objects.filter(decision=OuterRef("pk"), position=position).order_by().values("decision")
+    votes = (
+        Vote.objects.filter(decision=OuterRef("pk"), position=position, struck_by__isnull=True)
+        .order_by()
+        .values("decision")
+    )
     return Coalesce(Subquery(votes.annotate(n=Count("pk")).values("n")), 0)
 
 
@@ -105,15 +109,16 @@ class DecisionViewSet(StandingMixin, AsOfMixin, mixins.UpdateModelMixin, Registe
     def votes(self, request, pk=None):
         """Cast or change a member's vote (rules 1 and 2).
 
-        The caller's person is the one entering the vote: when they are not its caster (a
-        secretary recording a representative's vote) they are stored as ``recorded_by``, and a
-        ``recorded_by`` naming anyone else is refused (400).
+        ``cast_by`` must hold the member's representative or deputy role on the vote's day, whoever
+        enters it (400 otherwise, naming who does). The caller's person is the one entering the vote:
+        when they are not its caster (a secretary recording a representative's vote) they are stored as
+        ``recorded_by``, and a ``recorded_by`` naming anyone else is refused (400).
         """
         decision = self.get_object()
         vote = services.cast_vote(actor=self.actor, decision=decision, **self._input(s.VoteInputSerializer))
-        vote = Vote.objects.select_related("decision", "membership__organisation", "cast_by", "recorded_by").get(
-            pk=vote.pk
-        )
+        vote = Vote.objects.select_related(
+            "decision", "membership__organisation", "cast_by", "recorded_by", "struck_by"
+        ).get(pk=vote.pk)
         return Response(s.VoteSerializer(vote).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.AdviceInputSerializer, responses={201: s.AdvisoryInputSerializer})
@@ -138,7 +143,12 @@ class DecisionViewSet(StandingMixin, AsOfMixin, mixins.UpdateModelMixin, Registe
     @extend_schema(request=s.RecusalInputSerializer, responses={201: s.RecusalSerializer})
     @action(detail=True, methods=["post"])
     def recusals(self, request, pk=None):
-        """Recuse a member from the decision (a vote it cast is removed; history keeps it)."""
+        """Recuse a member from the decision (rule 5).
+
+        A vote the member already cast is struck: it stays in the decision's votes with ``struck_by``
+        set, no longer counts, and the answer's ``struck_vote`` names it. A recusal for a declared
+        interest names the member's declaration open while the decision is decided (400 otherwise).
+        """
         recusal = services.record_recusal(
             actor=self.actor, decision=self.get_object(), **self._input(s.RecusalInputSerializer)
         )
@@ -147,7 +157,7 @@ class DecisionViewSet(StandingMixin, AsOfMixin, mixins.UpdateModelMixin, Registe
     @extend_schema(request=s.ReasonInputSerializer, responses=s.RecusalSerializer)
     @action(detail=True, methods=["post"], url_path=r"recusals/(?P<recusal_id>\d+)/dispensation")
     def dispensation(self, request, pk=None, recusal_id=None):
-        """Grant a dispensation that lets a recused member vote."""
+        """Grant a dispensation that lets a recused member vote; a vote the recusal struck stays struck."""
         recusal = get_object_or_404(Recusal, pk=recusal_id, decision=self.get_object())
         recusal = services.grant_dispensation(actor=self.actor, recusal=recusal, **self._input(s.ReasonInputSerializer))
         return Response(s.RecusalSerializer(recusal).data)
@@ -219,10 +229,12 @@ class DecisionViewSet(StandingMixin, AsOfMixin, mixins.UpdateModelMixin, Registe
 
 
 class VoteViewSet(AccessMixin, HistoryMixin, viewsets.ReadOnlyModelViewSet):
-    """Every vote cast, with who cast and who recorded it."""
+    """Every vote cast, with who cast and who recorded it; a vote struck by a recusal names it (``struck_by``)."""
 
     serializer_class = s.VoteSerializer
     filterset_class = VoteFilter
     ordering_fields = ["cast_at", "position"]
     ordering = ["-cast_at", "pk"]
-    queryset = Vote.objects.select_related("decision", "membership__organisation", "cast_by", "recorded_by")
+    queryset = Vote.objects.select_related(
+        "decision", "membership__organisation", "cast_by", "recorded_by", "struck_by"
+    )

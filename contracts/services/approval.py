@@ -59,6 +59,7 @@ def _recuse(decision: Decision, process: AwardProcess, on: date, *, already: fro
                 reason=item["reason"],
                 source=item["source"],
                 interest=item["interest"],
+                on=on,
             )
         )
     return recusals
@@ -69,8 +70,9 @@ def recuse_late_interests(*, process: AwardProcess, on: date) -> list[Recusal]:
     """Recuse the members an interest declared while the approval is open concerns (rule 5).
 
     Recusal is computed on opening; an interest noted later would otherwise let its member vote. A
-    vote such a member already cast is struck: deleted with history and the reason, so the record shows
-    it was cast and why it no longer counts (record_recusal does this).
+    vote such a member already cast is struck: kept on the record, marked struck by the recusal, so the
+    record shows it was cast and why it no longer counts (record_recusal does this). A recusal for a
+    declared interest names the declaration it rests on (``members_to_recuse`` finds it).
     """
     decision = process.approval_decision
     if decision is None:

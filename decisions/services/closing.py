@@ -66,7 +66,9 @@ def _outcome(decision: Decision, tally: dict) -> tuple[bool, str]:
 def _tally(decision: Decision, on: date) -> dict:
     voters = queries.electorate(decision, on)
     eligible = voters.eligible_ids
-    votes = {v.membership_id: v for v in Vote.objects.filter(decision=decision, membership_id__in=eligible)}
+    # A vote struck by a recusal stays on the record but is not counted (rule 5).
+    counted = Vote.objects.filter(decision=decision, membership_id__in=eligible, struck_by__isnull=True)
+    votes = {v.membership_id: v for v in counted}
     by = {m.pk: m for m in voters.eligible}
     pick = [by[mid] for mid, v in votes.items()]
     if decision.meeting_id:

@@ -1,15 +1,11 @@
-"""Votes, advice, recusals and dispensations on a decision (rules 1, 2, 4 and 5).
+"""Votes and advice on a decision (rules 1, 2 and 4); recusals are in ``recusals.py`` (rule 5).
 
 Every function locks the decision row first, so a vote and the decision's close never
 interleave: a vote arriving while the decision closes is either counted or refused.
 
-Two choices documented here:
-
-* The alliance answers advice ("you said, we did") before the decision closes: the advice and
-  its response are part of the sealed record (rule 4), so they cannot be added to afterwards.
-* Recording a recusal for a member that has already voted removes that vote, with a history
-  row that says why. The vote could not count once the member is recused, and the history
-  keeps what it was; if the body then grants a dispensation, the member votes again.
+A choice documented here: the alliance answers advice ("you said, we did") before the decision
+closes: the advice and its response are part of the sealed record (rule 4), so they cannot be
+added to afterwards.
 """
 
 from __future__ import annotations
@@ -29,16 +25,10 @@ from decisions.queries import local_day
 from decisions.services.decisions import check_moment
 from roles import standing
 from roles.access import Access
-from roles.models import InterestDeclaration, Person, Role, RoleAssignment
+from roles.models import Person, Role, RoleAssignment
 from roles.queries import representatives_on
 
-__all__ = [
-    "cast_vote",
-    "record_advice",
-    "respond_to_advice",
-    "record_recusal",
-    "grant_dispensation",
-]
+__all__ = ["cast_vote", "record_advice", "respond_to_advice"]
 
 ADVICE_STATUSES = (Decision.Status.DRAFT, Decision.Status.OPEN, Decision.Status.DEFERRED)
 
@@ -99,24 +89,39 @@ def holds_secretary_role(*, person: Person, decision: Decision, on: date) -> boo
     )
 
 
+def _either(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+
+
 def _check_caster(decision, membership, cast_by: Person, recorded_by: Person | None, on: date) -> None:
-    """Rule 2: a representative or deputy casts the vote, or the body's secretary records it."""
-    if representatives_on(membership=membership, on=on).filter(pk=cast_by.pk).exists():
-        return
-    if recorded_by is None:
-        raise RuleViolation(
-            "vote_caster_not_representative",
-            f"{cast_by} did not hold the representative or deputy role of {membership.organisation} on {day(on)}; "
-            f"the vote must come from its representative, or be recorded by the secretary of {decision.body.code}.",
-            field="cast_by",
-        )
-    if not holds_secretary_role(person=recorded_by, decision=decision, on=on):
+    """Rule 2: the caster holds the member's representative or deputy role that day, whoever enters the
+    vote; the body's secretary records it on their behalf, never in the name of anyone else."""
+    if recorded_by is not None and not holds_secretary_role(person=recorded_by, decision=decision, on=on):
         raise RuleViolation(
             "vote_recorder_not_secretary",
             f"{recorded_by} did not hold the secretary role of {decision.body} on {day(on)}, so cannot record "
-            f"a vote for {membership.organisation} cast by {cast_by}, who is not its representative.",
+            f"the vote of {membership.organisation}; ask the body's secretary to record it.",
             field="recorded_by",
         )
+    holders = list(representatives_on(membership=membership, on=on))
+    if any(person.pk == cast_by.pk for person in holders):
+        return
+    organisation = membership.organisation
+    message = (
+        f"{cast_by} did not hold the representative or deputy role of {organisation} on {day(on)}, so cannot be "
+        "named as casting its vote. "
+    )
+    if holders:
+        message += (
+            f"Under 'Cast by', choose the representative or deputy of {organisation} who gave the vote "
+            f"({_either([p.name for p in holders])}); the secretary who enters it for them is recorded beside them."
+        )
+    else:
+        message += (
+            f"Nobody held that role on {day(on)}: record the appointment of {organisation}'s representative or "
+            "deputy first, then the vote they give."
+        )
+    raise RuleViolation("vote_caster_not_representative", message, field="cast_by")
 
 
 def _recorder(*, cast_by: Person, recorded_by: Person | None, entered_by: Person | None) -> Person | None:
@@ -166,11 +171,16 @@ def cast_vote(
     """Record or change a member's vote on an open decision (rules 1, 2, 4 and 5).
 
     The ``actor`` is the caller (roles/standing.py): a representative casts only their own
-    organisation's vote, as themselves; the body's secretary records any member's. The actor's
-    person is the one entering the vote: a vote entered by someone other than ``cast_by`` (the
-    secretary on a representative's behalf) stores them as ``recorded_by``, and a ``recorded_by``
-    naming anyone else is refused, so a vote never looks as if the representative entered it
-    (rule 2). The system (the demo, a command) has no person: ``recorded_by`` is taken as given.
+    organisation's vote, as themselves; the body's secretary records any member's, on behalf of its
+    representative or deputy. Whoever enters it, ``cast_by`` must hold the member's representative or
+    deputy role on the vote's day (rule 2): the secretary cannot name anyone else, nor themselves
+    unless they hold that role. The actor's person is the one entering the vote: a vote entered by
+    someone other than ``cast_by`` stores them as ``recorded_by`` (who must be the body's secretary),
+    and a ``recorded_by`` naming anyone else is refused, so a vote never looks as if the representative
+    entered it. The system (the demo, a command) has no person: ``recorded_by`` is taken as given.
+
+    A member recused after voting has that vote struck (``record_recusal``); once a dispensation lets it
+    vote again, the new vote is recorded beside the struck one, which stays struck.
 
     ``cast_at`` may be in the past (a vote given at a meeting and recorded later) but not in the
     future nor before the decision opened. A written procedure's deadline is checked against the
@@ -221,7 +231,7 @@ def cast_vote(
         )
     _check_deadline(decision, cast_at, now, recorded_by)
     _check_caster(decision, membership, cast_by, recorded_by, on)
-    vote = Vote.objects.filter(decision=decision, membership=membership).first()
+    vote = Vote.objects.filter(decision=decision, membership=membership, struck_by__isnull=True).first()
     if vote is None:
         vote, reason = Vote(decision=decision, membership=membership), f"Voted {position}"
     else:
@@ -327,74 +337,3 @@ def respond_to_advice(
     advisory_input.responded_at = responded_at or timezone.now()
     save_checked(advisory_input, "Responded to advice")
     return advisory_input
-
-
-# Recusals and dispensations (rule 5) ---------------------------------------------------------
-
-
-@transaction.atomic
-def record_recusal(
-    *,
-    actor: Access,
-    decision: Decision,
-    membership: Membership,
-    reason: str,
-    source: str = Recusal.Source.DECLARED_INTEREST,
-    interest: InterestDeclaration | None = None,
-) -> Recusal:
-    """Recuse a member from a decision; a vote it already cast is removed, and history keeps it."""
-    standing.require_record_keeper(actor, decision.body, "record recusals from its decisions")
-    decision = _locked(decision)
-    _refuse_sealed(decision, "its recusals")
-    _refuse_other_alliance(decision, membership)
-    if not (reason or "").strip():
-        raise RuleViolation("recusal_reason_required", "Say why the member is recused.", field="reason")
-    if source not in Recusal.Source.values:
-        raise RuleViolation(
-            "recusal_source_unknown",
-            f"Unknown recusal source '{source}'; choose from {', '.join(Recusal.Source.values)}.",
-            field="source",
-        )
-    if interest is not None and interest.alliance_id != decision.alliance_id:
-        raise RuleViolation(
-            "interest_other_alliance", "The interest was declared to another alliance.", field="interest"
-        )
-    if Recusal.objects.filter(decision=decision, membership=membership).exists():
-        raise RuleViolation(
-            "already_recused",
-            f"{membership.organisation} is already recused from {_label(decision)}.",
-            field="membership",
-            conflict=True,
-        )
-    vote = Vote.objects.filter(decision=decision, membership=membership).first()
-    if vote is not None:
-        vote._change_reason = f"Vote removed: member recused ({reason.strip()})"
-        vote.delete()
-    recusal = Recusal(decision=decision, membership=membership, source=source, interest=interest, reason=reason.strip())
-    save_checked(recusal, "Recused")
-    return recusal
-
-
-@transaction.atomic
-def grant_dispensation(*, actor: Access, recusal: Recusal, reason: str) -> Recusal:
-    """Record the body's dispensation that lets a recused member vote despite its interest (rule 5)."""
-    standing.require_record_keeper(actor, recusal.decision.body, "record its dispensations")
-    decision = _locked(recusal.decision)
-    _refuse_sealed(decision, "its recusals")
-    if not (reason or "").strip():
-        raise RuleViolation(
-            "dispensation_reason_required",
-            "Say why the body lets the member vote despite the interest.",
-            field="reason",
-        )
-    recusal = Recusal.objects.select_related("membership__organisation").get(pk=recusal.pk)
-    if recusal.dispensation_granted:
-        raise RuleViolation(
-            "dispensation_already_granted",
-            f"{recusal.membership.organisation} already has a dispensation for {_label(decision)}.",
-            conflict=True,
-        )
-    recusal.dispensation_granted = True
-    recusal.dispensation_reason = reason.strip()
-    save_checked(recusal, f"Dispensation granted: {reason.strip()}")
-    return recusal

@@ -7,7 +7,13 @@ from django.utils import timezone
 from decisions import services
 from decisions.models import AdvisoryInput, Decision, Recusal, Vote
 from roles.standing import SYSTEM
-from tests.factories import DelegatedAuthorityFactory, PersonFactory, RoleAssignmentFactory, RoleFactory, UserFactory
+from tests.factories import (
+    DelegatedAuthorityFactory,
+    PersonFactory,
+    RoleAssignmentFactory,
+    RoleFactory,
+    UserFactory,
+)
 from tests.helpers import rows, token_client, viewer_of
 from tests.scenes import CLOSED
 
@@ -264,9 +270,23 @@ def test_vote_with_unknown_membership_is_a_400(staff_api, scene, decision):
 
 
 def test_secretary_records_a_vote(staff_api, scene, decision):
-    body = vote_body(scene, 0, cast_by=PersonFactory().pk, recorded_by=scene.secretary.pk)
+    body = vote_body(scene, 0, recorded_by=scene.secretary.pk)
     response = staff_api.post(f"{URL}{decision.pk}/votes/", body)
     assert response.status_code == 201 and response.json()["recorded_by"]["name"] == "Morag Secretary"
+    assert response.json()["struck_by"] is None
+
+
+def test_vote_cast_by_someone_without_the_role_is_a_400_that_writes_nothing(staff_api, scene, decision):
+    before = rows(Vote)
+    body = vote_body(scene, 0, cast_by=PersonFactory(name="Phoned-in trustee").pk, recorded_by=scene.secretary.pk)
+    response = staff_api.post(f"{URL}{decision.pk}/votes/", body)
+    assert response.status_code == 400
+    assert (response.json()["code"], response.json()["field"]) == ("vote_caster_not_representative", "cast_by")
+    assert response.json()["detail"].startswith(
+        "Phoned-in trustee did not hold the representative or deputy role of Harbour Light Housing on 02/03/2021"
+    )
+    assert "Under 'Cast by', choose" in response.json()["detail"]
+    assert rows(Vote) == before
 
 
 @pytest.fixture
@@ -288,6 +308,28 @@ def test_secretary_entering_a_representatives_vote_is_recorded_as_recorder(secre
     assert response.status_code == 201
     assert response.json()["cast_by"]["id"] == scene.reps[0].pk
     assert response.json()["recorded_by"]["name"] == "Morag Secretary"
+
+
+def test_secretary_naming_another_members_representative_as_caster_is_a_400(secretary_api, scene, decision):
+    before = rows(Vote)
+    response = secretary_api.post(f"{URL}{decision.pk}/votes/", vote_body(scene, 1, cast_by=scene.reps[0].pk))
+    assert response.status_code == 400
+    assert response.json()["code"] == "vote_caster_not_representative"
+    assert response.json()["detail"].startswith(
+        "Rep of Harbour Light Housing did not hold the representative or deputy role of Second Step Trust"
+    )
+    assert rows(Vote) == before
+
+
+def test_secretary_naming_themselves_as_caster_is_a_400(secretary_api, scene):
+    # Naming themselves, the secretary casts rather than records: the written procedure must be open today.
+    decision = scene.open(closes_at=timezone.now() + timedelta(days=30))
+    before = rows(Vote)
+    body = {k: v for k, v in vote_body(scene, 0, cast_by=scene.secretary.pk).items() if k != "cast_at"}
+    response = secretary_api.post(f"{URL}{decision.pk}/votes/", body)
+    assert response.status_code == 400 and response.json()["field"] == "cast_by"
+    assert response.json()["detail"].startswith("Morag Secretary did not hold the representative or deputy role")
+    assert rows(Vote) == before
 
 
 def test_secretary_naming_another_recorder_is_a_400_that_writes_nothing(secretary_api, scene, decision):
@@ -340,7 +382,9 @@ def test_advice_response_of_another_decision_is_404(staff_api, scene, decision):
 
 def test_recusal_and_dispensation(staff_api, scene, decision):
     response = staff_api.post(f"{URL}{decision.pk}/recusals/", {"membership": scene.members[0].pk, "reason": "Bidding"})
-    assert response.status_code == 201 and response.json()["source"] == "declared_interest"
+    # Neither a source nor an interest: a recusal for another reason than a declared interest.
+    assert response.status_code == 201 and response.json()["source"] == "other"
+    assert response.json()["struck_vote"] is None
     refused = staff_api.post(f"{URL}{decision.pk}/votes/", vote_body(scene, 0))
     assert refused.status_code == 400 and refused.json()["code"] == "recused_member_cannot_vote"
     recusal_id = response.json()["id"]
@@ -349,6 +393,73 @@ def test_recusal_and_dispensation(staff_api, scene, decision):
     body = vote_body(scene, 0, recorded_by=scene.secretary.pk)
     assert staff_api.post(f"{URL}{decision.pk}/votes/", body).status_code == 201
     assert Recusal.objects.get().dispensation_reason == "Remote"
+
+
+def test_recusal_strikes_the_members_vote_and_says_so(staff_api, viewer_api, scene, decision):
+    cast = scene.vote(decision, 0)
+    response = staff_api.post(
+        f"{URL}{decision.pk}/recusals/", {"membership": scene.members[0].pk, "reason": "Late interest"}
+    )
+    assert response.status_code == 201
+    recusal = response.json()
+    assert recusal["struck_vote"] == {"id": cast.pk, "position": "AGREE", "cast_at": "2021-03-02T10:00:00Z"}
+    vote = viewer_api.get(f"/api/v1/votes/{cast.pk}/").json()
+    assert vote["struck_by"] == {"id": recusal["id"], "source": "other", "reason": "Late interest"}
+    listed = viewer_api.get("/api/v1/votes/", {"decision": decision.pk, "struck": "true"}).json()["results"]
+    assert [v["id"] for v in listed] == [cast.pk]
+    assert viewer_api.get("/api/v1/votes/", {"decision": decision.pk, "struck": "false"}).json()["count"] == 0
+    detail = viewer_api.get(f"{URL}{decision.pk}/").json()
+    assert detail["votes"][0]["struck_by"]["reason"] == "Late interest"
+    assert detail["votes_summary"] == {"agree": 0, "object": 0, "abstain": 0, "total": 0}
+
+
+def test_dispensation_answer_still_shows_the_struck_vote(staff_api, scene, decision):
+    cast = scene.vote(decision, 0)
+    recusal = services.record_recusal(actor=SYSTEM, decision=decision, membership=scene.members[0], reason="Trustee")
+    response = staff_api.post(f"{URL}{decision.pk}/recusals/{recusal.pk}/dispensation/", {"reason": "Remote"})
+    assert response.status_code == 200 and response.json()["struck_vote"]["id"] == cast.pk
+    again = staff_api.post(f"{URL}{decision.pk}/votes/", vote_body(scene, 0, recorded_by=scene.secretary.pk))
+    assert again.status_code == 201 and again.json()["id"] != cast.pk and again.json()["struck_by"] is None
+
+
+def test_declared_interest_recusal_names_the_interest(staff_api, scene, decision):
+    interest = scene.interest(0)
+    body = {"membership": scene.members[0].pk, "reason": "Trustee", "interest": interest.pk}
+    response = staff_api.post(f"{URL}{decision.pk}/recusals/", body)
+    assert response.status_code == 201
+    assert (response.json()["source"], response.json()["interest"]) == ("declared_interest", interest.pk)
+    assert response.json()["interest_text"] == interest.interest
+
+
+@pytest.mark.parametrize(
+    "which,code",
+    [
+        ("none", "recusal_interest_required"),
+        ("ended", "recusal_interest_not_open"),
+        ("other_member", "recusal_interest_other_member"),
+    ],
+)
+def test_declared_interest_recusal_naming_no_fitting_interest_is_a_400_that_writes_nothing(
+    staff_api, scene, decision, which, code
+):
+    scene.interest(0)
+    interests = {
+        "none": None,
+        "ended": scene.interest(0, declared_on=date(2020, 1, 1), ends_on=date(2020, 12, 31)).pk,
+        "other_member": scene.interest(1).pk,
+    }
+    body = {"membership": scene.members[0].pk, "reason": "Trustee", "source": "declared_interest"}
+    if interests[which] is not None:
+        body["interest"] = interests[which]
+    before = rows(Recusal, Vote)
+    response = staff_api.post(f"{URL}{decision.pk}/recusals/", body)
+    assert response.status_code == 400
+    assert (response.json()["code"], response.json()["field"]) == (code, "interest")
+    assert (
+        "Under 'Interest', choose the one it rests on: Rep of Harbour Light Housing: 'Trustee of Northgate"
+        in (response.json()["detail"])
+    )
+    assert rows(Recusal, Vote) == before
 
 
 def test_withdraw_and_defer(staff_api, scene):

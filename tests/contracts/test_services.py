@@ -521,6 +521,24 @@ def test_approval_recuses_every_bidder_and_member_with_a_declared_interest():
         s.members[1].pk: Recusal.Source.SUBMISSION,
         s.members[2].pk: Recusal.Source.DECLARED_INTEREST,
     }
+    # A recusal for a declared interest names the declaration it rests on.
+    assert {r.membership_id: r.interest for r in decision.recusals.all()}[s.members[2].pk] == interested
+
+
+def test_a_noted_interest_that_ended_before_the_approval_recuses_nobody():
+    s = make_award_scene()
+    process, _ = s.recommended()
+    ended = declare_interest(
+        alliance=s.alliance,
+        person=s.scene.reps[2],
+        represents=s.members[2].organisation,
+        interest="Chaired the outreach forum until May.",
+        declared_on=date(2021, 5, 1),
+        ends_on=date(2021, 5, 31),
+    )
+    services.note_interest(process=process, declaration=ended, noted_on=date(2021, 5, 2))
+    decision = services.open_approval(actor=SYSTEM, process=process, opened_at=OPENED)
+    assert not decision.recusals.filter(membership=s.members[2]).exists()
 
 
 def test_interest_in_a_bidder_recuses_the_declarers_member():
@@ -749,9 +767,9 @@ def test_interest_noted_while_the_approval_is_open_recuses_and_strikes_the_vote(
     services.note_interest(process=process, declaration=declaration, noted_on=date(2021, 6, 12))
     recusal = decision.recusals.get(membership=s.members[2])
     assert (recusal.source, recusal.interest) == (Recusal.Source.DECLARED_INTEREST, declaration)
-    assert not Vote.objects.filter(pk=cast.pk).exists()
-    struck = Vote.history.filter(id=cast.pk, history_type="-").get()
-    assert struck.history_change_reason.startswith("Vote removed: member recused")
+    cast.refresh_from_db()
+    assert cast.struck_by == recusal
+    assert cast.history.first().history_change_reason.startswith("Vote struck: member recused")
     with pytest.raises(RuleViolation) as error:
         vote(s, decision, 2)
     assert error.value.code == "recused_member_cannot_vote"
@@ -769,8 +787,9 @@ def test_interest_in_a_bidder_declared_while_the_approval_is_open_recuses_the_me
         declared_on=date(2021, 6, 12),
         concerns_organisation=s.members[0].organisation,
     )
-    assert decision.recusals.filter(membership=s.members[3], source="declared_interest").exists()
-    assert not Vote.objects.filter(pk=cast.pk).exists()
+    recusal = decision.recusals.get(membership=s.members[3], source="declared_interest")
+    assert recusal.interest.interest == "Spouse now works for Harbour Light Housing."
+    assert Vote.objects.get(pk=cast.pk).struck_by == recusal
 
 
 def test_interest_declared_in_the_admin_while_the_approval_is_open_recuses_the_member(admin_client):

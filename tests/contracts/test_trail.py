@@ -8,9 +8,12 @@ from alliance.access import Access
 from contracts import services
 from contracts.models import Contract
 from contracts.trail import award_audit_trail
+from decisions import services as decision_services
 from decisions.models import Decision
+from roles.services import declare_interest
 from roles.standing import SYSTEM
 from tests.scenes import APPROVAL_OPENED as OPENED
+from tests.scenes import APPROVAL_VOTED as VOTED
 from tests.scenes import make_award_scene
 
 pytestmark = pytest.mark.django_db
@@ -101,3 +104,29 @@ def test_a_confidential_approval_and_policy_decision_stay_out_of_a_viewers_trail
     assert "Adopted by a decision you may not read" in str(trail)
     oversight = Access(authenticated=True, members_of=viewer.members_of, oversight_of=viewer.members_of)
     assert "approval" in {e["kind"] for e in award_audit_trail(contracted, oversight)}
+
+
+def test_a_vote_struck_by_a_late_interest_shows_in_the_trail_as_struck():
+    s = make_award_scene()
+    process, _ = s.recommended()
+    decision = services.open_approval(actor=SYSTEM, process=process, opened_at=OPENED)
+    decision_services.cast_vote(
+        actor=SYSTEM,
+        decision=decision,
+        membership=s.members[2],
+        position="AGREE",
+        cast_by=s.scene.reps[2],
+        cast_at=VOTED,
+        now=VOTED,
+    )
+    declaration = declare_interest(
+        alliance=s.alliance,
+        person=s.scene.reps[2],
+        represents=s.members[2].organisation,
+        interest="Subcontractor in the recommended bid.",
+        declared_on=date(2021, 6, 12),
+    )
+    services.note_interest(process=process, declaration=declaration, noted_on=date(2021, 6, 12))
+    votes = [e["title"] for e in award_audit_trail(process, STAFF) if e["kind"] == "vote"]
+    organisation = s.members[2].organisation
+    assert votes == [f"{organisation} voted agree", f"Vote of {organisation} struck"]

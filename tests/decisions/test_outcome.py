@@ -108,6 +108,46 @@ def test_recused_member_is_not_counted_and_unanimity_holds_without_it():
     assert counts(decision) == (2, 0, 0, 0, 1, 2)
 
 
+def test_a_vote_struck_by_a_recusal_is_not_counted():
+    scene = make_scene()
+    decision = scene.open()
+    scene.vote(decision, 0)
+    scene.vote(decision, 1)
+    scene.vote(decision, 2, position="OBJECT")
+    services.record_recusal(actor=SYSTEM, decision=decision, membership=scene.members[2], reason="Bidder")
+    decision = close(decision)
+    assert decision.status == Decision.Status.AGREED
+    assert counts(decision) == (2, 0, 0, 0, 1, 2)
+
+
+def test_after_a_dispensation_the_struck_vote_stays_uncounted_until_the_member_votes_again():
+    scene = make_scene()
+    decision = scene.open()
+    scene.vote(decision, 0)
+    scene.vote(decision, 1)
+    scene.vote(decision, 2)
+    recusal = services.record_recusal(actor=SYSTEM, decision=decision, membership=scene.members[2], reason="Bidder")
+    services.grant_dispensation(actor=SYSTEM, recusal=recusal, reason="The interest is remote.")
+    decision = close(decision)
+    assert decision.status == Decision.Status.NOT_AGREED
+    assert "Northgate Housing Association did not vote" in decision.outcome_explanation
+    assert counts(decision) == (2, 0, 0, 1, 0, 3)
+
+
+def test_the_vote_cast_again_after_a_dispensation_counts():
+    scene = make_scene()
+    decision = scene.open()
+    scene.vote(decision, 0)
+    scene.vote(decision, 1)
+    scene.vote(decision, 2, position="OBJECT")
+    recusal = services.record_recusal(actor=SYSTEM, decision=decision, membership=scene.members[2], reason="Bidder")
+    services.grant_dispensation(actor=SYSTEM, recusal=recusal, reason="The interest is remote.")
+    scene.vote(decision, 2)
+    decision = close(decision)
+    assert decision.status == Decision.Status.AGREED
+    assert counts(decision) == (3, 0, 0, 0, 0, 3)
+
+
 def test_advisory_members_never_count():
     scene = make_scene(voting=2)
     decision = scene.open()

@@ -51,6 +51,19 @@ def test_votes_grid_shows_a_dispensation(scene):
     assert row["state"] == "not_voted" and row["dispensation"]
 
 
+def test_votes_grid_shows_a_struck_vote_beside_the_vote_cast_again(scene):
+    decision = scene.open()
+    struck = scene.vote(decision, 1)
+    recusal = services.record_recusal(actor=SYSTEM, decision=decision, membership=scene.members[1], reason="Bidder")
+    recused = next(r for r in queries.votes_grid(decision) if r["membership"] == scene.members[1])
+    assert (recused["state"], recused["vote"], recused["struck"]) == ("recused", None, [struck])
+    services.grant_dispensation(actor=SYSTEM, recusal=recusal, reason="Remote")
+    again = scene.vote(decision, 1, position="ABSTAIN")
+    row = next(r for r in queries.votes_grid(decision) if r["membership"] == scene.members[1])
+    assert (row["state"], row["vote"], row["struck"]) == ("voted", again, [struck])
+    assert row["struck"][0].struck_by == recusal
+
+
 def test_votes_grid_of_a_draft_without_date_shows_current_members(scene):
     draft = scene.draft()
     assert len(queries.votes_grid(draft)) == 4

@@ -6,7 +6,7 @@ from django.utils import timezone
 from alliance.bulk_guard import history_written_by_caller
 from alliance.models import Membership
 from decisions import services
-from decisions.models import Vote
+from decisions.models import Recusal, Vote
 from roles.standing import SYSTEM
 from tests.factories import (
     InterestDeclarationFactory,
@@ -176,18 +176,17 @@ def test_deputy_may_cast_the_vote(scene, decision):
 
 
 def test_secretary_records_a_vote_and_both_are_stored(scene, decision):
-    messenger = PersonFactory(name="Phoned-in trustee")
     vote = services.cast_vote(
         actor=SYSTEM,
         decision=decision,
         membership=scene.members[0],
         position="AGREE",
-        cast_by=messenger,
+        cast_by=scene.reps[0],
         recorded_by=scene.secretary,
         cast_at=VOTED,
         now=VOTED,
     )
-    assert (vote.cast_by, vote.recorded_by) == (messenger, scene.secretary)
+    assert (vote.cast_by, vote.recorded_by) == (scene.reps[0], scene.secretary)
     assert "recorded by Morag Secretary" in vote.history.first().history_change_reason
 
 
@@ -199,12 +198,80 @@ def test_alliance_wide_secretary_may_record(scene, decision):
         decision=decision,
         membership=scene.members[0],
         position="ABSTAIN",
-        cast_by=PersonFactory(),
+        cast_by=scene.reps[0],
         recorded_by=clerk,
         cast_at=VOTED,
         now=VOTED,
     )
     assert vote.recorded_by == clerk
+
+
+def test_secretary_records_the_deputys_vote_on_their_behalf(scene, decision):
+    deputy = scene.deputy(1, "Kirsty Gray")
+    vote = enter(scene, decision, cast_by=deputy, entered_by=scene.secretary, member=1)
+    assert (vote.cast_by, vote.recorded_by) == (deputy, scene.secretary)
+
+
+def test_secretary_cannot_record_a_vote_cast_by_someone_without_the_role(scene, decision):
+    messenger = PersonFactory(name="Phoned-in trustee")
+    error = refused(
+        "vote_caster_not_representative",
+        lambda: services.cast_vote(
+            actor=SYSTEM,
+            decision=decision,
+            membership=scene.members[0],
+            position="AGREE",
+            cast_by=messenger,
+            recorded_by=scene.secretary,
+            cast_at=VOTED,
+            now=VOTED,
+        ),
+    )
+    assert error.field == "cast_by"
+    assert error.message == (
+        "Phoned-in trustee did not hold the representative or deputy role of Harbour Light Housing on 02/03/2021, "
+        "so cannot be named as casting its vote. Under 'Cast by', choose the representative or deputy of Harbour "
+        "Light Housing who gave the vote (Rep of Harbour Light Housing); the secretary who enters it for them is "
+        "recorded beside them."
+    )
+
+
+def test_secretary_cannot_record_another_members_deputy_as_the_caster(scene, decision):
+    deputy = scene.deputy(0, "Kirsty Gray")  # Harbour Light's deputy, named for Second Step Trust's vote
+    error = refused(
+        "vote_caster_not_representative",
+        lambda: enter(scene, decision, cast_by=deputy, entered_by=scene.secretary, member=1),
+    )
+    assert "Kirsty Gray did not hold the representative or deputy role of Second Step Trust" in error.message
+    assert "(Rep of Second Step Trust)" in error.message
+    assert "cast_by" not in error.message
+
+
+def test_secretary_cannot_name_themselves_as_the_caster(scene, decision):
+    error = refused(
+        "vote_caster_not_representative",
+        lambda: enter(scene, decision, cast_by=scene.secretary, entered_by=scene.secretary, member=0),
+    )
+    assert error.message.startswith("Morag Secretary did not hold the representative or deputy role of Harbour Light")
+
+
+def test_secretary_holding_the_deputy_role_casts_the_vote_as_themselves(scene, decision):
+    organisation = scene.members[0].organisation
+    role = RoleFactory(alliance=scene.alliance, kind="deputy_representative", organisation=organisation)
+    RoleAssignmentFactory(role=role, person=scene.secretary, starts_on=date(2021, 1, 1))
+    vote = enter(scene, decision, cast_by=scene.secretary, entered_by=scene.secretary, member=0)
+    assert (vote.cast_by, vote.recorded_by) == (scene.secretary, None)
+
+
+def test_member_with_nobody_in_the_role_that_day_says_to_appoint_one(scene, decision):
+    with history_written_by_caller():
+        scene.reps[0].assignments.update(ends_on=date(2021, 2, 28), end_reason="resigned")
+    error = refused(
+        "vote_caster_not_representative",
+        lambda: enter(scene, decision, cast_by=scene.reps[0], entered_by=scene.secretary, member=0),
+    )
+    assert "Nobody held that role on 02/03/2021" in error.message
+    assert "record the appointment of Harbour Light Housing's representative or deputy first" in error.message
 
 
 def test_recorder_who_is_not_the_bodys_secretary_is_refused(scene, decision):
@@ -262,14 +329,41 @@ def test_dispensation_lets_a_recused_member_vote(scene, decision):
     assert scene.vote(decision, 0).position == "AGREE"
 
 
-def test_recusal_removes_a_vote_already_cast_and_history_keeps_it(scene, decision):
+def test_recusal_strikes_a_vote_already_cast_and_keeps_it(scene, decision):
     vote = scene.vote(decision, 0)
-    services.record_recusal(
+    recusal = services.record_recusal(
         actor=SYSTEM, decision=decision, membership=scene.members[0], reason="Late declared interest"
     )
-    assert not Vote.objects.filter(pk=vote.pk).exists()
-    deleted = Vote.history.filter(id=vote.pk, history_type="-").get()
-    assert deleted.history_change_reason == "Vote removed: member recused (Late declared interest)"
+    vote.refresh_from_db()
+    assert vote.struck_by == recusal and vote.position == "AGREE"
+    assert recusal.struck_vote == vote
+    assert not Vote.history.filter(id=vote.pk, history_type="-").exists()
+    assert vote.history.first().history_change_reason == "Vote struck: member recused (Late declared interest)"
+    assert recusal.history.first().history_change_reason == "Recused; its vote is struck"
+
+
+def test_recusal_of_a_member_that_has_not_voted_strikes_nothing(scene, decision):
+    scene.vote(decision, 1)
+    recusal = services.record_recusal(actor=SYSTEM, decision=decision, membership=scene.members[0], reason="Trustee")
+    assert not Vote.objects.filter(struck_by=recusal).exists()
+    assert not Vote.objects.filter(struck_by__isnull=False).exists()
+
+
+def test_dispensation_does_not_restore_a_struck_vote_and_the_member_votes_again(scene, decision):
+    struck = scene.vote(decision, 0, position="OBJECT")
+    recusal = services.record_recusal(actor=SYSTEM, decision=decision, membership=scene.members[0], reason="Trustee")
+    services.grant_dispensation(actor=SYSTEM, recusal=recusal, reason="The interest is remote; the body agreed.")
+    struck.refresh_from_db()
+    assert struck.struck_by == recusal
+    again = scene.vote(decision, 0, position="AGREE")
+    assert again.pk != struck.pk and again.struck_by is None
+    assert again.history.first().history_change_reason == "Voted AGREE"
+    struck.refresh_from_db()
+    assert (struck.position, struck.struck_by) == ("OBJECT", recusal)
+    # Changing the new vote changes it, not the struck one.
+    changed = scene.vote(decision, 0, position="ABSTAIN")
+    assert changed.pk == again.pk
+    assert Vote.objects.filter(decision=decision, membership=scene.members[0]).count() == 2
 
 
 def test_recusal_needs_a_reason(scene, decision):
@@ -304,6 +398,111 @@ def test_recusal_with_unknown_source_is_refused(scene, decision):
             actor=SYSTEM, decision=decision, membership=scene.members[0], reason="Interest", source="gossip"
         ),
     )
+
+
+def test_recusal_naming_no_source_nor_interest_is_for_another_reason(scene, decision):
+    recusal = services.record_recusal(actor=SYSTEM, decision=decision, membership=scene.members[0], reason="Trustee")
+    assert (recusal.source, recusal.interest) == (Recusal.Source.OTHER, None)
+
+
+# Rule 5: a recusal for a declared interest names the interest
+
+
+def _recuse(decision, membership, **fields):
+    values = {"reason": "Declared interest", "source": Recusal.Source.DECLARED_INTEREST, **fields}
+    return lambda: services.record_recusal(actor=SYSTEM, decision=decision, membership=membership, **values)
+
+
+def test_declared_interest_recusal_names_the_interest(scene, decision):
+    interest = scene.interest(0)
+    recusal = _recuse(decision, scene.members[0], interest=interest)()
+    assert (recusal.source, recusal.interest) == (Recusal.Source.DECLARED_INTEREST, interest)
+
+
+def test_naming_an_interest_without_a_source_is_a_declared_interest(scene, decision):
+    interest = scene.interest(0)
+    recusal = services.record_recusal(
+        actor=SYSTEM, decision=decision, membership=scene.members[0], reason="Trustee", interest=interest
+    )
+    assert recusal.source == Recusal.Source.DECLARED_INTEREST
+
+
+def test_an_interest_declared_by_an_employee_for_nobody_in_particular_counts(scene, decision):
+    employee = PersonFactory(name="Finance director", employer=scene.members[0].organisation)
+    interest = scene.interest(0, person=employee, represents=None)
+    assert _recuse(decision, scene.members[0], interest=interest)().interest == interest
+
+
+def test_an_interest_declared_by_a_deputy_for_nobody_in_particular_counts(scene, decision):
+    deputy = scene.deputy(0, "Unemployed deputy")
+    interest = scene.interest(0, person=deputy, represents=None)
+    assert _recuse(decision, scene.members[0], interest=interest)().interest == interest
+
+
+def test_an_interest_declared_while_the_written_procedure_is_open_counts(scene, decision):
+    interest = scene.interest(0, declared_on=date(2021, 3, 5))
+    assert _recuse(decision, scene.members[0], interest=interest)().interest == interest
+
+
+def test_declared_interest_recusal_without_an_interest_is_refused_with_the_ones_that_fit(scene, decision):
+    scene.interest(0)
+    scene.interest(1)  # another member's: not offered
+    error = refused("recusal_interest_required", _recuse(decision, scene.members[0]))
+    assert error.field == "interest"
+    assert error.message == (
+        "A recusal for a declared interest names the interest of Harbour Light Housing it rests on. Under "
+        "'Interest', choose the one it rests on: Rep of Harbour Light Housing: 'Trustee of Northgate Housing "
+        "Association, which bids for the service.' (declared 01/02/2021)."
+    )
+
+
+def test_declared_interest_recusal_with_no_interest_declared_says_to_declare_it(scene, decision):
+    error = refused("recusal_interest_required", _recuse(decision, scene.members[0]))
+    assert "No interest of Harbour Light Housing or its people was declared open between 01/03/2021 and" in (
+        error.message
+    )
+    assert "declare it in the interests register first, or recuse the member for another reason" in error.message
+
+
+def test_interest_that_ended_before_the_decision_is_refused(scene, decision):
+    ended = scene.interest(0, declared_on=date(2020, 6, 1), ends_on=date(2021, 2, 28))
+    error = refused("recusal_interest_not_open", _recuse(decision, scene.members[0], interest=ended))
+    assert error.field == "interest"
+    assert "(declared 01/06/2020, ended 28/02/2021) was not open between 01/03/2021 and" in error.message
+    assert "No interest of Harbour Light Housing or its people was declared open" in error.message
+
+
+def test_interest_of_another_member_is_refused(scene, decision):
+    scene.interest(0)
+    theirs = scene.interest(1)
+    error = refused("recusal_interest_other_member", _recuse(decision, scene.members[0], interest=theirs))
+    assert error.message.startswith(
+        "Rep of Second Step Trust's interest does not concern Harbour Light Housing: it was declared for Second "
+        "Step Trust. Under 'Interest', choose the one it rests on: Rep of Harbour Light Housing:"
+    )
+
+
+def test_interest_of_someone_with_no_tie_to_the_member_is_refused(scene, decision):
+    outsider = scene.interest(0, person=PersonFactory(name="Outsider"), represents=None)
+    error = refused("recusal_interest_other_member", _recuse(decision, scene.members[0], interest=outsider))
+    assert "Outsider neither works for it nor held its representative or deputy role between" in error.message
+
+
+def test_another_reasons_recusal_may_name_a_fitting_interest_but_not_another(scene, decision):
+    mine, theirs = scene.interest(0), scene.interest(1)
+    refused(
+        "recusal_interest_other_member",
+        _recuse(decision, scene.members[0], source=Recusal.Source.SUBMISSION, interest=theirs),
+    )
+    recusal = _recuse(decision, scene.members[0], source=Recusal.Source.SUBMISSION, interest=mine)()
+    assert (recusal.source, recusal.interest) == (Recusal.Source.SUBMISSION, mine)
+
+
+def test_refused_recusal_strikes_no_vote(scene, decision):
+    vote = scene.vote(decision, 0)
+    refused("recusal_interest_required", _recuse(decision, scene.members[0]))
+    vote.refresh_from_db()
+    assert vote.struck_by is None
 
 
 def test_dispensation_needs_a_reason_and_is_granted_once(scene, decision):
@@ -424,11 +623,11 @@ def test_response_must_say_something(scene, decision):
 # Who entered the vote (rule 2: the secretary recording it is also recorded)
 
 
-def enter(scene, decision, *, cast_by, entered_by, **kwargs):
+def enter(scene, decision, *, cast_by, entered_by, member=0, **kwargs):
     return services.cast_vote(
         actor=actor_for(entered_by),
         decision=decision,
-        membership=scene.members[0],
+        membership=scene.members[member],
         position="AGREE",
         cast_by=cast_by,
         cast_at=VOTED,
@@ -447,10 +646,13 @@ def test_representative_entering_their_own_vote_has_no_recorder(scene, decision)
     assert vote.recorded_by is None
 
 
-def test_secretary_entering_a_vote_for_someone_without_the_role_is_recorded(scene, decision):
+def test_secretary_entering_a_vote_for_someone_without_the_role_is_refused(scene, decision):
+    # Rule 2: the secretary records the vote of the member's representative or deputy, never anyone's.
     messenger = PersonFactory(name="Phoned-in trustee")
-    vote = enter(scene, decision, cast_by=messenger, entered_by=scene.secretary)
-    assert (vote.cast_by, vote.recorded_by) == (messenger, scene.secretary)
+    error = refused(
+        "vote_caster_not_representative", lambda: enter(scene, decision, cast_by=messenger, entered_by=scene.secretary)
+    )
+    assert error.field == "cast_by"
 
 
 def test_recorded_by_naming_someone_other_than_the_person_entering_is_refused(scene, decision):

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from decisions import services
-from decisions.models import Decision, Vote
+from decisions.models import Decision, Recusal, Vote
 from roles.standing import SYSTEM
 from tests.factories import ActionItemFactory, DecisionFactory, UserFactory
 from tests.helpers import built_once, rows, viewer_of
@@ -283,7 +283,7 @@ def test_secretary_records_a_recusal_and_withdraws(secretary, scene):
     decision = scene.draft()
     response = secretary.post(
         f"/alliances/dunmarrow/decisions/{decision.pk}/recusals/",
-        {"membership": scene.members[0].pk, "source": "declared_interest", "reason": "Bids for the service."},
+        {"membership": scene.members[0].pk, "source": "submission", "reason": "Bids for the service."},
     )
     assert response.status_code == 302
     assert decision.recusals.count() == 1
@@ -291,6 +291,165 @@ def test_secretary_records_a_recusal_and_withdraws(secretary, scene):
     assert response.status_code == 302
     decision.refresh_from_db()
     assert decision.status == Decision.Status.WITHDRAWN
+
+
+# Rule 2 on the vote form: the caster is the member's representative or deputy
+
+
+def _open_now(scene):
+    return services.open_decision(actor=SYSTEM, decision=scene.draft(closes_at=timezone.now() + timedelta(days=7)))
+
+
+def test_vote_form_offers_the_chosen_members_representative_and_deputy_first(secretary, scene):
+    decision = _open_now(scene)
+    deputy = scene.deputy(1, "Deputy of Second Step")
+    url = f"/alliances/dunmarrow/decisions/{decision.pk}/vote/"
+    secretary.get(url, {"member": scene.members[0].pk})  # an earlier form's order does not stick to the next
+    response = secretary.get(url, {"member": scene.members[1].pk})
+    choices = list(response.context["form"].fields["cast_by"].choices)
+    groups = [(label, [name for _, name in options]) for label, options in choices[1:]]
+    assert groups[0] == ("Second Step Trust: representative and deputies", ["Rep of Second Step Trust", deputy.name])
+    assert groups[1] == ("Harbour Light Housing: representative and deputies", ["Rep of Harbour Light Housing"])
+    assert groups[-1] == ("Others: no member's representative or deputy today", ["Morag Secretary"])
+    assert "recorded_by_me" not in response.context["form"].fields
+
+
+def test_vote_cast_by_another_members_deputy_is_refused_on_the_form(secretary, scene):
+    decision = _open_now(scene)
+    deputy = scene.deputy(0, "Kirsty Gray")
+    before = rows(Vote)
+    response = secretary.post(
+        f"/alliances/dunmarrow/decisions/{decision.pk}/vote/",
+        {"membership": scene.members[1].pk, "position": "AGREE", "cast_by": deputy.pk},
+    )
+    assert response.status_code == 200
+    errors = " ".join(response.context["form"].errors["cast_by"])
+    assert errors.startswith("Kirsty Gray did not hold the representative or deputy role of Second Step Trust on")
+    assert "Under 'Cast by', choose the representative or deputy of Second Step Trust" in errors
+    assert "did not hold the representative or deputy role of Second Step Trust" in response.content.decode()
+    assert rows(Vote) == before
+
+
+def test_secretary_naming_themselves_as_caster_is_refused_on_the_form(secretary, scene):
+    decision = _open_now(scene)
+    before = rows(Vote)
+    response = secretary.post(
+        f"/alliances/dunmarrow/decisions/{decision.pk}/vote/",
+        {"membership": scene.members[0].pk, "position": "AGREE", "cast_by": scene.secretary.pk},
+    )
+    assert response.status_code == 200
+    assert "Morag Secretary did not hold the representative or deputy role" in response.content.decode()
+    assert rows(Vote) == before
+
+
+def test_secretary_records_the_deputys_vote_and_is_recorded_beside_them(secretary, scene):
+    decision = _open_now(scene)
+    deputy = scene.deputy(1, "Deputy of Second Step")
+    response = secretary.post(
+        f"/alliances/dunmarrow/decisions/{decision.pk}/vote/",
+        {"membership": scene.members[1].pk, "position": "AGREE", "cast_by": deputy.pk},
+    )
+    assert response.status_code == 302
+    vote = Vote.objects.get(decision=decision)
+    assert (vote.cast_by, vote.recorded_by) == (deputy, scene.secretary)
+
+
+# Rule 5 on the recusal form: struck votes, and the interest a recusal rests on
+
+
+def _recuse(client, decision, **data):
+    return client.post(f"/alliances/dunmarrow/decisions/{decision.pk}/recusals/", data, follow=True)
+
+
+def test_recusing_a_member_that_voted_strikes_its_vote_and_says_so(secretary, scene):
+    decision = _open_now(scene)
+    now = timezone.now()
+    vote = scene.vote(decision, 0, cast_at=now, now=now)
+    response = _recuse(
+        secretary, decision, membership=scene.members[0].pk, source="other", reason="Chairs a bidder's board."
+    )
+    assert response.status_code == 200
+    notices = [str(m) for m in response.context["messages"]]
+    assert notices[0].startswith("Harbour Light Housing's vote (Agree, cast by Rep of Harbour Light Housing at ")
+    assert notices[0].endswith("is struck: it stays on the record, shown struck with the reason, and no longer counts.")
+    assert notices[1] == "Recusal recorded."
+    vote.refresh_from_db()
+    assert vote.struck_by == decision.recusals.get()
+    content = response.content.decode()
+    row = content[content.index('<tr class="vote-recused">') :]
+    row = row[: row.index("</tr>")]
+    assert "<del>Agree</del>" in row and "Struck" in row
+    assert "struck: Harbour Light Housing was recused (other): Chairs a bidder&#x27;s board." in row
+    assert "is struck by this recusal and does not count" in content
+
+
+def test_dispensation_says_the_struck_vote_stays_struck(secretary, scene):
+    decision = _open_now(scene)
+    now = timezone.now()
+    scene.vote(decision, 0, cast_at=now, now=now)
+    recusal = services.record_recusal(actor=SYSTEM, decision=decision, membership=scene.members[0], reason="Trustee")
+    response = secretary.post(
+        f"/alliances/dunmarrow/decisions/{decision.pk}/recusals/{recusal.pk}/dispensation/",
+        {"reason": "The interest is remote."},
+        follow=True,
+    )
+    notices = [str(m) for m in response.context["messages"]]
+    assert notices[0] == (
+        "The vote Harbour Light Housing cast before its recusal stays struck; record its vote again if it is to count."
+    )
+    assert "The later dispensation does not restore it" in response.content.decode()
+
+
+def test_recusal_form_offers_only_the_members_open_declarations(secretary, scene):
+    decision = _open_now(scene)
+    mine = scene.interest(0)
+    ended = scene.interest(0, interest="An old trusteeship.", declared_on=date(2020, 1, 1), ends_on=date(2020, 6, 1))
+    theirs = scene.interest(1, interest="Spouse works for a bidder.")
+    response = secretary.get(f"/alliances/dunmarrow/decisions/{decision.pk}/recusals/", {"member": scene.members[1].pk})
+    choices = list(response.context["form"].fields["interest"].choices)
+    groups = [(label, [value.value for value, _ in options]) for label, options in choices[1:]]
+    assert groups == [
+        ("Interests of Second Step Trust", [theirs.pk]),
+        ("Interests of Harbour Light Housing", [mine.pk]),
+    ]
+    assert ended.pk not in [pk for _, pks in groups for pk in pks]
+
+
+def test_declared_interest_recusal_names_it_and_the_page_shows_its_text(secretary, scene):
+    decision = _open_now(scene)
+    interest = scene.interest(0)
+    response = _recuse(
+        secretary,
+        decision,
+        membership=scene.members[0].pk,
+        source="declared_interest",
+        interest=interest.pk,
+        reason="Trustee of a bidder.",
+    )
+    assert response.status_code == 200
+    assert decision.recusals.get().interest == interest
+    assert f"Declared interest: {interest.interest}" in response.content.decode()
+
+
+@pytest.mark.parametrize("which", ["none", "ended", "other_member"])
+def test_declared_interest_recusal_without_a_fitting_interest_is_refused_on_the_form(secretary, scene, which):
+    decision = _open_now(scene)
+    scene.interest(0)
+    named = {
+        "none": "",
+        "ended": scene.interest(0, declared_on=date(2020, 1, 1), ends_on=date(2020, 6, 1)).pk,
+        "other_member": scene.interest(1).pk,
+    }[which]
+    before = rows(Recusal, Vote)
+    response = secretary.post(
+        f"/alliances/dunmarrow/decisions/{decision.pk}/recusals/",
+        {"membership": scene.members[0].pk, "source": "declared_interest", "interest": named, "reason": "Trustee"},
+    )
+    assert response.status_code == 200
+    errors = " ".join(response.context["form"].errors["interest"])
+    assert "Under 'Interest', choose the one it rests on: Rep of Harbour Light Housing: " in errors
+    assert "Under &#x27;Interest&#x27;, choose the one it rests on" in response.content.decode()
+    assert rows(Recusal, Vote) == before
 
 
 def test_withdraw_without_reason_shows_the_field_error(secretary, scene):
