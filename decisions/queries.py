@@ -11,13 +11,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from alliance.models import Alliance, Membership
 from alliance.queries import members_on
 from decisions.models import AdvisoryInput, Attendance, Decision, Meeting, Recusal, Vote
 from roles.access import Access
+from roles.models import Role, RoleAssignment
 
 # The day a decision is judged on --------------------------------------------------------------
 
@@ -68,15 +69,34 @@ def electorate(decision: Decision, on: date) -> Electorate:
     )
 
 
-def members_present(meeting: Meeting) -> set[int]:
-    """Ids of the memberships represented at a meeting by a voting representative or deputy present."""
-    on = local_day(meeting.starts_at)
-    organisations = Attendance.objects.filter(
+def representing(meeting: Meeting) -> QuerySet[Attendance]:
+    """The meeting's attendance as a voting representative or deputy, present."""
+    return Attendance.objects.filter(
         meeting=meeting,
         present=True,
         organisation__isnull=False,
         capacity__in=[Attendance.Capacity.VOTING_REPRESENTATIVE, Attendance.Capacity.DEPUTY],
-    ).values("organisation_id")
+    )
+
+
+def counted_attendance(meeting: Meeting) -> QuerySet[Attendance]:
+    """Who counts towards quorum (rule 3): a representative or deputy present who, on the meeting's day, held a
+    representative or deputy role of the member they attended for. A row recorded before that was checked, or
+    whose role was corrected since, is not counted."""
+    held = RoleAssignment.objects.held_on(local_day(meeting.starts_at)).filter(
+        person_id=OuterRef("person_id"),
+        role__alliance_id=meeting.body.alliance_id,
+        role__organisation_id=OuterRef("organisation_id"),
+        role__kind__in=Role.REPRESENTATIVE_KINDS,
+    )
+    return representing(meeting).filter(Exists(held))
+
+
+def members_present(meeting: Meeting) -> set[int]:
+    """Ids of the memberships represented at a meeting by a voting representative or deputy present who held the
+    member's representative or deputy role that day."""
+    on = local_day(meeting.starts_at)
+    organisations = counted_attendance(meeting).values("organisation_id")
     return set(
         Membership.objects.filter(alliance_id=meeting.body.alliance_id, organisation_id__in=organisations)
         .open_on(on)
@@ -138,6 +158,17 @@ def votes_grid(decision: Decision, on: date | None = None) -> list[dict]:
 
 
 # Lists --------------------------------------------------------------------------------------
+
+
+def awaiting_outcome(alliance: Alliance, *, now) -> QuerySet[Decision]:
+    """Open written procedures whose votes closed by ``now``: the secretary's close is all that is missing."""
+    return (
+        Decision.objects.filter(
+            alliance=alliance, status=Decision.Status.OPEN, meeting__isnull=True, closes_at__lte=now
+        )
+        .select_related("body", "alliance")
+        .order_by("closes_at", "pk")
+    )
 
 
 def _links(queryset: QuerySet[Decision], access: Access | None) -> QuerySet[Decision]:

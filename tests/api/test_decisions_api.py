@@ -167,10 +167,10 @@ def test_staff_drafts_a_decision(staff_api, staff, scene):
             "proposal": "That the alliance adopts the operating manual v1.",
             "kind": "POLICY",
             "tags": ["governance"],
-            "closes_at": "2021-03-10T17:00:00Z",
+            "closes_at": "2099-03-10T17:00:00Z",
         },
     )
-    assert response.status_code == 201
+    assert response.status_code == 201, response.content
     created = Decision.objects.get(pk=response.json()["id"])
     assert created.created_by == staff and created.status == "DRAFT" and response.json()["reference"] == ""
 

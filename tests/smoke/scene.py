@@ -413,8 +413,8 @@ def _kestrel(scene: SmokeScene, users: dict, dun: dict) -> None:
         body=klt, starts_at=at(date(2023, 3, 1)), title=t("Kestrel Vale meeting: title", K),
         location=t("Kestrel Vale meeting: location", K),
     )  # fmt: skip
-    decisions.record_attendance(actor=SYSTEM, meeting=meeting, person=shared, capacity="voting_representative",
-                                organisation=shared_org)  # fmt: skip
+    attended = decisions.record_attendance(actor=SYSTEM, meeting=meeting, person=shared,
+                                           capacity="voting_representative", organisation=shared_org)  # fmt: skip
     decisions.mark_meeting_held(actor=SYSTEM, meeting=meeting, minutes=t("Kestrel Vale meeting: minutes", K))
     upcoming = decisions.schedule_meeting(
         actor=SYSTEM,
@@ -576,6 +576,7 @@ def _kestrel(scene: SmokeScene, users: dict, dun: dict) -> None:
     )  # fmt: skip
     scene.pair(confidential, advice, KESTREL_SLUG)
     scene.pair(public, recusal, KESTREL_SLUG)
+    scene.pair(meeting, attended, KESTREL_SLUG)
 
 
 # The standings -------------------------------------------------------------------------------
@@ -639,6 +640,8 @@ def _sample_demo(scene: SmokeScene) -> None:
         scene.pair(decision, decision.advisory_inputs.order_by("pk").first(), "dunmarrow")
     for decision in Decision.objects.filter(alliance=dun, recusals__isnull=False).distinct()[:1]:
         scene.pair(decision, decision.recusals.order_by("pk").first(), "dunmarrow")
+    for meeting in Meeting.objects.filter(body__alliance=dun, attendances__isnull=False).distinct()[:1]:
+        scene.pair(meeting, meeting.attendances.order_by("pk").first(), "dunmarrow")
 
 
 def build() -> SmokeScene:
