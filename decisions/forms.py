@@ -217,14 +217,6 @@ class DraftDecisionForm(forms.Form):
             initial[name] = value.pk if hasattr(value, "pk") else value
         return initial
 
-
-class EditDecisionForm(DraftDecisionForm):
-    """The draft form, for a decision already drafted: its body stays, and the links it revisits are kept."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        del self.fields["body"], self.fields["revisits"]
-
     def service_fields(self) -> dict:
         """What ``draft_decision`` takes: empty optional fields are left to its defaults."""
         data = dict(self.cleaned_data)
@@ -236,6 +228,14 @@ class EditDecisionForm(DraftDecisionForm):
             if data.get(name) not in (None, "", []):
                 fields[name] = data[name]
         return fields
+
+
+class EditDecisionForm(DraftDecisionForm):
+    """The draft form, for a decision already drafted: its body stays, and the links it revisits are kept."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["body"], self.fields["revisits"]
 
 
 class ConfirmForm(forms.Form):

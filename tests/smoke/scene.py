@@ -283,6 +283,8 @@ def _dunmarrow(scene: SmokeScene, users: dict) -> dict:
 
     meeting = decisions.schedule_meeting(actor=SYSTEM, body=alt, starts_at=at(date(2023, 8, 3)), title="ALT extra meeting",
                                          location="Harbour Light offices")  # fmt: skip
+    observer = decisions.record_attendance(actor=SYSTEM, meeting=meeting, person=people["Kirsty Gray"],
+                                           capacity="observer")  # fmt: skip
     decisions.mark_meeting_held(actor=SYSTEM, meeting=meeting, minutes=scene.text("Dunmarrow meeting minutes", M))
     interest = roles.declare_interest(
         alliance=alliance, person=people["Kirsty Gray"], interest=scene.text("Dunmarrow declared interest", M),
@@ -307,8 +309,13 @@ def _dunmarrow(scene: SmokeScene, users: dict) -> dict:
     scene.add(RoleAssignment.objects.get(role=voices), "dunmarrow")
     scene.add(harbour, "dunmarrow")
     scene.named.update(
-        dun_members_decision=members, dun_confidential_decision=confidential, dun_meeting=meeting, dun_action=action
+        dun_members_decision=members,
+        dun_confidential_decision=confidential,
+        dun_meeting=meeting,
+        dun_action=action,
+        dun_attendance=observer,
     )
+    scene.pair(meeting, observer, "dunmarrow")
     scene.pair(confidential, advice, "dunmarrow")
     scene.pair(members, members_advice, "dunmarrow")
     scene.pair(confidential, recusal, "dunmarrow")
