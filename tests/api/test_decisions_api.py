@@ -403,7 +403,7 @@ def test_history_lists_every_version_with_who_and_why(staff_api, scene):
             "title": "Adopt the manual",
             "proposal": "Adopt it.",
             "kind": "POLICY",
-            "closes_at": "2021-03-10T17:00:00Z",
+            "closes_at": "2099-03-10T17:00:00Z",
         },
     ).json()
     staff_api.post(f"{URL}{draft['id']}/open/", {"opened_at": "2021-03-01T09:00:00Z"})

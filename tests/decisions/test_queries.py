@@ -128,7 +128,11 @@ def test_matters_decided_more_than_once(scene):
     second = agreed(scene, title="Outreach again", tags=["outreach"])
     manual = agreed(scene, title="Operating manual", tags=["manual"])
     amended = services.amend_decision(
-        actor=SYSTEM, decision=manual, proposal="Manual v2", closes_at=datetime(2021, 4, 9, tzinfo=UTC)
+        actor=SYSTEM,
+        decision=manual,
+        proposal="Manual v2",
+        closes_at=datetime(2021, 4, 9, tzinfo=UTC),
+        now=datetime(2021, 4, 1, tzinfo=UTC),
     )
     services.open_decision(actor=SYSTEM, decision=amended, opened_at=datetime(2021, 4, 1, tzinfo=UTC))
     for i in range(3):
