@@ -212,7 +212,8 @@ def _dunmarrow(scene: SmokeScene, users: dict) -> dict:
     confidential_draft = draft("CONFIDENTIAL", "CONFIDENTIAL DRAFT", C)
 
     # A CONFIDENTIAL policy decision adopts a policy version (the policy itself is members-level).
-    policy_decision = draft("CONFIDENTIAL", "CONFIDENTIAL POLICY", C, kind="POLICY", closes_at=at(date(2023, 7, 14)))
+    policy_decision = draft("CONFIDENTIAL", "CONFIDENTIAL POLICY", C, kind="POLICY", closes_at=at(date(2023, 7, 14)),
+                            now=at(date(2023, 7, 1), 9))  # fmt: skip
     policy_decision = decisions.open_decision(actor=SYSTEM, decision=policy_decision, opened_at=at(date(2023, 7, 1), 9))
     a.vote_all(policy_decision, date(2023, 7, 3))
     policy_decision = decisions.close_decision(
@@ -488,7 +489,8 @@ def _kestrel(scene: SmokeScene, users: dict, dun: dict) -> None:
 
     # Awards: a CONFIDENTIAL policy decision adopts the policy; a CONFIDENTIAL direct award is contracted;
     # a CONFIDENTIAL mini-competition is being scored.
-    policy_decision = draft("CONFIDENTIAL", "CONFIDENTIAL POLICY", kind="POLICY", closes_at=at(date(2020, 8, 14)))
+    policy_decision = draft("CONFIDENTIAL", "CONFIDENTIAL POLICY", kind="POLICY", closes_at=at(date(2020, 8, 14)),
+                            now=at(date(2020, 8, 1), 9))  # fmt: skip
     policy_decision = decisions.open_decision(actor=SYSTEM, decision=policy_decision, opened_at=at(date(2020, 8, 1), 9))
     for m, who in ((harbour, shared), (care_m, rep)):
         decisions.cast_vote(actor=SYSTEM, decision=policy_decision, membership=m, position="AGREE", cast_by=who,
