@@ -97,6 +97,7 @@ class Awards:
             "visibility": Decision.Visibility.PUBLIC,
             "tags": ["award policy", "schedule part 10"],
             "closes_at": _at(opened + timedelta(days=13), 17),
+            "now": _at(opened, 9),  # the demo replays the past: drafted as of the opening
             "rationale": "Both sides read the schedule of award routes differently; the rules are now explicit.",
         }
         if amends is not None:

@@ -142,6 +142,7 @@ class Builder:
         fields.update(title=title, proposal=proposal, meeting=mtg, revisits=[self.taken[k] for k in revisits])
         if not mtg:
             fields["closes_at"] = start + timedelta(days=7)
+        fields["now"] = start  # the demo replays the past: drafted as of the meeting or the opening
         if amends:
             fields.pop("revisits")
             decision = services.amend_decision(actor=SYSTEM, decision=self.taken[amends], **fields)
@@ -474,7 +475,9 @@ def _year_two(b: Builder) -> None:
         "ALT August 2021",
         "Scheme of delegation adopted; the Chair given authority for urgent matters; housing-first expansion "
         "funded with Second Step recused.",
-        extra=(("Gillian Shaw", "deputy", "Second Step", True),),
+        # Gillian Shaw no longer held Second Step's representative role (she resigned in May 2021): she
+        # attended to hand over, as an observer, and Tom Lennox represented Second Step.
+        extra=(("Gillian Shaw", "observer", None, True),),
     )
     b.decide(
         "scheme",

@@ -53,7 +53,14 @@ def _at(d: date, hour: int, minute: int = 0) -> datetime:
 def _written_procedure(alliance, body, *, title, proposal, opened_at, closes_at, voted_on, skip=(), **fields):
     """Draft and open a decision by written procedure, and record the votes of all members but ``skip``."""
     decision = services.draft_decision(
-        actor=SYSTEM, body=body, title=title, proposal=proposal, kind=DecisionKind.KEY, closes_at=closes_at, **fields
+        actor=SYSTEM,
+        body=body,
+        title=title,
+        proposal=proposal,
+        kind=DecisionKind.KEY,
+        closes_at=closes_at,
+        now=opened_at,  # the demo replays the past: drafted as of the opening
+        **fields,
     )
     decision = services.open_decision(actor=SYSTEM, decision=decision, opened_at=opened_at)
     for membership in voting_members_on(alliance, voted_on):

@@ -121,6 +121,15 @@ class ScheduleMeetingForm(forms.Form):
         self.fields["body"].queryset = bodies
 
 
+class EditMeetingForm(forms.Form):
+    """A scheduled meeting's moment, title and place; its body stays."""
+
+    starts_at = _moment("Starts at", required=True, help_text="Date and time, UK time.")
+    title = forms.CharField(required=False, max_length=200)
+    location = forms.CharField(required=False, max_length=200)
+    online = forms.BooleanField(required=False, label="Online meeting")
+
+
 class AttendanceForm(forms.Form):
     person = forms.ModelChoiceField(queryset=Person.objects.none())
     capacity = forms.ChoiceField(choices=Attendance.Capacity.choices)
@@ -137,6 +146,16 @@ class AttendanceForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = _people(alliance)
         self.fields["organisation"].queryset = Organisation.objects.filter(memberships__alliance=alliance).distinct()
+
+
+class CorrectAttendanceForm(AttendanceForm):
+    """One attendance row corrected: the person stays, the rest may change, and the reason is kept in history."""
+
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), help_text="Why the record is corrected.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["person"]
 
 
 class HeldForm(forms.Form):
@@ -179,8 +198,9 @@ class DraftDecisionForm(forms.Form):
     visibility = forms.ChoiceField(choices=Decision.Visibility.choices, initial=Decision.Visibility.MEMBERS)
     tags = forms.CharField(required=False, help_text="Topic tags separated by commas, e.g. outreach, budget.")
     value = forms.DecimalField(label="Value (£)", required=False, max_digits=14, decimal_places=2, min_value=0)
-    closes_at = _moment("Votes close at (written procedure)")
-    review_on = _date("Review on")
+    # The labels the services' messages quote (decisions/services/decisions.py CLOSES_AT_LABEL, REVIEW_ON_LABEL).
+    closes_at = _moment("Closes at", help_text="For a written procedure (no meeting): when votes close, UK time.")
+    review_on = _date("Review on", help_text="When the alliance means to look at the decision again.")
     revisits = forms.ModelMultipleChoiceField(
         queryset=Decision.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -236,6 +256,26 @@ class DraftDecisionForm(forms.Form):
     def clean_tags(self) -> list[str]:
         return [t.strip() for t in self.cleaned_data["tags"].split(",") if t.strip()]
 
+    def edit_fields(self) -> dict:
+        """What ``update_decision`` takes: every field of the form, so that a value cleared is cleared."""
+        data = dict(self.cleaned_data)
+        fields = {k: data[k] for k in self.fields if k not in ("body", "revisits")}
+        for name in ("rationale", "alternatives_considered", "delegation_scope"):
+            fields[name] = fields.get(name) or ""
+        fields["delegation_kinds"] = list(fields.get("delegation_kinds") or [])
+        return fields
+
+    @classmethod
+    def initial_from(cls, decision: Decision) -> dict:
+        """The form's values for editing ``decision``."""
+        initial = {name: getattr(decision, name) for name in cls.MAIN if name != "body"}
+        initial["meeting"] = decision.meeting_id
+        initial["tags"] = ", ".join(decision.tags or [])
+        for name in (*APPOINTMENT_FIELDS, *DELEGATION_FIELDS):
+            value = getattr(decision, name)
+            initial[name] = value.pk if hasattr(value, "pk") else value
+        return initial
+
     def service_fields(self) -> dict:
         """What ``draft_decision`` takes: empty optional fields are left to its defaults."""
         data = dict(self.cleaned_data)
@@ -247,6 +287,14 @@ class DraftDecisionForm(forms.Form):
             if data.get(name) not in (None, "", []):
                 fields[name] = data[name]
         return fields
+
+
+class EditDecisionForm(DraftDecisionForm):
+    """The draft form, for a decision already drafted: its body stays, and the links it revisits are kept."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["body"], self.fields["revisits"]
 
 
 class ConfirmForm(forms.Form):

@@ -6,17 +6,21 @@ outcome (rule 3). Once AGREED, NOT_AGREED or WITHDRAWN it is sealed (rule 4): ch
 through a new decision that amends or supersedes it.
 """
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from alliance.access import ByVisibility, MembersLevel, RestrictedQuerySet, RestrictedQuerySetMixin, Through
 from alliance.choices import DecisionKind
 from alliance.errors import RuleViolation
+from alliance.formatting import day
 from alliance.models import Alliance, GoverningBody, Membership, Organisation
 from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role, RoleAssignment
 
@@ -300,6 +304,28 @@ class Decision(models.Model):
     @property
     def is_written_procedure(self) -> bool:
         return self.meeting_id is None
+
+    def awaiting_outcome_on(self, now: datetime) -> bool:
+        """An open written procedure whose votes closed by ``now``: only the secretary's close is missing."""
+        return (
+            self.status == self.Status.OPEN
+            and self.is_written_procedure
+            and self.closes_at is not None
+            and self.closes_at <= now
+        )
+
+    @property
+    def awaiting_outcome(self) -> bool:
+        """Whether the votes closed, by the server's clock, and the outcome waits to be recorded."""
+        return self.awaiting_outcome_on(timezone.now())
+
+    @property
+    def status_text(self) -> str:
+        """The status as pages and the API say it: an open written procedure past its closing moment is not
+        "Open for votes"."""
+        if self.awaiting_outcome:
+            return f"Voting closed on {day(self.closes_at)}: waiting for the secretary to record the outcome"
+        return self.get_status_display()
 
 
 class SealedChildQuerySet(RestrictedQuerySetMixin, models.QuerySet):

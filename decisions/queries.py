@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from alliance.models import Alliance, Membership
@@ -94,30 +94,49 @@ def recusal_interests(decision: Decision, *, today: date) -> dict[int, list[Inte
         .order_by("-declared_on", "pk")
     )
     unattached = {d.person_id for d in declarations if d.represents_id is None}
-    representing = defaultdict(set)
+    represented_by = defaultdict(set)
     held = RoleAssignment.objects.overlapping(start, end).filter(
         person_id__in=unattached, role__alliance_id=decision.alliance_id, role__kind__in=Role.REPRESENTATIVE_KINDS
     )
     for person_id, organisation_id in held.values_list("person_id", "role__organisation_id"):
-        representing[person_id].add(organisation_id)
+        represented_by[person_id].add(organisation_id)
     members = set(Membership.objects.filter(alliance_id=decision.alliance_id).values_list("organisation_id", flat=True))
     concerned = defaultdict(list)
     for d in declarations:
-        organisations = {d.represents_id} if d.represents_id else {d.person.employer_id, *representing[d.person_id]}
+        organisations = {d.represents_id} if d.represents_id else {d.person.employer_id, *represented_by[d.person_id]}
         for organisation_id in sorted(organisations & members):
             concerned[organisation_id].append(d)
     return concerned
 
 
-def members_present(meeting: Meeting) -> set[int]:
-    """Ids of the memberships represented at a meeting by a voting representative or deputy present."""
-    on = local_day(meeting.starts_at)
-    organisations = Attendance.objects.filter(
+def representing(meeting: Meeting) -> QuerySet[Attendance]:
+    """The meeting's attendance as a voting representative or deputy, present."""
+    return Attendance.objects.filter(
         meeting=meeting,
         present=True,
         organisation__isnull=False,
         capacity__in=[Attendance.Capacity.VOTING_REPRESENTATIVE, Attendance.Capacity.DEPUTY],
-    ).values("organisation_id")
+    )
+
+
+def counted_attendance(meeting: Meeting) -> QuerySet[Attendance]:
+    """Who counts towards quorum (rule 3): a representative or deputy present who, on the meeting's day, held a
+    representative or deputy role of the member they attended for. A row recorded before that was checked, or
+    whose role was corrected since, is not counted."""
+    held = RoleAssignment.objects.held_on(local_day(meeting.starts_at)).filter(
+        person_id=OuterRef("person_id"),
+        role__alliance_id=meeting.body.alliance_id,
+        role__organisation_id=OuterRef("organisation_id"),
+        role__kind__in=Role.REPRESENTATIVE_KINDS,
+    )
+    return representing(meeting).filter(Exists(held))
+
+
+def members_present(meeting: Meeting) -> set[int]:
+    """Ids of the memberships represented at a meeting by a voting representative or deputy present who held the
+    member's representative or deputy role that day."""
+    on = local_day(meeting.starts_at)
+    organisations = counted_attendance(meeting).values("organisation_id")
     return set(
         Membership.objects.filter(alliance_id=meeting.body.alliance_id, organisation_id__in=organisations)
         .open_on(on)
@@ -186,6 +205,17 @@ def votes_grid(decision: Decision, on: date | None = None) -> list[dict]:
 
 
 # Lists --------------------------------------------------------------------------------------
+
+
+def awaiting_outcome(alliance: Alliance, *, now) -> QuerySet[Decision]:
+    """Open written procedures whose votes closed by ``now``: the secretary's close is all that is missing."""
+    return (
+        Decision.objects.filter(
+            alliance=alliance, status=Decision.Status.OPEN, meeting__isnull=True, closes_at__lte=now
+        )
+        .select_related("body", "alliance")
+        .order_by("closes_at", "pk")
+    )
 
 
 def _links(queryset: QuerySet[Decision], access: Access | None) -> QuerySet[Decision]:

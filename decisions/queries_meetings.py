@@ -11,10 +11,11 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from alliance.formatting import day
 from alliance.models import Alliance
 from alliance.queries import voting_members_on
 from decisions.models import ActionItem, Attendance, Decision, Meeting
-from decisions.queries import members_present
+from decisions.queries import counted_attendance, members_present, representing
 from roles.access import Access
 from roles.models import Role
 
@@ -52,8 +53,23 @@ def attendance_of(meeting: Meeting) -> QuerySet[Attendance]:
 
 
 def attendance_by_capacity(meeting: Meeting) -> list[dict]:
-    """The meeting's attendance grouped by capacity, in the order of the capacities: present first."""
+    """The meeting's attendance grouped by capacity, in the order of the capacities: present first.
+
+    A representative or deputy present who did not hold the member's role that day carries
+    ``not_counted``: the sentence that flags the row, which quorum leaves out.
+    """
     rows = list(attendance_of(meeting))
+    uncounted = set(representing(meeting).values_list("pk", flat=True)) - set(
+        counted_attendance(meeting).values_list("pk", flat=True)
+    )
+    on = timezone.localdate(meeting.starts_at)
+    for a in rows:
+        a.not_counted = (
+            f"{a.person} did not hold a representative or deputy role for {a.organisation} on {day(on)}: "
+            "not counted towards quorum. Correct the row, or record the appointment."
+            if a.pk in uncounted
+            else ""
+        )
     groups = []
     for value, label in Attendance.Capacity.choices:
         members = sorted((a for a in rows if a.capacity == value), key=lambda a: (not a.present, a.person.name))

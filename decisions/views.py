@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
 from alliance.errors import RuleViolation
@@ -19,7 +20,7 @@ from decisions import forms, services
 from decisions import queries as decision_queries
 from decisions import queries_meetings as queries
 from decisions.filtersets import ActionItemListFilter, DecisionLogFilter, MeetingListFilter
-from decisions.models import ActionItem, AdvisoryInput, Decision, Meeting, Recusal, Vote
+from decisions.models import ActionItem, AdvisoryInput, Attendance, Decision, Meeting, Recusal, Vote
 from roles import standing
 from roles.access import Access
 
@@ -53,11 +54,15 @@ class DecisionLogView(AlliancePageMixin, FilteredListMixin, TemplateView):
         # form and left out, and the others apply.
         filterset = DecisionLogFilter(self.request.GET or None, decisions, request=self.request, alliance=self.alliance)
         form, decisions = filterset.form, filterset.qs
+        kept = list(_recordable_bodies(self.access, self.alliance).values_list("pk", flat=True))
+        # The secretary is prompted to close the written procedures whose votes have closed.
+        awaiting = decision_queries.awaiting_outcome(self.alliance, now=timezone.now()).filter(body__in=kept)
         context.update(
             form=form,
             page=_page(self.request, decisions),
             query=_query_without_page(self.request),
-            can_record=bool(_recordable_bodies(self.access, self.alliance)),
+            can_record=bool(kept),
+            awaiting=list(awaiting.restrict(self.access)) if kept else [],
         )
         return context
 
@@ -294,6 +299,19 @@ class MeetingFormView(SecretaryFormView):
         )
 
 
+class EditMeetingView(MeetingFormView):
+    form_class = forms.EditMeetingForm
+    title = "Change the meeting"
+    intro = "A scheduled meeting's time and place can change until it is held; its history keeps the earlier ones."
+    submit = "Save changes"
+    success_message = "Meeting changed."
+    service = staticmethod(services.update_meeting)
+
+    def get_initial(self):
+        m = self.target
+        return {"starts_at": m.starts_at, "title": m.title, "location": m.location, "online": m.online}
+
+
 class AttendanceView(MeetingFormView):
     form_class = forms.AttendanceForm
     needs_alliance = True
@@ -307,6 +325,49 @@ class AttendanceView(MeetingFormView):
         if attendance.role_warning:
             messages.warning(self.request, attendance.role_warning)
         return attendance
+
+
+class AttendanceRowView(MeetingFormView):
+    """A step on one attendance row of the meeting; the page goes back to the meeting."""
+
+    subject = "attendance"
+
+    def get_target(self):
+        meeting = super().get_target()
+        self.attendance = get_object_or_404(
+            Attendance.objects.select_related("person", "organisation"),
+            meeting=meeting,
+            pk=self.kwargs["attendance_pk"],
+        )
+        where = f" for {self.attendance.organisation}" if self.attendance.organisation else ""
+        state = "present" if self.attendance.present else "apologies"
+        self.intro = f"{self.attendance.person}, {self.attendance.get_capacity_display().lower()}{where} ({state})."
+        return meeting
+
+    def subject_record(self):
+        return self.attendance
+
+
+class CorrectAttendanceView(AttendanceRowView):
+    form_class = forms.CorrectAttendanceForm
+    needs_alliance = True
+    title = "Correct attendance"
+    submit = "Save the correction"
+    success_message = "Attendance corrected."
+
+    def get_initial(self):
+        a = self.attendance
+        return {"capacity": a.capacity, "organisation": a.organisation_id, "present": "1" if a.present else "0"}
+
+    service = staticmethod(services.correct_attendance)
+
+
+class RemoveAttendanceView(AttendanceRowView):
+    form_class = forms.ReasonForm
+    title = "Remove attendance"
+    submit = "Remove the row"
+    success_message = "Attendance removed."
+    service = staticmethod(services.remove_attendance)
 
 
 class MeetingHeldView(MeetingFormView):
@@ -378,7 +439,11 @@ class DraftDecisionView(SecretaryFormView):
         )
         checking = "check" in self.request.POST
         if checking or (related and not self.request.POST.get("checked")):
-            return self.render_to_response(self.get_context_data(form=form, related=related, checked=True))
+            # "Save draft" with earlier decisions not yet shown: nothing is saved, and the page says so and why.
+            held_back = not checking and bool(related)
+            return self.render_to_response(
+                self.get_context_data(form=form, related=related, checked=True, held_back=held_back)
+            )
         return super().form_valid(form)
 
     def perform(self, form):
@@ -402,6 +467,27 @@ class DecisionFormView(SecretaryFormView):
             alliance=self.alliance,
             pk=self.kwargs["pk"],
         )
+
+
+class EditDecisionView(DecisionFormView):
+    """Edit a draft (or an open or deferred decision) on the draft's form; a closed one is sealed (rule 4)."""
+
+    form_class = forms.EditDecisionForm
+    needs_alliance = True
+    title = "Edit the decision"
+    intro = "Change what the decision says before it is closed; its history keeps every version."
+    submit = "Save changes"
+    success_message = "Decision saved."
+
+    def get_form_kwargs(self):
+        bodies = GoverningBody.objects.filter(pk=self.target.body_id)
+        return {**super().get_form_kwargs(), "bodies": bodies}
+
+    def get_initial(self):
+        return forms.DraftDecisionForm.initial_from(self.target)
+
+    def perform(self, form):
+        return services.update_decision(actor=self.access, decision=self.target, **form.edit_fields())
 
 
 class OpenDecisionView(DecisionFormView):

@@ -14,6 +14,7 @@ from roles.standing import SYSTEM
 from tests.factories import (
     ActionItemFactory,
     AllianceFactory,
+    AttendanceFactory,
     ContractFactory,
     DelegatedAuthorityFactory,
     GoverningBodyFactory,
@@ -71,6 +72,7 @@ def make_permission_scene() -> PermissionScene:
     draft = services.draft_decision(actor=SYSTEM, body=scene.body, title="A draft", proposal="That it waits.",
                                     kind="KEY", visibility="MEMBERS", closes_at=closes)  # fmt: skip
     meeting = MeetingFactory(body=scene.body, starts_at=datetime(2021, 3, 4, 10, 0, tzinfo=UTC))
+    attendance = AttendanceFactory(meeting=meeting, person=scene.reps[0], capacity="observer")
     action = ActionItemFactory(decision=members, owner_person=scene.reps[0])
     delegation = DelegatedAuthorityFactory(
         role=RoleFactory(alliance=alliance, title="Alliance director", kind=Role.Kind.DIRECTOR), body=scene.body
@@ -138,6 +140,7 @@ def make_permission_scene() -> PermissionScene:
         "delegation": delegation.pk,
         "interest": interest.pk,
         "meeting": meeting.pk,
+        "attendance": attendance.pk,
         "action": action.pk,
         "vote": vote.pk,
         "secret_vote": secret_vote.pk,

@@ -107,6 +107,7 @@ class Scene:
         }
         values.update(fields)
         values.setdefault("actor", SYSTEM)
+        values.setdefault("now", OPENED)  # drafted in March 2021, as the scene's decisions are
         return decision_services.draft_decision(**values)
 
     def open(self, **fields) -> Decision:

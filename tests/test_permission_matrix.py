@@ -72,6 +72,8 @@ GET    /alliances/{slug}/decisions/{members}/close/                          -  
 POST   /alliances/{slug}/decisions/{members}/close/                          {}             302 403 403 302 403 302 404
 GET    /alliances/{slug}/decisions/{members}/defer/                          -              302 403 403 200 403 200 404
 POST   /alliances/{slug}/decisions/{members}/defer/                          {}             302 403 403 200 403 200 404
+GET    /alliances/{slug}/decisions/{members}/edit/                           -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/decisions/{members}/edit/                           {}             302 403 403 200 403 200 404
 GET    /alliances/{slug}/decisions/{members}/open/                           -              302 403 403 200 403 200 404
 POST   /alliances/{slug}/decisions/{members}/open/                           {}             302 403 403 200 403 200 404
 GET    /alliances/{slug}/decisions/{members}/recusals/                       -              302 403 403 200 403 200 404
@@ -93,8 +95,14 @@ GET    /alliances/{slug}/meetings/{meeting}/approve-minutes/                 -  
 POST   /alliances/{slug}/meetings/{meeting}/approve-minutes/                 {}             302 403 403 200 403 200 404
 GET    /alliances/{slug}/meetings/{meeting}/attendance/                      -              302 403 403 200 403 200 404
 POST   /alliances/{slug}/meetings/{meeting}/attendance/                      {}             302 403 403 200 403 200 404
+GET    /alliances/{slug}/meetings/{meeting}/attendance/{attendance}/         -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/meetings/{meeting}/attendance/{attendance}/         {}             302 403 403 200 403 200 404
+GET    /alliances/{slug}/meetings/{meeting}/attendance/{attendance}/remove/  -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/meetings/{meeting}/attendance/{attendance}/remove/  {}             302 403 403 200 403 200 404
 GET    /alliances/{slug}/meetings/{meeting}/cancel/                          -              302 403 403 200 403 200 404
 POST   /alliances/{slug}/meetings/{meeting}/cancel/                          {}             302 403 403 200 403 200 404
+GET    /alliances/{slug}/meetings/{meeting}/edit/                            -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/meetings/{meeting}/edit/                            {}             302 403 403 200 403 200 404
 GET    /alliances/{slug}/meetings/{meeting}/held/                            -              302 403 403 200 403 200 404
 POST   /alliances/{slug}/meetings/{meeting}/held/                            {}             302 403 403 302 403 302 404
 GET    /alliances/{slug}/meetings/{meeting}/minutes/                         -              302 403 403 200 403 200 404
@@ -200,8 +208,12 @@ GET    /api/v1/interests/{interest}/history/                                 -  
 GET    /api/v1/meetings/                                                     -              401 200 200 200 200 200 200
 POST   /api/v1/meetings/                                                     {}             401 403 403 400 403 400 403
 GET    /api/v1/meetings/{meeting}/                                           -              401 200 200 200 200 200 404
+PUT    /api/v1/meetings/{meeting}/                                           {}             401 405 405 405 405 405 405
+PATCH  /api/v1/meetings/{meeting}/                                           {}             401 403 403 200 403 200 404
 POST   /api/v1/meetings/{meeting}/approve-minutes/                           {}             401 403 403 400 403 400 404
 POST   /api/v1/meetings/{meeting}/attendance/                                {}             401 403 403 400 403 400 404
+POST   /api/v1/meetings/{meeting}/attendance/{attendance}/correct/           {}             401 403 403 400 403 400 404
+POST   /api/v1/meetings/{meeting}/attendance/{attendance}/remove/            {}             401 403 403 400 403 400 404
 POST   /api/v1/meetings/{meeting}/cancel/                                    {}             401 403 403 400 403 400 404
 POST   /api/v1/meetings/{meeting}/held/                                      {}             401 403 403 200 403 200 404
 GET    /api/v1/meetings/{meeting}/history/                                   -              401 200 200 200 200 200 404

@@ -149,6 +149,14 @@ class DecisionSerializer(ModelSerializer):
     decided_by = PersonNameSerializer(read_only=True, allow_null=True)
     votes_summary = serializers.SerializerMethodField()
     is_written_procedure = serializers.BooleanField(read_only=True)
+    awaiting_outcome = serializers.BooleanField(
+        read_only=True, help_text="An open written procedure whose votes closed: the secretary's close is missing."
+    )
+    status_text = serializers.CharField(
+        read_only=True,
+        help_text='The status as the pages say it: "Voting closed on 21/09/2023: waiting for the secretary to '
+        'record the outcome" for an open written procedure past its closes_at.',
+    )
 
     class Meta:
         model = Decision
@@ -167,6 +175,8 @@ class DecisionSerializer(ModelSerializer):
             "visibility",
             "tags",
             "status",
+            "status_text",
+            "awaiting_outcome",
             "value",
             "is_written_procedure",
             "opened_at",

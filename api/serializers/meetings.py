@@ -99,6 +99,13 @@ class MeetingCreateSerializer(InputSerializer):
     online = serializers.BooleanField(default=False)
 
 
+class MeetingUpdateSerializer(InputSerializer):
+    starts_at = serializers.DateTimeField(required=False)
+    title = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    location = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    online = serializers.BooleanField(required=False)
+
+
 class AttendanceInputSerializer(InputSerializer):
     person = ReadablePrimaryKeyRelatedField(queryset=Person.objects.all())
     capacity = serializers.ChoiceField(choices=Attendance.Capacity.choices)
@@ -106,6 +113,19 @@ class AttendanceInputSerializer(InputSerializer):
         queryset=Organisation.objects.all(), required=False, allow_null=True, default=None
     )
     present = serializers.BooleanField(default=True, help_text="False records apologies.")
+
+
+class AttendanceCorrectionSerializer(InputSerializer):
+    capacity = serializers.ChoiceField(choices=Attendance.Capacity.choices)
+    organisation = ReadablePrimaryKeyRelatedField(
+        queryset=Organisation.objects.all(), required=False, allow_null=True, default=None
+    )
+    present = serializers.BooleanField(default=True, help_text="False records apologies.")
+    reason = serializers.CharField(help_text="Why the record is corrected; kept in its history.")
+
+
+class AttendanceRemovalSerializer(InputSerializer):
+    reason = serializers.CharField(help_text="Why the row is removed; kept in its history.")
 
 
 class HeldInputSerializer(InputSerializer):

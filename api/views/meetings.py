@@ -1,8 +1,9 @@
 """API views of meetings, attendance and action items: thin calls of decisions.services."""
 
 from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 
 from api.access import StandingMixin
@@ -24,8 +25,10 @@ def _item_keeper(doing):
     return lambda access, item, data: standing.require_record_keeper(access, item.decision.body, doing)
 
 
-class MeetingViewSet(StandingMixin, RegisterCreateViewSet):
+class MeetingViewSet(StandingMixin, mixins.UpdateModelMixin, RegisterCreateViewSet):
     """Meetings of the governing bodies; the detail carries attendance and the quorum."""
+
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     serializer_class = s.MeetingSerializer
     filterset_class = MeetingFilter
@@ -33,7 +36,11 @@ class MeetingViewSet(StandingMixin, RegisterCreateViewSet):
     ordering = ["-starts_at", "pk"]
     write_standing = {
         "create": lambda access, _, data: standing.require_any_record_keeper(access, "schedule meetings"),
+        "partial_update": _meeting_keeper("change its meetings"),
+        "update": _meeting_keeper("change its meetings"),
         "attendance": _meeting_keeper("record attendance at its meetings"),
+        "correct_attendance": _meeting_keeper("correct attendance at its meetings"),
+        "remove_attendance": _meeting_keeper("correct attendance at its meetings"),
         "held": _meeting_keeper("record that its meetings took place"),
         "cancel": _meeting_keeper("cancel its meetings"),
         "minutes": _meeting_keeper("record the minutes of its meetings"),
@@ -68,6 +75,16 @@ class MeetingViewSet(StandingMixin, RegisterCreateViewSet):
         values = self._input(s.MeetingCreateSerializer)
         return self._out(services.schedule_meeting(actor=self.actor, **values), status.HTTP_201_CREATED)
 
+    @extend_schema(request=s.MeetingUpdateSerializer, responses=s.MeetingDetailSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        """Change a scheduled meeting's moment, title or place until it is held."""
+        meeting = self.get_object()  # 404, then the standing (403), before the input is read
+        values = self._input(s.MeetingUpdateSerializer)
+        return self._out(services.update_meeting(actor=self.actor, meeting=meeting, **values))
+
+    def update(self, request, *args, **kwargs):
+        return self.partial_update(request, *args, **kwargs)
+
     @extend_schema(request=s.AttendanceInputSerializer, responses=s.MeetingDetailSerializer)
     @action(detail=True, methods=["post"])
     def attendance(self, request, pk=None):
@@ -76,6 +93,26 @@ class MeetingViewSet(StandingMixin, RegisterCreateViewSet):
         values = self._input(s.AttendanceInputSerializer)
         services.record_attendance(actor=self.actor, meeting=meeting, **values)
         return self._out(meeting)
+
+    def _attendance_row(self, attendance_id):
+        return get_object_or_404(Attendance, pk=attendance_id, meeting=self.get_object())
+
+    @extend_schema(request=s.AttendanceCorrectionSerializer, responses=s.MeetingDetailSerializer)
+    @action(detail=True, methods=["post"], url_path=r"attendance/(?P<attendance_id>\d+)/correct")
+    def correct_attendance(self, request, pk=None, attendance_id=None):
+        """Correct one attendance row (capacity, organisation, present or apologies), saying why."""
+        attendance = self._attendance_row(attendance_id)
+        values = self._input(s.AttendanceCorrectionSerializer)
+        services.correct_attendance(actor=self.actor, attendance=attendance, **values)
+        return self._out(attendance.meeting)
+
+    @extend_schema(request=s.AttendanceRemovalSerializer, responses=s.MeetingDetailSerializer)
+    @action(detail=True, methods=["post"], url_path=r"attendance/(?P<attendance_id>\d+)/remove")
+    def remove_attendance(self, request, pk=None, attendance_id=None):
+        """Remove an attendance row recorded in error, saying why; its history stays."""
+        attendance = self._attendance_row(attendance_id)
+        values = self._input(s.AttendanceRemovalSerializer)
+        return self._out(services.remove_attendance(actor=self.actor, attendance=attendance, **values))
 
     @extend_schema(request=s.HeldInputSerializer, responses=s.MeetingDetailSerializer)
     @action(detail=True, methods=["post"])

@@ -154,6 +154,7 @@ def open_approval(
         tags=["award", process.get_service_category_display().lower()],
         value=process.recommended_submission.price,
         closes_at=closes_at,
+        now=opened_at,
     )
     decision = decision_services.open_decision(actor=actor, decision=decision, opened_at=opened_at)
     process.approval_decision = decision

@@ -117,9 +117,23 @@ def _apply_effects(decision: Decision) -> None:
         )
 
 
+def _refuse_before_meeting(decision: Decision, closed_at: datetime) -> None:
+    """A decision of a meeting is decided at the meeting: not before it starts."""
+    meeting = decision.meeting
+    if meeting is not None and closed_at < meeting.starts_at:
+        raise RuleViolation(
+            "closed_before_meeting",
+            f"{decision_name(decision)} is taken at the meeting of {time_on_day(meeting.starts_at)}; a close at "
+            f"{time_on_day(closed_at)} would decide it before the meeting starts. Close it once the meeting "
+            "has started, or take it off the meeting's agenda for written procedure.",
+            field="closed_at",
+        )
+
+
 @transaction.atomic
 def close_decision(*, actor: Access, decision: Decision, closed_at: datetime | None = None) -> Decision:
-    """Close an open decision with its outcome and counts (rule 3), and apply what it agreed (rule 8)."""
+    """Close an open decision with its outcome and counts (rule 3), and apply what it agreed (rule 8);
+    a decision of a meeting is not decided before the meeting starts."""
     standing.require_record_keeper(actor, decision.body, "close its decisions")
     decision = lock_decision(decision)
     if decision.status != Decision.Status.OPEN:
@@ -133,6 +147,7 @@ def close_decision(*, actor: Access, decision: Decision, closed_at: datetime | N
         )
     closed_at = closed_at or timezone.now()
     check_moment(moment=closed_at, decision=decision, field="closed_at", what="close")
+    _refuse_before_meeting(decision, closed_at)
     last_vote = Vote.objects.filter(decision=decision).order_by("-cast_at").values_list("cast_at", flat=True).first()
     if last_vote and closed_at < last_vote:
         raise RuleViolation(

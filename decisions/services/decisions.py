@@ -294,6 +294,49 @@ def check_dates(decision: Decision) -> None:
         term.refuse_outside(on, what=DATES[name], field=name)
 
 
+# The draft form's labels (decisions/forms.py), for messages about the fields a secretary types.
+CLOSES_AT_LABEL = "Closes at"
+REVIEW_ON_LABEL = "Review on"
+
+
+def _decision_day_expected(decision: Decision, now: datetime) -> date:
+    """The day a draft is expected to be decided: its meeting's, else the day its votes close, else today."""
+    if decision.meeting is not None:
+        return timezone.localdate(decision.meeting.starts_at)
+    if decision.closes_at is not None:
+        return timezone.localdate(decision.closes_at)
+    return timezone.localdate(now)
+
+
+def check_drafted_dates(decision: Decision, *, now: datetime, changed: Iterable[str]) -> None:
+    """Refuse a closing moment in the past, or a review date before the decision, among the ``changed`` fields.
+
+    Only what the secretary gives now is judged: a stored date that has since passed is left for them to fix.
+    """
+    if "closes_at" in changed and decision.closes_at is not None and decision.closes_at <= now:
+        raise RuleViolation(
+            "closes_at_in_past",
+            f"“{CLOSES_AT_LABEL}” ({time_on_day(decision.closes_at)}) is in the past; give a moment "
+            "after now, leaving members time to vote.",
+            field="closes_at",
+        )
+    if "review_on" in changed and decision.review_on is not None:
+        decided = _decision_day_expected(decision, now)
+        if decision.review_on < decided:
+            raise RuleViolation(
+                "review_on_before_decision",
+                f"“{REVIEW_ON_LABEL}” ({day(decision.review_on)}) is before the decision is taken "
+                f"({day(decided)}); give a date after it.",
+                field="review_on",
+            )
+
+
+def _replaying(now: datetime | None) -> datetime:
+    """The moment a draft is written: the server's clock, or an earlier one for a caller replaying history."""
+    real = timezone.now()
+    return min(now or real, real)
+
+
 def check_draft(decision: Decision) -> None:
     _check_references(decision)
     check_dates(decision)
@@ -349,14 +392,21 @@ def draft_decision(
     delegation_valid_from: date | None = None,
     delegation_valid_to: date | None = None,
     delegation_to_revoke: DelegatedAuthority | None = None,
+    now: datetime | None = None,
 ) -> Decision:
-    """Draft a decision of a body (its secretary): what it names must be of the body's alliance."""
+    """Draft a decision of a body (its secretary): what it names must be of the body's alliance; votes close in
+    the future and the review comes after the decision.
+
+    ``now`` lets a caller that replays history (the demo) draft as of a past moment; it may not itself be later
+    than the server's clock.
+    """
     standing.require_record_keeper(actor, body, "draft its decisions")
     decision = Decision(body=body, alliance_id=body.alliance_id, created_by=actor.user)
     fields = {k: v for k, v in locals().items() if k in DRAFT_FIELDS}
     fields["delegation_kinds"] = list(delegation_kinds)
     apply_fields(decision, fields)
     check_draft(decision)
+    check_drafted_dates(decision, now=_replaying(now), changed=("closes_at", "review_on"))
     revisits = _check_revisits(decision, revisits)
     save_checked(decision, "Drafted")
     if revisits:
@@ -366,15 +416,25 @@ def draft_decision(
 
 @transaction.atomic
 def update_decision(
-    *, actor: Access, decision: Decision, revisits: Iterable[Decision] | None = None, **fields
+    *,
+    actor: Access,
+    decision: Decision,
+    revisits: Iterable[Decision] | None = None,
+    now: datetime | None = None,
+    **fields,
 ) -> Decision:
-    """Change a decision that is still a draft, open or deferred (rule 4: a closed one is sealed)."""
+    """Change a decision that is still a draft, open or deferred (rule 4: a closed one is sealed); a closing
+    moment or review date it is given is judged as when drafting, so a draft whose votes would close in the
+    past is fixed here."""
     standing.require_record_keeper(actor, decision.body, "edit its decisions")
     decision = lock_decision(decision)
     if decision.is_sealed:
         raise sealed_refusal(decision, "edited")
+    before = {name: getattr(decision, name) for name in ("closes_at", "review_on")}
     apply_fields(decision, fields)
     check_draft(decision)
+    changed = [name for name, value in before.items() if name in fields and getattr(decision, name) != value]
+    check_drafted_dates(decision, now=_replaying(now), changed=changed)
     if decision.status == Decision.Status.OPEN and decision.is_written_procedure and decision.closes_at is None:
         raise RuleViolation(
             "written_procedure_needs_closes_at",

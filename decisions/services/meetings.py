@@ -1,7 +1,10 @@
 """Meetings of a governing body: scheduling, attendance with capacity, holding, minutes.
 
-Attendance never refuses a person for the role they lack: the secretary records who was in the
-room, and a ``role_warning`` says when someone attended in a capacity they did not hold that day.
+A voting representative or deputy is recorded only for a member whose representative or deputy
+role the person held on the meeting's day (quorum counts them, rules 2 and 3); for the other
+capacities the secretary records who was in the room, and a ``role_warning`` says when someone
+attended as an advisor or secretariat without holding that role that day. A body has one meeting
+at a moment, and nobody is marked present before the meeting starts.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from alliance.errors import RuleViolation
-from alliance.formatting import day
+from alliance.formatting import day, time_on_day
 from alliance.models import GoverningBody, Membership, Organisation
 from alliance.services import save_checked
 from alliance.term import refuse_outside_term
@@ -25,7 +28,10 @@ from roles.models import Person, Role
 
 __all__ = [
     "schedule_meeting",
+    "update_meeting",
     "record_attendance",
+    "correct_attendance",
+    "remove_attendance",
     "mark_meeting_held",
     "cancel_meeting",
     "record_minutes",
@@ -57,20 +63,17 @@ def _refuse_if_cancelled(meeting: Meeting, what: str) -> None:
         )
 
 
-@transaction.atomic
-def schedule_meeting(
-    *,
-    actor: Access,
-    body: GoverningBody,
-    starts_at: datetime,
-    title: str = "",
-    location: str = "",
-    online: bool = False,
-) -> Meeting:
-    """Schedule a meeting of a body that exists on that date (established and not dissolved), within the
-    alliance agreement's term."""
-    standing.require_record_keeper(actor, body, "schedule its meetings")
-    starts_at = _aware(starts_at)
+def _refuse_unless_scheduled(meeting: Meeting, done: str) -> None:
+    if meeting.status != Meeting.Status.SCHEDULED:
+        raise RuleViolation(
+            "meeting_not_scheduled",
+            f"This meeting is {meeting.get_status_display().lower()}; only a scheduled meeting can be {done}.",
+            field="status",
+            conflict=True,
+        )
+
+
+def _check_schedule(body: GoverningBody, starts_at: datetime, location: str, online: bool) -> None:
     on = timezone.localdate(starts_at)
     if body.dissolved_on is not None and body.dissolved_on < on:
         raise RuleViolation(
@@ -90,9 +93,97 @@ def schedule_meeting(
         raise RuleViolation(
             "meeting_place_required", "Say where the meeting is held, or tick that it is online.", field="location"
         )
+
+
+@transaction.atomic
+def schedule_meeting(
+    *,
+    actor: Access,
+    body: GoverningBody,
+    starts_at: datetime,
+    title: str = "",
+    location: str = "",
+    online: bool = False,
+) -> Meeting:
+    """Schedule a meeting of a body that exists on that date (established and not dissolved), within the
+    alliance agreement's term, at a moment the body has no other meeting."""
+    standing.require_record_keeper(actor, body, "schedule its meetings")
+    starts_at = _aware(starts_at)
+    _check_schedule(body, starts_at, location, online)
+    # The body's row is locked, so two requests scheduling the same moment cannot both pass the check.
+    body = GoverningBody.objects.select_for_update().get(pk=body.pk)
+    _refuse_duplicate(body, starts_at)
     meeting = Meeting(body=body, starts_at=starts_at, title=title.strip(), location=location.strip(), online=online)
     save_checked(meeting, "Scheduled")
     return meeting
+
+
+@transaction.atomic
+def update_meeting(
+    *,
+    actor: Access,
+    meeting: Meeting,
+    starts_at: datetime | None = None,
+    title: str | None = None,
+    location: str | None = None,
+    online: bool | None = None,
+) -> Meeting:
+    """Change a scheduled meeting's moment, title or place until it is held; a moved meeting keeps the rules of
+    scheduling, and is not moved after what was already recorded at it."""
+    standing.require_record_keeper(actor, meeting.body, "change its meetings")
+    GoverningBody.objects.select_for_update().get(pk=meeting.body_id)
+    meeting = _locked(meeting)
+    _refuse_unless_scheduled(meeting, "changed")
+    starts_at = meeting.starts_at if starts_at is None else _aware(starts_at)
+    location = meeting.location if location is None else location
+    online = meeting.online if online is None else online
+    _check_schedule(meeting.body, starts_at, location, online)
+    _refuse_duplicate(meeting.body, starts_at, meeting)
+    moved = starts_at != meeting.starts_at
+    if moved:
+        _refuse_moving_after_record(meeting, starts_at)
+    meeting.starts_at = starts_at
+    meeting.location = location.strip()
+    meeting.online = online
+    if title is not None:
+        meeting.title = title.strip()
+    save_checked(meeting, f"Moved to {time_on_day(starts_at)}" if moved else "Changed")
+    return meeting
+
+
+def _refuse_moving_after_record(meeting: Meeting, starts_at: datetime) -> None:
+    """Nobody is present before a meeting starts, nor is a decision of it taken before: a move keeps that true."""
+    if starts_at > timezone.now() and meeting.attendances.filter(present=True).exists():
+        raise RuleViolation(
+            "meeting_move_with_attendance",
+            f"People are recorded as present at this meeting; it cannot move to {time_on_day(starts_at)}, which is "
+            "still to come. Correct the attendance first, or schedule another meeting.",
+            field="starts_at",
+        )
+    decided = Decision.objects.filter(meeting=meeting, closed_at__lt=starts_at).order_by("closed_at").first()
+    if decided is not None:
+        raise RuleViolation(
+            "meeting_move_after_decision",
+            f"{decided.reference or decided.title} was decided at this meeting at {time_on_day(decided.closed_at)}; "
+            f"the meeting cannot start later ({time_on_day(starts_at)}).",
+            field="starts_at",
+        )
+
+
+def _refuse_duplicate(body: GoverningBody, starts_at: datetime, meeting: Meeting | None = None) -> None:
+    """A body meets once at a moment: a second meeting at the same moment would split its record."""
+    same = Meeting.objects.filter(body=body, starts_at=starts_at).exclude(status=Meeting.Status.CANCELLED)
+    if meeting is not None:
+        same = same.exclude(pk=meeting.pk)
+    existing = same.select_related("body__alliance").order_by("pk").first()
+    if existing is not None:
+        raise RuleViolation(
+            "meeting_duplicate",
+            f"{body.name} already has a meeting at {time_on_day(starts_at)}: “{existing}” (meeting "
+            f"{existing.pk}, {existing.get_absolute_url()}). Record attendance and decisions at that meeting, "
+            "or choose another time.",
+            field="starts_at",
+        )
 
 
 def _named(alliance, organisation: Organisation) -> str:
@@ -136,20 +227,28 @@ def _check_organisation(meeting: Meeting, capacity: str, organisation: Organisat
             )
 
 
-def _role_warning(meeting: Meeting, person: Person, capacity: str, organisation: Organisation | None, on: date) -> str:
-    """A sentence when ``person`` did not hold the role that ``capacity`` implies on ``on``; else empty."""
+def _refuse_role_not_held(meeting: Meeting, person: Person, capacity: str, organisation: Organisation, on: date):
+    """Rules 2 and 3: only a holder of the member's representative or deputy role attends for it (and counts
+    towards quorum)."""
     alliance = meeting.body.alliance
-    if capacity in REPRESENTING:
-        if (
-            roles_queries.representatives_on(on=on, alliance=alliance, organisation=organisation)
-            .filter(pk=person.pk)
-            .exists()
-        ):
-            return ""
-        return (
-            f"{person} did not hold a representative or deputy role for {organisation} on {day(on)}; "
-            "check the role directory, or record the appointment."
-        )
+    if (
+        roles_queries.representatives_on(on=on, alliance=alliance, organisation=organisation)
+        .filter(pk=person.pk)
+        .exists()
+    ):
+        return
+    label = Attendance.Capacity(capacity).label.lower()
+    raise RuleViolation(
+        "attendance_role_not_held",
+        f"{person} did not hold a representative or deputy role for {organisation} on {day(on)}, so cannot attend "
+        f"as its {label}; record them as an observer, or record their appointment in the role directory first.",
+        field="person",
+    )
+
+
+def _role_warning(meeting: Meeting, person: Person, capacity: str, on: date) -> str:
+    """A sentence when ``person`` did not hold the advisor or secretary role ``capacity`` implies on ``on``."""
+    alliance = meeting.body.alliance
     held = roles_queries.roles_of(person, on, alliance=alliance)
     if capacity == Attendance.Capacity.ADVISOR:
         if held.filter(role__kind=Role.Kind.ADVISOR).exists():
@@ -164,6 +263,33 @@ def _role_warning(meeting: Meeting, person: Person, capacity: str, organisation:
     return ""
 
 
+def _fill(attendance: Attendance, capacity: str, organisation: Organisation | None, present: bool) -> None:
+    """Check and set one attendance row's capacity, organisation and presence (the row's meeting is locked)."""
+    meeting, person = attendance.meeting, attendance.person
+    if capacity not in Attendance.Capacity.values:
+        raise RuleViolation(
+            "attendance_capacity_unknown",
+            f"Unknown capacity '{capacity}'; choose from {', '.join(Attendance.Capacity.values)}.",
+            field="capacity",
+        )
+    _refuse_if_cancelled(meeting, "record attendance")
+    on = meeting_date(meeting)
+    _check_organisation(meeting, capacity, organisation, on)
+    if capacity in REPRESENTING:
+        _refuse_role_not_held(meeting, person, capacity, organisation, on)
+    if present and meeting.starts_at > timezone.now():
+        raise RuleViolation(
+            "attendance_present_before_meeting",
+            f"The meeting starts at {time_on_day(meeting.starts_at)}; mark {person} present once it has started. "
+            "Apologies can be recorded in advance.",
+            field="present",
+        )
+    attendance.capacity = capacity
+    attendance.organisation = organisation
+    attendance.present = present
+    attendance.role_warning = _role_warning(meeting, person, capacity, on)
+
+
 @transaction.atomic
 def record_attendance(
     *,
@@ -174,28 +300,63 @@ def record_attendance(
     organisation: Organisation | None = None,
     present: bool = True,
 ) -> Attendance:
-    """Record (or change) who attended a meeting, in which capacity, or sent apologies."""
+    """Record (or change) who attended a meeting, in which capacity, or sent apologies (rules 2 and 3: a
+    representative or deputy holds the member's role that day; nobody is present before the meeting starts)."""
     standing.require_record_keeper(actor, meeting.body, "record attendance at its meetings")
     meeting = _locked(meeting)
-    if capacity not in Attendance.Capacity.values:
-        raise RuleViolation(
-            "attendance_capacity_unknown",
-            f"Unknown capacity '{capacity}'; choose from {', '.join(Attendance.Capacity.values)}.",
-            field="capacity",
-        )
-    _refuse_if_cancelled(meeting, "record attendance")
-    on = meeting_date(meeting)
-    _check_organisation(meeting, capacity, organisation, on)
     attendance = Attendance.objects.filter(meeting=meeting, person=person).first() or Attendance(
         meeting=meeting, person=person
     )
+    attendance.meeting = meeting
     changing = attendance.pk is not None
-    attendance.capacity = capacity
-    attendance.organisation = organisation
-    attendance.present = present
-    attendance.role_warning = _role_warning(meeting, person, capacity, organisation, on)
+    _fill(attendance, capacity, organisation, present)
     save_checked(attendance, "Attendance corrected" if changing else ("Present" if present else "Apologies"))
     return attendance
+
+
+def _locked_attendance(attendance: Attendance) -> Attendance:
+    meeting = _locked(attendance.meeting)
+    attendance = Attendance.objects.select_for_update(of=("self",)).select_related("person").get(pk=attendance.pk)
+    attendance.meeting = meeting
+    return attendance
+
+
+def _correction_reason(reason: str) -> str:
+    if not (reason or "").strip():
+        raise RuleViolation("attendance_reason_required", "Say why the attendance record is corrected.", field="reason")
+    return reason.strip()
+
+
+@transaction.atomic
+def correct_attendance(
+    *,
+    actor: Access,
+    attendance: Attendance,
+    capacity: str,
+    organisation: Organisation | None = None,
+    present: bool = True,
+    reason: str,
+) -> Attendance:
+    """Correct one attendance row (capacity, organisation, present or apologies), saying why; history keeps the
+    row as it was. The same rules as recording it apply."""
+    standing.require_record_keeper(actor, attendance.meeting.body, "correct attendance at its meetings")
+    reason = _correction_reason(reason)
+    attendance = _locked_attendance(attendance)
+    _fill(attendance, capacity, organisation, present)
+    save_checked(attendance, f"Attendance corrected: {reason}")
+    return attendance
+
+
+@transaction.atomic
+def remove_attendance(*, actor: Access, attendance: Attendance, reason: str) -> Meeting:
+    """Remove an attendance row recorded in error, saying why; history keeps the row and the reason."""
+    standing.require_record_keeper(actor, attendance.meeting.body, "correct attendance at its meetings")
+    reason = _correction_reason(reason)
+    attendance = _locked_attendance(attendance)
+    _refuse_if_cancelled(attendance.meeting, "attendance is only corrected")
+    attendance._change_reason = f"Attendance removed: {reason}"
+    attendance.delete()
+    return attendance.meeting
 
 
 @transaction.atomic
@@ -229,13 +390,7 @@ def cancel_meeting(*, actor: Access, meeting: Meeting, reason: str) -> Meeting:
     meeting = _locked(meeting)
     if not reason.strip():
         raise RuleViolation("meeting_cancel_reason_required", "Say why the meeting is cancelled.", field="reason")
-    if meeting.status != Meeting.Status.SCHEDULED:
-        raise RuleViolation(
-            "meeting_not_scheduled",
-            f"This meeting is {meeting.get_status_display().lower()}; only a scheduled meeting can be cancelled.",
-            field="status",
-            conflict=True,
-        )
+    _refuse_unless_scheduled(meeting, "cancelled")
     taken = list(Decision.objects.filter(meeting=meeting).values_list("title", flat=True)[:3])
     if taken:
         raise RuleViolation(

@@ -173,10 +173,10 @@ def test_staff_drafts_a_decision(staff_api, staff, scene):
             "proposal": "That the alliance adopts the operating manual v1.",
             "kind": "POLICY",
             "tags": ["governance"],
-            "closes_at": "2021-03-10T17:00:00Z",
+            "closes_at": "2099-03-10T17:00:00Z",
         },
     )
-    assert response.status_code == 201
+    assert response.status_code == 201, response.content
     created = Decision.objects.get(pk=response.json()["id"])
     assert created.created_by == staff and created.status == "DRAFT" and response.json()["reference"] == ""
 
@@ -514,7 +514,7 @@ def test_history_lists_every_version_with_who_and_why(staff_api, scene):
             "title": "Adopt the manual",
             "proposal": "Adopt it.",
             "kind": "POLICY",
-            "closes_at": "2021-03-10T17:00:00Z",
+            "closes_at": "2099-03-10T17:00:00Z",
         },
     ).json()
     staff_api.post(f"{URL}{draft['id']}/open/", {"opened_at": "2021-03-01T09:00:00Z"})

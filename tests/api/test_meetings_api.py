@@ -63,8 +63,10 @@ def test_list_with_a_bad_date_is_400(viewer_api, meeting):
 
 def test_detail_has_attendance_and_quorum(viewer_api, meeting):
     member = MembershipFactory(alliance=meeting.body.alliance)
+    role = RoleFactory(alliance=meeting.body.alliance, kind="member_representative", organisation=member.organisation)
+    holder = RoleAssignmentFactory(role=role, person__name="Ewan Ross").person
     AttendanceFactory(
-        meeting=meeting, capacity="voting_representative", organisation=member.organisation, person__name="Ewan Ross"
+        meeting=meeting, capacity="voting_representative", organisation=member.organisation, person=holder
     )
     body = viewer_api.get(f"/api/v1/meetings/{meeting.pk}/").json()
     assert body["attendances"][0]["person"]["name"] == "Ewan Ross"
@@ -100,16 +102,14 @@ def test_schedule_with_a_bad_moment_is_400(staff_api, body):
     assert response.json()["field"] == "starts_at"
 
 
-def test_record_attendance_with_a_role_warning(staff_api, meeting):
-    member = MembershipFactory(alliance=meeting.body.alliance)
+def test_record_attendance_of_an_advisor_with_a_role_warning(staff_api, meeting):
     person = PersonFactory(name="Morag Duthie")
     response = staff_api.post(
-        f"/api/v1/meetings/{meeting.pk}/attendance/",
-        {"person": person.pk, "capacity": "voting_representative", "organisation": member.organisation.pk},
+        f"/api/v1/meetings/{meeting.pk}/attendance/", {"person": person.pk, "capacity": "advisor"}
     )
     assert response.status_code == 200, response.content
     [row] = response.json()["attendances"]
-    assert "Morag Duthie did not hold a representative" in row["role_warning"]
+    assert "Morag Duthie did not hold an advisor role" in row["role_warning"]
 
 
 def test_attendance_refused_is_400_with_the_field(staff_api, meeting):

@@ -4,6 +4,8 @@ its advice instead, and closes the decision with its outcome and counts."""
 
 import re
 import uuid
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from playwright.sync_api import expect
 
@@ -22,6 +24,7 @@ REPRESENTATIVES = {
 }
 LIVED_EXPERIENCE = "Voices of Experience Dunmarrow"
 ADVISOR = "Sam Whyte"
+LONDON = ZoneInfo("Europe/London")
 
 
 def test_secretary_records_a_meeting_and_a_decision_from_draft_to_outcome(page):
@@ -33,14 +36,16 @@ def test_secretary_records_a_meeting_and_a_decision_from_draft_to_outcome(page):
     assert_accessible(page, "meetings list")
     page.get_by_role("link", name="Schedule a meeting").first.click()
     page.get_by_label("Body").select_option(label="Alliance Leadership Team (ALT)")
-    page.get_by_label("Starts at").fill("2030-03-14T10:00")
+    # A meeting that has started (two hours ago): people are marked present, and its decision closed, only then.
+    starts = datetime.now(LONDON).replace(second=0, microsecond=0) - timedelta(hours=2)
+    page.get_by_label("Starts at").fill(f"{starts:%Y-%m-%dT%H:%M}")
     page.get_by_label("Title").fill(f"ALT meeting: {title}")
     page.get_by_label("Location").fill("Dunmarrow Community Hall")
     assert_accessible(page, "schedule a meeting")
     page.get_by_role("button", name="Schedule").click()
     page.wait_for_load_state()
     assert page.get_by_text("Meeting scheduled.").is_visible()
-    assert page.get_by_role("heading", level=1).filter(has_text="14 March 2030").is_visible()
+    assert page.get_by_role("heading", level=1).filter(has_text=f"{starts.day} {starts:%B %Y}").is_visible()
 
     # The voting representatives attend, so the meeting is quorate; then the advisor, as advisor.
     for organisation, representative in REPRESENTATIVES.items():

@@ -144,7 +144,7 @@ def test_deferring_to_a_review_after_the_term_is_refused(scene):
 
 
 def test_opening_before_the_agreement_starts_is_refused(scene):
-    decision = scene.draft(closes_at=at(2020, 7, 10))
+    decision = scene.draft(closes_at=at(2020, 7, 10), now=at(2020, 6, 1))
     refused(
         "date_outside_term", lambda: services.open_decision(actor=SYSTEM, decision=decision, opened_at=at(2020, 6, 1))
     )

@@ -143,7 +143,8 @@ def test_written_procedure_needs_closes_at_to_open(scene):
 
 
 def test_written_procedure_cannot_close_before_it_opens(scene):
-    draft = scene.draft(closes_at=datetime(2021, 2, 1, tzinfo=UTC))
+    # Drafted in January, opened only in March: its votes would already have closed.
+    draft = scene.draft(closes_at=datetime(2021, 2, 1, tzinfo=UTC), now=datetime(2021, 1, 15, tzinfo=UTC))
     refused(
         "written_procedure_closes_before_opening",
         lambda: services.open_decision(actor=SYSTEM, decision=draft, opened_at=OPENED),

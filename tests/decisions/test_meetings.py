@@ -102,27 +102,34 @@ def test_representative_attends_for_a_voting_member(meeting):
     assert attendance.present
 
 
-def test_attendee_without_the_role_is_recorded_with_a_warning(meeting):
+def test_attendee_without_the_role_is_refused_as_representative(meeting):
     membership = MembershipFactory(alliance=meeting.body.alliance)
     person = PersonFactory(name="Iona Farquhar")
-    attendance = services.record_attendance(
-        actor=SYSTEM,
-        meeting=meeting,
-        person=person,
-        capacity="voting_representative",
-        organisation=membership.organisation,
+    error = refused(
+        "attendance_role_not_held",
+        lambda: services.record_attendance(
+            actor=SYSTEM,
+            meeting=meeting,
+            person=person,
+            capacity="voting_representative",
+            organisation=membership.organisation,
+        ),
+        Attendance,
     )
-    assert "Iona Farquhar did not hold a representative or deputy role" in attendance.role_warning
-    assert "04/03/2021" in attendance.role_warning
+    assert "Iona Farquhar did not hold a representative or deputy role" in error.message
+    assert "04/03/2021" in error.message
 
 
-def test_representative_whose_role_ended_before_the_meeting_is_warned(meeting):
+def test_representative_whose_role_ended_before_the_meeting_is_refused(meeting):
     role = RepresentativeRoleFactory(alliance=meeting.body.alliance)
     assignment = RoleAssignmentFactory(role=role, ends_on=date(2021, 3, 3), end_reason="resigned")
-    attendance = services.record_attendance(
-        actor=SYSTEM, meeting=meeting, person=assignment.person, capacity="deputy", organisation=role.organisation
+    refused(
+        "attendance_role_not_held",
+        lambda: services.record_attendance(
+            actor=SYSTEM, meeting=meeting, person=assignment.person, capacity="deputy", organisation=role.organisation
+        ),
+        Attendance,
     )
-    assert attendance.role_warning
 
 
 def test_representative_must_name_the_member(meeting):

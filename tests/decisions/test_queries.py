@@ -83,14 +83,24 @@ def test_votes_grid_query_count_is_fixed(scene, django_assert_max_num_queries):
 
 def test_members_present_counts_voting_representatives_and_deputies_present(scene):
     meeting = MeetingFactory(body=scene.body, starts_at=datetime(2021, 3, 4, 10, tzinfo=UTC))
-    org = [m.organisation for m in scene.members]
-    AttendanceFactory(meeting=meeting, capacity="voting_representative", organisation=org[0])
-    AttendanceFactory(meeting=meeting, capacity="deputy", organisation=org[1])
-    AttendanceFactory(meeting=meeting, capacity="voting_representative", organisation=org[2], present=False)
+    org, reps = [m.organisation for m in scene.members], scene.reps
+    AttendanceFactory(meeting=meeting, person=reps[0], capacity="voting_representative", organisation=org[0])
+    AttendanceFactory(meeting=meeting, person=reps[1], capacity="deputy", organisation=org[1])
+    AttendanceFactory(
+        meeting=meeting, person=reps[2], capacity="voting_representative", organisation=org[2], present=False
+    )
     AttendanceFactory(meeting=meeting, capacity="observer", organisation=org[2])
     AttendanceFactory(meeting=meeting, capacity="advisor", organisation=scene.advisory.organisation)
     AttendanceFactory(meeting=meeting, capacity="secretariat", person=PersonFactory())
     assert queries.members_present(meeting) == {scene.members[0].pk, scene.members[1].pk}
+
+
+def test_members_present_leaves_out_who_did_not_hold_the_members_role(scene):
+    meeting = MeetingFactory(body=scene.body, starts_at=datetime(2021, 3, 4, 10, tzinfo=UTC))
+    org = [m.organisation for m in scene.members]
+    AttendanceFactory(meeting=meeting, capacity="voting_representative", organisation=org[0])  # holds no role
+    AttendanceFactory(meeting=meeting, person=scene.reps[2], capacity="deputy", organisation=org[1])  # another's
+    assert queries.members_present(meeting) == set()
 
 
 def test_decision_day(scene):
@@ -131,7 +141,11 @@ def test_matters_decided_more_than_once(scene):
     second = agreed(scene, title="Outreach again", tags=["outreach"])
     manual = agreed(scene, title="Operating manual", tags=["manual"])
     amended = services.amend_decision(
-        actor=SYSTEM, decision=manual, proposal="Manual v2", closes_at=datetime(2021, 4, 9, tzinfo=UTC)
+        actor=SYSTEM,
+        decision=manual,
+        proposal="Manual v2",
+        closes_at=datetime(2021, 4, 9, tzinfo=UTC),
+        now=datetime(2021, 4, 1, tzinfo=UTC),
     )
     services.open_decision(actor=SYSTEM, decision=amended, opened_at=datetime(2021, 4, 1, tzinfo=UTC))
     for i in range(3):

@@ -19,7 +19,7 @@ from django_filters import ModelChoiceFilter, ModelMultipleChoiceFilter
 
 from alliance.models import Alliance, GoverningBody, Membership, Notification, Organisation
 from contracts.models import AwardPolicy, AwardProcess, Contract, OversightNote
-from decisions.models import ActionItem, AdvisoryInput, Decision, Meeting, Recusal, Vote
+from decisions.models import ActionItem, AdvisoryInput, Attendance, Decision, Meeting, Recusal, Vote
 from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role, RoleAssignment
 
 # The model whose id follows each path segment: "decisions/{pk}/" names a Decision.
@@ -53,6 +53,8 @@ CHILD_KWARGS = {
     "advice_id": AdvisoryInput,
     "recusal_pk": Recusal,
     "recusal_id": Recusal,
+    "attendance_pk": Attendance,
+    "attendance_id": Attendance,
 }
 # Segments before {slug} that name an alliance.
 SLUG_SEGMENTS = {"alliances", "public"}
@@ -193,7 +195,8 @@ def _expand_query(query: str, scene) -> list[str]:
 KEY_ROUTES = {
     "decision-open", "decision-close", "decision-withdraw", "decision-defer", "decision-recusal",
     "decision-action", "recusal-dispensation", "advice-respond", "meeting-attendance", "meeting-held",
-    "meeting-cancel", "meeting-minutes", "meeting-approve-minutes", "action-complete", "action-cancel",
+    "meeting-cancel", "meeting-minutes", "meeting-approve-minutes", "meeting-attendance-correct",
+    "meeting-attendance-remove", "meeting-edit", "decision-edit", "action-complete", "action-cancel",
     "inbox-read",
 }  # fmt: skip
 

@@ -212,7 +212,8 @@ def _dunmarrow(scene: SmokeScene, users: dict) -> dict:
     confidential_draft = draft("CONFIDENTIAL", "CONFIDENTIAL DRAFT", C)
 
     # A CONFIDENTIAL policy decision adopts a policy version (the policy itself is members-level).
-    policy_decision = draft("CONFIDENTIAL", "CONFIDENTIAL POLICY", C, kind="POLICY", closes_at=at(date(2023, 7, 14)))
+    policy_decision = draft("CONFIDENTIAL", "CONFIDENTIAL POLICY", C, kind="POLICY", closes_at=at(date(2023, 7, 14)),
+                            now=at(date(2023, 7, 1), 9))  # fmt: skip
     policy_decision = decisions.open_decision(actor=SYSTEM, decision=policy_decision, opened_at=at(date(2023, 7, 1), 9))
     a.vote_all(policy_decision, date(2023, 7, 3))
     policy_decision = decisions.close_decision(
@@ -283,6 +284,8 @@ def _dunmarrow(scene: SmokeScene, users: dict) -> dict:
 
     meeting = decisions.schedule_meeting(actor=SYSTEM, body=alt, starts_at=at(date(2023, 8, 3)), title="ALT extra meeting",
                                          location="Harbour Light offices")  # fmt: skip
+    observer = decisions.record_attendance(actor=SYSTEM, meeting=meeting, person=people["Kirsty Gray"],
+                                           capacity="observer")  # fmt: skip
     decisions.mark_meeting_held(actor=SYSTEM, meeting=meeting, minutes=scene.text("Dunmarrow meeting minutes", M))
     interest = roles.declare_interest(
         alliance=alliance, person=people["Kirsty Gray"], interest=scene.text("Dunmarrow declared interest", M),
@@ -307,8 +310,13 @@ def _dunmarrow(scene: SmokeScene, users: dict) -> dict:
     scene.add(RoleAssignment.objects.get(role=voices), "dunmarrow")
     scene.add(harbour, "dunmarrow")
     scene.named.update(
-        dun_members_decision=members, dun_confidential_decision=confidential, dun_meeting=meeting, dun_action=action
+        dun_members_decision=members,
+        dun_confidential_decision=confidential,
+        dun_meeting=meeting,
+        dun_action=action,
+        dun_attendance=observer,
     )
+    scene.pair(meeting, observer, "dunmarrow")
     scene.pair(confidential, advice, "dunmarrow")
     scene.pair(members, members_advice, "dunmarrow")
     scene.pair(confidential, recusal, "dunmarrow")
@@ -413,8 +421,8 @@ def _kestrel(scene: SmokeScene, users: dict, dun: dict) -> None:
         body=klt, starts_at=at(date(2023, 3, 1)), title=t("Kestrel Vale meeting: title", K),
         location=t("Kestrel Vale meeting: location", K),
     )  # fmt: skip
-    decisions.record_attendance(actor=SYSTEM, meeting=meeting, person=shared, capacity="voting_representative",
-                                organisation=shared_org)  # fmt: skip
+    attended = decisions.record_attendance(actor=SYSTEM, meeting=meeting, person=shared,
+                                           capacity="voting_representative", organisation=shared_org)  # fmt: skip
     decisions.mark_meeting_held(actor=SYSTEM, meeting=meeting, minutes=t("Kestrel Vale meeting: minutes", K))
     upcoming = decisions.schedule_meeting(
         actor=SYSTEM,
@@ -481,7 +489,8 @@ def _kestrel(scene: SmokeScene, users: dict, dun: dict) -> None:
 
     # Awards: a CONFIDENTIAL policy decision adopts the policy; a CONFIDENTIAL direct award is contracted;
     # a CONFIDENTIAL mini-competition is being scored.
-    policy_decision = draft("CONFIDENTIAL", "CONFIDENTIAL POLICY", kind="POLICY", closes_at=at(date(2020, 8, 14)))
+    policy_decision = draft("CONFIDENTIAL", "CONFIDENTIAL POLICY", kind="POLICY", closes_at=at(date(2020, 8, 14)),
+                            now=at(date(2020, 8, 1), 9))  # fmt: skip
     policy_decision = decisions.open_decision(actor=SYSTEM, decision=policy_decision, opened_at=at(date(2020, 8, 1), 9))
     for m, who in ((harbour, shared), (care_m, rep)):
         decisions.cast_vote(actor=SYSTEM, decision=policy_decision, membership=m, position="AGREE", cast_by=who,
@@ -576,6 +585,7 @@ def _kestrel(scene: SmokeScene, users: dict, dun: dict) -> None:
     )  # fmt: skip
     scene.pair(confidential, advice, KESTREL_SLUG)
     scene.pair(public, recusal, KESTREL_SLUG)
+    scene.pair(meeting, attended, KESTREL_SLUG)
 
 
 # The standings -------------------------------------------------------------------------------
@@ -639,6 +649,8 @@ def _sample_demo(scene: SmokeScene) -> None:
         scene.pair(decision, decision.advisory_inputs.order_by("pk").first(), "dunmarrow")
     for decision in Decision.objects.filter(alliance=dun, recusals__isnull=False).distinct()[:1]:
         scene.pair(decision, decision.recusals.order_by("pk").first(), "dunmarrow")
+    for meeting in Meeting.objects.filter(body__alliance=dun, attendances__isnull=False).distinct()[:1]:
+        scene.pair(meeting, meeting.attendances.order_by("pk").first(), "dunmarrow")
 
 
 def build() -> SmokeScene:
