@@ -1,11 +1,13 @@
 """API views of meetings, attendance and action items: thin calls of decisions.services."""
 
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 
+from alliance.filtersets import is_id
 from api.access import StandingMixin
 from api.serializers import meetings as s
 from api.views.base import RegisterCreateViewSet
@@ -15,6 +17,8 @@ from decisions.filtersets import ActionItemFilter, MeetingFilter
 from decisions.models import Attendance
 from roles import standing
 from roles.access import request_access
+
+ATTENDANCE_ROW = OpenApiParameter("attendance_id", int, OpenApiParameter.PATH, description="The attendance row's id")
 
 
 def _meeting_keeper(doing):
@@ -95,10 +99,16 @@ class MeetingViewSet(StandingMixin, mixins.UpdateModelMixin, RegisterCreateViewS
         return self._out(meeting)
 
     def _attendance_row(self, attendance_id):
+        # Any segment reaches the view (as a meeting's id does), so a row that is not a number answers
+        # the API's JSON 404 rather than the site's page.
+        if not is_id(attendance_id):
+            raise Http404
         return get_object_or_404(Attendance, pk=attendance_id, meeting=self.get_object())
 
-    @extend_schema(request=s.AttendanceCorrectionSerializer, responses=s.MeetingDetailSerializer)
-    @action(detail=True, methods=["post"], url_path=r"attendance/(?P<attendance_id>\d+)/correct")
+    @extend_schema(
+        request=s.AttendanceCorrectionSerializer, responses=s.MeetingDetailSerializer, parameters=[ATTENDANCE_ROW]
+    )
+    @action(detail=True, methods=["post"], url_path=r"attendance/(?P<attendance_id>[^/.]+)/correct")
     def correct_attendance(self, request, pk=None, attendance_id=None):
         """Correct one attendance row (capacity, organisation, present or apologies), saying why."""
         attendance = self._attendance_row(attendance_id)
@@ -106,8 +116,10 @@ class MeetingViewSet(StandingMixin, mixins.UpdateModelMixin, RegisterCreateViewS
         services.correct_attendance(actor=self.actor, attendance=attendance, **values)
         return self._out(attendance.meeting)
 
-    @extend_schema(request=s.AttendanceRemovalSerializer, responses=s.MeetingDetailSerializer)
-    @action(detail=True, methods=["post"], url_path=r"attendance/(?P<attendance_id>\d+)/remove")
+    @extend_schema(
+        request=s.AttendanceRemovalSerializer, responses=s.MeetingDetailSerializer, parameters=[ATTENDANCE_ROW]
+    )
+    @action(detail=True, methods=["post"], url_path=r"attendance/(?P<attendance_id>[^/.]+)/remove")
     def remove_attendance(self, request, pk=None, attendance_id=None):
         """Remove an attendance row recorded in error, saying why; its history stays."""
         attendance = self._attendance_row(attendance_id)

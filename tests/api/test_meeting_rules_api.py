@@ -179,3 +179,11 @@ def test_decision_status_is_untouched_by_a_refused_close(staff_api, scene, meeti
     staff_api.post(f"/api/v1/decisions/{decision.pk}/close/", {"closed_at": "2021-03-11T12:00:00Z"})
     decision.refresh_from_db()
     assert decision.status == Decision.Status.OPEN
+
+
+@pytest.mark.parametrize("row", ["l", "10" * 20])
+@pytest.mark.parametrize("move", ["correct", "remove"])
+def test_a_row_that_is_not_an_id_answers_the_apis_404(staff_api, meeting, row, move):
+    response = staff_api.post(f"/api/v1/meetings/{meeting.pk}/attendance/{row}/{move}/", {"reason": "x"}, format="json")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
