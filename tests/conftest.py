@@ -65,6 +65,15 @@ def award(db):
 
 
 @pytest.fixture
+def secretary(client, scene):
+    """The web pages as the secretary of the module's ``scene`` (signed in as a login made for them)."""
+    scene.secretary.user = UserFactory(username="secretary")
+    scene.secretary.save()
+    client.force_login(scene.secretary.user)
+    return client
+
+
+@pytest.fixture
 def staff(db):
     return StaffFactory(username="admin-staff")
 

@@ -6,7 +6,7 @@ import pytest
 from decisions import services
 from decisions.models import ActionItem, Decision, Meeting
 from roles.standing import SYSTEM
-from tests.factories import AgreementFactory, UserFactory
+from tests.factories import AgreementFactory
 from tests.helpers import rows
 from tests.scenes import CLOSED, make_scene
 
@@ -23,14 +23,6 @@ def scene():
     scene = make_scene()
     AgreementFactory(alliance=scene.alliance)
     return scene
-
-
-@pytest.fixture
-def secretary(client, scene):
-    scene.secretary.user = UserFactory(username="secretary")
-    scene.secretary.save()
-    client.force_login(scene.secretary.user)
-    return client
 
 
 def test_a_meeting_in_year_9999_is_refused_on_the_form_keeping_the_input(secretary, scene):

@@ -6,7 +6,7 @@ from django.utils import timezone
 from decisions import services
 from decisions.models import Decision, Recusal, Vote
 from roles.standing import SYSTEM
-from tests.factories import ActionItemFactory, DecisionFactory, UserFactory
+from tests.factories import ActionItemFactory, DecisionFactory
 from tests.helpers import built_once, rows, viewer_of
 from tests.scenes import CLOSED, make_scene
 
@@ -16,15 +16,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def viewer(scene):
     return viewer_of(scene.alliance)
-
-
-@pytest.fixture
-def secretary(client, scene):
-    user = UserFactory(username="secretary")
-    scene.secretary.user = user
-    scene.secretary.save()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

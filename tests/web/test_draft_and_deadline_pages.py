@@ -11,21 +11,13 @@ from django.utils import timezone
 from decisions import services
 from decisions.models import Decision, Meeting
 from roles.standing import SYSTEM
-from tests.factories import MeetingFactory, UserFactory
+from tests.factories import MeetingFactory
 from tests.helpers import rows, viewer_of
 from tests.scenes import CLOSED, DECISION_ROWS
 
 pytestmark = pytest.mark.django_db
 
 NEW = "/alliances/dunmarrow/decisions/new/"
-
-
-@pytest.fixture
-def secretary(client, scene):
-    scene.secretary.user = UserFactory(username="secretary")
-    scene.secretary.save()
-    client.force_login(scene.secretary.user)
-    return client
 
 
 @pytest.fixture

@@ -33,14 +33,6 @@ def meeting(scene):
 
 
 @pytest.fixture
-def secretary(client, scene):
-    scene.secretary.user = UserFactory(username="secretary")
-    scene.secretary.save()
-    client.force_login(scene.secretary.user)
-    return client
-
-
-@pytest.fixture
 def reader(client, viewer):
     client.force_login(viewer)
     return client

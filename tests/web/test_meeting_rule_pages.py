@@ -9,7 +9,7 @@ from django.utils import timezone
 from decisions import services
 from decisions.models import Attendance, Decision, Meeting
 from roles.standing import SYSTEM
-from tests.factories import MeetingFactory, UserFactory
+from tests.factories import MeetingFactory
 from tests.helpers import rows, viewer_of
 from tests.scenes import DECISION_ROWS
 
@@ -21,14 +21,6 @@ MEETING_AT = datetime(2021, 3, 12, 10, 0, tzinfo=UTC)
 @pytest.fixture
 def meeting(scene):
     return MeetingFactory(body=scene.body, starts_at=MEETING_AT, title="ALT March meeting")
-
-
-@pytest.fixture
-def secretary(client, scene):
-    scene.secretary.user = UserFactory(username="secretary")
-    scene.secretary.save()
-    client.force_login(scene.secretary.user)
-    return client
 
 
 def attend(scene, meeting, index=0, **kwargs):

@@ -9,20 +9,11 @@ from django.utils import timezone
 from decisions import services
 from decisions.models import AdvisoryInput, Vote
 from roles.standing import SYSTEM
-from tests.factories import UserFactory
 from tests.helpers import rows
 
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture
-def secretary(client, scene):
-    scene.secretary.user = UserFactory(username="secretary")
-    scene.secretary.save()
-    client.force_login(scene.secretary.user)
-    return client
 
 
 @pytest.fixture
