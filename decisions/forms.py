@@ -29,6 +29,15 @@ def _moment(label: str, required: bool = False, **kwargs) -> forms.DateTimeField
     return forms.DateTimeField(label=label, required=required, widget=MOMENT, input_formats=MOMENT_FORMATS, **kwargs)
 
 
+def _reason(rows: int = 3, **kwargs) -> forms.CharField:
+    """A reason the record keeps in its history; left empty, the form says so in words."""
+    return forms.CharField(
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={"required": "Say why: the reason is kept with the record's history."},
+        **kwargs,
+    )
+
+
 def _people(alliance: Alliance):
     """People who held a role in the alliance, or who work for one of its members."""
     return (
@@ -151,7 +160,7 @@ class AttendanceForm(forms.Form):
 class CorrectAttendanceForm(AttendanceForm):
     """One attendance row corrected: the person stays, the rest may change, and the reason is kept in history."""
 
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), help_text="Why the record is corrected.")
+    reason = _reason(2, help_text="Why the record is corrected.")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -163,7 +172,7 @@ class HeldForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+    reason = _reason()
 
 
 class MinutesForm(forms.Form):
@@ -382,7 +391,7 @@ class RecusalForm(forms.Form):
         help_text="Required for a declared interest: the member's declaration (for it, or by its people) open "
         "while the decision is decided. Only those are listed, by member, the chosen member's first.",
     )
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+    reason = _reason()
 
     def __init__(self, *args, alliance: Alliance, decision: Decision, **kwargs):
         super().__init__(*args, **kwargs)

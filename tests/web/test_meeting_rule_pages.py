@@ -141,7 +141,8 @@ def test_a_correction_needs_a_reason(secretary, scene, meeting):
         f"/alliances/dunmarrow/meetings/{meeting.pk}/attendance/{row.pk}/",
         {"capacity": "observer", "present": "1", "reason": ""},
     )
-    assert response.context["form"].errors["reason"]
+    assert response.context["form"].errors["reason"] == ["Say why: the reason is kept with the record's history."]
+    assert Attendance.objects.get(pk=row.pk).capacity == row.capacity
 
 
 def test_secretary_removes_a_row(secretary, scene, meeting):
