@@ -15,3 +15,4 @@ class DecisionKind(models.TextChoices):
     APPOINTMENT = "APPOINTMENT", "Appointment"
     DELEGATION = "DELEGATION", "Delegation of authority"
     POLICY = "POLICY", "Policy"
+    PROCEDURAL = "PROCEDURAL", "Procedural (minutes, scheduling)"

@@ -340,6 +340,11 @@ class GoverningBody(models.Model):
         help_text="Quorum as a fraction of the voting members, above 0 and at most 1.",
     )
     abstention_blocks = models.BooleanField(default=True)
+    own_seats = models.BooleanField(
+        default=False,
+        help_text="The body has seats of its own (roles.Seat); otherwise the alliance's members sit on it, "
+        "its voting members voting and its advisory members advising.",
+    )
     established_on = models.DateField(null=True, blank=True)
     dissolved_on = models.DateField(null=True, blank=True)
 
@@ -370,9 +375,75 @@ class GoverningBody(models.Model):
 
     def quorum_needed(self, voting_members: int) -> int:
         """The number of voting members needed for quorum when ``voting_members`` are eligible."""
-        if self.quorum_count is not None:
-            return self.quorum_count
-        return max(1, ceil(Decimal(voting_members) * self.quorum_fraction))
+        return quorum_needed(self.quorum_count, self.quorum_fraction, voting_members)
+
+    def rule_for(self, kind: str) -> "BodyRule | GoverningBody":
+        """The rule a decision of ``kind`` is taken by: the body's rule for that kind, else its own."""
+        for rule in self.kind_rules.all():
+            if rule.kind == kind:
+                return rule
+        return self
+
+
+def quorum_needed(count: int | None, fraction: Decimal | None, voting_members: int) -> int:
+    if count is not None:
+        return count
+    return max(1, ceil(Decimal(voting_members) * fraction))
+
+
+def rule_in_words(rule: "BodyRule | GoverningBody") -> str:
+    """The decision rule, its quorum and abstention rule in words, as stored with an outcome."""
+    label = GoverningBody.DecisionRule(rule.decision_rule).label
+    quorum = (
+        f"{rule.quorum_count} voting members"
+        if rule.quorum_count is not None
+        else f"{rule.quorum_fraction:.0%} of voting members"
+    )
+    text = f"{label}; quorum {quorum}"
+    if rule.decision_rule == GoverningBody.DecisionRule.UNANIMOUS:
+        text += "; an abstention blocks" if rule.abstention_blocks else "; an abstention does not block"
+    return text
+
+
+class BodyRule(models.Model):
+    """A body's decision rule, quorum and abstention rule for one kind of matter (PROCEDURAL by a simple
+    majority where KEY needs unanimity); kinds without one follow the body's own rule."""
+
+    body = models.ForeignKey(GoverningBody, on_delete=models.CASCADE, related_name="kind_rules")
+    kind = models.CharField(max_length=20, choices=DecisionKind.choices)
+    decision_rule = models.CharField(max_length=10, choices=GoverningBody.DecisionRule.choices)
+    quorum_count = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Quorum as a number of voting members present."
+    )
+    quorum_fraction = models.DecimalField(
+        max_digits=4,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        help_text="Quorum as a fraction of the voting members, above 0 and at most 1.",
+    )
+    abstention_blocks = models.BooleanField(default=False)
+
+    history = HistoricalRecords()
+    read_rule = MembersLevel("body__alliance_id")
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["body", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["body", "kind"], name="body_rule_one_per_kind"),
+            models.CheckConstraint(
+                condition=(Q(quorum_count__isnull=False, quorum_count__gte=1, quorum_fraction__isnull=True))
+                | (Q(quorum_count__isnull=True, quorum_fraction__gt=0, quorum_fraction__lte=1)),
+                name="body_rule_quorum_count_or_fraction",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.body.code}: {self.get_kind_display()} by {self.get_decision_rule_display()}"
+
+    def quorum_needed(self, voting_members: int) -> int:
+        return quorum_needed(self.quorum_count, self.quorum_fraction, voting_members)
 
 
 class ReferenceCounter(models.Model):

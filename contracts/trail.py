@@ -266,10 +266,10 @@ def _decision_events(decision: Decision) -> list[dict]:
                 )
             )
     votes = Vote.history.filter(decision_id=decision.pk).select_related(
-        "history_user__person", "membership__organisation", "cast_by"
+        "history_user__person", "membership__organisation", "seat__person", "cast_by"
     )
     for row in votes.order_by("history_date", "history_id"):
-        org = row.membership.organisation
+        org = row.membership.organisation if row.membership_id else row.seat.person
         if row.history_type == "-":
             out.append(_event("vote", row, row.history_date, f"Vote of {org} removed", row.history_change_reason))
             continue
@@ -281,10 +281,10 @@ def _decision_events(decision: Decision) -> list[dict]:
         kind = "vote" if row.history_type == "+" else "correction"
         out.append(_event(kind, row, row.cast_at, title, row.statement, who=f"{row.cast_by} for {org}"))
     recusals = Recusal.history.filter(decision_id=decision.pk).select_related(
-        "history_user__person", "membership__organisation"
+        "history_user__person", "membership__organisation", "seat__person"
     )
     for row in recusals.order_by("history_date", "history_id"):
-        org = row.membership.organisation
+        org = row.membership.organisation if row.membership_id else row.seat.person
         if row.dispensation_granted:
             title, at, detail = f"Dispensation for {org}", row.history_date, row.dispensation_reason
         else:

@@ -137,7 +137,7 @@ def popolo(alliance: Alliance, decisions: QuerySet[Decision] | None = None) -> d
         .select_related("body")
         # A vote struck by a recusal is not one of the vote event's votes (rule 5).
         .prefetch_related(
-            Prefetch("votes", queryset=Vote.objects.filter(struck_by__isnull=True).select_related("membership"))
+            Prefetch("votes", queryset=Vote.objects.filter(struck_by__isnull=True).select_related("membership", "seat"))
         )
         .order_by("opened_at", "pk")
     )
@@ -229,7 +229,9 @@ def _vote_event(d: Decision) -> dict:
             {
                 "voter_id": f"person/{v.cast_by_id}",
                 "option": POPOLO_OPTION[v.position],
-                "group_id": f"organisation/{v.membership.organisation_id}",
+                "group_id": (
+                    f"organisation/{v.membership.organisation_id}" if v.membership_id else f"person/{v.seat.person_id}"
+                ),
             }
             for v in d.votes.all()
         ],  # fmt: skip

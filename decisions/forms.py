@@ -13,7 +13,7 @@ from alliance.models import Alliance, GoverningBody, Membership, Organisation
 from decisions.models import APPOINTMENT_FIELDS, DELEGATION_FIELDS, Attendance, Decision, Meeting, Recusal, Vote
 from decisions.queries import recusal_interests
 from decisions.services.actions import owners
-from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role
+from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role, Seat
 from roles.queries import representation_on
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -314,8 +314,33 @@ class DeferForm(ReasonForm):
     review_on = _date("Look at it again on")
 
 
+class SeatChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Seat) -> str:
+        ended = f" (until {day(obj.ends_on)})" if obj.ends_on else ""
+        return f"{obj.holder_name}{ended}"
+
+
+def _person_seats(body: GoverningBody):
+    return Seat.objects.filter(body=body, membership__isnull=True).select_related("person").order_by("person__name")
+
+
+def _seated_memberships(alliance: Alliance, body: GoverningBody | None):
+    """The members a vote or recusal may be for: every member, or on a body with seats of its own, those
+    that held one of its seats."""
+    memberships = _memberships(alliance)
+    if body is not None and body.own_seats:
+        memberships = memberships.filter(seats__body=body).distinct()
+    return memberships
+
+
 class VoteForm(forms.Form):
-    membership = MembershipChoiceField(queryset=Membership.objects.none(), label="Member")
+    membership = MembershipChoiceField(queryset=Membership.objects.none(), label="Member", required=False)
+    seat = SeatChoiceField(
+        queryset=Seat.objects.none(),
+        required=False,
+        label="Or a person's seat",
+        help_text="A person sitting on the body in their own right: choose their seat instead of a member.",
+    )
     position = forms.ChoiceField(choices=Vote.Position.choices)
     statement = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), required=False, help_text="Required for an objection: why."
@@ -328,14 +353,32 @@ class VoteForm(forms.Form):
         rest_label="Others: no member's representative or deputy today",
     )
 
-    def __init__(self, *args, alliance: Alliance, representative: Person | None = None, represents=(), **kwargs):
+    def __init__(
+        self,
+        *args,
+        alliance: Alliance,
+        body: GoverningBody | None = None,
+        representative: Person | None = None,
+        represents=(),
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
-        self.fields["membership"].queryset = _memberships(alliance)
+        memberships = _seated_memberships(alliance, body)
+        self.fields["membership"].queryset = memberships
+        seats = _person_seats(body) if body is not None and body.own_seats else Seat.objects.none()
         if representative is not None:
-            # A representative casts their own organisation's vote, as themselves (rule 2).
-            self.fields["membership"].queryset = _memberships(alliance).filter(organisation_id__in=represents)
+            # A representative casts their own organisation's vote, and a person sitting in their own right
+            # their own, as themselves (rule 2).
+            self.fields["membership"].queryset = memberships.filter(organisation_id__in=represents)
+            seats = seats.filter(person=representative)
             del self.fields["cast_by"]
             self.representative = representative
+        if seats.exists():
+            self.fields["seat"].queryset = seats
+        else:
+            del self.fields["seat"]
+            self.fields["membership"].required = True
+        if representative is not None:
             return
         # Rule 2: the secretary records the vote of a member's representative or deputy, never anyone's.
         # A vote entered on the web is cast now, so they are those of today.
@@ -347,8 +390,13 @@ class VoteForm(forms.Form):
                 f"{membership.organisation.name}: representative and deputies",
                 [person_id for person_id, org_id, *_ in held if org_id == membership.organisation_id],
             )
-            for membership in _members_first(list(_memberships(alliance)), _chosen(self, "membership"))
+            for membership in _members_first(list(memberships), _chosen(self, "membership"))
         ]
+        if "seat" in self.fields:
+            caster.groups.append(
+                ("Sitting in their own right", [seat.person_id for seat in self.fields["seat"].queryset])
+            )
+            caster.queryset = (caster.queryset | Person.objects.filter(seats__body=body)).distinct()
 
     def clean(self):
         data = super().clean()
@@ -383,7 +431,13 @@ class ResponseForm(forms.Form):
 
 
 class RecusalForm(forms.Form):
-    membership = MembershipChoiceField(queryset=Membership.objects.none(), label="Member")
+    membership = MembershipChoiceField(queryset=Membership.objects.none(), label="Member", required=False)
+    seat = SeatChoiceField(
+        queryset=Seat.objects.none(),
+        required=False,
+        label="Or a person's seat",
+        help_text="A person sitting on the body in their own right: choose their seat instead of a member.",
+    )
     source = forms.ChoiceField(choices=Recusal.Source.choices)
     interest = InterestChoiceField(
         queryset=InterestDeclaration.objects.none(),
@@ -395,7 +449,13 @@ class RecusalForm(forms.Form):
 
     def __init__(self, *args, alliance: Alliance, decision: Decision, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["membership"].queryset = _memberships(alliance)
+        self.fields["membership"].queryset = _seated_memberships(alliance, decision.body)
+        seats = _person_seats(decision.body) if decision.body.own_seats else Seat.objects.none()
+        if seats.exists():
+            self.fields["seat"].queryset = seats
+        else:
+            del self.fields["seat"]
+            self.fields["membership"].required = True
         interest = self.fields["interest"]
         interest.queryset = InterestDeclaration.objects.filter(alliance=alliance).select_related("person")
         # Rule 5: only the declarations a recusal may rest on are offered; the service refuses any other.

@@ -198,6 +198,11 @@ class Decision(models.Model):
     quorum_needed = models.PositiveIntegerField(null=True, blank=True)
     quorum_present = models.PositiveIntegerField(null=True, blank=True)
     outcome_explanation = models.TextField(blank=True)
+    rule_applied = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="The decision rule, quorum and abstention rule the outcome was reached by, in words.",
+    )
 
     # Links between decisions on the same matter (rule 4 and the memory against re-discussion).
     amends = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="amended_by")
@@ -409,7 +414,17 @@ class Vote(SealedWithDecision):
         ABSTAIN = "ABSTAIN", "Abstain"
 
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="votes")
-    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="votes")
+    membership = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="votes"
+    )
+    seat = models.ForeignKey(
+        "roles.Seat",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="votes",
+        help_text="The person's seat, for a vote given in their own right on a body with seats of its own.",
+    )
     cast_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="votes_cast")
     recorded_by = models.ForeignKey(
         Person,
@@ -443,6 +458,14 @@ class Vote(SealedWithDecision):
                 condition=Q(struck_by__isnull=True),
                 name="vote_one_counted_per_member",
             ),
+            models.UniqueConstraint(
+                fields=["decision", "seat"],
+                condition=Q(struck_by__isnull=True, membership__isnull=True),
+                name="vote_one_counted_per_person_seat",
+            ),
+            models.CheckConstraint(
+                condition=Q(membership__isnull=False) | Q(seat__isnull=False), name="vote_member_or_seat"
+            ),
             models.CheckConstraint(
                 condition=~Q(position="OBJECT") | ~Q(statement=""), name="vote_objection_has_statement"
             ),
@@ -450,7 +473,11 @@ class Vote(SealedWithDecision):
         indexes = [models.Index(fields=["membership", "position"])]
 
     def __str__(self) -> str:
-        return f"{self.membership.organisation}: {self.position} on {self.decision}"
+        return f"{self.voter_name}: {self.position} on {self.decision}"
+
+    @property
+    def voter_name(self) -> str:
+        return self.membership.organisation.name if self.membership_id else self.seat.person.name
 
     @property
     def is_struck(self) -> bool:
@@ -464,7 +491,17 @@ class Recusal(SealedWithDecision):
         OTHER = "other", "Other"
 
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="recusals")
-    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="recusals")
+    membership = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="recusals"
+    )
+    seat = models.ForeignKey(
+        "roles.Seat",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recusals",
+        help_text="The person's seat, for a person recused from a body with seats of its own.",
+    )
     source = models.CharField(max_length=30, choices=Source.choices)
     interest = models.ForeignKey(
         InterestDeclaration, on_delete=models.PROTECT, null=True, blank=True, related_name="recusals"
@@ -482,6 +519,12 @@ class Recusal(SealedWithDecision):
         ordering = ["decision", "membership__organisation__name"]
         constraints = [
             models.UniqueConstraint(fields=["decision", "membership"], name="recusal_one_per_member"),
+            models.UniqueConstraint(
+                fields=["decision", "seat"], condition=Q(membership__isnull=True), name="recusal_one_per_person_seat"
+            ),
+            models.CheckConstraint(
+                condition=Q(membership__isnull=False) | Q(seat__isnull=False), name="recusal_member_or_seat"
+            ),
             models.CheckConstraint(
                 condition=Q(dispensation_granted=False) | ~Q(dispensation_reason=""),
                 name="recusal_dispensation_has_reason",
@@ -489,7 +532,11 @@ class Recusal(SealedWithDecision):
         ]
 
     def __str__(self) -> str:
-        return f"{self.membership.organisation} recused from {self.decision}"
+        return f"{self.voter_name} recused from {self.decision}"
+
+    @property
+    def voter_name(self) -> str:
+        return self.membership.organisation.name if self.membership_id else self.seat.person.name
 
 
 class AdvisoryInput(SealedWithDecision):

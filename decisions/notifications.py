@@ -21,7 +21,7 @@ from alliance.models import NotificationKind
 from alliance.notifications import Planned, absolute_url
 from alliance.registry import register
 from decisions.models import ActionItem, Attendance, Decision, Vote
-from decisions.queries import decision_day, electorate
+from decisions.queries import Voter, decision_day, electorate, voter_key
 from roles.models import Person, Role, RoleAssignment
 from roles.queries import representatives_on
 
@@ -74,13 +74,21 @@ def _open_decisions(now: datetime):
     )
 
 
-def _representatives(decision: Decision, on: date, membership_ids: set[int] | None = None):
-    """(membership, person) for every eligible voting member's representative and deputy on ``on``."""
-    for membership in electorate(decision, on).eligible:
-        if membership_ids is not None and membership.pk not in membership_ids:
+def _representatives(decision: Decision, on: date, keys: set | None = None):
+    """(voter, person) for every eligible seat's representative and deputy on ``on`` (or the person who
+    sits in their own right)."""
+    for voter in electorate(decision, on).eligible:
+        if keys is not None and voter.key not in keys:
             continue
-        for person in representatives_on(on=on, membership=membership).select_related("user"):
-            yield membership, person
+        if voter.membership is None:
+            yield voter, voter.person
+            continue
+        for person in representatives_on(on=on, membership=voter.membership).select_related("user"):
+            yield voter, person
+
+
+def _whose(voter: Voter) -> str:
+    return f"{voter.name}'s" if voter.membership is not None else "your"
 
 
 @register("notification_producers")
@@ -94,7 +102,7 @@ def decision_opened(now: datetime) -> Iterator[Planned]:
             if decision.meeting_id
             else " It is decided by written procedure."
         )
-        for membership, person in _representatives(decision, on):
+        for voter, person in _representatives(decision, on):
             yield planned_for(
                 person,
                 alliance=decision.alliance,
@@ -102,7 +110,7 @@ def decision_opened(now: datetime) -> Iterator[Planned]:
                 event_key=f"decision-opened:{decision.pk}",
                 subject=f"Your vote is asked: {_label(decision)}",
                 body=f"{decision.body.name} has opened {_label(decision)} for the votes of its members.{where}"
-                f"{closes} Please read the proposal and record {membership.organisation}'s vote "
+                f"{closes} Please read the proposal and record {_whose(voter)} vote "
                 "(agree, object with a reason, or abstain).",
                 url=_decision_url(decision),
                 due_at=now,
@@ -115,17 +123,17 @@ def decision_closing(now: datetime) -> Iterator[Planned]:
     soon = now + timedelta(hours=settings.NOTIFY_CLOSING_WITHIN_HOURS)
     for decision in _open_decisions(now).filter(meeting__isnull=True, closes_at__gt=now, closes_at__lte=soon):
         counted = Vote.objects.filter(decision=decision, struck_by__isnull=True)
-        voted = set(counted.values_list("membership_id", flat=True))
+        voted = {voter_key(v) for v in counted}
         on = decision_day(decision)
-        missing = {m.pk for m in electorate(decision, on).eligible if m.pk not in voted}
-        for membership, person in _representatives(decision, on, missing):
+        missing = {v.key for v in electorate(decision, on).eligible if v.key not in voted}
+        for voter, person in _representatives(decision, on, missing):
             yield planned_for(
                 person,
                 alliance=decision.alliance,
                 kind=NotificationKind.DECISION_CLOSING,
                 event_key=f"decision-closing:{decision.pk}",
                 subject=f"Vote missing, closes {day_time(decision.closes_at)}: {_label(decision)}",
-                body=f"{membership.organisation} has not yet voted on {_label(decision)}, which closes "
+                body=f"{voter.name} has not yet voted on {_label(decision)}, which closes "
                 f"{day_at_time(decision.closes_at)}. Please record its vote before then; "
                 "a missing vote can block a unanimous decision.",
                 url=_decision_url(decision),

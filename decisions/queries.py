@@ -14,11 +14,11 @@ from datetime import date
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from alliance.models import Alliance, Membership
+from alliance.models import Alliance, GoverningBody, Membership
 from alliance.queries import members_on
 from decisions.models import AdvisoryInput, Attendance, Decision, Meeting, Recusal, Vote
 from roles.access import Access
-from roles.models import InterestDeclaration, Role, RoleAssignment
+from roles.models import InterestDeclaration, Role, RoleAssignment, Seat
 
 # The day a decision is judged on --------------------------------------------------------------
 
@@ -42,29 +42,94 @@ def decision_day(decision: Decision) -> date | None:
 # Eligibility, quorum and the votes grid (rules 1, 3, 5) --------------------------------------
 
 
-@dataclass
-class Electorate:
-    """Who could vote on a decision on a day: voting members, minus the recused ones."""
+@dataclass(eq=False)
+class Voter:
+    """One place that votes on a decision: a member organisation (through its representative or deputy),
+    or a person sitting in their own right on a body with seats of its own (``roles.Seat``)."""
 
-    voting: list[Membership]
-    eligible: list[Membership]
-    recused: list[Membership]
-    recusals: dict[int, Recusal] = field(default_factory=dict)
+    membership: Membership | None = None
+    seat: Seat | None = None
+    status_on: str = Membership.Status.VOTING
 
     @property
-    def eligible_ids(self) -> set[int]:
-        return {m.pk for m in self.eligible}
+    def key(self) -> tuple[str, int]:
+        return ("member", self.membership.pk) if self.membership is not None else ("seat", self.seat.pk)
+
+    @property
+    def name(self) -> str:
+        return self.membership.organisation.name if self.membership is not None else self.seat.person.name
+
+    @property
+    def organisation(self):
+        return self.membership.organisation if self.membership is not None else None
+
+    @property
+    def person(self):
+        return self.seat.person if self.membership is None else None
+
+    @property
+    def pk(self) -> int:
+        """The membership's id (or, for a person's seat, the seat's): unique within one kind of voter."""
+        return self.membership.pk if self.membership is not None else self.seat.pk
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def voter_key(row) -> tuple[str, int]:
+    """The :attr:`Voter.key` a vote or recusal belongs to."""
+    return ("member", row.membership_id) if row.membership_id else ("seat", row.seat_id)
+
+
+def seats_on(body: GoverningBody, on: date) -> list[Voter]:
+    """Who sits on ``body`` on ``on``, voting and advisory, as voters in name order.
+
+    A body with seats of its own is sat on by its seats held that day (an organisation's seat only while
+    its membership is open); any other body by the alliance's members open that day, their membership's
+    status deciding whether they vote or advise (the ALT's seats default to the membership).
+    """
+    if not body.own_seats:
+        return [Voter(membership=m, status_on=m.status_on) for m in members_on(body.alliance, on)]
+    seats = Seat.objects.filter(body=body).held_on(on).select_related("membership__organisation", "person")
+    voters = []
+    for seat in seats:
+        if seat.membership_id is not None and not seat.membership.is_open_on(on):
+            continue
+        status = Membership.Status.VOTING if seat.kind == Seat.Kind.VOTING else Membership.Status.ADVISORY
+        if seat.membership_id is not None:
+            voters.append(Voter(membership=seat.membership, seat=seat, status_on=status))
+        else:
+            voters.append(Voter(seat=seat, status_on=status))
+    return sorted(voters, key=lambda v: v.name)
+
+
+def voting_seats_on(body: GoverningBody, on: date) -> list[Voter]:
+    return [v for v in seats_on(body, on) if v.status_on == Membership.Status.VOTING]
+
+
+@dataclass
+class Electorate:
+    """Who could vote on a decision on a day: its body's voting seats, minus the recused ones."""
+
+    voting: list[Voter]
+    eligible: list[Voter]
+    recused: list[Voter]
+    recusals: dict[tuple[str, int], Recusal] = field(default_factory=dict)
+
+    @property
+    def eligible_keys(self) -> set[tuple[str, int]]:
+        return {v.key for v in self.eligible}
 
 
 def electorate(decision: Decision, on: date) -> Electorate:
-    """VOTING memberships of the alliance open on ``on``; recused ones without dispensation are not eligible."""
-    voting = list(members_on(decision.alliance, on).filter(status_on=Membership.Status.VOTING))
-    recusals = {r.membership_id: r for r in decision.recusals.all()}
-    barred = {mid for mid, r in recusals.items() if not r.dispensation_granted}
+    """The body's voting seats on ``on`` (rule 1); recused ones without dispensation are not eligible."""
+    voting = voting_seats_on(decision.body, on)
+    recusals = {voter_key(r): r for r in decision.recusals.all()}
+    barred = {key for key, r in recusals.items() if not r.dispensation_granted}
     return Electorate(
         voting=voting,
-        eligible=[m for m in voting if m.pk not in barred],
-        recused=[m for m in voting if m.pk in barred],
+        eligible=[v for v in voting if v.key not in barred],
+        recused=[v for v in voting if v.key in barred],
         recusals=recusals,
     )
 
@@ -144,38 +209,47 @@ def members_present(meeting: Meeting) -> set[int]:
     )
 
 
-def votes_grid(decision: Decision, on: date | None = None) -> list[dict]:
-    """One row per member organisation open on the decision's day: vote, recusal or advice.
-
-    ``on`` defaults to :func:`decision_day`; for a draft with no meeting the current members
-    are shown (the membership's status now), since no day has been fixed yet.
-    """
-    on = on or decision_day(decision)
-    if on is not None:
-        members = list(members_on(decision.alliance, on))
-    else:
-        members = list(
-            Membership.objects.filter(alliance=decision.alliance, left_on__isnull=True)
-            .select_related("organisation")
-            .order_by("organisation__name")
+def voters_present(meeting: Meeting) -> set[tuple[str, int]]:
+    """The :attr:`Voter.key` of every seat present at a meeting (rule 3): a member represented by its
+    representative or deputy who held the role that day, or a person sitting in their own right, present."""
+    present = {("member", pk) for pk in members_present(meeting)}
+    if meeting.body.own_seats:
+        people = set(
+            Attendance.objects.filter(meeting=meeting, present=True).values_list("person_id", flat=True)
         )
-        for m in members:
-            m.status_on = m.status
+        on = local_day(meeting.starts_at)
+        for seat in Seat.objects.filter(body=meeting.body, membership__isnull=True).held_on(on):
+            if seat.person_id in people:
+                present.add(("seat", seat.pk))
+    return present
+
+
+def votes_grid(decision: Decision, on: date | None = None) -> list[dict]:
+    """One row per seat of the decision's body on the decision's day: vote, recusal or advice.
+
+    ``on`` defaults to :func:`decision_day`; for a draft with no meeting the seats of today are shown,
+    since no day has been fixed yet. A body without seats of its own is sat on by the alliance's members.
+    """
+    on = on or decision_day(decision) or timezone.localdate()
+    seats = seats_on(decision.body, on)
     votes, struck = {}, defaultdict(list)
     for v in decision.votes.select_related("cast_by", "recorded_by", "struck_by__interest").order_by("cast_at", "pk"):
         if v.struck_by_id is None:
-            votes[v.membership_id] = v
+            votes[voter_key(v)] = v
         else:
-            struck[v.membership_id].append(v)
-    recusals = {r.membership_id: r for r in decision.recusals.select_related("interest")}
-    advice = defaultdict(list)
+            struck[voter_key(v)].append(v)
+    recusals = {voter_key(r): r for r in decision.recusals.select_related("interest")}
+    advice, advice_of_people = defaultdict(list), defaultdict(list)
     for item in decision.advisory_inputs.select_related("organisation", "person"):
-        advice[item.organisation_id].append(item)
+        if item.organisation_id:
+            advice[item.organisation_id].append(item)
+        else:
+            advice_of_people[item.person_id].append(item)
     rows = []
-    for m in members:
-        vote, recusal = votes.get(m.pk), recusals.get(m.pk)
-        if m.status_on == Membership.Status.ADVISORY:
-            state, label = "advisory", "Advisory member (does not vote)"
+    for voter in seats:
+        vote, recusal = votes.get(voter.key), recusals.get(voter.key)
+        if voter.status_on == Membership.Status.ADVISORY:
+            state, label = "advisory", "Advisory (does not vote)"
         elif recusal and not recusal.dispensation_granted:
             state, label = "recused", "Recused"
         elif vote:
@@ -184,9 +258,13 @@ def votes_grid(decision: Decision, on: date | None = None) -> list[dict]:
             state, label = "not_voted", "Not yet voted"
         rows.append(
             {
-                "membership": m,
-                "organisation": m.organisation,
-                "status": m.status_on,
+                "voter": voter,
+                "name": voter.name,
+                "membership": voter.membership,
+                "seat": voter.seat,
+                "organisation": voter.organisation,
+                "person": voter.person,
+                "status": voter.status_on,
                 "state": state,
                 "label": label,
                 "vote": vote,
@@ -197,8 +275,12 @@ def votes_grid(decision: Decision, on: date | None = None) -> list[dict]:
                 "recusal": recusal,
                 "dispensation": bool(recusal and recusal.dispensation_granted),
                 # Votes a recusal struck: kept on the record, not counted (rule 5).
-                "struck": struck.get(m.pk, []),
-                "advice": advice.get(m.organisation_id, []),
+                "struck": struck.get(voter.key, []),
+                "advice": (
+                    advice.get(voter.membership.organisation_id, [])
+                    if voter.membership is not None
+                    else advice_of_people.get(voter.seat.person_id, [])
+                ),
             }
         )
     return rows
@@ -252,12 +334,14 @@ def decision_records(alliance: Alliance | None = None, *, access: Access | None 
         Prefetch(
             "votes",
             queryset=Vote.objects.select_related(
-                "membership__organisation", "cast_by", "recorded_by", "struck_by"
-            ).order_by("membership__organisation__name", "cast_at", "pk"),
+                "membership__organisation", "seat__person", "cast_by", "recorded_by", "struck_by"
+            ).order_by("membership__organisation__name", "seat__person__name", "cast_at", "pk"),
         ),
         Prefetch(
             "recusals",
-            queryset=Recusal.objects.select_related("membership__organisation", "interest__person", "struck_vote"),
+            queryset=Recusal.objects.select_related(
+                "membership__organisation", "seat__person", "interest__person", "struck_vote"
+            ),
         ),
         Prefetch("advisory_inputs", queryset=AdvisoryInput.objects.select_related("organisation", "person")),
         "action_items__owner_person",

@@ -13,9 +13,8 @@ from django.utils import timezone
 
 from alliance.formatting import day
 from alliance.models import Alliance
-from alliance.queries import voting_members_on
 from decisions.models import ActionItem, Attendance, Decision, Meeting
-from decisions.queries import counted_attendance, members_present, representing
+from decisions.queries import counted_attendance, representing, voters_present, voting_seats_on
 from roles.access import Access
 from roles.models import Role
 
@@ -81,15 +80,15 @@ def attendance_by_capacity(meeting: Meeting) -> list[dict]:
 def meeting_quorum(meeting: Meeting) -> dict:
     """Voting members represented by someone present, against the body's quorum on the meeting's date."""
     on = timezone.localdate(meeting.starts_at)
-    voting = list(voting_members_on(meeting.body.alliance, on))
-    represented = members_present(meeting)
-    present = [m for m in voting if m.pk in represented]
+    voting = voting_seats_on(meeting.body, on)
+    represented = voters_present(meeting)
+    present = [v for v in voting if v.key in represented]
     needed = meeting.body.quorum_needed(len(voting)) if voting else 0
     return {
         "voting_members": len(voting),
         "present": len(present),
         "present_members": present,
-        "absent_members": [m for m in voting if m.pk not in represented],
+        "absent_members": [v for v in voting if v.key not in represented],
         "needed": needed,
         "met": bool(voting) and len(present) >= needed,
     }

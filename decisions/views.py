@@ -586,7 +586,10 @@ class VoteView(MemberFormView):
     success_message = "Vote recorded."
 
     def preselect(self):
-        return {"membership": self.request.GET.get("member", "")}
+        return {"membership": self.request.GET.get("member", ""), "seat": self.request.GET.get("seat", "")}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "body": self.target.body}
 
     def check_member_standing(self, body) -> None:
         standing.require_vote(self.access, body)
@@ -635,7 +638,7 @@ def _struck_notice(recusal: Recusal) -> str:
     if vote is None:
         return ""
     return (
-        f"{recusal.membership.organisation}'s vote ({vote.get_position_display()}, cast by {vote.cast_by} at "
+        f"{recusal.voter_name}'s vote ({vote.get_position_display()}, cast by {vote.cast_by} at "
         f"{day_time(vote.cast_at)}) is struck: it stays on the record, shown struck with the reason, and no "
         "longer counts."
     )
@@ -688,7 +691,7 @@ class DispensationView(DecisionFormView):
             # A dispensation is not retrospective: the vote cast before it stays struck (rule 5).
             messages.info(
                 self.request,
-                f"The vote {recusal.membership.organisation} cast before its recusal stays struck; record its vote "
+                f"The vote {recusal.voter_name} cast before its recusal stays struck; record its vote "
                 "again if it is to count.",
             )
         return recusal

@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 from alliance.access import Matching, MembersLevel, RestrictedQuerySet, RestrictedQuerySetMixin
 from alliance.bulk_guard import HistoryGuardedQuerySet
 from alliance.choices import DecisionKind
-from alliance.models import Alliance, GoverningBody, Organisation
+from alliance.models import Alliance, GoverningBody, Membership, Organisation
 
 
 def people_readable(access, prefix=""):
@@ -165,6 +165,81 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} as {self.role}"
+
+    def is_held_on(self, on: date) -> bool:
+        return self.starts_on <= on and (self.ends_on is None or self.ends_on >= on)
+
+
+class SeatQuerySet(RestrictedQuerySetMixin, HistoryGuardedQuerySet):
+    def held_on(self, on: date) -> "SeatQuerySet":
+        """Seats occupied on ``on`` (both ends inclusive)."""
+        return self.filter(starts_on__lte=on).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+
+    def voting(self) -> "SeatQuerySet":
+        return self.filter(kind=Seat.Kind.VOTING)
+
+    def advisory(self) -> "SeatQuerySet":
+        return self.filter(kind=Seat.Kind.ADVISORY)
+
+
+class Seat(models.Model):
+    """A place on a governing body that has seats of its own (``GoverningBody.own_seats``): a member
+    organisation or, on an oversight or advisory body, a person sits there, voting or advisory, from
+    one day to another (both inclusive). A decision of the body is voted by its voting seats on the
+    decision's day; a body without seats of its own is sat on by the alliance's members."""
+
+    class Kind(models.TextChoices):
+        VOTING = "VOTING", "Voting"
+        ADVISORY = "ADVISORY", "Advisory (does not vote)"
+
+    body = models.ForeignKey(GoverningBody, on_delete=models.PROTECT, related_name="seats")
+    membership = models.ForeignKey(
+        Membership,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="seats",
+        help_text="The member organisation that sits, through its representative or deputy.",
+    )
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="seats",
+        help_text="The person who sits in their own right (an oversight or advisory body).",
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.VOTING)
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True, help_text="The last day the seat was held.")
+    end_reason = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+    read_rule = MembersLevel("body__alliance_id")
+    objects = SeatQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["body", "starts_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(membership__isnull=False, person__isnull=True)
+                | Q(membership__isnull=True, person__isnull=False),
+                name="seat_organisation_or_person",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="seat_ends_not_before_starts",
+            ),
+        ]
+        indexes = [models.Index(fields=["body", "starts_on", "ends_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.holder_name} on {self.body.code} ({self.get_kind_display().lower()})"
+
+    @property
+    def holder_name(self) -> str:
+        return self.membership.organisation.name if self.membership_id else self.person.name
 
     def is_held_on(self, on: date) -> bool:
         return self.starts_on <= on and (self.ends_on is None or self.ends_on >= on)

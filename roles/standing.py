@@ -22,6 +22,7 @@ from dataclasses import replace
 
 from alliance.errors import NOT_PERMITTED, RuleViolation
 from roles.access import Access
+from roles.models import Seat
 
 __all__ = [
     "SYSTEM",
@@ -93,14 +94,31 @@ def require_any_record_keeper(actor: Access, doing: str = "keep a governing body
 # Votes and advice (rule 2) --------------------------------------------------------------------
 
 
-def require_vote(actor: Access, body, membership=None, cast_by=None) -> None:
+def _sits_in_own_right(actor: Access, body, seat=None) -> bool:
+    if not actor.person_id or not body.own_seats:
+        return False
+    if seat is not None:
+        return seat.body_id == body.pk and seat.person_id == actor.person_id
+    return Seat.objects.filter(body=body, person_id=actor.person_id).exists()
+
+
+def require_vote(actor: Access, body, membership=None, cast_by=None, seat=None) -> None:
     """Rule 2: the body's secretary records any member's vote; a representative (or deputy) casts
-    only their own organisation's vote, as themselves. Without a member and a caster (a gate before
-    the input is read) it asks only whether the caller could cast any vote of the body's alliance."""
+    only their own organisation's vote, as themselves; a person sitting on the body in their own right
+    casts only their own. Without a member and a caster (a gate before the input is read) it asks only
+    whether the caller could cast any vote of the body."""
     if actor.is_secretary_of(body):
         return
     who = _body(actor, body)
-    if not (actor.person_id and actor.represents_in(body.alliance_id)):
+    if seat is not None and seat.person_id is not None:
+        if not _sits_in_own_right(actor, body, seat):
+            raise refuse(
+                f"You may cast only your own vote; ask the secretary of {who} to record another person's vote.",
+                field="seat",
+            )
+    elif membership is None and cast_by is None and _sits_in_own_right(actor, body):
+        return
+    elif not (actor.person_id and actor.represents_in(body.alliance_id)):
         raise refuse(
             f"Votes are cast by a member's representative or deputy, or recorded by the secretary of {who}; "
             "ask the member's representative, or the secretary.",

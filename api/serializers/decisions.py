@@ -16,7 +16,7 @@ from api.serializers.meetings import (
 from api.serializers.strict import InputSerializer
 from decisions.models import APPOINTMENT_FIELDS, DELEGATION_FIELDS, AdvisoryInput, Decision, Meeting, Recusal, Vote
 from roles.access import request_access
-from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role
+from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role, Seat
 
 # Output ------------------------------------------------------------------------------------
 
@@ -32,7 +32,12 @@ class StruckBySerializer(ModelSerializer):
 
 class VoteSerializer(ModelSerializer):
     decision = DecisionLinkSerializer(read_only=True)
-    organisation = OrganisationRefSerializer(source="membership.organisation", read_only=True)
+    organisation = OrganisationRefSerializer(source="membership.organisation", read_only=True, allow_null=True)
+    voter = serializers.CharField(
+        source="voter_name",
+        read_only=True,
+        help_text="Whose vote it is: the member organisation, or the person sitting in their own right.",
+    )
     cast_by = PersonNameSerializer(read_only=True)
     recorded_by = PersonNameSerializer(read_only=True, allow_null=True)
     struck_by = StruckBySerializer(
@@ -47,6 +52,8 @@ class VoteSerializer(ModelSerializer):
             "id",
             "decision",
             "membership",
+            "seat",
+            "voter",
             "organisation",
             "position",
             "statement",
@@ -67,7 +74,10 @@ class StruckVoteSerializer(ModelSerializer):
 
 
 class RecusalSerializer(ModelSerializer):
-    organisation = OrganisationRefSerializer(source="membership.organisation", read_only=True)
+    organisation = OrganisationRefSerializer(source="membership.organisation", read_only=True, allow_null=True)
+    voter = serializers.CharField(
+        source="voter_name", read_only=True, help_text="Who is recused: the member organisation, or the person."
+    )
     interest_text = serializers.CharField(
         source="interest.interest",
         read_only=True,
@@ -85,6 +95,8 @@ class RecusalSerializer(ModelSerializer):
         fields = [
             "id",
             "membership",
+            "seat",
+            "voter",
             "organisation",
             "source",
             "interest",
@@ -312,7 +324,18 @@ class DeferInputSerializer(ReasonInputSerializer):
 
 
 class VoteInputSerializer(InputSerializer):
-    membership = _pk(Membership.objects.select_related("organisation", "alliance"))
+    membership = _pk(
+        Membership.objects.select_related("organisation", "alliance"),
+        required=False,
+        allow_null=True,
+        help_text="The member organisation whose vote it is; or give `seat` for a person sitting in their own right.",
+    )
+    seat = _pk(
+        Seat.objects.select_related("person", "membership__organisation", "body"),
+        required=False,
+        allow_null=True,
+        help_text="The seat on a body with seats of its own whose vote it is (GET /api/v1/seats/).",
+    )
     position = serializers.ChoiceField(choices=Vote.Position.choices)
     statement = serializers.CharField(required=False, allow_blank=True, default="")
     cast_by = _pk(Person.objects.all(), help_text="The representative or deputy who casts the vote.")
@@ -337,7 +360,18 @@ class ResponseInputSerializer(InputSerializer):
 
 
 class RecusalInputSerializer(InputSerializer):
-    membership = _pk(Membership.objects.select_related("organisation", "alliance"))
+    membership = _pk(
+        Membership.objects.select_related("organisation", "alliance"),
+        required=False,
+        allow_null=True,
+        help_text="The member organisation recused; or give `seat` for a person sitting in their own right.",
+    )
+    seat = _pk(
+        Seat.objects.select_related("person", "membership__organisation", "body"),
+        required=False,
+        allow_null=True,
+        help_text="The seat of the person recused, on a body with seats of its own.",
+    )
     reason = serializers.CharField()
     source = serializers.ChoiceField(
         choices=Recusal.Source.choices,

@@ -117,7 +117,7 @@ class DecisionViewSet(StandingMixin, AsOfMixin, mixins.UpdateModelMixin, Registe
         decision = self.get_object()
         vote = services.cast_vote(actor=self.actor, decision=decision, **self._input(s.VoteInputSerializer))
         vote = Vote.objects.select_related(
-            "decision", "membership__organisation", "cast_by", "recorded_by", "struck_by"
+            "decision", "membership__organisation", "seat__person", "cast_by", "recorded_by", "struck_by"
         ).get(pk=vote.pk)
         return Response(s.VoteSerializer(vote).data, status=status.HTTP_201_CREATED)
 
@@ -236,5 +236,5 @@ class VoteViewSet(AccessMixin, HistoryMixin, viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["cast_at", "position"]
     ordering = ["-cast_at", "pk"]
     queryset = Vote.objects.select_related(
-        "decision", "membership__organisation", "cast_by", "recorded_by", "struck_by"
+        "decision", "membership__organisation", "seat__person", "cast_by", "recorded_by", "struck_by"
     )

@@ -14,7 +14,7 @@ from django.utils import timezone
 from alliance.choices import DecisionKind
 from alliance.errors import RuleViolation
 from alliance.formatting import time_on_day
-from alliance.models import GoverningBody
+from alliance.models import GoverningBody, rule_in_words
 from alliance.services import save_checked
 from decisions import queries
 from decisions.models import Decision, Vote
@@ -27,13 +27,14 @@ from roles.models import RoleAssignment
 __all__ = ["close_decision"]
 
 
-def _names(memberships) -> str:
-    names = sorted(m.organisation.name for m in memberships)
+def _names(voters) -> str:
+    names = sorted(v.name for v in voters)
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def _outcome(decision: Decision, tally: dict) -> tuple[bool, str]:
-    rule, body = decision.body.decision_rule, decision.body
+    body, applies = decision.body, tally["rule"]
+    rule = applies.decision_rule
     objectors, abstainers, silent = tally["objectors"], tally["abstainers"], tally["silent"]
     agree, objected, abstained = len(tally["agreeing"]), len(objectors), len(abstainers)
     if tally["eligible"] == 0:
@@ -43,7 +44,7 @@ def _outcome(decision: Decision, tally: dict) -> tuple[bool, str]:
     if rule == GoverningBody.DecisionRule.UNANIMOUS:
         if objectors:
             return False, f"Not agreed: {_names(objectors)} objected."
-        if abstainers and body.abstention_blocks:
+        if abstainers and applies.abstention_blocks:
             return False, (
                 f"Not agreed: {_names(abstainers)} abstained, and an abstention blocks a unanimous decision of "
                 f"{body.code}."
@@ -64,26 +65,28 @@ def _outcome(decision: Decision, tally: dict) -> tuple[bool, str]:
 
 
 def _tally(decision: Decision, on: date) -> dict:
+    """The body's voting seats on ``on`` and their positions, against the rule for the decision's kind (rule 3)."""
     voters = queries.electorate(decision, on)
-    eligible = voters.eligible_ids
+    eligible = voters.eligible_keys
     # A vote struck by a recusal stays on the record but is not counted (rule 5).
-    counted = Vote.objects.filter(decision=decision, membership_id__in=eligible, struck_by__isnull=True)
-    votes = {v.membership_id: v for v in counted}
-    by = {m.pk: m for m in voters.eligible}
-    pick = [by[mid] for mid, v in votes.items()]
+    counted = Vote.objects.filter(decision=decision, struck_by__isnull=True)
+    votes = {key: v for v in counted if (key := queries.voter_key(v)) in eligible}
+    by = {v.key: v for v in voters.eligible}
     if decision.meeting_id:
-        present = len(queries.members_present(decision.meeting) & eligible)
+        present = len(queries.voters_present(decision.meeting) & eligible)
     else:
         present = len(votes)
+    rule = decision.body.rule_for(decision.kind)
     return {
         "eligible": len(eligible),
         "recused": len(voters.recused),
-        "agreeing": [by[mid] for mid, v in votes.items() if v.position == Vote.Position.AGREE],
-        "objectors": [by[mid] for mid, v in votes.items() if v.position == Vote.Position.OBJECT],
-        "abstainers": [by[mid] for mid, v in votes.items() if v.position == Vote.Position.ABSTAIN],
-        "silent": [m for m in voters.eligible if m not in pick],
+        "agreeing": [by[key] for key, v in votes.items() if v.position == Vote.Position.AGREE],
+        "objectors": [by[key] for key, v in votes.items() if v.position == Vote.Position.OBJECT],
+        "abstainers": [by[key] for key, v in votes.items() if v.position == Vote.Position.ABSTAIN],
+        "silent": [v for v in voters.eligible if v.key not in votes],
         "present": present,
-        "needed": decision.body.quorum_needed(len(eligible)),
+        "needed": rule.quorum_needed(len(eligible)),
+        "rule": rule,
     }
 
 
@@ -169,6 +172,7 @@ def close_decision(*, actor: Access, decision: Decision, closed_at: datetime | N
     decision.quorum_needed = tally["needed"]
     decision.quorum_present = tally["present"]
     decision.outcome_explanation = explanation
+    decision.rule_applied = rule_in_words(tally["rule"])
     decision.closed_at = closed_at
     decision.decided_on = on
     decision.status = Decision.Status.AGREED if agreed else Decision.Status.NOT_AGREED

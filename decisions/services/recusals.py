@@ -30,7 +30,7 @@ from decisions.queries import recusal_interests, recusal_window
 from decisions.services.votes import _label, _locked, _refuse_other_alliance, _refuse_sealed
 from roles import standing
 from roles.access import Access
-from roles.models import InterestDeclaration
+from roles.models import InterestDeclaration, Seat
 
 __all__ = ["record_recusal", "grant_dispensation"]
 
@@ -91,12 +91,40 @@ def _check_interest(decision, membership, source: str, interest: InterestDeclara
     )
 
 
+def _check_own_interest(decision, seat: Seat, source: str, interest: InterestDeclaration | None, today: date) -> None:
+    """Rule 5 for a person sitting in their own right: a recusal for a declared interest names one of their
+    own declarations, open while the decision is decided."""
+    if interest is None and source != Recusal.Source.DECLARED_INTEREST:
+        return
+    start, end = recusal_window(decision, today)
+    when = _when(start, end)
+    offered = [
+        d
+        for d in InterestDeclaration.objects.filter(alliance_id=decision.alliance_id, person_id=seat.person_id)
+        if d.declared_on <= end and (d.ends_on is None or d.ends_on >= start)
+    ]
+    if interest is not None and any(d.pk == interest.pk for d in offered):
+        return
+    choose = (
+        f"Under 'Interest', choose the one it rests on: {'; '.join(_declared(d) for d in offered)}."
+        if offered
+        else f"No interest of {seat.person} was declared open {when}: declare it in the interests register "
+        "first, or recuse them for another reason."
+    )
+    raise RuleViolation(
+        "recusal_interest_required" if interest is None else "recusal_interest_other_member",
+        f"A recusal for a declared interest names an interest {seat.person} declared, open {when}. {choose}",
+        field="interest",
+    )
+
+
 @transaction.atomic
 def record_recusal(
     *,
     actor: Access,
     decision: Decision,
-    membership: Membership,
+    membership: Membership | None = None,
+    seat: Seat | None = None,
     reason: str,
     source: str | None = None,
     interest: InterestDeclaration | None = None,
@@ -111,9 +139,22 @@ def record_recusal(
     approval's opening, or the day a late interest arose), which the days looked at then include.
     """
     standing.require_record_keeper(actor, decision.body, "record recusals from its decisions")
+    if seat is not None and seat.membership_id is not None:
+        membership, seat = seat.membership, None
+    if (membership is None) == (seat is None):
+        raise RuleViolation(
+            "recusal_member_or_seat",
+            "Say who is recused: a member organisation, or a person's seat on the body.",
+            field="membership",
+        )
     decision = _locked(decision)
     _refuse_sealed(decision, "its recusals")
-    _refuse_other_alliance(decision, membership)
+    if membership is not None:
+        _refuse_other_alliance(decision, membership)
+    elif seat.body_id != decision.body_id:
+        raise RuleViolation(
+            "seat_other_body", f"That seat is not on {decision.body.name}; choose one of its seats.", field="seat"
+        )
     if not (reason or "").strip():
         raise RuleViolation("recusal_reason_required", "Say why the member is recused.", field="reason")
     if source is None:
@@ -128,17 +169,25 @@ def record_recusal(
         raise RuleViolation(
             "interest_other_alliance", "The interest was declared to another alliance.", field="interest"
         )
-    if Recusal.objects.filter(decision=decision, membership=membership).exists():
+    whose = {"membership": membership} if membership is not None else {"membership": None, "seat": seat}
+    if Recusal.objects.filter(decision=decision, **whose).exists():
+        name = membership.organisation if membership is not None else seat.person
         raise RuleViolation(
             "already_recused",
-            f"{membership.organisation} is already recused from {_label(decision)}.",
-            field="membership",
+            f"{name} is already recused from {_label(decision)}.",
+            field="membership" if membership is not None else "seat",
             conflict=True,
         )
-    _check_interest(decision, membership, source, interest, max(timezone.localdate(), on or date.min))
+    today = max(timezone.localdate(), on or date.min)
+    if membership is not None:
+        _check_interest(decision, membership, source, interest, today)
+    else:
+        _check_own_interest(decision, seat, source, interest, today)
     reason = reason.strip()
-    vote = Vote.objects.filter(decision=decision, membership=membership, struck_by__isnull=True).first()
-    recusal = Recusal(decision=decision, membership=membership, source=source, interest=interest, reason=reason)
+    vote = Vote.objects.filter(decision=decision, struck_by__isnull=True, **whose).first()
+    recusal = Recusal(
+        decision=decision, membership=membership, seat=seat, source=source, interest=interest, reason=reason
+    )
     save_checked(recusal, "Recused" if vote is None else "Recused; its vote is struck")
     if vote is not None:
         vote.struck_by = recusal
@@ -162,11 +211,11 @@ def grant_dispensation(*, actor: Access, recusal: Recusal, reason: str) -> Recus
             "Say why the body lets the member vote despite the interest.",
             field="reason",
         )
-    recusal = Recusal.objects.select_related("membership__organisation").get(pk=recusal.pk)
+    recusal = Recusal.objects.select_related("membership__organisation", "seat__person").get(pk=recusal.pk)
     if recusal.dispensation_granted:
         raise RuleViolation(
             "dispensation_already_granted",
-            f"{recusal.membership.organisation} already has a dispensation for {_label(decision)}.",
+            f"{recusal.voter_name} already has a dispensation for {_label(decision)}.",
             conflict=True,
         )
     recusal.dispensation_granted = True

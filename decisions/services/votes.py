@@ -21,11 +21,11 @@ from alliance.formatting import day, time_on_day
 from alliance.models import Membership, Organisation
 from alliance.services import save_checked
 from decisions.models import AdvisoryInput, Decision, Recusal, Vote
-from decisions.queries import local_day
+from decisions.queries import Voter, local_day, seats_on
 from decisions.services.decisions import check_moment
 from roles import standing
 from roles.access import Access
-from roles.models import Person, Role, RoleAssignment
+from roles.models import Person, Role, RoleAssignment, Seat
 from roles.queries import representatives_on
 
 __all__ = ["cast_vote", "record_advice", "respond_to_advice"]
@@ -62,6 +62,62 @@ def _member_on(decision: Decision, membership: Membership, on: date) -> str:
             field="membership",
         )
     return status
+
+
+def _voter_on(decision: Decision, membership: Membership | None, seat: Seat | None, on: date) -> Voter:
+    """The voting seat of the decision's body the vote is for, on ``on`` (rule 1); refusing an advisory
+    member, an organisation or person without a voting seat that day, or a seat of another body."""
+    body = decision.body
+    if seat is not None and seat.body_id != body.pk:
+        raise RuleViolation(
+            "seat_other_body",
+            f"That seat is not on {body.name}; choose one of its seats.",
+            field="seat",
+        )
+    if membership is not None:
+        _member_on(decision, membership, on)
+    sitting = {v.key: v for v in seats_on(body, on)}
+    key = ("member", membership.pk) if membership is not None else ("seat", seat.pk)
+    voter = sitting.get(key)
+    name = membership.organisation.name if membership is not None else seat.person.name
+    if voter is None:
+        raise RuleViolation(
+            "no_seat_on_body",
+            f"{name} did not hold a seat on {body.name} on {day(on)}, so has no vote on its decisions; "
+            "the secretary records the body's seats on its page.",
+            field="membership" if membership is not None else "seat",
+        )
+    if voter.status_on == Membership.Status.ADVISORY:
+        if body.own_seats:
+            message = (
+                f"{name} holds an advisory seat on {body.name} and cannot vote; record its advice with "
+                "'Add advisory input'."
+            )
+        else:
+            message = f"{name} is an advisory member and cannot vote; record its advice with 'Add advisory input'."
+        raise RuleViolation(
+            "advisory_member_cannot_vote", message, field="membership" if membership is not None else "seat"
+        )
+    return voter
+
+
+def _check_own_right(decision: Decision, seat: Seat, cast_by: Person, recorded_by: Person | None, on: date) -> None:
+    """Rule 2 for a person sitting in their own right: the vote is theirs, whoever enters it; the body's
+    secretary records it on their behalf, never in the name of anyone else."""
+    if recorded_by is not None and not holds_secretary_role(person=recorded_by, decision=decision, on=on):
+        raise RuleViolation(
+            "vote_recorder_not_secretary",
+            f"{recorded_by} did not hold the secretary role of {decision.body} on {day(on)}, so cannot record "
+            f"the vote of {seat.person}; ask the body's secretary to record it.",
+            field="recorded_by",
+        )
+    if cast_by.pk != seat.person_id:
+        raise RuleViolation(
+            "vote_caster_not_seat_holder",
+            f"{seat.person} sits on {decision.body.name} in their own right, so only {seat.person} can cast that "
+            f"vote; under 'Cast by', choose {seat.person}.",
+            field="cast_by",
+        )
 
 
 def _refuse_other_alliance(decision: Decision, membership: Membership) -> None:
@@ -160,7 +216,8 @@ def cast_vote(
     *,
     actor: Access,
     decision: Decision,
-    membership: Membership,
+    membership: Membership | None = None,
+    seat: Seat | None = None,
     position: str,
     cast_by: Person,
     statement: str = "",
@@ -187,7 +244,15 @@ def cast_vote(
     clock (``now``, which only code replaying history such as the demo sets, never later than the
     server's clock), except for the body's secretary recording a vote given in time.
     """
-    standing.require_vote(actor, decision.body, membership, cast_by)
+    if seat is not None and seat.membership_id is not None:
+        membership, seat = seat.membership, None
+    if (membership is None) == (seat is None):
+        raise RuleViolation(
+            "vote_member_or_seat",
+            "Say whose vote it is: a member organisation, or a person's seat on the body.",
+            field="membership",
+        )
+    standing.require_vote(actor, decision.body, membership, cast_by, seat=seat)
     decision = _locked(decision)
     recorded_by = _recorder(cast_by=cast_by, recorded_by=recorded_by, entered_by=_entering(actor))
     if decision.status != Decision.Status.OPEN:
@@ -201,20 +266,16 @@ def cast_vote(
     cast_at = cast_at or now
     check_moment(moment=cast_at, decision=decision, field="cast_at", what="vote", now=now)
     on = local_day(cast_at)
-    if _member_on(decision, membership, on) == Membership.Status.ADVISORY:
-        raise RuleViolation(
-            "advisory_member_cannot_vote",
-            f"{membership.organisation} is an advisory member and cannot vote; record its advice with "
-            "'Add advisory input'.",
-            field="membership",
-        )
-    recusal = Recusal.objects.filter(decision=decision, membership=membership).first()
+    voter = _voter_on(decision, membership, seat, on)
+    name = voter.name
+    recusal = Recusal.objects.filter(decision=decision, membership=membership, seat=seat if seat else None)
+    recusal = recusal.first()
     if recusal and not recusal.dispensation_granted:
         raise RuleViolation(
             "recused_member_cannot_vote",
-            f"{membership.organisation} is recused from {decision.reference} ({recusal.reason}); it can vote only "
+            f"{name} is recused from {decision.reference} ({recusal.reason}); it can vote only "
             "if the body grants a dispensation.",
-            field="membership",
+            field="membership" if membership is not None else "seat",
         )
     if position not in Vote.Position.values:
         raise RuleViolation(
@@ -230,10 +291,14 @@ def cast_vote(
             field="statement",
         )
     _check_deadline(decision, cast_at, now, recorded_by)
-    _check_caster(decision, membership, cast_by, recorded_by, on)
-    vote = Vote.objects.filter(decision=decision, membership=membership, struck_by__isnull=True).first()
+    if membership is not None:
+        _check_caster(decision, membership, cast_by, recorded_by, on)
+    else:
+        _check_own_right(decision, seat, cast_by, recorded_by, on)
+    counted = Vote.objects.filter(decision=decision, struck_by__isnull=True)
+    vote = (counted.filter(membership=membership) if membership else counted.filter(seat=seat)).first()
     if vote is None:
-        vote, reason = Vote(decision=decision, membership=membership), f"Voted {position}"
+        vote, reason = Vote(decision=decision, membership=membership, seat=seat), f"Voted {position}"
     else:
         reason = f"Vote changed from {vote.position} to {position}"
     vote.position, vote.statement, vote.cast_by, vote.recorded_by, vote.cast_at = (
