@@ -368,7 +368,7 @@ def check_status_change(*, membership: Membership, status: str, effective_on: da
 # Governing bodies --------------------------------------------------------------------------
 
 
-def _check_quorum(quorum_count, quorum_fraction) -> None:
+def check_quorum(quorum_count, quorum_fraction) -> None:
     if (quorum_count is None) == (quorum_fraction is None):
         raise RuleViolation(
             "body_quorum_required",
@@ -412,7 +412,7 @@ def save_body(*, body: GoverningBody | None = None, **fields) -> GoverningBody:
         setattr(body, key, value)
     if body.quorum_fraction is not None:
         body.quorum_fraction = Decimal(str(body.quorum_fraction))
-    _check_quorum(body.quorum_count, body.quorum_fraction)
+    check_quorum(body.quorum_count, body.quorum_fraction)
     if body.decision_rule not in GoverningBody.DecisionRule.values:
         raise RuleViolation(
             "body_rule_unknown",

@@ -69,6 +69,7 @@ class Attendance(models.Model):
         ADVISOR = "advisor", "Advisor"
         OBSERVER = "observer", "Observer"
         SECRETARIAT = "secretariat", "Secretariat"
+        SEAT_HOLDER = "seat_holder", "Seat holder in their own right"
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="attendances")

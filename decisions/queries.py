@@ -214,9 +214,8 @@ def voters_present(meeting: Meeting) -> set[tuple[str, int]]:
     representative or deputy who held the role that day, or a person sitting in their own right, present."""
     present = {("member", pk) for pk in members_present(meeting)}
     if meeting.body.own_seats:
-        people = set(
-            Attendance.objects.filter(meeting=meeting, present=True).values_list("person_id", flat=True)
-        )
+        seated = Attendance.objects.filter(meeting=meeting, present=True, capacity=Attendance.Capacity.SEAT_HOLDER)
+        people = set(seated.values_list("person_id", flat=True))
         on = local_day(meeting.starts_at)
         for seat in Seat.objects.filter(body=meeting.body, membership__isnull=True).held_on(on):
             if seat.person_id in people:

@@ -7,7 +7,8 @@ class RolesConfig(AppConfig):
 
     def ready(self) -> None:
         from alliance.signals import membership_left
-        from roles.services import end_representation
+        from roles.services import end_member_seats, end_representation
 
         # An organisation's representatives leave with it (roles may import alliance, not the reverse).
         membership_left.connect(end_representation, dispatch_uid="roles-end-representation")
+        membership_left.connect(end_member_seats, dispatch_uid="roles-end-member-seats")

@@ -15,10 +15,12 @@ from django.db.models import Q
 from alliance.choices import DecisionKind
 from alliance.errors import RuleViolation
 from alliance.formatting import day
-from alliance.models import Alliance, GoverningBody, Membership, Organisation
-from alliance.services import save_checked
+from alliance.models import Alliance, BodyRule, GoverningBody, Membership, Organisation, rule_in_words
+from alliance.services import check_quorum, save_checked
 from alliance.term import term_of
-from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role, RoleAssignment
+from roles import standing
+from roles.access import Access
+from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role, RoleAssignment, Seat
 from roles.signals import interest_declared
 
 # People and roles --------------------------------------------------------------------------
@@ -426,3 +428,242 @@ def end_interest(*, declaration: InterestDeclaration, ends_on: date, reason: str
     declaration.ends_on = ends_on
     save_checked(declaration, reason or "Interest ended")
     return declaration
+
+
+# Seats on a body (rule 1) ---------------------------------------------------------------------
+
+
+def _seat_holder(seat_or_fields) -> str:
+    membership, person = seat_or_fields
+    return membership.organisation.name if membership is not None else person.name
+
+
+def _check_seat_term(starts_on: date, ends_on: date | None) -> None:
+    if ends_on is not None and ends_on < starts_on:
+        raise RuleViolation(
+            "seat_ends_before_start",
+            f"The last day on the seat ({day(ends_on)}) is before its first ({day(starts_on)}); "
+            "give a last day on or after the first.",
+            field="ends_on",
+        )
+
+
+def _check_no_other_seat(body: GoverningBody, membership, person, starts_on: date, ends_on: date | None, exclude=None):
+    """One seat at a time on one body for one organisation or person."""
+    seats = Seat.objects.filter(body=body, membership=membership, person=person).exclude(pk=exclude)
+    seats = seats.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=starts_on))
+    if ends_on is not None:
+        seats = seats.filter(starts_on__lte=ends_on)
+    other = seats.order_by("starts_on").first()
+    if other is not None:
+        until = f" to {day(other.ends_on)}" if other.ends_on else ""
+        raise RuleViolation(
+            "seat_overlaps",
+            f"{_seat_holder((membership, person))} already holds a seat on {body.name} from {day(other.starts_on)}"
+            f"{until}; end that seat first, or start this one after it.",
+            field="starts_on",
+            conflict=True,
+        )
+
+
+def _open_decisions(body: GoverningBody, kind: str | None = None) -> list[str]:
+    """References of the body's decisions open for votes (of ``kind``), at most five."""
+    decisions = body.decisions.filter(status="OPEN")
+    if kind is not None:
+        decisions = decisions.filter(kind=kind)
+    return list(decisions.values_list("reference", flat=True)[:5])
+
+
+@transaction.atomic
+def set_own_seats(*, actor: Access, body: GoverningBody, own_seats: bool, reason: str) -> GoverningBody:
+    """Give a body seats of its own, or let the alliance's members sit on it again (rule 1); never while one
+    of its decisions is open for votes, since that would change who votes on it mid-way."""
+    standing.require_record_keeper(actor, body, "change who sits on it")
+    body = GoverningBody.objects.select_for_update().get(pk=body.pk)
+    if not (reason or "").strip():
+        raise RuleViolation(
+            "own_seats_reason_required", "Say why: the reason is kept with the body's history.", field="reason"
+        )
+    if body.own_seats == own_seats:
+        now = "has seats of its own" if own_seats else "is sat on by the alliance's members"
+        raise RuleViolation("own_seats_unchanged", f"{body.name} already {now}.", field="own_seats", conflict=True)
+    opened = _open_decisions(body)
+    if opened:
+        raise RuleViolation(
+            "own_seats_with_open_decisions",
+            f"{body.name} has decisions open for votes ({', '.join(opened)}); changing who sits on it would change "
+            "who votes on them. Close or defer them first.",
+            field="own_seats",
+            conflict=True,
+        )
+    body.own_seats = own_seats
+    save_checked(body, reason.strip())
+    return body
+
+
+@transaction.atomic
+def add_seat(
+    *,
+    actor: Access,
+    body: GoverningBody,
+    membership: Membership | None = None,
+    person: Person | None = None,
+    kind: str = Seat.Kind.VOTING,
+    starts_on: date,
+    ends_on: date | None = None,
+    notes: str = "",
+) -> Seat:
+    """Seat a member organisation, or on a management or oversight body a person, on a body with seats of its
+    own, voting or advisory, from a day (rule 1)."""
+    standing.require_record_keeper(actor, body, "keep its seats")
+    body = GoverningBody.objects.select_for_update().get(pk=body.pk)
+    if not body.own_seats:
+        raise RuleViolation(
+            "body_seats_follow_membership",
+            f"{body.name} is sat on by the alliance's members: its voting members vote and its advisory members "
+            "advise. To give it seats of its own, choose 'Give it seats of its own' on the body's page first.",
+            field="body",
+            conflict=True,
+        )
+    if (membership is None) == (person is None):
+        raise RuleViolation(
+            "seat_member_or_person",
+            "Say who sits: a member organisation, or a person sitting in their own right (not both).",
+            field="membership",
+        )
+    if kind not in Seat.Kind.values:
+        raise RuleViolation(
+            "seat_kind_unknown", f"Unknown kind of seat '{kind}'; choose VOTING or ADVISORY.", field="kind"
+        )
+    if person is not None and body.kind == GoverningBody.Kind.LEADERSHIP:
+        raise RuleViolation(
+            "leadership_seats_are_members",
+            f"{body.name} is a leadership team: its seats are member organisations, whose representatives sit "
+            "for them. Seat the member instead, or record the person as an advisor.",
+            field="person",
+        )
+    term = term_of(body.alliance_id)
+    term.refuse_outside(starts_on, what="first day on the seat", field="starts_on")
+    if ends_on is not None:
+        term.refuse_outside(ends_on, what="last day on the seat", field="ends_on")
+    _check_seat_term(starts_on, ends_on)
+    if membership is not None:
+        if membership.alliance_id != body.alliance_id:
+            raise RuleViolation(
+                "membership_other_alliance",
+                f"That member was not found in this alliance; choose a member of {body.alliance}.",
+                field="membership",
+            )
+        if starts_on < membership.joined_on or (membership.left_on and starts_on > membership.left_on):
+            raise RuleViolation(
+                "seat_member_not_open",
+                f"{membership.organisation} was not a member of {body.alliance} on {day(starts_on)}; "
+                f"its membership runs from {day(membership.joined_on)}"
+                + (f" to {day(membership.left_on)}." if membership.left_on else "."),
+                field="starts_on",
+            )
+        if membership.left_on and (ends_on is None or ends_on > membership.left_on):
+            ends_on = membership.left_on
+    _check_no_other_seat(body, membership, person, starts_on, ends_on)
+    seat = Seat(
+        body=body, membership=membership, person=person, kind=kind, starts_on=starts_on, ends_on=ends_on, notes=notes
+    )
+    save_checked(seat, f"Seated ({Seat.Kind(kind).label.lower()})")
+    return seat
+
+
+@transaction.atomic
+def end_seat(*, actor: Access, seat: Seat, ends_on: date, reason: str) -> Seat:
+    """Record the last day an organisation or person holds a seat, and why (rule 1)."""
+    standing.require_record_keeper(actor, seat.body, "keep its seats")
+    seat = Seat.objects.select_for_update().select_related("body", "membership__organisation", "person").get(pk=seat.pk)
+    if seat.ends_on is not None:
+        raise RuleViolation(
+            "seat_already_ended",
+            f"{seat.holder_name}'s seat on {seat.body.name} already ended on {day(seat.ends_on)}.",
+            field="ends_on",
+            conflict=True,
+        )
+    if not (reason or "").strip():
+        raise RuleViolation("seat_end_reason_required", "Say why the seat ends.", field="reason")
+    term_of(seat.body.alliance_id).refuse_outside(ends_on, what="last day on the seat", field="ends_on")
+    _check_seat_term(seat.starts_on, ends_on)
+    seat.ends_on, seat.end_reason = ends_on, reason.strip()
+    save_checked(seat, f"Seat ended: {reason.strip()}")
+    return seat
+
+
+def end_member_seats(*, membership: Membership, left_on: date, reason: str = "", **_signal) -> None:
+    """When an organisation leaves, its seats on the alliance's bodies end on its last day."""
+    seats = Seat.objects.select_for_update().filter(membership=membership)
+    seats = seats.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=left_on)).filter(starts_on__lte=left_on)
+    for seat in seats:
+        seat.ends_on = left_on
+        seat.end_reason = "The organisation left the alliance."
+        save_checked(seat, "Seat ended: organisation left the alliance")
+
+
+# A body's rule for a kind of matter (rule 3) ----------------------------------------------------
+
+
+@transaction.atomic
+def set_kind_rule(
+    *,
+    actor: Access,
+    body: GoverningBody,
+    kind: str,
+    decision_rule: str,
+    quorum_count: int | None = None,
+    quorum_fraction: Decimal | None = None,
+    abstention_blocks: bool = False,
+) -> BodyRule:
+    """Set how the body decides matters of one kind (PROCEDURAL by majority where KEY needs unanimity); never
+    while a decision of that kind is open for votes, since its outcome is counted by the rule at its close."""
+    standing.require_record_keeper(actor, body, "set its decision rules")
+    if kind not in DecisionKind.values:
+        raise RuleViolation(
+            "decision_kind_unknown",
+            f"Unknown kind of matter '{kind}'; choose from {', '.join(DecisionKind.values)}.",
+            field="kind",
+        )
+    if decision_rule not in GoverningBody.DecisionRule.values:
+        raise RuleViolation(
+            "body_rule_unknown",
+            f"Unknown decision rule '{decision_rule}'; choose UNANIMOUS, CONSENSUS or MAJORITY.",
+            field="decision_rule",
+        )
+    if quorum_count is None and quorum_fraction is None:
+        quorum_count, quorum_fraction = body.quorum_count, body.quorum_fraction
+    if quorum_fraction is not None:
+        quorum_fraction = Decimal(str(quorum_fraction))
+    check_quorum(quorum_count, quorum_fraction)
+    opened = _open_decisions(body, kind)
+    if opened:
+        raise RuleViolation(
+            "kind_rule_with_open_decisions",
+            f"{', '.join(opened)} ({DecisionKind(kind).label.lower()}) is open for votes at {body.code}; its "
+            "outcome is counted by the rule in force when it closes, so change the rule after it closes.",
+            field="kind",
+            conflict=True,
+        )
+    rule = BodyRule.objects.filter(body=body, kind=kind).first() or BodyRule(body=body, kind=kind)
+    rule.decision_rule, rule.quorum_count, rule.quorum_fraction = decision_rule, quorum_count, quorum_fraction
+    rule.abstention_blocks = bool(abstention_blocks) and decision_rule == GoverningBody.DecisionRule.UNANIMOUS
+    save_checked(rule, f"{DecisionKind(kind).label} decided by: {rule_in_words(rule)}")
+    return rule
+
+
+@transaction.atomic
+def remove_kind_rule(*, actor: Access, rule: BodyRule) -> None:
+    """Let matters of the rule's kind follow the body's own rule again (kept in the history)."""
+    standing.require_record_keeper(actor, rule.body, "set its decision rules")
+    opened = _open_decisions(rule.body, rule.kind)
+    if opened:
+        raise RuleViolation(
+            "kind_rule_with_open_decisions",
+            f"{', '.join(opened)} is open for votes at {rule.body.code}; change the rule after it closes.",
+            field="kind",
+            conflict=True,
+        )
+    rule._change_reason = f"{rule.get_kind_display()} follows the body's own rule again"
+    rule.delete()

@@ -21,6 +21,7 @@ from alliance.models import GoverningBody, Membership, Organisation
 from alliance.services import save_checked
 from alliance.term import refuse_outside_term
 from decisions.models import Attendance, Decision, Meeting
+from decisions.queries import seats_on
 from roles import queries as roles_queries
 from roles import standing
 from roles.access import Access
@@ -208,11 +209,28 @@ def _check_organisation(meeting: Meeting, capacity: str, organisation: Organisat
                 "record the person as an observer.",
                 field="organisation",
             )
-        if membership.status_as_of(on) != Membership.Status.VOTING:
+        if meeting.body.own_seats:
+            seated = {v.membership.pk: v for v in seats_on(meeting.body, on) if v.membership is not None}
+            if membership.pk not in seated or seated[membership.pk].status_on != Membership.Status.VOTING:
+                raise RuleViolation(
+                    "attendance_no_voting_seat",
+                    f"{organisation} did not hold a voting seat on {meeting.body.name} on {day(on)}, so has no vote "
+                    "to represent there; record its attendee as an observer, or record its seat on the body's page.",
+                    field="organisation",
+                )
+        elif membership.status_as_of(on) != Membership.Status.VOTING:
             raise RuleViolation(
                 "attendance_member_advisory",
                 f"{organisation} was an advisory member on {day(on)} and has no vote to represent; "
                 "record its attendee as an advisor.",
+                field="organisation",
+            )
+    elif capacity == Attendance.Capacity.SEAT_HOLDER:
+        if organisation is not None:
+            raise RuleViolation(
+                "attendance_seat_holder_organisation",
+                "A seat holder in their own right attends for nobody else; leave the organisation empty, or record "
+                "them as the organisation's representative.",
                 field="organisation",
             )
     elif capacity == Attendance.Capacity.ADVISOR and organisation is not None:
@@ -242,6 +260,18 @@ def _refuse_role_not_held(meeting: Meeting, person: Person, capacity: str, organ
         "attendance_role_not_held",
         f"{person} did not hold a representative or deputy role for {organisation} on {day(on)}, so cannot attend "
         f"as its {label}; record them as an observer, or record their appointment in the role directory first.",
+        field="person",
+    )
+
+
+def _refuse_no_own_seat(meeting: Meeting, person: Person, on: date) -> None:
+    """Rule 3: only a person holding a seat of the body in their own right that day attends as one."""
+    if any(v.person is not None and v.person.pk == person.pk for v in seats_on(meeting.body, on)):
+        return
+    raise RuleViolation(
+        "attendance_no_own_seat",
+        f"{person} did not hold a seat on {meeting.body.name} in their own right on {day(on)}; record them as an "
+        "observer, or record their seat on the body's page first.",
         field="person",
     )
 
@@ -277,6 +307,8 @@ def _fill(attendance: Attendance, capacity: str, organisation: Organisation | No
     _check_organisation(meeting, capacity, organisation, on)
     if capacity in REPRESENTING:
         _refuse_role_not_held(meeting, person, capacity, organisation, on)
+    if capacity == Attendance.Capacity.SEAT_HOLDER:
+        _refuse_no_own_seat(meeting, person, on)
     if present and meeting.starts_at > timezone.now():
         raise RuleViolation(
             "attendance_present_before_meeting",
