@@ -367,6 +367,9 @@ class GoverningBody(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
 
+    def get_absolute_url(self) -> str:
+        return reverse("body-detail", kwargs={"slug": self.alliance.slug, "pk": self.pk})
+
     @property
     def quorum_display(self) -> str:
         if self.quorum_count is not None:

@@ -280,6 +280,7 @@ SPECTACULAR_SETTINGS = {
         "DecisionRuleEnum": "alliance.models.GoverningBody.DecisionRule",
         "RoleKindEnum": "roles.models.Role.Kind",
         "AssignmentEndReasonEnum": "roles.models.RoleAssignment.EndReason",
+        "SeatKindEnum": "roles.models.Seat.Kind",
         "DecisionKindEnum": "alliance.choices.DecisionKind",
         "MeetingStatusEnum": "decisions.models.Meeting.Status",
         "AttendanceCapacityEnum": "decisions.models.Attendance.Capacity",

@@ -482,3 +482,61 @@ class ActionItemForm(forms.Form):
 
 class CompleteForm(forms.Form):
     completed_on = _date("Done on", required=True)
+
+
+# A body's seats and rules ------------------------------------------------------------------
+
+
+class AddSeatForm(forms.Form):
+    membership = MembershipChoiceField(
+        queryset=Membership.objects.none(),
+        label="Member organisation",
+        required=False,
+        help_text="The member that sits, through its representative or deputy.",
+    )
+    person = forms.ModelChoiceField(
+        queryset=Person.objects.none(),
+        label="Or a person in their own right",
+        required=False,
+        help_text="On a management or oversight body, a person may sit in their own right.",
+    )
+    kind = forms.ChoiceField(choices=Seat.Kind.choices, label="Kind of seat", initial=Seat.Kind.VOTING)
+    starts_on = _date("First day on the seat", required=True)
+    ends_on = _date("Last day on the seat", help_text="Leave empty while the seat is held.")
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, alliance: Alliance, body: GoverningBody, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["membership"].queryset = _memberships(alliance)
+        if body.kind == GoverningBody.Kind.LEADERSHIP:
+            del self.fields["person"]
+        else:
+            self.fields["person"].queryset = _people(alliance)
+
+
+class EndSeatForm(forms.Form):
+    ends_on = _date("Last day on the seat", required=True)
+    reason = _reason()
+
+
+class OwnSeatsForm(forms.Form):
+    reason = _reason()
+
+
+class KindRuleForm(forms.Form):
+    kind = forms.ChoiceField(choices=DecisionKind.choices, label="Kind of matter")
+    decision_rule = forms.ChoiceField(choices=GoverningBody.DecisionRule.choices, label="Decided by")
+    quorum_count = forms.IntegerField(
+        label="Quorum (number of voting seats present)",
+        required=False,
+        min_value=0,
+        help_text="Give a number or a fraction; leave both empty to keep the body's own quorum.",
+    )
+    quorum_fraction = forms.DecimalField(
+        label="Or quorum (fraction of the voting seats)",
+        required=False,
+        max_digits=4,
+        decimal_places=3,
+        help_text="For example 0.5 for half, or 1 for all.",
+    )
+    abstention_blocks = forms.BooleanField(label="An abstention blocks (unanimous rule only)", required=False)

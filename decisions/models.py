@@ -415,9 +415,7 @@ class Vote(SealedWithDecision):
         ABSTAIN = "ABSTAIN", "Abstain"
 
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="votes")
-    membership = models.ForeignKey(
-        Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="votes"
-    )
+    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="votes")
     seat = models.ForeignKey(
         "roles.Seat",
         on_delete=models.PROTECT,
@@ -492,9 +490,7 @@ class Recusal(SealedWithDecision):
         OTHER = "other", "Other"
 
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="recusals")
-    membership = models.ForeignKey(
-        Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="recusals"
-    )
+    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="recusals")
     seat = models.ForeignKey(
         "roles.Seat",
         on_delete=models.PROTECT,

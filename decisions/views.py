@@ -10,19 +10,22 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
+from alliance.choices import DecisionKind
 from alliance.errors import RuleViolation
 from alliance.formatting import day, day_time
 from alliance.forms import restrict_choices
 from alliance.history import versions
-from alliance.models import Alliance, GoverningBody
+from alliance.models import Alliance, BodyRule, GoverningBody, rule_in_words
 from alliance.web import AlliancePageMixin, FilteredListMixin
 from decisions import forms, services
 from decisions import queries as decision_queries
 from decisions import queries_meetings as queries
 from decisions.filtersets import ActionItemListFilter, DecisionLogFilter, MeetingListFilter
 from decisions.models import ActionItem, AdvisoryInput, Attendance, Decision, Meeting, Recusal, Vote
+from roles import services as roles_services
 from roles import standing
 from roles.access import Access
+from roles.models import Seat
 
 PAGE_SIZE = 25
 
@@ -82,6 +85,7 @@ class DecisionDetailView(AlliancePageMixin, TemplateView):
         context.update(
             decision=decision,
             grid=grid,
+            rule_in_force="" if decision.rule_applied else rule_in_words(decision.body.rule_for(decision.kind)),
             recusals=recusals,
             advice=list(decision.advisory_inputs.all()),
             action_items=list(decision.action_items.all()),
@@ -744,3 +748,166 @@ class CancelActionItemView(ActionItemFormView):
     title = "Cancel the action"
     submit = "Cancel the action"
     success_message = "Action item cancelled."
+
+
+# A body's page: who sits on it and how it decides -----------------------------------------------
+
+
+class BodyDetailView(AlliancePageMixin, TemplateView):
+    """One governing body: its rule (and its rules by kind of matter), who sits on it on the page's date,
+    its seats over time, and for its secretary the forms that keep them."""
+
+    template_name = "decisions/body_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        body = get_object_or_404(
+            GoverningBody.objects.restrict(self.access).select_related("alliance", "reports_to"),
+            alliance=self.alliance,
+            pk=kwargs["pk"],
+        )
+        seats = list(
+            Seat.objects.restrict(self.access)
+            .filter(body=body)
+            .select_related("membership__organisation", "person")
+            .order_by("-starts_on", "pk")
+        )
+        context.update(
+            body=body,
+            body_rule=rule_in_words(body),
+            kind_rules=[(rule, rule_in_words(rule)) for rule in body.kind_rules.order_by("kind")],
+            sitting=decision_queries.seats_on(body, self.on),
+            seats=seats,
+            can_keep=standing.permits(standing.require_record_keeper, self.access, body),
+        )
+        return context
+
+
+class BodyFormView(SecretaryFormView):
+    """A form of the body's secretary on one body; the page goes back to the body."""
+
+    subject = "body"
+
+    def get_target(self):
+        return get_object_or_404(
+            GoverningBody.objects.restrict(self.access).select_related("alliance"),
+            alliance=self.alliance,
+            pk=self.kwargs["pk"],
+        )
+
+    def get_body(self):
+        return self.target
+
+    def form_valid(self, form):
+        try:
+            self.perform(form)
+        except RuleViolation as refusal:
+            form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message)
+        return redirect(self.target.get_absolute_url())
+
+
+class AddSeatView(BodyFormView):
+    form_class = forms.AddSeatForm
+    needs_alliance = True
+    title = "Add a seat"
+    intro = (
+        "A seat is held by a member organisation (through its representative or deputy) or, on a management or "
+        "oversight body, by a person in their own right; a voting seat votes on the body's decisions, an "
+        "advisory seat advises."
+    )
+    submit = "Add the seat"
+    success_message = "Seat added."
+    service = staticmethod(roles_services.add_seat)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "body": self.target}
+
+
+class EndSeatView(BodyFormView):
+    form_class = forms.EndSeatForm
+    title = "End a seat"
+    submit = "End the seat"
+    success_message = "Seat ended."
+    service = staticmethod(roles_services.end_seat)
+
+    def get_target(self):
+        body = super().get_target()
+        self.seat = get_object_or_404(Seat, body=body, pk=self.kwargs["seat_pk"])
+        return body
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["intro"] = (
+            f"{self.seat.holder_name}'s seat on {self.target.name}, held since {day(self.seat.starts_on)}."
+        )
+        return context
+
+    def perform(self, form):
+        return roles_services.end_seat(actor=self.access, seat=self.seat, **form.cleaned_data)
+
+
+class OwnSeatsView(BodyFormView):
+    form_class = forms.OwnSeatsForm
+    success_message = "Saved: who sits on the body has changed."
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.target.own_seats:
+            context.update(
+                title="Let the alliance's members sit on it",
+                intro="Its voting members will vote and its advisory members advise; its own seats stay on record.",
+                submit="Let the members sit on it",
+            )
+        else:
+            context.update(
+                title="Give it seats of its own",
+                intro="Only the seats recorded on its page will vote or advise on its decisions; record them next.",
+                submit="Give it seats of its own",
+            )
+        return context
+
+    def perform(self, form):
+        return roles_services.set_own_seats(
+            actor=self.access, body=self.target, own_seats=not self.target.own_seats, **form.cleaned_data
+        )
+
+
+class KindRuleView(BodyFormView):
+    form_class = forms.KindRuleForm
+    title = "Set the rule for a kind of matter"
+    intro = (
+        "Matters of one kind may be decided by another rule than the body's own: for example procedural "
+        "matters (minutes, scheduling) by a majority where key decisions need unanimity."
+    )
+    submit = "Set the rule"
+    success_message = "Rule set."
+    service = staticmethod(roles_services.set_kind_rule)
+
+    def get_initial(self):
+        kind = self.request.GET.get("kind", "")
+        return {"kind": kind} if kind in DecisionKind.values else {}
+
+
+class RemoveKindRuleView(BodyFormView):
+    form_class = forms.OwnSeatsForm
+    title = "Remove the rule for a kind of matter"
+    submit = "Remove the rule"
+    success_message = "Rule removed: the kind follows the body's own rule."
+
+    def get_target(self):
+        body = super().get_target()
+        self.rule = get_object_or_404(BodyRule, body=body, pk=self.kwargs["rule_pk"])
+        return body
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["intro"] = (
+            f"{self.rule.get_kind_display()} matters will be decided by {self.target.code}'s own rule: "
+            f"{rule_in_words(self.target)}."
+        )
+        return context
+
+    def perform(self, form):
+        return roles_services.remove_kind_rule(actor=self.access, rule=self.rule, **form.cleaned_data)

@@ -21,8 +21,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from alliance.access import CONFIDENTIAL, MEMBERS, PUBLIC, Access
-from alliance.models import Alliance, Membership
-from roles.models import AccessGrant, Person, Role, RoleAssignment
+from alliance.models import Alliance, GoverningBody, Membership
+from roles.models import AccessGrant, Person, Role, RoleAssignment, Seat
 
 
 def _public_alliances() -> frozenset[int]:
@@ -30,7 +30,7 @@ def _public_alliances() -> frozenset[int]:
 
 
 def access_for(user, on: date | None = None) -> Access:
-    """Compute a user's access on ``on`` (today by default), in at most five queries.
+    """Compute a user's access on ``on`` (today by default), in at most six queries.
 
     It is also the ``actor`` every write service takes (roles/standing.py says what each needs).
     """
@@ -43,6 +43,7 @@ def access_for(user, on: date | None = None) -> Access:
         return Access(authenticated=True, staff=True, person_id=person_id, public_alliances=public, user=user)
     on = on or timezone.localdate()
     members, oversight, bodies, alliance_secretaries, represents, advises = set(), set(), set(), set(), set(), set()
+    seated_voting = set()
     if person is not None:
         held = (
             RoleAssignment.objects.held_on(on)
@@ -62,6 +63,15 @@ def access_for(user, on: date | None = None) -> Access:
                 oversight.add(alliance_id)
             elif kind == Role.Kind.ADVISOR:
                 advises.add(alliance_id)
+        # A person sitting on a body in their own right (an oversight group's member) reads what the alliance's
+        # members read; on an oversight body, what oversight reads; on a voting seat, what voters read.
+        seats = Seat.objects.held_on(on).filter(person=person).values_list("body__alliance_id", "body__kind", "kind")
+        for alliance_id, body_kind, seat_kind in seats:
+            members.add(alliance_id)
+            if body_kind == GoverningBody.Kind.OVERSIGHT:
+                oversight.add(alliance_id)
+            if seat_kind == Seat.Kind.VOTING:
+                seated_voting.add(alliance_id)
     grants = (
         AccessGrant.objects.filter(user=user, starts_on__lte=on)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
@@ -71,7 +81,7 @@ def access_for(user, on: date | None = None) -> Access:
         members.add(alliance_id)
         if standing == AccessGrant.Standing.OVERSIGHT:
             oversight.add(alliance_id)
-    voting = set()
+    voting = set(seated_voting)
     if represents:
         alliance_ids = {a for a, _ in represents}
         q = Q()

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from alliance.choices import DecisionKind
 from alliance.filtersets import AllianceSlugFilter, FilterSet, IdFilter, StrictBooleanFilter
-from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role, RoleAssignment
+from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role, RoleAssignment, Seat
 
 
 class PersonFilter(FilterSet):
@@ -79,3 +79,16 @@ class InterestFilter(FilterSet):
     def filter_current(self, queryset, name, value):
         current = InterestDeclaration.objects.current_on(timezone.localdate()).values("pk")
         return queryset.filter(pk__in=current) if value else queryset.exclude(pk__in=current)
+
+
+class SeatFilter(FilterSet):
+    alliance = AllianceSlugFilter(field_name="body__alliance__slug", label="Alliance slug")
+    organisation = IdFilter(field_name="membership__organisation", label="Organisation that holds the seat")
+    on = filters.DateFilter(method="filter_on", label="Held on this date (YYYY-MM-DD)")
+
+    class Meta:
+        model = Seat
+        fields = ["alliance", "body", "membership", "person", "organisation", "kind", "on"]
+
+    def filter_on(self, queryset, name, value):
+        return queryset.held_on(value)

@@ -24,7 +24,8 @@ def people_readable(access, prefix=""):
     if access.staff:
         return None
     held = RoleAssignment.objects.filter(role__alliance_id__in=access.members_of).values("person_id")
-    q = Q(**{f"{prefix}id__in": held})
+    seated = Seat.objects.filter(body__alliance_id__in=access.members_of, person__isnull=False).values("person_id")
+    q = Q(**{f"{prefix}id__in": held}) | Q(**{f"{prefix}id__in": seated})
     if access.person_id is not None:
         q |= Q(**{f"{prefix}id": access.person_id})
     return q

@@ -654,9 +654,13 @@ def set_kind_rule(
 
 
 @transaction.atomic
-def remove_kind_rule(*, actor: Access, rule: BodyRule) -> None:
+def remove_kind_rule(*, actor: Access, rule: BodyRule, reason: str) -> None:
     """Let matters of the rule's kind follow the body's own rule again (kept in the history)."""
     standing.require_record_keeper(actor, rule.body, "set its decision rules")
+    if not (reason or "").strip():
+        raise RuleViolation(
+            "kind_rule_reason_required", "Say why: the reason is kept with the body's history.", field="reason"
+        )
     opened = _open_decisions(rule.body, rule.kind)
     if opened:
         raise RuleViolation(
@@ -665,5 +669,5 @@ def remove_kind_rule(*, actor: Access, rule: BodyRule) -> None:
             field="kind",
             conflict=True,
         )
-    rule._change_reason = f"{rule.get_kind_display()} follows the body's own rule again"
+    rule._change_reason = f"{rule.get_kind_display()} follows the body's own rule again: {reason.strip()}"
     rule.delete()

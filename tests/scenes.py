@@ -161,6 +161,42 @@ def make_scene(
     return Scene(alliance, body, members, reps, advisory, secretary)
 
 
+# A body with seats of its own
+
+SEATED = date(2021, 1, 1)
+
+
+def make_oversight(scene: Scene, *, rule: str = GoverningBody.DecisionRule.MAJORITY):
+    """The scene's Oversight Group, with seats of its own since 1 January 2021: the first member (voting),
+    two people in their own right (Iona Chair and Euan Officer, voting) and the network (advisory); the
+    scene's secretary is its secretary too. Returns the body and its seats by name."""
+    from roles import services as roles_services
+    from roles.models import Seat
+
+    body = GoverningBodyFactory(
+        alliance=scene.alliance,
+        name="Oversight Group",
+        code="OG",
+        kind=GoverningBody.Kind.OVERSIGHT,
+        decision_rule=rule,
+        quorum_fraction=Decimal("0.5"),
+        own_seats=True,
+    )
+    RoleAssignmentFactory(
+        role=RoleFactory(alliance=scene.alliance, title="OG secretary", kind=Role.Kind.SECRETARY, body=body),
+        person=scene.secretary,
+    )
+    chair, officer = PersonFactory(name="Iona Chair"), PersonFactory(name="Euan Officer")
+    seat = roles_services.add_seat
+    seats = {
+        "member": seat(actor=SYSTEM, body=body, membership=scene.members[0], starts_on=SEATED),
+        "chair": seat(actor=SYSTEM, body=body, person=chair, starts_on=SEATED),
+        "officer": seat(actor=SYSTEM, body=body, person=officer, starts_on=SEATED),
+        "network": seat(actor=SYSTEM, body=body, membership=scene.advisory, kind=Seat.Kind.ADVISORY, starts_on=SEATED),
+    }
+    return body, seats
+
+
 # The award scene
 
 STARTED = date(2021, 4, 1)

@@ -3,14 +3,17 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from alliance.choices import DecisionKind
 from alliance.models import (
     Agreement,
     AgreementBudget,
     Alliance,
+    BodyRule,
     GoverningBody,
     Membership,
     MembershipStatusChange,
     Organisation,
+    rule_in_words,
 )
 from api.serializers.fields import ModelSerializer, ReadablePrimaryKeyRelatedField, ReadableSlugRelatedField
 from api.serializers.strict import InputSerializer, StrictInputMixin
@@ -129,11 +132,52 @@ class EndMembershipSerializer(InputSerializer):
     reason = serializers.CharField()
 
 
+class BodyRuleSerializer(ModelSerializer):
+    """How the body decides matters of one kind, where it differs from its own rule."""
+
+    in_words = serializers.SerializerMethodField(help_text="The rule, quorum and abstention rule in words.")
+
+    class Meta:
+        model = BodyRule
+        fields = ["id", "kind", "decision_rule", "quorum_count", "quorum_fraction", "abstention_blocks", "in_words"]
+        read_only_fields = fields
+
+    def get_in_words(self, rule) -> str:
+        return rule_in_words(rule)
+
+
+class BodyRuleInputSerializer(InputSerializer):
+    kind = serializers.ChoiceField(choices=DecisionKind.choices)
+    decision_rule = serializers.ChoiceField(choices=GoverningBody.DecisionRule.choices)
+    quorum_count = serializers.IntegerField(required=False, allow_null=True)
+    quorum_fraction = serializers.DecimalField(max_digits=4, decimal_places=3, required=False, allow_null=True)
+    abstention_blocks = serializers.BooleanField(required=False, default=False)
+
+
+class SeatingInputSerializer(InputSerializer):
+    own_seats = serializers.BooleanField(
+        help_text="true: only the body's own seats vote and advise; false: the alliance's members sit on it."
+    )
+    reason = serializers.CharField()
+
+
+class SeatingReasonSerializer(InputSerializer):
+    reason = serializers.CharField()
+
+
 class BodySerializer(StrictInputMixin, ModelSerializer):
     alliance = ReadableSlugRelatedField(slug_field="slug", queryset=Alliance.objects.all())
     reports_to = ReadablePrimaryKeyRelatedField(queryset=GoverningBody.objects.all(), allow_null=True, required=False)
     quorum = serializers.CharField(source="quorum_display", read_only=True)
     abstention_blocks = serializers.BooleanField(required=False)
+    own_seats = serializers.BooleanField(
+        read_only=True,
+        help_text="Whether only the body's own seats vote (GET /api/v1/seats/?body=); changed by POST "
+        "/api/v1/bodies/{id}/seating/.",
+    )
+    kind_rules = BodyRuleSerializer(
+        many=True, read_only=True, help_text="Kinds of matter decided by another rule than the body's own."
+    )
 
     class Meta:
         model = GoverningBody
@@ -149,6 +193,8 @@ class BodySerializer(StrictInputMixin, ModelSerializer):
             "quorum_fraction",
             "quorum",
             "abstention_blocks",
+            "own_seats",
+            "kind_rules",
             "established_on",
             "dissolved_on",
         ]

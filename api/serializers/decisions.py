@@ -205,6 +205,7 @@ class DecisionSerializer(ModelSerializer):
             "quorum_needed",
             "quorum_present",
             "outcome_explanation",
+            "rule_applied",
             "votes_summary",
             "amends",
             "amended_by",

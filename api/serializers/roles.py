@@ -3,11 +3,11 @@
 from rest_framework import serializers
 
 from alliance.choices import DecisionKind
-from alliance.models import Alliance, GoverningBody, Organisation
+from alliance.models import Alliance, GoverningBody, Membership, Organisation
 from api.serializers.alliance import OrganisationRefSerializer
 from api.serializers.fields import ModelSerializer, ReadablePrimaryKeyRelatedField, ReadableSlugRelatedField
-from api.serializers.strict import StrictInputMixin
-from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role, RoleAssignment
+from api.serializers.strict import InputSerializer, StrictInputMixin
+from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role, RoleAssignment, Seat
 
 
 class PersonSerializer(StrictInputMixin, ModelSerializer):
@@ -193,3 +193,57 @@ class InterestCreateSerializer(serializers.Serializer):
 class EndInterestSerializer(serializers.Serializer):
     ends_on = serializers.DateField(help_text="The last day the interest applied.")
     reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+# Seats on a body ---------------------------------------------------------------------------
+
+
+class SeatSerializer(ModelSerializer):
+    body = ReadablePrimaryKeyRelatedField(read_only=True)
+    organisation = OrganisationRefSerializer(source="membership.organisation", read_only=True, allow_null=True)
+    person = PersonRefSerializer(read_only=True, allow_null=True)
+    holder = serializers.CharField(
+        source="holder_name", read_only=True, help_text="Who holds the seat: the organisation or the person."
+    )
+
+    class Meta:
+        model = Seat
+        fields = [
+            "id",
+            "body",
+            "membership",
+            "organisation",
+            "person",
+            "holder",
+            "kind",
+            "starts_on",
+            "ends_on",
+            "end_reason",
+            "notes",
+        ]
+        read_only_fields = fields
+
+
+class SeatCreateSerializer(InputSerializer):
+    body = ReadablePrimaryKeyRelatedField(queryset=GoverningBody.objects.select_related("alliance"))
+    membership = ReadablePrimaryKeyRelatedField(
+        queryset=Membership.objects.select_related("organisation"),
+        required=False,
+        allow_null=True,
+        help_text="The member organisation that sits; or give `person`.",
+    )
+    person = ReadablePrimaryKeyRelatedField(
+        queryset=Person.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="A person sitting in their own right (management or oversight bodies).",
+    )
+    kind = serializers.ChoiceField(choices=Seat.Kind.choices, required=False, default=Seat.Kind.VOTING)
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField(required=False, allow_null=True)
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class EndSeatSerializer(InputSerializer):
+    ends_on = serializers.DateField(help_text="The last day the seat is held.")
+    reason = serializers.CharField()

@@ -6,12 +6,15 @@ from rest_framework import status, viewsets
 from rest_framework.decorators import action
 
 from alliance import services
+from alliance.errors import RuleViolation
 from alliance.filtersets import AllianceFilter, BodyFilter, MembershipFilter, OrganisationFilter
 from alliance.models import Agreement, Alliance, GoverningBody, Membership, MembershipStatusChange, Organisation
-from api.access import AccessMixin
+from api.access import AccessMixin, StandingMixin
 from api.history import AsOfMixin, HistoryMixin
 from api.serializers import alliance as s
 from api.views.base import SavedByServiceViewSet, ServiceInputMixin
+from roles import services as roles_services
+from roles import standing
 
 
 class AllianceViewSet(SavedByServiceViewSet):
@@ -82,10 +85,57 @@ class MembershipViewSet(ServiceInputMixin, AccessMixin, HistoryMixin, AsOfMixin,
         return self._out(membership)
 
 
-class BodyViewSet(SavedByServiceViewSet):
+def _body_keeper(doing):
+    return lambda access, body, data: standing.require_record_keeper(access, body, doing)
+
+
+class BodyViewSet(StandingMixin, SavedByServiceViewSet):
+    """The alliance's bodies (created and edited by staff); the body's secretary gives it seats of its own
+    and sets its rules by kind of matter."""
+
+    write_standing = {
+        "seating": _body_keeper("change who sits on it"),
+        "rules": _body_keeper("set its decision rules"),
+        "remove_rule": _body_keeper("set its decision rules"),
+    }
     serializer_class = s.BodySerializer
     filterset_class = BodyFilter
     ordering_fields = ["name", "code"]
     ordering = ["alliance__name", "name"]
-    queryset = GoverningBody.objects.select_related("alliance")
+    queryset = GoverningBody.objects.select_related("alliance").prefetch_related("kind_rules")
     save_service, instance_argument = services.save_body, "body"
+
+    @extend_schema(request=s.SeatingInputSerializer, responses=s.BodySerializer)
+    @action(detail=True, methods=["post"])
+    def seating(self, request, pk=None):
+        """Give the body seats of its own (only they vote and advise), or let the alliance's members sit on it
+        again; refused while one of its decisions is open for votes."""
+        body = roles_services.set_own_seats(
+            actor=self.actor, body=self.get_object(), **self._input(s.SeatingInputSerializer)
+        )
+        return self._out(body)
+
+    @extend_schema(request=s.BodyRuleInputSerializer, responses=s.BodySerializer)
+    @action(detail=True, methods=["post"])
+    def rules(self, request, pk=None):
+        """Set how the body decides matters of one kind (e.g. PROCEDURAL by MAJORITY where KEY needs unanimity);
+        refused while a decision of that kind is open for votes."""
+        body = self.get_object()
+        roles_services.set_kind_rule(actor=self.actor, body=body, **self._input(s.BodyRuleInputSerializer))
+        return self._out(body)
+
+    @extend_schema(request=s.SeatingReasonSerializer, responses=s.BodySerializer)
+    @action(detail=True, methods=["post"], url_path=r"rules/(?P<kind>[^/.]+)/remove")
+    def remove_rule(self, request, pk=None, kind=None):
+        """Let matters of ``kind`` follow the body's own rule again, saying why."""
+        body = self.get_object()
+        rule = body.kind_rules.filter(kind=kind).first()
+        if rule is None:
+            raise RuleViolation(
+                "kind_rule_unknown",
+                f"{body.code} has no rule of its own for '{kind}'; its kinds with one are: "
+                f"{', '.join(body.kind_rules.values_list('kind', flat=True)) or 'none'}.",
+                field="kind",
+            )
+        roles_services.remove_kind_rule(actor=self.actor, rule=rule, **self._input(s.SeatingReasonSerializer))
+        return self._out(body)

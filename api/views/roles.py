@@ -7,14 +7,22 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from alliance.errors import RuleViolation
-from alliance.models import Alliance
+from alliance.models import Alliance, GoverningBody
+from api.access import StandingMixin, int_or_none
 from api.history import AsOfMixin
 from api.serializers import roles as s
 from api.views.base import RegisterViewSet, SavedByServiceViewSet
-from roles import queries, services
+from roles import queries, services, standing
 from roles.access import request_access
-from roles.filtersets import DelegationFilter, InterestFilter, PersonFilter, RoleAssignmentFilter, RoleFilter
-from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role, RoleAssignment
+from roles.filtersets import (
+    DelegationFilter,
+    InterestFilter,
+    PersonFilter,
+    RoleAssignmentFilter,
+    RoleFilter,
+    SeatFilter,
+)
+from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role, RoleAssignment, Seat
 
 
 class _ServiceViewSet(RegisterViewSet):
@@ -124,3 +132,37 @@ class InterestViewSet(_ServiceViewSet):
     def end(self, request, pk=None):
         """Record the last day the declared interest applied."""
         return self._call(s.EndInterestSerializer, services.end_interest, declaration=self.get_object())
+
+
+def _seat_keeper(access, seat, data):
+    if seat is not None:
+        standing.require_record_keeper(access, seat.body, "keep its seats")
+        return
+    body = GoverningBody.objects.filter(pk=int_or_none(data.get("body"))).first()
+    if body is None:
+        standing.require_any_record_keeper(access, "keep a body's seats")
+    else:
+        standing.require_record_keeper(access, body, "keep its seats")
+
+
+class SeatViewSet(StandingMixin, AsOfMixin, _ServiceViewSet):
+    """The seats of bodies with seats of their own: who sits (an organisation or a person), voting or
+    advisory, from and to. A body without seats of its own is sat on by the alliance's members."""
+
+    serializer_class = s.SeatSerializer
+    filterset_class = SeatFilter
+    ordering_fields = ["starts_on", "ends_on"]
+    ordering = ["body", "starts_on", "pk"]
+    queryset = Seat.objects.select_related("body", "membership__organisation", "person")
+    write_standing = {"create": _seat_keeper, "end": _seat_keeper}
+
+    @extend_schema(request=s.SeatCreateSerializer, responses={201: s.SeatSerializer})
+    def create(self, request, *args, **kwargs):
+        """Seat a member organisation or a person on a body with seats of its own (the body's secretary)."""
+        return self._call(s.SeatCreateSerializer, services.add_seat, status.HTTP_201_CREATED, actor=self.actor)
+
+    @extend_schema(request=s.EndSeatSerializer, responses=s.SeatSerializer)
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        """Record the last day the seat is held, and why."""
+        return self._call(s.EndSeatSerializer, services.end_seat, seat=self.get_object(), actor=self.actor)

@@ -73,7 +73,7 @@ def test_changing_a_kind_rule_keeps_history_and_removing_it_restores_the_bodys_r
     assert BodyRule.objects.count() == 1
     assert [h.decision_rule for h in rule.history.order_by("history_id")] == ["MAJORITY", "CONSENSUS"]
     pk = rule.pk
-    roles_services.remove_kind_rule(actor=SYSTEM, rule=rule)
+    roles_services.remove_kind_rule(actor=SYSTEM, rule=rule, reason="Minutes by unanimity again.")
     assert scene.body.rule_for("PROCEDURAL") == scene.body
     assert BodyRule.history.filter(id=pk).order_by("-history_id").first().history_type == "-"
 

@@ -19,7 +19,6 @@ from roles.standing import SYSTEM
 from tests.factories import (
     AllianceFactory,
     AttendanceFactory,
-    GoverningBodyFactory,
     MeetingFactory,
     MembershipFactory,
     PersonFactory,
@@ -27,40 +26,12 @@ from tests.factories import (
     RoleFactory,
 )
 from tests.helpers import actor_for, refused_watching
-from tests.scenes import CLOSED, OPENED, VOTED
+from tests.scenes import CLOSED, OPENED, SEATED, VOTED
+from tests.scenes import make_oversight as oversight
 
 pytestmark = pytest.mark.django_db
 
 refused = refused_watching(Seat, Vote, Recusal, Decision, GoverningBody)
-
-SEATED = date(2021, 1, 1)
-
-
-def oversight(scene, *, rule=GoverningBody.DecisionRule.MAJORITY):
-    """An Oversight Group with seats of its own: the first member (voting), two people (voting), the network
-    (advisory); its secretary is the scene's secretary."""
-    body = GoverningBodyFactory(
-        alliance=scene.alliance,
-        name="Oversight Group",
-        code="OG",
-        kind=GoverningBody.Kind.OVERSIGHT,
-        decision_rule=rule,
-        quorum_fraction="0.5",
-        own_seats=True,
-    )
-    RoleAssignmentFactory(
-        role=RoleFactory(alliance=scene.alliance, title="OG secretary", kind="secretary", body=body),
-        person=scene.secretary,
-    )
-    chair, officer = PersonFactory(name="Iona Chair"), PersonFactory(name="Euan Officer")
-    seat = roles_services.add_seat
-    seats = {
-        "member": seat(actor=SYSTEM, body=body, membership=scene.members[0], starts_on=SEATED),
-        "chair": seat(actor=SYSTEM, body=body, person=chair, starts_on=SEATED),
-        "officer": seat(actor=SYSTEM, body=body, person=officer, starts_on=SEATED),
-        "network": seat(actor=SYSTEM, body=body, membership=scene.advisory, kind=Seat.Kind.ADVISORY, starts_on=SEATED),
-    }
-    return body, seats
 
 
 def og_decision(scene, body, **fields):
