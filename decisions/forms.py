@@ -396,7 +396,9 @@ class VoteForm(forms.Form):
             caster.groups.append(
                 ("Sitting in their own right", [seat.person_id for seat in self.fields["seat"].queryset])
             )
-            caster.queryset = (caster.queryset | Person.objects.filter(seats__body=body)).distinct()
+            alliance_people = _people(alliance).values("pk")
+            caster.queryset = Person.objects.filter(Q(pk__in=alliance_people) | Q(seats__body=body)).distinct()
+            caster.queryset = caster.queryset.order_by("name", "pk")
 
     def clean(self):
         data = super().clean()
