@@ -14,10 +14,10 @@ from zoneinfo import ZoneInfo
 
 from alliance.choices import DecisionKind
 from alliance.models import Membership
-from alliance.queries import voting_members_on
 from alliance.registry import DemoStage, register
 from decisions import services
 from decisions.models import Decision, Meeting
+from decisions.queries import voting_seats_on
 from roles import queries as roles_queries
 from roles import services as roles_services
 from roles.models import Person
@@ -79,7 +79,11 @@ class Builder:
             title=title,
             location="Dunmarrow Community Hub, Wellgate",
         )
-        for membership in voting_members_on(self.alliance, on):
+        for voter in voting_seats_on(self.bodies[code], on):
+            if voter.membership is None:  # a person sitting in their own right
+                services.record_attendance(actor=SYSTEM, meeting=meeting, person=voter.person, capacity="seat_holder")
+                continue
+            membership = voter.membership
             short = membership.organisation.display_name
             person = self.rep(membership, on)
             capacity = "voting_representative"
@@ -138,7 +142,8 @@ class Builder:
         mtg = self.meetings.get(meeting) if meeting else None
         start = mtg.starts_at if mtg else _at(on, 9)
         day = start.astimezone(LONDON).date()
-        fields.setdefault("kind", KEY)
+        # Approving minutes is procedural: the ALT decides it by majority, key issues by unanimity.
+        fields.setdefault("kind", DecisionKind.PROCEDURAL if approves else KEY)
         fields.update(title=title, proposal=proposal, meeting=mtg, revisits=[self.taken[k] for k in revisits])
         if not mtg:
             fields["closes_at"] = start + timedelta(days=7)
@@ -188,20 +193,26 @@ class Builder:
         return decision
 
     def _votes(self, decision, day, cast_at, voters, objections, recused) -> None:
-        for membership in voting_members_on(self.alliance, day):
-            short = membership.organisation.display_name
+        for voter in voting_seats_on(decision.body, day):
+            membership = voter.membership
+            short = membership.organisation.display_name if membership else voter.name
             if short in recused or (voters is not None and short not in voters):
                 continue
             statement = objections.get(short, "")
+            if membership is None:
+                caster = voter.person
+            elif day in self.deputy_days and short == "Harbour Light":
+                caster = self.people["Kirsty Gray"]
+            else:
+                caster = self.rep(membership, day)
             services.cast_vote(
                 actor=SYSTEM,
                 decision=decision,
                 membership=membership,
+                seat=voter.seat if membership is None else None,
                 position="OBJECT" if statement else "AGREE",
                 statement=statement,
-                cast_by=self.people["Kirsty Gray"]
-                if day in self.deputy_days and short == "Harbour Light"
-                else self.rep(membership, day),
+                cast_by=caster,
                 cast_at=cast_at,
                 now=cast_at,
             )

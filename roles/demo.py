@@ -12,11 +12,12 @@ from django.contrib.auth import get_user_model
 
 from alliance import services as alliance_services
 from alliance.choices import DecisionKind
-from alliance.models import GoverningBody
+from alliance.models import GoverningBody, Membership
 from alliance.registry import DemoStage, register
 from roles import services
 from roles.models import AccessGrant, Person, Role, RoleAssignment
 from roles.queries import delegation_register
+from roles.standing import SYSTEM
 
 START = date(2020, 7, 1)
 R = RoleAssignment.EndReason
@@ -273,6 +274,7 @@ def _create(ctx, orgs, people) -> None:
         valid_from=START,
         valid_to=date(2027, 6, 30),
     )
+    _seats(ctx, orgs, people)
     for name, represents, interest, concerns, declared, ends in INTERESTS:
         services.declare_interest(
             alliance=alliance,
@@ -283,6 +285,33 @@ def _create(ctx, orgs, people) -> None:
             declared_on=declared,
             ends_on=ends,
         )
+
+
+def _seats(ctx, orgs, people) -> None:
+    """Each body's own seats where it is not the ALT: the management team is the providers' (the commissioner
+    and the advisory members are not its voters), and the Oversight Group is three people in their own right
+    with the lived-experience group advising; the members being overseen do not vote on their oversight. The
+    ALT decides procedural matters (minutes, scheduling) by majority; key issues stay unanimous."""
+    alliance, bodies = ctx["alliance"], ctx["bodies"]
+    membership = {m.organisation_id: m for m in Membership.objects.filter(alliance=alliance)}
+    amt, og = bodies["AMT"], bodies["OG"]
+    amt = bodies["AMT"] = services.set_own_seats(
+        actor=SYSTEM, body=amt, own_seats=True, reason="The management team is the providers'."
+    )
+    for provider in ctx["providers"]:
+        services.add_seat(actor=SYSTEM, body=amt, membership=membership[provider.pk], starts_on=START)
+    og = bodies["OG"] = services.set_own_seats(
+        actor=SYSTEM, body=og, own_seats=True, reason="The Oversight Group's members sit in their own right."
+    )
+    for name in ("Helen Strachan", "David Ure", "Morven Blair"):
+        services.add_seat(actor=SYSTEM, body=og, person=people[name], starts_on=date(2023, 1, 1))
+    services.add_seat(
+        actor=SYSTEM, body=og, membership=membership[orgs["Voices"].pk], kind="ADVISORY", starts_on=date(2023, 1, 1)
+    )
+    services.set_kind_rule(
+        actor=SYSTEM, body=bodies["ALT"], kind=DecisionKind.PROCEDURAL, decision_rule="MAJORITY",
+        quorum_fraction=Decimal("0.75"),
+    )  # fmt: skip
 
 
 @register("demo_parts", stage=DemoStage.STORY)

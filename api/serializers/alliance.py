@@ -161,7 +161,8 @@ class SeatingInputSerializer(InputSerializer):
     reason = serializers.CharField()
 
 
-class SeatingReasonSerializer(InputSerializer):
+class RemoveRuleInputSerializer(InputSerializer):
+    kind = serializers.ChoiceField(choices=DecisionKind.choices)
     reason = serializers.CharField()
 
 

@@ -124,18 +124,19 @@ class BodyViewSet(StandingMixin, SavedByServiceViewSet):
         roles_services.set_kind_rule(actor=self.actor, body=body, **self._input(s.BodyRuleInputSerializer))
         return self._out(body)
 
-    @extend_schema(request=s.SeatingReasonSerializer, responses=s.BodySerializer)
-    @action(detail=True, methods=["post"], url_path=r"rules/(?P<kind>[^/.]+)/remove")
-    def remove_rule(self, request, pk=None, kind=None):
-        """Let matters of ``kind`` follow the body's own rule again, saying why."""
+    @extend_schema(request=s.RemoveRuleInputSerializer, responses=s.BodySerializer)
+    @action(detail=True, methods=["post"], url_path="rules/remove")
+    def remove_rule(self, request, pk=None):
+        """Let matters of a kind follow the body's own rule again, saying why."""
         body = self.get_object()
-        rule = body.kind_rules.filter(kind=kind).first()
+        values = self._input(s.RemoveRuleInputSerializer)
+        rule = body.kind_rules.filter(kind=values["kind"]).first()
         if rule is None:
+            kinds = ", ".join(body.kind_rules.values_list("kind", flat=True)) or "none"
             raise RuleViolation(
                 "kind_rule_unknown",
-                f"{body.code} has no rule of its own for '{kind}'; its kinds with one are: "
-                f"{', '.join(body.kind_rules.values_list('kind', flat=True)) or 'none'}.",
+                f"{body.code} has no rule of its own for {values['kind']} matters; its kinds with one are: {kinds}.",
                 field="kind",
             )
-        roles_services.remove_kind_rule(actor=self.actor, rule=rule, **self._input(s.SeatingReasonSerializer))
+        roles_services.remove_kind_rule(actor=self.actor, rule=rule, reason=values["reason"])
         return self._out(body)

@@ -113,7 +113,9 @@ def test_a_body_shows_its_seating_and_rules_and_the_secretary_sets_a_rule(secret
         }
     ]
     response = secretary_api.post(
-        f"/api/v1/bodies/{scene.body.pk}/rules/PROCEDURAL/remove/", {"reason": "Back to unanimity."}, format="json"
+        f"/api/v1/bodies/{scene.body.pk}/rules/remove/",
+        {"kind": "PROCEDURAL", "reason": "Back to unanimity."},
+        format="json",
     )
     assert response.status_code == 200 and response.json()["kind_rules"] == []
 
@@ -129,7 +131,7 @@ def test_a_rule_refused_is_400_and_nothing_written(secretary_api, scene):
     assert response.json()["code"] == "body_quorum_required"
     assert rows(BodyRule) == before
     response = secretary_api.post(
-        f"/api/v1/bodies/{scene.body.pk}/rules/KEY/remove/", {"reason": "No such rule."}, format="json"
+        f"/api/v1/bodies/{scene.body.pk}/rules/remove/", {"kind": "KEY", "reason": "No such rule."}, format="json"
     )
     assert response.status_code == 400 and response.json()["code"] == "kind_rule_unknown"
 

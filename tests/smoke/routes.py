@@ -17,10 +17,10 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_filters import ModelChoiceFilter, ModelMultipleChoiceFilter
 
-from alliance.models import Alliance, GoverningBody, Membership, Notification, Organisation
+from alliance.models import Alliance, BodyRule, GoverningBody, Membership, Notification, Organisation
 from contracts.models import AwardPolicy, AwardProcess, Contract, OversightNote
 from decisions.models import ActionItem, AdvisoryInput, Attendance, Decision, Meeting, Recusal, Vote
-from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role, RoleAssignment
+from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role, RoleAssignment, Seat
 
 # The model whose id follows each path segment: "decisions/{pk}/" names a Decision.
 SEGMENT_MODELS = {
@@ -46,6 +46,7 @@ SEGMENT_MODELS = {
     "contracts": Contract,
     "oversight-notes": OversightNote,
     "notifications": Notification,
+    "seats": Seat,
 }
 # Kwargs that name a child of the record before them: (parent model, child model).
 CHILD_KWARGS = {
@@ -55,6 +56,8 @@ CHILD_KWARGS = {
     "recusal_id": Recusal,
     "attendance_pk": Attendance,
     "attendance_id": Attendance,
+    "seat_pk": Seat,
+    "rule_pk": BodyRule,
 }
 # Segments before {slug} that name an alliance.
 SLUG_SEGMENTS = {"alliances", "public"}
@@ -197,7 +200,7 @@ KEY_ROUTES = {
     "decision-action", "recusal-dispensation", "advice-respond", "meeting-attendance", "meeting-held",
     "meeting-cancel", "meeting-minutes", "meeting-approve-minutes", "meeting-attendance-correct",
     "meeting-attendance-remove", "meeting-edit", "decision-edit", "action-complete", "action-cancel",
-    "inbox-read",
+    "inbox-read", "body-seat-add", "body-seat-end", "body-seating", "body-rule-set", "body-rule-remove",
 }  # fmt: skip
 
 

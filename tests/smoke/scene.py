@@ -23,7 +23,15 @@ from django.utils import timezone
 
 from alliance import forward_plan
 from alliance import services as core
-from alliance.models import Alliance, GoverningBody, Membership, Notification, NotificationKind, Organisation
+from alliance.models import (
+    Alliance,
+    BodyRule,
+    GoverningBody,
+    Membership,
+    Notification,
+    NotificationKind,
+    Organisation,
+)
 from contracts import services as awards
 from contracts.demo import RULES_V2, Awards
 from contracts.models import AwardPolicy, AwardProcess, Contract, OversightNote, Submission
@@ -31,7 +39,7 @@ from decisions import services as decisions
 from decisions.models import ActionItem, AdvisoryInput, Decision, Meeting, Recusal, Vote
 from roles import services as roles
 from roles.access import access_for
-from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role, RoleAssignment
+from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role, RoleAssignment, Seat
 from roles.standing import SYSTEM
 from tests.scenes import RULES
 
@@ -373,6 +381,10 @@ def _kestrel(scene: SmokeScene, users: dict, dun: dict) -> None:
         kind=GoverningBody.Kind.OVERSIGHT, decision_rule=GoverningBody.DecisionRule.MAJORITY, quorum_count=1,
         abstention_blocks=False, established_on=START,
     )  # fmt: skip
+    # The oversight group has seats of its own (a person in their own right, and the provider); the
+    # leadership team decides procedural matters by majority.
+    kog = roles.set_own_seats(actor=SYSTEM, body=kog, own_seats=True, reason=t("Kestrel Vale seating: reason", K))
+    klt_rule = roles.set_kind_rule(actor=SYSTEM, body=klt, kind="PROCEDURAL", decision_rule="MAJORITY")
 
     def person(what, user=None, employer=None):
         return roles.save_person(
@@ -407,6 +419,12 @@ def _kestrel(scene: SmokeScene, users: dict, dun: dict) -> None:
     role("secretary", Role.Kind.SECRETARY, holder=secretary)
     role("oversight", Role.Kind.OVERSIGHT_MEMBER, body=kog, holder=overseer, single=False)
     role("advisor", Role.Kind.ADVISOR, holder=advisor, single=False)
+    person_seat = roles.add_seat(
+        actor=SYSTEM, body=kog, person=person("oversight seat holder"), starts_on=START,
+        notes=t("Kestrel Vale seat: notes", K),
+    )  # fmt: skip
+    member_seat = roles.add_seat(actor=SYSTEM, body=kog, membership=care_m, starts_on=START)
+    roles.end_seat(actor=SYSTEM, seat=member_seat, ends_on=date(2023, 12, 31), reason=t("Kestrel Vale seat end", K))
     director_role = role("director", Role.Kind.DIRECTOR, holder=director)
     delegation = roles.grant_delegation(
         role=director_role, body=klt, scope=t("Kestrel Vale delegation: scope", K), decision_kinds=["OPERATIONAL"],
@@ -574,7 +592,8 @@ def _kestrel(scene: SmokeScene, users: dict, dun: dict) -> None:
     for obj in (alliance, commissioner, care, voices, harbour, care_m, voices_m, klt, kog, rep, shared, secretary,
                 overseer, shared_role, director_role, delegation, interest, meeting, upcoming, confidential, public,
                 members, members_draft, delegated, policy_decision, approval, *votes, advice, recusal, action, policy,
-                direct, competition, members_award, direct_bid, *bids, contract, *notes, notification):  # fmt: skip
+                direct, competition, members_award, direct_bid, *bids, contract, *notes, notification, person_seat,
+                member_seat, klt_rule):  # fmt: skip
         scene.add(obj, KESTREL_SLUG)
     for assignment in RoleAssignment.objects.filter(role__alliance=alliance):
         scene.add(assignment, KESTREL_SLUG)
@@ -586,6 +605,8 @@ def _kestrel(scene: SmokeScene, users: dict, dun: dict) -> None:
     scene.pair(confidential, advice, KESTREL_SLUG)
     scene.pair(public, recusal, KESTREL_SLUG)
     scene.pair(meeting, attended, KESTREL_SLUG)
+    scene.pair(kog, person_seat, KESTREL_SLUG)
+    scene.pair(klt, klt_rule, KESTREL_SLUG)
 
 
 # The standings -------------------------------------------------------------------------------
@@ -625,6 +646,8 @@ SAMPLED = {
     Contract: "alliance",
     OversightNote: "alliance",
     Notification: "alliance",
+    Seat: "body__alliance",
+    BodyRule: "body__alliance",
 }
 
 
@@ -651,6 +674,10 @@ def _sample_demo(scene: SmokeScene) -> None:
         scene.pair(decision, decision.recusals.order_by("pk").first(), "dunmarrow")
     for meeting in Meeting.objects.filter(body__alliance=dun, attendances__isnull=False).distinct()[:1]:
         scene.pair(meeting, meeting.attendances.order_by("pk").first(), "dunmarrow")
+    for body in GoverningBody.objects.filter(alliance=dun, seats__isnull=False).distinct()[:1]:
+        scene.pair(body, body.seats.order_by("pk").first(), "dunmarrow")
+    for body in GoverningBody.objects.filter(alliance=dun, kind_rules__isnull=False).distinct()[:1]:
+        scene.pair(body, body.kind_rules.order_by("pk").first(), "dunmarrow")
 
 
 def build() -> SmokeScene:
