@@ -340,6 +340,11 @@ class GoverningBody(models.Model):
         help_text="Quorum as a fraction of the voting members, above 0 and at most 1.",
     )
     abstention_blocks = models.BooleanField(default=True)
+    advice_required_for_key = models.BooleanField(
+        default=False,
+        help_text="A KEY decision closes only when each advisory member asked has advised, or a reason why not "
+        "is recorded.",
+    )
     established_on = models.DateField(null=True, blank=True)
     dissolved_on = models.DateField(null=True, blank=True)
 
