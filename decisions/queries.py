@@ -529,3 +529,21 @@ def advice_awaited(alliance: Alliance | None) -> QuerySet:
         .select_related("decision", "decision__body", "membership__organisation")
         .order_by("requested_at", "pk")
     )
+
+
+def exclusion_for(access: Access, alliance: Alliance, decision_id: int) -> AdviceRequest | None:
+    """The exclusion recorded for an advisory member the caller represents, on a decision it was asked
+    to advise on and so may not read: what it is told instead of the decision (the reason, not the record)."""
+    if not access.represents_in(alliance.pk):
+        return None
+    return (
+        AdviceRequest.objects.filter(
+            decision_id=decision_id,
+            decision__alliance=alliance,
+            membership__alliance=alliance,
+            membership__organisation_id__in=access.represents_in(alliance.pk),
+            excluded_at__isnull=False,
+        )
+        .select_related("membership__organisation")
+        .first()
+    )

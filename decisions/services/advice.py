@@ -42,9 +42,9 @@ def _names(memberships) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
-def _reason(text: str, field: str, what: str) -> str:
+def _reason(text: str, code: str, what: str, field: str = "reason") -> str:
     if not (text or "").strip():
-        raise RuleViolation(f"{field}_required", what, field=field)
+        raise RuleViolation(code, what, field=field)
     return text.strip()
 
 
@@ -102,7 +102,7 @@ def exclude_adviser(*, actor: Access, request: AdviceRequest, reason: str) -> Ad
     representatives and the decision's readers are shown the reason. Allowed after close too."""
     decision = request.decision
     standing.require_record_keeper(actor, decision.body, "exclude an advisory member from its decisions")
-    reason = _reason(reason, "reason", "Say why the advisory member is not shown this decision.")
+    reason = _reason(reason, "exclusion_reason_required", "Say why the advisory member is not shown this decision.")
     lock_decision(decision)
     request = AdviceRequest.objects.select_for_update().get(pk=request.pk)
     if request.is_excluded:
@@ -127,7 +127,9 @@ def record_no_advice_reason(*, actor: Access, decision: Decision, membership: Me
     decision = lock_decision(decision)
     if decision.is_sealed:
         raise sealed_refusal(decision, "given a reason for missing advice")
-    reason = _reason(reason, "reason", "Say why the decision goes ahead without this member's advice.")
+    reason = _reason(
+        reason, "no_advice_reason_required", "Say why the decision goes ahead without this member's advice."
+    )
     now = timezone.now()
     _advisory_member(decision, membership, _on(decision, now))
     request = AdviceRequest.objects.filter(decision=decision, membership=membership).first()
@@ -186,7 +188,9 @@ def respond_to_advice(
     decision = advisory_input.decision
     standing.require_record_keeper(actor, decision.body, "answer the advice on its decisions")
     decision = lock_decision(decision)
-    response = _reason(response, "response", "Say what changed because of the advice, or why nothing did.")
+    response = _reason(
+        response, "advice_response_required", "Say what changed because of the advice, or why nothing did.", "response"
+    )
     responded_at = responded_at or timezone.now()
     check_moment(moment=responded_at, decision=decision, field="responded_at", what="response", after_opening=False)
     advisory_input = AdvisoryInput.objects.get(pk=advisory_input.pk)
