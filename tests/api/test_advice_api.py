@@ -120,12 +120,12 @@ def test_response_after_close_is_appended(scene, secretary_api):
 
 
 def test_decisions_with_advice_waiting(scene, secretary_api, django_assert_max_num_queries):
-    waiting = scene.open(title="Winter shelter plan")
+    for n in range(6):
+        advise(scene, scene.open(title=f"Winter shelter plan {n}"))
     scene.open(title="Office move", kind="OPERATIONAL")
-    advise(scene, waiting)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(14):
         response = secretary_api.get(URL, {"alliance": "dunmarrow", "advice": "unanswered"})
-    assert [d["title"] for d in response.json()["results"]] == ["Winter shelter plan"]
+    assert response.json()["count"] == 6
     response = secretary_api.get(URL, {"alliance": "dunmarrow", "advice": "awaited"})
     assert response.json()["count"] == 0
     assert secretary_api.get(URL, {"advice": "sometime"}).status_code == 400

@@ -43,7 +43,7 @@ def test_advisory_representative_reads_the_confidential_decision_it_advises_on(c
     decision = scene.open(visibility="CONFIDENTIAL", title="Winter shelter plan")
     page = network_rep(client, scene).get(f"{BASE}/{decision.pk}/")
     assert page.status_code == 200 and "Winter shelter plan" in page.content.decode()
-    assert "Give your organisation&#x27;s advice" in page.content.decode()
+    assert "Give your organisation's advice" in page.content.decode()
 
 
 def test_excluded_advisory_representative_is_told_why(client, scene):
