@@ -36,7 +36,11 @@ def network_api(scene):
 
 def advise(scene, decision):
     return services.record_advice(
-        actor=SYSTEM, decision=decision, organisation=scene.advisory.organisation, advice="Keep drop-ins", given_at=VOTED
+        actor=SYSTEM,
+        decision=decision,
+        organisation=scene.advisory.organisation,
+        advice="Keep drop-ins",
+        given_at=VOTED,
     )
 
 

@@ -29,7 +29,11 @@ def network_rep(client, scene):
 
 def advise(scene, decision):
     return services.record_advice(
-        actor=SYSTEM, decision=decision, organisation=scene.advisory.organisation, advice="Keep drop-ins", given_at=VOTED
+        actor=SYSTEM,
+        decision=decision,
+        organisation=scene.advisory.organisation,
+        advice="Keep drop-ins",
+        given_at=VOTED,
     )
 
 
