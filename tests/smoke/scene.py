@@ -174,7 +174,7 @@ def _dunmarrow(scene: SmokeScene, users: dict) -> dict:
     )
     # Opening the KEY decision asked Voices to advise, which would let its representative read it: the
     # exclusion keeps it from them (they are told the reason, which is no canary).
-    decisions.exclude_adviser(
+    excluded = decisions.exclude_adviser(
         actor=SYSTEM,
         request=confidential.advice_requests.get(membership__organisation=orgs["Voices"]),
         reason="It names people supported by the network.",
@@ -325,7 +325,7 @@ def _dunmarrow(scene: SmokeScene, users: dict) -> dict:
     )
     scene.pair(meeting, observer, "dunmarrow")
     scene.pair(confidential, advice, "dunmarrow")
-    scene.pair(confidential, confidential.advice_requests.get(), "dunmarrow")
+    scene.pair(excluded.decision, excluded, "dunmarrow")
     scene.pair(members, members_advice, "dunmarrow")
     scene.pair(confidential, recusal, "dunmarrow")
     return {"alliance": alliance, "shared": shared, "harbour": orgs["Harbour Light"]}
@@ -465,7 +465,7 @@ def _kestrel(scene: SmokeScene, users: dict, dun: dict) -> None:
     )
     # Opening it asked Voices, an advisory member here too, to advise: Voices' representative in Dunmarrow
     # (the walk's advisory standing) still reads nothing of Kestrel Vale.
-    assert confidential.advice_requests.filter(membership=voices_m).exists()
+    asked = confidential.advice_requests.get(membership=voices_m)
     votes = [
         vote(confidential, harbour, shared, "AGREE", "shared person, CONFIDENTIAL decision"),
         vote(confidential, care_m, rep, "OBJECT", "provider, CONFIDENTIAL decision"),
@@ -595,7 +595,7 @@ def _kestrel(scene: SmokeScene, users: dict, dun: dict) -> None:
         kestrel_role=director_role, kestrel_org=care, kestrel_delegation=delegation,
     )  # fmt: skip
     scene.pair(confidential, advice, KESTREL_SLUG)
-    scene.pair(confidential, confidential.advice_requests.get(), KESTREL_SLUG)
+    scene.pair(asked.decision, asked, KESTREL_SLUG)
     scene.pair(public, recusal, KESTREL_SLUG)
     scene.pair(meeting, attended, KESTREL_SLUG)
 
