@@ -256,6 +256,39 @@ class AllOf(ReadRule):
         return all(rule.allows(access, obj) for rule in self.rules)
 
 
+class AnyOf(ReadRule):
+    """Readable when any one of ``rules`` allows it (a record's visibility, or a part it was given in
+    reading it, such as an advisory member asked to advise on a decision); a rule with nothing to add
+    answers :data:`NOTHING`."""
+
+    def __init__(self, *rules: ReadRule):
+        self.rules = rules
+
+    def contribute_to_class(self, cls, name):
+        super().contribute_to_class(cls, name)
+        for rule in self.rules:
+            rule.model = cls
+
+    def q(self, access, prefix=""):
+        parts = []
+        for rule in self.rules:
+            q = rule.q(access, prefix)
+            if q is None:
+                return None
+            if q != NOTHING:
+                parts.append(q)
+        if not parts:
+            return NOTHING
+        combined = parts[0]
+        for part in parts[1:]:
+            combined |= part
+        return combined
+
+    def allows(self, access, obj):
+        # In order: the first rules read the row without a query.
+        return any(rule.allows(access, obj) for rule in self.rules)
+
+
 class Matching(ReadRule):
     """A rule written as a filter: ``build(access, prefix)`` returns a Q (None for every row)."""
 

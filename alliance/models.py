@@ -345,6 +345,11 @@ class GoverningBody(models.Model):
         help_text="The body has seats of its own (roles.Seat); otherwise the alliance's members sit on it, "
         "its voting members voting and its advisory members advising.",
     )
+    advice_required_for_key = models.BooleanField(
+        default=False,
+        help_text="A KEY decision closes only when each advisory member asked has advised, or a reason why not "
+        "is recorded.",
+    )
     established_on = models.DateField(null=True, blank=True)
     dissolved_on = models.DateField(null=True, blank=True)
 

@@ -16,7 +16,7 @@ from django.db.models.functions import ExtractQuarter, ExtractYear
 from alliance.models import Alliance
 from contracts.models import AwardProcess, Route
 from decisions.models import ActionItem, Decision
-from decisions.queries import matters_decided_more_than_once
+from decisions.queries import advice_awaited, matters_decided_more_than_once, unanswered_advice
 from roles.queries import turnover
 
 
@@ -104,6 +104,11 @@ def action_item_summary(alliance: Alliance, on: date) -> dict:
     return summary
 
 
+def advice_summary(alliance: Alliance) -> dict:
+    """Advice no response answers yet, and advisory members asked and not yet heard on open matters."""
+    return {"unanswered": unanswered_advice(alliance).count(), "awaited": advice_awaited(alliance).count()}
+
+
 def dashboard(alliance: Alliance, on: date) -> dict:
     revisited = matters_decided_more_than_once(alliance)
     return {
@@ -113,6 +118,7 @@ def dashboard(alliance: Alliance, on: date) -> dict:
         "revisited": revisited,
         "turnover": turnover(alliance),
         "actions": action_item_summary(alliance, on),
+        "advice": advice_summary(alliance),
     }
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from alliance.choices import DecisionKind
 from alliance.filtersets import AllianceSlugFilter, FilterSet, IdFilter, SearchFilter, StrictBooleanFilter, is_id
 from alliance.models import Alliance, GoverningBody
+from decisions import queries
 from decisions.models import ActionItem, Decision, Meeting, Vote
 
 
@@ -73,6 +74,9 @@ class ActionItemListFilter(ActionItemFilter):
 # decisions and votes -----------------------------------------------------------------------
 
 
+ADVICE_CHOICES = [("unanswered", "Advice waiting for a response"), ("awaited", "Advice asked for, not yet given")]
+
+
 class DecisionFilter(FilterSet):
     alliance = AllianceSlugFilter(field_name="alliance__slug", label="Alliance slug")
     body = filters.CharFilter(method="filter_body", label="Governing body: its code (ALT) or id")
@@ -87,6 +91,11 @@ class DecisionFilter(FilterSet):
         choices=Vote.Position.choices,
         method="filter_position",
         label="A vote in this position (the ?member='s or ?organisation='s vote, if given)",
+    )
+    advice = filters.ChoiceFilter(
+        choices=ADVICE_CHOICES,
+        method="filter_advice",
+        label="unanswered: advice no response answers yet; awaited: an advisory member asked and not yet heard",
     )
 
     class Meta:
@@ -104,7 +113,12 @@ class DecisionFilter(FilterSet):
             "member",
             "organisation",
             "position",
+            "advice",
         ]
+
+    def filter_advice(self, queryset, name, value):
+        waiting = queries.unanswered_advice if value == "unanswered" else queries.advice_awaited
+        return queryset.filter(pk__in=waiting(None).values("decision_id"))
 
     def filter_body(self, queryset, name, value):
         return queryset.filter(body_id=int(value)) if is_id(value) else queryset.filter(body__code__iexact=value)
@@ -171,12 +185,15 @@ class DecisionLogFilter(DecisionFilter):
     kind = filters.ChoiceFilter(choices=DecisionKind.choices, empty_label="Any kind")
     status = filters.ChoiceFilter(choices=Decision.Status.choices, empty_label="Any status")
     visibility = filters.ChoiceFilter(choices=Decision.Visibility.choices, empty_label="Any visibility")
+    advice = filters.ChoiceFilter(
+        choices=ADVICE_CHOICES, method="filter_advice", empty_label="Any advice", label="Advice"
+    )
     tag = filters.CharFilter(method="filter_tag", max_length=60, label="Tag")
     decided_after = filters.DateFilter(field_name="decided_on", lookup_expr="gte", label="Decided from", widget=DATE)
     decided_before = filters.DateFilter(field_name="decided_on", lookup_expr="lte", label="Decided to", widget=DATE)
 
     class Meta(DecisionFilter.Meta):
-        fields = ["q", "body", "kind", "status", "visibility", "tag", "decided_after", "decided_before"]
+        fields = ["q", "body", "kind", "status", "visibility", "advice", "tag", "decided_after", "decided_before"]
         form = DateRangeForm
 
     def __init__(self, data=None, queryset=None, *, alliance: Alliance, **kwargs):

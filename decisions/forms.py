@@ -432,6 +432,22 @@ class ResponseForm(forms.Form):
     )
 
 
+class AskAdviceForm(forms.Form):
+    membership = MembershipChoiceField(
+        queryset=Membership.objects.none(),
+        label="Advisory member",
+        help_text="Its representatives read the decision whatever its visibility, and may give advice.",
+    )
+
+    def __init__(self, *args, alliance: Alliance, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["membership"].queryset = _memberships(alliance).filter(status=Membership.Status.ADVISORY)
+
+
+class NoAdviceForm(AskAdviceForm):
+    reason = _reason(help_text="Why the decision goes ahead without this member's advice.")
+
+
 class RecusalForm(forms.Form):
     membership = MembershipChoiceField(queryset=Membership.objects.none(), label="Member", required=False)
     seat = SeatChoiceField(

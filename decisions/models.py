@@ -17,7 +17,17 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from alliance.access import ByVisibility, MembersLevel, RestrictedQuerySet, RestrictedQuerySetMixin, Through
+from alliance.access import (
+    NOTHING,
+    AnyOf,
+    ByVisibility,
+    MembersLevel,
+    ReadRule,
+    RestrictedQuerySet,
+    RestrictedQuerySetMixin,
+    Through,
+)
+from alliance.bulk_guard import HistoryGuardMixin
 from alliance.choices import DecisionKind
 from alliance.errors import RuleViolation
 from alliance.formatting import day
@@ -143,6 +153,32 @@ DELEGATION_FIELDS = (
 )
 
 
+class AskedToAdvise(ReadRule):
+    """The decisions an advisory member is asked to advise on (:class:`AdviceRequest`): its
+    representatives and deputies read them, and their votes, advice and record, whatever their
+    visibility, unless the request records an exclusion. A representative of a member in one
+    alliance reads nothing of another alliance where the same organisation is asked."""
+
+    @staticmethod
+    def _asked(access) -> models.QuerySet:
+        members = Q()
+        for alliance_id, organisation_id in access.represents:
+            members |= Q(membership__alliance_id=alliance_id, membership__organisation_id=organisation_id)
+        return AdviceRequest.objects.filter(members, excluded_at__isnull=True)
+
+    def q(self, access, prefix=""):
+        if access.staff:
+            return None
+        if not access.represents:
+            return NOTHING
+        return Q(**{f"{prefix}id__in": self._asked(access).values("decision_id")})
+
+    def allows(self, access, obj):
+        if access.staff:
+            return True
+        return bool(access.represents) and self._asked(access).filter(decision_id=obj.id).exists()
+
+
 class Decision(models.Model):
     Kind = DecisionKind
 
@@ -254,7 +290,8 @@ class Decision(models.Model):
     )
 
     history = HistoricalRecords(m2m_fields=[revisits])
-    read_rule = ByVisibility(draft=("status", "DRAFT"))
+    # An advisory member asked to advise reads the decision whatever its visibility (AdviceRequest).
+    read_rule = AnyOf(ByVisibility(draft=("status", "DRAFT")), AskedToAdvise())
     objects = DecisionQuerySet.as_manager()
 
     class Meta:
@@ -562,6 +599,93 @@ class AdvisoryInput(SealedWithDecision):
 
     def __str__(self) -> str:
         return f"Advice from {self.organisation or self.person} on {self.decision}"
+
+
+class AdviceRequestQuerySet(HistoryGuardMixin, RestrictedQuerySetMixin, models.QuerySet):
+    """Bulk writes would skip the history that records who asked, excluded or waived, and why."""
+
+
+class AppendOnlyQuerySet(HistoryGuardMixin, RestrictedQuerySetMixin, models.QuerySet):
+    """Responses to advice are appended, never changed or removed: earlier ones stay visible."""
+
+    MESSAGE = "A response to advice stays as it was written; add a further response instead."
+
+    def update(self, **kwargs):
+        raise RuleViolation("advice_response_kept", self.MESSAGE, conflict=True)
+
+    def delete(self):
+        raise RuleViolation("advice_response_kept", self.MESSAGE, conflict=True)
+
+
+class AdviceRequest(models.Model):
+    """A decision asks an advisory member for its advice ("asked to advise").
+
+    A KEY decision asks its body's advisers when it opens (decisions/services/advice.py); the
+    secretary may ask one on any decision. The member's representatives then read the decision
+    whatever its visibility (:class:`AskedToAdvise`), unless an exclusion is recorded with its reason,
+    which they and the decision's readers are shown. Where the body requires advice before a KEY
+    decision closes, a reason recorded here stands in for advice that did not come.
+    """
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="advice_requests")
+    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="advice_requests")
+    requested_at = models.DateTimeField()
+    requested_by = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    excluded_at = models.DateTimeField(null=True, blank=True)
+    excluded_by = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    exclusion_reason = models.TextField(blank=True, help_text="Why the member is not shown the decision.")
+    no_advice_reason = models.TextField(blank=True, help_text="Why the decision may close without the member's advice.")
+    no_advice_recorded_at = models.DateTimeField(null=True, blank=True)
+    no_advice_recorded_by = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    history = HistoricalRecords()
+    read_rule = Through("decision")
+    objects = AdviceRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["decision", "membership__organisation__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "membership"], name="advice_request_once_per_member"),
+            models.CheckConstraint(
+                condition=Q(excluded_at__isnull=True) | ~Q(exclusion_reason=""), name="advice_exclusion_has_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership.organisation} asked to advise on {self.decision}"
+
+    @property
+    def is_excluded(self) -> bool:
+        return self.excluded_at is not None
+
+
+class AdvisoryResponse(models.Model):
+    """The alliance's answer to advice ("you said, we did"), appended: before or after the decision
+    closes, leaving the sealed decision and its advice as they were; each answer stays in the thread."""
+
+    advisory_input = models.ForeignKey(AdvisoryInput, on_delete=models.PROTECT, related_name="responses")
+    response = models.TextField(help_text="What changed because of the advice, or why not.")
+    responded_at = models.DateTimeField()
+    responded_by = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    history = HistoricalRecords()
+    read_rule = Through("advisory_input")
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["advisory_input", "responded_at", "pk"]
+        constraints = [models.CheckConstraint(condition=~Q(response=""), name="advisory_response_not_empty")]
+
+    def __str__(self) -> str:
+        return f"Response to {self.advisory_input}"
+
+    def save(self, *args, **kwargs):
+        if self.pk and AdvisoryResponse.objects.filter(pk=self.pk).exists():
+            raise RuleViolation("advice_response_kept", AppendOnlyQuerySet.MESSAGE, conflict=True)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuleViolation("advice_response_kept", AppendOnlyQuerySet.MESSAGE, conflict=True)
 
 
 class ActionItem(models.Model):

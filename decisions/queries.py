@@ -16,7 +16,16 @@ from django.utils import timezone
 
 from alliance.models import Alliance, GoverningBody, Membership
 from alliance.queries import members_on
-from decisions.models import AdvisoryInput, Attendance, Decision, Meeting, Recusal, Vote
+from decisions.models import (
+    AdviceRequest,
+    AdvisoryInput,
+    AdvisoryResponse,
+    Attendance,
+    Decision,
+    Meeting,
+    Recusal,
+    Vote,
+)
 from roles.access import Access
 from roles.models import InterestDeclaration, Role, RoleAssignment, Seat
 
@@ -342,7 +351,18 @@ def decision_records(alliance: Alliance | None = None, *, access: Access | None 
                 "membership__organisation", "seat__person", "interest__person", "struck_vote"
             ),
         ),
-        Prefetch("advisory_inputs", queryset=AdvisoryInput.objects.select_related("organisation", "person")),
+        Prefetch(
+            "advisory_inputs",
+            queryset=AdvisoryInput.objects.select_related("organisation", "person").prefetch_related(
+                Prefetch("responses", queryset=AdvisoryResponse.objects.select_related("responded_by"))
+            ),
+        ),
+        Prefetch(
+            "advice_requests",
+            queryset=AdviceRequest.objects.select_related(
+                "membership__organisation", "requested_by", "excluded_by", "no_advice_recorded_by"
+            ),
+        ),
         "action_items__owner_person",
         "action_items__owner_role",
     )
@@ -557,3 +577,56 @@ def matters_decided_more_than_once(alliance: Alliance) -> list[dict]:
         )
     result.sort(key=lambda g: (-g["count"], g["decisions"][0].decided_on or date.min))
     return result
+
+
+# Advice waiting: for the secretary, the decision log's filter and the oversight dashboard ----------
+
+
+def _in(alliance: Alliance | None, path: str = "decision__alliance") -> dict:
+    return {} if alliance is None else {path: alliance}
+
+
+def unanswered_advice(alliance: Alliance | None) -> QuerySet:
+    """Advice on the alliance's decisions (every alliance's: None) that no response answers yet, oldest first."""
+    return (
+        AdvisoryInput.objects.filter(**_in(alliance), response="", responses__isnull=True)
+        .select_related("decision", "decision__body", "organisation", "person")
+        .order_by("given_at", "pk")
+    )
+
+
+def advice_awaited(alliance: Alliance | None) -> QuerySet:
+    """Requests for advice on decisions not yet closed that the member has not answered: no advice
+    from it, not excluded, no reason recorded for going ahead without it."""
+    given = AdvisoryInput.objects.filter(
+        decision_id=OuterRef("decision_id"), organisation_id=OuterRef("membership__organisation_id")
+    )
+    return (
+        AdviceRequest.objects.filter(
+            **_in(alliance),
+            decision__status__in=(Decision.Status.DRAFT, Decision.Status.OPEN, Decision.Status.DEFERRED),
+            excluded_at__isnull=True,
+            no_advice_reason="",
+        )
+        .exclude(Exists(given))
+        .select_related("decision", "decision__body", "membership__organisation")
+        .order_by("requested_at", "pk")
+    )
+
+
+def exclusion_for(access: Access, alliance: Alliance, decision_id: int) -> AdviceRequest | None:
+    """The exclusion recorded for an advisory member the caller represents, on a decision it was asked
+    to advise on and so may not read: what it is told instead of the decision (the reason, not the record)."""
+    if not access.represents_in(alliance.pk):
+        return None
+    return (
+        AdviceRequest.objects.filter(
+            decision_id=decision_id,
+            decision__alliance=alliance,
+            membership__alliance=alliance,
+            membership__organisation_id__in=access.represents_in(alliance.pk),
+            excluded_at__isnull=False,
+        )
+        .select_related("membership__organisation")
+        .first()
+    )

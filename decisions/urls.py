@@ -14,6 +14,13 @@ urlpatterns = [
     path("decisions/<int:pk>/vote/", views.VoteView.as_view(), name="decision-vote"),
     path("decisions/<int:pk>/advice/", views.AdviceView.as_view(), name="decision-advice"),
     path("decisions/<int:pk>/advice/<int:advice_pk>/respond/", views.RespondView.as_view(), name="advice-respond"),
+    path("decisions/<int:pk>/advice/ask/", views.AskAdviceView.as_view(), name="advice-ask"),
+    path("decisions/<int:pk>/advice/without/", views.NoAdviceView.as_view(), name="advice-without"),
+    path(
+        "decisions/<int:pk>/advice/requests/<int:request_pk>/exclude/",
+        views.ExcludeAdviserView.as_view(),
+        name="advice-exclude",
+    ),
     path("decisions/<int:pk>/recusals/", views.RecusalView.as_view(), name="decision-recusal"),
     path(
         "decisions/<int:pk>/recusals/<int:recusal_pk>/dispensation/",

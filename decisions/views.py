@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -21,7 +22,7 @@ from decisions import forms, services
 from decisions import queries as decision_queries
 from decisions import queries_meetings as queries
 from decisions.filtersets import ActionItemListFilter, DecisionLogFilter, MeetingListFilter
-from decisions.models import ActionItem, AdvisoryInput, Attendance, Decision, Meeting, Recusal, Vote
+from decisions.models import ActionItem, AdviceRequest, AdvisoryInput, Attendance, Decision, Meeting, Recusal, Vote
 from roles import services as roles_services
 from roles import standing
 from roles.access import Access
@@ -66,12 +67,28 @@ class DecisionLogView(AlliancePageMixin, FilteredListMixin, TemplateView):
             query=_query_without_page(self.request),
             can_record=bool(kept),
             awaiting=list(awaiting.restrict(self.access)) if kept else [],
+            unanswered=list(
+                decision_queries.unanswered_advice(self.alliance).filter(decision__body__in=kept).restrict(self.access)
+            )
+            if kept
+            else [],
         )
         return context
 
 
 class DecisionDetailView(AlliancePageMixin, TemplateView):
     template_name = "decisions/decision_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        # An advisory member asked to advise and then excluded is told why, not shown a bare 404.
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            excluded = decision_queries.exclusion_for(self.access, self.alliance, kwargs["pk"])
+            if excluded is None:
+                raise
+        context = {"alliance": self.alliance, "excluded": excluded}
+        return TemplateResponse(request, "decisions/advice_excluded.html", context, status=403)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -80,6 +97,7 @@ class DecisionDetailView(AlliancePageMixin, TemplateView):
             pk=kwargs["pk"],
         )
         decision = decision_queries.decision_record(decision.pk, access=self.access)
+        requests = list(decision.advice_requests.all())
         grid = decision_queries.votes_grid(decision)
         recusals = list(decision.recusals.all())
         context.update(
@@ -88,6 +106,10 @@ class DecisionDetailView(AlliancePageMixin, TemplateView):
             rule_in_force="" if decision.rule_applied else rule_in_words(decision.body.rule_for(decision.kind)),
             recusals=recusals,
             advice=list(decision.advisory_inputs.all()),
+            advice_requests=requests,
+            advice_missing=services.advice_missing(decision, decision.decided_on or timezone.localdate())
+            if decision.status == Decision.Status.OPEN
+            else [],
             action_items=list(decision.action_items.all()),
             versions=versions(decision, self.access),
             links=decision_queries.earlier_links(decision, self.access),
@@ -634,6 +656,53 @@ class RespondView(DecisionFormView):
 
     def subject_record(self):
         return self.advice
+
+
+class AskAdviceView(DecisionFormView):
+    form_class = forms.AskAdviceForm
+    needs_alliance = True
+    service = staticmethod(services.ask_for_advice)
+    title = "Ask for advice"
+    intro = (
+        "The advisory member's representatives read the decision, whatever its visibility, and may give their "
+        "advice; a key decision asks its body's advisory members when it opens."
+    )
+    submit = "Ask for advice"
+    success_message = "Advice asked for."
+
+
+class NoAdviceView(DecisionFormView):
+    form_class = forms.NoAdviceForm
+    needs_alliance = True
+    service = staticmethod(services.record_no_advice_reason)
+    title = "Go ahead without advice"
+    intro = (
+        "Where the body requires advice before a key decision closes, a reason recorded here lets it close "
+        "without this member's advice; the reason is shown on the decision."
+    )
+    submit = "Record the reason"
+    success_message = "Reason recorded."
+
+
+class ExcludeAdviserView(DecisionFormView):
+    form_class = forms.ReasonForm
+    service = staticmethod(services.exclude_adviser)
+    subject = "request"
+    title = "Do not show this decision to an advisory member"
+    submit = "Record the exclusion"
+    success_message = "Exclusion recorded."
+
+    def get_target(self):
+        decision = super().get_target()
+        self.advice_request = get_object_or_404(AdviceRequest, decision=decision, pk=self.kwargs["request_pk"])
+        self.intro = (
+            f"{self.advice_request.membership.organisation}'s representatives will no longer read this decision "
+            "as advisers; they and the decision's readers are shown your reason."
+        )
+        return decision
+
+    def subject_record(self):
+        return self.advice_request
 
 
 def _struck_notice(recusal: Recusal) -> str:

@@ -145,6 +145,7 @@ def make_permission_scene() -> PermissionScene:
         "vote": vote.pk,
         "secret_vote": secret_vote.pk,
         "advice": advice.pk,
+        "advice_request": members.advice_requests.get().pk,
         "recusal": recusal.pk,
         "policy": policy.pk,
         "award": award.pk,

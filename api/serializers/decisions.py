@@ -14,7 +14,17 @@ from api.serializers.meetings import (
     VisibleDecisionLinkSerializer,
 )
 from api.serializers.strict import InputSerializer
-from decisions.models import APPOINTMENT_FIELDS, DELEGATION_FIELDS, AdvisoryInput, Decision, Meeting, Recusal, Vote
+from decisions.models import (
+    APPOINTMENT_FIELDS,
+    DELEGATION_FIELDS,
+    AdviceRequest,
+    AdvisoryInput,
+    AdvisoryResponse,
+    Decision,
+    Meeting,
+    Recusal,
+    Vote,
+)
 from roles.access import request_access
 from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role, Seat
 
@@ -108,13 +118,47 @@ class RecusalSerializer(ModelSerializer):
         ]
 
 
+class AdvisoryResponseSerializer(ModelSerializer):
+    responded_by = PersonNameSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = AdvisoryResponse
+        fields = ["id", "response", "responded_at", "responded_by"]
+
+
 class AdvisoryInputSerializer(ModelSerializer):
     organisation = OrganisationRefSerializer(read_only=True, allow_null=True)
     person = PersonNameSerializer(read_only=True, allow_null=True)
+    responses = AdvisoryResponseSerializer(
+        many=True, read_only=True, help_text="Every response, oldest first, including those added after close."
+    )
 
     class Meta:
         model = AdvisoryInput
-        fields = ["id", "organisation", "person", "advice", "given_at", "response", "responded_at"]
+        fields = ["id", "organisation", "person", "advice", "given_at", "response", "responded_at", "responses"]
+
+
+class AdviceRequestSerializer(ModelSerializer):
+    organisation = OrganisationRefSerializer(source="membership.organisation", read_only=True)
+    requested_by = PersonNameSerializer(read_only=True, allow_null=True)
+    excluded_by = PersonNameSerializer(read_only=True, allow_null=True)
+    no_advice_recorded_by = PersonNameSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = AdviceRequest
+        fields = [
+            "id",
+            "membership",
+            "organisation",
+            "requested_at",
+            "requested_by",
+            "excluded_at",
+            "excluded_by",
+            "exclusion_reason",
+            "no_advice_reason",
+            "no_advice_recorded_at",
+            "no_advice_recorded_by",
+        ]
 
 
 class VotesSummarySerializer(serializers.Serializer):
@@ -233,10 +277,18 @@ class DecisionDetailSerializer(DecisionSerializer):
     votes = VoteSerializer(many=True, read_only=True)
     recusals = RecusalSerializer(many=True, read_only=True)
     advisory_inputs = AdvisoryInputSerializer(many=True, read_only=True)
+    advice_requests = AdviceRequestSerializer(many=True, read_only=True)
     action_items = ActionItemSerializer(many=True, read_only=True)
 
     class Meta(DecisionSerializer.Meta):
-        fields = [*DecisionSerializer.Meta.fields, "votes", "recusals", "advisory_inputs", "action_items"]
+        fields = [
+            *DecisionSerializer.Meta.fields,
+            "votes",
+            "recusals",
+            "advisory_inputs",
+            "advice_requests",
+            "action_items",
+        ]
 
 
 class RelatedDecisionSerializer(DecisionLinkSerializer):
@@ -358,6 +410,19 @@ class AdviceInputSerializer(InputSerializer):
 
 class ResponseInputSerializer(InputSerializer):
     response = serializers.CharField(help_text="What changed because of the advice, or why not.")
+    responded_at = serializers.DateTimeField(required=False, help_text="Defaults to now.")
+
+
+class AskAdviceInputSerializer(InputSerializer):
+    membership = _pk(Membership.objects.select_related("organisation", "alliance"))
+
+
+class NoAdviceInputSerializer(AskAdviceInputSerializer):
+    reason = serializers.CharField(help_text="Why the decision goes ahead without this member's advice.")
+
+
+class ExclusionInputSerializer(InputSerializer):
+    reason = serializers.CharField(help_text="Why the advisory member is not shown the decision.")
 
 
 class RecusalInputSerializer(InputSerializer):

@@ -14,7 +14,7 @@ from api.serializers import decisions as s
 from api.views.base import RegisterCreateViewSet
 from decisions import queries, services
 from decisions.filtersets import DecisionFilter, VoteFilter
-from decisions.models import AdvisoryInput, Recusal, Vote
+from decisions.models import AdviceRequest, AdvisoryInput, Recusal, Vote
 from roles import standing
 from roles.access import request_access
 
@@ -63,6 +63,9 @@ class DecisionViewSet(StandingMixin, AsOfMixin, mixins.UpdateModelMixin, Registe
         "recusals": _keeper("record recusals from its decisions"),
         "dispensation": _keeper("record its dispensations"),
         "advice_response": _keeper("answer the advice on its decisions"),
+        "advice_requests": _keeper("ask its advisory members for advice"),
+        "exclude_adviser": _keeper("exclude an advisory member from its decisions"),
+        "no_advice": _keeper("record why a decision goes ahead without advice"),
         "votes": lambda access, decision, data: standing.require_vote(access, decision.body),
         "advice": lambda access, decision, data: standing.require_advice(access, decision.body, given=False),
         "delegated": lambda access, _, data: standing.require_delegation_holder(
@@ -133,12 +136,38 @@ class DecisionViewSet(StandingMixin, AsOfMixin, mixins.UpdateModelMixin, Registe
     @extend_schema(request=s.ResponseInputSerializer, responses=s.AdvisoryInputSerializer)
     @action(detail=True, methods=["post"], url_path=r"advice/(?P<advice_id>\d+)/response")
     def advice_response(self, request, pk=None, advice_id=None):
-        """Answer advice ("you said, we did"), before the decision closes."""
+        """Answer advice ("you said, we did") with a further response, before or after the decision closes:
+        the response is appended; the sealed decision, its advice and earlier responses stay as they were."""
         item = get_object_or_404(AdvisoryInput, pk=advice_id, decision=self.get_object())
-        item = services.respond_to_advice(
-            actor=self.actor, advisory_input=item, **self._input(s.ResponseInputSerializer)
-        )
+        services.respond_to_advice(actor=self.actor, advisory_input=item, **self._input(s.ResponseInputSerializer))
+        item = AdvisoryInput.objects.select_related("organisation", "person").get(pk=item.pk)
         return Response(s.AdvisoryInputSerializer(item).data)
+
+    @extend_schema(request=s.AskAdviceInputSerializer, responses={201: s.AdviceRequestSerializer})
+    @action(detail=True, methods=["post"], url_path="advice-requests")
+    def advice_requests(self, request, pk=None):
+        """Ask an advisory member for advice: its representatives then read the decision whatever its visibility."""
+        asked = services.ask_for_advice(
+            actor=self.actor, decision=self.get_object(), **self._input(s.AskAdviceInputSerializer)
+        )
+        return Response(s.AdviceRequestSerializer(asked).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.ExclusionInputSerializer, responses=s.AdviceRequestSerializer)
+    @action(detail=True, methods=["post"], url_path=r"advice-requests/(?P<request_id>\d+)/exclude")
+    def exclude_adviser(self, request, pk=None, request_id=None):
+        """Record that an advisory member asked to advise is not shown the decision, and why (shown to them)."""
+        asked = get_object_or_404(AdviceRequest, pk=request_id, decision=self.get_object())
+        asked = services.exclude_adviser(actor=self.actor, request=asked, **self._input(s.ExclusionInputSerializer))
+        return Response(s.AdviceRequestSerializer(asked).data)
+
+    @extend_schema(request=s.NoAdviceInputSerializer, responses=s.AdviceRequestSerializer)
+    @action(detail=True, methods=["post"], url_path="no-advice")
+    def no_advice(self, request, pk=None):
+        """Record why the decision goes ahead without an advisory member's advice (where the body requires it)."""
+        asked = services.record_no_advice_reason(
+            actor=self.actor, decision=self.get_object(), **self._input(s.NoAdviceInputSerializer)
+        )
+        return Response(s.AdviceRequestSerializer(asked).data)
 
     @extend_schema(request=s.RecusalInputSerializer, responses={201: s.RecusalSerializer})
     @action(detail=True, methods=["post"])

@@ -18,6 +18,7 @@ from alliance.models import GoverningBody, rule_in_words
 from alliance.services import save_checked
 from decisions import queries
 from decisions.models import Decision, Vote
+from decisions.services.advice import check_advice_heard
 from decisions.services.decisions import check_moment, decision_name, lock_decision, sealed_refusal
 from roles import services as roles_services
 from roles import standing
@@ -161,6 +162,7 @@ def close_decision(*, actor: Access, decision: Decision, closed_at: datetime | N
             field="closed_at",
         )
     on = queries.local_day(closed_at)
+    check_advice_heard(decision, on)
     tally = _tally(decision, on)
     agreed, explanation = _outcome(decision, tally)
     decision.agree_count = len(tally["agreeing"])

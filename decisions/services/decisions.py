@@ -24,6 +24,7 @@ from alliance.services import allocate_reference, save_checked
 from alliance.term import term_of
 from decisions import queries
 from decisions.models import APPOINTMENT_FIELDS, DELEGATION_FIELDS, Decision, Meeting
+from decisions.services.advisers import ask_advisers
 from roles import standing
 from roles.access import Access
 from roles.models import DelegatedAuthority, Person, Role
@@ -490,6 +491,7 @@ def open_decision(*, actor: Access, decision: Decision, opened_at: datetime | No
         reason = "Reopened after deferral"
     decision.status = Decision.Status.OPEN
     save_checked(decision, reason)
+    ask_advisers(decision=decision, on=queries.local_day(opened_at), requested_at=opened_at)
     return decision
 
 

@@ -3,9 +3,8 @@
 Every function locks the decision row first, so a vote and the decision's close never
 interleave: a vote arriving while the decision closes is either counted or refused.
 
-A choice documented here: the alliance answers advice ("you said, we did") before the decision
-closes: the advice and its response are part of the sealed record (rule 4), so they cannot be
-added to afterwards.
+Advice is given before the decision closes and is part of its sealed record (rule 4); the
+alliance's response to it is appended, before or after the close (``advice.py``).
 """
 
 from __future__ import annotations
@@ -28,7 +27,7 @@ from roles.access import Access
 from roles.models import Person, Role, RoleAssignment, Seat
 from roles.queries import representatives_on
 
-__all__ = ["cast_vote", "record_advice", "respond_to_advice"]
+__all__ = ["cast_vote", "record_advice"]
 
 ADVICE_STATUSES = (Decision.Status.DRAFT, Decision.Status.OPEN, Decision.Status.DEFERRED)
 
@@ -381,24 +380,3 @@ def record_advice(
     )
     save_checked(item, "Advice given")
     return item
-
-
-@transaction.atomic
-def respond_to_advice(
-    *, actor: Access, advisory_input: AdvisoryInput, response: str, responded_at: datetime | None = None
-) -> AdvisoryInput:
-    """Record what the alliance did with the advice; only before the decision closes (rule 4)."""
-    standing.require_record_keeper(actor, advisory_input.decision.body, "answer the advice on its decisions")
-    decision = _locked(advisory_input.decision)
-    _refuse_sealed(decision, "the response to its advice")
-    if not (response or "").strip():
-        raise RuleViolation(
-            "advice_response_required",
-            "Say what changed because of the advice, or why nothing did.",
-            field="response",
-        )
-    advisory_input = AdvisoryInput.objects.get(pk=advisory_input.pk)
-    advisory_input.response = response.strip()
-    advisory_input.responded_at = responded_at or timezone.now()
-    save_checked(advisory_input, "Responded to advice")
-    return advisory_input

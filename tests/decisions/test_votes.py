@@ -596,21 +596,6 @@ def test_advice_from_a_non_member_or_non_advisor_is_refused(scene, decision):
     )
 
 
-def test_response_after_close_is_refused(scene, decision):
-    advice = services.record_advice(
-        actor=SYSTEM,
-        decision=decision,
-        organisation=scene.advisory.organisation,
-        advice="Keep drop-ins",
-        given_at=VOTED,
-    )
-    services.close_decision(actor=SYSTEM, decision=decision, closed_at=CLOSED)
-    error = refused(
-        "decision_sealed", lambda: services.respond_to_advice(actor=SYSTEM, advisory_input=advice, response="Late")
-    )
-    assert error.conflict
-
-
 def test_response_must_say_something(scene, decision):
     advice = services.record_advice(
         actor=SYSTEM, decision=decision, organisation=scene.advisory.organisation, advice="Keep"

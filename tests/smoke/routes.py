@@ -19,7 +19,7 @@ from django_filters import ModelChoiceFilter, ModelMultipleChoiceFilter
 
 from alliance.models import Alliance, BodyRule, GoverningBody, Membership, Notification, Organisation
 from contracts.models import AwardPolicy, AwardProcess, Contract, OversightNote
-from decisions.models import ActionItem, AdvisoryInput, Attendance, Decision, Meeting, Recusal, Vote
+from decisions.models import ActionItem, AdviceRequest, AdvisoryInput, Attendance, Decision, Meeting, Recusal, Vote
 from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role, RoleAssignment, Seat
 
 # The model whose id follows each path segment: "decisions/{pk}/" names a Decision.
@@ -58,6 +58,8 @@ CHILD_KWARGS = {
     "attendance_id": Attendance,
     "seat_pk": Seat,
     "rule_pk": BodyRule,
+    "request_pk": AdviceRequest,
+    "request_id": AdviceRequest,
 }
 # Segments before {slug} that name an alliance.
 SLUG_SEGMENTS = {"alliances", "public"}
@@ -201,6 +203,7 @@ KEY_ROUTES = {
     "meeting-cancel", "meeting-minutes", "meeting-approve-minutes", "meeting-attendance-correct",
     "meeting-attendance-remove", "meeting-edit", "decision-edit", "action-complete", "action-cancel",
     "inbox-read", "body-seat-add", "body-seat-end", "body-seating", "body-rule-set", "body-rule-remove",
+    "advice-ask", "advice-without", "advice-exclude",
 }  # fmt: skip
 
 

@@ -180,6 +180,13 @@ def _dunmarrow(scene: SmokeScene, users: dict) -> dict:
     confidential = decisions.open_decision(
         actor=SYSTEM, decision=draft("CONFIDENTIAL", "CONFIDENTIAL open", C), opened_at=opened
     )
+    # Opening the KEY decision asked Voices to advise, which would let its representative read it: the
+    # exclusion keeps it from them (they are told the reason, which is no canary).
+    excluded = decisions.exclude_adviser(
+        actor=SYSTEM,
+        request=confidential.advice_requests.get(membership__organisation=orgs["Voices"]),
+        reason="It names people supported by the network.",
+    )
     harbour = Membership.objects.get(alliance=alliance, organisation=orgs["Harbour Light"])
     vote = decisions.cast_vote(actor=SYSTEM,
         decision=confidential, membership=harbour, position="AGREE", cast_by=people["Alasdair Ross"],
@@ -326,6 +333,7 @@ def _dunmarrow(scene: SmokeScene, users: dict) -> dict:
     )
     scene.pair(meeting, observer, "dunmarrow")
     scene.pair(confidential, advice, "dunmarrow")
+    scene.pair(excluded.decision, excluded, "dunmarrow")
     scene.pair(members, members_advice, "dunmarrow")
     scene.pair(confidential, recusal, "dunmarrow")
     return {"alliance": alliance, "shared": shared, "harbour": orgs["Harbour Light"]}
@@ -473,6 +481,9 @@ def _kestrel(scene: SmokeScene, users: dict, dun: dict) -> None:
     confidential = decisions.open_decision(
         actor=SYSTEM, decision=draft("CONFIDENTIAL", "CONFIDENTIAL open"), opened_at=opened
     )
+    # Opening it asked Voices, an advisory member here too, to advise: Voices' representative in Dunmarrow
+    # (the walk's advisory standing) still reads nothing of Kestrel Vale.
+    asked = confidential.advice_requests.get(membership=voices_m)
     votes = [
         vote(confidential, harbour, shared, "AGREE", "shared person, CONFIDENTIAL decision"),
         vote(confidential, care_m, rep, "OBJECT", "provider, CONFIDENTIAL decision"),
@@ -603,6 +614,7 @@ def _kestrel(scene: SmokeScene, users: dict, dun: dict) -> None:
         kestrel_role=director_role, kestrel_org=care, kestrel_delegation=delegation,
     )  # fmt: skip
     scene.pair(confidential, advice, KESTREL_SLUG)
+    scene.pair(asked.decision, asked, KESTREL_SLUG)
     scene.pair(public, recusal, KESTREL_SLUG)
     scene.pair(meeting, attended, KESTREL_SLUG)
     scene.pair(kog, person_seat, KESTREL_SLUG)
