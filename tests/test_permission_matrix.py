@@ -69,9 +69,11 @@ POST   /alliances/{slug}/decisions/{members}/advice/                         {} 
 GET    /alliances/{slug}/decisions/{members}/advice/{advice}/respond/        -              302 403 403 200 403 200 404
 POST   /alliances/{slug}/decisions/{members}/advice/{advice}/respond/        {}             302 403 403 200 403 200 404
 GET    /alliances/{slug}/decisions/{members}/close/                          -              302 403 403 200 403 200 404
-POST   /alliances/{slug}/decisions/{members}/close/                          {}             302 403 403 302 403 302 404
+POST   /alliances/{slug}/decisions/{members}/close/                          {}             302 403 403 200 403 200 404
 GET    /alliances/{slug}/decisions/{members}/defer/                          -              302 403 403 200 403 200 404
 POST   /alliances/{slug}/decisions/{members}/defer/                          {}             302 403 403 200 403 200 404
+GET    /alliances/{slug}/decisions/{members}/extend/                         -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/decisions/{members}/extend/                         {}             302 403 403 200 403 200 404
 GET    /alliances/{slug}/decisions/{members}/edit/                           -              302 403 403 200 403 200 404
 POST   /alliances/{slug}/decisions/{members}/edit/                           {}             302 403 403 200 403 200 404
 GET    /alliances/{slug}/decisions/{members}/open/                           -              302 403 403 200 403 200 404
@@ -176,8 +178,10 @@ PATCH  /api/v1/decisions/{members}/                                          {} 
 POST   /api/v1/decisions/{members}/advice/                                   {}             401 403 400 400 403 400 404
 POST   /api/v1/decisions/{members}/advice/{advice}/response/                 {}             401 403 403 400 403 400 404
 POST   /api/v1/decisions/{members}/amend/                                    {}             401 403 403 409 403 409 404
-POST   /api/v1/decisions/{members}/close/                                    {}             401 403 403 200 403 200 404
+POST   /api/v1/decisions/{members}/close/                                    {}             401 403 403 400 403 400 404
+GET    /api/v1/decisions/{members}/close-preview/                            -              401 200 200 200 200 200 404
 POST   /api/v1/decisions/{members}/defer/                                    {}             401 403 403 400 403 400 404
+POST   /api/v1/decisions/{members}/extend/                                   {}             401 403 403 400 403 400 404
 GET    /api/v1/decisions/{members}/history/                                  -              401 200 200 200 200 200 404
 POST   /api/v1/decisions/{members}/open/                                     {}             401 403 403 409 403 409 404
 POST   /api/v1/decisions/{members}/recusals/                                 {}             401 403 403 400 403 400 404
