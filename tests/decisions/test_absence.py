@@ -2,12 +2,16 @@
 nobody objecting lapses, only when the secretary confirms it; the close is previewed; a written procedure's
 deadline can be extended; a member holding several capacities says which one it votes in."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 
 from alliance.models import Membership
+from contracts.dashboard import decisions_per_quarter
 from decisions import queries, services
+from decisions.exports import popolo
 from decisions.models import ActionItem, Decision, Vote
 from roles.models import RoleAssignment
 from roles.standing import SYSTEM
@@ -241,3 +245,26 @@ def test_the_capacity_a_member_votes_in_is_recorded(scene, commissioner):
 def test_a_member_with_one_capacity_votes_in_it(scene):
     vote = scene.vote(scene.open(), 1)
     assert vote.capacity == "provider"
+
+
+# Lapsed reads as lapsed wherever statuses show
+
+
+def test_the_outcome_notification_says_lapsed(scene, mailoutbox):
+    decision = close(two_of_three(scene), confirm_missing=True)
+    call_command("send_notifications", "--now", (CLOSED + timedelta(hours=1)).isoformat(), stdout=StringIO())
+    assert any(m.subject.startswith(f"Lapsed: positions missing: {decision.reference}") for m in mailoutbox)
+
+
+def test_the_dashboard_counts_lapsed_decisions_apart(scene):
+    close(two_of_three(scene), confirm_missing=True)
+    figures = decisions_per_quarter(scene.alliance)
+    labels = [o["label"] for o in figures["outcomes"]]
+    assert figures["rows"] == [{"quarter": "2021 Q1", "counts": [0, 0, 1, 0, 0]}]
+    assert labels[2] == "Lapsed: positions missing"
+
+
+def test_exports_say_lapsed(scene):
+    decision = close(two_of_three(scene), confirm_missing=True)
+    motion = next(m for m in popolo(scene.alliance)["vote_events"] if m["motion_id"].endswith(str(decision.pk)))
+    assert motion["result"] == "lapsed"
