@@ -112,6 +112,7 @@ def load(ctx: dict, stdout) -> None:
                 Membership.Capacity.COMMISSIONER,
                 Membership.Capacity.FUNDER,
                 Membership.Capacity.CONTRACT_MANAGER,
+                Membership.Capacity.PARTNER,
             ],
         )
         services.create_membership(

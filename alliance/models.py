@@ -239,6 +239,7 @@ class Membership(models.Model):
         CONTRACT_MANAGER = "contract_manager", "Contract manager"
         LIVED_EXPERIENCE = "lived_experience", "Lived experience"
         NETWORK_SUPPORT = "network_support", "Network support"
+        PARTNER = "partner", "Partner"
 
     alliance = models.ForeignKey(Alliance, on_delete=models.PROTECT, related_name="memberships")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="memberships")

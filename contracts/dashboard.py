@@ -68,7 +68,13 @@ def time_to_decision_by_body(alliance: Alliance) -> list[dict]:
     ]
 
 
-OUTCOMES = [Decision.Status.AGREED, Decision.Status.NOT_AGREED, Decision.Status.WITHDRAWN, Decision.Status.DEFERRED]
+OUTCOMES = [
+    Decision.Status.AGREED,
+    Decision.Status.NOT_AGREED,
+    Decision.Status.LAPSED,
+    Decision.Status.WITHDRAWN,
+    Decision.Status.DEFERRED,
+]
 
 
 def decisions_per_quarter(alliance: Alliance) -> dict:

@@ -19,6 +19,7 @@ from alliance.registry import DemoStage, register
 from contracts import services
 from contracts.models import AwardProcess
 from decisions import services as decision_services
+from decisions.demo import acting_as
 from decisions.models import Decision
 from roles import services as roles_services
 from roles.queries import representatives_on
@@ -85,6 +86,7 @@ class Awards:
                 position="OBJECT" if objects else "AGREE",
                 statement=statement if objects else "",
                 cast_by=representatives_on(membership=membership, on=day).first(),
+                capacity=acting_as(membership),
                 cast_at=_at(day, 11),
                 now=_at(day, 11),
             )

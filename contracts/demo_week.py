@@ -17,6 +17,7 @@ from alliance.registry import DemoStage, register
 from contracts import services
 from contracts.models import AwardProcess
 from decisions import services as decision_services
+from decisions.demo import acting_as
 from roles.queries import representatives_on
 from roles.standing import SYSTEM, system_actor
 
@@ -90,6 +91,7 @@ def _shelter(ctx: dict) -> None:
             membership=membership,
             position="AGREE",
             cast_by=representatives_on(membership=membership, on=voted_on).first(),
+            capacity=acting_as(membership),
             cast_at=_at(voted_on, 11),
             now=_at(voted_on, 11),  # the demo replays the past: the deadline is judged as of then
         )

@@ -37,6 +37,11 @@ OBJECTION = (
 )
 
 
+def acting_as(membership: Membership) -> str:
+    """The capacity a demo member votes in: the commissioner, which holds several, votes as a partner."""
+    return Membership.Capacity.PARTNER if len(membership.capacities) > 1 else ""
+
+
 def _at(d: date, hour: int = 10, minute: int = 0) -> datetime:
     return datetime(d.year, d.month, d.day, hour, minute, tzinfo=LONDON)
 
@@ -213,6 +218,7 @@ class Builder:
                 position="OBJECT" if statement else "AGREE",
                 statement=statement,
                 cast_by=caster,
+                capacity=acting_as(membership) if membership is not None else "",
                 cast_at=cast_at,
                 now=cast_at,
             )

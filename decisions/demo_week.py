@@ -20,6 +20,7 @@ from alliance.choices import DecisionKind
 from alliance.queries import voting_members_on
 from alliance.registry import DemoStage, register
 from decisions import services
+from decisions.demo import acting_as
 from decisions.models import Decision
 from roles import queries as roles_queries
 from roles import services as roles_services
@@ -72,6 +73,7 @@ def _written_procedure(alliance, body, *, title, proposal, opened_at, closes_at,
             membership=membership,
             position="AGREE",
             cast_by=roles_queries.representatives_on(membership=membership, on=voted_on).first(),
+            capacity=acting_as(membership),
             cast_at=_at(voted_on, 11),
             now=_at(voted_on, 11),  # the demo replays the past: the deadline is judged as of then
         )

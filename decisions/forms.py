@@ -13,6 +13,7 @@ from alliance.models import Alliance, GoverningBody, Membership, Organisation
 from decisions.models import APPOINTMENT_FIELDS, DELEGATION_FIELDS, Attendance, Decision, Meeting, Recusal, Vote
 from decisions.queries import recusal_interests
 from decisions.services.actions import owners
+from decisions.services.closing import CONFIRM_MISSING_LABEL
 from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role, Seat
 from roles.queries import representation_on
 
@@ -333,6 +334,35 @@ def _seated_memberships(alliance: Alliance, body: GoverningBody | None):
     return memberships
 
 
+class CloseForm(forms.Form):
+    """The close, with the confirmation a decision that would lapse for missing positions needs (rule 3)."""
+
+    confirm_missing = forms.BooleanField(
+        label=CONFIRM_MISSING_LABEL,
+        required=False,
+        help_text="Record the decision as lapsed: positions missing. It is not a refusal; the matter may be "
+        "brought back as a new decision.",
+    )
+
+    def __init__(self, *args, missing: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not missing:
+            del self.fields["confirm_missing"]
+
+
+class ExtendDeadlineForm(forms.Form):
+    # The label the service's messages quote (decisions/services/decisions.py CLOSES_AT_LABEL).
+    closes_at = _moment(
+        "Closes at",
+        required=True,
+        help_text="The new moment votes close, UK time: after now and after the current deadline.",
+        error_messages={"required": "Give the new moment votes close."},
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, help_text="Why members are given longer."
+    )
+
+
 class VoteForm(forms.Form):
     membership = MembershipChoiceField(queryset=Membership.objects.none(), label="Member", required=False)
     seat = SeatChoiceField(
@@ -344,6 +374,13 @@ class VoteForm(forms.Form):
     position = forms.ChoiceField(choices=Vote.Position.choices)
     statement = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), required=False, help_text="Required for an objection: why."
+    )
+    capacity = forms.ChoiceField(
+        choices=[("", "Its only capacity"), *Membership.Capacity.choices],
+        required=False,
+        label="Acting as",
+        help_text="For a member holding several capacities (the commissioner as funder or as partner): the one it "
+        "votes in.",
     )
     cast_by = GroupedModelChoiceField(
         queryset=Person.objects.none(),
@@ -372,6 +409,8 @@ class VoteForm(forms.Form):
             self.fields["membership"].queryset = memberships.filter(organisation_id__in=represents)
             seats = seats.filter(person=representative)
             del self.fields["cast_by"]
+        self._offer_capacity()
+        if representative is not None:
             self.representative = representative
         if seats.exists():
             self.fields["seat"].queryset = seats
@@ -399,6 +438,12 @@ class VoteForm(forms.Form):
             alliance_people = _people(alliance).values("pk")
             caster.queryset = Person.objects.filter(Q(pk__in=alliance_people) | Q(seats__body=body)).distinct()
             caster.queryset = caster.queryset.order_by("name", "pk")
+
+    def _offer_capacity(self) -> None:
+        """Ask "Acting as" only where a member on the form holds several capacities."""
+        held = self.fields["membership"].queryset.values_list("capacities", flat=True)
+        if not any(len(capacities or ()) > 1 for capacities in held):
+            del self.fields["capacity"]
 
     def clean(self):
         data = super().clean()

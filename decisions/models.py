@@ -2,7 +2,7 @@
 
 A decision is drafted, opened for votes (its reference ``{BODY}-{YYYY}-{NNN}`` is allocated on
 opening, so the log's numbers are exactly the matters put to members), then closed with an
-outcome (rule 3). Once AGREED, NOT_AGREED or WITHDRAWN it is sealed (rule 4): change comes only
+outcome (rule 3). Once AGREED, NOT_AGREED, LAPSED or WITHDRAWN it is sealed (rule 4): change comes only
 through a new decision that amends or supersedes it.
 """
 
@@ -192,10 +192,12 @@ class Decision(models.Model):
         OPEN = "OPEN", "Open for votes"
         AGREED = "AGREED", "Agreed"
         NOT_AGREED = "NOT_AGREED", "Not agreed"
+        # A unanimous decision closed with nobody objecting or blocking, but positions missing: not a refusal.
+        LAPSED = "LAPSED", "Lapsed: positions missing"
         WITHDRAWN = "WITHDRAWN", "Withdrawn"
         DEFERRED = "DEFERRED", "Deferred"
 
-    SEALED_STATUSES = (Status.AGREED, Status.NOT_AGREED, Status.WITHDRAWN)
+    SEALED_STATUSES = (Status.AGREED, Status.NOT_AGREED, Status.LAPSED, Status.WITHDRAWN)
 
     alliance = models.ForeignKey(Alliance, on_delete=models.PROTECT, related_name="decisions")
     body = models.ForeignKey(GoverningBody, on_delete=models.PROTECT, related_name="decisions")
@@ -471,6 +473,12 @@ class Vote(SealedWithDecision):
         help_text="The body's secretary, when they recorded the vote for the member (rule 2).",
     )
     position = models.CharField(max_length=10, choices=Position.choices)
+    capacity = models.CharField(
+        max_length=30,
+        choices=Membership.Capacity.choices,
+        blank=True,
+        help_text="The capacity the member acts in, where it holds several (the commissioner as funder or partner).",
+    )
     statement = models.TextField(blank=True, help_text="Required for an objection: why the member objects.")
     cast_at = models.DateTimeField()
     struck_by = models.OneToOneField(

@@ -145,7 +145,7 @@ def decision_closing(now: datetime) -> Iterator[Planned]:
 def decision_outcome(now: datetime) -> Iterator[Planned]:
     """A decision closed: everyone who attended its meeting or cast a vote hears the outcome."""
     closed = Decision.objects.filter(
-        status__in=[Decision.Status.AGREED, Decision.Status.NOT_AGREED],
+        status__in=[Decision.Status.AGREED, Decision.Status.NOT_AGREED, Decision.Status.LAPSED],
         closed_at__gte=_lookback(now),
         closed_at__lte=now,
     ).select_related("alliance", "body")

@@ -524,7 +524,8 @@ def matters_decided_more_than_once(alliance: Alliance) -> list[dict]:
     business, not a matter, so it links nothing: five unrelated operational decisions are not one
     matter decided five times. Each group is ``{"decisions": [...oldest first], "tags": [...shared
     topic tags], "count": n}``, the largest first. Only decisions with an outcome (agreed or not
-    agreed) count.
+    agreed) count: a lapsed decision (positions missing, nobody refused) decided nothing, so bringing
+    its matter back is not deciding it again.
     """
     decided = list(
         Decision.objects.filter(alliance=alliance, status__in=[Decision.Status.AGREED, Decision.Status.NOT_AGREED])

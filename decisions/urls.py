@@ -9,6 +9,7 @@ urlpatterns = [
     path("decisions/<int:pk>/edit/", views.EditDecisionView.as_view(), name="decision-edit"),
     path("decisions/<int:pk>/open/", views.OpenDecisionView.as_view(), name="decision-open"),
     path("decisions/<int:pk>/close/", views.CloseDecisionView.as_view(), name="decision-close"),
+    path("decisions/<int:pk>/extend/", views.ExtendDeadlineView.as_view(), name="decision-extend"),
     path("decisions/<int:pk>/withdraw/", views.WithdrawDecisionView.as_view(), name="decision-withdraw"),
     path("decisions/<int:pk>/defer/", views.DeferDecisionView.as_view(), name="decision-defer"),
     path("decisions/<int:pk>/vote/", views.VoteView.as_view(), name="decision-vote"),

@@ -525,11 +525,43 @@ class OpenDecisionView(DecisionFormView):
 
 
 class CloseDecisionView(DecisionFormView):
+    """The close is never silent (rule 3): the page shows first the outcome closing now would record and who
+    has not given a position, with the secretary's choices; a lapse needs its box ticked."""
+
+    form_class = forms.CloseForm
+    template_name = "decisions/close.html"
     service = staticmethod(services.close_decision)
     title = "Close and record the outcome"
     intro = "Closing counts the votes by the body's decision rule, stores the outcome and seals the record."
     submit = "Close the decision"
     success_message = "Decision closed."
+
+    def preview(self) -> dict | None:
+        if not hasattr(self, "_preview"):
+            try:
+                self._preview = services.closing_preview(decision=self.target)
+            except RuleViolation:
+                self._preview = None  # not open: the service's refusal says so on submit
+        return self._preview
+
+    def get_form_kwargs(self):
+        preview = self.preview()
+        return {**super().get_form_kwargs(), "missing": bool(preview and preview["missing"])}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "preview": self.preview(), "decision": self.target}
+
+
+class ExtendDeadlineView(DecisionFormView):
+    form_class = forms.ExtendDeadlineForm
+    service = staticmethod(services.extend_deadline)
+    title = "Extend the deadline"
+    intro = "Give members longer to vote by written procedure; the votes already cast stay."
+    submit = "Extend the deadline"
+    success_message = "Deadline extended."
+
+    def get_initial(self):
+        return {"closes_at": self.target.closes_at}
 
 
 class WithdrawDecisionView(DecisionFormView):

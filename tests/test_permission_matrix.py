@@ -75,9 +75,11 @@ POST   /alliances/{slug}/decisions/{members}/advice/requests/{advice_request}/ex
 GET    /alliances/{slug}/decisions/{members}/advice/without/                 -              302 403 403 200 403 200 404
 POST   /alliances/{slug}/decisions/{members}/advice/without/                 {}             302 403 403 200 403 200 404
 GET    /alliances/{slug}/decisions/{members}/close/                          -              302 403 403 200 403 200 404
-POST   /alliances/{slug}/decisions/{members}/close/                          {}             302 403 403 302 403 302 404
+POST   /alliances/{slug}/decisions/{members}/close/                          {}             302 403 403 200 403 200 404
 GET    /alliances/{slug}/decisions/{members}/defer/                          -              302 403 403 200 403 200 404
 POST   /alliances/{slug}/decisions/{members}/defer/                          {}             302 403 403 200 403 200 404
+GET    /alliances/{slug}/decisions/{members}/extend/                         -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/decisions/{members}/extend/                         {}             302 403 403 200 403 200 404
 GET    /alliances/{slug}/decisions/{members}/edit/                           -              302 403 403 200 403 200 404
 POST   /alliances/{slug}/decisions/{members}/edit/                           {}             302 403 403 200 403 200 404
 GET    /alliances/{slug}/decisions/{members}/open/                           -              302 403 403 200 403 200 404
@@ -184,8 +186,10 @@ POST   /api/v1/decisions/{members}/advice/{advice}/response/                 {} 
 POST   /api/v1/decisions/{members}/advice-requests/                          {}             401 403 403 400 403 400 404
 POST   /api/v1/decisions/{members}/advice-requests/{advice_request}/exclude/ {}             401 403 403 400 403 400 404
 POST   /api/v1/decisions/{members}/amend/                                    {}             401 403 403 409 403 409 404
-POST   /api/v1/decisions/{members}/close/                                    {}             401 403 403 200 403 200 404
+POST   /api/v1/decisions/{members}/close/                                    {}             401 403 403 400 403 400 404
+GET    /api/v1/decisions/{members}/close-preview/                            -              401 200 200 200 200 200 404
 POST   /api/v1/decisions/{members}/defer/                                    {}             401 403 403 400 403 400 404
+POST   /api/v1/decisions/{members}/extend/                                   {}             401 403 403 400 403 400 404
 POST   /api/v1/decisions/{members}/no-advice/                                {}             401 403 403 400 403 400 404
 GET    /api/v1/decisions/{members}/history/                                  -              401 200 200 200 200 200 404
 POST   /api/v1/decisions/{members}/open/                                     {}             401 403 403 409 403 409 404

@@ -66,6 +66,7 @@ class VoteSerializer(ModelSerializer):
             "voter",
             "organisation",
             "position",
+            "capacity",
             "statement",
             "cast_by",
             "recorded_by",
@@ -366,6 +367,42 @@ class OpenInputSerializer(InputSerializer):
 
 class CloseInputSerializer(InputSerializer):
     closed_at = serializers.DateTimeField(required=False, help_text="Defaults to now; its date is decided_on.")
+    confirm_missing = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Close a unanimous decision with positions missing as LAPSED; without it such a close is "
+        "refused (400 positions_missing), naming who has not given a position. See close-preview.",
+    )
+
+
+class ExtendInputSerializer(InputSerializer):
+    closes_at = serializers.DateTimeField(help_text="The new moment votes close: after now and the current one.")
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ClosePreviewSerializer(serializers.Serializer):
+    """What closing now would record (rule 3), and who has not given a position."""
+
+    at = serializers.DateTimeField(help_text="The moment the preview counts at (now).")
+    outcome = serializers.ChoiceField(choices=Decision.Status.choices, help_text="The status closing would record.")
+    outcome_label = serializers.CharField()
+    explanation = serializers.CharField()
+    missing = serializers.ListField(
+        child=serializers.CharField(), help_text="The eligible members that have not given a position."
+    )
+    needs_confirmation = serializers.BooleanField(help_text="Closing needs confirm_missing: it would lapse.")
+    choices = serializers.ListField(
+        child=serializers.ChoiceField(choices=["extend_deadline", "defer", "close_as_lapsed", "close"]),
+        help_text="The secretary's choices when positions are missing: extend (written procedure), defer, close.",
+    )
+    agree = serializers.IntegerField()
+    object = serializers.IntegerField()
+    abstain = serializers.IntegerField()
+    not_voted = serializers.IntegerField()
+    recused = serializers.IntegerField()
+    eligible = serializers.IntegerField()
+    quorum_needed = serializers.IntegerField()
+    quorum_present = serializers.IntegerField()
 
 
 class ReasonInputSerializer(InputSerializer):
@@ -391,6 +428,14 @@ class VoteInputSerializer(InputSerializer):
     )
     position = serializers.ChoiceField(choices=Vote.Position.choices)
     statement = serializers.CharField(required=False, allow_blank=True, default="")
+    capacity = serializers.ChoiceField(
+        choices=Membership.Capacity.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The capacity the member votes in; required where it holds several (the commissioner as "
+        "funder or partner).",
+    )
     cast_by = _pk(Person.objects.all(), help_text="The representative or deputy who casts the vote.")
     recorded_by = _pk(
         Person.objects.all(),

@@ -56,6 +56,7 @@ class DecisionViewSet(StandingMixin, AsOfMixin, mixins.UpdateModelMixin, Registe
         "update": _keeper("edit its decisions"),
         "open": _keeper("open its decisions for votes"),
         "close": _keeper("close its decisions"),
+        "extend": _keeper("extend the deadline of its decisions"),
         "withdraw": _keeper("withdraw its decisions"),
         "defer": _keeper("defer its decisions"),
         "amend": _keeper("amend its decisions"),
@@ -197,6 +198,22 @@ class DecisionViewSet(StandingMixin, AsOfMixin, mixins.UpdateModelMixin, Registe
         """Close with the outcome and counts (rule 3) and apply what was agreed (rule 8)."""
         return self._out(
             services.close_decision(actor=self.actor, decision=self.get_object(), **self._input(s.CloseInputSerializer))
+        )
+
+    @extend_schema(responses=s.ClosePreviewSerializer, filters=False)
+    @action(detail=True, methods=["get"], url_path="close-preview", filter_backends=[], pagination_class=None)
+    def close_preview(self, request, pk=None):
+        """What closing the open decision now would record, and who has not given a position (409 if not open)."""
+        return Response(s.ClosePreviewSerializer(services.closing_preview(decision=self.get_object())).data)
+
+    @extend_schema(request=s.ExtendInputSerializer, responses=s.DecisionDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def extend(self, request, pk=None):
+        """Give members of an open written procedure longer to vote: a later closing moment, after now."""
+        return self._out(
+            services.extend_deadline(
+                actor=self.actor, decision=self.get_object(), **self._input(s.ExtendInputSerializer)
+            )
         )
 
     @extend_schema(request=s.ReasonInputSerializer, responses=s.DecisionDetailSerializer)

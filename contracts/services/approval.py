@@ -4,7 +4,8 @@ The approval is an AWARD decision of the body the policy names, drafted and open
 process; every member with a submission in the process, or whose people declared an interest in
 it or in one of its bidders, is recused on opening, so it cannot vote (cast_vote refuses it) and
 unanimity counts the rest (close_decision leaves recused members out). The process reaches
-APPROVED only when that decision is AGREED, REJECTED when it is not.
+APPROVED only when that decision is AGREED, REJECTED when it is NOT_AGREED; an approval that lapsed
+for missing positions is opened again, the new decision revisiting it.
 """
 
 from __future__ import annotations
@@ -124,7 +125,8 @@ def open_approval(
         code="award_not_recommended",
         field=None,
     )
-    if process.approval_decision_id is not None:
+    lapsed = process.approval_decision if process.approval_decision_id is not None else None
+    if lapsed is not None and lapsed.status != Decision.Status.LAPSED:
         raise RuleViolation(
             "award_approval_exists",
             f"{process.reference} already has its approval decision "
@@ -154,6 +156,8 @@ def open_approval(
         tags=["award", process.get_service_category_display().lower()],
         value=process.recommended_submission.price,
         closes_at=closes_at,
+        # An approval that lapsed for missing positions decided nothing: it is put to the body again.
+        revisits=[lapsed] if lapsed is not None else (),
         now=opened_at,
     )
     decision = decision_services.open_decision(actor=actor, decision=decision, opened_at=opened_at)
@@ -186,6 +190,13 @@ def record_approval_outcome(
             conflict=True,
         )
     outcomes = {Decision.Status.AGREED: Stage.APPROVED, Decision.Status.NOT_AGREED: Stage.REJECTED}
+    if decision.status == Decision.Status.LAPSED:
+        raise RuleViolation(
+            "award_approval_lapsed",
+            f"{decision.reference} lapsed (positions missing), so {process.reference} is neither approved nor "
+            "rejected; open its approval again from the process.",
+            conflict=True,
+        )
     if decision.status not in outcomes:
         raise RuleViolation(
             "award_approval_not_decided",

@@ -21,7 +21,7 @@ from roles.models import Person, Role, RoleAssignment
 
 __all__ = ["owners", "create_action_item", "complete_action_item", "cancel_action_item", "reassign_action_item"]
 
-NOTHING_TO_DO = (Decision.Status.NOT_AGREED, Decision.Status.WITHDRAWN)
+NOTHING_TO_DO = (Decision.Status.NOT_AGREED, Decision.Status.LAPSED, Decision.Status.WITHDRAWN)
 
 
 def _check_owner(decision: Decision, owner_person: Person | None, owner_role: Role | None) -> None:

@@ -25,7 +25,10 @@ from roles import standing
 from roles.access import Access
 from roles.models import RoleAssignment
 
-__all__ = ["close_decision"]
+__all__ = ["close_decision", "closing_preview"]
+
+# ``_outcome``'s answer for a unanimous decision that nobody refused but some eligible members gave no position.
+LAPSED_OUTCOME = None
 
 
 def _names(voters) -> str:
@@ -33,7 +36,8 @@ def _names(voters) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
-def _outcome(decision: Decision, tally: dict) -> tuple[bool, str]:
+def _outcome(decision: Decision, tally: dict) -> tuple[bool | None, str]:
+    """Agreed (True), not agreed (False) or lapsed (``LAPSED_OUTCOME``), and why, in words."""
     body, applies = decision.body, tally["rule"]
     rule = applies.decision_rule
     objectors, abstainers, silent = tally["objectors"], tally["abstainers"], tally["silent"]
@@ -51,8 +55,10 @@ def _outcome(decision: Decision, tally: dict) -> tuple[bool, str]:
                 f"{body.code}."
             )
         if silent:
-            return False, (
-                f"Not agreed: {_names(silent)} did not vote; a unanimous decision needs every eligible member."
+            # Absence is not refusal: nobody objected or blocked, so the matter lapses (LAPSED_OUTCOME).
+            return LAPSED_OUTCOME, (
+                f"Lapsed: positions missing. Nobody objected, but {_names(silent)} gave no position; a unanimous "
+                "decision needs every eligible member, so the matter may be brought back as a new decision."
             )
         extra = f" ({abstained} abstained)" if abstained else ""
         return True, f"Agreed unanimously by all {agree} eligible members{extra}."
@@ -134,10 +140,85 @@ def _refuse_before_meeting(decision: Decision, closed_at: datetime) -> None:
         )
 
 
+# Absence (rule 3): the close is never silent about missing positions ---------------------------
+
+CONFIRM_MISSING_LABEL = "Close with positions missing"
+STATUS_OF_OUTCOME = {
+    True: Decision.Status.AGREED,
+    False: Decision.Status.NOT_AGREED,
+    LAPSED_OUTCOME: Decision.Status.LAPSED,
+}
+
+
+def _name(voter) -> str:
+    return getattr(voter, "name", None) or voter.organisation.name
+
+
+def _choices(decision: Decision) -> str:
+    extend = "extend the deadline, " if decision.is_written_procedure else ""
+    return (
+        f"{extend}defer the decision, or tick “{CONFIRM_MISSING_LABEL}” to close it as lapsed "
+        "(which is not a refusal: the matter may be brought back)"
+    )
+
+
+def _missing_refusal(decision: Decision, tally: dict) -> RuleViolation:
+    silent = tally["silent"]
+    verb = "has" if len(silent) == 1 else "have"
+    return RuleViolation(
+        "positions_missing",
+        f"{_names(silent)} {verb} not given a position on {decision_name(decision)}, and nobody objected, so closing "
+        f"now would record it as lapsed, not agreed. Either {_choices(decision)}.",
+        field="confirm_missing",
+    )
+
+
+def closing_preview(*, decision: Decision, at: datetime | None = None) -> dict:
+    """The outcome that closing an open decision at ``at`` would record, who has not given a position, and the
+    secretary's choices when positions are missing (rule 3): what the close page and the API show first."""
+    if decision.status != Decision.Status.OPEN:
+        raise RuleViolation(
+            "decision_not_open",
+            f"{decision_name(decision)} is {decision.get_status_display().lower()}; only an open decision is closed.",
+            conflict=True,
+        )
+    at = at or timezone.now()
+    tally = _tally(decision, queries.local_day(at))
+    agreed, explanation = _outcome(decision, tally)
+    status = STATUS_OF_OUTCOME[agreed]
+    missing = sorted(_name(v) for v in tally["silent"])
+    choices = []
+    if missing:
+        choices = (["extend_deadline"] if decision.is_written_procedure else []) + ["defer", "close_as_lapsed"]
+        if status != Decision.Status.LAPSED:
+            choices[-1] = "close"
+    return {
+        "at": at,
+        "outcome": status.value,
+        "outcome_label": status.label,
+        "explanation": explanation,
+        "missing": missing,
+        "needs_confirmation": status == Decision.Status.LAPSED,
+        "choices": choices,
+        "agree": len(tally["agreeing"]),
+        "object": len(tally["objectors"]),
+        "abstain": len(tally["abstainers"]),
+        "not_voted": len(tally["silent"]),
+        "recused": tally["recused"],
+        "eligible": tally["eligible"],
+        "quorum_needed": tally["needed"],
+        "quorum_present": tally["present"],
+    }
+
+
 @transaction.atomic
-def close_decision(*, actor: Access, decision: Decision, closed_at: datetime | None = None) -> Decision:
+def close_decision(
+    *, actor: Access, decision: Decision, closed_at: datetime | None = None, confirm_missing: bool = False
+) -> Decision:
     """Close an open decision with its outcome and counts (rule 3), and apply what it agreed (rule 8);
-    a decision of a meeting is not decided before the meeting starts."""
+    a decision of a meeting is not decided before the meeting starts. A unanimous decision that would
+    lapse for missing positions closes only with ``confirm_missing``; without it the refusal names who
+    has not given a position and the secretary's choices."""
     standing.require_record_keeper(actor, decision.body, "close its decisions")
     decision = lock_decision(decision)
     if decision.status != Decision.Status.OPEN:
@@ -165,6 +246,8 @@ def close_decision(*, actor: Access, decision: Decision, closed_at: datetime | N
     check_advice_heard(decision, on)
     tally = _tally(decision, on)
     agreed, explanation = _outcome(decision, tally)
+    if agreed is LAPSED_OUTCOME and not confirm_missing:
+        raise _missing_refusal(decision, tally)
     decision.agree_count = len(tally["agreeing"])
     decision.object_count = len(tally["objectors"])
     decision.abstain_count = len(tally["abstainers"])
@@ -177,7 +260,7 @@ def close_decision(*, actor: Access, decision: Decision, closed_at: datetime | N
     decision.rule_applied = rule_in_words(tally["rule"])
     decision.closed_at = closed_at
     decision.decided_on = on
-    decision.status = Decision.Status.AGREED if agreed else Decision.Status.NOT_AGREED
+    decision.status = STATUS_OF_OUTCOME[agreed]
     if agreed:
         _apply_effects(decision)
     save_checked(decision, explanation)

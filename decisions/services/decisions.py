@@ -35,6 +35,7 @@ __all__ = [
     "open_decision",
     "withdraw_decision",
     "defer_decision",
+    "extend_deadline",
     "amend_decision",
     "supersede_decision",
 ]
@@ -518,6 +519,54 @@ def defer_decision(*, actor: Access, decision: Decision, reason: str, review_on:
         decision.review_on = review_on
         check_dates(decision)
     save_checked(decision, f"Deferred: {reason}")
+    return decision
+
+
+@transaction.atomic
+def extend_deadline(
+    *, actor: Access, decision: Decision, closes_at: datetime, reason: str = "", now: datetime | None = None
+) -> Decision:
+    """Give members of an open written procedure longer to vote: a later closing moment, after now (rule 3's
+    missing positions); votes already cast stay."""
+    standing.require_record_keeper(actor, decision.body, "extend the deadline of its decisions")
+    decision = lock_decision(decision)
+    if decision.status != Decision.Status.OPEN:
+        if decision.is_sealed:
+            raise sealed_refusal(decision, "given a later deadline")
+        raise RuleViolation(
+            "decision_not_open",
+            f"{decision_name(decision)} is {decision.get_status_display().lower()}; only an open decision's "
+            "deadline is extended.",
+            conflict=True,
+        )
+    if not decision.is_written_procedure:
+        raise RuleViolation(
+            "deadline_at_meeting",
+            f"{decision_name(decision)} is decided at its meeting, which has no voting deadline; defer it to a "
+            "later meeting instead.",
+            conflict=True,
+        )
+    now = _replaying(now)
+    if closes_at <= now:
+        raise RuleViolation(
+            "closes_at_in_past",
+            f"“{CLOSES_AT_LABEL}” ({time_on_day(closes_at)}) is in the past; give a moment after now, leaving "
+            "members time to vote.",
+            field="closes_at",
+        )
+    if decision.closes_at is not None and closes_at <= decision.closes_at:
+        raise RuleViolation(
+            "closes_at_not_later",
+            f"“{CLOSES_AT_LABEL}” ({time_on_day(closes_at)}) is not after the current deadline "
+            f"({time_on_day(decision.closes_at)}); an extension gives a later moment.",
+            field="closes_at",
+        )
+    before = decision.closes_at
+    decision.closes_at = closes_at
+    check_dates(decision)
+    why = f"Deadline extended from {time_on_day(before)} to {time_on_day(closes_at)}" if before else "Deadline set"
+    reason = (reason or "").strip()
+    save_checked(decision, f"{why}: {reason}" if reason else why)
     return decision
 
 

@@ -193,6 +193,33 @@ def _recorder(*, cast_by: Person, recorded_by: Person | None, entered_by: Person
     return None if entered_by.pk == cast_by.pk else entered_by
 
 
+def _capacity(membership: Membership | None, capacity: str) -> str:
+    """The capacity a member votes in: required where it holds several, and one that it holds; a member
+    holding one acts in that one."""
+    held = list(membership.capacities or []) if membership is not None else []
+    labels = dict(Membership.Capacity.choices)
+    capacity = (capacity or "").strip()
+    if not capacity:
+        if len(held) > 1:
+            raise RuleViolation(
+                "vote_capacity_required",
+                f"{membership.organisation} holds several capacities ({_either([labels.get(c, c) for c in held])}); "
+                "under “Acting as”, say which one it votes in.",
+                field="capacity",
+            )
+        return held[0] if held else ""
+    if capacity not in held:
+        who = membership.organisation if membership is not None else "A person sitting in their own right"
+        holds = f"it holds {_either([labels.get(c, c) for c in held])}" if held else "it holds none"
+        raise RuleViolation(
+            "vote_capacity_not_held",
+            f"{who} does not hold the capacity “{labels.get(capacity, capacity)}” in the alliance; {holds}. "
+            "Under “Acting as”, choose one it holds.",
+            field="capacity",
+        )
+    return capacity
+
+
 def _check_deadline(decision, cast_at: datetime, now: datetime, recorded_by: Person | None) -> None:
     """A written procedure takes no vote after ``closes_at``: by the clock, or by ``cast_at`` for a secretary."""
     if not (decision.is_written_procedure and decision.closes_at):
@@ -223,8 +250,12 @@ def cast_vote(
     recorded_by: Person | None = None,
     cast_at: datetime | None = None,
     now: datetime | None = None,
+    capacity: str = "",
 ) -> Vote:
     """Record or change a member's vote on an open decision (rules 1, 2, 4 and 5).
+
+    A member holding several capacities (the commissioner as funder, commissioner or partner) says
+    which one it votes in (``capacity``); a member holding one acts in that one.
 
     The ``actor`` is the caller (roles/standing.py): a representative casts only their own
     organisation's vote, as themselves; the body's secretary records any member's, on behalf of its
@@ -289,6 +320,7 @@ def cast_vote(
             "An objection says why: give the member's statement of the reasons for objecting.",
             field="statement",
         )
+    capacity = _capacity(membership, capacity)
     _check_deadline(decision, cast_at, now, recorded_by)
     if membership is not None:
         _check_caster(decision, membership, cast_by, recorded_by, on)
@@ -307,6 +339,7 @@ def cast_vote(
         recorded_by,
         cast_at,
     )
+    vote.capacity = capacity
     if recorded_by is not None:
         reason += f" (recorded by {recorded_by})"
     save_checked(vote, reason)

@@ -21,8 +21,8 @@ from tests.scenes import CLOSED, make_scene
 pytestmark = pytest.mark.django_db
 
 
-def close(decision):
-    return services.close_decision(actor=SYSTEM, decision=decision, closed_at=CLOSED)
+def close(decision, **kwargs):
+    return services.close_decision(actor=SYSTEM, decision=decision, closed_at=CLOSED, **kwargs)
 
 
 def counts(decision):
@@ -86,14 +86,14 @@ def test_abstention_does_not_block_when_the_body_says_not():
     assert counts(decision) == (2, 0, 1, 0, 0, 3)
 
 
-def test_a_member_not_voting_blocks_unanimity():
+def test_a_member_not_voting_lapses_unanimity_without_refusing_it():
     scene = make_scene()
     decision = scene.open()
     scene.vote(decision, 0)
     scene.vote(decision, 1)
-    decision = close(decision)
-    assert decision.status == Decision.Status.NOT_AGREED
-    assert "Northgate Housing Association did not vote" in decision.outcome_explanation
+    decision = close(decision, confirm_missing=True)
+    assert decision.status == Decision.Status.LAPSED
+    assert "Nobody objected, but Northgate Housing Association gave no position" in decision.outcome_explanation
     assert decision.not_voted_count == 1
 
 
@@ -128,9 +128,9 @@ def test_after_a_dispensation_the_struck_vote_stays_uncounted_until_the_member_v
     scene.vote(decision, 2)
     recusal = services.record_recusal(actor=SYSTEM, decision=decision, membership=scene.members[2], reason="Bidder")
     services.grant_dispensation(actor=SYSTEM, recusal=recusal, reason="The interest is remote.")
-    decision = close(decision)
-    assert decision.status == Decision.Status.NOT_AGREED
-    assert "Northgate Housing Association did not vote" in decision.outcome_explanation
+    decision = close(decision, confirm_missing=True)
+    assert decision.status == Decision.Status.LAPSED
+    assert "Northgate Housing Association gave no position" in decision.outcome_explanation
     assert counts(decision) == (2, 0, 0, 1, 0, 3)
 
 

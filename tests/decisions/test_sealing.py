@@ -28,7 +28,7 @@ def closed():
         advice="Keep drop-ins",
         given_at=VOTED,
     )
-    return services.close_decision(actor=SYSTEM, decision=decision, closed_at=CLOSED)
+    return services.close_decision(actor=SYSTEM, decision=decision, closed_at=CLOSED, confirm_missing=True)
 
 
 def sealed(call):
