@@ -10,6 +10,7 @@ from alliance.models import Notification
 from contracts import services as award_services
 from decisions import services
 from roles.models import AccessGrant, Role
+from roles import services as roles_services
 from roles.standing import SYSTEM
 from tests.factories import (
     ActionItemFactory,
@@ -47,7 +48,9 @@ def make_permission_scene() -> PermissionScene:
     alliance = scene.alliance
     alliance.publish_register = True
     alliance.save()
-    amt = GoverningBodyFactory(alliance=alliance, code="AMT", name="Alliance Management Team")
+    amt = GoverningBodyFactory(alliance=alliance, code="AMT", name="Alliance Management Team", own_seats=True)
+    seat = roles_services.add_seat(actor=SYSTEM, body=amt, membership=scene.members[0], starts_on=date(2021, 1, 1))
+    kind_rule = roles_services.set_kind_rule(actor=SYSTEM, body=scene.body, kind="PROCEDURAL", decision_rule="MAJORITY")
     closes = timezone.now() + timedelta(days=30)
 
     def opened(body, visibility, title=None):
@@ -161,5 +164,8 @@ def make_permission_scene() -> PermissionScene:
         "rep": scene.reps[0].pk,
         "member0": scene.members[0].pk,
         "member1": scene.members[1].pk,
+        "seated_body": amt.pk,
+        "seat": seat.pk,
+        "kind_rule": kind_rule.pk,
     }
     return PermissionScene(ids=ids, users=users)
