@@ -116,6 +116,15 @@ POSTS = [
         ],
     ),
     (
+        "amt_secretary",
+        "Secretary of the Alliance Management Team",
+        Role.Kind.SECRETARY,
+        "AMT",
+        True,
+        "Keeps the management team's record: its seats, meetings, decisions and votes.",
+        [("Rachel Ogilvie", date(2022, 1, 1), None, "")],
+    ),
+    (
         "deputy:Harbour Light",
         "Deputy representative: Harbour Light",
         Role.Kind.DEPUTY_REPRESENTATIVE,
