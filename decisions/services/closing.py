@@ -18,6 +18,7 @@ from alliance.models import GoverningBody
 from alliance.services import save_checked
 from decisions import queries
 from decisions.models import Decision, Vote
+from decisions.services.approvals import hold_for_approval
 from decisions.services.decisions import check_moment, decision_name, lock_decision, sealed_refusal
 from roles import services as roles_services
 from roles import standing
@@ -172,7 +173,8 @@ def close_decision(*, actor: Access, decision: Decision, closed_at: datetime | N
     decision.closed_at = closed_at
     decision.decided_on = on
     decision.status = Decision.Status.AGREED if agreed else Decision.Status.NOT_AGREED
-    if agreed:
+    # The authority map: beyond what an outside body delegated, the effects wait for its approval.
+    if agreed and not hold_for_approval(decision, on):
         _apply_effects(decision)
     save_checked(decision, explanation)
     return decision
