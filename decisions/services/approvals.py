@@ -50,7 +50,7 @@ class Requirement:
 
 
 def _kind(kind: str) -> str:
-    return DecisionKind(kind).label.lower() if kind in DecisionKind.values else kind
+    return DecisionKind(kind).label if kind in DecisionKind.values else kind
 
 
 def approval_needed(decision: Decision, on: date) -> Requirement | None:
@@ -73,14 +73,16 @@ def approval_needed(decision: Decision, on: date) -> Requirement | None:
             return Requirement(
                 authority.body,
                 authority,
-                f"A {_kind(decision.kind)} is a matter {authority.body.code} reserved to itself when it delegated "
+                f"{_kind(decision.kind)} is a matter {authority.body.code} reserved to itself when it delegated "
                 f"to {code}.",
             )
     covering = [a for a in in_force if decision.kind in a.decision_kinds]
     if not covering:
         grantor = in_force[0].body
         return Requirement(
-            grantor, in_force[0], f"{grantor.code} did not delegate {_kind(decision.kind)}s to {code}."
+            grantor,
+            in_force[0],
+            f"{_kind(decision.kind)} is not among the kinds of decision {grantor.code} delegated to {code}.",
         )
     if decision.value is None or any(a.financial_limit is None for a in covering):
         return None
