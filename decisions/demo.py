@@ -43,6 +43,8 @@ def commissioner_approval(decision: Decision, after: timedelta = timedelta(days=
     )
     decision.refresh_from_db()
     return decision
+
+
 KEY, OPERATIONAL, APPOINTMENT, DELEGATION = (
     DecisionKind.KEY,
     DecisionKind.OPERATIONAL,

@@ -161,7 +161,13 @@ class Decision(models.Model):
         AWAITING_APPROVAL = "AWAITING_APPROVAL", "Agreed subject to approval"
         NOT_APPROVED = "NOT_APPROVED", "Not approved"
 
-    SEALED_STATUSES = (Status.AGREED, Status.NOT_AGREED, Status.WITHDRAWN, Status.AWAITING_APPROVAL, Status.NOT_APPROVED)
+    SEALED_STATUSES = (
+        Status.AGREED,
+        Status.NOT_AGREED,
+        Status.WITHDRAWN,
+        Status.AWAITING_APPROVAL,
+        Status.NOT_APPROVED,
+    )
     # What attaching an approval changes on a decision awaiting it: the record itself stays sealed (rule 4).
     APPROVAL_FIELDS = frozenset({"status", "resulting_assignment", "granted_delegation", "revoked_delegation"})
 
@@ -250,9 +256,7 @@ class Decision(models.Model):
 
     # The authority map: set on close when the agreement goes beyond what an outside body delegated.
     approval_needed = models.TextField(blank=True, help_text="Why the decision needs an outside body's approval.")
-    approval_from = models.ForeignKey(
-        GoverningBody, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    approval_from = models.ForeignKey(GoverningBody, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     approval_authority = models.ForeignKey(
         DelegatedAuthority, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

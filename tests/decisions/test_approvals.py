@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from alliance.errors import RuleViolation
 from alliance.models import GoverningBody
 from decisions import services
 from decisions.models import Decision, DecisionApproval
@@ -13,7 +14,7 @@ from roles import services as role_services
 from roles.models import DelegatedAuthority, RoleAssignment
 from roles.standing import SYSTEM
 from tests.factories import DecisionFactory, PersonFactory, RoleFactory
-from tests.helpers import actor_for, refused, rows, viewer_of
+from tests.helpers import actor_for, refused, viewer_of
 from tests.scenes import CLOSED, outside_body_with_authority
 
 pytestmark = pytest.mark.django_db
@@ -86,7 +87,11 @@ def test_an_appointment_awaiting_approval_does_not_take_effect(scene):
     role = RoleFactory(alliance=scene.alliance, title="Alliance Director", single_holder=True)
     person = PersonFactory(name="Ailsa Director")
     decision = agreed(
-        scene, kind="APPOINTMENT", appointment_role=role, appointment_person=person, appointment_starts_on=date(2021, 4, 1)
+        scene,
+        kind="APPOINTMENT",
+        appointment_role=role,
+        appointment_person=person,
+        appointment_starts_on=date(2021, 4, 1),
     )
     assert decision.status == Decision.Status.AWAITING_APPROVAL
     assert not RoleAssignment.objects.filter(role=role).exists()
@@ -174,9 +179,7 @@ def test_an_approval_dated_in_the_future_is_refused(awaiting):
 
 def test_an_approval_citing_another_bodys_decision_is_refused(scene, awaiting):
     other = DecisionFactory(body=scene.body, status=Decision.Status.AGREED, reference="ALT-2020-009")
-    refused(
-        "approval_decision_mismatch", approve, *WATCHED, decision=awaiting, reference="", approving_decision=other
-    )
+    refused("approval_decision_mismatch", approve, *WATCHED, decision=awaiting, reference="", approving_decision=other)
 
 
 def test_only_the_secretary_records_an_approval(scene, awaiting):
@@ -187,14 +190,14 @@ def test_only_the_secretary_records_an_approval(scene, awaiting):
 def test_a_decision_awaiting_approval_is_sealed(awaiting):
     refused("decision_sealed", services.update_decision, Decision, actor=SYSTEM, decision=awaiting, title="Other")
     awaiting.title = "Changed behind the application's back"
-    with pytest.raises(Exception):
+    with pytest.raises(RuleViolation):
         awaiting.save()
 
 
 def test_a_recorded_approval_cannot_be_changed(awaiting):
     approval = approve(awaiting)
     approval.note = "Changed"
-    with pytest.raises(Exception):
+    with pytest.raises(RuleViolation):
         approval.save()
 
 
@@ -225,7 +228,11 @@ def test_opening_a_decision_at_an_outside_body_is_refused(scene):
 
 def test_authority_is_granted_by_an_outside_body_only(scene):
     other = GoverningBody.objects.create(
-        alliance=scene.alliance, name="Management", code="AMT", kind="management", decision_rule="MAJORITY",
+        alliance=scene.alliance,
+        name="Management",
+        code="AMT",
+        kind="management",
+        decision_rule="MAJORITY",
         quorum_fraction=Decimal("0.5"),
     )
     refused(
