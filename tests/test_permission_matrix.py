@@ -68,6 +68,8 @@ GET    /alliances/{slug}/decisions/{members}/advice/                         -  
 POST   /alliances/{slug}/decisions/{members}/advice/                         {}             302 403 200 200 403 200 404
 GET    /alliances/{slug}/decisions/{members}/advice/{advice}/respond/        -              302 403 403 200 403 200 404
 POST   /alliances/{slug}/decisions/{members}/advice/{advice}/respond/        {}             302 403 403 200 403 200 404
+GET    /alliances/{slug}/decisions/{members}/approval/                       -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/decisions/{members}/approval/                       {}             302 403 403 200 403 200 404
 GET    /alliances/{slug}/decisions/{members}/close/                          -              302 403 403 200 403 200 404
 POST   /alliances/{slug}/decisions/{members}/close/                          {}             302 403 403 302 403 302 404
 GET    /alliances/{slug}/decisions/{members}/defer/                          -              302 403 403 200 403 200 404
@@ -176,6 +178,7 @@ PATCH  /api/v1/decisions/{members}/                                          {} 
 POST   /api/v1/decisions/{members}/advice/                                   {}             401 403 400 400 403 400 404
 POST   /api/v1/decisions/{members}/advice/{advice}/response/                 {}             401 403 403 400 403 400 404
 POST   /api/v1/decisions/{members}/amend/                                    {}             401 403 403 409 403 409 404
+POST   /api/v1/decisions/{members}/approval/                                 {}             401 403 403 400 403 400 404
 POST   /api/v1/decisions/{members}/close/                                    {}             401 403 403 200 403 200 404
 POST   /api/v1/decisions/{members}/defer/                                    {}             401 403 403 400 403 400 404
 GET    /api/v1/decisions/{members}/history/                                  -              401 200 200 200 200 200 404

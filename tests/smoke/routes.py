@@ -193,7 +193,7 @@ def _expand_query(query: str, scene) -> list[str]:
 # restricted: the scene adds them first). Detail routes take "all"; forms and POST-only routes, whose GET
 # shows the same form whatever the record, take "key".
 KEY_ROUTES = {
-    "decision-open", "decision-close", "decision-withdraw", "decision-defer", "decision-recusal",
+    "decision-open", "decision-close", "decision-withdraw", "decision-defer", "decision-recusal", "decision-approval",
     "decision-action", "recusal-dispensation", "advice-respond", "meeting-attendance", "meeting-held",
     "meeting-cancel", "meeting-minutes", "meeting-approve-minutes", "meeting-attendance-correct",
     "meeting-attendance-remove", "meeting-edit", "decision-edit", "action-complete", "action-cancel",
