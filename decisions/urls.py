@@ -1,6 +1,6 @@
 from django.urls import path
 
-from decisions import approval_views, views
+from decisions import views
 
 urlpatterns = [
     path("decisions/", views.DecisionLogView.as_view(), name="decision-log"),
@@ -11,7 +11,7 @@ urlpatterns = [
     path("decisions/<int:pk>/close/", views.CloseDecisionView.as_view(), name="decision-close"),
     path("decisions/<int:pk>/withdraw/", views.WithdrawDecisionView.as_view(), name="decision-withdraw"),
     path("decisions/<int:pk>/defer/", views.DeferDecisionView.as_view(), name="decision-defer"),
-    path("decisions/<int:pk>/approval/", approval_views.RecordApprovalView.as_view(), name="decision-approval"),
+    path("decisions/<int:pk>/approval/", views.RecordApprovalView.as_view(), name="decision-approval"),
     path("decisions/<int:pk>/vote/", views.VoteView.as_view(), name="decision-vote"),
     path("decisions/<int:pk>/advice/", views.AdviceView.as_view(), name="decision-advice"),
     path("decisions/<int:pk>/advice/<int:advice_pk>/respond/", views.RespondView.as_view(), name="advice-respond"),
