@@ -318,6 +318,8 @@ class GoverningBody(models.Model):
         LEADERSHIP = "leadership", "Leadership team"
         MANAGEMENT = "management", "Management team"
         OVERSIGHT = "oversight", "Oversight group"
+        # The commissioner's board: the alliance reports to it or seeks its approval; alliance members never vote there.
+        OUTSIDE = "outside", "Outside the alliance (approves or is reported to)"
 
     class DecisionRule(models.TextChoices):
         UNANIMOUS = "UNANIMOUS", "Unanimous: every eligible voting member agrees"
@@ -375,6 +377,10 @@ class GoverningBody(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("body-detail", kwargs={"slug": self.alliance.slug, "pk": self.pk})
+
+    @property
+    def is_outside(self) -> bool:
+        return self.kind == self.Kind.OUTSIDE
 
     @property
     def quorum_display(self) -> str:

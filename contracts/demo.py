@@ -19,7 +19,7 @@ from alliance.registry import DemoStage, register
 from contracts import services
 from contracts.models import AwardProcess
 from decisions import services as decision_services
-from decisions.demo import acting_as
+from decisions.demo import acting_as, commissioner_approval
 from decisions.models import Decision
 from roles import services as roles_services
 from roles.queries import representatives_on
@@ -328,8 +328,9 @@ def _external(a: Awards) -> None:
     a.bid(process, strath, date(2022, 10, 21), "3720000", "Ten placements in one home.")
     a.move(process, "EVALUATION", date(2022, 10, 24))
     a.move(process, "RECOMMENDED", date(2022, 11, 7), "Lower price for more placements.", submission=winner)
-    a.close(a.approve(process, date(2022, 11, 14)), date(2022, 11, 28))
-    a.move(process, "APPROVED", date(2022, 11, 28))
+    # £3.45m is over the £2m the IJB delegated to the ALT: the award waits for the IJB's approval.
+    commissioner_approval(a.close(a.approve(process, date(2022, 11, 14)), date(2022, 11, 28)), timedelta(days=8))
+    a.move(process, "APPROVED", date(2022, 12, 6))
     a.move(
         process,
         "CONTRACTED",

@@ -24,6 +24,27 @@ from roles.models import Person
 from roles.standing import SYSTEM
 
 LONDON = ZoneInfo("Europe/London")
+
+
+def commissioner_approval(decision: Decision, after: timedelta = timedelta(days=21)) -> Decision:
+    """The IJB's approval of a decision the ALT agreed beyond the £2m the IJB delegated to it: given at the
+    IJB's next meeting, three weeks on, and recorded with its minute (the authority map)."""
+    if decision.status != Decision.Status.AWAITING_APPROVAL:
+        return decision
+    given_on = decision.decided_on + after
+    services.record_approval(
+        actor=SYSTEM,
+        decision=decision,
+        outcome="approved",
+        given_on=given_on,
+        reference=f"IJB minute of {given_on:%-d %B %Y}, item {decision.reference}",
+        note="Approved as agreed by the ALT.",
+        recorded_at=datetime(given_on.year, given_on.month, given_on.day, 17, tzinfo=LONDON),
+    )
+    decision.refresh_from_db()
+    return decision
+
+
 KEY, OPERATIONAL, APPOINTMENT, DELEGATION = (
     DecisionKind.KEY,
     DecisionKind.OPERATIONAL,
@@ -183,6 +204,7 @@ class Builder:
         decision = services.close_decision(
             actor=SYSTEM, decision=decision, closed_at=start + timedelta(hours=2, days=0 if mtg else 7)
         )
+        decision = commissioner_approval(decision)
         if approves:
             services.approve_minutes(actor=SYSTEM, meeting=self.meetings[approves], decision=decision)
         for title_, due, owner, done in actions:
@@ -235,8 +257,8 @@ class Builder:
         services.update_decision(actor=SYSTEM, decision=decision, meeting=mtg)
         services.open_decision(actor=SYSTEM, decision=decision, opened_at=mtg.starts_at)
         self._votes(decision, day, mtg.starts_at + timedelta(hours=1), None, {}, {})
-        self.taken[key] = services.close_decision(
-            actor=SYSTEM, decision=decision, closed_at=mtg.starts_at + timedelta(hours=2)
+        self.taken[key] = commissioner_approval(
+            services.close_decision(actor=SYSTEM, decision=decision, closed_at=mtg.starts_at + timedelta(hours=2))
         )
         return self.taken[key]
 

@@ -10,7 +10,16 @@ from django.utils import timezone
 from alliance.choices import DecisionKind
 from alliance.formatting import day
 from alliance.models import Alliance, GoverningBody, Membership, Organisation
-from decisions.models import APPOINTMENT_FIELDS, DELEGATION_FIELDS, Attendance, Decision, Meeting, Recusal, Vote
+from decisions.models import (
+    APPOINTMENT_FIELDS,
+    DELEGATION_FIELDS,
+    Attendance,
+    Decision,
+    DecisionApproval,
+    Meeting,
+    Recusal,
+    Vote,
+)
 from decisions.queries import recusal_interests
 from decisions.services.actions import owners
 from decisions.services.closing import CONFIRM_MISSING_LABEL
@@ -603,3 +612,42 @@ class KindRuleForm(forms.Form):
         help_text="For example 0.5 for half, or 1 for all.",
     )
     abstention_blocks = forms.BooleanField(label="An abstention blocks (unanimous rule only)", required=False)
+
+
+# The authority map: an outside body's answer to a decision agreed subject to its approval
+
+
+class ApprovalForm(forms.Form):
+    outcome = forms.ChoiceField(
+        choices=DecisionApproval.Outcome.choices,
+        widget=forms.RadioSelect,
+        label="Approved or refused",
+        error_messages={"required": "Say whether the approval was given or refused."},
+    )
+    given_on = forms.DateField(
+        label="Date given",
+        widget=DATE,
+        error_messages={"required": "Give the date the outside body gave (or refused) its approval."},
+    )
+    reference = forms.CharField(
+        required=False, max_length=200, label="Reference", help_text="The outside body's minute or paper."
+    )
+    approving_decision = forms.ModelChoiceField(
+        queryset=Decision.objects.none(),
+        required=False,
+        label="Decision of the outside body",
+        help_text="Where its decision is in this log; otherwise give the reference.",
+    )
+    approver = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Who gave it",
+        help_text="Where not the whole body, e.g. its chief officer.",
+    )
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Note")
+
+    def __init__(self, *args, decision: Decision, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["approving_decision"].queryset = Decision.objects.filter(body_id=decision.approval_from_id).exclude(
+            reference=""
+        )

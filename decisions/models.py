@@ -196,8 +196,20 @@ class Decision(models.Model):
         LAPSED = "LAPSED", "Lapsed: positions missing"
         WITHDRAWN = "WITHDRAWN", "Withdrawn"
         DEFERRED = "DEFERRED", "Deferred"
+        # The authority map: agreed beyond what an outside body delegated; completes when its approval is attached.
+        AWAITING_APPROVAL = "AWAITING_APPROVAL", "Agreed subject to approval"
+        NOT_APPROVED = "NOT_APPROVED", "Not approved"
 
-    SEALED_STATUSES = (Status.AGREED, Status.NOT_AGREED, Status.LAPSED, Status.WITHDRAWN)
+    SEALED_STATUSES = (
+        Status.AGREED,
+        Status.NOT_AGREED,
+        Status.LAPSED,
+        Status.WITHDRAWN,
+        Status.AWAITING_APPROVAL,
+        Status.NOT_APPROVED,
+    )
+    # What attaching an approval changes on a decision awaiting it: the record itself stays sealed (rule 4).
+    APPROVAL_FIELDS = frozenset({"status", "resulting_assignment", "granted_delegation", "revoked_delegation"})
 
     alliance = models.ForeignKey(Alliance, on_delete=models.PROTECT, related_name="decisions")
     body = models.ForeignKey(GoverningBody, on_delete=models.PROTECT, related_name="decisions")
@@ -287,6 +299,13 @@ class Decision(models.Model):
         DelegatedAuthority, on_delete=models.PROTECT, null=True, blank=True, related_name="revoked_by"
     )
 
+    # The authority map: set on close when the agreement goes beyond what an outside body delegated.
+    approval_needed = models.TextField(blank=True, help_text="Why the decision needs an outside body's approval.")
+    approval_from = models.ForeignKey(GoverningBody, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    approval_authority = models.ForeignKey(
+        DelegatedAuthority, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -323,7 +342,9 @@ class Decision(models.Model):
         # that is sealed in the database stays as it was.
         if self.pk:
             stored = Decision.objects.filter(pk=self.pk).values_list("status", flat=True).first()
-            if stored in self.SEALED_STATUSES:
+            fields = set(kwargs.get("update_fields") or ())
+            completing = stored == self.Status.AWAITING_APPROVAL and fields and fields <= self.APPROVAL_FIELDS
+            if stored in self.SEALED_STATUSES and not completing:
                 raise RuleViolation(
                     "decision_sealed",
                     f"{self.reference or 'This decision'} is closed ({stored}) and cannot be changed; "
@@ -370,6 +391,8 @@ class Decision(models.Model):
         "Open for votes"."""
         if self.awaiting_outcome:
             return f"Voting closed on {day(self.closes_at)}: waiting for the secretary to record the outcome"
+        if self.status == self.Status.AWAITING_APPROVAL and self.approval_from_id:
+            return f"Agreed subject to the approval of {self.approval_from.name}"
         return self.get_status_display()
 
 
@@ -728,3 +751,6 @@ class ActionItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+from decisions.approval_models import DecisionApproval  # noqa: E402, F401  (the authority map's appended record)

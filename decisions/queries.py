@@ -323,7 +323,15 @@ def decision_log(alliance: Alliance | None = None, *, access: Access | None = No
     qs = Decision.objects.all() if alliance is None else Decision.objects.filter(alliance=alliance)
     fields = ("pk", "reference", "title", "status")
     return qs.select_related(
-        "alliance", "body", "meeting", "amends", "supersedes", "taken_under", "decided_by"
+        "alliance",
+        "body",
+        "meeting",
+        "amends",
+        "supersedes",
+        "taken_under",
+        "decided_by",
+        "approval_from",
+        "approval__body",
     ).prefetch_related(
         # Into plain lists (``amended_by_visible``...), not the relations' caches: Django then builds no
         # related manager and queryset per decision on the page (docs/performance.md).

@@ -12,6 +12,7 @@ urlpatterns = [
     path("decisions/<int:pk>/extend/", views.ExtendDeadlineView.as_view(), name="decision-extend"),
     path("decisions/<int:pk>/withdraw/", views.WithdrawDecisionView.as_view(), name="decision-withdraw"),
     path("decisions/<int:pk>/defer/", views.DeferDecisionView.as_view(), name="decision-defer"),
+    path("decisions/<int:pk>/approval/", views.RecordApprovalView.as_view(), name="decision-approval"),
     path("decisions/<int:pk>/vote/", views.VoteView.as_view(), name="decision-vote"),
     path("decisions/<int:pk>/advice/", views.AdviceView.as_view(), name="decision-advice"),
     path("decisions/<int:pk>/advice/<int:advice_pk>/respond/", views.RespondView.as_view(), name="advice-respond"),

@@ -851,6 +851,33 @@ class CancelActionItemView(ActionItemFormView):
     success_message = "Action item cancelled."
 
 
+class RecordApprovalView(DecisionFormView):
+    form_class = forms.ApprovalForm
+    service = staticmethod(services.record_approval)
+    title = "Record the approval"
+    submit = "Record"
+    success_message = "Approval recorded."
+
+    @property
+    def intro(self) -> str:
+        decision = self.target
+        return (
+            f"{decision.approval_needed} Record {decision.approval_from.name}'s answer."
+            if (decision.approval_from_id)
+            else "This decision needs no outside body's approval."
+        )
+
+    def get_target(self):
+        return get_object_or_404(
+            Decision.objects.restrict(self.access).select_related("alliance", "body", "approval_from"),
+            alliance=self.alliance,
+            pk=self.kwargs["pk"],
+        )
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "decision": self.target}
+
+
 # A body's page: who sits on it and how it decides -----------------------------------------------
 
 

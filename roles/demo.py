@@ -165,16 +165,6 @@ POSTS = [
         "Audits the alliance's award decisions and delegated decisions; sees the full audit trail.",
         [(name, date(2023, 1, 1), None, "") for name in ("Helen Strachan", "David Ure", "Morven Blair")],
     ),
-    (
-        "alt",
-        "Alliance Leadership Team (collectively)",
-        Role.Kind.OTHER,
-        "ALT",
-        False,
-        "The ALT acting together as a body: its voting members are the member representatives. "
-        "Holds the authority the commissioner delegates to the alliance; it has no individual holder.",
-        [],
-    ),
 ]
 
 INTERESTS = [
@@ -220,7 +210,7 @@ def _commissioner_body(ctx) -> GoverningBody:
         alliance=alliance,
         name=f"{ctx['commissioner'].name} Integration Joint Board",
         code="IJB",
-        kind=GoverningBody.Kind.LEADERSHIP,
+        kind=GoverningBody.Kind.OUTSIDE,
         decision_rule=GoverningBody.DecisionRule.MAJORITY,
         quorum_fraction=Decimal("0.5"),
         established_on=date(2016, 4, 1),
@@ -254,7 +244,7 @@ def _create(ctx, orgs, people) -> None:
         for name, starts, ends, reason in holders:
             services.assign_role(role=role, person=people[name], starts_on=starts, ends_on=ends, end_reason=reason)
     roles = {r.title: r for r in Role.objects.filter(alliance=alliance)}
-    director, alt = roles["Alliance Director"], roles["Alliance Leadership Team (collectively)"]
+    director = roles["Alliance Director"]
     first = services.grant_delegation(
         role=director,
         body=bodies["ALT"],
@@ -274,12 +264,21 @@ def _create(ctx, orgs, people) -> None:
         financial_limit=Decimal("50000"),
         valid_from=date(2021, 9, 1),
     )
-    services.grant_delegation(
-        role=alt,
-        body=_commissioner_body(ctx),
+    services.grant_body_authority(
+        grantor=_commissioner_body(ctx),
+        grantee=bodies["ALT"],
         scope="Redesign and award of homelessness services within the alliance budget, under Schedule part 10.",
-        decision_kinds=[DecisionKind.KEY, DecisionKind.AWARD, DecisionKind.POLICY, DecisionKind.OPERATIONAL],
+        decision_kinds=[
+            DecisionKind.KEY,
+            DecisionKind.AWARD,
+            DecisionKind.POLICY,
+            DecisionKind.OPERATIONAL,
+            DecisionKind.APPOINTMENT,
+            DecisionKind.DELEGATION,
+        ],
         financial_limit=Decimal("2000000"),
+        must_report="The annual plan and budget, and every award of a service, at the IJB's next meeting.",
+        granted_reference="IJB meeting of 1 March 2020, paper IJB/20/07 (alliance scheme of delegation)",
         valid_from=START,
         valid_to=date(2027, 6, 30),
     )

@@ -49,13 +49,13 @@ class RoleAssignmentFilter(FilterSet):
 
 
 class DelegationFilter(FilterSet):
-    alliance = AllianceSlugFilter(field_name="role__alliance__slug", label="Alliance slug")
+    alliance = AllianceSlugFilter(field_name="body__alliance__slug", label="Alliance slug")
     kind = filters.ChoiceFilter(choices=DecisionKind.choices, method="filter_kind", label="Covers this decision kind")
     on = filters.DateFilter(method="filter_on", label="In force on this date (YYYY-MM-DD)")
 
     class Meta:
         model = DelegatedAuthority
-        fields = ["alliance", "role", "body", "kind", "on"]
+        fields = ["alliance", "role", "body", "grantee_body", "kind", "on"]
 
     def filter_kind(self, queryset, name, value):
         return queryset.covering(value)

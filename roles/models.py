@@ -261,14 +261,29 @@ class DelegatedAuthorityQuerySet(RestrictedQuerySetMixin, HistoryGuardedQuerySet
 
 
 class DelegatedAuthority(models.Model):
-    """Authority a body grants to a role to decide matters of some kinds, up to a value."""
+    """Authority a body grants to a role, or to another body collectively, to decide matters of some kinds,
+    up to a value.
 
-    role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="delegations")
+    A grant to a body is the authority map: what the commissioner's board (an outside body) delegated to the
+    alliance's bodies; a decision of the grantee body beyond it is agreed subject to the grantor's approval.
+    """
+
+    # ``body`` comes first: the audit chain follows the first foreign key to the alliance, and the grantee
+    # may be a role or a body.
     body = models.ForeignKey(
         GoverningBody,
         on_delete=models.PROTECT,
         related_name="delegations_granted",
         help_text="The body that granted the delegation.",
+    )
+    role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="delegations", null=True, blank=True)
+    grantee_body = models.ForeignKey(
+        GoverningBody,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="authority_held",
+        help_text="The alliance body that holds the authority collectively, instead of a role.",
     )
     scope = models.TextField(help_text="What the delegation covers, in the words of the granting decision.")
     decision_kinds = models.JSONField(
@@ -288,9 +303,20 @@ class DelegatedAuthority(models.Model):
     )
     revocation_reason = models.TextField(blank=True)
     notes = models.TextField(blank=True)
+    reserved_kinds = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Reserved matters: kinds of decision that always need the granting body's approval.",
+    )
+    must_report = models.TextField(blank=True, help_text="What the holder must report to the granting body.")
+    granted_reference = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Where the grant is recorded when no decision in this log made it (a board paper, its date).",
+    )
 
     history = HistoricalRecords()
-    read_rule = MembersLevel("role__alliance_id")
+    read_rule = MembersLevel("body__alliance_id")
     objects = DelegatedAuthorityQuerySet.as_manager()
 
     class Meta:
@@ -309,19 +335,47 @@ class DelegatedAuthority(models.Model):
                 condition=Q(financial_limit__isnull=True) | Q(financial_limit__gte=0),
                 name="delegation_limit_not_negative",
             ),
+            models.CheckConstraint(
+                condition=Q(role__isnull=False, grantee_body__isnull=True)
+                | Q(role__isnull=True, grantee_body__isnull=False),
+                name="delegation_to_a_role_or_a_body",
+            ),
         ]
         indexes = [
             models.Index(fields=["role", "valid_from", "valid_to"]),
             models.Index(fields=["body"]),
+            models.Index(fields=["grantee_body", "valid_from"]),
             models.Index(fields=["revoked_on"]),
         ]
 
     def __str__(self) -> str:
-        return f"{self.role}: {', '.join(self.decision_kinds)} from {self.body.code}"
+        return f"{self.grantee_name}: {', '.join(self.decision_kinds)} from {self.body.code}"
+
+    @property
+    def grantee_name(self) -> str:
+        """The role's title, or the body's name with "(collectively)" for a body's authority."""
+        return self.role.title if self.role_id else f"{self.grantee_body.name} (collectively)"
+
+    @property
+    def granting_decision(self):
+        """The decision of this log that granted it (rule 8), or None."""
+        try:
+            return self.granted_by
+        except models.ObjectDoesNotExist:
+            return None
+
+    @property
+    def grant_unrecorded(self) -> bool:
+        """No decision in the log granted it and no reference says where it was granted: flagged in the register."""
+        return self.granting_decision is None and not self.granted_reference
 
     def get_decision_kinds_display(self) -> list[str]:
         labels = dict(DecisionKind.choices)
         return [labels.get(k, k) for k in self.decision_kinds]
+
+    def get_reserved_kinds_display(self) -> list[str]:
+        labels = dict(DecisionKind.choices)
+        return [labels.get(k, k) for k in self.reserved_kinds]
 
     def is_valid_on(self, on: date) -> bool:
         return (

@@ -243,8 +243,8 @@ def authority_for(
 def delegation_register(alliance: Alliance) -> QuerySet[DelegatedAuthority]:
     """Every delegation of the alliance, with what the register shows of its role and body."""
     return (
-        DelegatedAuthority.objects.filter(role__alliance=alliance)
-        .select_related("role__alliance", "body")
+        DelegatedAuthority.objects.filter(body__alliance=alliance)
+        .select_related("role__alliance", "body", "grantee_body", "granted_by")
         .order_by("role__title", "-valid_from", "pk")
     )
 

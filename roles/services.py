@@ -347,6 +347,69 @@ def grant_delegation(
 
 
 @transaction.atomic
+def grant_body_authority(
+    *,
+    grantor: GoverningBody,
+    grantee: GoverningBody,
+    scope: str,
+    decision_kinds: Iterable[str],
+    valid_from: date,
+    valid_to: date | None = None,
+    financial_limit: Decimal | None = None,
+    reserved_kinds: Iterable[str] = (),
+    must_report: str = "",
+    granted_reference: str = "",
+    notes: str = "",
+) -> DelegatedAuthority:
+    """Record the authority an outside body (the commissioner's board) delegated to an alliance body
+    collectively: the authority map its decisions are held to."""
+    kinds = _check_decision_kinds(decision_kinds)
+    reserved = list(dict.fromkeys(reserved_kinds))
+    if any(k not in DecisionKind.values for k in reserved):
+        raise RuleViolation(
+            "delegation_kind_unknown",
+            f"Name the reserved matters from the kinds of decision: {', '.join(DecisionKind.values)}.",
+            field="reserved_kinds",
+        )
+    if not grantor.is_outside or grantee.is_outside:
+        raise RuleViolation(
+            "authority_map_bodies",
+            f"Authority held by a body collectively is granted by a body outside the alliance to one of the "
+            f"alliance's bodies; {grantor} and {grantee} are not such a pair.",
+            field="grantee_body",
+        )
+    if grantor.alliance_id != grantee.alliance_id:
+        raise RuleViolation(
+            "delegation_body_elsewhere",
+            f"{grantor} is recorded for another alliance than {grantee}; record the grant in the alliance concerned.",
+            field="body",
+        )
+    if not scope.strip():
+        raise RuleViolation("delegation_scope_required", "Describe what the delegation covers.", field="scope")
+    if valid_to is not None and valid_to < valid_from:
+        raise RuleViolation(
+            "delegation_window_order",
+            f"The delegation cannot end ({day(valid_to)}) before it starts ({day(valid_from)}).",
+            field="valid_to",
+        )
+    authority = DelegatedAuthority(
+        body=grantor,
+        grantee_body=grantee,
+        scope=scope.strip(),
+        decision_kinds=kinds,
+        reserved_kinds=reserved,
+        financial_limit=_money(financial_limit, "financial_limit"),
+        must_report=must_report.strip(),
+        granted_reference=granted_reference.strip(),
+        valid_from=valid_from,
+        valid_to=valid_to,
+        notes=notes,
+    )
+    save_checked(authority, f"Granted by {grantor.code}")
+    return authority
+
+
+@transaction.atomic
 def revoke_delegation(*, delegation: DelegatedAuthority, revoked_on: date, reason: str) -> DelegatedAuthority:
     """Revoke a delegation from a date (the first day it no longer applies), saying why."""
     delegation = DelegatedAuthority.objects.select_for_update().get(pk=delegation.pk)
@@ -474,12 +537,24 @@ def _open_decisions(body: GoverningBody, kind: str | None = None) -> list[str]:
     return list(decisions.values_list("reference", flat=True)[:5])
 
 
+def _refuse_outside(body: GoverningBody) -> None:
+    if body.kind == GoverningBody.Kind.OUTSIDE:
+        raise RuleViolation(
+            "outside_body_no_seats",
+            f"{body.name} is outside the alliance: alliance members do not sit or vote there, and its decisions "
+            "come in as approvals recorded on the alliance body's decision.",
+            field="body",
+            conflict=True,
+        )
+
+
 @transaction.atomic
 def set_own_seats(*, actor: Access, body: GoverningBody, own_seats: bool, reason: str) -> GoverningBody:
     """Give a body seats of its own, or let the alliance's members sit on it again (rule 1); never while one
     of its decisions is open for votes, since that would change who votes on it mid-way."""
     standing.require_record_keeper(actor, body, "change who sits on it")
     body = GoverningBody.objects.select_for_update().get(pk=body.pk)
+    _refuse_outside(body)
     if not (reason or "").strip():
         raise RuleViolation(
             "own_seats_reason_required", "Say why: the reason is kept with the body's history.", field="reason"
@@ -517,6 +592,7 @@ def add_seat(
     own, voting or advisory, from a day (rule 1)."""
     standing.require_record_keeper(actor, body, "keep its seats")
     body = GoverningBody.objects.select_for_update().get(pk=body.pk)
+    _refuse_outside(body)
     if not body.own_seats:
         raise RuleViolation(
             "body_seats_follow_membership",

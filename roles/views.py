@@ -103,8 +103,8 @@ class DelegationDetailView(AlliancePageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         delegation = get_object_or_404(
-            DelegatedAuthority.objects.select_related("role", "body", "granted_by", "revoked_by"),
-            role__alliance=self.alliance,
+            DelegatedAuthority.objects.select_related("role", "body", "grantee_body", "granted_by", "revoked_by"),
+            body__alliance=self.alliance,
             pk=kwargs["pk"],
         )
         delegation.in_force = delegation.is_valid_on(self.on)

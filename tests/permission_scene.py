@@ -9,8 +9,8 @@ from django.utils import timezone
 from alliance.models import Notification
 from contracts import services as award_services
 from decisions import services
-from roles.models import AccessGrant, Role
 from roles import services as roles_services
+from roles.models import AccessGrant, Role
 from roles.standing import SYSTEM
 from tests.factories import (
     ActionItemFactory,

@@ -329,3 +329,34 @@ def make_award_scene(voting: int = 4) -> AwardScene:
     scene = make_scene(voting=voting)
     policy = adopt(scene)
     return AwardScene(scene, policy, PersonFactory(name="Independent Evaluator"))
+
+
+# The authority map: the commissioner's board outside the alliance, and what it delegated to the scene's body
+
+
+def outside_body_with_authority(scene: Scene, **fields) -> GoverningBody:
+    """The commissioner's Integration Joint Board (an outside body) of the scene's alliance, having delegated
+    KEY, AWARD, OPERATIONAL and APPOINTMENT decisions up to £2m to the scene's body from 2020, POLICY reserved."""
+    from roles import services as role_services
+
+    board = GoverningBodyFactory(
+        alliance=scene.alliance,
+        name="Dunmarrow Integration Joint Board",
+        code="IJB",
+        kind=GoverningBody.Kind.OUTSIDE,
+        decision_rule=GoverningBody.DecisionRule.MAJORITY,
+    )
+    values = {
+        "grantor": board,
+        "grantee": scene.body,
+        "scope": "Redesign and award of homelessness services within the alliance budget.",
+        "decision_kinds": ["KEY", "AWARD", "OPERATIONAL", "APPOINTMENT"],
+        "reserved_kinds": ["POLICY"],
+        "financial_limit": Decimal("2000000"),
+        "must_report": "Every award over £500,000, within a month.",
+        "granted_reference": "IJB meeting of 20 August 2020, paper 20/31",
+        "valid_from": date(2020, 9, 1),
+    }
+    values.update(fields)
+    role_services.grant_body_authority(**values)
+    return board

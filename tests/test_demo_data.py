@@ -391,3 +391,18 @@ def test_oversight_reads_every_page_of_the_demo_audit_feed_and_the_whole_csv(dem
         entries = _walk_json(client, query)
         rows_ = _csv_rows(client.get(f"/api/v1/audit/csv/?{query}"))
         assert [int(r["id"]) for r in rows_] == [e["id"] for e in entries], query
+
+
+def test_demo_sends_the_decisions_beyond_the_alts_authority_to_the_ijb_for_approval(demo):
+    ijb = demo.bodies.get(code="IJB")
+    assert ijb.is_outside
+    authority = ijb.delegations_granted.get(grantee_body__code="ALT")
+    assert authority.financial_limit == Decimal("2000000.00") and authority.granted_reference
+    approved = {d.value: d for d in Decision.objects.filter(alliance=demo, approval_from=ijb)}
+    assert Decimal("24600000.00") in approved and Decimal("3450000.00") in approved
+    for decision in approved.values():
+        assert decision.status == Decision.Status.AGREED
+        assert decision.approval.reference.startswith("IJB minute of ")
+        assert "over the £2m IJB delegated to ALT" in decision.approval_needed
+    award = AwardProcess.objects.get(alliance=demo, approval_decision=approved[Decimal("3450000.00")])
+    assert award.stage == AwardProcess.Stage.CONTRACTED

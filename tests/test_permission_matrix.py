@@ -85,6 +85,8 @@ GET    /alliances/{slug}/decisions/{members}/advice/requests/{advice_request}/ex
 POST   /alliances/{slug}/decisions/{members}/advice/requests/{advice_request}/exclude/ {}   302 403 403 200 403 200 404
 GET    /alliances/{slug}/decisions/{members}/advice/without/                 -              302 403 403 200 403 200 404
 POST   /alliances/{slug}/decisions/{members}/advice/without/                 {}             302 403 403 200 403 200 404
+GET    /alliances/{slug}/decisions/{members}/approval/                       -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/decisions/{members}/approval/                       {}             302 403 403 200 403 200 404
 GET    /alliances/{slug}/decisions/{members}/close/                          -              302 403 403 200 403 200 404
 POST   /alliances/{slug}/decisions/{members}/close/                          {}             302 403 403 200 403 200 404
 GET    /alliances/{slug}/decisions/{members}/defer/                          -              302 403 403 200 403 200 404
@@ -200,6 +202,7 @@ POST   /api/v1/decisions/{members}/advice/{advice}/response/                 {} 
 POST   /api/v1/decisions/{members}/advice-requests/                          {}             401 403 403 400 403 400 404
 POST   /api/v1/decisions/{members}/advice-requests/{advice_request}/exclude/ {}             401 403 403 400 403 400 404
 POST   /api/v1/decisions/{members}/amend/                                    {}             401 403 403 409 403 409 404
+POST   /api/v1/decisions/{members}/approval/                                 {}             401 403 403 400 403 400 404
 POST   /api/v1/decisions/{members}/close/                                    {}             401 403 403 400 403 400 404
 GET    /api/v1/decisions/{members}/close-preview/                            -              401 200 200 200 200 200 404
 POST   /api/v1/decisions/{members}/defer/                                    {}             401 403 403 400 403 400 404

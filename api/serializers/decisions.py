@@ -21,6 +21,7 @@ from decisions.models import (
     AdvisoryInput,
     AdvisoryResponse,
     Decision,
+    DecisionApproval,
     Meeting,
     Recusal,
     Vote,
@@ -192,6 +193,28 @@ def _later_links():
     return LaterLinksSerializer(child=DecisionLinkSerializer(), read_only=True)
 
 
+class DecisionApprovalSerializer(ModelSerializer):
+    """The outside body's answer to a decision agreed subject to its approval: an appended record."""
+
+    body_code = serializers.CharField(source="body.code", read_only=True)
+
+    class Meta:
+        model = DecisionApproval
+        fields = [
+            "id",
+            "outcome",
+            "body",
+            "body_code",
+            "approving_decision",
+            "approver",
+            "reference",
+            "given_on",
+            "note",
+            "recorded_at",
+        ]
+        read_only_fields = fields
+
+
 class DecisionSerializer(ModelSerializer):
     """A decision as the log lists it: the record, its outcome and counts, and its links."""
 
@@ -214,6 +237,12 @@ class DecisionSerializer(ModelSerializer):
         help_text='The status as the pages say it: "Voting closed on 21/09/2023: waiting for the secretary to '
         'record the outcome" for an open written procedure past its closes_at.',
     )
+    approval_needed = serializers.CharField(
+        read_only=True,
+        help_text="Set on close when the agreement goes beyond the authority an outside body delegated to the "
+        "body: why it needs that body's approval (status AWAITING_APPROVAL until the approval is recorded).",
+    )
+    approval = DecisionApprovalSerializer(read_only=True, allow_null=True, default=None)
 
     class Meta:
         model = Decision
@@ -265,6 +294,9 @@ class DecisionSerializer(ModelSerializer):
             *DELEGATION_FIELDS,
             "granted_delegation",
             "revoked_delegation",
+            "approval_needed",
+            "approval_from",
+            "approval",
         ]
 
     @extend_schema_field(VotesSummarySerializer)
@@ -403,6 +435,23 @@ class ClosePreviewSerializer(serializers.Serializer):
     eligible = serializers.IntegerField()
     quorum_needed = serializers.IntegerField()
     quorum_present = serializers.IntegerField()
+
+
+class ApprovalInputSerializer(InputSerializer):
+    outcome = serializers.ChoiceField(choices=DecisionApproval.Outcome.choices)
+    given_on = serializers.DateField(help_text="The day the outside body gave (or refused) its approval.")
+    reference = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="The outside body's minute or paper."
+    )
+    approving_decision = _pk(
+        Decision.objects.select_related("body"),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The outside body's decision in this log, instead of a reference.",
+    )
+    approver = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class ReasonInputSerializer(InputSerializer):

@@ -98,9 +98,24 @@ class BodyRefSerializer(ModelSerializer):
 
 
 class DelegationSerializer(StrictInputMixin, ModelSerializer):
-    role = RoleRefSerializer(read_only=True)
+    role = RoleRefSerializer(read_only=True, allow_null=True)
     body = BodyRefSerializer(read_only=True)
+    grantee_body = BodyRefSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="The alliance body holding the authority collectively (the authority map), instead of a role.",
+    )
     decision_kinds = serializers.ListField(child=serializers.ChoiceField(choices=DecisionKind.choices))
+    reserved_kinds = serializers.ListField(
+        child=serializers.ChoiceField(choices=DecisionKind.choices),
+        read_only=True,
+        help_text="Reserved matters: kinds that always need the granting body's approval.",
+    )
+    granting_decision = serializers.PrimaryKeyRelatedField(source="granted_by", read_only=True, allow_null=True)
+    grant_unrecorded = serializers.BooleanField(
+        read_only=True,
+        help_text="True when no decision in the log granted it and no reference says where it was granted.",
+    )
 
     class Meta:
         model = DelegatedAuthority
@@ -116,7 +131,14 @@ class DelegationSerializer(StrictInputMixin, ModelSerializer):
             "revoked_on",
             "revocation_reason",
             "notes",
+            "grantee_body",
+            "reserved_kinds",
+            "must_report",
+            "granted_reference",
+            "granting_decision",
+            "grant_unrecorded",
         ]
+        read_only_fields = ["must_report", "granted_reference"]
 
 
 class DelegationCreateSerializer(serializers.Serializer):

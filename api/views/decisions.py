@@ -67,6 +67,7 @@ class DecisionViewSet(StandingMixin, AsOfMixin, mixins.UpdateModelMixin, Registe
         "advice_requests": _keeper("ask its advisory members for advice"),
         "exclude_adviser": _keeper("exclude an advisory member from its decisions"),
         "no_advice": _keeper("record why a decision goes ahead without advice"),
+        "approval": _keeper("record the approval of its decisions"),
         "votes": lambda access, decision, data: standing.require_vote(access, decision.body),
         "advice": lambda access, decision, data: standing.require_advice(access, decision.body, given=False),
         "delegated": lambda access, _, data: standing.require_delegation_holder(
@@ -215,6 +216,15 @@ class DecisionViewSet(StandingMixin, AsOfMixin, mixins.UpdateModelMixin, Registe
                 actor=self.actor, decision=self.get_object(), **self._input(s.ExtendInputSerializer)
             )
         )
+
+    @extend_schema(request=s.ApprovalInputSerializer, responses={201: s.DecisionDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def approval(self, request, pk=None):
+        """Attach the outside body's approval (or refusal) to a decision agreed subject to it: AGREED with
+        what it agreed taking effect, or NOT_APPROVED; list those waiting with ``?status=AWAITING_APPROVAL``."""
+        decision = self.get_object()
+        services.record_approval(actor=self.actor, decision=decision, **self._input(s.ApprovalInputSerializer))
+        return self._out(decision, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.ReasonInputSerializer, responses=s.DecisionDetailSerializer)
     @action(detail=True, methods=["post"])

@@ -89,7 +89,7 @@ class DelegationViewSet(AsOfMixin, _ServiceViewSet):
     filterset_class = DelegationFilter
     ordering_fields = ["valid_from", "valid_to", "financial_limit", "role__title"]
     ordering = ["role__title", "valid_from", "pk"]
-    queryset = DelegatedAuthority.objects.select_related("role", "body")
+    queryset = DelegatedAuthority.objects.select_related("role", "body", "grantee_body", "granted_by")
 
     @extend_schema(request=s.DelegationCreateSerializer, responses={201: s.DelegationSerializer})
     def create(self, request, *args, **kwargs):

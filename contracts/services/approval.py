@@ -189,12 +189,23 @@ def record_approval_outcome(
             f"policy v{process.policy.version} names for approval.",
             conflict=True,
         )
-    outcomes = {Decision.Status.AGREED: Stage.APPROVED, Decision.Status.NOT_AGREED: Stage.REJECTED}
+    outcomes = {
+        Decision.Status.AGREED: Stage.APPROVED,
+        Decision.Status.NOT_AGREED: Stage.REJECTED,
+        Decision.Status.NOT_APPROVED: Stage.REJECTED,
+    }
     if decision.status == Decision.Status.LAPSED:
         raise RuleViolation(
             "award_approval_lapsed",
             f"{decision.reference} lapsed (positions missing), so {process.reference} is neither approved nor "
             "rejected; open its approval again from the process.",
+            conflict=True,
+        )
+    if decision.status == Decision.Status.AWAITING_APPROVAL:
+        raise RuleViolation(
+            "award_approval_awaiting_outside_body",
+            f"{decision.reference} is agreed subject to the approval of {decision.approval_from.name} "
+            f"({decision.approval_needed}); record that approval on the decision first.",
             conflict=True,
         )
     if decision.status not in outcomes:

@@ -19,6 +19,7 @@ from alliance.services import save_checked
 from decisions import queries
 from decisions.models import Decision, Vote
 from decisions.services.advice import check_advice_heard
+from decisions.services.approvals import hold_for_approval
 from decisions.services.decisions import check_moment, decision_name, lock_decision, sealed_refusal
 from roles import services as roles_services
 from roles import standing
@@ -261,7 +262,8 @@ def close_decision(
     decision.closed_at = closed_at
     decision.decided_on = on
     decision.status = STATUS_OF_OUTCOME[agreed]
-    if agreed:
+    # The authority map: beyond what an outside body delegated, the effects wait for its approval.
+    if agreed and not hold_for_approval(decision, on):
         _apply_effects(decision)
     save_checked(decision, explanation)
     return decision

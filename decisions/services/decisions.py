@@ -109,6 +109,18 @@ def check_moment(
         )
 
 
+def refuse_outside_body(body: GoverningBody, doing: str) -> None:
+    """Alliance members never vote at a body outside the alliance: its decisions come in as approvals."""
+    if body.is_outside:
+        raise RuleViolation(
+            "outside_body_not_voted",
+            f"{body.name} is outside the alliance, and alliance members do not vote there, so its decisions "
+            f"cannot be {doing} here. Record its approval on the decision of the alliance body that needs it "
+            "instead ('Record the approval').",
+            field="body",
+        )
+
+
 # Checks of a decision's shape ----------------------------------------------------------------
 
 
@@ -403,6 +415,7 @@ def draft_decision(
     than the server's clock.
     """
     standing.require_record_keeper(actor, body, "draft its decisions")
+    refuse_outside_body(body, "drafted")
     decision = Decision(body=body, alliance_id=body.alliance_id, created_by=actor.user)
     fields = {k: v for k, v in locals().items() if k in DRAFT_FIELDS}
     fields["delegation_kinds"] = list(delegation_kinds)
@@ -458,6 +471,7 @@ def update_decision(
 def open_decision(*, actor: Access, decision: Decision, opened_at: datetime | None = None) -> Decision:
     """Open a draft (or a deferred decision) for votes; the reference is allocated on first opening."""
     standing.require_record_keeper(actor, decision.body, "open its decisions for votes")
+    refuse_outside_body(decision.body, "opened for votes")
     decision = lock_decision(decision)
     opened_at = opened_at or timezone.now()
     check_moment(moment=opened_at, decision=decision, field="opened_at", what="opening", after_opening=False)

@@ -323,3 +323,16 @@ def test_a_leaving_member_leaves_its_seats(scene):
     alliance_services.end_membership(membership=scene.members[0], left_on=date(2021, 5, 31), reason="Left.")
     seat = Seat.objects.get(pk=seats["member"].pk)
     assert (seat.ends_on, seat.end_reason) == (date(2021, 5, 31), "The organisation left the alliance.")
+
+
+def test_an_outside_body_takes_no_seats(scene):
+    outside = GoverningBodyFactory(alliance=scene.alliance, code="IJB", kind=GoverningBody.Kind.OUTSIDE)
+    error = refused(
+        "outside_body_no_seats",
+        roles_services.set_own_seats,
+        actor=SYSTEM,
+        body=outside,
+        own_seats=True,
+        reason="Seat it.",
+    )
+    assert "is outside the alliance: alliance members do not sit or vote there" in error.message

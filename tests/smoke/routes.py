@@ -199,6 +199,7 @@ def _expand_query(query: str, scene) -> list[str]:
 # shows the same form whatever the record, take "key".
 KEY_ROUTES = {
     "decision-open", "decision-close", "decision-extend", "decision-withdraw", "decision-defer", "decision-recusal",
+    "decision-approval",
     "decision-action", "recusal-dispensation", "advice-respond", "meeting-attendance", "meeting-held",
     "meeting-cancel", "meeting-minutes", "meeting-approve-minutes", "meeting-attendance-correct",
     "meeting-attendance-remove", "meeting-edit", "decision-edit", "action-complete", "action-cancel",
