@@ -19,6 +19,7 @@ from roles.standing import SYSTEM
 from tests.factories import (
     AllianceFactory,
     AttendanceFactory,
+    GoverningBodyFactory,
     MeetingFactory,
     MembershipFactory,
     PersonFactory,
