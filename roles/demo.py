@@ -275,6 +275,7 @@ def _create(ctx, orgs, people) -> None:
             DecisionKind.OPERATIONAL,
             DecisionKind.APPOINTMENT,
             DecisionKind.DELEGATION,
+            DecisionKind.PROCEDURAL,
         ],
         financial_limit=Decimal("2000000"),
         must_report="The annual plan and budget, and every award of a service, at the IJB's next meeting.",

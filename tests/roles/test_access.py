@@ -121,8 +121,9 @@ def test_user_of_another_alliance_has_no_standing_here(alliance):
 
 
 def test_access_is_computed_in_few_queries(alliance, django_assert_max_num_queries):
+    """The person, their roles, their seats in their own right, their grants, and the memberships they represent."""
     membership = MembershipFactory(alliance=alliance)
     role = RoleFactory(alliance=alliance, kind=Role.Kind.MEMBER_REPRESENTATIVE, organisation=membership.organisation)
     user = holder(role)
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         access_for(user, ON)
