@@ -79,10 +79,13 @@ class DecisionDetailView(AlliancePageMixin, TemplateView):
         decision = decision_queries.decision_record(decision.pk, access=self.access)
         grid = decision_queries.votes_grid(decision)
         recusals = list(decision.recusals.all())
+        for recusal in recusals:
+            recusal.shown = recusal.details_shown_to(self.access, decision.alliance_id)
         context.update(
             decision=decision,
             grid=grid,
             recusals=recusals,
+            releases=list(decision.releases.all()),
             advice=list(decision.advisory_inputs.all()),
             action_items=list(decision.action_items.all()),
             versions=versions(decision, self.access),
