@@ -19,7 +19,7 @@ from django_filters import ModelChoiceFilter, ModelMultipleChoiceFilter
 
 from alliance.models import Alliance, GoverningBody, Membership, Notification, Organisation
 from contracts.models import AwardPolicy, AwardProcess, Contract, OversightNote
-from decisions.models import ActionItem, AdvisoryInput, Attendance, Decision, Meeting, Recusal, Vote
+from decisions.models import ActionItem, AdvisoryInput, Attendance, Decision, Meeting, Recusal, Release, Vote
 from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role, RoleAssignment
 
 # The model whose id follows each path segment: "decisions/{pk}/" names a Decision.
@@ -55,6 +55,8 @@ CHILD_KWARGS = {
     "recusal_id": Recusal,
     "attendance_pk": Attendance,
     "attendance_id": Attendance,
+    "release_pk": Release,
+    "release_id": Release,
 }
 # Segments before {slug} that name an alliance.
 SLUG_SEGMENTS = {"alliances", "public"}
@@ -197,7 +199,7 @@ KEY_ROUTES = {
     "decision-action", "recusal-dispensation", "advice-respond", "meeting-attendance", "meeting-held",
     "meeting-cancel", "meeting-minutes", "meeting-approve-minutes", "meeting-attendance-correct",
     "meeting-attendance-remove", "meeting-edit", "decision-edit", "action-complete", "action-cancel",
-    "inbox-read",
+    "inbox-read", "decision-release", "release-cancel", "recusal-publicity",
 }  # fmt: skip
 
 
