@@ -177,3 +177,28 @@ def test_decision_list_with_releases_keeps_its_query_count(published, viewer_api
         response = viewer_api.get(URL)
     assert response.json()["count"] == 8
     assert {d["effective_visibility"] for d in response.json()["results"]} == {"MEMBERS"}
+
+
+@pytest.fixture
+def award_viewer(award):
+    return viewer_of(award.alliance)
+
+
+def test_public_award_trail_keeps_recusal_reasons_and_interests_from_the_public(award, stranger_api, award_viewer):
+    """A login with no standing in the alliance reads a PUBLIC award's trail as the public does."""
+    viewer_api = token_client(award_viewer)
+    from contracts.models import AwardProcess
+
+    Alliance.objects.filter(pk=award.alliance.pk).update(publish_register=True)
+    process, submissions = award.recommended()
+    award.scene.interest(2, interest="Trustee of a bidder, Harbour Light Housing.")
+    AwardProcess.objects.filter(pk=process.pk).update(visibility="PUBLIC")
+    approval = award.approve(process)
+    assert approval.recusals.exists()
+    viewer_trail = str(viewer_api.get(f"/api/v1/awards/{process.pk}/audit/").json())
+    assert "has a submission" in viewer_trail
+    response = stranger_api.get(f"/api/v1/awards/{process.pk}/audit/")
+    assert response.status_code == 200
+    public_trail = str(response.json())
+    assert "recused" in public_trail  # the approval is read, its recusals too: without their reasons
+    assert "has a submission" not in public_trail and "Trustee of a bidder" not in public_trail
