@@ -164,7 +164,9 @@ class ReleaseWidening(Widening):
         if prefetched is not None:
             levels = {r.to_visibility for r in prefetched if r.in_effect_on(now)}
         else:
-            levels = set(Release.objects.in_effect(now).filter(decision_id=obj.id).values_list("to_visibility", flat=True))
+            levels = set(
+                Release.objects.in_effect(now).filter(decision_id=obj.id).values_list("to_visibility", flat=True)
+            )
         widest = next((level for level in WIDEST_FIRST if level in levels), None)
         obj.__dict__["_released_to"] = widest
         return widest

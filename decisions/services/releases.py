@@ -117,7 +117,9 @@ def release_decision(
         )
     pending = Release.objects.pending(now).filter(decision=decision, to_visibility=to_visibility).first()
     if pending is None and not decision.is_sealed:
-        pending = Release.objects.filter(decision=decision, to_visibility=to_visibility, cancelled_at__isnull=True).first()
+        pending = Release.objects.filter(
+            decision=decision, to_visibility=to_visibility, cancelled_at__isnull=True
+        ).first()
     if pending is not None:
         raise RuleViolation(
             "release_already_scheduled",

@@ -110,7 +110,11 @@ def test_scheduled_release_of_an_open_decision_takes_effect_once_it_is_closed(pu
     decision = published.open(visibility="CONFIDENTIAL")
     moment = timezone.now() + timedelta(hours=1)
     services.release_decision(
-        actor=SYSTEM, decision=decision, to_visibility="PUBLIC", reason="Publish after the vote.", takes_effect_at=moment
+        actor=SYSTEM,
+        decision=decision,
+        to_visibility="PUBLIC",
+        reason="Publish after the vote.",
+        takes_effect_at=moment,
     )
     later(monkeypatch, moment + timedelta(hours=1))
     assert not readable(decision)  # its moment came, but it is still open
@@ -129,13 +133,19 @@ def test_scheduled_release_is_cancelled_before_its_moment(published, monkeypatch
     cancelled = services.cancel_release(
         actor=secretary_actor(published), release=release, reason="The announcement was postponed."
     )
-    assert cancelled.cancelled_by == published.secretary and cancelled.cancel_reason == "The announcement was postponed."
+    assert (
+        cancelled.cancelled_by == published.secretary and cancelled.cancel_reason == "The announcement was postponed."
+    )
     assert cancelled.history.count() == 2
     later(monkeypatch, moment + timedelta(hours=1))
     assert not readable(decision)
     # Once cancelled, another release to the same visibility may be scheduled.
     services.release_decision(
-        actor=SYSTEM, decision=decision, to_visibility="PUBLIC", reason="New date.", takes_effect_at=moment + timedelta(days=1)
+        actor=SYSTEM,
+        decision=decision,
+        to_visibility="PUBLIC",
+        reason="New date.",
+        takes_effect_at=moment + timedelta(days=1),
     )
 
 
@@ -145,7 +155,9 @@ def test_scheduled_release_is_cancelled_before_its_moment(published, monkeypatch
 def test_only_the_bodys_secretary_or_staff_releases(published):
     decision = closed(published)
     rep = actor_for(published.reps[0])
-    refused("not_permitted", services.release_decision, actor=rep, decision=decision, to_visibility="PUBLIC", reason="x")
+    refused(
+        "not_permitted", services.release_decision, actor=rep, decision=decision, to_visibility="PUBLIC", reason="x"
+    )
     viewer = access_for(viewer_of(published.alliance))
     refused(
         "not_permitted", services.release_decision, actor=viewer, decision=decision, to_visibility="PUBLIC", reason="x"

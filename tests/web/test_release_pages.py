@@ -42,7 +42,9 @@ def test_secretary_releases_a_decision_on_its_page(secretary, client, scene):
     detail = secretary.get(page(decision)).content.decode()
     assert "Release this decision" in detail and "Not released" in detail
 
-    response = secretary.post(page(decision, "release/"), {"to_visibility": "PUBLIC", "reason": "Announced at the AGM."})
+    response = secretary.post(
+        page(decision, "release/"), {"to_visibility": "PUBLIC", "reason": "Announced at the AGM."}
+    )
     assert response.status_code == 302
     release = Release.objects.get(decision=decision)
     assert release.released_by == scene.secretary
