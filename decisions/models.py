@@ -291,7 +291,7 @@ class Decision(models.Model):
     )
 
     history = HistoricalRecords(m2m_fields=[revisits])
-    # Its effective visibility is its own, widened by its releases in effect (Released, below).
+    # Its effective visibility is its own, widened by its releases in effect (Release, below).
     read_rule = ByVisibility(draft=("status", "DRAFT"), widened_by=ReleaseWidening())
     objects = DecisionQuerySet.as_manager()
 
