@@ -163,33 +163,80 @@ class MembersLevel(ReadRule):
         return access.staff or _value(obj, self.alliance) in self._alliances(access)
 
 
+class Widening:
+    """How a record's own visibility is widened after the fact (a decision's releases): the levels it is
+    also readable at, as a filter and for a row already loaded. The record's own model says how."""
+
+    def q(self, levels: tuple[str, ...], prefix: str) -> Q:
+        """Rows widened, now, to one of ``levels``."""
+        raise NotImplementedError
+
+    def level(self, obj) -> str | None:
+        """The widest level a loaded row is widened to now (None: not widened)."""
+        raise NotImplementedError
+
+
+#: From the widest visibility to the narrowest.
+WIDEST_FIRST = (PUBLIC, MEMBERS, CONFIDENTIAL)
+
+
+def wider(a: str, b: str | None) -> str:
+    """The wider of two visibilities."""
+    if b is None or b not in WIDEST_FIRST:
+        return a
+    return a if a in WIDEST_FIRST and WIDEST_FIRST.index(a) <= WIDEST_FIRST.index(b) else b
+
+
 class ByVisibility(ReadRule):
     """Records with a PUBLIC / MEMBERS / CONFIDENTIAL visibility; ``draft`` names the field and value
     that mark a working paper, which the public register never shows: read through it (anonymous, or
-    with a standing in another alliance only), a draft is never read."""
+    with a standing in another alliance only), a draft is never read. ``widened_by`` (a
+    :class:`Widening`) widens the record's own visibility, as a decision's releases do: the record is
+    read at the wider of the two."""
 
-    def __init__(self, alliance="alliance_id", visibility="visibility", *, draft: tuple[str, str] | None = None):
-        self.alliance, self.visibility, self.draft = alliance, visibility, draft
+    def __init__(
+        self,
+        alliance="alliance_id",
+        visibility="visibility",
+        *,
+        draft: tuple[str, str] | None = None,
+        widened_by: Widening | None = None,
+    ):
+        self.alliance, self.visibility, self.draft, self.widened_by = alliance, visibility, draft, widened_by
+
+    def _at_least(self, levels: tuple[str, ...], prefix: str) -> Q:
+        own = Q(**{f"{prefix}{self.visibility}__in": list(levels)})
+        return own if self.widened_by is None else own | self.widened_by.q(levels, prefix)
 
     def q(self, access, prefix=""):
         if access.staff:
             return None
-        alliance, visibility = f"{prefix}{self.alliance}", f"{prefix}{self.visibility}"
-        public = Q(**{visibility: PUBLIC, f"{alliance}__in": access.public_alliances})
+        alliance = f"{prefix}{self.alliance}"
+        public = self._at_least((PUBLIC,), prefix) & Q(**{f"{alliance}__in": access.public_alliances})
         if self.draft:
             public &= ~Q(**{f"{prefix}{self.draft[0]}": self.draft[1]})
-        q = public | Q(**{f"{visibility}__in": [PUBLIC, MEMBERS], f"{alliance}__in": access.members_of})
-        q |= Q(**{visibility: CONFIDENTIAL, f"{alliance}__in": access.confidential_of()})
+        q = public | (self._at_least((PUBLIC, MEMBERS), prefix) & Q(**{f"{alliance}__in": access.members_of}))
+        q |= Q(**{f"{prefix}{self.visibility}": CONFIDENTIAL, f"{alliance}__in": access.confidential_of()})
         return q
 
-    def allows(self, access, obj):
-        alliance, visibility = _value(obj, self.alliance), _value(obj, self.visibility)
+    def _allows(self, access, obj, alliance, visibility) -> bool:
         if access.staff or (visibility in (PUBLIC, MEMBERS) and alliance in access.members_of):
             return True
         if visibility == CONFIDENTIAL:
             return alliance in access.confidential_of()
         draft = self.draft is not None and _value(obj, self.draft[0]) == self.draft[1]
         return visibility == PUBLIC and alliance in access.public_alliances and not draft
+
+    def allows(self, access, obj):
+        alliance, visibility = _value(obj, self.alliance), _value(obj, self.visibility)
+        if self._allows(access, obj, alliance, visibility):
+            return True
+        # Only a reader who could read the record at a wider level looks its widening up (a query at most).
+        if self.widened_by is None or visibility == PUBLIC:
+            return False
+        if alliance not in access.members_of and alliance not in access.public_alliances:
+            return False
+        return self._allows(access, obj, alliance, wider(visibility, self.widened_by.level(obj)))
 
 
 class OversightOnly(ReadRule):

@@ -177,7 +177,17 @@ def _transition_events(process: AwardProcess) -> list[dict]:
     return out
 
 
-def _interest_events(process: AwardProcess) -> list[dict]:
+WITHHELD = "Not published: the alliance's members read the reasons and personal details."
+
+
+def _withheld(event: dict) -> dict:
+    """A recusal's or an interest's reasons and personal details, kept from a reader without a standing in the
+    alliance (the public, reading a PUBLIC award) until the secretary marks a recusal's details public."""
+    event.update(detail=WITHHELD, reason="", changes=[])
+    return event
+
+
+def _interest_events(process: AwardProcess, shown: bool = True) -> list[dict]:
     out = []
     rows = AwardInterest.history.filter(process_id=process.pk).select_related(
         "history_user__person", "declaration__person", "declaration__represents"
@@ -187,7 +197,11 @@ def _interest_events(process: AwardProcess) -> list[dict]:
         for_org = f" for {d.represents}" if d.represents_id else ""
         detail = f"Declared {day(d.declared_on)}: {d.interest}"
         title = f"Interest declared by {d.person}{for_org}"
-        out.append(_event("interest", row, row.noted_on, title, detail, actor=str(d.person)))
+        if shown:
+            out.append(_event("interest", row, row.noted_on, title, detail, actor=str(d.person)))
+        else:
+            title = f"Interest declared{for_org}"
+            out.append(_withheld({**_event("interest", row, row.noted_on, title), "who": "", "recorded_by": ""}))
     return out
 
 
@@ -242,7 +256,8 @@ def _score_events(process: AwardProcess) -> list[dict]:
     return out
 
 
-def _decision_events(decision: Decision) -> list[dict]:
+def _decision_events(decision: Decision, shown: bool = True) -> list[dict]:
+    """``shown``: whether the reader reads recusals' reasons and personal details (a standing in the alliance)."""
     out = []
     author = _user(decision.created_by)
     for row, _ in _history(Decision, id=decision.pk):
@@ -275,7 +290,9 @@ def _decision_events(decision: Decision) -> list[dict]:
             continue
         if row.struck_by_id is not None:
             # Rule 5: the vote stays on the record, struck by the member's recusal.
-            out.append(_event("vote", row, row.history_date, f"Vote of {org} struck", row.history_change_reason))
+            event = _event("vote", row, row.history_date, f"Vote of {org} struck", row.history_change_reason)
+            # The change reason names the recusal's reason.
+            out.append(event if shown else {**event, "detail": f"{org} was recused.", "reason": ""})
             continue
         title = f"{org} voted {row.get_position_display().lower()}"
         kind = "vote" if row.history_type == "+" else "correction"
@@ -289,7 +306,8 @@ def _decision_events(decision: Decision) -> list[dict]:
             title, at, detail = f"Dispensation for {org}", row.history_date, row.dispensation_reason
         else:
             title, at, detail = f"{org} recused", decision.opened_at or row.history_date, row.reason
-        out.append(_event("recusal", row, at, title, detail, actor=author))
+        event = _event("recusal", row, at, title, detail, actor=author)
+        out.append(event if shown or row.details_public else _withheld(event))
     advice = AdvisoryInput.history.filter(decision_id=decision.pk).select_related(
         "history_user__person", "organisation", "person"
     )
@@ -365,9 +383,10 @@ def award_audit_trail(process: AwardProcess, access: Access) -> list[dict]:
         "created_by__person",
     ).get(pk=process.pk)
     events = _policy_events(process, access) + _process_events(process) + _transition_events(process)
-    events += _interest_events(process) + _submission_events(process) + _score_events(process)
+    shown = access.has_standing(process.alliance_id)
+    events += _interest_events(process, shown) + _submission_events(process) + _score_events(process)
     if process.approval_decision_id and access.can_read(process.approval_decision):
-        events += _decision_events(process.approval_decision)
+        events += _decision_events(process.approval_decision, shown)
     events += _contract_events(process)
     order = defaultdict(int, {"policy": -1})
     events.sort(key=lambda e: (e["at"], order[e["kind"]], e["recorded_at"], e["history_id"]))

@@ -651,3 +651,39 @@ class ApprovalForm(forms.Form):
         self.fields["approving_decision"].queryset = Decision.objects.filter(body_id=decision.approval_from_id).exclude(
             reference=""
         )
+
+
+# Releases ------------------------------------------------------------------------------------
+
+
+class ReleaseForm(forms.Form):
+    """Publish a closed decision wider than it was sealed with, now or at a moment to come (an embargo)."""
+
+    to_visibility = forms.ChoiceField(
+        label="Release to",
+        choices=[(Decision.Visibility.PUBLIC, "Public"), (Decision.Visibility.MEMBERS, "Members")],
+        error_messages={"required": "Choose who may read the decision once it is released."},
+    )
+    takes_effect_at = _moment(
+        "Release at",
+        help_text="Leave empty to release now; a moment to come (UK time) keeps the decision as it is until then.",
+    )
+    reason = _reason(
+        help_text="Why the decision is released now (for example: announced at the annual meeting).",
+    )
+
+
+class RecusalPublicityForm(forms.Form):
+    """Show or stop showing a recusal's reasons and personal details to the public."""
+
+    public = forms.TypedChoiceField(
+        label="Details shown to the public",
+        choices=[("yes", "Shown"), ("no", "Not shown")],
+        coerce=lambda value: value == "yes",
+        widget=forms.HiddenInput,
+    )
+    reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Optional: why (for example: the member agreed to publish its interest).",
+    )

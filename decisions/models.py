@@ -10,7 +10,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 from django.urls import reverse
@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from alliance.access import (
     NOTHING,
+    WIDEST_FIRST,
     AnyOf,
     ByVisibility,
     MembersLevel,
@@ -26,6 +27,8 @@ from alliance.access import (
     RestrictedQuerySet,
     RestrictedQuerySetMixin,
     Through,
+    Widening,
+    wider,
 )
 from alliance.bulk_guard import HistoryGuardMixin
 from alliance.choices import DecisionKind
@@ -138,6 +141,40 @@ class DecisionQuerySet(RestrictedQuerySetMixin, models.QuerySet):
         if any(obj.status in Decision.SEALED_STATUSES for obj in objs):
             raise _sealed_error("A decision is closed only by closing it; create it as a draft and open it for votes.")
         return super().bulk_create(objs, *args, **kwargs)
+
+
+class ReleaseWidening(Widening):
+    """A decision's effective visibility: its own, widened by its releases in effect (``Release``).
+
+    The one place it is computed: the read rule (``Decision.objects.restrict``, and every record read
+    through a decision) filters with :meth:`q`, one ``EXISTS`` per query, and judges a loaded decision
+    with :meth:`level`, from its prefetched releases when a list loaded them (``decision_log``), or one
+    query. A release is in effect from its moment, once the decision is closed, unless cancelled.
+    """
+
+    def q(self, levels, prefix):
+        releases = Release.objects.in_effect(timezone.now()).filter(
+            decision_id=OuterRef(f"{prefix}id"), to_visibility__in=list(levels)
+        )
+        return Q(**{f"{prefix}status__in": Decision.SEALED_STATUSES}) & Q(Exists(releases))
+
+    def level(self, obj):
+        if obj.status not in Decision.SEALED_STATUSES:
+            return None
+        cached = obj.__dict__.get("_released_to", False)
+        if cached is not False:
+            return cached
+        now = timezone.now()
+        prefetched = getattr(obj, "_prefetched_objects_cache", {}).get("releases")
+        if prefetched is not None:
+            levels = {r.to_visibility for r in prefetched if r.in_effect_on(now)}
+        else:
+            levels = set(
+                Release.objects.in_effect(now).filter(decision_id=obj.id).values_list("to_visibility", flat=True)
+            )
+        widest = next((level for level in WIDEST_FIRST if level in levels), None)
+        obj.__dict__["_released_to"] = widest
+        return widest
 
 
 # Rule 8: the fields of what an APPOINTMENT or DELEGATION decision proposes, as drafts, forms and the API name them.
@@ -311,8 +348,9 @@ class Decision(models.Model):
     )
 
     history = HistoricalRecords(m2m_fields=[revisits])
-    # An advisory member asked to advise reads the decision whatever its visibility (AdviceRequest).
-    read_rule = AnyOf(ByVisibility(draft=("status", "DRAFT")), AskedToAdvise())
+    # Its effective visibility is its own, widened by its releases in effect (Release, below); an advisory
+    # member asked to advise reads it whatever its visibility (AdviceRequest).
+    read_rule = AnyOf(ByVisibility(draft=("status", "DRAFT"), widened_by=ReleaseWidening()), AskedToAdvise())
     objects = DecisionQuerySet.as_manager()
 
     class Meta:
@@ -370,6 +408,14 @@ class Decision(models.Model):
     @property
     def is_written_procedure(self) -> bool:
         return self.meeting_id is None
+
+    @property
+    def effective_visibility(self) -> str:
+        """Its own visibility widened by its releases in effect now (the read rule's ``ReleaseWidening``)."""
+        return wider(self.visibility, self.read_rule.widened_by.level(self))
+
+    def get_effective_visibility_display(self) -> str:
+        return self.Visibility(self.effective_visibility).label
 
     def awaiting_outcome_on(self, now: datetime) -> bool:
         """An open written procedure whose votes closed by ``now``: only the secretary's close is missing."""
@@ -576,6 +622,11 @@ class Recusal(SealedWithDecision):
         default=False, help_text="The body let the member vote despite the interest."
     )
     dispensation_reason = models.TextField(blank=True)
+    details_public = models.BooleanField(
+        default=False,
+        help_text="The secretary published the recusal's reasons and personal details (the interest, who declared "
+        "it, the dispensation's reason); until then the public sees only the member and the kind of recusal.",
+    )
 
     history = HistoricalRecords()
     read_rule = Through("decision")
@@ -599,9 +650,21 @@ class Recusal(SealedWithDecision):
     def __str__(self) -> str:
         return f"{self.voter_name} recused from {self.decision}"
 
+    def save(self, *args, **kwargs):
+        # Publishing a recusal's details is not a change to the decision's record: it may be set
+        # after the decision closed (services.set_recusal_details_public), and nothing else with it.
+        if set(kwargs.get("update_fields") or ()) == {"details_public"} and self.pk:
+            return models.Model.save(self, *args, **kwargs)
+        return super().save(*args, **kwargs)
+
     @property
     def voter_name(self) -> str:
         return self.membership.organisation.name if self.membership_id else self.seat.person.name
+
+    def details_shown_to(self, access, alliance_id: int | None = None) -> bool:
+        """Whether ``access`` reads the reasons and personal details: anyone with a standing in the
+        alliance, and the public once the secretary marked them public (``alliance_id`` spares a query)."""
+        return self.details_public or access.has_standing(alliance_id or self.decision.alliance_id)
 
 
 class AdvisoryInput(SealedWithDecision):
@@ -751,6 +814,74 @@ class ActionItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ReleaseQuerySet(RestrictedQuerySetMixin, models.QuerySet):
+    def in_effect(self, now: datetime) -> "ReleaseQuerySet":
+        """Releases readers see at ``now``: their moment came and they were not cancelled (the decision
+        must be closed too: ``ReleaseWidening``)."""
+        return self.filter(cancelled_at__isnull=True, takes_effect_at__lte=now)
+
+    def pending(self, now: datetime) -> "ReleaseQuerySet":
+        return self.filter(cancelled_at__isnull=True, takes_effect_at__gt=now)
+
+
+class Release(models.Model):
+    """A decision published wider than it was sealed with: appended after it closes, attributed, and
+    never undone; the decision itself is left as it was sealed. A release with a moment to come is an
+    embargo: nothing changes for readers until that moment, and it may be cancelled before it."""
+
+    Visibility = Decision.Visibility
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="releases")
+    from_visibility = models.CharField(max_length=20, choices=Visibility.choices)
+    to_visibility = models.CharField(max_length=20, choices=Visibility.choices)
+    takes_effect_at = models.DateTimeField(help_text="When readers see the decision at its new visibility.")
+    reason = models.TextField()
+    recorded_at = models.DateTimeField()
+    released_by = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="releases_recorded"
+    )
+    released_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="releases_cancelled"
+    )
+    cancelled_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    cancel_reason = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+    read_rule = Through("decision")
+    objects = ReleaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["decision", "takes_effect_at", "pk"]
+        indexes = [models.Index(fields=["decision", "cancelled_at", "takes_effect_at"])]
+        constraints = [
+            models.CheckConstraint(condition=~Q(from_visibility=models.F("to_visibility")), name="release_widens"),
+            models.CheckConstraint(
+                condition=Q(cancelled_at__isnull=True) | ~Q(cancel_reason=""), name="release_cancel_has_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.decision}: released to {self.get_to_visibility_display()} on {day(self.takes_effect_at)}"
+
+    def in_effect_on(self, now: datetime) -> bool:
+        return self.cancelled_at is None and self.takes_effect_at <= now
+
+    @property
+    def in_effect(self) -> bool:
+        return self.in_effect_on(timezone.now()) and self.decision.is_sealed
+
+    @property
+    def scheduled(self) -> bool:
+        """An embargo still to come: not cancelled, its moment not reached (or the decision not yet closed)."""
+        return self.cancelled_at is None and not self.in_effect
 
 
 from decisions.approval_models import DecisionApproval  # noqa: E402, F401  (the authority map's appended record)

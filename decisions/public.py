@@ -9,6 +9,7 @@ from django import forms
 from django.core.paginator import Paginator
 from django.db.models import F, Q
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.views.generic import ListView, TemplateView
 
 from alliance.models import Alliance, GoverningBody
@@ -60,7 +61,9 @@ class RegisterView(TemplateView):
         alliance = publishing_alliance(kwargs["slug"], self.request)
         bodies = list(GoverningBody.objects.filter(alliance=alliance).order_by("code"))
         form = RegisterFilterForm(self.request.GET or None, bodies=bodies)
-        decisions = public_decisions(alliance, request=self.request).select_related("body")
+        decisions = queries.with_public_release(
+            public_decisions(alliance, request=self.request).select_related("body"), now=timezone.now()
+        )
         years = sorted({d.year for d in decisions.dates("decided_on", "year")}, reverse=True)
         if form.is_bound and form.is_valid():
             year, code = form.cleaned_data["year"], form.cleaned_data["body"]
@@ -92,15 +95,22 @@ class PublicDecisionView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         alliance = publishing_alliance(kwargs["slug"], self.request)
-        decision = get_object_or_404(
-            public_decisions(alliance, queries.decision_records(access=public_access(self.request)), self.request),
-            pk=kwargs["pk"],
-        )
+        access = public_access(self.request)
+        records = queries.with_public_release(queries.decision_records(access=access), now=timezone.now())
+        decision = get_object_or_404(public_decisions(alliance, records, self.request), pk=kwargs["pk"])
+        recusals = list(decision.recusals.all())
+        for recusal in recusals:
+            # Reasons and personal details only once the secretary marked them public.
+            recusal.shown = recusal.details_shown_to(access, alliance.pk)
+        grid = queries.votes_grid(decision)
+        shown = {r.membership_id for r in recusals if r.shown}
+        for row in grid:
+            row["recusal_shown"] = row["recusal"] is not None and row["membership"].pk in shown
         context.update(
             alliance=alliance,
             decision=decision,
-            grid=queries.votes_grid(decision),
+            grid=grid,
             advice=list(decision.advisory_inputs.all()),
-            recusals=list(decision.recusals.all()),
+            recusals=recusals,
         )
         return context

@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from alliance.models import Alliance, GoverningBody, Membership
@@ -24,6 +24,7 @@ from decisions.models import (
     Decision,
     Meeting,
     Recusal,
+    Release,
     Vote,
 )
 from roles.access import Access
@@ -341,7 +342,16 @@ def decision_log(alliance: Alliance | None = None, *, access: Access | None = No
         ),
         Prefetch("revisits", _links(Decision.objects.only(*fields), access), "revisits_visible"),
         Prefetch("revisited_by", _links(Decision.objects.only(*fields), access), "revisited_by_visible"),
+        # Its releases: what the page and the API show, and what the read rule judges a loaded row by.
+        Prefetch("releases", Release.objects.select_related("released_by", "cancelled_by")),
     )
+
+
+def with_public_release(queryset: QuerySet[Decision], *, now) -> QuerySet[Decision]:
+    """Annotate ``released_on``: when a release made the decision public, for those a release made so."""
+    releases = Release.objects.in_effect(now).filter(decision=OuterRef("pk"), to_visibility=Decision.Visibility.PUBLIC)
+    moment = releases.order_by("takes_effect_at", "pk").values("takes_effect_at")[:1]
+    return queryset.annotate(released_on=Subquery(moment))
 
 
 def decision_records(alliance: Alliance | None = None, *, access: Access | None = None) -> QuerySet[Decision]:

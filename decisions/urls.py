@@ -1,6 +1,6 @@
 from django.urls import path
 
-from decisions import views
+from decisions import views, views_releases
 
 urlpatterns = [
     path("decisions/", views.DecisionLogView.as_view(), name="decision-log"),
@@ -28,6 +28,17 @@ urlpatterns = [
         "decisions/<int:pk>/recusals/<int:recusal_pk>/dispensation/",
         views.DispensationView.as_view(),
         name="recusal-dispensation",
+    ),
+    path(
+        "decisions/<int:pk>/recusals/<int:recusal_pk>/publicity/",
+        views_releases.RecusalPublicityView.as_view(),
+        name="recusal-publicity",
+    ),
+    path("decisions/<int:pk>/release/", views_releases.ReleaseDecisionView.as_view(), name="decision-release"),
+    path(
+        "decisions/<int:pk>/releases/<int:release_pk>/cancel/",
+        views_releases.CancelReleaseView.as_view(),
+        name="release-cancel",
     ),
     path("decisions/<int:pk>/actions/", views.CreateActionItemView.as_view(), name="decision-action"),
     path("meetings/", views.MeetingListView.as_view(), name="meeting-index"),

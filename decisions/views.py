@@ -100,11 +100,14 @@ class DecisionDetailView(AlliancePageMixin, TemplateView):
         requests = list(decision.advice_requests.all())
         grid = decision_queries.votes_grid(decision)
         recusals = list(decision.recusals.all())
+        for recusal in recusals:
+            recusal.shown = recusal.details_shown_to(self.access, decision.alliance_id)
         context.update(
             decision=decision,
             grid=grid,
             rule_in_force="" if decision.rule_applied else rule_in_words(decision.body.rule_for(decision.kind)),
             recusals=recusals,
+            releases=list(decision.releases.all()),
             advice=list(decision.advisory_inputs.all()),
             advice_requests=requests,
             advice_missing=services.advice_missing(decision, decision.decided_on or timezone.localdate())

@@ -72,6 +72,9 @@ def make_permission_scene() -> PermissionScene:
     recusal = services.record_recusal(
         actor=SYSTEM, decision=public, membership=scene.members[1], reason="Trustee of a bidder."
     )
+    # A release of the open MEMBERS decision, scheduled for after it closes (issue 18 part 6).
+    release = services.release_decision(actor=SYSTEM, decision=members, to_visibility="PUBLIC", reason="Embargo.",
+                                        takes_effect_at=closes + timedelta(days=1))  # fmt: skip
     draft = services.draft_decision(actor=SYSTEM, body=scene.body, title="A draft", proposal="That it waits.",
                                     kind="KEY", visibility="MEMBERS", closes_at=closes)  # fmt: skip
     meeting = MeetingFactory(body=scene.body, starts_at=datetime(2021, 3, 4, 10, 0, tzinfo=UTC))
@@ -150,6 +153,7 @@ def make_permission_scene() -> PermissionScene:
         "advice": advice.pk,
         "advice_request": members.advice_requests.get().pk,
         "recusal": recusal.pk,
+        "release": release.pk,
         "policy": policy.pk,
         "award": award.pk,
         "secret_award": secret_award.pk,

@@ -99,6 +99,10 @@ GET    /alliances/{slug}/decisions/{members}/open/                           -  
 POST   /alliances/{slug}/decisions/{members}/open/                           {}             302 403 403 200 403 200 404
 GET    /alliances/{slug}/decisions/{members}/recusals/                       -              302 403 403 200 403 200 404
 POST   /alliances/{slug}/decisions/{members}/recusals/                       {}             302 403 403 200 403 200 404
+GET    /alliances/{slug}/decisions/{members}/release/                        -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/decisions/{members}/release/                        {}             302 403 403 200 403 200 404
+GET    /alliances/{slug}/decisions/{members}/releases/{release}/cancel/      -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/decisions/{members}/releases/{release}/cancel/      {}             302 403 403 200 403 200 404
 GET    /alliances/{slug}/decisions/{members}/vote/                           -              302 403 200 200 403 200 404
 POST   /alliances/{slug}/decisions/{members}/vote/                           {}             302 403 200 200 403 200 404
 GET    /alliances/{slug}/decisions/{members}/withdraw/                       -              302 403 403 200 403 200 404
@@ -106,6 +110,8 @@ POST   /alliances/{slug}/decisions/{members}/withdraw/                       {} 
 GET    /alliances/{slug}/decisions/{public}/                                 -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/decisions/{public}/recusals/{recusal}/dispensation/ -              302 403 403 200 403 200 404
 POST   /alliances/{slug}/decisions/{public}/recusals/{recusal}/dispensation/ {}             302 403 403 200 403 200 404
+GET    /alliances/{slug}/decisions/{public}/recusals/{recusal}/publicity/    -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/decisions/{public}/recusals/{recusal}/publicity/    {}             302 403 403 200 403 200 404
 GET    /alliances/{slug}/delegations/                                        -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/interests/                                          -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/meetings/                                           -              302 200 200 200 200 200 404
@@ -212,6 +218,8 @@ GET    /api/v1/decisions/{members}/history/                                  -  
 POST   /api/v1/decisions/{members}/open/                                     {}             401 403 403 409 403 409 404
 POST   /api/v1/decisions/{members}/recusals/                                 {}             401 403 403 400 403 400 404
 GET    /api/v1/decisions/{members}/related/                                  -              401 200 200 200 200 200 404
+POST   /api/v1/decisions/{members}/release/                                  {}             401 403 403 400 403 400 404
+POST   /api/v1/decisions/{members}/releases/{release}/cancel/                {}             401 403 403 400 403 400 404
 POST   /api/v1/decisions/{members}/supersede/                                {}             401 403 403 409 403 409 404
 POST   /api/v1/decisions/{members}/votes/                                    other_vote     401 403 403 400 403 400 404
 POST   /api/v1/decisions/{members}/votes/                                    own_vote       401 403 201 201 403 201 404
@@ -219,6 +227,7 @@ POST   /api/v1/decisions/{members}/votes/                                    {} 
 POST   /api/v1/decisions/{members}/withdraw/                                 {}             401 403 403 400 403 400 404
 GET    /api/v1/decisions/{public}/                                           -              200 200 200 200 200 200 200
 POST   /api/v1/decisions/{public}/recusals/{recusal}/dispensation/           {}             401 403 403 400 403 400 403
+POST   /api/v1/decisions/{public}/recusals/{recusal}/publicity/              {}             401 403 403 400 403 400 403
 GET    /api/v1/delegations/                                                  -              401 200 200 200 200 200 200
 POST   /api/v1/delegations/                                                  {}             401 403 403 403 403 400 403
 GET    /api/v1/delegations/check/                                            -              401 400 400 400 400 400 400

@@ -24,6 +24,7 @@ from decisions.models import (
     DecisionApproval,
     Meeting,
     Recusal,
+    Release,
     Vote,
 )
 from roles.access import request_access
@@ -32,8 +33,26 @@ from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role, 
 # Output ------------------------------------------------------------------------------------
 
 
+def _reader(serializer):
+    request = serializer.context.get("request")
+    return request_access(request) if request is not None else None
+
+
+# A recusal's reasons and personal details, blanked for a reader without a standing in the alliance
+# until the secretary marks them public (Recusal.details_shown_to).
+RECUSAL_DETAILS = {"reason": "", "interest": None, "interest_text": None, "dispensation_reason": ""}
+
+
+def _hide_recusal_details(serializer, recusal: Recusal, data: dict, alliance_id: int | None = None) -> dict:
+    access = _reader(serializer)
+    if access is not None and not recusal.details_shown_to(access, alliance_id):
+        data.update({key: value for key, value in RECUSAL_DETAILS.items() if key in data})
+    return data
+
+
 class StruckBySerializer(ModelSerializer):
-    """The recusal that struck a vote: the vote stays on the record and no longer counts (rule 5)."""
+    """The recusal that struck a vote: the vote stays on the record and no longer counts (rule 5).
+    Its reason is blank to the public until the secretary marks the recusal's details public."""
 
     class Meta:
         model = Recusal
@@ -56,6 +75,12 @@ class VoteSerializer(ModelSerializer):
         allow_null=True,
         help_text="The member's recusal that struck this vote, or null for a vote that counts.",
     )
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if instance.struck_by is not None and data.get("struck_by"):
+            _hide_recusal_details(self, instance.struck_by, data["struck_by"], instance.decision.alliance_id)
+        return data
 
     class Meta:
         model = Vote
@@ -116,8 +141,51 @@ class RecusalSerializer(ModelSerializer):
             "reason",
             "dispensation_granted",
             "dispensation_reason",
+            "details_public",
             "struck_vote",
         ]
+        read_only_fields = ["details_public"]
+
+    def to_representation(self, instance):
+        # The reason, the interest (who declared what) and the dispensation's reason: blank to a reader
+        # without a standing in the alliance until the secretary marks them public.
+        return _hide_recusal_details(self, instance, super().to_representation(instance))
+
+
+class ReleaseSerializer(ModelSerializer):
+    """A release: the decision published wider than it was closed with, now or at a moment to come."""
+
+    released_by = PersonNameSerializer(read_only=True, allow_null=True)
+    cancelled_by = PersonNameSerializer(read_only=True, allow_null=True)
+    in_effect = serializers.BooleanField(read_only=True, help_text="Readers see the decision at to_visibility.")
+    scheduled = serializers.BooleanField(
+        read_only=True, help_text="Still to come (an embargo): not cancelled, its moment (or the close) not reached."
+    )
+
+    class Meta:
+        model = Release
+        fields = [
+            "id",
+            "from_visibility",
+            "to_visibility",
+            "takes_effect_at",
+            "reason",
+            "recorded_at",
+            "released_by",
+            "cancelled_at",
+            "cancelled_by",
+            "cancel_reason",
+            "in_effect",
+            "scheduled",
+        ]
+        read_only_fields = fields
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        access = _reader(self)
+        if access is not None and not access.has_standing(instance.decision.alliance_id):
+            data["released_by"] = data["cancelled_by"] = None  # people's names stay with the alliance
+        return data
 
 
 class AdvisoryResponseSerializer(ModelSerializer):
@@ -228,6 +296,12 @@ class DecisionSerializer(ModelSerializer):
     revisited_by = _later_links()
     decided_by = PersonNameSerializer(read_only=True, allow_null=True)
     votes_summary = serializers.SerializerMethodField()
+    effective_visibility = serializers.ChoiceField(
+        choices=Decision.Visibility.choices,
+        read_only=True,
+        help_text="The visibility readers see it at now: its own, widened by its releases in effect.",
+    )
+    releases = ReleaseSerializer(many=True, read_only=True)
     is_written_procedure = serializers.BooleanField(read_only=True)
     awaiting_outcome = serializers.BooleanField(
         read_only=True, help_text="An open written procedure whose votes closed: the secretary's close is missing."
@@ -259,6 +333,8 @@ class DecisionSerializer(ModelSerializer):
             "alternatives_considered",
             "kind",
             "visibility",
+            "effective_visibility",
+            "releases",
             "tags",
             "status",
             "status_text",
@@ -456,6 +532,19 @@ class ApprovalInputSerializer(InputSerializer):
 
 class ReasonInputSerializer(InputSerializer):
     reason = serializers.CharField()
+
+
+class ReleaseInputSerializer(InputSerializer):
+    to_visibility = serializers.ChoiceField(choices=Decision.Visibility.choices)
+    reason = serializers.CharField()
+    takes_effect_at = serializers.DateTimeField(
+        required=False, allow_null=True, help_text="A moment to come schedules the release (an embargo); empty: now."
+    )
+
+
+class RecusalPublicityInputSerializer(InputSerializer):
+    public = serializers.BooleanField(help_text="Show the recusal's reason and personal details to the public.")
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class DeferInputSerializer(ReasonInputSerializer):

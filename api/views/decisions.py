@@ -14,7 +14,7 @@ from api.serializers import decisions as s
 from api.views.base import RegisterCreateViewSet
 from decisions import queries, services
 from decisions.filtersets import DecisionFilter, VoteFilter
-from decisions.models import AdviceRequest, AdvisoryInput, Recusal, Vote
+from decisions.models import AdviceRequest, AdvisoryInput, Recusal, Release, Vote
 from roles import standing
 from roles.access import request_access
 
@@ -68,6 +68,9 @@ class DecisionViewSet(StandingMixin, AsOfMixin, mixins.UpdateModelMixin, Registe
         "exclude_adviser": _keeper("exclude an advisory member from its decisions"),
         "no_advice": _keeper("record why a decision goes ahead without advice"),
         "approval": _keeper("record the approval of its decisions"),
+        "release": _keeper("release its decisions"),
+        "cancel_release": _keeper("cancel releases of its decisions"),
+        "recusal_publicity": _keeper("publish the details of its recusals"),
         "votes": lambda access, decision, data: standing.require_vote(access, decision.body),
         "advice": lambda access, decision, data: standing.require_advice(access, decision.body, given=False),
         "delegated": lambda access, _, data: standing.require_delegation_holder(
@@ -192,6 +195,39 @@ class DecisionViewSet(StandingMixin, AsOfMixin, mixins.UpdateModelMixin, Registe
         recusal = get_object_or_404(Recusal, pk=recusal_id, decision=self.get_object())
         recusal = services.grant_dispensation(actor=self.actor, recusal=recusal, **self._input(s.ReasonInputSerializer))
         return Response(s.RecusalSerializer(recusal).data)
+
+    @extend_schema(request=s.RecusalPublicityInputSerializer, responses=s.RecusalSerializer)
+    @action(detail=True, methods=["post"], url_path=r"recusals/(?P<recusal_id>\d+)/publicity")
+    def recusal_publicity(self, request, pk=None, recusal_id=None):
+        """Show (``public: true``) or stop showing a recusal's reason and personal details to the public;
+        the alliance's members always read them. Allowed after the decision closed."""
+        recusal = get_object_or_404(Recusal, pk=recusal_id, decision=self.get_object())
+        values = self._input(s.RecusalPublicityInputSerializer)
+        recusal = services.set_recusal_details_public(actor=self.actor, recusal=recusal, **values)
+        return Response(s.RecusalSerializer(recusal, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=s.ReleaseInputSerializer, responses={201: s.ReleaseSerializer})
+    @action(detail=True, methods=["post"])
+    def release(self, request, pk=None):
+        """Release a closed decision wider than it was sealed with: now, or at ``takes_effect_at`` (an embargo).
+
+        A release never narrows (400) and is refused at the visibility the decision already has (409); an open
+        or deferred decision's release can only be scheduled, and takes effect at its moment once closed.
+        """
+        release = services.release_decision(
+            actor=self.actor, decision=self.get_object(), **self._input(s.ReleaseInputSerializer)
+        )
+        return Response(
+            s.ReleaseSerializer(release, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(request=s.ReasonInputSerializer, responses=s.ReleaseSerializer)
+    @action(detail=True, methods=["post"], url_path=r"releases/(?P<release_id>\d+)/cancel")
+    def cancel_release(self, request, pk=None, release_id=None):
+        """Cancel a scheduled release before its moment; one in effect is never undone (409)."""
+        release = get_object_or_404(Release, pk=release_id, decision=self.get_object())
+        release = services.cancel_release(actor=self.actor, release=release, **self._input(s.ReasonInputSerializer))
+        return Response(s.ReleaseSerializer(release, context=self.get_serializer_context()).data)
 
     @extend_schema(request=s.CloseInputSerializer, responses=s.DecisionDetailSerializer)
     @action(detail=True, methods=["post"])

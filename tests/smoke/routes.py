@@ -19,7 +19,17 @@ from django_filters import ModelChoiceFilter, ModelMultipleChoiceFilter
 
 from alliance.models import Alliance, BodyRule, GoverningBody, Membership, Notification, Organisation
 from contracts.models import AwardPolicy, AwardProcess, Contract, OversightNote
-from decisions.models import ActionItem, AdviceRequest, AdvisoryInput, Attendance, Decision, Meeting, Recusal, Vote
+from decisions.models import (
+    ActionItem,
+    AdviceRequest,
+    AdvisoryInput,
+    Attendance,
+    Decision,
+    Meeting,
+    Recusal,
+    Release,
+    Vote,
+)
 from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role, RoleAssignment, Seat
 
 # The model whose id follows each path segment: "decisions/{pk}/" names a Decision.
@@ -60,6 +70,8 @@ CHILD_KWARGS = {
     "rule_pk": BodyRule,
     "request_pk": AdviceRequest,
     "request_id": AdviceRequest,
+    "release_pk": Release,
+    "release_id": Release,
 }
 # Segments before {slug} that name an alliance.
 SLUG_SEGMENTS = {"alliances", "public"}
@@ -205,6 +217,7 @@ KEY_ROUTES = {
     "meeting-attendance-remove", "meeting-edit", "decision-edit", "action-complete", "action-cancel",
     "inbox-read", "body-seat-add", "body-seat-end", "body-seating", "body-rule-set", "body-rule-remove",
     "advice-ask", "advice-without", "advice-exclude",
+    "decision-release", "release-cancel", "recusal-publicity",
 }  # fmt: skip
 
 

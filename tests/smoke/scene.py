@@ -36,7 +36,7 @@ from contracts import services as awards
 from contracts.demo import RULES_V2, Awards
 from contracts.models import AwardPolicy, AwardProcess, Contract, OversightNote, Submission
 from decisions import services as decisions
-from decisions.models import ActionItem, AdvisoryInput, Decision, Meeting, Recusal, Vote
+from decisions.models import ActionItem, AdvisoryInput, Decision, Meeting, Recusal, Release, Vote
 from roles import services as roles
 from roles.access import access_for
 from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role, RoleAssignment, Seat
@@ -316,6 +316,8 @@ def _dunmarrow(scene: SmokeScene, users: dict) -> dict:
         contact_email="rachel.ogilvie@example.org", published=False,
     )  # fmt: skip
 
+    released, released_recusal, unreleased, embargoed, release, embargo = _releases(scene, draft, harbour, opened)
+
     for obj in (confidential, members, public_draft, confidential_draft, policy_decision, approval, appointment,
                 revisiting, amending, vote, members_vote, advice, members_advice, recusal, action, liaison_item,
                 policy, process, submission, meeting, interest, delegation, voices, liaison, advisory_rep, shared,
@@ -336,7 +338,50 @@ def _dunmarrow(scene: SmokeScene, users: dict) -> dict:
     scene.pair(excluded.decision, excluded, "dunmarrow")
     scene.pair(members, members_advice, "dunmarrow")
     scene.pair(confidential, recusal, "dunmarrow")
+    for obj in (released, released_recusal, unreleased, embargoed, release, embargo):
+        scene.add(obj, "dunmarrow")
+    scene.pair(released, released_recusal, "dunmarrow")
+    scene.pair(embargoed, embargo, "dunmarrow")
+    scene.pair(released, release, "dunmarrow")
+    scene.named.update(dun_released=released, dun_unreleased=unreleased, dun_embargoed=embargoed, dun_embargo=embargo)
     return {"alliance": alliance, "shared": shared, "harbour": orgs["Harbour Light"]}
+
+
+RELEASED_TITLE = "Released decision: the winter shelter plan, announced"
+
+
+def _releases(scene: SmokeScene, draft, membership: Membership, opened: datetime) -> tuple:
+    """Issue 18 part 6: CONFIDENTIAL decisions, closed (withdrawn: sealed), one released to the public (read by
+    everyone, so its texts are no canary, but its recusal's reason is one: read only with a standing), one not
+    released, and one embargoed until a week from now (confidential until then; tests/smoke/test_releases.py
+    reads it after its moment)."""
+
+    def closed(decision, recuse=False):
+        decision = decisions.open_decision(actor=SYSTEM, decision=decision, opened_at=opened)
+        recusal = None
+        if recuse:
+            recusal = decisions.record_recusal(
+                actor=SYSTEM, decision=decision, membership=membership,
+                reason=scene.text("Dunmarrow recusal reason on the RELEASED decision", DUN_MEMBERS),
+            )  # fmt: skip
+        decisions.withdraw_decision(actor=SYSTEM, decision=decision, reason="Taken off the agenda.")
+        return decision, recusal
+
+    public_draft = decisions.draft_decision(
+        actor=SYSTEM, body=membership.alliance.bodies.get(code="ALT"), kind="KEY", visibility="CONFIDENTIAL",
+        title=RELEASED_TITLE, proposal="That the winter shelter opens in November.",
+        closes_at=timezone.now() + timedelta(days=30),
+    )  # fmt: skip
+    released, recusal = closed(public_draft, recuse=True)
+    release = decisions.release_decision(actor=SYSTEM, decision=released, to_visibility="PUBLIC",
+                                         reason="Announced at the annual meeting.")  # fmt: skip
+    unreleased, _ = closed(draft("CONFIDENTIAL", "CONFIDENTIAL closed, NOT released", DUN_CONFIDENTIAL))
+    embargoed, _ = closed(draft("CONFIDENTIAL", "CONFIDENTIAL EMBARGOED", DUN_CONFIDENTIAL))
+    embargo = decisions.release_decision(
+        actor=SYSTEM, decision=embargoed, to_visibility="PUBLIC", reason="Embargoed until the press release.",
+        takes_effect_at=timezone.now() + timedelta(days=7),
+    )  # fmt: skip
+    return released, recusal, unreleased, embargoed, release, embargo
 
 
 # Kestrel Vale: a non-publishing alliance, every record a canary -------------------------------
@@ -651,6 +696,7 @@ SAMPLED = {
     Vote: "decision__alliance",
     AdvisoryInput: "decision__alliance",
     Recusal: "decision__alliance",
+    Release: "decision__alliance",
     ActionItem: "decision__alliance",
     AwardPolicy: "alliance",
     AwardProcess: "alliance",
