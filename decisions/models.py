@@ -216,6 +216,9 @@ class AskedToAdvise(ReadRule):
         return bool(access.represents) and self._asked(access).filter(decision_id=obj.id).exists()
 
 
+RELEASES = ReleaseWidening()
+
+
 class Decision(models.Model):
     Kind = DecisionKind
 
@@ -350,7 +353,7 @@ class Decision(models.Model):
     history = HistoricalRecords(m2m_fields=[revisits])
     # Its effective visibility is its own, widened by its releases in effect (Release, below); an advisory
     # member asked to advise reads it whatever its visibility (AdviceRequest).
-    read_rule = AnyOf(ByVisibility(draft=("status", "DRAFT"), widened_by=ReleaseWidening()), AskedToAdvise())
+    read_rule = AnyOf(ByVisibility(draft=("status", "DRAFT"), widened_by=RELEASES), AskedToAdvise())
     objects = DecisionQuerySet.as_manager()
 
     class Meta:
@@ -412,7 +415,7 @@ class Decision(models.Model):
     @property
     def effective_visibility(self) -> str:
         """Its own visibility widened by its releases in effect now (the read rule's ``ReleaseWidening``)."""
-        return wider(self.visibility, self.read_rule.widened_by.level(self))
+        return wider(self.visibility, RELEASES.level(self))
 
     def get_effective_visibility_display(self) -> str:
         return self.Visibility(self.effective_visibility).label

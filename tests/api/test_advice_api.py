@@ -127,7 +127,7 @@ def test_decisions_with_advice_waiting(scene, secretary_api, django_assert_max_n
     for n in range(6):
         advise(scene, scene.open(title=f"Winter shelter plan {n}"))
     scene.open(title="Office move", kind="OPERATIONAL")
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         response = secretary_api.get(URL, {"alliance": "dunmarrow", "advice": "unanswered"})
     assert response.json()["count"] == 6
     response = secretary_api.get(URL, {"alliance": "dunmarrow", "advice": "awaited"})

@@ -181,7 +181,7 @@ def test_generic_tags_are_not_listed_as_the_shared_matter(scene):
 def test_decision_log_query_count_is_fixed(scene, django_assert_max_num_queries):
     for n in range(6):
         agreed(scene, title=f"Matter {n}")
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         log = list(queries.decision_log(scene.alliance))
         [(d.body.code, d.amended_by_visible, d.superseded_by_visible, d.revisits_visible) for d in log]
     assert len(log) == 6

@@ -175,7 +175,7 @@ def test_public_page_of_another_alliances_decision_is_not_found(client, scene):
 
 
 def test_public_decision_page_queries_are_bounded(client, scene, agreed, django_assert_max_num_queries):
-    with django_assert_max_num_queries(21):
+    with django_assert_max_num_queries(22):
         assert client.get(f"/public/dunmarrow/decisions/{agreed.pk}/").status_code == 200
 
 
