@@ -17,6 +17,7 @@ from alliance.registry import DemoStage, register
 from roles import services
 from roles.models import AccessGrant, Person, Role, RoleAssignment
 from roles.queries import delegation_register
+from roles.standing import SYSTEM
 
 START = date(2020, 7, 1)
 R = RoleAssignment.EndReason
@@ -275,6 +276,7 @@ def _create(ctx, orgs, people) -> None:
     )
     for name, represents, interest, concerns, declared, ends in INTERESTS:
         services.declare_interest(
+            actor=SYSTEM,
             alliance=alliance,
             person=people[name],
             represents=orgs.get(represents),

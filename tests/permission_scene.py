@@ -79,14 +79,14 @@ def make_permission_scene() -> PermissionScene:
     )
     interest = InterestDeclarationFactory(alliance=alliance, person=scene.reps[0])
     policy = adopt(scene)
-    award = award_services.create_process(
+    award = award_services.create_process(actor=SYSTEM,
         alliance=alliance, title="Flexible community outreach", service_category="flexible_community_outreach",
         route="MINI_COMPETITION", estimated_annual_value="400000", estimated_total_value="1200000",
         started_on=date(2021, 4, 1), route_justification={"value for money": "Tested by competition."},
     )  # fmt: skip
     award.visibility = "PUBLIC"
     award.save()
-    secret_award = award_services.create_process(
+    secret_award = award_services.create_process(actor=SYSTEM,
         alliance=alliance, title="Secret care homes award", service_category="flexible_community_outreach",
         route="MINI_COMPETITION", estimated_annual_value="400000", estimated_total_value="1200000",
         started_on=date(2021, 4, 1), route_justification={"value for money": "Tested by competition."},
