@@ -90,10 +90,10 @@ class InterestRegisterView(AlliancePageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        interests = list(queries.interest_register(self.alliance))
+        interests = list(queries.interest_register(self.alliance).restrict(self.access))
         for i in interests:
             i.current = i.is_current_on(self.on)
-        context.update(interests=interests)
+        context.update(interests=interests, can_end=self.access.keeps_record_of(self.alliance.pk))
         return context
 
 
