@@ -17,7 +17,7 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_filters import ModelChoiceFilter, ModelMultipleChoiceFilter
 
-from alliance.models import Alliance, GoverningBody, Membership, Notification, Organisation
+from alliance.models import Alliance, ForwardPlanEntry, GoverningBody, Membership, Notification, Organisation
 from contracts.models import AwardPolicy, AwardProcess, Contract, OversightNote
 from decisions.models import ActionItem, AdvisoryInput, Attendance, Decision, Meeting, Recusal, Vote
 from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role, RoleAssignment
@@ -34,6 +34,7 @@ SEGMENT_MODELS = {
     "actions": ActionItem,
     "awards": AwardProcess,
     "inbox": Notification,
+    "forward-plan": ForwardPlanEntry,
     # API
     "organisations": Organisation,
     "memberships": Membership,
@@ -56,6 +57,8 @@ CHILD_KWARGS = {
     "attendance_pk": Attendance,
     "attendance_id": Attendance,
 }
+# Kwargs that are not ids, walked with each of these values (an unknown one too).
+FIXED_KWARGS = {"stage": ["submissions", "recommended", "contracted", "cancelled", "no-such-stage"]}
 # Segments before {slug} that name an alliance.
 SLUG_SEGMENTS = {"alliances", "public"}
 
@@ -151,6 +154,8 @@ def every_route() -> list[Route]:
 
 
 def model_for(route: Route, kwarg: str):
+    if kwarg in FIXED_KWARGS:
+        return None
     if kwarg in CHILD_KWARGS:
         return CHILD_KWARGS[kwarg]
     parts = route.template.split("/")
@@ -197,7 +202,8 @@ KEY_ROUTES = {
     "decision-action", "recusal-dispensation", "advice-respond", "meeting-attendance", "meeting-held",
     "meeting-cancel", "meeting-minutes", "meeting-approve-minutes", "meeting-attendance-correct",
     "meeting-attendance-remove", "meeting-edit", "decision-edit", "action-complete", "action-cancel",
-    "inbox-read",
+    "inbox-read", "award-move", "award-submission", "award-score", "award-approval", "interest-end",
+    "forward-plan-edit", "forward-plan-withdraw",
 }  # fmt: skip
 
 
@@ -225,6 +231,13 @@ def ids(scene, model, which: str) -> list[tuple[str, int]]:
 def _paths(route: Route, scene) -> list[str]:
     """The route's paths with every combination of real ids the scene has for it."""
     kwargs = route.kwargs
+    fixed = next((k for k in kwargs if k in FIXED_KWARGS), None)
+    if fixed is not None:
+        return [
+            path
+            for value in FIXED_KWARGS[fixed]
+            for path in _paths(Route(route.template.replace(f"{{{fixed}}}", value), route.name, route.callback), scene)
+        ]
     if not kwargs:
         return ["/" + route.template]
     models = {k: model_for(route, k) for k in kwargs}

@@ -23,7 +23,15 @@ from django.utils import timezone
 
 from alliance import forward_plan
 from alliance import services as core
-from alliance.models import Alliance, GoverningBody, Membership, Notification, NotificationKind, Organisation
+from alliance.models import (
+    Alliance,
+    ForwardPlanEntry,
+    GoverningBody,
+    Membership,
+    Notification,
+    NotificationKind,
+    Organisation,
+)
 from contracts import services as awards
 from contracts.demo import RULES_V2, Awards
 from contracts.models import AwardPolicy, AwardProcess, Contract, OversightNote, Submission
@@ -295,7 +303,7 @@ def _dunmarrow(scene: SmokeScene, users: dict) -> dict:
         role=liaison, body=alt, scope=scene.text("Dunmarrow delegation scope", M), decision_kinds=["OPERATIONAL"],
         financial_limit=Decimal("5000"), valid_from=date(2023, 1, 1),
     )  # fmt: skip
-    forward_plan.save_entry(actor=SYSTEM,
+    plan_entry = forward_plan.save_entry(actor=SYSTEM,
         alliance=alliance, body=alt, title=scene.text("Dunmarrow UNPUBLISHED forward plan entry", DUN_OVERSIGHT),
         kind="KEY", expected_on=date(2027, 1, 15), contact_name="Rachel Ogilvie",
         contact_email="rachel.ogilvie@example.org", published=False,
@@ -304,7 +312,7 @@ def _dunmarrow(scene: SmokeScene, users: dict) -> dict:
     for obj in (confidential, members, public_draft, confidential_draft, policy_decision, approval, appointment,
                 revisiting, amending, vote, members_vote, advice, members_advice, recusal, action, liaison_item,
                 policy, process, submission, meeting, interest, delegation, voices, liaison, advisory_rep, shared,
-                *notes):  # fmt: skip
+                plan_entry, *notes):  # fmt: skip
         scene.add(obj, "dunmarrow")
     scene.add(Contract.objects.get(awarded_through=process), "dunmarrow")
     scene.add(RoleAssignment.objects.get(role=voices), "dunmarrow")
@@ -558,7 +566,7 @@ def _kestrel(scene: SmokeScene, users: dict, dun: dict) -> None:
         awards.write_oversight_note(actor=access_for(k_oversight_user), alliance=alliance, decision=confidential,
                                     text=t("Kestrel Vale oversight note on a decision", STAFF_ONLY)),
     ]  # fmt: skip
-    forward_plan.save_entry(actor=SYSTEM,
+    plan_entry = forward_plan.save_entry(actor=SYSTEM,
         alliance=alliance, body=klt, title=t("Kestrel Vale forward plan entry", K), kind="KEY",
         expected_on=date(2027, 2, 1), contact_name="Kestrel secretary", contact_email="ks@kestrel.example.org",
         published=True, summary=t("Kestrel Vale forward plan summary", K),
@@ -574,7 +582,8 @@ def _kestrel(scene: SmokeScene, users: dict, dun: dict) -> None:
     for obj in (alliance, commissioner, care, voices, harbour, care_m, voices_m, klt, kog, rep, shared, secretary,
                 overseer, shared_role, director_role, delegation, interest, meeting, upcoming, confidential, public,
                 members, members_draft, delegated, policy_decision, approval, *votes, advice, recusal, action, policy,
-                direct, competition, members_award, direct_bid, *bids, contract, *notes, notification):  # fmt: skip
+                direct, competition, members_award, direct_bid, *bids, contract, *notes, notification,
+                plan_entry):  # fmt: skip
         scene.add(obj, KESTREL_SLUG)
     for assignment in RoleAssignment.objects.filter(role__alliance=alliance):
         scene.add(assignment, KESTREL_SLUG)
@@ -625,6 +634,7 @@ SAMPLED = {
     Contract: "alliance",
     OversightNote: "alliance",
     Notification: "alliance",
+    ForwardPlanEntry: "alliance",
 }
 
 
