@@ -68,6 +68,7 @@ class EditEntryView(EntryFormView):
     intro = "Change its date to reschedule it; mark it taken with the decision or award that took it."
     submit = "Save changes"
     success_message = "Entry changed."
+    service = staticmethod(forward_plan.save_entry)
 
     def get_initial(self):
         e = self.target

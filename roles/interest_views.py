@@ -71,6 +71,7 @@ class EndInterestView(InterestFormView):
     intro = "Record the last day the interest applied; the declaration stays in the register with its history."
     submit = "End the interest"
     success_message = "Interest ended."
+    service = staticmethod(services.end_interest)
     subject = "declaration"
 
     def get_target(self):
