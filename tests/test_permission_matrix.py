@@ -138,7 +138,7 @@ POST   /api/v1/award-policies/                                               {} 
 GET    /api/v1/award-policies/{policy}/                                      -              401 200 200 200 200 200 404
 GET    /api/v1/award-policies/{policy}/history/                              -              401 200 200 200 200 200 404
 GET    /api/v1/awards/                                                       -              200 200 200 200 200 200 200
-POST   /api/v1/awards/                                                       {}             401 403 403 403 403 400 403
+POST   /api/v1/awards/                                                       {}             401 403 403 400 403 400 403
 GET    /api/v1/awards/ocds/                                                  -              400 400 400 400 400 400 400
 GET    /api/v1/awards/ocds/?alliance={slug}                                  -              200 200 200 200 200 200 200
 GET    /api/v1/awards/{award}/                                               -              404 200 200 200 200 200 404
