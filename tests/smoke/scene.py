@@ -69,6 +69,7 @@ WHO = {
 DUN_MEMBERS = frozenset({VIEWER, MEMBER, ADVISORY, SECRETARY, OVERSIGHT, STAFF, BOTH})  # any standing in Dunmarrow
 DUN_CONFIDENTIAL = frozenset({MEMBER, SECRETARY, OVERSIGHT, STAFF})  # voting reps, secretaries, oversight
 DUN_OVERSIGHT = frozenset({OVERSIGHT, STAFF})  # oversight notes
+DUN_PLAN_KEEPERS = frozenset({SECRETARY, OVERSIGHT, STAFF})  # an unpublished forward plan entry: its keepers, oversight
 KESTREL = frozenset({BOTH, STAFF})  # the only standings with a standing in Kestrel Vale (both: confidential too)
 STAFF_ONLY = frozenset({STAFF})
 
@@ -304,7 +305,7 @@ def _dunmarrow(scene: SmokeScene, users: dict) -> dict:
         financial_limit=Decimal("5000"), valid_from=date(2023, 1, 1),
     )  # fmt: skip
     plan_entry = forward_plan.save_entry(actor=SYSTEM,
-        alliance=alliance, body=alt, title=scene.text("Dunmarrow UNPUBLISHED forward plan entry", DUN_OVERSIGHT),
+        alliance=alliance, body=alt, title=scene.text("Dunmarrow UNPUBLISHED forward plan entry", DUN_PLAN_KEEPERS),
         kind="KEY", expected_on=date(2027, 1, 15), contact_name="Rachel Ogilvie",
         contact_email="rachel.ogilvie@example.org", published=False,
     )  # fmt: skip
