@@ -9,6 +9,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from alliance import notifications
+from alliance.access import Access
 from alliance.formatting import day_time
 from alliance.forward_plan import save_entry
 from alliance.models import ForwardPlanEntry
@@ -16,6 +17,9 @@ from alliance.registry import DemoStage, register
 
 # The demo's "now": a week after the ALT's September 2023 meeting.
 DEMO_NOW = datetime(2023, 9, 20, 8, 0, tzinfo=ZoneInfo("Europe/London"))
+# The demo loader keeps the plan with an administrator's standing (roles.standing.SYSTEM, which
+# the alliance core cannot import).
+DEMO_KEEPER = Access(authenticated=True, staff=True)
 CONTACT = {"contact_name": "Rachel Ogilvie", "contact_email": "rachel.ogilvie@example.org"}
 
 ENTRIES = [
@@ -69,6 +73,7 @@ def load(ctx: dict, stdout) -> None:
     if not ForwardPlanEntry.objects.filter(alliance=alliance).exists():
         for code, title, kind, expected_on, route, summary in ENTRIES:
             save_entry(
+                actor=DEMO_KEEPER,
                 alliance=alliance,
                 body=bodies.get(code),
                 title=title,

@@ -17,7 +17,15 @@ from django_filters.filters import QuerySetRequestMixin
 
 from alliance.access import restrict
 from alliance.forms import SearchField
-from alliance.models import Alliance, AuditLink, GoverningBody, Membership, Notification, Organisation
+from alliance.models import (
+    Alliance,
+    AuditLink,
+    ForwardPlanEntry,
+    GoverningBody,
+    Membership,
+    Notification,
+    Organisation,
+)
 from roles.access import request_access
 
 MAX_ID = 2**63 - 1  # the largest id a database column holds: ?organisation=10**30 answers 400, not 500
@@ -154,6 +162,17 @@ class BodyFilter(FilterSet):
     class Meta:
         model = GoverningBody
         fields = ["alliance", "kind", "decision_rule", "code"]
+
+
+class ForwardPlanFilter(FilterSet):
+    alliance = AllianceSlugFilter(field_name="alliance__slug", label="Alliance slug")
+    published = StrictBooleanFilter(label="Only published (true) or unpublished (false) entries")
+    expected_from = filters.DateFilter(field_name="expected_on", lookup_expr="gte", label="Expected on or after")
+    expected_to = filters.DateFilter(field_name="expected_on", lookup_expr="lte", label="Expected on or before")
+
+    class Meta:
+        model = ForwardPlanEntry
+        fields = ["alliance", "body", "kind", "status", "published", "expected_from", "expected_to"]
 
 
 class NotificationFilter(FilterSet):

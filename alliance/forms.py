@@ -31,3 +31,51 @@ class SearchField(forms.CharField):
         kwargs.setdefault("max_length", SEARCH_MAX_LENGTH)
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
+
+
+class ForwardPlanEntryForm(forms.Form):
+    """An entry of the forward plan: shapes only; alliance.forward_plan decides the rules."""
+
+    title = forms.CharField(max_length=300, required=False, help_text="What will be decided.")
+    body = forms.ModelChoiceField(queryset=None, required=False, help_text="The body expected to decide it.")
+    kind = forms.ChoiceField(label="Kind of decision", choices=())
+    expected_on = forms.DateField(
+        label="Expected on",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="An estimate is fine; change it when the date moves.",
+    )
+    route = forms.ChoiceField(label="Award route", choices=(), required=False, help_text="For awards only.")
+    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    contact_name = forms.CharField(label="Contact name", required=False)
+    contact_email = forms.EmailField(label="Contact email", required=False)
+    published = forms.BooleanField(label="Publish on the public register", required=False)
+
+    def __init__(self, *args, alliance, **kwargs):
+        from alliance.choices import DecisionKind
+        from alliance.models import ForwardPlanEntry, GoverningBody
+
+        super().__init__(*args, **kwargs)
+        self.fields["body"].queryset = GoverningBody.objects.filter(alliance=alliance).order_by("name")
+        self.fields["kind"].choices = DecisionKind.choices
+        self.fields["route"].choices = [("", "—"), *ForwardPlanEntry.Route.choices]
+
+
+class EditForwardPlanEntryForm(ForwardPlanEntryForm):
+    status = forms.ChoiceField(choices=(("planned", "Planned"), ("taken", "Taken")))
+    reference = forms.CharField(
+        label="Taken by", required=False, help_text="Once taken: the decision or award that took it, e.g. ALT-2023-004."
+    )
+    reason = forms.CharField(
+        label="Why it changes",
+        required=False,
+        help_text="Kept with the plan's history, e.g. 'Moved to the November meeting'.",
+    )
+
+
+class WithdrawForwardPlanEntryForm(forms.Form):
+    reason = forms.CharField(
+        label="Why it is withdrawn",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why the entry is withdrawn: the reason is kept with the plan's history."},
+    )

@@ -13,10 +13,19 @@ from django.db.models import QuerySet
 
 from alliance.access import Access
 from alliance.choices import DecisionKind
-from alliance.errors import RuleViolation
+from alliance.errors import NOT_PERMITTED, RuleViolation
 from alliance.models import Alliance, ForwardPlanEntry, GoverningBody
 
-__all__ = ["ENTRY_FIELDS", "check_entry", "save_entry", "published_plan", "planned_entries"]
+__all__ = [
+    "ENTRY_FIELDS",
+    "check_entry",
+    "require_plan_keeper",
+    "save_entry",
+    "withdraw_entry",
+    "published_plan",
+    "planned_entries",
+    "plan_of",
+]
 
 ENTRY_FIELDS = (
     "alliance",
@@ -93,15 +102,37 @@ def check_entry(
         )
 
 
+def require_plan_keeper(actor: Access, alliance_id: int) -> None:
+    """The forward plan is kept by the alliance's secretaries (or staff): roles/standing.py's
+    ``require_alliance_keeper``, written here because the alliance core sits below roles."""
+    if not actor.keeps_record_of(alliance_id):
+        raise RuleViolation(
+            NOT_PERMITTED,
+            "Only a secretary of the alliance (or an administrator) can keep its forward plan; "
+            "ask the alliance's secretary.",
+        )
+
+
 @transaction.atomic
-def save_entry(*, entry: ForwardPlanEntry | None = None, reason: str = "", **fields) -> ForwardPlanEntry:
+def save_entry(*, actor: Access, entry: ForwardPlanEntry | None = None, reason: str = "", **fields) -> ForwardPlanEntry:
     """Add an entry to the forward plan, or change one (title, date, contact and route checked)."""
     entry = entry or ForwardPlanEntry()
     unknown = set(fields) - set(ENTRY_FIELDS)
     if unknown:
         raise RuleViolation("forward_plan_unknown_field", f"A forward plan entry has no {', '.join(sorted(unknown))}.")
+    if entry.pk is not None and "alliance" in fields and fields["alliance"].pk != entry.alliance_id:
+        raise RuleViolation(
+            "forward_plan_alliance_fixed",
+            "An entry stays in the forward plan of its alliance; withdraw it and add one to the other alliance's plan.",
+            field="alliance",
+        )
     merged = {name: fields.get(name, getattr(entry, name, None)) for name in ENTRY_FIELDS if name != "alliance"}
     merged["alliance"] = fields.get("alliance") or (entry.alliance if entry.alliance_id else None)
+    if merged["alliance"] is None:
+        raise RuleViolation(
+            "forward_plan_alliance_required", "Choose the alliance whose plan the entry is in.", field="alliance"
+        )
+    require_plan_keeper(actor, merged["alliance"].pk)
     check_entry(**merged)
     for name, value in fields.items():
         setattr(entry, name, value)
@@ -110,6 +141,39 @@ def save_entry(*, entry: ForwardPlanEntry | None = None, reason: str = "", **fie
     entry.full_clean(validate_constraints=False, validate_unique=False)
     entry.save()
     return entry
+
+
+@transaction.atomic
+def withdraw_entry(*, actor: Access, entry: ForwardPlanEntry, reason: str) -> ForwardPlanEntry:
+    """Withdraw a planned entry, saying why; it stays in the plan's history (never deleted)."""
+    require_plan_keeper(actor, entry.alliance_id)
+    entry = ForwardPlanEntry.objects.select_for_update().get(pk=entry.pk)
+    if entry.status != ForwardPlanEntry.Status.PLANNED:
+        raise RuleViolation(
+            "forward_plan_not_planned",
+            f"This entry is already {entry.get_status_display().lower()}; only a planned entry is withdrawn.",
+            conflict=True,
+        )
+    if not (reason or "").strip():
+        raise RuleViolation(
+            "forward_plan_reason_required",
+            "Say why the entry is withdrawn: the reason is kept with the plan's history.",
+            field="reason",
+        )
+    entry.status = ForwardPlanEntry.Status.WITHDRAWN
+    entry._change_reason = reason.strip()
+    entry.save()
+    return entry
+
+
+def plan_of(alliance: Alliance, access: Access) -> QuerySet[ForwardPlanEntry]:
+    """The plan as ``access`` may read it: every entry for its keepers, published ones for others."""
+    return (
+        ForwardPlanEntry.objects.restrict(access)
+        .filter(alliance=alliance)
+        .select_related("body")
+        .order_by("expected_on", "pk")
+    )
 
 
 def published_plan(alliance: Alliance, access: Access) -> QuerySet[ForwardPlanEntry]:

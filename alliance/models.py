@@ -66,14 +66,15 @@ def audit_links_readable(access, prefix=""):
 
 def forward_plan_readable(access, prefix=""):
     """The forward plan: its published entries, where the public register or a standing lets the
-    caller read the alliance; entries not yet published only staff (who keep the plan) and the
-    alliance's oversight read."""
+    caller read the alliance; entries not yet published only those who keep the plan (staff, the
+    alliance's secretaries) and the alliance's oversight read."""
     if access.staff:
         return None
     published = Q(
         **{f"{prefix}published": True, f"{prefix}alliance_id__in": access.members_of | access.public_alliances}
     )
-    return published | Q(**{f"{prefix}alliance_id__in": access.oversight_of})
+    keepers = access.secretary_of_alliances | {alliance for alliance, _ in access.secretaryships}
+    return published | Q(**{f"{prefix}alliance_id__in": access.oversight_of | keepers})
 
 
 def alliances_readable(access, prefix=""):

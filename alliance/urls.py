@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from alliance import views
+from alliance import plan_views, views
 from alliance.notifications import views as notification_views
 
 urlpatterns = [
@@ -10,6 +10,18 @@ urlpatterns = [
     path("alliances/<slug:slug>/", views.AllianceOverviewView.as_view(), name="alliance-overview"),
     path("alliances/<slug:slug>/members/<int:pk>/", views.MembershipDetailView.as_view(), name="membership-detail"),
     path("alliances/<slug:slug>/audit/", views.AuditFeedPageView.as_view(), name="audit-feed-page"),
+    path("alliances/<slug:slug>/forward-plan/", plan_views.ForwardPlanPageView.as_view(), name="forward-plan"),
+    path("alliances/<slug:slug>/forward-plan/new/", plan_views.AddEntryView.as_view(), name="forward-plan-add"),
+    path(
+        "alliances/<slug:slug>/forward-plan/<int:pk>/edit/",
+        plan_views.EditEntryView.as_view(),
+        name="forward-plan-edit",
+    ),
+    path(
+        "alliances/<slug:slug>/forward-plan/<int:pk>/withdraw/",
+        plan_views.WithdrawEntryView.as_view(),
+        name="forward-plan-withdraw",
+    ),
     path("alliances/<slug:slug>/", include("contracts.dashboard_urls")),
     path("alliances/<slug:slug>/", include("roles.urls")),
     path("alliances/<slug:slug>/", include("decisions.urls")),

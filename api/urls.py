@@ -12,6 +12,7 @@ router.register("organisations", alliance.OrganisationViewSet, basename="api-org
 router.register("memberships", alliance.MembershipViewSet, basename="api-membership")
 router.register("bodies", alliance.BodyViewSet, basename="api-body")
 router.register("seats", roles.SeatViewSet, basename="api-seat")
+router.register("forward-plan", alliance.ForwardPlanViewSet, basename="api-forward-plan")
 router.register("people", roles.PersonViewSet, basename="api-person")
 router.register("roles", roles.RoleViewSet, basename="api-role")
 router.register("role-assignments", roles.RoleAssignmentViewSet, basename="api-role-assignment")

@@ -212,7 +212,7 @@ class Measurer:
 
         def award():
             today = timezone.localdate()
-            process = award_services.create_process(
+            process = award_services.create_process(actor=SYSTEM,
                 alliance=self.alliance, title="Benchmark award", service_category="street_outreach",
                 route="MINI_COMPETITION", estimated_annual_value="300000", estimated_total_value="900000",
                 started_on=today, route_justification={"value for money": "Tested by competition."},
@@ -221,7 +221,11 @@ class Measurer:
             award_services.open_submissions(process=process, by=self.user)
             bids = [
                 award_services.record_submission(
-                    process=process, bidder=m.organisation, submitted_on=today, price=Decimal("850000") + i
+                    actor=SYSTEM,
+                    process=process,
+                    bidder=m.organisation,
+                    submitted_on=today,
+                    price=Decimal("850000") + i,
                 )
                 for i, m in enumerate(members[3:5])
             ]
@@ -229,7 +233,7 @@ class Measurer:
             for bid in bids:
                 for criterion in ("Quality", "Price"):
                     award_services.record_score(
-                        submission=bid, criterion=criterion, evaluator=evaluator, score=7, scored_on=today
+                        actor=SYSTEM, submission=bid, criterion=criterion, evaluator=evaluator, score=7, scored_on=today
                     )
             award_services.recommend(process=process, submission=bids[0], reason="Best value.", by=self.user)
             decision = award_services.open_approval(

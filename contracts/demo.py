@@ -115,18 +115,26 @@ class Awards:
     def start(self, **fields) -> AwardProcess:
         created_at = _at(fields["started_on"], 9)
         return services.create_process(
-            alliance=self.alliance, created_by=self.secretary, created_at=created_at, **fields
+            actor=SYSTEM, alliance=self.alliance, created_by=self.secretary, created_at=created_at, **fields
         )
 
     def move(self, process: AwardProcess, to_stage: str, on: date, reason: str = "", **details) -> AwardProcess:
         # The outcome of an approval is recorded once its decision has closed, at 17:00 (see close()).
         hour = 17 if to_stage in (AwardProcess.Stage.APPROVED, AwardProcess.Stage.REJECTED) else 14
         return services.transition(
-            process=process, to_stage=to_stage, by=self.secretary, reason=reason, at=_at(on, hour), **details
+            actor=SYSTEM,
+            process=process,
+            to_stage=to_stage,
+            by=self.secretary,
+            reason=reason,
+            at=_at(on, hour),
+            **details,
         )
 
     def bid(self, process: AwardProcess, bidder: Organisation, on: date, price: str, summary: str):
-        return services.record_submission(process=process, bidder=bidder, submitted_on=on, price=price, summary=summary)
+        return services.record_submission(
+            actor=SYSTEM, process=process, bidder=bidder, submitted_on=on, price=price, summary=summary
+        )
 
     def approve(self, process: AwardProcess, opened: date, objector: str = "", statement: str = "") -> Decision:
         decision = services.open_approval(
@@ -195,13 +203,14 @@ def _outreach(a: Awards) -> None:
     )
     a.move(process, "SUBMISSIONS", date(2021, 2, 8), "Invitation sent to every provider member")
     interest = roles_services.declare_interest(
+        actor=SYSTEM,
         alliance=a.alliance,
         person=p["Lorna Kerr"],
         represents=o["Threshold"],
         interest="Threshold Community Trust is named as a subcontractor in Cairnview Support's bid.",
         declared_on=date(2021, 3, 10),
     )
-    services.note_interest(process=process, declaration=interest, noted_on=date(2021, 3, 10))
+    services.note_interest(actor=SYSTEM, process=process, declaration=interest, noted_on=date(2021, 3, 10))
     bids = [
         a.bid(process, o["Harbour Light"], date(2021, 3, 1), "1740000", "A single city-wide team with peer workers."),
         a.bid(process, o["Cairnview"], date(2021, 3, 2), "1695000", "Two locality teams with Threshold."),
@@ -218,6 +227,7 @@ def _outreach(a: Awards) -> None:
         for criterion, score in scores[submission.bidder.display_name].items():
             for evaluator in evaluators:
                 services.record_score(
+                    actor=SYSTEM,
                     submission=submission,
                     criterion=criterion,
                     evaluator=evaluator,
@@ -226,6 +236,7 @@ def _outreach(a: Awards) -> None:
                     comment="",
                 )
     services.record_score(
+        actor=SYSTEM,
         submission=bids[1],
         criterion="Price",
         evaluator=p["Sam Whyte"],
@@ -365,6 +376,7 @@ def _rejected(a: Awards) -> None:
         for criterion in ("Quality", "Price", "Lived experience"):
             for evaluator in (a.people["Priya Raman"], a.people["Helen Strachan"]):
                 services.record_score(
+                    actor=SYSTEM,
                     submission=submission,
                     criterion=criterion,
                     evaluator=evaluator,

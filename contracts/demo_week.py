@@ -37,10 +37,11 @@ def _shelter(ctx: dict) -> None:
 
     def move(process, to_stage, on, reason="", **details):
         return services.transition(
-            process=process, to_stage=to_stage, by=secretary, reason=reason, at=_at(on, 14), **details
+            actor=SYSTEM, process=process, to_stage=to_stage, by=secretary, reason=reason, at=_at(on, 14), **details
         )
 
     process = services.create_process(
+        actor=SYSTEM,
         alliance=alliance,
         created_by=secretary,
         title=SHELTER,
@@ -60,6 +61,7 @@ def _shelter(ctx: dict) -> None:
     )
     move(process, "SUBMISSIONS", date(2023, 8, 22), "Harbour Light asked for its proposal")
     submission = services.record_submission(
+        actor=SYSTEM,
         process=process,
         bidder=bidder,
         submitted_on=date(2023, 8, 30),

@@ -14,7 +14,9 @@ from alliance.web import AlliancePageMixin, FilteredListMixin
 from contracts import queries
 from contracts.filtersets import AwardRegisterFilter
 from contracts.models import AwardProcess
+from contracts.record_views import moves_from
 from contracts.trail import TRAIL_HEADER, award_audit_trail, trail_rows
+from roles import standing
 
 PAGE_SIZE = 25
 
@@ -34,8 +36,14 @@ class AwardRegisterView(AlliancePageMixin, FilteredListMixin, TemplateView):
             form=form,
             page=Paginator(awards.order_by("-started_on", "-pk"), PAGE_SIZE).get_page(self.request.GET.get("page")),
             query=params.urlencode(),
+            can_run=_runs_awards(self.access, self.alliance),
         )
         return context
+
+
+def _runs_awards(access, alliance) -> bool:
+    # The services' own check (roles/standing.py): the page offers what the service will accept.
+    return standing.permits(standing.require_alliance_keeper, access, alliance.pk, "run award processes")
 
 
 class AwardDetailView(AlliancePageMixin, TemplateView):
@@ -62,6 +70,8 @@ class AwardDetailView(AlliancePageMixin, TemplateView):
             trail=award_audit_trail(process, self.access),
             printed_at=timezone.localtime(),
             crumbs=[(reverse("award-register", kwargs={"slug": self.alliance.slug}), "Award register")],
+            can_run=_runs_awards(self.access, self.alliance),
+            moves=moves_from(process),
         )
         return context
 

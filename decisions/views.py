@@ -293,7 +293,11 @@ class SecretaryFormView(AlliancePageMixin, FormView):
             form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
             return self.form_invalid(form)
         messages.success(self.request, self.success_message)
-        return redirect((self.target or result).get_absolute_url())
+        return redirect(self.done_url(result))
+
+    def done_url(self, result) -> str:
+        """Where the page goes once the service has answered: the record worked on, or the one made."""
+        return (self.target or result).get_absolute_url()
 
     def subject_record(self):
         return self.target

@@ -7,6 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from alliance.admin import ReadOnlyInlineMixin, refusal_as_form_error
 from alliance.errors import RuleViolation
 from roles import services
+from roles.access import request_access
 from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role, RoleAssignment
 
 
@@ -116,6 +117,7 @@ class InterestDeclarationAdmin(SimpleHistoryAdmin):
         # approvals open then (rule 5), as through the API.
         data = form.cleaned_data
         saved = services.declare_interest(
+            actor=request_access(request),
             alliance=data["alliance"],
             person=data["person"],
             interest=data["interest"],

@@ -286,6 +286,7 @@ def _create(ctx, orgs, people) -> None:
     _seats(ctx, orgs, people)
     for name, represents, interest, concerns, declared, ends in INTERESTS:
         services.declare_interest(
+            actor=SYSTEM,
             alliance=alliance,
             person=people[name],
             represents=orgs.get(represents),

@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.db.models import Q
 
+from alliance.access import Access
 from alliance.choices import DecisionKind
 from alliance.errors import RuleViolation
 from alliance.formatting import day
@@ -19,7 +20,6 @@ from alliance.models import Alliance, BodyRule, GoverningBody, Membership, Organ
 from alliance.services import check_quorum, save_checked
 from alliance.term import term_of
 from roles import standing
-from roles.access import Access
 from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role, RoleAssignment, Seat
 from roles.signals import interest_declared
 
@@ -446,9 +446,31 @@ def _check_interest_term(declared_on: date, ends_on: date | None) -> None:
         )
 
 
+def people_of(alliance_ids):
+    """The people of some alliances: who hold or held one of their roles, or work for one of their members."""
+    return Person.objects.filter(
+        Q(assignments__role__alliance__in=alliance_ids) | Q(employer__memberships__alliance__in=alliance_ids)
+    ).distinct()
+
+
+def _check_person_of(alliance: Alliance, person: Person) -> None:
+    """A person of another alliance is not declared for here; a person of this one, or of none (an
+    independent evaluator), is."""
+    if people_of([alliance.pk]).filter(pk=person.pk).exists():
+        return
+    if people_of(Alliance.objects.exclude(pk=alliance.pk).values("pk")).filter(pk=person.pk).exists():
+        raise RuleViolation(
+            "interest_person_elsewhere",
+            f"{person} takes part in another alliance, not in {alliance}; declare the interest in the register "
+            "of the alliance the person takes part in.",
+            field="person",
+        )
+
+
 @transaction.atomic
 def declare_interest(
     *,
+    actor: Access,
     alliance: Alliance,
     person: Person,
     interest: str,
@@ -457,7 +479,11 @@ def declare_interest(
     concerns_organisation: Organisation | None = None,
     ends_on: date | None = None,
 ) -> InterestDeclaration:
-    """Enter a person's interest in the alliance's register: who they represent and what it concerns."""
+    """Enter a person's interest in the alliance's register: who they represent and what it concerns.
+
+    The person declares their own; the alliance's secretary records anyone's of the alliance."""
+    standing.require_interest_declarer(actor, alliance.pk, person.pk)
+    _check_person_of(alliance, person)
     if not interest.strip():
         raise RuleViolation("interest_text_required", "Describe the interest being declared.", field="interest")
     _check_interest_term(declared_on, ends_on)
@@ -477,8 +503,11 @@ def declare_interest(
 
 
 @transaction.atomic
-def end_interest(*, declaration: InterestDeclaration, ends_on: date, reason: str = "") -> InterestDeclaration:
-    """Record the last day a declared interest applied."""
+def end_interest(
+    *, actor: Access, declaration: InterestDeclaration, ends_on: date, reason: str = ""
+) -> InterestDeclaration:
+    """Record the last day a declared interest applied (the declaration stays in the register)."""
+    standing.require_interest_ender(actor, declaration)
     declaration = InterestDeclaration.objects.select_for_update().get(pk=declaration.pk)
     if declaration.ends_on is not None:
         raise RuleViolation(

@@ -38,6 +38,10 @@ __all__ = [
     "require_oversight",
     "require_any_oversight",
     "require_note_author",
+    "require_alliance_keeper",
+    "require_any_alliance_keeper",
+    "require_interest_declarer",
+    "require_interest_ender",
 ]
 
 #: An administrator's standing, for code that acts for nobody in particular: management commands,
@@ -241,3 +245,52 @@ def require_note_author(actor: Access, note) -> None:
     user = actor.user
     if not actor.staff and (user is None or note.author_id != user.pk):
         raise refuse("You can edit only the notes you wrote; write a note of your own instead.")
+
+
+# The alliance's own registers: award processes, the forward plan, interests --------------------
+
+
+def require_alliance_keeper(actor: Access, alliance_id: int, doing: str) -> None:
+    """A register of the whole alliance (its award processes, its forward plan, its interests) is
+    kept by the alliance's secretaries: alliance-wide or of one of its bodies (or staff)."""
+    if not actor.keeps_record_of(alliance_id):
+        raise refuse(
+            f"Only a secretary of the alliance (or an administrator) can {doing}; ask the alliance's secretary."
+        )
+
+
+def require_any_alliance_keeper(actor: Access, doing: str) -> None:
+    """A gate before the alliance is known: the caller keeps the record of some alliance."""
+    if not keeps_any_record(actor):
+        raise refuse(f"Only an alliance's secretary (or an administrator) can {doing}; ask the alliance's secretary.")
+
+
+def require_interest_declarer(actor: Access, alliance_id: int | None = None, person_id: int | None = None) -> None:
+    """An interest is declared by the person who holds it, as themselves, in an alliance where they
+    have a standing; or recorded for any person of the alliance by its secretary (or staff).
+    Without an alliance (a gate before the input is read) it asks only whether the caller could
+    declare anywhere."""
+    if alliance_id is not None and actor.keeps_record_of(alliance_id):
+        return
+    if alliance_id is None and keeps_any_record(actor):
+        return
+    if actor.person_id is None or not (actor.members_of if alliance_id is None else actor.has_standing(alliance_id)):
+        raise refuse(
+            "Interests are declared by the person who holds them, in an alliance where they take part, or "
+            "recorded by the alliance's secretary; ask the secretary to record it."
+        )
+    if person_id is not None and person_id != actor.person_id:
+        raise refuse(
+            "You declare only your own interests; ask the alliance's secretary to record someone else's.",
+            field="person",
+        )
+
+
+def require_interest_ender(actor: Access, declaration) -> None:
+    """A declared interest is ended by the person who declared it or by the alliance's secretary."""
+    if actor.keeps_record_of(declaration.alliance_id):
+        return
+    if actor.person_id is None or declaration.person_id != actor.person_id:
+        raise refuse(
+            "Only the person who holds an interest, or the alliance's secretary, can end it; ask the secretary."
+        )

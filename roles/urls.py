@@ -1,6 +1,6 @@
 from django.urls import path
 
-from roles import views
+from roles import interest_views, views
 
 urlpatterns = [
     path("roles/", views.DirectoryView.as_view(), name="role-directory"),
@@ -10,4 +10,7 @@ urlpatterns = [
     path("delegations/<int:pk>/", views.DelegationDetailView.as_view(), name="delegation-detail"),
     path("delegations/", views.DelegationRegisterView.as_view(), name="delegation-register"),
     path("interests/", views.InterestRegisterView.as_view(), name="interest-register"),
+    path("interests/new/", interest_views.DeclareInterestView.as_view(), name="interest-declare"),
+    path("interests/<int:pk>/end/", interest_views.EndInterestView.as_view(), name="interest-end"),
+    path("my-interests/", interest_views.MyInterestsView.as_view(), name="my-interests"),
 ]

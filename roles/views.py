@@ -5,7 +5,7 @@ from django.views.generic import TemplateView
 
 from alliance.history import versions
 from alliance.web import AlliancePageMixin
-from roles import queries
+from roles import queries, standing
 from roles.charts import timeline_chart
 from roles.models import DelegatedAuthority, Person, Role
 
@@ -90,10 +90,14 @@ class InterestRegisterView(AlliancePageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        interests = list(queries.interest_register(self.alliance))
+        interests = list(queries.interest_register(self.alliance).restrict(self.access))
         for i in interests:
             i.current = i.is_current_on(self.on)
-        context.update(interests=interests)
+        context.update(
+            interests=interests,
+            can_end=self.access.keeps_record_of(self.alliance.pk),
+            can_declare=standing.permits(standing.require_interest_declarer, self.access, self.alliance.pk),
+        )
         return context
 
 

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from django.utils import timezone
 
+from alliance import forward_plan
 from alliance.models import Notification
 from contracts import services as award_services
 from decisions import services
@@ -85,14 +86,14 @@ def make_permission_scene() -> PermissionScene:
     )
     interest = InterestDeclarationFactory(alliance=alliance, person=scene.reps[0])
     policy = adopt(scene)
-    award = award_services.create_process(
+    award = award_services.create_process(actor=SYSTEM,
         alliance=alliance, title="Flexible community outreach", service_category="flexible_community_outreach",
         route="MINI_COMPETITION", estimated_annual_value="400000", estimated_total_value="1200000",
         started_on=date(2021, 4, 1), route_justification={"value for money": "Tested by competition."},
     )  # fmt: skip
     award.visibility = "PUBLIC"
     award.save()
-    secret_award = award_services.create_process(
+    secret_award = award_services.create_process(actor=SYSTEM,
         alliance=alliance, title="Secret care homes award", service_category="flexible_community_outreach",
         route="MINI_COMPETITION", estimated_annual_value="400000", estimated_total_value="1200000",
         started_on=date(2021, 4, 1), route_justification={"value for money": "Tested by competition."},
@@ -100,6 +101,15 @@ def make_permission_scene() -> PermissionScene:
     secret_award.visibility = "CONFIDENTIAL"
     secret_award.save()
     contract = ContractFactory(alliance=alliance, provider=scene.members[0].organisation)
+    entry = forward_plan.save_entry(actor=SYSTEM,
+        alliance=alliance, body=scene.body, title="Winter shelter award", kind="AWARD", route="MINI_COMPETITION",
+        expected_on=date(2099, 1, 15), published=True, contact_name="Alliance secretary",
+        contact_email="secretary@example.org",
+    )  # fmt: skip
+    secret_entry = forward_plan.save_entry(actor=SYSTEM,
+        alliance=alliance, body=scene.body, title="Unannounced day centre review", kind="KEY",
+        expected_on=date(2099, 2, 1),
+    )  # fmt: skip
 
     users = {"staff": StaffFactory(username="staff-user")}
     users["viewer"] = UserFactory(username="viewer-user")
@@ -158,6 +168,9 @@ def make_permission_scene() -> PermissionScene:
         "award": award.pk,
         "secret_award": secret_award.pk,
         "contract": contract.pk,
+        "entry": entry.pk,
+        "secret_entry": secret_entry.pk,
+        "secret_entry_title": secret_entry.title,
         "notification": notification.pk,
         "note": note.pk,
         "secret_reference": confidential.reference,

@@ -259,12 +259,13 @@ class AwardScene:
         if route == "EXTERNAL_PROCUREMENT":
             values.update(route_justification={"why not within": "No member provides care homes."})
         values.update(fields)
-        return contract_services.create_process(**values)
+        return contract_services.create_process(actor=SYSTEM, **values)
 
     def bids(self, process: AwardProcess, count: int = 2) -> list[Submission]:
         contract_services.open_submissions(process=process)
         return [
             contract_services.record_submission(
+                actor=SYSTEM,
                 process=process,
                 bidder=self.members[i].organisation,
                 submitted_on=SUBMITTED,
@@ -277,7 +278,12 @@ class AwardScene:
         for s in submissions:
             for criterion in ("Quality", "Price"):
                 contract_services.record_score(
-                    submission=s, criterion=criterion, evaluator=self.evaluator, score=score, scored_on=SCORED
+                    actor=SYSTEM,
+                    submission=s,
+                    criterion=criterion,
+                    evaluator=self.evaluator,
+                    score=score,
+                    scored_on=SCORED,
                 )
 
     def recommended(self, bidders: int = 2) -> tuple[AwardProcess, list[Submission]]:

@@ -52,8 +52,20 @@ POST   /alliances/{slug}/actions/{action}/done/                              {} 
 GET    /alliances/{slug}/audit/                                              -              302 403 200 200 200 200 404
 GET    /alliances/{slug}/award-policy/                                       -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/awards/                                             -              302 200 200 200 200 200 404
+GET    /alliances/{slug}/awards/new/                                         -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/awards/new/                                         {}             302 403 403 200 403 200 404
 GET    /alliances/{slug}/awards/{award}/                                     -              302 200 200 200 200 200 404
+GET    /alliances/{slug}/awards/{award}/approval/                            -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/awards/{award}/approval/                            {}             302 403 403 200 403 200 404
 GET    /alliances/{slug}/awards/{award}/audit.csv                            -              302 200 200 200 200 200 404
+GET    /alliances/{slug}/awards/{award}/move/cancelled/                      -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/awards/{award}/move/cancelled/                      {}             302 403 403 200 403 200 404
+GET    /alliances/{slug}/awards/{award}/move/submissions/                    -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/awards/{award}/move/submissions/                    {}             302 403 403 302 403 302 404
+GET    /alliances/{slug}/awards/{award}/scores/new/                          -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/awards/{award}/scores/new/                          {}             302 403 403 200 403 200 404
+GET    /alliances/{slug}/awards/{award}/submissions/new/                     -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/awards/{award}/submissions/new/                     {}             302 403 403 200 403 200 404
 GET    /alliances/{slug}/awards/{secret_award}/                              -              302 404 200 200 200 200 404
 GET    /alliances/{slug}/budget/                                             -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/bodies/{body}/                                      -              302 200 200 200 200 200 404
@@ -113,7 +125,19 @@ POST   /alliances/{slug}/decisions/{public}/recusals/{recusal}/dispensation/ {} 
 GET    /alliances/{slug}/decisions/{public}/recusals/{recusal}/publicity/    -              302 403 403 200 403 200 404
 POST   /alliances/{slug}/decisions/{public}/recusals/{recusal}/publicity/    {}             302 403 403 200 403 200 404
 GET    /alliances/{slug}/delegations/                                        -              302 200 200 200 200 200 404
+GET    /alliances/{slug}/forward-plan/                                       -              302 200 200 200 200 200 404
+GET    /alliances/{slug}/forward-plan/new/                                   -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/forward-plan/new/                                   {}             302 403 403 200 403 200 404
+GET    /alliances/{slug}/forward-plan/{entry}/edit/                          -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/forward-plan/{entry}/edit/                          {}             302 403 403 200 403 200 404
+GET    /alliances/{slug}/forward-plan/{entry}/withdraw/                      -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/forward-plan/{entry}/withdraw/                      {}             302 403 403 200 403 200 404
+GET    /alliances/{slug}/forward-plan/{secret_entry}/edit/                   -              302 404 404 200 403 200 404
 GET    /alliances/{slug}/interests/                                          -              302 200 200 200 200 200 404
+GET    /alliances/{slug}/interests/new/                                      -              302 403 200 200 200 200 404
+POST   /alliances/{slug}/interests/new/                                      {}             302 403 200 200 200 200 404
+GET    /alliances/{slug}/interests/{interest}/end/                           -              302 403 200 200 403 200 404
+POST   /alliances/{slug}/interests/{interest}/end/                           {}             302 403 200 200 403 200 404
 GET    /alliances/{slug}/meetings/                                           -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/meetings/new/                                       -              302 403 403 200 403 200 404
 POST   /alliances/{slug}/meetings/new/                                       {}             302 403 403 200 403 200 404
@@ -134,6 +158,7 @@ GET    /alliances/{slug}/meetings/{meeting}/held/                            -  
 POST   /alliances/{slug}/meetings/{meeting}/held/                            {}             302 403 403 302 403 302 404
 GET    /alliances/{slug}/meetings/{meeting}/minutes/                         -              302 403 403 200 403 200 404
 POST   /alliances/{slug}/meetings/{meeting}/minutes/                         {}             302 403 403 200 403 200 404
+GET    /alliances/{slug}/my-interests/                                       -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/oversight/                                          -              302 403 200 200 200 200 404
 GET    /alliances/{slug}/people/{person}/                                    -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/roles/                                              -              302 200 200 200 200 200 404
@@ -165,19 +190,19 @@ POST   /api/v1/award-policies/                                               {} 
 GET    /api/v1/award-policies/{policy}/                                      -              401 200 200 200 200 200 404
 GET    /api/v1/award-policies/{policy}/history/                              -              401 200 200 200 200 200 404
 GET    /api/v1/awards/                                                       -              200 200 200 200 200 200 200
-POST   /api/v1/awards/                                                       {}             401 403 403 403 403 400 403
+POST   /api/v1/awards/                                                       {}             401 403 403 400 403 400 403
 GET    /api/v1/awards/ocds/                                                  -              400 400 400 400 400 400 400
 GET    /api/v1/awards/ocds/?alliance={slug}                                  -              200 200 200 200 200 200 200
 GET    /api/v1/awards/{award}/                                               -              404 200 200 200 200 200 404
-POST   /api/v1/awards/{award}/approval/                                      {}             401 403 403 403 403 409 404
+POST   /api/v1/awards/{award}/approval/                                      {}             401 403 403 409 403 409 404
 GET    /api/v1/awards/{award}/audit/                                         -              401 200 200 200 200 200 404
 GET    /api/v1/awards/{award}/history/                                       -              401 200 200 200 200 200 404
 GET    /api/v1/awards/{award}/ocds/                                          -              404 200 200 200 200 200 404
 GET    /api/v1/awards/{award}/scores/                                        -              401 200 200 200 200 200 404
-POST   /api/v1/awards/{award}/scores/                                        {}             401 403 403 403 403 400 404
+POST   /api/v1/awards/{award}/scores/                                        {}             401 403 403 400 403 400 404
 GET    /api/v1/awards/{award}/submissions/                                   -              401 200 200 200 200 200 404
-POST   /api/v1/awards/{award}/submissions/                                   {}             401 403 403 403 403 400 404
-POST   /api/v1/awards/{award}/transition/                                    {}             401 403 403 403 403 400 404
+POST   /api/v1/awards/{award}/submissions/                                   {}             401 403 403 400 403 400 404
+POST   /api/v1/awards/{award}/transition/                                    {}             401 403 403 400 403 400 404
 GET    /api/v1/awards/{secret_award}/                                        -              404 404 200 200 200 200 404
 GET    /api/v1/bodies/                                                       -              401 200 200 200 200 200 200
 POST   /api/v1/bodies/                                                       {}             401 403 403 403 403 400 403
@@ -239,10 +264,20 @@ GET    /api/v1/exports/decisions/                                            -  
 GET    /api/v1/exports/decisions/?alliance={slug}                            -              401 200 200 200 200 200 404
 GET    /api/v1/exports/popolo/                                               -              401 400 400 400 400 400 400
 GET    /api/v1/exports/popolo/?alliance={slug}                               -              401 200 200 200 200 200 404
+GET    /api/v1/forward-plan/                                                 -              401 200 200 200 200 200 200
+POST   /api/v1/forward-plan/                                                 {}             401 403 403 400 403 400 403
+GET    /api/v1/forward-plan/{entry}/                                         -              401 200 200 200 200 200 200
+PATCH  /api/v1/forward-plan/{entry}/                                         {}             401 403 403 200 403 200 403
+PATCH  /api/v1/forward-plan/{entry}/                                         reschedule     401 403 403 200 403 200 403
+GET    /api/v1/forward-plan/{entry}/history/                                 -              401 200 200 200 200 200 200
+POST   /api/v1/forward-plan/{entry}/withdraw/                                {}             401 403 403 400 403 400 403
+POST   /api/v1/forward-plan/{entry}/withdraw/                                withdraw       401 403 403 200 403 200 403
+GET    /api/v1/forward-plan/{secret_entry}/                                  -              401 404 404 200 200 200 404
+PATCH  /api/v1/forward-plan/{secret_entry}/                                  {}             401 404 404 200 403 200 404
 GET    /api/v1/interests/                                                    -              401 200 200 200 200 200 200
-POST   /api/v1/interests/                                                    {}             401 403 403 403 403 400 403
+POST   /api/v1/interests/                                                    {}             401 403 400 400 400 400 403
 GET    /api/v1/interests/{interest}/                                         -              401 200 200 200 200 200 404
-POST   /api/v1/interests/{interest}/end/                                     {}             401 403 403 403 403 400 404
+POST   /api/v1/interests/{interest}/end/                                     {}             401 403 400 400 403 400 404
 GET    /api/v1/interests/{interest}/history/                                 -              401 200 200 200 200 200 404
 GET    /api/v1/meetings/                                                     -              401 200 200 200 200 200 200
 POST   /api/v1/meetings/                                                     {}             401 403 403 400 403 400 403
@@ -324,9 +359,9 @@ GET    /alliances/{slug}/delegations/{delegation}/                           -  
 GET    /alliances/{slug}/members/{membership}/                               -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/oversight/notes/                                    -              302 403 403 403 200 200 404
 POST   /alliances/{slug}/oversight/notes/                                    {}             302 403 403 403 400 400 404
-POST   /api/v1/awards/{award}/correct/                                       {}             401 403 403 403 403 400 404
+POST   /api/v1/awards/{award}/correct/                                       {}             401 403 403 400 403 400 404
 GET    /api/v1/awards/{award}/interests/                                     -              401 200 200 200 200 200 404
-POST   /api/v1/awards/{award}/interests/                                     {}             401 403 403 403 403 400 404
+POST   /api/v1/awards/{award}/interests/                                     {}             401 403 403 400 403 400 404
 GET    /api/v1/oversight-notes/                                              -              401 200 200 200 200 200 200
 POST   /api/v1/oversight-notes/                                              {}             401 403 403 403 400 400 400
 GET    /api/v1/oversight-notes/{note}/                                       -              401 404 404 404 200 200 404
@@ -349,6 +384,8 @@ def payloads(ids):
         "edit": {"rationale": "Because the winter plan needs it."},
         "own_vote": {"membership": ids["member0"], "position": "AGREE", "cast_by": ids["rep"]},
         "other_vote": {"membership": ids["member1"], "position": "AGREE", "cast_by": ids["rep"]},
+        "reschedule": {"expected_on": "2099-03-01"},
+        "withdraw": {"reason": "The council now buys this itself."},
     }  # fmt: skip
 
 
@@ -459,6 +496,8 @@ LISTS = [
     ("/api/v1/exports/decisions/?alliance={slug}", "secret_reference"),
     ("/api/v1/exports/popolo/?alliance={slug}", "secret_reference"),
     ("/api/v1/decisions/{members}/related/", "secret_reference"),
+    ("/api/v1/forward-plan/", "secret_entry_title"),
+    ("/alliances/{slug}/forward-plan/", "secret_entry_title"),
     ("/alliances/{slug}/decisions/", "secret_reference"),
     ("/alliances/{slug}/audit/", "secret_title"),
     ("/alliances/{slug}/awards/", "secret_award_reference"),
@@ -502,6 +541,7 @@ def test_oversight_lists_show_confidential_records(world, db, path, secret):
 
 AREAS = [
     ("API: the alliance, its members and bodies", r"^/api/v1/(alliances|organisations|memberships|bodies)"),
+    ("API: the forward plan", r"^/api/v1/forward-plan"),
     ("API: people, roles, delegations and interests", r"^/api/v1/(people|roles|role-|directory|delegations|interests)"),
     ("API: meetings and action items", r"^/api/v1/(meetings|action-items)"),
     ("API: decisions and votes", r"^/api/v1/(decisions|votes)"),
@@ -524,7 +564,9 @@ def render() -> str:
         "Generated from `tests/test_permission_matrix.py`, which asserts every cell, and fails when a route",
         "of the API or a page exists that it does not list. Each row is one method on one route; ids in",
         "braces are records of the test's scene (`members` is an open MEMBERS decision of the ALT, `confidential`",
-        "a CONFIDENTIAL one, `amt` a decision of the management team, `public` a PUBLIC one with a recusal).",
+        "a CONFIDENTIAL one, `amt` a decision of the management team, `public` a PUBLIC one with a recusal;",
+        "`entry` a published forward plan entry, `secret_entry` one not yet published; `interest` is the member",
+        "representative's own declared interest).",
         "A body `{}` is an empty JSON object; a named body is a valid request (see `payloads()` in the test).",
         "The secretary is the Alliance Leadership Team's (ALT) secretary; the member representative represents",
         "a voting member; the user of another alliance has oversight standing in another alliance only.",

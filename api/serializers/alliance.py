@@ -9,6 +9,7 @@ from alliance.models import (
     AgreementBudget,
     Alliance,
     BodyRule,
+    ForwardPlanEntry,
     GoverningBody,
     Membership,
     MembershipStatusChange,
@@ -201,3 +202,66 @@ class BodySerializer(StrictInputMixin, ModelSerializer):
         ]
         # Uniqueness is the service's to judge, with a sentence rather than DRF's generic message.
         validators = []
+
+
+class ForwardPlanEntrySerializer(ModelSerializer):
+    alliance = ReadableSlugRelatedField(slug_field="slug", read_only=True)
+    body = ReadablePrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = ForwardPlanEntry
+        fields = [
+            "id",
+            "alliance",
+            "body",
+            "title",
+            "summary",
+            "kind",
+            "expected_on",
+            "route",
+            "contact_name",
+            "contact_email",
+            "published",
+            "status",
+            "reference",
+        ]
+
+
+class ForwardPlanEntryCreateSerializer(InputSerializer):
+    """A new entry; the service checks title, date, route and contact (alliance/forward_plan.py)."""
+
+    alliance = ReadableSlugRelatedField(slug_field="slug", queryset=Alliance.objects.all())
+    body = ReadablePrimaryKeyRelatedField(queryset=GoverningBody.objects.all(), required=False, allow_null=True)
+    title = serializers.CharField(allow_blank=True)
+    summary = serializers.CharField(required=False, allow_blank=True)
+    kind = serializers.ChoiceField(choices=ForwardPlanEntry._meta.get_field("kind").choices)
+    expected_on = serializers.DateField()
+    route = serializers.ChoiceField(choices=ForwardPlanEntry.Route.choices, required=False, allow_blank=True)
+    contact_name = serializers.CharField(required=False, allow_blank=True)
+    contact_email = serializers.EmailField(required=False, allow_blank=True)
+    published = serializers.BooleanField(required=False)
+
+
+class ForwardPlanEntryEditSerializer(InputSerializer):
+    """A change to an entry (a new date reschedules it; taken names the record that took it), with why."""
+
+    body = ReadablePrimaryKeyRelatedField(queryset=GoverningBody.objects.all(), required=False, allow_null=True)
+    title = serializers.CharField(required=False, allow_blank=True)
+    summary = serializers.CharField(required=False, allow_blank=True)
+    kind = serializers.ChoiceField(choices=ForwardPlanEntry._meta.get_field("kind").choices, required=False)
+    expected_on = serializers.DateField(required=False)
+    route = serializers.ChoiceField(choices=ForwardPlanEntry.Route.choices, required=False, allow_blank=True)
+    contact_name = serializers.CharField(required=False, allow_blank=True)
+    contact_email = serializers.EmailField(required=False, allow_blank=True)
+    published = serializers.BooleanField(required=False)
+    status = serializers.ChoiceField(
+        choices=[(ForwardPlanEntry.Status.PLANNED, "Planned"), (ForwardPlanEntry.Status.TAKEN, "Taken")],
+        required=False,
+        help_text="Withdraw an entry with the withdraw action.",
+    )
+    reference = serializers.CharField(required=False, allow_blank=True)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class WithdrawEntrySerializer(InputSerializer):
+    reason = serializers.CharField(allow_blank=True)

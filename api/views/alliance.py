@@ -5,14 +5,22 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 
-from alliance import services
+from alliance import forward_plan, services
 from alliance.errors import RuleViolation
-from alliance.filtersets import AllianceFilter, BodyFilter, MembershipFilter, OrganisationFilter
-from alliance.models import Agreement, Alliance, GoverningBody, Membership, MembershipStatusChange, Organisation
+from alliance.filtersets import AllianceFilter, BodyFilter, ForwardPlanFilter, MembershipFilter, OrganisationFilter
+from alliance.models import (
+    Agreement,
+    Alliance,
+    ForwardPlanEntry,
+    GoverningBody,
+    Membership,
+    MembershipStatusChange,
+    Organisation,
+)
 from api.access import AccessMixin, StandingMixin
 from api.history import AsOfMixin, HistoryMixin
 from api.serializers import alliance as s
-from api.views.base import SavedByServiceViewSet, ServiceInputMixin
+from api.views.base import RegisterViewSet, SavedByServiceViewSet, ServiceInputMixin
 from roles import services as roles_services
 from roles import standing
 
@@ -140,3 +148,43 @@ class BodyViewSet(StandingMixin, SavedByServiceViewSet):
             )
         roles_services.remove_kind_rule(actor=self.actor, rule=rule, reason=values["reason"])
         return self._out(body)
+
+
+def _plan_keeper(access, entry, data):
+    """The forward plan's own standing check, asked before the input is read (alliance/forward_plan.py)."""
+    if entry is None:
+        standing.require_any_alliance_keeper(access, "keep a forward plan")
+    else:
+        forward_plan.require_plan_keeper(access, entry.alliance_id)
+
+
+class ForwardPlanViewSet(StandingMixin, RegisterViewSet):
+    """The forward plan: what an alliance expects to decide, published ahead. Its secretaries add,
+    change (reschedule) and withdraw entries; an entry is never deleted, its history keeps each change."""
+
+    serializer_class = s.ForwardPlanEntrySerializer
+    filterset_class = ForwardPlanFilter
+    ordering_fields = ["expected_on", "title"]
+    ordering = ["expected_on", "pk"]
+    queryset = ForwardPlanEntry.objects.select_related("alliance", "body")
+    write_standing = {"create": _plan_keeper, "partial_update": _plan_keeper, "withdraw": _plan_keeper}
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    @extend_schema(request=s.ForwardPlanEntryCreateSerializer, responses={201: s.ForwardPlanEntrySerializer})
+    def create(self, request, *args, **kwargs):
+        values = self._input(s.ForwardPlanEntryCreateSerializer)
+        return self._out(forward_plan.save_entry(actor=self.actor, **values), status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.ForwardPlanEntryEditSerializer, responses=s.ForwardPlanEntrySerializer)
+    def partial_update(self, request, *args, **kwargs):
+        entry = self.get_object()
+        values = self._input(s.ForwardPlanEntryEditSerializer)
+        return self._out(forward_plan.save_entry(actor=self.actor, entry=entry, **values))
+
+    @extend_schema(request=s.WithdrawEntrySerializer, responses=s.ForwardPlanEntrySerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        """Withdraw a planned entry, saying why; it stays in the plan's history."""
+        entry = self.get_object()
+        values = self._input(s.WithdrawEntrySerializer)
+        return self._out(forward_plan.withdraw_entry(actor=self.actor, entry=entry, **values))

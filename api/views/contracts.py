@@ -51,13 +51,39 @@ class AwardPolicyViewSet(RegisterCreateViewSet):
         return Response(s.AwardPolicySerializer(policy).data, status=status.HTTP_201_CREATED)
 
 
-class AwardViewSet(AsOfMixin, RegisterCreateViewSet):
-    """Award processes: route, stage, submissions, scores, approval, audit trail and OCDS release."""
+def _keeper(doing):
+    """The services' own standing check for an award's writes, asked before the input is read."""
+
+    def check(access, process, data):
+        if process is None:
+            standing.require_any_alliance_keeper(access, doing)
+        else:
+            standing.require_alliance_keeper(access, process.alliance_id, doing)
+
+    return check
+
+
+class AwardViewSet(StandingMixin, AsOfMixin, RegisterCreateViewSet):
+    """Award processes: route, stage, submissions, scores, approval, audit trail and OCDS release.
+
+    The alliance's secretaries run them (roles/standing.py); the approval is opened by the secretary
+    of the body the policy names."""
 
     serializer_class = s.AwardProcessSerializer
     filterset_class = AwardFilter
     ordering_fields = ["started_on", "reference", "estimated_total_value", "stage"]
     ordering = ["-started_on", "-pk"]
+    write_standing = {
+        "create": _keeper("start an award process"),
+        "submissions": _keeper("record the bids of an award process"),
+        "scores": _keeper("record the scores of an award process"),
+        "interests": _keeper("note an interest in an award process"),
+        "correct": _keeper("correct an award process"),
+        "transition": _keeper("move an award process to another stage"),
+        "approval": lambda access, process, data: standing.require_record_keeper(
+            access, process.policy.approving_body, "open the approval of an award"
+        ),
+    }
 
     def get_queryset(self):
         return queries.award_register()
@@ -69,7 +95,7 @@ class AwardViewSet(AsOfMixin, RegisterCreateViewSet):
     @extend_schema(request=s.AwardProcessCreateSerializer, responses={201: s.AwardProcessSerializer})
     def create(self, request, *args, **kwargs):
         values = self._input(s.AwardProcessCreateSerializer)
-        process = services.create_process(created_by=request.user, **values)
+        process = services.create_process(actor=self.actor, created_by=request.user, **values)
         return self._out(process, status.HTTP_201_CREATED)
 
     @extend_schema(methods=["get"], responses=s.SubmissionSerializer(many=True), filters=False)
@@ -82,7 +108,7 @@ class AwardViewSet(AsOfMixin, RegisterCreateViewSet):
             qs = Submission.objects.filter(process=process).select_related("bidder").order_by("bidder__name", "pk")
             return self._page(qs, s.SubmissionSerializer)
         values = self._input(s.SubmissionCreateSerializer)
-        submission = services.record_submission(process=process, **values)
+        submission = services.record_submission(actor=self.actor, process=process, **values)
         submission = Submission.objects.select_related("bidder").get(pk=submission.pk)
         return Response(s.SubmissionSerializer(submission).data, status=status.HTTP_201_CREATED)
 
@@ -106,7 +132,7 @@ class AwardViewSet(AsOfMixin, RegisterCreateViewSet):
                 f"The submission belongs to another process than {process.reference}.",
                 field="submission",
             )
-        score = services.record_score(**values)
+        score = services.record_score(actor=self.actor, **values)
         score = EvaluationScore.objects.select_related("evaluator", "submission__bidder").get(pk=score.pk)
         return Response(s.ScoreSerializer(score).data, status=status.HTTP_201_CREATED)
 
@@ -126,7 +152,7 @@ class AwardViewSet(AsOfMixin, RegisterCreateViewSet):
             )
             return self._page(qs, s.AwardInterestSerializer)
         values = self._input(s.AwardInterestCreateSerializer)
-        item = services.note_interest(process=process, **values)
+        item = services.note_interest(actor=self.actor, process=process, **values)
         item = AwardInterest.objects.select_related("declaration__person", "declaration__represents").get(pk=item.pk)
         return Response(s.AwardInterestSerializer(item).data, status=status.HTTP_201_CREATED)
 
@@ -137,7 +163,9 @@ class AwardViewSet(AsOfMixin, RegisterCreateViewSet):
         process = self.get_object()  # access first: a caller who may not act learns nothing from the body
         fields = self._input(s.CorrectionSerializer)
         reason = fields.pop("reason")
-        return self._out(services.correct_process(process=process, reason=reason, by=request.user, **fields))
+        return self._out(
+            services.correct_process(actor=self.actor, process=process, reason=reason, by=request.user, **fields)
+        )
 
     @extend_schema(request=s.TransitionSerializer, responses=s.AwardProcessSerializer)
     @action(detail=True, methods=["post"])
@@ -146,7 +174,7 @@ class AwardViewSet(AsOfMixin, RegisterCreateViewSet):
         process = self.get_object()
         data = s.TransitionSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
-        return self._out(services.transition(process=process, by=request.user, **data.to_service()))
+        return self._out(services.transition(actor=self.actor, process=process, by=request.user, **data.to_service()))
 
     @extend_schema(request=s.ApprovalSerializer, responses={201: s.DecisionRefSerializer})
     @action(detail=True, methods=["post"])
@@ -154,7 +182,7 @@ class AwardViewSet(AsOfMixin, RegisterCreateViewSet):
         """Open the AWARD decision of the policy's approving body; bidders and interested members are recused."""
         process = self.get_object()
         values = self._input(s.ApprovalSerializer)
-        decision = services.open_approval(actor=request_access(request), process=process, **values)
+        decision = services.open_approval(actor=self.actor, process=process, **values)
         decision = Decision.objects.get(pk=decision.pk)
         return Response(s.DecisionRefSerializer(decision).data, status=status.HTTP_201_CREATED)
 

@@ -116,22 +116,33 @@ class DelegationViewSet(AsOfMixin, _ServiceViewSet):
         return Response(s.AuthoritySerializer(answer).data)
 
 
-class InterestViewSet(_ServiceViewSet):
+class InterestViewSet(StandingMixin, _ServiceViewSet):
+    """The interests register: a person declares and ends their own interests; the alliance's
+    secretary records and ends anyone's of the alliance (roles/standing.py). Never deleted."""
+
     serializer_class = s.InterestSerializer
     filterset_class = InterestFilter
     ordering_fields = ["declared_on", "ends_on", "person__name"]
     ordering = ["-declared_on", "pk"]
     queryset = InterestDeclaration.objects.select_related("alliance", "person", "represents", "concerns_organisation")
+    write_standing = {
+        "create": lambda access, _, data: standing.require_interest_declarer(access),
+        "end": lambda access, declaration, data: standing.require_interest_ender(access, declaration),
+    }
 
     @extend_schema(request=s.InterestCreateSerializer, responses={201: s.InterestSerializer})
     def create(self, request, *args, **kwargs):
-        return self._call(s.InterestCreateSerializer, services.declare_interest, status.HTTP_201_CREATED)
+        return self._call(
+            s.InterestCreateSerializer, services.declare_interest, status.HTTP_201_CREATED, actor=self.actor
+        )
 
     @extend_schema(request=s.EndInterestSerializer, responses=s.InterestSerializer)
     @action(detail=True, methods=["post"])
     def end(self, request, pk=None):
         """Record the last day the declared interest applied."""
-        return self._call(s.EndInterestSerializer, services.end_interest, declaration=self.get_object())
+        return self._call(
+            s.EndInterestSerializer, services.end_interest, declaration=self.get_object(), actor=self.actor
+        )
 
 
 def _seat_keeper(access, seat, data):

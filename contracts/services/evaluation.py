@@ -20,6 +20,8 @@ from contracts.models import AwardInterest, AwardProcess, EvaluationScore, Route
 from contracts.services.approval import recuse_late_interests
 from contracts.services.policies import parse_money
 from contracts.services.stages import check_value, eligible_member, lock_process, record_transition, refuse_stage
+from roles import standing
+from roles.access import Access
 from roles.models import InterestDeclaration, Person, RoleAssignment
 
 __all__ = ["note_interest", "record_submission", "record_score", "recommend"]
@@ -28,11 +30,14 @@ Stage = AwardProcess.Stage
 
 
 @transaction.atomic
-def note_interest(*, process: AwardProcess, declaration: InterestDeclaration, noted_on: date) -> AwardInterest:
+def note_interest(
+    *, actor: Access, process: AwardProcess, declaration: InterestDeclaration, noted_on: date
+) -> AwardInterest:
     """Record that a declared interest concerns this award; its member is recused from approval (rule 5).
 
     When the approval is already open, the member is recused now and a vote it cast is struck.
     """
+    standing.require_alliance_keeper(actor, process.alliance_id, "note an interest in an award process")
     process = lock_process(process)
     if declaration.alliance_id != process.alliance_id:
         raise RuleViolation(
@@ -84,9 +89,10 @@ def _check_bidder(process: AwardProcess, bidder: Organisation, submitted_on: dat
 
 @transaction.atomic
 def record_submission(
-    *, process: AwardProcess, bidder: Organisation, submitted_on: date, price, summary: str = ""
+    *, actor: Access, process: AwardProcess, bidder: Organisation, submitted_on: date, price, summary: str = ""
 ) -> Submission:
     """Record a bid while the process is open for submissions, from a bidder its route admits (rule 6)."""
+    standing.require_alliance_keeper(actor, process.alliance_id, "record the bids of an award process")
     process = lock_process(process)
     refuse_stage(
         process,
@@ -142,6 +148,7 @@ def _evaluator_conflict(evaluator: Person, submission: Submission, on: date) -> 
 @transaction.atomic
 def record_score(
     *,
+    actor: Access,
     submission: Submission,
     criterion: str,
     evaluator: Person,
@@ -151,6 +158,7 @@ def record_score(
     reason: str = "",
 ) -> EvaluationScore:
     """Score one submission on one criterion; a changed score is a correction with a reason (rule 6)."""
+    standing.require_alliance_keeper(actor, submission.process.alliance_id, "record the scores of an award process")
     process = lock_process(submission.process)
     submission = Submission.objects.select_related("bidder", "process").get(pk=submission.pk)
     refuse_stage(

@@ -33,6 +33,7 @@ from contracts.services.stages import (
 from decisions import services as decision_services
 from decisions.models import Decision
 from roles import standing
+from roles.access import Access
 
 __all__ = [
     "create_process",
@@ -120,6 +121,7 @@ def _check_direct_award(process: AwardProcess, direct_award_to: Organisation | N
 @transaction.atomic
 def create_process(
     *,
+    actor: Access,
     alliance: Alliance,
     title: str,
     service_category: str,
@@ -135,7 +137,8 @@ def create_process(
     created_by=None,
     created_at: datetime | None = None,
 ) -> AwardProcess:
-    """Start an award process under the policy in force on its start date (rule 6)."""
+    """Start an award process under the policy in force on its start date (rule 6); the alliance's secretary."""
+    standing.require_alliance_keeper(actor, alliance.pk, "start an award process")
     if route not in Route.values:
         raise RuleViolation(
             "award_route_unknown",
@@ -186,8 +189,9 @@ def create_process(
 
 
 @transaction.atomic
-def correct_process(*, process: AwardProcess, reason: str, by=None, **fields) -> AwardProcess:
+def correct_process(*, actor: Access, process: AwardProcess, reason: str, by=None, **fields) -> AwardProcess:
     """Correct an open process's details, saying why; the rules are checked again (rule 6)."""
+    standing.require_alliance_keeper(actor, process.alliance_id, "correct an award process")
     if not (reason or "").strip():
         raise RuleViolation("award_correction_reason_required", "Say why the process is corrected.", field="reason")
     unknown = sorted(set(fields) - set(CORRECTABLE))

@@ -11,6 +11,8 @@ from django.db import transaction
 from alliance.errors import RuleViolation
 from contracts.models import AwardProcess
 from contracts.services import approval, evaluation, processes
+from roles import standing
+from roles.access import Access
 
 __all__ = ["transition"]
 
@@ -48,8 +50,12 @@ def _refuse_stray_details(to_stage: str, details: dict) -> None:
 
 
 @transaction.atomic
-def transition(*, process: AwardProcess, to_stage: str, by=None, reason: str = "", at=None, **details) -> AwardProcess:
-    """Move a process to ``to_stage`` through the service that checks that move (rules 5 and 6)."""
+def transition(
+    *, actor: Access, process: AwardProcess, to_stage: str, by=None, reason: str = "", at=None, **details
+) -> AwardProcess:
+    """Move a process to ``to_stage`` through the service that checks that move (rules 5 and 6); the
+    alliance's secretary moves it."""
+    standing.require_alliance_keeper(actor, process.alliance_id, "move an award process to another stage")
     if to_stage not in MOVES:
         raise RuleViolation(
             "award_stage_unknown",

@@ -11,6 +11,7 @@ from alliance.access import Access, can_read, restrict, rule_of
 from alliance.models import AuditLink
 from contracts.models import AwardPolicy, Contract, OversightNote
 from decisions.models import Decision, Vote
+from roles.standing import SYSTEM
 from tests.factories import (
     AllianceFactory,
     AwardPolicyFactory,
@@ -192,26 +193,26 @@ class TestOnTheSharedScene:
 
 
 def test_the_trail_of_a_forward_plan_entry_follows_the_entry_and_staff_records_reach_only_oversight(scene):
+    """The plan's keepers (staff, the alliance's secretaries) and its oversight read unpublished entries."""
     from alliance import forward_plan
     from alliance.models import NotificationPreference
     from roles.models import AccessGrant
 
     def entry(title, published):
-        return forward_plan.save_entry(
+        return forward_plan.save_entry(actor=SYSTEM,
             alliance=scene["first"], title=title, kind="KEY", expected_on=CAST.date(), contact_name="Ann Secretary",
             contact_email="ann@example.org", published=published,
         )  # fmt: skip
 
     hidden, shown = entry("Not yet announced", False), entry("Announced", True)
     label = "alliance.forwardplanentry"
-    secretary, staff = standings(scene)["secretary"], standings(scene)["staff"]
+    secretary, staff, viewer = standings(scene)["secretary"], standings(scene)["staff"], standings(scene)["viewer"]
     links = AuditLink.objects.filter(object_model=label)
-    assert set(links.restrict(secretary).values_list("object_id", flat=True)) == {str(shown.pk)}
-    for reader in (staff, standings(scene)["oversight"]):  # oversight reads everything of its alliance
+    for reader in (staff, secretary, standings(scene)["oversight"]):  # oversight reads everything of its alliance
         assert set(links.restrict(reader).values_list("object_id", flat=True)) == {str(hidden.pk), str(shown.pk)}
-    # The public reads only the published entry; no standing reads the unpublished one but staff.
+    # The public reads only the published entry; a member without a keeper's standing does not read the other.
     assert list(forward_plan.published_plan(scene["first"], standings(scene)["anonymous"])) == [shown]
-    assert not can_read(secretary, hidden) and can_read(staff, hidden)
+    assert not can_read(viewer, hidden) and can_read(staff, hidden) and can_read(secretary, hidden)
     assert can_read(standings(scene)["oversight"], hidden)
     # Models with no read rule: none of their links reaches a reader who is not staff or the oversight.
     AccessGrant.objects.create(

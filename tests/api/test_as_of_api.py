@@ -92,7 +92,7 @@ def test_award_as_of_matches_its_history(staff_api):
     moment = between_versions(
         process,
         lambda: contract_services.correct_process(
-            process=process, reason="New estimate", estimated_total_value="1300000"
+            actor=SYSTEM, process=process, reason="New estimate", estimated_total_value="1300000"
         ),
     )
     path = f"/api/v1/awards/{process.pk}/"

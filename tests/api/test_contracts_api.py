@@ -195,7 +195,7 @@ def test_bad_filter_value_is_a_400_not_a_500(viewer_api, award):
 
 def test_award_history_and_as_of(viewer_api, award):
     process = award.process()
-    services.correct_process(process=process, reason="New estimate", estimated_total_value="1300000")
+    services.correct_process(actor=SYSTEM, process=process, reason="New estimate", estimated_total_value="1300000")
     history = viewer_api.get(f"/api/v1/awards/{process.pk}/history/").json()
     assert history[0]["reason"] == "Corrected: New estimate"
     assert viewer_api.get(f"/api/v1/awards/{process.pk}/?as_of=2000-01-01").status_code == 404
@@ -324,6 +324,7 @@ INTEREST_MODELS = (AwardInterest, Recusal, Vote)
 
 def interest_in(award, declared_on=date(2021, 5, 1)):
     return declare_interest(
+        actor=SYSTEM,
         alliance=award.alliance,
         person=award.scene.reps[2],
         represents=award.members[2].organisation,

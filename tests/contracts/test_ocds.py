@@ -9,6 +9,7 @@ from django.conf import settings
 
 from contracts import ocds, services
 from contracts.models import AwardProcess
+from roles.standing import SYSTEM
 from tests.scenes import make_award_scene
 
 pytestmark = pytest.mark.django_db
@@ -56,9 +57,9 @@ def codes(name: str) -> set[str]:
 def contracted(s) -> AwardProcess:
     process, _ = s.recommended()
     s.approve(process)
-    services.transition(process=process, to_stage="APPROVED")
+    services.transition(actor=SYSTEM, process=process, to_stage="APPROVED")
     return services.transition(
-        process=process, to_stage="CONTRACTED", starts_on=date(2021, 7, 1), ends_on=date(2024, 6, 30)
+        actor=SYSTEM, process=process, to_stage="CONTRACTED", starts_on=date(2021, 7, 1), ends_on=date(2024, 6, 30)
     )
 
 
@@ -111,10 +112,10 @@ def every_stage(s) -> list[AwardProcess]:
     recommended, _ = s.recommended()
     approved, _ = s.recommended()
     s.approve(approved)
-    services.transition(process=approved, to_stage="APPROVED")
+    services.transition(actor=SYSTEM, process=approved, to_stage="APPROVED")
     rejected, _ = s.recommended()
     s.approve(rejected, position="OBJECT")
-    services.transition(process=rejected, to_stage="REJECTED")
+    services.transition(actor=SYSTEM, process=rejected, to_stage="REJECTED")
     processes = [external, submissions, evaluation, recommended, approved, rejected, contracted(s), cancelled]
     assert {p.stage for p in AwardProcess.objects.filter(pk__in=[p.pk for p in processes])} == set(
         AwardProcess.Stage.values

@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 
 from contracts import queries, services
+from roles.standing import SYSTEM
 from tests.factories import AgreementBudgetFactory, AgreementFactory, ContractFactory, DecisionFactory
 from tests.scenes import adopt, make_award_scene, make_scene
 
@@ -91,9 +92,14 @@ def test_extension_keeps_the_value_committed_for_earlier_years():
     before = {y["financial_year"]: y["committed"] for y in queries.budget_by_year(s.alliance)}
     process, _ = s.recommended()
     s.approve(process)
-    services.transition(process=process, to_stage="APPROVED")
+    services.transition(actor=SYSTEM, process=process, to_stage="APPROVED")
     services.transition(
-        process=process, to_stage="CONTRACTED", extends=contract, ends_on=date(2023, 3, 31), annual_value="150000"
+        actor=SYSTEM,
+        process=process,
+        to_stage="CONTRACTED",
+        extends=contract,
+        ends_on=date(2023, 3, 31),
+        annual_value="150000",
     )
     after = {y["financial_year"]: y["committed"] for y in queries.budget_by_year(s.alliance)}
     assert after[2019] == before[2019] == Decimal("100000.00")

@@ -1,5 +1,6 @@
 from datetime import date
 from decimal import Decimal
+from functools import partial
 
 import pytest
 
@@ -168,7 +169,7 @@ def test_route_not_allowed_by_the_policy_is_refused():
     adopt(scene, rules=[{"route": "EXTERNAL_PROCUREMENT"}])
     refused(
         "award_route_not_allowed",
-        services.create_process,
+        partial(services.create_process, actor=SYSTEM),
         alliance=scene.alliance,
         title="Outreach",
         service_category="street_outreach",
@@ -227,7 +228,9 @@ def test_total_value_cannot_be_below_the_annual_value():
 def test_correction_keeps_the_old_value_in_history_with_the_reason():
     s = make_award_scene()
     process = s.process()
-    process = services.correct_process(process=process, reason="Typo in the estimate", estimated_total_value="1300000")
+    process = services.correct_process(
+        actor=SYSTEM, process=process, reason="Typo in the estimate", estimated_total_value="1300000"
+    )
     assert process.estimated_total_value == Decimal("1300000.00")
     latest, earlier = process.history.all()[:2]
     assert latest.history_change_reason == "Corrected: Typo in the estimate"
@@ -237,11 +240,23 @@ def test_correction_keeps_the_old_value_in_history_with_the_reason():
 def test_correction_refused_without_reason_beyond_limits_or_for_route():
     s = make_award_scene()
     process = s.process()
-    refused("award_correction_reason_required", services.correct_process, process=process, reason="", title="X")
-    refused("award_field_not_correctable", services.correct_process, process=process, reason="r", route="DIRECT_AWARD")
+    refused(
+        "award_correction_reason_required",
+        partial(services.correct_process, actor=SYSTEM),
+        process=process,
+        reason="",
+        title="X",
+    )
+    refused(
+        "award_field_not_correctable",
+        partial(services.correct_process, actor=SYSTEM),
+        process=process,
+        reason="r",
+        route="DIRECT_AWARD",
+    )
     refused(
         "award_value_above_limit",
-        services.correct_process,
+        partial(services.correct_process, actor=SYSTEM),
         process=process,
         reason="New estimate",
         estimated_total_value="3000000",
@@ -256,19 +271,21 @@ def test_stages_run_in_order():
     process = s.process()
     error = refused("award_stage_order", services.start_evaluation, process=process)
     assert error.conflict
-    refused("award_stage_order", services.transition, process=process, to_stage="RECOMMENDED")
+    refused("award_stage_order", partial(services.transition, actor=SYSTEM), process=process, to_stage="RECOMMENDED")
 
 
 def test_unknown_stage_is_refused():
     s = make_award_scene()
-    refused("award_stage_unknown", services.transition, process=s.process(), to_stage="DONE")
+    refused("award_stage_unknown", partial(services.transition, actor=SYSTEM), process=s.process(), to_stage="DONE")
 
 
 def test_external_procurement_records_its_notice_before_submissions():
     s = make_award_scene()
     process = s.process(route="EXTERNAL_PROCUREMENT", estimated_total_value="900000")
     refused("award_external_notice_required", services.open_submissions, process=process)
-    services.correct_process(process=process, reason="Notice published", external_notice_reference="PCS-2021-0417")
+    services.correct_process(
+        actor=SYSTEM, process=process, reason="Notice published", external_notice_reference="PCS-2021-0417"
+    )
     process = services.open_submissions(process=process)
     assert process.stage == "SUBMISSIONS"
 
@@ -278,7 +295,9 @@ def test_external_procurement_accepts_non_members():
     process = s.process(route="EXTERNAL_PROCUREMENT", external_notice_reference="PCS-2021-0417")
     services.open_submissions(process=process)
     outsider = OrganisationFactory(name="Glen Care Homes Ltd", kind="external_provider")
-    submission = services.record_submission(process=process, bidder=outsider, submitted_on=SUBMITTED, price="800000")
+    submission = services.record_submission(
+        actor=SYSTEM, process=process, bidder=outsider, submitted_on=SUBMITTED, price="800000"
+    )
     assert submission.bidder == outsider
 
 
@@ -288,7 +307,7 @@ def test_mini_competition_invites_only_members():
     services.open_submissions(process=process)
     refused(
         "submission_not_a_member",
-        services.record_submission,
+        partial(services.record_submission, actor=SYSTEM),
         process=process,
         bidder=OrganisationFactory(),
         submitted_on=SUBMITTED,
@@ -302,7 +321,7 @@ def test_direct_award_takes_only_the_named_members_submission():
     services.open_submissions(process=process)
     refused(
         "submission_not_the_direct_award",
-        services.record_submission,
+        partial(services.record_submission, actor=SYSTEM),
         process=process,
         bidder=s.members[1].organisation,
         submitted_on=SUBMITTED,
@@ -315,11 +334,15 @@ def test_submissions_only_while_open_once_per_bidder_and_not_before_start():
     process = s.process()
     bidder = s.members[0].organisation
     kwargs = {"process": process, "bidder": bidder, "submitted_on": SUBMITTED, "price": "1"}
-    refused("award_not_taking_submissions", services.record_submission, **kwargs)
+    refused("award_not_taking_submissions", partial(services.record_submission, actor=SYSTEM), **kwargs)
     services.open_submissions(process=process)
-    refused("submission_before_start", services.record_submission, **{**kwargs, "submitted_on": date(2021, 3, 1)})
-    services.record_submission(**kwargs)
-    refused("submission_already_made", services.record_submission, **kwargs)
+    refused(
+        "submission_before_start",
+        partial(services.record_submission, actor=SYSTEM),
+        **{**kwargs, "submitted_on": date(2021, 3, 1)},
+    )
+    services.record_submission(actor=SYSTEM, **kwargs)
+    refused("submission_already_made", partial(services.record_submission, actor=SYSTEM), **kwargs)
 
 
 def test_evaluation_needs_the_policys_minimum_of_submissions():
@@ -339,7 +362,7 @@ def test_scores_recorded_during_evaluation_on_the_policys_criteria():
     submissions = s.bids(process)
     services.start_evaluation(process=process)
     score = services.record_score(
-        submission=submissions[0], criterion="quality", evaluator=s.evaluator, score=8, scored_on=SCORED
+        actor=SYSTEM, submission=submissions[0], criterion="quality", evaluator=s.evaluator, score=8, scored_on=SCORED
     )
     assert score.criterion == "Quality"
 
@@ -355,10 +378,10 @@ def test_score_refused_outside_evaluation_unknown_criterion_or_out_of_range():
         "score": 8,
         "scored_on": SCORED,
     }
-    refused("award_not_in_evaluation", services.record_score, **kwargs)
+    refused("award_not_in_evaluation", partial(services.record_score, actor=SYSTEM), **kwargs)
     services.start_evaluation(process=process)
-    refused("score_criterion_unknown", services.record_score, **{**kwargs, "criterion": "Charm"})
-    refused("score_out_of_range", services.record_score, **{**kwargs, "score": 11})
+    refused("score_criterion_unknown", partial(services.record_score, actor=SYSTEM), **{**kwargs, "criterion": "Charm"})
+    refused("score_out_of_range", partial(services.record_score, actor=SYSTEM), **{**kwargs, "score": 11})
 
 
 def test_evaluator_cannot_score_a_bid_from_their_own_organisation():
@@ -369,7 +392,7 @@ def test_evaluator_cannot_score_a_bid_from_their_own_organisation():
     insider = PersonFactory(employer=submission.bidder)
     error = refused(
         "evaluator_conflict",
-        services.record_score,
+        partial(services.record_score, actor=SYSTEM),
         submission=submission,
         criterion="Quality",
         evaluator=insider,
@@ -386,7 +409,7 @@ def test_representative_of_the_bidder_cannot_score_its_bid():
     services.start_evaluation(process=process)
     refused(
         "evaluator_conflict",
-        services.record_score,
+        partial(services.record_score, actor=SYSTEM),
         submission=submission,
         criterion="Quality",
         evaluator=s.scene.reps[0],
@@ -401,6 +424,7 @@ def test_evaluator_with_a_declared_interest_in_the_bidder_cannot_score_it():
     submission = s.bids(process)[0]
     services.start_evaluation(process=process)
     declare_interest(
+        actor=SYSTEM,
         alliance=s.alliance,
         person=s.evaluator,
         interest="Trustee of the bidder.",
@@ -409,7 +433,7 @@ def test_evaluator_with_a_declared_interest_in_the_bidder_cannot_score_it():
     )
     refused(
         "evaluator_conflict",
-        services.record_score,
+        partial(services.record_score, actor=SYSTEM),
         submission=submission,
         criterion="Quality",
         evaluator=s.evaluator,
@@ -424,9 +448,9 @@ def test_changed_score_is_a_correction_with_a_reason():
     submission = s.bids(process)[0]
     services.start_evaluation(process=process)
     kwargs = {"submission": submission, "criterion": "Quality", "evaluator": s.evaluator, "scored_on": SCORED}
-    services.record_score(score=6, **kwargs)
-    refused("score_correction_reason_required", services.record_score, score=8, **kwargs)
-    score = services.record_score(score=8, reason="Misread the scoring sheet", **kwargs)
+    services.record_score(actor=SYSTEM, score=6, **kwargs)
+    refused("score_correction_reason_required", partial(services.record_score, actor=SYSTEM), score=8, **kwargs)
+    score = services.record_score(actor=SYSTEM, score=8, reason="Misread the scoring sheet", **kwargs)
     assert score.score == 8
     assert [h.score for h in score.history.all()] == [8, 6]
     assert score.history.first().history_change_reason == "Corrected: Misread the scoring sheet"
@@ -444,7 +468,9 @@ def test_recommendation_needs_every_evaluator_to_score_every_submission_on_every
     refused("award_scores_missing", services.recommend, **kwargs)
     s.score_all(submissions)
     second = PersonFactory(name="Second Evaluator")
-    services.record_score(submission=submissions[0], criterion="Quality", evaluator=second, score=5, scored_on=SCORED)
+    services.record_score(
+        actor=SYSTEM, submission=submissions[0], criterion="Quality", evaluator=second, score=5, scored_on=SCORED
+    )
     error = refused("award_scores_missing", services.recommend, **kwargs)
     assert "Second Evaluator has not scored Harbour Light Housing on Price" in error.message
 
@@ -482,13 +508,17 @@ def test_evaluator_with_a_declared_interest_in_the_process_cannot_score():
     process = s.process()
     submission = s.bids(process)[0]
     declaration = declare_interest(
-        alliance=s.alliance, person=s.evaluator, interest="Advised on the specification.", declared_on=date(2021, 5, 1)
+        actor=SYSTEM,
+        alliance=s.alliance,
+        person=s.evaluator,
+        interest="Advised on the specification.",
+        declared_on=date(2021, 5, 1),
     )
-    services.note_interest(process=process, declaration=declaration, noted_on=date(2021, 5, 2))
+    services.note_interest(actor=SYSTEM, process=process, declaration=declaration, noted_on=date(2021, 5, 2))
     services.start_evaluation(process=process)
     error = refused(
         "evaluator_conflict",
-        services.record_score,
+        partial(services.record_score, actor=SYSTEM),
         submission=submission,
         criterion="Quality",
         evaluator=s.evaluator,
@@ -505,13 +535,14 @@ def test_approval_recuses_every_bidder_and_member_with_a_declared_interest():
     s = make_award_scene()
     process, submissions = s.recommended()
     interested = declare_interest(
+        actor=SYSTEM,
         alliance=s.alliance,
         person=s.scene.reps[2],
         represents=s.members[2].organisation,
         interest="Our chief executive chairs the outreach forum.",
         declared_on=date(2021, 5, 1),
     )
-    services.note_interest(process=process, declaration=interested, noted_on=date(2021, 5, 2))
+    services.note_interest(actor=SYSTEM, process=process, declaration=interested, noted_on=date(2021, 5, 2))
     decision = services.open_approval(actor=SYSTEM, process=process, opened_at=OPENED)
     assert decision.kind == "AWARD" and decision.status == "OPEN" and decision.body == s.scene.body
     assert decision.award_process == process
@@ -529,6 +560,7 @@ def test_a_noted_interest_that_ended_before_the_approval_recuses_nobody():
     s = make_award_scene()
     process, _ = s.recommended()
     ended = declare_interest(
+        actor=SYSTEM,
         alliance=s.alliance,
         person=s.scene.reps[2],
         represents=s.members[2].organisation,
@@ -536,7 +568,7 @@ def test_a_noted_interest_that_ended_before_the_approval_recuses_nobody():
         declared_on=date(2021, 5, 1),
         ends_on=date(2021, 5, 31),
     )
-    services.note_interest(process=process, declaration=ended, noted_on=date(2021, 5, 2))
+    services.note_interest(actor=SYSTEM, process=process, declaration=ended, noted_on=date(2021, 5, 2))
     decision = services.open_approval(actor=SYSTEM, process=process, opened_at=OPENED)
     assert not decision.recusals.filter(membership=s.members[2]).exists()
 
@@ -545,6 +577,7 @@ def test_interest_in_a_bidder_recuses_the_declarers_member():
     s = make_award_scene()
     process, _ = s.recommended()
     declare_interest(
+        actor=SYSTEM,
         alliance=s.alliance,
         person=s.scene.reps[3],
         interest="Spouse works for Harbour Light Housing.",
@@ -580,7 +613,7 @@ def test_unanimity_counts_the_members_not_recused_and_the_process_is_approved():
     decision = s.approve(process)
     assert decision.status == "AGREED"
     assert (decision.eligible_count, decision.recused_count) == (2, 2)
-    process = services.transition(process=process, to_stage="APPROVED")
+    process = services.transition(actor=SYSTEM, process=process, to_stage="APPROVED")
     assert process.stage == "APPROVED"
     assert process.transitions.get(to_stage="APPROVED").at == CLOSED
 
@@ -589,8 +622,8 @@ def test_not_agreed_approval_rejects_the_process():
     s = make_award_scene()
     process, _ = s.recommended()
     s.approve(process, position="OBJECT")
-    refused("award_outcome_mismatch", services.transition, process=process, to_stage="APPROVED")
-    process = services.transition(process=process, to_stage="REJECTED")
+    refused("award_outcome_mismatch", partial(services.transition, actor=SYSTEM), process=process, to_stage="APPROVED")
+    process = services.transition(actor=SYSTEM, process=process, to_stage="REJECTED")
     assert process.stage == "REJECTED"
 
 
@@ -629,8 +662,9 @@ def test_contracted_creates_the_contract_with_term_and_scope():
     s = make_award_scene()
     process, submissions = s.recommended()
     s.approve(process)
-    services.transition(process=process, to_stage="APPROVED")
+    services.transition(actor=SYSTEM, process=process, to_stage="APPROVED")
     process = services.transition(
+        actor=SYSTEM,
         process=process,
         to_stage="CONTRACTED",
         starts_on=date(2021, 7, 1),
@@ -653,12 +687,19 @@ def test_contracted_extends_the_providers_existing_contract():
     s = make_award_scene()
     process, submissions = s.recommended()
     s.approve(process)
-    services.transition(process=process, to_stage="APPROVED")
+    services.transition(actor=SYSTEM, process=process, to_stage="APPROVED")
     existing = ContractFactory(alliance=s.alliance, provider=submissions[0].bidder, ends_on=date(2022, 3, 31))
     kwargs = {"process": process, "to_stage": "CONTRACTED", "extends": existing}
-    refused("contract_extension_not_later", services.transition, ends_on=date(2022, 3, 1), **kwargs)
-    refused("contract_extension_beyond_option", services.transition, ends_on=date(2027, 3, 31), **kwargs)
-    process = services.transition(ends_on=date(2025, 3, 31), **kwargs)
+    refused(
+        "contract_extension_not_later", partial(services.transition, actor=SYSTEM), ends_on=date(2022, 3, 1), **kwargs
+    )
+    refused(
+        "contract_extension_beyond_option",
+        partial(services.transition, actor=SYSTEM),
+        ends_on=date(2027, 3, 31),
+        **kwargs,
+    )
+    process = services.transition(actor=SYSTEM, ends_on=date(2025, 3, 31), **kwargs)
     existing.refresh_from_db()
     assert existing.ends_on == date(2025, 3, 31)
     assert process.resulting_contract == existing
@@ -669,13 +710,15 @@ def test_contract_refused_before_approval_or_without_a_term():
     s = make_award_scene()
     process, submissions = s.recommended()
     kwargs = {"process": process, "to_stage": "CONTRACTED", "starts_on": date(2021, 7, 1), "ends_on": date(2024, 6, 30)}
-    refused("award_not_approved", services.transition, **kwargs)
+    refused("award_not_approved", partial(services.transition, actor=SYSTEM), **kwargs)
     s.approve(process)
-    services.transition(process=process, to_stage="APPROVED")
-    refused("contract_end_required", services.transition, **{**kwargs, "ends_on": None})
-    refused("contract_term_order", services.transition, **{**kwargs, "ends_on": date(2021, 1, 1)})
+    services.transition(actor=SYSTEM, process=process, to_stage="APPROVED")
+    refused("contract_end_required", partial(services.transition, actor=SYSTEM), **{**kwargs, "ends_on": None})
+    refused(
+        "contract_term_order", partial(services.transition, actor=SYSTEM), **{**kwargs, "ends_on": date(2021, 1, 1)}
+    )
     other = ContractFactory(alliance=s.alliance, provider=submissions[1].bidder)
-    refused("contract_extension_mismatch", services.transition, **{**kwargs, "extends": other})
+    refused("contract_extension_mismatch", partial(services.transition, actor=SYSTEM), **{**kwargs, "extends": other})
 
 
 # Cancelling
@@ -686,7 +729,7 @@ def test_cancel_from_an_open_stage_with_a_reason_withdraws_an_open_approval():
     process, _ = s.recommended()
     decision = services.open_approval(actor=SYSTEM, process=process, opened_at=OPENED)
     refused("award_cancel_reason_required", services.cancel_process, process=process, reason=" ")
-    process = services.transition(process=process, to_stage="CANCELLED", reason="Funding withdrawn")
+    process = services.transition(actor=SYSTEM, process=process, to_stage="CANCELLED", reason="Funding withdrawn")
     assert (process.stage, process.cancellation_reason) == ("CANCELLED", "Funding withdrawn")
     decision.refresh_from_db()
     assert decision.status == "WITHDRAWN"
@@ -696,26 +739,32 @@ def test_closed_process_cannot_be_cancelled_or_corrected():
     s = make_award_scene()
     process = services.cancel_process(process=s.process(), reason="Not needed")
     refused("award_closed", services.cancel_process, process=process, reason="Again")
-    refused("award_closed", services.correct_process, process=process, reason="Late", title="New")
+    refused(
+        "award_closed", partial(services.correct_process, actor=SYSTEM), process=process, reason="Late", title="New"
+    )
 
 
 def test_interest_noted_only_while_current_and_once():
     s = make_award_scene()
     process = s.process()
     declaration = declare_interest(
-        alliance=s.alliance, person=s.scene.reps[2], interest="Bidding partner.", declared_on=date(2021, 5, 1)
+        actor=SYSTEM,
+        alliance=s.alliance,
+        person=s.scene.reps[2],
+        interest="Bidding partner.",
+        declared_on=date(2021, 5, 1),
     )
     refused(
         "interest_not_current",
-        services.note_interest,
+        partial(services.note_interest, actor=SYSTEM),
         process=process,
         declaration=declaration,
         noted_on=date(2021, 4, 1),
     )
-    services.note_interest(process=process, declaration=declaration, noted_on=date(2021, 5, 1))
+    services.note_interest(actor=SYSTEM, process=process, declaration=declaration, noted_on=date(2021, 5, 1))
     refused(
         "interest_already_noted",
-        services.note_interest,
+        partial(services.note_interest, actor=SYSTEM),
         process=process,
         declaration=declaration,
         noted_on=date(2021, 5, 1),
@@ -729,7 +778,7 @@ def test_member_that_left_cannot_bid_in_a_mini_competition():
     gone = MembershipFactory(alliance=s.alliance, left_on=date(2021, 1, 31))
     refused(
         "submission_not_a_member",
-        services.record_submission,
+        partial(services.record_submission, actor=SYSTEM),
         process=process,
         bidder=gone.organisation,
         submitted_on=SUBMITTED,
@@ -758,13 +807,14 @@ def test_interest_noted_while_the_approval_is_open_recuses_and_strikes_the_vote(
     decision = services.open_approval(actor=SYSTEM, process=process, opened_at=OPENED)
     cast = vote(s, decision, 2)
     declaration = declare_interest(
+        actor=SYSTEM,
         alliance=s.alliance,
         person=s.scene.reps[2],
         represents=s.members[2].organisation,
         interest="Subcontractor in the recommended bid.",
         declared_on=date(2021, 6, 12),
     )
-    services.note_interest(process=process, declaration=declaration, noted_on=date(2021, 6, 12))
+    services.note_interest(actor=SYSTEM, process=process, declaration=declaration, noted_on=date(2021, 6, 12))
     recusal = decision.recusals.get(membership=s.members[2])
     assert (recusal.source, recusal.interest) == (Recusal.Source.DECLARED_INTEREST, declaration)
     cast.refresh_from_db()
@@ -781,6 +831,7 @@ def test_interest_in_a_bidder_declared_while_the_approval_is_open_recuses_the_me
     decision = services.open_approval(actor=SYSTEM, process=process, opened_at=OPENED)
     cast = vote(s, decision, 3)
     declare_interest(
+        actor=SYSTEM,
         alliance=s.alliance,
         person=s.scene.reps[3],
         interest="Spouse now works for Harbour Light Housing.",
@@ -829,10 +880,14 @@ def test_interest_noted_before_the_approval_recuses_nothing_until_it_opens():
     s = make_award_scene()
     process = s.process()
     declaration = declare_interest(
-        alliance=s.alliance, person=s.scene.reps[2], interest="Bidding partner.", declared_on=date(2021, 5, 1)
+        actor=SYSTEM,
+        alliance=s.alliance,
+        person=s.scene.reps[2],
+        interest="Bidding partner.",
+        declared_on=date(2021, 5, 1),
     )
     before = rows(Recusal)
-    services.note_interest(process=process, declaration=declaration, noted_on=date(2021, 5, 1))
+    services.note_interest(actor=SYSTEM, process=process, declaration=declaration, noted_on=date(2021, 5, 1))
     assert rows(Recusal) == before
 
 
@@ -842,7 +897,7 @@ def test_submission_refused_while_the_approval_is_open():
     services.open_approval(actor=SYSTEM, process=process, opened_at=OPENED)
     refused(
         "award_not_taking_submissions",
-        services.record_submission,
+        partial(services.record_submission, actor=SYSTEM),
         *AWARD_MODELS,
         Recusal,
         process=process,
@@ -858,10 +913,14 @@ def test_outcome_cannot_be_dated_before_its_decision_closed():
     s.approve(process)
     early = CLOSED.replace(hour=9)
     error = refused(
-        "award_outcome_before_decision", services.transition, process=process, to_stage="APPROVED", at=early
+        "award_outcome_before_decision",
+        partial(services.transition, actor=SYSTEM),
+        process=process,
+        to_stage="APPROVED",
+        at=early,
     )
     assert error.field == "at"
-    process = services.transition(process=process, to_stage="APPROVED", at=CLOSED)
+    process = services.transition(actor=SYSTEM, process=process, to_stage="APPROVED", at=CLOSED)
     assert process.stage == "APPROVED"
 
 

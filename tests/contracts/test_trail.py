@@ -25,9 +25,9 @@ def contracted():
     s = make_award_scene()
     process, _ = s.recommended()
     s.approve(process)
-    services.transition(process=process, to_stage="APPROVED")
+    services.transition(actor=SYSTEM, process=process, to_stage="APPROVED")
     return services.transition(
-        process=process, to_stage="CONTRACTED", starts_on=date(2021, 7, 1), ends_on=date(2024, 6, 30)
+        actor=SYSTEM, process=process, to_stage="CONTRACTED", starts_on=date(2021, 7, 1), ends_on=date(2024, 6, 30)
     )
 
 
@@ -120,13 +120,14 @@ def test_a_vote_struck_by_a_late_interest_shows_in_the_trail_as_struck():
         now=VOTED,
     )
     declaration = declare_interest(
+        actor=SYSTEM,
         alliance=s.alliance,
         person=s.scene.reps[2],
         represents=s.members[2].organisation,
         interest="Subcontractor in the recommended bid.",
         declared_on=date(2021, 6, 12),
     )
-    services.note_interest(process=process, declaration=declaration, noted_on=date(2021, 6, 12))
+    services.note_interest(actor=SYSTEM, process=process, declaration=declaration, noted_on=date(2021, 6, 12))
     votes = [e["title"] for e in award_audit_trail(process, STAFF) if e["kind"] == "vote"]
     organisation = s.members[2].organisation
     assert votes == [f"{organisation} voted agree", f"Vote of {organisation} struck"]

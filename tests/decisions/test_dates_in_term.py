@@ -224,6 +224,7 @@ def test_an_award_process_starting_after_the_term_is_refused(scene):
     error = refused(
         "date_outside_term",
         lambda: award_services.create_process(
+            actor=SYSTEM,
             alliance=scene.alliance,
             title="Outreach",
             service_category="flexible_community_outreach",

@@ -12,6 +12,7 @@ from alliance.models import Membership
 from roles import services
 from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role, RoleAssignment
 from roles.signals import interest_declared
+from roles.standing import SYSTEM
 from tests.factories import (
     DelegatedAuthorityFactory,
     GoverningBodyFactory,
@@ -332,6 +333,7 @@ def test_declare_interest_names_whom_it_concerns():
     role = RepresentativeRoleFactory()
     person = PersonFactory()
     declaration = services.declare_interest(
+        actor=SYSTEM,
         alliance=role.alliance,
         person=person,
         represents=role.organisation,
@@ -352,7 +354,11 @@ def test_declaring_an_interest_sends_interest_declared_with_the_declaration():
     interest_declared.connect(receiver, dispatch_uid="test-heard")
     try:
         declaration = services.declare_interest(
-            alliance=role.alliance, person=PersonFactory(), interest="Trustee", declared_on=date(2021, 2, 1)
+            actor=SYSTEM,
+            alliance=role.alliance,
+            person=PersonFactory(),
+            interest="Trustee",
+            declared_on=date(2021, 2, 1),
         )
     finally:
         interest_declared.disconnect(dispatch_uid="test-heard")
@@ -371,7 +377,7 @@ def test_a_receiver_refusing_the_declaration_leaves_nothing_written():
         refused(
             "test_refused",
             lambda: services.declare_interest(
-                alliance=role.alliance, person=person, interest="Trustee", declared_on=date(2021, 2, 1)
+                actor=SYSTEM, alliance=role.alliance, person=person, interest="Trustee", declared_on=date(2021, 2, 1)
             ),
             InterestDeclaration,
         )
@@ -384,7 +390,9 @@ def test_interest_needs_text():
     alliance = RoleFactory().alliance
     refused(
         "interest_text_required",
-        lambda: services.declare_interest(alliance=alliance, person=person, interest="", declared_on=date(2021, 1, 1)),
+        lambda: services.declare_interest(
+            actor=SYSTEM, alliance=alliance, person=person, interest="", declared_on=date(2021, 1, 1)
+        ),
         InterestDeclaration,
     )
 
@@ -395,7 +403,12 @@ def test_interest_cannot_end_before_declared():
     refused(
         "interest_ends_before_declared",
         lambda: services.declare_interest(
-            alliance=alliance, person=person, interest="Trustee", declared_on=date(2021, 1, 1), ends_on=date(2020, 1, 1)
+            actor=SYSTEM,
+            alliance=alliance,
+            person=person,
+            interest="Trustee",
+            declared_on=date(2021, 1, 1),
+            ends_on=date(2020, 1, 1),
         ),
         InterestDeclaration,
     )
@@ -403,7 +416,9 @@ def test_interest_cannot_end_before_declared():
 
 def test_end_interest_sets_the_last_day():
     declaration = InterestDeclarationFactory(declared_on=date(2021, 1, 1))
-    services.end_interest(declaration=declaration, ends_on=date(2022, 1, 1), reason="Stepped down as trustee")
+    services.end_interest(
+        actor=SYSTEM, declaration=declaration, ends_on=date(2022, 1, 1), reason="Stepped down as trustee"
+    )
     declaration.refresh_from_db()
     assert declaration.ends_on == date(2022, 1, 1)
 
@@ -412,7 +427,7 @@ def test_end_interest_before_declared_is_refused():
     declaration = InterestDeclarationFactory(declared_on=date(2021, 1, 1))
     refused(
         "interest_ends_before_declared",
-        lambda: services.end_interest(declaration=declaration, ends_on=date(2020, 1, 1)),
+        lambda: services.end_interest(actor=SYSTEM, declaration=declaration, ends_on=date(2020, 1, 1)),
         InterestDeclaration,
     )
 
@@ -421,7 +436,7 @@ def test_end_interest_twice_is_a_conflict():
     declaration = InterestDeclarationFactory(ends_on=date(2021, 6, 1))
     refused(
         "interest_already_ended",
-        lambda: services.end_interest(declaration=declaration, ends_on=date(2022, 1, 1)),
+        lambda: services.end_interest(actor=SYSTEM, declaration=declaration, ends_on=date(2022, 1, 1)),
         InterestDeclaration,
     )
 

@@ -17,7 +17,15 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_filters import ModelChoiceFilter, ModelMultipleChoiceFilter
 
-from alliance.models import Alliance, BodyRule, GoverningBody, Membership, Notification, Organisation
+from alliance.models import (
+    Alliance,
+    BodyRule,
+    ForwardPlanEntry,
+    GoverningBody,
+    Membership,
+    Notification,
+    Organisation,
+)
 from contracts.models import AwardPolicy, AwardProcess, Contract, OversightNote
 from decisions.models import (
     ActionItem,
@@ -44,6 +52,7 @@ SEGMENT_MODELS = {
     "actions": ActionItem,
     "awards": AwardProcess,
     "inbox": Notification,
+    "forward-plan": ForwardPlanEntry,
     # API
     "organisations": Organisation,
     "memberships": Membership,
@@ -73,6 +82,8 @@ CHILD_KWARGS = {
     "release_pk": Release,
     "release_id": Release,
 }
+# Kwargs that are not ids, walked with each of these values (an unknown one too).
+FIXED_KWARGS = {"stage": ["submissions", "recommended", "contracted", "cancelled", "no-such-stage"]}
 # Segments before {slug} that name an alliance.
 SLUG_SEGMENTS = {"alliances", "public"}
 
@@ -168,6 +179,8 @@ def every_route() -> list[Route]:
 
 
 def model_for(route: Route, kwarg: str):
+    if kwarg in FIXED_KWARGS:
+        return None
     if kwarg in CHILD_KWARGS:
         return CHILD_KWARGS[kwarg]
     parts = route.template.split("/")
@@ -218,6 +231,8 @@ KEY_ROUTES = {
     "inbox-read", "body-seat-add", "body-seat-end", "body-seating", "body-rule-set", "body-rule-remove",
     "advice-ask", "advice-without", "advice-exclude",
     "decision-release", "release-cancel", "recusal-publicity",
+    "award-move", "award-submission", "award-score", "award-approval", "interest-end",
+    "forward-plan-edit", "forward-plan-withdraw",
 }  # fmt: skip
 
 
@@ -245,6 +260,13 @@ def ids(scene, model, which: str) -> list[tuple[str, int]]:
 def _paths(route: Route, scene) -> list[str]:
     """The route's paths with every combination of real ids the scene has for it."""
     kwargs = route.kwargs
+    fixed = next((k for k in kwargs if k in FIXED_KWARGS), None)
+    if fixed is not None:
+        return [
+            path
+            for value in FIXED_KWARGS[fixed]
+            for path in _paths(Route(route.template.replace(f"{{{fixed}}}", value), route.name, route.callback), scene)
+        ]
     if not kwargs:
         return ["/" + route.template]
     models = {k: model_for(route, k) for k in kwargs}

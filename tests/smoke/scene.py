@@ -26,6 +26,7 @@ from alliance import services as core
 from alliance.models import (
     Alliance,
     BodyRule,
+    ForwardPlanEntry,
     GoverningBody,
     Membership,
     Notification,
@@ -69,6 +70,7 @@ WHO = {
 DUN_MEMBERS = frozenset({VIEWER, MEMBER, ADVISORY, SECRETARY, OVERSIGHT, STAFF, BOTH})  # any standing in Dunmarrow
 DUN_CONFIDENTIAL = frozenset({MEMBER, SECRETARY, OVERSIGHT, STAFF})  # voting reps, secretaries, oversight
 DUN_OVERSIGHT = frozenset({OVERSIGHT, STAFF})  # oversight notes
+DUN_PLAN_KEEPERS = frozenset({SECRETARY, OVERSIGHT, STAFF})  # an unpublished forward plan entry: its keepers, oversight
 KESTREL = frozenset({BOTH, STAFF})  # the only standings with a standing in Kestrel Vale (both: confidential too)
 STAFF_ONLY = frozenset({STAFF})
 
@@ -302,7 +304,7 @@ def _dunmarrow(scene: SmokeScene, users: dict) -> dict:
     observer = decisions.record_attendance(actor=SYSTEM, meeting=meeting, person=people["Kirsty Gray"],
                                            capacity="observer")  # fmt: skip
     decisions.mark_meeting_held(actor=SYSTEM, meeting=meeting, minutes=scene.text("Dunmarrow meeting minutes", M))
-    interest = roles.declare_interest(
+    interest = roles.declare_interest(actor=SYSTEM,
         alliance=alliance, person=people["Kirsty Gray"], interest=scene.text("Dunmarrow declared interest", M),
         declared_on=date(2023, 2, 1), concerns_organisation=orgs["Northgate"],
     )  # fmt: skip
@@ -310,8 +312,8 @@ def _dunmarrow(scene: SmokeScene, users: dict) -> dict:
         role=liaison, body=alt, scope=scene.text("Dunmarrow delegation scope", M), decision_kinds=["OPERATIONAL"],
         financial_limit=Decimal("5000"), valid_from=date(2023, 1, 1),
     )  # fmt: skip
-    forward_plan.save_entry(
-        alliance=alliance, body=alt, title=scene.text("Dunmarrow UNPUBLISHED forward plan entry", DUN_OVERSIGHT),
+    plan_entry = forward_plan.save_entry(actor=SYSTEM,
+        alliance=alliance, body=alt, title=scene.text("Dunmarrow UNPUBLISHED forward plan entry", DUN_PLAN_KEEPERS),
         kind="KEY", expected_on=date(2027, 1, 15), contact_name="Rachel Ogilvie",
         contact_email="rachel.ogilvie@example.org", published=False,
     )  # fmt: skip
@@ -321,7 +323,7 @@ def _dunmarrow(scene: SmokeScene, users: dict) -> dict:
     for obj in (confidential, members, public_draft, confidential_draft, policy_decision, approval, appointment,
                 revisiting, amending, vote, members_vote, advice, members_advice, recusal, action, liaison_item,
                 policy, process, submission, meeting, interest, delegation, voices, liaison, advisory_rep, shared,
-                *notes):  # fmt: skip
+                plan_entry, *notes):  # fmt: skip
         scene.add(obj, "dunmarrow")
     scene.add(Contract.objects.get(awarded_through=process), "dunmarrow")
     scene.add(RoleAssignment.objects.get(role=voices), "dunmarrow")
@@ -483,7 +485,7 @@ def _kestrel(scene: SmokeScene, users: dict, dun: dict) -> None:
         role=director_role, body=klt, scope=t("Kestrel Vale delegation: scope", K), decision_kinds=["OPERATIONAL"],
         financial_limit=Decimal("30000"), valid_from=START, notes=t("Kestrel Vale delegation: notes", K),
     )  # fmt: skip
-    interest = roles.declare_interest(
+    interest = roles.declare_interest(actor=SYSTEM,
         alliance=alliance, person=rep, represents=care, interest=t("Kestrel Vale declared interest", K),
         declared_on=START, concerns_organisation=care,
     )  # fmt: skip
@@ -611,10 +613,10 @@ def _kestrel(scene: SmokeScene, users: dict, dun: dict) -> None:
         a.bid(competition, shared_org, date(2022, 5, 2), "1150000", t("Kestrel Vale bid of the shared org", K)),
         a.bid(competition, care, date(2022, 5, 3), "1100000", t("Kestrel Vale bid of the provider", K)),
     ]
-    awards.note_interest(process=competition, declaration=interest, noted_on=date(2022, 5, 4))
+    awards.note_interest(actor=SYSTEM, process=competition, declaration=interest, noted_on=date(2022, 5, 4))
     a.move(competition, "EVALUATION", date(2022, 5, 5))
     for bid in bids:
-        awards.record_score(submission=bid, criterion="Quality", evaluator=evaluator, score=7,
+        awards.record_score(actor=SYSTEM, submission=bid, criterion="Quality", evaluator=evaluator, score=7,
                             scored_on=date(2022, 5, 9), comment=t("Kestrel Vale score comment", K))  # fmt: skip
     members_award = a.start(
         title=t("Kestrel Vale MEMBERS award: title", K), service_category="street_outreach", route="DIRECT_AWARD",
@@ -632,7 +634,7 @@ def _kestrel(scene: SmokeScene, users: dict, dun: dict) -> None:
         awards.write_oversight_note(actor=access_for(k_oversight_user), alliance=alliance, decision=confidential,
                                     text=t("Kestrel Vale oversight note on a decision", STAFF_ONLY)),
     ]  # fmt: skip
-    forward_plan.save_entry(
+    plan_entry = forward_plan.save_entry(actor=SYSTEM,
         alliance=alliance, body=klt, title=t("Kestrel Vale forward plan entry", K), kind="KEY",
         expected_on=date(2027, 2, 1), contact_name="Kestrel secretary", contact_email="ks@kestrel.example.org",
         published=True, summary=t("Kestrel Vale forward plan summary", K),
@@ -649,7 +651,7 @@ def _kestrel(scene: SmokeScene, users: dict, dun: dict) -> None:
                 overseer, shared_role, director_role, delegation, interest, meeting, upcoming, confidential, public,
                 members, members_draft, delegated, policy_decision, approval, *votes, advice, recusal, action, policy,
                 direct, competition, members_award, direct_bid, *bids, contract, *notes, notification, person_seat,
-                member_seat, klt_rule):  # fmt: skip
+                member_seat, klt_rule, plan_entry):  # fmt: skip
         scene.add(obj, KESTREL_SLUG)
     for assignment in RoleAssignment.objects.filter(role__alliance=alliance):
         scene.add(assignment, KESTREL_SLUG)
@@ -706,6 +708,7 @@ SAMPLED = {
     Notification: "alliance",
     Seat: "body__alliance",
     BodyRule: "body__alliance",
+    ForwardPlanEntry: "alliance",
 }
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from alliance.exports import FORMULA_STARTS
 from contracts import services
+from roles.standing import SYSTEM
 from tests.factories import AgreementBudgetFactory, AgreementFactory, ContractFactory, DecisionFactory
 from tests.helpers import viewer_of
 from tests.scenes import SCORED
@@ -27,9 +28,9 @@ def logged_in(client, viewer):
 def contracted(s):
     process, _ = s.recommended()
     s.approve(process)
-    services.transition(process=process, to_stage="APPROVED")
+    services.transition(actor=SYSTEM, process=process, to_stage="APPROVED")
     return services.transition(
-        process=process, to_stage="CONTRACTED", starts_on=date(2021, 7, 1), ends_on=date(2024, 6, 30)
+        actor=SYSTEM, process=process, to_stage="CONTRACTED", starts_on=date(2021, 7, 1), ends_on=date(2024, 6, 30)
     )
 
 
@@ -98,7 +99,7 @@ def test_award_detail_reads_as_one_audit_trail_from_policy_to_contract(logged_in
 
 def test_correction_shows_old_and_new_values(logged_in, award):
     process = award.process()
-    services.correct_process(process=process, reason="New estimate", estimated_total_value="1300000")
+    services.correct_process(actor=SYSTEM, process=process, reason="New estimate", estimated_total_value="1300000")
     page = logged_in.get(f"/alliances/dunmarrow/awards/{process.pk}/").content.decode()
     assert "<del>£1,200,000.00</del> → <ins>£1,300,000.00</ins>" in page
 
@@ -123,11 +124,15 @@ def test_audit_trail_csv_escapes_formula_cells_from_title_justification_comment_
         route_justification={"value for money": "+cmd|' /C calc'!A0"},
     )
     process = services.correct_process(
-        process=process, reason="-2+3 corrected", title="@SUM(A1)", route_justification={"value for money": "=1+1"}
+        actor=SYSTEM,
+        process=process,
+        reason="-2+3 corrected",
+        title="@SUM(A1)",
+        route_justification={"value for money": "=1+1"},
     )
     submission = award.bids(process, 2)[0]
     services.start_evaluation(process=process)
-    services.record_score(
+    services.record_score(actor=SYSTEM,
         submission=submission, criterion="Quality", evaluator=award.evaluator, score=7, scored_on=SCORED,
         comment='=HYPERLINK("http://evil.example")',
     )  # fmt: skip

@@ -7,6 +7,7 @@ from alliance.errors import RuleViolation
 from alliance.forward_plan import save_entry
 from alliance.models import ForwardPlanEntry
 from decisions.models import Meeting
+from roles.standing import SYSTEM
 from tests.factories import AllianceFactory, GoverningBodyFactory, MeetingFactory
 from tests.helpers import rows
 
@@ -36,7 +37,7 @@ def entry(alliance, **fields):
         **CONTACT,
     }
     values.update(fields)
-    return save_entry(**values)
+    return save_entry(actor=SYSTEM, **values)
 
 
 # The service
@@ -45,7 +46,7 @@ def entry(alliance, **fields):
 def test_save_entry_keeps_history(alliance):
     saved = entry(alliance)
     assert saved.history.count() == 1
-    save_entry(entry=saved, status="taken", reference="AW-2023-002", reason="Approved by the ALT")
+    save_entry(actor=SYSTEM, entry=saved, status="taken", reference="AW-2023-002", reason="Approved by the ALT")
     assert saved.history.first().history_change_reason == "Approved by the ALT"
 
 

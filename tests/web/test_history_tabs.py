@@ -149,7 +149,9 @@ def test_award_page_shows_corrections_of_the_process_itself(client, staff):
 
     award = make_award_scene()
     process = award.process()
-    contract_services.correct_process(process=process, reason="New estimate", estimated_total_value="1300000")
+    contract_services.correct_process(
+        actor=SYSTEM, process=process, reason="New estimate", estimated_total_value="1300000"
+    )
     client.force_login(staff)
     content = client.get(f"/alliances/{award.alliance.slug}/awards/{process.pk}/").content.decode()
     assert 'id="trail-heading"' in content

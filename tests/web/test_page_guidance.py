@@ -45,8 +45,19 @@ def test_directory_marks_no_role_of_a_reader_without_one(reader, alliance):
 
 
 def test_empty_interest_register_tells_a_reader_whom_to_tell(reader):
+    # A viewer's login names no person of the alliance: they cannot declare, so no link to the form.
     content = reader.get("/alliances/dunmarrow/interests/").content.decode()
     assert "tell the secretary so that it is declared here" in content
+    assert "/alliances/dunmarrow/interests/new/" not in content
+
+
+def test_empty_interest_register_offers_a_person_of_the_alliance_to_declare(client, alliance):
+    person = PersonFactory(name="Ailsa Member", user=UserFactory(username="ailsa"))
+    RoleAssignmentFactory(role=RoleFactory(alliance=alliance, title="Advisor", kind="advisor"), person=person)
+    client.force_login(person.user)
+    content = client.get("/alliances/dunmarrow/interests/").content.decode()
+    assert 'href="/alliances/dunmarrow/interests/new/">declare it</a>' in content
+    assert 'href="/alliances/dunmarrow/my-interests/">My interests</a>' in content
 
 
 def test_empty_delegation_register_tells_the_secretary_how_to_delegate(secretary):
