@@ -281,6 +281,7 @@ SPECTACULAR_SETTINGS = {
         "RoleKindEnum": "roles.models.Role.Kind",
         "AssignmentEndReasonEnum": "roles.models.RoleAssignment.EndReason",
         "SeatKindEnum": "roles.models.Seat.Kind",
+        "ApprovalOutcomeEnum": "decisions.approval_models.DecisionApproval.Outcome",
         "DecisionKindEnum": "alliance.choices.DecisionKind",
         "MeetingStatusEnum": "decisions.models.Meeting.Status",
         "AttendanceCapacityEnum": "decisions.models.Attendance.Capacity",
