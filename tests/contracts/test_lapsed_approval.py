@@ -42,7 +42,13 @@ def test_a_lapsed_approval_neither_approves_nor_rejects_the_award():
     assert decision.status == Decision.Status.LAPSED
     for stage in ("APPROVED", "REJECTED"):
         refusal = refused(
-            "award_approval_lapsed", services.transition, AwardProcess, StageTransition, process=process, to_stage=stage
+            "award_approval_lapsed",
+            services.transition,
+            AwardProcess,
+            StageTransition,
+            actor=SYSTEM,
+            process=process,
+            to_stage=stage,
         )
         assert "open its approval again" in refusal.message
     process.refresh_from_db()

@@ -377,8 +377,11 @@ def _releases(scene: SmokeScene, draft, membership: Membership, opened: datetime
     released, recusal = closed(public_draft, recuse=True)
     release = decisions.release_decision(actor=SYSTEM, decision=released, to_visibility="PUBLIC",
                                          reason="Announced at the annual meeting.")  # fmt: skip
-    unreleased, _ = closed(draft("CONFIDENTIAL", "CONFIDENTIAL closed, NOT released", DUN_CONFIDENTIAL))
-    embargoed, _ = closed(draft("CONFIDENTIAL", "CONFIDENTIAL EMBARGOED", DUN_CONFIDENTIAL))
+    # Operational, not KEY: a KEY decision asks the advisory members to advise, who would then read it (part 5).
+    unreleased, _ = closed(
+        draft("CONFIDENTIAL", "CONFIDENTIAL closed, NOT released", DUN_CONFIDENTIAL, kind="OPERATIONAL")
+    )
+    embargoed, _ = closed(draft("CONFIDENTIAL", "CONFIDENTIAL EMBARGOED", DUN_CONFIDENTIAL, kind="OPERATIONAL"))
     embargo = decisions.release_decision(
         actor=SYSTEM, decision=embargoed, to_visibility="PUBLIC", reason="Embargoed until the press release.",
         takes_effect_at=timezone.now() + timedelta(days=7),
