@@ -22,6 +22,7 @@ REPRESENTATIVES = {
     "Threshold Community Trust": "Lorna Kerr",
     "Wayfinder Youth Services": "Aisha Bello",
 }
+COMMISSIONER = "Dunmarrow Health and Social Care Partnership"
 LIVED_EXPERIENCE = "Voices of Experience Dunmarrow"
 ADVISOR = "Sam Whyte"
 LONDON = ZoneInfo("Europe/London")
@@ -104,6 +105,8 @@ def test_secretary_records_a_meeting_and_a_decision_from_draft_to_outcome(page):
         page.get_by_label("Member", exact=True).select_option(label=organisation)
         page.get_by_label("Position").select_option(label="Agree")
         page.get_by_label("Cast by").select_option(label=representative)
+        # The commissioner holds several capacities: its vote says which one it acts in.
+        page.get_by_label("Acting as").select_option(value="partner" if organisation == COMMISSIONER else "")
         page.get_by_role("button", name="Record vote").click()
         row = page.locator("table.votes-grid tr").filter(has_text=organisation)
         expect(row.locator(".position-agree")).to_be_visible()
