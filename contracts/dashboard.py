@@ -70,6 +70,8 @@ def time_to_decision_by_body(alliance: Alliance) -> list[dict]:
 
 OUTCOMES = [
     Decision.Status.AGREED,
+    Decision.Status.AWAITING_APPROVAL,
+    Decision.Status.NOT_APPROVED,
     Decision.Status.NOT_AGREED,
     Decision.Status.LAPSED,
     Decision.Status.WITHDRAWN,

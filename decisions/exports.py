@@ -118,7 +118,12 @@ def decision_rows(decisions: QuerySet[Decision], *, chunk: int = 1000, progress=
 
 # Popolo --------------------------------------------------------------------------------------
 
-POPOLO_RESULT = {Decision.Status.AGREED: "pass", Decision.Status.NOT_AGREED: "fail"}
+POPOLO_RESULT = {
+    Decision.Status.AGREED: "pass",
+    Decision.Status.NOT_AGREED: "fail",
+    # Refused by the outside body whose approval it needed (the authority map).
+    Decision.Status.NOT_APPROVED: "fail",
+}
 POPOLO_OPTION = {"AGREE": "yes", "OBJECT": "no", "ABSTAIN": "abstain"}
 
 

@@ -21,7 +21,7 @@ from alliance.models import NotificationKind
 from alliance.notifications import Planned, absolute_url
 from alliance.registry import register
 from decisions.models import ActionItem, Attendance, Decision, Vote
-from decisions.queries import Voter, decision_day, electorate, voter_key
+from decisions.queries import DECIDED, Voter, decision_day, electorate, voter_key
 from roles.models import Person, Role, RoleAssignment
 from roles.queries import representatives_on
 
@@ -145,7 +145,7 @@ def decision_closing(now: datetime) -> Iterator[Planned]:
 def decision_outcome(now: datetime) -> Iterator[Planned]:
     """A decision closed: everyone who attended its meeting or cast a vote hears the outcome."""
     closed = Decision.objects.filter(
-        status__in=[Decision.Status.AGREED, Decision.Status.NOT_AGREED, Decision.Status.LAPSED],
+        status__in=[*DECIDED, Decision.Status.LAPSED],
         closed_at__gte=_lookback(now),
         closed_at__lte=now,
     ).select_related("alliance", "body")

@@ -295,6 +295,15 @@ def votes_grid(decision: Decision, on: date | None = None) -> list[dict]:
     return rows
 
 
+# What the body decided: a lapsed, withdrawn or deferred decision decided nothing.
+DECIDED = (
+    Decision.Status.AGREED,
+    Decision.Status.NOT_AGREED,
+    Decision.Status.AWAITING_APPROVAL,
+    Decision.Status.NOT_APPROVED,
+)
+
+
 # Lists --------------------------------------------------------------------------------------
 
 
@@ -541,12 +550,13 @@ def matters_decided_more_than_once(alliance: Alliance) -> list[dict]:
     A generic tag (``GENERIC_TAGS``: operational, minutes, award, budget...) names a sort of
     business, not a matter, so it links nothing: five unrelated operational decisions are not one
     matter decided five times. Each group is ``{"decisions": [...oldest first], "tags": [...shared
-    topic tags], "count": n}``, the largest first. Only decisions with an outcome (agreed or not
-    agreed) count: a lapsed decision (positions missing, nobody refused) decided nothing, so bringing
-    its matter back is not deciding it again.
+    topic tags], "count": n}``, the largest first. Only decisions the body decided count (``DECIDED``:
+    agreed or not, and those agreed subject to an outside body's approval, approved or not): a lapsed
+    decision (positions missing, nobody refused) decided nothing, so bringing its matter back is not
+    deciding it again.
     """
     decided = list(
-        Decision.objects.filter(alliance=alliance, status__in=[Decision.Status.AGREED, Decision.Status.NOT_AGREED])
+        Decision.objects.filter(alliance=alliance, status__in=DECIDED)
         .select_related("body")
         .order_by("decided_on", "pk")
     )

@@ -252,3 +252,15 @@ def test_a_delegation_with_no_granting_decision_is_flagged(scene):
     authority = DelegatedAuthority.objects.get(grantee_body=scene.body)
     assert authority.grant_unrecorded
     assert authority.grantee_name == f"{scene.body.name} (collectively)"
+
+
+def test_decisions_awaiting_or_refused_approval_count_as_decided():
+    """The dashboard, the outcome notification and "decided more than once" count what the body decided, the
+    decisions agreed subject to an outside body's approval included (queries.DECIDED)."""
+    from contracts.dashboard import OUTCOMES
+    from decisions.exports import POPOLO_RESULT
+    from decisions.queries import DECIDED
+
+    assert {Decision.Status.AWAITING_APPROVAL, Decision.Status.NOT_APPROVED} <= set(DECIDED) & set(OUTCOMES)
+    assert Decision.Status.LAPSED not in DECIDED
+    assert POPOLO_RESULT[Decision.Status.NOT_APPROVED] == "fail"
