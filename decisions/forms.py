@@ -595,6 +595,10 @@ class OwnSeatsForm(forms.Form):
     reason = _reason()
 
 
+class AdviceRuleForm(forms.Form):
+    reason = _reason()
+
+
 class KindRuleForm(forms.Form):
     kind = forms.ChoiceField(choices=DecisionKind.choices, label="Kind of matter")
     decision_rule = forms.ChoiceField(choices=GoverningBody.DecisionRule.choices, label="Decided by")

@@ -65,6 +65,7 @@ urlpatterns = [
     path("bodies/<int:pk>/seats/<int:seat_pk>/end/", views.EndSeatView.as_view(), name="body-seat-end"),
     path("bodies/<int:pk>/seating/", views.OwnSeatsView.as_view(), name="body-seating"),
     path("bodies/<int:pk>/rules/", views.KindRuleView.as_view(), name="body-rule-set"),
+    path("bodies/<int:pk>/advice-rule/", views.AdviceRuleView.as_view(), name="body-advice-rule"),
     path("bodies/<int:pk>/rules/<int:rule_pk>/remove/", views.RemoveKindRuleView.as_view(), name="body-rule-remove"),
     path("actions/", views.ActionItemListView.as_view(), name="action-items"),
     path("actions/<int:pk>/done/", views.CompleteActionItemView.as_view(), name="action-complete"),

@@ -1009,6 +1009,33 @@ class OwnSeatsView(BodyFormView):
         )
 
 
+class AdviceRuleView(BodyFormView):
+    form_class = forms.AdviceRuleForm
+    success_message = "Saved: what a key decision needs before it closes has changed."
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.target.advice_required_for_key:
+            context.update(
+                title="Stop requiring advice before key decisions close",
+                intro="Key decisions will close whether or not the advisory members asked have advised.",
+                submit="Stop requiring advice",
+            )
+        else:
+            context.update(
+                title="Require advice before key decisions close",
+                intro="A key decision will close only when each advisory member asked has advised, was excluded "
+                "with a reason, or a reason why it goes ahead without their advice is recorded.",
+                submit="Require advice",
+            )
+        return context
+
+    def perform(self, form):
+        return roles_services.set_advice_required(
+            actor=self.access, body=self.target, required=not self.target.advice_required_for_key, **form.cleaned_data
+        )
+
+
 class KindRuleView(BodyFormView):
     form_class = forms.KindRuleForm
     title = "Set the rule for a kind of matter"

@@ -606,6 +606,39 @@ def set_own_seats(*, actor: Access, body: GoverningBody, own_seats: bool, reason
 
 
 @transaction.atomic
+def set_advice_required(*, actor: Access, body: GoverningBody, required: bool, reason: str) -> GoverningBody:
+    """Require (or stop requiring) the advice of the body's advisory seats before a KEY decision closes
+    (decisions.services.advice.check_advice_heard applies it); never while a KEY decision of the body is open,
+    since it would change what closing it needs."""
+    standing.require_record_keeper(actor, body, "set what its decisions need before they close")
+    body = GoverningBody.objects.select_for_update().get(pk=body.pk)
+    _refuse_outside(body)
+    if not (reason or "").strip():
+        raise RuleViolation(
+            "advice_rule_reason_required", "Say why: the reason is kept with the body's history.", field="reason"
+        )
+    if body.advice_required_for_key == required:
+        now = "already requires" if required else "does not require"
+        raise RuleViolation(
+            "advice_rule_unchanged",
+            f"{body.name} {now} advice before a key decision closes.",
+            field="required",
+            conflict=True,
+        )
+    opened = _open_decisions(body, DecisionKind.KEY)
+    if opened:
+        raise RuleViolation(
+            "advice_rule_with_open_decisions",
+            f"{', '.join(opened)} (key) is open for votes at {body.code}; change what closing needs after it closes.",
+            field="required",
+            conflict=True,
+        )
+    body.advice_required_for_key = required
+    save_checked(body, reason.strip())
+    return body
+
+
+@transaction.atomic
 def add_seat(
     *,
     actor: Access,

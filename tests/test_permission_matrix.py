@@ -69,6 +69,8 @@ POST   /alliances/{slug}/awards/{award}/submissions/new/                     {} 
 GET    /alliances/{slug}/awards/{secret_award}/                              -              302 404 200 200 200 200 404
 GET    /alliances/{slug}/budget/                                             -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/bodies/{body}/                                      -              302 200 200 200 200 200 404
+GET    /alliances/{slug}/bodies/{body}/advice-rule/                          -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/bodies/{body}/advice-rule/                          {}             302 403 403 200 403 200 404
 GET    /alliances/{slug}/bodies/{body}/rules/                                -              302 403 403 200 403 200 404
 POST   /alliances/{slug}/bodies/{body}/rules/                                {}             302 403 403 200 403 200 404
 GET    /alliances/{slug}/bodies/{body}/rules/{kind_rule}/remove/             -              302 403 403 200 403 200 404
@@ -211,6 +213,7 @@ PUT    /api/v1/bodies/{body}/                                                {} 
 PATCH  /api/v1/bodies/{body}/                                                {}             401 403 403 403 403 200 404
 DELETE /api/v1/bodies/{body}/                                                -              401 405 405 405 405 405 405
 GET    /api/v1/bodies/{body}/history/                                        -              401 200 200 200 200 200 404
+POST   /api/v1/bodies/{body}/advice-rule/                                    {}             401 403 403 400 403 400 404
 POST   /api/v1/bodies/{body}/rules/                                          {}             401 403 403 400 403 400 404
 POST   /api/v1/bodies/{body}/rules/remove/                                   {}             401 403 403 400 403 400 404
 POST   /api/v1/bodies/{body}/seating/                                        {}             401 403 403 400 403 400 404

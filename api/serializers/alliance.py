@@ -162,6 +162,11 @@ class SeatingInputSerializer(InputSerializer):
     reason = serializers.CharField()
 
 
+class AdviceRuleInputSerializer(InputSerializer):
+    required = serializers.BooleanField(help_text="true: a KEY decision needs its advisers' advice before it closes.")
+    reason = serializers.CharField()
+
+
 class RemoveRuleInputSerializer(InputSerializer):
     kind = serializers.ChoiceField(choices=DecisionKind.choices)
     reason = serializers.CharField()
@@ -176,6 +181,11 @@ class BodySerializer(StrictInputMixin, ModelSerializer):
         read_only=True,
         help_text="Whether only the body's own seats vote (GET /api/v1/seats/?body=); changed by POST "
         "/api/v1/bodies/{id}/seating/.",
+    )
+    advice_required_for_key = serializers.BooleanField(
+        read_only=True,
+        help_text="Whether a KEY decision closes only once its advisory members asked have advised (or a reason why "
+        "not is recorded); changed by POST /api/v1/bodies/{id}/advice-rule/.",
     )
     kind_rules = BodyRuleSerializer(
         many=True, read_only=True, help_text="Kinds of matter decided by another rule than the body's own."
@@ -196,6 +206,7 @@ class BodySerializer(StrictInputMixin, ModelSerializer):
             "quorum",
             "abstention_blocks",
             "own_seats",
+            "advice_required_for_key",
             "kind_rules",
             "established_on",
             "dissolved_on",

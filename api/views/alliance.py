@@ -105,6 +105,7 @@ class BodyViewSet(StandingMixin, SavedByServiceViewSet):
         "seating": _body_keeper("change who sits on it"),
         "rules": _body_keeper("set its decision rules"),
         "remove_rule": _body_keeper("set its decision rules"),
+        "advice_rule": _body_keeper("set what its decisions need before they close"),
     }
     serializer_class = s.BodySerializer
     filterset_class = BodyFilter
@@ -130,6 +131,15 @@ class BodyViewSet(StandingMixin, SavedByServiceViewSet):
         refused while a decision of that kind is open for votes."""
         body = self.get_object()
         roles_services.set_kind_rule(actor=self.actor, body=body, **self._input(s.BodyRuleInputSerializer))
+        return self._out(body)
+
+    @extend_schema(request=s.AdviceRuleInputSerializer, responses=s.BodySerializer)
+    @action(detail=True, methods=["post"], url_path="advice-rule")
+    def advice_rule(self, request, pk=None):
+        """Require (or stop requiring) the advisory members' advice before a KEY decision of the body closes."""
+        body = roles_services.set_advice_required(
+            actor=self.actor, body=self.get_object(), **self._input(s.AdviceRuleInputSerializer)
+        )
         return self._out(body)
 
     @extend_schema(request=s.RemoveRuleInputSerializer, responses=s.BodySerializer)

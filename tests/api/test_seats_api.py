@@ -186,3 +186,13 @@ def test_a_member_without_a_seat_is_refused_through_the_api(staff_api, scene, ov
     assert response.json()["code"] == "no_seat_on_body"
     assert "did not hold a seat on Oversight Group" in response.json()["detail"]
     assert rows(Vote) == before
+
+
+def test_the_secretary_requires_advice_through_the_api(secretary_api, scene):
+    before = rows(GoverningBody)
+    response = secretary_api.post(f"/api/v1/bodies/{scene.body.pk}/advice-rule/", {"required": True}, format="json")
+    assert response.status_code == 400 and rows(GoverningBody) == before
+    response = secretary_api.post(
+        f"/api/v1/bodies/{scene.body.pk}/advice-rule/", {"required": True, "reason": "Agreed."}, format="json"
+    )
+    assert response.status_code == 200 and response.json()["advice_required_for_key"] is True

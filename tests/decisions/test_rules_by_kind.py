@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from alliance.models import BodyRule
+from alliance.models import BodyRule, GoverningBody
 from decisions import services
 from decisions.models import Decision
 from roles import services as roles_services
@@ -103,3 +103,39 @@ def test_a_kind_rule_does_not_change_under_an_open_decision_of_that_kind(scene):
     error = refused("kind_rule_with_open_decisions", lambda: procedural_by_majority(scene))
     assert error.message.startswith(f"{decision.reference} (procedural (minutes, scheduling)) is open for votes")
     procedural_by_majority(scene, kind="OPERATIONAL")  # another kind may change
+
+
+# Advice required before a KEY decision closes (part 5), set by the body's secretary
+
+
+def test_the_secretary_requires_advice_before_key_decisions_close(scene):
+    body = roles_services.set_advice_required(
+        actor=actor_for(scene.secretary), body=scene.body, required=True, reason="The agreement asks for it."
+    )
+    assert body.advice_required_for_key is True
+    assert body.history.first().history_change_reason == "The agreement asks for it."
+
+
+def test_requiring_advice_is_refused_when(scene):
+    watched = refused_watching(GoverningBody)
+    error = watched(
+        "not_permitted",
+        lambda: roles_services.set_advice_required(
+            actor=actor_for(scene.reps[0]), body=scene.body, required=True, reason="x"
+        ),
+    )
+    assert "secretary" in error.message
+    watched(
+        "advice_rule_reason_required",
+        lambda: roles_services.set_advice_required(actor=SYSTEM, body=scene.body, required=True, reason=" "),
+    )
+    watched(
+        "advice_rule_unchanged",
+        lambda: roles_services.set_advice_required(actor=SYSTEM, body=scene.body, required=False, reason="x"),
+    )
+    decision = scene.open(kind="KEY")
+    error = watched(
+        "advice_rule_with_open_decisions",
+        lambda: roles_services.set_advice_required(actor=SYSTEM, body=scene.body, required=True, reason="x"),
+    )
+    assert error.message.startswith(f"{decision.reference} (key) is open for votes at ALT")

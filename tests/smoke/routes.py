@@ -229,6 +229,7 @@ KEY_ROUTES = {
     "meeting-cancel", "meeting-minutes", "meeting-approve-minutes", "meeting-attendance-correct",
     "meeting-attendance-remove", "meeting-edit", "decision-edit", "action-complete", "action-cancel",
     "inbox-read", "body-seat-add", "body-seat-end", "body-seating", "body-rule-set", "body-rule-remove",
+    "body-advice-rule",
     "advice-ask", "advice-without", "advice-exclude",
     "decision-release", "release-cancel", "recusal-publicity",
     "award-move", "award-submission", "award-score", "award-approval", "interest-end",

@@ -162,3 +162,17 @@ def test_a_seat_holder_votes_as_themselves_on_the_web(client, scene, oversight):
     response = client.post(path, {"seat": seats["chair"].pk, "position": "OBJECT", "statement": "Too narrow."})
     assert response.status_code == 302, response.content.decode()
     assert Vote.objects.get(decision=decision).cast_by == chair
+
+
+def test_the_secretary_requires_advice_on_the_body_page(secretary, scene):
+    page = secretary.get(url(scene, scene.body)).content.decode()
+    assert "Require advice before key decisions close" in page
+    response = secretary.post(url(scene, scene.body, "advice-rule/"), {"reason": ""})
+    assert "Say why: the reason is kept with the record&#x27;s history." in response.content.decode()
+    assert GoverningBody.objects.get(pk=scene.body.pk).advice_required_for_key is False
+    response = secretary.post(url(scene, scene.body, "advice-rule/"), {"reason": "The agreement asks for it."})
+    assert response.status_code == 302
+    assert GoverningBody.objects.get(pk=scene.body.pk).advice_required_for_key is True
+    assert "A key decision closes only when each advisory member asked has advised" in (
+        secretary.get(url(scene, scene.body)).content.decode()
+    )
