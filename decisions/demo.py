@@ -891,7 +891,8 @@ def _conclusion(b: Builder) -> None:
         alternatives_considered="Extending the agreement with a smaller scope, and replacing the lead provider model; "
         "both were rejected as leaving the same gaps in decision-making.",
         tags=["conclusion"],
-        revisits=("manual3", "outreach7"),
+        # The manual it never agreed; not the outreach matter, which stays one matter on the dashboard.
+        revisits=("manual3",),
         visibility=PUBLIC,
         advice=(
             (
