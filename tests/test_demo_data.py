@@ -26,6 +26,7 @@ from contracts.models import AwardPolicy, AwardProcess, Contract, StageTransitio
 from contracts.queries import budget_by_year
 from contracts.trail import award_audit_trail
 from decisions.models import Decision, Vote
+from decisions.queries import matters_decided_more_than_once
 from roles.models import RoleAssignment
 from tests.contracts.test_ocds import needs_schema, validate
 from tests.helpers import rows
@@ -474,6 +475,10 @@ def test_missed_redesign_milestones_extend_contracts(demo):
     contract = process.resulting_contract
     assert contract.awarded_through.title == "Flexible community outreach redesign"
     assert (contract.starts_on, contract.ends_on) == (date(2021, 10, 1), date(2025, 3, 31))
+    # On the oversight dashboard the extensions are part of the outreach matter, decided again and again.
+    outreach = matters_decided_more_than_once(demo)[0]
+    assert "redesign" in outreach["tags"] and {first, second} <= set(outreach["decisions"])
+    assert not any("operating-manual" in d.tags for d in outreach["decisions"])  # the manual was never decided
     terms = list(contract.terms.order_by("starts_on").values_list("ends_on", "awarded_through"))
     assert terms == [(date(2024, 9, 30), contract.awarded_through_id), (date(2025, 3, 31), process.pk)]
 
