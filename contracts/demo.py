@@ -5,12 +5,15 @@ in 2022 (v2 raises the direct-award limit). Under it: the outreach redesign as a
 among three members, scored by three evaluators with one score corrected, and a member recused for
 a declared interest; a direct award to the youth provider (possible only under v2); an external
 procurement of care homes retained by the commissioner; a supported-accommodation competition the
-leadership team rejected; and a direct award cancelled before submissions.
+leadership team rejected; a direct award cancelled before submissions; and, when the next outreach
+redesign missed its milestones in 2023, a direct award that extends the outreach contract instead of
+recommissioning it (its approval revisits the redesign decisions it answers).
 """
 
 from datetime import UTC, date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 
 from alliance import services as alliance_services
 from alliance.models import Organisation
@@ -272,9 +275,10 @@ def _outreach(a: Awards) -> None:
         "CONTRACTED",
         date(2021, 6, 1),
         "Contract signed",
-        starts_on=date(2021, 7, 1),
-        ends_on=date(2024, 6, 30),
-        extension_until=date(2026, 6, 30),
+        # The single team's July start was missed (decisions/demo.py, "extension1"): it starts on 1 October.
+        starts_on=date(2021, 10, 1),
+        ends_on=date(2024, 9, 30),
+        extension_until=date(2026, 9, 30),
         annual_value="580000",
     )
 
@@ -411,6 +415,65 @@ def _cancelled(a: Awards) -> None:
     a.move(process, "CANCELLED", date(2023, 5, 30), "Night outreach folded into the city-wide outreach contract.")
 
 
+EXTENSION = "Flexible community outreach: extension while the redesign is late"
+
+
+def _extension(a: Awards) -> None:
+    """The evaluation that was to shape the next outreach service was never commissioned (its action item is
+    overdue), so the redesign cannot be ready when the contract ends: the ALT extends it by six months."""
+    contract = AwardProcess.objects.get(alliance=a.alliance, title="Flexible community outreach redesign")
+    contract = contract.resulting_contract
+    process = a.start(
+        title=EXTENSION,
+        description="Six more months of the city-wide outreach contract, to 31 March 2025, while the outreach "
+        "evaluation and the next redesign catch up.",
+        service_category="flexible_community_outreach",
+        route="DIRECT_AWARD",
+        estimated_annual_value="290000",  # the six months the extension adds
+        estimated_total_value="290000",
+        started_on=date(2023, 7, 3),
+        direct_award_to=a.orgs["Harbour Light"],
+        route_justification={
+            "value for money": "The current price held for six months; a new competition could not finish in time.",
+            "why this member": "Harbour Light runs the outreach service now; the extension option is in its contract.",
+        },
+        visibility="PUBLIC",
+    )
+    a.move(process, "SUBMISSIONS", date(2023, 7, 4), "Harbour Light asked to confirm the extension terms")
+    submission = a.bid(process, a.orgs["Harbour Light"], date(2023, 7, 11), "290000", "Six months at the same price.")
+    a.move(process, "EVALUATION", date(2023, 7, 12))
+    a.move(
+        process,
+        "RECOMMENDED",
+        date(2023, 7, 14),
+        "The redesign missed its milestone; extend rather than leave a gap.",
+        submission=submission,
+    )
+    decision = a.approve(process, date(2023, 7, 17))
+    # It answers the redesign's last milestone and follows the extension of 2021, so it revisits both.
+    earlier = Decision.objects.filter(alliance=a.alliance).filter(
+        Q(title__startswith="Outreach redesign: evaluate") | Q(title__startswith="Extend the four current outreach")
+    )
+    decision_services.update_decision(
+        actor=SYSTEM,
+        decision=decision,
+        revisits=list(earlier),
+        tags=["outreach", "redesign", "contract-extension"],
+        now=_at(date(2023, 7, 17), 9),
+    )
+    a.close(decision, date(2023, 7, 31))
+    a.move(process, "APPROVED", date(2023, 7, 31))
+    a.move(
+        process,
+        "CONTRACTED",
+        date(2023, 8, 7),
+        "Contract extended",
+        ends_on=date(2025, 3, 31),
+        annual_value="580000",
+        extends=contract,
+    )
+
+
 @register("demo_parts", stage=DemoStage.STORY)
 def load(ctx: dict, stdout) -> None:
     alliance = ctx["alliance"]
@@ -423,6 +486,7 @@ def load(ctx: dict, stdout) -> None:
     _external(a)
     _rejected(a)
     _cancelled(a)
+    _extension(a)
     stdout.write(
         f"Recorded {AwardProcess.objects.filter(alliance=alliance).count()} award processes under "
         f"{alliance.award_policies.count()} versions of the award policy."

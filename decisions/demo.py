@@ -1,9 +1,13 @@
 """Meetings and decisions of the demo alliance, July 2020 to September 2023, built through the services.
 
-The story the review tells: the outreach redesign discussed again and again (each time linked to
-the last), one proposal lost to a single objection, directors leaving, operational decisions under
-the director's delegation, advisors heard beside the votes, and in September 2023 the decision to
-conclude the alliance. Names are invented.
+The story the review tells, with the record catching each failure: the operating manual brought to
+the ALT, deferred, lapsed for missing positions and deferred again, never agreed (its procurement and
+financial sections were never settled); the outreach redesign discussed again and again (each time
+linked to the last), one proposal lost to a single objection, its missed milestones answered by
+contract extensions that revisit it; budgets beyond the £2m the IJB delegated to the ALT sent to the
+IJB for approval; directors leaving; operational decisions under the director's delegation; advisors
+heard beside the votes, one piece of advice left unanswered at the close and answered weeks later;
+and in September 2023 the decision to conclude the alliance. Names are invented.
 """
 
 from __future__ import annotations
@@ -190,6 +194,8 @@ class Builder:
                 advice=text,
                 given_at=start + timedelta(minutes=20),
             )
+            if response is None:  # left unanswered at the meeting: see answer_late()
+                continue
             services.respond_to_advice(
                 actor=SYSTEM, advisory_input=given, response=response, responded_at=start + timedelta(minutes=40)
             )
@@ -250,17 +256,28 @@ class Builder:
         self.taken[key] = decision
         return decision
 
-    def reopen(self, key: str, meeting: str) -> Decision:
-        """Reopen a deferred decision at a later meeting and take it there."""
+    def reopen(self, key: str, meeting: str, *, voters: tuple[str, ...] | None = None) -> Decision:
+        """Reopen a deferred decision at a later meeting and take it there. With ``voters``, only those
+        members give a position: nobody objects, so a unanimous decision lapses, which the secretary
+        confirms (the positions missing)."""
         decision, mtg = self.taken[key], self.meetings[meeting]
         day = mtg.starts_at.astimezone(LONDON).date()
         services.update_decision(actor=SYSTEM, decision=decision, meeting=mtg)
         services.open_decision(actor=SYSTEM, decision=decision, opened_at=mtg.starts_at)
-        self._votes(decision, day, mtg.starts_at + timedelta(hours=1), None, {}, {})
-        self.taken[key] = commissioner_approval(
-            services.close_decision(actor=SYSTEM, decision=decision, closed_at=mtg.starts_at + timedelta(hours=2))
+        self._votes(decision, day, mtg.starts_at + timedelta(hours=1), voters, {}, {})
+        closed = services.close_decision(
+            actor=SYSTEM,
+            decision=decision,
+            closed_at=mtg.starts_at + timedelta(hours=2),
+            confirm_missing=voters is not None,
         )
+        self.taken[key] = commissioner_approval(closed)
         return self.taken[key]
+
+    def answer_late(self, key: str, org: str, response: str, on: date) -> None:
+        """Answer advice the decision closed without answering: an appended response, weeks later."""
+        given = self.taken[key].advisory_inputs.get(organisation=self.orgs[org])
+        services.respond_to_advice(actor=SYSTEM, advisory_input=given, response=response, responded_at=_at(on, 15))
 
     def delegated(self, key: str, *, title: str, proposal: str, value: str, on: date, rationale: str) -> Decision:
         director = self.holder("director", on)
@@ -305,22 +322,26 @@ def _year_one(b: Builder) -> None:
         "ALT",
         date(2020, 7, 15),
         "First meeting of the Alliance Leadership Team",
-        "The ALT met for the first time, adopted the operating manual and its terms of reference, and confirmed "
-        "the first Alliance Director.",
+        "The ALT met for the first time, agreed its terms of reference and confirmed the first Alliance Director. "
+        "The operating manual was deferred: its procurement and financial sections were not agreed.",
     )
     b.decide(
         "manual",
         meeting="m1",
         title="Adopt the alliance operating manual",
         proposal="That the alliance adopts the operating manual (version 1.0) as the way members work together: "
-        "open-book finance, shared data, escalation and the principle of no fault, no blame.",
+        "open-book finance, shared data, escalation, procurement and financial processes, and the principle of "
+        "no fault, no blame.",
         rationale="The agreement asks for one manual; every member helped write it.",
         alternatives_considered="Each member keeping its own procedures was rejected: it is how services were "
         "fragmented before the alliance.",
         tags=["operating-manual"],
         visibility=PUBLIC,
-        actions=(
-            ("Publish the operating manual to all member staff", date(2020, 8, 31), "secretary", date(2020, 8, 20)),
+        defer=(
+            "The procurement and financial sections are not agreed: the partnership wants the financial processes "
+            "tested before anything changes, the providers want schedule part 10 changed first. Brought back in "
+            "December.",
+            date(2020, 12, 9),
         ),
     )
     b.decide(
@@ -403,8 +424,13 @@ def _year_one(b: Builder) -> None:
         "ALT",
         date(2020, 12, 9),
         "ALT December 2020",
-        "Discovery phase for outreach approved; 2021/22 budget set.",
+        "Discovery phase for outreach approved; 2021/22 budget agreed, beyond the ALT's £2m authority, and sent "
+        "to the IJB for its approval. The operating manual came back without agreed procurement and financial "
+        "sections: three members gave no position and it lapsed.",
     )
+    # Brought back unchanged: nobody objects, but the partnership and two providers will not give a position
+    # on a manual whose procurement and financial sections are still open, so the unanimous decision lapses.
+    b.reopen("manual", "m3", voters=("Harbour Light", "Cairnview", "Open Door", "Wayfinder", "Threshold"))
     b.decide(
         "outreach2",
         meeting="m3",
@@ -475,7 +501,8 @@ def _year_two(b: Builder) -> None:
         "ALT",
         date(2021, 5, 19),
         "ALT May 2021",
-        "The single team was agreed with a night-time hub, answering Open Door Care's objection.",
+        "The single team was agreed with a night-time hub, answering Open Door Care's objection. Its July start "
+        "was missed, so the four current outreach contracts were extended to 30 September 2021.",
     )
     b.decide(
         "minutes4",
@@ -507,13 +534,36 @@ def _year_two(b: Builder) -> None:
             ("Transfer outreach staff to the single team", date(2021, 9, 30), "Duncan Wallace", date(2021, 9, 28)),
         ),
     )
+    # The redesign's milestone (one team from 1 July 2021) was missed: the contracts it was to replace run on.
+    b.decide(
+        "extension1",
+        meeting="m5",
+        title="Extend the four current outreach contracts to 30 September 2021",
+        proposal="That the four outreach contracts ending on 30 June 2021 are extended to 30 September 2021, when the "
+        "single outreach team starts.",
+        rationale="The single team missed its July start when the model was not agreed in February; extending the "
+        "current contracts keeps every service running until the new team is ready.",
+        alternatives_considered="Letting the contracts end on 30 June was rejected: people would lose their "
+        "outreach worker for three months.",
+        tags=["outreach", "redesign", "contract-extension"],
+        value=Decimal("290000"),
+        revisits=("outreach4", "outreach3"),
+        advice=(
+            (
+                "DHN",
+                "Providers outside the alliance are holding staff for the new service; each delay costs them posts.",
+                "The director writes to every network provider with the new start date and the reason for the delay.",
+            ),
+        ),
+    )
     b.meeting(
         "m6",
         "ALT",
         date(2021, 8, 25),
         "ALT August 2021",
         "Scheme of delegation adopted; the Chair given authority for urgent matters; housing-first expansion "
-        "funded with Second Step recused.",
+        "funded with Second Step recused. Voices of Experience's advice on the expansion was not answered at the "
+        "meeting.",
         # Gillian Shaw no longer held Second Step's representative role (she resigned in May 2021): she
         # attended to hand over, as an observer, and Tom Lennox represented Second Step.
         extra=(("Gillian Shaw", "observer", None, True),),
@@ -550,6 +600,15 @@ def _year_two(b: Builder) -> None:
         tags=["housing-first"],
         value=Decimal("180000"),
         recuse={"Second Step": ("Its representative's spouse is employed by Northgate.", interest)},
+        # The ALT closed the decision without answering the lived-experience advice (see answer_late below).
+        advice=(
+            (
+                "Voices",
+                "People we know lost housing-first tenancies when they fell behind on rent; the support has to stay "
+                "when that happens, or the twenty new tenancies will fail the same way.",
+                None,
+            ),
+        ),
         actions=(("Report on the twenty new tenancies", date(2022, 3, 31), "Iain Forsyth", None),),
     )
     b.delegated(
@@ -560,15 +619,40 @@ def _year_two(b: Builder) -> None:
         on=date(2021, 10, 5),
         rationale="Within the £50,000 delegation of September 2021.",
     )
-    b.meeting("m7", "ALT", date(2021, 11, 24), "ALT November 2021", "Operating manual amended; 2022/23 budget set.")
+    # Voices of Experience asked in August; the answer came weeks after the decision was sealed.
+    b.answer_late(
+        "housing-first",
+        "Voices",
+        "Northgate's tenancy agreements for the twenty new tenancies now keep the support in place through rent "
+        "arrears, under a protocol agreed with the peer researchers.",
+        date(2021, 10, 13),
+    )
+    b.meeting(
+        "m7",
+        "ALT",
+        date(2021, 11, 24),
+        "ALT November 2021",
+        "An interim information-sharing protocol agreed while the operating manual is unfinished; 2022/23 budget "
+        "agreed and sent to the IJB for its approval.",
+    )
     b.decide(
         "manual2",
         meeting="m7",
-        amends="manual",
-        title="Operating manual: revise section 4 on information sharing",
-        proposal="That section 4 of the operating manual is replaced so that members share case information "
-        "through one consent form.",
-        rationale="Three members asked for the same change after the single outreach team started.",
+        title="Agree an interim information-sharing protocol while the operating manual is unfinished",
+        proposal="That, until the operating manual is agreed, members share case information through one consent "
+        "form, as the draft manual's section 4 proposes.",
+        rationale="The single outreach team cannot work without shared case information, and the manual that would "
+        "settle it lapsed in December 2020.",
+        tags=["operating-manual"],
+        revisits=("manual",),
+        actions=(
+            (
+                "Finish the procurement and financial sections of the operating manual",
+                date(2022, 2, 28),
+                "director",
+                None,
+            ),
+        ),
     )
     b.decide(
         "budget2",
@@ -592,7 +676,14 @@ def _year_three(b: Builder) -> None:
         value=Decimal("150000"),
         revisits=("winter1",),
     )
-    b.meeting("m8", "ALT", date(2022, 3, 16), "ALT March 2022", "Six-month review of the night hub; minutes approved.")
+    b.meeting(
+        "m8",
+        "ALT",
+        date(2022, 3, 16),
+        "ALT March 2022",
+        "Six-month review of the night hub; minutes approved. The operating manual's procurement and financial "
+        "sections were deferred again: the partnership and the providers still disagree on which comes first.",
+    )
     b.decide(
         "minutes7",
         meeting="m8",
@@ -608,6 +699,21 @@ def _year_three(b: Builder) -> None:
         proposal="That the night-time hub continues, with its opening hours reviewed again in September.",
         tags=["outreach", "redesign"],
         revisits=("outreach4",),
+    )
+    b.decide(
+        "manual3",
+        meeting="m8",
+        title="Operating manual: adopt the procurement and financial sections",
+        proposal="That the operating manual is completed with its procurement and financial sections, so that "
+        "award and financial processes are agreed and operated by the ALT.",
+        rationale="The interim protocol of November 2021 asked for the manual to be finished by February 2022.",
+        tags=["operating-manual"],
+        revisits=("manual2", "manual"),
+        defer=(
+            "Not agreed again: the partnership wants the financial processes tested before schedule part 10 "
+            "changes; the providers want schedule part 10 changed first.",
+            date(2022, 6, 22),
+        ),
     )
     b.decide(
         "risk2",
@@ -691,7 +797,13 @@ def _year_three(b: Builder) -> None:
 
 
 def _conclusion(b: Builder) -> None:
-    b.meeting("m12", "ALT", date(2023, 1, 11), "ALT January 2023", "Priya Raman confirmed; 2023/24 budget set.")
+    b.meeting(
+        "m12",
+        "ALT",
+        date(2023, 1, 11),
+        "ALT January 2023",
+        "Priya Raman confirmed; 2023/24 budget agreed and sent to the IJB for its approval.",
+    )
     b.decide(
         "director4",
         meeting="m12",
@@ -772,11 +884,15 @@ def _conclusion(b: Builder) -> None:
         title="Conclude the alliance and return commissioning to the partnership",
         proposal="That the alliance agreement ends by mutual consent on 31 March 2024 and the partnership "
         "commissions homelessness services directly from 1 April 2024.",
-        rationale="Falling budgets and the turnover of leaders left the alliance unable to deliver its plan; "
-        "members agree that an orderly end is best for people using services.",
+        rationale="Falling budgets and the turnover of leaders left the alliance unable to deliver its plan: the "
+        "operating manual was never finalised, so procurement and financial processes were never agreed, and "
+        "redesign deadlines were missed, so contracts were extended instead of recommissioned. Members agree "
+        "that an orderly end is best for people using services.",
         alternatives_considered="Extending the agreement with a smaller scope, and replacing the lead provider model; "
         "both were rejected as leaving the same gaps in decision-making.",
         tags=["conclusion"],
+        # The manual it never agreed; not the outreach matter, which stays one matter on the dashboard.
+        revisits=("manual3",),
         visibility=PUBLIC,
         advice=(
             (

@@ -26,6 +26,7 @@ from contracts.models import AwardPolicy, AwardProcess, Contract, StageTransitio
 from contracts.queries import budget_by_year
 from contracts.trail import award_audit_trail
 from decisions.models import Decision, Vote
+from decisions.queries import matters_decided_more_than_once
 from roles.models import RoleAssignment
 from tests.contracts.test_ocds import needs_schema, validate
 from tests.helpers import rows
@@ -109,6 +110,7 @@ def test_demo_has_two_policy_versions_and_every_kind_of_award(demo):
     assert stages["Care home placements for people leaving homelessness"] == "CONTRACTED"
     assert stages["Supported accommodation for young people"] == "REJECTED"
     assert stages["Street outreach: night service"] == "CANCELLED"
+    assert stages["Flexible community outreach: extension while the redesign is late"] == "CONTRACTED"
     assert set(AwardProcess.objects.values_list("route", flat=True)) == {
         "DIRECT_AWARD",
         "MINI_COMPETITION",
@@ -147,8 +149,14 @@ ENDS = {
 def test_every_demo_trail_runs_from_the_policy_to_its_end_in_time_order_naming_who(demo):
     for process in AwardProcess.objects.filter(alliance=demo):
         trail = award_audit_trail(process, STAFF)
+        extends = process.resulting_contract and process.resulting_contract.awarded_through_id != process.pk
+        if extends:
+            # An extension's trail opens with the contract it extends (from before its own policy); the trail
+            # of a contract that was extended, the award's and the extension's, ends with the change.
+            trail = [e for e in trail if e["title"] != f"Contract: {process.resulting_contract.title}"]
         assert trail[0]["kind"] == "policy", process.title
-        kind, title = ENDS[process.stage]
+        extended = process.resulting_contract and process.resulting_contract.terms.count() > 1
+        kind, title = ("contract", "Contract changed: ") if extended else ENDS[process.stage]
         assert (trail[-1]["kind"], trail[-1]["title"][: len(title)]) == (kind, title), process.title
         ats = [e["at"] for e in trail]
         assert ats == sorted(ats), process.title
@@ -189,13 +197,13 @@ def test_demo_budget_falls_by_five_percent_a_year(demo):
 def test_demo_ocds_package_validates_against_ocds_1_1(demo):
     processes = ocds.processes_for_ocds(AwardProcess.objects.filter(alliance=demo))
     data = ocds.package(processes, uri="https://example.org/api/v1/awards/ocds/", publisher=demo.name)
-    assert len(data["releases"]) == AwardProcess.objects.filter(alliance=demo).count() == 6
+    assert len(data["releases"]) == AwardProcess.objects.filter(alliance=demo).count() == 7
     validate(data)
 
 
 def test_demo_is_idempotent_and_commits_against_the_budget(demo):
     call_command("load_demo", stdout=StringIO())
-    assert AwardProcess.objects.count() == 6  # five in the story, the winter shelter in the demo week
+    assert AwardProcess.objects.count() == 7  # six in the story, the winter shelter in the demo week
     assert Contract.objects.count() == 3
     years = {y["label"]: y for y in budget_by_year(AwardProcess.objects.first().alliance)}
     assert str(years["2021/22"]["budget"]) == "24600000.00"
@@ -236,8 +244,8 @@ REPS = _to(
 AT_THE_SEPTEMBER_MEETING = REPS | _to("Callum Fraser", "Sam Whyte", "Rachel Ogilvie")
 LETTER = "Agree the letter to people using services about the end of the alliance"
 DEMO_WEEK = {
-    ("decision_opened", f"Your vote is asked: ALT-2023-010: {LETTER}"): REPS | _to("Kirsty Gray"),
-    ("decision_closing", f"Vote missing, closes 21/09/2023 17:00: ALT-2023-010: {LETTER}"): _to("Tom Lennox"),
+    ("decision_opened", f"Your vote is asked: ALT-2023-011: {LETTER}"): REPS | _to("Kirsty Gray"),
+    ("decision_closing", f"Vote missing, closes 21/09/2023 17:00: ALT-2023-011: {LETTER}"): _to("Tom Lennox"),
     (
         "decision_outcome",
         "Agreed: ALT-2023-007: Conclude the alliance and return commissioning to the partnership",
@@ -248,16 +256,20 @@ DEMO_WEEK = {
     ): AT_THE_SEPTEMBER_MEETING,
     (
         "decision_outcome",
-        "Agreed: ALT-2023-011: Award AW-2023-003: Winter night shelter 2023/24 to Harbour Light Housing",
+        "Agreed: ALT-2023-012: Award AW-2023-004: Winter night shelter 2023/24 to Harbour Light Housing",
     ): REPS - _to("Alasdair Ross"),  # Harbour Light, the bidder, was recused
     ("action_due", "Overdue: Commission the outreach evaluation"): _to("Priya Raman"),
     ("action_due", "Overdue: Report on the twenty new tenancies"): _to("Iain Forsyth"),
     ("action_due", "Overdue: Set up payments through the partnership's finance team"): _to("Rachel Ogilvie"),
     (
+        "action_due",
+        "Overdue: Finish the procurement and financial sections of the operating manual",
+    ): _to("Priya Raman"),
+    (
         "review_due",
-        "Review due 18/09/2023: ALT-2022-013: Run the night-time hub as a pilot until September 2023",
+        "Review due 18/09/2023: ALT-2022-014: Run the night-time hub as a pilot until September 2023",
     ): _to("Rachel Ogilvie"),
-    ("award_approved", "Award approved: AW-2023-003 Winter night shelter 2023/24"): _to(
+    ("award_approved", "Award approved: AW-2023-004 Winter night shelter 2023/24"): _to(
         "Helen Strachan", "David Ure", "Morven Blair"
     ),
     (
@@ -406,3 +418,90 @@ def test_demo_sends_the_decisions_beyond_the_alts_authority_to_the_ijb_for_appro
         assert "over the £2m IJB delegated to ALT" in decision.approval_needed
     award = AwardProcess.objects.get(alliance=demo, approval_decision=approved[Decimal("3450000.00")])
     assert award.stage == AwardProcess.Stage.CONTRACTED
+
+
+# The review's story, as the record tells it ---------------------------------------------------------
+
+
+def _matter(decision: Decision) -> set[Decision]:
+    """A decision and every decision linked to it by revisits, either way."""
+    seen, todo = set(), [decision]
+    while todo:
+        d = todo.pop()
+        if d not in seen:
+            seen.add(d)
+            todo += [*d.revisits.all(), *d.revisited_by.all()]
+    return seen
+
+
+def test_the_operating_manual_was_never_finalised(demo):
+    manual = Decision.objects.get(alliance=demo, title="Adopt the alliance operating manual")
+    tagged = [d for d in Decision.objects.filter(alliance=demo) if "operating-manual" in d.tags]
+    # Brought to the first ALT, deferred with its procurement and financial sections not agreed...
+    deferred = manual.history.filter(status=Decision.Status.DEFERRED).earliest("history_date")
+    assert "procurement and financial sections are not agreed" in deferred.history_change_reason
+    # ...brought back in December 2020 and lapsed, positions missing (nobody objected)...
+    assert (manual.status, manual.decided_on) == (Decision.Status.LAPSED, date(2020, 12, 9))
+    assert manual.not_voted_count == 3 and manual.object_count == 0
+    assert manual.outcome_explanation.startswith("Lapsed: positions missing")
+    # ...an interim protocol that revisits it, with the action to finish the manual never done...
+    interim = next(d for d in tagged if d.status == Decision.Status.AGREED)
+    assert manual in interim.revisits.all() and "interim" in interim.title
+    item = interim.action_items.get(title__startswith="Finish the procurement and financial sections")
+    assert item.status == "open" and item.due_on < date(2023, 9, 20)
+    # ...and brought back again in 2022, deferred and never taken: no version of the manual was ever agreed.
+    again = next(d for d in tagged if d.status == Decision.Status.DEFERRED)
+    assert {manual, interim} <= set(again.revisits.all())
+    assert len(tagged) == 3 and not any(d.status == Decision.Status.AGREED and "Adopt" in d.title for d in tagged)
+    assert not Decision.objects.filter(alliance=demo, amends__in=tagged).exists()
+    # The conclusion names the failure and links to the matter; the log's revisits show the re-discussion.
+    conclude = Decision.objects.get(alliance=demo, title__startswith="Conclude the alliance")
+    assert again in conclude.revisits.all() and "operating manual was never finalised" in conclude.rationale
+    assert {manual, interim, again, conclude} <= _matter(manual)
+
+
+def test_missed_redesign_milestones_extend_contracts(demo):
+    extensions = [d for d in Decision.objects.filter(alliance=demo) if "contract-extension" in d.tags]
+    assert len(extensions) == 2 and all(d.status == Decision.Status.AGREED for d in extensions)
+    for extension in extensions:
+        revisited = extension.revisits.all()
+        assert any("redesign" in d.tags and d.title.startswith("Outreach redesign") for d in revisited), extension
+    first, second = sorted(extensions, key=lambda d: d.decided_on)
+    assert first.decided_on == date(2021, 5, 19)
+    assert first.revisits.filter(status=Decision.Status.NOT_AGREED).exists()  # the missed July start
+    assert first in second.revisits.all()
+    # The second is recorded through the contracts: an award that extends the outreach contract.
+    process = AwardProcess.objects.get(alliance=demo, approval_decision=second)
+    contract = process.resulting_contract
+    assert contract.awarded_through.title == "Flexible community outreach redesign"
+    assert (contract.starts_on, contract.ends_on) == (date(2021, 10, 1), date(2025, 3, 31))
+    # On the oversight dashboard the extensions are part of the outreach matter, decided again and again.
+    outreach = matters_decided_more_than_once(demo)[0]
+    assert "redesign" in outreach["tags"] and {first, second} <= set(outreach["decisions"])
+    assert not any("operating-manual" in d.tags for d in outreach["decisions"])  # the manual was never decided
+    terms = list(contract.terms.order_by("starts_on").values_list("ends_on", "awarded_through"))
+    assert terms == [(date(2024, 9, 30), contract.awarded_through_id), (date(2025, 3, 31), process.pk)]
+
+
+def test_advice_left_unanswered_at_the_close_is_answered_weeks_later(demo):
+    decision = Decision.objects.get(alliance=demo, title="Fund the Northgate housing-first expansion")
+    assert decision.kind == "KEY" and decision.status == Decision.Status.AGREED
+    advice = decision.advisory_inputs.get(organisation__short_name="Voices")
+    assert advice.response == "" and advice.responded_at is None  # the sealed record: no answer when it closed
+    late = advice.responses.get()
+    assert late.responded_at > decision.closed_at
+    assert (late.responded_at.date() - decision.decided_on).days >= 28
+    assert late.history.get().history_change_reason == "Responded to advice after the decision closed"
+
+
+def test_budgets_beyond_the_alts_limit_wait_for_the_ijb_then_take_effect(demo):
+    budgets = Decision.objects.filter(alliance=demo, title__endswith="alliance budget").order_by("decided_on")
+    assert budgets.count() == 3
+    for decision in budgets:
+        statuses = list(decision.history.order_by("history_date").values_list("status", flat=True))
+        waited = statuses.index(Decision.Status.AWAITING_APPROVAL)
+        assert Decision.Status.AGREED in statuses[waited:], decision.title
+        assert decision.approval.given_on > decision.decided_on, decision.title
+        assert decision.approval_from.code == "IJB"
+    minutes = demo.bodies.get(code="ALT").meetings.get(starts_at__date=date(2020, 12, 9)).minutes
+    assert "sent to the IJB for its approval" in minutes

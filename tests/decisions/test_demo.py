@@ -30,12 +30,14 @@ def ctx(django_db_setup, django_db_blocker):
 def test_demo_tells_the_story_and_loading_twice_duplicates_nothing(ctx):
     decisions = Decision.objects.filter(alliance=ctx["alliance"])
     assert 35 <= decisions.count() <= 45
-    years = {d.year for d in decisions.values_list("decided_on", flat=True)}
+    years = {d.year for d in decisions.exclude(decided_on=None).values_list("decided_on", flat=True)}
     assert years == {2020, 2021, 2022, 2023}
     conclusion = decisions.get(title__startswith="Conclude the alliance")
     assert (conclusion.status, conclusion.decided_on.year, conclusion.decided_on.month) == ("AGREED", 2023, 9)
     assert decisions.filter(taken_under__isnull=False).count() >= 3
     assert decisions.filter(meeting__isnull=True, taken_under__isnull=True).exists()  # written procedure
+    manual = [d.status for d in decisions if "operating-manual" in d.tags]  # never agreed as a manual
+    assert sorted(manual) == [Decision.Status.AGREED, Decision.Status.DEFERRED, Decision.Status.LAPSED]
     assert decisions.get(title__startswith="Appoint Rowan Kelly").resulting_assignment is not None
     assert max(d.revisits.count() + d.revisited_by.count() for d in decisions) >= 2
     assert ActionItem.objects.filter(status="open").exists()
