@@ -933,15 +933,6 @@ class BodyFormView(SecretaryFormView):
     def get_body(self):
         return self.target
 
-    def form_valid(self, form):
-        try:
-            self.perform(form)
-        except RuleViolation as refusal:
-            form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
-            return self.form_invalid(form)
-        messages.success(self.request, self.success_message)
-        return redirect(self.target.get_absolute_url())
-
 
 class AddSeatView(BodyFormView):
     form_class = forms.AddSeatForm

@@ -303,6 +303,18 @@ def _money(value, field: str) -> Decimal | None:
     return amount
 
 
+def _check_scope_and_window(scope: str, valid_from: date, valid_to: date | None) -> None:
+    """A delegation says what it covers, and does not end before it starts."""
+    if not scope.strip():
+        raise RuleViolation("delegation_scope_required", "Describe what the delegation covers.", field="scope")
+    if valid_to is not None and valid_to < valid_from:
+        raise RuleViolation(
+            "delegation_window_order",
+            f"The delegation cannot end ({day(valid_to)}) before it starts ({day(valid_from)}).",
+            field="valid_to",
+        )
+
+
 @transaction.atomic
 def grant_delegation(
     *,
@@ -324,14 +336,7 @@ def grant_delegation(
             f"{body} belongs to another alliance than {role}; a body can only delegate within its alliance.",
             field="body",
         )
-    if not scope.strip():
-        raise RuleViolation("delegation_scope_required", "Describe what the delegation covers.", field="scope")
-    if valid_to is not None and valid_to < valid_from:
-        raise RuleViolation(
-            "delegation_window_order",
-            f"The delegation cannot end ({day(valid_to)}) before it starts ({day(valid_from)}).",
-            field="valid_to",
-        )
+    _check_scope_and_window(scope, valid_from, valid_to)
     delegation = DelegatedAuthority(
         role=role,
         body=body,
@@ -384,14 +389,7 @@ def grant_body_authority(
             f"{grantor} is recorded for another alliance than {grantee}; record the grant in the alliance concerned.",
             field="body",
         )
-    if not scope.strip():
-        raise RuleViolation("delegation_scope_required", "Describe what the delegation covers.", field="scope")
-    if valid_to is not None and valid_to < valid_from:
-        raise RuleViolation(
-            "delegation_window_order",
-            f"The delegation cannot end ({day(valid_to)}) before it starts ({day(valid_from)}).",
-            field="valid_to",
-        )
+    _check_scope_and_window(scope, valid_from, valid_to)
     authority = DelegatedAuthority(
         body=grantor,
         grantee_body=grantee,
