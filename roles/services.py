@@ -712,7 +712,11 @@ def add_seat(
 def end_seat(*, actor: Access, seat: Seat, ends_on: date, reason: str) -> Seat:
     """Record the last day an organisation or person holds a seat, and why (rule 1)."""
     standing.require_record_keeper(actor, seat.body, "keep its seats")
-    seat = Seat.objects.select_for_update().select_related("body", "membership__organisation", "person").get(pk=seat.pk)
+    seat = (
+        Seat.objects.select_for_update(of=("self",))
+        .select_related("body", "membership__organisation", "person")
+        .get(pk=seat.pk)
+    )
     if seat.ends_on is not None:
         raise RuleViolation(
             "seat_already_ended",

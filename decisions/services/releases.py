@@ -186,7 +186,11 @@ def set_recusal_details_public(*, actor: Access, recusal: Recusal, public: bool,
     """Show (or stop showing) a recusal's reasons and personal details to the public; members always read them."""
     standing.require_record_keeper(actor, recusal.decision.body, "publish the details of its recusals")
     _locked(recusal.decision)
-    recusal = Recusal.objects.select_for_update().select_related("membership__organisation").get(pk=recusal.pk)
+    recusal = (
+        Recusal.objects.select_for_update(of=("self",))
+        .select_related("membership__organisation", "seat__person")
+        .get(pk=recusal.pk)
+    )
     if recusal.details_public == public:
         state = "already public" if public else "not public"
         raise RuleViolation(
