@@ -11,7 +11,7 @@ import pytest
 
 from alliance.models import GoverningBody
 from decisions import services
-from decisions.models import Decision, Recusal, Vote
+from decisions.models import Attendance, Decision, Recusal, Vote
 from decisions.queries import electorate, votes_grid
 from roles import services as roles_services
 from roles.models import Seat
@@ -337,3 +337,29 @@ def test_an_outside_body_takes_no_seats(scene):
         reason="Seat it.",
     )
     assert "is outside the alliance: alliance members do not sit or vote there" in error.message
+
+
+def test_only_a_seat_holder_attends_in_their_own_right_and_only_a_voting_seat_is_represented(scene):
+    body, seats = oversight(scene)
+    meeting = MeetingFactory(body=body, starts_at=OPENED)
+    watched = refused_watching(Attendance)
+    error = watched(
+        "attendance_no_own_seat",
+        lambda: services.record_attendance(actor=SYSTEM, meeting=meeting, person=scene.reps[1], capacity="seat_holder"),
+    )
+    assert error.message.startswith(f"{scene.reps[1]} did not hold a seat on Oversight Group in their own right")
+    error = watched(
+        "attendance_no_voting_seat",
+        lambda: services.record_attendance(
+            actor=SYSTEM,
+            meeting=meeting,
+            person=scene.reps[1],
+            capacity="voting_representative",
+            organisation=scene.members[1].organisation,
+        ),
+    )
+    assert "did not hold a voting seat on Oversight Group" in error.message
+    attended = services.record_attendance(
+        actor=SYSTEM, meeting=meeting, person=seats["chair"].person, capacity="seat_holder"
+    )
+    assert attended.present
