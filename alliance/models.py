@@ -344,6 +344,10 @@ class GoverningBody(models.Model):
         help_text="Quorum as a fraction of the voting members, above 0 and at most 1.",
     )
     abstention_blocks = models.BooleanField(default=True)
+    agenda_notice_days = models.PositiveSmallIntegerField(
+        default=5,
+        help_text="How many days before a meeting its agenda and papers are published to the body's seats.",
+    )
     own_seats = models.BooleanField(
         default=False,
         help_text="The body has seats of its own (roles.Seat); otherwise the alliance's members sit on it, "
@@ -720,3 +724,6 @@ class ForwardPlanEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} (expected {day(self.expected_on)})"
+
+
+from alliance.document_models import Document, DocumentVersion  # noqa: E402, F401  (papers filed with any record)

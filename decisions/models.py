@@ -50,6 +50,9 @@ class Meeting(models.Model):
     location = models.CharField(max_length=200, blank=True)
     online = models.BooleanField(default=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    agenda_published_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the agenda and its papers were published to the body's seats."
+    )
     minutes = models.TextField(blank=True)
     minutes_approved_by = models.ForeignKey(
         "Decision",
@@ -888,3 +891,4 @@ class Release(models.Model):
 
 
 from decisions.approval_models import DecisionApproval  # noqa: E402, F401  (the authority map's appended record)
+from decisions.agenda_models import AgendaItem  # noqa: E402, F401  (a meeting's ordered agenda)
