@@ -15,7 +15,7 @@ def owner_kind_choices():
 
 
 class DocumentVersionSerializer(ModelSerializer):
-    uploaded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    uploaded_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     download = serializers.SerializerMethodField(help_text="Where the file of this version is downloaded.")
 
     class Meta:
@@ -43,7 +43,7 @@ class DocumentSerializer(ModelSerializer):
     alliance = ReadableSlugRelatedField(slug_field="slug", read_only=True)
     owner_kind = serializers.SerializerMethodField(help_text="The kind of record the paper is filed with.")
     owner = serializers.SerializerMethodField(help_text="The record the paper is filed with, as it is named.")
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     versions = DocumentVersionSerializer(many=True, read_only=True, help_text="Every version, newest first.")
 
     class Meta:

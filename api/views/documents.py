@@ -20,6 +20,11 @@ from api.serializers import documents as s
 from api.views.base import RegisterViewSet
 from roles import standing
 
+#: What a download may be: every type a paper is stored as, and what a generated paper may be (any file).
+FILE_CONTENT_TYPES = sorted({kind.content_type for kind in documents.FILE_TYPES.values()}) + [
+    "application/octet-stream"
+]
+
 
 def _any_keeper(access, document, data):
     standing.require_any_record_keeper(access, "file papers")
@@ -83,7 +88,10 @@ class DocumentViewSet(StandingMixin, RegisterViewSet):
 
     @extend_schema(
         parameters=[OpenApiParameter("number", OpenApiTypes.INT, OpenApiParameter.PATH, description="Version number")],
-        responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY, description="The file")},
+        responses={
+            (200, content_type): OpenApiResponse(OpenApiTypes.BINARY, description="The file, of its stored type")
+            for content_type in FILE_CONTENT_TYPES
+        },
         filters=False,
     )
     @action(

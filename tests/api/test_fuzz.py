@@ -41,7 +41,7 @@ IDS = {
     "roles": "role", "role-assignments": "assignment", "delegations": "delegation", "interests": "interest",
     "meetings": "meeting", "action-items": "action", "decisions": "members", "votes": "vote",
     "award-policies": "policy", "awards": "award", "contracts": "contract", "notifications": "notification",
-    "oversight-notes": "note", "forward-plan": "entry", "seats": "seat",
+    "oversight-notes": "note", "forward-plan": "entry", "seats": "seat", "documents": "paper",
 }  # fmt: skip
 # Operations whose answers do not conform yet and are fixed elsewhere: (method, path) -> reason.
 KNOWN_WRONG = {}
@@ -77,6 +77,8 @@ def path_parameters(path: str, ids: dict) -> dict:
         elif name == "release_id":
             values[name] = ids["release"]
             values["id"] = ids["members"]
+        elif name == "number":  # a paper's version, by its number
+            values[name] = 1
         elif name == "id" and "id" not in values:
             values[name] = ids[IDS[collection.group(1)]] if collection.group(1) != "alliances" else ids["slug"]
     return values
