@@ -24,6 +24,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -275,8 +276,10 @@ def _checked(upload, *, limits: bool = True, content_type: str = "") -> tuple[Fi
     return upload, FILE_TYPES.get(_extension(name)), size, sha
 
 
-def _write_version(*, document: Document, number: int, upload: File, kind, size, sha, actor, note, content_type=""):
-    now = timezone.now()
+def _write_version(
+    *, document: Document, number: int, upload: File, kind, size, sha, actor, note, content_type="", at=None
+):
+    now = at or timezone.now()
     original = os.path.basename(upload.name or "") or "file"
     stored = _storage().save(_stored_name(original, now), upload)
     version = DocumentVersion(
@@ -311,7 +314,7 @@ def _check_title(title: str, kind: str) -> None:
         )
 
 
-def _create(*, actor, owner, title, kind, description, upload, size, sha, file_type, note, content_type=""):
+def _create(*, actor, owner, title, kind, description, upload, size, sha, file_type, note, content_type="", at=None):
     document = Document(
         alliance_id=owner_alliance_id(owner),
         owner_type=ContentType.objects.get_for_model(type(owner)),
@@ -319,7 +322,7 @@ def _create(*, actor, owner, title, kind, description, upload, size, sha, file_t
         title=title.strip()[:300],
         kind=kind,
         description=description,
-        created_at=timezone.now(),
+        created_at=at or timezone.now(),
         created_by=actor.user if getattr(actor.user, "pk", None) else None,
     )
     document._change_reason = "Filed"
@@ -334,13 +337,22 @@ def _create(*, actor, owner, title, kind, description, upload, size, sha, file_t
         actor=actor,
         note=note,
         content_type=content_type,
+        at=at,
     )
     return document
 
 
 @transaction.atomic
 def file_document(
-    *, actor: Access, owner, title: str, kind: str, upload, note: str = "", description: str = ""
+    *,
+    actor: Access,
+    owner,
+    title: str,
+    kind: str,
+    upload,
+    note: str = "",
+    description: str = "",
+    at: datetime | None = None,
 ) -> Document:
     """File a paper with a record, its upload as version 1 (the owner's keeper only; not with a
     sealed record; the upload within the size limit and of an allowed type, as its content shows)."""
@@ -361,6 +373,7 @@ def file_document(
         sha=sha,
         file_type=file_type,
         note=note,
+        at=at,
     )
 
 
@@ -376,6 +389,7 @@ def store_generated(
     content_type: str,
     note: str = "",
     description: str = "",
+    at: datetime | None = None,
 ) -> Document:
     """File a paper the product made (signed-off minutes, a board pack): the same checks of who and
     when as an upload, without the upload limits; the type is the one the product names."""
@@ -397,6 +411,7 @@ def store_generated(
         file_type=file_type,
         note=note,
         content_type=content_type,
+        at=at,
     )
 
 
@@ -414,7 +429,9 @@ def _refuse_if_withdrawn(document: Document, doing: str) -> None:
 
 
 @transaction.atomic
-def add_version(*, actor: Access, document: Document, upload, note: str = "") -> DocumentVersion:
+def add_version(
+    *, actor: Access, document: Document, upload, note: str = "", at: datetime | None = None
+) -> DocumentVersion:
     """Upload a new file of a paper as its next version, keeping the old ones (the owner's keeper
     only; not on a sealed record nor a withdrawn paper; the same upload checks as a new paper)."""
     owner = document.owner
@@ -427,12 +444,20 @@ def add_version(*, actor: Access, document: Document, upload, note: str = "") ->
     upload, file_type, size, sha = _checked(upload)
     number = (document.versions.aggregate(last=Max("number"))["last"] or 0) + 1
     return _write_version(
-        document=document, number=number, upload=upload, kind=file_type, size=size, sha=sha, actor=actor, note=note
+        document=document,
+        number=number,
+        upload=upload,
+        kind=file_type,
+        size=size,
+        sha=sha,
+        actor=actor,
+        note=note,
+        at=at,
     )
 
 
 @transaction.atomic
-def withdraw_document(*, actor: Access, document: Document, reason: str) -> Document:
+def withdraw_document(*, actor: Access, document: Document, reason: str, at: datetime | None = None) -> Document:
     """Take a paper off its record, with the reason; its versions stay stored and readable (the
     owner's keeper only; not on a sealed record)."""
     owner = document.owner
@@ -446,7 +471,7 @@ def withdraw_document(*, actor: Access, document: Document, reason: str) -> Docu
         raise RuleViolation(
             "document_reason_missing", "Say why the paper is withdrawn: the reason stays on the record.", field="reason"
         )
-    document.withdrawn_at = timezone.now()
+    document.withdrawn_at = at or timezone.now()
     document.withdrawn_reason = reason.strip()
     document._change_reason = f"Withdrawn: {document.withdrawn_reason}"[:100]
     document.save(update_fields=["withdrawn_at", "withdrawn_reason"])

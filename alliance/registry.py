@@ -30,7 +30,7 @@ from django.apps import apps
 __all__ = ["DISCOVERED_MODULES", "DemoStage", "Registry", "register", "registered", "registry"]
 
 # The modules of every installed app that AllianceConfig.ready() imports so that they register.
-DISCOVERED_MODULES = ("notifications", "handover", "demo", "demo_week", "demo_forward_plan")
+DISCOVERED_MODULES = ("notifications", "handover", "demo", "demo_week", "demo_forward_plan", "demo_papers")
 
 
 class DemoStage(IntEnum):
