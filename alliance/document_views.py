@@ -68,11 +68,10 @@ class PaperFormView(AlliancePageMixin, FormView):
 
     def page_refusal(self):
         self.owner = self.get_owner()
-        if not documents.may_file(self.access, self.owner):
-            try:
-                documents._require_filer(self.access, self.owner)
-            except RuleViolation as refusal:
-                return _refused_page(self, refusal, self.back_url())
+        try:
+            documents.require_filer(self.access, self.owner)
+        except RuleViolation as refusal:
+            return _refused_page(self, refusal, self.back_url())
         return None
 
     def back_url(self) -> str:
@@ -123,7 +122,7 @@ class UploadPaperView(PaperFormView):
         context.update(
             intro=(
                 f"A paper of {documents.human_size(documents.max_bytes())} at most, of these types: "
-                f"{documents._types_sentence(documents.allowed_types())}. It is as readable as the record it is "
+                f"{documents.types_sentence(documents.allowed_types())}. It is as readable as the record it is "
                 "filed with."
             ),
             sealed=self.owner.documents_refused("added") if hasattr(self.owner, "documents_refused") else None,

@@ -54,6 +54,9 @@ __all__ = [
     "owner_key",
     "owner_alliance_id",
     "may_file",
+    "require_filer",
+    "types_sentence",
+    "with_versions",
     "open_version",
 ]
 
@@ -120,7 +123,7 @@ def human_size(size: int) -> str:
     return f"{size} bytes"  # pragma: no cover
 
 
-def _types_sentence(types: dict[str, FileType]) -> str:
+def types_sentence(types: dict[str, FileType]) -> str:
     labels: list[str] = []
     for kind in types.values():
         if kind.label not in labels:
@@ -153,7 +156,7 @@ def check_upload(*, name: str, content_type: str = "", size: int) -> FileType:
         what = f"a .{extension} file" if extension else "a file without an extension"
         raise RuleViolation(
             "document_type_refused",
-            f"{shown} is {what}, which papers may not be. Upload one of these types: {_types_sentence(types)}.",
+            f"{shown} is {what}, which papers may not be. Upload one of these types: {types_sentence(types)}.",
             field="upload",
         )
     return types[extension]
@@ -206,7 +209,7 @@ def _require_owner(owner) -> None:
         raise RuleViolation("document_owner_refused", "Papers cannot be filed with this record.", field="owner")
 
 
-def _require_filer(actor: Access, owner) -> None:
+def require_filer(actor: Access, owner) -> None:
     # The record is not named: a caller without its standing may not be able to read it either.
     if not may_file(actor, owner):
         raise RuleViolation(
@@ -357,7 +360,7 @@ def file_document(
     """File a paper with a record, its upload as version 1 (the owner's keeper only; not with a
     sealed record; the upload within the size limit and of an allowed type, as its content shows)."""
     _require_owner(owner)
-    _require_filer(actor, owner)
+    require_filer(actor, owner)
     owner = _locked_owner(owner)
     _refuse_if_sealed(owner, "added")
     _check_title(title, kind)
@@ -394,7 +397,7 @@ def store_generated(
     """File a paper the product made (signed-off minutes, a board pack): the same checks of who and
     when as an upload, without the upload limits; the type is the one the product names."""
     _require_owner(owner)
-    _require_filer(actor, owner)
+    require_filer(actor, owner)
     owner = _locked_owner(owner)
     _refuse_if_sealed(owner, "added")
     _check_title(title, kind)
@@ -436,7 +439,7 @@ def add_version(
     only; not on a sealed record nor a withdrawn paper; the same upload checks as a new paper)."""
     owner = document.owner
     _require_owner(owner)
-    _require_filer(actor, owner)
+    require_filer(actor, owner)
     owner = _locked_owner(owner)
     document = _locked_document(document)
     _refuse_if_sealed(owner, "replaced")
@@ -462,7 +465,7 @@ def withdraw_document(*, actor: Access, document: Document, reason: str, at: dat
     owner's keeper only; not on a sealed record)."""
     owner = document.owner
     _require_owner(owner)
-    _require_filer(actor, owner)
+    require_filer(actor, owner)
     owner = _locked_owner(owner)
     document = _locked_document(document)
     _refuse_if_sealed(owner, "withdrawn")

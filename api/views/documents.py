@@ -31,7 +31,7 @@ def _any_keeper(access, document, data):
 
 
 def _keeper_of(access, document, data):
-    documents._require_filer(access, document.owner)
+    documents.require_filer(access, document.owner)
 
 
 class DocumentViewSet(StandingMixin, RegisterViewSet):
