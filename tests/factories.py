@@ -335,3 +335,19 @@ class ContractFactory(factory.django.DjangoModelFactory):
     extension_until = date(2026, 3, 31)
     in_scope = True
     status = "ACTIVE"
+
+
+# --- agenda ---
+
+
+class AgendaItemFactory(factory.django.DjangoModelFactory):
+    """An item listed on a meeting's agenda; give ``position`` (1..n without gaps) when adding several."""
+
+    class Meta:
+        model = "decisions.AgendaItem"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    position = 1
+    title = factory.Sequence(lambda n: f"Agenda item {n}")
+    purpose = "discussion"
+    duration_minutes = 15

@@ -14,3 +14,4 @@ from decisions.services.meetings import *  # noqa: F403
 from decisions.services.recusals import *  # noqa: F403
 from decisions.services.releases import *  # noqa: F403
 from decisions.services.votes import *  # noqa: F403
+from decisions.services.agenda import *  # noqa: F403
