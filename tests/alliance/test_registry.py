@@ -62,6 +62,8 @@ def test_autodiscover_registers_the_producers_of_decisions_then_contracts():
         "decisions.notifications.action_due",
         "decisions.notifications.review_due",
         "decisions.notifications.role_ending",
+        "decisions.notifications.agenda_published",
+        "decisions.notifications.agenda_changed",
         "contracts.notifications.award_approved",
     ]
 
