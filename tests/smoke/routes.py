@@ -31,6 +31,7 @@ from decisions.models import (
     ActionItem,
     AdviceRequest,
     AdvisoryInput,
+    AgendaItem,
     Attendance,
     Decision,
     Meeting,
@@ -60,6 +61,7 @@ SEGMENT_MODELS = {
     "role-assignments": RoleAssignment,
     "interests": InterestDeclaration,
     "action-items": ActionItem,
+    "agenda-items": AgendaItem,
     "votes": Vote,
     "award-policies": AwardPolicy,
     "contracts": Contract,
@@ -81,6 +83,7 @@ CHILD_KWARGS = {
     "request_id": AdviceRequest,
     "release_pk": Release,
     "release_id": Release,
+    "item_pk": AgendaItem,
 }
 # Kwargs that are not ids, walked with each of these values (an unknown one too).
 FIXED_KWARGS = {"stage": ["submissions", "recommended", "contracted", "cancelled", "no-such-stage"]}
@@ -104,6 +107,7 @@ QUERIES = {
     "api/v1/audit/csv/": ["", "?alliance={slug}"],
     "api/v1/exports/decisions/": ["", "?alliance={slug}"],
     "api/v1/exports/popolo/": ["", "?alliance={slug}"],
+    "api/v1/exports/calendar/": ["", "?alliance={slug}", "?alliance={slug}&body=KLT"],
     "api/v1/awards/ocds/": ["", "?alliance={slug}", "?alliance={slug}&format=api"],
     "api/v1/directory/": ["?alliance={slug}", "?alliance={slug}&on=2021-03-01", "?alliance={slug}&format=api"],
     "api/v1/delegations/check/": [
@@ -234,6 +238,7 @@ KEY_ROUTES = {
     "decision-release", "release-cancel", "recusal-publicity",
     "award-move", "award-submission", "award-score", "award-approval", "interest-end",
     "forward-plan-edit", "forward-plan-withdraw",
+    "meeting-agenda-add", "meeting-agenda-publish", "agenda-item-edit", "agenda-item-move", "agenda-item-withdraw",
 }  # fmt: skip
 
 
