@@ -41,7 +41,7 @@ IDS = {
     "roles": "role", "role-assignments": "assignment", "delegations": "delegation", "interests": "interest",
     "meetings": "meeting", "action-items": "action", "decisions": "members", "votes": "vote",
     "award-policies": "policy", "awards": "award", "contracts": "contract", "notifications": "notification",
-    "oversight-notes": "note", "forward-plan": "entry", "seats": "seat",
+    "oversight-notes": "note", "forward-plan": "entry", "seats": "seat", "agenda-items": "agenda_item",
 }  # fmt: skip
 # Operations whose answers do not conform yet and are fixed elsewhere: (method, path) -> reason.
 KNOWN_WRONG = {}
