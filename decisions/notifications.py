@@ -310,13 +310,23 @@ def _meeting_line(meeting: Meeting) -> str:
 
 
 def agenda_text(meeting: Meeting) -> str:
-    """The listed items, numbered, with their purpose: what members were sent."""
-    items = AgendaItem.objects.filter(meeting=meeting).order_by("position")
+    """The items, numbered, with their purpose, as the agenda stands when the message is planned (the scheduled
+    command plans it minutes after publishing); an item added or changed since is marked so."""
     lines = []
-    for item in items:
+    for item in AgendaItem.objects.filter(meeting=meeting).order_by("position"):
         mark = " (withdrawn)" if item.status == AgendaItem.Status.WITHDRAWN else ""
+        if item.changed_after_publishing_at and not mark:
+            mark = " (changed after publishing)"
         lines.append(f"{item.position}. {item.title} ({item.get_purpose_display().lower()}){mark}")
     return "\n".join(lines)
+
+
+def _how_changed(item: AgendaItem) -> str:
+    if item.status == AgendaItem.Status.WITHDRAWN:
+        return "withdrawn"
+    first = item.history.order_by("history_date", "history_id").first()
+    added_late = first is not None and first.changed_after_publishing_at is not None
+    return "added" if added_late else "changed"
 
 
 def _published_meetings(now: datetime):
@@ -359,7 +369,7 @@ def agenda_changed(now: datetime) -> Iterator[Planned]:
         meeting = item.meeting
         if meeting.pk not in seats:
             seats[meeting.pk] = seat_people(meeting)
-        state = "withdrawn" if item.status == AgendaItem.Status.WITHDRAWN else "changed"
+        state = _how_changed(item)
         yield from planned_for_each(
             seats[meeting.pk],
             alliance=meeting.body.alliance,

@@ -87,5 +87,6 @@ def test_demo_parts_are_every_story_then_every_week_then_the_forward_plan():
         "contracts.demo.load",
         "decisions.demo_week.load",
         "contracts.demo_week.load",
+        "contracts.demo_week.agenda",
         "alliance.demo_forward_plan.load",
     ]
