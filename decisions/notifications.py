@@ -346,7 +346,7 @@ def agenda_published(now: datetime) -> Iterator[Planned]:
             event_key=f"agenda-published:{meeting.pk}",
             subject=f"Agenda: {meeting} on {day(meeting.starts_at)}",
             body=f"The agenda of {_meeting_line(meeting)} is published.\n\n{agenda_text(meeting)}\n\n"
-            "Read the papers before the meeting; if you cannot attend, send your apologies to the secretary.",
+            "Please read the papers before the meeting; if you cannot attend, send your apologies to the secretary.",
             url=absolute_url(reverse("meeting-agenda", kwargs={"slug": meeting.body.alliance.slug, "pk": meeting.pk})),
             due_at=now,
         )
@@ -377,7 +377,8 @@ def agenda_changed(now: datetime) -> Iterator[Planned]:
             event_key=f"agenda-changed:{item.pk}:{item.changed_after_publishing_at:%Y%m%dT%H%M%S}",
             subject=f"Agenda changed: {meeting} on {day(meeting.starts_at)}",
             body=f"Item {item.position}, {item.title}, of the agenda of {_meeting_line(meeting)} was {state} after "
-            f"the agenda was published: {item.change_note}\n\nThe agenda now reads:\n{agenda_text(meeting)}",
+            f"the agenda was published: {item.change_note}\n\nThe agenda now reads:\n{agenda_text(meeting)}\n\n"
+            "Please read the changed item and its papers before the meeting.",
             url=absolute_url(reverse("meeting-agenda", kwargs={"slug": meeting.body.alliance.slug, "pk": meeting.pk})),
             due_at=now,
         )
