@@ -342,8 +342,9 @@ def move_agenda_item(
     if to_position == old:
         return item
     note = _change_note(meeting, change_note)
-    # The item steps aside (to a number past the end, not recorded in its history) while the others close up.
-    AgendaItem.objects.filter(pk=item.pk).update(position=count + 1)
+    # The item steps aside, to the number past the end, while the others close up (its history shows the step).
+    item.position = count + 1
+    save_checked(item, f"Moving from {old} to {to_position}")
     if to_position < old:
         _renumber([o for o in others if to_position <= o.position < old], +1)
     else:
