@@ -555,6 +555,8 @@ class NotificationKind(models.TextChoices):
     REVIEW_DUE = "review_due", "Decision review date reached"
     AWARD_APPROVED = "award_approved", "Award approved"
     ROLE_ENDING = "role_ending", "Role ending without a successor"
+    AGENDA_PUBLISHED = "agenda_published", "Agenda published for a meeting of your body"
+    AGENDA_CHANGED = "agenda_changed", "Agenda changed after it was published"
 
 
 class Sending(models.Model):

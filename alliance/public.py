@@ -23,7 +23,7 @@ from alliance.forward_plan import planned_entries, published_plan
 from alliance.models import ForwardPlanEntry, GoverningBody
 from alliance.notifications import absolute_url
 from alliance.web import publishing_alliance
-from decisions.models import Meeting
+from decisions.models import AgendaItem, Meeting
 from roles.access import public_access
 
 MEETING_LENGTH = timedelta(hours=2)
@@ -61,7 +61,18 @@ def _end(start, length):
         return start
 
 
-def _meeting_event(meeting: Meeting, stamp) -> Event:
+def agenda_lines(items) -> list[str]:
+    """An agenda as a calendar event's description says it: one numbered line per item."""
+    lines = []
+    for item in items:
+        mark = " (withdrawn)" if item.status == AgendaItem.Status.WITHDRAWN else ""
+        changed = " (changed after publishing)" if item.changed_after_publishing_at and not mark else ""
+        lines.append(f"{item.position}. {item.title} ({item.get_purpose_display().lower()}){mark}{changed}")
+    return lines
+
+
+def meeting_event(meeting: Meeting, stamp, agenda=(), url: str = "") -> Event:
+    """A meeting as an iCalendar event; ``agenda`` (the published items the reader may read) in its description."""
     event = Event()
     event.add("uid", _uid("meeting", meeting.pk))
     event.add("dtstamp", stamp)
@@ -69,8 +80,26 @@ def _meeting_event(meeting: Meeting, stamp) -> Event:
     event.add("dtend", _end(meeting.starts_at, MEETING_LENGTH))
     event.add("summary", f"{meeting.body.code}: {meeting.title or meeting.body.name}")
     event.add("location", "Online" if meeting.online and not meeting.location else meeting.location)
-    event.add("description", f"{meeting.body.name} meeting ({meeting.get_status_display().lower()}).")
+    lines = [f"{meeting.body.name} meeting ({meeting.get_status_display().lower()})."]
+    if agenda:
+        lines += ["", "Agenda:", *agenda_lines(agenda)]
+    event.add("description", "\n".join(lines))
+    if url:
+        event.add("url", url)
     return event
+
+
+def published_agendas(meetings, access) -> dict[int, list[AgendaItem]]:
+    """The published agendas of ``meetings``, as far as ``access`` may read them (the read rule), by meeting id."""
+    items = (
+        AgendaItem.objects.restrict(access)
+        .filter(meeting__in=[m.pk for m in meetings if m.agenda_published_at is not None])
+        .order_by("meeting_id", "position")
+    )
+    agendas: dict[int, list[AgendaItem]] = {}
+    for item in items:
+        agendas.setdefault(item.meeting_id, []).append(item)
+    return agendas
 
 
 def _plan_event(entry: ForwardPlanEntry, stamp, url: str) -> Event:
@@ -118,8 +147,11 @@ def calendar_feed(request, slug: str) -> HttpResponse:
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", f"{alliance.name}{f' ({body.code})' if body else ''}")
     stamp = timezone.now()
-    for meeting in meetings.order_by("starts_at", "pk"):
-        calendar.add_component(_meeting_event(meeting, stamp))
+    meetings = list(meetings.order_by("starts_at", "pk"))
+    # Agendas are for the alliance's members: the read rule decides, so a public reader sees none.
+    agendas = published_agendas(meetings, public_access(request))
+    for meeting in meetings:
+        calendar.add_component(meeting_event(meeting, stamp, agendas.get(meeting.pk, ())))
     plan_url = absolute_url(reverse("public-forward-plan", kwargs={"slug": alliance.slug}))
     for entry in planned_entries(alliance, public_access(request), body=body):
         calendar.add_component(_plan_event(entry, stamp, plan_url))

@@ -20,6 +20,7 @@ router.register("directory", roles.DirectoryViewSet, basename="api-directory")
 router.register("delegations", roles.DelegationViewSet, basename="api-delegation")
 router.register("interests", roles.InterestViewSet, basename="api-interest")
 router.register("meetings", meetings.MeetingViewSet, basename="api-meeting")
+router.register("agenda-items", meetings.AgendaItemViewSet, basename="api-agenda-item")
 router.register("action-items", meetings.ActionItemViewSet, basename="api-action-item")
 router.register("decisions", decisions.DecisionViewSet, basename="api-decision")
 router.register("votes", decisions.VoteViewSet, basename="api-vote")
@@ -36,6 +37,7 @@ urlpatterns = [
     path("v1/audit/csv/", AuditFeedCsvView.as_view(), name="audit-feed-csv"),
     path("v1/exports/decisions/", exports.DecisionRegisterCsvView.as_view(), name="export-decisions"),
     path("v1/exports/popolo/", exports.PopoloView.as_view(), name="export-popolo"),
+    path("v1/exports/calendar/", exports.MembersCalendarView.as_view(), name="export-calendar"),
     path(
         "v1/notification-preferences/",
         notifications.NotificationPreferencesView.as_view(),

@@ -2,7 +2,12 @@
 Harbour Light and approved on 19 September 2023, the day before the demo's "now", so that the
 Oversight Group is asked to audit it (see decisions/demo_week.py for the rest of the week).
 
-Built through the services; idempotent (the process is recorded once).
+And the agenda of the next ALT meeting, 11 October 2023, published on 18 September: the first meeting
+after the ALT agreed to conclude the alliance. On 19 September, once the winter shelter was approved, the
+secretary added it to the published agenda (a change after publishing, so members are told again). It
+lives here because an item brings the award process, which decisions may not import.
+
+Built through the services; idempotent (the process and the meeting are recorded once).
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ from contracts import services
 from contracts.models import AwardProcess
 from decisions import services as decision_services
 from decisions.demo import acting_as
+from decisions.models import Decision, Meeting
+from roles.models import Person
 from roles.queries import representatives_on
 from roles.standing import SYSTEM, system_actor
 
@@ -106,3 +113,92 @@ def load(ctx: dict, stdout) -> None:
     if not AwardProcess.objects.filter(alliance=ctx["alliance"], title=SHELTER).exists():
         _shelter(ctx)
         stdout.write(f"Approved the direct award '{SHELTER}' to {BIDDER} on {day(APPROVED_ON)}.")
+
+
+NEXT_MEETING = "ALT October 2023"
+NEXT_MEETING_ON = date(2023, 10, 11)
+AGENDA_PUBLISHED_AT = datetime(2023, 9, 18, 10, 0, tzinfo=UTC)
+SHELTER_ADDED_AT = datetime(2023, 9, 19, 15, 0, tzinfo=UTC)
+
+
+def _agenda(ctx: dict) -> None:
+    alliance, alt = ctx["alliance"], ctx["bodies"]["ALT"]
+    people = {
+        p.name: p for p in Person.objects.filter(name__in=["Priya Raman", "Rachel Ogilvie", "Margaret Henderson"])
+    }
+    decisions = Decision.objects.filter(alliance=alliance)
+    letter = decisions.filter(title__startswith="Agree the letter to people using services").first()
+    conclude = decisions.filter(title__startswith="Conclude the alliance").first()
+    shelter = AwardProcess.objects.get(alliance=alliance, title=SHELTER)
+    meeting = decision_services.schedule_meeting(
+        actor=SYSTEM,
+        body=alt,
+        starts_at=datetime(2023, 10, 11, 9, 0, tzinfo=UTC),  # 10:00 in Dunmarrow
+        title=NEXT_MEETING,
+        location="Dunmarrow Community Hub, Wellgate",
+    )
+
+    def add(title, purpose, minutes, presenter=None, **fields):
+        return decision_services.add_agenda_item(
+            actor=SYSTEM,
+            meeting=meeting,
+            title=title,
+            purpose=purpose,
+            duration_minutes=minutes,
+            presenter=people.get(presenter),
+            **fields,
+        )
+
+    add("Apologies and declarations of interest", "information", 5, "Margaret Henderson")
+    add(
+        "Minutes of the meeting of 13 September 2023",
+        "decision",
+        5,
+        "Rachel Ogilvie",
+        description="To approve the minutes of the meeting that agreed to conclude the alliance as a true record.",
+    )
+    add(
+        "The letter to people using services about the end of the alliance",
+        "information",
+        10,
+        "Priya Raman",
+        decision=letter,
+        description="The outcome of the written procedure that closed on 21 September, and the dates of the drop-in "
+        "sessions.",
+    )
+    add(
+        "Transition plan: novation terms with each member",
+        "discussion",
+        40,
+        "Priya Raman",
+        description="Each member's contract novates to the partnership from 1 April 2024; the terms are due by 31 "
+        "January 2024. Members say what their services need to keep their staff and their people.",
+    )
+    add(
+        "What the alliance never agreed: lessons for the partnership",
+        "information",
+        20,
+        "Priya Raman",
+        decision=conclude,
+        description="The operating manual was never finalised, so procurement and financial processes were never "
+        "agreed. The partnership's commissioning timetable should not repeat that gap.",
+    )
+    decision_services.publish_agenda(actor=SYSTEM, meeting=meeting, now=AGENDA_PUBLISHED_AT)
+    add(
+        "Winter night shelter 2023/24: the award approved on 19 September",
+        "information",
+        10,
+        "Priya Raman",
+        award_process=shelter,
+        position=4,
+        change_note="Added once the direct award to Harbour Light was approved by written procedure; the Oversight "
+        "Group audits it.",
+        now=SHELTER_ADDED_AT,
+    )
+
+
+@register("demo_parts", stage=DemoStage.WEEK)
+def agenda(ctx: dict, stdout) -> None:
+    if not Meeting.objects.filter(body__alliance=ctx["alliance"], title=NEXT_MEETING).exists():
+        _agenda(ctx)
+        stdout.write(f"Published the agenda of {NEXT_MEETING}, and added the winter shelter after publishing.")

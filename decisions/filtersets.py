@@ -9,7 +9,7 @@ from alliance.choices import DecisionKind
 from alliance.filtersets import AllianceSlugFilter, FilterSet, IdFilter, SearchFilter, StrictBooleanFilter, is_id
 from alliance.models import Alliance, GoverningBody
 from decisions import queries
-from decisions.models import ActionItem, Decision, Meeting, Vote
+from decisions.models import ActionItem, AgendaItem, Decision, Meeting, Vote
 
 
 class MeetingFilter(FilterSet):
@@ -38,6 +38,14 @@ class MeetingListFilter(MeetingFilter):
     def __init__(self, data=None, queryset=None, *, alliance: Alliance, **kwargs):
         super().__init__(data, queryset, **kwargs)
         self.filters["body"].queryset = GoverningBody.objects.filter(alliance=alliance).order_by("name")
+
+
+class AgendaItemFilter(FilterSet):
+    alliance = AllianceSlugFilter(field_name="meeting__body__alliance__slug", label="Alliance slug")
+
+    class Meta:
+        model = AgendaItem
+        fields = ["alliance", "meeting", "purpose", "status"]
 
 
 class ActionItemFilter(FilterSet):

@@ -13,6 +13,7 @@ from alliance.models import Alliance, GoverningBody, Membership, Organisation
 from decisions.models import (
     APPOINTMENT_FIELDS,
     DELEGATION_FIELDS,
+    AgendaItem,
     Attendance,
     Decision,
     DecisionApproval,
@@ -691,3 +692,59 @@ class RecusalPublicityForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Optional: why (for example: the member agreed to publish its interest).",
     )
+
+
+# The agenda --------------------------------------------------------------------------------
+
+CHANGE_NOTE_HELP = "Once the agenda is published: say what changed; members were already sent the agenda."
+
+
+def _change_note() -> forms.CharField:
+    return forms.CharField(label="What changed", max_length=300, required=False, help_text=CHANGE_NOTE_HELP)
+
+
+class AgendaItemForm(forms.Form):
+    """An item's title, purpose, presenter, time and what it brings; the choices are of the meeting's body
+    (decisions) and alliance (award processes, people), restricted to what the user may read by the view."""
+
+    title = forms.CharField(max_length=300)
+    purpose = forms.ChoiceField(choices=AgendaItem.Purpose.choices, initial=AgendaItem.Purpose.DISCUSSION)
+    presenter = forms.ModelChoiceField(queryset=Person.objects.none(), required=False, empty_label="Nobody named")
+    duration_minutes = forms.IntegerField(label="Time (minutes)", required=False, min_value=1, max_value=600)
+    decision = forms.ModelChoiceField(
+        label="Decision it brings", queryset=Decision.objects.none(), required=False, empty_label="None"
+    )
+    award_process = forms.ModelChoiceField(
+        label="Award process it brings",
+        queryset=AgendaItem._meta.get_field("award_process").related_model.objects.none(),
+        required=False,
+        empty_label="None",
+    )
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    change_note = _change_note()
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        alliance = meeting.body.alliance
+        self.fields["presenter"].queryset = _people(alliance)
+        self.fields["decision"].queryset = Decision.objects.filter(body=meeting.body).order_by("-pk")
+        processes = AgendaItem._meta.get_field("award_process").related_model.objects
+        self.fields["award_process"].queryset = processes.filter(alliance=alliance).order_by("-pk")
+        if meeting.agenda_published_at is None:
+            del self.fields["change_note"]
+
+
+class AddAgendaItemForm(AgendaItemForm):
+    position = forms.IntegerField(
+        label="Place on the agenda", required=False, min_value=1, help_text="Leave empty to add it at the end."
+    )
+
+
+class WithdrawAgendaItemForm(forms.Form):
+    change_note = _change_note()
+
+
+class MoveAgendaItemForm(forms.Form):
+    direction = forms.ChoiceField(choices=[("up", "Up one place"), ("down", "Down one place")], required=False)
+    to_position = forms.IntegerField(label="Or to place", required=False, min_value=1)
+    change_note = _change_note()

@@ -14,14 +14,15 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from alliance.formatting import day, day_at_time, day_time
 from alliance.models import NotificationKind
 from alliance.notifications import Planned, absolute_url
 from alliance.registry import register
-from decisions.models import ActionItem, Attendance, Decision, Vote
-from decisions.queries import DECIDED, Voter, decision_day, electorate, voter_key
+from decisions.models import ActionItem, AgendaItem, Attendance, Decision, Meeting, Vote
+from decisions.queries import DECIDED, Voter, decision_day, electorate, seats_on, voter_key
 from roles.models import Person, Role, RoleAssignment
 from roles.queries import representatives_on
 
@@ -283,3 +284,101 @@ def _leaders(alliance_id: int, on: date) -> list[Person]:
             role__alliance_id=alliance_id, role__kind__in=[Role.Kind.CHAIR, Role.Kind.SECRETARY]
         )
     )
+
+
+# The agenda ----------------------------------------------------------------------------------
+
+
+def seat_people(meeting: Meeting) -> list[Person]:
+    """Who sits on the meeting's body on its day: each seat's holder in their own right, and each member's
+    representative and deputy (rule 2), once each, by name."""
+    on = timezone.localdate(meeting.starts_at)
+    people: dict[int, Person] = {}
+    for voter in seats_on(meeting.body, on):
+        if voter.membership is None:
+            if voter.person is not None:
+                people.setdefault(voter.person.pk, voter.person)
+            continue
+        for person in representatives_on(on=on, membership=voter.membership):
+            people.setdefault(person.pk, person)
+    return sorted(people.values(), key=lambda p: (p.name, p.pk))
+
+
+def _meeting_line(meeting: Meeting) -> str:
+    where = "online" if meeting.online and not meeting.location else meeting.location
+    return f"{meeting.body.name}, {day_at_time(meeting.starts_at)}{f', {where}' if where else ''}"
+
+
+def agenda_text(meeting: Meeting) -> str:
+    """The items, numbered, with their purpose, as the agenda stands when the message is planned (the scheduled
+    command plans it minutes after publishing); an item added or changed since is marked so."""
+    lines = []
+    for item in AgendaItem.objects.filter(meeting=meeting).order_by("position"):
+        mark = " (withdrawn)" if item.status == AgendaItem.Status.WITHDRAWN else ""
+        if item.changed_after_publishing_at and not mark:
+            mark = " (changed after publishing)"
+        lines.append(f"{item.position}. {item.title} ({item.get_purpose_display().lower()}){mark}")
+    return "\n".join(lines)
+
+
+def _how_changed(item: AgendaItem) -> str:
+    if item.status == AgendaItem.Status.WITHDRAWN:
+        return "withdrawn"
+    first = item.history.order_by("history_date", "history_id").first()
+    added_late = first is not None and first.changed_after_publishing_at is not None
+    return "added" if added_late else "changed"
+
+
+def _published_meetings(now: datetime):
+    return Meeting.objects.filter(
+        status=Meeting.Status.SCHEDULED, agenda_published_at__isnull=False, agenda_published_at__lte=now
+    ).select_related("body__alliance")
+
+
+@register("notification_producers")
+def agenda_published(now: datetime) -> Iterator[Planned]:
+    """An agenda published: the body's seats (holders, representatives and deputies on the day) get it."""
+    for meeting in _published_meetings(now).filter(agenda_published_at__gte=_lookback(now)):
+        yield from planned_for_each(
+            seat_people(meeting),
+            alliance=meeting.body.alliance,
+            kind=NotificationKind.AGENDA_PUBLISHED,
+            event_key=f"agenda-published:{meeting.pk}",
+            subject=f"Agenda: {meeting} on {day(meeting.starts_at)}",
+            body=f"The agenda of {_meeting_line(meeting)} is published.\n\n{agenda_text(meeting)}\n\n"
+            "Please read the papers before the meeting; if you cannot attend, send your apologies to the secretary.",
+            url=absolute_url(reverse("meeting-agenda", kwargs={"slug": meeting.body.alliance.slug, "pk": meeting.pk})),
+            due_at=now,
+        )
+
+
+@register("notification_producers")
+def agenda_changed(now: datetime) -> Iterator[Planned]:
+    """An item added, changed, moved or withdrawn after the agenda was published: the seats are told again."""
+    items = (
+        AgendaItem.objects.filter(
+            changed_after_publishing_at__gte=_lookback(now),
+            changed_after_publishing_at__lte=now,
+            meeting__in=_published_meetings(now),
+        )
+        .select_related("meeting__body__alliance")
+        .order_by("meeting_id", "position")
+    )
+    seats: dict[int, list[Person]] = {}
+    for item in items:
+        meeting = item.meeting
+        if meeting.pk not in seats:
+            seats[meeting.pk] = seat_people(meeting)
+        state = _how_changed(item)
+        yield from planned_for_each(
+            seats[meeting.pk],
+            alliance=meeting.body.alliance,
+            kind=NotificationKind.AGENDA_CHANGED,
+            event_key=f"agenda-changed:{item.pk}:{item.changed_after_publishing_at:%Y%m%dT%H%M%S}",
+            subject=f"Agenda changed: {meeting} on {day(meeting.starts_at)}",
+            body=f"Item {item.position}, {item.title}, of the agenda of {_meeting_line(meeting)} was {state} after "
+            f"the agenda was published: {item.change_note}\n\nThe agenda now reads:\n{agenda_text(meeting)}\n\n"
+            "Please read the changed item and its papers before the meeting.",
+            url=absolute_url(reverse("meeting-agenda", kwargs={"slug": meeting.body.alliance.slug, "pk": meeting.pk})),
+            due_at=now,
+        )

@@ -5,15 +5,17 @@ Dates are always parameters; the meeting's own date is its start in Europe/Londo
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from alliance.access import restrict
 from alliance.formatting import day
 from alliance.models import Alliance
-from decisions.models import ActionItem, Attendance, Decision, Meeting
+from decisions.models import ActionItem, AgendaItem, Attendance, Decision, Meeting
 from decisions.queries import counted_attendance, representing, voters_present, voting_seats_on
 from roles.access import Access
 from roles.models import Role
@@ -137,3 +139,67 @@ def decisions_shaping_role(role: Role) -> QuerySet[Decision]:
         .distinct()
         .order_by("-decided_on", "-pk")
     )
+
+
+# The agenda --------------------------------------------------------------------------------
+
+
+def agenda_items() -> QuerySet[AgendaItem]:
+    """Agenda items with what an agenda shows of them: meeting, presenter, decision and award process."""
+    return AgendaItem.objects.select_related(
+        "meeting__body__alliance", "presenter", "decision", "award_process"
+    ).order_by("meeting__starts_at", "meeting_id", "position", "pk")
+
+
+@dataclass
+class AgendaRow:
+    """One item as an agenda shows it: when it starts (from the meeting's start and the times of the items listed
+    before it; unknown after an item with no time), and the decision and award process it brings, where the
+    reader may read them (the read rule: a link never names a record the reader may not read)."""
+
+    item: AgendaItem
+    starts_at: datetime | None
+    decision: Decision | None
+    award_process: object | None
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.item.status == AgendaItem.Status.WITHDRAWN
+
+
+def _readable_ids(model, ids: set[int], access: Access | None) -> set[int]:
+    if not ids:
+        return set()
+    found = model.objects.filter(pk__in=ids)
+    return set((found if access is None else restrict(found, access)).values_list("pk", flat=True))
+
+
+def agenda_rows(items: list[AgendaItem], access: Access | None) -> list[AgendaRow]:
+    """``items`` (of one meeting, in order) as rows, in a fixed number of queries whatever their number."""
+    process_model = AgendaItem._meta.get_field("award_process").related_model
+    decisions = _readable_ids(Decision, {i.decision_id for i in items if i.decision_id}, access)
+    processes = _readable_ids(process_model, {i.award_process_id for i in items if i.award_process_id}, access)
+    rows, clock = [], None
+    for item in items:
+        if clock is None and not rows:
+            clock = item.meeting.starts_at
+        starts = None if item.status == AgendaItem.Status.WITHDRAWN else clock
+        if starts is not None:
+            clock = starts + timedelta(minutes=item.duration_minutes) if item.duration_minutes else None
+        rows.append(
+            AgendaRow(
+                item=item,
+                starts_at=starts,
+                decision=item.decision if item.decision_id in decisions else None,
+                award_process=item.award_process if item.award_process_id in processes else None,
+            )
+        )
+    return rows
+
+
+def agenda_of(meeting: Meeting, access: Access | None) -> list[AgendaRow]:
+    """The meeting's agenda, withdrawn items included (they keep their number once published)."""
+    items = list(agenda_items().filter(meeting=meeting))
+    for item in items:
+        item.meeting = meeting
+    return agenda_rows(items, access)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from decisions import views, views_releases
+from decisions import views, views_agenda, views_releases
 
 urlpatterns = [
     path("decisions/", views.DecisionLogView.as_view(), name="decision-log"),
@@ -60,6 +60,24 @@ urlpatterns = [
     path("meetings/<int:pk>/cancel/", views.MeetingCancelView.as_view(), name="meeting-cancel"),
     path("meetings/<int:pk>/minutes/", views.MinutesView.as_view(), name="meeting-minutes"),
     path("meetings/<int:pk>/approve-minutes/", views.ApproveMinutesView.as_view(), name="meeting-approve-minutes"),
+    path("meetings/<int:pk>/agenda/", views_agenda.PrintableAgendaView.as_view(), name="meeting-agenda"),
+    path("meetings/<int:pk>/agenda/add/", views_agenda.AddAgendaItemView.as_view(), name="meeting-agenda-add"),
+    path("meetings/<int:pk>/agenda/publish/", views_agenda.PublishAgendaView.as_view(), name="meeting-agenda-publish"),
+    path(
+        "meetings/<int:pk>/agenda/<int:item_pk>/edit/",
+        views_agenda.EditAgendaItemView.as_view(),
+        name="agenda-item-edit",
+    ),
+    path(
+        "meetings/<int:pk>/agenda/<int:item_pk>/move/",
+        views_agenda.MoveAgendaItemView.as_view(),
+        name="agenda-item-move",
+    ),
+    path(
+        "meetings/<int:pk>/agenda/<int:item_pk>/withdraw/",
+        views_agenda.WithdrawAgendaItemView.as_view(),
+        name="agenda-item-withdraw",
+    ),
     path("bodies/<int:pk>/", views.BodyDetailView.as_view(), name="body-detail"),
     path("bodies/<int:pk>/seats/new/", views.AddSeatView.as_view(), name="body-seat-add"),
     path("bodies/<int:pk>/seats/<int:seat_pk>/end/", views.EndSeatView.as_view(), name="body-seat-end"),

@@ -175,8 +175,21 @@ class MeetingDetailView(AlliancePageMixin, TemplateView):
             ),
             can_record=_may_record(self.access, meeting.body),
             attendance_form=forms.AttendanceForm(alliance=self.alliance),
+            **agenda_context(meeting, self.access),
         )
         return context
+
+
+def agenda_context(meeting: Meeting, access: Access) -> dict:
+    """What the meeting page's agenda section (and the printable agenda) show: the rows, the notice rule, and
+    whether the caller may change the agenda (the body's secretary, while the meeting is scheduled)."""
+    rows = queries.agenda_of(meeting, access)
+    return {
+        "agenda": rows,
+        "agenda_listed": sum(1 for r in rows if not r.withdrawn),
+        "agenda_notice": services.agenda_notice(meeting),
+        "can_build_agenda": meeting.status == Meeting.Status.SCHEDULED and _may_record(access, meeting.body),
+    }
 
 
 class ActionItemListView(AlliancePageMixin, TemplateView):

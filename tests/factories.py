@@ -365,3 +365,17 @@ class DocumentFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Paper {n}")
     kind = "paper"
     created_at = factory.LazyFunction(lambda: datetime(2021, 3, 1, 9, 0, tzinfo=UTC))
+# --- agenda ---
+
+
+class AgendaItemFactory(factory.django.DjangoModelFactory):
+    """An item listed on a meeting's agenda; give ``position`` (1..n without gaps) when adding several."""
+
+    class Meta:
+        model = "decisions.AgendaItem"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    position = 1
+    title = factory.Sequence(lambda n: f"Agenda item {n}")
+    purpose = "discussion"
+    duration_minutes = 15

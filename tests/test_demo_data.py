@@ -276,6 +276,9 @@ DEMO_WEEK = {
         "role_ending",
         "No successor for Homelessness Network advisor: Callum Fraser leaves 13/10/2023",
     ): _to("Alasdair Ross", "Rachel Ogilvie"),
+    # The next ALT meeting's agenda goes to each seat's representative and deputy; the shelter added after.
+    ("agenda_published", "Agenda: ALT October 2023 on 11/10/2023"): REPS | _to("Kirsty Gray"),
+    ("agenda_changed", "Agenda changed: ALT October 2023 on 11/10/2023"): REPS | _to("Kirsty Gray"),
 }
 
 
@@ -505,3 +508,19 @@ def test_budgets_beyond_the_alts_limit_wait_for_the_ijb_then_take_effect(demo):
         assert decision.approval_from.code == "IJB"
     minutes = demo.bodies.get(code="ALT").meetings.get(starts_at__date=date(2020, 12, 9)).minutes
     assert "sent to the IJB for its approval" in minutes
+
+
+def test_demo_has_the_next_alt_meetings_published_agenda(demo, client):
+    from decisions.models import AgendaItem, Meeting
+
+    meeting = Meeting.objects.get(body__alliance=demo, title="ALT October 2023")
+    assert meeting.agenda_published_at is not None
+    items = list(meeting.agenda_items.order_by("position"))
+    assert {i.purpose for i in items} == set(AgendaItem.Purpose.values)
+    assert [i.position for i in items] == list(range(1, len(items) + 1))
+    changed = [i for i in items if i.changed_after_publishing_at]
+    assert len(changed) == 1 and changed[0].award_process.title == "Winter night shelter 2023/24"
+    assert any(i.decision_id for i in items)
+    client.force_login(get_user_model().objects.get(username="viewer"))
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    assert "Changed after publishing" in page and "What the alliance never agreed" in page

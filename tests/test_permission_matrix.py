@@ -144,6 +144,17 @@ GET    /alliances/{slug}/meetings/                                           -  
 GET    /alliances/{slug}/meetings/new/                                       -              302 403 403 200 403 200 404
 POST   /alliances/{slug}/meetings/new/                                       {}             302 403 403 200 403 200 404
 GET    /alliances/{slug}/meetings/{meeting}/                                 -              302 200 200 200 200 200 404
+GET    /alliances/{slug}/meetings/{meeting}/agenda/                          -              302 200 200 200 200 200 404
+GET    /alliances/{slug}/meetings/{meeting}/agenda/add/                      -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/meetings/{meeting}/agenda/add/                      {}             302 403 403 200 403 200 404
+GET    /alliances/{slug}/meetings/{meeting}/agenda/publish/                  -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/meetings/{meeting}/agenda/publish/                  {}             302 403 403 302 403 302 404
+GET    /alliances/{slug}/meetings/{meeting}/agenda/{agenda_item}/edit/       -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/meetings/{meeting}/agenda/{agenda_item}/edit/       {}             302 403 403 200 403 200 404
+GET    /alliances/{slug}/meetings/{meeting}/agenda/{agenda_item}/move/       -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/meetings/{meeting}/agenda/{agenda_item}/move/       {}             302 403 403 200 403 200 404
+GET    /alliances/{slug}/meetings/{meeting}/agenda/{agenda_item}/withdraw/   -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/meetings/{meeting}/agenda/{agenda_item}/withdraw/   {}             302 403 403 302 403 302 404
 GET    /alliances/{slug}/meetings/{meeting}/approve-minutes/                 -              302 403 403 200 403 200 404
 POST   /alliances/{slug}/meetings/{meeting}/approve-minutes/                 {}             302 403 403 200 403 200 404
 GET    /alliances/{slug}/meetings/{meeting}/attendance/                      -              302 403 403 200 403 200 404
@@ -286,6 +297,8 @@ POST   /api/v1/documents/{paper}/versions/                                   {} 
 POST   /api/v1/documents/{paper}/withdraw/                                   {}             401 403 403 400 403 400 404
 GET    /api/v1/exports/decisions/                                            -              401 400 400 400 400 400 400
 GET    /api/v1/exports/decisions/?alliance={slug}                            -              401 200 200 200 200 200 404
+GET    /api/v1/exports/calendar/                                             -              401 400 400 400 400 400 400
+GET    /api/v1/exports/calendar/?alliance={slug}                             -              401 200 200 200 200 200 404
 GET    /api/v1/exports/popolo/                                               -              401 400 400 400 400 400 400
 GET    /api/v1/exports/popolo/?alliance={slug}                               -              401 200 200 200 200 200 404
 GET    /api/v1/forward-plan/                                                 -              401 200 200 200 200 200 200
@@ -316,6 +329,15 @@ POST   /api/v1/meetings/{meeting}/cancel/                                    {} 
 POST   /api/v1/meetings/{meeting}/held/                                      {}             401 403 403 200 403 200 404
 GET    /api/v1/meetings/{meeting}/history/                                   -              401 200 200 200 200 200 404
 POST   /api/v1/meetings/{meeting}/minutes/                                   {}             401 403 403 400 403 400 404
+POST   /api/v1/meetings/{meeting}/publish-agenda/                            {}             401 403 403 200 403 200 404
+GET    /api/v1/agenda-items/                                                 -              401 200 200 200 200 200 200
+POST   /api/v1/agenda-items/                                                 {}             401 403 403 400 403 400 403
+GET    /api/v1/agenda-items/{agenda_item}/                                   -              401 200 200 200 200 200 404
+PUT    /api/v1/agenda-items/{agenda_item}/                                   {}             401 405 405 405 405 405 405
+PATCH  /api/v1/agenda-items/{agenda_item}/                                   {}             401 403 403 200 403 200 404
+GET    /api/v1/agenda-items/{agenda_item}/history/                           -              401 200 200 200 200 200 404
+POST   /api/v1/agenda-items/{agenda_item}/move/                              {}             401 403 403 400 403 400 404
+POST   /api/v1/agenda-items/{agenda_item}/withdraw/                          {}             401 403 403 204 403 204 404
 GET    /api/v1/memberships/                                                  -              401 200 200 200 200 200 200
 POST   /api/v1/memberships/                                                  new_membership 401 403 403 403 403 201 403
 POST   /api/v1/memberships/                                                  {}             401 403 403 403 403 400 403
@@ -568,7 +590,7 @@ AREAS = [
     ("API: the alliance, its members and bodies", r"^/api/v1/(alliances|organisations|memberships|bodies)"),
     ("API: the forward plan", r"^/api/v1/forward-plan"),
     ("API: people, roles, delegations and interests", r"^/api/v1/(people|roles|role-|directory|delegations|interests)"),
-    ("API: meetings and action items", r"^/api/v1/(meetings|action-items)"),
+    ("API: meetings, agenda items and action items", r"^/api/v1/(meetings|agenda-items|action-items)"),
     ("API: decisions and votes", r"^/api/v1/(decisions|votes)"),
     ("API: awards and contracts", r"^/api/v1/(award|contracts)"),
     ("API: audit, exports, notifications, tokens and the schema", r"^/api/"),

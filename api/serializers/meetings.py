@@ -1,12 +1,14 @@
 """Serializers of meetings, attendance and action items: output shapes, and input shapes for the services."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from alliance.models import GoverningBody, Organisation
 from api.serializers.alliance import OrganisationRefSerializer
 from api.serializers.fields import ModelSerializer, ReadablePrimaryKeyRelatedField, ReadableSlugRelatedField
 from api.serializers.strict import InputSerializer
-from decisions.models import ActionItem, Attendance, Decision, Meeting
+from decisions.models import ActionItem, AgendaItem, Attendance, Decision, Meeting
+from decisions.services import agenda_notice
 from roles.access import request_access
 from roles.models import Person, Role
 
@@ -41,6 +43,106 @@ class VisibleDecisionLinkSerializer(DecisionLinkSerializer):
         return linked if request_access(request).can_read(linked) else None
 
 
+class VisibleAwardProcessLinkSerializer(ModelSerializer):
+    """A link to the award process an agenda item brings: null when the caller may not read it (the read rule)."""
+
+    class Meta:
+        model = AgendaItem._meta.get_field("award_process").related_model
+        fields = ["id", "reference", "title"]
+
+    def get_attribute(self, instance):
+        linked = super().get_attribute(instance)
+        request = self.context.get("request")
+        if linked is None or request is None:
+            return linked
+        return linked if request_access(request).can_read(linked) else None
+
+
+class AgendaItemSerializer(ModelSerializer):
+    presenter = PersonNameSerializer(read_only=True, allow_null=True)
+    decision = VisibleDecisionLinkSerializer(read_only=True, allow_null=True)
+    award_process = VisibleAwardProcessLinkSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = AgendaItem
+        fields = [
+            "id",
+            "meeting",
+            "position",
+            "title",
+            "purpose",
+            "description",
+            "presenter",
+            "duration_minutes",
+            "decision",
+            "award_process",
+            "status",
+            "changed_after_publishing_at",
+            "change_note",
+        ]
+
+
+class AgendaItemCreateSerializer(InputSerializer):
+    meeting = ReadablePrimaryKeyRelatedField(queryset=Meeting.objects.select_related("body__alliance"))
+    title = serializers.CharField(max_length=300)
+    purpose = serializers.ChoiceField(choices=AgendaItem.Purpose.choices, default=AgendaItem.Purpose.DISCUSSION)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    presenter = ReadablePrimaryKeyRelatedField(
+        queryset=Person.objects.all(), required=False, allow_null=True, default=None
+    )
+    duration_minutes = serializers.IntegerField(required=False, allow_null=True, default=None, max_value=600)
+    decision = ReadablePrimaryKeyRelatedField(
+        queryset=Decision.objects.select_related("body"), required=False, allow_null=True, default=None
+    )
+    award_process = ReadablePrimaryKeyRelatedField(
+        queryset=AgendaItem._meta.get_field("award_process").related_model.objects.all(),
+        required=False,
+        allow_null=True,
+        default=None,
+    )
+    position = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="The place on the agenda; the end when left out."
+    )
+    change_note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=300,
+        help_text="Once the agenda is published: what changed (members were already sent the agenda).",
+    )
+
+
+class AgendaItemUpdateSerializer(InputSerializer):
+    title = serializers.CharField(required=False, max_length=300)
+    purpose = serializers.ChoiceField(choices=AgendaItem.Purpose.choices, required=False)
+    description = serializers.CharField(required=False, allow_blank=True)
+    presenter = ReadablePrimaryKeyRelatedField(queryset=Person.objects.all(), required=False, allow_null=True)
+    duration_minutes = serializers.IntegerField(required=False, allow_null=True, max_value=600)
+    decision = ReadablePrimaryKeyRelatedField(
+        queryset=Decision.objects.select_related("body"), required=False, allow_null=True
+    )
+    award_process = ReadablePrimaryKeyRelatedField(
+        queryset=AgendaItem._meta.get_field("award_process").related_model.objects.all(),
+        required=False,
+        allow_null=True,
+    )
+    change_note = serializers.CharField(required=False, allow_blank=True, max_length=300)
+
+
+class AgendaWithdrawSerializer(InputSerializer):
+    change_note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=300, help_text="Needed once the agenda is published."
+    )
+
+
+class AgendaMoveSerializer(InputSerializer):
+    direction = serializers.ChoiceField(choices=["up", "down"], required=False, default="")
+    to_position = serializers.IntegerField(required=False, allow_null=True, default=None)
+    change_note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=300, help_text="Needed once the agenda is published."
+    )
+
+
 class AttendanceSerializer(ModelSerializer):
     person = PersonNameSerializer(read_only=True)
     organisation = OrganisationRefSerializer(read_only=True, allow_null=True)
@@ -69,6 +171,7 @@ class MeetingSerializer(ModelSerializer):
             "location",
             "online",
             "status",
+            "agenda_published_at",
             "minutes",
             "minutes_approved_by",
             "present_count",
@@ -83,12 +186,25 @@ class QuorumSerializer(serializers.Serializer):
     met = serializers.BooleanField()
 
 
+class AgendaNoticeSerializer(serializers.Serializer):
+    days = serializers.IntegerField(help_text="The body's notice: days before the meeting the agenda is due.")
+    due_by = serializers.DateTimeField()
+    late = serializers.BooleanField(help_text="Published (or, if not yet, publishing now would be) after due_by.")
+
+
 class MeetingDetailSerializer(MeetingSerializer):
     attendances = AttendanceSerializer(many=True, read_only=True)
     quorum = QuorumSerializer(read_only=True, source="quorum_summary")
+    agenda = AgendaItemSerializer(many=True, read_only=True, source="agenda_items")
+    agenda_notice = serializers.SerializerMethodField()
 
     class Meta(MeetingSerializer.Meta):
-        fields = [*MeetingSerializer.Meta.fields, "attendances", "quorum"]
+        fields = [*MeetingSerializer.Meta.fields, "attendances", "quorum", "agenda", "agenda_notice"]
+
+    @extend_schema_field(AgendaNoticeSerializer)
+    def get_agenda_notice(self, meeting) -> dict:
+        notice = agenda_notice(meeting)
+        return {"days": notice.days, "due_by": notice.due_by, "late": notice.late}
 
 
 class MeetingCreateSerializer(InputSerializer):

@@ -1,16 +1,22 @@
-"""Open-data exports: the decision register as streamed CSV, an alliance as Popolo JSON."""
+"""Open-data exports: the decision register as streamed CSV, an alliance as Popolo JSON, and the members'
+calendar of meetings with their published agendas (iCalendar)."""
 
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from icalendar import Calendar
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from alliance.exports import csv_lines
 from alliance.models import Alliance
+from alliance.notifications import absolute_url
+from alliance.public import meeting_event, published_agendas
 from decisions.exports import DECISION_HEADER, decision_rows, popolo, register_queryset
-from decisions.models import Decision
+from decisions.models import Decision, Meeting
 from roles.access import request_access
 
 ALLIANCE = OpenApiParameter("alliance", OpenApiTypes.STR, required=True, description="The alliance's slug.")
@@ -51,3 +57,38 @@ class PopoloView(APIView):
     @extend_schema(parameters=[ALLIANCE], responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         return Response(popolo(_alliance(request), _decisions(request)))
+
+
+class MembersCalendarView(APIView):
+    """The alliance's meetings (scheduled and held) as an iCalendar feed for its members, each with its published
+    agenda as far as the caller may read it; by token (``Authorization: Token ...``) or a signed-in session."""
+
+    @extend_schema(
+        parameters=[ALLIANCE, OpenApiParameter("body", OpenApiTypes.STR, description="One body's code, e.g. ALT.")],
+        responses={(200, "text/calendar"): OpenApiTypes.STR},
+    )
+    def get(self, request):
+        alliance = _alliance(request)
+        access = request_access(request)
+        meetings = (
+            Meeting.objects.restrict(access)
+            .filter(body__alliance=alliance, status__in=[Meeting.Status.SCHEDULED, Meeting.Status.HELD])
+            .select_related("body")
+            .order_by("starts_at", "pk")
+        )
+        code = request.query_params.get("body", "").strip()
+        if code:
+            meetings = meetings.filter(body__code__iexact=code)
+        meetings = list(meetings)
+        agendas = published_agendas(meetings, access)
+        calendar = Calendar()
+        calendar.add("prodid", "-//Alliance governance//Members' meetings//EN")
+        calendar.add("version", "2.0")
+        calendar.add("x-wr-calname", f"{alliance.name}: meetings{f' ({code.upper()})' if code else ''}")
+        stamp = timezone.now()
+        for meeting in meetings:
+            url = absolute_url(reverse("meeting-detail", kwargs={"slug": alliance.slug, "pk": meeting.pk}))
+            calendar.add_component(meeting_event(meeting, stamp, agendas.get(meeting.pk, ()), url))
+        response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = f'inline; filename="{alliance.slug}-meetings.ics"'
+        return response

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from alliance.filtersets import is_id
 from api.access import StandingMixin
@@ -13,8 +14,8 @@ from api.serializers import meetings as s
 from api.views.base import RegisterCreateViewSet
 from decisions import queries_meetings as queries
 from decisions import services
-from decisions.filtersets import ActionItemFilter, MeetingFilter
-from decisions.models import Attendance
+from decisions.filtersets import ActionItemFilter, AgendaItemFilter, MeetingFilter
+from decisions.models import AgendaItem, Attendance
 from roles import standing
 from roles.access import request_access
 
@@ -49,6 +50,7 @@ class MeetingViewSet(StandingMixin, mixins.UpdateModelMixin, RegisterCreateViewS
         "cancel": _meeting_keeper("cancel its meetings"),
         "minutes": _meeting_keeper("record the minutes of its meetings"),
         "approve_minutes": _meeting_keeper("approve the minutes of its meetings"),
+        "publish_agenda": _meeting_keeper("publish its meetings' agendas"),
     }
 
     def get_queryset(self):
@@ -59,7 +61,12 @@ class MeetingViewSet(StandingMixin, mixins.UpdateModelMixin, RegisterCreateViewS
             attendance = Attendance.objects.select_related("person", "organisation").order_by(
                 "capacity", "person__name"
             )
-            qs = qs.prefetch_related(Prefetch("attendances", queryset=attendance))
+            agenda = queries.agenda_items()
+            if access is not None:
+                agenda = agenda.restrict(access)
+            qs = qs.prefetch_related(
+                Prefetch("attendances", queryset=attendance), Prefetch("agenda_items", queryset=agenda)
+            )
         return qs
 
     def get_serializer_class(self):
@@ -157,6 +164,72 @@ class MeetingViewSet(StandingMixin, mixins.UpdateModelMixin, RegisterCreateViewS
         meeting = self.get_object()
         values = self._input(s.ApproveMinutesInputSerializer)
         return self._out(services.approve_minutes(actor=self.actor, meeting=meeting, **values))
+
+    @extend_schema(request=None, responses=s.MeetingDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="publish-agenda")
+    def publish_agenda(self, request, pk=None):
+        """Publish the agenda to the body's seats (they are notified); a late agenda is published, its
+        lateness shown in ``agenda_notice``."""
+        meeting = self.get_object()
+        services.publish_agenda(actor=self.actor, meeting=meeting)
+        return self._out(meeting)
+
+
+def _agenda_keeper(access, item, data):
+    standing.require_record_keeper(access, item.meeting.body, "build its meetings' agendas")
+
+
+class AgendaItemViewSet(StandingMixin, mixins.UpdateModelMixin, RegisterCreateViewSet):
+    """The items of meetings' agendas, in order (``?meeting=`` for one meeting's); added, changed, moved and
+    withdrawn by the body's secretary. Once the agenda is published, each change needs ``change_note``."""
+
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    serializer_class = s.AgendaItemSerializer
+    filterset_class = AgendaItemFilter
+    ordering_fields = ["position"]
+    ordering = ["meeting__starts_at", "meeting_id", "position", "pk"]
+    queryset = queries.agenda_items()
+    write_standing = {
+        "create": lambda access, _, data: standing.require_any_record_keeper(access, "build agendas"),
+        "partial_update": _agenda_keeper,
+        "update": _agenda_keeper,
+        "withdraw": _agenda_keeper,
+        "move": _agenda_keeper,
+    }
+
+    @extend_schema(request=s.AgendaItemCreateSerializer, responses={201: s.AgendaItemSerializer})
+    def create(self, request, *args, **kwargs):
+        values = self._input(s.AgendaItemCreateSerializer)
+        return self._out(services.add_agenda_item(actor=self.actor, **values), status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.AgendaItemUpdateSerializer, responses=s.AgendaItemSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        """Change the fields given; the others stay."""
+        item = self.get_object()
+        values = self._input(s.AgendaItemUpdateSerializer)
+        return self._out(services.update_agenda_item(actor=self.actor, item=item, **values))
+
+    def update(self, request, *args, **kwargs):
+        return self.partial_update(request, *args, **kwargs)
+
+    @extend_schema(request=s.AgendaMoveSerializer, responses=s.AgendaItemSerializer)
+    @action(detail=True, methods=["post"])
+    def move(self, request, pk=None):
+        """Move the item up or down one place, or to ``to_position``; the others close up."""
+        item = self.get_object()
+        values = self._input(s.AgendaMoveSerializer)
+        return self._out(services.move_agenda_item(actor=self.actor, item=item, **values))
+
+    @extend_schema(request=s.AgendaWithdrawSerializer, responses={200: s.AgendaItemSerializer, 204: None})
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        """Withdraw the item: removed before publishing (204), kept and marked withdrawn after (200)."""
+        item = self.get_object()
+        values = self._input(s.AgendaWithdrawSerializer)
+        services.withdraw_agenda_item(actor=self.actor, item=item, **values)
+        if not AgendaItem.objects.filter(pk=item.pk).exists():
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        return self._out(item)
 
 
 class ActionItemViewSet(StandingMixin, RegisterCreateViewSet):

@@ -6,6 +6,7 @@
 from decisions.services.actions import *  # noqa: F403
 from decisions.services.advice import *  # noqa: F403
 from decisions.services.advisers import *  # noqa: F403
+from decisions.services.agenda import *  # noqa: F403
 from decisions.services.approvals import *  # noqa: F403
 from decisions.services.closing import *  # noqa: F403
 from decisions.services.decisions import *  # noqa: F403

@@ -62,6 +62,8 @@ def test_autodiscover_registers_the_producers_of_decisions_then_contracts():
         "decisions.notifications.action_due",
         "decisions.notifications.review_due",
         "decisions.notifications.role_ending",
+        "decisions.notifications.agenda_published",
+        "decisions.notifications.agenda_changed",
         "contracts.notifications.award_approved",
     ]
 
@@ -85,5 +87,6 @@ def test_demo_parts_are_every_story_then_every_week_then_the_forward_plan():
         "contracts.demo.load",
         "decisions.demo_week.load",
         "contracts.demo_week.load",
+        "contracts.demo_week.agenda",
         "alliance.demo_forward_plan.load",
     ]

@@ -33,6 +33,7 @@ from decisions.models import (
     ActionItem,
     AdviceRequest,
     AdvisoryInput,
+    AgendaItem,
     Attendance,
     Decision,
     Meeting,
@@ -66,6 +67,7 @@ SEGMENT_MODELS = {
     "role-assignments": RoleAssignment,
     "interests": InterestDeclaration,
     "action-items": ActionItem,
+    "agenda-items": AgendaItem,
     "votes": Vote,
     "award-policies": AwardPolicy,
     "contracts": Contract,
@@ -90,6 +92,7 @@ CHILD_KWARGS = {
     "release_id": Release,
     # a version by its number (the scene pairs each paper with its versions' numbers)
     "number": DocumentVersion,
+    "item_pk": AgendaItem,
 }
 # Kwargs that are not ids, walked with each of these values (an unknown one too).
 FIXED_KWARGS = {
@@ -116,6 +119,7 @@ QUERIES = {
     "api/v1/audit/csv/": ["", "?alliance={slug}"],
     "api/v1/exports/decisions/": ["", "?alliance={slug}"],
     "api/v1/exports/popolo/": ["", "?alliance={slug}"],
+    "api/v1/exports/calendar/": ["", "?alliance={slug}", "?alliance={slug}&body=KLT"],
     "api/v1/awards/ocds/": ["", "?alliance={slug}", "?alliance={slug}&format=api"],
     "api/v1/directory/": ["?alliance={slug}", "?alliance={slug}&on=2021-03-01", "?alliance={slug}&format=api"],
     "api/v1/delegations/check/": [
@@ -252,6 +256,7 @@ KEY_ROUTES = {
     "award-move", "award-submission", "award-score", "award-approval", "interest-end",
     "forward-plan-edit", "forward-plan-withdraw",
     "document-upload", "document-add-version", "document-withdraw",
+    "meeting-agenda-add", "meeting-agenda-publish", "agenda-item-edit", "agenda-item-move", "agenda-item-withdraw",
 }  # fmt: skip
 
 

@@ -535,6 +535,10 @@ def _kestrel(scene: SmokeScene, users: dict, dun: dict) -> None:
         title=t("Kestrel Vale upcoming meeting: title", K),
         online=True,
     )
+    agenda_item = decisions.add_agenda_item(actor=SYSTEM, meeting=upcoming,
+        title=t("Kestrel Vale agenda item: title", K), description=t("Kestrel Vale agenda item: description", K),
+    )  # fmt: skip
+    decisions.publish_agenda(actor=SYSTEM, meeting=upcoming)
 
     closes = timezone.now() + timedelta(days=30)
     opened = timezone.now() - timedelta(days=2)
@@ -682,7 +686,7 @@ def _kestrel(scene: SmokeScene, users: dict, dun: dict) -> None:
                 overseer, shared_role, director_role, delegation, interest, meeting, upcoming, confidential, public,
                 members, members_draft, delegated, policy_decision, approval, *votes, advice, recusal, action, policy,
                 direct, competition, members_award, direct_bid, *bids, contract, *notes, notification, person_seat,
-                member_seat, klt_rule, plan_entry):  # fmt: skip
+                member_seat, klt_rule, plan_entry, agenda_item):  # fmt: skip
         scene.add(obj, KESTREL_SLUG)
     for assignment in RoleAssignment.objects.filter(role__alliance=alliance):
         scene.add(assignment, KESTREL_SLUG)
@@ -697,6 +701,7 @@ def _kestrel(scene: SmokeScene, users: dict, dun: dict) -> None:
     scene.pair(asked.decision, asked, KESTREL_SLUG)
     scene.pair(public, recusal, KESTREL_SLUG)
     scene.pair(meeting, attended, KESTREL_SLUG)
+    scene.pair(upcoming, agenda_item, KESTREL_SLUG)
     scene.pair(kog, person_seat, KESTREL_SLUG)
     scene.pair(klt, klt_rule, KESTREL_SLUG)
 
@@ -768,6 +773,10 @@ def _sample_demo(scene: SmokeScene) -> None:
         scene.pair(decision, decision.recusals.order_by("pk").first(), "dunmarrow")
     for meeting in Meeting.objects.filter(body__alliance=dun, attendances__isnull=False).distinct()[:1]:
         scene.pair(meeting, meeting.attendances.order_by("pk").first(), "dunmarrow")
+    for meeting in Meeting.objects.filter(body__alliance=dun, agenda_items__isnull=False).distinct()[:1]:
+        item = meeting.agenda_items.order_by("pk").first()
+        scene.add(item, "dunmarrow", sample=True)
+        scene.pair(meeting, item, "dunmarrow")
     for body in GoverningBody.objects.filter(alliance=dun, seats__isnull=False).distinct()[:1]:
         scene.pair(body, body.seats.order_by("pk").first(), "dunmarrow")
     for body in GoverningBody.objects.filter(alliance=dun, kind_rules__isnull=False).distinct()[:1]:
