@@ -190,21 +190,22 @@ def action_due(now: datetime) -> Iterator[Planned]:
     today = timezone.localtime(now).date()
     items = ActionItem.objects.filter(
         status=ActionItem.Status.OPEN, due_on__lte=today + timedelta(days=ACTION_DUE_WITHIN_DAYS)
-    ).select_related("decision__alliance", "owner_person", "owner_role")
+    ).select_related("decision__alliance", "meeting__body__alliance", "agenda_item", "owner_person", "owner_role")
     for item in items:
         overdue = item.due_on < today
+        source = _label(item.decision) if item.decision_id else item.source_label
         owners = [item.owner_person] if item.owner_person_id else _holders(item.owner_role, today)
         when = f"was due {day(item.due_on)}" if overdue else f"is due {day(item.due_on)}"
-        url = absolute_url(f"{item.decision.get_absolute_url()}#action-{item.pk}")
+        url = absolute_url(item.get_absolute_url())
         yield from planned_for_each(
             owners,
-            alliance=item.decision.alliance,
+            alliance=item.alliance,
             kind=NotificationKind.ACTION_DUE,
             event_key=f"action-{'overdue' if overdue else 'due'}:{item.pk}",
             subject=f"{'Overdue' if overdue else 'Due soon'}: {item.title}",
-            body=f"The action '{item.title}' from {_label(item.decision)} {when}"
+            body=f"The action '{item.title}' from {source} {when}"
             + (f" and is owned by the role {item.owner_role}, which you hold" if not item.owner_person_id else "")
-            + ". Please complete it and mark it done on the decision's page, or tell the secretary what is in the "
+            + ". Please complete it and mark it done on the action items page, or tell the secretary what is in the "
             "way.",
             url=url,
             due_at=now,

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from alliance.formatting import day
 from alliance.models import Alliance
-from decisions.models import ActionItem, Attendance, Decision, Meeting
+from decisions.models import ActionItem, AgendaItem, Attendance, Decision, Meeting
 from decisions.queries import counted_attendance, representing, voters_present, voting_seats_on
 from roles.access import Access
 from roles.models import Role
@@ -102,10 +102,12 @@ def decisions_at(meeting: Meeting) -> QuerySet[Decision]:
 
 
 def action_items(alliance: Alliance | None = None) -> QuerySet[ActionItem]:
-    """Action items with their decision and owners, soonest due first."""
-    qs = ActionItem.objects.select_related("decision__alliance", "owner_person", "owner_role")
+    """Action items with their decision or meeting and owners, soonest due first."""
+    qs = ActionItem.objects.select_related(
+        "decision__alliance", "decision__body", "meeting__body__alliance", "agenda_item", "owner_person", "owner_role"
+    )
     if alliance is not None:
-        qs = qs.filter(decision__alliance=alliance)
+        qs = qs.of_alliance(alliance.pk)
     return qs.order_by("due_on", "pk")
 
 
@@ -137,3 +139,77 @@ def decisions_shaping_role(role: Role) -> QuerySet[Decision]:
         .distinct()
         .order_by("-decided_on", "-pk")
     )
+
+
+# Minutes -----------------------------------------------------------------------------------
+
+
+def members_view(alliance_id: int) -> Access:
+    """What any member of the alliance reads: the standing the signed-off minutes are written for (a paper
+    of the meeting is as readable as the meeting, so it holds nothing a member could not read)."""
+    return Access(authenticated=True, members_of=frozenset({alliance_id}))
+
+
+def minutes_record(meeting: Meeting, access: Access) -> dict:
+    """The minutes of a meeting as ``access`` may read them: attendance (present, apologies), each listed
+    agenda item with its minute, the decisions and actions it brought, then the meeting's other decisions
+    and actions. A fixed number of queries, whatever the meeting holds."""
+    attendances = list(
+        Attendance.objects.filter(meeting=meeting).select_related("person", "organisation").order_by("person__name")
+    )
+    items = list(
+        AgendaItem.objects.filter(meeting=meeting, status=AgendaItem.Status.LISTED)
+        .select_related("presenter", "decision")
+        .order_by("position", "pk")
+    )
+    decisions = list(
+        Decision.objects.restrict(access)
+        .filter(Q(meeting=meeting) | Q(agenda_items__meeting=meeting))
+        .distinct()
+        .select_related("body")
+        .order_by("reference", "pk")
+    )
+    actions = list(
+        action_items()
+        .restrict(access)
+        .filter(Q(meeting=meeting) | Q(decision__meeting=meeting))
+        .order_by("due_on", "pk")
+    )
+    readable = {d.pk for d in decisions}
+    by_item = []
+    placed_decisions, placed_actions = set(), set()
+    for item in items:
+        item_decisions = [d for d in decisions if d.pk == item.decision_id]
+        item_actions = [
+            a
+            for a in actions
+            if a.agenda_item_id == item.pk or (item.decision_id and a.decision_id == item.decision_id)
+        ]
+        placed_decisions.update(d.pk for d in item_decisions)
+        placed_actions.update(a.pk for a in item_actions)
+        by_item.append(
+            {
+                "item": item,
+                "decision_readable": item.decision_id in readable,
+                "decisions": item_decisions,
+                "actions": item_actions,
+            }
+        )
+    return {
+        "meeting": meeting,
+        "present": [a for a in attendances if a.present],
+        "apologies": [a for a in attendances if not a.present],
+        "items": by_item,
+        "other_decisions": [d for d in decisions if d.pk not in placed_decisions],
+        "other_actions": [a for a in actions if a.pk not in placed_actions],
+    }
+
+
+def previous_meetings_to_approve(meeting: Meeting) -> QuerySet[Meeting]:
+    """Earlier held meetings of the same body whose minutes are not yet approved: what ``meeting`` may approve."""
+    return Meeting.objects.filter(
+        body_id=meeting.body_id,
+        status=Meeting.Status.HELD,
+        starts_at__lt=meeting.starts_at,
+        minutes_approved_by__isnull=True,
+    ).order_by("-starts_at", "pk")

@@ -819,18 +819,19 @@ class CreateActionItemView(DecisionFormView):
 
 
 class ActionItemFormView(SecretaryFormView):
-    """A step on one action item; the page goes back to the decision it came from."""
+    """A step on one action item; the page goes back to the decision or meeting it came from."""
 
     subject = "item"
 
     def get_target(self):
         self.item = get_object_or_404(
-            ActionItem.objects.restrict(self.access).select_related("decision__alliance", "decision__body"),
-            decision__alliance=self.alliance,
+            ActionItem.objects.restrict(self.access)
+            .of_alliance(self.alliance.pk)
+            .select_related("decision__alliance", "decision__body", "meeting__body__alliance", "agenda_item"),
             pk=self.kwargs["pk"],
         )
         self.intro = f"{self.item.title}, due {day(self.item.due_on)}."
-        return self.item.decision
+        return self.item.source
 
     def subject_record(self):
         return self.item

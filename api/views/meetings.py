@@ -26,7 +26,7 @@ def _meeting_keeper(doing):
 
 
 def _item_keeper(doing):
-    return lambda access, item, data: standing.require_record_keeper(access, item.decision.body, doing)
+    return lambda access, item, data: standing.require_record_keeper(access, item.body, doing)
 
 
 class MeetingViewSet(StandingMixin, mixins.UpdateModelMixin, RegisterCreateViewSet):
