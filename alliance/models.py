@@ -555,6 +555,7 @@ class NotificationKind(models.TextChoices):
     REVIEW_DUE = "review_due", "Decision review date reached"
     AWARD_APPROVED = "award_approved", "Award approved"
     ROLE_ENDING = "role_ending", "Role ending without a successor"
+    MINUTES_CIRCULATED = "minutes_circulated", "Draft minutes circulated"
 
 
 class Sending(models.Model):

@@ -892,6 +892,9 @@ class ActionItem(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return f"{self.source.get_absolute_url()}#action-{self.pk}"
+
     @property
     def source(self):
         """What asked for the action: its decision, else the meeting that agreed it."""

@@ -14,14 +14,15 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from alliance.formatting import day, day_at_time, day_time
 from alliance.models import NotificationKind
 from alliance.notifications import Planned, absolute_url
 from alliance.registry import register
-from decisions.models import ActionItem, Attendance, Decision, Vote
-from decisions.queries import DECIDED, Voter, decision_day, electorate, voter_key
+from decisions.models import ActionItem, Attendance, Decision, Meeting, Vote
+from decisions.queries import DECIDED, Voter, decision_day, electorate, seats_on, voter_key
 from roles.models import Person, Role, RoleAssignment
 from roles.queries import representatives_on
 
@@ -208,6 +209,46 @@ def action_due(now: datetime) -> Iterator[Planned]:
             + ". Please complete it and mark it done on the action items page, or tell the secretary what is in the "
             "way.",
             url=url,
+            due_at=now,
+        )
+
+
+def _seat_people(meeting: Meeting, on: date) -> set[int]:
+    """The people sitting on the meeting's body on ``on``: each seat's representative and deputy, or its holder."""
+    people: set[int] = set()
+    for voter in seats_on(meeting.body, on):
+        if voter.membership is None:
+            people.add(voter.seat.person_id)
+            continue
+        people.update(representatives_on(on=on, membership=voter.membership).values_list("pk", flat=True))
+    return people
+
+
+@register("notification_producers")
+def minutes_circulated(now: datetime) -> Iterator[Planned]:
+    """Draft minutes circulated (or circulated again, revised): the attendees and the body's seats are asked to
+    read them before the meeting that approves them."""
+    meetings = Meeting.objects.filter(
+        minutes_circulated_at__gte=_lookback(now), minutes_circulated_at__lte=now, minutes_approved_by__isnull=True
+    ).select_related("body__alliance")
+    for meeting in meetings:
+        on = timezone.localdate(meeting.starts_at)
+        ids = _seat_people(meeting, on) | set(
+            Attendance.objects.filter(meeting=meeting).values_list("person_id", flat=True)
+        )
+        revised = meeting.minutes_circulations > 1
+        draft = "revised draft" if revised else "draft"
+        yield from planned_for_each(
+            Person.objects.filter(pk__in=ids).order_by("name", "pk"),
+            alliance=meeting.body.alliance,
+            kind=NotificationKind.MINUTES_CIRCULATED,
+            event_key=f"minutes-circulated:{meeting.pk}:{meeting.minutes_circulations}",
+            subject=f"{draft.capitalize()} minutes: {meeting.body.code} meeting of {day(on)}",
+            body=f"The {draft} minutes of the {meeting.body.name} meeting of {day(on)} are ready to read. Please "
+            "tell the secretary of any correction before the next meeting, which is asked to approve them.",
+            url=absolute_url(
+                reverse("meeting-minutes-print", kwargs={"slug": meeting.body.alliance.slug, "pk": meeting.pk})
+            ),
             due_at=now,
         )
 

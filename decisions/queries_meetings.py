@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from alliance.document_models import Document, DocumentVersion
 from alliance.formatting import day
 from alliance.models import Alliance
 from decisions.models import ActionItem, AgendaItem, Attendance, Decision, Meeting
@@ -213,3 +215,21 @@ def previous_meetings_to_approve(meeting: Meeting) -> QuerySet[Meeting]:
         starts_at__lt=meeting.starts_at,
         minutes_approved_by__isnull=True,
     ).order_by("-starts_at", "pk")
+
+
+def signed_off_minutes(meeting: Meeting, access: Access) -> DocumentVersion | None:
+    """The current version of the meeting's signed-off minutes (kept on approval), if ``access`` may read it."""
+    if not meeting.minutes_approved_by_id:
+        return None
+    return (
+        DocumentVersion.objects.restrict(access)
+        .filter(
+            document__owner_type=ContentType.objects.get_for_model(Meeting),
+            document__owner_id=meeting.pk,
+            document__kind=Document.Kind.MINUTES,
+            document__withdrawn_at__isnull=True,
+        )
+        .select_related("document")
+        .order_by("-document__created_at", "-number")
+        .first()
+    )

@@ -335,3 +335,25 @@ class ContractFactory(factory.django.DjangoModelFactory):
     extension_until = date(2026, 3, 31)
     in_scope = True
     status = "ACTIVE"
+
+
+# --- minutes ---
+
+
+class MinutesItemFactory(factory.django.DjangoModelFactory):
+    """An agenda item of a meeting, listed, as the minutes take it."""
+
+    class Meta:
+        model = "decisions.AgendaItem"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Item {n}")
+    purpose = "discussion"
+
+
+class MeetingActionItemFactory(ActionItemFactory):
+    """An action agreed at a held meeting, under none of its items."""
+
+    decision = None
+    meeting = factory.SubFactory(MeetingFactory, status=Meeting.Status.HELD)

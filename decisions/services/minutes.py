@@ -44,11 +44,11 @@ def _locked(meeting: Meeting) -> Meeting:
     return Meeting.objects.select_for_update(of=("self",)).select_related("body__alliance").get(pk=meeting.pk)
 
 
-def refuse_if_sealed(meeting: Meeting, what: str, field: str | None = None) -> None:
+def refuse_if_sealed(meeting: Meeting, what: str, field: str | None = None, code: str = "minutes_sealed") -> None:
     """Rule: approved minutes are sealed; ``what`` names the part the caller tried to change."""
     message = meeting.minutes_sealed_message(what)
     if message:
-        raise RuleViolation("minutes_sealed", message, field=field, conflict=True)
+        raise RuleViolation(code, message, field=field, conflict=True)
 
 
 def _refuse_unless_held(meeting: Meeting, doing: str) -> None:
@@ -132,28 +132,30 @@ def circulate_minutes(*, actor: Access, meeting: Meeting, now: datetime | None =
     return meeting
 
 
-def _approval_refusal(meeting: Meeting, decision: Decision) -> str | None:
+def _approval_refusal(meeting: Meeting, decision: Decision) -> tuple[str, str] | None:
     """Why ``decision`` cannot approve the minutes of ``meeting`` (rule: a later, agreed PROCEDURAL decision
     of the same body), or None."""
     label = decision.reference or decision.title
     if decision.body_id != meeting.body_id:
-        return (
+        return "minutes_other_body", (
             f"{label} is a decision of {decision.body.name}; minutes are approved by the body that met "
             f"({meeting.body.name})."
         )
     if decision.kind != DecisionKind.PROCEDURAL:
-        return (
+        return "minutes_decision_not_procedural", (
             f"{label} is a {decision.get_kind_display().lower()} decision; minutes are approved by a procedural "
             "decision. Use 'Draft the approval of these minutes' on the next meeting's page."
         )
     if decision.status != Decision.Status.AGREED:
-        return f"{label} is {decision.get_status_display().lower()}; minutes are approved by an agreed decision."
+        return "minutes_decision_not_agreed", (
+            f"{label} is {decision.get_status_display().lower()}; minutes are approved by an agreed decision."
+        )
     if decision.meeting_id is not None:
         later = decision.meeting.starts_at > meeting.starts_at
     else:
         later = decision.decided_on is not None and decision.decided_on > meeting_date(meeting)
     if not later:
-        return (
+        return "minutes_decision_not_later", (
             f"{label} was not taken after the meeting of {day(meeting_date(meeting))}; minutes are approved at a "
             "later meeting or by a later written procedure."
         )
@@ -204,7 +206,7 @@ def approve_minutes(*, actor: Access, meeting: Meeting, decision: Decision) -> M
             field="minutes",
             conflict=True,
         )
-    refuse_if_sealed(meeting, "the minutes", field="decision")
+    refuse_if_sealed(meeting, "the minutes", field="decision", code="minutes_already_approved")
     if decision.alliance_id != meeting.body.alliance_id:
         # Not named: the caller may not read another alliance's decision (the read rule).
         raise RuleViolation(
@@ -214,7 +216,7 @@ def approve_minutes(*, actor: Access, meeting: Meeting, decision: Decision) -> M
         )
     refusal = _approval_refusal(meeting, decision)
     if refusal:
-        raise RuleViolation("minutes_decision_unfit", refusal, field="decision")
+        raise RuleViolation(*refusal, field="decision")
     if decision.approves_minutes_of.exclude(pk=meeting.pk).exists():
         raise RuleViolation(
             "minutes_decision_used",
