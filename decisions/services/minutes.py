@@ -69,9 +69,17 @@ def mark_minutes_changed(meeting: Meeting) -> None:
 
 
 @transaction.atomic
-def record_item_minute(*, actor: Access, item: AgendaItem, discussion: str) -> AgendaItem:
+def record_item_minute(
+    *, actor: Access, item: AgendaItem, discussion: str, meeting: Meeting | None = None
+) -> AgendaItem:
     """Write or correct the minute of one agenda item (what was discussed and concluded): the body's secretary,
-    once the meeting is held, until its minutes are approved."""
+    once the meeting is held, until its minutes are approved. With ``meeting``, the item must be on its agenda."""
+    if meeting is not None and item.meeting_id != meeting.pk:
+        raise RuleViolation(
+            "agenda_item_other_meeting",
+            "That agenda item is not on this meeting's agenda; choose one of its items.",
+            field="agenda_item",
+        )
     meeting = item.meeting
     standing.require_record_keeper(actor, meeting.body, "record the minutes of its meetings")
     meeting = _locked(meeting)
@@ -143,8 +151,8 @@ def _approval_refusal(meeting: Meeting, decision: Decision) -> tuple[str, str] |
         )
     if decision.kind != DecisionKind.PROCEDURAL:
         return "minutes_decision_not_procedural", (
-            f"{label} is a {decision.get_kind_display().lower()} decision; minutes are approved by a procedural "
-            "decision. Use 'Draft the approval of these minutes' on the next meeting's page."
+            f"{label} is not a procedural decision (its kind is {decision.get_kind_display().lower()}); minutes are "
+            "approved by a procedural decision. Use 'Draft the approval of these minutes' on the next meeting's page."
         )
     if decision.status != Decision.Status.AGREED:
         return "minutes_decision_not_agreed", (
@@ -174,10 +182,16 @@ def _document_bytes(html: str) -> tuple[bytes, str, str]:
 def _store_signed_off(*, actor: Access, meeting: Meeting, decision: Decision, approved_at: datetime) -> Document:
     from alliance import documents  # the papers' service (alliance/documents.py)
 
-    record = queries_meetings.minutes_record(meeting, queries_meetings.members_view(meeting.body.alliance_id))
+    members = queries_meetings.members_view(meeting.body.alliance_id)
+    record = queries_meetings.minutes_record(meeting, members)
     html = render_to_string(
         "decisions/minutes_document.html",
-        {**record, "approved_by": decision, "approved_on": timezone.localdate(approved_at), "signed_off": True},
+        {
+            **record,
+            # The copy is as readable as the meeting: a confidential approving decision is not named in it.
+            "approved_by": decision if members.can_read(decision) else None,
+            "approved_on": timezone.localdate(approved_at),
+        },
     )
     content, content_type, extension = _document_bytes(html)
     on = meeting_date(meeting)
