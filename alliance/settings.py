@@ -344,6 +344,7 @@ SPECTACULAR_SETTINGS = {
         "ContractStatusEnum": "contracts.models.Contract.Status",
         "NotificationKindEnum": "alliance.models.NotificationKind",
         "NotificationModeEnum": "alliance.models.NotificationPreference.Mode",
+        "DocumentKindEnum": "alliance.document_models.Document.Kind",
     },
 }
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
+from alliance.document_views import papers_context
 from alliance.exports import csv_lines
 from alliance.web import AlliancePageMixin, FilteredListMixin
 from contracts import queries
@@ -72,6 +73,7 @@ class AwardDetailView(AlliancePageMixin, TemplateView):
             crumbs=[(reverse("award-register", kwargs={"slug": self.alliance.slug}), "Award register")],
             can_run=_runs_awards(self.access, self.alliance),
             moves=moves_from(process),
+            **papers_context(self.alliance, process, self.access),
         )
         return context
 
