@@ -31,6 +31,7 @@ from decisions.models import (
     ActionItem,
     AdviceRequest,
     AdvisoryInput,
+    AgendaItem,
     Attendance,
     Decision,
     Meeting,
@@ -80,6 +81,7 @@ CHILD_KWARGS = {
     "request_pk": AdviceRequest,
     "request_id": AdviceRequest,
     "release_pk": Release,
+    "item_pk": AgendaItem,
     "release_id": Release,
 }
 # Kwargs that are not ids, walked with each of these values (an unknown one too).
@@ -234,6 +236,7 @@ KEY_ROUTES = {
     "decision-release", "release-cancel", "recusal-publicity",
     "award-move", "award-submission", "award-score", "award-approval", "interest-end",
     "forward-plan-edit", "forward-plan-withdraw",
+    "meeting-item-minute", "meeting-action", "meeting-minutes-circulate", "meeting-minutes-draft-approval",
 }  # fmt: skip
 
 
