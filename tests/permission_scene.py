@@ -22,6 +22,7 @@ from tests.factories import (
     GoverningBodyFactory,
     InterestDeclarationFactory,
     MeetingFactory,
+    MinutesItemFactory,
     OrganisationFactory,
     PersonFactory,
     RoleAssignmentFactory,
@@ -80,6 +81,7 @@ def make_permission_scene() -> PermissionScene:
                                     kind="KEY", visibility="MEMBERS", closes_at=closes)  # fmt: skip
     meeting = MeetingFactory(body=scene.body, starts_at=datetime(2021, 3, 4, 10, 0, tzinfo=UTC))
     attendance = AttendanceFactory(meeting=meeting, person=scene.reps[0], capacity="observer")
+    agenda_item = MinutesItemFactory(meeting=meeting, position=1, title="Outreach redesign")
     action = ActionItemFactory(decision=members, owner_person=scene.reps[0])
     delegation = DelegatedAuthorityFactory(
         role=RoleFactory(alliance=alliance, title="Alliance director", kind=Role.Kind.DIRECTOR), body=scene.body
@@ -157,6 +159,7 @@ def make_permission_scene() -> PermissionScene:
         "interest": interest.pk,
         "meeting": meeting.pk,
         "attendance": attendance.pk,
+        "agenda_item": agenda_item.pk,
         "action": action.pk,
         "vote": vote.pk,
         "secret_vote": secret_vote.pk,
