@@ -39,9 +39,7 @@ def upload_url(alliance, owner, access) -> str | None:
     """The address of the form to file a paper with ``owner``, for a caller who may file one (else None)."""
     if owner is None or not documents.may_file(access, owner):
         return None
-    return reverse(
-        "document-upload", kwargs={"slug": alliance.slug, "owner_kind": owner_kind(owner), "owner_pk": owner.pk}
-    )
+    return reverse("document-upload", kwargs={"slug": alliance.slug, "owner_kind": owner_kind(owner), "pk": owner.pk})
 
 
 def papers_context(alliance, owner, access) -> dict:
@@ -108,7 +106,7 @@ class UploadPaperView(PaperFormView):
         model = owner_kinds().get(self.kwargs["owner_kind"])
         if model is None:
             raise Http404("No such kind of record.")
-        owner = get_object_or_404(restrict(model._default_manager.all(), self.access), pk=self.kwargs["owner_pk"])
+        owner = get_object_or_404(restrict(model._default_manager.all(), self.access), pk=self.kwargs["pk"])
         if documents.owner_alliance_id(owner) != self.alliance.pk:
             raise Http404("No such record in this alliance.")
         return owner

@@ -23,7 +23,7 @@ urlpatterns = [
         name="forward-plan-withdraw",
     ),
     path(
-        "alliances/<slug:slug>/papers/new/<slug:owner_kind>/<int:owner_pk>/",
+        "alliances/<slug:slug>/papers/new/<slug:owner_kind>/<int:pk>/",
         document_views.UploadPaperView.as_view(),
         name="document-upload",
     ),

@@ -29,7 +29,7 @@ WATCHED = (Document, DocumentVersion)
 
 def upload_url(scene, owner):
     kind = type(owner)._meta.model_name
-    return reverse("document-upload", kwargs={"slug": scene.alliance.slug, "owner_kind": kind, "owner_pk": owner.pk})
+    return reverse("document-upload", kwargs={"slug": scene.alliance.slug, "owner_kind": kind, "pk": owner.pk})
 
 
 def filed(owner, content=None, title="Options appraisal"):
@@ -179,7 +179,7 @@ def test_a_confidential_paper_of_another_alliance_is_never_shown(secretary, scen
             ("document-download", {"pk": elsewhere.pk, "number": version.number}),
             ("document-add-version", {"pk": elsewhere.pk}),
             ("document-withdraw", {"pk": elsewhere.pk}),
-            ("document-upload", {"owner_kind": "decision", "owner_pk": elsewhere.owner_id}),
+            ("document-upload", {"owner_kind": "decision", "pk": elsewhere.owner_id}),
         ]:
             response = secretary.get(reverse(name, kwargs={"slug": slug, **kwargs}))
             assert response.status_code == 404, (name, slug)
