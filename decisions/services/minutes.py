@@ -208,9 +208,11 @@ def _store_signed_off(*, actor: Access, meeting: Meeting, decision: Decision, ap
 
 
 @transaction.atomic
-def approve_minutes(*, actor: Access, meeting: Meeting, decision: Decision) -> Meeting:
+def approve_minutes(
+    *, actor: Access, meeting: Meeting, decision: Decision, approved_at: datetime | None = None
+) -> Meeting:
     """Approve a meeting's minutes by a later, AGREED, PROCEDURAL decision of the same body; seals them and keeps
-    the signed-off copy as a paper of the meeting."""
+    the signed-off copy as a paper of the meeting (``approved_at``: now, unless replaying the past)."""
     standing.require_record_keeper(actor, meeting.body, "approve the minutes of its meetings")
     meeting = _locked(meeting)
     if meeting.status != Meeting.Status.HELD or not _has_minutes(meeting):
@@ -238,7 +240,7 @@ def approve_minutes(*, actor: Access, meeting: Meeting, decision: Decision) -> M
             "approved by their own decision.",
             field="decision",
         )
-    approved_at = timezone.now()
+    approved_at = approved_at or timezone.now()
     _store_signed_off(actor=actor, meeting=meeting, decision=decision, approved_at=approved_at)
     meeting.minutes_approved_by = decision
     meeting.minutes_approved_at = approved_at
