@@ -557,6 +557,7 @@ class NotificationKind(models.TextChoices):
     ROLE_ENDING = "role_ending", "Role ending without a successor"
     AGENDA_PUBLISHED = "agenda_published", "Agenda published for a meeting of your body"
     AGENDA_CHANGED = "agenda_changed", "Agenda changed after it was published"
+    MINUTES_CIRCULATED = "minutes_circulated", "Draft minutes circulated"
 
 
 class Sending(models.Model):

@@ -101,7 +101,7 @@ def decisions_per_quarter(alliance: Alliance) -> dict:
 
 
 def action_item_summary(alliance: Alliance, on: date) -> dict:
-    items = ActionItem.objects.filter(decision__alliance=alliance)
+    items = ActionItem.objects.of_alliance(alliance.pk)
     open_items = items.filter(status=ActionItem.Status.OPEN)
     summary = {
         "open": open_items.count(),

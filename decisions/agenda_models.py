@@ -84,7 +84,7 @@ class AgendaItem(models.Model):
         return self.meeting.body.alliance_id
 
     def documents_refused(self, doing: str) -> str | None:
-        """Papers of an item whose decision is sealed, or whose meeting's minutes are approved, are kept as they were."""
+        """Papers of an item whose decision is sealed, or whose meeting's minutes are approved, stay as they were."""
         if self.decision_id and self.decision.is_sealed:
             return (
                 f"The papers of item {self.position} cannot be {doing}: its decision {self.decision.reference} is "

@@ -20,7 +20,7 @@ from alliance.choices import DecisionKind
 from alliance.models import Membership
 from alliance.registry import DemoStage, register
 from decisions import services
-from decisions.models import Decision, Meeting
+from decisions.models import AgendaItem, Decision, Meeting
 from decisions.queries import voting_seats_on
 from roles import queries as roles_queries
 from roles import services as roles_services
@@ -212,7 +212,9 @@ class Builder:
         )
         decision = commissioner_approval(decision)
         if approves:
-            services.approve_minutes(actor=SYSTEM, meeting=self.meetings[approves], decision=decision)
+            services.approve_minutes(
+                actor=SYSTEM, meeting=self.meetings[approves], decision=decision, approved_at=decision.closed_at
+            )
         for title_, due, owner, done in actions:
             owner_fields = (
                 {"owner_role": self.roles[owner]} if owner in self.roles else {"owner_person": self.people[owner]}
@@ -310,6 +312,7 @@ def load(ctx: dict, stdout) -> None:
     _year_two(b)
     _year_three(b)
     _conclusion(b)
+    _minutes_of_september(b)
     stdout.write(
         f"Recorded {Meeting.objects.filter(body__alliance=alliance).count()} meetings and "
         f"{Decision.objects.filter(alliance=alliance).count()} decisions from 2020 to 2023."
@@ -921,3 +924,60 @@ def _conclusion(b: Builder) -> None:
         revisits=("conclude",),
         actions=(("Agree novation terms with each member", date(2024, 1, 31), "director", None),),
     )
+
+
+def _minutes_of_september(b: Builder) -> None:
+    """The September 2023 meeting approves April's minutes by a procedural decision, and is itself minuted item by
+    item, with actions agreed at the meeting; its draft is circulated on 18 September, before the demo week, and
+    waits for the next meeting to approve it."""
+    b.decide(
+        "minutes13",
+        meeting="m14",
+        title="Approve the minutes of the meeting of 19 April 2023",
+        proposal="That the minutes of the ALT meeting of 19 April 2023 are a true record.",
+        tags=["minutes"],
+        approves="m13",
+    )
+    meeting = b.meetings["m14"]
+    items = list(AgendaItem.objects.filter(meeting=meeting, status=AgendaItem.Status.LISTED).order_by("position"))
+    if not items:
+        # The agenda as the secretary built it (through the agenda's services where they are installed).
+        rows = [
+            ("Minutes of the meeting of 19 April 2023", AgendaItem.Purpose.DECISION, "minutes13"),
+            ("Concluding the alliance", AgendaItem.Purpose.DECISION, "conclude"),
+            ("Services after the alliance", AgendaItem.Purpose.DECISION, "transition"),
+            ("What the operating manual left unagreed", AgendaItem.Purpose.DISCUSSION, None),
+        ]
+        items = [
+            AgendaItem.objects.create(
+                meeting=meeting, position=n, title=title, purpose=purpose, decision=b.taken[key] if key else None
+            )
+            for n, (title, purpose, key) in enumerate(rows, start=1)
+        ]
+    minutes = [
+        "The minutes of 19 April 2023 were approved as a true record (procedural decision).",
+        "The chair set out the falling budgets and the turnover of leaders. Voices of Experience asked that people "
+        "using services hear first; members agreed unanimously to conclude the alliance on 31 March 2024.",
+        "Members agreed each service keeps its staff and its people through the transition; the partnership will "
+        "novate the contracts from 1 April 2024.",
+        "Members noted that the operating manual was never finalised, so procurement and financial processes were "
+        "never agreed. The partnership should have them agreed before it commissions directly.",
+    ]
+    for item, text in zip(items, minutes, strict=False):
+        services.record_item_minute(actor=SYSTEM, item=item, discussion=text)
+    last = items[min(3, len(items) - 1)]
+    services.create_action_item(
+        actor=SYSTEM,
+        agenda_item=last,
+        title="Hand the partnership a list of the procedures the manual left unagreed",
+        due_on=date(2023, 11, 30),
+        owner_role=b.roles["secretary"],
+    )
+    services.create_action_item(
+        actor=SYSTEM,
+        agenda_item=items[min(2, len(items) - 1)],
+        title="Share the transition plan with every member's board",
+        due_on=date(2023, 10, 31),
+        owner_person=b.people["Priya Raman"],
+    )
+    services.circulate_minutes(actor=SYSTEM, meeting=meeting, now=_at(date(2023, 9, 18), 10))

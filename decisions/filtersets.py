@@ -2,8 +2,9 @@
 
 import django_filters as filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Q, Subquery
 from django.utils import timezone
+from django_filters.constants import EMPTY_VALUES
 
 from alliance.choices import DecisionKind
 from alliance.filtersets import AllianceSlugFilter, FilterSet, IdFilter, SearchFilter, StrictBooleanFilter, is_id
@@ -48,15 +49,27 @@ class AgendaItemFilter(FilterSet):
         fields = ["alliance", "meeting", "purpose", "status"]
 
 
+class ActionItemAllianceFilter(AllianceSlugFilter):
+    """?alliance=<slug> of an action item: its decision's alliance, or its meeting's (ActionItem.of_alliance)."""
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        return qs.filter(
+            Q(decision__alliance_id=Subquery(Alliance.objects.filter(slug=value).values("pk")[:1]))
+            | Q(meeting__body__alliance_id=Subquery(Alliance.objects.filter(slug=value).values("pk")[:1]))
+        )
+
+
 class ActionItemFilter(FilterSet):
-    alliance = AllianceSlugFilter(field_name="decision__alliance__slug", label="Alliance slug")
+    alliance = ActionItemAllianceFilter(label="Alliance slug")
     overdue = StrictBooleanFilter(method="filter_overdue", label="Open and due before ?on= (default today)")
     # Not a filter of its own: the date ?overdue= is judged on (read by filter_overdue).
     on = filters.DateFilter(label="The date overdue is judged on (YYYY-MM-DD)")
 
     class Meta:
         model = ActionItem
-        fields = ["alliance", "decision", "owner_person", "owner_role", "status", "overdue", "on"]
+        fields = ["alliance", "decision", "meeting", "owner_person", "owner_role", "status", "overdue", "on"]
 
     def filter_queryset(self, queryset):
         self.judged_on = self.form.cleaned_data.pop("on", None) or timezone.localdate()
@@ -72,7 +85,7 @@ class ActionItemListFilter(ActionItemFilter):
     """The action items page's filter: the API's (:class:`ActionItemFilter`) by status; the page judges
     what is overdue on its own date (``?on=``)."""
 
-    alliance = decision = owner_person = owner_role = overdue = on = None
+    alliance = decision = meeting = owner_person = owner_role = overdue = on = None
     status = filters.ChoiceFilter(choices=ActionItem.Status.choices, empty_label="Any status")
 
     class Meta(ActionItemFilter.Meta):

@@ -22,6 +22,7 @@ from decisions.models import (
     Vote,
 )
 from decisions.queries import recusal_interests
+from decisions.queries_meetings import previous_meetings_to_approve
 from decisions.services.actions import owners
 from decisions.services.closing import CONFIRM_MISSING_LABEL
 from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role, Seat
@@ -192,14 +193,60 @@ class MinutesForm(forms.Form):
 
 class ApproveMinutesForm(forms.Form):
     decision = forms.ModelChoiceField(
-        queryset=Decision.objects.none(), help_text="An agreed decision of the same body, taken later."
+        queryset=Decision.objects.none(),
+        label="Approving decision",
+        help_text="An agreed procedural decision of the same body, taken at a later meeting or later in writing.",
     )
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["decision"].queryset = Decision.objects.filter(
-            body=meeting.body, status=Decision.Status.AGREED
-        ).order_by("-decided_on", "-pk")
+        # Offered: what the service would accept on kind, body and outcome (it judges "later" itself).
+        self.fields["decision"].queryset = (
+            Decision.objects.filter(body=meeting.body, status=Decision.Status.AGREED, kind=DecisionKind.PROCEDURAL)
+            .select_related("meeting")
+            .order_by("-decided_on", "-pk")
+        )
+
+
+class ItemMinuteForm(forms.Form):
+    discussion = forms.CharField(
+        label="Minute",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="What was discussed and concluded under this item.",
+    )
+
+
+class DraftMinutesApprovalForm(forms.Form):
+    minutes_of = forms.ModelChoiceField(
+        queryset=Meeting.objects.none(),
+        label="Minutes of the meeting",
+        help_text="An earlier held meeting of the same body whose minutes are not yet approved.",
+    )
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["minutes_of"].queryset = previous_meetings_to_approve(meeting).select_related("body")
+        self.fields["minutes_of"].label_from_instance = lambda m: f"{m} of {day(timezone.localdate(m.starts_at))}"
+
+
+class MeetingActionForm(forms.Form):
+    agenda_item = forms.ModelChoiceField(
+        queryset=AgendaItem.objects.none(), required=False, label="Agenda item", empty_label="The meeting in general"
+    )
+    title = forms.CharField(max_length=300, label="Action")
+    due_on = _date("Due on", required=True)
+    owner_person = forms.ModelChoiceField(queryset=Person.objects.none(), required=False, label="Owner (person)")
+    owner_role = forms.ModelChoiceField(queryset=Role.objects.none(), required=False, label="Owner (role)")
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        alliance_id = meeting.body.alliance_id
+        self.fields["agenda_item"].queryset = AgendaItem.objects.filter(
+            meeting=meeting, status=AgendaItem.Status.LISTED
+        ).order_by("position")
+        self.fields["owner_person"].queryset = owners(alliance_id).order_by("name", "pk")
+        self.fields["owner_role"].queryset = Role.objects.filter(alliance_id=alliance_id).order_by("title")
 
 
 # Decisions ---------------------------------------------------------------------------------

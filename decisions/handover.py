@@ -35,8 +35,8 @@ def action_items_section(role, on: date, access) -> dict:
             "date": item.due_on,
             "text": f"{item.title}: due {day(item.due_on, '')}"
             + (" (overdue)" if item.due_on < on else "")
-            + f", from {item.decision.reference or item.decision.title}",
-            "url": item.decision.get_absolute_url(),
+            + f", from {item.source_label}",
+            "url": item.get_absolute_url(),
         }
         for item in open_action_items_for_role(role).restrict(access)
     ]

@@ -20,6 +20,7 @@ from simple_history.models import HistoricalRecords
 from alliance.access import (
     NOTHING,
     WIDEST_FIRST,
+    AllOf,
     AnyOf,
     ByVisibility,
     MembersLevel,
@@ -62,6 +63,21 @@ class Meeting(models.Model):
         related_name="approves_minutes_of",
         help_text="The later decision that approved these minutes.",
     )
+    minutes_circulated_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the draft minutes were last circulated to the attendees and seats."
+    )
+    minutes_circulated_by = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="minutes_circulated"
+    )
+    minutes_circulations = models.PositiveSmallIntegerField(
+        default=0, help_text="How many times the draft was circulated; more than once means a revised draft."
+    )
+    minutes_changed_since_circulated = models.BooleanField(
+        default=False, help_text="Set when the minutes change after the draft was circulated."
+    )
+    minutes_approved_at = models.DateTimeField(null=True, blank=True)
+
+    holds_documents = True  # the signed-off minutes are kept as a paper of the meeting (alliance.document_models)
 
     history = HistoricalRecords()
     read_rule = MembersLevel("body__alliance_id")
@@ -76,6 +92,40 @@ class Meeting(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("meeting-detail", kwargs={"slug": self.body.alliance.slug, "pk": self.pk})
+
+    @property
+    def minutes_stage(self) -> str:
+        """Where the minutes are in their cycle: draft, circulated, revised (circulated again), approved."""
+        if self.minutes_approved_by_id:
+            return "approved"
+        if self.minutes_circulations > 1:
+            return "revised"
+        if self.minutes_circulated_at:
+            return "circulated"
+        return "draft"
+
+    def minutes_sealed_message(self, what: str) -> str | None:
+        """The sentence refusing a change to ``what`` once the minutes are approved (sealed), else None."""
+        if not self.minutes_approved_by_id:
+            return None
+        approved_by = self.minutes_approved_by
+        return (
+            f"The minutes of this meeting were approved by {approved_by.reference or approved_by.title}, so {what} "
+            "can no longer change; record a correction in the minutes of a later meeting."
+        )
+
+    @property
+    def documents_alliance_id(self) -> int:
+        return self.body.alliance_id
+
+    def documents_refused(self, doing: str) -> str | None:
+        """The meeting's papers (its signed-off minutes) are kept as they were once the minutes are approved."""
+        if self.minutes_approved_by_id:
+            return f"The meeting's papers cannot be {doing}: its minutes are approved, so its record is sealed."
+        return None
+
+    def may_file_documents(self, access) -> bool:
+        return access.is_secretary_of(self.body)
 
 
 class Attendance(models.Model):
@@ -807,13 +857,24 @@ class AdvisoryResponse(models.Model):
         raise RuleViolation("advice_response_kept", AppendOnlyQuerySet.MESSAGE, conflict=True)
 
 
+class ActionItemQuerySet(RestrictedQuerySetMixin, models.QuerySet):
+    def of_alliance(self, alliance_id: int) -> "ActionItemQuerySet":
+        """Items of an alliance, whether a decision or a meeting asked for them."""
+        return self.filter(Q(decision__alliance_id=alliance_id) | Q(meeting__body__alliance_id=alliance_id))
+
+
 class ActionItem(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", "Open"
         DONE = "done", "Done"
         CANCELLED = "cancelled", "Cancelled"
 
-    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="action_items")
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, null=True, blank=True, related_name="action_items")
+    # An action agreed at a meeting (from its page, under an agenda item) belongs to the meeting.
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="action_items")
+    agenda_item = models.ForeignKey(
+        "decisions.AgendaItem", on_delete=models.PROTECT, null=True, blank=True, related_name="action_items"
+    )
     title = models.CharField(max_length=300)
     owner_person = models.ForeignKey(
         Person, on_delete=models.PROTECT, null=True, blank=True, related_name="action_items"
@@ -825,8 +886,10 @@ class ActionItem(models.Model):
     notes = models.TextField(blank=True)
 
     history = HistoricalRecords()
-    read_rule = Through("decision")
-    objects = RestrictedQuerySet.as_manager()
+    # As readable as its decision and as its meeting, where it has them (it has one or both): an action on a
+    # confidential decision stays as confidential when it was agreed at a meeting members read.
+    read_rule = AllOf(Through("decision", optional=True), Through("meeting", optional=True))
+    objects = ActionItemQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_on", "pk"]
@@ -834,11 +897,46 @@ class ActionItem(models.Model):
             models.CheckConstraint(
                 condition=Q(owner_person__isnull=False) | Q(owner_role__isnull=False), name="action_item_has_owner"
             ),
+            models.CheckConstraint(
+                condition=Q(decision__isnull=False) | Q(meeting__isnull=False),
+                name="action_item_from_decision_or_meeting",
+            ),
+            models.CheckConstraint(
+                condition=Q(agenda_item__isnull=True) | Q(meeting__isnull=False),
+                name="action_item_agenda_item_of_meeting",
+            ),
         ]
         indexes = [models.Index(fields=["status", "due_on"])]
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return f"{self.source.get_absolute_url()}#action-{self.pk}"
+
+    @property
+    def source(self):
+        """What asked for the action: its decision, else the meeting that agreed it."""
+        return self.decision if self.decision_id else self.meeting
+
+    @property
+    def source_label(self) -> str:
+        if self.decision_id:
+            return self.decision.reference or self.decision.title
+        label = f"the meeting of {day(timezone.localdate(self.meeting.starts_at))}"
+        return f"item {self.agenda_item.position} of {label}" if self.agenda_item_id else label
+
+    @property
+    def body(self) -> GoverningBody:
+        return self.decision.body if self.decision_id else self.meeting.body
+
+    @property
+    def alliance(self) -> Alliance:
+        return self.decision.alliance if self.decision_id else self.meeting.body.alliance
+
+    @property
+    def alliance_id(self) -> int:
+        return self.decision.alliance_id if self.decision_id else self.meeting.body.alliance_id
 
 
 class ReleaseQuerySet(RestrictedQuerySetMixin, models.QuerySet):
@@ -909,5 +1007,5 @@ class Release(models.Model):
         return self.cancelled_at is None and not self.in_effect
 
 
-from decisions.approval_models import DecisionApproval  # noqa: E402, F401  (the authority map's appended record)
 from decisions.agenda_models import AgendaItem  # noqa: E402, F401  (a meeting's ordered agenda)
+from decisions.approval_models import DecisionApproval  # noqa: E402, F401  (the authority map's appended record)

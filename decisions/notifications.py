@@ -191,23 +191,64 @@ def action_due(now: datetime) -> Iterator[Planned]:
     today = timezone.localtime(now).date()
     items = ActionItem.objects.filter(
         status=ActionItem.Status.OPEN, due_on__lte=today + timedelta(days=ACTION_DUE_WITHIN_DAYS)
-    ).select_related("decision__alliance", "owner_person", "owner_role")
+    ).select_related("decision__alliance", "meeting__body__alliance", "agenda_item", "owner_person", "owner_role")
     for item in items:
         overdue = item.due_on < today
+        source = _label(item.decision) if item.decision_id else item.source_label
         owners = [item.owner_person] if item.owner_person_id else _holders(item.owner_role, today)
         when = f"was due {day(item.due_on)}" if overdue else f"is due {day(item.due_on)}"
-        url = absolute_url(f"{item.decision.get_absolute_url()}#action-{item.pk}")
+        url = absolute_url(item.get_absolute_url())
         yield from planned_for_each(
             owners,
-            alliance=item.decision.alliance,
+            alliance=item.alliance,
             kind=NotificationKind.ACTION_DUE,
             event_key=f"action-{'overdue' if overdue else 'due'}:{item.pk}",
             subject=f"{'Overdue' if overdue else 'Due soon'}: {item.title}",
-            body=f"The action '{item.title}' from {_label(item.decision)} {when}"
+            body=f"The action '{item.title}' from {source} {when}"
             + (f" and is owned by the role {item.owner_role}, which you hold" if not item.owner_person_id else "")
-            + ". Please complete it and mark it done on the decision's page, or tell the secretary what is in the "
+            + ". Please complete it and mark it done on the action items page, or tell the secretary what is in the "
             "way.",
             url=url,
+            due_at=now,
+        )
+
+
+def _seat_people(meeting: Meeting, on: date) -> set[int]:
+    """The people sitting on the meeting's body on ``on``: each seat's representative and deputy, or its holder."""
+    people: set[int] = set()
+    for voter in seats_on(meeting.body, on):
+        if voter.membership is None:
+            people.add(voter.seat.person_id)
+            continue
+        people.update(representatives_on(on=on, membership=voter.membership).values_list("pk", flat=True))
+    return people
+
+
+@register("notification_producers")
+def minutes_circulated(now: datetime) -> Iterator[Planned]:
+    """Draft minutes circulated (or circulated again, revised): the attendees and the body's seats are asked to
+    read them before the meeting that approves them."""
+    meetings = Meeting.objects.filter(
+        minutes_circulated_at__gte=_lookback(now), minutes_circulated_at__lte=now, minutes_approved_by__isnull=True
+    ).select_related("body__alliance")
+    for meeting in meetings:
+        on = timezone.localdate(meeting.starts_at)
+        ids = _seat_people(meeting, on) | set(
+            Attendance.objects.filter(meeting=meeting).values_list("person_id", flat=True)
+        )
+        revised = meeting.minutes_circulations > 1
+        draft = "revised draft" if revised else "draft"
+        yield from planned_for_each(
+            Person.objects.filter(pk__in=ids).order_by("name", "pk"),
+            alliance=meeting.body.alliance,
+            kind=NotificationKind.MINUTES_CIRCULATED,
+            event_key=f"minutes-circulated:{meeting.pk}:{meeting.minutes_circulations}",
+            subject=f"{draft.capitalize()} minutes: {meeting.body.code} meeting of {day(on)}",
+            body=f"The {draft} minutes of the {meeting.body.name} meeting of {day(on)} are ready to read. Please "
+            "tell the secretary of any correction before the next meeting, which is asked to approve them.",
+            url=absolute_url(
+                reverse("meeting-minutes-print", kwargs={"slug": meeting.body.alliance.slug, "pk": meeting.pk})
+            ),
             due_at=now,
         )
 

@@ -8,11 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from alliance.access import restrict
+from alliance.document_models import Document, DocumentVersion
 from alliance.formatting import day
 from alliance.models import Alliance
 from decisions.models import ActionItem, AgendaItem, Attendance, Decision, Meeting
@@ -104,10 +106,12 @@ def decisions_at(meeting: Meeting) -> QuerySet[Decision]:
 
 
 def action_items(alliance: Alliance | None = None) -> QuerySet[ActionItem]:
-    """Action items with their decision and owners, soonest due first."""
-    qs = ActionItem.objects.select_related("decision__alliance", "owner_person", "owner_role")
+    """Action items with their decision or meeting and owners, soonest due first."""
+    qs = ActionItem.objects.select_related(
+        "decision__alliance", "decision__body", "meeting__body__alliance", "agenda_item", "owner_person", "owner_role"
+    )
     if alliance is not None:
-        qs = qs.filter(decision__alliance=alliance)
+        qs = qs.of_alliance(alliance.pk)
     return qs.order_by("due_on", "pk")
 
 
@@ -203,3 +207,95 @@ def agenda_of(meeting: Meeting, access: Access | None) -> list[AgendaRow]:
     for item in items:
         item.meeting = meeting
     return agenda_rows(items, access)
+
+
+# Minutes -----------------------------------------------------------------------------------
+
+
+def members_view(alliance_id: int) -> Access:
+    """What any member of the alliance reads: the standing the signed-off minutes are written for (a paper
+    of the meeting is as readable as the meeting, so it holds nothing a member could not read)."""
+    return Access(authenticated=True, members_of=frozenset({alliance_id}))
+
+
+def minutes_record(meeting: Meeting, access: Access) -> dict:
+    """The minutes of a meeting as ``access`` may read them: attendance (present, apologies), each listed
+    agenda item with its minute, the decisions and actions it brought, then the meeting's other decisions
+    and actions. A fixed number of queries, whatever the meeting holds."""
+    attendances = list(
+        Attendance.objects.filter(meeting=meeting).select_related("person", "organisation").order_by("person__name")
+    )
+    items = list(
+        AgendaItem.objects.filter(meeting=meeting, status=AgendaItem.Status.LISTED)
+        .select_related("presenter", "decision")
+        .order_by("position", "pk")
+    )
+    decisions = list(
+        Decision.objects.restrict(access)
+        .filter(Q(meeting=meeting) | Q(agenda_items__meeting=meeting))
+        .distinct()
+        .select_related("body")
+        .order_by("reference", "pk")
+    )
+    actions = list(
+        action_items()
+        .restrict(access)
+        .filter(Q(meeting=meeting) | Q(decision__meeting=meeting))
+        .order_by("due_on", "pk")
+    )
+    readable = {d.pk for d in decisions}
+    by_item = []
+    placed_decisions, placed_actions = set(), set()
+    for item in items:
+        item_decisions = [d for d in decisions if d.pk == item.decision_id]
+        item_actions = [
+            a
+            for a in actions
+            if a.agenda_item_id == item.pk or (item.decision_id and a.decision_id == item.decision_id)
+        ]
+        placed_decisions.update(d.pk for d in item_decisions)
+        placed_actions.update(a.pk for a in item_actions)
+        by_item.append(
+            {
+                "item": item,
+                "decision_readable": item.decision_id in readable,
+                "decisions": item_decisions,
+                "actions": item_actions,
+            }
+        )
+    return {
+        "meeting": meeting,
+        "present": [a for a in attendances if a.present],
+        "apologies": [a for a in attendances if not a.present],
+        "items": by_item,
+        "other_decisions": [d for d in decisions if d.pk not in placed_decisions],
+        "other_actions": [a for a in actions if a.pk not in placed_actions],
+    }
+
+
+def previous_meetings_to_approve(meeting: Meeting) -> QuerySet[Meeting]:
+    """Earlier held meetings of the same body whose minutes are not yet approved: what ``meeting`` may approve."""
+    return Meeting.objects.filter(
+        body_id=meeting.body_id,
+        status=Meeting.Status.HELD,
+        starts_at__lt=meeting.starts_at,
+        minutes_approved_by__isnull=True,
+    ).order_by("-starts_at", "pk")
+
+
+def signed_off_minutes(meeting: Meeting, access: Access) -> DocumentVersion | None:
+    """The current version of the meeting's signed-off minutes (kept on approval), if ``access`` may read it."""
+    if not meeting.minutes_approved_by_id:
+        return None
+    return (
+        DocumentVersion.objects.restrict(access)
+        .filter(
+            document__owner_type=ContentType.objects.get_for_model(Meeting),
+            document__owner_id=meeting.pk,
+            document__kind=Document.Kind.MINUTES,
+            document__withdrawn_at__isnull=True,
+        )
+        .select_related("document")
+        .order_by("-document__created_at", "-number")
+        .first()
+    )

@@ -78,6 +78,17 @@ urlpatterns = [
         views_agenda.WithdrawAgendaItemView.as_view(),
         name="agenda-item-withdraw",
     ),
+    path("meetings/<int:pk>/minutes/print/", views.MinutesPrintView.as_view(), name="meeting-minutes-print"),
+    path(
+        "meetings/<int:pk>/minutes/circulate/", views.CirculateMinutesView.as_view(), name="meeting-minutes-circulate"
+    ),
+    path(
+        "meetings/<int:pk>/minutes/draft-approval/",
+        views.DraftMinutesApprovalView.as_view(),
+        name="meeting-minutes-draft-approval",
+    ),
+    path("meetings/<int:pk>/items/<int:item_pk>/minute/", views.ItemMinuteView.as_view(), name="meeting-item-minute"),
+    path("meetings/<int:pk>/actions/", views.MeetingActionView.as_view(), name="meeting-action"),
     path("bodies/<int:pk>/", views.BodyDetailView.as_view(), name="body-detail"),
     path("bodies/<int:pk>/seats/new/", views.AddSeatView.as_view(), name="body-seat-add"),
     path("bodies/<int:pk>/seats/<int:seat_pk>/end/", views.EndSeatView.as_view(), name="body-seat-end"),

@@ -23,7 +23,17 @@ from decisions import forms, services
 from decisions import queries as decision_queries
 from decisions import queries_meetings as queries
 from decisions.filtersets import ActionItemListFilter, DecisionLogFilter, MeetingListFilter
-from decisions.models import ActionItem, AdviceRequest, AdvisoryInput, Attendance, Decision, Meeting, Recusal, Vote
+from decisions.models import (
+    ActionItem,
+    AdviceRequest,
+    AdvisoryInput,
+    AgendaItem,
+    Attendance,
+    Decision,
+    Meeting,
+    Recusal,
+    Vote,
+)
 from roles import services as roles_services
 from roles import standing
 from roles.access import Access
@@ -176,6 +186,9 @@ class MeetingDetailView(AlliancePageMixin, TemplateView):
             can_record=_may_record(self.access, meeting.body),
             attendance_form=forms.AttendanceForm(alliance=self.alliance),
             **agenda_context(meeting, self.access),
+            minutes=queries.minutes_record(meeting, self.access),
+            minutes_to_approve=list(queries.previous_meetings_to_approve(meeting)[:3]),
+            **_minutes_state(meeting, self.access),
         )
         return context
 
@@ -448,13 +461,134 @@ class MinutesView(MeetingFormView):
 class ApproveMinutesView(MeetingFormView):
     form_class = forms.ApproveMinutesForm
     title = "Approve the minutes"
-    intro = "Minutes are approved by an agreed decision of the same body, taken at a later meeting or later in writing."
+    intro = (
+        "Minutes are approved by an agreed procedural decision of the same body, taken at a later meeting or later "
+        "in writing. Once approved they are sealed, and a signed-off copy is kept with the meeting."
+    )
     submit = "Approve"
-    success_message = "Minutes approved."
+    success_message = "Minutes approved and sealed; the signed-off copy is kept with the meeting."
     service = staticmethod(services.approve_minutes)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "meeting": self.target}
+
+
+class ItemMinuteView(MeetingFormView):
+    """The minute of one agenda item: what was discussed and concluded."""
+
+    form_class = forms.ItemMinuteForm
+    subject = "item"
+    submit = "Save the minute"
+    success_message = "Minute saved."
+    service = staticmethod(services.record_item_minute)
+
+    def get_target(self):
+        meeting = super().get_target()
+        self.item = get_object_or_404(AgendaItem.objects.filter(meeting=meeting), pk=self.kwargs["item_pk"])
+        return meeting
+
+    @property
+    def title(self) -> str:
+        return f"Minute of item {self.item.position}: {self.item.title}"
+
+    def subject_record(self):
+        return self.item
+
+    def get_initial(self):
+        return {"discussion": self.item.discussion}
+
+    def done_url(self, result) -> str:
+        return f"{self.target.get_absolute_url()}#item-minute-{self.item.pk}"
+
+
+class CirculateMinutesView(MeetingFormView):
+    form_class = forms.ConfirmForm
+    submit = "Circulate the minutes"
+    success_message = "Minutes circulated: the attendees and the body's seats are told by email and in their inbox."
+    service = staticmethod(services.circulate_minutes)
+
+    @property
+    def title(self) -> str:
+        return "Circulate the revised minutes" if self.target.minutes_circulated_at else "Circulate the draft minutes"
+
+    @property
+    def intro(self) -> str:
+        return (
+            "The attendees and everyone sitting on the body are sent the draft to read before the meeting that "
+            "approves it. You can circulate it again after a change, as a revised draft, until it is approved."
+        )
+
+
+class DraftMinutesApprovalView(MeetingFormView):
+    """From the next meeting's page: the PROCEDURAL decision approving an earlier meeting's minutes."""
+
+    form_class = forms.DraftMinutesApprovalForm
+    title = "Draft the approval of these minutes"
+    intro = (
+        "Drafts a procedural decision for this meeting approving the earlier meeting's minutes; open it for "
+        "positions and close it as any decision of the body. Once it is agreed, approve the minutes with it."
+    )
+    submit = "Draft the approval"
+    success_message = "Approval drafted: open it for positions at the meeting."
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "meeting": self.target}
+
+    def get_initial(self):
+        minutes_of = self.request.GET.get("minutes_of", "")
+        return {"minutes_of": minutes_of} if minutes_of.isdigit() else {}
+
+    def perform(self, form):
+        return services.draft_minutes_approval(actor=self.access, meeting=self.target, **form.cleaned_data)
+
+    def done_url(self, result) -> str:
+        return result.get_absolute_url()
+
+
+class MeetingActionView(MeetingFormView):
+    """An action agreed at the meeting, under one of its agenda items (or the meeting in general)."""
+
+    form_class = forms.MeetingActionForm
+    title = "Add an action"
+    intro = "An action agreed at the meeting: what is to be done, by whom (a person, a role or both) and by when."
+    submit = "Add the action"
+    success_message = "Action added."
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "meeting": self.target}
+
+    def get_initial(self):
+        item = self.request.GET.get("item", "")
+        return {"agenda_item": item} if item.isdigit() else {}
+
+    def perform(self, form):
+        return services.create_action_item(actor=self.access, meeting=self.target, **form.cleaned_data)
+
+    def done_url(self, result) -> str:
+        return result.get_absolute_url()
+
+
+class MinutesPrintView(AlliancePageMixin, TemplateView):
+    """The minutes as they print: draft, circulated or approved, each item with its minute, decisions and actions."""
+
+    template_name = "decisions/minutes_print.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        meeting = get_object_or_404(queries.meetings(self.alliance, access=self.access), pk=kwargs["pk"])
+        context.update(queries.minutes_record(meeting, self.access))
+        context.update(_minutes_state(meeting, self.access))
+        return context
+
+
+def _minutes_state(meeting: Meeting, access: Access) -> dict:
+    """What the pages show of the minutes' cycle: the approving decision (if readable) and the signed-off copy."""
+    approved_by = meeting.minutes_approved_by if meeting.minutes_approved_by_id else None
+    return {
+        "approved_by": approved_by if approved_by is not None and access.can_read(approved_by) else None,
+        "approved_on": timezone.localdate(meeting.minutes_approved_at) if meeting.minutes_approved_at else None,
+        "signed_off": queries.signed_off_minutes(meeting, access),
+    }
 
 
 # Decision forms ----------------------------------------------------------------------------
@@ -834,18 +968,19 @@ class CreateActionItemView(DecisionFormView):
 
 
 class ActionItemFormView(SecretaryFormView):
-    """A step on one action item; the page goes back to the decision it came from."""
+    """A step on one action item; the page goes back to the decision or meeting it came from."""
 
     subject = "item"
 
     def get_target(self):
         self.item = get_object_or_404(
-            ActionItem.objects.restrict(self.access).select_related("decision__alliance", "decision__body"),
-            decision__alliance=self.alliance,
+            ActionItem.objects.restrict(self.access)
+            .of_alliance(self.alliance.pk)
+            .select_related("decision__alliance", "decision__body", "meeting__body__alliance", "agenda_item"),
             pk=self.kwargs["pk"],
         )
         self.intro = f"{self.item.title}, due {day(self.item.due_on)}."
-        return self.item.decision
+        return self.item.source
 
     def subject_record(self):
         return self.item

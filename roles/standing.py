@@ -177,7 +177,7 @@ def require_advice(actor: Access, body, organisation=None, person=None, *, given
 def require_action_owner_or_keeper(actor: Access, item, doing: str) -> None:
     """An action item is marked done by its owner (the person, or whoever holds the owning role
     today) or by the secretary of the body whose decision asked for it."""
-    body = item.decision.body
+    body = item.body
     if actor.is_secretary_of(body) or _owns(actor, item):
         return
     raise refuse(

@@ -365,11 +365,20 @@ class DocumentFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Paper {n}")
     kind = "paper"
     created_at = factory.LazyFunction(lambda: datetime(2021, 3, 1, 9, 0, tzinfo=UTC))
+
+
 # --- agenda ---
 
 
 class AgendaItemFactory(factory.django.DjangoModelFactory):
     """An item listed on a meeting's agenda; give ``position`` (1..n without gaps) when adding several."""
+
+
+# --- minutes ---
+
+
+class MinutesItemFactory(factory.django.DjangoModelFactory):
+    """An agenda item of a meeting, listed, as the minutes take it."""
 
     class Meta:
         model = "decisions.AgendaItem"
@@ -379,3 +388,13 @@ class AgendaItemFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Agenda item {n}")
     purpose = "discussion"
     duration_minutes = 15
+    position = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Item {n}")
+    purpose = "discussion"
+
+
+class MeetingActionItemFactory(ActionItemFactory):
+    """An action agreed at a held meeting, under none of its items."""
+
+    decision = None
+    meeting = factory.SubFactory(MeetingFactory, status=Meeting.Status.HELD)

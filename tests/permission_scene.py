@@ -85,7 +85,7 @@ def make_permission_scene() -> PermissionScene:
                                     kind="KEY", visibility="MEMBERS", closes_at=closes)  # fmt: skip
     meeting = MeetingFactory(body=scene.body, starts_at=datetime(2021, 3, 4, 10, 0, tzinfo=UTC))
     attendance = AttendanceFactory(meeting=meeting, person=scene.reps[0], capacity="observer")
-    agenda_item = services.add_agenda_item(actor=SYSTEM, meeting=meeting, title="Apologies")
+    agenda_item = services.add_agenda_item(actor=SYSTEM, meeting=meeting, title="Outreach redesign")
     action = ActionItemFactory(decision=members, owner_person=scene.reps[0])
     delegation = DelegatedAuthorityFactory(
         role=RoleFactory(alliance=alliance, title="Alliance director", kind=Role.Kind.DIRECTOR), body=scene.body

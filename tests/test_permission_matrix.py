@@ -171,6 +171,15 @@ GET    /alliances/{slug}/meetings/{meeting}/held/                            -  
 POST   /alliances/{slug}/meetings/{meeting}/held/                            {}             302 403 403 302 403 302 404
 GET    /alliances/{slug}/meetings/{meeting}/minutes/                         -              302 403 403 200 403 200 404
 POST   /alliances/{slug}/meetings/{meeting}/minutes/                         {}             302 403 403 200 403 200 404
+GET    /alliances/{slug}/meetings/{meeting}/minutes/circulate/               -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/meetings/{meeting}/minutes/circulate/               {}             302 403 403 200 403 200 404
+GET    /alliances/{slug}/meetings/{meeting}/minutes/draft-approval/          -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/meetings/{meeting}/minutes/draft-approval/          {}             302 403 403 200 403 200 404
+GET    /alliances/{slug}/meetings/{meeting}/minutes/print/                   -              302 200 200 200 200 200 404
+GET    /alliances/{slug}/meetings/{meeting}/actions/                         -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/meetings/{meeting}/actions/                         {}             302 403 403 200 403 200 404
+GET    /alliances/{slug}/meetings/{meeting}/items/{agenda_item}/minute/      -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/meetings/{meeting}/items/{agenda_item}/minute/      {}             302 403 403 200 403 200 404
 GET    /alliances/{slug}/my-interests/                                       -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/oversight/                                          -              302 403 200 200 200 200 404
 GET    /alliances/{slug}/papers/new/decision/{members}/                      -              302 403 403 200 403 200 404
@@ -338,6 +347,10 @@ PATCH  /api/v1/agenda-items/{agenda_item}/                                   {} 
 GET    /api/v1/agenda-items/{agenda_item}/history/                           -              401 200 200 200 200 200 404
 POST   /api/v1/agenda-items/{agenda_item}/move/                              {}             401 403 403 400 403 400 404
 POST   /api/v1/agenda-items/{agenda_item}/withdraw/                          {}             401 403 403 204 403 204 404
+POST   /api/v1/meetings/{meeting}/item-minute/                               {}             401 403 403 400 403 400 404
+POST   /api/v1/meetings/{meeting}/circulate-minutes/                         {}             401 403 403 409 403 409 404
+POST   /api/v1/meetings/{meeting}/draft-minutes-approval/                    {}             401 403 403 400 403 400 404
+GET    /api/v1/meetings/{meeting}/signed-minutes/                            -              401 404 404 404 404 404 404
 GET    /api/v1/memberships/                                                  -              401 200 200 200 200 200 200
 POST   /api/v1/memberships/                                                  new_membership 401 403 403 403 403 201 403
 POST   /api/v1/memberships/                                                  {}             401 403 403 403 403 400 403

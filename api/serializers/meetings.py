@@ -156,6 +156,11 @@ class MeetingSerializer(ModelSerializer):
     alliance = ReadableSlugRelatedField(source="body.alliance", slug_field="slug", read_only=True)
     body_code = serializers.CharField(source="body.code", read_only=True)
     minutes_approved_by = VisibleDecisionLinkSerializer(read_only=True, allow_null=True)
+    minutes_stage = serializers.ChoiceField(
+        choices=["draft", "circulated", "revised", "approved"],
+        read_only=True,
+        help_text="Where the minutes are: draft, circulated, revised (circulated again) or approved (sealed).",
+    )
     present_count = serializers.IntegerField(read_only=True, help_text="People recorded as present.")
     decision_count = serializers.IntegerField(read_only=True, help_text="Decisions recorded at the meeting.")
 
@@ -173,7 +178,10 @@ class MeetingSerializer(ModelSerializer):
             "status",
             "agenda_published_at",
             "minutes",
+            "minutes_stage",
+            "minutes_circulated_at",
             "minutes_approved_by",
+            "minutes_approved_at",
             "present_count",
             "decision_count",
         ]
@@ -261,8 +269,8 @@ class ApproveMinutesInputSerializer(InputSerializer):
 
 
 class ActionItemSerializer(ModelSerializer):
-    alliance = ReadableSlugRelatedField(source="decision.alliance", slug_field="slug", read_only=True)
-    decision = DecisionLinkSerializer(read_only=True)
+    alliance = ReadableSlugRelatedField(slug_field="slug", read_only=True)
+    decision = DecisionLinkSerializer(read_only=True, allow_null=True)
     owner_person = PersonNameSerializer(read_only=True, allow_null=True)
     owner_role = RoleTitleSerializer(read_only=True, allow_null=True)
 
@@ -272,6 +280,8 @@ class ActionItemSerializer(ModelSerializer):
             "id",
             "alliance",
             "decision",
+            "meeting",
+            "agenda_item",
             "title",
             "owner_person",
             "owner_role",
@@ -283,7 +293,20 @@ class ActionItemSerializer(ModelSerializer):
 
 
 class ActionItemCreateSerializer(InputSerializer):
-    decision = ReadablePrimaryKeyRelatedField(queryset=Decision.objects.select_related("alliance"))
+    """An action arising from a decision, or agreed at a meeting (under one of its agenda items): one of the two."""
+
+    decision = ReadablePrimaryKeyRelatedField(
+        queryset=Decision.objects.select_related("alliance", "body"), required=False, allow_null=True, default=None
+    )
+    meeting = ReadablePrimaryKeyRelatedField(
+        queryset=Meeting.objects.select_related("body__alliance"), required=False, allow_null=True, default=None
+    )
+    agenda_item = ReadablePrimaryKeyRelatedField(
+        queryset=AgendaItem.objects.select_related("meeting__body__alliance"),
+        required=False,
+        allow_null=True,
+        default=None,
+    )
     title = serializers.CharField(max_length=300)
     due_on = serializers.DateField()
     owner_person = ReadablePrimaryKeyRelatedField(
@@ -308,3 +331,33 @@ class ReassignInputSerializer(InputSerializer):
     )
     due_on = serializers.DateField(required=False, allow_null=True, default=None)
     reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ItemMinuteInputSerializer(InputSerializer):
+    agenda_item = ReadablePrimaryKeyRelatedField(queryset=AgendaItem.objects.select_related("meeting"))
+    discussion = serializers.CharField(help_text="The item's minute: what was discussed and concluded.")
+
+
+class DraftMinutesApprovalInputSerializer(InputSerializer):
+    minutes_of = ReadablePrimaryKeyRelatedField(
+        queryset=Meeting.objects.select_related("body"), help_text="The earlier meeting whose minutes are approved."
+    )
+
+
+class SignedOffMinutesSerializer(serializers.Serializer):
+    """The signed-off copy of approved minutes, kept as a paper of the meeting."""
+
+    document = serializers.IntegerField(source="document_id")
+    title = serializers.CharField(source="document.title")
+    version = serializers.IntegerField(source="number")
+    original_name = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    uploaded_at = serializers.DateTimeField()
+    download_url = serializers.SerializerMethodField()
+
+    def get_download_url(self, version) -> str:
+        request = self.context.get("request")
+        url = version.get_absolute_url()
+        return request.build_absolute_uri(url) if request is not None else url

@@ -27,7 +27,7 @@ def _meeting_keeper(doing):
 
 
 def _item_keeper(doing):
-    return lambda access, item, data: standing.require_record_keeper(access, item.decision.body, doing)
+    return lambda access, item, data: standing.require_record_keeper(access, item.body, doing)
 
 
 class MeetingViewSet(StandingMixin, mixins.UpdateModelMixin, RegisterCreateViewSet):
@@ -51,6 +51,9 @@ class MeetingViewSet(StandingMixin, mixins.UpdateModelMixin, RegisterCreateViewS
         "minutes": _meeting_keeper("record the minutes of its meetings"),
         "approve_minutes": _meeting_keeper("approve the minutes of its meetings"),
         "publish_agenda": _meeting_keeper("publish its meetings' agendas"),
+        "item_minute": _meeting_keeper("record the minutes of its meetings"),
+        "circulate_minutes": _meeting_keeper("circulate the minutes of its meetings"),
+        "draft_minutes_approval": _meeting_keeper("draft the approval of its minutes"),
     }
 
     def get_queryset(self):
@@ -160,7 +163,8 @@ class MeetingViewSet(StandingMixin, mixins.UpdateModelMixin, RegisterCreateViewS
     @extend_schema(request=s.ApproveMinutesInputSerializer, responses=s.MeetingDetailSerializer)
     @action(detail=True, methods=["post"], url_path="approve-minutes")
     def approve_minutes(self, request, pk=None):
-        """Approve the minutes by a later AGREED decision of the same body."""
+        """Approve the minutes by a later, AGREED, PROCEDURAL decision of the same body; seals them and keeps the
+        signed-off copy as a paper of the meeting."""
         meeting = self.get_object()
         values = self._input(s.ApproveMinutesInputSerializer)
         return self._out(services.approve_minutes(actor=self.actor, meeting=meeting, **values))
@@ -173,6 +177,43 @@ class MeetingViewSet(StandingMixin, mixins.UpdateModelMixin, RegisterCreateViewS
         meeting = self.get_object()
         services.publish_agenda(actor=self.actor, meeting=meeting)
         return self._out(meeting)
+
+    @extend_schema(request=s.ItemMinuteInputSerializer, responses=s.MeetingDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="item-minute")
+    def item_minute(self, request, pk=None):
+        """Write or correct the minute of one of the meeting's agenda items until the minutes are approved."""
+        meeting = self.get_object()
+        values = self._input(s.ItemMinuteInputSerializer)
+        services.record_item_minute(
+            actor=self.actor, meeting=meeting, item=values["agenda_item"], discussion=values["discussion"]
+        )
+        return self._out(meeting)
+
+    @extend_schema(request=None, responses=s.MeetingDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="circulate-minutes")
+    def circulate_minutes(self, request, pk=None):
+        """Circulate the draft minutes to the attendees and the body's seats (again, revised, after a change)."""
+        meeting = self.get_object()
+        return self._out(services.circulate_minutes(actor=self.actor, meeting=meeting))
+
+    @extend_schema(request=s.DraftMinutesApprovalInputSerializer, responses={201: s.DecisionLinkSerializer})
+    @action(detail=True, methods=["post"], url_path="draft-minutes-approval")
+    def draft_minutes_approval(self, request, pk=None):
+        """Draft, for this meeting, the PROCEDURAL decision approving an earlier meeting's minutes."""
+        meeting = self.get_object()
+        values = self._input(s.DraftMinutesApprovalInputSerializer)
+        decision = services.draft_minutes_approval(actor=self.actor, meeting=meeting, **values)
+        return Response(s.DecisionLinkSerializer(decision).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={200: s.SignedOffMinutesSerializer})
+    @action(detail=True, methods=["get"], url_path="signed-minutes")
+    def signed_minutes(self, request, pk=None):
+        """The signed-off copy of the approved minutes (its SHA-256 and where to download it); 404 until approved."""
+        meeting = self.get_object()
+        version = queries.signed_off_minutes(meeting, self.actor)
+        if version is None:
+            raise Http404
+        return Response(s.SignedOffMinutesSerializer(version, context=self.get_serializer_context()).data)
 
 
 def _agenda_keeper(access, item, data):

@@ -36,7 +36,6 @@ __all__ = [
     "mark_meeting_held",
     "cancel_meeting",
     "record_minutes",
-    "approve_minutes",
 ]
 
 REPRESENTING = (Attendance.Capacity.VOTING_REPRESENTATIVE, Attendance.Capacity.DEPUTY)
@@ -293,6 +292,12 @@ def _role_warning(meeting: Meeting, person: Person, capacity: str, on: date) -> 
     return ""
 
 
+def _refuse_attendance_if_sealed(meeting: Meeting) -> None:
+    message = meeting.minutes_sealed_message("its attendance")
+    if message:
+        raise RuleViolation("minutes_sealed", message, conflict=True)
+
+
 def _fill(attendance: Attendance, capacity: str, organisation: Organisation | None, present: bool) -> None:
     """Check and set one attendance row's capacity, organisation and presence (the row's meeting is locked)."""
     meeting, person = attendance.meeting, attendance.person
@@ -303,6 +308,7 @@ def _fill(attendance: Attendance, capacity: str, organisation: Organisation | No
             field="capacity",
         )
     _refuse_if_cancelled(meeting, "record attendance")
+    _refuse_attendance_if_sealed(meeting)
     on = meeting_date(meeting)
     _check_organisation(meeting, capacity, organisation, on)
     if capacity in REPRESENTING:
@@ -386,6 +392,7 @@ def remove_attendance(*, actor: Access, attendance: Attendance, reason: str) -> 
     reason = _correction_reason(reason)
     attendance = _locked_attendance(attendance)
     _refuse_if_cancelled(attendance.meeting, "attendance is only corrected")
+    _refuse_attendance_if_sealed(attendance.meeting)
     attendance._change_reason = f"Attendance removed: {reason}"
     attendance.delete()
     return attendance.meeting
@@ -465,57 +472,8 @@ def record_minutes(*, actor: Access, meeting: Meeting, minutes: str) -> Meeting:
     if not minutes.strip():
         raise RuleViolation("minutes_required", "Write the minutes of the meeting.", field="minutes")
     changing = bool(meeting.minutes)
+    if meeting.minutes != minutes.strip() and meeting.minutes_circulated_at:
+        meeting.minutes_changed_since_circulated = True  # the next circulation is a revised draft
     meeting.minutes = minutes.strip()
     save_checked(meeting, "Minutes corrected" if changing else "Minutes recorded")
-    return meeting
-
-
-@transaction.atomic
-def approve_minutes(*, actor: Access, meeting: Meeting, decision: Decision) -> Meeting:
-    """Approve a meeting's minutes by an AGREED decision of the same body, taken later."""
-    standing.require_record_keeper(actor, meeting.body, "approve the minutes of its meetings")
-    meeting = _locked(meeting)
-    if meeting.status != Meeting.Status.HELD or not meeting.minutes:
-        raise RuleViolation(
-            "minutes_missing",
-            "Only the recorded minutes of a held meeting can be approved; record the minutes first.",
-            field="minutes",
-            conflict=True,
-        )
-    _refuse_if_approved(meeting)
-    if decision.alliance_id != meeting.body.alliance_id:
-        # Not named: the caller may not read another alliance's decision (the read rule).
-        raise RuleViolation(
-            "minutes_other_body",
-            f"That decision was not found in this alliance; minutes are approved by a decision of {meeting.body.name}.",
-            field="decision",
-        )
-    label = decision.reference or decision.title
-    if decision.body_id != meeting.body_id:
-        raise RuleViolation(
-            "minutes_other_body",
-            f"{label} is a decision of {decision.body.name}; minutes are approved by the body that met "
-            f"({meeting.body.name}).",
-            field="decision",
-        )
-    if decision.status != Decision.Status.AGREED:
-        raise RuleViolation(
-            "minutes_decision_not_agreed",
-            f"{label} is {decision.get_status_display().lower()}; minutes are approved by an agreed decision.",
-            field="decision",
-        )
-    on = meeting_date(meeting)
-    if decision.meeting_id is not None:
-        later = decision.meeting.starts_at > meeting.starts_at
-    else:
-        later = decision.decided_on is not None and decision.decided_on > on
-    if not later:
-        raise RuleViolation(
-            "minutes_decision_not_later",
-            f"{label} was not taken after the meeting of {day(on)}; minutes are approved at a later meeting "
-            "or by a later written procedure.",
-            field="decision",
-        )
-    meeting.minutes_approved_by = decision
-    save_checked(meeting, f"Minutes approved by {label}")
     return meeting

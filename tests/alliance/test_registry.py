@@ -60,6 +60,7 @@ def test_autodiscover_registers_the_producers_of_decisions_then_contracts():
         "decisions.notifications.decision_closing",
         "decisions.notifications.decision_outcome",
         "decisions.notifications.action_due",
+        "decisions.notifications.minutes_circulated",
         "decisions.notifications.review_due",
         "decisions.notifications.role_ending",
         "decisions.notifications.agenda_published",

@@ -2,6 +2,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from alliance.choices import DecisionKind
 from decisions.models import ActionItem, Attendance, Decision, Meeting
 from tests.factories import (
     ActionItemFactory,
@@ -127,7 +128,11 @@ def test_held_minutes_and_approval(staff_api, meeting):
     response = staff_api.post(f"/api/v1/meetings/{meeting.pk}/minutes/", {"minutes": "Agreed the manual."})
     assert response.json()["minutes"] == "Agreed the manual."
     approving = DecisionFactory(
-        body=meeting.body, status=Decision.Status.AGREED, reference="ALT-2021-009", decided_on=date(2021, 4, 1)
+        body=meeting.body,
+        status=Decision.Status.AGREED,
+        reference="ALT-2021-009",
+        decided_on=date(2021, 4, 1),
+        kind=DecisionKind.PROCEDURAL,
     )
     response = staff_api.post(f"/api/v1/meetings/{meeting.pk}/approve-minutes/", {"decision": approving.pk})
     assert response.status_code == 200, response.content

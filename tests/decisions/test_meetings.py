@@ -2,6 +2,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from alliance.choices import DecisionKind
 from decisions import services
 from decisions.models import Attendance, Decision, Meeting
 from roles.standing import SYSTEM
@@ -332,7 +333,13 @@ def test_minutes_cannot_be_empty(held):
 
 def _later_agreed(earlier, **kwargs):
     later = MeetingFactory(body=earlier.body, starts_at=datetime(2021, 4, 1, 10, tzinfo=UTC))
-    defaults = {"body": earlier.body, "meeting": later, "status": Decision.Status.AGREED, "reference": "ALT-2021-002"}
+    defaults = {
+        "body": earlier.body,
+        "meeting": later,
+        "status": Decision.Status.AGREED,
+        "reference": "ALT-2021-002",
+        "kind": DecisionKind.PROCEDURAL,
+    }
     defaults.update(kwargs)
     return DecisionFactory(**defaults)
 
@@ -380,7 +387,13 @@ def test_minutes_need_an_agreed_decision(held):
 
 
 def test_minutes_need_a_later_decision(held):
-    decision = DecisionFactory(body=held.body, meeting=held, status=Decision.Status.AGREED, reference="ALT-2021-001")
+    decision = DecisionFactory(
+        body=held.body,
+        meeting=held,
+        status=Decision.Status.AGREED,
+        reference="ALT-2021-001",
+        kind=DecisionKind.PROCEDURAL,
+    )
     refused(
         "minutes_decision_not_later",
         lambda: services.approve_minutes(actor=SYSTEM, meeting=held, decision=decision),

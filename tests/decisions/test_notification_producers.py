@@ -146,7 +146,7 @@ def test_action_due_links_to_the_action_on_its_decisions_page(scene, mailoutbox,
     send(CLOSES)
     url = f"/alliances/dunmarrow/decisions/{item.decision.pk}/"
     assert f"Open it: http://127.0.0.1:8000{url}#action-{item.pk}\n" in mailoutbox[0].body
-    assert "mark it done on the decision's page" in mailoutbox[0].body
+    assert "mark it done on the action items page" in mailoutbox[0].body
     client.force_login(staff)
     assert f'<tr id="action-{item.pk}"' in client.get(url).content.decode()
 

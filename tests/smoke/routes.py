@@ -89,10 +89,10 @@ CHILD_KWARGS = {
     "request_pk": AdviceRequest,
     "request_id": AdviceRequest,
     "release_pk": Release,
+    "item_pk": AgendaItem,
     "release_id": Release,
     # a version by its number (the scene pairs each paper with its versions' numbers)
     "number": DocumentVersion,
-    "item_pk": AgendaItem,
 }
 # Kwargs that are not ids, walked with each of these values (an unknown one too).
 FIXED_KWARGS = {
@@ -255,6 +255,7 @@ KEY_ROUTES = {
     "decision-release", "release-cancel", "recusal-publicity",
     "award-move", "award-submission", "award-score", "award-approval", "interest-end",
     "forward-plan-edit", "forward-plan-withdraw",
+    "meeting-item-minute", "meeting-action", "meeting-minutes-circulate", "meeting-minutes-draft-approval",
     "document-upload", "document-add-version", "document-withdraw",
     "meeting-agenda-add", "meeting-agenda-publish", "agenda-item-edit", "agenda-item-move", "agenda-item-withdraw",
 }  # fmt: skip

@@ -41,7 +41,7 @@ from contracts import services as awards
 from contracts.demo import RULES_V2, Awards
 from contracts.models import AwardPolicy, AwardProcess, Contract, OversightNote, Submission
 from decisions import services as decisions
-from decisions.models import ActionItem, AdvisoryInput, Decision, Meeting, Recusal, Release, Vote
+from decisions.models import ActionItem, AdvisoryInput, AgendaItem, Decision, Meeting, Recusal, Release, Vote
 from roles import services as roles
 from roles.access import access_for
 from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role, RoleAssignment, Seat
@@ -329,6 +329,7 @@ def _dunmarrow(scene: SmokeScene, users: dict) -> dict:
     observer = decisions.record_attendance(actor=SYSTEM, meeting=meeting, person=people["Kirsty Gray"],
                                            capacity="observer")  # fmt: skip
     decisions.mark_meeting_held(actor=SYSTEM, meeting=meeting, minutes=scene.text("Dunmarrow meeting minutes", M))
+    _minutes_of(scene, meeting, "dunmarrow", "Dunmarrow", M)
     interest = roles.declare_interest(actor=SYSTEM,
         alliance=alliance, person=people["Kirsty Gray"], interest=scene.text("Dunmarrow declared interest", M),
         declared_on=date(2023, 2, 1), concerns_organisation=orgs["Northgate"],
@@ -418,6 +419,19 @@ def _releases(scene: SmokeScene, draft, membership: Membership, opened: datetime
 
 
 # Kestrel Vale: a non-publishing alliance, every record a canary -------------------------------
+
+
+def _minutes_of(scene: SmokeScene, meeting, slug: str, place: str, readers, owner=None) -> None:
+    """A held meeting's agenda item with its minute, and an action agreed under it, carrying canaries."""
+    item = AgendaItem.objects.create(meeting=meeting, position=1, title=f"{place} minuted item")
+    decisions.record_item_minute(actor=SYSTEM, item=item, discussion=scene.text(f"{place} item minute", readers))
+    scene.pair(meeting, item, slug)
+    if owner is not None:
+        action = decisions.create_action_item(actor=SYSTEM,
+            meeting=meeting, agenda_item=item, title=scene.text(f"{place} meeting action: title", readers),
+            due_on=meeting.starts_at.date() + timedelta(days=60), owner_person=owner,
+        )  # fmt: skip
+        scene.add(action, slug)
 
 
 def _kestrel(scene: SmokeScene, users: dict, dun: dict) -> None:
@@ -591,6 +605,7 @@ def _kestrel(scene: SmokeScene, users: dict, dun: dict) -> None:
         decision=members, title=t("Kestrel Vale action item: title", K), due_on=date(2023, 6, 30),
         owner_person=rep, notes=t("Kestrel Vale action item: notes", K),
     )  # fmt: skip
+    _minutes_of(scene, meeting, KESTREL_SLUG, "Kestrel Vale", K, owner=rep)
     members_draft = draft("MEMBERS", "MEMBERS DRAFT")
     delegated = decisions.take_delegated_decision(actor=SYSTEM,
         body=klt, title=t("Kestrel Vale delegated decision: title", K), proposal=t("Kestrel Vale delegated: proposal",

@@ -98,7 +98,11 @@ def test_meeting_page_groups_attendance_with_warnings_and_quorum(reader, scene, 
 def test_meeting_page_shows_decisions_and_approved_minutes(reader, scene, meeting):
     services.mark_meeting_held(actor=SYSTEM, meeting=meeting, minutes="The team agreed the manual.")
     approving = DecisionFactory(
-        body=scene.body, status="AGREED", reference="ALT-2021-004", decided_on=datetime(2021, 4, 1).date()
+        body=scene.body,
+        status="AGREED",
+        reference="ALT-2021-004",
+        decided_on=datetime(2021, 4, 1).date(),
+        kind="PROCEDURAL",
     )
     services.approve_minutes(actor=SYSTEM, meeting=meeting, decision=approving)
     DecisionFactory(body=scene.body, meeting=meeting, title="Adopt the operating manual")
@@ -112,7 +116,7 @@ def test_minutes_approved_by_a_decision_the_reader_cannot_read_do_not_name_it(re
     services.mark_meeting_held(actor=SYSTEM, meeting=meeting, minutes="The team agreed the manual.")
     approving = DecisionFactory(
         body=scene.body, status="AGREED", reference="ALT-2021-009", title="Confidential staffing matter",
-        visibility="CONFIDENTIAL", decided_on=datetime(2021, 4, 1).date(),
+        visibility="CONFIDENTIAL", decided_on=datetime(2021, 4, 1).date(), kind="PROCEDURAL",
     )  # fmt: skip
     services.approve_minutes(actor=SYSTEM, meeting=meeting, decision=approving)
     for url in (f"/alliances/dunmarrow/meetings/{meeting.pk}/", "/alliances/dunmarrow/meetings/"):
@@ -174,7 +178,11 @@ def test_secretary_marks_held_records_and_approves_minutes(secretary, scene, mee
     response = secretary.post(f"/alliances/dunmarrow/meetings/{meeting.pk}/minutes/", {"minutes": "Agreed."})
     assert response.status_code == 302
     approving = DecisionFactory(
-        body=scene.body, status="AGREED", reference="ALT-2021-004", decided_on=datetime(2021, 4, 1).date()
+        body=scene.body,
+        status="AGREED",
+        reference="ALT-2021-004",
+        decided_on=datetime(2021, 4, 1).date(),
+        kind="PROCEDURAL",
     )
     response = secretary.post(
         f"/alliances/dunmarrow/meetings/{meeting.pk}/approve-minutes/", {"decision": approving.pk}
