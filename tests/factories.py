@@ -335,3 +335,66 @@ class ContractFactory(factory.django.DjangoModelFactory):
     extension_until = date(2026, 3, 31)
     in_scope = True
     status = "ACTIVE"
+
+
+# --- boardpack ---
+# Named apart from the agenda's and the papers' own factories (AgendaItemFactory, DocumentFactory), which
+# their branches add: these file real bytes through Django's storage, as the board pack reads them.
+
+import hashlib  # noqa: E402
+from datetime import timedelta  # noqa: E402
+
+from django.core.files.base import ContentFile  # noqa: E402
+
+
+def pdf_pages(*texts: str) -> bytes:
+    """A real PDF with one page per text, each page carrying its text (WeasyPrint), for reading back."""
+    from weasyprint import HTML
+
+    body = "".join(f'<p style="break-before: page">{text}</p>' for text in texts)
+    return HTML(string=f"<html><body>{body}</body></html>").write_pdf()
+
+
+class BoardPackItemFactory(factory.django.DjangoModelFactory):
+    """An agenda item; give ``position`` (1..n) when a meeting has several."""
+
+    class Meta:
+        model = "decisions.AgendaItem"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    position = 1
+    title = factory.Sequence(lambda n: f"Item {n}")
+    purpose = "discussion"
+    duration_minutes = 15
+
+
+class AgendaPaperFactory(factory.django.DjangoModelFactory):
+    """A paper filed with an agenda item (no file: add a :class:`PaperVersionFactory`)."""
+
+    class Meta:
+        model = "alliance.Document"
+
+    owner = factory.SubFactory(BoardPackItemFactory)
+    alliance = factory.LazyAttribute(lambda o: o.owner.meeting.body.alliance)
+    title = factory.Sequence(lambda n: f"Paper {n}")
+    kind = "paper"
+    created_at = factory.Sequence(lambda n: datetime(2021, 3, 1, 9, 0, tzinfo=UTC) + timedelta(minutes=n))
+
+
+class PaperVersionFactory(factory.django.DjangoModelFactory):
+    """A version of a paper whose file (``content``) is written through Django's storage, with its size and SHA-256."""
+
+    class Meta:
+        model = "alliance.DocumentVersion"
+
+    class Params:
+        content = factory.LazyFunction(lambda: pdf_pages("A paper"))
+
+    document = factory.SubFactory(AgendaPaperFactory)
+    number = 1
+    original_name = "paper.pdf"
+    content_type = "application/pdf"
+    file = factory.LazyAttribute(lambda o: ContentFile(o.content, name=o.original_name))
+    size = factory.LazyAttribute(lambda o: len(o.content))
+    sha256 = factory.LazyAttribute(lambda o: hashlib.sha256(o.content).hexdigest())
+    uploaded_at = factory.LazyFunction(lambda: datetime(2021, 3, 1, 9, 30, tzinfo=UTC))
