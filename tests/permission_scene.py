@@ -17,6 +17,7 @@ from tests.factories import (
     ActionItemFactory,
     AllianceFactory,
     AttendanceFactory,
+    BoardPackItemFactory,
     ContractFactory,
     DelegatedAuthorityFactory,
     GoverningBodyFactory,
@@ -80,6 +81,9 @@ def make_permission_scene() -> PermissionScene:
                                     kind="KEY", visibility="MEMBERS", closes_at=closes)  # fmt: skip
     meeting = MeetingFactory(body=scene.body, starts_at=datetime(2021, 3, 4, 10, 0, tzinfo=UTC))
     attendance = AttendanceFactory(meeting=meeting, person=scene.reps[0], capacity="observer")
+    # A meeting with an agenda, whose board pack can be downloaded (the first has none: 409).
+    agenda_meeting = MeetingFactory(body=scene.body, starts_at=datetime(2021, 4, 1, 10, 0, tzinfo=UTC))
+    BoardPackItemFactory(meeting=agenda_meeting, title="Winter shelter capacity")
     action = ActionItemFactory(decision=members, owner_person=scene.reps[0])
     delegation = DelegatedAuthorityFactory(
         role=RoleFactory(alliance=alliance, title="Alliance director", kind=Role.Kind.DIRECTOR), body=scene.body
@@ -156,6 +160,7 @@ def make_permission_scene() -> PermissionScene:
         "delegation": delegation.pk,
         "interest": interest.pk,
         "meeting": meeting.pk,
+        "agenda_meeting": agenda_meeting.pk,
         "attendance": attendance.pk,
         "action": action.pk,
         "vote": vote.pk,
