@@ -181,6 +181,8 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Until collectstatic has run, WhiteNoise serves from the finders and need not warn about it.
 warnings.filterwarnings("ignore", message="No directory at")
+# Files kept through Django's storage (papers, the cached board packs): local files here by default.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
