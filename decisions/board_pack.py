@@ -366,7 +366,7 @@ def _number_pages(writer) -> None:
 
     sizes, names = {}, []
     for page in writer.pages:
-        if page.get("/Rotate", 0):
+        if page.rotation:  # a page turned by /Rotate: stamp its foot as the reader sees it
             page.transfer_rotation_to_content()
         box = page.mediabox
         size = (round(float(box.width), 2), round(float(box.height), 2))

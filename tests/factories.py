@@ -355,6 +355,13 @@ def pdf_pages(*texts: str) -> bytes:
     return HTML(string=f"<html><body>{body}</body></html>").write_pdf()
 
 
+def pdf_landscape(text: str) -> bytes:
+    """A one-page A4 landscape PDF carrying ``text``."""
+    from weasyprint import HTML
+
+    return HTML(string=f"<html><style>@page {{ size: A4 landscape }}</style><body>{text}</body></html>").write_pdf()
+
+
 class BoardPackItemFactory(factory.django.DjangoModelFactory):
     """An agenda item; give ``position`` (1..n) when a meeting has several."""
 

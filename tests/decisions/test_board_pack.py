@@ -123,6 +123,26 @@ def test_every_page_is_numbered(meeting, agenda, reader):
         assert f"Page {number} of {len(pages)}" in text
 
 
+def test_landscape_and_turned_pages_are_numbered_at_their_foot(meeting, reader):
+    from pypdf import PdfWriter
+
+    from tests.factories import pdf_landscape
+
+    turned = PdfWriter(clone_from=io.BytesIO(pdf_pages("TURNED-PAGE")))
+    turned.pages[0].rotate(90)
+    out = io.BytesIO()
+    turned.write(out)
+    item = BoardPackItemFactory(meeting=meeting)
+    PaperVersionFactory(document__owner=item, content=pdf_landscape("WIDE-PAGE"))
+    PaperVersionFactory(document__owner=item, content=out.getvalue())
+    reader_pages = PdfReader(io.BytesIO(board_pack.board_pack(meeting=meeting, access=reader).content)).pages
+    wide, rotated = reader_pages[2], reader_pages[3]
+    assert wide.mediabox.width > wide.mediabox.height
+    assert "WIDE-PAGE" in wide.extract_text() and "Page 3 of 4" in wide.extract_text()
+    assert rotated.rotation == 0 and rotated.mediabox.width > rotated.mediabox.height
+    assert "TURNED-PAGE" in rotated.extract_text() and "Page 4 of 4" in rotated.extract_text()
+
+
 def test_a_paper_that_is_not_a_pdf_is_listed_with_its_checksum(meeting, agenda, reader):
     listing = texts(board_pack.board_pack(meeting=meeting, access=reader).content)[4]
     assert "Costings" in listing
