@@ -29,3 +29,21 @@ class BrowsableAPIRenderer(renderers.BrowsableAPIRenderer):
                 update["style-src"] = [f"'sha256-{base64.b64encode(digest).decode()}'"]
             response._csp_update = update
         return super().render(data, accepted_media_type, renderer_context)
+
+
+class PDFRenderer(renderers.BaseRenderer):
+    """Lets a client ask for a PDF (``Accept: application/pdf``) where an endpoint answers one (the board pack).
+
+    The PDF itself is returned whole by the view; what this renderer meets is a refusal, which it writes
+    as the API's usual JSON, saying so in the Content-Type."""
+
+    media_type = "application/pdf"
+    format = "pdf"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        response = (renderer_context or {}).get("response")
+        if response is not None:
+            response["Content-Type"] = "application/json"
+        return renderers.JSONRenderer().render(data, "application/json", renderer_context)

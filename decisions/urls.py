@@ -45,6 +45,7 @@ urlpatterns = [
     path("meetings/new/", views.ScheduleMeetingView.as_view(), name="meeting-schedule"),
     path("meetings/<int:pk>/", views.MeetingDetailView.as_view(), name="meeting-detail"),
     path("meetings/<int:pk>/edit/", views.EditMeetingView.as_view(), name="meeting-edit"),
+    path("meetings/<int:pk>/board-pack.pdf", views.BoardPackView.as_view(), name="meeting-board-pack"),
     path("meetings/<int:pk>/attendance/", views.AttendanceView.as_view(), name="meeting-attendance"),
     path(
         "meetings/<int:pk>/attendance/<int:attendance_pk>/",

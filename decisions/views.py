@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView, TemplateView, View
 
 from alliance.choices import DecisionKind
 from alliance.document_views import papers_context
@@ -19,7 +19,7 @@ from alliance.forms import restrict_choices
 from alliance.history import versions
 from alliance.models import Alliance, BodyRule, GoverningBody, rule_in_words
 from alliance.web import AlliancePageMixin, FilteredListMixin
-from decisions import forms, services
+from decisions import board_pack, forms, services
 from decisions import queries as decision_queries
 from decisions import queries_meetings as queries
 from decisions.filtersets import ActionItemListFilter, DecisionLogFilter, MeetingListFilter
@@ -189,6 +189,7 @@ class MeetingDetailView(AlliancePageMixin, TemplateView):
             minutes=queries.minutes_record(meeting, self.access),
             minutes_to_approve=list(queries.previous_meetings_to_approve(meeting)[:3]),
             **_minutes_state(meeting, self.access),
+            has_agenda=meeting.agenda_items.restrict(self.access).filter(status="listed").exists(),
         )
         return context
 
@@ -203,6 +204,23 @@ def agenda_context(meeting: Meeting, access: Access) -> dict:
         "agenda_notice": services.agenda_notice(meeting),
         "can_build_agenda": meeting.status == Meeting.Status.SCHEDULED and _may_record(access, meeting.body),
     }
+
+
+class BoardPackView(AlliancePageMixin, View):
+    """The meeting's board pack as the reader may read it, as a PDF download (decisions/board_pack.py);
+    a meeting without an agenda answers a page saying what to do (409)."""
+
+    def get(self, request, *args, **kwargs):
+        meetings = Meeting.objects.restrict(self.access).filter(body__alliance=self.alliance)
+        meeting = get_object_or_404(meetings.select_related("body__alliance"), pk=kwargs["pk"])
+        try:
+            pack = board_pack.board_pack(meeting=meeting, access=self.access)
+        except RuleViolation as refusal:
+            context = {"alliance": self.alliance, "meeting": meeting, "refusal": refusal}
+            return TemplateResponse(request, "decisions/board_pack_unavailable.html", context, status=409)
+        response = HttpResponse(pack.content, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{pack.filename}"'
+        return response
 
 
 class ActionItemListView(AlliancePageMixin, TemplateView):

@@ -373,6 +373,15 @@ class DocumentFactory(factory.django.DjangoModelFactory):
 class AgendaItemFactory(factory.django.DjangoModelFactory):
     """An item listed on a meeting's agenda; give ``position`` (1..n without gaps) when adding several."""
 
+    class Meta:
+        model = "decisions.AgendaItem"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    position = 1
+    title = factory.Sequence(lambda n: f"Agenda item {n}")
+    purpose = "discussion"
+    duration_minutes = 15
+
 
 # --- minutes ---
 
@@ -384,10 +393,6 @@ class MinutesItemFactory(factory.django.DjangoModelFactory):
         model = "decisions.AgendaItem"
 
     meeting = factory.SubFactory(MeetingFactory)
-    position = 1
-    title = factory.Sequence(lambda n: f"Agenda item {n}")
-    purpose = "discussion"
-    duration_minutes = 15
     position = factory.Sequence(lambda n: n + 1)
     title = factory.Sequence(lambda n: f"Item {n}")
     purpose = "discussion"
@@ -398,3 +403,73 @@ class MeetingActionItemFactory(ActionItemFactory):
 
     decision = None
     meeting = factory.SubFactory(MeetingFactory, status=Meeting.Status.HELD)
+
+
+# --- boardpack ---
+# Named apart from the agenda's and the papers' own factories (AgendaItemFactory, DocumentFactory), which
+# their branches add: these file real bytes through Django's storage, as the board pack reads them.
+
+import hashlib  # noqa: E402
+from datetime import timedelta  # noqa: E402
+
+from django.core.files.base import ContentFile  # noqa: E402
+
+
+def pdf_pages(*texts: str) -> bytes:
+    """A real PDF with one page per text, each page carrying its text (WeasyPrint), for reading back."""
+    from weasyprint import HTML
+
+    body = "".join(f'<p style="break-before: page">{text}</p>' for text in texts)
+    return HTML(string=f"<html><body>{body}</body></html>").write_pdf()
+
+
+def pdf_landscape(text: str) -> bytes:
+    """A one-page A4 landscape PDF carrying ``text``."""
+    from weasyprint import HTML
+
+    return HTML(string=f"<html><style>@page {{ size: A4 landscape }}</style><body>{text}</body></html>").write_pdf()
+
+
+class BoardPackItemFactory(factory.django.DjangoModelFactory):
+    """An agenda item; give ``position`` (1..n) when a meeting has several."""
+
+    class Meta:
+        model = "decisions.AgendaItem"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    position = 1
+    title = factory.Sequence(lambda n: f"Item {n}")
+    purpose = "discussion"
+    duration_minutes = 15
+
+
+class AgendaPaperFactory(factory.django.DjangoModelFactory):
+    """A paper filed with an agenda item (no file: add a :class:`PaperVersionFactory`)."""
+
+    class Meta:
+        model = "alliance.Document"
+
+    owner = factory.SubFactory(BoardPackItemFactory)
+    alliance = factory.LazyAttribute(lambda o: o.owner.meeting.body.alliance)
+    title = factory.Sequence(lambda n: f"Paper {n}")
+    kind = "paper"
+    created_at = factory.Sequence(lambda n: datetime(2021, 3, 1, 9, 0, tzinfo=UTC) + timedelta(minutes=n))
+
+
+class PaperVersionFactory(factory.django.DjangoModelFactory):
+    """A version of a paper whose file (``content``) is written through Django's storage, with its size and SHA-256."""
+
+    class Meta:
+        model = "alliance.DocumentVersion"
+
+    class Params:
+        content = factory.LazyFunction(lambda: pdf_pages("A paper"))
+
+    document = factory.SubFactory(AgendaPaperFactory)
+    number = 1
+    original_name = "paper.pdf"
+    content_type = "application/pdf"
+    file = factory.LazyAttribute(lambda o: ContentFile(o.content, name=o.original_name))
+    size = factory.LazyAttribute(lambda o: len(o.content))
+    sha256 = factory.LazyAttribute(lambda o: hashlib.sha256(o.content).hexdigest())
+    uploaded_at = factory.LazyFunction(lambda: datetime(2021, 3, 1, 9, 30, tzinfo=UTC))

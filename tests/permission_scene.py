@@ -17,6 +17,7 @@ from tests.factories import (
     ActionItemFactory,
     AllianceFactory,
     AttendanceFactory,
+    BoardPackItemFactory,
     ContractFactory,
     DelegatedAuthorityFactory,
     GoverningBodyFactory,
@@ -86,6 +87,9 @@ def make_permission_scene() -> PermissionScene:
     meeting = MeetingFactory(body=scene.body, starts_at=datetime(2021, 3, 4, 10, 0, tzinfo=UTC))
     attendance = AttendanceFactory(meeting=meeting, person=scene.reps[0], capacity="observer")
     agenda_item = services.add_agenda_item(actor=SYSTEM, meeting=meeting, title="Outreach redesign")
+    # A meeting with an agenda, whose board pack can be downloaded (the first has none: 409).
+    agenda_meeting = MeetingFactory(body=scene.body, starts_at=datetime(2021, 4, 1, 10, 0, tzinfo=UTC))
+    BoardPackItemFactory(meeting=agenda_meeting, title="Winter shelter capacity")
     action = ActionItemFactory(decision=members, owner_person=scene.reps[0])
     delegation = DelegatedAuthorityFactory(
         role=RoleFactory(alliance=alliance, title="Alliance director", kind=Role.Kind.DIRECTOR), body=scene.body
@@ -162,6 +166,7 @@ def make_permission_scene() -> PermissionScene:
         "delegation": delegation.pk,
         "interest": interest.pk,
         "meeting": meeting.pk,
+        "agenda_meeting": agenda_meeting.pk,
         "attendance": attendance.pk,
         "agenda_item": agenda_item.pk,
         "action": action.pk,

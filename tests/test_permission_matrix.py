@@ -157,12 +157,14 @@ GET    /alliances/{slug}/meetings/{meeting}/agenda/{agenda_item}/withdraw/   -  
 POST   /alliances/{slug}/meetings/{meeting}/agenda/{agenda_item}/withdraw/   {}             302 403 403 302 403 302 404
 GET    /alliances/{slug}/meetings/{meeting}/approve-minutes/                 -              302 403 403 200 403 200 404
 POST   /alliances/{slug}/meetings/{meeting}/approve-minutes/                 {}             302 403 403 200 403 200 404
+GET    /alliances/{slug}/meetings/{agenda_meeting}/board-pack.pdf            -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/meetings/{meeting}/attendance/                      -              302 403 403 200 403 200 404
 POST   /alliances/{slug}/meetings/{meeting}/attendance/                      {}             302 403 403 200 403 200 404
 GET    /alliances/{slug}/meetings/{meeting}/attendance/{attendance}/         -              302 403 403 200 403 200 404
 POST   /alliances/{slug}/meetings/{meeting}/attendance/{attendance}/         {}             302 403 403 200 403 200 404
 GET    /alliances/{slug}/meetings/{meeting}/attendance/{attendance}/remove/  -              302 403 403 200 403 200 404
 POST   /alliances/{slug}/meetings/{meeting}/attendance/{attendance}/remove/  {}             302 403 403 200 403 200 404
+GET    /alliances/{slug}/meetings/{meeting}/board-pack.pdf                   -              302 409 409 409 409 409 404
 GET    /alliances/{slug}/meetings/{meeting}/cancel/                          -              302 403 403 200 403 200 404
 POST   /alliances/{slug}/meetings/{meeting}/cancel/                          {}             302 403 403 200 403 200 404
 GET    /alliances/{slug}/meetings/{meeting}/edit/                            -              302 403 403 200 403 200 404
@@ -332,6 +334,8 @@ PUT    /api/v1/meetings/{meeting}/                                           {} 
 PATCH  /api/v1/meetings/{meeting}/                                           {}             401 403 403 200 403 200 404
 POST   /api/v1/meetings/{meeting}/approve-minutes/                           {}             401 403 403 400 403 400 404
 POST   /api/v1/meetings/{meeting}/attendance/                                {}             401 403 403 400 403 400 404
+GET    /api/v1/meetings/{agenda_meeting}/board-pack/                         -              401 200 200 200 200 200 404
+GET    /api/v1/meetings/{meeting}/board-pack/                                -              401 409 409 409 409 409 404
 POST   /api/v1/meetings/{meeting}/attendance/{attendance}/correct/           {}             401 403 403 400 403 400 404
 POST   /api/v1/meetings/{meeting}/attendance/{attendance}/remove/            {}             401 403 403 400 403 400 404
 POST   /api/v1/meetings/{meeting}/cancel/                                    {}             401 403 403 400 403 400 404

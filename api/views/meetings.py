@@ -1,17 +1,21 @@
 """API views of meetings, attendance and action items: thin calls of decisions.services."""
 
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from alliance.filtersets import is_id
 from api.access import StandingMixin
+from api.renderers import PDFRenderer
 from api.serializers import meetings as s
 from api.views.base import RegisterCreateViewSet
+from decisions import board_pack as packs
 from decisions import queries_meetings as queries
 from decisions import services
 from decisions.filtersets import ActionItemFilter, AgendaItemFilter, MeetingFilter
@@ -98,6 +102,32 @@ class MeetingViewSet(StandingMixin, mixins.UpdateModelMixin, RegisterCreateViewS
 
     def update(self, request, *args, **kwargs):
         return self.partial_update(request, *args, **kwargs)
+
+    @extend_schema(
+        responses={
+            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The board pack, as a PDF."),
+            (409, "application/json"): OpenApiResponse(
+                {"$ref": "#/components/schemas/Error"},
+                description="The meeting has no agenda yet; `detail` says who adds it.",
+            ),
+        },
+        filters=False,
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="board-pack",
+        filter_backends=[],
+        pagination_class=None,
+        renderer_classes=[*api_settings.DEFAULT_RENDERER_CLASSES, PDFRenderer],
+    )
+    def board_pack(self, request, pk=None):
+        """The meeting's board pack: cover, agenda and every paper the caller may read, in agenda order, with
+        page numbers (the same PDF as the meeting page's download, cached until the agenda or a paper changes)."""
+        pack = packs.board_pack(meeting=self.get_object(), access=request_access(request))
+        response = HttpResponse(pack.content, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{pack.filename}"'
+        return response
 
     @extend_schema(request=s.AttendanceInputSerializer, responses=s.MeetingDetailSerializer)
     @action(detail=True, methods=["post"])
