@@ -218,8 +218,9 @@ def file_storage(environ) -> dict:
     return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
 
 
-# Papers' files (alliance/documents.py) and the cached board packs: local files here unless FILE_STORAGE=s3. They are served
-# only through the download view, after the read rule: never put MEDIA_ROOT behind the web server.
+# Papers' files (alliance/documents.py) and the cached board packs: local files here unless
+# FILE_STORAGE=s3. They are served only through the download view, after the read rule: never put
+# MEDIA_ROOT behind the web server.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
 MEDIA_URL = "/media/"
 STORAGES = {
