@@ -296,6 +296,8 @@ SPECTACULAR_SETTINGS = {
         "ContractStatusEnum": "contracts.models.Contract.Status",
         "NotificationKindEnum": "alliance.models.NotificationKind",
         "NotificationModeEnum": "alliance.models.NotificationPreference.Mode",
+        "GoverningDocumentKindEnum": "decisions.governing_models.GoverningDocument.Kind",
+        "GoverningDocumentStatusEnum": "decisions.governing_models.GoverningDocument.Status",
     },
 }
 

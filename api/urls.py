@@ -4,7 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from api.auth import ObtainToken
 from api.history import AuditFeedCsvView, AuditFeedView
-from api.views import alliance, contracts, decisions, exports, meetings, notifications, roles
+from api.views import alliance, contracts, decisions, exports, governing, meetings, notifications, roles
 
 router = DefaultRouter()
 router.register("alliances", alliance.AllianceViewSet, basename="api-alliance")
@@ -23,6 +23,7 @@ router.register("meetings", meetings.MeetingViewSet, basename="api-meeting")
 router.register("action-items", meetings.ActionItemViewSet, basename="api-action-item")
 router.register("decisions", decisions.DecisionViewSet, basename="api-decision")
 router.register("votes", decisions.VoteViewSet, basename="api-vote")
+router.register("governing-documents", governing.GoverningDocumentViewSet, basename="api-governing-document")
 router.register("award-policies", contracts.AwardPolicyViewSet, basename="api-award-policy")
 router.register("awards", contracts.AwardViewSet, basename="api-award")
 router.register("contracts", contracts.ContractViewSet, basename="api-contract")
