@@ -335,3 +335,21 @@ class ContractFactory(factory.django.DjangoModelFactory):
     extension_until = date(2026, 3, 31)
     in_scope = True
     status = "ACTIVE"
+
+
+# --- govdocs ---
+
+
+class GoverningDocumentFactory(factory.django.DjangoModelFactory):
+    """A document of the governing documents register, being drafted unless told."""
+
+    class Meta:
+        model = "decisions.GoverningDocument"
+
+    alliance = factory.SubFactory(AllianceFactory)
+    title = factory.Sequence(lambda n: f"Operating manual section {n}")
+    kind = "manual_section"
+    version_label = "v0.1"
+    status = "drafting"
+    visibility = Decision.Visibility.MEMBERS
+    created_at = factory.LazyFunction(lambda: datetime(2021, 1, 4, 9, 0, tzinfo=UTC))
