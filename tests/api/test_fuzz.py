@@ -42,6 +42,7 @@ IDS = {
     "meetings": "meeting", "action-items": "action", "decisions": "members", "votes": "vote",
     "award-policies": "policy", "awards": "award", "contracts": "contract", "notifications": "notification",
     "oversight-notes": "note", "forward-plan": "entry", "seats": "seat",
+    "governing-documents": "govdoc",
 }  # fmt: skip
 # Operations whose answers do not conform yet and are fixed elsewhere: (method, path) -> reason.
 KNOWN_WRONG = {}

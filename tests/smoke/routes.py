@@ -27,6 +27,7 @@ from alliance.models import (
     Organisation,
 )
 from contracts.models import AwardPolicy, AwardProcess, Contract, OversightNote
+from decisions.governing_models import GoverningDocument
 from decisions.models import (
     ActionItem,
     AdviceRequest,
@@ -53,6 +54,7 @@ SEGMENT_MODELS = {
     "awards": AwardProcess,
     "inbox": Notification,
     "forward-plan": ForwardPlanEntry,
+    "governing-documents": GoverningDocument,
     # API
     "organisations": Organisation,
     "memberships": Membership,
@@ -234,6 +236,7 @@ KEY_ROUTES = {
     "decision-release", "release-cancel", "recusal-publicity",
     "award-move", "award-submission", "award-score", "award-approval", "interest-end",
     "forward-plan-edit", "forward-plan-withdraw",
+    "governing-document-status", "governing-document-version", "governing-document-review",
 }  # fmt: skip
 
 
