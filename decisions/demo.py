@@ -921,3 +921,6 @@ def _conclusion(b: Builder) -> None:
         revisits=("conclude",),
         actions=(("Agree novation terms with each member", date(2024, 1, 31), "director", None),),
     )
+
+
+from decisions import demo_governing  # noqa: E402, F401  (the governing documents register, after every story)

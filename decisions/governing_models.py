@@ -148,8 +148,9 @@ class GoverningDocument(models.Model):
         return reverse("governing-document", kwargs={"slug": self.alliance.slug, "pk": self.pk})
 
     def is_overdue_on(self, on: date) -> bool:
-        """Not agreed, and its target date has passed."""
-        return self.status not in self.IN_FORCE and self.target_date is not None and self.target_date < on
+        """Current, not agreed, and its target date has passed."""
+        open_statuses = (self.Status.DRAFTING, self.Status.UNDER_REVIEW)
+        return self.status in open_statuses and self.target_date is not None and self.target_date < on
 
     @property
     def status_phrase(self) -> str:
