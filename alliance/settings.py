@@ -346,6 +346,8 @@ SPECTACULAR_SETTINGS = {
         "NotificationKindEnum": "alliance.models.NotificationKind",
         "NotificationModeEnum": "alliance.models.NotificationPreference.Mode",
         "DocumentKindEnum": "alliance.document_models.Document.Kind",
+        "GoverningDocumentKindEnum": "decisions.governing_models.GoverningDocument.Kind",
+        "GoverningDocumentStatusEnum": "decisions.governing_models.GoverningDocument.Status",
     },
 }
 

@@ -10,6 +10,7 @@ from alliance.history import feed_entries, versions
 from alliance.models import Alliance, AuditLink, Membership
 from alliance.queries import alliance_overview
 from alliance.web import AlliancePageMixin
+from decisions.queries_governing import outstanding
 from roles.access import request_access
 from roles.models import Role, RoleAssignment
 
@@ -32,6 +33,8 @@ class AllianceOverviewView(AlliancePageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(alliance_overview(self.alliance, self.on))
+        # What the agreement requires that is not yet agreed (the governing documents register).
+        context.update(governing_outstanding=outstanding(self.alliance, self.access, self.today))
         return context
 
 

@@ -4,7 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from api.auth import ObtainToken
 from api.history import AuditFeedCsvView, AuditFeedView
-from api.views import alliance, contracts, decisions, documents, exports, meetings, notifications, roles
+from api.views import alliance, contracts, decisions, documents, exports, governing, meetings, notifications, roles
 
 router = DefaultRouter()
 router.register("alliances", alliance.AllianceViewSet, basename="api-alliance")
@@ -24,6 +24,7 @@ router.register("agenda-items", meetings.AgendaItemViewSet, basename="api-agenda
 router.register("action-items", meetings.ActionItemViewSet, basename="api-action-item")
 router.register("decisions", decisions.DecisionViewSet, basename="api-decision")
 router.register("votes", decisions.VoteViewSet, basename="api-vote")
+router.register("governing-documents", governing.GoverningDocumentViewSet, basename="api-governing-document")
 router.register("award-policies", contracts.AwardPolicyViewSet, basename="api-award-policy")
 router.register("awards", contracts.AwardViewSet, basename="api-award")
 router.register("contracts", contracts.ContractViewSet, basename="api-contract")

@@ -11,6 +11,7 @@ from alliance.web import AlliancePageMixin
 from contracts import services
 from contracts.dashboard import chart_data, dashboard
 from contracts.models import OversightNote
+from decisions.queries_governing import outstanding
 
 
 class OversightDashboardView(AlliancePageMixin, TemplateView):
@@ -20,7 +21,11 @@ class OversightDashboardView(AlliancePageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         figures = dashboard(self.alliance, self.today)
-        context.update(figures=figures, charts=chart_data(figures))
+        context.update(
+            figures=figures,
+            charts=chart_data(figures),
+            governing_outstanding=outstanding(self.alliance, self.access, self.today),
+        )
         return context
 
 

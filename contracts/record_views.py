@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from contracts import forms, services
 from contracts.models import AwardProcess
+from decisions.queries_governing import route_warnings
 from decisions.views import SecretaryFormView
 from roles import standing
 
@@ -88,6 +89,11 @@ class StartAwardView(AwardFormView):
     submit = "Start the process"
     success_message = "Award process started."
     doing = "start an award process"
+
+    def get_context_data(self, **kwargs):
+        # Each route that depends on a governing document not yet agreed is warned before it is chosen.
+        warnings = route_warnings(self.alliance.pk, self.access)
+        return {**super().get_context_data(**kwargs), "route_warnings": [s for ss in warnings.values() for s in ss]}
 
     def perform(self, form):
         return services.create_process(

@@ -17,6 +17,7 @@ from contracts.filtersets import AwardRegisterFilter
 from contracts.models import AwardProcess
 from contracts.record_views import moves_from
 from contracts.trail import TRAIL_HEADER, award_audit_trail, trail_rows
+from decisions.queries_governing import route_warnings
 from roles import standing
 
 PAGE_SIZE = 25
@@ -74,6 +75,8 @@ class AwardDetailView(AlliancePageMixin, TemplateView):
             can_run=_runs_awards(self.access, self.alliance),
             moves=moves_from(process),
             **papers_context(self.alliance, process, self.access),
+            # The route's dependence on a governing document not yet agreed (the register of decisions).
+            route_warnings=route_warnings(self.alliance.pk, self.access, [process.route]).get(process.route, []),
         )
         return context
 

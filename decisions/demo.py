@@ -981,3 +981,6 @@ def _minutes_of_september(b: Builder) -> None:
         owner_person=b.people["Priya Raman"],
     )
     services.circulate_minutes(actor=SYSTEM, meeting=meeting, now=_at(date(2023, 9, 18), 10))
+
+
+from decisions import demo_governing  # noqa: E402, F401  (the governing documents register, after every story)

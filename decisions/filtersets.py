@@ -10,6 +10,7 @@ from alliance.choices import DecisionKind
 from alliance.filtersets import AllianceSlugFilter, FilterSet, IdFilter, SearchFilter, StrictBooleanFilter, is_id
 from alliance.models import Alliance, GoverningBody
 from decisions import queries
+from decisions.governing_models import GoverningDocument
 from decisions.models import ActionItem, AgendaItem, Decision, Meeting, Vote
 
 
@@ -235,3 +236,31 @@ class VoteFilter(FilterSet):
 
     def filter_struck(self, queryset, name, value):
         return queryset.filter(struck_by__isnull=not value)
+
+
+# The governing documents register ----------------------------------------------------------
+
+
+class GoverningDocumentFilter(FilterSet):
+    alliance = AllianceSlugFilter(field_name="alliance__slug", label="Alliance slug")
+    required = StrictBooleanFilter(field_name="required_by_agreement", label="Only those the agreement requires")
+    current = StrictBooleanFilter(method="filter_current", label="Only current versions (true) or superseded (false)")
+
+    class Meta:
+        model = GoverningDocument
+        fields = ["alliance", "kind", "status", "owner_role", "owner_body", "required", "current"]
+
+    def filter_current(self, queryset, name, value: bool):
+        superseded = Q(status=GoverningDocument.Status.SUPERSEDED)
+        return queryset.exclude(superseded) if value else queryset.filter(superseded)
+
+
+class GoverningDocumentListFilter(GoverningDocumentFilter):
+    """The register page's filters: the API's, by kind and by status."""
+
+    alliance = owner_role = owner_body = None
+    kind = filters.ChoiceFilter(choices=GoverningDocument.Kind.choices, empty_label="Any kind")
+    status = filters.ChoiceFilter(choices=GoverningDocument.Status.choices, empty_label="Any status")
+
+    class Meta(GoverningDocumentFilter.Meta):
+        fields = ["kind", "status", "required"]

@@ -10,6 +10,7 @@ from django.utils import timezone
 from alliance.choices import DecisionKind
 from alliance.formatting import day
 from alliance.models import Alliance, GoverningBody, Membership, Organisation
+from decisions.governing_models import AwardRoute, GoverningDocument
 from decisions.models import (
     APPOINTMENT_FIELDS,
     DELEGATION_FIELDS,
@@ -795,3 +796,81 @@ class MoveAgendaItemForm(forms.Form):
     direction = forms.ChoiceField(choices=[("up", "Up one place"), ("down", "Down one place")], required=False)
     to_position = forms.IntegerField(label="Or to place", required=False, min_value=1)
     change_note = _change_note()
+
+
+# The governing documents register ----------------------------------------------------------
+
+
+def _routes_field() -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label="Award routes that depend on it",
+        choices=AwardRoute.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="An award by one of these routes is warned while the document is not agreed.",
+    )
+
+
+class GoverningDocumentForm(forms.Form):
+    """A document added to the register; decisions.services.governing decides the rules."""
+
+    title = forms.CharField(max_length=300, required=False)
+    kind = forms.ChoiceField(choices=GoverningDocument.Kind.choices)
+    version_label = forms.CharField(label="Version", max_length=50, required=False, help_text="e.g. v0.3 draft.")
+    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    owner_role = forms.ModelChoiceField(
+        queryset=Role.objects.none(), required=False, label="Owner (role)", help_text="The role that keeps it."
+    )
+    owner_body = forms.ModelChoiceField(queryset=GoverningBody.objects.none(), required=False, label="Owning body")
+    target_date = _date("Target date", help_text="When it is to be agreed.")
+    required_by_agreement = forms.BooleanField(label="Required by the agreement", required=False)
+    agreement_clause = forms.CharField(
+        label="Clause",
+        max_length=100,
+        required=False,
+        help_text="Where the agreement requires it, e.g. Schedule part 10.",
+    )
+    award_routes = _routes_field()
+    visibility = forms.ChoiceField(choices=GoverningDocument.Visibility.choices, initial="MEMBERS")
+
+    def __init__(self, *args, alliance: Alliance, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner_role"].queryset = Role.objects.filter(alliance=alliance).order_by("title")
+        self.fields["owner_body"].queryset = GoverningBody.objects.filter(alliance=alliance).order_by("name")
+
+
+class GoverningStatusForm(forms.Form):
+    status = forms.ChoiceField(
+        label="New status",
+        choices=[(value, label) for value, label in GoverningDocument.Status.choices if value != "superseded"],
+    )
+    adopted_by = forms.ModelChoiceField(
+        queryset=Decision.objects.none(),
+        required=False,
+        label="Adopted by",
+        help_text="The agreed decision that adopted it: needed to mark it agreed or in operation.",
+    )
+    on = _date("On", help_text="Leave empty for today.")
+    reason = forms.CharField(required=False, max_length=300, label="Why", help_text="Kept with the history.")
+
+    def __init__(self, *args, alliance: Alliance, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["adopted_by"].queryset = (
+            Decision.objects.filter(alliance=alliance, status=Decision.Status.AGREED)
+            .exclude(reference="")
+            .order_by("-decided_on", "-pk")
+        )
+
+
+class GoverningVersionForm(forms.Form):
+    version_label = forms.CharField(label="New version", max_length=50, required=False, help_text="e.g. v2.0 draft.")
+    title = forms.CharField(max_length=300, required=False, help_text="Leave empty to keep the title.")
+    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, help_text="What changes.")
+    target_date = _date("Target date", help_text="When the new version is to be agreed.")
+    reason = forms.CharField(required=False, max_length=300, label="Why", help_text="Kept with the history.")
+
+
+class GoverningReviewForm(forms.Form):
+    reviewed_on = _date("Reviewed on", required=True)
+    next_review_on = _date("Next review")
+    note = forms.CharField(required=False, max_length=300, label="Outcome", help_text="Kept with the history.")

@@ -1009,3 +1009,4 @@ class Release(models.Model):
 
 from decisions.agenda_models import AgendaItem  # noqa: E402, F401  (a meeting's ordered agenda)
 from decisions.approval_models import DecisionApproval  # noqa: E402, F401  (the authority map's appended record)
+from decisions.governing_models import GoverningDocument  # noqa: E402, F401  (the governing documents register)

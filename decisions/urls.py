@@ -1,6 +1,6 @@
 from django.urls import path
 
-from decisions import views, views_agenda, views_releases
+from decisions import views, views_agenda, views_governing, views_releases
 
 urlpatterns = [
     path("decisions/", views.DecisionLogView.as_view(), name="decision-log"),
@@ -97,6 +97,24 @@ urlpatterns = [
     path("bodies/<int:pk>/rules/", views.KindRuleView.as_view(), name="body-rule-set"),
     path("bodies/<int:pk>/advice-rule/", views.AdviceRuleView.as_view(), name="body-advice-rule"),
     path("bodies/<int:pk>/rules/<int:rule_pk>/remove/", views.RemoveKindRuleView.as_view(), name="body-rule-remove"),
+    path("governing-documents/", views_governing.GoverningRegisterView.as_view(), name="governing-documents"),
+    path("governing-documents/new/", views_governing.AddGoverningDocumentView.as_view(), name="governing-document-add"),
+    path("governing-documents/<int:pk>/", views_governing.GoverningDocumentView.as_view(), name="governing-document"),
+    path(
+        "governing-documents/<int:pk>/status/",
+        views_governing.GoverningStatusView.as_view(),
+        name="governing-document-status",
+    ),
+    path(
+        "governing-documents/<int:pk>/version/",
+        views_governing.GoverningVersionView.as_view(),
+        name="governing-document-version",
+    ),
+    path(
+        "governing-documents/<int:pk>/review/",
+        views_governing.GoverningReviewView.as_view(),
+        name="governing-document-review",
+    ),
     path("actions/", views.ActionItemListView.as_view(), name="action-items"),
     path("actions/<int:pk>/done/", views.CompleteActionItemView.as_view(), name="action-complete"),
     path("actions/<int:pk>/cancel/", views.CancelActionItemView.as_view(), name="action-cancel"),

@@ -473,3 +473,21 @@ class PaperVersionFactory(factory.django.DjangoModelFactory):
     size = factory.LazyAttribute(lambda o: len(o.content))
     sha256 = factory.LazyAttribute(lambda o: hashlib.sha256(o.content).hexdigest())
     uploaded_at = factory.LazyFunction(lambda: datetime(2021, 3, 1, 9, 30, tzinfo=UTC))
+
+
+# --- govdocs ---
+
+
+class GoverningDocumentFactory(factory.django.DjangoModelFactory):
+    """A document of the governing documents register, being drafted unless told."""
+
+    class Meta:
+        model = "decisions.GoverningDocument"
+
+    alliance = factory.SubFactory(AllianceFactory)
+    title = factory.Sequence(lambda n: f"Operating manual section {n}")
+    kind = "manual_section"
+    version_label = "v0.1"
+    status = "drafting"
+    visibility = Decision.Visibility.MEMBERS
+    created_at = factory.LazyFunction(lambda: datetime(2021, 1, 4, 9, 0, tzinfo=UTC))

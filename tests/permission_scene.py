@@ -120,6 +120,13 @@ def make_permission_scene() -> PermissionScene:
         alliance=alliance, body=scene.body, title="Unannounced day centre review", kind="KEY",
         expected_on=date(2099, 2, 1),
     )  # fmt: skip
+    govdoc = services.add_governing_document(actor=SYSTEM,
+        alliance=alliance, title="Procurement procedure", kind="procurement_procedure", required_by_agreement=True,
+        agreement_clause="Schedule part 10", award_routes=["MINI_COMPETITION"],
+    )  # fmt: skip
+    secret_govdoc = services.add_governing_document(
+        actor=SYSTEM, alliance=alliance, title="Secret exit plan", kind="other", visibility="CONFIDENTIAL"
+    )
 
     users = {"staff": StaffFactory(username="staff-user")}
     users["viewer"] = UserFactory(username="viewer-user")
@@ -183,6 +190,9 @@ def make_permission_scene() -> PermissionScene:
         "entry": entry.pk,
         "secret_entry": secret_entry.pk,
         "secret_entry_title": secret_entry.title,
+        "govdoc": govdoc.pk,
+        "secret_govdoc": secret_govdoc.pk,
+        "secret_govdoc_title": secret_govdoc.title,
         "notification": notification.pk,
         "note": note.pk,
         "secret_reference": confidential.reference,

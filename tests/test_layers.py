@@ -16,6 +16,7 @@ PAGES_AND_WIRING = {
     "admin", "apps", "asgi", "context_processors", "dashboard_urls", "dashboard_views", "filtersets", "forms",
     "lockout", "middleware", "public", "public_urls", "settings", "startup", "urls", "views", "web", "wsgi",
     "plan_views", "interest_views", "views_releases", "record_views", "document_views", "views_agenda",
+    "views_governing",
 }  # fmt: skip
 
 

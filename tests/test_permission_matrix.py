@@ -127,6 +127,18 @@ POST   /alliances/{slug}/decisions/{public}/recusals/{recusal}/dispensation/ {} 
 GET    /alliances/{slug}/decisions/{public}/recusals/{recusal}/publicity/    -              302 403 403 200 403 200 404
 POST   /alliances/{slug}/decisions/{public}/recusals/{recusal}/publicity/    {}             302 403 403 200 403 200 404
 GET    /alliances/{slug}/delegations/                                        -              302 200 200 200 200 200 404
+GET    /alliances/{slug}/governing-documents/                                -              302 200 200 200 200 200 404
+GET    /alliances/{slug}/governing-documents/new/                            -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/governing-documents/new/                            {}             302 403 403 200 403 200 404
+GET    /alliances/{slug}/governing-documents/{govdoc}/                       -              302 200 200 200 200 200 404
+GET    /alliances/{slug}/governing-documents/{govdoc}/status/                -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/governing-documents/{govdoc}/status/                {}             302 403 403 200 403 200 404
+GET    /alliances/{slug}/governing-documents/{govdoc}/version/               -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/governing-documents/{govdoc}/version/               {}             302 403 403 200 403 200 404
+GET    /alliances/{slug}/governing-documents/{govdoc}/review/                -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/governing-documents/{govdoc}/review/                {}             302 403 403 200 403 200 404
+GET    /alliances/{slug}/governing-documents/{secret_govdoc}/                -              302 404 200 200 200 200 404
+GET    /alliances/{slug}/governing-documents/{secret_govdoc}/status/         -              302 404 403 200 403 200 404
 GET    /alliances/{slug}/forward-plan/                                       -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/forward-plan/new/                                   -              302 403 403 200 403 200 404
 POST   /alliances/{slug}/forward-plan/new/                                   {}             302 403 403 200 403 200 404
@@ -312,6 +324,14 @@ GET    /api/v1/exports/calendar/                                             -  
 GET    /api/v1/exports/calendar/?alliance={slug}                             -              401 200 200 200 200 200 404
 GET    /api/v1/exports/popolo/                                               -              401 400 400 400 400 400 400
 GET    /api/v1/exports/popolo/?alliance={slug}                               -              401 200 200 200 200 200 404
+GET    /api/v1/governing-documents/                                          -              401 200 200 200 200 200 200
+POST   /api/v1/governing-documents/                                          {}             401 403 403 400 403 400 403
+GET    /api/v1/governing-documents/{govdoc}/                                 -              401 200 200 200 200 200 404
+GET    /api/v1/governing-documents/{govdoc}/history/                         -              401 200 200 200 200 200 404
+POST   /api/v1/governing-documents/{govdoc}/status/                          {}             401 403 403 400 403 400 404
+POST   /api/v1/governing-documents/{govdoc}/new-version/                     {}             401 403 403 400 403 400 404
+POST   /api/v1/governing-documents/{govdoc}/review/                          {}             401 403 403 400 403 400 404
+GET    /api/v1/governing-documents/{secret_govdoc}/                          -              401 404 200 200 200 200 404
 GET    /api/v1/forward-plan/                                                 -              401 200 200 200 200 200 200
 POST   /api/v1/forward-plan/                                                 {}             401 403 403 400 403 400 403
 GET    /api/v1/forward-plan/{entry}/                                         -              401 200 200 200 200 200 200
@@ -562,6 +582,8 @@ LISTS = [
     ("/api/v1/forward-plan/", "secret_entry_title"),
     ("/api/v1/documents/", "secret_paper_title"),
     ("/alliances/{slug}/forward-plan/", "secret_entry_title"),
+    ("/api/v1/governing-documents/", "secret_govdoc_title"),
+    ("/alliances/{slug}/governing-documents/", "secret_govdoc_title"),
     ("/alliances/{slug}/decisions/", "secret_reference"),
     ("/alliances/{slug}/audit/", "secret_title"),
     ("/alliances/{slug}/awards/", "secret_award_reference"),
@@ -606,6 +628,7 @@ def test_oversight_lists_show_confidential_records(world, db, path, secret):
 AREAS = [
     ("API: the alliance, its members and bodies", r"^/api/v1/(alliances|organisations|memberships|bodies)"),
     ("API: the forward plan", r"^/api/v1/forward-plan"),
+    ("API: governing documents", r"^/api/v1/governing-documents"),
     ("API: people, roles, delegations and interests", r"^/api/v1/(people|roles|role-|directory|delegations|interests)"),
     ("API: meetings, agenda items and action items", r"^/api/v1/(meetings|agenda-items|action-items)"),
     ("API: decisions and votes", r"^/api/v1/(decisions|votes)"),
@@ -630,7 +653,8 @@ def render() -> str:
         "braces are records of the test's scene (`members` is an open MEMBERS decision of the ALT, `confidential`",
         "a CONFIDENTIAL one, `amt` a decision of the management team, `public` a PUBLIC one with a recusal;",
         "`entry` a published forward plan entry, `secret_entry` one not yet published; `interest` is the member",
-        "representative's own declared interest).",
+        "representative's own declared interest). `govdoc` is a governing document the agreement requires,",
+        "`secret_govdoc` a CONFIDENTIAL one.",
         "A body `{}` is an empty JSON object; a named body is a valid request (see `payloads()` in the test).",
         "The secretary is the Alliance Leadership Team's (ALT) secretary; the member representative represents",
         "a voting member; the user of another alliance has oversight standing in another alliance only.",

@@ -11,6 +11,7 @@ from decisions.services.approvals import *  # noqa: F403
 from decisions.services.closing import *  # noqa: F403
 from decisions.services.decisions import *  # noqa: F403
 from decisions.services.delegated import *  # noqa: F403
+from decisions.services.governing import *  # noqa: F403
 from decisions.services.meetings import *  # noqa: F403
 from decisions.services.minutes import *  # noqa: F403
 from decisions.services.recusals import *  # noqa: F403

@@ -29,6 +29,7 @@ from alliance.models import (
     Organisation,
 )
 from contracts.models import AwardPolicy, AwardProcess, Contract, OversightNote
+from decisions.governing_models import GoverningDocument
 from decisions.models import (
     ActionItem,
     AdviceRequest,
@@ -60,6 +61,7 @@ SEGMENT_MODELS = {
     # the upload page names its record's kind before its id: papers/new/decision/{pk}/
     "decision": Decision,
     "awardprocess": AwardProcess,
+    "governing-documents": GoverningDocument,
     # API
     "organisations": Organisation,
     "memberships": Membership,
@@ -258,6 +260,7 @@ KEY_ROUTES = {
     "meeting-item-minute", "meeting-action", "meeting-minutes-circulate", "meeting-minutes-draft-approval",
     "document-upload", "document-add-version", "document-withdraw",
     "meeting-agenda-add", "meeting-agenda-publish", "agenda-item-edit", "agenda-item-move", "agenda-item-withdraw",
+    "governing-document-status", "governing-document-version", "governing-document-review",
 }  # fmt: skip
 
 

@@ -41,6 +41,7 @@ from contracts import services as awards
 from contracts.demo import RULES_V2, Awards
 from contracts.models import AwardPolicy, AwardProcess, Contract, OversightNote, Submission
 from decisions import services as decisions
+from decisions.governing_models import GoverningDocument
 from decisions.models import ActionItem, AdvisoryInput, AgendaItem, Decision, Meeting, Recusal, Release, Vote
 from roles import services as roles
 from roles.access import access_for
@@ -344,12 +345,27 @@ def _dunmarrow(scene: SmokeScene, users: dict) -> dict:
         contact_email="rachel.ogilvie@example.org", published=False,
     )  # fmt: skip
 
+    secret_document = decisions.add_governing_document(actor=SYSTEM,
+        alliance=alliance, title=scene.text("Dunmarrow CONFIDENTIAL governing document: title", C, "Exit plan"),
+        kind="other", summary=scene.text("Dunmarrow CONFIDENTIAL governing document: summary", C),
+        required_by_agreement=True, agreement_clause=scene.text("Dunmarrow CONFIDENTIAL governing clause", C),
+        award_routes=["DIRECT_AWARD"], visibility="CONFIDENTIAL", target_date=date(2021, 1, 31),
+    )  # fmt: skip
+    superseded_document = decisions.add_governing_document(actor=SYSTEM,
+        alliance=alliance, title=scene.text("Dunmarrow MEMBERS governing document: title", M, "Complaints protocol"),
+        kind="communication", version_label="v1",
+    )  # fmt: skip
+    current_document = decisions.new_governing_document_version(
+        actor=SYSTEM, document=superseded_document, version_label="v2"
+    )
+    superseded_document.refresh_from_db()
+
     released, released_recusal, unreleased, embargoed, release, embargo = _releases(scene, draft, harbour, opened)
 
     for obj in (confidential, members, public_draft, confidential_draft, policy_decision, approval, appointment,
                 revisiting, amending, vote, members_vote, advice, members_advice, recusal, action, liaison_item,
                 policy, process, submission, meeting, interest, delegation, voices, liaison, advisory_rep, shared,
-                plan_entry, *notes):  # fmt: skip
+                plan_entry, *notes, secret_document, superseded_document, current_document):  # fmt: skip
         scene.add(obj, "dunmarrow")
     scene.add(Contract.objects.get(awarded_through=process), "dunmarrow")
     scene.add(RoleAssignment.objects.get(role=voices), "dunmarrow")
@@ -689,6 +705,21 @@ def _kestrel(scene: SmokeScene, users: dict, dun: dict) -> None:
         expected_on=date(2027, 2, 1), contact_name="Kestrel secretary", contact_email="ks@kestrel.example.org",
         published=True, summary=t("Kestrel Vale forward plan summary", K),
     )  # fmt: skip
+    k_documents = [
+        decisions.add_governing_document(
+            actor=SYSTEM,
+            alliance=alliance,
+            title=t(f"Kestrel Vale {visibility} governing document: title", K),
+            kind="manual_section",
+            summary=t(f"Kestrel Vale {visibility} governing document: summary", K),
+            required_by_agreement=True,
+            agreement_clause=t(f"Kestrel Vale {visibility} governing clause", K),
+            award_routes=["MINI_COMPETITION"],
+            visibility=visibility,
+            target_date=date(2021, 3, 31),
+        )  # fmt: skip
+        for visibility in ("CONFIDENTIAL", "MEMBERS")
+    ]
     notification = Notification.objects.create(
         alliance=alliance, kind=NotificationKind.values[0], recipient_email="ks@kestrel.example.org",
         recipient_user=k_secretary_user, subject=t("Kestrel Vale notification: subject", STAFF_ONLY),
@@ -701,7 +732,7 @@ def _kestrel(scene: SmokeScene, users: dict, dun: dict) -> None:
                 overseer, shared_role, director_role, delegation, interest, meeting, upcoming, confidential, public,
                 members, members_draft, delegated, policy_decision, approval, *votes, advice, recusal, action, policy,
                 direct, competition, members_award, direct_bid, *bids, contract, *notes, notification, person_seat,
-                member_seat, klt_rule, plan_entry, agenda_item):  # fmt: skip
+                member_seat, klt_rule, plan_entry, agenda_item, *k_documents):  # fmt: skip
         scene.add(obj, KESTREL_SLUG)
     for assignment in RoleAssignment.objects.filter(role__alliance=alliance):
         scene.add(assignment, KESTREL_SLUG)
@@ -762,6 +793,7 @@ SAMPLED = {
     Seat: "body__alliance",
     BodyRule: "body__alliance",
     ForwardPlanEntry: "alliance",
+    GoverningDocument: "alliance",
 }
 
 
