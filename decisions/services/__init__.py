@@ -12,5 +12,6 @@ from decisions.services.decisions import *  # noqa: F403
 from decisions.services.delegated import *  # noqa: F403
 from decisions.services.meetings import *  # noqa: F403
 from decisions.services.recusals import *  # noqa: F403
+from decisions.services.registers import *  # noqa: F403
 from decisions.services.releases import *  # noqa: F403
 from decisions.services.votes import *  # noqa: F403
