@@ -144,6 +144,9 @@ class RecordPositionsView(RegisterMixin, SecretaryFormView):
                     capacity=row.cleaned_data.get("capacity", ""),
                 )
             )
+        if not rows:
+            form.add_error(None, "Choose a position for at least one seat; nothing was saved.")
+            return self.form_invalid(form)
         try:
             written = services.record_positions(
                 actor=self.access, decision=self.target, rows=rows, cast_at=form.cleaned_data["cast_at"]

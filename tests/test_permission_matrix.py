@@ -111,6 +111,8 @@ GET    /alliances/{slug}/decisions/{members}/edit/                           -  
 POST   /alliances/{slug}/decisions/{members}/edit/                           {}             302 403 403 200 403 200 404
 GET    /alliances/{slug}/decisions/{members}/open/                           -              302 403 403 200 403 200 404
 POST   /alliances/{slug}/decisions/{members}/open/                           {}             302 403 403 200 403 200 404
+GET    /alliances/{slug}/decisions/{members}/positions/                      -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/decisions/{members}/positions/                      {}             302 403 403 200 403 200 404
 GET    /alliances/{slug}/decisions/{members}/recusals/                       -              302 403 403 200 403 200 404
 POST   /alliances/{slug}/decisions/{members}/recusals/                       {}             302 403 403 200 403 200 404
 GET    /alliances/{slug}/decisions/{members}/release/                        -              302 403 403 200 403 200 404
@@ -152,6 +154,8 @@ GET    /alliances/{slug}/meetings/{meeting}/attendance/{attendance}/         -  
 POST   /alliances/{slug}/meetings/{meeting}/attendance/{attendance}/         {}             302 403 403 200 403 200 404
 GET    /alliances/{slug}/meetings/{meeting}/attendance/{attendance}/remove/  -              302 403 403 200 403 200 404
 POST   /alliances/{slug}/meetings/{meeting}/attendance/{attendance}/remove/  {}             302 403 403 200 403 200 404
+GET    /alliances/{slug}/meetings/{meeting}/attendance/register/             -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/meetings/{meeting}/attendance/register/             {}             302 403 403 200 403 200 404
 GET    /alliances/{slug}/meetings/{meeting}/cancel/                          -              302 403 403 200 403 200 404
 POST   /alliances/{slug}/meetings/{meeting}/cancel/                          {}             302 403 403 200 403 200 404
 GET    /alliances/{slug}/meetings/{meeting}/edit/                            -              302 403 403 200 403 200 404
@@ -244,6 +248,7 @@ POST   /api/v1/decisions/{members}/extend/                                   {} 
 POST   /api/v1/decisions/{members}/no-advice/                                {}             401 403 403 400 403 400 404
 GET    /api/v1/decisions/{members}/history/                                  -              401 200 200 200 200 200 404
 POST   /api/v1/decisions/{members}/open/                                     {}             401 403 403 409 403 409 404
+POST   /api/v1/decisions/{members}/positions/                                {}             401 403 403 400 403 400 404
 POST   /api/v1/decisions/{members}/recusals/                                 {}             401 403 403 400 403 400 404
 GET    /api/v1/decisions/{members}/related/                                  -              401 200 200 200 200 200 404
 POST   /api/v1/decisions/{members}/release/                                  {}             401 403 403 400 403 400 404
@@ -291,6 +296,7 @@ POST   /api/v1/meetings/{meeting}/approve-minutes/                           {} 
 POST   /api/v1/meetings/{meeting}/attendance/                                {}             401 403 403 400 403 400 404
 POST   /api/v1/meetings/{meeting}/attendance/{attendance}/correct/           {}             401 403 403 400 403 400 404
 POST   /api/v1/meetings/{meeting}/attendance/{attendance}/remove/            {}             401 403 403 400 403 400 404
+POST   /api/v1/meetings/{meeting}/attendance-register/                       {}             401 403 403 400 403 400 404
 POST   /api/v1/meetings/{meeting}/cancel/                                    {}             401 403 403 400 403 400 404
 POST   /api/v1/meetings/{meeting}/held/                                      {}             401 403 403 200 403 200 404
 GET    /api/v1/meetings/{meeting}/history/                                   -              401 200 200 200 200 200 404

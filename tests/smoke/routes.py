@@ -234,6 +234,7 @@ KEY_ROUTES = {
     "decision-release", "release-cancel", "recusal-publicity",
     "award-move", "award-submission", "award-score", "award-approval", "interest-end",
     "forward-plan-edit", "forward-plan-withdraw",
+    "meeting-attendance-register", "decision-positions",
 }  # fmt: skip
 
 
