@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from alliance.choices import DecisionKind
 from alliance.formatting import day
+from alliance.forms import restrict_choices
 from alliance.models import Alliance, GoverningBody, Membership, Organisation
 from decisions.governing_models import AwardRoute, GoverningDocument
 from decisions.models import (
@@ -26,6 +27,7 @@ from decisions.queries import recusal_interests
 from decisions.queries_meetings import previous_meetings_to_approve
 from decisions.services.actions import owners
 from decisions.services.closing import CONFIRM_MISSING_LABEL
+from decisions.services.registers import Presence
 from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role, Seat
 from roles.queries import representation_on
 
@@ -874,3 +876,184 @@ class GoverningReviewForm(forms.Form):
     reviewed_on = _date("Reviewed on", required=True)
     next_review_on = _date("Next review")
     note = forms.CharField(required=False, max_length=300, label="Outcome", help_text="Kept with the history.")
+
+
+# Registers on one screen (decisions/views_registers.py) ------------------------------------------------------
+
+
+class _RegisterForm(forms.Form):
+    """A register: a head form (its own fields) holding one small form per row, each with its own prefix.
+
+    The rows are shapes only: the register's service checks each row by the one-row rules, and the view puts
+    each refusal beside its row (``refuse_row``)."""
+
+    def row_forms(self) -> list[forms.Form]:
+        raise NotImplementedError
+
+    def is_valid(self) -> bool:
+        # Every row is checked (no short cut), so each shows its own errors.
+        results = [super().is_valid(), *(row.is_valid() for row in self.row_forms())]
+        return all(results)
+
+    def refuse_row(self, row: forms.Form, field: str | None, message: str) -> None:
+        row.add_error(field if field in row.fields else None, message)
+
+    def rows_needing_attention(self) -> list[forms.Form]:
+        return [row for row in self.row_forms() if row.errors]
+
+    def describe_errors(self) -> None:
+        """Link each refused row's inputs to the row's error sentence (aria-describedby) and focus the first
+        input at fault: the page opens on the first row that needs attention, with or without JavaScript."""
+        focused = False
+        for row in self.rows_needing_attention():
+            visible = [name for name, field in row.fields.items() if not isinstance(field.widget, forms.HiddenInput)]
+            for name in visible:
+                row.fields[name].widget.attrs.update(
+                    {"aria-describedby": f"{row.prefix}-error", "aria-invalid": "true"}
+                )
+            if visible and not focused:
+                at_fault = next((name for name in visible if name in row.errors), visible[0])
+                row.fields[at_fault].widget.attrs["autofocus"] = True
+                focused = True
+
+
+class AttendanceRowForm(forms.Form):
+    """One person's row: an expected attendee (``line``) names the person and organisation; an "other" row
+    chooses them."""
+
+    person = forms.ModelChoiceField(queryset=Person.objects.none(), required=False)
+    capacity = forms.ChoiceField(choices=Attendance.Capacity.choices)
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), required=False, help_text="For a representative, deputy or advisor."
+    )
+    presence = forms.ChoiceField(label="Attendance", widget=forms.RadioSelect, choices=())
+
+    def __init__(self, *args, alliance: Alliance, line=None, legend: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.line = line
+        self.legend = str(line.person) if line is not None else legend
+        self.fields["presence"].choices = Presence.choices
+        if line is not None:
+            del self.fields["person"]
+            del self.fields["organisation"]
+        else:
+            self.fields["person"].queryset = _people(alliance)
+            self.fields["organisation"].queryset = Organisation.objects.filter(
+                memberships__alliance=alliance
+            ).distinct()
+            self.fields["capacity"].initial = Attendance.Capacity.OBSERVER
+
+    @property
+    def in_use(self) -> bool:
+        """A row the register writes: an expected attendee's, or an "other" row naming someone."""
+        return self.line is not None or self.cleaned_data.get("person") is not None
+
+    def clean(self):
+        data = super().clean()
+        if self.line is None and data.get("person") is None and data.get("presence") not in (None, "absent"):
+            self.add_error("person", "Choose the person, or leave this row as absent.")
+        return data
+
+
+class AttendanceRegisterForm(_RegisterForm):
+    reason = forms.CharField(
+        label="Why recorded rows change",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Only when you change or remove someone already recorded; kept in the record's history.",
+    )
+
+    def __init__(self, *args, alliance: Alliance, lines, access, others: int = 3, **kwargs):
+        super().__init__(*args, **kwargs)
+        data = args[0] if args else kwargs.get("data")
+        self.rows = [
+            AttendanceRowForm(
+                data,
+                prefix=f"p{line.person.pk}",
+                alliance=alliance,
+                line=line,
+                initial={"capacity": line.capacity, "presence": line.presence},
+            )
+            for line in lines
+        ]
+        self.others = [
+            AttendanceRowForm(
+                data,
+                prefix=f"other{n}",
+                alliance=alliance,
+                legend=f"Other attendee {n + 1}",
+                initial={"presence": "present"},
+            )
+            for n in range(others)
+        ]
+        for row in self.others:
+            restrict_choices(row, access)
+
+    def row_forms(self) -> list[forms.Form]:
+        return [*self.rows, *self.others]
+
+
+class PositionRowForm(forms.Form):
+    """One voting seat's position; "cast by" offers the seat's representative and deputy (or the person holding
+    it), then the secretary entering it."""
+
+    position = forms.ChoiceField(label="Position", widget=forms.RadioSelect, choices=(), required=False)
+    statement = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text="Required for an objection: why."
+    )
+    cast_by = forms.TypedChoiceField(label="Cast by", coerce=int, choices=(), required=False)
+    capacity = forms.ChoiceField(label="Acting as", required=False, choices=())
+
+    def __init__(self, *args, line, recorder: Person | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.line = line
+        self.legend = line.voter.name
+        choices = list(Vote.Position.choices)
+        if line.vote is None:
+            choices.append(("", "Not yet"))
+        self.fields["position"].choices = choices
+        name = line.voter.name
+        groups = [(f"{name}: representative and deputy" if line.voter.membership else name, line.casters)]
+        if recorder is not None and recorder not in line.casters:
+            groups.append(("Recorded by you", [recorder]))
+        self.people = {person.pk: person for _, people in groups for person in people}
+        self.fields["cast_by"].choices = [("", "---------")] + [
+            (label, [(person.pk, person.name) for person in people]) for label, people in groups if people
+        ]
+        if line.capacities:
+            self.fields["capacity"].choices = [("", "Choose the capacity"), *line.capacities]
+        else:
+            del self.fields["capacity"]
+
+
+class PositionsRegisterForm(_RegisterForm):
+    cast_at = _moment(
+        "Positions given at",
+        help_text="UK time; leave empty for now. Positions taken at the meeting are given at its start.",
+    )
+
+    def __init__(self, *args, lines, recorder: Person | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        data = args[0] if args else kwargs.get("data")
+        self.lines = lines
+        self.rows = []
+        for line in lines:
+            if not line.votable:
+                continue
+            vote = line.vote
+            initial = {
+                "position": vote.position if vote else "",
+                "statement": vote.statement if vote else "",
+                "cast_by": vote.cast_by_id if vote else (line.casters[0].pk if line.casters else None),
+                "capacity": vote.capacity if vote else "",
+            }
+            self.rows.append(PositionRowForm(data, prefix=line.key, line=line, recorder=recorder, initial=initial))
+
+    def row_forms(self) -> list[forms.Form]:
+        return self.rows
+
+    def chosen(self) -> dict[str, str]:
+        """The positions chosen on the form, by line key (for the tally of a form shown again)."""
+        if not self.is_bound:
+            return {}
+        return {row.prefix: row.data.get(f"{row.prefix}-position", "") for row in self.rows}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from decisions import views, views_agenda, views_governing, views_releases
+from decisions import views, views_agenda, views_governing, views_registers, views_releases
 
 urlpatterns = [
     path("decisions/", views.DecisionLogView.as_view(), name="decision-log"),
@@ -14,6 +14,7 @@ urlpatterns = [
     path("decisions/<int:pk>/defer/", views.DeferDecisionView.as_view(), name="decision-defer"),
     path("decisions/<int:pk>/approval/", views.RecordApprovalView.as_view(), name="decision-approval"),
     path("decisions/<int:pk>/vote/", views.VoteView.as_view(), name="decision-vote"),
+    path("decisions/<int:pk>/positions/", views_registers.RecordPositionsView.as_view(), name="decision-positions"),
     path("decisions/<int:pk>/advice/", views.AdviceView.as_view(), name="decision-advice"),
     path("decisions/<int:pk>/advice/<int:advice_pk>/respond/", views.RespondView.as_view(), name="advice-respond"),
     path("decisions/<int:pk>/advice/ask/", views.AskAdviceView.as_view(), name="advice-ask"),
@@ -47,6 +48,11 @@ urlpatterns = [
     path("meetings/<int:pk>/edit/", views.EditMeetingView.as_view(), name="meeting-edit"),
     path("meetings/<int:pk>/board-pack.pdf", views.BoardPackView.as_view(), name="meeting-board-pack"),
     path("meetings/<int:pk>/attendance/", views.AttendanceView.as_view(), name="meeting-attendance"),
+    path(
+        "meetings/<int:pk>/attendance/register/",
+        views_registers.TakeAttendanceView.as_view(),
+        name="meeting-attendance-register",
+    ),
     path(
         "meetings/<int:pk>/attendance/<int:attendance_pk>/",
         views.CorrectAttendanceView.as_view(),

@@ -111,6 +111,8 @@ GET    /alliances/{slug}/decisions/{members}/edit/                           -  
 POST   /alliances/{slug}/decisions/{members}/edit/                           {}             302 403 403 200 403 200 404
 GET    /alliances/{slug}/decisions/{members}/open/                           -              302 403 403 200 403 200 404
 POST   /alliances/{slug}/decisions/{members}/open/                           {}             302 403 403 200 403 200 404
+GET    /alliances/{slug}/decisions/{members}/positions/                      -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/decisions/{members}/positions/                      {}             302 403 403 200 403 200 404
 GET    /alliances/{slug}/decisions/{members}/recusals/                       -              302 403 403 200 403 200 404
 POST   /alliances/{slug}/decisions/{members}/recusals/                       {}             302 403 403 200 403 200 404
 GET    /alliances/{slug}/decisions/{members}/release/                        -              302 403 403 200 403 200 404
@@ -177,6 +179,8 @@ POST   /alliances/{slug}/meetings/{meeting}/attendance/{attendance}/         {} 
 GET    /alliances/{slug}/meetings/{meeting}/attendance/{attendance}/remove/  -              302 403 403 200 403 200 404
 POST   /alliances/{slug}/meetings/{meeting}/attendance/{attendance}/remove/  {}             302 403 403 200 403 200 404
 GET    /alliances/{slug}/meetings/{meeting}/board-pack.pdf                   -              302 409 409 409 409 409 404
+GET    /alliances/{slug}/meetings/{meeting}/attendance/register/             -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/meetings/{meeting}/attendance/register/             {}             302 403 403 200 403 200 404
 GET    /alliances/{slug}/meetings/{meeting}/cancel/                          -              302 403 403 200 403 200 404
 POST   /alliances/{slug}/meetings/{meeting}/cancel/                          {}             302 403 403 200 403 200 404
 GET    /alliances/{slug}/meetings/{meeting}/edit/                            -              302 403 403 200 403 200 404
@@ -290,6 +294,7 @@ POST   /api/v1/decisions/{members}/extend/                                   {} 
 POST   /api/v1/decisions/{members}/no-advice/                                {}             401 403 403 400 403 400 404
 GET    /api/v1/decisions/{members}/history/                                  -              401 200 200 200 200 200 404
 POST   /api/v1/decisions/{members}/open/                                     {}             401 403 403 409 403 409 404
+POST   /api/v1/decisions/{members}/positions/                                {}             401 403 403 400 403 400 404
 POST   /api/v1/decisions/{members}/recusals/                                 {}             401 403 403 400 403 400 404
 GET    /api/v1/decisions/{members}/related/                                  -              401 200 200 200 200 200 404
 POST   /api/v1/decisions/{members}/release/                                  {}             401 403 403 400 403 400 404
@@ -358,6 +363,7 @@ GET    /api/v1/meetings/{agenda_meeting}/board-pack/                         -  
 GET    /api/v1/meetings/{meeting}/board-pack/                                -              401 409 409 409 409 409 404
 POST   /api/v1/meetings/{meeting}/attendance/{attendance}/correct/           {}             401 403 403 400 403 400 404
 POST   /api/v1/meetings/{meeting}/attendance/{attendance}/remove/            {}             401 403 403 400 403 400 404
+POST   /api/v1/meetings/{meeting}/attendance-register/                       {}             401 403 403 400 403 400 404
 POST   /api/v1/meetings/{meeting}/cancel/                                    {}             401 403 403 400 403 400 404
 POST   /api/v1/meetings/{meeting}/held/                                      {}             401 403 403 200 403 200 404
 GET    /api/v1/meetings/{meeting}/history/                                   -              401 200 200 200 200 200 404

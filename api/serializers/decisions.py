@@ -584,6 +584,36 @@ class VoteInputSerializer(InputSerializer):
     cast_at = serializers.DateTimeField(required=False, help_text="Defaults to now.")
 
 
+class PositionRowSerializer(InputSerializer):
+    membership = _pk(
+        Membership.objects.select_related("organisation", "alliance"),
+        required=False,
+        allow_null=True,
+        help_text="The member organisation whose position it is; or give `seat` for a person in their own right.",
+    )
+    seat = _pk(
+        Seat.objects.select_related("person", "membership__organisation", "body"),
+        required=False,
+        allow_null=True,
+        help_text="The seat on a body with seats of its own whose position it is.",
+    )
+    position = serializers.ChoiceField(
+        choices=Vote.Position.choices, required=False, allow_blank=True, default="", help_text="Empty: not yet."
+    )
+    statement = serializers.CharField(required=False, allow_blank=True, default="")
+    capacity = serializers.ChoiceField(
+        choices=Membership.Capacity.choices, required=False, allow_blank=True, default=""
+    )
+    cast_by = _pk(
+        Person.objects.all(), required=False, allow_null=True, help_text="The representative or deputy who gave it."
+    )
+
+
+class PositionsRegisterSerializer(InputSerializer):
+    rows = PositionRowSerializer(many=True, allow_empty=False)
+    cast_at = serializers.DateTimeField(required=False, allow_null=True, default=None, help_text="Defaults to now.")
+
+
 class AdviceInputSerializer(InputSerializer):
     organisation = _optional_pk(Organisation.objects.all())
     person = _optional_pk(Person.objects.all())

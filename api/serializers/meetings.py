@@ -9,6 +9,7 @@ from api.serializers.fields import ModelSerializer, ReadablePrimaryKeyRelatedFie
 from api.serializers.strict import InputSerializer
 from decisions.models import ActionItem, AgendaItem, Attendance, Decision, Meeting
 from decisions.services import agenda_notice
+from decisions.services.registers import Presence
 from roles.access import request_access
 from roles.models import Person, Role
 
@@ -237,6 +238,29 @@ class AttendanceInputSerializer(InputSerializer):
         queryset=Organisation.objects.all(), required=False, allow_null=True, default=None
     )
     present = serializers.BooleanField(default=True, help_text="False records apologies.")
+
+
+class AttendanceRegisterRowSerializer(InputSerializer):
+    person = ReadablePrimaryKeyRelatedField(queryset=Person.objects.all())
+    capacity = serializers.ChoiceField(choices=Attendance.Capacity.choices)
+    organisation = ReadablePrimaryKeyRelatedField(
+        queryset=Organisation.objects.all(), required=False, allow_null=True, default=None
+    )
+    presence = serializers.ChoiceField(
+        choices=Presence.choices,
+        default=Presence.PRESENT,
+        help_text="absent leaves the person unrecorded, or removes their row (give `reason`).",
+    )
+
+
+class AttendanceRegisterSerializer(InputSerializer):
+    rows = AttendanceRegisterRowSerializer(many=True, allow_empty=False)
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Why rows already recorded change or are removed; kept in their history.",
+    )
 
 
 class AttendanceCorrectionSerializer(InputSerializer):

@@ -15,6 +15,7 @@ from api.views.base import RegisterCreateViewSet
 from decisions import queries, services
 from decisions.filtersets import DecisionFilter, VoteFilter
 from decisions.models import AdviceRequest, AdvisoryInput, Recusal, Release, Vote
+from decisions.services import PositionRow
 from roles import standing
 from roles.access import request_access
 
@@ -72,6 +73,7 @@ class DecisionViewSet(StandingMixin, AsOfMixin, mixins.UpdateModelMixin, Registe
         "cancel_release": _keeper("cancel releases of its decisions"),
         "recusal_publicity": _keeper("publish the details of its recusals"),
         "votes": lambda access, decision, data: standing.require_vote(access, decision.body),
+        "positions": _keeper("record the positions on its decisions"),
         "advice": lambda access, decision, data: standing.require_advice(access, decision.body, given=False),
         "delegated": lambda access, _, data: standing.require_delegation_holder(
             access, int_or_none(data.get("decided_by"))
@@ -128,6 +130,22 @@ class DecisionViewSet(StandingMixin, AsOfMixin, mixins.UpdateModelMixin, Registe
             "decision", "membership__organisation", "seat__person", "cast_by", "recorded_by", "struck_by"
         ).get(pk=vote.pk)
         return Response(s.VoteSerializer(vote).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.PositionsRegisterSerializer, responses=s.VoteSerializer(many=True))
+    @action(detail=True, methods=["post"])
+    def positions(self, request, pk=None):
+        """Record the positions of a whole decision in one go, as the body's secretary: a list of rows (membership
+        or seat, position, statement, cast_by, capacity), each checked by the rules of one vote; an empty
+        position is "not yet". If any row is refused, nothing is written and the answer is 400 with ``rows``:
+        ``[{"index", "code", "detail", "field"}]``. Answers the decision's counted votes."""
+        decision = self.get_object()
+        values = self._register_input(s.PositionsRegisterSerializer)
+        rows = [PositionRow(**row) for row in values["rows"]]
+        services.record_positions(actor=self.actor, decision=decision, rows=rows, cast_at=values["cast_at"])
+        votes = Vote.objects.filter(decision=decision, struck_by__isnull=True).select_related(
+            "decision", "membership__organisation", "seat__person", "cast_by", "recorded_by", "struck_by"
+        )
+        return Response(s.VoteSerializer(votes.order_by("pk"), many=True).data)
 
     @extend_schema(request=s.AdviceInputSerializer, responses={201: s.AdvisoryInputSerializer})
     @action(detail=True, methods=["post"])

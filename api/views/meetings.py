@@ -20,6 +20,7 @@ from decisions import queries_meetings as queries
 from decisions import services
 from decisions.filtersets import ActionItemFilter, AgendaItemFilter, MeetingFilter
 from decisions.models import AgendaItem, Attendance
+from decisions.services import AttendanceRow
 from roles import standing
 from roles.access import request_access
 
@@ -48,6 +49,7 @@ class MeetingViewSet(StandingMixin, mixins.UpdateModelMixin, RegisterCreateViewS
         "partial_update": _meeting_keeper("change its meetings"),
         "update": _meeting_keeper("change its meetings"),
         "attendance": _meeting_keeper("record attendance at its meetings"),
+        "attendance_register": _meeting_keeper("record attendance at its meetings"),
         "correct_attendance": _meeting_keeper("correct attendance at its meetings"),
         "remove_attendance": _meeting_keeper("correct attendance at its meetings"),
         "held": _meeting_keeper("record that its meetings took place"),
@@ -136,6 +138,18 @@ class MeetingViewSet(StandingMixin, mixins.UpdateModelMixin, RegisterCreateViewS
         meeting = self.get_object()
         values = self._input(s.AttendanceInputSerializer)
         services.record_attendance(actor=self.actor, meeting=meeting, **values)
+        return self._out(meeting)
+
+    @extend_schema(request=s.AttendanceRegisterSerializer, responses=s.MeetingDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="attendance-register")
+    def attendance_register(self, request, pk=None):
+        """Record a whole meeting's attendance in one go: a list of rows (person, capacity, organisation,
+        presence), each checked by the rules of one attendance row. If any row is refused, nothing is
+        written and the answer is 400 with ``rows``: ``[{"index", "code", "detail", "field"}]``."""
+        meeting = self.get_object()
+        values = self._register_input(s.AttendanceRegisterSerializer)
+        rows = [AttendanceRow(**row) for row in values["rows"]]
+        services.take_attendance(actor=self.actor, meeting=meeting, rows=rows, reason=values["reason"])
         return self._out(meeting)
 
     def _attendance_row(self, attendance_id):

@@ -15,5 +15,6 @@ from decisions.services.governing import *  # noqa: F403
 from decisions.services.meetings import *  # noqa: F403
 from decisions.services.minutes import *  # noqa: F403
 from decisions.services.recusals import *  # noqa: F403
+from decisions.services.registers import *  # noqa: F403
 from decisions.services.releases import *  # noqa: F403
 from decisions.services.votes import *  # noqa: F403

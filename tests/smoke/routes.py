@@ -261,6 +261,7 @@ KEY_ROUTES = {
     "document-upload", "document-add-version", "document-withdraw",
     "meeting-agenda-add", "meeting-agenda-publish", "agenda-item-edit", "agenda-item-move", "agenda-item-withdraw",
     "governing-document-status", "governing-document-version", "governing-document-review",
+    "meeting-attendance-register", "decision-positions",
 }  # fmt: skip
 
 
