@@ -1,0 +1,138 @@
+"""Every page on a phone, the meeting's record on paper, and focus after an in-place update.
+
+The walk follows the demo's links as a person would (from the home page and the public registers),
+as the secretary and as an anonymous visitor, at 390 x 844 (a common phone), and asks of each page
+that nothing makes the page itself scroll sideways: tables scroll inside their own box, forms and
+long references wrap. A page that is wider names its widest element. Pages of one route are walked
+a few times, not for every record (the smoke walk, tests/smoke/, walks every record); routes of the
+smoke walk's table that the links did not reach are opened directly when they need only the
+alliance's slug.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+from tests.browser.conftest import log_in
+
+PHONE = {"width": 390, "height": 844}
+SECRETARY = ("secretary", "demo-secretary-2020")
+SLUG = "dunmarrow"
+# Not the site's own pages: the API (browsable and docs), the admin, files; logging out ends the walk.
+NOT_WALKED = ("/api/", "/admin/", "/static/", "/media/", "/accounts/logout/")
+NOT_PAGES = re.compile(r"\.(csv|ics|json|xml|pdf|txt|zip|png|jpg|svg)$|/(feed|export|download)/?$", re.I)
+PER_ROUTE = 3  # pages of one route walked (records differ in length: a long title, many rows)
+LIMIT = 400
+
+# Run in the page: the page's width, and if it is wider than the window, the outermost elements
+# that reach beyond it (an element inside a box that scrolls or clips is not the page's problem).
+MEASURE = """() => {
+  const width = document.documentElement.clientWidth;
+  const scrollWidth = document.documentElement.scrollWidth;
+  if (scrollWidth <= width) return {scrollWidth, offenders: []};
+  // Clipped by a box that scrolls: an absolutely placed element only by one that places it.
+  const clipped = (el) => {
+    let free = getComputedStyle(el).position === 'absolute';
+    for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+      const style = getComputedStyle(p);
+      if (!free && style.overflowX !== 'visible') return true;
+      if (style.position !== 'static') free = false;
+    }
+    return false;
+  };
+  const name = (el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+    [...el.classList].map(c => '.' + c).join('');
+  const path = (el) => {
+    const parts = [];
+    for (let e = el; e && e !== document.body && parts.length < 4; e = e.parentElement) parts.unshift(name(e));
+    return parts.join(' > ');
+  };
+  const offenders = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    const r = el.getBoundingClientRect();
+    if (r.right <= width + 0.5 || r.width === 0) continue;
+    const parent = el.parentElement;
+    if (parent && parent !== document.body && parent.getBoundingClientRect().right > width + 0.5) continue;
+    if (clipped(el)) continue;
+    offenders.push({element: path(el), right: Math.round(r.right),
+                    text: (el.innerText || el.value || '').trim().slice(0, 60)});
+  }
+  offenders.sort((a, b) => b.right - a.right);
+  return {scrollWidth, offenders: offenders.slice(0, 3)};
+}"""
+
+
+def route_of(path: str) -> str:
+    return re.sub(r"/\d+(?=/|$)", "/{id}", path)
+
+
+def web_routes_by_slug() -> list[str]:
+    """The smoke walk's web routes that need only the alliance's slug (or nothing), as paths."""
+    from tests.smoke.routes import every_route
+
+    found = []
+    for route in every_route():
+        if route.is_api or set(route.kwargs) - {"slug"}:
+            continue
+        path = "/" + route.template.replace("{slug}", SLUG)
+        if not path.startswith(NOT_WALKED) and not NOT_PAGES.search(path) and "(" not in path:
+            found.append(path)
+    return found
+
+
+def walk(page, starts: list[str]) -> dict[str, dict]:
+    """Open pages from ``starts`` on, following same-origin links; measure each. Returns url -> measure."""
+    origin = urlsplit(page.url or "http://x/").netloc
+    queue, seen, per_route, measured = list(starts), set(), {}, {}
+    while queue and len(measured) < LIMIT:
+        url = queue.pop(0)
+        parts = urlsplit(url)
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        route = route_of(parts.path)
+        if path in seen or path.startswith(NOT_WALKED) or NOT_PAGES.search(parts.path):
+            continue
+        seen.add(path)
+        if per_route.get(route, 0) >= PER_ROUTE or (parts.query and per_route.get(route, 0)):
+            continue
+        try:
+            response = page.goto(path)
+        except Exception:  # a download (CSV, calendar): not a page
+            continue
+        if response is None or "text/html" not in (response.headers.get("content-type") or ""):
+            continue
+        if urlsplit(page.url).path != parts.path:  # redirected (to the log-in page, or elsewhere)
+            continue
+        per_route[route] = per_route.get(route, 0) + 1
+        measured[path] = page.evaluate(MEASURE)
+        origin = urlsplit(page.url).netloc
+        hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
+        for href in hrefs:
+            target = urlsplit(urljoin(page.url, href))
+            if target.netloc == origin and target.scheme in ("http", "https"):
+                queue.append(target.path + (f"?{target.query}" if target.query else ""))
+    return measured
+
+
+def failures(measured: dict[str, dict]) -> list[str]:
+    lines = []
+    for url, m in measured.items():
+        if m["scrollWidth"] > PHONE["width"]:
+            widest = "; ".join(f"{o['element']} reaches {o['right']} px ({o['text']!r})" for o in m["offenders"])
+            lines.append(f"{url} is {m['scrollWidth']} px wide: {widest or 'no single element found'}")
+    return lines
+
+
+@pytest.mark.parametrize("standing", ["anonymous", "secretary"])
+def test_every_page_fits_a_phone(page, standing):
+    page.set_viewport_size(PHONE)
+    starts = ["/", "/public/", f"/public/{SLUG}/"]
+    if standing == "secretary":
+        log_in(page, *SECRETARY)
+        starts += [f"/alliances/{SLUG}/"]
+    measured = walk(page, starts + web_routes_by_slug())
+    assert len(measured) > (5 if standing == "anonymous" else 40), f"the walk reached only {sorted(measured)}"
+    wide = failures(measured)
+    assert not wide, f"{len(wide)} of {len(measured)} pages scroll sideways at 390 px:\n" + "\n".join(wide)
