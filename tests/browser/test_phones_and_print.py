@@ -136,3 +136,54 @@ def test_every_page_fits_a_phone(page, standing):
     assert len(measured) > (5 if standing == "anonymous" else 40), f"the walk reached only {sorted(measured)}"
     wide = failures(measured)
     assert not wide, f"{len(wide)} of {len(measured)} pages scroll sideways at 390 px:\n" + "\n".join(wide)
+
+
+def _first_link(page, url: str, pattern: str) -> str:
+    page.goto(url)
+    hrefs = page.eval_on_selector_all("main a[href]", "links => links.map(a => a.getAttribute('href'))")
+    found = next((href for href in hrefs if re.fullmatch(pattern, href)), None)
+    assert found, f"no link like {pattern} on {url}"
+    return found
+
+
+# The meeting's record and the decisions taken at it, as the secretary (who sees every form and
+# link) prints them.
+PRINTED = [
+    (f"/alliances/{SLUG}/meetings/", rf"/alliances/{SLUG}/meetings/\d+/"),
+    (f"/alliances/{SLUG}/decisions/", rf"/alliances/{SLUG}/decisions/\d+/"),
+]
+
+
+@pytest.mark.parametrize(("listing", "pattern"), PRINTED)
+def test_printed_records_keep_the_record_not_the_controls(page, listing, pattern):
+    log_in(page, *SECRETARY)
+    url = _first_link(page, listing, pattern)
+    page.goto(url)
+    page.emulate_media(media="print")
+    controls = "header.site-header, nav, form, button, a.button, .breadcrumbs, .actions-bar, .skip-link"
+    shown = page.locator(controls).evaluate_all(
+        "els => els.filter(e => e.checkVisibility()).map(e => e.outerHTML.slice(0, 80))"
+    )
+    assert not shown, f"{url} prints its navigation or forms: {shown}"
+    assert page.get_by_role("heading", level=1).is_visible()
+    assert page.locator("main h2").first.is_visible()
+    # Printed as a page of text: the record fills the paper, not a phone's column.
+    assert page.evaluate("getComputedStyle(document.querySelector('main')).maxWidth") == "none"
+
+
+def test_focus_stays_where_the_secretary_acted_after_an_in_place_refusal(page):
+    """The vote panel posts in place (htmx): a refused vote comes back with the refusal on the form,
+    and keyboard focus lands on the field to correct, not at the start of the page."""
+    log_in(page, *SECRETARY)
+    decision = _first_link(page, f"/alliances/{SLUG}/decisions/?status=OPEN", rf"/alliances/{SLUG}/decisions/\d+/")
+    page.goto(decision + "vote/")
+    page.evaluate("window.noReload = true")
+    page.get_by_label("Member", exact=True).select_option(label="Voices of Experience Dunmarrow")
+    page.get_by_label("Position").select_option(label="Agree")
+    page.get_by_label("Cast by").select_option(label="Sam Whyte")
+    page.get_by_role("button", name="Record vote").press("Enter")
+    page.get_by_role("alert").filter(has_text="cannot vote").wait_for()
+    assert page.evaluate("window.noReload === true"), "the refusal reloaded the page instead of swapping the panel"
+    assert page.evaluate("document.activeElement.id") == "id_membership"
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline == "solid", "the field focus moved to shows no focus ring"
