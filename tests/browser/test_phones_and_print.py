@@ -146,12 +146,26 @@ def _first_link(page, url: str, pattern: str) -> str:
     return found
 
 
-# The meeting's record and the decisions taken at it, as the secretary (who sees every form and
-# link) prints them.
+# The meeting's record and a decision taken at it, as the secretary (who sees every form and link)
+# prints them; and the printable agenda, minutes and board pack the meeting page links to.
 PRINTED = [
     (f"/alliances/{SLUG}/meetings/", rf"/alliances/{SLUG}/meetings/\d+/"),
     (f"/alliances/{SLUG}/decisions/", rf"/alliances/{SLUG}/decisions/\d+/"),
 ]
+PRINTABLE_LINKS = re.compile(r"/meetings/\d+/(agenda/|minutes/print/|.*pack)")
+CONTROLS = "header.site-header, nav, form, button, a.button, .breadcrumbs, .actions-bar, .skip-link, .no-print"
+
+
+def _assert_prints_the_record_only(page, url: str) -> None:
+    page.emulate_media(media="print")
+    shown = page.locator(CONTROLS).evaluate_all(
+        "els => els.filter(e => e.checkVisibility()).map(e => e.outerHTML.slice(0, 80))"
+    )
+    assert not shown, f"{url} prints its navigation or forms: {shown}"
+    assert page.get_by_role("heading", level=1).is_visible(), f"{url} prints no heading"
+    # Printed as a page of text: the record fills the paper, not a phone's column.
+    assert page.evaluate("getComputedStyle(document.querySelector('main')).maxWidth") == "none"
+    page.emulate_media(media="screen")
 
 
 @pytest.mark.parametrize(("listing", "pattern"), PRINTED)
@@ -159,16 +173,14 @@ def test_printed_records_keep_the_record_not_the_controls(page, listing, pattern
     log_in(page, *SECRETARY)
     url = _first_link(page, listing, pattern)
     page.goto(url)
-    page.emulate_media(media="print")
-    controls = "header.site-header, nav, form, button, a.button, .breadcrumbs, .actions-bar, .skip-link"
-    shown = page.locator(controls).evaluate_all(
-        "els => els.filter(e => e.checkVisibility()).map(e => e.outerHTML.slice(0, 80))"
-    )
-    assert not shown, f"{url} prints its navigation or forms: {shown}"
-    assert page.get_by_role("heading", level=1).is_visible()
+    printable = page.eval_on_selector_all("main a[href]", "links => links.map(a => a.getAttribute('href'))")
+    assert page.locator("main form, main .actions-bar").count(), f"{url} has no controls to hide: a weak check"
+    _assert_prints_the_record_only(page, url)
     assert page.locator("main h2").first.is_visible()
-    # Printed as a page of text: the record fills the paper, not a phone's column.
-    assert page.evaluate("getComputedStyle(document.querySelector('main')).maxWidth") == "none"
+    for link in dict.fromkeys(h for h in printable if PRINTABLE_LINKS.search(h)):
+        response = page.goto(link)
+        if response and response.ok and "text/html" in (response.headers.get("content-type") or ""):
+            _assert_prints_the_record_only(page, link)
 
 
 def test_focus_stays_where_the_secretary_acted_after_an_in_place_refusal(page):
