@@ -111,6 +111,8 @@ def test_secretary_records_a_meeting_and_a_decision_from_draft_to_outcome(page):
         row = page.locator("table.votes-grid tr").filter(has_text=organisation)
         expect(row.locator(".position-agree")).to_be_visible()
         expect(page.get_by_role("status")).to_have_text("Vote recorded.")
+        # Keyboard focus stays on the button pressed (its replacement in the new panel), ready for the next vote.
+        expect(page.get_by_role("button", name="Record vote")).to_be_focused()
     assert page.evaluate("window.noReload === true"), "recording a vote reloaded the page"
     assert page.url == decision_url + "vote/"
     assert_accessible(page, "votes recorded in place")
@@ -145,6 +147,7 @@ def test_secretary_records_a_meeting_and_a_decision_from_draft_to_outcome(page):
     assert_accessible(page, "advice form")
     page.get_by_role("button", name="Add advice").click()
     expect(page.get_by_role("status")).to_have_text("Advice recorded.")
+    expect(page.get_by_role("button", name="Add advice")).to_be_focused()
     advisory_row = page.locator("table.votes-grid tr").filter(has_text=LIVED_EXPERIENCE)
     expect(advisory_row).to_contain_text("Ask people who used the night hub")
     assert "Advisory · non-voting" in advisory_row.inner_text()

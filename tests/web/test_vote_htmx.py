@@ -31,6 +31,7 @@ def test_vote_page_shows_the_form_beside_the_votes_grid(secretary, decision):
     assert 'hx-post="/alliances/dunmarrow/decisions/' in content
     assert "votes-grid" in content
     assert "htmx.min.js" in content
+    assert "js/focus-after-swap.js" in content  # focus stays where the person acted after the swap
 
 
 def test_htmx_vote_returns_the_panel_with_the_vote_in_the_grid(secretary, scene, decision):
