@@ -1,7 +1,7 @@
 """What the home page (alliance.home) shows of meetings, decisions, advice and actions: each section is
 asked once for all the caller's alliances, reads through the read rule of its model, and runs a fixed
-number of queries however many rows it lists (the votes awaited read each body's seats once per day
-judged on)."""
+number of queries however many rows it lists (the positions awaited read a body's seats once per day
+its open decisions are judged on)."""
 
 from __future__ import annotations
 
@@ -160,8 +160,8 @@ def _covers(starts_on: date, ends_on: date | None, on: date) -> bool:
 def positions_awaited(ctx: HomeContext) -> list[tuple[Decision, str]]:
     """Open decisions where a voting seat the caller speaks for has no position yet: an organisation
     they represent (or deputise for) on the decision's day, or a seat they hold in their own right;
-    with the name of whose position is missing. The body's seats are read once per body (a query or two
-    per body, whatever the number of decisions)."""
+    with the name of whose position is missing. A body's seats are read once per day its open decisions
+    are judged on (a query or two each), whatever the number of decisions."""
     access = ctx.access
     if access.person_id is None:
         return []
@@ -184,16 +184,15 @@ def positions_awaited(ctx: HomeContext) -> list[tuple[Decision, str]]:
         )
         .order_by("closes_at", "pk")
     )
-    # The seats are read once per body, as they are today: the positions still to come are asked of today's
-    # seats (the vote itself is judged on the decision's day by the vote service).
-    seats: dict[int, list] = {}
+    # Each body's seats are read once per day a decision is judged on (rule 1 judges the decision's day).
+    seats: dict[tuple[int, date], list] = {}
     awaited = []
     for decision in decisions:
         on = decision_day(decision) or ctx.today
-        if decision.body_id not in seats:
-            seats[decision.body_id] = voting_seats_on(decision.body, ctx.today)
+        if (decision.body_id, on) not in seats:
+            seats[(decision.body_id, on)] = voting_seats_on(decision.body, on)
         voted = {("member", v.membership_id) if v.membership_id else ("seat", v.seat_id) for v in decision.votes.all()}
-        for voter in electorate(decision, on, voting=seats[decision.body_id]).eligible:
+        for voter in electorate(decision, on, voting=seats[(decision.body_id, on)]).eligible:
             if voter.key in voted:
                 continue
             if voter.membership is not None:

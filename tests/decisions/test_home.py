@@ -317,13 +317,14 @@ def everything_user(scene):
 def add_rows(scene, person, n, start):
     kind = ContentType.objects.get_for_model(AgendaItem)
     membership = Membership.objects.get(organisation=scene.advisory)
+    first_meeting = MeetingFactory(body=scene.alt, starts_at=NOW + timedelta(days=1))  # one day judged on
     for i in range(start, start + n):
         meeting = MeetingFactory(body=scene.alt, starts_at=NOW + timedelta(days=1, hours=i), agenda_published_at=NOW)
         item = AgendaItem.objects.create(meeting=meeting, position=1, title=f"Item {i}")
         Document.objects.create(
             alliance=scene.alliance, owner_type=kind, owner_id=item.pk, title=f"P{i}", created_at=NOW
         )
-        decision = open_decision(scene, reference=f"ALT-2026-{i:03d}", meeting=meeting if i % 2 else None)
+        decision = open_decision(scene, reference=f"ALT-2026-{i:03d}", meeting=first_meeting if i % 2 else None)
         AdviceRequest.objects.create(decision=decision, membership=membership, requested_at=NOW)
         AdvisoryInput.objects.create(decision=decision, organisation=scene.advisory, advice="Advice", given_at=NOW)
         ActionItemFactory(decision=decision, owner_person=person, due_on=TODAY - timedelta(days=1))
@@ -336,7 +337,7 @@ def add_rows(scene, person, n, start):
 
 def test_the_home_runs_a_fixed_number_of_queries_however_many_items(scene, django_assert_max_num_queries):
     user = everything_user(scene)
-    add_rows(scene, user.person, 1, 100)
+    add_rows(scene, user.person, 2, 100)  # decisions judged on two days, as below
     with CaptureQueriesContext(connection) as few:
         small = scene.home(user, since=NOW - timedelta(days=10))
     add_rows(scene, user.person, 25, 200)
