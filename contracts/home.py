@@ -19,7 +19,7 @@ FIRST_VISIT_DAYS = 30
 @register("home_sections")
 def awards_approved_section(ctx: HomeContext) -> HomeSection | None:
     """Home, for oversight: awards approved since the previous visit, with when and by which decision."""
-    alliances = frozenset(a for a in ctx.alliance_ids if a in ctx.access.oversight_of)
+    alliances = frozenset(a for a in ctx.alliance_ids if ctx.access.is_oversight_of(a))
     if not alliances:
         return None
     since = ctx.since or ctx.now - timedelta(days=FIRST_VISIT_DAYS)

@@ -31,7 +31,9 @@ def _represented_alliances(access: Access) -> frozenset[int]:
 
 
 def _kept(access: Access, body_path: str = "body") -> Q:
-    """The rows of bodies whose record the caller keeps (a body's secretary, an alliance-wide one)."""
+    """The rows of bodies whose record the caller keeps (a body's secretary, an alliance-wide one, staff)."""
+    if access.staff:
+        return Q()
     return Q(**{f"{body_path}_id__in": access.secretary_of_bodies}) | Q(
         **{f"{body_path}__alliance_id__in": access.secretary_of_alliances}
     )

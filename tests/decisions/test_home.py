@@ -29,6 +29,7 @@ from tests.factories import (
     PersonFactory,
     RoleAssignmentFactory,
     RoleFactory,
+    StaffFactory,
     UserFactory,
 )
 
@@ -345,3 +346,11 @@ def test_the_home_runs_a_fixed_number_of_queries_however_many_items(scene, djang
         large = scene.home(user, since=NOW - timedelta(days=10))
     count = sum(len(s["items"]) for g in small for s in g["sections"])
     assert sum(len(s["items"]) for g in large for s in g["sections"]) > 10 * count / 2
+
+
+def test_staff_see_every_alliance_with_the_secretarys_and_oversights_sections(scene):
+    DecisionFactory(body=scene.alt, title="A draft")
+    home = scene.home(StaffFactory())
+    assert [g["alliance"].slug for g in home] == ["aberlyn", "zedburgh"]
+    assert texts(home, "drafts") == ["Draft: A draft"]
+    assert "awards_approved" in sections(home)
