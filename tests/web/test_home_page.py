@@ -150,3 +150,14 @@ def test_an_anonymous_actor_cannot_record_a_visit():
     with pytest.raises(RuleViolation, match="Log in"):
         record_home_visit(actor=access_for(None), now=timezone.now())
     assert not HomeVisit.objects.exists()
+
+
+def test_the_api_query_count_does_not_grow_with_the_rows(world, django_assert_max_num_queries):
+    api = token_client(world["secretary"])
+    api.get("/api/v1/home/")
+    for n in range(30):
+        DecisionFactory(body=world["alt"], title=f"Draft {n}")
+    with django_assert_max_num_queries(40):
+        data = api.get("/api/v1/home/").json()
+    drafts = next(s for s in data["alliances"][0]["sections"] if s["key"] == "drafts")
+    assert len(drafts["items"]) == 31
