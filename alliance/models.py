@@ -674,6 +674,24 @@ class NotificationPreference(models.Model):
         return f"{who}: {self.get_kind_display()} ({self.get_mode_display() if self.enabled else 'off'})"
 
 
+class HomeVisit(models.Model):
+    """When a login last saw its home page: the home shows as new what came after ``previous_at``.
+
+    Bookkeeping of one login, like a notification's ``read_at``: no history (a visit is no decision,
+    and would enter the audit chain at every page view) and no reader but the login itself and staff.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="home_visit")
+    previous_at = models.DateTimeField(null=True, blank=True, help_text="The visit before the last one.")
+    last_at = models.DateTimeField(help_text="When the current visit began.")
+
+    class Meta:
+        ordering = ["user"]
+
+    def __str__(self) -> str:
+        return f"{self.user}: home seen {day_time(self.last_at)}"
+
+
 # The forward plan ----------------------------------------------------------------------------
 
 

@@ -11,6 +11,10 @@ django.contrib.admin finds ``admin`` modules; see :data:`DISCOVERED_MODULES`):
 ``handover_sections``
     ``(role, on, access) -> {"title", "items", "empty"}``, from ``roles/queries.py`` and
     ``<app>/handover.py``; roles.queries.handover_pack renders them.
+``home_sections``
+    ``(ctx: alliance.home.HomeContext) -> HomeSection | None``, from ``<app>/home.py``; alliance.home
+    groups what they answer by alliance for the home page and ``/api/v1/home/`` (None: the section is
+    not for the caller's standing).
 ``demo_parts``
     ``load(ctx, stdout)``, from ``<app>/demo.py``, ``<app>/demo_week.py`` and
     ``alliance/demo_forward_plan.py``, each at its :class:`DemoStage`; ``manage.py load_demo`` runs them.
@@ -30,7 +34,7 @@ from django.apps import apps
 __all__ = ["DISCOVERED_MODULES", "DemoStage", "Registry", "register", "registered", "registry"]
 
 # The modules of every installed app that AllianceConfig.ready() imports so that they register.
-DISCOVERED_MODULES = ("notifications", "handover", "demo", "demo_week", "demo_forward_plan", "demo_papers")
+DISCOVERED_MODULES = ("notifications", "handover", "home", "demo", "demo_week", "demo_forward_plan", "demo_papers")
 
 
 class DemoStage(IntEnum):
@@ -72,6 +76,7 @@ registry = Registry(
     {
         "notification_producers": [],
         "handover_sections": [],
+        "home_sections": [],
         "demo_parts": [],
     }
 )

@@ -7,11 +7,12 @@ the database constraints on the models are the second line, not the first.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 
+from alliance.access import Access
 from alliance.errors import RuleViolation
 from alliance.formatting import day
 from alliance.models import (
@@ -19,6 +20,7 @@ from alliance.models import (
     AgreementBudget,
     Alliance,
     GoverningBody,
+    HomeVisit,
     Membership,
     MembershipStatusChange,
     Organisation,
@@ -447,3 +449,25 @@ def allocate_reference(*, alliance: Alliance, series: str, year: int) -> str:
     counter.last_number += 1
     counter.save(update_fields=["last_number"])
     return f"{series}-{year}-{counter.last_number:03d}"
+
+
+# The home page -----------------------------------------------------------------------------------
+
+#: Views of the home closer together than this are one visit: a reload shows the same news.
+HOME_VISIT_GAP = timedelta(hours=1)
+
+
+@transaction.atomic
+def record_home_visit(*, actor: Access, now: datetime) -> datetime | None:
+    """Record that ``actor``'s login sees its home at ``now``; return the moment of its previous visit,
+    since which the home shows what is new (None on the first visit)."""
+    if not actor.authenticated or actor.user is None:
+        raise RuleViolation("home_needs_login", "Log in to see your home page.")
+    visit = HomeVisit.objects.select_for_update().filter(user=actor.user).first()
+    if visit is None:
+        HomeVisit.objects.create(user=actor.user, last_at=now)
+        return None
+    if now - visit.last_at >= HOME_VISIT_GAP:
+        visit.previous_at, visit.last_at = visit.last_at, now
+        visit.save(update_fields=["previous_at", "last_at"])
+    return visit.previous_at

@@ -240,7 +240,7 @@ DOCUMENT_ALLOWED_TYPES = envlist(
 )
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "alliance-list"
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Production hardening: on whenever DEBUG is off, so `check --deploy` is clean.

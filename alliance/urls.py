@@ -6,7 +6,8 @@ from alliance import document_views, plan_views, views
 from alliance.notifications import views as notification_views
 
 urlpatterns = [
-    path("", views.AllianceListView.as_view(), name="alliance-list"),
+    path("", views.HomeView.as_view(), name="home"),
+    path("alliances/", views.AllianceListView.as_view(), name="alliance-list"),
     path("alliances/<slug:slug>/", views.AllianceOverviewView.as_view(), name="alliance-overview"),
     path("alliances/<slug:slug>/members/<int:pk>/", views.MembershipDetailView.as_view(), name="membership-detail"),
     path("alliances/<slug:slug>/audit/", views.AuditFeedPageView.as_view(), name="audit-feed-page"),

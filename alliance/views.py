@@ -1,18 +1,36 @@
-"""Web pages of the alliance core: the alliance list, the alliance overview, a membership and the audit feed."""
+"""Web pages of the alliance core: the home, the alliance list and overview, a membership and the audit feed."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.views.generic import ListView, TemplateView
 
 from alliance.filtersets import AuditTrailFilter
 from alliance.history import feed_entries, versions
+from alliance.home import HomeContext, home_for
 from alliance.models import Alliance, AuditLink, Membership
 from alliance.queries import alliance_overview
+from alliance.services import record_home_visit
 from alliance.web import AlliancePageMixin
 from decisions.queries_governing import outstanding
 from roles.access import request_access
 from roles.models import Role, RoleAssignment
+
+
+class HomeView(LoginRequiredMixin, TemplateView):
+    """What needs the logged-in user, alliance by alliance (alliance.home); seeing it counts as a visit,
+    so the next one shows what came after it."""
+
+    template_name = "alliance/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        access = request_access(self.request)
+        now = timezone.now()
+        since = record_home_visit(actor=access, now=now)
+        context.update(groups=home_for(HomeContext(access=access, now=now, since=since)), since=since)
+        return context
 
 
 class AllianceListView(LoginRequiredMixin, ListView):

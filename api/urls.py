@@ -36,6 +36,7 @@ urlpatterns = [
     path("v1/auth/token/", ObtainToken.as_view(), name="api-token"),
     path("v1/audit/", AuditFeedView.as_view(), name="audit-feed"),
     path("v1/audit/csv/", AuditFeedCsvView.as_view(), name="audit-feed-csv"),
+    path("v1/home/", notifications.HomeView.as_view(), name="home-api"),
     path("v1/exports/decisions/", exports.DecisionRegisterCsvView.as_view(), name="export-decisions"),
     path("v1/exports/popolo/", exports.PopoloView.as_view(), name="export-popolo"),
     path("v1/exports/calendar/", exports.MembersCalendarView.as_view(), name="export-calendar"),

@@ -1,6 +1,8 @@
 """The demo's week of notifications, the part of awards: the winter night shelter directly awarded to
 Harbour Light and approved on 19 September 2023, the day before the demo's "now", so that the
-Oversight Group is asked to audit it (see decisions/demo_week.py for the rest of the week).
+Oversight Group is asked to audit it (see decisions/demo_week.py for the rest of the week). The
+oversight login last looked at its home page on 11 September 2023, so its home lists the award as
+approved since that visit.
 
 And the agenda of the next ALT meeting, 11 October 2023, published on 18 September: the first meeting
 after the ALT agreed to conclude the alliance. On 19 September, once the winter shelter was approved, the
@@ -17,13 +19,16 @@ from datetime import UTC, date, datetime
 from django.contrib.auth import get_user_model
 
 from alliance.formatting import day
+from alliance.models import HomeVisit
 from alliance.queries import voting_members_on
 from alliance.registry import DemoStage, register
+from alliance.services import record_home_visit
 from contracts import services
 from contracts.models import AwardProcess
 from decisions import services as decision_services
 from decisions.demo import acting_as
 from decisions.models import Decision, Meeting
+from roles.access import access_for
 from roles.models import Person
 from roles.queries import representatives_on
 from roles.standing import SYSTEM, system_actor
@@ -31,6 +36,7 @@ from roles.standing import SYSTEM, system_actor
 SHELTER = "Winter night shelter 2023/24"
 BIDDER = "Harbour Light"
 APPROVED_ON = date(2023, 9, 19)
+OVERSIGHT_LAST_VISIT = datetime(2023, 9, 11, 16, 0, tzinfo=UTC)
 
 
 def _at(d: date, hour: int) -> datetime:
@@ -113,6 +119,11 @@ def load(ctx: dict, stdout) -> None:
     if not AwardProcess.objects.filter(alliance=ctx["alliance"], title=SHELTER).exists():
         _shelter(ctx)
         stdout.write(f"Approved the direct award '{SHELTER}' to {BIDDER} on {day(APPROVED_ON)}.")
+    oversight = get_user_model().objects.filter(username="oversight").first()
+    if oversight is not None and not HomeVisit.objects.filter(user=oversight).exists():
+        actor = access_for(oversight, on=OVERSIGHT_LAST_VISIT.date())
+        record_home_visit(actor=actor, now=OVERSIGHT_LAST_VISIT)
+        stdout.write(f"The oversight login last saw its home page on {day(OVERSIGHT_LAST_VISIT)}.")
 
 
 NEXT_MEETING = "ALT October 2023"

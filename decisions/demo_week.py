@@ -5,7 +5,9 @@ inbox holds every kind of notification.
 - a written procedure opened on 14 September and closing on 21 September, Second Step's vote
   still missing (a decision opened; closing soon);
 - the night-time hub pilot agreed in December 2022, due for review on 18 September 2023;
-- the Homelessness Network advisor leaving on 13 October 2023 with nobody to follow.
+- the Homelessness Network advisor leaving on 13 October 2023 with nobody to follow;
+- for the home pages: Second Step's representative owes the secretary the list of people to receive
+  the letter (due 19 September, overdue), and the secretary has the last ALT meeting's date in draft.
 
 load_demo calls ``load(ctx, stdout)`` after every app's ``demo`` module and before the forward plan
 collects the inbox. Built through the services; idempotent (each part is recorded once).
@@ -24,7 +26,7 @@ from decisions.demo import acting_as
 from decisions.models import Decision
 from roles import queries as roles_queries
 from roles import services as roles_services
-from roles.models import RoleAssignment
+from roles.models import Person, RoleAssignment
 from roles.standing import SYSTEM
 
 LONDON = ZoneInfo("Europe/London")
@@ -42,6 +44,15 @@ PILOT_PROPOSAL = (
     "whether it continues, on the peer researchers' evaluation."
 )
 PILOT_REVIEW_ON = date(2023, 9, 18)
+
+LIST_ACTION = "Send the secretary the list of people Second Step supports, for the letter"
+LIST_OWNER = "Tom Lennox"
+LIST_DUE_ON = date(2023, 9, 19)
+LAST_MEETING = "Fix the date of the alliance's last ALT meeting"
+LAST_MEETING_PROPOSAL = (
+    "That the ALT meets for the last time in March 2024, to approve the closing report and the handover of "
+    "every open action to the partnership."
+)
 
 LEAVING_ROLE = "network_advisor"
 LEAVING_ON = date(2023, 10, 13)
@@ -123,6 +134,23 @@ def _leaving(ctx: dict) -> None:
         )
 
 
+def _for_the_homes(alliance, alt, conclude: Decision | None) -> None:
+    """What the representative's and the secretary's home pages show besides the letter."""
+    owner = Person.objects.filter(name=LIST_OWNER).first()
+    if conclude is not None and owner is not None:
+        services.create_action_item(
+            actor=SYSTEM, decision=conclude, title=LIST_ACTION, due_on=LIST_DUE_ON, owner_person=owner
+        )
+    services.draft_decision(
+        actor=SYSTEM,
+        body=alt,
+        title=LAST_MEETING,
+        proposal=LAST_MEETING_PROPOSAL,
+        kind=DecisionKind.PROCEDURAL,
+        tags=["conclusion"],
+    )
+
+
 @register("demo_parts", stage=DemoStage.WEEK)
 def load(ctx: dict, stdout) -> None:
     alliance, alt = ctx["alliance"], ctx["bodies"]["ALT"]
@@ -135,3 +163,6 @@ def load(ctx: dict, stdout) -> None:
         stdout.write(f"Opened '{LETTER}' by written procedure, {LETTER_MISSING}'s vote missing.")
     if not RoleAssignment.objects.filter(role__alliance=alliance, ends_on=LEAVING_ON).exists():
         _leaving(ctx)
+    if not decisions.filter(title=LAST_MEETING).exists():
+        _for_the_homes(alliance, alt, decisions.filter(title__startswith="Conclude the alliance").first())
+        stdout.write(f"Left '{LAST_MEETING}' in draft and an action for {LIST_OWNER}, for the home pages.")

@@ -131,9 +131,12 @@ class Electorate:
         return {v.key for v in self.eligible}
 
 
-def electorate(decision: Decision, on: date) -> Electorate:
-    """The body's voting seats on ``on`` (rule 1); recused ones without dispensation are not eligible."""
-    voting = voting_seats_on(decision.body, on)
+def electorate(decision: Decision, on: date, *, voting: list[Voter] | None = None) -> Electorate:
+    """The body's voting seats on ``on`` (rule 1); recused ones without dispensation are not eligible.
+
+    ``voting``: the body's :func:`voting_seats_on` ``on``, when the caller has them already (a list of
+    many decisions of one body, read once per body and day)."""
+    voting = voting_seats_on(decision.body, on) if voting is None else voting
     recusals = {voter_key(r): r for r in decision.recusals.all()}
     barred = {key for key, r in recusals.items() if not r.dispensation_granted}
     return Electorate(

@@ -15,11 +15,14 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import timezone
 
 from alliance import demo_forward_plan
 from alliance.access import Access
+from alliance.home import HomeContext, home_for
 from alliance.models import Alliance, AuditLink, ForwardPlanEntry, Membership, Notification, NotificationKind
 from alliance.queries import members_on, voting_members_on
+from alliance.services import record_home_visit
 from contracts import ocds
 from contracts.dashboard import dashboard
 from contracts.models import AwardPolicy, AwardProcess, Contract, StageTransition
@@ -27,6 +30,7 @@ from contracts.queries import budget_by_year
 from contracts.trail import award_audit_trail
 from decisions.models import Decision, Vote
 from decisions.queries import matters_decided_more_than_once
+from roles.access import access_for
 from roles.models import RoleAssignment
 from tests.contracts.test_ocds import needs_schema, validate
 from tests.helpers import rows
@@ -524,3 +528,19 @@ def test_demo_has_the_next_alt_meetings_published_agenda(demo, client):
     client.force_login(get_user_model().objects.get(username="viewer"))
     page = client.get(meeting.get_absolute_url()).content.decode()
     assert "Changed after publishing" in page and "What the alliance never agreed" in page
+
+
+def test_each_demo_logins_home_lists_what_needs_it(demo):
+    expected = {
+        "member": {"positions": "Agree the letter", "actions": "Send the secretary the list"},
+        "secretary": {"drafts": "Fix the date", "overdue_decisions": "Agree the letter", "minutes": "ALT"},
+        "oversight": {"awards_approved": "Winter night shelter 2023/24"},
+    }
+    for username, sections in expected.items():
+        access = access_for(get_user_model().objects.get(username=username))
+        now = timezone.now()
+        since = record_home_visit(actor=access, now=now)
+        (group,) = home_for(HomeContext(access=access, now=now, since=since))
+        shown = {s["key"]: " ".join(i.text for i in s["items"]) for s in group["sections"]}
+        for key, text in sections.items():
+            assert text in shown[key], (username, key, shown.get(key))

@@ -43,6 +43,7 @@ GET    /                                                                     -  
 GET    /accounts/login/                                                      -              200 200 200 200 200 200 200
 POST   /accounts/login/                                                      {}             200 200 200 200 200 200 200
 POST   /accounts/logout/                                                     {}             302 302 302 302 302 302 302
+GET    /alliances/                                                           -              302 200 200 200 200 200 200
 GET    /alliances/{slug}/                                                    -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/actions/                                            -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/actions/{action}/cancel/                            -              302 403 403 200 403 200 404
@@ -347,6 +348,7 @@ POST   /api/v1/forward-plan/{entry}/withdraw/                                {} 
 POST   /api/v1/forward-plan/{entry}/withdraw/                                withdraw       401 403 403 200 403 200 403
 GET    /api/v1/forward-plan/{secret_entry}/                                  -              401 404 404 200 200 200 404
 PATCH  /api/v1/forward-plan/{secret_entry}/                                  {}             401 404 404 200 403 200 404
+GET    /api/v1/home/                                                         -              401 200 200 200 200 200 200
 GET    /api/v1/interests/                                                    -              401 200 200 200 200 200 200
 POST   /api/v1/interests/                                                    {}             401 403 400 400 400 400 403
 GET    /api/v1/interests/{interest}/                                         -              401 200 200 200 200 200 404
@@ -643,9 +645,9 @@ AREAS = [
     ("Pages: decisions", r"^/alliances/\{slug\}/decisions/"),
     ("Pages: meetings and action items", r"^/alliances/\{slug\}/(meetings|actions)/"),
     ("Pages: awards", r"^/alliances/\{slug\}/awards/"),
-    ("Pages: the alliance, roles, registers and dashboards", r"^/alliances/"),
+    ("Pages: the alliance, roles, registers and dashboards", r"^/alliances/."),
     ("Pages: public register", r"^/public/"),
-    ("Pages: sign-in, inbox and the list of alliances", r""),
+    ("Pages: sign-in, home, inbox and the list of alliances", r""),
 ]  # fmt: skip
 
 

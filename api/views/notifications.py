@@ -1,7 +1,8 @@
-"""The current user's notifications and preferences: thin calls of alliance.notifications.
+"""The current user's notifications, preferences and home: thin calls of alliance.notifications and
+alliance.home.
 
-Any logged-in user may read their own inbox, mark it read and set their own preferences, so these
-views ask for a login, not staff.
+Any logged-in user may read their own inbox and home, mark it read and set their own preferences, so
+these views ask for a login, not staff.
 """
 
 from django.shortcuts import get_object_or_404
@@ -15,8 +16,10 @@ from rest_framework.views import APIView
 
 from alliance import notifications
 from alliance.filtersets import NotificationFilter
+from alliance.home import HomeContext, home_for, previous_visit
 from alliance.models import Notification
 from api.serializers import notifications as s
+from roles.access import request_access
 
 
 class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -59,3 +62,50 @@ class NotificationPreferencesView(APIView):
         data.is_valid(raise_exception=True)
         rows = notifications.save_preferences(user=request.user, choices=data.validated_data)
         return Response(s.PreferenceSerializer(rows, many=True).data)
+
+
+def _iso(value) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+class HomeView(APIView):
+    """What needs the current user, alliance by alliance: the sections of their home page, each with its
+    items (text, link, date or deadline, urgency). Reading it does not count as a visit: the awards
+    approved are those since the home page was last seen."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=s.HomeSerializer)
+    def get(self, request):
+        since = previous_visit(request.user)
+        groups = home_for(HomeContext(access=request_access(request), now=timezone.now(), since=since))
+        payload = {
+            "since": since,
+            "alliances": [
+                {
+                    "alliance": g["alliance"].slug,
+                    "name": g["alliance"].name,
+                    "url": g["alliance"].get_absolute_url(),
+                    "sections": [
+                        {
+                            "key": section["key"],
+                            "title": section["title"],
+                            "empty": section["empty"],
+                            "items": [
+                                {
+                                    "text": i.text,
+                                    "detail": i.detail,
+                                    "url": i.url,
+                                    "date": _iso(i.date),
+                                    "urgency": i.urgency,
+                                }
+                                for i in section["items"]
+                            ],
+                        }
+                        for section in g["sections"]
+                    ],
+                }
+                for g in groups
+            ],
+        }
+        return Response(s.HomeSerializer(payload).data)

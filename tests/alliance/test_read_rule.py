@@ -36,6 +36,7 @@ STAFF_ONLY = {
     "alliance.sending",
     "alliance.notification",
     "alliance.notificationpreference",
+    "alliance.homevisit",
     "roles.accessgrant",
 }
 DOMAIN_APPS = ("alliance", "roles", "decisions", "contracts")

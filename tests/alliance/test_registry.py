@@ -11,7 +11,7 @@ def _names(store: str) -> list[str]:
 
 
 def test_the_stores_are_fixed_when_the_registry_is_made():
-    assert set(registry) == {"notification_producers", "handover_sections", "demo_parts"}
+    assert set(registry) == {"notification_producers", "handover_sections", "home_sections", "demo_parts"}
     for change in (
         lambda: registry.__setitem__("plugins", []),
         lambda: registry.__setitem__("demo_parts", []),
@@ -23,7 +23,7 @@ def test_the_stores_are_fixed_when_the_registry_is_made():
     ):
         with pytest.raises(TypeError):
             change()
-    assert set(registry) == {"notification_producers", "handover_sections", "demo_parts"}
+    assert set(registry) == {"notification_producers", "handover_sections", "home_sections", "demo_parts"}
 
 
 def test_an_unknown_store_is_named_in_the_error():
@@ -77,6 +77,22 @@ def test_handover_sections_are_roles_then_decisions():
         "roles.queries._previous_holders_section",
         "decisions.handover.decisions_section",
         "decisions.handover.action_items_section",
+    ]
+
+
+def test_home_sections_are_decisions_then_contracts():
+    assert _names("home_sections") == [
+        "decisions.home.meetings_section",
+        "decisions.home.papers_section",
+        "decisions.home.positions_section",
+        "decisions.home.advice_asked_section",
+        "decisions.home.advice_response_section",
+        "decisions.home.actions_section",
+        "decisions.home.drafts_section",
+        "decisions.home.overdue_decisions_section",
+        "decisions.home.past_meetings_section",
+        "decisions.home.minutes_section",
+        "contracts.home.awards_approved_section",
     ]
 
 

@@ -46,14 +46,14 @@ def test_login_page_renders(client):
 
 
 def test_alliance_list(logged_in, alliance):
-    response = logged_in.get("/")
+    response = logged_in.get("/alliances/")
     assert response.status_code == 200
     assert b"Dunmarrow Homelessness Alliance" in response.content
 
 
 def test_alliance_list_empty_state_says_what_to_do(client, stranger):
     client.force_login(stranger)
-    response = client.get("/")
+    response = client.get("/alliances/")
     assert b"load_demo" in response.content
 
 

@@ -85,7 +85,8 @@ def test_empty_forward_plan_points_to_the_register(client, alliance):
 @pytest.mark.parametrize(
     ("path", "here"),
     [
-        ("/", "Alliances"),
+        ("/", "Home"),
+        ("/alliances/", "Alliances"),
         ("/inbox/", "Inbox"),
         ("/notifications/preferences/", "Notification preferences"),
         ("/public/", "Public registers"),
