@@ -46,9 +46,7 @@ class AgendaItem(models.Model):
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.LISTED)
     changed_after_publishing_at = models.DateTimeField(
-        null=True,
-        blank=True,
-        help_text="Set when the item is added, changed or withdrawn after the agenda was published.",
+        null=True, blank=True, help_text="Set when the item is added, changed or withdrawn after the agenda was published."
     )
     change_note = models.CharField(max_length=300, blank=True, help_text="What changed after publishing, and why.")
     discussion = models.TextField(blank=True, help_text="The minute of the item: what was discussed and concluded.")

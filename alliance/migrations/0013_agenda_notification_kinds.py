@@ -4,25 +4,63 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('alliance', '0012_documents_and_agenda_notice'),
+        ("alliance", "0012_documents_and_agenda_notice"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='historicalnotificationpreference',
-            name='kind',
-            field=models.CharField(choices=[('decision_opened', 'Decision opened for your vote'), ('decision_closing', 'Decision closing with your vote missing'), ('decision_outcome', 'Outcome of a decision you took part in'), ('action_due', 'Action item due or overdue'), ('review_due', 'Decision review date reached'), ('award_approved', 'Award approved'), ('role_ending', 'Role ending without a successor'), ('agenda_published', 'Agenda published for a meeting of your body'), ('agenda_changed', 'Agenda changed after it was published')], max_length=30),
+            model_name="historicalnotificationpreference",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("decision_opened", "Decision opened for your vote"),
+                    ("decision_closing", "Decision closing with your vote missing"),
+                    ("decision_outcome", "Outcome of a decision you took part in"),
+                    ("action_due", "Action item due or overdue"),
+                    ("review_due", "Decision review date reached"),
+                    ("award_approved", "Award approved"),
+                    ("role_ending", "Role ending without a successor"),
+                    ("agenda_published", "Agenda published for a meeting of your body"),
+                    ("agenda_changed", "Agenda changed after it was published"),
+                ],
+                max_length=30,
+            ),
         ),
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('decision_opened', 'Decision opened for your vote'), ('decision_closing', 'Decision closing with your vote missing'), ('decision_outcome', 'Outcome of a decision you took part in'), ('action_due', 'Action item due or overdue'), ('review_due', 'Decision review date reached'), ('award_approved', 'Award approved'), ('role_ending', 'Role ending without a successor'), ('agenda_published', 'Agenda published for a meeting of your body'), ('agenda_changed', 'Agenda changed after it was published')], max_length=30),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("decision_opened", "Decision opened for your vote"),
+                    ("decision_closing", "Decision closing with your vote missing"),
+                    ("decision_outcome", "Outcome of a decision you took part in"),
+                    ("action_due", "Action item due or overdue"),
+                    ("review_due", "Decision review date reached"),
+                    ("award_approved", "Award approved"),
+                    ("role_ending", "Role ending without a successor"),
+                    ("agenda_published", "Agenda published for a meeting of your body"),
+                    ("agenda_changed", "Agenda changed after it was published"),
+                ],
+                max_length=30,
+            ),
         ),
         migrations.AlterField(
-            model_name='notificationpreference',
-            name='kind',
-            field=models.CharField(choices=[('decision_opened', 'Decision opened for your vote'), ('decision_closing', 'Decision closing with your vote missing'), ('decision_outcome', 'Outcome of a decision you took part in'), ('action_due', 'Action item due or overdue'), ('review_due', 'Decision review date reached'), ('award_approved', 'Award approved'), ('role_ending', 'Role ending without a successor'), ('agenda_published', 'Agenda published for a meeting of your body'), ('agenda_changed', 'Agenda changed after it was published')], max_length=30),
+            model_name="notificationpreference",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("decision_opened", "Decision opened for your vote"),
+                    ("decision_closing", "Decision closing with your vote missing"),
+                    ("decision_outcome", "Outcome of a decision you took part in"),
+                    ("action_due", "Action item due or overdue"),
+                    ("review_due", "Decision review date reached"),
+                    ("award_approved", "Award approved"),
+                    ("role_ending", "Role ending without a successor"),
+                    ("agenda_published", "Agenda published for a meeting of your body"),
+                    ("agenda_changed", "Agenda changed after it was published"),
+                ],
+                max_length=30,
+            ),
         ),
     ]
