@@ -42,6 +42,11 @@ PDF_TYPES = {"application/pdf", "application/x-pdf"}
 # The agenda's numbers are first guessed, then checked against where the pages fell: a handful of
 # passes settles any agenda (a page number one digit longer can push a line onto the next page).
 MAX_PASSES = 5
+# The stamp at the foot of every page: on a white ground, so that it reads over a paper's own footer.
+FOOT = (
+    "margin: 0 0 6mm 0; @bottom-center { content: 'Page ' counter(page) ' of ' counter(pages); "
+    "font: 8pt 'DejaVu Sans', sans-serif; color: #333; background: white; padding: 0.5mm 2mm; }"
+)
 
 
 @dataclass
@@ -305,14 +310,15 @@ def _front_and_listings(found: Contents):
     """Render the cover, the agenda and the listing pages, placing every paper: the agenda's page numbers
     depend on how many pages the agenda itself takes, so render until the numbers hold."""
     from pypdf import PdfReader
-    from weasyprint import HTML
+    from weasyprint import CSS, HTML
 
+    style = CSS(string=render_to_string("decisions/board_pack.css"))
     front_pages = 2  # a first guess: the cover and one page of agenda
     listed_pages = {p.anchor: 1 for p in found.papers if not p.merged}
     for _ in range(MAX_PASSES):
         _place(found, front_pages, listed_pages)
         html = render_to_string("decisions/board_pack.html", {"pack": found, "meeting": found.meeting, **_cover(found)})
-        document = HTML(string=html).render()
+        document = HTML(string=html).render(stylesheets=[style])
         starts = {}
         for number, page in enumerate(document.pages):
             for anchor in page.anchors:
@@ -362,7 +368,7 @@ def _cover(found: Contents) -> dict:
 def _number_pages(writer) -> None:
     """Stamp "Page i of N" at the foot of every page, whatever its size: one overlay page per page."""
     from pypdf import PdfReader, Transformation
-    from weasyprint import HTML
+    from weasyprint import CSS, HTML
 
     sizes, names = {}, []
     for page in writer.pages:
@@ -371,11 +377,15 @@ def _number_pages(writer) -> None:
         box = page.mediabox
         size = (round(float(box.width), 2), round(float(box.height), 2))
         names.append(sizes.setdefault(size, f"s{len(sizes)}"))
-    overlay_html = render_to_string(
-        "decisions/board_pack_numbers.html",
-        {"sizes": [(name, w, h) for (w, h), name in sizes.items()], "names": names},
+    # One empty page per page, of that page's size, with the number in its bottom margin. Built here,
+    # not as a template: the templates are pages of the site, where inline styles are refused.
+    pages_css = "".join(
+        f".{name} {{ page: {name} }} @page {name} {{ size: {width:.2f}pt {height:.2f}pt; {FOOT} }}"
+        for (width, height), name in sizes.items()
     )
-    overlay = PdfReader(io.BytesIO(HTML(string=overlay_html).write_pdf())).pages
+    overlay_html = "<html><body>" + "".join(f'<div class="{name}"></div>' for name in names) + "</body></html>"
+    pages_css += "div { break-before: page; } div:first-child { break-before: auto; }"
+    overlay = PdfReader(io.BytesIO(HTML(string=overlay_html).write_pdf(stylesheets=[CSS(string=pages_css)]))).pages
     for page, stamp in zip(writer.pages, overlay, strict=True):
         box = page.mediabox
         page.merge_transformed_page(stamp, Transformation().translate(float(box.left), float(box.bottom)))
