@@ -945,14 +945,9 @@ class AttendanceRowForm(forms.Form):
 
     @property
     def in_use(self) -> bool:
-        """A row the register writes: an expected attendee's, or an "other" row naming someone."""
+        """A row the register writes: an expected attendee's, or an "other" row naming someone (an "other" row
+        left without a person is a spare one, whatever else it says)."""
         return self.line is not None or self.cleaned_data.get("person") is not None
-
-    def clean(self):
-        data = super().clean()
-        if self.line is None and data.get("person") is None and data.get("presence") not in (None, "absent"):
-            self.add_error("person", "Choose the person, or leave this row as absent.")
-        return data
 
 
 class AttendanceRegisterForm(_RegisterForm):

@@ -111,12 +111,11 @@ def test_refused_rows_are_shown_beside_them_and_nothing_is_saved(secretary, scen
     assert f'name="p{kept}-presence" value="apologies" required id="id_p{kept}-presence_1" checked' in page
 
 
-def test_another_person_without_a_name_is_asked_for_on_the_row(secretary, scene, meeting):
-    data = attendance_data(scene, **{"other1-presence": "present"})
+def test_spare_other_rows_are_left_alone(secretary, scene, meeting):
+    data = attendance_data(scene, **{"other1-presence": "present", f"p{scene.reps[0].pk}-presence": "present"})
     response = secretary.post(register_url(meeting), data)
-    assert response.status_code == 200
-    assert "Choose the person, or leave this row as absent." in response.content.decode()
-    assert not meeting.attendances.exists()
+    assert response.status_code == 302
+    assert [a.person for a in meeting.attendances.all()] == [scene.reps[0]]
 
 
 def test_only_the_secretary_takes_attendance_on_the_web(client, scene, meeting):
