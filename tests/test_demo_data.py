@@ -248,8 +248,8 @@ REPS = _to(
 AT_THE_SEPTEMBER_MEETING = REPS | _to("Callum Fraser", "Sam Whyte", "Rachel Ogilvie")
 LETTER = "Agree the letter to people using services about the end of the alliance"
 DEMO_WEEK = {
-    ("decision_opened", f"Your vote is asked: ALT-2023-011: {LETTER}"): REPS | _to("Kirsty Gray"),
-    ("decision_closing", f"Vote missing, closes 21/09/2023 17:00: ALT-2023-011: {LETTER}"): _to("Tom Lennox"),
+    ("decision_opened", f"Your vote is asked: ALT-2023-012: {LETTER}"): REPS | _to("Kirsty Gray"),
+    ("decision_closing", f"Vote missing, closes 21/09/2023 17:00: ALT-2023-012: {LETTER}"): _to("Tom Lennox"),
     (
         "decision_outcome",
         "Agreed: ALT-2023-007: Conclude the alliance and return commissioning to the partnership",
@@ -260,7 +260,13 @@ DEMO_WEEK = {
     ): AT_THE_SEPTEMBER_MEETING,
     (
         "decision_outcome",
-        "Agreed: ALT-2023-012: Award AW-2023-004: Winter night shelter 2023/24 to Harbour Light Housing",
+        "Agreed: ALT-2023-009: Approve the minutes of the meeting of 19 April 2023",
+    ): AT_THE_SEPTEMBER_MEETING,
+    # The September meeting's draft minutes, circulated on 18 September: its attendees and the ALT's seats.
+    ("minutes_circulated", "Draft minutes: ALT meeting of 13/09/2023"): AT_THE_SEPTEMBER_MEETING | _to("Kirsty Gray"),
+    (
+        "decision_outcome",
+        "Agreed: ALT-2023-013: Award AW-2023-004: Winter night shelter 2023/24 to Harbour Light Housing",
     ): REPS - _to("Alasdair Ross"),  # Harbour Light, the bidder, was recused
     ("action_due", "Overdue: Commission the outreach evaluation"): _to("Priya Raman"),
     ("action_due", "Overdue: Report on the twenty new tenancies"): _to("Iain Forsyth"),

@@ -62,10 +62,11 @@ def _refuse_unless_held(meeting: Meeting, doing: str) -> None:
 
 
 def mark_minutes_changed(meeting: Meeting) -> None:
-    """A change to circulated minutes makes the circulated copy out of date: the next circulation is a revision."""
+    """A change to circulated minutes makes the circulated copy out of date: the next circulation is a revision
+    (``meeting`` is locked by the caller)."""
     if meeting.minutes_circulated_at and not meeting.minutes_changed_since_circulated:
-        Meeting.objects.filter(pk=meeting.pk).update(minutes_changed_since_circulated=True)
         meeting.minutes_changed_since_circulated = True
+        save_checked(meeting, "Minutes changed since they were circulated")
 
 
 @transaction.atomic
