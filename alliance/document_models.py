@@ -47,7 +47,12 @@ class FollowsOwner(ReadRule):
         for owner in document_owner_models():
             readable = restrict(owner._default_manager.all(), access).values("pk")
             parts.append(
-                Q(**{f"{base}owner_type_id": ContentType.objects.get_for_model(owner).pk, f"{base}owner_id__in": readable})
+                Q(
+                    **{
+                        f"{base}owner_type_id": ContentType.objects.get_for_model(owner).pk,
+                        f"{base}owner_id__in": readable,
+                    }
+                )
             )
         if not parts:
             return NOTHING
@@ -109,7 +114,7 @@ class Document(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("document-detail", kwargs={"pk": self.pk})
+        return reverse("document-detail", kwargs={"slug": self.alliance.slug, "pk": self.pk})
 
 
 class DocumentVersion(models.Model):
@@ -143,4 +148,7 @@ class DocumentVersion(models.Model):
         return f"{self.document} (version {self.number})"
 
     def get_absolute_url(self) -> str:
-        return reverse("document-download", kwargs={"pk": self.document_id, "number": self.number})
+        document = self.document
+        return reverse(
+            "document-download", kwargs={"slug": document.alliance.slug, "pk": document.pk, "number": self.number}
+        )

@@ -10,16 +10,21 @@ from datetime import datetime, time, timedelta
 import django_filters as filters
 from django import forms
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Subquery
 from django.utils import timezone
 from django_filters.constants import EMPTY_VALUES
 from django_filters.filters import QuerySetRequestMixin
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from alliance.access import restrict
+from alliance.document_models import document_owner_models
 from alliance.forms import SearchField
 from alliance.models import (
     Alliance,
     AuditLink,
+    Document,
     ForwardPlanEntry,
     GoverningBody,
     Membership,
@@ -173,6 +178,34 @@ class ForwardPlanFilter(FilterSet):
     class Meta:
         model = ForwardPlanEntry
         fields = ["alliance", "body", "kind", "status", "published", "expected_from", "expected_to"]
+
+
+def _owner_kind_choices():
+    return [(m._meta.model_name, m._meta.verbose_name.capitalize()) for m in document_owner_models()]
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class OwnerKindFilter(filters.ChoiceFilter):
+    """?owner_kind=decision: papers filed with records of one kind (the model's name, as in the upload address)."""
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        model = next(m for m in document_owner_models() if m._meta.model_name == value)
+        return qs.filter(owner_type=ContentType.objects.get_for_model(model))
+
+
+class DocumentFilter(FilterSet):
+    alliance = AllianceSlugFilter(field_name="alliance__slug", label="Alliance slug")
+    owner_kind = OwnerKindFilter(choices=_owner_kind_choices, label="Kind of record the paper is filed with")
+    owner_id = filters.NumberFilter(field_name="owner_id", label="Id of the record the paper is filed with")
+    withdrawn = StrictBooleanFilter(
+        field_name="withdrawn_at", lookup_expr="isnull", exclude=True, label="Only withdrawn (true) or current (false)"
+    )
+
+    class Meta:
+        model = Document
+        fields = ["alliance", "owner_kind", "owner_id", "kind", "withdrawn"]
 
 
 class NotificationFilter(FilterSet):

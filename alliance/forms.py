@@ -1,6 +1,7 @@
 from django import forms
 
 from alliance.access import restrict
+from alliance.document_models import Document
 
 # The longest search (``?q=``) any list takes, on the pages and in the API alike: enough for a
 # sentence of a title, while a page of text is refused with a 400 rather than built into a query.
@@ -78,4 +79,42 @@ class WithdrawForwardPlanEntryForm(forms.Form):
         label="Why it is withdrawn",
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Say why the entry is withdrawn: the reason is kept with the plan's history."},
+    )
+
+
+# Papers (alliance/documents.py decides every rule of an upload; these check shapes only) ----------
+
+
+class _UploadField(forms.FileField):
+    default_error_messages = {
+        "empty": "The file is empty: choose the file again.",
+        "missing": "Choose the file to upload.",
+        "invalid": "No file was sent: choose the file again, and check the form's encoding.",
+        "max_length": "The file's name is %(length)d characters long; shorten it to at most %(max)d.",
+    }
+
+
+class PaperForm(forms.Form):
+    title = forms.CharField(max_length=300, required=False, help_text="As the paper is called on the agenda.")
+    kind = forms.ChoiceField(choices=(), initial="paper")
+    upload = _UploadField(label="File", required=False, max_length=255)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    note = forms.CharField(max_length=500, required=False, label="Note on this version")
+
+    def __init__(self, *args, kind: str = "paper", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = Document.Kind.choices
+        self.fields["kind"].initial = kind
+
+
+class PaperVersionForm(forms.Form):
+    upload = _UploadField(label="New file", required=False, max_length=255)
+    note = forms.CharField(
+        max_length=500, required=False, label="What changed", help_text="Kept with the version, beside the old ones."
+    )
+
+
+class WithdrawPaperForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, help_text="The reason stays on the record."
     )

@@ -181,14 +181,62 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Until collectstatic has run, WhiteNoise serves from the finders and need not warn about it.
 warnings.filterwarnings("ignore", message="No directory at")
+
+
+def file_storage(environ) -> dict:
+    """Where papers' files are kept (STORAGES["default"]), from the environment: local files under
+    MEDIA_ROOT unless FILE_STORAGE=s3, then an S3-compatible store through django-storages (which
+    needs boto3: `pip install boto3`). Nothing here opens a connection."""
+    kind = environ.get("FILE_STORAGE", "local").strip().lower() or "local"
+    if kind == "local":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    if kind != "s3":
+        raise ImproperlyConfigured(
+            f"FILE_STORAGE={kind!r} is neither local nor s3: set one of them, or leave it unset."
+        )
+    bucket = environ.get("S3_BUCKET", "").strip()
+    if not bucket:
+        raise ImproperlyConfigured("FILE_STORAGE=s3 needs S3_BUCKET: the name of the bucket papers are kept in.")
+    options = {
+        "bucket_name": bucket,
+        # Papers are never public: every download is signed for a short while, after the read rule.
+        "default_acl": "private",
+        "querystring_auth": True,
+        "querystring_expire": int(environ.get("S3_URL_EXPIRE_SECONDS", "300")),
+        # A stored file is never replaced: each version has a name of its own (alliance/documents.py).
+        "file_overwrite": False,
+    }
+    for setting, option in (
+        ("S3_ENDPOINT_URL", "endpoint_url"),
+        ("S3_REGION", "region_name"),
+        ("S3_PREFIX", "location"),
+        ("S3_ACCESS_KEY_ID", "access_key"),
+        ("S3_SECRET_ACCESS_KEY", "secret_key"),
+    ):
+        if environ.get(setting, "").strip():
+            options[option] = environ[setting].strip()
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
+# Papers' files (alliance/documents.py): local files here unless FILE_STORAGE=s3. They are served
+# only through the download view, after the read rule: never put MEDIA_ROOT behind the web server.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
+MEDIA_URL = "/media/"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": file_storage(os.environ),
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# What a paper may be: its size in bytes (25 MB unless set) and its types, by extension (the types
+# alliance/documents.py knows: pdf, doc, docx, xls, xlsx, ppt, pptx, odt, ods, odp, txt, csv, png,
+# jpg, jpeg).
+DOCUMENT_MAX_BYTES = envint("DOCUMENT_MAX_BYTES", str(25 * 1024 * 1024))
+DOCUMENT_ALLOWED_TYPES = envlist(
+    "DOCUMENT_ALLOWED_TYPES", "pdf,doc,docx,xls,xlsx,ppt,pptx,odt,ods,odp,txt,csv,png,jpg,jpeg"
+)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "alliance-list"
@@ -298,6 +346,7 @@ SPECTACULAR_SETTINGS = {
         "NotificationModeEnum": "alliance.models.NotificationPreference.Mode",
         "GoverningDocumentKindEnum": "decisions.governing_models.GoverningDocument.Kind",
         "GoverningDocumentStatusEnum": "decisions.governing_models.GoverningDocument.Status",
+        "DocumentKindEnum": "alliance.document_models.Document.Kind",
     },
 }
 

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from alliance import plan_views, views
+from alliance import document_views, plan_views, views
 from alliance.notifications import views as notification_views
 
 urlpatterns = [
@@ -21,6 +21,27 @@ urlpatterns = [
         "alliances/<slug:slug>/forward-plan/<int:pk>/withdraw/",
         plan_views.WithdrawEntryView.as_view(),
         name="forward-plan-withdraw",
+    ),
+    path(
+        "alliances/<slug:slug>/papers/new/<slug:owner_kind>/<int:pk>/",
+        document_views.UploadPaperView.as_view(),
+        name="document-upload",
+    ),
+    path("alliances/<slug:slug>/papers/<int:pk>/", document_views.DocumentDetailView.as_view(), name="document-detail"),
+    path(
+        "alliances/<slug:slug>/papers/<int:pk>/versions/new/",
+        document_views.AddVersionView.as_view(),
+        name="document-add-version",
+    ),
+    path(
+        "alliances/<slug:slug>/papers/<int:pk>/withdraw/",
+        document_views.WithdrawPaperView.as_view(),
+        name="document-withdraw",
+    ),
+    path(
+        "alliances/<slug:slug>/papers/<int:pk>/versions/<int:number>/download/",
+        document_views.DownloadVersionView.as_view(),
+        name="document-download",
     ),
     path("alliances/<slug:slug>/", include("contracts.dashboard_urls")),
     path("alliances/<slug:slug>/", include("roles.urls")),

@@ -4,7 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from api.auth import ObtainToken
 from api.history import AuditFeedCsvView, AuditFeedView
-from api.views import alliance, contracts, decisions, exports, governing, meetings, notifications, roles
+from api.views import alliance, contracts, decisions, documents, exports, governing, meetings, notifications, roles
 
 router = DefaultRouter()
 router.register("alliances", alliance.AllianceViewSet, basename="api-alliance")
@@ -28,6 +28,7 @@ router.register("award-policies", contracts.AwardPolicyViewSet, basename="api-aw
 router.register("awards", contracts.AwardViewSet, basename="api-award")
 router.register("contracts", contracts.ContractViewSet, basename="api-contract")
 router.register("oversight-notes", contracts.OversightNoteViewSet, basename="api-oversight-note")
+router.register("documents", documents.DocumentViewSet, basename="api-document")
 router.register("notifications", notifications.NotificationViewSet, basename="api-notification")
 
 urlpatterns = [

@@ -218,6 +218,21 @@ class AwardProcess(models.Model):
     def is_open(self) -> bool:
         return self.stage in self.OPEN_STAGES
 
+    # Papers (alliance.documents): bids and evaluation reports, filed by the alliance's secretaries
+    # while the process is open; a closed process keeps its papers as they were.
+    holds_documents = True
+
+    def may_file_documents(self, access) -> bool:
+        return access.keeps_record_of(self.alliance_id)
+
+    def documents_refused(self, doing: str) -> str | None:
+        if self.stage in (self.Stage.CONTRACTED, self.Stage.CANCELLED, self.Stage.REJECTED):
+            return (
+                f"{self.reference} is {self.get_stage_display().lower()}, so the process is closed: its papers "
+                f"cannot be {doing}. Keep further papers with the contract or a new award process."
+            )
+        return None
+
 
 class StageTransition(models.Model):
     """One move of a process from a stage to the next: who moved it, when, and why."""

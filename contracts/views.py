@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
+from alliance.document_views import papers_context
 from alliance.exports import csv_lines
 from alliance.web import AlliancePageMixin, FilteredListMixin
 from contracts import queries
@@ -75,6 +76,7 @@ class AwardDetailView(AlliancePageMixin, TemplateView):
             moves=moves_from(process),
             # The route's dependence on a governing document not yet agreed (the register of decisions).
             route_warnings=route_warnings(self.alliance.pk, self.access, [process.route]).get(process.route, []),
+            **papers_context(self.alliance, process, self.access),
         )
         return context
 

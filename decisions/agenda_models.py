@@ -73,6 +73,14 @@ class AgendaItem(models.Model):
             f"#item-{self.pk}"
         )
 
+    def may_file_documents(self, access) -> bool:
+        """The meeting's body's secretary files the item's papers."""
+        return access.is_secretary_of(self.meeting.body)
+
+    @property
+    def documents_alliance_id(self) -> int:
+        return self.meeting.body.alliance_id
+
     def documents_refused(self, doing: str) -> str | None:
         """Papers of an item whose decision is sealed, or whose meeting's minutes are approved, are kept as they were."""
         if self.decision_id and self.decision.is_sealed:

@@ -411,6 +411,25 @@ class Decision(models.Model):
     def is_sealed(self) -> bool:
         return self.status in self.SEALED_STATUSES
 
+    # Papers (alliance.documents): the body's secretary files them; a sealed decision keeps its papers.
+    holds_documents = True
+
+    def may_file_documents(self, access) -> bool:
+        return access.is_secretary_of(self.body)
+
+    def documents_refused(self, doing: str) -> str | None:
+        if self.is_sealed:
+            if doing == "added":
+                return (
+                    f"{self.reference} is {self.get_status_display().lower()}, so its record is sealed: a paper "
+                    "cannot be added to a sealed decision. File it with the decision that amends or supersedes it."
+                )
+            return (
+                f"{self.reference} is {self.get_status_display().lower()}, so its record is sealed: a paper on a "
+                f"sealed decision cannot be {doing}. File a new paper with the decision that amends or supersedes it."
+            )
+        return None
+
     @property
     def is_written_procedure(self) -> bool:
         return self.meeting_id is None

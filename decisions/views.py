@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
 from alliance.choices import DecisionKind
+from alliance.document_views import papers_context
 from alliance.errors import RuleViolation
 from alliance.formatting import day, day_time
 from alliance.forms import restrict_choices
@@ -127,6 +128,7 @@ class DecisionDetailView(AlliancePageMixin, TemplateView):
             ),
             can_record=_may_record(self.access, decision.body),
             represents=bool(self.access.represents_in(self.alliance.pk)),
+            **papers_context(self.alliance, decision, self.access),
         )
         return context
 

@@ -353,3 +353,33 @@ class GoverningDocumentFactory(factory.django.DjangoModelFactory):
     status = "drafting"
     visibility = Decision.Visibility.MEMBERS
     created_at = factory.LazyFunction(lambda: datetime(2021, 1, 4, 9, 0, tzinfo=UTC))
+
+
+# --- papers ---
+
+
+#: The smallest file every reader opens as a PDF: one empty page (tests and the demo file it).
+def pdf_bytes(*lines: str) -> bytes:
+    from alliance.demo_papers import minimal_pdf
+
+    return minimal_pdf(*(lines or ("A paper",)))
+
+
+def upload(name: str = "paper.pdf", content: bytes | None = None, content_type: str = "application/pdf"):
+    """A file as a browser sends it (Django's SimpleUploadedFile)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, pdf_bytes() if content is None else content, content_type=content_type)
+
+
+class DocumentFactory(factory.django.DjangoModelFactory):
+    """A paper filed with a decision, without a file (the services file real ones: alliance.documents)."""
+
+    class Meta:
+        model = "alliance.Document"
+
+    owner = factory.SubFactory(DecisionFactory)
+    alliance = factory.SelfAttribute("owner.alliance")
+    title = factory.Sequence(lambda n: f"Paper {n}")
+    kind = "paper"
+    created_at = factory.LazyFunction(lambda: datetime(2021, 3, 1, 9, 0, tzinfo=UTC))

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from django.utils import timezone
 
-from alliance import forward_plan
+from alliance import documents, forward_plan
 from alliance.models import Notification
 from contracts import services as award_services
 from decisions import services
@@ -28,6 +28,7 @@ from tests.factories import (
     RoleFactory,
     StaffFactory,
     UserFactory,
+    upload,
 )
 from tests.helpers import actor_for
 from tests.scenes import adopt, make_scene
@@ -66,6 +67,10 @@ def make_permission_scene() -> PermissionScene:
     confidential = opened(scene.body, "CONFIDENTIAL", title="Secret winter matter")
     confidential.reference = "ALT-2099-777"
     confidential.save()
+    paper = documents.file_document(actor=SYSTEM, owner=members, title="Winter options paper", kind="paper",
+                                    upload=upload("options.pdf"))  # fmt: skip
+    secret_paper = documents.file_document(actor=SYSTEM, owner=confidential, title="Secret shelter costings",
+                                           kind="paper", upload=upload("costings.pdf"))  # fmt: skip
     vote = scene.vote(members, 1, cast_at=timezone.now())
     secret_vote = scene.vote(confidential, 1, cast_at=timezone.now())
     advice = services.record_advice(actor=SYSTEM, decision=members, advice="Ask people who use the service.",
@@ -194,5 +199,8 @@ def make_permission_scene() -> PermissionScene:
         "seated_body": amt.pk,
         "seat": seat.pk,
         "kind_rule": kind_rule.pk,
+        "paper": paper.pk,
+        "secret_paper": secret_paper.pk,
+        "secret_paper_title": secret_paper.title,
     }
     return PermissionScene(ids=ids, users=users)

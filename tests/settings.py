@@ -18,3 +18,9 @@ from alliance.settings import *  # noqa: E402, F403
 # and about 500 tests make a user; MD5 costs microseconds. The servers the suite starts in their own
 # processes (tests/demo_server.py) run alliance.settings, so they hash as production does.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Papers' files go to a directory of this run's own, never the checkout's media/ (each xdist worker
+# loads these settings, so each has its own).
+import tempfile  # noqa: E402
+
+MEDIA_ROOT = tempfile.mkdtemp(prefix="alliance-test-media-")

@@ -15,7 +15,7 @@ APPS = ("alliance", "roles", "decisions", "contracts")
 PAGES_AND_WIRING = {
     "admin", "apps", "asgi", "context_processors", "dashboard_urls", "dashboard_views", "filtersets", "forms",
     "lockout", "middleware", "public", "public_urls", "settings", "startup", "urls", "views", "web", "wsgi",
-    "plan_views", "interest_views", "views_releases", "record_views", "views_governing",
+    "plan_views", "interest_views", "views_releases", "record_views", "views_governing", "document_views",
 }  # fmt: skip
 
 

@@ -174,6 +174,18 @@ GET    /alliances/{slug}/meetings/{meeting}/minutes/                         -  
 POST   /alliances/{slug}/meetings/{meeting}/minutes/                         {}             302 403 403 200 403 200 404
 GET    /alliances/{slug}/my-interests/                                       -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/oversight/                                          -              302 403 200 200 200 200 404
+GET    /alliances/{slug}/papers/new/decision/{members}/                      -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/papers/new/decision/{members}/                      {}             302 403 403 200 403 200 404
+GET    /alliances/{slug}/papers/new/decision/{confidential}/                 -              302 404 403 200 403 200 404
+GET    /alliances/{slug}/papers/new/awardprocess/{award}/                    -              302 403 403 200 403 200 404
+GET    /alliances/{slug}/papers/{paper}/                                     -              302 200 200 200 200 200 404
+GET    /alliances/{slug}/papers/{secret_paper}/                              -              302 404 200 200 200 200 404
+GET    /alliances/{slug}/papers/{paper}/versions/1/download/                 -              302 200 200 200 200 200 404
+GET    /alliances/{slug}/papers/{secret_paper}/versions/1/download/          -              302 404 200 200 200 200 404
+GET    /alliances/{slug}/papers/{paper}/versions/new/                        -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/papers/{paper}/versions/new/                        {}             302 403 403 200 403 200 404
+GET    /alliances/{slug}/papers/{paper}/withdraw/                            -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/papers/{paper}/withdraw/                            {}             302 403 403 200 403 200 404
 GET    /alliances/{slug}/people/{person}/                                    -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/roles/                                              -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/roles/{role}/                                       -              302 200 200 200 200 200 404
@@ -275,6 +287,15 @@ GET    /api/v1/delegations/{delegation}/                                     -  
 GET    /api/v1/delegations/{delegation}/history/                             -              401 200 200 200 200 200 404
 POST   /api/v1/delegations/{delegation}/revoke/                              {}             401 403 403 403 403 400 404
 GET    /api/v1/directory/?alliance={slug}                                    -              401 200 200 200 200 200 400
+GET    /api/v1/documents/                                                    -              401 200 200 200 200 200 200
+POST   /api/v1/documents/                                                    {}             401 403 403 400 403 400 403
+GET    /api/v1/documents/{paper}/                                            -              401 200 200 200 200 200 404
+GET    /api/v1/documents/{secret_paper}/                                     -              401 404 200 200 200 200 404
+GET    /api/v1/documents/{paper}/history/                                    -              401 200 200 200 200 200 404
+GET    /api/v1/documents/{paper}/versions/1/download/                        -              401 200 200 200 200 200 404
+GET    /api/v1/documents/{secret_paper}/versions/1/download/                 -              401 404 200 200 200 200 404
+POST   /api/v1/documents/{paper}/versions/                                   {}             401 403 403 400 403 400 404
+POST   /api/v1/documents/{paper}/withdraw/                                   {}             401 403 403 400 403 400 404
 GET    /api/v1/exports/decisions/                                            -              401 400 400 400 400 400 400
 GET    /api/v1/exports/decisions/?alliance={slug}                            -              401 200 200 200 200 200 404
 GET    /api/v1/exports/popolo/                                               -              401 400 400 400 400 400 400
@@ -520,6 +541,7 @@ LISTS = [
     ("/api/v1/exports/popolo/?alliance={slug}", "secret_reference"),
     ("/api/v1/decisions/{members}/related/", "secret_reference"),
     ("/api/v1/forward-plan/", "secret_entry_title"),
+    ("/api/v1/documents/", "secret_paper_title"),
     ("/alliances/{slug}/forward-plan/", "secret_entry_title"),
     ("/api/v1/governing-documents/", "secret_govdoc_title"),
     ("/alliances/{slug}/governing-documents/", "secret_govdoc_title"),

@@ -20,6 +20,8 @@ from django_filters import ModelChoiceFilter, ModelMultipleChoiceFilter
 from alliance.models import (
     Alliance,
     BodyRule,
+    Document,
+    DocumentVersion,
     ForwardPlanEntry,
     GoverningBody,
     Membership,
@@ -55,6 +57,11 @@ SEGMENT_MODELS = {
     "inbox": Notification,
     "forward-plan": ForwardPlanEntry,
     "governing-documents": GoverningDocument,
+    "papers": Document,
+    # the upload page names its record's kind before its id: papers/new/decision/{pk}/
+    "decision": Decision,
+    "awardprocess": AwardProcess,
+    "governingdocument": GoverningDocument,
     # API
     "organisations": Organisation,
     "memberships": Membership,
@@ -68,6 +75,7 @@ SEGMENT_MODELS = {
     "oversight-notes": OversightNote,
     "notifications": Notification,
     "seats": Seat,
+    "documents": Document,
 }
 # Kwargs that name a child of the record before them: (parent model, child model).
 CHILD_KWARGS = {
@@ -83,9 +91,14 @@ CHILD_KWARGS = {
     "request_id": AdviceRequest,
     "release_pk": Release,
     "release_id": Release,
+    # a version by its number (the scene pairs each paper with its versions' numbers)
+    "number": DocumentVersion,
 }
 # Kwargs that are not ids, walked with each of these values (an unknown one too).
-FIXED_KWARGS = {"stage": ["submissions", "recommended", "contracted", "cancelled", "no-such-stage"]}
+FIXED_KWARGS = {
+    "stage": ["submissions", "recommended", "contracted", "cancelled", "no-such-stage"],
+    "owner_kind": ["decision", "awardprocess", "governingdocument"],
+}
 # Segments before {slug} that name an alliance.
 SLUG_SEGMENTS = {"alliances", "public"}
 
@@ -198,6 +211,11 @@ def model_for(route: Route, kwarg: str):
 def check_fillable(route: Route) -> None:
     if re.search(r"[()\\<>?*+\[\]]", route.template):
         raise Unfillable(f"{route.template}: a pattern the walk cannot turn into a URL (extend tests/smoke/routes.py)")
+    fixed = next((k for k in route.kwargs if k in FIXED_KWARGS), None)
+    if fixed is not None:  # a value of it may name the model of the id after it (papers/new/decision/{pk}/)
+        for value in FIXED_KWARGS[fixed]:
+            check_fillable(Route(route.template.replace(f"{{{fixed}}}", value), route.name, route.callback))
+        return
     for kwarg in route.kwargs:
         model_for(route, kwarg)
 
@@ -237,6 +255,7 @@ KEY_ROUTES = {
     "award-move", "award-submission", "award-score", "award-approval", "interest-end",
     "forward-plan-edit", "forward-plan-withdraw",
     "governing-document-status", "governing-document-version", "governing-document-review",
+    "document-upload", "document-add-version", "document-withdraw",
 }  # fmt: skip
 
 

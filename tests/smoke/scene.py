@@ -21,11 +21,15 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from alliance import documents as papers
 from alliance import forward_plan
 from alliance import services as core
+from alliance.demo_papers import minimal_pdf
 from alliance.models import (
     Alliance,
     BodyRule,
+    Document,
+    DocumentVersion,
     ForwardPlanEntry,
     GoverningBody,
     Membership,
@@ -123,6 +127,26 @@ class SmokeScene:
 
     def pair(self, parent, child, slug: str) -> None:
         self.pairs.setdefault((type(parent), type(child)), []).append((slug, parent.pk, child.pk))
+
+
+def _paper(scene: SmokeScene, owner, slug: str, what: str, readers: frozenset[str], kind: str = "paper") -> Document:
+    """A paper filed with ``owner`` whose title, description, note and file content carry canaries, with a
+    second version, both walked by the download routes."""
+    from django.core.files.base import ContentFile
+
+    def file(n):
+        return ContentFile(minimal_pdf(scene.text(f"{what} paper: content of version {n}", readers)), name="paper.pdf")
+
+    document = papers.file_document(
+        actor=SYSTEM, owner=owner, kind=kind, upload=file(1),
+        title=scene.text(f"{what} paper: title", readers, "Options appraisal"),
+        description=scene.text(f"{what} paper: description", readers), note=scene.text(f"{what} paper: note", readers),
+    )  # fmt: skip
+    papers.add_version(actor=SYSTEM, document=document, upload=file(2), note=scene.text(f"{what} paper: v2", readers))
+    scene.add(document, slug)
+    for version in document.versions.all():
+        scene.pairs.setdefault((Document, DocumentVersion), []).append((slug, document.pk, version.number))
+    return document
 
 
 # Dunmarrow: the demo, plus restricted records of every kind -----------------------------------
@@ -273,6 +297,7 @@ def _dunmarrow(scene: SmokeScene, users: dict) -> dict:
         visibility="CONFIDENTIAL",
     )  # fmt: skip
     a.move(process, "SUBMISSIONS", date(2023, 6, 2), scene.text("Dunmarrow CONFIDENTIAL award: transition reason", C))
+    _paper(scene, process, "dunmarrow", "Dunmarrow CONFIDENTIAL award's bid", C, kind="bid")
     submission = a.bid(
         process, orgs["Wayfinder"], date(2023, 6, 5), "265000",
         scene.text("Dunmarrow CONFIDENTIAL award: submission summary", C),
@@ -361,6 +386,9 @@ def _dunmarrow(scene: SmokeScene, users: dict) -> dict:
     scene.pair(released, released_recusal, "dunmarrow")
     scene.pair(embargoed, embargo, "dunmarrow")
     scene.pair(released, release, "dunmarrow")
+    _paper(scene, confidential, "dunmarrow", "Dunmarrow CONFIDENTIAL open decision's", C)
+    _paper(scene, members, "dunmarrow", "Dunmarrow MEMBERS open decision's", M)
+    _paper(scene, confidential_draft, "dunmarrow", "Dunmarrow CONFIDENTIAL DRAFT decision's", C)
     scene.named.update(dun_released=released, dun_unreleased=unreleased, dun_embargoed=embargoed, dun_embargo=embargo)
     return {"alliance": alliance, "shared": shared, "harbour": orgs["Harbour Light"]}
 
@@ -694,6 +722,8 @@ def _kestrel(scene: SmokeScene, users: dict, dun: dict) -> None:
         kestrel_meeting=meeting, kestrel_confidential_decision=confidential, kestrel_award=direct,
         kestrel_role=director_role, kestrel_org=care, kestrel_delegation=delegation,
     )  # fmt: skip
+    _paper(scene, confidential, KESTREL_SLUG, "Kestrel Vale CONFIDENTIAL decision's", K)
+    _paper(scene, public, KESTREL_SLUG, "Kestrel Vale PUBLIC decision's", K)
     scene.pair(confidential, advice, KESTREL_SLUG)
     scene.pair(asked.decision, asked, KESTREL_SLUG)
     scene.pair(public, recusal, KESTREL_SLUG)
