@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import TemplateView
 
+from alliance.document_views import papers_context
 from alliance.history import versions
 from alliance.web import AlliancePageMixin, FilteredListMixin
 from decisions import forms, services
@@ -72,6 +73,9 @@ class GoverningDocumentView(AlliancePageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         document = get_object_or_404(queries.register(self.alliance, self.access), pk=kwargs["pk"])
+        papers = papers_context(self.alliance, document, self.access)
+        if document.documents_refused("added"):
+            papers["upload_url"] = None  # a superseded version's file stays as it was
         adopted_by = document.adopted_by if document.adopted_by and self.access.can_read(document.adopted_by) else None
         context.update(
             document=document,
@@ -82,6 +86,8 @@ class GoverningDocumentView(AlliancePageMixin, TemplateView):
             can_record=_keeps_register(self.access, self.alliance)
             and document.status != GoverningDocument.Status.SUPERSEDED,
             crumbs=[(reverse("governing-documents", kwargs={"slug": self.alliance.slug}), "Governing documents")],
+            # Its file is a paper (alliance.documents), filed by the alliance's record keeper.
+            **papers,
         )
         return context
 

@@ -14,10 +14,10 @@ from roles.models import Role
 class GoverningDocumentSerializer(ModelSerializer):
     alliance = ReadableSlugRelatedField(slug_field="slug", read_only=True)
     owner_role = RoleTitleSerializer(read_only=True, allow_null=True)
-    owner_body = ReadablePrimaryKeyRelatedField(read_only=True)
+    owner_body = ReadablePrimaryKeyRelatedField(read_only=True, allow_null=True)
     adopted_by = VisibleDecisionLinkSerializer(read_only=True, allow_null=True)
     award_routes = serializers.ListField(child=serializers.ChoiceField(choices=AwardRoute.choices), read_only=True)
-    supersedes = serializers.PrimaryKeyRelatedField(read_only=True)
+    supersedes = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = GoverningDocument

@@ -62,6 +62,7 @@ SEGMENT_MODELS = {
     "decision": Decision,
     "awardprocess": AwardProcess,
     "governing-documents": GoverningDocument,
+    "governingdocument": GoverningDocument,
     # API
     "organisations": Organisation,
     "memberships": Membership,
@@ -99,7 +100,7 @@ CHILD_KWARGS = {
 # Kwargs that are not ids, walked with each of these values (an unknown one too).
 FIXED_KWARGS = {
     "stage": ["submissions", "recommended", "contracted", "cancelled", "no-such-stage"],
-    "owner_kind": ["decision", "awardprocess"],
+    "owner_kind": ["decision", "awardprocess", "governingdocument"],
 }
 # Segments before {slug} that name an alliance.
 SLUG_SEGMENTS = {"alliances", "public"}

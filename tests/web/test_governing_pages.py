@@ -183,3 +183,35 @@ def test_no_warning_once_agreed(client, award):
     procurement(award.alliance, status=Status.AGREED, adopted_by=decision)
     client.force_login(StaffFactory(username="staff"))
     assert "depends on" not in client.get(award.process().get_absolute_url()).content.decode()
+
+
+# Its file, as a paper (alliance.documents) --------------------------------------------------
+
+
+def test_secretary_files_the_document_and_sees_it_on_its_page(secretary, scene):
+    from alliance import documents
+    from roles.standing import SYSTEM
+    from tests.factories import upload
+
+    document = procurement(scene.alliance)
+    page = secretary.get(document.get_absolute_url()).content.decode()
+    assert f"/papers/new/governingdocument/{document.pk}/" in page
+    documents.file_document(actor=SYSTEM, owner=document, title="Procurement procedure v0.3", kind="governing",
+                            upload=upload("procedure.pdf"))  # fmt: skip
+    assert "procedure.pdf" in secretary.get(document.get_absolute_url()).content.decode()
+
+
+def test_a_superseded_version_takes_no_new_file(secretary, scene):
+    from alliance import documents
+    from alliance.document_models import Document
+    from alliance.errors import RuleViolation
+    from roles.standing import SYSTEM
+    from tests.factories import upload
+
+    old = procurement(scene.alliance, status=Status.SUPERSEDED)
+    assert f"/papers/new/governingdocument/{old.pk}/" not in secretary.get(old.get_absolute_url()).content.decode()
+    before = rows(Document)
+    with pytest.raises(RuleViolation) as refusal:
+        documents.file_document(actor=SYSTEM, owner=old, title="Old", kind="governing", upload=upload())
+    assert refusal.value.code == "documents_sealed" and "superseded" in refusal.value.message
+    assert rows(Document) == before
