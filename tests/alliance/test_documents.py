@@ -7,12 +7,21 @@ import pytest
 from django.core.files.storage import default_storage
 
 from alliance import documents
+from alliance.access import restrict
 from alliance.document_models import Document, DocumentVersion
 from contracts.models import AwardProcess
-from decisions.models import Decision
+from decisions.models import AgendaItem, Decision
 from roles.standing import SYSTEM
-from tests.factories import AwardProcessFactory, DecisionFactory, pdf_bytes, upload
-from tests.helpers import actor_for, refused_watching
+from tests.factories import (
+    AllianceFactory,
+    AwardProcessFactory,
+    DecisionFactory,
+    GoverningBodyFactory,
+    MeetingFactory,
+    pdf_bytes,
+    upload,
+)
+from tests.helpers import actor_for, refused_watching, viewer_of
 
 pytestmark = pytest.mark.django_db
 
@@ -209,3 +218,41 @@ def test_an_open_award_process_takes_bids_from_the_alliances_secretary(award):
         actor=actor_for(award.scene.secretary), owner=process, title="Bid", kind="bid", upload=upload()
     )
     assert document.alliance == award.alliance
+
+
+def test_papers_of_shows_only_what_the_reader_may_read(scene):
+    shown = DecisionFactory(body=scene.body)
+    secret = DecisionFactory(body=scene.body, visibility=Decision.Visibility.CONFIDENTIAL)
+    elsewhere = DecisionFactory(
+        body=GoverningBodyFactory(alliance=AllianceFactory(slug="elsewhere")),
+        visibility=Decision.Visibility.CONFIDENTIAL,
+    )
+    for owner in (shown, secret, elsewhere):
+        file_pdf(owner)
+    viewer = actor_for(viewer_of(scene.alliance))
+    papers = documents.papers_of(viewer, [shown, secret, elsewhere])
+    assert list(papers) == [documents.owner_key(shown)]
+    assert documents.papers_of(SYSTEM, [shown, secret, elsewhere]).keys() == {
+        documents.owner_key(o) for o in (shown, secret, elsewhere)
+    }
+    assert Document.objects.restrict(viewer).count() == 1
+    assert DocumentVersion.objects.restrict(viewer).count() == 1
+    assert Document.history.model.objects.count() == 3
+    assert restrict(Document.history.all(), viewer).count() == 1
+
+
+def test_an_agenda_items_papers_are_filed_by_its_bodys_secretary(scene):
+    item = AgendaItem.objects.create(meeting=MeetingFactory(body=scene.body), position=1, title="Winter shelter")
+    document = documents.file_document(
+        actor=actor_for(scene.secretary), owner=item, title="Shelter options", kind="paper", upload=upload()
+    )
+    assert document.alliance == scene.alliance and document.owner == item
+    refused("not_permitted", file_pdf, owner=item, actor=actor_for(scene.reps[0]))
+
+
+def test_a_withdrawn_paper_is_left_out_of_papers_of_unless_asked(scene):
+    decision = DecisionFactory(body=scene.body)
+    document = file_pdf(decision)
+    documents.withdraw_document(actor=SYSTEM, document=document, reason="Superseded.")
+    assert documents.papers_of(SYSTEM, [decision]) == {}
+    assert documents.papers_of(SYSTEM, [decision], include_withdrawn=True)[documents.owner_key(decision)] == [document]
