@@ -18,8 +18,8 @@ from django.core.management import call_command
 from django.db import transaction
 
 from alliance import demo_forward_plan, documents
-from alliance.document_models import Document, DocumentVersion
 from alliance.access import Access
+from alliance.document_models import Document, DocumentVersion
 from alliance.models import Alliance, AuditLink, ForwardPlanEntry, Membership, Notification, NotificationKind
 from alliance.queries import members_on, voting_members_on
 from contracts import ocds
