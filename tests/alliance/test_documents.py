@@ -9,6 +9,7 @@ from django.core.files.storage import default_storage
 from alliance import documents
 from alliance.access import restrict
 from alliance.document_models import Document, DocumentVersion
+from alliance.models import AuditLink
 from contracts.models import AwardProcess
 from decisions.models import AgendaItem, Decision
 from roles.standing import SYSTEM
@@ -58,6 +59,11 @@ def test_a_filed_paper_keeps_its_bytes_size_type_and_checksum(scene):
     assert read(version) == content
     assert document.alliance == scene.alliance and document.owner == decision
     assert document.history.count() == 1 and version.history.count() == 1
+    chained = AuditLink.objects.filter(object_id__in=[str(document.pk), str(version.pk)])
+    assert set(chained.values_list("history_model", flat=True)) >= {
+        "alliance.historicaldocument",
+        "alliance.historicaldocumentversion",
+    }
 
 
 def test_a_new_version_keeps_the_old_file(scene):
