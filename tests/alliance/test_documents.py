@@ -17,6 +17,7 @@ from tests.factories import (
     AllianceFactory,
     AwardProcessFactory,
     DecisionFactory,
+    DocumentFactory,
     GoverningBodyFactory,
     MeetingFactory,
     pdf_bytes,
@@ -262,3 +263,10 @@ def test_a_withdrawn_paper_is_left_out_of_papers_of_unless_asked(scene):
     documents.withdraw_document(actor=SYSTEM, document=document, reason="Superseded.")
     assert documents.papers_of(SYSTEM, [decision]) == {}
     assert documents.papers_of(SYSTEM, [decision], include_withdrawn=True)[documents.owner_key(decision)] == [document]
+
+
+def test_a_paper_without_a_file_has_no_current_version(scene):
+    document = DocumentFactory(owner=DecisionFactory(body=scene.body))
+    papers = documents.papers_of(SYSTEM, [document.owner])
+    assert papers[documents.owner_key(document.owner)][0].current is None
+    assert document.alliance == scene.alliance
