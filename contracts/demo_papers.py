@@ -8,7 +8,7 @@ It loads after every app's week (the forward plan's stage), so it sees what is o
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
@@ -30,9 +30,11 @@ def _pdf(name: str, *lines: str) -> ContentFile:
 
 
 def _decision_papers(alliance, actor) -> None:
-    open_now = Decision.objects.filter(alliance=alliance, status=Decision.Status.OPEN).order_by("pk")[:3]
+    open_now = list(
+        Decision.objects.filter(alliance=alliance).exclude(status__in=Decision.SEALED_STATUSES).order_by("-pk")[:3]
+    )
     for decision in open_now:
-        opened = decision.opened_at or NOW - timedelta(days=3)
+        opened = min(decision.opened_at or NOW, NOW) - timedelta(days=1)
         paper = documents.file_document(
             actor=actor,
             owner=decision,
@@ -65,7 +67,12 @@ def _decision_papers(alliance, actor) -> None:
 def _award_papers(alliance, actor) -> None:
     processes = AwardProcess.objects.filter(
         alliance=alliance,
-        stage__in=[AwardProcess.Stage.SUBMISSIONS, AwardProcess.Stage.EVALUATION, AwardProcess.Stage.RECOMMENDED],
+        stage__in=[
+            AwardProcess.Stage.SUBMISSIONS,
+            AwardProcess.Stage.EVALUATION,
+            AwardProcess.Stage.RECOMMENDED,
+            AwardProcess.Stage.APPROVED,
+        ],
     ).prefetch_related("submissions__bidder")
     for process in processes:
         for submission in process.submissions.all():
@@ -93,7 +100,7 @@ def _award_papers(alliance, actor) -> None:
                     f"Evaluation report: {process.reference} {process.title}",
                     "Each bid scored against the policy's criteria by the evaluation panel.",
                 ),
-                at=min(NOW, datetime.combine(date(2023, 9, 5), datetime.min.time(), tzinfo=UTC)),
+                at=datetime(2023, 9, 5, 16, 0, tzinfo=UTC),
             )
 
 

@@ -6,6 +6,7 @@ for its part of the demo.
 """
 
 import csv
+import hashlib
 import re
 from datetime import date
 from decimal import Decimal
@@ -17,8 +18,9 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-from alliance import demo_forward_plan
+from alliance import demo_forward_plan, documents
 from alliance.access import Access
+from alliance.document_models import Document, DocumentVersion
 from alliance.home import HomeContext, home_for
 from alliance.models import Alliance, AuditLink, ForwardPlanEntry, Membership, Notification, NotificationKind
 from alliance.queries import members_on, voting_members_on
@@ -550,3 +552,19 @@ def test_each_demo_logins_home_lists_what_needs_it(demo):
         shown = {s["key"]: " ".join(i.text for i in s["items"]) for s in group["sections"]}
         for key, text in sections.items():
             assert text in shown[key], (username, key, shown.get(key))
+
+
+def test_the_demo_files_papers_with_their_checksums(demo):
+    """Papers on the decision still open and the award approved in the demo's week: real PDFs whose
+    stored bytes match the SHA-256 recorded, one with a second version; loading again adds none."""
+    papers = Document.objects.filter(alliance=demo)
+    assert {p.kind for p in papers} >= {"paper", "bid", "evaluation_report"}
+    assert DocumentVersion.objects.filter(document__alliance=demo, number=2).exists()
+    for version in DocumentVersion.objects.filter(document__alliance=demo):
+        with documents.open_version(version) as handle:
+            content = handle.read()
+        assert content.startswith(b"%PDF-") and hashlib.sha256(content).hexdigest() == version.sha256
+        assert version.uploaded_by.username == "secretary"
+    before = rows(Document, DocumentVersion)
+    call_command("load_demo", stdout=StringIO())
+    assert rows(Document, DocumentVersion) == before

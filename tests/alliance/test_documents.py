@@ -7,12 +7,23 @@ import pytest
 from django.core.files.storage import default_storage
 
 from alliance import documents
+from alliance.access import restrict
 from alliance.document_models import Document, DocumentVersion
+from alliance.models import AuditLink
 from contracts.models import AwardProcess
-from decisions.models import Decision
+from decisions.models import AgendaItem, Decision
 from roles.standing import SYSTEM
-from tests.factories import AwardProcessFactory, DecisionFactory, pdf_bytes, upload
-from tests.helpers import actor_for, refused_watching
+from tests.factories import (
+    AllianceFactory,
+    AwardProcessFactory,
+    DecisionFactory,
+    DocumentFactory,
+    GoverningBodyFactory,
+    MeetingFactory,
+    pdf_bytes,
+    upload,
+)
+from tests.helpers import actor_for, refused_watching, viewer_of
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +60,11 @@ def test_a_filed_paper_keeps_its_bytes_size_type_and_checksum(scene):
     assert read(version) == content
     assert document.alliance == scene.alliance and document.owner == decision
     assert document.history.count() == 1 and version.history.count() == 1
+    chained = AuditLink.objects.filter(object_id__in=[str(document.pk), str(version.pk)])
+    assert set(chained.values_list("history_model", flat=True)) >= {
+        "alliance.historicaldocument",
+        "alliance.historicaldocumentversion",
+    }
 
 
 def test_a_new_version_keeps_the_old_file(scene):
@@ -209,3 +225,48 @@ def test_an_open_award_process_takes_bids_from_the_alliances_secretary(award):
         actor=actor_for(award.scene.secretary), owner=process, title="Bid", kind="bid", upload=upload()
     )
     assert document.alliance == award.alliance
+
+
+def test_papers_of_shows_only_what_the_reader_may_read(scene):
+    shown = DecisionFactory(body=scene.body)
+    secret = DecisionFactory(body=scene.body, visibility=Decision.Visibility.CONFIDENTIAL)
+    elsewhere = DecisionFactory(
+        body=GoverningBodyFactory(alliance=AllianceFactory(slug="elsewhere")),
+        visibility=Decision.Visibility.CONFIDENTIAL,
+    )
+    for owner in (shown, secret, elsewhere):
+        file_pdf(owner)
+    viewer = actor_for(viewer_of(scene.alliance))
+    papers = documents.papers_of(viewer, [shown, secret, elsewhere])
+    assert list(papers) == [documents.owner_key(shown)]
+    assert documents.papers_of(SYSTEM, [shown, secret, elsewhere]).keys() == {
+        documents.owner_key(o) for o in (shown, secret, elsewhere)
+    }
+    assert Document.objects.restrict(viewer).count() == 1
+    assert DocumentVersion.objects.restrict(viewer).count() == 1
+    assert Document.history.model.objects.count() == 3
+    assert restrict(Document.history.all(), viewer).count() == 1
+
+
+def test_an_agenda_items_papers_are_filed_by_its_bodys_secretary(scene):
+    item = AgendaItem.objects.create(meeting=MeetingFactory(body=scene.body), position=1, title="Winter shelter")
+    document = documents.file_document(
+        actor=actor_for(scene.secretary), owner=item, title="Shelter options", kind="paper", upload=upload()
+    )
+    assert document.alliance == scene.alliance and document.owner == item
+    refused("not_permitted", file_pdf, owner=item, actor=actor_for(scene.reps[0]))
+
+
+def test_a_withdrawn_paper_is_left_out_of_papers_of_unless_asked(scene):
+    decision = DecisionFactory(body=scene.body)
+    document = file_pdf(decision)
+    documents.withdraw_document(actor=SYSTEM, document=document, reason="Superseded.")
+    assert documents.papers_of(SYSTEM, [decision]) == {}
+    assert documents.papers_of(SYSTEM, [decision], include_withdrawn=True)[documents.owner_key(decision)] == [document]
+
+
+def test_a_paper_without_a_file_has_no_current_version(scene):
+    document = DocumentFactory(owner=DecisionFactory(body=scene.body))
+    papers = documents.papers_of(SYSTEM, [document.owner])
+    assert papers[documents.owner_key(document.owner)][0].current is None
+    assert document.alliance == scene.alliance

@@ -10,6 +10,7 @@ from rest_framework import relations, serializers
 import api.serializers.alliance
 import api.serializers.contracts
 import api.serializers.decisions
+import api.serializers.documents
 import api.serializers.meetings
 import api.serializers.notifications
 import api.serializers.roles
@@ -29,6 +30,7 @@ MODULES = [
     api.serializers.alliance,
     api.serializers.contracts,
     api.serializers.decisions,
+    api.serializers.documents,
     api.serializers.meetings,
     api.serializers.notifications,
     api.serializers.roles,

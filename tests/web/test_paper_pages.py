@@ -5,6 +5,8 @@ and every page of a paper as readable as its record (404 for what the reader may
 import hashlib
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from alliance import documents
@@ -196,3 +198,17 @@ def test_a_confidential_decisions_paper_is_hidden_from_a_viewer_of_its_own_allia
     client.force_login(viewer_of(scene.alliance))
     assert client.get(document.get_absolute_url()).status_code == 404
     assert client.get(document.versions.get().get_absolute_url()).status_code == 404
+
+
+def test_the_decision_page_reads_its_papers_in_a_fixed_number_of_queries(secretary, scene):
+    decision = DecisionFactory(body=scene.body)
+    filed(decision)
+    with CaptureQueriesContext(connection) as few:
+        assert secretary.get(decision.get_absolute_url()).status_code == 200
+    for n in range(8):
+        document = filed(decision, title=f"Paper {n}")
+        documents.add_version(actor=SYSTEM, document=document, upload=upload())
+    with CaptureQueriesContext(connection) as many:
+        page = secretary.get(decision.get_absolute_url())
+    assert "Paper 7" in page.text
+    assert len(many) <= len(few)
