@@ -36,9 +36,12 @@ def owner_kind(owner) -> str:
 
 
 def upload_url(alliance, owner, access) -> str | None:
-    """The address of the form to file a paper with ``owner``, for a caller who may file one (else None)."""
+    """The address of the form to file a paper with ``owner``, for a caller who may file one with it now (else None)."""
     if owner is None or not documents.may_file(access, owner):
         return None
+    refused = getattr(owner, "documents_refused", None)
+    if refused is not None and refused("added"):
+        return None  # a sealed record takes no more papers: the link would lead only to a refusal
     return reverse("document-upload", kwargs={"slug": alliance.slug, "owner_kind": owner_kind(owner), "pk": owner.pk})
 
 

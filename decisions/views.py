@@ -11,8 +11,9 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView, View
 
+from alliance import documents
 from alliance.choices import DecisionKind
-from alliance.document_views import papers_context
+from alliance.document_views import papers_context, upload_url
 from alliance.errors import RuleViolation
 from alliance.formatting import day, day_time
 from alliance.forms import restrict_choices
@@ -189,7 +190,6 @@ class MeetingDetailView(AlliancePageMixin, TemplateView):
             minutes=queries.minutes_record(meeting, self.access),
             minutes_to_approve=list(queries.previous_meetings_to_approve(meeting)[:3]),
             **_minutes_state(meeting, self.access),
-            has_agenda=meeting.agenda_items.restrict(self.access).filter(status="listed").exists(),
         )
         return context
 
@@ -198,6 +198,12 @@ def agenda_context(meeting: Meeting, access: Access) -> dict:
     """What the meeting page's agenda section (and the printable agenda) show: the rows, the notice rule, and
     whether the caller may change the agenda (the body's secretary, while the meeting is scheduled)."""
     rows = queries.agenda_of(meeting, access)
+    # Each item's papers as the reader may read them (three queries for the whole agenda), and the form to file one.
+    papers = documents.papers_of(access, [row.item for row in rows])
+    alliance = meeting.body.alliance
+    for row in rows:
+        row.papers = papers.get(documents.owner_key(row.item), [])
+        row.upload_url = None if row.withdrawn else upload_url(alliance, row.item, access)
     return {
         "agenda": rows,
         "agenda_listed": sum(1 for r in rows if not r.withdrawn),

@@ -196,3 +196,54 @@ def test_the_meeting_page_query_count_is_fixed_whatever_the_agenda(
         add(meeting, f"Item {n}", decision=scene.draft(title=f"Decision {n}"))
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert reader.get(url(meeting)).status_code == 200
+
+
+def _file(item, title, content):
+    from alliance import documents
+    from tests.factories import upload
+
+    return documents.file_document(
+        actor=SYSTEM, owner=item, title=title, kind="paper", upload=upload(f"{title}.pdf", content)
+    )
+
+
+def test_each_item_lists_its_papers_with_their_checksums_and_the_secretary_files_more(secretary, meeting):
+    from tests.factories import pdf_bytes
+
+    first = add(meeting, "Outreach redesign", purpose="decision")
+    add(meeting, "Any other business")
+    paper = _file(first, "Options appraisal", pdf_bytes("Options appraisal"))
+    version = paper.versions.get()
+    content = secretary.get(url(meeting)).content.decode()
+    assert "Options appraisal" in content and version.sha256[:12] in content
+    assert version.get_absolute_url() in content
+    assert f"/alliances/dunmarrow/papers/new/agendaitem/{first.pk}/" in content
+    printable = secretary.get(url(meeting, "agenda/")).content.decode()
+    assert "Options appraisal" in printable and version.sha256[:12] in printable
+
+
+def test_a_reader_sees_the_papers_but_is_not_offered_to_file_one(reader, meeting):
+    from tests.factories import pdf_bytes
+
+    item = add(meeting, "Outreach redesign")
+    _file(item, "Options appraisal", pdf_bytes("Options appraisal"))
+    content = reader.get(url(meeting)).content.decode()
+    assert "Options appraisal" in content
+    assert "/papers/new/agendaitem/" not in content
+
+
+def test_the_meeting_page_query_count_is_fixed_whatever_the_papers(reader, meeting, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import pdf_bytes
+
+    item = add(meeting, "Item 0")
+    _file(item, "Paper 0", pdf_bytes("Paper 0"))
+    with CaptureQueriesContext(connection) as few:
+        reader.get(url(meeting))
+    for n in range(1, 12):
+        more = add(meeting, f"Item {n}")
+        _file(more, f"Paper {n}", pdf_bytes(f"Paper {n}"))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert reader.get(url(meeting)).status_code == 200
