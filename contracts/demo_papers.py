@@ -107,7 +107,7 @@ def _award_papers(alliance, actor) -> None:
 @register("demo_parts", stage=DemoStage.FORWARD_PLAN)
 def load(ctx: dict, stdout) -> None:
     alliance = ctx["alliance"]
-    if Document.objects.filter(alliance=alliance).exists():
+    if Document.objects.filter(alliance=alliance).exclude(kind=Document.Kind.MINUTES).exists():
         return
     actor = system_actor(get_user_model().objects.filter(username="secretary").first())
     _decision_papers(alliance, actor)

@@ -127,6 +127,7 @@ def papers_section(ctx: HomeContext) -> HomeSection:
             owner_id__in=list(items_by_pk),
             withdrawn_at__isnull=True,
         )
+        .select_related("alliance")
         .order_by("created_at", "pk")
     )
     items = []
@@ -137,7 +138,7 @@ def papers_section(ctx: HomeContext) -> HomeSection:
             HomeItem(
                 alliance_id=meeting.body.alliance_id,
                 text=paper.title,
-                url=item.get_absolute_url(),
+                url=paper.get_absolute_url(),
                 date=meeting.starts_at,
                 detail=f"Item {item.position}, {item.title}, at {meeting.body.code or meeting.body.name} "
                 f"on {day(meeting.starts_at)}",

@@ -272,6 +272,11 @@ DEMO_WEEK = {
     ): REPS - _to("Alasdair Ross"),  # Harbour Light, the bidder, was recused
     ("action_due", "Overdue: Commission the outreach evaluation"): _to("Priya Raman"),
     ("action_due", "Overdue: Report on the twenty new tenancies"): _to("Iain Forsyth"),
+    # The member login's own overdue action (its home lists it).
+    (
+        "action_due",
+        "Overdue: Send the secretary the list of people Second Step supports, for the letter",
+    ): _to("Tom Lennox"),
     ("action_due", "Overdue: Set up payments through the partnership's finance team"): _to("Rachel Ogilvie"),
     (
         "action_due",
@@ -564,7 +569,8 @@ def test_the_demo_files_papers_with_their_checksums(demo):
         with documents.open_version(version) as handle:
             content = handle.read()
         assert content.startswith(b"%PDF-") and hashlib.sha256(content).hexdigest() == version.sha256
-        assert version.uploaded_by.username == "secretary"
+        if version.document.kind != Document.Kind.MINUTES:  # signed-off minutes are made by the product itself
+            assert version.uploaded_by.username == "secretary"
     before = rows(Document, DocumentVersion)
     call_command("load_demo", stdout=StringIO())
     assert rows(Document, DocumentVersion) == before

@@ -119,7 +119,7 @@ def test_a_representative_sees_the_coming_meetings_and_the_papers_of_a_published
     meeting.agenda_published_at = NOW - timedelta(days=1)
     meeting.save()
     item = AgendaItem.objects.create(meeting=meeting, position=1, title="Budget")
-    Document.objects.create(
+    paper = Document.objects.create(
         alliance=scene.alliance, owner_type=ContentType.objects.get_for_model(AgendaItem), owner_id=item.pk,
         title="Budget paper", created_at=NOW - timedelta(days=1),
     )  # fmt: skip
@@ -127,7 +127,7 @@ def test_a_representative_sees_the_coming_meetings_and_the_papers_of_a_published
     home = scene.home(scene.rep)
     assert texts(home, "meetings") == ["ALT: March ALT"]
     assert texts(home, "papers") == ["Budget paper"]
-    assert sections(home)["papers"]["items"][0].url == item.get_absolute_url()
+    assert sections(home)["papers"]["items"][0].url == paper.get_absolute_url()  # the paper's page
 
 
 def test_papers_of_an_unpublished_agenda_or_a_withdrawn_paper_are_not_listed(scene):
