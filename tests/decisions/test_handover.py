@@ -48,11 +48,11 @@ def test_handover_pack_lists_decisions_that_shaped_the_role():
 def test_handover_pack_lists_open_action_items_of_the_role():
     role = RoleFactory()
     decision = DecisionFactory(body__alliance=role.alliance, reference="ALT-2021-001")
-    ActionItemFactory(decision=decision, owner_role=role, title="Publish the manual", due_on=date(2021, 6, 30))
+    item = ActionItemFactory(decision=decision, owner_role=role, title="Publish the manual", due_on=date(2021, 6, 30))
     ActionItemFactory(decision=decision, owner_role=role, title="Done already", status=ActionItem.Status.DONE)
     items = _section(role, ACTIONS)["items"]
     assert [i["text"] for i in items] == ["Publish the manual: due 30/06/2021 (overdue), from ALT-2021-001"]
-    assert items[0]["url"] == decision.get_absolute_url()
+    assert items[0]["url"] == f"{decision.get_absolute_url()}#action-{item.pk}"
 
 
 def test_handover_pack_sections_say_what_is_empty():
