@@ -179,7 +179,7 @@ GET    /alliances/{slug}/meetings/{meeting}/attendance/{attendance}/         -  
 POST   /alliances/{slug}/meetings/{meeting}/attendance/{attendance}/         {}             302 403 403 200 403 200 404
 GET    /alliances/{slug}/meetings/{meeting}/attendance/{attendance}/remove/  -              302 403 403 200 403 200 404
 POST   /alliances/{slug}/meetings/{meeting}/attendance/{attendance}/remove/  {}             302 403 403 200 403 200 404
-GET    /alliances/{slug}/meetings/{meeting}/board-pack.pdf                   -              302 409 409 409 409 409 404
+GET    /alliances/{slug}/meetings/{meeting}/board-pack.pdf                   -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/meetings/{meeting}/attendance/register/             -              302 403 403 200 403 200 404
 POST   /alliances/{slug}/meetings/{meeting}/attendance/register/             {}             302 403 403 200 403 200 404
 GET    /alliances/{slug}/meetings/{meeting}/cancel/                          -              302 403 403 200 403 200 404
@@ -362,7 +362,7 @@ PATCH  /api/v1/meetings/{meeting}/                                           {} 
 POST   /api/v1/meetings/{meeting}/approve-minutes/                           {}             401 403 403 400 403 400 404
 POST   /api/v1/meetings/{meeting}/attendance/                                {}             401 403 403 400 403 400 404
 GET    /api/v1/meetings/{agenda_meeting}/board-pack/                         -              401 200 200 200 200 200 404
-GET    /api/v1/meetings/{meeting}/board-pack/                                -              401 409 409 409 409 409 404
+GET    /api/v1/meetings/{meeting}/board-pack/                                -              401 200 200 200 200 200 404
 POST   /api/v1/meetings/{meeting}/attendance/{attendance}/correct/           {}             401 403 403 400 403 400 404
 POST   /api/v1/meetings/{meeting}/attendance/{attendance}/remove/            {}             401 403 403 400 403 400 404
 POST   /api/v1/meetings/{meeting}/attendance-register/                       {}             401 403 403 400 403 400 404

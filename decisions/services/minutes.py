@@ -12,7 +12,6 @@ meeting with its SHA-256.
 
 from __future__ import annotations
 
-import importlib.util
 from datetime import datetime
 
 from django.db import transaction
@@ -172,12 +171,11 @@ def _approval_refusal(meeting: Meeting, decision: Decision) -> tuple[str, str] |
 
 
 def _document_bytes(html: str) -> tuple[bytes, str, str]:
-    """The signed-off copy: a PDF when WeasyPrint is installed, else the printable HTML itself."""
-    if importlib.util.find_spec("weasyprint") is not None:
-        from weasyprint import HTML
+    """The signed-off copy as a PDF (WeasyPrint, a requirement, as for the board pack)."""
+    from weasyprint import CSS, HTML
 
-        return HTML(string=html).write_pdf(), "application/pdf", "pdf"
-    return html.encode(), "text/html", "html"
+    style = CSS(string=render_to_string("decisions/minutes_document.css"))
+    return HTML(string=html).write_pdf(stylesheets=[style]), "application/pdf", "pdf"
 
 
 def _store_signed_off(*, actor: Access, meeting: Meeting, decision: Decision, approved_at: datetime) -> Document:

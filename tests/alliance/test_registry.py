@@ -102,8 +102,10 @@ def test_demo_parts_are_every_story_then_every_week_then_the_forward_plan():
         "roles.demo.load",
         "decisions.demo.load",
         "contracts.demo.load",
+        "decisions.demo_governing.load",  # at the week's stage: it reads the award policies' decisions
         "decisions.demo_week.load",
         "contracts.demo_week.load",
         "contracts.demo_week.agenda",
         "alliance.demo_forward_plan.load",
+        "contracts.demo_papers.load",
     ]

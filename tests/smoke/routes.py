@@ -63,6 +63,8 @@ SEGMENT_MODELS = {
     "awardprocess": AwardProcess,
     "governing-documents": GoverningDocument,
     "governingdocument": GoverningDocument,
+    "meeting": Meeting,
+    "agendaitem": AgendaItem,
     # API
     "organisations": Organisation,
     "memberships": Membership,
@@ -100,7 +102,7 @@ CHILD_KWARGS = {
 # Kwargs that are not ids, walked with each of these values (an unknown one too).
 FIXED_KWARGS = {
     "stage": ["submissions", "recommended", "contracted", "cancelled", "no-such-stage"],
-    "owner_kind": ["decision", "awardprocess", "governingdocument"],
+    "owner_kind": ["decision", "awardprocess", "governingdocument", "meeting", "agendaitem"],
 }
 # Segments before {slug} that name an alliance.
 SLUG_SEGMENTS = {"alliances", "public"}
