@@ -223,9 +223,18 @@ def test_recused_seats_are_shown_but_not_votable(secretary, scene):
 
 def test_positions_on_a_draft_are_refused_as_a_whole(secretary, scene):
     decision = scene.draft()
-    response = secretary.post(positions_url(decision), {"cast_at": GIVEN_AT})
+    data = position_data(scene, decision, **{f"member-{scene.members[0].pk}-position": "AGREE"})
+    response = secretary.post(positions_url(decision), data)
     assert response.status_code == 200
     assert "not open for votes" in response.content.decode()
+    assert not decision.votes.exists()
+
+
+def test_a_positions_register_with_no_position_chosen_says_so(secretary, scene):
+    decision = scene.open()
+    response = secretary.post(positions_url(decision), position_data(scene, decision))
+    assert response.status_code == 200
+    assert "Choose a position for at least one seat; nothing was saved." in response.content.decode()
 
 
 def test_only_the_secretary_records_positions_on_the_web(client, scene):
