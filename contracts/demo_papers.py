@@ -19,7 +19,7 @@ from alliance.document_models import Document
 from alliance.formatting import day
 from alliance.registry import DemoStage, register
 from contracts.models import AwardProcess
-from decisions.models import Decision
+from decisions.models import AgendaItem, Decision
 from roles.standing import system_actor
 
 NOW = datetime(2023, 9, 20, 9, 0, tzinfo=UTC)  # the demo's "now" (alliance/management/commands/load_demo.py)
@@ -62,6 +62,43 @@ def _decision_papers(alliance, actor) -> None:
                 note="Costs shown by quarter, after the advisory members' comments.",
                 at=opened + timedelta(hours=20),
             )
+
+
+def _agenda_papers(alliance, actor) -> None:
+    """The papers of the next ALT meeting's published agenda (contracts/demo_week.py), so that its board pack
+    merges them after the agenda."""
+    papers = {
+        "Transition plan: novation terms with each member": (
+            "Novation: draft heads of terms",
+            "novation-heads-of-terms.pdf",
+            [
+                "Draft heads of terms for novating each member's contract to the partnership",
+                "1. Services, staff and people using them move together on 1 April 2024.",
+                "2. Each member states what its service needs to keep its staff.",
+            ],
+        ),
+        "What the alliance never agreed: lessons for the partnership": (
+            "The operating manual's unagreed sections",
+            "operating-manual-gaps.pdf",
+            [
+                "Sections of the operating manual never agreed: financial procedures, procurement procedure",
+                "Target dates missed since February 2022; each award was decided without them.",
+            ],
+        ),
+    }
+    items = AgendaItem.objects.filter(meeting__body__alliance=alliance, title__in=list(papers)).select_related(
+        "meeting__body"
+    )
+    for item in items:
+        title, name, lines = papers[item.title]
+        documents.file_document(
+            actor=actor,
+            owner=item,
+            title=title,
+            kind=Document.Kind.PAPER,
+            upload=_pdf(name, title, *lines),
+            at=datetime(2023, 9, 18, 9, 0, tzinfo=UTC),
+        )
 
 
 def _award_papers(alliance, actor) -> None:
@@ -112,3 +149,4 @@ def load(ctx: dict, stdout) -> None:
     actor = system_actor(get_user_model().objects.filter(username="secretary").first())
     _decision_papers(alliance, actor)
     _award_papers(alliance, actor)
+    _agenda_papers(alliance, actor)

@@ -84,12 +84,9 @@ class AgendaItem(models.Model):
         return self.meeting.body.alliance_id
 
     def documents_refused(self, doing: str) -> str | None:
-        """Papers of an item whose decision is sealed, or whose meeting's minutes are approved, stay as they were."""
-        if self.decision_id and self.decision.is_sealed:
-            return (
-                f"The papers of item {self.position} cannot be {doing}: its decision {self.decision.reference} is "
-                "sealed. File a new paper with the decision that amends or supersedes it."
-            )
+        """An item's papers are the meeting's record: kept as they were once its minutes are approved. (A sealed
+        decision the item brings for information does not seal the item's own papers; the decision's papers are
+        the decision's, sealed with it.)"""
         if self.meeting.minutes_approved_by_id:
             return (
                 f"The papers of item {self.position} cannot be {doing}: the meeting's minutes are approved, so its "

@@ -571,6 +571,8 @@ def test_the_demo_files_papers_with_their_checksums(demo):
         assert content.startswith(b"%PDF-") and hashlib.sha256(content).hexdigest() == version.sha256
         if version.document.kind != Document.Kind.MINUTES:  # signed-off minutes are made by the product itself
             assert version.uploaded_by.username == "secretary"
+    # The next ALT meeting's agenda carries papers, so its board pack merges them.
+    assert papers.filter(owner_type__model="agendaitem").count() == 2
     before = rows(Document, DocumentVersion)
     call_command("load_demo", stdout=StringIO())
     assert rows(Document, DocumentVersion) == before

@@ -104,6 +104,23 @@ def test_a_sealed_decision_comes_for_information_only(scene, meeting):
     assert add(meeting, "X", purpose="information", decision=sealed).decision == sealed
 
 
+def test_an_item_bringing_a_sealed_decision_for_information_still_takes_its_papers(scene, meeting):
+    """The item's papers are the meeting's (sealed with its minutes); the decision's own papers are sealed with it."""
+    from alliance import documents
+    from alliance.document_models import Document
+    from tests.factories import upload
+
+    sealed = DecisionFactory(body=scene.body, status=Decision.Status.AGREED, reference="ALT-2021-001")
+    item = add(meeting, "What the decision changed", purpose="information", decision=sealed)
+    paper = documents.file_document(actor=SYSTEM, owner=item, title="Lessons paper", kind="paper", upload=upload())
+    assert paper.owner == item and Document.objects.filter(pk=paper.pk).exists()
+    refused(
+        "documents_sealed",
+        lambda: documents.file_document(actor=SYSTEM, owner=sealed, title="Late", kind="paper", upload=upload()),
+        Document,
+    )
+
+
 def test_an_award_process_of_another_alliance_is_refused(scene, meeting):
     refused("agenda_award_other_alliance", lambda: add(meeting, "X", award_process=AwardProcessFactory()), *ROWS)
 
