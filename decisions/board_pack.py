@@ -15,6 +15,7 @@ a new version of a paper makes a new key, so a stale pack is never served.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -106,6 +107,28 @@ class BoardPack:
 
 
 # What the pack holds ----------------------------------------------------------------------------
+
+
+@functools.cache
+def pdf_unavailable() -> str | None:
+    """Why this server cannot make PDFs, or None: WeasyPrint needs the Pango library from the system, which a
+    fresh machine may lack (`import weasyprint` then fails with OSError). Asked once per process."""
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError) as missing:
+        return f"{type(missing).__name__}: {missing}"
+    return None
+
+
+def cannot_make_pdfs() -> RuleViolation:
+    return RuleViolation(
+        "pdf_unavailable",
+        "This server cannot make PDFs yet: WeasyPrint needs the Pango library and a font from the system "
+        "(on Debian: apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; see the README's "
+        "Set up). Ask its administrator; meanwhile the agenda prints from its page and each paper downloads "
+        "on its own.",
+        conflict=True,
+    )
 
 
 def no_agenda(meeting: Meeting) -> RuleViolation:
@@ -242,6 +265,8 @@ def board_pack(*, meeting: Meeting, access: Access) -> BoardPack:
     if default_storage.exists(path):
         with default_storage.open(path, "rb") as cached:
             return BoardPack(cached.read(), found.key, filename(meeting), built=False)
+    if pdf_unavailable():
+        raise cannot_make_pdfs()
     content = build(found)
     if not default_storage.exists(path):  # another request may have built the same pack meanwhile
         default_storage.save(path, ContentFile(content))

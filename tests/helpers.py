@@ -133,3 +133,25 @@ def registry_store(store: str):
         yield entries
     finally:
         entries[:] = saved
+
+
+def pdf_unavailable() -> str | None:
+    """Why this machine cannot make PDFs (WeasyPrint without the system's Pango), or None."""
+    from decisions.board_pack import pdf_unavailable as reason
+
+    return reason()
+
+
+def needs_pdf():
+    """Skip a test that reads a made PDF where WeasyPrint's system libraries are missing (a fresh machine:
+    README, Set up); tests/decisions/test_board_pack.py tests what such a server answers."""
+    import pytest
+
+    return pytest.mark.skipif(
+        pdf_unavailable() is not None, reason=f"WeasyPrint cannot load here ({pdf_unavailable()})"
+    )
+
+
+def expected_without_pdf(path: str, code: int) -> int:
+    """The code a route answers: a board pack is 409 (with what to do) on a server that cannot make PDFs."""
+    return 409 if code == 200 and "board-pack" in path and pdf_unavailable() else code

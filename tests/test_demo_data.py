@@ -568,9 +568,9 @@ def test_the_demo_files_papers_with_their_checksums(demo):
     for version in DocumentVersion.objects.filter(document__alliance=demo):
         with documents.open_version(version) as handle:
             content = handle.read()
-        assert content.startswith(b"%PDF-") and hashlib.sha256(content).hexdigest() == version.sha256
+        assert hashlib.sha256(content).hexdigest() == version.sha256
         if version.document.kind != Document.Kind.MINUTES:  # signed-off minutes are made by the product itself
-            assert version.uploaded_by.username == "secretary"
+            assert content.startswith(b"%PDF-") and version.uploaded_by.username == "secretary"
     # The next ALT meeting's agenda carries papers, so its board pack merges them.
     assert papers.filter(owner_type__model="agendaitem").count() == 2
     before = rows(Document, DocumentVersion)

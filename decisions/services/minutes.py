@@ -23,7 +23,7 @@ from alliance.document_models import Document
 from alliance.errors import RuleViolation
 from alliance.formatting import day
 from alliance.services import save_checked
-from decisions import queries_meetings
+from decisions import board_pack, queries_meetings
 from decisions.models import AgendaItem, Decision, Meeting
 from decisions.services.decisions import draft_decision
 from decisions.services.meetings import meeting_date
@@ -171,11 +171,15 @@ def _approval_refusal(meeting: Meeting, decision: Decision) -> tuple[str, str] |
 
 
 def _document_bytes(html: str) -> tuple[bytes, str, str]:
-    """The signed-off copy as a PDF (WeasyPrint, a requirement, as for the board pack)."""
+    """The signed-off copy: a PDF (WeasyPrint, as the board pack), or, on a server that cannot make PDFs
+    (decisions.board_pack.pdf_unavailable), the printable HTML itself with its styles, so that approving
+    minutes never waits on a system library."""
+    style = render_to_string("decisions/minutes_document.css")
+    if board_pack.pdf_unavailable():
+        return html.replace("</head>", f"<style>{style}</style></head>", 1).encode(), "text/html", "html"
     from weasyprint import CSS, HTML
 
-    style = CSS(string=render_to_string("decisions/minutes_document.css"))
-    return HTML(string=html).write_pdf(stylesheets=[style]), "application/pdf", "pdf"
+    return HTML(string=html).write_pdf(stylesheets=[CSS(string=style)]), "application/pdf", "pdf"
 
 
 def _store_signed_off(*, actor: Access, meeting: Meeting, decision: Decision, approved_at: datetime) -> Document:

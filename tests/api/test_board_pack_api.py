@@ -7,9 +7,9 @@ import pytest
 from pypdf import PdfReader
 
 from tests.factories import BoardPackItemFactory, MeetingFactory, PaperVersionFactory, pdf_pages
-from tests.helpers import viewer_of
+from tests.helpers import needs_pdf, viewer_of
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, needs_pdf()]
 
 
 @pytest.fixture(autouse=True)

@@ -15,6 +15,7 @@ from pypdf import PdfReader
 
 from tests import demo_server
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, assert_accessible, log_in
+from tests.helpers import pdf_unavailable
 
 SCENE = r"""
 from datetime import timedelta
@@ -63,6 +64,8 @@ def pack_server(tmp_path_factory, request):
     """The demo served by runserver with this journey's meeting and papers, its files in a folder of its own."""
     if not Path(CHROMIUM).exists():
         pytest.skip("Chromium is not installed: `apt-get install chromium` (.ci/run does it)")
+    if pdf_unavailable():
+        pytest.skip(f"WeasyPrint cannot load here ({pdf_unavailable()}): README, Set up")
     folder = tmp_path_factory.mktemp("board-pack")
     database = demo_server.copy_database(request.getfixturevalue("demo_database"), folder / "pack.sqlite3")
     env = demo_server.demo_environment(database, MEDIA_ROOT=str(folder / "media"))

@@ -27,9 +27,9 @@ from tests.factories import (
     UserFactory,
     pdf_pages,
 )
-from tests.helpers import viewer_of
+from tests.helpers import needs_pdf, viewer_of
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, needs_pdf()]
 
 MEETING_AT = datetime(2021, 3, 4, 10, 0, tzinfo=UTC)
 SPREADSHEET = b"item,cost\nbeds,1200\n"
