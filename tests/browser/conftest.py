@@ -130,8 +130,20 @@ def log_in(page, username: str, password: str) -> None:
 
 
 def serious_accessibility_violations(page) -> list[dict]:
-    """Run axe-core (vendored) in the page; return its serious and critical violations."""
-    page.add_script_tag(url=AXE_URL)
+    """Run axe-core (vendored) in the page; return its serious and critical violations.
+
+    A check called just after a click may meet the next page while it is still being built (no
+    <head> yet, or the old page's context gone): wait for it to load and try again."""
+    for attempt in range(3):
+        page.wait_for_load_state()
+        try:
+            page.add_script_tag(url=AXE_URL)
+            break
+        except Exception as error:  # playwright's Error; imported lazily like the rest of it here
+            navigating = "appendChild" in str(error) or "context was destroyed" in str(error)
+            if attempt == 2 or not navigating:
+                raise
+            page.wait_for_timeout(250)
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     serious = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
     return [

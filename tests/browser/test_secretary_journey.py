@@ -155,6 +155,7 @@ def test_secretary_records_a_meeting_and_a_decision_from_draft_to_outcome(page):
 
     page.goto(decision_url)
     page.get_by_role("link", name="Close and record the outcome").click()
+    page.wait_for_url("**/close/")
     assert_accessible(page, "close confirmation")
     page.get_by_role("button", name="Close the decision").click()
     page.wait_for_load_state()
