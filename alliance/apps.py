@@ -15,5 +15,13 @@ class AllianceConfig(AppConfig):
         post_create_historical_record.connect(chain.on_history_row, dispatch_uid="audit-chain")
         post_create_historical_m2m_records.connect(chain.on_history_m2m_rows, dispatch_uid="audit-chain-m2m")
 
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import post_save, pre_save
+
+        from alliance.audit import identity
+
+        pre_save.connect(identity.skip_login_stamp, sender=get_user_model(), dispatch_uid="account-login-stamp")
+        post_save.connect(identity.after_save, sender=get_user_model(), dispatch_uid="account-login-stamp-done")
+
         # Higher apps' notification producers, handover sections and demo parts register themselves.
         autodiscover_modules(*DISCOVERED_MODULES)

@@ -514,6 +514,10 @@ class AuditLink(models.Model):
     history_date = models.DateTimeField(null=True)
     change_type = models.CharField(max_length=1, default="~", help_text="+ created, ~ changed, - deleted")
     user_id = models.BigIntegerField(null=True)
+    # Who the user was when they made the change, hashed into the link: renaming or reassigning the
+    # account later cannot make the change show someone else (None on links made before this was kept).
+    username = models.CharField(max_length=150, null=True, blank=True)  # noqa: DJ001 (None: not recorded)
+    person_name = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001 (None: not recorded)
     source = models.CharField(max_length=80, help_text="web, api, admin, script or command:<name>")
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
@@ -536,6 +540,94 @@ class AuditLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.chain}#{self.seq}"
+
+
+def audit_checkpoints_readable(access, prefix=""):
+    """A chain's checkpoints are readable by whoever may read the chain's alliance's audit trail
+    (oversight, secretaries, voting members' representatives), and by anyone when the alliance
+    publishes its register (a checkpoint reveals only a size and a hash). The chain of records of no
+    alliance is for staff."""
+    if access.staff:
+        return None
+    chains = access.confidential_of() | access.oversight_of | access.public_alliances
+    return Q(**{f"{prefix}chain__in": [f"alliance:{pk}" for pk in chains]})
+
+
+class AuditCheckpoint(models.Model):
+    """A signed checkpoint of one audit chain (alliance/audit/checkpoint.py): the Merkle root over its
+    first ``size`` links, signed with the deployment's key. Kept here to serve and to compare; a copy
+    kept outside the database (emailed, downloaded) is what proves the past was not rewritten. The
+    database refuses UPDATE and DELETE on this table."""
+
+    chain = models.CharField(max_length=40)
+    size = models.PositiveBigIntegerField()
+    root_hash = models.CharField(max_length=64, help_text="The Merkle root, hex.")
+    taken_at = models.DateTimeField(db_index=True)
+    key_name = models.CharField(max_length=200)
+    key_id = models.CharField(max_length=8, help_text="The signing key's id, hex.")
+    note = models.TextField(help_text="The signed checkpoint, exactly as served.")
+
+    read_rule = Matching(audit_checkpoints_readable)
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["chain", "-size", "-id"]
+        indexes = [models.Index(fields=["chain", "-size"])]
+
+    def __str__(self) -> str:
+        return f"{self.chain} checkpoint at #{self.size}"
+
+
+def audit_verifications_readable(access, prefix=""):
+    """A verification of one alliance's chain is read by that alliance's oversight; whole-deployment
+    runs (alliance empty) by staff."""
+    if access.staff:
+        return None
+    return Q(**{f"{prefix}alliance_id__in": access.oversight_of})
+
+
+class AuditVerification(models.Model):
+    """One run of the audit verification (``verify_audit``): scheduled, or asked for by oversight from
+    the audit page and run by ``run_audit_verifications`` outside the request."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to run"
+        RUNNING = "running", "Running"
+        PASSED = "passed", "Intact"
+        FAILED = "failed", "Broken"
+        ERROR = "error", "Could not finish"
+
+    alliance = models.ForeignKey(
+        "alliance.Alliance", on_delete=models.CASCADE, null=True, blank=True, related_name="audit_verifications"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    requested_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    scheduled = models.BooleanField(default=False, help_text="Run by the scheduler rather than asked for.")
+    links_checked = models.PositiveBigIntegerField(default=0)
+    checkpoint = models.ForeignKey(
+        AuditCheckpoint,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="verifications",
+        help_text="The latest checkpoint the chain was proven to extend.",
+    )
+    problems = models.JSONField(default=list, blank=True, help_text="What was found wrong, first first.")
+
+    read_rule = Matching(audit_verifications_readable)
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        indexes = [models.Index(fields=["alliance", "-requested_at"])]
+
+    def __str__(self) -> str:
+        return f"verification {self.pk} ({self.get_status_display()})"
 
 
 # Notifications -----------------------------------------------------------------------------
@@ -748,3 +840,23 @@ class ForwardPlanEntry(models.Model):
 
 
 from alliance.document_models import Document, DocumentVersion  # noqa: E402, F401  (papers filed with any record)
+
+
+# Accounts' identities keep a history too --------------------------------------------------
+#
+# A link records who made a change (AuditLink.username, person_name); the accounts themselves are
+# tracked so that renaming one outside the application shows as drift (verify_audit), while a rename
+# through the admin is recorded, with who did it. Passwords and login times are not kept.
+def _track_accounts() -> None:
+    from django.contrib.auth import get_user_model
+    from simple_history import register
+
+    register(
+        get_user_model(),
+        app="alliance",
+        table_name="alliance_historicaluser",
+        excluded_fields=["password", "last_login"],
+    )
+
+
+_track_accounts()

@@ -239,6 +239,23 @@ DOCUMENT_ALLOWED_TYPES = envlist(
     "DOCUMENT_ALLOWED_TYPES", "pdf,doc,docx,xls,xlsx,ppt,pptx,odt,ods,odp,txt,csv,png,jpg,jpeg"
 )
 
+# Signed checkpoints of the audit chains (alliance/audit/checkpoint.py). The signing key lives outside
+# the database: AUDIT_SIGNING_KEY holds it (PRIVATE+KEY+<name>+<id>+<key>, as `manage.py make_audit_key`
+# prints it), or AUDIT_SIGNING_KEY_FILE names a file holding it. Without one the server refuses to
+# sign and says how to make one. AUDIT_VERIFIER_KEYS lists older verifier keys (comma-separated), so
+# checkpoints signed before a key rotation still verify. AUDIT_LOG_ORIGIN names this deployment in
+# each checkpoint's origin line; keep it for the deployment's life.
+# The demo (DEBUG) signs with a published key when none is set: never trust a checkpoint it signed.
+DEMO_AUDIT_SIGNING_KEY = "PRIVATE+KEY+demo.alliance-tracker+a764b08e+AbR3XZUgGrdGfFNkxW6OCWz77V+DpR6QJAo5r08vy8ki"
+AUDIT_SIGNING_KEY = os.environ.get("AUDIT_SIGNING_KEY", "")
+AUDIT_SIGNING_KEY_FILE = os.environ.get("AUDIT_SIGNING_KEY_FILE", "")
+if DEBUG and not AUDIT_SIGNING_KEY and not AUDIT_SIGNING_KEY_FILE:
+    AUDIT_SIGNING_KEY = DEMO_AUDIT_SIGNING_KEY
+AUDIT_VERIFIER_KEYS = envlist("AUDIT_VERIFIER_KEYS", "")
+AUDIT_LOG_ORIGIN = os.environ.get("AUDIT_LOG_ORIGIN", "") or (
+    ALLOWED_HOSTS[0] if ALLOWED_HOSTS and ALLOWED_HOSTS[0] not in ("*", "") else "alliance-tracker"
+).lstrip(".")
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -175,9 +175,12 @@ class Chains:
         self.heads: dict[str, tuple[int, str]] = {}
         self.pending: list[AuditLink] = []
         self.count = 0
+        # Chains the application has already begun (the benchmark's own account is tracked): their
+        # links follow on from the head, which is then moved rather than made.
+        self.begun: dict[str, tuple[int, str]] = {}
 
     def append(self, chain: str, history_row, object_model, object_id) -> None:
-        seq, prev = self.heads.get(chain, (0, GENESIS))
+        seq, prev = self.heads.get(chain) or self.begun_head(chain)
         link = new_link(
             chain=chain,
             seq=seq + 1,
@@ -198,11 +201,24 @@ class Chains:
         self.count += len(self.pending)
         self.pending = []
 
+    def begun_head(self, chain: str) -> tuple[int, str]:
+        if chain not in self.begun:
+            head = AuditChainHead.objects.filter(chain=chain).values_list("last_seq", "last_hash").first()
+            self.begun[chain] = head or (0, GENESIS)
+        return self.begun[chain]
+
     def save_heads(self) -> None:
         self.flush()
+        for chain, (seq, last) in sorted(self.heads.items()):
+            if self.begun.get(chain, (0,))[0]:
+                AuditChainHead.objects.filter(chain=chain).update(last_seq=seq, last_hash=last)
         self.insert(
             AuditChainHead,
-            [AuditChainHead(chain=c, last_seq=s, last_hash=h) for c, (s, h) in sorted(self.heads.items())],
+            [
+                AuditChainHead(chain=c, last_seq=s, last_hash=h)
+                for c, (s, h) in sorted(self.heads.items())
+                if not self.begun.get(c, (0,))[0]
+            ],
         )
 
 

@@ -19,6 +19,12 @@ from alliance.settings import *  # noqa: E402, F403
 # processes (tests/demo_server.py) run alliance.settings, so they hash as production does.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+# The suite's own audit signing key (tests/alliance/test_checkpoints.py makes others to rotate to).
+AUDIT_SIGNING_KEY = "PRIVATE+KEY+tracker.test+1c5ced8c+AayXH6OCP05NePXU4YtTiOS5/PLJ4Gz0QZu0piFN5cZi"
+AUDIT_SIGNING_KEY_FILE = ""
+AUDIT_VERIFIER_KEYS: list[str] = []
+AUDIT_LOG_ORIGIN = "tracker.test"
+
 # Papers' files go to a directory of this run's own, never the checkout's media/ (each xdist worker
 # loads these settings, so each has its own).
 import tempfile  # noqa: E402

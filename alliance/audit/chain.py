@@ -28,17 +28,42 @@ NO_ALLIANCE = "none"
 # (who, from where, when, which record) cannot be edited behind the application's back.
 LINK_FIELDS = (
     "chain", "seq", "history_model", "history_id", "object_model", "object_id", "history_date", "change_type",
-    "user_id", "source",
+    "user_id", "source", "username", "person_name",
 )  # fmt: skip
 
 
 def link_meta(values: tuple) -> bytes:
-    """The link's own fields (in ``LINK_FIELDS`` order) as canonical JSON."""
-    chain, seq, history_model, history_id, object_model, object_id, history_date, change_type, user_id, source = values
+    """The link's own fields (in ``LINK_FIELDS`` order) as canonical JSON. Who the user was (username,
+    person's name) is hashed on links that record it; links made before it was kept hash as they did."""
+    (
+        chain, seq, history_model, history_id, object_model, object_id, history_date, change_type, user_id, source,
+        username, person_name,
+    ) = values  # fmt: skip
     moment = history_date.astimezone(UTC).isoformat() if history_date is not None else None
-    return dumps(
-        [chain, seq, history_model, history_id, object_model, str(object_id), moment, change_type, user_id, source]
+    return meta_bytes(
+        [chain, seq, history_model, history_id, object_model, str(object_id), moment, change_type, user_id, source],
+        username,
+        person_name,
     )
+
+
+def meta_bytes(plain: list, username: str | None, person_name: str | None) -> bytes:
+    """The canonical JSON of a link's fields: the ten plain ones, and who the user was when recorded."""
+    if username is None and person_name is None:
+        return dumps(plain)
+    return dumps([*plain, {"username": username, "person": person_name}])
+
+
+def identity_of(user_id: int | None) -> tuple[str | None, str | None]:
+    """The username and the person's name of a user as they are now, for a link made now."""
+    if user_id is None:
+        return None, None
+    from django.contrib.auth import get_user_model
+
+    found = get_user_model()._default_manager.filter(pk=user_id).values_list("username", "person__name").first()
+    if found is None:
+        return None, None
+    return found[0], found[1]
 
 
 def link_hash(prev_hash: str, payload: bytes, meta: bytes) -> str:
@@ -217,6 +242,7 @@ def new_link(
         "user_id": user_id,
         "source": source,
     }
+    fields["username"], fields["person_name"] = identity_of(user_id)
     digest = link_hash(prev_hash, canonical(row), link_meta(tuple(fields[f] for f in LINK_FIELDS)))
     return AuditLink(**fields, prev_hash=prev_hash, hash=digest)
 

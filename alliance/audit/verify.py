@@ -17,8 +17,8 @@ from django.apps import apps
 from django.db import connections, models
 from django.utils.dateparse import parse_datetime
 
-from alliance.audit.canonical import dumps, reader
-from alliance.audit.chain import GENESIS, LINK_FIELDS, history_models, tracked_models
+from alliance.audit.canonical import reader
+from alliance.audit.chain import GENESIS, LINK_FIELDS, history_models, meta_bytes, tracked_models
 from alliance.audit.records import Problem, domain_drift, unlinked_history_rows
 from alliance.formatting import day_time
 
@@ -37,11 +37,14 @@ class _Link:
     change_type: str
     user_id: int | None
     source: str
+    username: str | None
+    person_name: str | None
     prev_hash: str
     hash: str
 
 
 _LINK_COLUMNS = (*LINK_FIELDS, "prev_hash", "hash")
+_N = len(_LINK_COLUMNS)  # a payload query's row: the link's columns, then its history row's key and columns
 
 
 def _describe(link) -> str:
@@ -313,22 +316,22 @@ def _payload_task(chains: list[str] | None, task: tuple, batch: int, progress=No
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(batch):
             for values in rows:
-                if values[12] is None:
-                    link = _Link(*_link_values(connection, values[:12]))
+                if values[_N] is None:
+                    link = _Link(*_link_values(connection, values[:_N]))
                     message = f"{_describe(link)}: its history row was deleted."
                     found.append(((link.chain, link.seq), Problem(link.chain, "deleted", message)))
                     continue
-                payload = build(values[13:], values[12])
+                payload = build(values[_N + 1 :], values[_N])
                 moment = values[6]
                 if moment is None:
                     stamp = None
                 elif sqlite and len(moment) in (19, 26) and moment[10] == " ":
                     stamp = f"{moment[:10]}T{moment[11:]}+00:00"
                 else:
-                    stamp = _link_values(connection, values[:12])[6].astimezone(UTC).isoformat()
-                meta = dumps([*values[:5], str(values[5]), stamp, *values[7:10]])
-                if sha256(b"%s\n%s\n%s" % (values[10].encode(), payload, meta)).hexdigest() != values[11]:
-                    link = _Link(*_link_values(connection, values[:12]))
+                    stamp = _link_values(connection, values[:_N])[6].astimezone(UTC).isoformat()
+                meta = meta_bytes([*values[:5], str(values[5]), stamp, *values[7:10]], values[10], values[11])
+                if sha256(b"%s\n%s\n%s" % (values[12].encode(), payload, meta)).hexdigest() != values[13]:
+                    link = _Link(*_link_values(connection, values[:_N]))
                     message = f"{_describe(link)}: its history row or the link itself was altered."
                     found.append(((link.chain, link.seq), Problem(link.chain, "altered", message)))
             if progress:
