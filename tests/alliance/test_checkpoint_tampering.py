@@ -20,7 +20,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection, models
 
 from alliance import services
-from alliance.audit import checkpoint, witness
+from alliance.audit import checkpoint, merkle, witness
 from alliance.audit.canonical import canonical
 from alliance.audit.chain import LINK_FIELDS, link_hash, link_meta
 from alliance.models import AuditChainHead, AuditCheckpoint, AuditLink
@@ -426,3 +426,13 @@ def test_a_middle_link_edited_is_named_and_breaks_the_checkpoint(decided):
     message, err = broken("--checkpoint", str(decided.closed.path), "--checkpoint", str(decided.voted.path))
     assert f"link {decided.chain}#{link.seq} (" in message and "altered" in message
     assert f"a link between #{decided.opened.size + 1} and #{decided.voted.size} was changed" in err
+
+
+# The roots the narrowing compares ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("count", [1, 2, 5, 8, 13])
+def test_the_prefix_roots_are_the_roots_of_each_prefix(count):
+    hashes = [f"{i:064x}" for i in range(count)]
+    roots = witness.prefix_roots(hashes, set(range(count + 1)))
+    assert roots == {n: merkle.root(hashes[:n]) for n in range(count + 1)}
