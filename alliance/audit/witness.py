@@ -76,15 +76,16 @@ def kept_checkpoints(chain: str) -> tuple[list[Checkpoint], list[Problem]]:
     return found, problems
 
 
-def compare(chain: str, kept: Checkpoint, others: Iterable[Checkpoint] = ()) -> list[Problem]:
+def compare(
+    chain: str, kept: Checkpoint, others: Iterable[Checkpoint] = (), *, links: list[tuple[int, str]] | None = None
+) -> list[Problem]:
     """What differs between ``chain`` now and the checkpoint ``kept`` (already signature-checked), the
     first difference first, narrowed down with ``others`` (other signature-checked checkpoints; those
-    of another chain are left out)."""
-    from alliance.models import AuditLink
-
+    of another chain are left out). ``links``: the chain's (seq, hash) in order, when already read
+    (``chain_links``), up to the largest checkpoint's size at least."""
     known = _distinct([kept, *(c for c in others if c.origin == kept.origin)])
     largest = max(c.size for c in known)
-    links = list(AuditLink.objects.filter(chain=chain, seq__lte=largest).order_by("seq").values_list("seq", "hash"))
+    links = [link for link in (chain_links(chain, largest) if links is None else links) if link[0] <= largest]
     length = 0  # links #1 to #length are all there
     for seq, _ in links:
         if seq != length + 1:
@@ -108,6 +109,13 @@ def compare(chain: str, kept: Checkpoint, others: Iterable[Checkpoint] = ()) -> 
         missing = [n for n in range(1, kept.size + 1) if n not in present]
         problems.append(_removed(chain, kept, missing, length))
     return problems
+
+
+def chain_links(chain: str, size: int) -> list[tuple[int, str]]:
+    """The (seq, hash) of a chain's links numbered up to ``size``, in order."""
+    from alliance.models import AuditLink
+
+    return list(AuditLink.objects.filter(chain=chain, seq__lte=size).order_by("seq").values_list("seq", "hash"))
 
 
 def prefix_roots(link_hashes: list[str], sizes: set[int]) -> dict[int, bytes]:

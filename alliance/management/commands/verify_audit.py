@@ -130,8 +130,9 @@ def compare_all(given: list[tuple[str, str, Checkpoint]]) -> list:
     for chain in sorted({chain for _, chain, _ in given}):
         ours = [kept for _, c, kept in given if c == chain]
         stored, forged = witness.kept_checkpoints(chain)
+        links = witness.chain_links(chain, max(c.size for c in [*ours, *stored]))  # read once for them all
         for kept in sorted(ours, key=lambda c: c.size):
-            for problem in witness.compare(chain, kept, [*ours, *stored]):
+            for problem in witness.compare(chain, kept, [*ours, *stored], links=links):
                 if problem.message not in messages:
                     messages.add(problem.message)
                     problems.append(problem)
