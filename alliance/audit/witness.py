@@ -76,6 +76,26 @@ def kept_checkpoints(chain: str) -> tuple[list[Checkpoint], list[Problem]]:
     return found, problems
 
 
+def check(chain: str, given: list[Checkpoint] | None = None) -> list[Problem]:
+    """Does ``chain`` extend each checkpoint ``given`` (signature-checked, of this chain)? Narrowed with
+    every checkpoint of the chain whose signature verifies: those given and those this server kept; a
+    kept one that does not verify is itself a problem, reported after the comparisons. Without
+    ``given``, the chain is compared with the checkpoints this server kept (a scheduled check: it
+    catches an attacker who left them in place)."""
+    stored, forged = kept_checkpoints(chain)
+    ours = stored if given is None else list(given)
+    if not ours:
+        return forged
+    links = chain_links(chain, max(c.size for c in [*ours, *stored]))  # read once for them all
+    problems, messages = [], set()
+    for kept in sorted(ours, key=lambda c: c.size):
+        for problem in compare(chain, kept, [*ours, *stored], links=links):
+            if problem.message not in messages:
+                messages.add(problem.message)
+                problems.append(problem)
+    return problems + forged
+
+
 def compare(
     chain: str, kept: Checkpoint, others: Iterable[Checkpoint] = (), *, links: list[tuple[int, str]] | None = None
 ) -> list[Problem]:

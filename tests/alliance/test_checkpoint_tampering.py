@@ -376,6 +376,17 @@ def test_a_forged_vote_after_the_checkpoint_was_taken_is_not_its_business(decide
     assert f"Chain {decided.chain} extends the checkpoint of" in out
 
 
+def test_the_checkpoints_the_server_kept_find_a_forgery_that_left_them_in_place(decided):
+    """``witness.check`` without checkpoints given compares the chain with those kept in the database
+    (for a scheduled check); an intact chain has no problem."""
+    assert witness.check(decided.chain) == []
+    link = forge_vote(decided)
+    problems = witness.check(decided.chain)
+    assert problems and {p.kind for p in problems} == {"checkpoint"}
+    assert f"a link between #{decided.opened.size + 1} and #{decided.voted.size} was changed" in problems[0].message
+    assert f"#{link.seq} " in problems[0].message
+
+
 # (c) A user renamed behind the application -------------------------------------------------------
 
 
