@@ -5,7 +5,7 @@ from rest_framework.routers import DefaultRouter
 from api.auth import ObtainToken
 from api.history import AuditFeedCsvView, AuditFeedView
 from api.views import alliance, contracts, decisions, documents, exports, governing, meetings, notifications, roles
-from api.views.audit import AuditVerificationViewSet
+from api.views.verifications import AuditVerificationViewSet
 
 router = DefaultRouter()
 router.register("alliances", alliance.AllianceViewSet, basename="api-alliance")

@@ -8,7 +8,7 @@ from alliance.errors import NOT_PERMITTED, RuleViolation
 from alliance.filtersets import AuditVerificationFilter
 from alliance.models import AuditVerification
 from api.access import AccessMixin, StandingMixin
-from api.serializers import audit as s
+from api.serializers import verifications as s
 from api.views.base import ServiceInputMixin
 
 
