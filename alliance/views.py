@@ -126,17 +126,24 @@ class AuditFeedPageView(AlliancePageMixin, TemplateView):
 def verification_panel(alliance, access) -> dict:
     """What the audit page's Verification panel shows: the last finished run of the alliance's chain,
     one waiting or running, and whether the reader may ask for one (its oversight, or staff). The
-    runs are read through their read rule: for the oversight group and staff."""
-    readable = AuditVerification.objects.restrict(access).filter(alliance=alliance)
-    readable = readable.select_related("requested_by", "checkpoint")
-    pending = readable.filter(status__in=[AuditVerification.Status.QUEUED, AuditVerification.Status.RUNNING])
-    finished = readable.exclude(status__in=[AuditVerification.Status.QUEUED, AuditVerification.Status.RUNNING])
+    runs are read through their read rule (for the oversight group and staff), in one query: at most
+    one run of an alliance waits or runs at a time (alliance/audit/runs.py), so the newest three hold
+    it and the last finished one."""
     can_read = runs.may_request(access, alliance)
+    newest = []
+    if can_read:
+        newest = list(
+            AuditVerification.objects.restrict(access)
+            .filter(alliance=alliance)
+            .select_related("requested_by", "checkpoint")
+            .order_by("-requested_at", "-pk")[:3]
+        )
+    waiting = (AuditVerification.Status.QUEUED, AuditVerification.Status.RUNNING)
     return {
         "can_read": can_read,
         "can_request": can_read,
-        "pending": pending.order_by("requested_at", "pk").first() if can_read else None,
-        "last": finished.order_by("-finished_at", "-pk").first() if can_read else None,
+        "pending": next((r for r in newest if r.status in waiting), None),
+        "last": next((r for r in newest if r.status not in waiting), None),
     }
 
 

@@ -373,10 +373,13 @@ def test_the_verifications_page_is_for_oversight_and_staff(client, scene, users)
 
 def test_the_verifications_list_reads_in_a_fixed_number_of_queries(client, scene, users):
     client.force_login(users["oversight"])
+    api = token_client(users["oversight"])
     requester = users["staff"]
     AuditVerificationFactory.create_batch(2, alliance=scene.alliance, requested_by=requester, scheduled=False)
     with CaptureQueriesContext(connection) as few:
         assert client.get(REQUEST).status_code == 200
+    with CaptureQueriesContext(connection) as few_api:
+        assert api.get(API, {"alliance": "dunmarrow"}).json()["count"] == 2
     kept = checkpoint.take(f"alliance:{scene.alliance.pk}")
     AuditVerificationFactory.create_batch(
         20, alliance=scene.alliance, requested_by=requester, scheduled=False, checkpoint=kept, status="failed",
@@ -386,6 +389,10 @@ def test_the_verifications_list_reads_in_a_fixed_number_of_queries(client, scene
         response = client.get(REQUEST)
     assert response.status_code == 200 and "Something was changed." in response.content.decode()
     assert len(many) == len(few)
+    with CaptureQueriesContext(connection) as many_api:
+        listed = api.get(API, {"alliance": "dunmarrow"}).json()
+    assert listed["count"] == 22 and listed["results"][0]["checkpoint_size"] == kept.size
+    assert len(many_api) == len(few_api)
 
 
 def test_request_without_an_alliance_is_for_staff(users):
