@@ -24,6 +24,7 @@ from alliance.forms import SearchField
 from alliance.models import (
     Alliance,
     AuditLink,
+    AuditVerification,
     Document,
     ForwardPlanEntry,
     GoverningBody,
@@ -167,6 +168,16 @@ class BodyFilter(FilterSet):
     class Meta:
         model = GoverningBody
         fields = ["alliance", "kind", "decision_rule", "code"]
+
+
+class AuditVerificationFilter(FilterSet):
+    alliance = AllianceSlugFilter(field_name="alliance__slug", label="Alliance slug")
+    status = filters.ChoiceFilter(choices=AuditVerification.Status.choices, label="Result")
+    scheduled = StrictBooleanFilter(label="Only scheduled runs (true) or only those asked for (false)")
+
+    class Meta:
+        model = AuditVerification
+        fields = ["alliance", "status", "scheduled"]
 
 
 class ForwardPlanFilter(FilterSet):

@@ -255,6 +255,11 @@ AUDIT_VERIFIER_KEYS = envlist("AUDIT_VERIFIER_KEYS", "")
 AUDIT_LOG_ORIGIN = os.environ.get("AUDIT_LOG_ORIGIN", "") or (
     ALLOWED_HOSTS[0] if ALLOWED_HOSTS and ALLOWED_HOSTS[0] not in ("*", "") else "alliance-tracker"
 ).lstrip(".")
+# A verification oversight asks for from the audit page (or the API) is queued, then run outside the
+# request by `manage.py run_audit_verifications`: the scheduler runs it every minute, and with this
+# setting on (the default) the request also starts it at once in a detached background process.
+# Turn it off where the web server may not start processes; the scheduler then runs it.
+AUDIT_VERIFY_IN_BACKGROUND = envbool("AUDIT_VERIFY_IN_BACKGROUND", "true")
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -11,6 +11,11 @@ urlpatterns = [
     path("alliances/<slug:slug>/", views.AllianceOverviewView.as_view(), name="alliance-overview"),
     path("alliances/<slug:slug>/members/<int:pk>/", views.MembershipDetailView.as_view(), name="membership-detail"),
     path("alliances/<slug:slug>/audit/", views.AuditFeedPageView.as_view(), name="audit-feed-page"),
+    path(
+        "alliances/<slug:slug>/audit/verifications/",
+        views.AuditVerificationsView.as_view(),
+        name="audit-verifications",
+    ),
     path("alliances/<slug:slug>/forward-plan/", plan_views.ForwardPlanPageView.as_view(), name="forward-plan"),
     path("alliances/<slug:slug>/forward-plan/new/", plan_views.AddEntryView.as_view(), name="forward-plan-add"),
     path(

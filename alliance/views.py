@@ -1,15 +1,19 @@
 """Web pages of the alliance core: the home, the alliance list and overview, a membership and the audit feed."""
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.generic import ListView, TemplateView
 
+from alliance.audit import runs
+from alliance.errors import RuleViolation
 from alliance.filtersets import AuditTrailFilter
 from alliance.history import feed_entries, versions
 from alliance.home import HomeContext, home_for
-from alliance.models import Alliance, AuditLink, Membership
+from alliance.models import Alliance, AuditLink, AuditVerification, Membership
 from alliance.queries import alliance_overview
 from alliance.services import record_home_visit
 from alliance.web import AlliancePageMixin
@@ -114,5 +118,75 @@ class AuditFeedPageView(AlliancePageMixin, TemplateView):
             page=page,
             entries=feed_entries(list(page.object_list)),
             query=query.urlencode(),
+            verification=verification_panel(self.alliance, self.access),
         )
         return context
+
+
+def verification_panel(alliance, access) -> dict:
+    """What the audit page's Verification panel shows: the last finished run of the alliance's chain,
+    one waiting or running, and whether the reader may ask for one (its oversight, or staff). The
+    runs are read through their read rule (for the oversight group and staff), in one query: at most
+    one run of an alliance waits or runs at a time (alliance/audit/runs.py), so the newest three hold
+    it and the last finished one."""
+    can_read = runs.may_request(access, alliance)
+    newest = []
+    if can_read:
+        newest = list(
+            AuditVerification.objects.restrict(access)
+            .filter(alliance=alliance)
+            .select_related("requested_by", "checkpoint")
+            .order_by("-requested_at", "-pk")[:3]
+        )
+    waiting = (AuditVerification.Status.QUEUED, AuditVerification.Status.RUNNING)
+    return {
+        "can_read": can_read,
+        "can_request": can_read,
+        "pending": next((r for r in newest if r.status in waiting), None),
+        "last": next((r for r in newest if r.status not in waiting), None),
+    }
+
+
+class AuditVerificationsView(AlliancePageMixin, TemplateView):
+    """The alliance's audit verifications, newest first (its oversight group and staff); a POST asks
+    for one (alliance/audit/runs.py), run outside the request, and returns to the audit page."""
+
+    confidential = True
+    template_name = "alliance/audit_verifications.html"
+    paginate_by = 25
+
+    def page_refusal(self):
+        refused = super().page_refusal()
+        if refused is None and self.request.method == "GET" and not runs.may_request(self.access, self.alliance):
+            raise PermissionDenied(
+                "The record of the audit trail's verifications is for the alliance's oversight group; "
+                "the audit trail itself is on the audit page."
+            )
+        return refused
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        verifications = (
+            AuditVerification.objects.restrict(self.access)
+            .filter(alliance=self.alliance)
+            .select_related("requested_by", "checkpoint")
+            .order_by("-requested_at", "-pk")
+        )
+        page = Paginator(verifications, self.paginate_by).get_page(self.request.GET.get("page"))
+        context.update(page=page, verifications=list(page.object_list))
+        return context
+
+    def post(self, request, *args, **kwargs):
+        try:
+            runs.request_verification(actor=self.access, alliance=self.alliance)
+        except RuleViolation as refusal:
+            if refusal.forbidden:
+                raise PermissionDenied(refusal.message) from refusal
+            messages.error(request, refusal.message)
+        else:
+            messages.success(
+                request,
+                "Verification asked for: it runs in the background and takes a minute or so. "
+                "Refresh this page to see its result.",
+            )
+        return redirect("audit-feed-page", slug=self.alliance.slug)

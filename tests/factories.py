@@ -491,3 +491,21 @@ class GoverningDocumentFactory(factory.django.DjangoModelFactory):
     status = "drafting"
     visibility = Decision.Visibility.MEMBERS
     created_at = factory.LazyFunction(lambda: datetime(2021, 1, 4, 9, 0, tzinfo=UTC))
+
+
+# --- verifypage ---
+
+
+class AuditVerificationFactory(factory.django.DjangoModelFactory):
+    """A finished verification of an alliance's audit trail (alliance/audit/runs.py), intact by default."""
+
+    class Meta:
+        model = "alliance.AuditVerification"
+
+    alliance = factory.SubFactory(AllianceFactory)
+    status = "passed"
+    scheduled = True
+    requested_at = factory.LazyFunction(lambda: datetime(2026, 1, 5, 2, 0, tzinfo=UTC))
+    started_at = factory.LazyAttribute(lambda o: o.requested_at)
+    finished_at = factory.LazyAttribute(lambda o: o.requested_at)
+    links_checked = 120

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from django.utils import timezone
 
 from alliance import documents, forward_plan
-from alliance.models import Notification
+from alliance.models import AuditVerification, Notification
 from contracts import services as award_services
 from decisions import services
 from roles import services as roles_services
@@ -157,6 +157,9 @@ def make_permission_scene() -> PermissionScene:
         text="Ask how the bids were scored.",
         award_process=award,
     )
+    verification = AuditVerification.objects.create(
+        alliance=alliance, status="passed", scheduled=True, requested_at=timezone.now(), finished_at=timezone.now()
+    )
     ids = {
         "slug": alliance.slug,
         "public": public.pk,
@@ -209,5 +212,6 @@ def make_permission_scene() -> PermissionScene:
         "paper": paper.pk,
         "secret_paper": secret_paper.pk,
         "secret_paper_title": secret_paper.title,
+        "verification": verification.pk,
     }
     return PermissionScene(ids=ids, users=users)

@@ -24,6 +24,8 @@ AUDIT_SIGNING_KEY = "PRIVATE+KEY+tracker.test+1c5ced8c+AayXH6OCP05NePXU4YtTiOS5/
 AUDIT_SIGNING_KEY_FILE = ""
 AUDIT_VERIFIER_KEYS: list[str] = []
 AUDIT_LOG_ORIGIN = "tracker.test"
+# Tests run queued verifications themselves (call_command("run_audit_verifications")), never in the background.
+AUDIT_VERIFY_IN_BACKGROUND = False
 
 # Papers' files go to a directory of this run's own, never the checkout's media/ (each xdist worker
 # loads these settings, so each has its own).

@@ -52,6 +52,8 @@ POST   /alliances/{slug}/actions/{action}/cancel/                            {} 
 GET    /alliances/{slug}/actions/{action}/done/                              -              302 403 200 200 403 200 404
 POST   /alliances/{slug}/actions/{action}/done/                              {}             302 403 200 200 403 200 404
 GET    /alliances/{slug}/audit/                                              -              302 403 200 200 200 200 404
+GET    /alliances/{slug}/audit/verifications/                                -              302 403 403 403 200 200 404
+POST   /alliances/{slug}/audit/verifications/                                {}             302 403 403 403 302 302 404
 GET    /alliances/{slug}/award-policy/                                       -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/awards/                                             -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/awards/new/                                         -              302 403 403 200 403 200 404
@@ -238,6 +240,11 @@ GET    /api/v1/alliances/{slug}/history/                                     -  
 GET    /api/v1/audit/                                                        -              401 200 200 200 200 200 200
 GET    /api/v1/audit/?alliance={slug}                                        -              401 200 200 200 200 200 200
 GET    /api/v1/audit/csv/                                                    -              401 200 200 200 200 200 200
+GET    /api/v1/audit/verifications/                                          -              401 200 200 200 200 200 200
+GET    /api/v1/audit/verifications/?alliance={slug}                          -              401 200 200 200 200 200 200
+POST   /api/v1/audit/verifications/                                          {}             401 403 403 403 400 400 400
+POST   /api/v1/audit/verifications/                                          verify         401 403 403 403 202 202 403
+GET    /api/v1/audit/verifications/{verification}/                           -              401 404 404 404 200 200 404
 POST   /api/v1/auth/token/                                                   {}             400 400 400 400 400 400 400
 GET    /api/v1/award-policies/                                               -              401 200 200 200 200 200 200
 POST   /api/v1/award-policies/                                               {}             401 403 403 403 403 400 403
@@ -478,6 +485,7 @@ def payloads(ids):
         "other_vote": {"membership": ids["member1"], "position": "AGREE", "cast_by": ids["rep"]},
         "reschedule": {"expected_on": "2099-03-01"},
         "withdraw": {"reason": "The council now buys this itself."},
+        "verify": {"alliance": ids["slug"]},
     }  # fmt: skip
 
 

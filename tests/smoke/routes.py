@@ -19,6 +19,7 @@ from django_filters import ModelChoiceFilter, ModelMultipleChoiceFilter
 
 from alliance.models import (
     Alliance,
+    AuditVerification,
     BodyRule,
     Document,
     DocumentVersion,
@@ -80,6 +81,7 @@ SEGMENT_MODELS = {
     "notifications": Notification,
     "seats": Seat,
     "documents": Document,
+    "verifications": AuditVerification,
 }
 # Kwargs that name a child of the record before them: (parent model, child model).
 CHILD_KWARGS = {
@@ -117,11 +119,13 @@ QUERIES = {
     "alliances/{slug}/actions/": ["", "?on=2023-12-01"],
     "alliances/{slug}/decisions/": ["", "?q=cnry", "?visibility=CONFIDENTIAL", "?status=DRAFT"],
     "alliances/{slug}/audit/": ["", "?model=oversightnote", "?page=2"],
+    "alliances/{slug}/audit/verifications/": ["", "?page=2"],
     "alliances/{slug}/oversight/notes/": [""],
     "public/{slug}/": ["", "?year=2023", "?body=ALT"],
     "public/{slug}/calendar.ics": ["", "?body=ALT", "?body=KLT"],
     "api/v1/audit/": ["?page_size=200", "?alliance={slug}&page_size=200", "?alliance={slug}&format=api"],
     "api/v1/audit/csv/": ["", "?alliance={slug}"],
+    "api/v1/audit/verifications/": ["", "?alliance={slug}", "?alliance={slug}&format=api"],
     "api/v1/exports/decisions/": ["", "?alliance={slug}"],
     "api/v1/exports/popolo/": ["", "?alliance={slug}"],
     "api/v1/exports/calendar/": ["", "?alliance={slug}", "?alliance={slug}&body=KLT"],

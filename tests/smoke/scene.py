@@ -842,4 +842,23 @@ def build() -> SmokeScene:
     dun = _dunmarrow(scene, scene.users)
     _kestrel(scene, scene.users, dun)
     _sample_demo(scene)
+    _verifications(scene)
     return scene
+
+
+def _verifications(scene: SmokeScene) -> None:
+    """A broken verification of Dunmarrow's audit trail (issue 20, part 4): for its oversight and staff."""
+    from alliance.models import AuditVerification
+
+    moment = at(date(2026, 1, 5), 2)
+    run = AuditVerification.objects.create(
+        alliance=Alliance.objects.get(slug="dunmarrow"),
+        status=AuditVerification.Status.FAILED,
+        scheduled=True,
+        requested_at=moment,
+        started_at=moment,
+        finished_at=moment,
+        links_checked=1,
+        problems=[scene.text("Dunmarrow audit verification: a problem found", DUN_OVERSIGHT, "A link was changed.")],
+    )
+    scene.add(run, "dunmarrow")
