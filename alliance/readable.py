@@ -1,0 +1,181 @@
+"""How the audit trail reads for people: values as the pages show them, records described in words,
+and where a record can be opened.
+
+The audit trail (``alliance.history``) keeps the machine values beside these: an export has both,
+so a spreadsheet can still sort and match on the stored value. Nothing here reads the database:
+``alliance.history`` loads the records a page needs in a few queries per kind of record, and
+judges which the reader may open by the one read rule, before it asks for words or a link.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import prefetch_related_objects
+from django.urls import NoReverseMatch, reverse
+
+from alliance.access import Through, rule_of
+from alliance.choices import DecisionKind
+from alliance.formatting import day, day_time, money
+
+logger = logging.getLogger(__name__)
+
+CANNOT_OPEN = "a record you cannot open"
+
+# Lists whose items are choices: their labels, by (record, field).
+LIST_CHOICES = {
+    ("alliance.membership", "capacities"): "alliance.Membership.Capacity",
+    ("roles.delegatedauthority", "decision_kinds"): DecisionKind,
+    ("roles.delegatedauthority", "reserved_kinds"): DecisionKind,
+    ("decisions.decision", "delegation_kinds"): DecisionKind,
+}
+
+# Records whose name already reads as words ("Advice from X on Y", "X recused from Y").
+NAMED_IN_WORDS = {
+    "decisions.recusal",
+    "decisions.advisoryinput",
+    "decisions.advicerequest",
+    "decisions.advisoryresponse",
+    "decisions.release",
+}
+
+# Where a record's trail follows another record's page (a vote is read on its decision's page).
+LINKS_ON_PAGE_OF = {"alliance.documentversion": "document"}
+
+# The relations a record's page address is built from, loaded for a page of records at once.
+URL_PATHS = ("alliance", "body__alliance", "meeting__body__alliance", "document__alliance", "decision", "meeting")
+
+
+def _list_labels(label: str, field: models.Field) -> dict:
+    choices = LIST_CHOICES.get((label, field.name))
+    if isinstance(choices, str):
+        from django.apps import apps
+
+        app, model, inner = choices.split(".")
+        choices = getattr(apps.get_model(app, model), inner)
+    return dict(choices.choices) if choices is not None else {}
+
+
+def is_money(field: models.Field) -> bool:
+    """A sum of money: the project keeps amounts in pounds with two places (quorum fractions have three)."""
+    return isinstance(field, models.DecimalField) and field.decimal_places == 2
+
+
+def raw(value) -> str:
+    """The stored value as text, for an export's machine column: ids, stored choices, ISO 8601."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return str(value)
+
+
+def _item(value, labels: dict) -> str:
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_item(v, {})}" for k, v in value.items())
+    if isinstance(value, str):
+        return str(labels.get(value, value.replace("_", " ")))
+    return raw(value)
+
+
+def value_text(field: models.Field, value, label: str = "") -> str | None:
+    """A value of a field that is not a relation, as the pages show it: a choice's label, local time,
+    £ with separators, yes or no, a list as text. None when there is no value."""
+    if value is None or value == "":
+        return None
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime):
+        return day_time(value)
+    if isinstance(value, date):
+        return day(value)
+    if isinstance(value, (Decimal, float)) and is_money(field):
+        return money(value)
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    if isinstance(value, int):
+        return f"{value:,}" if abs(value) >= 10000 else str(value)
+    if isinstance(value, list):
+        labels = _list_labels(label, field)
+        return ", ".join(_item(v, labels) for v in value) if value else None
+    if isinstance(value, dict):
+        return _item(value, {}) or None
+    return str(value)
+
+
+def describe(obj, name: str) -> str:
+    """A record in words: "vote of Second Step Trust on ALT-2020-001: …", "membership Harbour Light
+    Housing in Dunmarrow"; ``name`` is how it is named (``str(obj)``, or as it stood when deleted)."""
+    label = obj._meta.label_lower
+    try:
+        if label == "decisions.vote":
+            return f"vote of {obj.voter_name} on {obj.decision}"
+    except Exception:  # a relation gone: the name will do
+        logger.debug("Could not describe %s #%s", label, obj.pk, exc_info=True)
+    if label in NAMED_IN_WORDS:
+        return name
+    return f"{obj._meta.verbose_name} {name}"
+
+
+def url_of(obj, depth: int = 0) -> str | None:
+    """The page where ``obj`` is read, or that of the record it is read through (a vote on its
+    decision's page). The caller has checked that the reader may read ``obj``: a record read
+    through another (``Through``) is readable only when that one is."""
+    if obj is None or depth > 3:
+        return None
+    label = obj._meta.label_lower
+    try:
+        if label in LINKS_ON_PAGE_OF:
+            return url_of(getattr(obj, LINKS_ON_PAGE_OF[label]), depth + 1)
+        if label == "alliance.membership":
+            return reverse("membership-detail", kwargs={"slug": obj.alliance.slug, "pk": obj.pk})
+        if hasattr(obj, "get_absolute_url"):
+            return obj.get_absolute_url()
+        rule = rule_of(type(obj))
+        if isinstance(rule, Through):
+            return url_of(getattr(obj, rule.field_name), depth + 1)
+    except (NoReverseMatch, AttributeError, models.ObjectDoesNotExist):
+        logger.debug("No page for %s #%s", label, obj.pk, exc_info=True)
+    return None
+
+
+def _valid_path(model, path: str) -> bool:
+    for part in path.split("__"):
+        try:
+            field = model._meta.get_field(part)
+        except Exception:
+            return False
+        if not (field.is_relation and field.many_to_one):
+            return False
+        model = field.related_model
+    return True
+
+
+def load_for_urls(objects) -> None:
+    """Load, for a page of records, the relations their page addresses are built from: a few
+    queries per kind of record, never one per record."""
+    by_model = {}
+    for obj in objects:
+        by_model.setdefault(type(obj), []).append(obj)
+    for model, group in by_model.items():
+        paths = [p for p in URL_PATHS if _valid_path(model, p)]
+        rule = rule_of(model)
+        if isinstance(rule, Through):
+            inner = model._meta.get_field(rule.field_name).related_model
+            paths += [f"{rule.field_name}__{p}" for p in URL_PATHS if _valid_path(inner, p)]
+        label = model._meta.label_lower
+        if label in LINKS_ON_PAGE_OF:
+            through = LINKS_ON_PAGE_OF[label]
+            paths += [f"{through}__{p}" for p in URL_PATHS if _valid_path(model, f"{through}__{p}")]
+        if paths:
+            prefetch_related_objects(group, *paths)
