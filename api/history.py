@@ -185,7 +185,8 @@ class AuditFeedXlsxView(AuditFeedView):
     def get(self, request, *args, **kwargs):
         links = self.filter_queryset(self.get_queryset())
         rows = audit_rows(links, access=request_access(request))
-        filters = [(name, value) for name, value in request.query_params.items() if name in AuditFeedFilter.base_filters]
+        params = request.query_params.items()
+        filters = [(name, value) for name, value in params if name in AuditFeedFilter.base_filters and value]
         response = HttpResponse(audit_workbook(rows, filters), content_type=XLSX)
         response["Content-Disposition"] = 'attachment; filename="audit-feed.xlsx"'
         return response
