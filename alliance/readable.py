@@ -46,8 +46,32 @@ NAMED_IN_WORDS = {
 # Where a record's trail follows another record's page (a vote is read on its decision's page).
 LINKS_ON_PAGE_OF = {"alliance.documentversion": "document"}
 
+# Pages of records that have no get_absolute_url: (address name, path to the record's alliance).
+# A register's address (no "-detail") shows the record among others of its alliance.
+PAGES = {
+    "alliance.membership": ("membership-detail", "alliance"),
+    "roles.delegatedauthority": ("delegation-detail", "body__alliance"),
+    "roles.interestdeclaration": ("interest-register", "alliance"),
+    "contracts.contract": ("contract-register", "alliance"),
+}
+
+
+def _attr(obj, path: str):
+    for part in path.split("__"):
+        obj = getattr(obj, part)
+    return obj
+
+
 # The relations a record's page address is built from, loaded for a page of records at once.
-URL_PATHS = ("alliance", "body__alliance", "meeting__body__alliance", "document__alliance", "decision", "meeting")
+URL_PATHS = (
+    "alliance",
+    "body__alliance",
+    "role__alliance",
+    "meeting__body__alliance",
+    "document__alliance",
+    "decision",
+    "meeting",
+)
 
 
 def _list_labels(label: str, field: models.Field) -> dict:
@@ -137,8 +161,14 @@ def url_of(obj, depth: int = 0) -> str | None:
     try:
         if label in LINKS_ON_PAGE_OF:
             return url_of(getattr(obj, LINKS_ON_PAGE_OF[label]), depth + 1)
-        if label == "alliance.membership":
-            return reverse("membership-detail", kwargs={"slug": obj.alliance.slug, "pk": obj.pk})
+        if label in PAGES:
+            name, alliance = PAGES[label]
+            kwargs = {"slug": _attr(obj, alliance).slug}
+            if name.endswith("-detail"):
+                kwargs["pk"] = obj.pk
+            return reverse(name, kwargs=kwargs)
+        if label == "roles.roleassignment":
+            return url_of(obj.role, depth + 1)
         if hasattr(obj, "get_absolute_url"):
             return obj.get_absolute_url()
         rule = rule_of(type(obj))
