@@ -243,6 +243,7 @@ def _gone(domain, records, current: dict) -> dict:
     if gone:
         try:
             prefetch_related_objects(list(gone.values()), *_name_paths(domain))
+            load_for_urls(gone.values())
         except Exception:  # a relation gone too: each name falls back on its own
             logger.exception("Could not load the relations of deleted %s records", domain._meta.label_lower)
     return gone
@@ -276,7 +277,7 @@ def _entries(history_model, records, previous, links: dict, access: Access | Non
     pk_name = domain._meta.pk.attname
     current = _current_objects(domain, [getattr(r, pk_name) for r in records])
     readable = _readable_keys(domain, current, access)
-    load_for_urls([o for key, o in current.items() if key in readable])
+    load_for_urls(current.values())
     gone = _gone(domain, records, current)
     raw_changes = [(r, changed_fields(r, previous.get(r._previous_id), fields)) for r in records]
     names = _related_names([(f, v) for _, ch in raw_changes for f, old, new in ch for v in (old, new)], access)
@@ -366,7 +367,7 @@ def _m2m_entries(history_model, links: list[AuditLink], access: Access | None = 
     }
     current = _current_objects(domain, {r[2] for r in rows if r[2] is not None})
     readable = _readable_keys(domain, current, access)
-    load_for_urls([o for key, o in current.items() if key in readable])
+    load_for_urls(current.values())
     targets = _related_names([(target_fk, r[3]) for r in rows], access)
     users = _users(p[2] for p in parents.values())
     index = {link.history_id: link for link in links}

@@ -62,16 +62,15 @@ def _attr(obj, path: str):
     return obj
 
 
-# The relations a record's page address is built from, loaded for a page of records at once.
-URL_PATHS = (
-    "alliance",
-    "body__alliance",
-    "role__alliance",
-    "meeting__body__alliance",
-    "document__alliance",
-    "decision",
-    "meeting",
-)
+# The relations a record's page address is built from: the first of these a record has (its
+# alliance, for the address's slug), loaded for a page of records at once.
+URL_PATHS = ("alliance", "body__alliance", "role__alliance", "meeting__body__alliance", "document__alliance")
+# Records whose words or address need more than that.
+NEEDS = {
+    "decisions.vote": ("membership__organisation", "seat__person", "decision__alliance"),
+    "decisions.recusal": ("membership__organisation", "seat__person", "decision__alliance"),
+    "decisions.actionitem": ("decision__alliance", "meeting__body__alliance"),
+}
 
 
 def _list_labels(label: str, field: models.Field) -> dict:
@@ -191,21 +190,35 @@ def _valid_path(model, path: str) -> bool:
     return True
 
 
+def _first_path(model, prefix: str = "") -> list[str]:
+    inner = model
+    if prefix:
+        inner = model._meta.get_field(prefix.removesuffix("__")).related_model
+    return next(([f"{prefix}{p}"] for p in URL_PATHS if _valid_path(inner, p)), [])
+
+
 def load_for_urls(objects) -> None:
-    """Load, for a page of records, the relations their page addresses are built from: a few
-    queries per kind of record, never one per record."""
+    """Load, for a page of records, the relations their words and page addresses read: a few
+    queries per kind of record, never one per record (a relation already loaded is not read again)."""
     by_model = {}
     for obj in objects:
         by_model.setdefault(type(obj), []).append(obj)
     for model, group in by_model.items():
-        paths = [p for p in URL_PATHS if _valid_path(model, p)]
-        rule = rule_of(model)
-        if isinstance(rule, Through):
-            inner = model._meta.get_field(rule.field_name).related_model
-            paths += [f"{rule.field_name}__{p}" for p in URL_PATHS if _valid_path(inner, p)]
         label = model._meta.label_lower
+        paths = [p for p in NEEDS.get(label, ()) if _valid_path(model, p)] + _first_path(model)
+        # A record read through another (a score through its bid through its award) is linked to the
+        # page at the end of that chain: load the chain and that record's alliance.
+        inner, prefix = model, ""
+        for _ in range(3):
+            rule = rule_of(inner)
+            if not isinstance(rule, Through) or hasattr(inner, "get_absolute_url"):
+                break
+            prefix = f"{prefix}{rule.field_name}__"
+            inner = inner._meta.get_field(rule.field_name).related_model
+            paths += [prefix.removesuffix("__")] + [f"{prefix}{p}" for p in _first_path(inner)]
         if label in LINKS_ON_PAGE_OF:
-            through = LINKS_ON_PAGE_OF[label]
-            paths += [f"{through}__{p}" for p in URL_PATHS if _valid_path(model, f"{through}__{p}")]
-        if paths:
-            prefetch_related_objects(group, *paths)
+            paths += _first_path(model, f"{LINKS_ON_PAGE_OF[label]}__")
+        try:
+            prefetch_related_objects(group, *dict.fromkeys(paths))
+        except Exception:  # a relation gone: each record then falls back on its own
+            logger.exception("Could not load the relations of %d %s records", len(group), label)
