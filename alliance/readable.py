@@ -70,6 +70,13 @@ NEEDS = {
     "decisions.vote": ("membership__organisation", "seat__person", "decision__alliance"),
     "decisions.recusal": ("membership__organisation", "seat__person", "decision__alliance"),
     "decisions.actionitem": ("decision__alliance", "meeting__body__alliance"),
+    "decisions.advicerequest": ("membership__organisation", "decision"),
+    "decisions.advisoryinput": ("organisation", "person", "decision"),
+    "decisions.advisoryresponse": (
+        "advisory_input__organisation",
+        "advisory_input__person",
+        "advisory_input__decision",
+    ),
 }
 
 
