@@ -133,8 +133,6 @@ def value_text(field: models.Field, value, label: str = "") -> str | None:
         return money(value)
     if isinstance(value, Decimal):
         return f"{value.normalize():f}"
-    if isinstance(value, int):
-        return f"{value:,}" if abs(value) >= 10000 else str(value)
     if isinstance(value, list):
         labels = _list_labels(label, field)
         return ", ".join(_item(v, labels) for v in value) if value else None
