@@ -302,11 +302,15 @@ class AuditFeedFilter(FilterSet):
         )
 
     def filter_user(self, queryset, name, value):
-        """Changes by the users whose username or person's name holds ``value`` (any case)."""
+        """Changes by the users whose username or person's name holds ``value`` (any case); a person's
+        name only where the caller may read that person, so the filter cannot be used to find one out."""
         value = value.strip()
         if not value:
             return queryset
-        users = get_user_model().objects.filter(Q(username__icontains=value) | Q(person__name__icontains=value))
+        user_model = get_user_model()
+        people = user_model._meta.get_field("person").related_model.objects.filter(name__icontains=value)
+        people = restrict(people, request_access(self.request)) if self.request is not None else people.none()
+        users = user_model.objects.filter(Q(username__icontains=value) | Q(person__in=people.values("pk")))
         return queryset.filter(user_id__in=users.values("pk"))
 
     def filter_type(self, queryset, name, value):

@@ -180,13 +180,20 @@ def changed_fields(record, previous, fields) -> list[tuple[models.Field, object,
     return [(f, *changed[f.name]) for f in fields if f.name in changed]
 
 
-def _users(ids) -> dict:
-    """Each user's username and how a person reads them: "Jo Bloggs (jbloggs)", in one query."""
+def _users(ids, access: Access | None = None) -> dict:
+    """Each user's username and how a person reads them: "Jo Bloggs (jbloggs)", the person's name
+    only where the reader may read that person (the username otherwise), in two queries."""
     ids = {i for i in ids if i}
     if not ids:
         return {}
-    rows = get_user_model().objects.filter(pk__in=ids).values_list("pk", "username", "person__name")
-    return {pk: (username, f"{name} ({username})" if name else username) for pk, username, name in rows}
+    user_model = get_user_model()
+    rows = list(user_model.objects.filter(pk__in=ids).values_list("pk", "username", "person__pk", "person__name"))
+    person_model = user_model._meta.get_field("person").related_model
+    named = _readable_keys(person_model, {str(person) for _, _, person, _ in rows if person is not None}, access)
+    return {
+        pk: (username, f"{name} ({username})" if name and str(person) in named else username)
+        for pk, username, person, name in rows
+    }
 
 
 def _username(users: dict, user_id) -> str | None:
@@ -281,7 +288,7 @@ def _entries(history_model, records, previous, links: dict, access: Access | Non
     gone = _gone(domain, records, current)
     raw_changes = [(r, changed_fields(r, previous.get(r._previous_id), fields)) for r in records]
     names = _related_names([(f, v) for _, ch in raw_changes for f, old, new in ch for v in (old, new)], access)
-    users = _users(r.history_user_id for r in records)
+    users = _users((r.history_user_id for r in records), access)
     label = history_model.instance_type._meta.label_lower
     out = []
     for record, changes in raw_changes:
@@ -369,7 +376,7 @@ def _m2m_entries(history_model, links: list[AuditLink], access: Access | None = 
     readable = _readable_keys(domain, current, access)
     load_for_urls(current.values())
     targets = _related_names([(target_fk, r[3]) for r in rows], access)
-    users = _users(p[2] for p in parents.values())
+    users = _users((p[2] for p in parents.values()), access)
     index = {link.history_id: link for link in links}
     label = history_model._meta.label_lower
     out = {}
@@ -459,7 +466,7 @@ def feed_entries(links: list[AuditLink], access: Access | None = None) -> list[d
             logger.exception("Could not describe %d %s rows in the audit feed", len(group), label)
             unreadable.add(label)
     lost = [link for link in links if (link.history_model, link.history_id) not in entries]
-    users = _users(link.user_id for link in lost)
+    users = _users((link.user_id for link in lost), access)
     out = []
     for link in links:
         entry = entries.get((link.history_model, link.history_id))

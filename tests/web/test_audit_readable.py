@@ -12,6 +12,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
+from rest_framework.test import APIClient
 
 from alliance.exports import AUDIT_HEADER
 from alliance.formatting import day_time
@@ -23,6 +24,8 @@ from tests.factories import (
     GoverningBodyFactory,
     OrganisationFactory,
     PersonFactory,
+    RoleAssignmentFactory,
+    RoleFactory,
     UserFactory,
 )
 from tests.scenes import make_scene
@@ -222,7 +225,8 @@ def test_the_history_of_a_record_reads_as_the_pages_show_it(scene, client, staff
 def test_by_user_matches_part_of_a_username_or_of_the_persons_name_on_the_page_and_in_the_api(
     oversight, scene, staff, staff_api
 ):
-    PersonFactory(name="Ailsa Grant", user=staff)
+    ailsa = PersonFactory(name="Ailsa Grant", user=staff)
+    RoleAssignmentFactory(role=RoleFactory(alliance=scene.alliance, title="Alliance Director"), person=ailsa)
     assert staff_api.patch(f"/api/v1/bodies/{scene.body.pk}/", {"name": "Alliance Leadership Team"}).status_code == 200
     mine = AuditLink.objects.filter(user_id=staff.pk).values_list("pk", flat=True)
     assert mine
@@ -234,6 +238,20 @@ def test_by_user_matches_part_of_a_username_or_of_the_persons_name_on_the_page_a
     entry = feed(oversight, user="ailsa")[0]
     assert entry["user"] == "admin-staff" and entry["by"] == "Ailsa Grant (admin-staff)"
     assert "Ailsa Grant (admin-staff)" in page(oversight, user="ailsa")
+
+
+def test_a_person_the_reader_may_not_read_is_neither_named_nor_found_by_name(oversight, scene):
+    """Someone who made a change but holds no post in the alliance: the reader sees the username only."""
+    outsider = UserFactory(username="ext-auditor", is_staff=True)
+    PersonFactory(name="Quentin Hiddenname", user=outsider)
+    client = APIClient()
+    client.force_authenticate(outsider)
+    assert client.patch(f"/api/v1/bodies/{scene.body.pk}/", {"name": "Renamed Team"}).status_code == 200
+    entry = feed(oversight, user="ext-aud")[0]
+    assert entry["user"] == "ext-auditor" and entry["by"] == "ext-auditor"
+    assert feed(oversight, user="Hiddenname") == []
+    assert oversight.get("/alliances/dunmarrow/audit/", {"user": "Hiddenname"}).context["entries"] == []
+    assert "Hiddenname" not in page(oversight) and "Hiddenname" not in csv_bytes(oversight).decode("utf-8-sig")
 
 
 # CSV and Excel ------------------------------------------------------------------------------
