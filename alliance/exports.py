@@ -130,36 +130,106 @@ def whole_file(path: str | os.PathLike, **open_args) -> Iterator[Callable[[str],
         raise
 
 
-AUDIT_HEADER = ["id", "chain", "when", "model", "object_id", "object", "change", "user", "source", "reason", "changes"]
+# The machine values (ISO 8601, stored values and ids) and, beside them, the same as the pages read them.
+AUDIT_HEADER = [
+    "id",
+    "chain",
+    "when",
+    "when_local",
+    "model",
+    "object_id",
+    "object",
+    "record",
+    "change",
+    "summary",
+    "user",
+    "by",
+    "source",
+    "reason",
+    "changes",
+    "changes_readable",
+    "url",
+]
+# A spreadsheet opened by double-click (Excel) reads a file as UTF-8 only after this mark: £ and →.
+BOM = "\ufeff"
 
 
-def audit_rows(links_queryset, *, chunk: int = 500, progress=None) -> Iterator[list]:
-    """The audit feed as CSV rows, newest first, loaded a chunk of links at a time."""
+def audit_rows(links_queryset, *, chunk: int = 500, progress=None, access=None) -> Iterator[list]:
+    """The audit feed as rows (``AUDIT_HEADER``), newest first, loaded a chunk of links at a time;
+    with ``access``, named and linked as that reader may read them (``feed_entries``)."""
     buffer = []
     for link in links_queryset.order_by("-id").iterator(chunk_size=chunk):
         buffer.append(link)
         if len(buffer) == chunk:
-            yield from _audit_chunk(buffer, progress)
+            yield from _audit_chunk(buffer, progress, access)
             buffer = []
     if buffer:
-        yield from _audit_chunk(buffer, progress)
+        yield from _audit_chunk(buffer, progress, access)
 
 
-def _audit_chunk(links, progress) -> Iterator[list]:
-    for entry in feed_entries(links):
-        changes = "; ".join(f"{c['field']}: {c['old']} → {c['new']}" for c in entry["changes"])
+def _readable_change(change: dict) -> str:
+    old, new = change.get("old_text") or "—", change.get("new_text") or "—"
+    label = change["label"][:1].upper() + change["label"][1:]
+    return f"{label}: {old} → {new}"
+
+
+def _audit_chunk(links, progress, access=None) -> Iterator[list]:
+    for entry in feed_entries(links, access):
+        changes = "; ".join(f"{c['field']}: {c.get('old_raw', '')} → {c.get('new_raw', '')}" for c in entry["changes"])
         yield [
             entry["id"],
             entry["chain"],
             entry["when"].isoformat() if entry["when"] else "",
+            entry["when_local"],
             entry["model"],
             entry["object_id"],
             entry["object"],
+            entry["record"],
             entry["change_type"],
+            entry["summary"],
             entry["user"] or "",
+            entry["by"] or "",
             entry["source"] or "",
             entry["reason"],
             changes,
+            "; ".join(_readable_change(c) for c in entry["changes"]),
+            entry["url"] or "",
         ]
     if progress:
         progress(len(links))
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx_cell(sheet, value):
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if value is None or isinstance(value, (int, float)) and not isinstance(value, bool):
+        return WriteOnlyCell(sheet, value=value)
+    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", str(value)))
+    cell.data_type = "s"  # text, never a formula: a cell starting with = is shown, not run
+    return cell
+
+
+def audit_workbook(rows: Iterable[list], filters: list[tuple[str, str]]) -> bytes:
+    """The audit feed's rows (``AUDIT_HEADER``) as an Excel workbook: a sheet of changes, and one
+    saying which filters chose them. Written row by row (openpyxl's write-only mode)."""
+    from io import BytesIO
+
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    changes = book.create_sheet("Changes")
+    changes.freeze_panes = "A2"
+    changes.append([_xlsx_cell(changes, name) for name in AUDIT_HEADER])
+    for row in rows:
+        changes.append([_xlsx_cell(changes, value) for value in row])
+    about = book.create_sheet("Filters")
+    about.append([_xlsx_cell(about, "Filter"), _xlsx_cell(about, "Value")])
+    for name, value in filters or [("(none)", "every change you may read")]:
+        about.append([_xlsx_cell(about, name), _xlsx_cell(about, value)])
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -11,7 +11,7 @@ import django_filters as filters
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Subquery
+from django.db.models import Q, Subquery
 from django.utils import timezone
 from django_filters.constants import EMPTY_VALUES
 from django_filters.filters import QuerySetRequestMixin
@@ -281,7 +281,7 @@ class AuditFeedFilter(FilterSet):
     alliance = filters.CharFilter(method="filter_alliance", label="Alliance slug")
     model = filters.CharFilter(method="filter_model", label="Model, e.g. decision or decisions.decision")
     object = filters.CharFilter(field_name="object_id", label="Object id (with model)")
-    user = filters.CharFilter(method="filter_user", label="Username")
+    user = filters.CharFilter(method="filter_user", label="Username or name (any part, any case)")
     since = DayOrMomentFilter(
         field_name="history_date", lookup_expr="gte", label="From this moment (ISO 8601), or from the start of a day"
     )
@@ -313,8 +313,16 @@ class AuditFeedFilter(FilterSet):
         )
 
     def filter_user(self, queryset, name, value):
-        user_id = get_user_model().objects.filter(username=value).values_list("pk", flat=True).first()
-        return queryset.filter(user_id=user_id if user_id is not None else -1)
+        """Changes by the users whose username or person's name holds ``value`` (any case); a person's
+        name only where the caller may read that person, so the filter cannot be used to find one out."""
+        value = value.strip()
+        if not value:
+            return queryset
+        user_model = get_user_model()
+        people = user_model._meta.get_field("person").related_model.objects.filter(name__icontains=value)
+        people = restrict(people, request_access(self.request)) if self.request is not None else people.none()
+        users = user_model.objects.filter(Q(username__icontains=value) | Q(person__in=people.values("pk")))
+        return queryset.filter(user_id__in=users.values("pk"))
 
     def filter_type(self, queryset, name, value):
         return queryset.filter(change_type=CHANGE_TYPES[value])

@@ -16,13 +16,16 @@ from collections import defaultdict
 from datetime import datetime
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Subquery, prefetch_related_objects
 
-from alliance.access import Access, can_read, restrict
+from alliance.access import Access, can_read, restrict, rule_of
+from alliance.formatting import day_time
 from alliance.models import AuditLink
+from alliance.readable import CANNOT_OPEN, describe, load_for_urls, raw, url_of, value_text
 
 logger = logging.getLogger(__name__)
 
@@ -40,11 +43,21 @@ def _tracked(history_model) -> list[models.Field]:
     return [f for f in domain._meta.concrete_fields if f.attname in names and not f.primary_key]
 
 
+# Kinds of record named whatever the reader's standing: the kind of a record (a paper's owner type),
+# and a login (as the "By" of every change shows it).
+ALWAYS_NAMED = {"contenttypes.contenttype", settings.AUTH_USER_MODEL.lower()}
+
+
 def _display(field: models.Field, value, names: dict) -> str | None:
+    """The value in the API's ``old``/``new``: a related record's name (only where the reader may read
+    it), a choice's label, ISO 8601 for a moment, a list as a list."""
     if value is None or value == "":
         return None if value is None else ""
     if field.is_relation:
-        return names.get((field.related_model, value), f"#{value} (deleted)")
+        found = names.get((field.related_model, value))
+        if found is None:
+            return f"#{value} (deleted)"
+        return found[0] if found[0] is not None else CANNOT_OPEN
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, datetime):
@@ -71,16 +84,76 @@ def _with_previous(history_model, ids: list[int]) -> tuple[list, dict]:
     return rows, previous
 
 
+def _text(field: models.Field, value, names: dict, label: str) -> str | None:
+    """The value as the pages show it (``old_text``/``new_text``); None when there is none."""
+    if value is None or value == "":
+        return None
+    if field.is_relation:
+        found = names.get((field.related_model, value))
+        if found is None:
+            return f"{field.related_model._meta.verbose_name} #{value}, since deleted"
+        return found[0] if found[0] is not None else CANNOT_OPEN
+    return value_text(field, value, label)
+
+
+def _link(field: models.Field, value, names: dict) -> str | None:
+    found = names.get((field.related_model, value)) if field.is_relation and value is not None else None
+    return found[1] if found else None
+
+
+def _change(field: models.Field, old, new, names: dict, label: str) -> dict:
+    return {
+        "field": field.name,
+        "label": str(field.verbose_name),
+        "old": _display(field, old, names),
+        "new": _display(field, new, names),
+        "old_text": _text(field, old, names, label),
+        "new_text": _text(field, new, names, label),
+        "old_url": _link(field, old, names),
+        "new_url": _link(field, new, names),
+        "old_raw": raw(old),
+        "new_raw": raw(new),
+    }
+
+
+def _readable_keys(model, keys, access: Access | None) -> set[str]:
+    """Which of these records (by id as text) the reader may read, by the one read rule, in one query."""
+    keys = set(keys)
+    if access is None or not keys or model._meta.label_lower in ALWAYS_NAMED:
+        return keys
+    rule = rule_of(model)
+    if rule is None and not access.staff:
+        return set()
+    if rule is None or rule.q(access) is None:  # the reader may read every one (staff): no query
+        return keys
+    pks = {model._meta.pk.to_python(k) for k in keys}
+    return {str(pk) for pk in restrict(model._default_manager.filter(pk__in=pks), access).values_list("pk", flat=True)}
+
+
 def _related_names(pairs: list[tuple[models.Field, object]], access: Access | None = None) -> dict:
+    """(model, id) -> (name, address) of each related record that exists; (None, None) for one the
+    reader may not read, so it is neither named nor linked. A few queries per kind of record."""
     wanted = defaultdict(set)
     for field, value in pairs:
         if field.is_relation and value is not None:
             wanted[field.related_model].add(value)
     names = {}
     for model, ids in wanted.items():
-        for pk, name in _current_names(model, ids, access).items():
-            names[(model, model._meta.pk.to_python(pk))] = name
+        objects = _current_objects(model, ids)
+        readable = _readable_keys(model, objects, access)
+        load_for_urls([o for key, o in objects.items() if key in readable])
+        for key, obj in objects.items():
+            pk = model._meta.pk.to_python(key)
+            names[(model, pk)] = (_name(obj), _url(obj)) if key in readable else (None, None)
     return names
+
+
+def _url(obj) -> str | None:
+    try:
+        return url_of(obj)
+    except Exception:  # an address must never take the page down
+        logger.exception("Could not link %s #%s in the audit trail", obj._meta.label_lower, obj.pk)
+        return None
 
 
 def changed_fields(record, previous, fields) -> list[tuple[models.Field, object, object]]:
@@ -107,14 +180,31 @@ def changed_fields(record, previous, fields) -> list[tuple[models.Field, object,
     return [(f, *changed[f.name]) for f in fields if f.name in changed]
 
 
-def _users(ids) -> dict:
+def _users(ids, access: Access | None = None) -> dict:
+    """Each user's username and how a person reads them: "Jo Bloggs (jbloggs)", the person's name
+    only where the reader may read that person (the username otherwise), in two queries."""
     ids = {i for i in ids if i}
-    return dict(get_user_model().objects.filter(pk__in=ids).values_list("pk", "username")) if ids else {}
+    if not ids:
+        return {}
+    user_model = get_user_model()
+    rows = list(user_model.objects.filter(pk__in=ids).values_list("pk", "username", "person__pk", "person__name"))
+    person_model = user_model._meta.get_field("person").related_model
+    named = _readable_keys(person_model, {str(person) for _, _, person, _ in rows if person is not None}, access)
+    return {
+        pk: (username, f"{name} ({username})" if name and str(person) in named else username)
+        for pk, username, person, name in rows
+    }
 
 
-def _current_names(domain_model, object_ids, access: Access | None = None) -> dict:
-    """How each record reads now, in one query: its __str__ with its relations joined; with ``access``,
-    only those records the reader may read (another is shown by its id alone)."""
+def _username(users: dict, user_id) -> str | None:
+    return users[user_id][0] if user_id in users else None
+
+
+def _by(users: dict, user_id) -> str | None:
+    return users[user_id][1] if user_id in users else None
+
+
+def _name_paths(domain_model) -> list[str]:
     related, second = [], []
     for field in domain_model._meta.concrete_fields:
         if field.is_relation:
@@ -128,62 +218,102 @@ def _current_names(domain_model, object_ids, access: Access | None = None) -> di
             )
     if len(related) + len(second) <= MAX_JOINS:
         related += second
-    objects = domain_model._default_manager.select_related(*related[:MAX_JOINS]).filter(pk__in=set(object_ids))
-    if access is not None:
-        objects = restrict(objects, access)
-    return {str(o.pk): _name(o) for o in objects}
+    return related[:MAX_JOINS]
+
+
+def _current_objects(domain_model, object_ids) -> dict:
+    """The records as they are now, by id as text, in one query with the relations their names read."""
+    objects = domain_model._default_manager.select_related(*_name_paths(domain_model))
+    return {str(o.pk): o for o in objects.filter(pk__in=set(object_ids))}
 
 
 def _name(obj) -> str:
     """``str(obj)``, or its kind and id when its ``__str__`` cannot read it (a relation gone)."""
     try:
+        if obj._meta.label_lower == "contenttypes.contenttype":
+            return str(obj.name)
         return str(obj)
     except Exception:
         logger.exception("Could not name %s #%s in the audit trail", obj._meta.label_lower, obj.pk)
         return f"{obj._meta.verbose_name} #{obj.pk}"
 
 
+def _gone(domain, records, current: dict) -> dict:
+    """Records no longer there, as their last row on the page left them (a deletion's row holds the
+    values it was deleted with), with the relations their names read loaded for all at once."""
+    pk_name = domain._meta.pk.attname
+    gone = {}
+    for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
+        key = str(getattr(record, pk_name))
+        if key not in current:
+            gone[key] = record.instance
+    if gone:
+        try:
+            prefetch_related_objects(list(gone.values()), *_name_paths(domain))
+            load_for_urls(gone.values())
+        except Exception:  # a relation gone too: each name falls back on its own
+            logger.exception("Could not load the relations of deleted %s records", domain._meta.label_lower)
+    return gone
+
+
+def _subject(domain, key: str, current: dict, gone: dict, readable: set) -> dict:
+    """The entry's record: its name (the API's ``object``), in words, and its page where readable."""
+    if key in current:
+        obj = current[key]
+        name = _name(obj)
+        return {"object": name, "record": describe(obj, name), "url": _url(obj) if key in readable else None}
+    if key in gone:
+        name = _name(gone[key])
+        return {"object": f"{name} (deleted)", "record": describe(gone[key], name), "url": None}
+    kind = domain._meta.verbose_name
+    return {"object": f"{kind} #{key} (deleted)", "record": f"a {kind} since deleted", "url": None}
+
+
+def _readable_fields(entry: dict) -> dict:
+    """What every entry adds for people: local time, who by name, and a sentence."""
+    change = entry["change_type"]
+    return {
+        "when_local": day_time(entry["when"], seconds=True),
+        "summary": f"{change.capitalize()} {entry.get('record') or entry['object']}",
+    }
+
+
 def _entries(history_model, records, previous, links: dict, access: Access | None = None) -> list[dict]:
     fields = _tracked(history_model)
     domain = history_model.instance_type
     pk_name = domain._meta.pk.attname
-    current = _current_names(domain, [getattr(r, pk_name) for r in records])
-    raw = [(r, changed_fields(r, previous.get(r._previous_id), fields)) for r in records]
-    names = _related_names([(f, v) for _, ch in raw for f, old, new in ch for v in (old, new)], access)
-    users = _users(r.history_user_id for r in records)
+    current = _current_objects(domain, [getattr(r, pk_name) for r in records])
+    readable = _readable_keys(domain, current, access)
+    load_for_urls(current.values())
+    gone = _gone(domain, records, current)
+    raw_changes = [(r, changed_fields(r, previous.get(r._previous_id), fields)) for r in records]
+    names = _related_names([(f, v) for _, ch in raw_changes for f, old, new in ch for v in (old, new)], access)
+    users = _users((r.history_user_id for r in records), access)
     label = history_model.instance_type._meta.label_lower
     out = []
-    for record, changes in raw:
+    for record, changes in raw_changes:
         link = links.get((history_model._meta.label_lower, record.history_id))
         reason = record.history_change_reason or ""
         try:
-            shown = [
-                {
-                    "field": f.name,
-                    "label": str(f.verbose_name),
-                    "old": _display(f, a, names),
-                    "new": _display(f, b, names),
-                }
-                for f, a, b in changes
-            ]
+            shown = [_change(f, a, b, names, label) for f, a, b in changes]
         except Exception:  # one odd value must not take the page down: the row is shown without its diff
             logger.exception("Could not show the changes of %s row %s", history_model._meta.label_lower, record.pk)
             shown, reason = [], f"{reason} ({UNREADABLE_ROW})" if reason else UNREADABLE_ROW
-        out.append(
-            {
-                "history_id": record.history_id,
-                "model": label,
-                "object_id": str(getattr(record, pk_name)),
-                "object": current.get(str(getattr(record, pk_name)))
-                or f"{domain._meta.verbose_name} #{getattr(record, pk_name)} (deleted)",
-                "change_type": CHANGE_TYPES.get(record.history_type, record.history_type),
-                "when": record.history_date,
-                "user": users.get(record.history_user_id),
-                "source": link.source if link else None,
-                "reason": reason,
-                "changes": shown,
-            }
-        )
+        key = str(getattr(record, pk_name))
+        entry = {
+            "history_id": record.history_id,
+            "model": label,
+            "object_id": key,
+            **_subject(domain, key, current, gone, readable),
+            "change_type": CHANGE_TYPES.get(record.history_type, record.history_type),
+            "when": record.history_date,
+            "user": _username(users, record.history_user_id),
+            "by": _by(users, record.history_user_id),
+            "source": link.source if link else None,
+            "reason": reason,
+            "changes": shown,
+        }
+        out.append({**entry, **_readable_fields(entry)})
     return out
 
 
@@ -220,7 +350,7 @@ def is_m2m_history(history_model) -> bool:
     return parent.is_relation and not any(f.name == "history_date" for f in history_model._meta.concrete_fields)
 
 
-def _m2m_entries(history_model, links: list[AuditLink]) -> dict:
+def _m2m_entries(history_model, links: list[AuditLink], access: Access | None = None) -> dict:
     """Feed entries for many-to-many history rows: "<record> revisits <other record>", dated and
     attributed by the version of the record they were kept with."""
     parent_model = history_model._meta.get_field("history").related_model
@@ -242,9 +372,11 @@ def _m2m_entries(history_model, links: list[AuditLink]) -> dict:
             "history_id", "history_date", "history_user_id", "history_type", "history_change_reason", domain_pk
         )
     }
-    names = _current_names(domain, {r[2] for r in rows if r[2] is not None})
-    targets = _current_names(target_fk.related_model, {r[3] for r in rows if r[3] is not None})
-    users = _users(p[2] for p in parents.values())
+    current = _current_objects(domain, {r[2] for r in rows if r[2] is not None})
+    readable = _readable_keys(domain, current, access)
+    load_for_urls(current.values())
+    targets = _related_names([(target_fk, r[3]) for r in rows], access)
+    users = _users((p[2] for p in parents.values()), access)
     index = {link.history_id: link for link in links}
     label = history_model._meta.label_lower
     out = {}
@@ -252,31 +384,35 @@ def _m2m_entries(history_model, links: list[AuditLink]) -> dict:
         link = index[pk]
         parent = parents.get(parent_id)
         object_id = str(source_id if source_id is not None else parent[5] if parent else link.object_id)
-        target = None if target_id is None else targets.get(str(target_id))
-        if target_id is not None and target is None:
-            target = f"{target_fk.related_model._meta.verbose_name} #{target_id} (deleted)"
-        out[(label, pk)] = {
+        change = _change(target_fk, None, target_id, targets, domain._meta.label_lower)
+        if change["new"] is not None and change["new"].endswith(" (deleted)"):
+            change["new"] = f"{target_fk.related_model._meta.verbose_name} {change['new']}"
+        change.update(field=field.name, label=str(field.verbose_name))
+        entry = {
             "history_id": pk,
             "model": domain._meta.label_lower,
             "object_id": object_id,
-            "object": names.get(object_id) or f"{domain._meta.verbose_name} #{object_id} (deleted)",
+            **_subject(domain, object_id, current, {}, readable),
             "change_type": CHANGE_TYPES.get(parent[3], "changed") if parent else "changed",
             "when": parent[1] if parent else link.history_date,
-            "user": users.get(parent[2]) if parent else None,
+            "user": _username(users, parent[2]) if parent else None,
+            "by": _by(users, parent[2]) if parent else None,
             "source": link.source,
             "reason": (parent[4] or "") if parent else "",
-            "changes": [{"field": field.name, "label": str(field.verbose_name), "old": None, "new": target}],
+            "changes": [change],
         }
+        out[(label, pk)] = {**entry, **_readable_fields(entry)}
     return out
 
 
-def _model_entries(label: str, links: list[AuditLink]) -> dict:
+def _model_entries(label: str, links: list[AuditLink], access: Access | None = None) -> dict:
     history_model = apps.get_model(label)
     if is_m2m_history(history_model):
-        return _m2m_entries(history_model, links)
+        return _m2m_entries(history_model, links, access)
     index = {(label, link.history_id): link for link in links}
     records, previous = _with_previous(history_model, [link.history_id for link in links])
-    return {(label, entry["history_id"]): entry for entry in _entries(history_model, records, previous, index)}
+    entries = _entries(history_model, records, previous, index, access)
+    return {(label, entry["history_id"]): entry for entry in entries}
 
 
 def _known(label: str) -> bool:
@@ -293,23 +429,30 @@ def _fallback(link: AuditLink, users: dict, reason: str) -> dict:
         name = apps.get_model(link.object_model)._meta.verbose_name
     except (LookupError, ValueError):
         name = link.object_model
-    return {
+    entry = {
         "history_id": link.history_id,
         "model": link.object_model,
         "object_id": link.object_id,
         "object": f"{name} #{link.object_id}",
+        "record": f"{name} #{link.object_id}",
+        "url": None,
         "change_type": CHANGE_TYPES.get(link.change_type, "changed"),
         "when": link.history_date,
-        "user": users.get(link.user_id),
+        "user": _username(users, link.user_id),
+        "by": _by(users, link.user_id),
         "source": link.source,
         "reason": reason,
         "changes": [],
     }
+    return {**entry, **_readable_fields(entry)}
 
 
-def feed_entries(links: list[AuditLink]) -> list[dict]:
+def feed_entries(links: list[AuditLink], access: Access | None = None) -> list[dict]:
     """The feed's rows for a page of links, in the links' order, in a few queries per model: one
-    entry for every link, so a page, the API and the CSV show the same rows."""
+    entry for every link, so a page, the API and the CSV show the same rows.
+
+    With ``access`` (a reader's), a related record is named and linked only where the reader may read
+    it, and an entry links to its record only then; without (an administrator's export), all are."""
     by_model = defaultdict(list)
     for link in links:
         by_model[link.history_model].append(link)
@@ -318,12 +461,12 @@ def feed_entries(links: list[AuditLink]) -> list[dict]:
         if not _known(label):  # a history table no model has: its rows cannot be found
             continue
         try:
-            entries.update(_model_entries(label, group))
+            entries.update(_model_entries(label, group, access))
         except Exception:
             logger.exception("Could not describe %d %s rows in the audit feed", len(group), label)
             unreadable.add(label)
     lost = [link for link in links if (link.history_model, link.history_id) not in entries]
-    users = _users(link.user_id for link in lost)
+    users = _users((link.user_id for link in lost), access)
     out = []
     for link in links:
         entry = entries.get((link.history_model, link.history_id))

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.generic import ListView, TemplateView
@@ -113,12 +114,18 @@ class AuditFeedPageView(AlliancePageMixin, TemplateView):
         page = Paginator(links.order_by("-id"), self.paginate_by).get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)
+        # The downloads take the page's filters (the feed's filterset has the same names) and its alliance.
+        download = QueryDict(mutable=True)
+        download.update({k: v for k, v in query.items() if k in AuditTrailFilter.base_filters and v})
+        download["alliance"] = self.alliance.slug
         context.update(
             form=form,
             page=page,
-            entries=feed_entries(list(page.object_list)),
+            entries=feed_entries(list(page.object_list), self.access),
             query=query.urlencode(),
             verification=verification_panel(self.alliance, self.access),
+            download_query=download.urlencode(),
+            filtered=len(download) > 1,
         )
         return context
 

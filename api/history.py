@@ -1,9 +1,10 @@
 """The audit trail in the API: ``/history/`` and ``?as_of=`` on resources, and the audit feed."""
 
 from datetime import datetime, time
+from itertools import chain
 
 import django_filters as filters
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from drf_spectacular.types import OpenApiTypes
@@ -15,7 +16,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from alliance import history
-from alliance.exports import AUDIT_HEADER, audit_rows, csv_lines
+from alliance.exports import AUDIT_HEADER, BOM, XLSX, audit_rows, audit_workbook, csv_lines
 from alliance.filtersets import AuditFeedFilter
 from alliance.formatting import day_time
 from alliance.models import AuditLink
@@ -33,6 +34,16 @@ class ChangeSerializer(serializers.Serializer):
     label = serializers.CharField()
     old = ValueField(allow_null=True)
     new = ValueField(allow_null=True)
+    old_text = serializers.CharField(
+        allow_null=True, required=False, help_text="The old value as the pages show it: £1,200.00, 21/09/2023, a label."
+    )
+    new_text = serializers.CharField(allow_null=True, required=False, help_text="The new value as the pages show it.")
+    old_url = serializers.CharField(
+        allow_null=True, required=False, help_text="The page of the old related record, where the caller may read it."
+    )
+    new_url = serializers.CharField(
+        allow_null=True, required=False, help_text="The page of the new related record, where the caller may read it."
+    )
 
 
 class VersionSerializer(serializers.Serializer):
@@ -46,6 +57,11 @@ class VersionSerializer(serializers.Serializer):
     source = serializers.CharField(allow_null=True, help_text="web, api, admin, script or command:<name>")
     reason = serializers.CharField(allow_blank=True)
     changes = ChangeSerializer(many=True)
+    when_local = serializers.CharField(help_text="When, in the site's time zone, as the pages show it.")
+    by = serializers.CharField(allow_null=True, help_text="Who made the change: the person's name and username.")
+    record = serializers.CharField(help_text="The record in words, e.g. 'vote of Second Step Trust on ALT-2020-001'.")
+    url = serializers.CharField(allow_null=True, help_text="The record's page, where the caller may read it.")
+    summary = serializers.CharField(help_text="The change in a sentence, e.g. 'Deleted organisation Short Lived Ltd'.")
 
 
 class FeedEntrySerializer(VersionSerializer):
@@ -137,17 +153,40 @@ class AuditFeedView(AccessMixin, generics.ListAPIView):
 
     def list(self, request, *args, **kwargs):
         links = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(FeedEntrySerializer(history.feed_entries(links), many=True).data)
+        entries = history.feed_entries(links, request_access(request))
+        return self.get_paginated_response(FeedEntrySerializer(entries, many=True).data)
 
 
 class AuditFeedCsvView(AuditFeedView):
-    """The audit feed as a streamed CSV file, with the same filters as the feed."""
+    """The audit feed as a streamed CSV file, with the same filters as the feed: the machine values
+    and, beside them, the same as the pages read them. It starts with a UTF-8 byte-order mark, so
+    Excel reads £ and → as they are."""
 
     pagination_class = None
 
     @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR})
     def get(self, request, *args, **kwargs):
         links = self.filter_queryset(self.get_queryset())
-        response = StreamingHttpResponse(csv_lines(AUDIT_HEADER, audit_rows(links)), content_type="text/csv")
+        rows = audit_rows(links, access=request_access(request))
+        response = StreamingHttpResponse(
+            chain([BOM], csv_lines(AUDIT_HEADER, rows)), content_type="text/csv; charset=utf-8"
+        )
         response["Content-Disposition"] = 'attachment; filename="audit-feed.csv"'
+        return response
+
+
+class AuditFeedXlsxView(AuditFeedView):
+    """The audit feed as an Excel workbook: the CSV's rows, with the same filters, and a second sheet
+    that says which filters made it."""
+
+    pagination_class = None
+
+    @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY})
+    def get(self, request, *args, **kwargs):
+        links = self.filter_queryset(self.get_queryset())
+        rows = audit_rows(links, access=request_access(request))
+        params = request.query_params.items()
+        filters = [(name, value) for name, value in params if name in AuditFeedFilter.base_filters and value]
+        response = HttpResponse(audit_workbook(rows, filters), content_type=XLSX)
+        response["Content-Disposition"] = 'attachment; filename="audit-feed.xlsx"'
         return response

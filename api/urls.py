@@ -3,7 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from api.auth import ObtainToken
-from api.history import AuditFeedCsvView, AuditFeedView
+from api.history import AuditFeedCsvView, AuditFeedView, AuditFeedXlsxView
 from api.views import alliance, contracts, decisions, documents, exports, governing, meetings, notifications, roles
 from api.views.verifications import AuditVerificationViewSet
 
@@ -38,6 +38,7 @@ urlpatterns = [
     path("v1/auth/token/", ObtainToken.as_view(), name="api-token"),
     path("v1/audit/", AuditFeedView.as_view(), name="audit-feed"),
     path("v1/audit/csv/", AuditFeedCsvView.as_view(), name="audit-feed-csv"),
+    path("v1/audit/xlsx/", AuditFeedXlsxView.as_view(), name="audit-feed-xlsx"),
     path("v1/home/", notifications.HomeView.as_view(), name="home-api"),
     path("v1/exports/decisions/", exports.DecisionRegisterCsvView.as_view(), name="export-decisions"),
     path("v1/exports/popolo/", exports.PopoloView.as_view(), name="export-popolo"),

@@ -361,7 +361,7 @@ def test_dashboard_renders_the_demo_figures_with_tables_and_charts(demo, client,
 
 def _csv_rows(response) -> list[dict]:
     assert response.status_code == 200
-    text = b"".join(response.streaming_content).decode("utf-8")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")  # the audit CSV opens with a BOM
     return list(csv.DictReader(StringIO(text, newline="")))
 
 

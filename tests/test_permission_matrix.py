@@ -21,6 +21,7 @@ from rest_framework.test import APIClient
 
 from tests.helpers import expected_without_pdf
 from tests.permission_scene import STANDINGS, make_permission_scene
+from tests.smoke.walk import XLSX, xlsx_text
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "permissions.md"
 HEADINGS = {
@@ -245,6 +246,7 @@ GET    /api/v1/audit/verifications/?alliance={slug}                          -  
 POST   /api/v1/audit/verifications/                                          {}             401 403 403 403 400 400 400
 POST   /api/v1/audit/verifications/                                          verify         401 403 403 403 202 202 403
 GET    /api/v1/audit/verifications/{verification}/                           -              401 404 404 404 200 200 404
+GET    /api/v1/audit/xlsx/                                                   -              401 200 200 200 200 200 200
 POST   /api/v1/auth/token/                                                   {}             400 400 400 400 400 400 400
 GET    /api/v1/award-policies/                                               -              401 200 200 200 200 200 200
 POST   /api/v1/award-policies/                                               {}             401 403 403 403 403 400 403
@@ -594,6 +596,7 @@ LISTS = [
     ("/api/v1/awards/ocds/?alliance={slug}", "secret_award_reference"),
     ("/api/v1/audit/", "secret_title"),
     ("/api/v1/audit/csv/", "secret_title"),
+    ("/api/v1/audit/xlsx/", "secret_title"),
     ("/api/v1/exports/decisions/?alliance={slug}", "secret_reference"),
     ("/api/v1/exports/popolo/?alliance={slug}", "secret_reference"),
     ("/api/v1/decisions/{members}/related/", "secret_reference"),
@@ -619,6 +622,8 @@ LEAKS: dict = {}
 def body_text(response) -> str:
     if getattr(response, "streaming", False):
         return b"".join(response.streaming_content).decode()
+    if response.get("Content-Type") == XLSX:
+        return xlsx_text(response.content)
     return response.content.decode()
 
 

@@ -87,8 +87,8 @@ def test_audit_csv_endpoint_streams_with_filters(staff_api, alliance):
     response = staff_api.get("/api/v1/audit/csv/", {"model": "organisation"})
     assert response.status_code == 200
     assert response.streaming
-    assert response["Content-Type"] == "text/csv"
-    rows = list(csv.DictReader(StringIO(b"".join(response.streaming_content).decode())))
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.DictReader(StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert [r["model"] for r in rows] == ["alliance.organisation"]
     assert rows[0]["object"] == "'=HYPERLINK(evil)"
 
@@ -117,7 +117,7 @@ def test_csv_lines_that_fail_end_with_a_line_saying_the_file_is_incomplete():
 
 
 def test_a_streamed_audit_csv_that_fails_says_so_and_breaks_off(staff_api, alliance, monkeypatch):
-    monkeypatch.setattr("api.history.audit_rows", lambda links: failing_rows(2))
+    monkeypatch.setattr("api.history.audit_rows", lambda links, **kw: failing_rows(2))
     response = staff_api.get("/api/v1/audit/csv/")
     assert response.status_code == 200 and response.streaming  # the headers went before the rows failed
     text = read_until_failure(response.streaming_content)  # raised to the server: it drops the connection

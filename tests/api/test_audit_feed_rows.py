@@ -39,7 +39,7 @@ def feed(client, **params) -> list[dict]:
 def csv_rows(client) -> list[dict]:
     response = client.get("/api/v1/audit/csv/", {"alliance": "dunmarrow"})
     assert response.status_code == 200
-    return list(csv.DictReader(StringIO(b"".join(response.streaming_content).decode(), newline="")))
+    return list(csv.DictReader(StringIO(b"".join(response.streaming_content).decode("utf-8-sig"), newline="")))
 
 
 def m2m_link() -> AuditLink:
@@ -56,7 +56,15 @@ def test_a_revisits_link_reads_as_the_decision_and_the_one_it_revisits(staff_api
     version = later.history.latest()
     assert entry["model"] == "decisions.decision" and entry["object_id"] == str(later.pk)
     assert entry["object"] == str(later)
-    assert entry["changes"] == [{"field": "revisits", "label": "revisits", "old": None, "new": str(earlier)}]
+    change = entry["changes"][0]
+    assert len(entry["changes"]) == 1
+    assert {k: change[k] for k in ("field", "label", "old", "new")} == {
+        "field": "revisits",
+        "label": "revisits",
+        "old": None,
+        "new": str(earlier),
+    }
+    assert change["new_text"] == str(earlier) and change["new_url"] == earlier.get_absolute_url()
     assert entry["when"] == version.history_date.isoformat().replace("+00:00", "Z")
     assert entry["change_type"] == "changed"
     assert m2m_link().history_date == version.history_date  # the link is dated: date filters see it
@@ -68,7 +76,8 @@ def test_the_feed_csv_holds_every_entry_the_feed_shows(staff_api, revisit):
     rows = csv_rows(staff_api)
     assert [int(r["id"]) for r in rows] == [e["id"] for e in entries]
     revisits = next(r for r in rows if int(r["id"]) == m2m_link().pk)
-    assert revisits["changes"] == f"revisits: None → {revisit[0]}"
+    assert revisits["changes"] == f"revisits:  → {revisit[0].pk}"  # the machine values: the id
+    assert revisits["changes_readable"] == f"Revisits: — → {revisit[0]}"
 
 
 def test_a_revisits_row_whose_decision_is_gone_reads(staff_api, revisit):

@@ -32,7 +32,18 @@ def test_history_lists_versions_with_who_why_and_diff(staff_api, membership):
     assert latest["user"] == "admin-staff"
     assert latest["source"] == "api"
     assert latest["reason"] == "Concluded"
-    assert latest["changes"] == [{"field": "left_on", "label": "left on", "old": None, "new": "2023-09-30"}]
+    assert latest["changes"] == [
+        {
+            "field": "left_on",
+            "label": "left on",
+            "old": None,
+            "new": "2023-09-30",  # the machine value stays as it was
+            "old_text": None,
+            "new_text": "30/09/2023",  # beside it, as the pages show it
+            "old_url": None,
+            "new_url": None,
+        }
+    ]
 
 
 def test_history_names_related_objects(staff_api):
@@ -46,6 +57,10 @@ def test_history_names_related_objects(staff_api):
         "label": "reports to",
         "old": None,
         "new": "Alliance Leadership Team (ALT)",
+        "old_text": None,
+        "new_text": "Alliance Leadership Team (ALT)",
+        "old_url": None,
+        "new_url": alt.get_absolute_url(),
     }
 
 

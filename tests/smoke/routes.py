@@ -126,6 +126,7 @@ QUERIES = {
     "api/v1/audit/": ["?page_size=200", "?alliance={slug}&page_size=200", "?alliance={slug}&format=api"],
     "api/v1/audit/csv/": ["", "?alliance={slug}"],
     "api/v1/audit/verifications/": ["", "?alliance={slug}", "?alliance={slug}&format=api"],
+    "api/v1/audit/xlsx/": ["", "?alliance={slug}", "?alliance={slug}&change_type=created&user=a"],
     "api/v1/exports/decisions/": ["", "?alliance={slug}"],
     "api/v1/exports/popolo/": ["", "?alliance={slug}"],
     "api/v1/exports/calendar/": ["", "?alliance={slug}", "?alliance={slug}&body=KLT"],

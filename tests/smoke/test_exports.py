@@ -59,6 +59,18 @@ def test_csv_exports_parse_and_have_rows(smoke, url, standing):
     assert len(csv_rows(text)) > 0
 
 
+@pytest.mark.parametrize(("url", "standing"), [("/api/v1/audit/xlsx/?alliance=dunmarrow", OVERSIGHT)])
+def test_excel_exports_open_and_have_rows_as_wide_as_the_header(smoke, url, standing):
+    from openpyxl import load_workbook
+
+    client = Client()
+    client.force_login(smoke.users[standing])
+    response = client.get(url)
+    assert response.status_code == 200
+    rows = list(load_workbook(io.BytesIO(response.content))["Changes"].iter_rows(values_only=True))
+    assert len(rows) > 1 and all(len(r) == len(rows[0]) for r in rows)
+
+
 @pytest.mark.parametrize("query", ["", "?body=ALT"])
 def test_calendar_parses_and_has_events(smoke, query):
     from icalendar import Calendar

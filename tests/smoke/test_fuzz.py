@@ -26,7 +26,7 @@ from tests.api.test_fuzz import api_schema, connection_kept_open, operations  # 
 from tests.smoke import known
 from tests.smoke.routes import SEGMENT_MODELS, ids
 from tests.smoke.scene import BOTH, KESTREL_SLUG, STANDINGS
-from tests.smoke.walk import TOKEN
+from tests.smoke.walk import TOKEN, XLSX, xlsx_text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.smoke, pytest.mark.fuzz]
 
@@ -72,6 +72,8 @@ def _readable_text(response) -> str:
         from pypdf import PdfReader
 
         return " ".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(bytes(response.content))).pages)
+    if any(value.startswith(XLSX) for value in response.headers.get("content-type", [])):
+        return xlsx_text(bytes(response.content))
     return response.text_lossy()
 
 

@@ -103,7 +103,8 @@ class Walk:
             last = traceback.format_exception_only(type(error), error)[-1].strip()
             self.problems.append(Problem(url, 500, "5xx", f"{last} (raised at {where})"))
             return Answer(url, 500)
-        text = body.decode("utf-8", errors="replace")
+        content_type = response.headers.get("Content-Type", "")
+        text = xlsx_text(body) if content_type == XLSX else body.decode("utf-8", errors="replace")
         headers = "\n".join(f"{k}: {v}" for k, v in response.headers.items())
         return Answer(url, response.status_code, response.headers.get("Content-Type", ""), text, headers)
 
@@ -219,3 +220,18 @@ def _same_origin(href: str) -> str | None:
     if href.startswith(NOT_CRAWLED) or any(q in href for q in NOT_CRAWLED_QUERIES):
         return None
     return href
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_text(body: bytes) -> str:
+    """What a reader of a workbook sees: every cell's text, so a canary in an Excel download is found
+    (the file itself is compressed)."""
+    import io
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(body), read_only=True)
+    rows = (row for sheet in book for row in sheet.iter_rows(values_only=True))
+    return "\n".join("\t".join("" if v is None else str(v) for v in row) for row in rows)
