@@ -196,6 +196,20 @@ def _users(ids, access: Access | None = None) -> dict:
     }
 
 
+def _as_recorded(entry: dict, link) -> dict:
+    """Who made the change as its link recorded them at the time: renaming the account (or its
+    person) later does not change who the trail says it was; the name it has now follows. Links made
+    before identities were recorded keep the account's current name."""
+    if link is None or link.username is None:
+        return entry
+    current, shown = entry.get("user"), entry.get("by")
+    named = bool(shown) and shown != current  # the reader may read the person (_users)
+    by = f"{link.person_name} ({link.username})" if named and link.person_name else link.username
+    if current and current != link.username:
+        by = f"{by}, now {current}"
+    return {**entry, "user": link.username, "by": by}
+
+
 def _username(users: dict, user_id) -> str | None:
     return users[user_id][0] if user_id in users else None
 
@@ -313,6 +327,7 @@ def _entries(history_model, records, previous, links: dict, access: Access | Non
             "reason": reason,
             "changes": shown,
         }
+        entry = _as_recorded(entry, link)
         out.append({**entry, **_readable_fields(entry)})
     return out
 
@@ -333,7 +348,7 @@ def versions(obj, access: Access) -> list[dict]:
     links = {
         (label, link.history_id): link
         for link in AuditLink.objects.filter(history_model=label, history_id__in=ids).only(
-            "history_model", "history_id", "source"
+            "history_model", "history_id", "source", "username", "person_name"
         )
     }
     entries = _entries(history_model, records, previous, links, access)
@@ -444,6 +459,7 @@ def _fallback(link: AuditLink, users: dict, reason: str) -> dict:
         "reason": reason,
         "changes": [],
     }
+    entry = _as_recorded(entry, link)
     return {**entry, **_readable_fields(entry)}
 
 

@@ -326,3 +326,18 @@ def _without_link_guard(change) -> None:
         else:
             cursor.execute("ALTER TABLE alliance_auditlink DISABLE TRIGGER alliance_auditlink_append_only")
         change(cursor)
+
+
+@pytest.mark.django_db
+def test_the_trail_shows_who_made_a_change_as_they_were_then_and_what_they_are_called_now():
+    from alliance.history import feed_entries
+
+    user = UserFactory(username="priya")
+    PersonFactory(name="Priya Raman", user=user)
+    _change_as(user, OrganisationFactory())
+    link = _link_by(user)
+    with connection.cursor() as cursor:  # renamed behind the application's back
+        cursor.execute("UPDATE auth_user SET username = 'someone-else' WHERE id = %s", [user.pk])
+    (entry,) = feed_entries([link])
+    assert entry["user"] == "priya"
+    assert entry["by"] == "Priya Raman (priya), now someone-else"
