@@ -163,7 +163,7 @@ def test_a_server_signing_with_the_demo_key_says_its_checkpoints_prove_nothing(w
     settings.AUDIT_SIGNING_KEY = settings.DEMO_AUDIT_SIGNING_KEY
     assert proofs.demo_key_in_use()
     page = client_for(world["users"]["oversight"]).get(f"/alliances/{world['alliance'].slug}/audit/checkpoints/")
-    assert "demo&#x27;s published key: these checkpoints prove nothing" in page.content.decode()
+    assert "This is the demo's published key: these checkpoints prove nothing" in page.content.decode()
 
 
 # Inclusion proofs ---------------------------------------------------------------------------
