@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from alliance.audit import proofs
 from alliance.audit.checkpoint import origin_of
 from alliance.formatting import day_time
 from alliance.models import Alliance, AuditCheckpoint, GoverningBody, NotificationKind
@@ -76,6 +77,8 @@ def planned_for_checkpoint(kept: AuditCheckpoint) -> Iterator[Planned]:
         "is, from its first line to its signature line:\n\n"
         f"{kept.note}"
     )
+    if proofs.signed_with_demo_key(kept):
+        body += "\nThis checkpoint is signed with the demo's published key, which anyone has: it proves nothing.\n"
     for email, name, user_id in oversight_recipients(alliance, timezone.localdate(kept.taken_at)):
         yield Planned(
             alliance=alliance,
@@ -84,7 +87,7 @@ def planned_for_checkpoint(kept: AuditCheckpoint) -> Iterator[Planned]:
             recipient_email=email,
             recipient_name=name,
             recipient_user=user_id,
-            subject=f"Audit checkpoint of {alliance.name}: {kept.size} changes, {when}",
+            subject=f"Audit checkpoint of {alliance.name}, {when}",
             body=body,
             url=url,
             due_at=kept.taken_at,

@@ -54,12 +54,18 @@ def latest(access, alliance: Alliance) -> AuditCheckpoint | None:
     return checkpoints(access, alliance).first()
 
 
+def _demo_key_id() -> str | None:
+    demo = getattr(settings, "DEMO_AUDIT_SIGNING_KEY", "")
+    return checkpoint.parse_signer(demo).id.hex() if demo else None
+
+
 def demo_key_in_use() -> bool:
     """Whether this server signs with the demo's published key: its checkpoints then prove nothing."""
-    demo = getattr(settings, "DEMO_AUDIT_SIGNING_KEY", "")
-    if not demo or not checkpoint.has_signer():
-        return False
-    return checkpoint.signer().id == checkpoint.parse_signer(demo).id
+    return checkpoint.has_signer() and checkpoint.signer().id.hex() == _demo_key_id()
+
+
+def signed_with_demo_key(kept: AuditCheckpoint) -> bool:
+    return kept.key_id == _demo_key_id()
 
 
 def b64(raw: bytes) -> str:
