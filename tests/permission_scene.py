@@ -157,8 +157,13 @@ def make_permission_scene() -> PermissionScene:
         text="Ask how the bids were scored.",
         award_process=award,
     )
+    from alliance.audit import checkpoint
+
+    kept = checkpoint.take(f"alliance:{alliance.pk}")  # the alliance publishes its register: so its checkpoints
     ids = {
         "slug": alliance.slug,
+        "checkpoint": kept.pk,
+        "checkpoint_size": kept.size,
         "public": public.pk,
         "members": members.pk,
         "confidential": confidential.pk,

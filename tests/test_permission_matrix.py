@@ -52,6 +52,9 @@ POST   /alliances/{slug}/actions/{action}/cancel/                            {} 
 GET    /alliances/{slug}/actions/{action}/done/                              -              302 403 200 200 403 200 404
 POST   /alliances/{slug}/actions/{action}/done/                              {}             302 403 200 200 403 200 404
 GET    /alliances/{slug}/audit/                                              -              302 403 200 200 200 200 404
+GET    /alliances/{slug}/audit/checkpoint                                    -              200 200 200 200 200 200 404
+GET    /alliances/{slug}/audit/checkpoints/                                  -              200 200 200 200 200 200 404
+GET    /alliances/{slug}/audit/checkpoints/{checkpoint}.txt                  -              200 200 200 200 200 200 404
 GET    /alliances/{slug}/award-policy/                                       -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/awards/                                             -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/awards/new/                                         -              302 403 403 200 403 200 404
@@ -238,6 +241,10 @@ GET    /api/v1/alliances/{slug}/history/                                     -  
 GET    /api/v1/audit/                                                        -              401 200 200 200 200 200 200
 GET    /api/v1/audit/?alliance={slug}                                        -              401 200 200 200 200 200 200
 GET    /api/v1/audit/csv/                                                    -              401 200 200 200 200 200 200
+GET    /api/v1/audit/checkpoints/?alliance={slug}                            -              200 200 200 200 200 200 200
+GET    /api/v1/audit/checkpoints/latest/?alliance={slug}                     -              200 200 200 200 200 200 200
+GET    /api/v1/audit/proof/?alliance={slug}&seq=1                            -              404 404 200 200 200 200 404
+GET    /api/v1/audit/consistency/?alliance={slug}&from={checkpoint_size}&to={checkpoint_size} - 200 200 200 200 200 200 200
 POST   /api/v1/auth/token/                                                   {}             400 400 400 400 400 400 400
 GET    /api/v1/award-policies/                                               -              401 200 200 200 200 200 200
 POST   /api/v1/award-policies/                                               {}             401 403 403 403 403 400 403
