@@ -163,7 +163,7 @@ def make_permission_scene() -> PermissionScene:
     ids = {
         "slug": alliance.slug,
         "checkpoint": kept.pk,
-        "checkpoint_size": kept.size,
+        "size": kept.size,
         "public": public.pk,
         "members": members.pk,
         "confidential": confidential.pk,

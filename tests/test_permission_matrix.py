@@ -244,7 +244,7 @@ GET    /api/v1/audit/csv/                                                    -  
 GET    /api/v1/audit/checkpoints/?alliance={slug}                            -              200 200 200 200 200 200 200
 GET    /api/v1/audit/checkpoints/latest/?alliance={slug}                     -              200 200 200 200 200 200 200
 GET    /api/v1/audit/proof/?alliance={slug}&seq=1                            -              404 404 200 200 200 200 404
-GET    /api/v1/audit/consistency/?alliance={slug}&from={checkpoint_size}&to={checkpoint_size} - 200 200 200 200 200 200 200
+GET    /api/v1/audit/consistency/?alliance={slug}&from={size}&to={size}      -              200 200 200 200 200 200 200
 POST   /api/v1/auth/token/                                                   {}             400 400 400 400 400 400 400
 GET    /api/v1/award-policies/                                               -              401 200 200 200 200 200 200
 POST   /api/v1/award-policies/                                               {}             401 403 403 403 403 400 403
