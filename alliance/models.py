@@ -650,6 +650,7 @@ class NotificationKind(models.TextChoices):
     AGENDA_PUBLISHED = "agenda_published", "Agenda published for a meeting of your body"
     AGENDA_CHANGED = "agenda_changed", "Agenda changed after it was published"
     MINUTES_CIRCULATED = "minutes_circulated", "Draft minutes circulated"
+    CHECKPOINT_TAKEN = "checkpoint_taken", "Audit checkpoint taken (oversight keeps a copy)"
 
 
 class Sending(models.Model):

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from alliance import document_views, plan_views, views
+from alliance import checkpoint_views, document_views, plan_views, views
 from alliance.notifications import views as notification_views
 
 urlpatterns = [
@@ -15,6 +15,21 @@ urlpatterns = [
         "alliances/<slug:slug>/audit/verifications/",
         views.AuditVerificationsView.as_view(),
         name="audit-verifications",
+    ),
+    path(
+        "alliances/<slug:slug>/audit/checkpoint",
+        checkpoint_views.LatestCheckpointView.as_view(),
+        name="audit-checkpoint-latest-page",
+    ),
+    path(
+        "alliances/<slug:slug>/audit/checkpoints/",
+        checkpoint_views.CheckpointListView.as_view(),
+        name="audit-checkpoints-page",
+    ),
+    path(
+        "alliances/<slug:slug>/audit/checkpoints/<int:pk>.txt",
+        checkpoint_views.CheckpointDownloadView.as_view(),
+        name="audit-checkpoint-download",
     ),
     path("alliances/<slug:slug>/forward-plan/", plan_views.ForwardPlanPageView.as_view(), name="forward-plan"),
     path("alliances/<slug:slug>/forward-plan/new/", plan_views.AddEntryView.as_view(), name="forward-plan-add"),

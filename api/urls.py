@@ -4,7 +4,18 @@ from rest_framework.routers import DefaultRouter
 
 from api.auth import ObtainToken
 from api.history import AuditFeedCsvView, AuditFeedView, AuditFeedXlsxView
-from api.views import alliance, contracts, decisions, documents, exports, governing, meetings, notifications, roles
+from api.views import (
+    alliance,
+    audit,
+    contracts,
+    decisions,
+    documents,
+    exports,
+    governing,
+    meetings,
+    notifications,
+    roles,
+)
 from api.views.verifications import AuditVerificationViewSet
 
 router = DefaultRouter()
@@ -39,6 +50,10 @@ urlpatterns = [
     path("v1/audit/", AuditFeedView.as_view(), name="audit-feed"),
     path("v1/audit/csv/", AuditFeedCsvView.as_view(), name="audit-feed-csv"),
     path("v1/audit/xlsx/", AuditFeedXlsxView.as_view(), name="audit-feed-xlsx"),
+    path("v1/audit/checkpoints/", audit.CheckpointListView.as_view(), name="audit-checkpoints"),
+    path("v1/audit/checkpoints/latest/", audit.LatestCheckpointView.as_view(), name="audit-checkpoint-latest"),
+    path("v1/audit/proof/", audit.InclusionProofView.as_view(), name="audit-proof"),
+    path("v1/audit/consistency/", audit.ConsistencyProofView.as_view(), name="audit-consistency"),
     path("v1/home/", notifications.HomeView.as_view(), name="home-api"),
     path("v1/exports/decisions/", exports.DecisionRegisterCsvView.as_view(), name="export-decisions"),
     path("v1/exports/popolo/", exports.PopoloView.as_view(), name="export-popolo"),

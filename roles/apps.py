@@ -6,9 +6,13 @@ class RolesConfig(AppConfig):
     verbose_name = "Roles, delegations and interests"
 
     def ready(self) -> None:
+        from alliance.audit.checkpoint import checkpoint_taken
         from alliance.signals import membership_left
+        from roles.notifications import announce_checkpoint
         from roles.services import end_member_seats, end_representation
 
         # An organisation's representatives leave with it (roles may import alliance, not the reverse).
         membership_left.connect(end_representation, dispatch_uid="roles-end-representation")
         membership_left.connect(end_member_seats, dispatch_uid="roles-end-member-seats")
+        # Each checkpoint is emailed to the alliance's oversight as it is taken (roles knows who they are).
+        checkpoint_taken.connect(announce_checkpoint, dispatch_uid="roles-announce-checkpoint")

@@ -160,8 +160,13 @@ def make_permission_scene() -> PermissionScene:
     verification = AuditVerification.objects.create(
         alliance=alliance, status="passed", scheduled=True, requested_at=timezone.now(), finished_at=timezone.now()
     )
+    from alliance.audit import checkpoint
+
+    kept = checkpoint.take(f"alliance:{alliance.pk}")  # the alliance publishes its register: so its checkpoints
     ids = {
         "slug": alliance.slug,
+        "checkpoint": kept.pk,
+        "size": kept.size,
         "public": public.pk,
         "members": members.pk,
         "confidential": confidential.pk,

@@ -223,6 +223,21 @@ def test_loading_the_demo_week_again_writes_nothing(demo):
     assert rows(*models) == before
 
 
+def test_the_demo_takes_a_checkpoint_of_every_chain_once(demo):
+    from alliance.audit import checkpoint
+    from alliance.audit.verify import all_chains
+    from alliance.models import AuditCheckpoint
+
+    kept = list(AuditCheckpoint.objects.all())
+    assert sorted(c.chain for c in kept) == all_chains()
+    for made in kept:
+        read = checkpoint.read_checkpoint(made.note)
+        assert (read.size, read.root.hex()) == (made.size, made.root_hash)
+        assert made.taken_at == demo_forward_plan.DEMO_NOW
+    call_command("load_demo", stdout=StringIO())
+    assert AuditCheckpoint.objects.count() == len(kept)
+
+
 def test_demo_has_a_forward_plan_and_a_non_empty_inbox(demo, client):
     ctx = {"alliance": demo, "bodies": {b.code: b for b in demo.bodies.all()}}
     demo_forward_plan.load(ctx, Out())  # loading again adds nothing
@@ -296,6 +311,10 @@ DEMO_WEEK = {
     # The next ALT meeting's agenda goes to each seat's representative and deputy; the shelter added after.
     ("agenda_published", "Agenda: ALT October 2023 on 11/10/2023"): REPS | _to("Kirsty Gray"),
     ("agenda_changed", "Agenda changed: ALT October 2023 on 11/10/2023"): REPS | _to("Kirsty Gray"),
+    # load_demo's checkpoint of the audit trail, dated the demo's now: to each oversight group member.
+    ("checkpoint_taken", "Audit checkpoint of Dunmarrow Homelessness Alliance, 20/09/2023 08:00"): _to(
+        "Helen Strachan", "David Ure", "Morven Blair"
+    ),
 }
 
 

@@ -55,6 +55,9 @@ POST   /alliances/{slug}/actions/{action}/done/                              {} 
 GET    /alliances/{slug}/audit/                                              -              302 403 200 200 200 200 404
 GET    /alliances/{slug}/audit/verifications/                                -              302 403 403 403 200 200 404
 POST   /alliances/{slug}/audit/verifications/                                {}             302 403 403 403 302 302 404
+GET    /alliances/{slug}/audit/checkpoint                                    -              200 200 200 200 200 200 404
+GET    /alliances/{slug}/audit/checkpoints/                                  -              200 200 200 200 200 200 404
+GET    /alliances/{slug}/audit/checkpoints/{checkpoint}.txt                  -              200 200 200 200 200 200 404
 GET    /alliances/{slug}/award-policy/                                       -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/awards/                                             -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/awards/new/                                         -              302 403 403 200 403 200 404
@@ -247,6 +250,10 @@ POST   /api/v1/audit/verifications/                                          {} 
 POST   /api/v1/audit/verifications/                                          verify         401 403 403 403 202 202 403
 GET    /api/v1/audit/verifications/{verification}/                           -              401 404 404 404 200 200 404
 GET    /api/v1/audit/xlsx/                                                   -              401 200 200 200 200 200 200
+GET    /api/v1/audit/checkpoints/?alliance={slug}                            -              200 200 200 200 200 200 200
+GET    /api/v1/audit/checkpoints/latest/?alliance={slug}                     -              200 200 200 200 200 200 200
+GET    /api/v1/audit/proof/?alliance={slug}&seq=1                            -              404 404 200 200 200 200 404
+GET    /api/v1/audit/consistency/?alliance={slug}&from={size}&to={size}      -              200 200 200 200 200 200 200
 POST   /api/v1/auth/token/                                                   {}             400 400 400 400 400 400 400
 GET    /api/v1/award-policies/                                               -              401 200 200 200 200 200 200
 POST   /api/v1/award-policies/                                               {}             401 403 403 403 403 400 403

@@ -54,8 +54,9 @@ def test_items_are_ordered_by_stage_then_app_whatever_the_order_of_registration(
     assert names.index("tests.alliance.test_registry.late") == names.index("contracts.demo.load") + 1
 
 
-def test_autodiscover_registers_the_producers_of_decisions_then_contracts():
+def test_autodiscover_registers_the_producers_of_roles_then_decisions_then_contracts():
     assert _names("notification_producers") == [
+        "roles.notifications.checkpoint_taken",
         "decisions.notifications.decision_opened",
         "decisions.notifications.decision_closing",
         "decisions.notifications.decision_outcome",

@@ -19,6 +19,7 @@ from django_filters import ModelChoiceFilter, ModelMultipleChoiceFilter
 
 from alliance.models import (
     Alliance,
+    AuditCheckpoint,
     AuditVerification,
     BodyRule,
     Document,
@@ -82,6 +83,7 @@ SEGMENT_MODELS = {
     "seats": Seat,
     "documents": Document,
     "verifications": AuditVerification,
+    "checkpoints": AuditCheckpoint,  # alliances/{slug}/audit/checkpoints/{pk}.txt
 }
 # Kwargs that name a child of the record before them: (parent model, child model).
 CHILD_KWARGS = {
@@ -127,6 +129,15 @@ QUERIES = {
     "api/v1/audit/csv/": ["", "?alliance={slug}"],
     "api/v1/audit/verifications/": ["", "?alliance={slug}", "?alliance={slug}&format=api"],
     "api/v1/audit/xlsx/": ["", "?alliance={slug}", "?alliance={slug}&change_type=created&user=a"],
+    "api/v1/audit/checkpoints/": ["", "?alliance={slug}", "?alliance={slug}&format=api"],
+    "api/v1/audit/checkpoints/latest/": ["?alliance={slug}", "?alliance={slug}&format=api"],
+    "api/v1/audit/proof/": [
+        "",
+        "?alliance={slug}&seq=1",
+        "?alliance={slug}&seq=2&format=api",
+        "?alliance={slug}&seq=99999",
+    ],
+    "api/v1/audit/consistency/": ["", "?alliance={slug}&from=1&to=2", "?alliance={slug}&from=2&to=1"],
     "api/v1/exports/decisions/": ["", "?alliance={slug}"],
     "api/v1/exports/popolo/": ["", "?alliance={slug}"],
     "api/v1/exports/calendar/": ["", "?alliance={slug}", "?alliance={slug}&body=KLT"],
@@ -210,7 +221,8 @@ def model_for(route: Route, kwarg: str):
     if kwarg in CHILD_KWARGS:
         return CHILD_KWARGS[kwarg]
     parts = route.template.split("/")
-    index = parts.index(f"{{{kwarg}}}")
+    # the id may end its segment with a file's extension: checkpoints/{pk}.txt
+    index = next(i for i, part in enumerate(parts) if re.fullmatch(rf"\{{{kwarg}\}}(\.\w+)?", part))
     segment = parts[index - 1] if index else ""
     if kwarg == "slug" and segment in SLUG_SEGMENTS | {"api", "v1", "alliances"}:
         return Alliance

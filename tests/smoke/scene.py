@@ -830,6 +830,16 @@ def _sample_demo(scene: SmokeScene) -> None:
         scene.pair(body, body.kind_rules.order_by("pk").first(), "dunmarrow")
 
 
+def _checkpoints(scene: SmokeScene) -> None:
+    """A signed checkpoint of each alliance's audit chain as it stands with the canary records in it."""
+    from alliance.audit import checkpoint
+
+    for slug in scene.slugs:
+        alliance = Alliance.objects.get(slug=slug)
+        made = checkpoint.take(f"alliance:{alliance.pk}", force=True)
+        scene.add(made, slug)
+
+
 def build() -> SmokeScene:
     """Load the demo, add the canary records to it, build Kestrel Vale, and make the standings' users."""
     from io import StringIO
@@ -843,6 +853,7 @@ def build() -> SmokeScene:
     _kestrel(scene, scene.users, dun)
     _sample_demo(scene)
     _verifications(scene)
+    _checkpoints(scene)
     return scene
 
 
