@@ -115,12 +115,13 @@ def request_verification(*, actor, alliance, now=None):
     return run
 
 
-def schedule(alliance, *, now=None):
-    """Record a scheduled run of ``alliance`` (None: every chain), queued; None if one is already pending."""
+def schedule(alliance, *, now=None, force: bool = False):
+    """Record a scheduled run of ``alliance`` (None: every chain), queued; None if one is already
+    pending (unless ``force``: ``verify_audit --record``, run at once by an administrator)."""
     from alliance.models import AuditVerification
 
     with transaction.atomic():
-        if pending(alliance) is not None:
+        if not force and pending(alliance) is not None:
             return None
         return AuditVerification.objects.create(alliance=alliance, scheduled=True, requested_at=now or timezone.now())
 
@@ -184,13 +185,14 @@ def latest_verified_checkpoint(chain: str, problems: list[str]):
     return None
 
 
-def _check(run) -> tuple[list[str], int, object]:
-    """What is wrong with the run's chains, how many links were checked, the checkpoint proven."""
+def _check(run, **options) -> tuple[list[str], int, object]:
+    """What is wrong with the run's chains, how many links were checked, the checkpoint proven
+    (``options``: verify.verify's ``progress`` and ``jobs``)."""
     from alliance.models import AuditLink
 
     chains = [f"alliance:{run.alliance_id}"] if run.alliance_id is not None else verify.all_chains()
     links = AuditLink.objects.filter(chain__in=chains).count()
-    problems = [p.message for p in verify.verify(alliance_id=run.alliance_id)]
+    problems = [p.message for p in verify.verify(alliance_id=run.alliance_id, **options)]
     proven = None
     for chain in chains:
         found = latest_verified_checkpoint(chain, problems)
@@ -211,10 +213,10 @@ def _kept(problems: list[str]) -> list[str]:
     return [*problems[: MAX_PROBLEMS - 1], f"… and {more:,} more problems; run manage.py verify_audit to see them all."]
 
 
-def run_verification(run):
+def run_verification(run, **options):
     """Run a queued verification and record its result: passed (intact), failed (broken, with the
     problems found, in words) or error (could not finish, with the reason). Returns the run; a run
-    another process already took is left alone."""
+    another process already took is left alone. ``options`` go to verify.verify (``progress``, ``jobs``)."""
     from alliance.models import AuditVerification
 
     if not _claim(run):
@@ -222,8 +224,9 @@ def run_verification(run):
         return run
     fields = ["status", "finished_at", "links_checked", "checkpoint", "problems"]
     try:
-        with transaction.atomic():  # a database error rolls back to here, and the run is still recorded
-            problems, links, proven = _check(run)
+        # Outside a transaction: on SQLite a transaction takes the write lock (IMMEDIATE), and every
+        # writer would wait for the whole verification; outside one, a failed query spoils nothing.
+        problems, links, proven = _check(run, **options)
     except Exception as error:  # recorded, never lost: the page says the run could not finish, and why
         logger.exception("the audit verification %s could not finish", run.pk)
         run.status = AuditVerification.Status.ERROR

@@ -401,3 +401,18 @@ def test_request_without_an_alliance_is_for_staff(users):
     assert info.value.code == "not_permitted"
     assert runs.request_verification(actor=actor_for(users["staff"]), alliance=None).alliance is None
     assert rows(AuditVerification) == {"AuditVerification": 1}
+
+
+def test_verify_audit_record_records_its_run_as_oversight_sees_it(scene):
+    kept = checkpoint.take(f"alliance:{scene.alliance.pk}")
+    out = StringIO()
+    call_command("verify_audit", "--alliance", "dunmarrow", "--record", "--jobs", "1", stdout=out, stderr=StringIO())
+    run = AuditVerification.objects.get()
+    assert (run.status, run.scheduled, run.checkpoint, run.alliance) == ("passed", True, kept, scene.alliance)
+    assert f"extends its signed checkpoint at #{kept.size}" in out.getvalue() and "Audit chain intact" in out.getvalue()
+    sql("UPDATE alliance_historicalmembership SET status = 'ADVISORY'")
+    with pytest.raises(CommandError, match="Audit chain broken"):
+        call_command(
+            "verify_audit", "--alliance", "dunmarrow", "--record", "--jobs", "1", stdout=out, stderr=StringIO()
+        )
+    assert AuditVerification.objects.order_by("-pk").first().status == "failed"

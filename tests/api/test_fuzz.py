@@ -43,6 +43,7 @@ IDS = {
     "award-policies": "policy", "awards": "award", "contracts": "contract", "notifications": "notification",
     "oversight-notes": "note", "forward-plan": "entry", "seats": "seat", "documents": "paper",
     "agenda-items": "agenda_item", "governing-documents": "govdoc",
+    "audit": "verification",  # audit/verifications/{id}/
 }  # fmt: skip
 # Operations whose answers do not conform yet and are fixed elsewhere: (method, path) -> reason.
 KNOWN_WRONG = {}

@@ -10,8 +10,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import CommandError
 
-from alliance.audit import verify, witness
+from alliance.audit import runs, verify, witness
 from alliance.audit.checkpoint import DASH, Checkpoint, CheckpointError, chain_of_origin, read_checkpoint
+from alliance.audit.records import Problem
 from alliance.management.base import AuditedCommand
 from alliance.models import Alliance, AuditLink
 
@@ -54,6 +55,12 @@ class Command(AuditedCommand):
             help="A signed checkpoint kept outside the database (a file, a folder of them, or an http(s) URL): "
             "prove its chain extends it. May be given more than once.",
         )
+        parser.add_argument(
+            "--record",
+            action="store_true",
+            help="Also prove the chain extends its latest signed checkpoint, and record the run as a verification "
+            "the oversight group sees on the audit page (as run_audit_verifications does).",
+        )
 
     def handle(self, *args, **options):
         show = options["progress"] or sys.stderr.isatty()
@@ -76,8 +83,19 @@ class Command(AuditedCommand):
             alliance, chains = None, None
             total = AuditLink.objects.count()
         progress = Progress(total, self.stderr, show)
-        problems = verify.verify(alliance_id=alliance and alliance.pk, progress=progress, jobs=options["jobs"])
-        progress.finish()
+        if options["record"]:
+            run = runs.schedule(alliance, force=True)
+            run = runs.run_verification(run, progress=progress, jobs=options["jobs"])
+            progress.finish()
+            if run.status == run.Status.ERROR:
+                raise CommandError(run.problems[0])
+            problems = [Problem("", "found", message) for message in run.problems]
+            if run.checkpoint_id:
+                self.stdout.write(f"The chain extends its signed checkpoint at #{run.checkpoint.size}.")
+            self.stdout.write(f"Recorded as verification {run.pk}.")
+        else:
+            problems = verify.verify(alliance_id=alliance and alliance.pk, progress=progress, jobs=options["jobs"])
+            progress.finish()
         problems += compare_all(given)
         if problems:
             for problem in problems[:20]:
