@@ -111,10 +111,11 @@ def test_feed_unknown_alliance_is_400(stranger_api):
 def test_feed_is_cursor_paginated(staff_api):
     for i in range(7):
         OrganisationFactory(name=f"Org {i}")
+    total = AuditLink.objects.count()  # the organisations', and the staff account's own history
     first = staff_api.get("/api/v1/audit/", {"page_size": 5}).json()
     assert len(first["results"]) == 5
     second = staff_api.get(first["next"]).json()
-    assert len(second["results"]) == 2
+    assert len(second["results"]) == min(5, total - 5)
     assert {e["id"] for e in first["results"]}.isdisjoint({e["id"] for e in second["results"]})
 
 
