@@ -651,6 +651,7 @@ class NotificationKind(models.TextChoices):
     AGENDA_CHANGED = "agenda_changed", "Agenda changed after it was published"
     MINUTES_CIRCULATED = "minutes_circulated", "Draft minutes circulated"
     CHECKPOINT_TAKEN = "checkpoint_taken", "Audit checkpoint taken (oversight keeps a copy)"
+    AUDIT_BROKEN = "audit_broken", "Audit trail verification found a problem"
 
 
 class Sending(models.Model):

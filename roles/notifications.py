@@ -23,7 +23,7 @@ from django.utils import timezone
 from alliance.audit import proofs
 from alliance.audit.checkpoint import origin_of
 from alliance.formatting import day_time
-from alliance.models import Alliance, AuditCheckpoint, GoverningBody, NotificationKind
+from alliance.models import Alliance, AuditCheckpoint, AuditVerification, GoverningBody, NotificationKind
 from alliance.notifications import Planned, absolute_url, collect
 from alliance.registry import register
 from roles.models import AccessGrant, Person, Role, RoleAssignment, Seat
@@ -106,3 +106,42 @@ def checkpoint_taken(now: datetime) -> Iterator[Planned]:
 def announce_checkpoint(sender, checkpoint: AuditCheckpoint, **kwargs) -> None:
     """The ``checkpoint_taken`` signal's receiver: store the checkpoint's emails at once."""
     collect(checkpoint.taken_at, producers=[lambda now: planned_for_checkpoint(checkpoint)])
+
+
+def planned_for_broken_run(run: AuditVerification) -> Iterator[Planned]:
+    """The email of a verification that found the alliance's audit trail broken, to each of its
+    oversight members: what was found, and where to see it."""
+    alliance = run.alliance
+    if alliance is None:
+        return  # a run of every chain is staff's: they run verify_audit and read its output
+    when = day_time(run.finished_at or run.requested_at)
+    shown = run.problems[:10]
+    listed = "\n".join(f"- {problem}" for problem in shown)
+    more = len(run.problems) - len(shown)
+    body = (
+        f"The verification of {alliance.name}'s audit trail at {when} found it broken: a record, its history or "
+        "the chain itself was changed outside the application (by someone with access to the database).\n\n"
+        f"{listed}\n"
+        + (f"…and {more} more, listed on the audit page.\n" if more > 0 else "")
+        + "\nKeep the checkpoint emails you hold as they are: they are the evidence of what the trail said. Tell "
+        "the alliance's secretary and the server's administrator."
+    )
+    url = absolute_url(reverse("audit-feed-page", kwargs={"slug": alliance.slug}))
+    for email, name, user_id in oversight_recipients(alliance, timezone.localdate(run.finished_at or run.requested_at)):
+        yield Planned(
+            alliance=alliance,
+            kind=NotificationKind.AUDIT_BROKEN,
+            event_key=f"verification:{run.pk}",
+            recipient_email=email,
+            recipient_name=name,
+            recipient_user=user_id,
+            subject=f"The audit trail of {alliance.name} is broken",
+            body=body,
+            url=url,
+            due_at=run.finished_at or run.requested_at,
+        )
+
+
+def announce_broken_run(sender, run: AuditVerification, **kwargs) -> None:
+    """The ``verification_failed`` signal's receiver: tell oversight at once."""
+    collect(run.finished_at or timezone.now(), producers=[lambda now: planned_for_broken_run(run)])

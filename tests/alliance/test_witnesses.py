@@ -335,3 +335,28 @@ def test_a_checkpoint_whose_email_was_missed_is_caught_up_by_send_notifications(
     assert any(world["second"].note in m.body for m in mailoutbox)
     call_command("send_notifications", stdout=StringIO())
     assert sum(world["second"].note in m.body for m in mailoutbox) == 1
+
+
+def test_a_broken_verification_is_told_to_each_oversight_member_and_no_one_else(world, mailoutbox):
+    from django.utils import timezone
+
+    from alliance.audit.runs import verification_failed
+    from alliance.models import AuditVerification
+
+    alliance = world["alliance"]
+    moment = timezone.now()
+    run = AuditVerification.objects.create(
+        alliance=alliance,
+        status=AuditVerification.Status.FAILED,
+        requested_at=moment,
+        finished_at=moment,
+        problems=["link alliance:1#3 (decisions.vote 1): its history row or the link itself was altered."],
+    )
+    verification_failed.send(sender=AuditVerification, run=run)
+    verification_failed.send(sender=AuditVerification, run=run)  # told once, however often it is sent
+    notes = Notification.objects.filter(kind=NotificationKind.AUDIT_BROKEN, event_key=f"verification:{run.pk}")
+    assert set(notes.values_list("recipient_email", flat=True)) == {world["users"]["oversight"].person.email.lower()}
+    call_command("send_notifications", stdout=StringIO())
+    (sent,) = [m for m in mailoutbox if "is broken" in m.subject]
+    assert "its history row or the link itself was altered" in sent.body
+    assert f"/alliances/{alliance.slug}/audit/" in sent.body
