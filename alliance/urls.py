@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from alliance import document_views, plan_views, views
+from alliance import document_views, plan_views, read_log_views, views
 from alliance.notifications import views as notification_views
 
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
     path("alliances/<slug:slug>/", views.AllianceOverviewView.as_view(), name="alliance-overview"),
     path("alliances/<slug:slug>/members/<int:pk>/", views.MembershipDetailView.as_view(), name="membership-detail"),
     path("alliances/<slug:slug>/audit/", views.AuditFeedPageView.as_view(), name="audit-feed-page"),
+    path("alliances/<slug:slug>/read-log/", read_log_views.ReadLogPageView.as_view(), name="read-log-page"),
     path("alliances/<slug:slug>/forward-plan/", plan_views.ForwardPlanPageView.as_view(), name="forward-plan"),
     path("alliances/<slug:slug>/forward-plan/new/", plan_views.AddEntryView.as_view(), name="forward-plan-add"),
     path(

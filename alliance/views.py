@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.generic import ListView, TemplateView
 
+from alliance import read_log
 from alliance.filtersets import AuditTrailFilter
 from alliance.history import feed_entries, versions
 from alliance.home import HomeContext, home_for
@@ -107,6 +108,12 @@ class AuditFeedPageView(AlliancePageMixin, TemplateView):
         filterset = AuditTrailFilter(self.request.GET or None, links, request=self.request)
         form, links = filterset.form, filterset.qs
         page = Paginator(links.order_by("-id"), self.paginate_by).get_page(self.request.GET.get("page"))
+        read_log.log_audit_trail(
+            self.request,
+            alliance_id=self.alliance.pk,
+            rows=len(page.object_list),
+            what=f"the audit trail, page {page.number}",
+        )
         query = self.request.GET.copy()
         query.pop("page", None)
         context.update(
@@ -114,5 +121,6 @@ class AuditFeedPageView(AlliancePageMixin, TemplateView):
             page=page,
             entries=feed_entries(list(page.object_list)),
             query=query.urlencode(),
+            may_read_log=self.access.is_oversight_of(self.alliance.pk),
         )
         return context

@@ -4,7 +4,18 @@ from rest_framework.routers import DefaultRouter
 
 from api.auth import ObtainToken
 from api.history import AuditFeedCsvView, AuditFeedView
-from api.views import alliance, contracts, decisions, documents, exports, governing, meetings, notifications, roles
+from api.views import (
+    alliance,
+    contracts,
+    decisions,
+    documents,
+    exports,
+    governing,
+    meetings,
+    notifications,
+    read_log,
+    roles,
+)
 
 router = DefaultRouter()
 router.register("alliances", alliance.AllianceViewSet, basename="api-alliance")
@@ -31,6 +42,7 @@ router.register("contracts", contracts.ContractViewSet, basename="api-contract")
 router.register("oversight-notes", contracts.OversightNoteViewSet, basename="api-oversight-note")
 router.register("documents", documents.DocumentViewSet, basename="api-document")
 router.register("notifications", notifications.NotificationViewSet, basename="api-notification")
+router.register("read-log", read_log.ReadLogViewSet, basename="api-read-log")
 
 urlpatterns = [
     path("v1/auth/token/", ObtainToken.as_view(), name="api-token"),
