@@ -52,6 +52,7 @@ POST   /alliances/{slug}/actions/{action}/cancel/                            {} 
 GET    /alliances/{slug}/actions/{action}/done/                              -              302 403 200 200 403 200 404
 POST   /alliances/{slug}/actions/{action}/done/                              {}             302 403 200 200 403 200 404
 GET    /alliances/{slug}/audit/                                              -              302 403 200 200 200 200 404
+GET    /alliances/{slug}/read-log/                                           -              302 403 403 403 200 200 404
 GET    /alliances/{slug}/award-policy/                                       -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/awards/                                             -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/awards/new/                                         -              302 403 403 200 403 200 404
@@ -238,6 +239,8 @@ GET    /api/v1/alliances/{slug}/history/                                     -  
 GET    /api/v1/audit/                                                        -              401 200 200 200 200 200 200
 GET    /api/v1/audit/?alliance={slug}                                        -              401 200 200 200 200 200 200
 GET    /api/v1/audit/csv/                                                    -              401 200 200 200 200 200 200
+GET    /api/v1/read-log/                                                     -              401 200 200 200 200 200 200
+GET    /api/v1/read-log/?alliance={slug}                                     -              401 200 200 200 200 200 200
 POST   /api/v1/auth/token/                                                   {}             400 400 400 400 400 400 400
 GET    /api/v1/award-policies/                                               -              401 200 200 200 200 200 200
 POST   /api/v1/award-policies/                                               {}             401 403 403 403 403 400 403
