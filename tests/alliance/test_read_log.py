@@ -2,6 +2,7 @@
 holding them, the audit trail and the log itself is logged, append-only; oversight reads it."""
 
 from datetime import timedelta
+from unittest import mock
 from urllib.parse import quote
 
 import pytest
@@ -348,6 +349,20 @@ class TestQueries:
         few = (self.count(page, web(user)), self.count(api, token_client(user)))
         self.fill(37)
         assert (self.count(page, web(user)), self.count(api, token_client(user))) == few
+
+    def test_logging_a_confidential_read_costs_one_insert_and_the_readers_name(self):
+        ids, user = self.scene.ids, self.scene.users["secretary"]
+        url = f"/alliances/{ids['slug']}/decisions/{ids['confidential']}/"
+        off = mock.patch.object(read_log, "_write", lambda request, entries: [None] * len(entries))
+        client = web(user)
+        client.get(url)  # warm-up: the caches of the first request
+        with off:
+            without = self.count(url, client)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        inserts = [q["sql"] for q in queries if q["sql"].startswith('INSERT INTO "alliance_readlogentry"')]
+        assert len(inserts) == 1
+        assert without < len(queries) <= without + 2  # the INSERT, and the reader's person if not yet read
 
 
 class TestAppendOnly:
