@@ -73,7 +73,8 @@ def test_every_confidential_read_of_the_walk_is_in_the_read_log(smoke, standing)
         status, written = _served(client, url)
         if status != 200:
             continue
-        expected = True
+        # The read log's API shows a secretary nothing (an empty list), so there is no read to log.
+        expected = match.url_name != "api-read-log-list" or standing == OVERSIGHT
         if model is not None:
             record = model._default_manager.filter(pk=match.kwargs.get("pk")).first()
             expected = record is not None and read_log.is_confidential(record)
@@ -81,7 +82,7 @@ def test_every_confidential_read_of_the_walk_is_in_the_read_log(smoke, standing)
         checked += 1
         if expected and not logged:
             missing.append(url)
-        if not expected and written:
+        if not expected and any(e.path == url for e in written):
             extra.append(url)
     assert checked > 20
     assert not missing, "confidential reads the read log does not show:\n" + "\n".join(missing)
