@@ -22,7 +22,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.apps import apps
 from django.db import models
+from django.db.models import Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from alliance.access import CONFIDENTIAL, AllOf, AnyOf, ByVisibility, OversightOnly, Through, rule_of
@@ -105,9 +108,15 @@ def _who(request) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"user": None, "username": "", "person_name": ""}
-    person = getattr(user, "person", None)  # roles.Person, one-to-one; None for a login with no person
-    name = getattr(person, "name", "") or user.get_full_name()
-    return {"user": user, "username": user.get_username(), "person_name": (name or "")[:200]}
+    # The person's name (roles.Person, one-to-one with the login; the alliance app reads it by name)
+    # is read by the INSERT itself, not by a query of its own; a login with no person keeps its full name.
+    person = apps.get_model("roles", "Person")
+    name = Coalesce(
+        Subquery(person._default_manager.filter(user_id=user.pk).values("name")[:1]),
+        Value(user.get_full_name()[:200]),
+        output_field=models.CharField(),
+    )
+    return {"user": user, "username": user.get_username(), "person_name": name}
 
 
 def _where(request) -> dict[str, str]:
