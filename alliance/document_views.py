@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from alliance import documents, forms
+from alliance import documents, forms, read_log
 from alliance.access import restrict
 from alliance.document_models import Document, document_owner_models
 from alliance.errors import RuleViolation
@@ -154,6 +154,7 @@ class DocumentDetailView(DocumentMixin, AlliancePageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         document = self.get_document()
+        read_log.log_read(self.request, document)
         owner = document.owner
         may_file = documents.may_file(self.access, owner)
         refusal = owner.documents_refused("replaced") if hasattr(owner, "documents_refused") else None
@@ -210,6 +211,7 @@ class DownloadVersionView(DocumentMixin, AlliancePageMixin, View):
         version = next((v for v in document.versions.all() if v.number == kwargs["number"]), None)
         if version is None:
             raise Http404("No such version.")
+        read_log.log_read(request, version, kind=read_log.Kind.DOWNLOAD)
         try:
             handle = documents.open_version(version)
         except FileNotFoundError:

@@ -31,6 +31,7 @@ from alliance.models import (
     Membership,
     Notification,
     Organisation,
+    ReadLogEntry,
 )
 from roles.access import request_access
 
@@ -363,3 +364,57 @@ class AuditTrailFilter(AuditFeedFilter):
 
     class Meta(AuditFeedFilter.Meta):
         fields = ["model", "change_type", "user", "since", "until"]
+
+
+# The read log (issue 20, part 5) ---------------------------------------------------------------
+
+READ_RECORDS = [
+    ("decisions.decision", "Decisions"),
+    ("contracts.awardprocess", "Award processes"),
+    ("contracts.contract", "Contracts"),
+    ("contracts.oversightnote", "Oversight notes"),
+    ("decisions.governingdocument", "Governing documents"),
+    ("alliance.document", "Papers"),
+    ("alliance.documentversion", "Paper downloads"),
+    ("alliance.auditlink", "The audit trail"),
+    ("alliance.readlogentry", "The read log"),
+]
+
+
+class ReadLogFilter(FilterSet):
+    """The read log's filters, the same on its page and in ``/api/v1/read-log/``: who (part of a
+    username or a person's name), the record, the kind of read, and from/to dates."""
+
+    alliance = filters.CharFilter(method="filter_alliance", label="Alliance slug")
+    who = filters.CharFilter(method="filter_who", label="Who", max_length=150)
+    record = filters.ChoiceFilter(
+        field_name="object_model", choices=READ_RECORDS, label="Record", empty_label="Any record"
+    )
+    kind = filters.ChoiceFilter(choices=ReadLogEntry.Kind.choices, label="Kind of read", empty_label="Any kind")
+    since = DayOrMomentFilter(field_name="at", lookup_expr="gte", label="From", widget=DAY_BOX)
+    until = DayOrMomentFilter(field_name="at", lookup_expr="lte", to_end_of_day=True, label="To", widget=DAY_BOX)
+
+    class Meta:
+        model = ReadLogEntry
+        form = AuditFeedForm
+        fields = ["alliance", "who", "record", "kind", "since", "until"]
+
+    def filter_alliance(self, queryset, name, value):
+        # One the caller cannot read answers as one that does not exist.
+        alliance = Alliance.objects.restrict(request_access(self.request)).filter(slug=value).first()
+        if alliance is None:
+            raise forms.ValidationError({"alliance": [f"No alliance has the slug '{value}'."]})
+        return queryset.filter(alliance=alliance)
+
+    def filter_who(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(username__icontains=value) | Q(person_name__icontains=value)) if value else queryset
+
+
+class ReadLogPageFilter(ReadLogFilter):
+    """The read log page's filters: the API's, on the page's one alliance."""
+
+    alliance = None
+
+    class Meta(ReadLogFilter.Meta):
+        fields = ["who", "record", "kind", "since", "until"]

@@ -630,6 +630,68 @@ class AuditVerification(models.Model):
         return f"verification {self.pk} ({self.get_status_display()})"
 
 
+# The read log ----------------------------------------------------------------------------------
+#
+# Who read a confidential record, an oversight note, an export holding them, the audit trail or this
+# log itself: written by alliance/read_log.py alone, read by oversight. Like the audit chain, the
+# database refuses UPDATE and DELETE on it (migration 0017).
+
+
+class ReadLogEntry(models.Model):
+    """One read of confidential records: who (as they were named then), when, what, how and from where.
+
+    A list or an export is one entry naming how many confidential records it served (``rows``). The
+    user is kept as an id without a database constraint, with their username and person's name at the
+    time, so removing a login neither rewrites nor breaks the log. The database refuses UPDATE and
+    DELETE on this table."""
+
+    class Kind(models.TextChoices):
+        PAGE = "page", "Read a page"
+        API = "api", "Read through the API"
+        DOWNLOAD = "download", "Downloaded a file"
+        EXPORT = "export", "Exported"
+        READ_LOG = "read-log", "Read the read log"
+
+    alliance = models.ForeignKey(
+        Alliance, on_delete=models.PROTECT, null=True, blank=True, related_name="read_log_entries"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    username = models.CharField(max_length=150, blank=True)
+    person_name = models.CharField(max_length=200, blank=True)
+    at = models.DateTimeField(db_index=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    object_model = models.CharField(max_length=100, help_text="app_label.model of the record read")
+    object_id = models.CharField(max_length=64, blank=True, help_text="Empty for a list or an export")
+    description = models.CharField(max_length=300, help_text="The record's reference and title as they were")
+    rows = models.PositiveIntegerField(default=1, help_text="How many confidential records were served")
+    path = models.CharField(max_length=500, blank=True)
+    ip_address = models.CharField(max_length=64, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+
+    read_rule = OversightOnly()
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name_plural = "read log entries"
+        indexes = [
+            models.Index(fields=["alliance", "-at", "-id"]),
+            models.Index(fields=["object_model", "object_id"]),
+            models.Index(fields=["user"]),
+        ]
+
+    def __str__(self) -> str:
+        who = self.person_name or self.username or "anonymous"
+        return f"{who}: {self.get_kind_display()}, {self.description} ({day_time(self.at)})"
+
+
 # Notifications -----------------------------------------------------------------------------
 #
 # The infrastructure only: higher apps produce what to send (alliance/notifications/), so this

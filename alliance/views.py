@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.generic import ListView, TemplateView
 
+from alliance import read_log
 from alliance.audit import runs
 from alliance.errors import RuleViolation
 from alliance.filtersets import AuditTrailFilter
@@ -112,6 +113,12 @@ class AuditFeedPageView(AlliancePageMixin, TemplateView):
         filterset = AuditTrailFilter(self.request.GET or None, links, request=self.request)
         form, links = filterset.form, filterset.qs
         page = Paginator(links.order_by("-id"), self.paginate_by).get_page(self.request.GET.get("page"))
+        read_log.log_audit_trail(
+            self.request,
+            alliance_id=self.alliance.pk,
+            rows=len(page.object_list),
+            what=f"the audit trail, page {page.number}",
+        )
         query = self.request.GET.copy()
         query.pop("page", None)
         # The downloads take the page's filters (the feed's filterset has the same names) and its alliance.
@@ -126,6 +133,7 @@ class AuditFeedPageView(AlliancePageMixin, TemplateView):
             verification=verification_panel(self.alliance, self.access),
             download_query=download.urlencode(),
             filtered=len(download) > 1,
+            may_read_log=self.access.is_oversight_of(self.alliance.pk),
         )
         return context
 

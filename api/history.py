@@ -15,11 +15,11 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
-from alliance import history
+from alliance import history, read_log
 from alliance.exports import AUDIT_HEADER, BOM, XLSX, audit_rows, audit_workbook, csv_lines
 from alliance.filtersets import AuditFeedFilter
 from alliance.formatting import day_time
-from alliance.models import AuditLink
+from alliance.models import Alliance, AuditLink
 from api.access import AccessMixin
 from roles.access import request_access
 
@@ -151,8 +151,19 @@ class AuditFeedView(AccessMixin, generics.ListAPIView):
     serializer_class = FeedEntrySerializer
     filter_backends = [filters.rest_framework.DjangoFilterBackend]
 
+    def log_read(self, rows: int, kind: str, what: str) -> None:
+        """The audit trail shows confidential records: every read of it is logged (alliance/read_log.py),
+        as a read of the alliance's trail when one is named (``?alliance=``), else of the whole feed."""
+        slug = self.request.query_params.get("alliance")
+        alliance = Alliance.objects.filter(slug=slug).first() if slug else None
+        what = f"{what} of {alliance.name}" if alliance else f"{what}, every chain the reader may read"
+        read_log.log_audit_trail(
+            self.request, alliance_id=alliance.pk if alliance else None, rows=rows, kind=kind, what=what
+        )
+
     def list(self, request, *args, **kwargs):
         links = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        self.log_read(len(links), read_log.Kind.API, "the audit feed")
         entries = history.feed_entries(links, request_access(request))
         return self.get_paginated_response(FeedEntrySerializer(entries, many=True).data)
 
@@ -167,6 +178,7 @@ class AuditFeedCsvView(AuditFeedView):
     @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR})
     def get(self, request, *args, **kwargs):
         links = self.filter_queryset(self.get_queryset())
+        self.log_read(links.count(), read_log.Kind.EXPORT, "the audit feed CSV")
         rows = audit_rows(links, access=request_access(request))
         response = StreamingHttpResponse(
             chain([BOM], csv_lines(AUDIT_HEADER, rows)), content_type="text/csv; charset=utf-8"
@@ -184,6 +196,7 @@ class AuditFeedXlsxView(AuditFeedView):
     @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY})
     def get(self, request, *args, **kwargs):
         links = self.filter_queryset(self.get_queryset())
+        self.log_read(links.count(), read_log.Kind.EXPORT, "the audit feed workbook")
         rows = audit_rows(links, access=request_access(request))
         params = request.query_params.items()
         filters = [(name, value) for name, value in params if name in AuditFeedFilter.base_filters and value]

@@ -14,6 +14,7 @@ from api.views import (
     governing,
     meetings,
     notifications,
+    read_log,
     roles,
 )
 from api.views.verifications import AuditVerificationViewSet
@@ -44,6 +45,7 @@ router.register("oversight-notes", contracts.OversightNoteViewSet, basename="api
 router.register("documents", documents.DocumentViewSet, basename="api-document")
 router.register("notifications", notifications.NotificationViewSet, basename="api-notification")
 router.register("audit/verifications", AuditVerificationViewSet, basename="api-audit-verification")
+router.register("read-log", read_log.ReadLogViewSet, basename="api-read-log")
 
 urlpatterns = [
     path("v1/auth/token/", ObtainToken.as_view(), name="api-token"),

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.views.generic import TemplateView
 
+from alliance import read_log
 from alliance.errors import RuleViolation
 from alliance.web import AlliancePageMixin
 from contracts import services
@@ -47,8 +48,9 @@ class OversightNotesView(AlliancePageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         notes = OversightNote.objects.restrict(self.access).filter(alliance=self.alliance)
-        notes = notes.select_related("author", "decision", "award_process")
-        context.update(notes=notes[:100], form=kwargs.get("form") or NoteForm())
+        notes = list(notes.select_related("author", "decision", "award_process")[:100])
+        read_log.log_list(self.request, notes, alliance_id=self.alliance.pk, what="the oversight notes")
+        context.update(notes=notes, form=kwargs.get("form") or NoteForm())
         return context
 
     def post(self, request, *args, **kwargs):

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
+from alliance import read_log
 from alliance.document_views import papers_context
 from alliance.exports import csv_lines
 from alliance.web import AlliancePageMixin, FilteredListMixin
@@ -34,9 +35,11 @@ class AwardRegisterView(AlliancePageMixin, FilteredListMixin, TemplateView):
         form, awards = filterset.form, filterset.qs
         params = self.request.GET.copy()
         params.pop("page", None)
+        page = Paginator(awards.order_by("-started_on", "-pk"), PAGE_SIZE).get_page(self.request.GET.get("page"))
+        read_log.log_list(self.request, page.object_list, alliance_id=self.alliance.pk, what="the award register")
         context.update(
             form=form,
-            page=Paginator(awards.order_by("-started_on", "-pk"), PAGE_SIZE).get_page(self.request.GET.get("page")),
+            page=page,
             query=params.urlencode(),
             can_run=_runs_awards(self.access, self.alliance),
         )
@@ -58,6 +61,7 @@ class AwardDetailView(AlliancePageMixin, TemplateView):
             pk=kwargs["pk"],
         )
         process = queries.award_record(kwargs["pk"])
+        read_log.log_read(self.request, process)
         grid = queries.score_grid(process)
         submissions = list(process.submissions.all())
         for s in submissions:
@@ -87,6 +91,7 @@ class AwardTrailCsvView(AlliancePageMixin, View):
     def get(self, request, slug, pk):
         process = get_object_or_404(AwardProcess.objects.filter(alliance=self.alliance).restrict(self.access), pk=pk)
         rows = trail_rows(award_audit_trail(process, self.access))
+        read_log.log_read(request, process, kind=read_log.Kind.EXPORT)
         response = HttpResponse("".join(csv_lines(TRAIL_HEADER, rows)), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{process.reference}-audit-trail.csv"'
         return response
@@ -98,6 +103,7 @@ class ContractRegisterView(AlliancePageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         contracts = list(queries.contract_register(self.alliance).restrict(self.access))
+        read_log.log_list(self.request, contracts, alliance_id=self.alliance.pk, what="the contract register")
         for c in contracts:
             c.running = c.starts_on <= self.on <= c.ends_on
         context.update(contracts=contracts)

@@ -11,7 +11,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView, View
 
-from alliance import documents
+from alliance import documents, read_log
 from alliance.choices import DecisionKind
 from alliance.document_views import papers_context, upload_url
 from alliance.errors import RuleViolation
@@ -73,9 +73,11 @@ class DecisionLogView(AlliancePageMixin, FilteredListMixin, TemplateView):
         kept = list(_recordable_bodies(self.access, self.alliance).values_list("pk", flat=True))
         # The secretary is prompted to close the written procedures whose votes have closed.
         awaiting = decision_queries.awaiting_outcome(self.alliance, now=timezone.now()).filter(body__in=kept)
+        page = _page(self.request, decisions)
+        read_log.log_list(self.request, page.object_list, alliance_id=self.alliance.pk, what="the decision log")
         context.update(
             form=form,
-            page=_page(self.request, decisions),
+            page=page,
             query=_query_without_page(self.request),
             can_record=bool(kept),
             awaiting=list(awaiting.restrict(self.access)) if kept else [],
@@ -109,6 +111,7 @@ class DecisionDetailView(AlliancePageMixin, TemplateView):
             pk=kwargs["pk"],
         )
         decision = decision_queries.decision_record(decision.pk, access=self.access)
+        read_log.log_read(self.request, decision)
         requests = list(decision.advice_requests.all())
         grid = decision_queries.votes_grid(decision)
         recusals = list(decision.recusals.all())

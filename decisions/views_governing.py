@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import TemplateView
 
+from alliance import read_log
 from alliance.document_views import papers_context
 from alliance.history import versions
 from alliance.web import AlliancePageMixin, FilteredListMixin
@@ -73,6 +74,7 @@ class GoverningDocumentView(AlliancePageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         document = get_object_or_404(queries.register(self.alliance, self.access), pk=kwargs["pk"])
+        read_log.log_read(self.request, document)
         papers = papers_context(self.alliance, document, self.access)
         if document.documents_refused("added"):
             papers["upload_url"] = None  # a superseded version's file stays as it was

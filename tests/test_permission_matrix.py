@@ -58,6 +58,7 @@ POST   /alliances/{slug}/audit/verifications/                                {} 
 GET    /alliances/{slug}/audit/checkpoint                                    -              200 200 200 200 200 200 404
 GET    /alliances/{slug}/audit/checkpoints/                                  -              200 200 200 200 200 200 404
 GET    /alliances/{slug}/audit/checkpoints/{checkpoint}.txt                  -              200 200 200 200 200 200 404
+GET    /alliances/{slug}/read-log/                                           -              302 403 403 403 200 200 404
 GET    /alliances/{slug}/award-policy/                                       -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/awards/                                             -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/awards/new/                                         -              302 403 403 200 403 200 404
@@ -254,6 +255,8 @@ GET    /api/v1/audit/checkpoints/?alliance={slug}                            -  
 GET    /api/v1/audit/checkpoints/latest/?alliance={slug}                     -              200 200 200 200 200 200 200
 GET    /api/v1/audit/proof/?alliance={slug}&seq=1                            -              404 404 200 200 200 200 404
 GET    /api/v1/audit/consistency/?alliance={slug}&from={size}&to={size}      -              200 200 200 200 200 200 200
+GET    /api/v1/read-log/                                                     -              401 200 200 200 200 200 200
+GET    /api/v1/read-log/?alliance={slug}                                     -              401 200 200 200 200 200 200
 POST   /api/v1/auth/token/                                                   {}             400 400 400 400 400 400 400
 GET    /api/v1/award-policies/                                               -              401 200 200 200 200 200 200
 POST   /api/v1/award-policies/                                               {}             401 403 403 403 403 400 403

@@ -11,6 +11,7 @@ from alliance.errors import RuleViolation
 from alliance.models import Alliance
 from api.access import StandingMixin
 from api.history import AsOfMixin
+from api.read_log import ReadLogMixin
 from api.serializers import contracts as s
 from api.views.base import RegisterCreateViewSet, RegisterViewSet
 from contracts import ocds, queries, services
@@ -63,7 +64,7 @@ def _keeper(doing):
     return check
 
 
-class AwardViewSet(StandingMixin, AsOfMixin, RegisterCreateViewSet):
+class AwardViewSet(ReadLogMixin, StandingMixin, AsOfMixin, RegisterCreateViewSet):
     """Award processes: route, stage, submissions, scores, approval, audit trail and OCDS release.
 
     The alliance's secretaries run them (roles/standing.py); the approval is opened by the secretary
@@ -227,7 +228,7 @@ class AwardViewSet(StandingMixin, AsOfMixin, RegisterCreateViewSet):
         return Response(ocds.package(processes, uri=request.build_absolute_uri(), publisher=alliance.name))
 
 
-class ContractViewSet(RegisterViewSet):
+class ContractViewSet(ReadLogMixin, RegisterViewSet):
     """The contract register: value, term, extension, in scope of the alliance or retained by the commissioner."""
 
     serializer_class = s.ContractSerializer
@@ -239,7 +240,7 @@ class ContractViewSet(RegisterViewSet):
         return queries.contract_register()
 
 
-class OversightNoteViewSet(StandingMixin, mixins.UpdateModelMixin, RegisterCreateViewSet):
+class OversightNoteViewSet(ReadLogMixin, StandingMixin, mixins.UpdateModelMixin, RegisterCreateViewSet):
     """Oversight's own notes: read and written by oversight (and staff) only; an author edits their
     own note; no note is deleted, so the record of what oversight said stays whole."""
 

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from api.access import AccessMixin, StandingMixin, int_or_none
 from api.history import AsOfMixin, HistoryMixin
+from api.read_log import ReadLogMixin
 from api.serializers import decisions as s
 from api.views.base import RegisterCreateViewSet
 from decisions import queries, services
@@ -43,7 +44,7 @@ def _keeper(doing):
     return lambda access, decision, data: standing.require_record_keeper(access, decision.body, doing)
 
 
-class DecisionViewSet(StandingMixin, AsOfMixin, mixins.UpdateModelMixin, RegisterCreateViewSet):
+class DecisionViewSet(ReadLogMixin, StandingMixin, AsOfMixin, mixins.UpdateModelMixin, RegisterCreateViewSet):
     """The decision log. Writes go through the decision services; a closed decision answers 409."""
 
     serializer_class = s.DecisionSerializer

@@ -16,6 +16,7 @@ from alliance.document_models import Document, document_owner_models
 from alliance.filtersets import DocumentFilter
 from api.access import StandingMixin
 from api.parsers import JSONObjectParser
+from api.read_log import ReadLogMixin
 from api.serializers import documents as s
 from api.views.base import RegisterViewSet
 from roles import standing
@@ -34,7 +35,7 @@ def _keeper_of(access, document, data):
     documents.require_filer(access, document.owner)
 
 
-class DocumentViewSet(StandingMixin, RegisterViewSet):
+class DocumentViewSet(ReadLogMixin, StandingMixin, RegisterViewSet):
     """Papers filed with records (decisions, award processes, agenda items...), each as readable as its
     record, with every version kept: who uploaded it, when, its size, type and SHA-256."""
 

@@ -11,6 +11,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from alliance import read_log
+from alliance.access import CONFIDENTIAL
 from alliance.exports import csv_lines
 from alliance.models import Alliance
 from alliance.notifications import absolute_url
@@ -38,6 +40,12 @@ def _decisions(request):
     return Decision.objects.restrict(request_access(request))
 
 
+def _log_export(request, alliance, decisions, what: str) -> None:
+    """An export holding confidential decisions is logged: one entry naming how many it holds."""
+    rows = decisions.filter(visibility=CONFIDENTIAL).count()
+    read_log.log_rows(request, Decision, rows, kind=read_log.Kind.EXPORT, alliance_id=alliance.pk, what=what)
+
+
 class DecisionRegisterCsvView(APIView):
     """The decision register of an alliance as CSV, streamed row by row."""
 
@@ -45,6 +53,7 @@ class DecisionRegisterCsvView(APIView):
     def get(self, request):
         alliance = _alliance(request)
         decisions = register_queryset(alliance).filter(pk__in=_decisions(request).values("pk"))
+        _log_export(request, alliance, decisions, "the decision register CSV")
         lines = csv_lines(DECISION_HEADER, decision_rows(decisions))
         response = StreamingHttpResponse(lines, content_type="text/csv")
         response["Content-Disposition"] = f'attachment; filename="{alliance.slug}-decisions.csv"'
@@ -56,7 +65,10 @@ class PopoloView(APIView):
 
     @extend_schema(parameters=[ALLIANCE], responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
-        return Response(popolo(_alliance(request), _decisions(request)))
+        alliance, decisions = _alliance(request), _decisions(request)
+        served = decisions.filter(alliance=alliance).exclude(status=Decision.Status.DRAFT)
+        _log_export(request, alliance, served, "the Popolo export")
+        return Response(popolo(alliance, decisions))
 
 
 class MembersCalendarView(APIView):

@@ -5,6 +5,7 @@ from rest_framework import status
 from rest_framework.decorators import action
 
 from api.access import StandingMixin
+from api.read_log import ReadLogMixin
 from api.serializers import governing as s
 from api.views.base import RegisterCreateViewSet
 from decisions import services
@@ -19,7 +20,7 @@ def _keeper(access, document, data):
     standing.require_alliance_keeper(access, document.alliance_id, DOING)
 
 
-class GoverningDocumentViewSet(StandingMixin, RegisterCreateViewSet):
+class GoverningDocumentViewSet(ReadLogMixin, StandingMixin, RegisterCreateViewSet):
     """The alliance's governing documents: status, owner, target date, adopting decision; a new
     version supersedes the old one, which is kept. ``?required=true&current=true`` with a status other
     than agreed or in operation lists what the agreement requires that is not yet agreed."""

@@ -123,6 +123,8 @@ QUERIES = {
     "alliances/{slug}/audit/": ["", "?model=oversightnote", "?page=2"],
     "alliances/{slug}/audit/verifications/": ["", "?page=2"],
     "alliances/{slug}/oversight/notes/": [""],
+    "alliances/{slug}/read-log/": ["", "?kind=page&who=secretary", "?record=decisions.decision", "?since=nonsense"],
+    "api/v1/read-log/": ["?alliance={slug}", "?alliance={slug}&kind=download&format=api", "?who=oversight"],
     "public/{slug}/": ["", "?year=2023", "?body=ALT"],
     "public/{slug}/calendar.ics": ["", "?body=ALT", "?body=KLT"],
     "api/v1/audit/": ["?page_size=200", "?alliance={slug}&page_size=200", "?alliance={slug}&format=api"],

@@ -79,7 +79,8 @@ def test_audit_page_query_count_is_bounded(logged_in, alliance, django_assert_ma
             decision_rule="CONSENSUS",
             quorum_count=2,
         )
-    with django_assert_max_num_queries(26):  # 25, and one for the Verification panel (issue 20, part 4)
+    # 25, one for the Verification panel (issue 20, part 4) and one for the read log's entry.
+    with django_assert_max_num_queries(27):
         response = logged_in.get("/alliances/dunmarrow/audit/")
     assert len(response.context["entries"]) == 34
 
