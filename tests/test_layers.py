@@ -18,7 +18,7 @@ PAGES_AND_WIRING = {
     "plan_views", "interest_views", "views_releases", "record_views", "document_views", "views_agenda",
     "views_governing",
     "views_registers",
-    "read_log_views",
+    "read_log_views", "checkpoint_views",
 }  # fmt: skip
 
 
