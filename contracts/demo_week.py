@@ -213,3 +213,33 @@ def agenda(ctx: dict, stdout) -> None:
     if not Meeting.objects.filter(body__alliance=ctx["alliance"], title=NEXT_MEETING).exists():
         _agenda(ctx)
         stdout.write(f"Published the agenda of {NEXT_MEETING}, and added the winter shelter after publishing.")
+
+
+# The Oversight Group's own note (confidential to it): the review's "suspected leakage" of the ALT's
+# discussions to providers, written the evening the winter shelter was approved. Its readers, and
+# every read of it, show in the read log (/alliances/<slug>/read-log/).
+LEAKAGE_NOTE = (
+    "Providers outside the alliance told us they heard of the winter night shelter award before the ALT's "
+    "members had told their own organisations; some suspect leakage of the ALT's discussions. Before our next "
+    "meeting: check the read log of this award and its papers, and ask the secretary how the decision was "
+    "communicated."
+)
+
+
+@register("demo_parts", stage=DemoStage.WEEK)
+def oversight_note(ctx: dict, stdout) -> None:
+    from contracts.services.notes import write_oversight_note
+
+    alliance = ctx["alliance"]
+    shelter = AwardProcess.objects.filter(alliance=alliance, title=SHELTER).first()
+    login = get_user_model().objects.filter(username="oversight").first()
+    if shelter is None or login is None or shelter.oversight_notes.exists():
+        return
+    write_oversight_note(
+        actor=access_for(login, APPROVED_ON),
+        alliance=alliance,
+        award_process=shelter,
+        text=LEAKAGE_NOTE,
+        now=_at(APPROVED_ON, 18),
+    )
+    stdout.write("The Oversight Group noted suspected leakage of the winter shelter award.")

@@ -123,8 +123,8 @@ def planned_for_broken_run(run: AuditVerification) -> Iterator[Planned]:
         "the chain itself was changed outside the application (by someone with access to the database).\n\n"
         f"{listed}\n"
         + (f"…and {more} more, listed on the audit page.\n" if more > 0 else "")
-        + "\nKeep the checkpoint emails you hold as they are: they are the evidence of what the trail said. Tell "
-        "the alliance's secretary and the server's administrator."
+        + "\nPlease keep the checkpoint emails you hold as they are: they are the evidence of what the trail said. "
+        "Tell the alliance's secretary and the server's administrator, and read the record of the verification."
     )
     url = absolute_url(reverse("audit-feed-page", kwargs={"slug": alliance.slug}))
     for email, name, user_id in oversight_recipients(alliance, timezone.localdate(run.finished_at or run.requested_at)):

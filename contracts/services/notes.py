@@ -31,8 +31,10 @@ def write_oversight_note(
     text: str,
     award_process: AwardProcess | None = None,
     decision: Decision | None = None,
+    now=None,
 ) -> OversightNote:
-    """Write a note as a member of the alliance's oversight group (or staff), on one record at most."""
+    """Write a note as a member of the alliance's oversight group (or staff), on one record at most.
+    ``now`` dates it (the demo's story); the clock otherwise."""
     standing.require_oversight(actor, alliance.pk)
     if actor.user is None:
         raise RuleViolation("note_needs_author", "A note is written by someone: give the login that writes it.")
@@ -50,7 +52,7 @@ def write_oversight_note(
                 f"That {what} was not found in {alliance}; a note is on a record of the note's alliance.",
                 field=field,
             )
-    now = timezone.now()
+    now = now or timezone.now()
     note = OversightNote(
         alliance=alliance,
         award_process=award_process,
@@ -60,6 +62,7 @@ def write_oversight_note(
         created_at=now,
         updated_at=now,
     )
+    note._history_date = now
     save_checked(note, "Oversight note written")
     return note
 

@@ -14,16 +14,17 @@ import time
 from unittest import mock
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from alliance import read_log
+from alliance.management.base import AuditedCommand
 from decisions.models import Decision
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Time a confidential decision's page and API detail with and without the read log."
 
     def add_arguments(self, parser):
