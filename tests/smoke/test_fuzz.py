@@ -45,7 +45,8 @@ def tokens(smoke, django_db_blocker):
 
 def path_parameters(path: str, smoke, standing: str) -> dict:
     slug = KESTREL_SLUG if standing == BOTH else "dunmarrow"
-    collection = re.match(r"/api/v1/([^/]+)/", path).group(1)
+    # The collection the first id belongs to: the segment before it (audit/verifications/{id}/: verifications).
+    collection = path.split("{", 1)[0].rstrip("/").rsplit("/", 1)[-1]
     values = {}
     for name in re.findall(r"\{(\w+)\}", path):
         if collection == "alliances":

@@ -12,9 +12,10 @@ import json
 import urllib.request
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from alliance.audit import checkpoint, proofs
+from alliance.management.base import AuditedCommand
 
 
 def read_text(where: str) -> str:
@@ -31,7 +32,7 @@ def read_text(where: str) -> str:
         raise CommandError(f"{where} cannot be read ({error.strerror}).") from error
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Check an inclusion proof of one audit trail change against a kept checkpoint, with the verifier key alone."
 
     def add_arguments(self, parser):
