@@ -107,6 +107,7 @@ def test_demo_parts_are_every_story_then_every_week_then_the_forward_plan():
         "decisions.demo_week.load",
         "contracts.demo_week.load",
         "contracts.demo_week.agenda",
+        "contracts.demo_week.oversight_note",
         "alliance.demo_forward_plan.load",
         "contracts.demo_papers.load",
     ]
