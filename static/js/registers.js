@@ -18,12 +18,18 @@
       tally.querySelector('[data-tally="' + key + '"]').textContent = String(counts[key]);
     });
   }
-  document.addEventListener("DOMContentLoaded", function () {
+  function start() {
     var form = document.getElementById("positions-register");
     var tally = document.getElementById("positions-tally");
     if (!form || !tally) return;
     form.addEventListener("change", function (event) {
       if (event.target.matches('input[type="radio"][name$="-position"]')) update(form, tally);
     });
-  });
+    update(form, tally);  // a choice made before this ran (a quick hand, a restored form) is counted too
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
 })();

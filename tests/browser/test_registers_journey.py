@@ -82,6 +82,7 @@ def test_secretary_takes_attendance_and_positions_on_one_screen_each(page):
 
     # Positions: the tally follows each choice; an objection without its statement is refused on its row.
     page.get_by_role("link", name="Record positions").click()
+    page.wait_for_load_state()  # the tally's script listens once the page has loaded
     tally = page.locator("#positions-tally")
     expect(tally).to_contain_text(f"0 of {len(REPRESENTATIVES)} positions")
     for count, organisation in enumerate(REPRESENTATIVES, start=1):
