@@ -26,7 +26,7 @@ from alliance.access import (
     Through,
 )
 from alliance.formatting import day
-from alliance.models import Alliance, GoverningBody, Organisation
+from alliance.models import Alliance, ForwardPlanEntry, GoverningBody, Organisation
 from decisions.models import Decision
 from roles.models import InterestDeclaration, Person
 
@@ -351,6 +351,30 @@ class Contract(models.Model):
     awarded_through = models.ForeignKey(
         AwardProcess, on_delete=models.PROTECT, null=True, blank=True, related_name="contracts"
     )
+    service_line = models.ForeignKey(
+        "contracts.ServiceLine",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contracts",
+        help_text="The service line of the scope register it delivers.",
+    )
+    future_decision = models.ForeignKey(
+        Decision,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contracts_decided",
+        help_text="The decision on the contract's future (extend, re-award or let it end).",
+    )
+    forward_plan_entry = models.ForeignKey(
+        ForwardPlanEntry,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contracts",
+        help_text="The forward plan's entry announcing the decision due on its future.",
+    )
 
     history = HistoricalRecords()
     read_rule = AllOf(MembersLevel(), Through("awarded_through", optional=True))
@@ -442,3 +466,9 @@ class OversightNote(models.Model):
 
     def __str__(self) -> str:
         return f"Oversight note {self.pk} on {self.award_process or self.decision or self.alliance}"
+
+
+from contracts.delivery_models import Milestone, Workstream, WorkstreamContract  # noqa: E402, F401  (the delivery plan)
+from contracts.measure_models import Measure, MeasureReturn  # noqa: E402, F401  (performance measures)
+from contracts.query_models import OversightQuery  # noqa: E402, F401  (oversight's formal queries)
+from contracts.scope_models import BudgetEnvelope, SavingsRecord, ServiceLine  # noqa: E402, F401  (scope and money)

@@ -509,3 +509,141 @@ class AuditVerificationFactory(factory.django.DjangoModelFactory):
     started_at = factory.LazyAttribute(lambda o: o.requested_at)
     finished_at = factory.LazyAttribute(lambda o: o.requested_at)
     links_checked = 120
+
+
+# --- delivery (issue 21's foundation) ---
+
+
+class WorkstreamFactory(factory.django.DjangoModelFactory):
+    """A workstream of the delivery plan, being delivered (adopted by an agreed decision) unless told."""
+
+    class Meta:
+        model = "contracts.Workstream"
+
+    alliance = factory.SubFactory(AllianceFactory)
+    title = factory.Sequence(lambda n: f"Redesign {n}")
+    objective = "Redesign the service with the people who use it."
+    alliance_objective = "Fewer people sleeping rough"
+    success_definition = "A redesigned service commissioned before the contracts end."
+    status = "active"
+    adopted_by = factory.SubFactory(
+        DecisionFactory,
+        body__alliance=factory.SelfAttribute("...alliance"),
+        status=Decision.Status.AGREED,
+        decided_on=date(2021, 6, 1),
+    )
+    visibility = Decision.Visibility.MEMBERS
+    created_at = factory.LazyFunction(lambda: datetime(2021, 6, 1, 12, 0, tzinfo=UTC))
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "contracts.Milestone"
+
+    workstream = factory.SubFactory(WorkstreamFactory)
+    title = factory.Sequence(lambda n: f"Milestone {n}")
+    order = factory.Sequence(lambda n: n)
+    baseline_target_on = date(2022, 3, 31)
+    target_on = factory.SelfAttribute("baseline_target_on")
+    rag = "green"
+
+
+class WorkstreamContractFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "contracts.WorkstreamContract"
+
+    workstream = factory.SubFactory(WorkstreamFactory)
+    contract = factory.SubFactory(ContractFactory, alliance=factory.SelfAttribute("..workstream.alliance"))
+
+
+class MeasureFactory(factory.django.DjangoModelFactory):
+    """A quarterly numeric measure of a service category, higher is better, members' level."""
+
+    class Meta:
+        model = "contracts.Measure"
+
+    alliance = factory.SubFactory(AllianceFactory)
+    name = factory.Sequence(lambda n: f"People supported {n}")
+    definition = "People who received support in the period."
+    unit = "people"
+    direction = "higher"
+    target = Decimal("100.00")
+    frequency = "quarterly"
+    first_period_starts_on = date(2021, 4, 1)
+    service_category = "street_outreach"
+    visibility = Decision.Visibility.MEMBERS
+    created_at = factory.LazyFunction(lambda: datetime(2021, 4, 1, 12, 0, tzinfo=UTC))
+
+
+class MeasureReturnFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "contracts.MeasureReturn"
+
+    measure = factory.SubFactory(MeasureFactory)
+    period_start = date(2021, 4, 1)
+    period_end = date(2021, 6, 30)
+    due_on = date(2021, 7, 20)
+    value = Decimal("90.00")
+    submitted_on = date(2021, 7, 15)
+
+
+class ServiceLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "contracts.ServiceLine"
+
+    alliance = factory.SubFactory(AllianceFactory)
+    name = factory.Sequence(lambda n: f"Service line {n}")
+    service_category = "supported_accommodation"
+    in_scope = True
+    annual_value = Decimal("1000000.00")
+    created_at = factory.LazyFunction(lambda: datetime(2019, 4, 1, 12, 0, tzinfo=UTC))
+
+
+class BudgetEnvelopeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "contracts.BudgetEnvelope"
+
+    alliance = factory.SubFactory(AllianceFactory)
+    baseline_year = 2019
+    baseline_amount = Decimal("20000000.00")
+    annual_reduction_percent = Decimal("5.00")
+    reduction_from_year = 2
+    years = 5
+    set_by = factory.SubFactory(OrganisationFactory, kind=Organisation.Kind.COMMISSIONER)
+    set_on = date(2019, 3, 1)
+
+
+class SavingsRecordFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "contracts.SavingsRecord"
+
+    service_line = factory.SubFactory(ServiceLineFactory)
+    alliance = factory.SelfAttribute("service_line.alliance")
+    financial_year = 2020
+    amount = Decimal("50000.00")
+    recorded_at = factory.LazyFunction(lambda: datetime(2021, 4, 30, 12, 0, tzinfo=UTC))
+
+
+class OversightQueryFactory(factory.django.DjangoModelFactory):
+    """An open query of the alliance's oversight body to its leadership team."""
+
+    class Meta:
+        model = "contracts.OversightQuery"
+
+    alliance = factory.SubFactory(AllianceFactory)
+    reference = factory.Sequence(lambda n: f"OQ-2022-{n + 1:03d}")
+    kind = "query"
+    raised_by_body = factory.SubFactory(
+        GoverningBodyFactory,
+        alliance=factory.SelfAttribute("..alliance"),
+        name="Oversight Group",
+        code=factory.Sequence(lambda n: f"OG{n}"),
+        kind="oversight",
+    )
+    to_body = factory.SubFactory(GoverningBodyFactory, alliance=factory.SelfAttribute("..alliance"))
+    subject = factory.Sequence(lambda n: f"Query {n}")
+    text = "What performance information supports the extension?"
+    raised_on = date(2022, 5, 1)
+    due_on = date(2022, 6, 1)
+    status = "open"
+    visibility = Decision.Visibility.MEMBERS
