@@ -10,7 +10,8 @@ its due date is late, and a period past its due date with no return is missing.
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -22,6 +23,29 @@ from alliance.access import ByVisibility, RestrictedQuerySetMixin, Through
 from alliance.models import Alliance, Organisation
 from contracts.models import ServiceCategory
 from decisions.models import Decision
+
+MONTHS = {"monthly": 1, "quarterly": 3, "annual": 12}
+
+
+def _add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    # Periods start on a month's first days in practice; a 31st falls back to the month's last day.
+    for last in (31, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+@dataclass(frozen=True)
+class Period:
+    """One reporting period of a measure and when its return is due."""
+
+    start: date
+    end: date
+    due_on: date
 
 
 class MeasureQuerySet(RestrictedQuerySetMixin, models.QuerySet):
@@ -113,6 +137,29 @@ class Measure(models.Model):
     @property
     def is_narrative(self) -> bool:
         return self.direction == self.Direction.NARRATIVE
+
+    def period_starting(self, start: date) -> Period:
+        end = _add_months(start, MONTHS[self.frequency]) - timedelta(days=1)
+        return Period(start, end, end + timedelta(days=self.due_days_after_period))
+
+    def periods_due_by(self, on: date) -> list[Period]:
+        """Every period whose return was due before ``on``, oldest first."""
+        periods, index = [], 0
+        while True:
+            period = self.period_starting(_add_months(self.first_period_starts_on, index * MONTHS[self.frequency]))
+            if period.due_on >= on:
+                return periods
+            periods.append(period)
+            index += 1
+
+    def missing_periods(self, on: date, returned: set[date] | None = None) -> list[Period]:
+        """Periods due before ``on`` with no return (``returned``: the starts of the periods returned,
+        when the caller read them already; else one query)."""
+        if not self.active:
+            return []
+        if returned is None:
+            returned = set(self.returns.values_list("period_start", flat=True))
+        return [period for period in self.periods_due_by(on) if period.start not in returned]
 
 
 class MeasureReturnQuerySet(RestrictedQuerySetMixin, models.QuerySet):

@@ -159,3 +159,26 @@ def test_every_record_keeps_its_history(two_alliances):
     for model in MODELS:
         row = model.objects.first()
         assert row.history.count() == 1, model
+
+
+class TestPeriods:
+    def test_quarterly_periods_due_twenty_days_after_each_quarter(self):
+        measure = MeasureFactory.build(first_period_starts_on=date(2021, 4, 1), frequency="quarterly")
+        periods = measure.periods_due_by(date(2021, 10, 21))
+        assert [(p.start, p.end, p.due_on) for p in periods] == [
+            (date(2021, 4, 1), date(2021, 6, 30), date(2021, 7, 20)),
+            (date(2021, 7, 1), date(2021, 9, 30), date(2021, 10, 20)),
+        ]
+
+    def test_a_period_due_today_is_not_yet_missing(self):
+        measure = MeasureFactory.build(first_period_starts_on=date(2021, 4, 1), frequency="monthly")
+        assert [p.start for p in measure.periods_due_by(date(2021, 5, 21))] == [date(2021, 4, 1)]
+
+    def test_missing_periods_are_those_due_with_no_return(self):
+        returned = MeasureReturnFactory()
+        missing = returned.measure.missing_periods(date(2022, 1, 21))
+        assert [p.start for p in missing] == [date(2021, 7, 1), date(2021, 10, 1)]
+
+    def test_an_inactive_measure_misses_nothing(self):
+        measure = MeasureFactory(active=False)
+        assert measure.missing_periods(date(2030, 1, 1)) == []
