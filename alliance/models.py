@@ -714,6 +714,9 @@ class NotificationKind(models.TextChoices):
     MINUTES_CIRCULATED = "minutes_circulated", "Draft minutes circulated"
     CHECKPOINT_TAKEN = "checkpoint_taken", "Audit checkpoint taken (oversight keeps a copy)"
     AUDIT_BROKEN = "audit_broken", "Audit trail verification found a problem"
+    OVERSIGHT_QUERY_RAISED = "oversight_query_raised", "Oversight query raised to your body"
+    OVERSIGHT_QUERY_ANSWERED = "oversight_query_answered", "Oversight query answered"
+    OVERSIGHT_QUERY_OVERDUE = "oversight_query_overdue", "Oversight query overdue"
 
 
 class Sending(models.Model):

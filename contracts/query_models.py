@@ -81,6 +81,11 @@ class OversightQuery(models.Model):
     answering_decision = models.ForeignKey(
         Decision, on_delete=models.PROTECT, null=True, blank=True, related_name="oversight_answers"
     )
+    withdrawal_reason = models.TextField(blank=True, help_text="Why oversight withdrew the query.")
+    withdrawn_on = models.DateField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     visibility = models.CharField(max_length=20, choices=Visibility.choices, default=Decision.Visibility.MEMBERS)
 
     history = HistoricalRecords()
@@ -96,6 +101,10 @@ class OversightQuery(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="answered") | (~Q(answer="") & Q(answered_on__isnull=False)),
                 name="oversight_query_answered_has_answer",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="withdrawn") | (~Q(withdrawal_reason="") & Q(withdrawn_on__isnull=False)),
+                name="oversight_query_withdrawn_has_reason",
             ),
         ]
         indexes = [
