@@ -33,15 +33,15 @@ def qs(scene):
 
 
 def raise_one(qs, **overrides):
-    values = dict(
-        actor=actor_for(qs.auditor),
-        alliance=qs.alliance,
-        to_body=qs.alt,
-        subject="Performance information behind the extensions",
-        text="What performance information supported extending the outreach contracts?",
-        due_on=TODAY + timedelta(days=28),
-        on=TODAY,
-    )
+    values = {
+        "actor": actor_for(qs.auditor),
+        "alliance": qs.alliance,
+        "to_body": qs.alt,
+        "subject": "Performance information behind the extensions",
+        "text": "What performance information supported extending the outreach contracts?",
+        "due_on": TODAY + timedelta(days=28),
+        "on": TODAY,
+    }
     values.update(overrides)
     return values
 
@@ -153,20 +153,22 @@ def test_a_query_cannot_concern_another_alliances_record(qs, field):
 
 def test_an_alliance_without_an_oversight_group_cannot_raise(scene):
     auditor = oversight_user(scene.alliance)
-    values = dict(
-        actor=actor_for(auditor),
-        alliance=scene.alliance,
-        to_body=scene.body,
-        subject="S",
-        text="T",
-        due_on=TODAY,
-        on=TODAY,
-    )
+    values = {
+        "actor": actor_for(auditor),
+        "alliance": scene.alliance,
+        "to_body": scene.body,
+        "subject": "S",
+        "text": "T",
+        "due_on": TODAY,
+        "on": TODAY,
+    }
     refused("query_no_oversight_body", services.raise_oversight_query, **values)
 
 
 def test_the_raising_body_must_be_the_oversight_group(qs):
-    refusal = refused("query_not_from_oversight", services.raise_oversight_query, **raise_one(qs, raised_by_body=qs.alt))
+    refusal = refused(
+        "query_not_from_oversight", services.raise_oversight_query, **raise_one(qs, raised_by_body=qs.alt)
+    )
     assert refusal.field == "raised_by_body"
 
 
@@ -186,7 +188,11 @@ def recommendation(qs):
 def test_the_secretary_answers_a_query(qs, query):
     decision = DecisionFactory(alliance=qs.alliance, body=qs.alt)
     answered = services.answer_oversight_query(
-        actor=actor_for(qs.secretary), query=query, answer="The quarterly returns.", answering_decision=decision, on=TODAY
+        actor=actor_for(qs.secretary),
+        query=query,
+        answer="The quarterly returns.",
+        answering_decision=decision,
+        on=TODAY,
     )
     assert (answered.status, answered.response, answered.answer) == ("answered", "answered", "The quarterly returns.")
     assert (answered.answered_on, answered.answered_by, answered.answering_decision) == (TODAY, qs.secretary, decision)
@@ -318,9 +324,7 @@ def test_a_withdrawal_needs_a_reason(qs, query):
 
 
 def test_the_body_cannot_withdraw_a_query(qs, query):
-    refused(
-        "not_permitted", services.withdraw_oversight_query, actor=actor_for(qs.secretary), query=query, reason="No"
-    )
+    refused("not_permitted", services.withdraw_oversight_query, actor=actor_for(qs.secretary), query=query, reason="No")
 
 
 def test_a_withdrawn_query_cannot_be_answered_or_withdrawn_again(qs, query):
