@@ -233,3 +233,21 @@ def audit_workbook(rows: Iterable[list], filters: list[tuple[str, str]]) -> byte
     out = BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def table_workbook(sheet_name: str, header: list[str], rows: Iterable[Iterable]) -> bytes:
+    """One table (a register's download) as an Excel workbook of one sheet, written row by row, every
+    text cell kept as text (never a formula)."""
+    from io import BytesIO
+
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(sheet_name[:31])
+    sheet.freeze_panes = "A2"
+    sheet.append([_xlsx_cell(sheet, name) for name in header])
+    for row in rows:
+        sheet.append([_xlsx_cell(sheet, value) for value in row])
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()

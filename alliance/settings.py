@@ -370,6 +370,9 @@ SPECTACULAR_SETTINGS = {
         "DocumentKindEnum": "alliance.document_models.Document.Kind",
         "GoverningDocumentKindEnum": "decisions.governing_models.GoverningDocument.Kind",
         "GoverningDocumentStatusEnum": "decisions.governing_models.GoverningDocument.Status",
+        "OversightQueryKindEnum": "contracts.query_models.OversightQuery.Kind",
+        "OversightQueryStatusEnum": "contracts.query_models.OversightQuery.Status",
+        "OversightQueryResponseEnum": "contracts.query_models.OversightQuery.Response",
     },
 }
 

@@ -17,6 +17,7 @@ from api.views import (
     read_log,
     roles,
 )
+from api.views.oversight_queries import OversightQueryViewSet
 from api.views.verifications import AuditVerificationViewSet
 
 router = DefaultRouter()
@@ -42,6 +43,7 @@ router.register("award-policies", contracts.AwardPolicyViewSet, basename="api-aw
 router.register("awards", contracts.AwardViewSet, basename="api-award")
 router.register("contracts", contracts.ContractViewSet, basename="api-contract")
 router.register("oversight-notes", contracts.OversightNoteViewSet, basename="api-oversight-note")
+router.register("oversight-queries", OversightQueryViewSet, basename="api-oversight-query")
 router.register("documents", documents.DocumentViewSet, basename="api-document")
 router.register("notifications", notifications.NotificationViewSet, basename="api-notification")
 router.register("audit/verifications", AuditVerificationViewSet, basename="api-audit-verification")

@@ -33,6 +33,7 @@ __all__ = [
     "require_query_raiser",
     "require_query_answerer",
     "answers_query",
+    "RECOMMENDATION_RESPONSES",
 ]
 
 #: What a body may answer to a recommendation; a query is simply answered.
