@@ -55,3 +55,6 @@ def awards_approved_section(ctx: HomeContext) -> HomeSection | None:
         alliances=alliances,
         items=items,
     )
+
+
+from contracts import home_queries  # noqa: E402, F401  (oversight's open and overdue queries)

@@ -53,3 +53,6 @@ def award_approved(now: datetime) -> Iterator[Planned]:
             url=absolute_url(process.get_absolute_url()),
             due_at=now,
         )
+
+
+from contracts import query_notifications  # noqa: E402, F401  (oversight's formal queries)

@@ -311,6 +311,19 @@ DEMO_WEEK = {
     # The next ALT meeting's agenda goes to each seat's representative and deputy; the shelter added after.
     ("agenda_published", "Agenda: ALT October 2023 on 11/10/2023"): REPS | _to("Kirsty Gray"),
     ("agenda_changed", "Agenda changed: ALT October 2023 on 11/10/2023"): REPS | _to("Kirsty Gray"),
+    # The Oversight Group's queries (contracts/demo_queries.py): the scope query raised on 15 September to the
+    # ALT's secretary, the audit-trail recommendation answered on 18 September, the performance query overdue.
+    (
+        "oversight_query_raised",
+        "Query from Oversight Group: OQ-2023-003 Services in and out of the alliance's scope",
+    ): _to("Rachel Ogilvie"),
+    (
+        "oversight_query_answered",
+        "Answered (partly accepted): OQ-2023-002 An audit trail of award decisions",
+    ): _to("Helen Strachan", "David Ure", "Morven Blair"),
+    ("oversight_query_overdue", "Overdue: OQ-2023-001 Performance information behind the outreach extension"): _to(
+        "Rachel Ogilvie", "Helen Strachan", "David Ure", "Morven Blair"
+    ),
     # load_demo's checkpoint of the audit trail, dated the demo's now: to each oversight group member.
     ("checkpoint_taken", "Audit checkpoint of Dunmarrow Homelessness Alliance, 20/09/2023 08:00"): _to(
         "Helen Strachan", "David Ure", "Morven Blair"

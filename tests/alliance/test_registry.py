@@ -51,7 +51,7 @@ def test_items_are_ordered_by_stage_then_app_whatever_the_order_of_registration(
     with registry_store("demo_parts"):
         register("demo_parts", stage=DemoStage.STORY)(late)  # registered last, from no app: last of its stage
         names = _names("demo_parts")
-    assert names.index("tests.alliance.test_registry.late") == names.index("contracts.demo.load") + 1
+    assert names.index("tests.alliance.test_registry.late") == names.index("contracts.demo_queries.load") + 1
 
 
 def test_autodiscover_registers_the_producers_of_roles_then_decisions_then_contracts():
@@ -67,6 +67,9 @@ def test_autodiscover_registers_the_producers_of_roles_then_decisions_then_contr
         "decisions.notifications.agenda_published",
         "decisions.notifications.agenda_changed",
         "contracts.notifications.award_approved",
+        "contracts.query_notifications.oversight_query_raised",
+        "contracts.query_notifications.oversight_query_answered",
+        "contracts.query_notifications.oversight_query_overdue",
     ]
 
 
@@ -94,6 +97,7 @@ def test_home_sections_are_decisions_then_contracts():
         "decisions.home.past_meetings_section",
         "decisions.home.minutes_section",
         "contracts.home.awards_approved_section",
+        "contracts.home_queries.oversight_queries_section",
     ]
 
 
@@ -103,6 +107,7 @@ def test_demo_parts_are_every_story_then_every_week_then_the_forward_plan():
         "roles.demo.load",
         "decisions.demo.load",
         "contracts.demo.load",
+        "contracts.demo_queries.load",
         "decisions.demo_governing.load",  # at the week's stage: it reads the award policies' decisions
         "decisions.demo_week.load",
         "contracts.demo_week.load",
