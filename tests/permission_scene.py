@@ -157,6 +157,16 @@ def make_permission_scene() -> PermissionScene:
         text="Ask how the bids were scored.",
         award_process=award,
     )
+    og = GoverningBodyFactory(alliance=alliance, code="OG", name="Oversight Group", kind="oversight")
+    oquery = award_services.raise_oversight_query(
+        actor=actor_for(users["oversight"]),
+        alliance=alliance,
+        raised_by_body=og,
+        to_body=scene.body,
+        subject="Performance information behind the extension",
+        text="What performance information supported the extension?",
+        due_on=timezone.localdate() + timedelta(days=14),
+    )
     verification = AuditVerification.objects.create(
         alliance=alliance, status="passed", scheduled=True, requested_at=timezone.now(), finished_at=timezone.now()
     )
@@ -203,6 +213,7 @@ def make_permission_scene() -> PermissionScene:
         "secret_govdoc_title": secret_govdoc.title,
         "notification": notification.pk,
         "note": note.pk,
+        "oquery": oquery.pk,
         "secret_reference": confidential.reference,
         "secret_title": confidential.title,
         "secret_award_reference": secret_award.reference,

@@ -470,6 +470,16 @@ GET    /alliances/{slug}/delegations/{delegation}/                           -  
 GET    /alliances/{slug}/members/{membership}/                               -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/oversight/notes/                                    -              302 403 403 403 200 200 404
 POST   /alliances/{slug}/oversight/notes/                                    {}             302 403 403 403 400 400 404
+GET    /alliances/{slug}/oversight/queries/                                  -              302 200 200 200 200 200 404
+GET    /alliances/{slug}/oversight/queries.csv                               -              302 200 200 200 200 200 404
+GET    /alliances/{slug}/oversight/queries.xlsx                              -              302 200 200 200 200 200 404
+GET    /alliances/{slug}/oversight/queries/new/                              -              302 403 403 403 200 200 404
+POST   /alliances/{slug}/oversight/queries/new/                              {}             302 403 403 403 400 400 404
+GET    /alliances/{slug}/oversight/queries/{oquery}/                         -              302 200 200 200 200 200 404
+GET    /alliances/{slug}/oversight/queries/{oquery}/answer/                  -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/oversight/queries/{oquery}/answer/                  {}             302 403 403 400 403 400 404
+GET    /alliances/{slug}/oversight/queries/{oquery}/withdraw/                -              302 403 403 403 200 200 404
+POST   /alliances/{slug}/oversight/queries/{oquery}/withdraw/                {}             302 403 403 403 400 400 404
 POST   /api/v1/awards/{award}/correct/                                       {}             401 403 403 400 403 400 404
 GET    /api/v1/awards/{award}/interests/                                     -              401 200 200 200 200 200 404
 POST   /api/v1/awards/{award}/interests/                                     {}             401 403 403 400 403 400 404
@@ -479,6 +489,12 @@ GET    /api/v1/oversight-notes/{note}/                                       -  
 PUT    /api/v1/oversight-notes/{note}/                                       {}             401 405 405 405 405 405 405
 PATCH  /api/v1/oversight-notes/{note}/                                       {}             401 404 404 404 400 400 404
 GET    /api/v1/oversight-notes/{note}/history/                               -              401 404 404 404 200 200 404
+GET    /api/v1/oversight-queries/                                            -              401 200 200 200 200 200 200
+POST   /api/v1/oversight-queries/                                            {}             401 403 403 403 400 400 400
+GET    /api/v1/oversight-queries/{oquery}/                                   -              401 200 200 200 200 200 404
+GET    /api/v1/oversight-queries/{oquery}/history/                           -              401 200 200 200 200 200 404
+POST   /api/v1/oversight-queries/{oquery}/answer/                            {}             401 403 403 400 403 400 404
+POST   /api/v1/oversight-queries/{oquery}/withdraw/                          {}             401 403 403 403 400 400 404
 """
 
 # Cells whose current code is wrong and is being fixed elsewhere: the expected code is the

@@ -30,7 +30,7 @@ from alliance.models import (
     Notification,
     Organisation,
 )
-from contracts.models import AwardPolicy, AwardProcess, Contract, OversightNote
+from contracts.models import AwardPolicy, AwardProcess, Contract, OversightNote, OversightQuery
 from decisions.governing_models import GoverningDocument
 from decisions.models import (
     ActionItem,
@@ -57,6 +57,7 @@ SEGMENT_MODELS = {
     "meetings": Meeting,
     "actions": ActionItem,
     "awards": AwardProcess,
+    "queries": OversightQuery,  # alliances/{slug}/oversight/queries/{pk}/
     "inbox": Notification,
     "forward-plan": ForwardPlanEntry,
     "papers": Document,
@@ -79,6 +80,7 @@ SEGMENT_MODELS = {
     "award-policies": AwardPolicy,
     "contracts": Contract,
     "oversight-notes": OversightNote,
+    "oversight-queries": OversightQuery,
     "notifications": Notification,
     "seats": Seat,
     "documents": Document,
@@ -123,6 +125,9 @@ QUERIES = {
     "alliances/{slug}/audit/": ["", "?model=oversightnote", "?page=2"],
     "alliances/{slug}/audit/verifications/": ["", "?page=2"],
     "alliances/{slug}/oversight/notes/": [""],
+    "alliances/{slug}/oversight/queries/": ["", "?overdue=true", "?kind=recommendation&status=answered", "?to_body=0"],
+    "alliances/{slug}/oversight/queries.csv": ["", "?overdue=false", "?to_body=0"],
+    "alliances/{slug}/oversight/queries.xlsx": ["", "?status=open"],
     "alliances/{slug}/read-log/": ["", "?kind=page&who=secretary", "?record=decisions.decision", "?since=nonsense"],
     "api/v1/read-log/": ["?alliance={slug}", "?alliance={slug}&kind=download&format=api", "?who=oversight"],
     "public/{slug}/": ["", "?year=2023", "?body=ALT"],

@@ -39,7 +39,7 @@ from alliance.models import (
 )
 from contracts import services as awards
 from contracts.demo import RULES_V2, Awards
-from contracts.models import AwardPolicy, AwardProcess, Contract, OversightNote, Submission
+from contracts.models import AwardPolicy, AwardProcess, Contract, OversightNote, OversightQuery, Submission
 from decisions import services as decisions
 from decisions.governing_models import GoverningDocument
 from decisions.models import ActionItem, AdvisoryInput, AgendaItem, Decision, Meeting, Recusal, Release, Vote
@@ -324,6 +324,16 @@ def _dunmarrow(scene: SmokeScene, users: dict) -> dict:
             text=scene.text("Dunmarrow oversight note on the CONFIDENTIAL award", OG),
         ),
     ]  # fmt: skip
+
+    # oqueries: a CONFIDENTIAL oversight query, answered, for the standings that read confidential records.
+    secret_query = awards.raise_oversight_query(actor=access_for(ovs), alliance=alliance, to_body=alt,
+        subject=scene.text("Dunmarrow CONFIDENTIAL oversight query: subject", C),
+        text=scene.text("Dunmarrow CONFIDENTIAL oversight query: text", C), due_on=date(2023, 9, 1),
+        on=date(2023, 8, 1), visibility="CONFIDENTIAL", award_process=process,
+    )  # fmt: skip
+    awards.answer_oversight_query(actor=SYSTEM, query=secret_query, on=date(2023, 8, 20),
+        answer=scene.text("Dunmarrow CONFIDENTIAL oversight query: answer", C))  # fmt: skip
+    notes.append(secret_query)
 
     meeting = decisions.schedule_meeting(actor=SYSTEM, body=alt, starts_at=at(date(2023, 8, 3)), title="ALT extra meeting",
                                          location="Harbour Light offices")  # fmt: skip
@@ -700,6 +710,17 @@ def _kestrel(scene: SmokeScene, users: dict, dun: dict) -> None:
         awards.write_oversight_note(actor=access_for(k_oversight_user), alliance=alliance, decision=confidential,
                                     text=t("Kestrel Vale oversight note on a decision", STAFF_ONLY)),
     ]  # fmt: skip
+    # oqueries: Kestrel Vale's oversight queries, one MEMBERS and open, one CONFIDENTIAL and withdrawn.
+    for visibility in ("MEMBERS", "CONFIDENTIAL"):
+        k_query = awards.raise_oversight_query(actor=access_for(k_oversight_user), alliance=alliance, to_body=klt,
+            subject=t(f"Kestrel Vale {visibility} oversight query: subject", K),
+            text=t(f"Kestrel Vale {visibility} oversight query: text", K), due_on=date(2023, 3, 1),
+            on=date(2023, 2, 1), visibility=visibility, decision=confidential,
+        )  # fmt: skip
+        if visibility == "CONFIDENTIAL":
+            k_query = awards.withdraw_oversight_query(actor=SYSTEM, query=k_query, on=date(2023, 2, 10),
+                reason=t("Kestrel Vale oversight query: withdrawal reason", K))  # fmt: skip
+        notes.append(k_query)
     plan_entry = forward_plan.save_entry(actor=SYSTEM,
         alliance=alliance, body=klt, title=t("Kestrel Vale forward plan entry", K), kind="KEY",
         expected_on=date(2027, 2, 1), contact_name="Kestrel secretary", contact_email="ks@kestrel.example.org",
@@ -789,6 +810,7 @@ SAMPLED = {
     Submission: "process__alliance",
     Contract: "alliance",
     OversightNote: "alliance",
+    OversightQuery: "alliance",
     Notification: "alliance",
     Seat: "body__alliance",
     BodyRule: "body__alliance",
