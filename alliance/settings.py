@@ -370,6 +370,8 @@ SPECTACULAR_SETTINGS = {
         "DocumentKindEnum": "alliance.document_models.Document.Kind",
         "GoverningDocumentKindEnum": "decisions.governing_models.GoverningDocument.Kind",
         "GoverningDocumentStatusEnum": "decisions.governing_models.GoverningDocument.Status",
+        "MeasureDirectionEnum": "contracts.measure_models.Measure.Direction",
+        "MeasureFrequencyEnum": "contracts.measure_models.Measure.Frequency",
     },
 }
 
