@@ -247,7 +247,7 @@ class ReturnsDownload(AlliancePageMixin, View):
         filterset = ReturnDownloadFilter(
             self.request.GET or None, q.returns_of(self.alliance, self.access), request=self.request
         )
-        if not filterset.is_valid():
+        if filterset.is_bound and not filterset.is_valid():
             errors = "; ".join(f"{k}: {' '.join(v)}" for k, v in filterset.errors.items())
             raise RuleViolation(
                 "filter_invalid", f"A filter could not be used ({errors}); correct it and download again."
