@@ -235,19 +235,25 @@ def audit_workbook(rows: Iterable[list], filters: list[tuple[str, str]]) -> byte
     return out.getvalue()
 
 
-def table_workbook(sheet_name: str, header: list[str], rows: Iterable[Iterable]) -> bytes:
-    """One table (a register's download) as an Excel workbook of one sheet, written row by row, every
-    text cell kept as text (never a formula)."""
+def table_workbook(
+    title: str, header: list[str], rows: Iterable[list], filters: list[tuple[str, str]] | None = None
+) -> bytes:
+    """Any table as an Excel workbook, written as :func:`audit_workbook` writes the audit feed: a sheet of
+    rows (``title``) under ``header``, and one saying which filters chose them."""
     from io import BytesIO
 
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(sheet_name[:31])
+    sheet = book.create_sheet(title[:31])
     sheet.freeze_panes = "A2"
     sheet.append([_xlsx_cell(sheet, name) for name in header])
     for row in rows:
         sheet.append([_xlsx_cell(sheet, value) for value in row])
+    about = book.create_sheet("Filters")
+    about.append([_xlsx_cell(about, "Filter"), _xlsx_cell(about, "Value")])
+    for name, value in filters or [("(none)", "every row you may read")]:
+        about.append([_xlsx_cell(about, name), _xlsx_cell(about, value)])
     out = BytesIO()
     book.save(out)
     return out.getvalue()

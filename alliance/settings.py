@@ -373,6 +373,8 @@ SPECTACULAR_SETTINGS = {
         "OversightQueryKindEnum": "contracts.query_models.OversightQuery.Kind",
         "OversightQueryStatusEnum": "contracts.query_models.OversightQuery.Status",
         "OversightQueryResponseEnum": "contracts.query_models.OversightQuery.Response",
+        "MeasureDirectionEnum": "contracts.measure_models.Measure.Direction",
+        "MeasureFrequencyEnum": "contracts.measure_models.Measure.Frequency",
     },
 }
 

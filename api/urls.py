@@ -12,6 +12,7 @@ from api.views import (
     documents,
     exports,
     governing,
+    measures,
     meetings,
     notifications,
     read_log,
@@ -42,6 +43,8 @@ router.register("governing-documents", governing.GoverningDocumentViewSet, basen
 router.register("award-policies", contracts.AwardPolicyViewSet, basename="api-award-policy")
 router.register("awards", contracts.AwardViewSet, basename="api-award")
 router.register("contracts", contracts.ContractViewSet, basename="api-contract")
+router.register("measures", measures.MeasureViewSet, basename="api-measure")
+router.register("measure-returns", measures.MeasureReturnViewSet, basename="api-measure-return")
 router.register("oversight-notes", contracts.OversightNoteViewSet, basename="api-oversight-note")
 router.register("oversight-queries", OversightQueryViewSet, basename="api-oversight-query")
 router.register("documents", documents.DocumentViewSet, basename="api-document")

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from contracts import record_views, views
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path("contracts/", views.ContractRegisterView.as_view(), name="contract-register"),
     path("budget/", views.BudgetView.as_view(), name="budget"),
     path("award-policy/", views.PolicyVersionsView.as_view(), name="award-policies"),
+    path("", include("contracts.measure_urls")),
 ]
