@@ -491,3 +491,7 @@ def load(ctx: dict, stdout) -> None:
         f"Recorded {AwardProcess.objects.filter(alliance=alliance).count()} award processes under "
         f"{alliance.award_policies.count()} versions of the award policy."
     )
+
+
+# Scope and money: its demo part loads after the awards it links its service lines to.
+from contracts import demo_scope  # noqa: E402, F401

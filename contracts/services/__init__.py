@@ -8,5 +8,6 @@ from contracts.services.evaluation import *  # noqa: F403
 from contracts.services.notes import *  # noqa: F403
 from contracts.services.policies import *  # noqa: F403
 from contracts.services.processes import *  # noqa: F403
+from contracts.services.scope import *  # noqa: F403
 from contracts.services.stages import *  # noqa: F403
 from contracts.services.transitions import *  # noqa: F403
