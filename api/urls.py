@@ -16,6 +16,7 @@ from api.views import (
     notifications,
     read_log,
     roles,
+    scope,
 )
 from api.views.verifications import AuditVerificationViewSet
 
@@ -42,6 +43,9 @@ router.register("award-policies", contracts.AwardPolicyViewSet, basename="api-aw
 router.register("awards", contracts.AwardViewSet, basename="api-award")
 router.register("contracts", contracts.ContractViewSet, basename="api-contract")
 router.register("oversight-notes", contracts.OversightNoteViewSet, basename="api-oversight-note")
+router.register("service-lines", scope.ServiceLineViewSet, basename="api-service-line")
+router.register("budget-envelopes", scope.BudgetEnvelopeViewSet, basename="api-budget-envelope")
+router.register("savings", scope.SavingsRecordViewSet, basename="api-savings")
 router.register("documents", documents.DocumentViewSet, basename="api-document")
 router.register("notifications", notifications.NotificationViewSet, basename="api-notification")
 router.register("audit/verifications", AuditVerificationViewSet, basename="api-audit-verification")
