@@ -17,6 +17,7 @@ from api.views import (
     notifications,
     read_log,
     roles,
+    scope,
 )
 from api.views.oversight_queries import OversightQueryViewSet
 from api.views.verifications import AuditVerificationViewSet
@@ -47,6 +48,9 @@ router.register("measures", measures.MeasureViewSet, basename="api-measure")
 router.register("measure-returns", measures.MeasureReturnViewSet, basename="api-measure-return")
 router.register("oversight-notes", contracts.OversightNoteViewSet, basename="api-oversight-note")
 router.register("oversight-queries", OversightQueryViewSet, basename="api-oversight-query")
+router.register("service-lines", scope.ServiceLineViewSet, basename="api-service-line")
+router.register("budget-envelopes", scope.BudgetEnvelopeViewSet, basename="api-budget-envelope")
+router.register("savings", scope.SavingsRecordViewSet, basename="api-savings")
 router.register("documents", documents.DocumentViewSet, basename="api-document")
 router.register("notifications", notifications.NotificationViewSet, basename="api-notification")
 router.register("audit/verifications", AuditVerificationViewSet, basename="api-audit-verification")

@@ -493,4 +493,6 @@ def load(ctx: dict, stdout) -> None:
     )
 
 
+# Scope and money: its demo part loads after the awards it links its service lines to.
+from contracts import demo_scope  # noqa: E402, F401, I001
 from contracts import demo_queries  # noqa: E402, F401  (the Oversight Group's formal queries)

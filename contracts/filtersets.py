@@ -4,9 +4,10 @@ import django_filters as filters
 from django import forms
 from django.db.models import Q
 
-from alliance.filtersets import AllianceSlugFilter, FilterSet, IdFilter, SearchFilter
+from alliance.filtersets import AllianceSlugFilter, FilterSet, IdFilter, SearchFilter, StrictBooleanFilter
 from alliance.models import Alliance, Organisation
 from contracts.models import AwardPolicy, AwardProcess, Contract, OversightNote, Route, ServiceCategory
+from contracts.scope_models import BudgetEnvelope, SavingsRecord, ServiceLine
 
 
 class AwardPolicyFilter(FilterSet):
@@ -151,3 +152,32 @@ class OversightNoteFilter(FilterSet):
     class Meta:
         model = OversightNote
         fields = ["alliance", "award_process", "decision", "author"]
+
+
+# Scope and money ---------------------------------------------------------------------------
+
+
+class ServiceLineFilter(FilterSet):
+    alliance = AllianceSlugFilter(field_name="alliance__slug", label="Alliance slug")
+    in_scope = StrictBooleanFilter(field_name="in_scope", label="In scope (true) or retained (false)")
+    active = StrictBooleanFilter(field_name="active", label="Still funded")
+
+    class Meta:
+        model = ServiceLine
+        fields = ["alliance", "in_scope", "active", "provider", "service_category", "changed_by"]
+
+
+class BudgetEnvelopeFilter(FilterSet):
+    alliance = AllianceSlugFilter(field_name="alliance__slug", label="Alliance slug")
+
+    class Meta:
+        model = BudgetEnvelope
+        fields = ["alliance", "baseline_year", "set_by", "set_by_decision"]
+
+
+class SavingsRecordFilter(FilterSet):
+    alliance = AllianceSlugFilter(field_name="alliance__slug", label="Alliance slug")
+
+    class Meta:
+        model = SavingsRecord
+        fields = ["alliance", "financial_year", "service_line", "member", "decision"]

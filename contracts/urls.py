@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from contracts import record_views, views
+from contracts import record_views, scope_views, views
 
 urlpatterns = [
     path("awards/", views.AwardRegisterView.as_view(), name="award-register"),
@@ -15,4 +15,19 @@ urlpatterns = [
     path("budget/", views.BudgetView.as_view(), name="budget"),
     path("award-policy/", views.PolicyVersionsView.as_view(), name="award-policies"),
     path("", include("contracts.measure_urls")),
+    path("scope/", scope_views.ScopeRegisterView.as_view(), name="scope-register"),
+    path("scope/register.csv", scope_views.ScopeRegisterDownloadView.as_view(), {"fmt": "csv"}, name="scope-csv"),
+    path("scope/register.xlsx", scope_views.ScopeRegisterDownloadView.as_view(), {"fmt": "xlsx"}, name="scope-xlsx"),
+    path("scope/lines/new/", scope_views.AddServiceLineView.as_view(), name="service-line-add"),
+    path("scope/lines/<int:pk>/", scope_views.ServiceLineView.as_view(), name="service-line"),
+    path("scope/lines/<int:pk>/change/", scope_views.ChangeServiceLineView.as_view(), name="service-line-change"),
+    path("scope/lines/<int:pk>/contracts/new/", scope_views.RecordContractView.as_view(), name="service-line-contract"),
+    path("scope/lines/<int:pk>/contracts/link/", scope_views.LinkContractView.as_view(), name="service-line-link"),
+    path("scope/envelope/", scope_views.EnvelopeView.as_view(), name="budget-envelope"),
+    path("scope/envelope/new/", scope_views.SetEnvelopeView.as_view(), name="budget-envelope-set"),
+    path("scope/envelope/savings.csv", scope_views.SavingsDownloadView.as_view(), {"fmt": "csv"}, name="savings-csv"),
+    path(
+        "scope/envelope/savings.xlsx", scope_views.SavingsDownloadView.as_view(), {"fmt": "xlsx"}, name="savings-xlsx"
+    ),
+    path("scope/savings/new/", scope_views.RecordSavingsView.as_view(), name="savings-record"),
 ]

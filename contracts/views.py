@@ -13,7 +13,7 @@ from alliance import read_log
 from alliance.document_views import papers_context
 from alliance.exports import csv_lines
 from alliance.web import AlliancePageMixin, FilteredListMixin
-from contracts import queries
+from contracts import queries, queries_scope
 from contracts.filtersets import AwardRegisterFilter
 from contracts.models import AwardProcess
 from contracts.record_views import moves_from
@@ -116,7 +116,11 @@ class BudgetView(AlliancePageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         years = queries.budget_by_year(self.alliance, self.access)
-        context.update(years=years, current_year=queries.financial_year(self.on))
+        context.update(
+            years=years,
+            current_year=queries.financial_year(self.on),
+            unrecorded=queries_scope.unrecorded_in_scope_lines(self.alliance, self.access),
+        )
         return context
 
 

@@ -17,6 +17,7 @@ PAGES_AND_WIRING = {
     "lockout", "middleware", "public", "public_urls", "settings", "startup", "urls", "views", "web", "wsgi",
     "plan_views", "interest_views", "views_releases", "record_views", "document_views", "views_agenda",
     "views_governing",
+    "scope_views", "scope_forms",
     "views_registers",
     "read_log_views", "checkpoint_views",
     "oversight_query_views",

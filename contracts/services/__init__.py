@@ -10,5 +10,6 @@ from contracts.services.notes import *  # noqa: F403
 from contracts.services.oversight_queries import *  # noqa: F403
 from contracts.services.policies import *  # noqa: F403
 from contracts.services.processes import *  # noqa: F403
+from contracts.services.scope import *  # noqa: F403
 from contracts.services.stages import *  # noqa: F403
 from contracts.services.transitions import *  # noqa: F403
