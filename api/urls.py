@@ -17,6 +17,7 @@ from api.views import (
     read_log,
     roles,
 )
+from api.views.delivery import MilestoneViewSet, WorkstreamViewSet
 from api.views.verifications import AuditVerificationViewSet
 
 router = DefaultRouter()
@@ -41,6 +42,8 @@ router.register("governing-documents", governing.GoverningDocumentViewSet, basen
 router.register("award-policies", contracts.AwardPolicyViewSet, basename="api-award-policy")
 router.register("awards", contracts.AwardViewSet, basename="api-award")
 router.register("contracts", contracts.ContractViewSet, basename="api-contract")
+router.register("workstreams", WorkstreamViewSet, basename="api-workstream")
+router.register("milestones", MilestoneViewSet, basename="api-milestone")
 router.register("oversight-notes", contracts.OversightNoteViewSet, basename="api-oversight-note")
 router.register("documents", documents.DocumentViewSet, basename="api-document")
 router.register("notifications", notifications.NotificationViewSet, basename="api-notification")
