@@ -389,7 +389,7 @@ def set_milestone_rag(
         raise RuleViolation(
             "milestone_rag_reason_required",
             f"Say why the milestone is {Rag(rag).label.split(':')[0].lower()}: give the reason for the status.",
-            field="rag_reason",
+            field="reason",
         )
     now = now or timezone.now()
     milestone.rag, milestone.rag_reason = rag, reason

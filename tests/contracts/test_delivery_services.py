@@ -334,7 +334,7 @@ def test_amber_and_red_need_a_reason(scene, secretary, rag):
         "milestone_rag_reason_required", services.set_milestone_rag, actor=secretary, milestone=milestone, rag=rag,
         reason="  ",
     )  # fmt: skip
-    assert error.field == "rag_reason" and "reason for the status" in error.message
+    assert error.field == "reason" and "reason for the status" in error.message
 
 
 def test_complete_comes_only_from_achieving(scene, secretary):
