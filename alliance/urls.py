@@ -69,6 +69,7 @@ urlpatterns = [
     path("alliances/<slug:slug>/", include("roles.urls")),
     path("alliances/<slug:slug>/", include("decisions.urls")),
     path("alliances/<slug:slug>/", include("contracts.urls")),
+    path("alliances/<slug:slug>/", include("contracts.delivery_urls")),
     path("inbox/", notification_views.InboxView.as_view(), name="inbox"),
     path("inbox/<int:pk>/read/", notification_views.MarkReadView.as_view(), name="inbox-read"),
     path("inbox/read-all/", notification_views.MarkAllReadView.as_view(), name="inbox-read-all"),

@@ -20,6 +20,7 @@ from api.views import (
     scope,
 )
 from api.views.oversight_queries import OversightQueryViewSet
+from api.views.delivery import MilestoneViewSet, WorkstreamViewSet
 from api.views.verifications import AuditVerificationViewSet
 
 router = DefaultRouter()
@@ -46,6 +47,8 @@ router.register("awards", contracts.AwardViewSet, basename="api-award")
 router.register("contracts", contracts.ContractViewSet, basename="api-contract")
 router.register("measures", measures.MeasureViewSet, basename="api-measure")
 router.register("measure-returns", measures.MeasureReturnViewSet, basename="api-measure-return")
+router.register("workstreams", WorkstreamViewSet, basename="api-workstream")
+router.register("milestones", MilestoneViewSet, basename="api-milestone")
 router.register("oversight-notes", contracts.OversightNoteViewSet, basename="api-oversight-note")
 router.register("oversight-queries", OversightQueryViewSet, basename="api-oversight-query")
 router.register("service-lines", scope.ServiceLineViewSet, basename="api-service-line")

@@ -21,6 +21,7 @@ PAGES_AND_WIRING = {
     "views_registers",
     "read_log_views", "checkpoint_views",
     "oversight_query_views",
+    "delivery_views", "delivery_forms", "delivery_urls", "delivery_charts", "filtersets_delivery",
 }  # fmt: skip
 
 
