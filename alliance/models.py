@@ -714,6 +714,9 @@ class NotificationKind(models.TextChoices):
     MINUTES_CIRCULATED = "minutes_circulated", "Draft minutes circulated"
     CHECKPOINT_TAKEN = "checkpoint_taken", "Audit checkpoint taken (oversight keeps a copy)"
     AUDIT_BROKEN = "audit_broken", "Audit trail verification found a problem"
+    CONTRACT_NOTICE = "contract_notice", "Contract in its notice period with no decision on its future"
+    MILESTONE_PAST_DUE = "milestone_past_due", "Milestone past its target date"
+    RETURN_MISSING = "return_missing", "Performance return missing"
 
 
 class Sending(models.Model):

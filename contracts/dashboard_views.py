@@ -12,6 +12,7 @@ from alliance.web import AlliancePageMixin
 from contracts import services
 from contracts.dashboard import chart_data, dashboard
 from contracts.models import OversightNote
+from contracts.queries_warnings import warnings_of
 from decisions.queries_governing import outstanding
 
 
@@ -26,6 +27,7 @@ class OversightDashboardView(AlliancePageMixin, TemplateView):
             figures=figures,
             charts=chart_data(figures),
             governing_outstanding=outstanding(self.alliance, self.access, self.today),
+            warnings=warnings_of(self.alliance, self.access, self.today),
         )
         return context
 

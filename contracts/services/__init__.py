@@ -5,6 +5,7 @@
 
 from contracts.services.approval import *  # noqa: F403
 from contracts.services.evaluation import *  # noqa: F403
+from contracts.services.futures import *  # noqa: F403
 from contracts.services.notes import *  # noqa: F403
 from contracts.services.policies import *  # noqa: F403
 from contracts.services.processes import *  # noqa: F403
