@@ -19,6 +19,7 @@ PAGES_AND_WIRING = {
     "views_governing",
     "views_registers",
     "read_log_views", "checkpoint_views",
+    "warning_views",
 }  # fmt: skip
 
 
