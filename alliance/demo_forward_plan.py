@@ -70,7 +70,8 @@ ENTRIES = [
 @register("demo_parts", stage=DemoStage.FORWARD_PLAN)
 def load(ctx: dict, stdout) -> None:
     alliance, bodies = ctx["alliance"], ctx["bodies"]
-    if not ForwardPlanEntry.objects.filter(alliance=alliance).exists():
+    # Its own entries: a contract's decision due may have been announced before (contracts/demo_warnings.py).
+    if not ForwardPlanEntry.objects.filter(alliance=alliance, title__in=[entry[1] for entry in ENTRIES]).exists():
         for code, title, kind, expected_on, route, summary in ENTRIES:
             save_entry(
                 actor=DEMO_KEEPER,

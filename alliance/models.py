@@ -717,6 +717,9 @@ class NotificationKind(models.TextChoices):
     OVERSIGHT_QUERY_RAISED = "oversight_query_raised", "Oversight query raised to your body"
     OVERSIGHT_QUERY_ANSWERED = "oversight_query_answered", "Oversight query answered"
     OVERSIGHT_QUERY_OVERDUE = "oversight_query_overdue", "Oversight query overdue"
+    CONTRACT_NOTICE = "contract_notice", "Contract in its notice period with no decision on its future"
+    MILESTONE_PAST_DUE = "milestone_past_due", "Milestone past its target date"
+    RETURN_MISSING = "return_missing", "Performance return missing"
 
 
 class Sending(models.Model):

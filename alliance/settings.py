@@ -399,6 +399,11 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 NOTIFY_CLOSING_WITHIN_HOURS = envint("NOTIFY_CLOSING_WITHIN_HOURS", "48")
 # Events older than this many days are not announced when the command first runs (or after a gap).
 NOTIFY_LOOKBACK_DAYS = envint("NOTIFY_LOOKBACK_DAYS", "7")
+# A contract enters its notice period this many months before its end: with no decision on its future, its owner
+# and the Oversight Group are warned, and the forward plan announces the decision due (issue 21, part 4).
+CONTRACT_NOTICE_MONTHS = envint("CONTRACT_NOTICE_MONTHS", "9")
+# The decision on a contract's future is due this many months before its end, so its provider has that much notice.
+CONTRACT_DECISION_DUE_MONTHS = envint("CONTRACT_DECISION_DUE_MONTHS", "6")
 
 LOGGING = {
     "version": 1,

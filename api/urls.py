@@ -19,8 +19,8 @@ from api.views import (
     roles,
     scope,
 )
-from api.views.oversight_queries import OversightQueryViewSet
 from api.views.delivery import MilestoneViewSet, WorkstreamViewSet
+from api.views.oversight_queries import OversightQueryViewSet
 from api.views.verifications import AuditVerificationViewSet
 
 router = DefaultRouter()

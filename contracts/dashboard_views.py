@@ -13,6 +13,7 @@ from contracts import services
 from contracts.dashboard import chart_data, dashboard
 from contracts.models import OversightNote
 from contracts.queries_oversight import open_and_overdue
+from contracts.queries_warnings import warnings_of
 from decisions.queries_governing import outstanding
 
 
@@ -28,6 +29,7 @@ class OversightDashboardView(AlliancePageMixin, TemplateView):
             charts=chart_data(figures),
             governing_outstanding=outstanding(self.alliance, self.access, self.today),
             oversight_queries=open_and_overdue(self.alliance, self.access, self.today),
+            warnings=warnings_of(self.alliance, self.access, self.today),
         )
         return context
 

@@ -496,3 +496,4 @@ def load(ctx: dict, stdout) -> None:
 # Scope and money: its demo part loads after the awards it links its service lines to.
 from contracts import demo_scope  # noqa: E402, F401, I001
 from contracts import demo_queries  # noqa: E402, F401  (the Oversight Group's formal queries)
+from contracts import demo_warnings  # noqa: E402, F401  (the WEEK stage's contract in its notice period)

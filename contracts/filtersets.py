@@ -3,10 +3,12 @@
 import django_filters as filters
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 
 from alliance.filtersets import AllianceSlugFilter, FilterSet, IdFilter, SearchFilter, StrictBooleanFilter
 from alliance.models import Alliance, Organisation
 from contracts.models import AwardPolicy, AwardProcess, Contract, OversightNote, Route, ServiceCategory
+from contracts.queries_warnings import in_notice_without_decision
 from contracts.scope_models import BudgetEnvelope, SavingsRecord, ServiceLine
 
 
@@ -135,13 +137,36 @@ class AwardRegisterFilter(AwardFilter):
 class ContractFilter(FilterSet):
     alliance = AllianceSlugFilter(field_name="alliance__slug", label="Alliance slug")
     running_on = filters.DateFilter(method="filter_running_on", label="Running on this date")
+    in_notice_without_decision = StrictBooleanFilter(
+        method="filter_in_notice_without_decision",
+        label="In its notice period without a decision on its future (as of 'on', today by default)",
+    )
+    on = filters.DateFilter(method="filter_on", label="As of this date (for the notice period)")
 
     class Meta:
         model = Contract
-        fields = ["alliance", "provider", "service_category", "status", "in_scope", "running_on"]
+        fields = [
+            "alliance",
+            "provider",
+            "service_category",
+            "status",
+            "in_scope",
+            "running_on",
+            "in_notice_without_decision",
+            "on",
+            "future_decision",
+        ]
 
     def filter_running_on(self, queryset, name, value):
         return queryset.running_between(value, value)
+
+    def filter_on(self, queryset, name, value):
+        return queryset  # read by filter_in_notice_without_decision
+
+    def filter_in_notice_without_decision(self, queryset, name, value):
+        on = self.form.cleaned_data.get("on") or timezone.localdate()
+        inside = in_notice_without_decision(queryset, on)
+        return inside if value else queryset.exclude(pk__in=inside.values("pk"))
 
 
 class OversightNoteFilter(FilterSet):

@@ -153,3 +153,19 @@ class ApprovalForm(forms.Form):
         self.fields["meeting"].queryset = Meeting.objects.filter(
             body=process.policy.approving_body, status=Meeting.Status.SCHEDULED
         ).order_by("starts_at")
+
+
+class FutureDecisionForm(forms.Form):
+    """The agreed decision on a contract's future (contracts.services.record_future_decision)."""
+
+    decision = forms.ModelChoiceField(
+        label="Decision on its future",
+        queryset=Decision.objects.none(),
+        help_text="The alliance's agreed decision to extend the contract, award it again or let it end.",
+    )
+
+    def __init__(self, *args, contract: Contract, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].queryset = Decision.objects.filter(alliance_id=contract.alliance_id).order_by(
+            "-decided_on", "-pk"
+        )

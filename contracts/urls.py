@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from contracts import record_views, scope_views, views
+from contracts import record_views, scope_views, views, warning_views
 
 urlpatterns = [
     path("awards/", views.AwardRegisterView.as_view(), name="award-register"),
@@ -12,6 +12,10 @@ urlpatterns = [
     path("awards/<int:pk>/scores/new/", record_views.RecordScoreView.as_view(), name="award-score"),
     path("awards/<int:pk>/approval/", record_views.OpenApprovalView.as_view(), name="award-approval"),
     path("contracts/", views.ContractRegisterView.as_view(), name="contract-register"),
+    path(
+        "contracts/<int:pk>/future/", warning_views.RecordFutureDecisionView.as_view(), name="contract-future-decision"
+    ),
+    path("warnings/", warning_views.DeliveryWarningsView.as_view(), name="delivery-warnings"),
     path("budget/", views.BudgetView.as_view(), name="budget"),
     path("award-policy/", views.PolicyVersionsView.as_view(), name="award-policies"),
     path("", include("contracts.measure_urls")),

@@ -41,7 +41,19 @@ def access_for(user, on: date | None = None) -> Access:
     if user.is_staff:
         person_id = person.pk if person is not None else None
         return Access(authenticated=True, staff=True, person_id=person_id, public_alliances=public, user=user)
-    on = on or timezone.localdate()
+    return _standing(person, user, on or timezone.localdate(), public)
+
+
+def access_of_person(person: Person, on: date | None = None) -> Access:
+    """What ``person`` may read on ``on``, whether or not they have a login: their login's access when they
+    have one, else the standing their roles and seats give them. A notification about a record is planned
+    only for a person who may read it (contracts/notifications.py)."""
+    if person.user_id is not None:
+        return access_for(person.user, on)
+    return _standing(person, None, on or timezone.localdate(), _public_alliances())
+
+
+def _standing(person: Person | None, user, on: date, public: frozenset[int]) -> Access:
     members, oversight, bodies, alliance_secretaries, represents, advises = set(), set(), set(), set(), set(), set()
     seated_voting = set()
     if person is not None:
@@ -76,6 +88,8 @@ def access_for(user, on: date | None = None) -> Access:
         AccessGrant.objects.filter(user=user, starts_on__lte=on)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
         .values_list("alliance_id", "standing")
+        if user is not None
+        else []
     )
     for alliance_id, standing in grants:
         members.add(alliance_id)

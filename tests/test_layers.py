@@ -22,6 +22,7 @@ PAGES_AND_WIRING = {
     "read_log_views", "checkpoint_views",
     "oversight_query_views",
     "delivery_views", "delivery_forms", "delivery_urls", "delivery_charts", "filtersets_delivery",
+    "warning_views",
 }  # fmt: skip
 
 

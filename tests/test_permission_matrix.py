@@ -91,6 +91,9 @@ POST   /alliances/{slug}/bodies/{body}/seats/new/                            {} 
 GET    /alliances/{slug}/bodies/{seated_body}/seats/{seat}/end/              -              302 403 403 403 403 200 404
 POST   /alliances/{slug}/bodies/{seated_body}/seats/{seat}/end/              {}             302 403 403 403 403 200 404
 GET    /alliances/{slug}/contracts/                                          -              302 200 200 200 200 200 404
+GET    /alliances/{slug}/contracts/{contract}/future/                        -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/contracts/{contract}/future/                        {}             302 403 403 200 403 200 404
+GET    /alliances/{slug}/warnings/                                           -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/decisions/                                          -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/decisions/new/                                      -              302 403 403 200 403 200 404
 POST   /alliances/{slug}/decisions/new/                                      {}             302 403 403 200 403 200 404
@@ -291,6 +294,7 @@ POST   /api/v1/bodies/{body}/seating/                                        {} 
 GET    /api/v1/contracts/                                                    -              401 200 200 200 200 200 200
 GET    /api/v1/contracts/{contract}/                                         -              401 200 200 200 200 200 404
 GET    /api/v1/contracts/{contract}/history/                                 -              401 200 200 200 200 200 404
+POST   /api/v1/contracts/{contract}/future-decision/                         {}             401 403 403 400 403 400 404
 GET    /api/v1/decisions/                                                    -              200 200 200 200 200 200 200
 POST   /api/v1/decisions/                                                    {}             401 403 403 400 403 400 403
 POST   /api/v1/decisions/delegated/                                          {}             401 403 403 403 403 400 403

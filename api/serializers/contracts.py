@@ -20,6 +20,7 @@ from contracts.models import (
     ServiceCategory,
     Submission,
 )
+from contracts.queries_warnings import decision_due_on, notice_starts_on
 from decisions.models import Decision, Meeting
 from roles.models import InterestDeclaration, Person
 
@@ -279,11 +280,43 @@ class ContractSerializer(ModelSerializer):
             "in_scope",
             "status",
             "awarded_through",
+            "notice_starts_on",
+            "decision_due_on",
+            "future_decision",
+            "forward_plan_entry",
         ]
+
+    notice_starts_on = serializers.SerializerMethodField(
+        help_text="When the contract enters its notice period (CONTRACT_NOTICE_MONTHS before its end)."
+    )
+    decision_due_on = serializers.SerializerMethodField(
+        help_text="When the decision on its future is due (CONTRACT_DECISION_DUE_MONTHS before its end)."
+    )
+    future_decision = serializers.PrimaryKeyRelatedField(
+        read_only=True, help_text="The id of the agreed decision on its future, once recorded."
+    )
+    forward_plan_entry = serializers.PrimaryKeyRelatedField(
+        read_only=True, help_text="The id of the forward plan's entry announcing the decision due on its future."
+    )
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_awarded_through(self, obj) -> str | None:
         return obj.awarded_through.reference if obj.awarded_through_id else None
+
+    @extend_schema_field(serializers.DateField())
+    def get_notice_starts_on(self, obj):
+        return notice_starts_on(obj.ends_on)
+
+    @extend_schema_field(serializers.DateField())
+    def get_decision_due_on(self, obj):
+        return decision_due_on(obj.ends_on)
+
+
+class FutureDecisionSerializer(InputSerializer):
+    decision = ReadablePrimaryKeyRelatedField(
+        queryset=Decision.objects.all(),
+        help_text="The id of the alliance's agreed decision on the contract's future (extend, re-award or let it end).",
+    )
 
 
 class OcdsQuerySerializer(serializers.Serializer):

@@ -228,16 +228,32 @@ class AwardViewSet(ReadLogMixin, StandingMixin, AsOfMixin, RegisterCreateViewSet
         return Response(ocds.package(processes, uri=request.build_absolute_uri(), publisher=alliance.name))
 
 
-class ContractViewSet(ReadLogMixin, RegisterViewSet):
-    """The contract register: value, term, extension, in scope of the alliance or retained by the commissioner."""
+class ContractViewSet(ReadLogMixin, StandingMixin, RegisterViewSet):
+    """The contract register: value, term, extension, in scope of the alliance or retained by the commissioner,
+    its notice period and the decision on its future (``?in_notice_without_decision=true&on=DATE``: the
+    contracts ending within the notice period without a decision)."""
 
     serializer_class = s.ContractSerializer
     filterset_class = ContractFilter
     ordering_fields = ["title", "annual_value", "starts_on", "ends_on"]
     ordering = ["title", "pk"]
+    write_standing = {
+        "future_decision": lambda access, contract, data: standing.require_alliance_keeper(
+            access, contract.alliance_id, "record the decision on a contract's future"
+        ),
+    }
 
     def get_queryset(self):
         return queries.contract_register()
+
+    @extend_schema(request=s.FutureDecisionSerializer, responses=s.ContractSerializer)
+    @action(detail=True, methods=["post"], url_path="future-decision")
+    def future_decision(self, request, pk=None):
+        """Record the alliance's agreed decision on the contract's future; the forward plan's entry announcing
+        it is marked taken with the decision's reference."""
+        contract = self.get_object()
+        values = self._input(s.FutureDecisionSerializer)
+        return self._out(services.record_future_decision(actor=self.actor, contract=contract, **values))
 
 
 class OversightNoteViewSet(ReadLogMixin, StandingMixin, mixins.UpdateModelMixin, RegisterCreateViewSet):

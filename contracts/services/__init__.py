@@ -6,6 +6,7 @@
 from contracts.services.approval import *  # noqa: F403
 from contracts.services.delivery import *  # noqa: F403
 from contracts.services.evaluation import *  # noqa: F403
+from contracts.services.futures import *  # noqa: F403
 from contracts.services.measures import *  # noqa: F403
 from contracts.services.notes import *  # noqa: F403
 from contracts.services.oversight_queries import *  # noqa: F403

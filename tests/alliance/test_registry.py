@@ -98,6 +98,7 @@ def test_home_sections_are_decisions_then_contracts():
         "decisions.home.minutes_section",
         "contracts.home.awards_approved_section",
         "contracts.home_queries.oversight_queries_section",
+        "contracts.home.delivery_warnings_section",
     ]
 
 
@@ -110,6 +111,7 @@ def test_demo_parts_are_every_story_then_every_week_then_the_forward_plan():
         "contracts.demo_queries.load",
         "decisions.demo_governing.load",  # at the week's stage: it reads the award policies' decisions
         "decisions.demo_week.load",
+        "contracts.demo_warnings.load",  # imported by contracts/demo.py, before contracts/demo_week.py
         "contracts.demo_week.load",
         "contracts.demo_week.agenda",
         "contracts.demo_week.oversight_note",
