@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('alliance', '0018_notification_kinds_of_oversight_queries'),
+        ('alliance', '0017_read_log'),
         ('contracts', '0007_delivery_measures_scope_queries'),
         ('decisions', '0015_governing_documents'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
