@@ -1,10 +1,11 @@
 from django.urls import path
 
 from contracts import oversight_query_views as oq
-from contracts.dashboard_views import OversightDashboardView, OversightNotesView
+from contracts.dashboard_views import OversightDashboardView, OversightDeliveryView, OversightNotesView
 
 urlpatterns = [
     path("oversight/", OversightDashboardView.as_view(), name="oversight-dashboard"),
+    path("oversight/delivery/", OversightDeliveryView.as_view(), name="oversight-delivery"),
     path("oversight/notes/", OversightNotesView.as_view(), name="oversight-notes"),
     path("oversight/queries/", oq.OversightQueryListView.as_view(), name="oversight-queries"),
     path("oversight/queries.csv", oq.OversightQueryDownloadView.as_view(fmt="csv"), name="oversight-queries-csv"),

@@ -11,6 +11,7 @@ from alliance.errors import RuleViolation
 from alliance.web import AlliancePageMixin
 from contracts import services
 from contracts.dashboard import chart_data, dashboard
+from contracts.delivery_overview import confidential_shown, delivery_overview
 from contracts.models import OversightNote
 from contracts.queries_oversight import open_and_overdue
 from contracts.queries_warnings import warnings_of
@@ -31,6 +32,28 @@ class OversightDashboardView(AlliancePageMixin, TemplateView):
             oversight_queries=open_and_overdue(self.alliance, self.access, self.today),
             warnings=warnings_of(self.alliance, self.access, self.today),
         )
+        return context
+
+
+class OversightDeliveryView(AlliancePageMixin, TemplateView):
+    """Oversight's delivery view: what was to be delivered and what slipped, performance against measures,
+    scope and savings, contracts ending without a decision, and open queries, on one page (``?on=`` a date).
+    Anyone with a standing in the alliance reads it; each answer shows only the records they may read."""
+
+    template_name = "dashboard/delivery.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["overview"] = overview = delivery_overview(self.alliance, self.access, self.on)
+        for model, rows in confidential_shown(overview).items():
+            read_log.log_rows(
+                self.request,
+                model,
+                rows,
+                kind=read_log.Kind.PAGE,
+                alliance_id=self.alliance.pk,
+                what="delivery oversight",
+            )
         return context
 
 

@@ -372,6 +372,8 @@ POST   /api/v1/forward-plan/{entry}/withdraw/                                {} 
 POST   /api/v1/forward-plan/{entry}/withdraw/                                withdraw       401 403 403 200 403 200 403
 GET    /api/v1/forward-plan/{secret_entry}/                                  -              401 404 404 200 200 200 404
 PATCH  /api/v1/forward-plan/{secret_entry}/                                  {}             401 404 404 200 403 200 404
+GET    /api/v1/delivery-overview/                                            -              401 400 400 400 400 400 400
+GET    /api/v1/delivery-overview/?alliance={slug}                            -              401 200 200 200 200 200 404
 GET    /api/v1/home/                                                         -              401 200 200 200 200 200 200
 GET    /api/v1/interests/                                                    -              401 200 200 200 200 200 200
 POST   /api/v1/interests/                                                    {}             401 403 400 400 400 400 403
@@ -474,6 +476,7 @@ GET    /alliances/{slug}/delegations/{delegation}/                           -  
 GET    /alliances/{slug}/members/{membership}/                               -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/oversight/notes/                                    -              302 403 403 403 200 200 404
 POST   /alliances/{slug}/oversight/notes/                                    {}             302 403 403 403 400 400 404
+GET    /alliances/{slug}/oversight/delivery/                                 -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/oversight/queries/                                  -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/oversight/queries.csv                               -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/oversight/queries.xlsx                              -              302 200 200 200 200 200 404

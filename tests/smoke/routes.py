@@ -146,6 +146,13 @@ QUERIES = {
     ],
     "api/v1/audit/consistency/": ["", "?alliance={slug}&from=1&to=2", "?alliance={slug}&from=2&to=1"],
     "api/v1/exports/decisions/": ["", "?alliance={slug}"],
+    "api/v1/delivery-overview/": [
+        "",
+        "?alliance={slug}",
+        "?alliance={slug}&on=2022-01-01",
+        "?alliance={slug}&on=nonsense",
+    ],
+    "alliances/{slug}/oversight/delivery/": ["", "?on=2022-01-01", "?on=nonsense"],
     "api/v1/exports/popolo/": ["", "?alliance={slug}"],
     "api/v1/exports/calendar/": ["", "?alliance={slug}", "?alliance={slug}&body=KLT"],
     "api/v1/awards/ocds/": ["", "?alliance={slug}", "?alliance={slug}&format=api"],
