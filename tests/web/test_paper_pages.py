@@ -91,6 +91,20 @@ def test_a_new_version_through_the_page_keeps_the_old_one(secretary, scene):
     assert list(document.versions.values_list("number", "note")) == [(2, "Revised costs"), (1, "")]
 
 
+def test_a_paper_on_a_sealed_decision_is_not_replaced_through_the_page(secretary, scene):
+    decision = DecisionFactory(body=scene.body)
+    document = filed(decision, pdf_bytes("one"))
+    Decision.objects.filter(pk=decision.pk).update(status=Decision.Status.AGREED, reference="ALT-2021-004")
+    page = secretary.get(document.get_absolute_url()).text
+    assert "a paper on a sealed decision cannot be replaced" in page
+    url = reverse("document-add-version", kwargs={"slug": scene.alliance.slug, "pk": document.pk})
+    assert url not in page  # the page offers no new version
+    before = rows(*WATCHED)
+    response = secretary.post(url, {"upload": upload("options v2.pdf", pdf_bytes("two")), "note": "Revised"})
+    assert response.status_code == 200 and "a paper on a sealed decision cannot be replaced" in response.text
+    assert rows(*WATCHED) == before
+
+
 def test_withdrawing_through_the_page(secretary, scene):
     document = filed(DecisionFactory(body=scene.body))
     url = reverse("document-withdraw", kwargs={"slug": scene.alliance.slug, "pk": document.pk})
