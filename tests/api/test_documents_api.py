@@ -121,6 +121,14 @@ def test_a_paper_on_a_sealed_decision_is_not_replaced_409_and_nothing_is_written
     assert rows(*WATCHED) == before
 
 
+def test_signed_off_minutes_are_not_uploaded_400_and_nothing_is_written(secretary_api, scene):
+    before = rows(*WATCHED)
+    response = post_paper(secretary_api, DecisionFactory(body=scene.body), upload(), kind="minutes")
+    assert response.status_code == 400 and response.json()["code"] == "document_kind_generated"
+    assert response.json()["field"] == "kind" and "Signed-off minutes" in response.json()["detail"]
+    assert rows(*WATCHED) == before
+
+
 def test_a_reader_who_is_not_the_secretary_is_refused_403(viewer_api, scene):
     decision = DecisionFactory(body=scene.body)
     document = filed(decision)

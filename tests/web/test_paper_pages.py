@@ -147,6 +147,16 @@ def test_a_sealed_decision_takes_no_paper_through_the_form(secretary, scene):
     assert rows(*WATCHED) == before
 
 
+def test_the_form_offers_no_kind_the_tracker_makes_itself(secretary, scene):
+    decision = DecisionFactory(body=scene.body)
+    page = secretary.get(upload_url(scene, decision)).text
+    assert 'value="paper"' in page and 'value="minutes"' not in page and 'value="board_pack"' not in page
+    before = rows(*WATCHED)
+    response = post_paper(secretary, scene, decision, upload(), kind="minutes")
+    assert response.status_code == 200 and "Select a valid choice" in response.text
+    assert rows(*WATCHED) == before
+
+
 def test_a_member_who_is_not_the_secretary_is_refused_the_upload(client, scene):
     decision = DecisionFactory(body=scene.body)
     client.force_login(viewer_of(scene.alliance))
