@@ -317,6 +317,22 @@ def _check_title(title: str, kind: str) -> None:
         )
 
 
+#: The kinds of paper the tracker makes itself (store_generated), never uploaded, and why.
+GENERATED_KINDS = {
+    Document.Kind.MINUTES: "Signed-off minutes are kept by the tracker itself when a meeting's minutes are approved",
+    Document.Kind.BOARD_PACK: "The board pack is built by the tracker itself from the agenda and its papers",
+}
+
+
+def _refuse_generated_kind(kind: str) -> None:
+    if kind in GENERATED_KINDS:
+        raise RuleViolation(
+            "document_kind_generated",
+            f"{GENERATED_KINDS[kind]}, not uploaded: choose another kind for this file, such as Paper or Other.",
+            field="kind",
+        )
+
+
 def _create(*, actor, owner, title, kind, description, upload, size, sha, file_type, note, content_type="", at=None):
     document = Document(
         alliance_id=owner_alliance_id(owner),
@@ -364,6 +380,7 @@ def file_document(
     owner = _locked_owner(owner)
     _refuse_if_sealed(owner, "added")
     _check_title(title, kind)
+    _refuse_generated_kind(kind)
     upload, file_type, size, sha = _checked(upload)
     return _create(
         actor=actor,

@@ -2,6 +2,7 @@ from django import forms
 
 from alliance.access import restrict
 from alliance.document_models import Document
+from alliance.documents import GENERATED_KINDS
 
 # The longest search (``?q=``) any list takes, on the pages and in the API alike: enough for a
 # sentence of a title, while a page of text is refused with a 400 rather than built into a query.
@@ -103,7 +104,8 @@ class PaperForm(forms.Form):
 
     def __init__(self, *args, kind: str = "paper", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = Document.Kind.choices
+        # What the tracker makes itself (signed-off minutes, the board pack) is never uploaded.
+        self.fields["kind"].choices = [c for c in Document.Kind.choices if c[0] not in GENERATED_KINDS]
         self.fields["kind"].initial = kind
 
 

@@ -5,6 +5,7 @@ a developer's machine and production comes from an environment variable with a s
 for the demo.
 """
 
+import importlib.util
 import os
 import warnings
 from datetime import timedelta
@@ -183,10 +184,14 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 warnings.filterwarnings("ignore", message="No directory at")
 
 
+def boto3_installed() -> bool:
+    return importlib.util.find_spec("boto3") is not None
+
+
 def file_storage(environ) -> dict:
     """Where papers' files are kept (STORAGES["default"]), from the environment: local files under
     MEDIA_ROOT unless FILE_STORAGE=s3, then an S3-compatible store through django-storages (which
-    needs boto3: `pip install boto3`). Nothing here opens a connection."""
+    needs boto3: `pip install boto3`; without it, refused here). Nothing here opens a connection."""
     kind = environ.get("FILE_STORAGE", "local").strip().lower() or "local"
     if kind == "local":
         return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
@@ -197,6 +202,10 @@ def file_storage(environ) -> dict:
     bucket = environ.get("S3_BUCKET", "").strip()
     if not bucket:
         raise ImproperlyConfigured("FILE_STORAGE=s3 needs S3_BUCKET: the name of the bucket papers are kept in.")
+    if not boto3_installed():
+        raise ImproperlyConfigured(
+            "FILE_STORAGE=s3 needs boto3, the library django-storages reaches S3 with: `pip install boto3`."
+        )
     options = {
         "bucket_name": bucket,
         # Papers are never public: every download is signed for a short while, after the read rule.

@@ -37,7 +37,7 @@ from decisions.agenda_models import AgendaItem
 from decisions.models import Meeting
 
 #: Raise when the pack's layout changes, so that packs cached with the old layout are built again.
-LAYOUT_VERSION = 1
+LAYOUT_VERSION = 2
 CACHE_FOLDER = "board-packs"
 PDF_TYPES = {"application/pdf", "application/x-pdf"}
 # The agenda's numbers are first guessed, then checked against where the pages fell: a handful of

@@ -637,6 +637,20 @@ class DraftDecisionView(SecretaryFormView):
     def preselect(self):
         return {"meeting": self.request.GET.get("meeting", "")}
 
+    def get_initial(self):
+        initial = super().get_initial()
+        if "meeting" in initial:
+            # Drafting from a meeting's page: the decision is for that meeting's body, so both are chosen.
+            body = (
+                Meeting.objects.restrict(self.access)
+                .filter(pk=initial["meeting"], body__in=self.bodies())
+                .values_list("body_id", flat=True)
+                .first()
+            )
+            if body is not None:
+                initial["body"] = body
+        return initial
+
     def form_valid(self, form):
         data = form.cleaned_data
         related = decision_queries.related_decisions(

@@ -208,6 +208,20 @@ def test_a_withdrawal_needs_a_reason(scene):
     refused("document_reason_missing", documents.withdraw_document, actor=SYSTEM, document=document, reason=" ")
 
 
+@pytest.mark.parametrize(("kind", "says"), [("minutes", "Signed-off minutes"), ("board_pack", "The board pack")])
+def test_what_the_tracker_makes_itself_is_not_uploaded(scene, kind, says):
+    error = refused(
+        "document_kind_generated",
+        documents.file_document,
+        actor=SYSTEM,
+        owner=DecisionFactory(body=scene.body),
+        title="Minutes",
+        kind=kind,
+        upload=upload(),
+    )
+    assert says in error.message and error.field == "kind"
+
+
 def test_a_paper_needs_a_title(scene):
     refused("document_title_missing", file_pdf, owner=DecisionFactory(body=scene.body), title="")
 

@@ -3,7 +3,14 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
+from alliance import settings as project_settings
 from alliance.settings import file_storage
+
+
+@pytest.fixture(autouse=True)
+def boto3_installed(monkeypatch):
+    """The S3 store's library, as if installed (it is optional: this machine need not have it)."""
+    monkeypatch.setattr(project_settings, "boto3_installed", lambda: True)
 
 
 def test_local_files_by_default():
@@ -56,3 +63,11 @@ def test_an_unknown_storage_is_refused():
 
 def test_the_test_run_keeps_files_in_a_folder_of_its_own(settings):
     assert "alliance-test-media-" in str(settings.MEDIA_ROOT)
+
+
+def test_s3_without_boto3_says_what_to_install(monkeypatch):
+    # Refused when the settings load, not at the first upload (which would be a server error).
+    monkeypatch.setattr(project_settings, "boto3_installed", lambda: False)
+    with pytest.raises(ImproperlyConfigured, match=r"needs boto3.*pip install boto3"):
+        file_storage({"FILE_STORAGE": "s3", "S3_BUCKET": "papers"})
+    assert file_storage({}) == {"BACKEND": "django.core.files.storage.FileSystemStorage"}

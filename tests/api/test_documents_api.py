@@ -110,6 +110,25 @@ def test_a_sealed_decision_answers_409_and_writes_nothing(secretary_api, scene):
     assert rows(*WATCHED) == before
 
 
+def test_a_paper_on_a_sealed_decision_is_not_replaced_409_and_nothing_is_written(secretary_api, scene):
+    decision = DecisionFactory(body=scene.body)
+    document = filed(decision)
+    Decision.objects.filter(pk=decision.pk).update(status=Decision.Status.AGREED, reference="ALT-2021-009")
+    before = rows(*WATCHED)
+    response = secretary_api.post(f"{LIST}{document.pk}/versions/", {"upload": upload()}, format="multipart")
+    assert response.status_code == 409 and response.json()["code"] == "documents_sealed"
+    assert "a paper on a sealed decision cannot be replaced" in response.json()["detail"]
+    assert rows(*WATCHED) == before
+
+
+def test_signed_off_minutes_are_not_uploaded_400_and_nothing_is_written(secretary_api, scene):
+    before = rows(*WATCHED)
+    response = post_paper(secretary_api, DecisionFactory(body=scene.body), upload(), kind="minutes")
+    assert response.status_code == 400 and response.json()["code"] == "document_kind_generated"
+    assert response.json()["field"] == "kind" and "Signed-off minutes" in response.json()["detail"]
+    assert rows(*WATCHED) == before
+
+
 def test_a_reader_who_is_not_the_secretary_is_refused_403(viewer_api, scene):
     decision = DecisionFactory(body=scene.body)
     document = filed(decision)

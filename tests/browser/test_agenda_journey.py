@@ -3,7 +3,8 @@ publishing: the whole of issue 19's first journey, in the browser, without the a
 
 Schedules its own meeting (a month ahead, so the agenda is published early enough), adds two items,
 files a PDF paper with each through the upload form, publishes, then adds a third item after publishing
-(it is marked, with what changed). Each paper's SHA-256 on the page is the SHA-256 of the file sent, and
+(it is marked, with what changed). Before publishing, an item is moved up and back down in place,
+keyboard focus staying on it. Each paper's SHA-256 on the page is the SHA-256 of the file sent, and
 the file downloaded is byte for byte the file filed.
 """
 
@@ -11,6 +12,8 @@ import hashlib
 import uuid
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
+
+from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible, guide_screenshot, log_in
 from tests.factories import pdf_bytes
@@ -65,6 +68,18 @@ def test_secretary_builds_an_agenda_with_two_papers_and_publishes_it(page, tmp_p
     assert agenda.get_by_role("heading", name="Winter shelter capacity").is_visible()
     # The second item starts when the first one's 30 minutes are up.
     assert agenda.locator("li.agenda-item").nth(1).get_by_text(f"{starts + timedelta(minutes=30):%H:%M}").is_visible()
+
+    # Moving an item happens in place and keeps keyboard focus on the item moved (on its other button
+    # once it reaches an end of the agenda): the second item up by mouse, then back down by keyboard.
+    items = page.locator("#agenda li.agenda-item")
+    page.evaluate("window.stillThisPage = true")
+    page.get_by_role("button", name="Move item 2 up").click()
+    expect(items.first.get_by_role("heading", name="Lived experience panel update")).to_be_visible()
+    expect(page.get_by_role("button", name="Move item 1 down")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(items.first.get_by_role("heading", name="Winter shelter capacity")).to_be_visible()
+    expect(page.get_by_role("button", name="Move item 2 up")).to_be_focused()
+    assert page.evaluate("window.stillThisPage === true")  # in place: the page was not loaded again
 
     # A paper with each item, through the upload form.
     _file_paper(page, "Winter shelter capacity", "Shelter options appraisal", options)

@@ -152,6 +152,21 @@ def test_a_paper_that_is_not_a_pdf_is_listed_with_its_checksum(meeting, agenda, 
     assert hashlib.sha256(SPREADSHEET).hexdigest() in listing.replace(" ", "")
 
 
+def test_a_listed_papers_size_says_its_bytes_once(meeting, reader):
+    item = BoardPackItemFactory(meeting=meeting, title="Costs")
+    small = b"item,cost\n"
+    large = b"item,cost\n" + b"beds,1200\n" * 300
+    PaperVersionFactory(
+        document__owner=item, document__title="Small", content=small, original_name="s.csv", content_type="text/csv"
+    )
+    PaperVersionFactory(
+        document__owner=item, document__title="Large", content=large, original_name="l.csv", content_type="text/csv"
+    )
+    small_page, large_page = texts(board_pack.board_pack(meeting=meeting, access=reader).content)[2:4]
+    assert f"Size {len(small)} bytes Version" in small_page  # not "10 bytes (10 bytes)"
+    assert f"Size 2.9 KB ({len(large)} bytes) Version" in large_page
+
+
 def test_a_published_agenda_says_when_on_the_cover(meeting, agenda, reader):
     meeting.agenda_published_at = datetime(2021, 2, 25, 9, 0, tzinfo=UTC)
     meeting.save()

@@ -1,3 +1,4 @@
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -6,7 +7,7 @@ from django.utils import timezone
 from decisions import services
 from decisions.models import Decision, Recusal, Vote
 from roles.standing import SYSTEM
-from tests.factories import ActionItemFactory, DecisionFactory
+from tests.factories import ActionItemFactory, DecisionFactory, MeetingFactory
 from tests.helpers import built_once, rows, viewer_of
 from tests.scenes import CLOSED, make_scene
 
@@ -204,6 +205,25 @@ def test_secretary_drafts_after_seeing_earlier_decisions(secretary, scene):
     assert response.status_code == 302
     draft = Decision.objects.get(title="Revise the operating manual")
     assert list(draft.revisits.all()) == [first]
+
+
+def _selected(page: str, name: str) -> list[str]:
+    """The values chosen in the page's select ``name``."""
+    select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', page, re.S).group(1)
+    return re.findall(r'<option value="([^"]*)" selected>', select)
+
+
+def test_drafting_from_a_meeting_preselects_its_meeting_and_body(secretary, scene):
+    meeting = MeetingFactory(body=scene.body, title="ALT March meeting")
+    page = secretary.get(f"/alliances/dunmarrow/decisions/new/?meeting={meeting.pk}").content.decode()
+    assert _selected(page, "meeting") == [str(meeting.pk)]
+    assert _selected(page, "body") == [str(scene.body.pk)]
+
+
+def test_drafting_from_a_meeting_one_cannot_keep_preselects_no_body(secretary, scene):
+    other = MeetingFactory(title="Another alliance's meeting")  # a body of another alliance
+    page = secretary.get(f"/alliances/dunmarrow/decisions/new/?meeting={other.pk}").content.decode()
+    assert _selected(page, "body") == [""] and "Another alliance" not in page
 
 
 def test_secretary_opens_votes_and_closes(secretary, scene):

@@ -91,6 +91,20 @@ def test_a_new_version_through_the_page_keeps_the_old_one(secretary, scene):
     assert list(document.versions.values_list("number", "note")) == [(2, "Revised costs"), (1, "")]
 
 
+def test_a_paper_on_a_sealed_decision_is_not_replaced_through_the_page(secretary, scene):
+    decision = DecisionFactory(body=scene.body)
+    document = filed(decision, pdf_bytes("one"))
+    Decision.objects.filter(pk=decision.pk).update(status=Decision.Status.AGREED, reference="ALT-2021-004")
+    page = secretary.get(document.get_absolute_url()).text
+    assert "a paper on a sealed decision cannot be replaced" in page
+    url = reverse("document-add-version", kwargs={"slug": scene.alliance.slug, "pk": document.pk})
+    assert url not in page  # the page offers no new version
+    before = rows(*WATCHED)
+    response = secretary.post(url, {"upload": upload("options v2.pdf", pdf_bytes("two")), "note": "Revised"})
+    assert response.status_code == 200 and "a paper on a sealed decision cannot be replaced" in response.text
+    assert rows(*WATCHED) == before
+
+
 def test_withdrawing_through_the_page(secretary, scene):
     document = filed(DecisionFactory(body=scene.body))
     url = reverse("document-withdraw", kwargs={"slug": scene.alliance.slug, "pk": document.pk})
@@ -130,6 +144,16 @@ def test_a_sealed_decision_takes_no_paper_through_the_form(secretary, scene):
     before = rows(*WATCHED)
     response = post_paper(secretary, scene, decision, upload())
     assert response.status_code == 200 and "sealed" in response.text
+    assert rows(*WATCHED) == before
+
+
+def test_the_form_offers_no_kind_the_tracker_makes_itself(secretary, scene):
+    decision = DecisionFactory(body=scene.body)
+    page = secretary.get(upload_url(scene, decision)).text
+    assert 'value="paper"' in page and 'value="minutes"' not in page and 'value="board_pack"' not in page
+    before = rows(*WATCHED)
+    response = post_paper(secretary, scene, decision, upload(), kind="minutes")
+    assert response.status_code == 200 and "Select a valid choice" in response.text
     assert rows(*WATCHED) == before
 
 
