@@ -15,7 +15,7 @@ urlpatterns = [
     path("delivery/workstreams/<int:pk>/milestones/new/", views.AddMilestoneView.as_view(), name="milestone-add"),
     path("delivery/workstreams/<int:pk>/contracts/link/", views.LinkContractView.as_view(), name="workstream-link"),
     path(
-        "delivery/workstreams/<int:pk>/contracts/<int:link_pk>/unlink/",
+        "delivery/workstreams/<int:pk>/unlink/<int:link_pk>/",
         views.UnlinkContractView.as_view(),
         name="workstream-unlink",
     ),

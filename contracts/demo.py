@@ -493,7 +493,10 @@ def load(ctx: dict, stdout) -> None:
     )
 
 
-# Scope and money: its demo part loads after the awards it links its service lines to.
+# The delivery oversight parts, in the order they load: scope and money after the awards it links its
+# service lines to, the delivery plan after the contracts it links, then oversight's queries about them;
+# the warnings at the week's stage.
 from contracts import demo_scope  # noqa: E402, F401, I001
-from contracts import demo_queries  # noqa: E402, F401  (the Oversight Group's formal queries)
-from contracts import demo_warnings  # noqa: E402, F401  (the WEEK stage's contract in its notice period)
+from contracts import demo_delivery  # noqa: E402, F401
+from contracts import demo_queries  # noqa: E402, F401
+from contracts import demo_warnings  # noqa: E402, F401

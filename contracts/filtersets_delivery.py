@@ -33,17 +33,3 @@ class MilestoneFilter(FilterSet):
         today = timezone.localdate()
         past_due = Milestone.objects.past_due_on(today).values("pk")
         return queryset.filter(pk__in=past_due) if value else queryset.exclude(pk__in=past_due)
-
-
-class MilestonePageFilter(MilestoneFilter):
-    """The plan page's filters: the API's, without the alliance (the page is one alliance's)."""
-
-    alliance = workstream = None
-    rag = filters.ChoiceFilter(choices=Milestone.Rag.choices, empty_label="Any status", label="Status")
-    status = filters.ChoiceFilter(
-        field_name="workstream__status", choices=Workstream.Status.choices, empty_label="Any workstream status",
-        label="Workstream",
-    )  # fmt: skip
-
-    class Meta(MilestoneFilter.Meta):
-        fields = ["rag", "status", "past_due"]

@@ -127,6 +127,7 @@ def make_permission_scene() -> PermissionScene:
     secret_govdoc = services.add_governing_document(
         actor=SYSTEM, alliance=alliance, title="Secret exit plan", kind="other", visibility="CONFIDENTIAL"
     )
+    workstream, milestone, link, secret_workstream = _delivery(scene, contract)
 
     users = {"staff": StaffFactory(username="staff-user")}
     users["viewer"] = UserFactory(username="viewer-user")
@@ -229,5 +230,34 @@ def make_permission_scene() -> PermissionScene:
         "secret_paper": secret_paper.pk,
         "secret_paper_title": secret_paper.title,
         "verification": verification.pk,
+        "workstream": workstream.pk,
+        "milestone": milestone.pk,
+        "link": link.pk,
+        "secret_workstream": secret_workstream.pk,
+        "secret_workstream_title": secret_workstream.title,
     }
     return PermissionScene(ids=ids, users=users)
+
+
+def _delivery(scene, contract) -> tuple:
+    """The delivery plan's records: a members-level workstream being delivered with an open milestone and a
+    dependent contract, and a CONFIDENTIAL workstream."""
+    from contracts.services import delivery
+    from decisions.models import Decision
+    from tests.factories import DecisionFactory
+
+    adopting = DecisionFactory(body=scene.body, status=Decision.Status.AGREED, reference="ALT-2021-090")
+    workstream = delivery.create_workstream(
+        actor=SYSTEM, alliance=scene.alliance, title="Outreach redesign", objective="One outreach service."
+    )
+    workstream = delivery.adopt_workstream(actor=SYSTEM, workstream=workstream, decision=adopting)
+    milestone = delivery.add_milestone(
+        actor=SYSTEM, workstream=workstream, title="Service specification", baseline_target_on=date(2022, 3, 31)
+    )
+    link = delivery.link_workstream_contract(actor=SYSTEM, workstream=workstream, contract=contract)
+    secret = delivery.create_workstream(
+        actor=SYSTEM, alliance=scene.alliance, title="Secret exit redesign", objective="Exit.",
+        visibility="CONFIDENTIAL",
+    )  # fmt: skip
+    secret = delivery.adopt_workstream(actor=SYSTEM, workstream=secret, decision=adopting)
+    return workstream, milestone, link, secret

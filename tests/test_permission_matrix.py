@@ -141,6 +141,33 @@ POST   /alliances/{slug}/decisions/{public}/recusals/{recusal}/dispensation/ {} 
 GET    /alliances/{slug}/decisions/{public}/recusals/{recusal}/publicity/    -              302 403 403 200 403 200 404
 POST   /alliances/{slug}/decisions/{public}/recusals/{recusal}/publicity/    {}             302 403 403 200 403 200 404
 GET    /alliances/{slug}/delegations/                                        -              302 200 200 200 200 200 404
+GET    /alliances/{slug}/delivery/                                           -              302 200 200 200 200 200 404
+GET    /alliances/{slug}/delivery/milestones.csv                             -              302 200 200 200 200 200 404
+GET    /alliances/{slug}/delivery/milestones.xlsx                            -              302 200 200 200 200 200 404
+GET    /alliances/{slug}/delivery/new/                                       -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/delivery/new/                                       {}             302 403 403 200 403 200 404
+GET    /alliances/{slug}/delivery/workstreams/{workstream}/                  -              302 200 200 200 200 200 404
+GET    /alliances/{slug}/delivery/workstreams/{secret_workstream}/           -              302 404 200 200 200 200 404
+GET    /alliances/{slug}/delivery/workstreams/{workstream}/adopt/            -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/delivery/workstreams/{workstream}/adopt/            {}             302 403 403 200 403 200 404
+GET    /alliances/{slug}/delivery/workstreams/{workstream}/change/           -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/delivery/workstreams/{workstream}/change/           {}             302 403 403 200 403 200 404
+GET    /alliances/{slug}/delivery/workstreams/{workstream}/complete/         -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/delivery/workstreams/{workstream}/complete/         {}             302 403 403 200 403 200 404
+GET    /alliances/{slug}/delivery/workstreams/{workstream}/close/            -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/delivery/workstreams/{workstream}/close/            {}             302 403 403 200 403 200 404
+GET    /alliances/{slug}/delivery/workstreams/{workstream}/milestones/new/   -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/delivery/workstreams/{workstream}/milestones/new/   {}             302 403 403 200 403 200 404
+GET    /alliances/{slug}/delivery/workstreams/{workstream}/contracts/link/   -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/delivery/workstreams/{workstream}/contracts/link/   {}             302 403 403 200 403 200 404
+GET    /alliances/{slug}/delivery/workstreams/{workstream}/unlink/{link}/    -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/delivery/workstreams/{workstream}/unlink/{link}/    {}             302 403 403 302 403 302 404
+GET    /alliances/{slug}/delivery/milestones/{milestone}/target/             -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/delivery/milestones/{milestone}/target/             {}             302 403 403 200 403 200 404
+GET    /alliances/{slug}/delivery/milestones/{milestone}/rag/                -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/delivery/milestones/{milestone}/rag/                {}             302 403 403 200 403 200 404
+GET    /alliances/{slug}/delivery/milestones/{milestone}/achieved/           -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/delivery/milestones/{milestone}/achieved/           {}             302 403 403 200 403 200 404
 GET    /alliances/{slug}/governing-documents/                                -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/governing-documents/new/                            -              302 403 403 200 403 200 404
 POST   /alliances/{slug}/governing-documents/new/                            {}             302 403 403 200 403 200 404
@@ -354,6 +381,24 @@ GET    /api/v1/exports/calendar/                                             -  
 GET    /api/v1/exports/calendar/?alliance={slug}                             -              401 200 200 200 200 200 404
 GET    /api/v1/exports/popolo/                                               -              401 400 400 400 400 400 400
 GET    /api/v1/exports/popolo/?alliance={slug}                               -              401 200 200 200 200 200 404
+GET    /api/v1/workstreams/                                                  -              401 200 200 200 200 200 200
+POST   /api/v1/workstreams/                                                  {}             401 403 403 400 403 400 403
+GET    /api/v1/workstreams/{workstream}/                                     -              401 200 200 200 200 200 404
+GET    /api/v1/workstreams/{workstream}/history/                             -              401 200 200 200 200 200 404
+POST   /api/v1/workstreams/{workstream}/adopt/                               {}             401 403 403 409 403 409 404
+POST   /api/v1/workstreams/{workstream}/change/                              {}             401 403 403 400 403 400 404
+POST   /api/v1/workstreams/{workstream}/close/                               {}             401 403 403 400 403 400 404
+POST   /api/v1/workstreams/{workstream}/milestones/                          {}             401 403 403 400 403 400 404
+POST   /api/v1/workstreams/{workstream}/link-contract/                       {}             401 403 403 400 403 400 404
+POST   /api/v1/workstreams/{workstream}/unlink-contract/                     {}             401 403 403 400 403 400 404
+POST   /api/v1/workstreams/{workstream}/complete/                            {}             401 403 403 409 403 409 404
+GET    /api/v1/workstreams/{secret_workstream}/                              -              401 404 200 200 200 200 404
+GET    /api/v1/milestones/                                                   -              401 200 200 200 200 200 200
+GET    /api/v1/milestones/{milestone}/                                       -              401 200 200 200 200 200 404
+GET    /api/v1/milestones/{milestone}/history/                               -              401 200 200 200 200 200 404
+POST   /api/v1/milestones/{milestone}/move-target/                           {}             401 403 403 400 403 400 404
+POST   /api/v1/milestones/{milestone}/rag/                                   {}             401 403 403 400 403 400 404
+POST   /api/v1/milestones/{milestone}/achieved/                              {}             401 403 403 400 403 400 404
 GET    /api/v1/governing-documents/                                          -              401 200 200 200 200 200 200
 POST   /api/v1/governing-documents/                                          {}             401 403 403 400 403 400 403
 GET    /api/v1/governing-documents/{govdoc}/                                 -              401 200 200 200 200 200 404
@@ -638,6 +683,8 @@ LISTS = [
     ("/alliances/{slug}/forward-plan/", "secret_entry_title"),
     ("/api/v1/governing-documents/", "secret_govdoc_title"),
     ("/alliances/{slug}/governing-documents/", "secret_govdoc_title"),
+    ("/api/v1/workstreams/", "secret_workstream_title"),
+    ("/alliances/{slug}/delivery/", "secret_workstream_title"),
     ("/alliances/{slug}/decisions/", "secret_reference"),
     ("/alliances/{slug}/audit/", "secret_title"),
     ("/alliances/{slug}/awards/", "secret_award_reference"),
@@ -685,6 +732,7 @@ AREAS = [
     ("API: the alliance, its members and bodies", r"^/api/v1/(alliances|organisations|memberships|bodies)"),
     ("API: the forward plan", r"^/api/v1/forward-plan"),
     ("API: governing documents", r"^/api/v1/governing-documents"),
+    ("API: the delivery plan", r"^/api/v1/(workstreams|milestones)"),
     ("API: people, roles, delegations and interests", r"^/api/v1/(people|roles|role-|directory|delegations|interests)"),
     ("API: meetings, agenda items and action items", r"^/api/v1/(meetings|agenda-items|action-items)"),
     ("API: decisions and votes", r"^/api/v1/(decisions|votes)"),
@@ -710,7 +758,8 @@ def render() -> str:
         "a CONFIDENTIAL one, `amt` a decision of the management team, `public` a PUBLIC one with a recusal;",
         "`entry` a published forward plan entry, `secret_entry` one not yet published; `interest` is the member",
         "representative's own declared interest). `govdoc` is a governing document the agreement requires,",
-        "`secret_govdoc` a CONFIDENTIAL one.",
+        "`secret_govdoc` a CONFIDENTIAL one. `workstream` is a workstream of the delivery plan being delivered,",
+        "with `milestone` open and `link` a contract waiting on it; `secret_workstream` a CONFIDENTIAL one.",
         "A body `{}` is an empty JSON object; a named body is a valid request (see `payloads()` in the test).",
         "The secretary is the Alliance Leadership Team's (ALT) secretary; the member representative represents",
         "a voting member; the user of another alliance has oversight standing in another alliance only.",

@@ -42,7 +42,8 @@ IDS = {
     "meetings": "meeting", "action-items": "action", "decisions": "members", "votes": "vote",
     "award-policies": "policy", "awards": "award", "contracts": "contract", "notifications": "notification",
     "oversight-notes": "note", "forward-plan": "entry", "seats": "seat", "documents": "paper",
-    "agenda-items": "agenda_item", "governing-documents": "govdoc",
+    "agenda-items": "agenda_item", "governing-documents": "govdoc", "workstreams": "workstream",
+    "milestones": "milestone",
     "audit": "verification",  # audit/verifications/{id}/
 }  # fmt: skip
 # Operations whose answers do not conform yet and are fixed elsewhere: (method, path) -> reason.

@@ -30,6 +30,7 @@ from alliance.models import (
     Notification,
     Organisation,
 )
+from contracts.delivery_models import Milestone, Workstream, WorkstreamContract
 from contracts.models import AwardPolicy, AwardProcess, Contract, OversightNote, OversightQuery
 from decisions.governing_models import GoverningDocument
 from decisions.models import (
@@ -68,6 +69,8 @@ SEGMENT_MODELS = {
     "governingdocument": GoverningDocument,
     "meeting": Meeting,
     "agendaitem": AgendaItem,
+    "workstreams": Workstream,  # pages and API alike
+    "milestones": Milestone,
     # API
     "organisations": Organisation,
     "memberships": Membership,
@@ -102,6 +105,7 @@ CHILD_KWARGS = {
     "release_pk": Release,
     "item_pk": AgendaItem,
     "release_id": Release,
+    "link_pk": WorkstreamContract,
     # a version by its number (the scene pairs each paper with its versions' numbers)
     "number": DocumentVersion,
 }
@@ -296,6 +300,8 @@ KEY_ROUTES = {
     "meeting-agenda-add", "meeting-agenda-publish", "agenda-item-edit", "agenda-item-move", "agenda-item-withdraw",
     "governing-document-status", "governing-document-version", "governing-document-review",
     "meeting-attendance-register", "decision-positions",
+    "workstream-adopt", "workstream-change", "workstream-complete", "workstream-close", "milestone-add",
+    "workstream-link", "workstream-unlink", "milestone-target", "milestone-rag", "milestone-achieved",
 }  # fmt: skip
 
 

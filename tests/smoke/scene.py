@@ -378,6 +378,8 @@ def _dunmarrow(scene: SmokeScene, users: dict) -> dict:
                 plan_entry, *notes, secret_document, superseded_document, current_document):  # fmt: skip
         scene.add(obj, "dunmarrow")
     scene.add(Contract.objects.get(awarded_through=process), "dunmarrow")
+    _delivery(scene, alliance, "dunmarrow", "Dunmarrow", approval, Contract.objects.get(awarded_through=process),
+              {"CONFIDENTIAL": C, "MEMBERS": M})  # fmt: skip
     scene.add(RoleAssignment.objects.get(role=voices), "dunmarrow")
     scene.add(harbour, "dunmarrow")
     scene.named.update(
@@ -402,6 +404,30 @@ def _dunmarrow(scene: SmokeScene, users: dict) -> dict:
     _paper(scene, confidential_draft, "dunmarrow", "Dunmarrow CONFIDENTIAL DRAFT decision's", C)
     scene.named.update(dun_released=released, dun_unreleased=unreleased, dun_embargoed=embargoed, dun_embargo=embargo)
     return {"alliance": alliance, "shared": shared, "harbour": orgs["Harbour Light"]}
+
+
+def _delivery(scene: SmokeScene, alliance, slug: str, place: str, decision, contract, readers: dict) -> None:
+    """The delivery plan's canaries: a workstream at each visibility in ``readers``, a milestone of each with
+    a red status and its reason, and a contract waiting on it (contracts.services.delivery)."""
+    from contracts.services import delivery
+
+    for visibility, who in readers.items():
+        workstream = delivery.create_workstream(actor=SYSTEM,
+            alliance=alliance, title=scene.text(f"{place} {visibility} workstream: title", who, "Redesign"),
+            objective=scene.text(f"{place} {visibility} workstream: objective", who),
+            success_definition=scene.text(f"{place} {visibility} workstream: success", who), visibility=visibility,
+        )  # fmt: skip
+        workstream = delivery.adopt_workstream(actor=SYSTEM, workstream=workstream, decision=decision)
+        milestone = delivery.add_milestone(actor=SYSTEM, workstream=workstream,
+            title=scene.text(f"{place} {visibility} milestone: title", who), baseline_target_on=date(2022, 3, 31),
+        )  # fmt: skip
+        milestone = delivery.set_milestone_rag(actor=SYSTEM, milestone=milestone, rag="red",
+            reason=scene.text(f"{place} {visibility} milestone: reason", who))  # fmt: skip
+        link = delivery.link_workstream_contract(actor=SYSTEM, workstream=workstream, contract=contract,
+            note=scene.text(f"{place} {visibility} dependent contract: note", who))  # fmt: skip
+        for obj in (workstream, milestone, link):
+            scene.add(obj, slug)
+        scene.pair(workstream, link, slug)
 
 
 RELEASED_TITLE = "Released decision: the winter shelter plan, announced"
@@ -762,6 +788,7 @@ def _kestrel(scene: SmokeScene, users: dict, dun: dict) -> None:
         kestrel_meeting=meeting, kestrel_confidential_decision=confidential, kestrel_award=direct,
         kestrel_role=director_role, kestrel_org=care, kestrel_delegation=delegation,
     )  # fmt: skip
+    _delivery(scene, alliance, KESTREL_SLUG, "Kestrel Vale", approval, contract, {"CONFIDENTIAL": K, "MEMBERS": K})
     _paper(scene, confidential, KESTREL_SLUG, "Kestrel Vale CONFIDENTIAL decision's", K)
     _paper(scene, public, KESTREL_SLUG, "Kestrel Vale PUBLIC decision's", K)
     scene.pair(confidential, advice, KESTREL_SLUG)

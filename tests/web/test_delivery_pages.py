@@ -148,7 +148,7 @@ def test_secretary_adds_links_and_unlinks_through_the_forms(secretary, scene, wo
     response = secretary.post(f"{PLAN}workstreams/{workstream.pk}/contracts/link/", {"contract": contract.pk})
     assert response.status_code == 302
     link = WorkstreamContract.objects.get(contract=contract)
-    response = secretary.post(f"{PLAN}workstreams/{workstream.pk}/contracts/{link.pk}/unlink/", {})
+    response = secretary.post(f"{PLAN}workstreams/{workstream.pk}/unlink/{link.pk}/", {})
     assert response.status_code == 302 and not WorkstreamContract.objects.filter(pk=link.pk).exists()
 
 
