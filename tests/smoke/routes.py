@@ -30,7 +30,7 @@ from alliance.models import (
     Notification,
     Organisation,
 )
-from contracts.models import AwardPolicy, AwardProcess, Contract, OversightNote
+from contracts.models import AwardPolicy, AwardProcess, Contract, Measure, MeasureReturn, OversightNote
 from decisions.governing_models import GoverningDocument
 from decisions.models import (
     ActionItem,
@@ -67,6 +67,7 @@ SEGMENT_MODELS = {
     "governingdocument": GoverningDocument,
     "meeting": Meeting,
     "agendaitem": AgendaItem,
+    "measures": Measure,
     # API
     "organisations": Organisation,
     "memberships": Membership,
@@ -79,6 +80,7 @@ SEGMENT_MODELS = {
     "award-policies": AwardPolicy,
     "contracts": Contract,
     "oversight-notes": OversightNote,
+    "measure-returns": MeasureReturn,
     "notifications": Notification,
     "seats": Seat,
     "documents": Document,
@@ -99,6 +101,7 @@ CHILD_KWARGS = {
     "request_id": AdviceRequest,
     "release_pk": Release,
     "item_pk": AgendaItem,
+    "return_pk": MeasureReturn,
     "release_id": Release,
     # a version by its number (the scene pairs each paper with its versions' numbers)
     "number": DocumentVersion,
@@ -151,6 +154,11 @@ QUERIES = {
         "?role={Role}&kind=OPERATIONAL&value=1000&format=api",
     ],
     "api/v1/notification-preferences/": ["", "?format=api"],
+    "alliances/{slug}/measures/": ["", "?off_target=true", "?late=true&service_category=day_services", "?late=nah"],
+    "alliances/{slug}/measures/returns.csv": ["", "?late=true", "?measure={Measure}", "?off_target=maybe"],
+    "alliances/{slug}/measures/returns.xlsx": ["", "?off_target=true", "?measure={Measure}"],
+    "api/v1/measures/": ["?alliance={slug}&page_size=200", "?off_target=true&late=true", "?format=api"],
+    "api/v1/measure-returns/": ["?alliance={slug}&page_size=200", "?late=true", "?format=api"],
     "api/v1/": ["", "?format=api"],
 }
 API_LIST_VARIANTS = ["?page_size=200", "?format=api", "?search=cnry&page_size=200"]
