@@ -19,6 +19,7 @@ PAGES_AND_WIRING = {
     "views_governing",
     "views_registers",
     "read_log_views", "checkpoint_views",
+    "measure_views", "measure_forms", "measure_urls", "measure_filtersets",
 }  # fmt: skip
 
 
