@@ -494,9 +494,10 @@ def load(ctx: dict, stdout) -> None:
 
 
 # The delivery oversight parts, in the order they load: scope and money after the awards it links its
-# service lines to, the delivery plan after the contracts it links, then oversight's queries about them;
-# the warnings at the week's stage.
+# service lines to, the delivery plan after the contracts it links, the measures of its services, then
+# oversight's queries about them; the warnings at the week's stage.
 from contracts import demo_scope  # noqa: E402, F401, I001
 from contracts import demo_delivery  # noqa: E402, F401
+from contracts import demo_measures  # noqa: E402, F401
 from contracts import demo_queries  # noqa: E402, F401
 from contracts import demo_warnings  # noqa: E402, F401

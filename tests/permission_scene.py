@@ -19,6 +19,7 @@ from tests.factories import (
     AttendanceFactory,
     BoardPackItemFactory,
     ContractFactory,
+    DecisionFactory,
     DelegatedAuthorityFactory,
     GoverningBodyFactory,
     InterestDeclarationFactory,
@@ -174,8 +175,19 @@ def make_permission_scene() -> PermissionScene:
     from alliance.audit import checkpoint
 
     kept = checkpoint.take(f"alliance:{alliance.pk}")  # the alliance publishes its register: so its checkpoints
+    adopting = DecisionFactory(body=scene.body, status="AGREED", reference="ALT-2021-090", decided_on=date(2021, 3, 1))
+    measure = award_services.define_measure(
+        actor=SYSTEM, alliance=alliance, name="People supported", definition="People supported in the quarter.",
+        direction="higher", target=10, frequency="quarterly", first_period_starts_on=date(2021, 4, 1),
+        service_category="day_services", reported_by=scene.members[0].organisation, adopted_by=adopting,
+    )  # fmt: skip
+    measure_return = award_services.enter_return(
+        actor=SYSTEM, measure=measure, period_start=date(2021, 4, 1), value=8, on=date(2021, 7, 10)
+    )
     ids = {
         "slug": alliance.slug,
+        "measure": measure.pk,
+        "measure_return": measure_return.pk,
         "checkpoint": kept.pk,
         "size": kept.size,
         "public": public.pk,

@@ -23,6 +23,7 @@ PAGES_AND_WIRING = {
     "oversight_query_views",
     "delivery_views", "delivery_forms", "delivery_urls", "delivery_charts", "filtersets_delivery",
     "warning_views",
+    "measure_views", "measure_forms", "measure_urls", "measure_filtersets",
 }  # fmt: skip
 
 

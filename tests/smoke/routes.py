@@ -31,7 +31,7 @@ from alliance.models import (
     Organisation,
 )
 from contracts.delivery_models import Milestone, Workstream, WorkstreamContract
-from contracts.models import AwardPolicy, AwardProcess, Contract, OversightNote, OversightQuery
+from contracts.models import AwardPolicy, AwardProcess, Contract, Measure, MeasureReturn, OversightNote, OversightQuery
 from decisions.governing_models import GoverningDocument
 from decisions.models import (
     ActionItem,
@@ -71,6 +71,7 @@ SEGMENT_MODELS = {
     "agendaitem": AgendaItem,
     "workstreams": Workstream,  # pages and API alike
     "milestones": Milestone,
+    "measures": Measure,
     # API
     "organisations": Organisation,
     "memberships": Membership,
@@ -84,6 +85,7 @@ SEGMENT_MODELS = {
     "contracts": Contract,
     "oversight-notes": OversightNote,
     "oversight-queries": OversightQuery,
+    "measure-returns": MeasureReturn,
     "notifications": Notification,
     "seats": Seat,
     "documents": Document,
@@ -104,6 +106,7 @@ CHILD_KWARGS = {
     "request_id": AdviceRequest,
     "release_pk": Release,
     "item_pk": AgendaItem,
+    "return_pk": MeasureReturn,
     "release_id": Release,
     "link_pk": WorkstreamContract,
     # a version by its number (the scene pairs each paper with its versions' numbers)
@@ -167,6 +170,11 @@ QUERIES = {
         "?role={Role}&kind=OPERATIONAL&value=1000&format=api",
     ],
     "api/v1/notification-preferences/": ["", "?format=api"],
+    "alliances/{slug}/measures/": ["", "?off_target=true", "?late=true&service_category=day_services", "?late=nah"],
+    "alliances/{slug}/measures/returns.csv": ["", "?late=true", "?measure={Measure}", "?off_target=maybe"],
+    "alliances/{slug}/measures/returns.xlsx": ["", "?off_target=true", "?measure={Measure}"],
+    "api/v1/measures/": ["?alliance={slug}&page_size=200", "?off_target=true&late=true", "?format=api"],
+    "api/v1/measure-returns/": ["?alliance={slug}&page_size=200", "?late=true", "?format=api"],
     "api/v1/": ["", "?format=api"],
 }
 API_LIST_VARIANTS = ["?page_size=200", "?format=api", "?search=cnry&page_size=200"]

@@ -39,7 +39,16 @@ from alliance.models import (
 )
 from contracts import services as awards
 from contracts.demo import RULES_V2, Awards
-from contracts.models import AwardPolicy, AwardProcess, Contract, OversightNote, OversightQuery, Submission
+from contracts.models import (
+    AwardPolicy,
+    AwardProcess,
+    Contract,
+    Measure,
+    MeasureReturn,
+    OversightNote,
+    OversightQuery,
+    Submission,
+)
 from decisions import services as decisions
 from decisions.governing_models import GoverningDocument
 from decisions.models import ActionItem, AdvisoryInput, AgendaItem, Decision, Meeting, Recusal, Release, Vote
@@ -843,6 +852,8 @@ SAMPLED = {
     BodyRule: "body__alliance",
     ForwardPlanEntry: "alliance",
     GoverningDocument: "alliance",
+    Measure: "alliance",
+    MeasureReturn: "measure__alliance",
 }
 
 
@@ -873,6 +884,8 @@ def _sample_demo(scene: SmokeScene) -> None:
         item = meeting.agenda_items.order_by("pk").first()
         scene.add(item, "dunmarrow", sample=True)
         scene.pair(meeting, item, "dunmarrow")
+    for measure in Measure.objects.filter(alliance=dun, returns__isnull=False).distinct()[:1]:
+        scene.pair(measure, measure.returns.order_by("pk").first(), "dunmarrow")
     for body in GoverningBody.objects.filter(alliance=dun, seats__isnull=False).distinct()[:1]:
         scene.pair(body, body.seats.order_by("pk").first(), "dunmarrow")
     for body in GoverningBody.objects.filter(alliance=dun, kind_rules__isnull=False).distinct()[:1]:
@@ -900,6 +913,7 @@ def build() -> SmokeScene:
     scene.users = _users()
     dun = _dunmarrow(scene, scene.users)
     _kestrel(scene, scene.users, dun)
+    _measures(scene)
     _sample_demo(scene)
     _verifications(scene)
     _checkpoints(scene)
@@ -922,3 +936,41 @@ def _verifications(scene: SmokeScene) -> None:
         problems=[scene.text("Dunmarrow audit verification: a problem found", DUN_OVERSIGHT, "A link was changed.")],
     )
     scene.add(run, "dunmarrow")
+
+
+def _measures(scene: SmokeScene) -> None:
+    """A confidential performance measure of Dunmarrow and a members-level one of Kestrel Vale, each with a
+    return, whose texts are canaries (issue 21, part 2)."""
+    for slug, readers, visibility in (
+        ("dunmarrow", DUN_CONFIDENTIAL, "CONFIDENTIAL"),
+        (KESTREL_SLUG, KESTREL, "MEMBERS"),
+    ):
+        alliance = Alliance.objects.get(slug=slug)
+        adopted = Decision.objects.filter(alliance=alliance, status="AGREED").order_by("pk").first()
+        where = "Dunmarrow confidential" if slug == "dunmarrow" else "Kestrel Vale"
+        measure = awards.define_measure(
+            actor=SYSTEM,
+            alliance=alliance,
+            name=scene.text(f"{where} measure: name", readers, "People supported"),
+            definition=scene.text(f"{where} measure: definition", readers),
+            unit=scene.canary(f"{where} measure: unit", readers),
+            direction="higher",
+            target=Decimal("10"),
+            frequency="quarterly",
+            first_period_starts_on=date(2022, 4, 1),
+            service_category="day_services",
+            adopted_by=adopted,
+            visibility=visibility,
+            now=at(date(2022, 3, 1)),
+        )
+        entry = awards.enter_return(
+            actor=SYSTEM,
+            measure=measure,
+            period_start=date(2022, 4, 1),
+            value=Decimal("7"),
+            narrative=scene.text(f"{where} measure return: comment", readers),
+            on=date(2022, 7, 30),
+        )
+        scene.add(measure, slug)
+        scene.add(entry, slug)
+        scene.pair(measure, entry, slug)

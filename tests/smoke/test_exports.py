@@ -49,6 +49,7 @@ CSV_EXPORTS = [
     ("/api/v1/audit/csv/?alliance=dunmarrow", OVERSIGHT),
     ("/api/v1/audit/csv/", STAFF),
     ("/alliances/dunmarrow/awards/{award}/audit.csv", MEMBER),
+    ("/alliances/dunmarrow/measures/returns.csv", VIEWER),
 ]
 
 
