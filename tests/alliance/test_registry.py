@@ -103,6 +103,7 @@ def test_demo_parts_are_every_story_then_every_week_then_the_forward_plan():
         "roles.demo.load",
         "decisions.demo.load",
         "contracts.demo.load",
+        "contracts.demo_scope.load",
         "decisions.demo_governing.load",  # at the week's stage: it reads the award policies' decisions
         "decisions.demo_week.load",
         "contracts.demo_week.load",

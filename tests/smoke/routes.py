@@ -31,6 +31,7 @@ from alliance.models import (
     Organisation,
 )
 from contracts.models import AwardPolicy, AwardProcess, Contract, OversightNote
+from contracts.scope_models import BudgetEnvelope, SavingsRecord, ServiceLine
 from decisions.governing_models import GoverningDocument
 from decisions.models import (
     ActionItem,
@@ -67,6 +68,7 @@ SEGMENT_MODELS = {
     "governingdocument": GoverningDocument,
     "meeting": Meeting,
     "agendaitem": AgendaItem,
+    "lines": ServiceLine,
     # API
     "organisations": Organisation,
     "memberships": Membership,
@@ -79,6 +81,9 @@ SEGMENT_MODELS = {
     "award-policies": AwardPolicy,
     "contracts": Contract,
     "oversight-notes": OversightNote,
+    "service-lines": ServiceLine,
+    "budget-envelopes": BudgetEnvelope,
+    "savings": SavingsRecord,
     "notifications": Notification,
     "seats": Seat,
     "documents": Document,
