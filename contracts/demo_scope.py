@@ -129,7 +129,7 @@ def load(ctx: dict, stdout) -> None:
         ),
         on=date(2021, 2, 8),
         visibility=PUBLIC,
-        tags=["scope", "budget"],
+        tags=["scope register"],
         rationale="Members asked which services were in and out of scope; the register now says so, line by line.",
     )
     lines = {}
@@ -186,7 +186,7 @@ def load(ctx: dict, stdout) -> None:
         ),
         on=date(2021, 2, 8),
         visibility=PUBLIC,
-        tags=["scope", "budget", "savings"],
+        tags=["budget envelope"],
         rationale="The 5% year-on-year reduction is the partnership's; the alliance tracks the savings against it.",
     )
     services.set_budget_envelope(
@@ -210,7 +210,7 @@ def load(ctx: dict, stdout) -> None:
         ),
         on=date(2022, 11, 14),
         visibility=PUBLIC,
-        tags=["scope", "budget", "bed and breakfast"],
+        tags=["bed and breakfast"],
         rationale="The alliance should see the cost of the services it does not control.",
     )
     services.change_service_line(

@@ -9,6 +9,7 @@ from django.utils import timezone
 from alliance import documents, forward_plan
 from alliance.models import AuditVerification, Notification
 from contracts import services as award_services
+from contracts.services import scope as scope_services
 from decisions import services
 from roles import services as roles_services
 from roles.models import AccessGrant, Role
@@ -130,6 +131,21 @@ def make_permission_scene() -> PermissionScene:
     )
     workstream, milestone, link, secret_workstream = _delivery(scene, contract)
 
+    # --- scope ---
+    scope_decision = DecisionFactory(
+        body=scene.body, status="AGREED", reference="ALT-2021-050", decided_on=date(2021, 2, 8)
+    )
+    service_line = scope_services.record_service_line(
+        actor=SYSTEM, alliance=alliance, name="Day services", annual_value="1650000", changed_by=scope_decision
+    )
+    envelope = scope_services.set_budget_envelope(
+        actor=SYSTEM, alliance=alliance, set_by=alliance.commissioner, set_by_decision=scope_decision,
+        baseline_year=2021, baseline_amount="24600000",
+    )  # fmt: skip
+    saving = scope_services.record_savings(
+        actor=SYSTEM, service_line=service_line, financial_year=2022, amount="950000"
+    )
+
     users = {"staff": StaffFactory(username="staff-user")}
     users["viewer"] = UserFactory(username="viewer-user")
     AccessGrant.objects.create(user=users["viewer"], alliance=alliance, standing="viewer", starts_on=date(2020, 1, 1))
@@ -218,6 +234,9 @@ def make_permission_scene() -> PermissionScene:
         "award": award.pk,
         "secret_award": secret_award.pk,
         "contract": contract.pk,
+        "service_line": service_line.pk,
+        "envelope": envelope.pk,
+        "saving": saving.pk,
         "entry": entry.pk,
         "secret_entry": secret_entry.pk,
         "secret_entry_title": secret_entry.title,

@@ -29,6 +29,8 @@ from contracts import ocds
 from contracts.dashboard import dashboard
 from contracts.models import AwardPolicy, AwardProcess, Contract, StageTransition
 from contracts.queries import budget_by_year
+from contracts.queries_scope import scope_and_savings, unrecorded_in_scope_lines
+from contracts.scope_models import ServiceLine
 from contracts.trail import award_audit_trail
 from decisions.models import Decision, Vote
 from decisions.queries import matters_decided_more_than_once
@@ -210,10 +212,40 @@ def test_demo_ocds_package_validates_against_ocds_1_1(demo):
 def test_demo_is_idempotent_and_commits_against_the_budget(demo):
     call_command("load_demo", stdout=StringIO())
     assert AwardProcess.objects.count() == 7  # six in the story, the winter shelter in the demo week
-    assert Contract.objects.count() == 3
+    assert Contract.objects.count() == 10  # the three awarded and the seven purchased services (demo_scope)
     years = {y["label"]: y for y in budget_by_year(AwardProcess.objects.first().alliance)}
     assert str(years["2021/22"]["budget"]) == "24600000.00"
     assert years["2023/24"]["committed"] > 0 and years["2023/24"]["retained"] > 0
+
+
+def test_demo_budget_counts_the_purchased_services_and_warns_of_the_line_without_a_contract(demo):
+    years = {y["label"]: y for y in budget_by_year(demo)}
+    # Without the purchased services recorded, 2023/24 showed 3% committed and £21m of headroom.
+    assert 85 <= years["2023/24"]["used_percent"] <= 100
+    assert years["2023/24"]["headroom"] < Decimal("2500000")
+    assert [line.name for line in unrecorded_in_scope_lines(demo, Access(authenticated=True, staff=True))] == [
+        "Resettlement and tenancy sustainment"
+    ]
+
+
+def test_demo_scope_register_tells_the_reviews_retained_services_and_the_savings_shortfall(demo):
+    answer = scope_and_savings(demo, Access(authenticated=True, staff=True), date(2023, 9, 20))
+    retained = [line["name"] for line in answer["retained"]]
+    for name in (
+        "The partnership's own homelessness services",
+        "Out-of-hours homelessness service",
+        "Bed-and-breakfast budget",
+        "Temporary furnished flats",
+    ):
+        assert name in retained
+    assert all(line["retention_reason"] for line in answer["retained"])
+    assert answer["envelope"]["annual_reduction_percent"] == Decimal("5.00")
+    assert answer["envelope"]["reduction_from_year"] == 2
+    years = {r["label"]: r for r in answer["years"]}
+    assert years["2022/23"]["shortfall"] > 0 and years["2023/24"]["shortfall"] > 0
+    assert years["2024/25"]["to_come"]
+    bed_and_breakfast = ServiceLine.objects.get(alliance=demo, name="Bed-and-breakfast budget")
+    assert bed_and_breakfast.history.count() == 2  # recorded, then raised by a decision
 
 
 def test_loading_the_demo_week_again_writes_nothing(demo):

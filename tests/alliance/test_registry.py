@@ -108,9 +108,10 @@ def test_demo_parts_are_every_story_then_every_week_then_the_forward_plan():
         "roles.demo.load",
         "decisions.demo.load",
         "contracts.demo.load",
-        "contracts.demo_queries.load",
+        "contracts.demo_scope.load",
         "contracts.demo_delivery.load",
         "contracts.demo_measures.load",
+        "contracts.demo_queries.load",
         "decisions.demo_governing.load",  # at the week's stage: it reads the award policies' decisions
         "decisions.demo_week.load",
         "contracts.demo_warnings.load",  # imported by contracts/demo.py, before contracts/demo_week.py

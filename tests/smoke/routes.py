@@ -32,6 +32,7 @@ from alliance.models import (
 )
 from contracts.delivery_models import Milestone, Workstream, WorkstreamContract
 from contracts.models import AwardPolicy, AwardProcess, Contract, Measure, MeasureReturn, OversightNote, OversightQuery
+from contracts.scope_models import BudgetEnvelope, SavingsRecord, ServiceLine
 from decisions.governing_models import GoverningDocument
 from decisions.models import (
     ActionItem,
@@ -72,6 +73,7 @@ SEGMENT_MODELS = {
     "workstreams": Workstream,  # pages and API alike
     "milestones": Milestone,
     "measures": Measure,
+    "lines": ServiceLine,
     # API
     "organisations": Organisation,
     "memberships": Membership,
@@ -86,6 +88,9 @@ SEGMENT_MODELS = {
     "oversight-notes": OversightNote,
     "oversight-queries": OversightQuery,
     "measure-returns": MeasureReturn,
+    "service-lines": ServiceLine,
+    "budget-envelopes": BudgetEnvelope,
+    "savings": SavingsRecord,
     "notifications": Notification,
     "seats": Seat,
     "documents": Document,

@@ -49,6 +49,8 @@ from contracts.models import (
     OversightQuery,
     Submission,
 )
+from contracts.scope_models import BudgetEnvelope, SavingsRecord, ServiceLine
+from contracts.services import scope
 from decisions import services as decisions
 from decisions.governing_models import GoverningDocument
 from decisions.models import ActionItem, AdvisoryInput, AgendaItem, Decision, Meeting, Recusal, Release, Vote
@@ -784,6 +786,27 @@ def _kestrel(scene: SmokeScene, users: dict, dun: dict) -> None:
     )  # fmt: skip
 
     contract = Contract.objects.get(awarded_through=direct)
+    # --- scope ---
+    scope_line = scope.record_service_line(
+        actor=SYSTEM, alliance=alliance, name=t("Kestrel Vale service line: name", K), annual_value="900000",
+        in_scope=False, retention_reason=t("Kestrel Vale service line: reason for retention", K),
+        description=t("Kestrel Vale service line: description", K), provider=care, changed_by=policy_decision,
+    )  # fmt: skip
+    scope_contract = scope.record_purchased_contract(
+        actor=SYSTEM, service_line=scope_line, title=t("Kestrel Vale purchased contract: title", K), provider=care,
+        annual_value="800000", starts_on=date(2021, 4, 1), ends_on=date(2023, 3, 31),
+    )  # fmt: skip
+    envelope = scope.set_budget_envelope(
+        actor=SYSTEM, alliance=alliance, set_by=commissioner, set_by_decision=policy_decision, baseline_year=2021,
+        baseline_amount="7000000", years=2, notes=t("Kestrel Vale budget envelope: notes", K),
+    )  # fmt: skip
+    saving = scope.record_savings(
+        actor=SYSTEM, service_line=scope_line, financial_year=2022, amount="120000", member=care,
+        description=t("Kestrel Vale saving: how", K),
+    )  # fmt: skip
+    scene.add(scope_contract, KESTREL_SLUG)
+    for obj in (scope_line, envelope, saving):
+        scene.add(obj, KESTREL_SLUG)
     for obj in (alliance, commissioner, care, voices, harbour, care_m, voices_m, klt, kog, rep, shared, secretary,
                 overseer, shared_role, director_role, delegation, interest, meeting, upcoming, confidential, public,
                 members, members_draft, delegated, policy_decision, approval, *votes, advice, recusal, action, policy,
@@ -854,6 +877,9 @@ SAMPLED = {
     GoverningDocument: "alliance",
     Measure: "alliance",
     MeasureReturn: "measure__alliance",
+    ServiceLine: "alliance",
+    BudgetEnvelope: "alliance",
+    SavingsRecord: "alliance",
 }
 
 
