@@ -627,7 +627,10 @@ def test_each_demo_logins_home_lists_what_needs_it(demo):
     expected = {
         "member": {"positions": "Agree the letter", "actions": "Send the secretary the list"},
         "secretary": {"drafts": "Fix the date", "overdue_decisions": "Agree the letter", "minutes": "ALT"},
-        "oversight": {"awards_approved": "Winter night shelter 2023/24"},
+        "oversight": {
+            "awards_approved": "Winter night shelter 2023/24",
+            "oversight_queries": "OQ-2023-001: Performance information behind the outreach extension",
+        },
     }
     for username, sections in expected.items():
         access = access_for(get_user_model().objects.get(username=username))
