@@ -1,5 +1,6 @@
-"""What award processes tell people: the oversight group hears of every award approved, so that it
-can audit the decision while it is fresh (DESIGN.md "Notifications"). A producer for
+"""What award processes and delivery tell people: the oversight group hears of every award approved, so that
+it can audit the decision while it is fresh (DESIGN.md "Notifications"); and the warnings of delivery
+oversight (issue 21, part 4) go to their owners and the Oversight Group. Producers for
 alliance.notifications, registered in the registry (alliance.registry)."""
 
 from __future__ import annotations

@@ -67,6 +67,9 @@ def test_autodiscover_registers_the_producers_of_roles_then_decisions_then_contr
         "decisions.notifications.agenda_published",
         "decisions.notifications.agenda_changed",
         "contracts.notifications.award_approved",
+        "contracts.notifications.contract_notice",
+        "contracts.notifications.milestone_past_due",
+        "contracts.notifications.return_missing",
     ]
 
 
