@@ -1,5 +1,6 @@
-"""What award processes tell people: the oversight group hears of every award approved, so that it
-can audit the decision while it is fresh (DESIGN.md "Notifications"). A producer for
+"""What award processes and delivery tell people: the oversight group hears of every award approved, so that
+it can audit the decision while it is fresh (DESIGN.md "Notifications"); and the warnings of delivery
+oversight (issue 21, part 4) go to their owners and the Oversight Group. Producers for
 alliance.notifications, registered in the registry (alliance.registry)."""
 
 from __future__ import annotations
@@ -77,8 +78,10 @@ from contracts import query_notifications  # noqa: E402, F401  (oversight's form
 # or the next period is a new warning.
 
 
-def _warnings_url(alliance, anchor: str) -> str:
-    return absolute_url(reverse("delivery-warnings", kwargs={"slug": alliance.slug}) + f"#{anchor}")
+def _warnings_url(alliance, on, anchor: str) -> str:
+    """The warnings page as of the day the warning was planned (the row is there, whenever it is opened)."""
+    path = reverse("delivery-warnings", kwargs={"slug": alliance.slug})
+    return absolute_url(f"{path}?on={on:%Y-%m-%d}#{anchor}")
 
 
 def _readers(people, record, on) -> list[Person]:
@@ -134,7 +137,7 @@ def contract_notice(now: datetime) -> Iterator[Planned]:
             f"end) is recorded. The decision is due by {day(warning.decision_due_on)}, so that its provider has "
             f"{settings.CONTRACT_DECISION_DUE_MONTHS} months' notice.{plan} Please put the decision to the alliance "
             "and, once it is agreed, ask the secretary to record it on the contract.",
-            url=_warnings_url(contract.alliance, f"contract-{contract.pk}"),
+            url=_warnings_url(contract.alliance, today, f"contract-{contract.pk}"),
             due_at=now,
         )
 
@@ -173,7 +176,7 @@ def milestone_past_due(now: datetime) -> Iterator[Planned]:
             f"recorded as achieved ({warning.slippage_days} days behind its baseline of "
             f"{day(milestone.baseline_target_on)}). Please record its status with the reason, and the date it was "
             "achieved; a new target is set by a decision of the alliance.",
-            url=_warnings_url(workstream.alliance, f"milestone-{milestone.pk}"),
+            url=_warnings_url(workstream.alliance, today, f"milestone-{milestone.pk}"),
             due_at=now,
         )
 
@@ -215,6 +218,6 @@ def return_missing(now: datetime) -> Iterator[Planned]:
             body=f"The return of '{measure.name}' for {day(period.start)} to {day(period.end)} was due "
             f"{day(period.due_on)} and has not been entered. It is reported by {who}. Please enter it (a value, or "
             "the narrative for a qualitative measure); a late return is kept and flagged as late.",
-            url=_warnings_url(measure.alliance, f"return-{measure.pk}-{period.start:%Y%m%d}"),
+            url=_warnings_url(measure.alliance, today, f"return-{measure.pk}-{period.start:%Y%m%d}"),
             due_at=now,
         )

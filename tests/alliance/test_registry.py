@@ -70,6 +70,9 @@ def test_autodiscover_registers_the_producers_of_roles_then_decisions_then_contr
         "contracts.query_notifications.oversight_query_raised",
         "contracts.query_notifications.oversight_query_answered",
         "contracts.query_notifications.oversight_query_overdue",
+        "contracts.notifications.contract_notice",
+        "contracts.notifications.milestone_past_due",
+        "contracts.notifications.return_missing",
     ]
 
 

@@ -295,7 +295,7 @@ def test_a_contract_in_notice_warns_its_owners_and_oversight_once(scene, mailout
     assert sorted(m.to[0] for m in sent) == sorted(emails)
     body = sent[0].body
     assert "no decision on its future" in body and "Please put the decision to the alliance" in body
-    assert f"/alliances/harbour/warnings/#contract-{scene.contract.pk}" in body
+    assert f"/alliances/harbour/warnings/?on={scene.today:%Y-%m-%d}#contract-{scene.contract.pk}" in body
 
 
 def test_the_command_announces_the_decision_due_on_the_forward_plan(scene):
