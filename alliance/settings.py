@@ -384,6 +384,8 @@ SPECTACULAR_SETTINGS = {
         "OversightQueryResponseEnum": "contracts.query_models.OversightQuery.Response",
         "MeasureDirectionEnum": "contracts.measure_models.Measure.Direction",
         "MeasureFrequencyEnum": "contracts.measure_models.Measure.Frequency",
+        "WorkstreamStatusEnum": "contracts.delivery_models.Workstream.Status",
+        "MilestoneRagEnum": "contracts.delivery_models.Milestone.Rag",
     },
 }
 

@@ -87,7 +87,7 @@ class PurchasedContractSerializer(InputSerializer):
     extension_until = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class LinkContractSerializer(InputSerializer):
+class LinkServiceLineContractSerializer(InputSerializer):
     contract = ReadablePrimaryKeyRelatedField(queryset=Contract.objects.all())
 
 

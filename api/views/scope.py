@@ -60,12 +60,12 @@ class ServiceLineViewSet(ReadLogMixin, StandingMixin, RegisterCreateViewSet):
         services.record_purchased_contract(actor=self.actor, service_line=line, **values)
         return self._out(line, status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.LinkContractSerializer, responses=s.ServiceLineSerializer)
+    @extend_schema(request=s.LinkServiceLineContractSerializer, responses=s.ServiceLineSerializer)
     @action(detail=True, methods=["post"], url_path="link-contract")
     def link_contract(self, request, pk=None):
         """Say that a contract of the register delivers this line."""
         line = self.get_object()
-        values = self._input(s.LinkContractSerializer)
+        values = self._input(s.LinkServiceLineContractSerializer)
         services.link_contract_to_service_line(actor=self.actor, contract=values["contract"], service_line=line)
         return self._out(line)
 
