@@ -277,7 +277,7 @@ def _delivery(scene, contract) -> tuple:
     from decisions.models import Decision
     from tests.factories import DecisionFactory
 
-    adopting = DecisionFactory(body=scene.body, status=Decision.Status.AGREED, reference="ALT-2021-090")
+    adopting = DecisionFactory(body=scene.body, status=Decision.Status.AGREED, reference="ALT-2021-091")
     workstream = delivery.create_workstream(
         actor=SYSTEM, alliance=scene.alliance, title="Outreach redesign", objective="One outreach service."
     )
