@@ -51,7 +51,7 @@ def test_items_are_ordered_by_stage_then_app_whatever_the_order_of_registration(
     with registry_store("demo_parts"):
         register("demo_parts", stage=DemoStage.STORY)(late)  # registered last, from no app: last of its stage
         names = _names("demo_parts")
-    assert names.index("tests.alliance.test_registry.late") == names.index("contracts.demo.load") + 1
+    assert names.index("tests.alliance.test_registry.late") == names.index("contracts.demo_measures.load") + 1
 
 
 def test_autodiscover_registers_the_producers_of_roles_then_decisions_then_contracts():
