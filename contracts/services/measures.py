@@ -385,7 +385,9 @@ def enter_return(
 ) -> MeasureReturn:
     """Enter the return of one ended period: by the reporting organisation's representative (or deputy)
     on the day (``on``, today by default), the alliance's secretary or staff; once per period."""
-    measure = Measure.objects.select_for_update().select_related("alliance", "reported_by").get(pk=measure.pk)
+    measure = (
+        Measure.objects.select_for_update(of=("self",)).select_related("alliance", "reported_by").get(pk=measure.pk)
+    )
     today = timezone.localdate()
     on = on or today
     _require_reporter(actor, measure, on)
