@@ -152,6 +152,9 @@ def test_a_change_with_a_decision_not_agreed_is_a_form_error(secretary, scene, m
 
 
 def test_the_envelope_form_refuses_someone_other_than_the_commissioner(secretary, scene, agreed):
+    # The commissioner is a member of its alliance (as in the demo), so the form offers it.
+    scene.alliance.commissioner = scene.members[1].organisation
+    scene.alliance.save()
     before = rows(BudgetEnvelope)
     response = secretary.post(
         url(scene, "scope/envelope/new/"),
