@@ -212,7 +212,9 @@ def test_demo_ocds_package_validates_against_ocds_1_1(demo):
 def test_demo_is_idempotent_and_commits_against_the_budget(demo):
     call_command("load_demo", stdout=StringIO())
     assert AwardProcess.objects.count() == 7  # six in the story, the winter shelter in the demo week
-    assert Contract.objects.count() == 10  # the three awarded and the seven purchased services (demo_scope)
+    # the three awarded, the seven purchased services (demo_scope) and the inherited one in its notice period
+    # (demo_warnings)
+    assert Contract.objects.count() == 11
     years = {y["label"]: y for y in budget_by_year(AwardProcess.objects.first().alliance)}
     assert str(years["2021/22"]["budget"]) == "24600000.00"
     assert years["2023/24"]["committed"] > 0 and years["2023/24"]["retained"] > 0

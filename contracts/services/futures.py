@@ -77,7 +77,9 @@ def announce_future_decision(*, actor: Access, contract: Contract, on: date) -> 
     period with no decision on its future, and link it to the contract (published, with the secretary as
     contact, unless the contract's award is confidential or the alliance has no secretary to contact)."""
     standing.require_alliance_keeper(actor, contract.alliance_id, "announce the decision due on a contract's future")
-    contract = Contract.objects.select_for_update().select_related("alliance", "provider").get(pk=contract.pk)
+    contract = (
+        Contract.objects.select_for_update(of=("self",)).select_related("alliance", "provider").get(pk=contract.pk)
+    )
     if contract.forward_plan_entry_id is not None:
         return contract.forward_plan_entry
     if not in_notice_without_decision(Contract.objects.filter(pk=contract.pk), on).exists():
@@ -162,7 +164,7 @@ def record_future_decision(*, actor: Access, contract: Contract, decision: Decis
     end); the forward plan's entry announcing it is marked taken, with the decision's reference."""
     standing.require_alliance_keeper(actor, contract.alliance_id, "record the decision on a contract's future")
     contract = (
-        Contract.objects.select_for_update()
+        Contract.objects.select_for_update(of=("self",))
         .select_related("alliance", "provider", "future_decision", "forward_plan_entry")
         .get(pk=contract.pk)
     )
