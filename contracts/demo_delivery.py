@@ -61,12 +61,15 @@ def load(ctx: dict, stdout) -> None:
         visibility=Workstream.Visibility.PUBLIC,
         now=_at(date(2020, 12, 9), 9),
     )
-    workstream = delivery.adopt_workstream(actor=actor, workstream=workstream, decision=discovery)
+    workstream = delivery.adopt_workstream(
+        actor=actor, workstream=workstream, decision=discovery, now=_at(date(2020, 12, 9), 10)
+    )
 
     def milestone(title: str, baseline: date, description: str = ""):
         return delivery.add_milestone(
-            actor=actor, workstream=workstream, title=title, baseline_target_on=baseline, description=description
-        )
+            actor=actor, workstream=workstream, title=title, baseline_target_on=baseline, description=description,
+            now=_at(date(2020, 12, 9), 11),
+        )  # fmt: skip
 
     discovered = milestone("Discovery phase complete", date(2021, 3, 31), "Every outreach contact in the city mapped.")
     delivery.record_milestone_achieved(
@@ -84,7 +87,7 @@ def load(ctx: dict, stdout) -> None:
     )  # fmt: skip
     delivery.move_milestone_target(
         actor=actor, milestone=single, target_on=date(2021, 10, 1), decision=extension_2021,
-        reason="The current contracts extended to 30 September 2021",
+        reason="The current contracts extended to 30 September 2021", now=_at(date(2021, 6, 14), 11),
     )  # fmt: skip
     delivery.record_milestone_achieved(
         actor=actor, milestone=single, actual_on=date(2021, 10, 1), now=_at(date(2021, 10, 4))
@@ -122,7 +125,7 @@ def load(ctx: dict, stdout) -> None:
     if extension_2023 is not None and extension_2023.status == Decision.Status.AGREED:
         delivery.move_milestone_target(
             actor=actor, milestone=recommission, target_on=date(2024, 9, 30), decision=extension_2023,
-            reason="The city-wide outreach contract extended to 31 March 2025",
+            reason="The city-wide outreach contract extended to 31 March 2025", now=_at(date(2023, 8, 1)),
         )  # fmt: skip
 
     for contract in Contract.objects.filter(alliance=alliance, service_category="flexible_community_outreach"):

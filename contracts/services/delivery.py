@@ -166,7 +166,9 @@ def create_workstream(
 
 
 @transaction.atomic
-def adopt_workstream(*, actor: Access, workstream: Workstream, decision: Decision | None) -> Workstream:
+def adopt_workstream(
+    *, actor: Access, workstream: Workstream, decision: Decision | None, now: datetime | None = None
+) -> Workstream:
     """Adopt a proposed workstream by an AGREED decision of its own alliance; it is then being delivered."""
     _require(actor, workstream.alliance_id)
     workstream = _locked(workstream)
@@ -180,6 +182,7 @@ def adopt_workstream(*, actor: Access, workstream: Workstream, decision: Decisio
     decision = _agreed_decision(workstream.alliance, decision, doing="adopt the workstream")
     workstream.adopted_by = decision
     workstream.status = Status.ACTIVE
+    workstream._history_date = now or timezone.now()
     save_checked(workstream, f"Adopted by {decision.reference}")
     return workstream
 
@@ -295,6 +298,7 @@ def add_milestone(
     decision: Decision | None = None,
     description: str = "",
     order: int | None = None,
+    now: datetime | None = None,
 ) -> Milestone:
     """Add a milestone with its baseline target; a current target other than the baseline needs the
     agreed decision that set it."""
@@ -327,13 +331,20 @@ def add_milestone(
         target_changed_by=decision,
         rag=Rag.GREEN,
     )
+    milestone._history_date = now or timezone.now()
     save_checked(milestone, "Milestone added")
     return milestone
 
 
 @transaction.atomic
 def move_milestone_target(
-    *, actor: Access, milestone: Milestone, target_on: date | None, decision: Decision | None, reason: str = ""
+    *,
+    actor: Access,
+    milestone: Milestone,
+    target_on: date | None,
+    decision: Decision | None,
+    reason: str = "",
+    now: datetime | None = None,
 ) -> Milestone:
     """Move an open milestone's current target, only by an agreed decision of the alliance; the
     baseline stays, so the slippage shows."""
@@ -357,6 +368,7 @@ def move_milestone_target(
     previous = milestone.target_on
     milestone.target_on = target_on
     milestone.target_changed_by = decision
+    milestone._history_date = now or timezone.now()
     why = f": {reason.strip()}" if (reason or "").strip() else ""
     save_checked(milestone, f"Target moved from {day(previous)} to {day(target_on)} by {decision.reference}{why}")
     return milestone
