@@ -87,7 +87,7 @@ def test_oversight_member_answers_the_delivery_questions(page):
     assert rows[0][0] == "measure" and len(rows) > 10
     with page.expect_download() as xlsx_download:
         page.get_by_role("link", name="Excel (XLSX)").click()
-    sheet = load_workbook(xlsx_download.value.path()).worksheets[0]
+    sheet = load_workbook(io.BytesIO(Path(xlsx_download.value.path()).read_bytes())).worksheets[0]
     assert sheet.max_row == len(rows)
 
     # The scope register and the envelope's trajectory.

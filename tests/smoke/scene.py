@@ -422,6 +422,8 @@ def _delivery(scene: SmokeScene, alliance, slug: str, place: str, decision, cont
     a red status and its reason, and a contract waiting on it (contracts.services.delivery)."""
     from contracts.services import delivery
 
+    if decision.status != Decision.Status.AGREED:  # the award's approval is still open when the scene runs this
+        decision = Decision.objects.filter(alliance=alliance, status=Decision.Status.AGREED).order_by("pk").first()
     for visibility, who in readers.items():
         workstream = delivery.create_workstream(actor=SYSTEM,
             alliance=alliance, title=scene.text(f"{place} {visibility} workstream: title", who, "Redesign"),
