@@ -293,10 +293,12 @@ class ContractSerializer(ModelSerializer):
         help_text="When the decision on its future is due (CONTRACT_DECISION_DUE_MONTHS before its end)."
     )
     future_decision = serializers.PrimaryKeyRelatedField(
-        read_only=True, help_text="The id of the agreed decision on its future, once recorded."
+        read_only=True, allow_null=True, help_text="The id of the agreed decision on its future, once recorded."
     )
     forward_plan_entry = serializers.PrimaryKeyRelatedField(
-        read_only=True, help_text="The id of the forward plan's entry announcing the decision due on its future."
+        read_only=True,
+        allow_null=True,
+        help_text="The id of the forward plan's entry announcing the decision due on its future.",
     )
 
     @extend_schema_field(serializers.CharField(allow_null=True))

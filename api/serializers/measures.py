@@ -21,7 +21,7 @@ class WorkstreamRefSerializer(ModelSerializer):
 
 class MeasureReturnSerializer(ModelSerializer):
     measure = serializers.PrimaryKeyRelatedField(read_only=True)
-    on_behalf_of = OrganisationRefSerializer(read_only=True)
+    on_behalf_of = OrganisationRefSerializer(read_only=True, allow_null=True)
     entered_by = serializers.SerializerMethodField()
     late = serializers.BooleanField(source="is_late", read_only=True)
     on_target = serializers.SerializerMethodField()
@@ -54,10 +54,10 @@ class MeasureReturnSerializer(ModelSerializer):
 
 class MeasureSerializer(ModelSerializer):
     alliance = ReadableSlugRelatedField(slug_field="slug", read_only=True)
-    contract = ContractRefSerializer(read_only=True)
-    workstream = WorkstreamRefSerializer(read_only=True)
-    reported_by = OrganisationRefSerializer(read_only=True)
-    co_defined_with = OrganisationRefSerializer(read_only=True)
+    contract = ContractRefSerializer(read_only=True, allow_null=True)
+    workstream = WorkstreamRefSerializer(read_only=True, allow_null=True)
+    reported_by = OrganisationRefSerializer(read_only=True, allow_null=True)
+    co_defined_with = OrganisationRefSerializer(read_only=True, allow_null=True)
     adopted_by = DecisionRefSerializer(read_only=True)
     latest_value = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True, allow_null=True)
     off_target = serializers.SerializerMethodField()

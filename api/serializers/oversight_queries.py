@@ -17,9 +17,13 @@ class OversightQuerySerializer(ModelSerializer):
     alliance = ReadableSlugRelatedField(slug_field="slug", read_only=True)
     raised_by_body = BodyRefSerializer(read_only=True)
     to_body = BodyRefSerializer(read_only=True)
-    raised_by = serializers.CharField(source="raised_by.get_username", read_only=True, default=None)
-    answered_by = serializers.CharField(source="answered_by.get_username", read_only=True, default=None)
-    withdrawn_by = serializers.CharField(source="withdrawn_by.get_username", read_only=True, default=None)
+    raised_by = serializers.CharField(source="raised_by.get_username", read_only=True, default=None, allow_null=True)
+    answered_by = serializers.CharField(
+        source="answered_by.get_username", read_only=True, default=None, allow_null=True
+    )
+    withdrawn_by = serializers.CharField(
+        source="withdrawn_by.get_username", read_only=True, default=None, allow_null=True
+    )
     overdue = serializers.SerializerMethodField()
 
     class Meta:

@@ -43,7 +43,8 @@ IDS = {
     "award-policies": "policy", "awards": "award", "contracts": "contract", "notifications": "notification",
     "oversight-notes": "note", "forward-plan": "entry", "seats": "seat", "documents": "paper",
     "agenda-items": "agenda_item", "governing-documents": "govdoc", "workstreams": "workstream",
-    "milestones": "milestone",
+    "milestones": "milestone", "measures": "measure", "measure-returns": "measure_return",
+    "service-lines": "service_line", "budget-envelopes": "envelope", "savings": "saving", "oversight-queries": "oquery",
     "audit": "verification",  # audit/verifications/{id}/
 }  # fmt: skip
 # Operations whose answers do not conform yet and are fixed elsewhere: (method, path) -> reason.
