@@ -2,46 +2,26 @@
 history; measures defined, changed and retired, returns entered and corrected through the services, with
 each refusal a 400/403/409 JSON message and nothing written."""
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 
 from contracts import services
 from contracts.models import Measure, MeasureReturn
-from decisions.models import Decision
 from roles.standing import SYSTEM
-from tests.factories import ContractFactory, DecisionFactory, UserFactory, WorkstreamFactory
+from tests.contracts.measure_scene import adopting_decision, define_measure
+from tests.factories import ContractFactory, UserFactory, WorkstreamFactory
 from tests.helpers import rows, token_client, viewer_of
 
 pytestmark = pytest.mark.django_db
-NOW = datetime(2021, 4, 1, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
 def adopted(scene):
-    return DecisionFactory(
-        body=scene.body, status=Decision.Status.AGREED, reference="ALT-2021-009", decided_on=date(2021, 3, 25)
-    )
+    return adopting_decision(scene)
 
 
-def make(scene, adopted, **fields):
-    values = {
-        "actor": SYSTEM,
-        "alliance": scene.alliance,
-        "name": "People moved on",
-        "definition": "People who left emergency accommodation for a settled home.",
-        "unit": "people",
-        "direction": "higher",
-        "target": 40,
-        "frequency": "quarterly",
-        "first_period_starts_on": date(2021, 4, 1),
-        "service_category": "emergency_accommodation",
-        "reported_by": scene.members[0].organisation,
-        "adopted_by": adopted,
-        "now": NOW,
-    }
-    values.update(fields)
-    return services.define_measure(**values)
+make = define_measure
 
 
 @pytest.fixture

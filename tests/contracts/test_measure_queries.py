@@ -1,47 +1,27 @@
 """Reads of measures: oversight's "how does each service perform against its measures", a measure's chart
 data, and the filters' meaning of off target and late."""
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 
 from alliance.access import Access
 from contracts import services
 from contracts.queries_measures import measure_chart, measures_of, on_target, service_performance
-from decisions.models import Decision
 from roles.standing import SYSTEM
-from tests.factories import ContractFactory, DecisionFactory
+from tests.contracts.measure_scene import adopting_decision, define_measure
+from tests.factories import ContractFactory
 
 pytestmark = pytest.mark.django_db
-NOW = datetime(2021, 4, 1, 9, 0, tzinfo=UTC)
 ON = date(2021, 11, 1)
 
 
 @pytest.fixture
 def adopted(scene):
-    return DecisionFactory(
-        body=scene.body, status=Decision.Status.AGREED, reference="ALT-2021-009", decided_on=date(2021, 3, 25)
-    )
+    return adopting_decision(scene)
 
 
-def make(scene, adopted, **fields):
-    values = {
-        "actor": SYSTEM,
-        "alliance": scene.alliance,
-        "name": "People moved on",
-        "definition": "People who left emergency accommodation for a settled home.",
-        "unit": "people",
-        "direction": "higher",
-        "target": 40,
-        "frequency": "quarterly",
-        "first_period_starts_on": date(2021, 4, 1),
-        "service_category": "emergency_accommodation",
-        "reported_by": scene.members[0].organisation,
-        "adopted_by": adopted,
-        "now": NOW,
-    }
-    values.update(fields)
-    return services.define_measure(**values)
+make = define_measure
 
 
 def enter(measure, start, on, **content):

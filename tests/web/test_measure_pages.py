@@ -3,7 +3,7 @@ narratives, the forms (refusals shown in the form's words), and the CSV and XLSX
 
 import csv
 import io
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 from django.urls import reverse
@@ -12,40 +12,20 @@ from openpyxl import load_workbook
 from alliance.models import Membership, Organisation
 from contracts import services
 from contracts.models import Measure, MeasureReturn
-from decisions.models import Decision
 from roles.standing import SYSTEM
-from tests.factories import DecisionFactory, MembershipFactory, OrganisationFactory, UserFactory
+from tests.contracts.measure_scene import adopting_decision, define_measure
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.helpers import rows, viewer_of
 
 pytestmark = pytest.mark.django_db
-NOW = datetime(2021, 4, 1, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
 def adopted(scene):
-    return DecisionFactory(
-        body=scene.body, status=Decision.Status.AGREED, reference="ALT-2021-009", decided_on=date(2021, 3, 25)
-    )
+    return adopting_decision(scene)
 
 
-def make_measure(scene, adopted, **fields):
-    values = {
-        "actor": SYSTEM,
-        "alliance": scene.alliance,
-        "name": "People moved on",
-        "definition": "People who left emergency accommodation for a settled home.",
-        "unit": "people",
-        "direction": "higher",
-        "target": 40,
-        "frequency": "quarterly",
-        "first_period_starts_on": date(2021, 4, 1),
-        "service_category": "emergency_accommodation",
-        "reported_by": scene.members[0].organisation,
-        "adopted_by": adopted,
-        "now": NOW,
-    }
-    values.update(fields)
-    return services.define_measure(**values)
+make_measure = define_measure
 
 
 @pytest.fixture
