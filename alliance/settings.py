@@ -97,6 +97,8 @@ MIDDLEWARE = [
     "alliance.audit.source.AuditSourceMiddleware",
     # Pages of an alliance are for those with a standing in it (roles/access.py).
     "roles.middleware.AllianceStandingMiddleware",
+    # Sends the reads of the public register and of the exports to the read replica, if there is one.
+    "alliance.replica.ReplicaReadsMiddleware",
     # Locks out a username from an address after repeated failed logins (web, admin and the token
     # endpoint alike); keep it last, as django-axes asks.
     "axes.middleware.AxesMiddleware",
@@ -161,6 +163,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
         }
     )
+
+# A read replica of the database (a PostgreSQL hot standby): the public register and the exports read
+# from it (alliance/replica.py); everything else, every write and every login stays on default.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "").strip()
+READ_REPLICA = "replica" if DATABASE_REPLICA_URL else ""
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=envint("CONN_MAX_AGE", "0"))
+DATABASE_ROUTERS = ["alliance.replica.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -284,6 +294,8 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "true")
     SECURE_CONTENT_TYPE_NOSNIFF = True
     X_FRAME_OPTIONS = "DENY"
+# A load balancer's health check (alliance/health.py) asks over plain HTTP, inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 # Behind a proxy that terminates HTTPS, name the header it sets for the scheme, e.g.
 # SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO: a request carrying "https" in it is then taken as
 # secure. Only when configured: without such a proxy, any client could send the header and pass

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from alliance import checkpoint_views, document_views, plan_views, read_log_views, views
+from alliance import checkpoint_views, document_views, health, plan_views, read_log_views, views
 from alliance.notifications import views as notification_views
 
 urlpatterns = [
@@ -83,6 +83,7 @@ urlpatterns = [
     path("public/", include("contracts.public_urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("health/", health.health, name="health"),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
 ]

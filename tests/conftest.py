@@ -27,6 +27,24 @@ def _forbid_truncate(**kwargs):
         cursor.execute("RESET alliance.allow_truncate")
 
 
+def _lift_sqlite_guards_for_the_flush():
+    """On SQLite the flush DELETEs every row, which the append-only triggers refuse: drop them for the
+    flush, and make them again when it ends (its post_migrate signal), as they were."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND sql LIKE '%RAISE(ABORT%'")
+        guards = cursor.fetchall()
+        for name, _ in guards:
+            cursor.execute(f'DROP TRIGGER "{name}"')
+
+    def restore(**kwargs):
+        post_migrate.disconnect(dispatch_uid="restore-sqlite-guards")
+        with connection.cursor() as cursor:
+            for _, sql in guards:
+                cursor.execute(sql)
+
+    post_migrate.connect(restore, weak=False, dispatch_uid="restore-sqlite-guards")
+
+
 @pytest.fixture(autouse=True)
 def _flush_past_the_audit_truncate_trigger(request):
     """Let the flush after a transactional test TRUNCATE the audit chain on PostgreSQL, and only it.
@@ -40,6 +58,8 @@ def _flush_past_the_audit_truncate_trigger(request):
         return
     request.getfixturevalue("transactional_db")  # set up first, so torn down (flushed) after this
     yield
+    if connection.vendor == "sqlite":
+        _lift_sqlite_guards_for_the_flush()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET alliance.allow_truncate = 'on'")

@@ -32,3 +32,9 @@ AUDIT_VERIFY_IN_BACKGROUND = False
 import tempfile  # noqa: E402
 
 MEDIA_ROOT = tempfile.mkdtemp(prefix="alliance-test-media-")
+
+# A second database alias for the read-replica routing (alliance/replica.py): a test mirror of default,
+# so it reads the test database through a connection of its own. Off unless a test turns it on
+# (settings.READ_REPLICA = "replica", tests/test_replica.py), so every other test reads default alone.
+DATABASES["replica"] = {**DATABASES["default"], "ATOMIC_REQUESTS": False, "TEST": {"MIRROR": "default"}}  # noqa: F405
+READ_REPLICA = ""

@@ -568,6 +568,7 @@ POST   /inbox/read-all/                                                      {} 
 POST   /inbox/{notification}/read/                                           {}             302 404 302 404 404 404 404
 GET    /notifications/preferences/                                           -              302 200 200 200 200 200 200
 POST   /notifications/preferences/                                           {}             302 302 302 302 302 302 302
+GET    /health/                                                              -              200 200 200 200 200 200 200
 GET    /public/                                                              -              200 200 200 200 200 200 200
 GET    /public/{slug}/                                                       -              200 200 200 200 200 200 200
 GET    /public/{slug}/awards/                                                -              200 200 200 200 200 200 200
@@ -802,6 +803,7 @@ AREAS = [
     ("Pages: awards", r"^/alliances/\{slug\}/awards/"),
     ("Pages: the alliance, roles, registers and dashboards", r"^/alliances/."),
     ("Pages: public register", r"^/public/"),
+    ("The health check (for load balancers)", r"^/health/"),
     ("Pages: sign-in, home, inbox and the list of alliances", r""),
 ]  # fmt: skip
 
