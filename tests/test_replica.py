@@ -109,7 +109,7 @@ def test_a_streamed_export_reads_its_rows_from_the_replica_and_the_session_from_
     assert any('"django_session"' in sql for sql in in_the_view.sql("default")), in_the_view
     assert not any('"django_session"' in sql or '"auth_user"' in sql for sql in in_the_view.sql("replica"))
     assert in_the_view.domain_reads("default") == []
-    assert any('"decisions_decision"' in sql for sql in while_streaming.domain_reads("replica"))
+    assert any('"decisions_decision"' in sql for sql in while_streaming.domain_reads("replica")), while_streaming
     assert while_streaming.domain_reads("default") == []
 
 
