@@ -27,6 +27,8 @@ pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "repl
 
 # The product's own tables: who is signed in (auth, sessions, tokens) is read from default always.
 DOMAIN_TABLE = re.compile(r'"(alliance|roles|decisions|contracts)_\w+"')
+# A read: a SELECT, or on PostgreSQL a server-side cursor declared for one (a streamed export's rows).
+READ = re.compile(r"SELECT |DECLARE .* FOR SELECT ")
 
 
 @pytest.fixture
@@ -61,7 +63,7 @@ class Queries:
         return [q["sql"] for q in self.captured[alias].captured_queries]
 
     def domain_reads(self, alias: str) -> list[str]:
-        return [sql for sql in self.sql(alias) if sql.startswith("SELECT") and DOMAIN_TABLE.search(sql)]
+        return [sql for sql in self.sql(alias) if READ.match(sql) and DOMAIN_TABLE.search(sql)]
 
 
 @contextmanager
