@@ -59,30 +59,30 @@ def reads_replica(request) -> bool:
     )
 
 
-def reading_replica() -> bool:
-    return _on_replica.get()
-
-
 class ReplicaRouter:
-    """Sends the marked reads to ``settings.READ_REPLICA``; writes and everything else to default."""
+    """Sends the marked reads to ``settings.READ_REPLICA``; writes and everything else to default.
+
+    Without a replica it decides nothing (None: Django's own choice), so a single database works as if
+    there were no router.
+    """
 
     def db_for_read(self, model, **hints):
-        if settings.READ_REPLICA and _on_replica.get() and model._meta.app_label not in PRIMARY_ONLY_APPS:
-            return settings.READ_REPLICA
-        # Not None: Django would then read from wherever the related row came from (the replica).
-        return "default"
+        if not (settings.READ_REPLICA and _on_replica.get()):
+            return None
+        # Not None for these: Django would then read them from wherever a related row came from.
+        return "default" if model._meta.app_label in PRIMARY_ONLY_APPS else settings.READ_REPLICA
 
     def db_for_write(self, model, **hints):
-        # Never None: Django would then save a row read from the replica back to the replica.
-        return "default"
+        # Not None: Django would then save a row read from the replica back to the replica.
+        return "default" if settings.READ_REPLICA else None
 
     def allow_relation(self, obj1, obj2, **hints):
         # The replica is a copy of default: a row read from either may link to a row of the other.
-        return True
+        return True if settings.READ_REPLICA else None
 
     def allow_migrate(self, db, app_label, model_name=None, **hints):
         # The replica follows default's schema by replication; migrate never runs against it.
-        return None if db == "default" else False
+        return False if settings.READ_REPLICA and db == settings.READ_REPLICA else None
 
 
 def _streamed_on_replica(chunks: Iterable[bytes]) -> Iterator[bytes]:

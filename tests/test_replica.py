@@ -150,7 +150,16 @@ def test_the_router_never_writes_to_nor_migrates_the_replica(replica_on, publish
     assert router.db_for_write(Decision, instance=from_replica) == "default"
     assert router.allow_migrate("replica", "decisions") is False
     assert router.allow_migrate("default", "decisions") is None
-    assert router.db_for_read(Decision) == "default"  # outside a marked request
+    assert router.db_for_read(Decision) is None  # outside a marked request: Django's own choice, default
+
+
+def test_without_a_replica_the_router_decides_nothing(published):
+    router = ReplicaRouter()
+    decision = Decision.objects.get(pk=published.decision.pk)
+    assert router.db_for_read(Decision, instance=decision) is None
+    assert router.db_for_write(Decision, instance=decision) is None
+    assert router.allow_relation(decision, published.body) is None
+    assert router.allow_migrate("default", "decisions") is None
 
 
 def test_database_replica_url_adds_the_replica_alias(monkeypatch):
