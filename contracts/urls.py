@@ -6,7 +6,10 @@ urlpatterns = [
     path("awards/", views.AwardRegisterView.as_view(), name="award-register"),
     path("awards/new/", record_views.StartAwardView.as_view(), name="award-start"),
     path("awards/<int:pk>/", views.AwardDetailView.as_view(), name="award-detail"),
-    path("awards/<int:pk>/audit.csv", views.AwardTrailCsvView.as_view(), name="award-audit-csv"),
+    path("awards/<int:pk>/audit.csv", views.AwardTrailDownloadView.as_view(), name="award-audit-csv"),
+    path(
+        "awards/<int:pk>/audit.xlsx", views.AwardTrailDownloadView.as_view(), {"fmt": "xlsx"}, name="award-audit-xlsx"
+    ),
     path("awards/<int:pk>/move/<slug:stage>/", record_views.MoveAwardView.as_view(), name="award-move"),
     path("awards/<int:pk>/submissions/new/", record_views.RecordSubmissionView.as_view(), name="award-submission"),
     path("awards/<int:pk>/scores/new/", record_views.RecordScoreView.as_view(), name="award-score"),

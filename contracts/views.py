@@ -2,7 +2,6 @@
 contract register, the budget against the agreement, and the award policy's versions side by side."""
 
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -11,7 +10,7 @@ from django.views.generic import TemplateView
 
 from alliance import read_log
 from alliance.document_views import papers_context
-from alliance.exports import csv_lines
+from alliance.downloads import Sheet, download
 from alliance.web import AlliancePageMixin, FilteredListMixin
 from contracts import queries, queries_scope
 from contracts.filtersets import AwardRegisterFilter
@@ -85,16 +84,17 @@ class AwardDetailView(AlliancePageMixin, TemplateView):
         return context
 
 
-class AwardTrailCsvView(AlliancePageMixin, View):
-    """The audit trail as CSV, one row per event, for an oversight group's own records."""
+class AwardTrailDownloadView(AlliancePageMixin, View):
+    """The audit trail as CSV or Excel, one row per event, for an oversight group's own records."""
 
-    def get(self, request, slug, pk):
+    def get(self, request, slug, pk, fmt="csv"):
         process = get_object_or_404(AwardProcess.objects.filter(alliance=self.alliance).restrict(self.access), pk=pk)
         rows = trail_rows(award_audit_trail(process, self.access))
         read_log.log_read(request, process, kind=read_log.Kind.EXPORT)
-        response = HttpResponse("".join(csv_lines(TRAIL_HEADER, rows)), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{process.reference}-audit-trail.csv"'
-        return response
+        sheet = Sheet("Audit trail", TRAIL_HEADER, rows)
+        return download(
+            fmt, filename=f"{process.reference}-audit-trail", sheets=sheet, filters=[("Award", str(process))]
+        )
 
 
 class ContractRegisterView(AlliancePageMixin, TemplateView):

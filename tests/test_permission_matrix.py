@@ -67,6 +67,7 @@ GET    /alliances/{slug}/awards/{award}/                                     -  
 GET    /alliances/{slug}/awards/{award}/approval/                            -              302 403 403 200 403 200 404
 POST   /alliances/{slug}/awards/{award}/approval/                            {}             302 403 403 200 403 200 404
 GET    /alliances/{slug}/awards/{award}/audit.csv                            -              302 200 200 200 200 200 404
+GET    /alliances/{slug}/awards/{award}/audit.xlsx                           -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/awards/{award}/move/cancelled/                      -              302 403 403 200 403 200 404
 POST   /alliances/{slug}/awards/{award}/move/cancelled/                      {}             302 403 403 200 403 200 404
 GET    /alliances/{slug}/awards/{award}/move/submissions/                    -              302 403 403 200 403 200 404
