@@ -18,7 +18,8 @@ they cannot drift apart. :class:`RegisterDownloadView` is that shape for a page 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from itertools import chain
 
@@ -36,6 +37,7 @@ __all__ = [
     "FORMATS",
     "XLSX",
     "RegisterDownloadView",
+    "RegisterFile",
     "Sheet",
     "download",
     "download_urls",
@@ -125,35 +127,50 @@ def _flat(choices):
             yield key, label
 
 
+@dataclass(frozen=True)
+class RegisterFile:
+    """What a register's download is: its file's name (after the alliance's slug), its sheet's title and
+    header; ``dated`` when the register is read as of the page's date (``?on=``), which the Filters
+    sheet then names; ``stream`` when it is long enough to be written as it is read."""
+
+    filename: str
+    title: str
+    header: Sequence[str]
+    dated: bool = False
+    stream: bool = False
+
+
 class RegisterDownloadView(AlliancePageMixin, View):
     """A register of one alliance as a file: ``GET <page>/download.csv`` or ``.xlsx`` (``fmt``).
 
-    A register says its ``filename`` (after the alliance's slug) and ``title`` (the sheet's), and
-    gives ``chosen()``: the page's own rows, filters and form, through the page's own method. The
-    download is then what the page lists, every page of it."""
+    A register says what its ``file`` is, gives ``filterset()`` (the page's own, or None for a register
+    without filters) and ``rows(filterset)``: the page's rows, chosen by the page's own method, every
+    page of them, logged as an export where they are confidential."""
 
-    filename = ""
-    title = ""
+    file: RegisterFile
     fmt = "csv"
-    dated = False  # the register is read as of the page's date (?on=), which the Filters sheet then names
 
-    def chosen(self) -> tuple[list[str], Iterable, forms.Form | None, Filters]:
-        """(header, rows, the page's filter form or None, filters read otherwise, e.g. the date)."""
+    def filterset(self):
+        return None
+
+    def rows(self, filterset) -> Iterable:
         raise NotImplementedError
 
     def get(self, request, *args, **kwargs):
-        if self.dated and self.on_error:
+        file = self.file
+        if file.dated and self.on_error:
             return refused(None, self.on_error)
-        header, rows, form, extra = self.chosen()
+        filterset = self.filterset()
+        form = filterset.form if filterset is not None else None
         if form is not None and form.errors:
             return refused(form)
-        if self.dated:
-            extra = [("On", day(self.on)), *extra]
+        rows = self.rows(filterset)
         return download(
             kwargs.get("fmt", self.fmt),
-            filename=f"{self.alliance.slug}-{self.filename}",
-            sheets=Sheet(self.title, header, rows),
-            filters=filters_in_words(form, *extra),
+            filename=f"{self.alliance.slug}-{file.filename}",
+            sheets=Sheet(file.title, file.header, rows),
+            filters=filters_in_words(form, *([("On", day(self.on))] if file.dated else [])),
+            stream=file.stream,
         )
 
 

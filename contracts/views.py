@@ -23,18 +23,32 @@ from roles import standing
 PAGE_SIZE = 25
 
 
-class AwardRegisterView(AlliancePageMixin, FilteredListMixin, TemplateView):
+class RegisterRows:
+    """What the award and contract registers list, on their pages and in their downloads
+    (contracts/download_views.py), through the models' one read rule."""
+
+    def award_filter(self) -> AwardRegisterFilter:
+        # The API's filters (contracts/filtersets.py): one that cannot be read is marked and left out.
+        visible = queries.award_register(self.alliance).restrict(self.access).order_by("-started_on", "-pk")
+        return AwardRegisterFilter(self.request.GET or None, visible, request=self.request, alliance=self.alliance)
+
+    def contracts(self) -> list:
+        contracts = list(queries.contract_register(self.alliance).restrict(self.access))
+        for c in contracts:
+            c.running = c.starts_on <= self.on <= c.ends_on
+        return contracts
+
+
+class AwardRegisterView(RegisterRows, AlliancePageMixin, FilteredListMixin, TemplateView):
     template_name = "contracts/award_register.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        visible = queries.award_register(self.alliance).restrict(self.access)
-        # The API's filters (contracts/filtersets.py): one that cannot be read is marked and left out.
-        filterset = AwardRegisterFilter(self.request.GET or None, visible, request=self.request, alliance=self.alliance)
+        filterset = self.award_filter()
         form, awards = filterset.form, filterset.qs
         params = self.request.GET.copy()
         params.pop("page", None)
-        page = Paginator(awards.order_by("-started_on", "-pk"), PAGE_SIZE).get_page(self.request.GET.get("page"))
+        page = Paginator(awards, PAGE_SIZE).get_page(self.request.GET.get("page"))
         read_log.log_list(self.request, page.object_list, alliance_id=self.alliance.pk, what="the award register")
         context.update(
             form=form,
@@ -97,15 +111,13 @@ class AwardTrailDownloadView(AlliancePageMixin, View):
         )
 
 
-class ContractRegisterView(AlliancePageMixin, TemplateView):
+class ContractRegisterView(RegisterRows, AlliancePageMixin, TemplateView):
     template_name = "contracts/contract_register.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        contracts = list(queries.contract_register(self.alliance).restrict(self.access))
+        contracts = self.contracts()
         read_log.log_list(self.request, contracts, alliance_id=self.alliance.pk, what="the contract register")
-        for c in contracts:
-            c.running = c.starts_on <= self.on <= c.ends_on
         context.update(contracts=contracts)
         return context
 
