@@ -12,17 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from decisions.models import Decision
-from tests.factories import (
-    AllianceFactory,
-    ContractFactory,
-    DecisionFactory,
-    DelegatedAuthorityFactory,
-    GoverningBodyFactory,
-    PersonFactory,
-    RoleAssignmentFactory,
-    RoleFactory,
-    UserFactory,
-)
+from tests import factories as make
 from tests.helpers import viewer_of
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +21,7 @@ BASE = "/alliances/dunmarrow"
 
 
 def agreed(body, reference, title, *, decided_on, visibility="MEMBERS", **fields):
-    return DecisionFactory(
+    return make.DecisionFactory(
         body=body,
         reference=reference,
         title=title,
@@ -51,40 +41,44 @@ def registers(award):
     agreed(body, "ALT-2021-001", "Set the 2021/22 alliance budget of £23.4m", decided_on=date(2021, 3, 10))
     agreed(body, "ALT-2021-002", '=HYPERLINK("http://evil.example")', decided_on=date(2021, 4, 10), value=Decimal(9))
     agreed(body, "ALT-2021-003", "Confidential settlement", decided_on=date(2021, 5, 10), visibility="CONFIDENTIAL")
-    DecisionFactory(body=body, title="A draft still being written")
-    RoleAssignmentFactory(
-        role=RoleFactory(alliance=scene.alliance, title="Alliance director", body=body),
-        person=PersonFactory(name="Priya Raman"),
+    make.DecisionFactory(body=body, title="A draft still being written")
+    make.RoleAssignmentFactory(
+        role=make.RoleFactory(alliance=scene.alliance, title="Alliance director", body=body),
+        person=make.PersonFactory(name="Priya Raman"),
         starts_on=date(2022, 1, 1),
     )
-    RoleFactory(alliance=scene.alliance, title="Lived experience advisor")  # vacant
-    DelegatedAuthorityFactory(role=RoleFactory(alliance=scene.alliance, title="Chief officer"), body=body)
+    make.RoleFactory(alliance=scene.alliance, title="Lived experience advisor")  # vacant
+    make.DelegatedAuthorityFactory(role=make.RoleFactory(alliance=scene.alliance, title="Chief officer"), body=body)
     scene.interest(0)
     award.process()
     award.process(route="DIRECT_AWARD", title="Day services")
-    ContractFactory(alliance=scene.alliance, title="Supported flats", provider=scene.members[1].organisation)
-    other = AllianceFactory(slug="elsewhere", name="Elsewhere Alliance")
-    other_body = GoverningBodyFactory(alliance=other, code="OTH")
+    make.ContractFactory(alliance=scene.alliance, title="Supported flats", provider=scene.members[1].organisation)
+    other = make.AllianceFactory(slug="elsewhere", name="Elsewhere Alliance")
+    other_body = make.GoverningBodyFactory(alliance=other, code="OTH")
     agreed(other_body, "OTH-2021-001", "Elsewhere secret plan", decided_on=date(2021, 3, 1))
-    RoleAssignmentFactory(role=RoleFactory(alliance=other, title="Elsewhere chair"), person=PersonFactory(name="Zed"))
-    ContractFactory(alliance=other, title="Elsewhere contract")
+    make.RoleAssignmentFactory(
+        role=make.RoleFactory(alliance=other, title="Elsewhere chair"), person=make.PersonFactory(name="Zed")
+    )
+    make.ContractFactory(alliance=other, title="Elsewhere contract")
     return award
+
+
+def signed_in(client, user):
+    client.force_login(user)
+    return client
 
 
 @pytest.fixture
 def viewer(client, registers):
-    client.force_login(viewer_of(registers.alliance))
-    return client
+    return signed_in(client, viewer_of(registers.alliance))
 
 
 @pytest.fixture
 def keeper(client, registers):
     """The ALT's secretary, who reads the alliance's confidential records."""
-    secretary = registers.scene.secretary
-    secretary.user = UserFactory(username="secretary")
-    secretary.save()
-    client.force_login(secretary.user)
-    return client
+    registers.scene.secretary.user = make.UserFactory(username="secretary")
+    registers.scene.secretary.save()
+    return signed_in(client, registers.scene.secretary.user)
 
 
 def workbook_rows(response, sheet=None) -> list[tuple]:
@@ -212,7 +206,7 @@ def test_a_cell_that_would_be_a_formula_stays_text(viewer):
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_a_confidential_decision_is_only_in_the_file_of_who_may_read_it(registers, client, fmt):
-    client.force_login(viewer_of(registers.alliance))
+    signed_in(client, viewer_of(registers.alliance))
     seen = str(csv_rows(client.get(f"{BASE}/decisions/download.csv"))) if fmt == "csv" else ""
     seen += str(workbook_rows(client.get(f"{BASE}/decisions/download.xlsx"))) if fmt == "xlsx" else ""
     assert "ALT-2021-001" in seen and "Confidential settlement" not in seen
@@ -260,7 +254,9 @@ def test_the_query_count_does_not_grow_with_the_rows(viewer, registers, register
     for n in range(30):
         agreed(scene.body, f"ALT-2022-{n:03}", f"Decision {n}", decided_on=date(2022, 1, 1))
         registers.process(title=f"Award {n}")
-        DelegatedAuthorityFactory(role=RoleFactory(alliance=scene.alliance, title=f"Officer {n}"), body=scene.body)
+        make.DelegatedAuthorityFactory(
+            role=make.RoleFactory(alliance=scene.alliance, title=f"Officer {n}"), body=scene.body
+        )
     for fmt in ("csv", "xlsx"):
         with django_assert_max_num_queries(most):
             response = viewer.get(f"{BASE}/{register}/download.{fmt}")
