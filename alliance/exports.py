@@ -17,9 +17,14 @@ import logging
 import os
 import re
 import secrets
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
+
+from django.utils import timezone
 
 from alliance.history import feed_entries
 
@@ -203,56 +208,57 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _xlsx_cell(sheet, value):
+    """A cell as a spreadsheet should hold it: numbers and dates as themselves (a moment in the site's
+    time zone), anything else as text, never a formula: a cell starting with = is shown, not run."""
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    if value is None or isinstance(value, (int, float)) and not isinstance(value, bool):
+    if value is None or isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
         return WriteOnlyCell(sheet, value=value)
+    if isinstance(value, datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        cell = WriteOnlyCell(sheet, value=value.replace(tzinfo=None))
+        cell.number_format = "dd/mm/yyyy hh:mm"
+        return cell
+    if isinstance(value, date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "dd/mm/yyyy"
+        return cell
     cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", str(value)))
-    cell.data_type = "s"  # text, never a formula: a cell starting with = is shown, not run
+    cell.data_type = "s"
     return cell
 
 
-def audit_workbook(rows: Iterable[list], filters: list[tuple[str, str]]) -> bytes:
-    """The audit feed's rows (``AUDIT_HEADER``) as an Excel workbook: a sheet of changes, and one
-    saying which filters chose them. Written row by row (openpyxl's write-only mode)."""
+@dataclass(frozen=True)
+class Sheet:
+    """One table of a download: its sheet's title (at most 31 characters in Excel), header and rows."""
+
+    title: str
+    header: Sequence[str]
+    rows: Iterable[Sequence]
+
+
+FILTERS_SHEET = "Filters"
+
+
+def workbook(sheets: Iterable[Sheet], filters: list[tuple[str, str]] | None = None, *, none: str = "") -> bytes:
+    """Tables as an Excel workbook: a sheet per table, its header frozen, then a sheet saying which
+    filters chose the rows (``none``: what it says when no filter did). Written row by row
+    (openpyxl's write-only mode), so memory holds one row at a time, not the sheet."""
     from io import BytesIO
 
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
-    changes = book.create_sheet("Changes")
-    changes.freeze_panes = "A2"
-    changes.append([_xlsx_cell(changes, name) for name in AUDIT_HEADER])
-    for row in rows:
-        changes.append([_xlsx_cell(changes, value) for value in row])
-    about = book.create_sheet("Filters")
+    for table in sheets:
+        sheet = book.create_sheet(table.title[:31])
+        sheet.freeze_panes = "A2"
+        sheet.append([_xlsx_cell(sheet, name) for name in table.header])
+        for row in table.rows:
+            sheet.append([_xlsx_cell(sheet, value) for value in row])
+    about = book.create_sheet(FILTERS_SHEET)
     about.append([_xlsx_cell(about, "Filter"), _xlsx_cell(about, "Value")])
-    for name, value in filters or [("(none)", "every change you may read")]:
-        about.append([_xlsx_cell(about, name), _xlsx_cell(about, value)])
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def table_workbook(
-    title: str, header: list[str], rows: Iterable[list], filters: list[tuple[str, str]] | None = None
-) -> bytes:
-    """Any table as an Excel workbook, written as :func:`audit_workbook` writes the audit feed: a sheet of
-    rows (``title``) under ``header``, and one saying which filters chose them."""
-    from io import BytesIO
-
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title[:31])
-    sheet.freeze_panes = "A2"
-    sheet.append([_xlsx_cell(sheet, name) for name in header])
-    for row in rows:
-        sheet.append([_xlsx_cell(sheet, value) for value in row])
-    about = book.create_sheet("Filters")
-    about.append([_xlsx_cell(about, "Filter"), _xlsx_cell(about, "Value")])
-    for name, value in filters or [("(none)", "every row you may read")]:
+    for name, value in filters or [("(none)", none or "every row you may read")]:
         about.append([_xlsx_cell(about, name), _xlsx_cell(about, value)])
     out = BytesIO()
     book.save(out)

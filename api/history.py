@@ -1,10 +1,9 @@
 """The audit trail in the API: ``/history/`` and ``?as_of=`` on resources, and the audit feed."""
 
 from datetime import datetime, time
-from itertools import chain
 
 import django_filters as filters
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from drf_spectacular.types import OpenApiTypes
@@ -16,7 +15,8 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from alliance import history, read_log
-from alliance.exports import AUDIT_HEADER, BOM, XLSX, audit_rows, audit_workbook, csv_lines
+from alliance.downloads import XLSX, Sheet, download
+from alliance.exports import AUDIT_HEADER, audit_rows
 from alliance.filtersets import AuditFeedFilter
 from alliance.formatting import day_time
 from alliance.models import Alliance, AuditLink
@@ -180,11 +180,7 @@ class AuditFeedCsvView(AuditFeedView):
         links = self.filter_queryset(self.get_queryset())
         self.log_read(links.count(), read_log.Kind.EXPORT, "the audit feed CSV")
         rows = audit_rows(links, access=request_access(request))
-        response = StreamingHttpResponse(
-            chain([BOM], csv_lines(AUDIT_HEADER, rows)), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = 'attachment; filename="audit-feed.csv"'
-        return response
+        return download("csv", filename="audit-feed", sheets=Sheet("Changes", AUDIT_HEADER, rows), stream=True)
 
 
 class AuditFeedXlsxView(AuditFeedView):
@@ -200,6 +196,5 @@ class AuditFeedXlsxView(AuditFeedView):
         rows = audit_rows(links, access=request_access(request))
         params = request.query_params.items()
         filters = [(name, value) for name, value in params if name in AuditFeedFilter.base_filters and value]
-        response = HttpResponse(audit_workbook(rows, filters), content_type=XLSX)
-        response["Content-Disposition"] = 'attachment; filename="audit-feed.xlsx"'
-        return response
+        sheet = Sheet("Changes", AUDIT_HEADER, rows)
+        return download("xlsx", filename="audit-feed", sheets=sheet, filters=filters, none="every change you may read")

@@ -5,9 +5,7 @@ calls contracts.services.delivery, as the API does; oversight reads every page a
 
 from __future__ import annotations
 
-from io import BytesIO
-
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.text import slugify
@@ -15,7 +13,8 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from alliance import read_log
-from alliance.exports import BOM, XLSX, _xlsx_cell, csv_lines
+from alliance.downloads import Sheet, download
+from alliance.formatting import day
 from alliance.history import versions
 from alliance.web import AlliancePageMixin
 from contracts import delivery_forms as forms
@@ -91,33 +90,26 @@ class MilestonesExport(AlliancePageMixin, View):
         read_log.log_list(self.request, found, alliance_id=self.alliance.pk, what="the delivery plan's milestones")
         return queries.milestone_rows(found, on=self.on, access=self.access)
 
-    def filename(self, ext: str) -> str:
-        return f"{slugify(self.alliance.slug)}-delivery-milestones-{self.on.isoformat()}.{ext}"
+    fmt = "csv"
+
+    def filename(self) -> str:
+        return f"{slugify(self.alliance.slug)}-delivery-milestones-{self.on.isoformat()}"
+
+    def get(self, request, slug):
+        return download(
+            self.fmt,
+            filename=self.filename(),
+            sheets=Sheet("Milestones", queries.MILESTONE_HEADER, self.rows()),
+            filters=[("On", day(self.on))],
+        )
 
 
 class MilestonesCsvView(MilestonesExport):
-    def get(self, request, slug):
-        text = BOM + "".join(csv_lines(queries.MILESTONE_HEADER, self.rows()))
-        response = HttpResponse(text, content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{self.filename("csv")}"'
-        return response
+    fmt = "csv"
 
 
 class MilestonesXlsxView(MilestonesExport):
-    def get(self, request, slug):
-        from openpyxl import Workbook
-
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet("Milestones")
-        sheet.freeze_panes = "A2"
-        sheet.append([_xlsx_cell(sheet, name) for name in queries.MILESTONE_HEADER])
-        for row in self.rows():
-            sheet.append([_xlsx_cell(sheet, value) for value in row])
-        out = BytesIO()
-        book.save(out)
-        response = HttpResponse(out.getvalue(), content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="{self.filename("xlsx")}"'
-        return response
+    fmt = "xlsx"
 
 
 # The secretaries' forms ------------------------------------------------------------------------

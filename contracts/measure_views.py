@@ -7,17 +7,13 @@ Each form calls the one service the API calls (contracts/services/measures.py) w
 
 from __future__ import annotations
 
-from itertools import chain
-
-from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
 
 from alliance import read_log
-from alliance.errors import RuleViolation
-from alliance.exports import BOM, XLSX, csv_lines, table_workbook
+from alliance.downloads import Sheet, download, filters_in_words, refused
 from alliance.web import AlliancePageMixin, FilteredListMixin
 from contracts import measure_forms as forms
 from contracts import queries_measures as q
@@ -243,39 +239,28 @@ class CorrectReturnView(ReturnFormView):
 class ReturnsDownload(AlliancePageMixin, View):
     """The returns the caller may read, with the measures page's filters (and ``?measure=``) applied."""
 
-    def filtered(self):
+    fmt = "csv"
+
+    def get(self, request, *args, **kwargs):
         filterset = ReturnDownloadFilter(
             self.request.GET or None, q.returns_of(self.alliance, self.access), request=self.request
         )
         if filterset.is_bound and not filterset.is_valid():
-            errors = "; ".join(f"{k}: {' '.join(v)}" for k, v in filterset.errors.items())
-            raise RuleViolation(
-                "filter_invalid", f"A filter could not be used ({errors}); correct it and download again."
-            )
+            return refused(filterset.form)
         returns = list(filterset.qs)
         read_log.log_list(self.request, returns, alliance_id=self.alliance.pk, what="the measures' returns")
-        filters = [(k, v) for k, v in self.request.GET.items() if v]
-        return returns, filters
-
-    def get(self, request, *args, **kwargs):
-        try:
-            returns, filters = self.filtered()
-        except RuleViolation as refusal:
-            return HttpResponse(refusal.message, status=400, content_type="text/plain; charset=utf-8")
-        return self.respond(returns, filters)
+        return download(
+            self.fmt,
+            filename=f"{self.alliance.slug}-measure-returns",
+            sheets=Sheet("Returns", q.RETURN_HEADER, (q.return_row(r) for r in returns)),
+            filters=filters_in_words(filterset.form),
+            stream=True,
+        )
 
 
 class ReturnsCsvView(ReturnsDownload):
-    def respond(self, returns, filters):
-        lines = csv_lines(q.RETURN_HEADER, (q.return_row(r) for r in returns))
-        response = StreamingHttpResponse(chain([BOM], lines), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{self.alliance.slug}-measure-returns.csv"'
-        return response
+    fmt = "csv"
 
 
 class ReturnsXlsxView(ReturnsDownload):
-    def respond(self, returns, filters):
-        book = table_workbook("Returns", q.RETURN_HEADER, (q.return_row(r) for r in returns), filters)
-        response = HttpResponse(book, content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="{self.alliance.slug}-measure-returns.xlsx"'
-        return response
+    fmt = "xlsx"

@@ -8,7 +8,6 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views import View
@@ -16,8 +15,8 @@ from django.views.generic import TemplateView
 
 from alliance import read_log
 from alliance.access import restrict
+from alliance.downloads import Sheet, download, filters_in_words, refused
 from alliance.errors import RuleViolation
-from alliance.exports import XLSX, csv_lines, table_workbook
 from alliance.history import versions
 from alliance.models import GoverningBody
 from alliance.web import AlliancePageMixin, FilteredListMixin
@@ -82,23 +81,17 @@ class OversightQueryDownloadView(_Filtered, View):
     def get(self, request, slug):
         filterset = self.filtered()
         if filterset.form.errors:
-            return HttpResponse(
-                " ".join(str(e) for errors in filterset.form.errors.values() for e in errors),
-                status=400,
-                content_type="text/plain; charset=utf-8",
-            )
+            return refused(filterset.form)
         queries = list(filterset.qs)
         read_log.log_list(
             request, queries, kind=read_log.Kind.EXPORT, alliance_id=self.alliance.pk, what="the oversight queries"
         )
-        rows = query_rows(queries, self.access, self.today)
-        name = f"{self.alliance.slug}-oversight-queries"
-        if self.fmt == "xlsx":
-            response = HttpResponse(table_workbook("Oversight queries", QUERY_HEADER, rows), content_type=XLSX)
-        else:
-            response = HttpResponse("".join(csv_lines(QUERY_HEADER, rows)), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}.{self.fmt}"'
-        return response
+        return download(
+            self.fmt,
+            filename=f"{self.alliance.slug}-oversight-queries",
+            sheets=Sheet("Oversight queries", QUERY_HEADER, query_rows(queries, self.access, self.today)),
+            filters=filters_in_words(filterset.form),
+        )
 
 
 class _OneQuery(AlliancePageMixin):

@@ -5,16 +5,13 @@ contracts.services.scope, as the API does."""
 
 from __future__ import annotations
 
-from io import BytesIO
-
-from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
 
 from alliance import read_log
-from alliance.exports import XLSX, _xlsx_cell, csv_lines
+from alliance.downloads import Sheet, download
 from alliance.history import versions
 from alliance.web import AlliancePageMixin
 from contracts import queries_scope as queries
@@ -153,39 +150,16 @@ def _records_rows(records, access) -> list[list]:
     ]
 
 
-def _workbook(sheets: list[tuple[str, list[str], list[list]]]) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    for title, header, rows in sheets:
-        sheet = book.create_sheet(title)
-        sheet.freeze_panes = "A2"
-        sheet.append([_xlsx_cell(sheet, name) for name in header])
-        for row in rows:
-            sheet.append([_xlsx_cell(sheet, value) for value in row])
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
 class _Download(AlliancePageMixin, View):
-    what = ""
+    """A download of the scope pages: its sheets (the CSV holds the first), as of the page's date."""
+
     filename = ""
 
-    def sheets(self) -> list[tuple[str, list[str], list[list]]]:
+    def sheets(self) -> list[Sheet]:
         raise NotImplementedError
 
     def get(self, request, slug, fmt):
-        sheets = self.sheets()
-        name = f"{self.alliance.slug}-{self.filename}"
-        if fmt == "xlsx":
-            response = HttpResponse(_workbook(sheets), content_type=XLSX)
-            response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-        else:
-            _, header, rows = sheets[0]
-            response = StreamingHttpResponse(csv_lines(header, rows), content_type="text/csv; charset=utf-8")
-            response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        return response
+        return download(fmt, filename=f"{self.alliance.slug}-{self.filename}", sheets=self.sheets(), stream=True)
 
 
 class ScopeRegisterDownloadView(_Download):
@@ -194,7 +168,7 @@ class ScopeRegisterDownloadView(_Download):
     def sheets(self):
         lines = list(queries.scope_register(self.alliance, self.access))
         read_log.log_list(self.request, lines, alliance_id=self.alliance.pk, what="the scope register download")
-        return [("Service lines", REGISTER_HEADER, _register_rows(lines, self.access))]
+        return [Sheet("Service lines", REGISTER_HEADER, _register_rows(lines, self.access))]
 
 
 class SavingsDownloadView(_Download):
@@ -205,8 +179,8 @@ class SavingsDownloadView(_Download):
         records = list(queries.savings_records(self.alliance, self.access))
         read_log.log_list(self.request, records, alliance_id=self.alliance.pk, what="the savings download")
         return [
-            ("Envelope and savings", SAVINGS_HEADER, _savings_rows(rows)),
-            ("Savings delivered", RECORDS_HEADER, _records_rows(records, self.access)),
+            Sheet("Envelope and savings", SAVINGS_HEADER, _savings_rows(rows)),
+            Sheet("Savings delivered", RECORDS_HEADER, _records_rows(records, self.access)),
         ]
 
 

@@ -1,17 +1,23 @@
 from django.urls import include, path
 
-from contracts import record_views, scope_views, views, warning_views
+from alliance.downloads import download_urls
+from contracts import download_views, record_views, scope_views, views, warning_views
 
 urlpatterns = [
     path("awards/", views.AwardRegisterView.as_view(), name="award-register"),
+    *download_urls("awards/", download_views.AwardDownloadView, "award-register"),
     path("awards/new/", record_views.StartAwardView.as_view(), name="award-start"),
     path("awards/<int:pk>/", views.AwardDetailView.as_view(), name="award-detail"),
-    path("awards/<int:pk>/audit.csv", views.AwardTrailCsvView.as_view(), name="award-audit-csv"),
+    path("awards/<int:pk>/audit.csv", views.AwardTrailDownloadView.as_view(), name="award-audit-csv"),
+    path(
+        "awards/<int:pk>/audit.xlsx", views.AwardTrailDownloadView.as_view(), {"fmt": "xlsx"}, name="award-audit-xlsx"
+    ),
     path("awards/<int:pk>/move/<slug:stage>/", record_views.MoveAwardView.as_view(), name="award-move"),
     path("awards/<int:pk>/submissions/new/", record_views.RecordSubmissionView.as_view(), name="award-submission"),
     path("awards/<int:pk>/scores/new/", record_views.RecordScoreView.as_view(), name="award-score"),
     path("awards/<int:pk>/approval/", record_views.OpenApprovalView.as_view(), name="award-approval"),
     path("contracts/", views.ContractRegisterView.as_view(), name="contract-register"),
+    *download_urls("contracts/", download_views.ContractDownloadView, "contract-register"),
     path(
         "contracts/<int:pk>/future/", warning_views.RecordFutureDecisionView.as_view(), name="contract-future-decision"
     ),

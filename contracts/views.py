@@ -2,7 +2,6 @@
 contract register, the budget against the agreement, and the award policy's versions side by side."""
 
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -11,7 +10,7 @@ from django.views.generic import TemplateView
 
 from alliance import read_log
 from alliance.document_views import papers_context
-from alliance.exports import csv_lines
+from alliance.downloads import Sheet, download
 from alliance.web import AlliancePageMixin, FilteredListMixin
 from contracts import queries, queries_scope
 from contracts.filtersets import AwardRegisterFilter
@@ -24,18 +23,32 @@ from roles import standing
 PAGE_SIZE = 25
 
 
-class AwardRegisterView(AlliancePageMixin, FilteredListMixin, TemplateView):
+class RegisterRows:
+    """What the award and contract registers list, on their pages and in their downloads
+    (contracts/download_views.py), through the models' one read rule."""
+
+    def award_filter(self) -> AwardRegisterFilter:
+        # The API's filters (contracts/filtersets.py): one that cannot be read is marked and left out.
+        visible = queries.award_register(self.alliance).restrict(self.access).order_by("-started_on", "-pk")
+        return AwardRegisterFilter(self.request.GET or None, visible, request=self.request, alliance=self.alliance)
+
+    def contracts(self) -> list:
+        contracts = list(queries.contract_register(self.alliance).restrict(self.access))
+        for c in contracts:
+            c.running = c.starts_on <= self.on <= c.ends_on
+        return contracts
+
+
+class AwardRegisterView(RegisterRows, AlliancePageMixin, FilteredListMixin, TemplateView):
     template_name = "contracts/award_register.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        visible = queries.award_register(self.alliance).restrict(self.access)
-        # The API's filters (contracts/filtersets.py): one that cannot be read is marked and left out.
-        filterset = AwardRegisterFilter(self.request.GET or None, visible, request=self.request, alliance=self.alliance)
+        filterset = self.award_filter()
         form, awards = filterset.form, filterset.qs
         params = self.request.GET.copy()
         params.pop("page", None)
-        page = Paginator(awards.order_by("-started_on", "-pk"), PAGE_SIZE).get_page(self.request.GET.get("page"))
+        page = Paginator(awards, PAGE_SIZE).get_page(self.request.GET.get("page"))
         read_log.log_list(self.request, page.object_list, alliance_id=self.alliance.pk, what="the award register")
         context.update(
             form=form,
@@ -85,27 +98,26 @@ class AwardDetailView(AlliancePageMixin, TemplateView):
         return context
 
 
-class AwardTrailCsvView(AlliancePageMixin, View):
-    """The audit trail as CSV, one row per event, for an oversight group's own records."""
+class AwardTrailDownloadView(AlliancePageMixin, View):
+    """The audit trail as CSV or Excel, one row per event, for an oversight group's own records."""
 
-    def get(self, request, slug, pk):
+    def get(self, request, slug, pk, fmt="csv"):
         process = get_object_or_404(AwardProcess.objects.filter(alliance=self.alliance).restrict(self.access), pk=pk)
         rows = trail_rows(award_audit_trail(process, self.access))
         read_log.log_read(request, process, kind=read_log.Kind.EXPORT)
-        response = HttpResponse("".join(csv_lines(TRAIL_HEADER, rows)), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{process.reference}-audit-trail.csv"'
-        return response
+        sheet = Sheet("Audit trail", TRAIL_HEADER, rows)
+        return download(
+            fmt, filename=f"{process.reference}-audit-trail", sheets=sheet, filters=[("Award", str(process))]
+        )
 
 
-class ContractRegisterView(AlliancePageMixin, TemplateView):
+class ContractRegisterView(RegisterRows, AlliancePageMixin, TemplateView):
     template_name = "contracts/contract_register.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        contracts = list(queries.contract_register(self.alliance).restrict(self.access))
+        contracts = self.contracts()
         read_log.log_list(self.request, contracts, alliance_id=self.alliance.pk, what="the contract register")
-        for c in contracts:
-            c.running = c.starts_on <= self.on <= c.ends_on
         context.update(contracts=contracts)
         return context
 

@@ -1,9 +1,11 @@
 from django.urls import path
 
-from decisions import views, views_agenda, views_governing, views_registers, views_releases
+from alliance.downloads import download_urls
+from decisions import views, views_agenda, views_downloads, views_governing, views_registers, views_releases
 
 urlpatterns = [
     path("decisions/", views.DecisionLogView.as_view(), name="decision-log"),
+    *download_urls("decisions/", views_downloads.DecisionLogDownloadView, "decision-log"),
     path("decisions/new/", views.DraftDecisionView.as_view(), name="decision-draft"),
     path("decisions/<int:pk>/", views.DecisionDetailView.as_view(), name="decision-detail"),
     path("decisions/<int:pk>/edit/", views.EditDecisionView.as_view(), name="decision-edit"),

@@ -60,15 +60,22 @@ def _query_without_page(request) -> str:
 # Reading -----------------------------------------------------------------------------------
 
 
-class DecisionLogView(AlliancePageMixin, FilteredListMixin, TemplateView):
+class DecisionLogRows:
+    """What the decision log lists, on its page and in its downloads: the alliance's decisions the
+    caller may read, through the API's filters (decisions/filtersets.py)."""
+
+    def decision_filter(self) -> DecisionLogFilter:
+        decisions = decision_queries.decision_log(self.alliance, access=self.access).restrict(self.access)
+        return DecisionLogFilter(self.request.GET or None, decisions, request=self.request, alliance=self.alliance)
+
+
+class DecisionLogView(DecisionLogRows, AlliancePageMixin, FilteredListMixin, TemplateView):
     template_name = "decisions/decision_log.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        decisions = decision_queries.decision_log(self.alliance, access=self.access).restrict(self.access)
-        # The API's filters (decisions/filtersets.py): a filter that cannot be read is marked on the
-        # form and left out, and the others apply.
-        filterset = DecisionLogFilter(self.request.GET or None, decisions, request=self.request, alliance=self.alliance)
+        # A filter that cannot be read is marked on the form and left out, and the others apply.
+        filterset = self.decision_filter()
         form, decisions = filterset.form, filterset.qs
         kept = list(_recordable_bodies(self.access, self.alliance).values_list("pk", flat=True))
         # The secretary is prompted to close the written procedures whose votes have closed.

@@ -51,11 +51,13 @@ def roles_with_holders(alliance: Alliance, on: date) -> QuerySet[Role]:
     )
 
 
-def directory(alliance: Alliance, on: date) -> list[dict]:
-    """Every role of the alliance on ``on``: its holders, or vacant when nobody held it."""
-    return [
-        {"role": role, "holders": role.holders, "vacant": not role.holders} for role in roles_with_holders(alliance, on)
-    ]
+def directory(alliance: Alliance, on: date, access: Access | None = None) -> list[dict]:
+    """Every role of the alliance on ``on`` (with ``access``, those it may read): its holders, or vacant
+    when nobody held it."""
+    roles = roles_with_holders(alliance, on)
+    if access is not None:
+        roles = roles.restrict(access)
+    return [{"role": role, "holders": role.holders, "vacant": not role.holders} for role in roles]
 
 
 def roles_with_timelines(alliance: Alliance) -> QuerySet[Role]:

@@ -17,14 +17,31 @@ def _in_force(delegations, on) -> list:
     return delegations
 
 
-class DirectoryView(AlliancePageMixin, TemplateView):
+class RegisterRows:
+    """What the registers of roles list, on their pages and in their downloads (roles/download_views.py),
+    through the models' one read rule."""
+
+    def directory(self) -> list[dict]:
+        return queries.directory(self.alliance, self.on, self.access)
+
+    def delegations(self) -> list:
+        return _in_force(queries.delegation_register(self.alliance).restrict(self.access), self.on)
+
+    def interests(self) -> list:
+        interests = list(queries.interest_register(self.alliance).restrict(self.access))
+        for i in interests:
+            i.current = i.is_current_on(self.on)
+        return interests
+
+
+class DirectoryView(RegisterRows, AlliancePageMixin, TemplateView):
     template_name = "roles/directory.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         timelines = list(queries.roles_with_timelines(self.alliance))
         context.update(
-            directory=queries.directory(self.alliance, self.on),
+            directory=self.directory(),
             timelines=timelines,
             chart=timeline_chart(timelines, on=self.on, today=self.today),
             turnover=queries.turnover(self.alliance),
@@ -76,25 +93,22 @@ class PersonView(AlliancePageMixin, TemplateView):
         return context
 
 
-class DelegationRegisterView(AlliancePageMixin, TemplateView):
+class DelegationRegisterView(RegisterRows, AlliancePageMixin, TemplateView):
     template_name = "roles/delegations.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(delegations=_in_force(queries.delegation_register(self.alliance), self.on))
+        context.update(delegations=self.delegations())
         return context
 
 
-class InterestRegisterView(AlliancePageMixin, TemplateView):
+class InterestRegisterView(RegisterRows, AlliancePageMixin, TemplateView):
     template_name = "roles/interests.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        interests = list(queries.interest_register(self.alliance).restrict(self.access))
-        for i in interests:
-            i.current = i.is_current_on(self.on)
         context.update(
-            interests=interests,
+            interests=self.interests(),
             can_end=self.access.keeps_record_of(self.alliance.pk),
             can_declare=standing.permits(standing.require_interest_declarer, self.access, self.alliance.pk),
         )

@@ -61,12 +61,15 @@ GET    /alliances/{slug}/audit/checkpoints/{checkpoint}.txt                  -  
 GET    /alliances/{slug}/read-log/                                           -              302 403 403 403 200 200 404
 GET    /alliances/{slug}/award-policy/                                       -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/awards/                                             -              302 200 200 200 200 200 404
+GET    /alliances/{slug}/awards/download.csv                                 -              302 200 200 200 200 200 404
+GET    /alliances/{slug}/awards/download.xlsx                                -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/awards/new/                                         -              302 403 403 200 403 200 404
 POST   /alliances/{slug}/awards/new/                                         {}             302 403 403 200 403 200 404
 GET    /alliances/{slug}/awards/{award}/                                     -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/awards/{award}/approval/                            -              302 403 403 200 403 200 404
 POST   /alliances/{slug}/awards/{award}/approval/                            {}             302 403 403 200 403 200 404
 GET    /alliances/{slug}/awards/{award}/audit.csv                            -              302 200 200 200 200 200 404
+GET    /alliances/{slug}/awards/{award}/audit.xlsx                           -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/awards/{award}/move/cancelled/                      -              302 403 403 200 403 200 404
 POST   /alliances/{slug}/awards/{award}/move/cancelled/                      {}             302 403 403 200 403 200 404
 GET    /alliances/{slug}/awards/{award}/move/submissions/                    -              302 403 403 200 403 200 404
@@ -91,10 +94,14 @@ POST   /alliances/{slug}/bodies/{body}/seats/new/                            {} 
 GET    /alliances/{slug}/bodies/{seated_body}/seats/{seat}/end/              -              302 403 403 403 403 200 404
 POST   /alliances/{slug}/bodies/{seated_body}/seats/{seat}/end/              {}             302 403 403 403 403 200 404
 GET    /alliances/{slug}/contracts/                                          -              302 200 200 200 200 200 404
+GET    /alliances/{slug}/contracts/download.csv                              -              302 200 200 200 200 200 404
+GET    /alliances/{slug}/contracts/download.xlsx                             -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/contracts/{contract}/future/                        -              302 403 403 200 403 200 404
 POST   /alliances/{slug}/contracts/{contract}/future/                        {}             302 403 403 200 403 200 404
 GET    /alliances/{slug}/warnings/                                           -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/decisions/                                          -              302 200 200 200 200 200 404
+GET    /alliances/{slug}/decisions/download.csv                              -              302 200 200 200 200 200 404
+GET    /alliances/{slug}/decisions/download.xlsx                             -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/decisions/new/                                      -              302 403 403 200 403 200 404
 POST   /alliances/{slug}/decisions/new/                                      {}             302 403 403 200 403 200 404
 GET    /alliances/{slug}/decisions/{confidential}/                           -              302 404 200 200 200 200 404
@@ -141,6 +148,8 @@ POST   /alliances/{slug}/decisions/{public}/recusals/{recusal}/dispensation/ {} 
 GET    /alliances/{slug}/decisions/{public}/recusals/{recusal}/publicity/    -              302 403 403 200 403 200 404
 POST   /alliances/{slug}/decisions/{public}/recusals/{recusal}/publicity/    {}             302 403 403 200 403 200 404
 GET    /alliances/{slug}/delegations/                                        -              302 200 200 200 200 200 404
+GET    /alliances/{slug}/delegations/download.csv                            -              302 200 200 200 200 200 404
+GET    /alliances/{slug}/delegations/download.xlsx                           -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/delivery/                                           -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/delivery/milestones.csv                             -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/delivery/milestones.xlsx                            -              302 200 200 200 200 200 404
@@ -208,6 +217,8 @@ GET    /alliances/{slug}/forward-plan/{entry}/withdraw/                      -  
 POST   /alliances/{slug}/forward-plan/{entry}/withdraw/                      {}             302 403 403 200 403 200 404
 GET    /alliances/{slug}/forward-plan/{secret_entry}/edit/                   -              302 404 404 200 403 200 404
 GET    /alliances/{slug}/interests/                                          -              302 200 200 200 200 200 404
+GET    /alliances/{slug}/interests/download.csv                              -              302 200 200 200 200 200 404
+GET    /alliances/{slug}/interests/download.xlsx                             -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/interests/new/                                      -              302 403 200 200 200 200 404
 POST   /alliances/{slug}/interests/new/                                      {}             302 403 200 200 200 200 404
 GET    /alliances/{slug}/interests/{interest}/end/                           -              302 403 200 200 403 200 404
@@ -286,6 +297,8 @@ GET    /alliances/{slug}/papers/{paper}/withdraw/                            -  
 POST   /alliances/{slug}/papers/{paper}/withdraw/                            {}             302 403 403 200 403 200 404
 GET    /alliances/{slug}/people/{person}/                                    -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/roles/                                              -              302 200 200 200 200 200 404
+GET    /alliances/{slug}/roles/download.csv                                  -              302 200 200 200 200 200 404
+GET    /alliances/{slug}/roles/download.xlsx                                 -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/roles/{role}/                                       -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/roles/{role}/handover/                              -              302 200 200 200 200 200 404
 GET    /api/docs/                                                            -              200 200 200 200 200 200 200
@@ -746,8 +759,12 @@ LISTS = [
     ("/api/v1/workstreams/", "secret_workstream_title"),
     ("/alliances/{slug}/delivery/", "secret_workstream_title"),
     ("/alliances/{slug}/decisions/", "secret_reference"),
+    ("/alliances/{slug}/decisions/download.csv", "secret_reference"),
+    ("/alliances/{slug}/decisions/download.xlsx", "secret_reference"),
     ("/alliances/{slug}/audit/", "secret_title"),
     ("/alliances/{slug}/awards/", "secret_award_reference"),
+    ("/alliances/{slug}/awards/download.csv", "secret_award_reference"),
+    ("/alliances/{slug}/awards/download.xlsx", "secret_award_reference"),
     ("/public/{slug}/", "secret_reference"),
     ("/public/{slug}/forward-plan/", "secret_title"),
     ("/public/{slug}/awards/", "secret_award_title"),

@@ -1,7 +1,7 @@
 """Open-data exports: the decision register as streamed CSV, an alliance as Popolo JSON, and the members'
 calendar of meetings with their published agendas (iCalendar)."""
 
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from alliance import read_log
 from alliance.access import CONFIDENTIAL
-from alliance.exports import csv_lines
+from alliance.downloads import Sheet, download
 from alliance.models import Alliance
 from alliance.notifications import absolute_url
 from alliance.public import meeting_event, published_agendas
@@ -54,10 +54,8 @@ class DecisionRegisterCsvView(APIView):
         alliance = _alliance(request)
         decisions = register_queryset(alliance).filter(pk__in=_decisions(request).values("pk"))
         _log_export(request, alliance, decisions, "the decision register CSV")
-        lines = csv_lines(DECISION_HEADER, decision_rows(decisions))
-        response = StreamingHttpResponse(lines, content_type="text/csv")
-        response["Content-Disposition"] = f'attachment; filename="{alliance.slug}-decisions.csv"'
-        return response
+        sheet = Sheet("Decisions", DECISION_HEADER, decision_rows(decisions))
+        return download("csv", filename=f"{alliance.slug}-decisions", sheets=sheet, stream=True)
 
 
 class PopoloView(APIView):

@@ -65,7 +65,7 @@ def alliance():
 def test_export_audit_command_writes_every_change(alliance, tmp_path):
     target = tmp_path / "audit.csv"
     call_command("export_audit", "-o", str(target), stderr=StringIO())
-    rows = list(csv.DictReader(target.open(encoding="utf-8")))
+    rows = list(csv.DictReader(target.open(encoding="utf-8-sig")))
     assert {r["model"] for r in rows} == {"alliance.alliance", "alliance.organisation"}
     assert {r["source"] for r in rows} == {"script"}
     assert any(r["object"] == "'=HYPERLINK(evil)" for r in rows)
@@ -166,7 +166,8 @@ def test_an_export_command_replaces_the_file_whole_with_the_usual_permissions(al
     target = tmp_path / "export.csv"
     target.write_text("yesterday's export\n")
     call_command(command, *args, "-o", str(target), stdout=StringIO(), stderr=StringIO())
-    assert target.read_text(encoding="utf-8").startswith(("id,chain,", "reference,"))
+    # A CSV file opens in Excel as UTF-8 (£, →) only after a byte-order mark.
+    assert target.read_text(encoding="utf-8").startswith(("\ufeffid,chain,", "\ufeffreference,"))
     assert [p.name for p in tmp_path.iterdir()] == ["export.csv"]
     umask = os.umask(0)
     os.umask(umask)

@@ -45,7 +45,9 @@ class TestOnTheSharedScene:
         response = viewer_api.get("/api/v1/exports/decisions/", {"alliance": "dunmarrow"})
         assert response.status_code == 200
         assert response.streaming
-        rows = list(csv.DictReader(StringIO(b"".join(response.streaming_content).decode())))
+        raw = b"".join(response.streaming_content)
+        assert raw.startswith(b"\xef\xbb\xbf")  # the byte-order mark: Excel reads "£" as it is, not "Â£"
+        rows = list(csv.DictReader(StringIO(raw.decode("utf-8-sig"))))
         closed = next(r for r in rows if r["status"] == "NOT_AGREED")
         assert closed["title"] == "'=Adopt the outreach redesign"
         assert (closed["agree"], closed["object"], closed["abstain"]) == ("1", "1", "1")
@@ -60,7 +62,7 @@ class TestOnTheSharedScene:
     def test_register_command_writes_csv(self, scene, tmp_path):
         target = tmp_path / "decisions.csv"
         call_command("export_decisions", "dunmarrow", "-o", str(target), stderr=StringIO())
-        rows = list(csv.DictReader(target.open(encoding="utf-8")))
+        rows = list(csv.DictReader(target.open(encoding="utf-8-sig")))
         assert len(rows) == 2
 
     def test_register_command_unknown_alliance(self, scene):
@@ -107,13 +109,13 @@ def test_register_command_leaves_confidential_decisions_out_unless_asked(scene, 
     scene.open(title="Public matter", visibility="PUBLIC")
     target = tmp_path / "decisions.csv"
     call_command("export_decisions", "dunmarrow", "-o", str(target), stderr=StringIO())
-    titles = {r["title"] for r in csv.DictReader(target.open(encoding="utf-8"))}
+    titles = {r["title"] for r in csv.DictReader(target.open(encoding="utf-8-sig"))}
     assert "Public matter" in titles and "Confidential settlement" not in titles
     call_command("export_decisions", "dunmarrow", "-o", str(target), "--visibility", "all", stderr=StringIO())
-    titles = {r["title"] for r in csv.DictReader(target.open(encoding="utf-8"))}
+    titles = {r["title"] for r in csv.DictReader(target.open(encoding="utf-8-sig"))}
     assert "Confidential settlement" in titles
     call_command("export_decisions", "dunmarrow", "-o", str(target), "--visibility", "CONFIDENTIAL", stderr=StringIO())
-    assert {r["title"] for r in csv.DictReader(target.open(encoding="utf-8"))} == {"Confidential settlement"}
+    assert {r["title"] for r in csv.DictReader(target.open(encoding="utf-8-sig"))} == {"Confidential settlement"}
 
 
 def test_popolo_command_leaves_confidential_decisions_out_by_default(scene):

@@ -43,6 +43,8 @@ def public_award(smoke) -> int:
     return AwardProcess.objects.filter(alliance__slug="dunmarrow", visibility="PUBLIC", stage="CONTRACTED").first().pk
 
 
+# Every register's page downloads its rows (alliance/downloads.py).
+REGISTERS = ["decisions", "roles", "delegations", "interests", "awards", "contracts"]
 CSV_EXPORTS = [
     ("/api/v1/exports/decisions/?alliance=dunmarrow", VIEWER),
     ("/api/v1/exports/decisions/?alliance=dunmarrow", STAFF),
@@ -50,6 +52,7 @@ CSV_EXPORTS = [
     ("/api/v1/audit/csv/", STAFF),
     ("/alliances/dunmarrow/awards/{award}/audit.csv", MEMBER),
     ("/alliances/dunmarrow/measures/returns.csv", VIEWER),
+    *[(f"/alliances/dunmarrow/{register}/download.csv", VIEWER) for register in REGISTERS],
 ]
 
 
@@ -57,10 +60,17 @@ CSV_EXPORTS = [
 def test_csv_exports_parse_and_have_rows(smoke, url, standing):
     response, text = fetch(smoke, standing, url.format(award=public_award(smoke)))
     assert response["Content-Type"].startswith("text/csv")
+    assert text.startswith("\ufeff"), "without a byte-order mark Excel shows £ as Â£"
     assert len(csv_rows(text)) > 0
 
 
-@pytest.mark.parametrize(("url", "standing"), [("/api/v1/audit/xlsx/?alliance=dunmarrow", OVERSIGHT)])
+EXCEL_EXPORTS = [
+    ("/api/v1/audit/xlsx/?alliance=dunmarrow", OVERSIGHT),
+    *[(f"/alliances/dunmarrow/{register}/download.xlsx", VIEWER) for register in REGISTERS],
+]
+
+
+@pytest.mark.parametrize(("url", "standing"), EXCEL_EXPORTS)
 def test_excel_exports_open_and_have_rows_as_wide_as_the_header(smoke, url, standing):
     from openpyxl import load_workbook
 
@@ -68,7 +78,9 @@ def test_excel_exports_open_and_have_rows_as_wide_as_the_header(smoke, url, stan
     client.force_login(smoke.users[standing])
     response = client.get(url)
     assert response.status_code == 200
-    rows = list(load_workbook(io.BytesIO(response.content))["Changes"].iter_rows(values_only=True))
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames[-1] == "Filters"
+    rows = list(book.worksheets[0].iter_rows(values_only=True))
     assert len(rows) > 1 and all(len(r) == len(rows[0]) for r in rows)
 
 

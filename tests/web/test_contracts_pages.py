@@ -113,7 +113,7 @@ def test_audit_trail_downloads_as_csv(logged_in, award):
     response = logged_in.get(f"/alliances/dunmarrow/awards/{process.pk}/audit.csv")
     assert response["Content-Type"].startswith("text/csv")
     assert f"{process.reference}-audit-trail.csv" in response["Content-Disposition"]
-    lines = response.content.decode().splitlines()
+    lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("when,step,what")
     assert any("Contract: Flexible community outreach" in line for line in lines)
 
@@ -139,7 +139,7 @@ def test_audit_trail_csv_escapes_formula_cells_from_title_justification_comment_
 
     response = logged_in.get(f"/alliances/dunmarrow/awards/{process.pk}/audit.csv")
     assert response.status_code == 200
-    rows = list(csv.DictReader(StringIO(response.content.decode(), newline="")))
+    rows = list(csv.DictReader(StringIO(response.content.decode("utf-8-sig"), newline="")))
     cells = [cell for row in rows for cell in row.values()]
     assert not [cell for cell in cells if cell[:1] in FORMULA_STARTS]  # every formula cell is escaped
     assert "Corrected: -2+3 corrected" in (r["reason"] for r in rows)

@@ -150,7 +150,7 @@ def test_csv_and_xlsx_downloads(client, qs):
     client.force_login(qs.viewer)
     csv = client.get("/alliances/dunmarrow/oversight/queries.csv")
     assert csv.status_code == 200 and "Performance information behind the extensions" in csv.content.decode()
-    assert csv.content.decode().startswith("Reference,Kind,Subject")
+    assert csv.content.decode().startswith("\ufeffReference,Kind,Subject")  # Excel reads it as UTF-8
     xlsx = client.get("/alliances/dunmarrow/oversight/queries.xlsx", {"status": "open"})
     from openpyxl import load_workbook
 

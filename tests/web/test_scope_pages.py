@@ -95,7 +95,7 @@ def test_downloads(reader, scene, money):
     text = b"".join(reader.get(url(scene, "scope/envelope/savings.csv")).streaming_content).decode()
     assert "2022/23,23370000.00" in text and ",280000.00" in text
     book = load_workbook(BytesIO(reader.get(url(scene, "scope/envelope/savings.xlsx")).content))
-    assert book.sheetnames == ["Envelope and savings", "Savings delivered"]
+    assert book.sheetnames == ["Envelope and savings", "Savings delivered", "Filters"]
     book = load_workbook(BytesIO(reader.get(url(scene, "scope/register.xlsx")).content))
     assert [c.value for c in book["Service lines"][1]][:3] == ["id", "name", "scope"]
 

@@ -45,7 +45,7 @@ class Command(ExportCommand):
             for block in csv_lines(DECISION_HEADER, decision_rows(decisions, progress=progress)):
                 write(block)
 
-        self.export(options, decisions.count(), write_all)
+        self.export(options, decisions.count(), write_all, csv=not options["popolo"])
 
 
 def _visibilities(raw: str) -> list[str]:
