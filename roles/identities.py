@@ -151,8 +151,10 @@ def _free_username(email: str) -> str:
 @transaction.atomic
 def complete_sign_in(*, sign_in: SignIn):
     """Make the link found by a verified email, and the person's login if they have none; return the login."""
-    person = Person.objects.select_for_update().select_related("user").get(pk=sign_in.person.pk)
-    if sign_in.identity is None:
+    # Locked, so two first sign-ins at once make one link and one login.
+    person = Person.objects.select_for_update().get(pk=sign_in.person.pk)
+    linked = SignInIdentity.objects.filter(person=person, issuer=sign_in.issuer, subject=sign_in.subject)
+    if sign_in.identity is None and not linked.exists():
         link_identity(
             person=person,
             issuer=sign_in.issuer,

@@ -375,3 +375,51 @@ def test_the_admin_refuses_a_second_person_for_one_account(client, settings):
     assert response.status_code == 200
     assert "already linked to Ada Byrne" in response.content.decode()
     assert SignInIdentity.objects.count() == 1
+
+
+# Configuration ---------------------------------------------------------------------------------
+
+PROVIDER_ENV = {
+    "OIDC_RP_CLIENT_ID": "tracker",
+    "OIDC_RP_CLIENT_SECRET": "secret",
+    "OIDC_OP_ISSUER": ISSUER,
+    "OIDC_OP_AUTHORIZATION_ENDPOINT": f"{ISSUER}/authorize",
+    "OIDC_OP_TOKEN_ENDPOINT": f"{ISSUER}/token",
+    "OIDC_OP_USER_ENDPOINT": f"{ISSUER}/userinfo",
+    "OIDC_OP_JWKS_ENDPOINT": f"{ISSUER}/jwks",
+}
+
+
+def test_single_sign_on_is_off_unless_a_client_id_is_set(monkeypatch):
+    from tests.test_production import load_settings
+
+    for name in PROVIDER_ENV:
+        monkeypatch.delenv(name, raising=False)
+    found = load_settings(monkeypatch, DEBUG="true")
+    assert found["SSO_ENABLED"] is False
+    assert "roles.sso.PersonOIDCBackend" not in found["AUTHENTICATION_BACKENDS"]
+
+
+def test_single_sign_on_is_on_with_its_settings_and_keeps_the_password_backends(monkeypatch):
+    from tests.test_production import load_settings
+
+    found = load_settings(monkeypatch, DEBUG="true", SSO_PROVIDER_NAME="Dunmarrow Council account", **PROVIDER_ENV)
+
+    assert found["SSO_ENABLED"] is True
+    assert found["AUTHENTICATION_BACKENDS"] == [
+        "axes.backends.AxesStandaloneBackend",
+        "django.contrib.auth.backends.ModelBackend",
+        "roles.sso.PersonOIDCBackend",
+    ]
+    assert (found["OIDC_RP_SIGN_ALGO"], found["OIDC_USE_PKCE"]) == ("RS256", True)
+
+
+def test_single_sign_on_half_configured_is_refused_naming_what_is_missing(monkeypatch):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from tests.test_production import load_settings
+
+    monkeypatch.delenv("OIDC_OP_JWKS_ENDPOINT", raising=False)
+    env = {k: v for k, v in PROVIDER_ENV.items() if k != "OIDC_OP_JWKS_ENDPOINT"}
+    with pytest.raises(ImproperlyConfigured, match="OIDC_OP_JWKS_ENDPOINT is not set"):
+        load_settings(monkeypatch, DEBUG="true", **env)
