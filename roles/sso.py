@@ -165,8 +165,9 @@ class SignInCallbackView(OIDCAuthenticationCallbackView):
 
     def refused(self, code: str, message: str, *, logged: bool = False):
         if not logged:
+            account = getattr(self.request, "sso_username", None) or "an unknown account"
             security_log.warning(
-                "single sign-on refused (%s) from %s: %s", code, _client_address(self.request), message
+                "single sign-on refused (%s) for %s from %s: %s", code, account, _client_address(self.request), message
             )
         context = {"message": message, "provider": provider_name()}
         status = 400 if code in BAD_ANSWER else 403

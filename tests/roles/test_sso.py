@@ -159,7 +159,8 @@ def test_an_unverified_email_is_refused_and_nothing_is_created(client, sso, capl
     assert "Ask an administrator" in text
     assert signed_in_user(client) is None
     assert counts() == before
-    assert any("sso_email_unverified" in r.getMessage() for r in caplog.records)
+    # The log names the account, so an administrator can link it.
+    assert any("(sso_email_unverified) for sso:subject-una" in r.getMessage() for r in caplog.records)
     assert AccessAttempt.objects.get(username="sso:subject-una").failures_since_start == 1
 
 
