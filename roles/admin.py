@@ -14,8 +14,17 @@ from roles.identities import check_link
 from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role, RoleAssignment, SignInIdentity
 
 
+class SignInIdentityInline(ReadOnlyInlineMixin, admin.TabularInline):
+    """The person's single sign-on accounts, shown; links are made on their own page, which keeps the rules."""
+
+    model = SignInIdentity
+    fields = readonly_fields = ["subject", "issuer", "email", "linked", "linked_at"]
+    show_change_link = True
+
+
 @admin.register(Person)
 class PersonAdmin(SimpleHistoryAdmin):
+    inlines = [SignInIdentityInline]
     list_display = ["name", "email", "employer", "user"]
     search_fields = ["name", "email"]
     list_select_related = ["employer", "user"]

@@ -10,6 +10,7 @@ talking to the provider process, and the Django test client on the tracker's sid
 
 import html
 import re
+from io import StringIO
 from urllib.parse import urljoin, urlsplit
 
 import pytest
@@ -19,6 +20,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.test import Client
 
+from alliance.models import AuditLink
 from roles.models import Person, SignInIdentity
 from tests.factories import PersonFactory, StaffFactory, UserFactory
 from tests.oidc_provider.accounts import PASSWORD
@@ -111,6 +113,10 @@ def test_a_verified_email_of_one_person_signs_in_as_them_and_links_the_account(c
     assert (identity.person, identity.issuer, identity.subject) == (person, issuer, "subject-rowan")
     assert identity.linked == SignInIdentity.Linked.BY_VERIFIED_EMAIL
     assert identity.history.count() == 1
+    # The link is sealed into the audit trail like every change, with the web as its source.
+    link = AuditLink.objects.get(object_model="roles.signinidentity", object_id=str(identity.pk))
+    assert (link.chain, link.source) == ("none", "web")
+    call_command("verify_audit", stdout=StringIO(), stderr=StringIO())
     assert AccessLog.objects.filter(username=person.user.username).exists()  # logged as password logins are
 
 
@@ -424,3 +430,15 @@ def test_single_sign_on_half_configured_is_refused_naming_what_is_missing(monkey
     env = {k: v for k, v in PROVIDER_ENV.items() if k != "OIDC_OP_JWKS_ENDPOINT"}
     with pytest.raises(ImproperlyConfigured, match="OIDC_OP_JWKS_ENDPOINT is not set"):
         load_settings(monkeypatch, DEBUG="true", **env)
+
+
+def test_the_person_admin_page_lists_their_single_sign_on_accounts(client, settings):
+    settings.OIDC_OP_ISSUER = ISSUER
+    person = PersonFactory()
+    call_command("link_sso_identity", "--person", str(person.pk), "--subject", "ada-42")
+    client.force_login(StaffFactory(is_superuser=True))
+
+    page = client.get(f"/admin/roles/person/{person.pk}/change/")
+
+    assert page.status_code == 200
+    assert "ada-42" in page.content.decode()
