@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from alliance import checkpoint_views, document_views, health, plan_views, read_log_views, views
 from alliance.notifications import views as notification_views
+from roles import sso
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -81,7 +82,9 @@ urlpatterns = [
     path("public/", include("decisions.public_urls")),
     path("public/", include("alliance.public_urls")),
     path("public/", include("contracts.public_urls")),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", sso.LoginView.as_view(), name="login"),
+    path("accounts/sso/start/", sso.SignInStartView.as_view(), name="sso-start"),
+    path("accounts/sso/callback/", sso.SignInCallbackView.as_view(), name="sso-callback"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("health/", health.health, name="health"),
     path("admin/", admin.site.urls),

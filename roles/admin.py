@@ -1,18 +1,30 @@
 from copy import copy
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from alliance.admin import ReadOnlyInlineMixin, refusal_as_form_error
 from alliance.errors import RuleViolation
 from roles import services
 from roles.access import request_access
-from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role, RoleAssignment
+from roles.identities import check_link
+from roles.models import DelegatedAuthority, InterestDeclaration, Person, Role, RoleAssignment, SignInIdentity
+
+
+class SignInIdentityInline(ReadOnlyInlineMixin, admin.TabularInline):
+    """The person's single sign-on accounts, shown; links are made on their own page, which keeps the rules."""
+
+    model = SignInIdentity
+    fields = readonly_fields = ["subject", "issuer", "email", "linked", "linked_at"]
+    show_change_link = True
 
 
 @admin.register(Person)
 class PersonAdmin(SimpleHistoryAdmin):
+    inlines = [SignInIdentityInline]
     list_display = ["name", "email", "employer", "user"]
     search_fields = ["name", "email"]
     list_select_related = ["employer", "user"]
@@ -127,3 +139,51 @@ class InterestDeclarationAdmin(SimpleHistoryAdmin):
             ends_on=data.get("ends_on"),
         )
         obj.pk, obj._state.adding = saved.pk, False
+
+
+class SignInIdentityForm(forms.ModelForm):
+    """Checks a link as roles.identities.link_identity does (one person per account, one account per provider)."""
+
+    class Meta:
+        model = SignInIdentity
+        fields = ["person", "issuer", "subject", "email"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk and settings.OIDC_OP_ISSUER:
+            self.fields["issuer"].initial = settings.OIDC_OP_ISSUER
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        try:
+            check_link(
+                person=cleaned["person"],
+                issuer=cleaned["issuer"].strip(),
+                subject=cleaned["subject"].strip(),
+                exclude_pk=self.instance.pk,
+            )
+        except RuleViolation as refusal:
+            raise refusal_as_form_error(refusal, self)
+        return cleaned
+
+
+@admin.register(SignInIdentity)
+class SignInIdentityAdmin(SimpleHistoryAdmin):
+    """Links made here are made by an administrator; links made at a first sign-in are listed too."""
+
+    form = SignInIdentityForm
+    list_display = ["person", "subject", "issuer", "email", "linked", "linked_at"]
+    list_filter = ["linked", "issuer"]
+    search_fields = ["person__name", "person__email", "subject", "email"]
+    list_select_related = ["person"]
+    autocomplete_fields = ["person"]
+    readonly_fields = ["linked", "linked_at"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.linked = SignInIdentity.Linked.BY_ADMINISTRATOR
+            obj.linked_at = timezone.now()
+        obj.issuer, obj.subject = obj.issuer.strip(), obj.subject.strip()
+        super().save_model(request, obj, form, change)

@@ -475,3 +475,39 @@ class AccessGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_standing_display().split(':')[0]} of {self.alliance}"
+
+
+class SignInIdentity(models.Model):
+    """An account at an organisation's identity provider, linked to the person it signs in as (single sign-on).
+
+    The link is the provider's (issuer, subject) pair, which never changes, not the email address,
+    which can: an administrator makes it (admin or `manage.py link_sso_identity`), or the first
+    sign-in does, when the provider vouches for an email address that exactly one person has
+    (roles/identities.py, docs/sso.md). Staff administer these; no other reader lists them.
+    """
+
+    class Linked(models.TextChoices):
+        BY_ADMINISTRATOR = "administrator", "By an administrator"
+        BY_VERIFIED_EMAIL = "verified_email", "At first sign-in, by a verified email address"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="sign_in_identities")
+    issuer = models.CharField(max_length=255, help_text="The identity provider's issuer address, exactly.")
+    subject = models.CharField(max_length=255, help_text="The account's subject (sub) at that provider.")
+    email = models.EmailField(blank=True, help_text="The email address the provider gave when the link was made.")
+    linked = models.CharField(max_length=20, choices=Linked.choices)
+    linked_at = models.DateTimeField()
+
+    history = HistoricalRecords()
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["person", "issuer", "pk"]
+        verbose_name = "single sign-on identity"
+        verbose_name_plural = "single sign-on identities"
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="sign_in_identity_one_person"),
+            models.UniqueConstraint(fields=["person", "issuer"], name="sign_in_identity_one_per_provider"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.subject} at {self.issuer}"

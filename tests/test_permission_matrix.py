@@ -45,6 +45,8 @@ GET    /                                                                     -  
 GET    /accounts/login/                                                      -              200 200 200 200 200 200 200
 POST   /accounts/login/                                                      {}             200 200 200 200 200 200 200
 POST   /accounts/logout/                                                     {}             302 302 302 302 302 302 302
+GET    /accounts/sso/callback/                                               -              404 404 404 404 404 404 404
+GET    /accounts/sso/start/                                                  -              404 404 404 404 404 404 404
 GET    /alliances/                                                           -              302 200 200 200 200 200 200
 GET    /alliances/{slug}/                                                    -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/actions/                                            -              302 200 200 200 200 200 404

@@ -38,6 +38,7 @@ STAFF_ONLY = {
     "alliance.notificationpreference",
     "alliance.homevisit",
     "roles.accessgrant",
+    "roles.signinidentity",
 }
 DOMAIN_APPS = ("alliance", "roles", "decisions", "contracts")
 
