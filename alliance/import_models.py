@@ -11,11 +11,12 @@ from alliance.access import Matching, RestrictedQuerySet
 
 
 def import_runs_readable(access, prefix=""):
-    """An alliance's imports are read by those who may import into it: its secretaries (and staff)."""
+    """An alliance's imports are read by those who may import into it (its secretaries, and staff) and by
+    its oversight group, which audits where its records came from."""
     if access.staff:
         return None
     keepers = access.secretary_of_alliances | {alliance for alliance, _ in access.secretaryships}
-    return Q(**{f"{prefix}alliance_id__in": keepers})
+    return Q(**{f"{prefix}alliance_id__in": keepers | access.oversight_of})
 
 
 class ImportRun(models.Model):
@@ -45,6 +46,7 @@ class ImportRun(models.Model):
 
     history = HistoricalRecords()
     read_rule = Matching(import_runs_readable)
+    audit_follows_record = True  # the members' audit trail shows an import's links only to who reads it
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
