@@ -19,7 +19,7 @@ from alliance.import_models import ImportRun
 from alliance.web import AlliancePageMixin
 from decisions.imports import ImportRefused, run_import, template_csv, template_xlsx
 from decisions.imports.kinds import KINDS
-from decisions.imports.reading import MAX_BYTES
+from decisions.imports.reading import check_size
 from roles import standing
 
 
@@ -116,8 +116,10 @@ class ImportUploadView(ImportPageMixin, TemplateView):
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
         upload = form.cleaned_data["file"]
-        if upload.size > MAX_BYTES:
-            form.add_error("file", f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB; split it into smaller files.")
+        try:
+            check_size(upload.size)
+        except RuleViolation as refusal:
+            form.add_error("file", refusal.message)
             return self.render_to_response(self.get_context_data(form=form))
         content = upload.read()
         return self._run(form, upload.name, content, confirm=False)
@@ -157,7 +159,5 @@ class ImportUploadView(ImportPageMixin, TemplateView):
                 self.request, f"Imported {len(preview.rows)} rows of {file_name}: {preview.records} records created."
             )
             return redirect(preview.run.get_absolute_url())
-        hidden = ConfirmForm(
-            initial={"content": base64.b64encode(content).decode("ascii"), "file_name": file_name}
-        )
+        hidden = ConfirmForm(initial={"content": base64.b64encode(content).decode("ascii"), "file_name": file_name})
         return self.render_to_response(self.get_context_data(form=form, preview=preview, confirm_form=hidden))

@@ -77,12 +77,17 @@ def _blank(cells) -> bool:
     return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
 
 
+def check_size(size: int) -> None:
+    """Refuse a file too large to import, before it is read (the upload page asks first)."""
+    if size > MAX_BYTES:
+        raise refuse_file(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB; split it into smaller files.")
+
+
 def read_table(file_name: str, content: bytes) -> Table:
     """The file's heading row and its rows (blank rows left out), or a refusal saying what to do."""
     if not content:
         raise refuse_file("The file is empty; fill in the template and upload it.")
-    if len(content) > MAX_BYTES:
-        raise refuse_file(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB; split it into smaller files.")
+    check_size(len(content))
     if content.startswith(OLE_MAGIC) or file_name.lower().endswith(".xls"):
         raise refuse_file("Old Excel files (.xls) are not read; save the sheet as .xlsx, or as CSV, and upload that.")
     rows = _xlsx_rows(content) if content.startswith(XLSX_MAGIC) else _csv_rows(content)
