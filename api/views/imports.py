@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from alliance.filtersets import ImportRunFilter
 from alliance.import_models import ImportRun
 from api.access import AccessMixin, StandingMixin
+from api.parsers import JSONObjectParser
 from api.serializers import imports as s
 from api.views.base import ServiceInputMixin
 from decisions.imports import run_import
@@ -39,7 +40,7 @@ class ImportRunViewSet(
     serializer_class = s.ImportRunSerializer
     filterset_class = ImportRunFilter
     queryset = ImportRun.objects.select_related("alliance", "imported_by")
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [MultiPartParser, FormParser, JSONObjectParser]
     ordering_fields = ["imported_at"]
     ordering = ["-imported_at", "-pk"]
     write_standing = {"create": _any_keeper}
