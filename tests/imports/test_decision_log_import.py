@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 
+from alliance.audit.verify import verify
 from alliance.import_models import ImportRun
 from alliance.models import AuditLink
 from alliance.services import allocate_reference
@@ -79,6 +80,7 @@ def test_history_rows_carry_the_source_import(scene):
     link = AuditLink.objects.get(object_model="decisions.decision", object_id=str(decision.pk))
     assert link.source == "import"
     assert AuditLink.objects.get(object_model="alliance.importrun", object_id=str(preview.run.pk)).source == "import"
+    assert verify() == []  # the trail, the import's links included, is intact
 
 
 def test_references_continue_after_the_imported_ones(scene):

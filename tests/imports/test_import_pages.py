@@ -57,6 +57,9 @@ def test_dry_run_previews_then_confirm_imports(secretary, scene):
     detail = secretary.get(run.get_absolute_url()).content.decode()
     assert run.sha256 in detail and "ALT-2021-002: Past decision 2" in detail
     assert "log.csv" in secretary.get(reverse("import-list", kwargs={"slug": scene.alliance.slug})).content.decode()
+    imported = Decision.objects.get(reference="ALT-2021-001")
+    page = secretary.get(imported.get_absolute_url())
+    assert page.status_code == 200 and "as recorded in the alliance&#x27;s earlier log" in page.content.decode()
 
 
 def test_a_refused_row_is_named_on_the_page_and_nothing_is_written(secretary, scene):
