@@ -21,6 +21,7 @@ from drf_spectacular.utils import extend_schema_field
 from alliance.access import restrict
 from alliance.document_models import document_owner_models
 from alliance.forms import SearchField
+from alliance.import_models import ImportRun
 from alliance.models import (
     Alliance,
     AuditLink,
@@ -179,6 +180,16 @@ class AuditVerificationFilter(FilterSet):
     class Meta:
         model = AuditVerification
         fields = ["alliance", "status", "scheduled"]
+
+
+class ImportRunFilter(FilterSet):
+    alliance = AllianceSlugFilter(field_name="alliance__slug", label="Alliance slug")
+    kind = filters.ChoiceFilter(choices=ImportRun.Kind.choices, label="Register imported")
+    sha256 = filters.CharFilter(label="The file's SHA-256")
+
+    class Meta:
+        model = ImportRun
+        fields = ["alliance", "kind", "sha256"]
 
 
 class ForwardPlanFilter(FilterSet):

@@ -930,3 +930,4 @@ def _track_accounts() -> None:
 
 
 _track_accounts()
+from alliance.import_models import ImportRun  # noqa: E402, F401  (the provenance of imported records)

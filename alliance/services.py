@@ -451,6 +451,18 @@ def allocate_reference(*, alliance: Alliance, series: str, year: int) -> str:
     return f"{series}-{year}-{counter.last_number:03d}"
 
 
+@transaction.atomic
+def claim_reference(*, alliance: Alliance, series: str, year: int, number: int) -> str:
+    """Keep a reference issued before the alliance used this log (an imported decision's): the next one
+    ``allocate_reference`` issues in that series and year comes after it, so none is issued twice."""
+    ReferenceCounter.objects.get_or_create(alliance=alliance, series=series, year=year)
+    counter = ReferenceCounter.objects.select_for_update().get(alliance=alliance, series=series, year=year)
+    if number > counter.last_number:
+        counter.last_number = number
+        counter.save(update_fields=["last_number"])
+    return f"{series}-{year}-{number:03d}"
+
+
 # The home page -----------------------------------------------------------------------------------
 
 #: Views of the home closer together than this are one visit: a reload shows the same news.

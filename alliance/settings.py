@@ -413,6 +413,7 @@ SPECTACULAR_SETTINGS = {
         "SeatKindEnum": "roles.models.Seat.Kind",
         "ApprovalOutcomeEnum": "decisions.approval_models.DecisionApproval.Outcome",
         "DecisionKindEnum": "alliance.choices.DecisionKind",
+        "ImportKindEnum": "alliance.import_models.ImportRun.Kind",
         "MeetingStatusEnum": "decisions.models.Meeting.Status",
         "AttendanceCapacityEnum": "decisions.models.Attendance.Capacity",
         "ActionItemStatusEnum": "decisions.models.ActionItem.Status",

@@ -21,6 +21,7 @@ from api.views import (
     scope,
 )
 from api.views.delivery import MilestoneViewSet, WorkstreamViewSet
+from api.views.imports import ImportRunViewSet
 from api.views.oversight_queries import OversightQueryViewSet
 from api.views.verifications import AuditVerificationViewSet
 
@@ -59,6 +60,7 @@ router.register("documents", documents.DocumentViewSet, basename="api-document")
 router.register("notifications", notifications.NotificationViewSet, basename="api-notification")
 router.register("audit/verifications", AuditVerificationViewSet, basename="api-audit-verification")
 router.register("read-log", read_log.ReadLogViewSet, basename="api-read-log")
+router.register("imports", ImportRunViewSet, basename="api-import")
 
 urlpatterns = [
     path("v1/auth/token/", ObtainToken.as_view(), name="api-token"),

@@ -1,7 +1,15 @@
 from django.urls import path
 
 from alliance.downloads import download_urls
-from decisions import views, views_agenda, views_downloads, views_governing, views_registers, views_releases
+from decisions import (
+    views,
+    views_agenda,
+    views_downloads,
+    views_governing,
+    views_imports,
+    views_registers,
+    views_releases,
+)
 
 urlpatterns = [
     path("decisions/", views.DecisionLogView.as_view(), name="decision-log"),
@@ -126,4 +134,17 @@ urlpatterns = [
     path("actions/", views.ActionItemListView.as_view(), name="action-items"),
     path("actions/<int:pk>/done/", views.CompleteActionItemView.as_view(), name="action-complete"),
     path("actions/<int:pk>/cancel/", views.CancelActionItemView.as_view(), name="action-cancel"),
+    path("imports/", views_imports.ImportListView.as_view(), name="import-list"),
+    path("imports/<int:pk>/", views_imports.ImportDetailView.as_view(), name="import-detail"),
+    path("imports/<str:import_kind>/", views_imports.ImportUploadView.as_view(), name="import-upload"),
+    path(
+        "imports/<str:import_kind>/template.csv",
+        views_imports.TemplateDownloadView.as_view(),
+        name="import-template-csv",
+    ),
+    path(
+        "imports/<str:import_kind>/template.xlsx",
+        views_imports.TemplateDownloadView.as_view(excel=True),
+        name="import-template-xlsx",
+    ),
 ]

@@ -200,8 +200,11 @@ def make_permission_scene() -> PermissionScene:
     measure_return = award_services.enter_return(
         actor=SYSTEM, measure=measure, period_start=date(2021, 4, 1), value=8, on=date(2021, 7, 10)
     )
+    import_run = _import_run(scene)
     ids = {
         "slug": alliance.slug,
+        "import_run": import_run.pk,
+        "secret_import_name": import_run.file_name,
         "measure": measure.pk,
         "measure_return": measure_return.pk,
         "checkpoint": kept.pk,
@@ -292,3 +295,19 @@ def _delivery(scene, contract) -> tuple:
     )  # fmt: skip
     secret = delivery.adopt_workstream(actor=SYSTEM, workstream=secret, decision=adopting)
     return workstream, milestone, link, secret
+
+
+def _import_run(scene):
+    """An import of the interests register, read by the alliance's secretaries, oversight and staff only."""
+    from decisions.imports import run_import
+
+    content = f"Person,Interest,Declared on\r\n{scene.reps[1].name},Trustee of a housing charity,2021-01-10\r\n"
+    preview = run_import(
+        actor=SYSTEM,
+        alliance=scene.alliance,
+        kind="interests",
+        file_name="secret-import-interests.csv",
+        content=content.encode(),
+        confirm=True,
+    )
+    return preview.run

@@ -61,6 +61,12 @@ GET    /alliances/{slug}/audit/checkpoint                                    -  
 GET    /alliances/{slug}/audit/checkpoints/                                  -              200 200 200 200 200 200 404
 GET    /alliances/{slug}/audit/checkpoints/{checkpoint}.txt                  -              200 200 200 200 200 200 404
 GET    /alliances/{slug}/read-log/                                           -              302 403 403 403 200 200 404
+GET    /alliances/{slug}/imports/                                            -              302 403 403 200 200 200 404
+GET    /alliances/{slug}/imports/{import_run}/                               -              302 404 404 200 200 200 404
+GET    /alliances/{slug}/imports/decisions/                                  -              302 403 403 200 403 200 404
+POST   /alliances/{slug}/imports/decisions/                                  {}             302 403 403 200 403 200 404
+GET    /alliances/{slug}/imports/members/template.csv                        -              302 403 403 200 403 200 404
+GET    /alliances/{slug}/imports/roles/template.xlsx                         -              302 403 403 200 403 200 404
 GET    /alliances/{slug}/award-policy/                                       -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/awards/                                             -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/awards/download.csv                                 -              302 200 200 200 200 200 404
@@ -335,6 +341,10 @@ GET    /api/v1/audit/proof/?alliance={slug}&seq=1                            -  
 GET    /api/v1/audit/consistency/?alliance={slug}&from={size}&to={size}      -              200 200 200 200 200 200 200
 GET    /api/v1/read-log/                                                     -              401 200 200 200 200 200 200
 GET    /api/v1/read-log/?alliance={slug}                                     -              401 200 200 200 200 200 200
+GET    /api/v1/imports/                                                      -              401 200 200 200 200 200 200
+GET    /api/v1/imports/?alliance={slug}                                      -              401 200 200 200 200 200 200
+POST   /api/v1/imports/                                                      {}             401 403 403 400 403 400 403
+GET    /api/v1/imports/{import_run}/                                         -              401 404 404 200 200 200 404
 POST   /api/v1/auth/token/                                                   {}             400 400 400 400 400 400 400
 GET    /api/v1/award-policies/                                               -              401 200 200 200 200 200 200
 POST   /api/v1/award-policies/                                               {}             401 403 403 403 403 400 403
@@ -755,6 +765,8 @@ LISTS = [
     ("/api/v1/decisions/{members}/related/", "secret_reference"),
     ("/api/v1/forward-plan/", "secret_entry_title"),
     ("/api/v1/documents/", "secret_paper_title"),
+    ("/api/v1/imports/", "secret_import_name"),
+    ("/alliances/{slug}/imports/", "secret_import_name"),
     ("/alliances/{slug}/forward-plan/", "secret_entry_title"),
     ("/api/v1/governing-documents/", "secret_govdoc_title"),
     ("/alliances/{slug}/governing-documents/", "secret_govdoc_title"),

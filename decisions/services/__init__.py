@@ -14,6 +14,7 @@ from decisions.services.delegated import *  # noqa: F403
 from decisions.services.governing import *  # noqa: F403
 from decisions.services.meetings import *  # noqa: F403
 from decisions.services.minutes import *  # noqa: F403
+from decisions.services.past import *  # noqa: F403
 from decisions.services.recusals import *  # noqa: F403
 from decisions.services.registers import *  # noqa: F403
 from decisions.services.releases import *  # noqa: F403

@@ -46,6 +46,7 @@ IDS = {
     "milestones": "milestone", "measures": "measure", "measure-returns": "measure_return",
     "service-lines": "service_line", "budget-envelopes": "envelope", "savings": "saving", "oversight-queries": "oquery",
     "audit": "verification",  # audit/verifications/{id}/
+    "imports": "import_run",
 }  # fmt: skip
 # Operations whose answers do not conform yet and are fixed elsewhere: (method, path) -> reason.
 KNOWN_WRONG = {}

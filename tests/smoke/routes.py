@@ -17,6 +17,7 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_filters import ModelChoiceFilter, ModelMultipleChoiceFilter
 
+from alliance.import_models import ImportRun
 from alliance.models import (
     Alliance,
     AuditCheckpoint,
@@ -96,6 +97,7 @@ SEGMENT_MODELS = {
     "documents": Document,
     "verifications": AuditVerification,
     "checkpoints": AuditCheckpoint,  # alliances/{slug}/audit/checkpoints/{pk}.txt
+    "imports": ImportRun,  # pages and API alike
 }
 # Kwargs that name a child of the record before them: (parent model, child model).
 CHILD_KWARGS = {
@@ -121,6 +123,7 @@ CHILD_KWARGS = {
 FIXED_KWARGS = {
     "stage": ["submissions", "recommended", "contracted", "cancelled", "no-such-stage"],
     "owner_kind": ["decision", "awardprocess", "governingdocument", "meeting", "agendaitem"],
+    "import_kind": ["decisions", "roles", "interests", "members", "no-such-kind"],
 }
 # Segments before {slug} that name an alliance.
 SLUG_SEGMENTS = {"alliances", "public"}

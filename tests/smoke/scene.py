@@ -944,8 +944,32 @@ def build() -> SmokeScene:
     _measures(scene)
     _sample_demo(scene)
     _verifications(scene)
+    _imports(scene)
     _checkpoints(scene)
     return scene
+
+
+def _imports(scene: SmokeScene) -> None:
+    """An import of interests into each alliance (issue 22), its file name a canary: an import is read by the
+    alliance's secretaries, its oversight group and staff (Kestrel Vale has none of the first two)."""
+    from decisions.imports import run_import
+
+    rows = {
+        "dunmarrow": ("Avery Adair", "avery.adair@example.org", "Volunteer at a night shelter", DUN_PLAN_KEEPERS),
+        KESTREL_SLUG: ("Morgan Shared", "morgan.shared@example.org", None, STAFF_ONLY),
+    }
+    for slug, (name, email, interest, readers) in rows.items():
+        interest = interest or scene.text("Kestrel Vale imported interest", KESTREL, "Trustee of a charity")
+        content = f"Person,Email,Interest,Declared on\r\n{name},{email},{interest},2024-01-10\r\n"
+        run = run_import(
+            actor=SYSTEM,
+            alliance=Alliance.objects.get(slug=slug),
+            kind="interests",
+            file_name=f"{scene.canary(f'{slug} import: file name', readers)}.csv",
+            content=content.encode(),
+            confirm=True,
+        ).run
+        scene.add(run, slug)
 
 
 def _verifications(scene: SmokeScene) -> None:
