@@ -11,7 +11,13 @@ def _names(store: str) -> list[str]:
 
 
 def test_the_stores_are_fixed_when_the_registry_is_made():
-    assert set(registry) == {"notification_producers", "handover_sections", "home_sections", "demo_parts"}
+    assert set(registry) == {
+        "notification_producers",
+        "handover_sections",
+        "home_sections",
+        "demo_parts",
+        "search_sources",
+    }
     for change in (
         lambda: registry.__setitem__("plugins", []),
         lambda: registry.__setitem__("demo_parts", []),
@@ -23,7 +29,13 @@ def test_the_stores_are_fixed_when_the_registry_is_made():
     ):
         with pytest.raises(TypeError):
             change()
-    assert set(registry) == {"notification_producers", "handover_sections", "home_sections", "demo_parts"}
+    assert set(registry) == {
+        "notification_producers",
+        "handover_sections",
+        "home_sections",
+        "demo_parts",
+        "search_sources",
+    }
 
 
 def test_an_unknown_store_is_named_in_the_error():
