@@ -69,7 +69,8 @@ class Entry:
             "summary": self.summary,
             "dated": self.dated,
             "heading": terms(*self.heading),
-            "names": terms(*self.names),
+            # Once each, in a fixed order: the same names however the records were loaded.
+            "names": terms(*sorted({name for name in self.names if name})),
             "body": terms(*self.body),
         }
 
