@@ -41,6 +41,13 @@ from alliance.search_text import (
 __all__ = ["Entry", "SearchSource", "check_index", "rebuild_index", "reindex", "search", "sources"]
 
 MAX_TERM_LENGTH = 100
+SUMMARY_LENGTH = 240
+
+
+def summary(text: str) -> str:
+    """A result's few lines of text: ``text`` on one line, cut at :data:`SUMMARY_LENGTH` characters."""
+    text = " ".join((text or "").split())
+    return text if len(text) <= SUMMARY_LENGTH else text[: SUMMARY_LENGTH - 1].rstrip() + "…"
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,18 @@ class Entry:
     heading: Iterable[str] = ()
     names: Iterable[str] = ()
     body: Iterable[str] = ()
+
+    @classmethod
+    def of(cls, record, **kwargs) -> Entry:
+        """The entry of a record with an alliance, a title, a reference and a page of its own."""
+        return cls(
+            object_id=record.pk,
+            alliance_id=record.alliance_id,
+            title=record.title,
+            url=record.get_absolute_url(),
+            reference=record.reference,
+            **kwargs,
+        )
 
     def row(self, kind: str) -> dict:
         return {
@@ -211,23 +230,42 @@ def _corrections(word: QueryWord) -> list[str]:
 
 
 def expand(text: str) -> list[list[str]]:
-    """The query's words, each with the indexed terms it stands for: itself if the index holds it,
-    otherwise the closest (a typo); a word that stands for nothing is kept, and then finds nothing."""
+    """The query's words, each with the indexed terms it stands for: itself (its stem) if the index holds
+    it, and the words it begins (``north`` for ``Northgate``, a ``*`` term); else the closest words (a
+    typo). A word that stands for nothing is kept, and then finds nothing."""
     query = parse_query(text)
     if not query:
         return []
-    known = set(SearchTerm.objects.filter(term__in=[w.term for w in query]).values_list("term", flat=True))
-    return [[w.term] if w.term in known else (_corrections(w) or [w.term]) for w in query]
+    prefixes = [w.word for w in query if w.correctable]
+    held = Q(term__in=[w.term for w in query])
+    for prefix in prefixes:
+        held |= Q(term__startswith=prefix)
+    known = set(SearchTerm.objects.filter(held).values_list("term", flat=True))
+    groups = []
+    for w in query:
+        group = [w.term] if w.term in known else []
+        if w.correctable and any(t.startswith(w.word) for t in known):
+            group.append(f"{w.word}*")
+        groups.append(group or _corrections(w) or [w.term])
+    return groups
+
+
+def _tsquery_term(term: str) -> str:
+    return f"{term[:-1]}:*" if term.endswith("*") else term
+
+
+def _fts_term(term: str) -> str:
+    return f'"{term[:-1]}"*' if term.endswith("*") else f'"{term}"'
 
 
 def _match(groups: list[list[str]]) -> tuple[str, str, str]:
     """The SQL matching every group (one of its terms), and the SQL of its rank, for this database."""
     if connection.vendor == "postgresql":
-        tsquery = " & ".join("(" + " | ".join(group) + ")" for group in groups)
+        tsquery = " & ".join("(" + " | ".join(map(_tsquery_term, group)) + ")" for group in groups)
         match = "SELECT id FROM alliance_searchentry WHERE vector @@ to_tsquery('simple', %s)"
         rank = "ts_rank(alliance_searchentry.vector, to_tsquery('simple', %s))"
         return match, rank, tsquery
-    fts = " AND ".join("(" + " OR ".join(f'"{t}"' for t in group) + ")" for group in groups)
+    fts = " AND ".join("(" + " OR ".join(map(_fts_term, group)) + ")" for group in groups)
     match = "SELECT rowid FROM alliance_searchentry_fts WHERE alliance_searchentry_fts MATCH %s"
     # bm25 is lower for a better match; weights: heading, names, body.
     rank = (

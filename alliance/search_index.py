@@ -8,9 +8,7 @@ from django.utils import timezone
 
 from alliance.document_models import Document
 from alliance.registry import register
-from alliance.search import Entry, SearchSource
-
-SUMMARY_LENGTH = 240
+from alliance.search import Entry, SearchSource, summary
 
 
 def document_entries(records):
@@ -20,7 +18,7 @@ def document_entries(records):
             alliance_id=d.alliance_id,
             title=d.title,
             url=reverse("document-detail", kwargs={"slug": d.alliance.slug, "pk": d.pk}),
-            summary=" ".join(d.description.split())[:SUMMARY_LENGTH],
+            summary=summary(d.description),
             dated=timezone.localdate(d.created_at),
             heading=[d.title, d.get_kind_display()],
             body=[d.description],

@@ -7,24 +7,20 @@ from __future__ import annotations
 from django.urls import reverse
 
 from alliance.registry import register
-from alliance.search import Entry, SearchSource
+from alliance.search import Entry, SearchSource, summary
 from contracts.models import AwardProcess
-from decisions.search_index import _organisation, _summary
+from decisions.search_index import organisation_names
 
 
 def award_entries(records):
     records = records.select_related("alliance", "direct_award_to").prefetch_related("submissions__bidder")
     for a in records:
-        names = _organisation(a.direct_award_to)
+        names = organisation_names(a.direct_award_to)
         for submission in a.submissions.all():
-            names += _organisation(submission.bidder)
-        yield Entry(
-            object_id=a.pk,
-            alliance_id=a.alliance_id,
-            title=a.title,
-            url=a.get_absolute_url(),
-            reference=a.reference,
-            summary=_summary(a.description),
+            names += organisation_names(submission.bidder)
+        yield Entry.of(
+            a,
+            summary=summary(a.description),
             dated=a.started_on,
             heading=[a.reference, a.title, a.get_service_category_display()],
             names=names,

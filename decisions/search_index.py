@@ -10,18 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from alliance.registry import register
-from alliance.search import Entry, SearchSource
+from alliance.search import Entry, SearchSource, summary
 from decisions.models import AdvisoryInput, Decision, Meeting, Vote
 
-SUMMARY_LENGTH = 240
 
-
-def _summary(text: str) -> str:
-    text = " ".join((text or "").split())
-    return text if len(text) <= SUMMARY_LENGTH else text[: SUMMARY_LENGTH - 1].rstrip() + "…"
-
-
-def _organisation(org) -> list[str]:
+def organisation_names(org) -> list[str]:
     return [org.name, org.short_name] if org is not None else []
 
 
@@ -37,16 +30,12 @@ def decision_entries(records):
         for person in (d.decided_by, d.appointment_person):
             names += [person.name] if person is not None else []
         for vote in d.votes.all():
-            names += _organisation(vote.membership.organisation if vote.membership else None) + [vote.cast_by.name]
+            names += organisation_names(vote.membership.organisation if vote.membership else None) + [vote.cast_by.name]
         for advice in d.advisory_inputs.all():
-            names += _organisation(advice.organisation) + ([advice.person.name] if advice.person else [])
-        yield Entry(
-            object_id=d.pk,
-            alliance_id=d.alliance_id,
-            title=d.title,
-            url=d.get_absolute_url(),
-            reference=d.reference,
-            summary=_summary(d.proposal),
+            names += organisation_names(advice.organisation) + ([advice.person.name] if advice.person else [])
+        yield Entry.of(
+            d,
+            summary=summary(d.proposal),
             dated=d.decided_on or (timezone.localdate(d.opened_at) if d.opened_at else None),
             heading=[d.reference, d.title, *d.tags],
             names=names,
@@ -94,7 +83,7 @@ def meeting_entries(records):
             alliance_id=m.body.alliance_id,
             title=str(m),
             url=reverse("meeting-detail", kwargs={"slug": m.body.alliance.slug, "pk": m.pk}),
-            summary=_summary(m.minutes),
+            summary=summary(m.minutes),
             dated=timezone.localdate(m.starts_at),
             heading=[m.title, m.body.code],
             names=[m.body.name],
