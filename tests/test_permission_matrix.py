@@ -59,6 +59,8 @@ GET    /alliances/{slug}/audit/checkpoint                                    -  
 GET    /alliances/{slug}/audit/checkpoints/                                  -              200 200 200 200 200 200 404
 GET    /alliances/{slug}/audit/checkpoints/{checkpoint}.txt                  -              200 200 200 200 200 200 404
 GET    /alliances/{slug}/read-log/                                           -              302 403 403 403 200 200 404
+GET    /alliances/{slug}/search/                                             -              302 200 200 200 200 200 404
+GET    /alliances/{slug}/search/?q=winter                                    -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/award-policy/                                       -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/awards/                                             -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/awards/new/                                         -              302 403 403 200 403 200 404
@@ -320,6 +322,8 @@ GET    /api/v1/audit/proof/?alliance={slug}&seq=1                            -  
 GET    /api/v1/audit/consistency/?alliance={slug}&from={size}&to={size}      -              200 200 200 200 200 200 200
 GET    /api/v1/read-log/                                                     -              401 200 200 200 200 200 200
 GET    /api/v1/read-log/?alliance={slug}                                     -              401 200 200 200 200 200 200
+GET    /api/v1/search/                                                       -              400 400 400 400 400 400 400
+GET    /api/v1/search/?q=winter                                              -              200 200 200 200 200 200 200
 POST   /api/v1/auth/token/                                                   {}             400 400 400 400 400 400 400
 GET    /api/v1/award-policies/                                               -              401 200 200 200 200 200 200
 POST   /api/v1/award-policies/                                               {}             401 403 403 403 403 400 403
@@ -576,6 +580,7 @@ GET    /public/{slug}/decisions/{confidential}/                              -  
 GET    /public/{slug}/decisions/{members}/                                   -              404 404 404 404 404 404 404
 GET    /public/{slug}/decisions/{public}/                                    -              200 200 200 200 200 200 200
 GET    /public/{slug}/forward-plan/                                          -              200 200 200 200 200 200 200
+GET    /public/{slug}/search/?q=winter                                       -              200 200 200 200 200 200 200
 GET    /alliances/{slug}/delegations/{delegation}/                           -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/members/{membership}/                               -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/oversight/notes/                                    -              302 403 403 403 200 200 404
@@ -751,6 +756,15 @@ LISTS = [
     ("/public/{slug}/forward-plan/", "secret_title"),
     ("/public/{slug}/awards/", "secret_award_title"),
     ("/public/{slug}/calendar.ics", "secret_title"),
+    ("/api/v1/search/?q=secret", "secret_title"),
+    ("/api/v1/search/?q=secret", "secret_award_title"),
+    ("/api/v1/search/?q=secret", "secret_paper_title"),
+    ("/api/v1/decisions/?q=secret", "secret_title"),
+    ("/alliances/{slug}/search/?q=secret", "secret_title"),
+    ("/alliances/{slug}/search/?q=secret", "secret_award_title"),
+    ("/alliances/{slug}/search/?q=secret", "secret_paper_title"),
+    ("/public/{slug}/search/?q=secret", "secret_title"),
+    ("/public/{slug}/search/?q=secret", "secret_award_title"),
 ]
 HIDDEN_FROM = ["anonymous", "viewer", "other alliance"]
 # Published lists carry PUBLIC records only, whoever reads them.
