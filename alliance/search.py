@@ -275,19 +275,21 @@ def _match(groups: list[list[str]]) -> tuple[str, str, str]:
     return match, rank, fts
 
 
-def readable(access: Access, kinds: Iterable[str] | None = None) -> Q:
-    """Entries whose record ``access`` may read, by each record model's one read rule."""
+def readable(access: Access, kinds: Iterable[str] | None = None, prefix: str = "") -> Q | None:
+    """Entries whose record ``access`` may read, by each record model's one read rule (None: every entry);
+    the read rule of :class:`SearchEntry` (``prefix`` for an entry reached through a relation)."""
     wanted = set(kinds) if kinds is not None else None
+    if access.staff and wanted is None:
+        return None
     q = Q(pk__in=[])
     for source in sources().values():
         if wanted is not None and source.kind not in wanted:
             continue
-        rule = rule_of(source.model)
         if access.staff:
-            q |= Q(kind=source.kind)
-        elif rule is not None:
-            readable_ids = source.model._default_manager.all().restrict(access).values("pk")
-            q |= Q(kind=source.kind, object_id__in=readable_ids)
+            q |= Q(**{f"{prefix}kind": source.kind})
+        elif rule_of(source.model) is not None:
+            ids = source.model._default_manager.all().restrict(access).values("pk")
+            q |= Q(**{f"{prefix}kind": source.kind, f"{prefix}object_id__in": ids})
     return q
 
 
@@ -312,7 +314,9 @@ def search(
     if not groups:
         return SearchEntry.objects.none()
     match, rank, param = _match(groups)
-    entries = SearchEntry.objects.filter(readable(access, kinds), pk__in=RawSQL(match, (param,)))
+    entries = SearchEntry.objects.restrict(access).filter(pk__in=RawSQL(match, (param,)))
+    if kinds is not None:
+        entries = entries.filter(kind__in=list(kinds))
     if alliance is not None:
         entries = entries.filter(alliance=alliance)
     entries = entries.annotate(rank=RawSQL(rank, (param,), output_field=models.FloatField()))

@@ -2,8 +2,9 @@
 
 An entry is derived from its record and rebuilt from it (``manage.py rebuild_search_index``); it
 holds no fact of its own, so it has no history and stays out of the audit chain (rule 9 keeps the
-records it is made from). Who may read an entry is its record's read rule: alliance.search filters
-entries by each record model's ``restrict(access)``.
+records it is made from). Who may read an entry is its record's read rule (``read_rule``, by each
+record model's ``restrict(access)``); the vocabulary (SearchTerm) is for staff only, as a model with no
+rule is.
 
 The full-text part lives beside the table, made by migration alliance/0019_search_entries for the
 database in use: on PostgreSQL a generated ``tsvector`` column (``vector``) with a GIN index and the
@@ -14,6 +15,14 @@ pg_trgm extension for the vocabulary's typo matching; on SQLite an FTS5 table
 from __future__ import annotations
 
 from django.db import models
+
+from alliance.access import Matching, RestrictedQuerySet
+
+
+def _readable(access, prefix=""):
+    from alliance.search import readable
+
+    return readable(access, prefix=prefix)
 
 
 class SearchEntry(models.Model):
@@ -30,6 +39,10 @@ class SearchEntry(models.Model):
     heading = models.TextField(blank=True)  # reference, title, tags
     names = models.TextField(blank=True)  # people and organisations on the record
     body = models.TextField(blank=True)  # proposal, rationale, minutes, description...
+
+    # An entry is as readable as its record: each kind's records through their own model's rule.
+    read_rule = Matching(_readable)
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["kind", "object_id"]

@@ -38,6 +38,7 @@ STAFF_ONLY = {
     "alliance.notificationpreference",
     "alliance.homevisit",
     "roles.accessgrant",
+    "alliance.searchterm",  # the search's vocabulary, read by no reader (alliance.search corrects typos with it)
 }
 DOMAIN_APPS = ("alliance", "roles", "decisions", "contracts")
 
