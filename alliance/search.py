@@ -15,7 +15,6 @@ model's read rule (``restrict(access)``) in the same query, before any page is c
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,6 +24,7 @@ from django.db import connection, models
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.signals import post_delete, post_save
+from django.urls import reverse
 
 from alliance.access import Access, rule_of
 from alliance.registry import registered
@@ -57,7 +57,6 @@ class Entry:
     object_id: int
     alliance_id: int
     title: str
-    url: str
     reference: str = ""
     summary: str = ""
     dated: date | None = None
@@ -67,12 +66,11 @@ class Entry:
 
     @classmethod
     def of(cls, record, **kwargs) -> Entry:
-        """The entry of a record with an alliance, a title, a reference and a page of its own."""
+        """The entry of a record with an alliance, a title and a reference."""
         return cls(
             object_id=record.pk,
             alliance_id=record.alliance_id,
             title=record.title,
-            url=record.get_absolute_url(),
             reference=record.reference,
             **kwargs,
         )
@@ -83,7 +81,6 @@ class Entry:
             "object_id": self.object_id,
             "alliance_id": self.alliance_id,
             "title": self.title[:300],
-            "url": self.url[:300],
             "reference": self.reference[:30],
             "summary": self.summary,
             "dated": self.dated,
@@ -101,25 +98,26 @@ class SearchSource:
     ``entries(records)`` turns a queryset of the model into entries (one per record it should find;
     none for a record not to be found, such as a withdrawn paper). ``watches`` names the models whose
     change alters what a record shows (``"decisions.vote"``), each with a function from one changed row
-    to the ids of the records to reindex. ``public_url`` (a record's entry -> address) puts the kind in
-    the public register's search.
+    to the ids of the records to reindex. ``url_name`` is the address of a record's page (its kwargs: the
+    alliance's ``slug`` and the record's ``pk``), read when a result is shown, so that a renamed alliance
+    leaves no stale address; ``public_url`` (an entry -> address) puts the kind in the public register's
+    search.
     """
 
     kind: str
     label: str
     model: type[models.Model]
     entries: Callable[[QuerySet], Iterable[Entry]]
+    url_name: str
     watches: dict[str, Callable[[models.Model], Iterable[int]]] = field(default_factory=dict)
     public_url: Callable[[SearchEntry], str] | None = None
+
+    def page_url(self, entry: SearchEntry) -> str:
+        return reverse(self.url_name, kwargs={"slug": entry.alliance.slug, "pk": entry.object_id})
 
 
 def sources() -> dict[str, SearchSource]:
     return {source.kind: source for source in registered("search_sources")}
-
-
-def source_label(kind: str) -> str:
-    source = sources().get(kind)
-    return source.label if source else kind
 
 
 # Writing the index -------------------------------------------------------------------------
@@ -166,7 +164,7 @@ def rebuild_index(kind: str | None = None, chunk: int = 500) -> int:
     return written
 
 
-_COMPARED = ("alliance_id", "title", "url", "reference", "summary", "dated", "heading", "names", "body")
+_COMPARED = ("alliance_id", "title", "reference", "summary", "dated", "heading", "names", "body")
 
 
 def check_index() -> list[str]:
@@ -327,10 +325,3 @@ def matching_object_ids(text: str, kind: str) -> QuerySet | None:
     """The ids of the ``kind`` records matching ``text``, for a register's own search box (None: no word)."""
     entries = matching_ids(text)
     return None if entries is None else entries.filter(kind=kind).values("object_id")
-
-
-def kinds_found(entries: Iterable[SearchEntry]) -> dict[str, int]:
-    counts: dict[str, int] = defaultdict(int)
-    for entry in entries:
-        counts[entry.kind] += 1
-    return dict(counts)

@@ -3,7 +3,6 @@ withdrawn paper is not found. Who may read it is its owner's (alliance.document_
 
 from __future__ import annotations
 
-from django.urls import reverse
 from django.utils import timezone
 
 from alliance.document_models import Document
@@ -17,7 +16,6 @@ def document_entries(records):
             object_id=d.pk,
             alliance_id=d.alliance_id,
             title=d.title,
-            url=reverse("document-detail", kwargs={"slug": d.alliance.slug, "pk": d.pk}),
             summary=summary(d.description),
             dated=timezone.localdate(d.created_at),
             heading=[d.title, d.get_kind_display()],
@@ -25,4 +23,6 @@ def document_entries(records):
         )
 
 
-register("search_sources")(SearchSource(kind="document", label="Paper", model=Document, entries=document_entries))
+register("search_sources")(
+    SearchSource(kind="document", label="Paper", model=Document, entries=document_entries, url_name="document-detail")
+)

@@ -34,7 +34,6 @@ class SearchEntry(models.Model):
     title = models.CharField(max_length=300)
     summary = models.TextField(blank=True)
     dated = models.DateField(null=True, blank=True)
-    url = models.CharField(max_length=300)
     # What is searched, in alliance.search_text.terms form: weighted from the heading down.
     heading = models.TextField(blank=True)  # reference, title, tags
     names = models.TextField(blank=True)  # people and organisations on the record

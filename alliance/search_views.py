@@ -35,8 +35,9 @@ def results(request, *, access, alliance, kinds: dict[str, str]) -> dict:
         wanted = [form.cleaned_data["kind"]] if form.cleaned_data["kind"] else list(kinds)
         entries = search.search(form.cleaned_data["q"], access=access, alliance=alliance, kinds=wanted)
         found = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+        sources = search.sources()
         for entry in found.object_list:
-            entry.label = kinds.get(entry.kind, entry.kind)
+            entry.label, entry.url = kinds[entry.kind], sources[entry.kind].page_url(entry)
     params = request.GET.copy()
     params.pop("page", None)
     return {"form": form, "page": found, "query": params.urlencode(), "alliance": alliance}

@@ -39,6 +39,7 @@ register("search_sources")(
         label="Award",
         model=AwardProcess,
         entries=award_entries,
+        url_name="award-detail",
         watches={
             "contracts.submission": lambda submission: [submission.process_id],
             "alliance.organisation": _awards_naming,

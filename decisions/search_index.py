@@ -64,6 +64,7 @@ register("search_sources")(
         label="Decision",
         model=Decision,
         entries=decision_entries,
+        url_name="decision-detail",
         watches={
             "decisions.vote": lambda vote: [vote.decision_id],
             "decisions.advisoryinput": lambda advice: [advice.decision_id],
@@ -82,7 +83,6 @@ def meeting_entries(records):
             object_id=m.pk,
             alliance_id=m.body.alliance_id,
             title=str(m),
-            url=reverse("meeting-detail", kwargs={"slug": m.body.alliance.slug, "pk": m.pk}),
             summary=summary(m.minutes),
             dated=timezone.localdate(m.starts_at),
             heading=[m.title, m.body.code],
@@ -97,6 +97,7 @@ register("search_sources")(
         label="Meeting",
         model=Meeting,
         entries=meeting_entries,
+        url_name="meeting-detail",
         watches={"alliance.governingbody": lambda body: body.meetings.values_list("pk", flat=True)},
     )
 )

@@ -81,7 +81,6 @@ class Migration(migrations.Migration):
                 ('title', models.CharField(max_length=300)),
                 ('summary', models.TextField(blank=True)),
                 ('dated', models.DateField(blank=True, null=True)),
-                ('url', models.CharField(max_length=300)),
                 ('heading', models.TextField(blank=True)),
                 ('names', models.TextField(blank=True)),
                 ('body', models.TextField(blank=True)),

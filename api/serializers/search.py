@@ -36,8 +36,11 @@ class SearchResultSerializer(serializers.Serializer):
     title = serializers.CharField()
     summary = serializers.CharField()
     dated = serializers.DateField(allow_null=True)
-    url = serializers.CharField(help_text="The record's page.")
+    url = serializers.SerializerMethodField(help_text="The record's page.")
     rank = serializers.FloatField(help_text="How well it matches: higher is better; results come best first.")
 
     def get_label(self, entry) -> str:
-        return search.source_label(entry.kind)
+        return search.sources()[entry.kind].label
+
+    def get_url(self, entry) -> str:
+        return search.sources()[entry.kind].page_url(entry)

@@ -269,3 +269,13 @@ def test_the_staff_find_another_alliances_records(records):
     api = token_client(StaffFactory(username="search-staff"))
     titles = [r["title"] for r in api.get("/api/v1/search/", {"q": "cnry001z"}).json()["results"]]
     assert titles == [records.canary.title]
+
+
+def test_a_result_links_to_its_records_page_on_the_page_and_in_the_api(reader, records):
+    assert (
+        records.delegated.get_absolute_url()
+        in reader.get("/alliances/dunmarrow/search/", {"q": "Priya"}).content.decode()
+    )
+    api = token_client(viewer_of(records.scene.alliance, username="api-reader"))
+    answer = api.get("/api/v1/search/", {"q": "Priya"}).json()["results"]
+    assert [(r["label"], r["url"]) for r in answer] == [("Decision", records.delegated.get_absolute_url())]
