@@ -25,3 +25,7 @@ class AllianceConfig(AppConfig):
 
         # Higher apps' notification producers, handover sections and demo parts register themselves.
         autodiscover_modules(*DISCOVERED_MODULES)
+
+        from alliance import search
+
+        search.connect_signals()

@@ -910,6 +910,7 @@ class ForwardPlanEntry(models.Model):
 
 
 from alliance.document_models import Document, DocumentVersion  # noqa: E402, F401  (papers filed with any record)
+from alliance.search_models import SearchEntry, SearchTerm  # noqa: E402, F401  (the search index)
 
 
 # Accounts' identities keep a history too --------------------------------------------------

@@ -18,6 +18,9 @@ django.contrib.admin finds ``admin`` modules; see :data:`DISCOVERED_MODULES`):
 ``demo_parts``
     ``load(ctx, stdout)``, from ``<app>/demo.py``, ``<app>/demo_week.py`` and
     ``alliance/demo_forward_plan.py``, each at its :class:`DemoStage`; ``manage.py load_demo`` runs them.
+``search_sources``
+    :class:`alliance.search.SearchSource`, from ``<app>/search_index.py``: what the search finds of
+    each searchable record and which changes bring its entry up to date.
 
 The stores are fixed when the registry is made: one cannot be added, replaced or removed. Each lists
 its items by stage, then by their app's place in INSTALLED_APPS, then as registered, whatever order
@@ -34,7 +37,16 @@ from django.apps import apps
 __all__ = ["DISCOVERED_MODULES", "DemoStage", "Registry", "register", "registered", "registry"]
 
 # The modules of every installed app that AllianceConfig.ready() imports so that they register.
-DISCOVERED_MODULES = ("notifications", "handover", "home", "demo", "demo_week", "demo_forward_plan", "demo_papers")
+DISCOVERED_MODULES = (
+    "notifications",
+    "handover",
+    "home",
+    "demo",
+    "demo_week",
+    "demo_forward_plan",
+    "demo_papers",
+    "search_index",
+)
 
 
 class DemoStage(IntEnum):
@@ -78,6 +90,7 @@ registry = Registry(
         "handover_sections": [],
         "home_sections": [],
         "demo_parts": [],
+        "search_sources": [],
     }
 )
 

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from alliance import checkpoint_views, document_views, health, plan_views, read_log_views, views
+from alliance import checkpoint_views, document_views, health, plan_views, read_log_views, search_views, views
 from alliance.notifications import views as notification_views
 from roles import sso
 
@@ -32,6 +32,7 @@ urlpatterns = [
         checkpoint_views.CheckpointDownloadView.as_view(),
         name="audit-checkpoint-download",
     ),
+    path("alliances/<slug:slug>/search/", search_views.SearchPageView.as_view(), name="search"),
     path("alliances/<slug:slug>/read-log/", read_log_views.ReadLogPageView.as_view(), name="read-log-page"),
     path("alliances/<slug:slug>/forward-plan/", plan_views.ForwardPlanPageView.as_view(), name="forward-plan"),
     path("alliances/<slug:slug>/forward-plan/new/", plan_views.AddEntryView.as_view(), name="forward-plan-add"),

@@ -19,6 +19,7 @@ from api.views import (
     read_log,
     roles,
     scope,
+    search,
 )
 from api.views.delivery import MilestoneViewSet, WorkstreamViewSet
 from api.views.imports import ImportRunViewSet
@@ -73,6 +74,7 @@ urlpatterns = [
     path("v1/audit/consistency/", audit.ConsistencyProofView.as_view(), name="audit-consistency"),
     path("v1/delivery-overview/", oversight.DeliveryOverviewView.as_view(), name="delivery-overview"),
     path("v1/home/", notifications.HomeView.as_view(), name="home-api"),
+    path("v1/search/", search.SearchView.as_view(), name="search-api"),
     path("v1/exports/decisions/", exports.DecisionRegisterCsvView.as_view(), name="export-decisions"),
     path("v1/exports/popolo/", exports.PopoloView.as_view(), name="export-popolo"),
     path("v1/exports/calendar/", exports.MembersCalendarView.as_view(), name="export-calendar"),

@@ -6,6 +6,7 @@ from django.db.models import Q, Subquery
 from django.utils import timezone
 from django_filters.constants import EMPTY_VALUES
 
+from alliance import search as one_search
 from alliance.choices import DecisionKind
 from alliance.filtersets import AllianceSlugFilter, FilterSet, IdFilter, SearchFilter, StrictBooleanFilter, is_id
 from alliance.models import Alliance, GoverningBody
@@ -106,7 +107,11 @@ class DecisionFilter(FilterSet):
     tag = filters.CharFilter(method="filter_tag", label="Topic tag")
     decided_after = filters.DateFilter(field_name="decided_on", lookup_expr="gte", label="Decided on or after")
     decided_before = filters.DateFilter(field_name="decided_on", lookup_expr="lte", label="Decided on or before")
-    q = SearchFilter(method="filter_q", label="Text in the reference, title, proposal or rationale")
+    q = SearchFilter(
+        method="filter_q",
+        label="Words in the reference, title, tags, proposal, rationale or names on the record (as /api/v1/search/)",
+    )
+    search = SearchFilter(method="filter_q", label="The same as ?q=")
     member = IdFilter(method="filter_member", label="Membership id: decisions that member voted on")
     organisation = IdFilter(method="filter_member", label="Organisation id: decisions its membership voted on")
     position = filters.ChoiceFilter(
@@ -132,6 +137,7 @@ class DecisionFilter(FilterSet):
             "decided_after",
             "decided_before",
             "q",
+            "search",
             "member",
             "organisation",
             "position",
@@ -149,15 +155,10 @@ class DecisionFilter(FilterSet):
         return queryset.filter(tags__icontains=f'"{value.strip().lower()}"')
 
     def filter_q(self, queryset, name, value):
-        match = Q()
-        for word in value.split():
-            match &= (
-                Q(reference__icontains=word)
-                | Q(title__icontains=word)
-                | Q(proposal__icontains=word)
-                | Q(rationale__icontains=word)
-            )
-        return queryset.filter(match)
+        # The one search (alliance.search), as the search page and /api/v1/search/ read words; the read
+        # rule stays the queryset's own.
+        found = one_search.matching_object_ids(value, "decision")
+        return queryset.none() if found is None else queryset.filter(pk__in=found)
 
     def _voted(self, queryset, position=None):
         votes = Vote.objects.filter(struck_by__isnull=True)
@@ -201,7 +202,7 @@ class DecisionLogFilter(DecisionFilter):
     date range finds the same decisions on the page as in ``/api/v1/decisions/``. The page is one
     alliance's, so it offers that alliance's bodies as a choice and leaves out the filters by vote."""
 
-    alliance = member = organisation = position = None
+    alliance = member = organisation = position = search = None
     q = SearchFilter(method="filter_q", label="Search")
     body = filters.ModelChoiceFilter(queryset=GoverningBody.objects.none(), empty_label="Any body")
     kind = filters.ChoiceFilter(choices=DecisionKind.choices, empty_label="Any kind")

@@ -679,3 +679,54 @@ def test_the_oversight_groups_note_on_suspected_leakage_and_its_reads_are_in_the
     assert entry.username == "oversight" and entry.rows == 1
     page = client.get("/alliances/dunmarrow/read-log/").content.decode()
     assert "/alliances/dunmarrow/oversight/notes/" in page
+
+
+# The issue's search examples, on the demo: the search page, /api/v1/search/, the decision log and the API's
+# ?q= find them alike (alliance.search), and the index the demo built matches its records.
+SEARCH_EXAMPLES = [
+    ("night hub", "Approve the winter pressures fund allocation"),  # by its tag only
+    ("night hub", "Outreach redesign: a single team with a night-time hub"),
+    ("Priya", "Refurbish the night hub kitchen"),  # "Under delegation, by Priya Raman"
+    ("budget 2023", "Set the 2023/24 alliance budget"),
+    ("budgte", "Set the 2023/24 alliance budget"),
+    ("outrech", "Outreach redesign: a single team with a night-time hub"),
+    ("hubs", "Refurbish the night hub kitchen"),
+]
+
+
+def test_the_demos_search_index_matches_its_records(demo):
+    from alliance.search import check_index
+
+    assert check_index() == []
+
+
+@pytest.mark.parametrize(("typed", "title"), SEARCH_EXAMPLES)
+def test_the_search_finds_the_issues_examples_in_the_demo(demo, client, typed, title):
+    from tests.helpers import token_client
+
+    viewer = get_user_model().objects.get(username="viewer")
+    client.force_login(viewer)
+    decision = Decision.objects.get(alliance=demo, title=title)
+    page = client.get("/alliances/dunmarrow/search/", {"q": typed})
+    assert decision.get_absolute_url() in page.content.decode()
+    log = client.get("/alliances/dunmarrow/decisions/", {"q": typed}).context["page"].object_list
+    assert decision in log
+    api = token_client(viewer)
+    found = api.get("/api/v1/search/", {"q": typed, "alliance": "dunmarrow", "kind": "decision"}).json()["results"]
+    assert decision.pk in [r["id"] for r in found]
+    assert decision.pk in [
+        d["id"] for d in api.get("/api/v1/decisions/", {"q": typed, "page_size": 200}).json()["results"]
+    ]
+
+
+def test_the_public_register_search_finds_the_demos_public_records_only(demo, client):
+    from roles.access import access_for
+
+    budget = Decision.objects.get(alliance=demo, title="Set the 2023/24 alliance budget")
+    page = client.get("/public/dunmarrow/search/", {"q": "budget 2023"}).content.decode()
+    assert budget.visibility == "PUBLIC" and f"/public/dunmarrow/decisions/{budget.pk}/" in page
+    shown = {int(pk) for pk in re.findall(r"/public/dunmarrow/decisions/(\d+)/", client.get(
+        "/public/dunmarrow/search/", {"q": "hub"}).content.decode())}  # fmt: skip
+    published = set(Decision.objects.restrict(access_for(None)).values_list("pk", flat=True))
+    assert shown and shown <= published
+    assert Decision.objects.filter(alliance=demo, title__icontains="hub").exclude(pk__in=published).exists()

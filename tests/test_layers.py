@@ -20,6 +20,7 @@ PAGES_AND_WIRING = {
     "scope_views", "scope_forms",
     "views_registers",
     "read_log_views", "checkpoint_views",
+    "search_views",
     "oversight_query_views",
     "delivery_views", "delivery_forms", "delivery_urls", "delivery_charts", "filtersets_delivery",
     "warning_views",

@@ -67,6 +67,8 @@ GET    /alliances/{slug}/imports/decisions/                                  -  
 POST   /alliances/{slug}/imports/decisions/                                  {}             302 403 403 200 403 200 404
 GET    /alliances/{slug}/imports/members/template.csv                        -              302 403 403 200 403 200 404
 GET    /alliances/{slug}/imports/roles/template.xlsx                         -              302 403 403 200 403 200 404
+GET    /alliances/{slug}/search/                                             -              302 200 200 200 200 200 404
+GET    /alliances/{slug}/search/?q=winter                                    -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/award-policy/                                       -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/awards/                                             -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/awards/download.csv                                 -              302 200 200 200 200 200 404
@@ -345,6 +347,8 @@ GET    /api/v1/imports/                                                      -  
 GET    /api/v1/imports/?alliance={slug}                                      -              401 200 200 200 200 200 200
 POST   /api/v1/imports/                                                      {}             401 403 403 400 403 400 403
 GET    /api/v1/imports/{import_run}/                                         -              401 404 404 200 200 200 404
+GET    /api/v1/search/                                                       -              400 400 400 400 400 400 400
+GET    /api/v1/search/?q=winter                                              -              200 200 200 200 200 200 200
 POST   /api/v1/auth/token/                                                   {}             400 400 400 400 400 400 400
 GET    /api/v1/award-policies/                                               -              401 200 200 200 200 200 200
 POST   /api/v1/award-policies/                                               {}             401 403 403 403 403 400 403
@@ -602,6 +606,7 @@ GET    /public/{slug}/decisions/{confidential}/                              -  
 GET    /public/{slug}/decisions/{members}/                                   -              404 404 404 404 404 404 404
 GET    /public/{slug}/decisions/{public}/                                    -              200 200 200 200 200 200 200
 GET    /public/{slug}/forward-plan/                                          -              200 200 200 200 200 200 200
+GET    /public/{slug}/search/?q=winter                                       -              200 200 200 200 200 200 200
 GET    /alliances/{slug}/delegations/{delegation}/                           -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/members/{membership}/                               -              302 200 200 200 200 200 404
 GET    /alliances/{slug}/oversight/notes/                                    -              302 403 403 403 200 200 404
@@ -783,6 +788,15 @@ LISTS = [
     ("/public/{slug}/forward-plan/", "secret_title"),
     ("/public/{slug}/awards/", "secret_award_title"),
     ("/public/{slug}/calendar.ics", "secret_title"),
+    ("/api/v1/search/?q=secret", "secret_title"),
+    ("/api/v1/search/?q=secret", "secret_award_title"),
+    ("/api/v1/search/?q=secret", "secret_paper_title"),
+    ("/api/v1/decisions/?q=secret", "secret_title"),
+    ("/alliances/{slug}/search/?q=secret", "secret_title"),
+    ("/alliances/{slug}/search/?q=secret", "secret_award_title"),
+    ("/alliances/{slug}/search/?q=secret", "secret_paper_title"),
+    ("/public/{slug}/search/?q=secret", "secret_title"),
+    ("/public/{slug}/search/?q=secret", "secret_award_title"),
 ]
 HIDDEN_FROM = ["anonymous", "viewer", "other alliance"]
 # Published lists carry PUBLIC records only, whoever reads them.

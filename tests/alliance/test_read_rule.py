@@ -39,6 +39,7 @@ STAFF_ONLY = {
     "alliance.homevisit",
     "roles.accessgrant",
     "roles.signinidentity",
+    "alliance.searchterm",  # the search's vocabulary, read by no reader (alliance.search corrects typos with it)
 }
 DOMAIN_APPS = ("alliance", "roles", "decisions", "contracts")
 

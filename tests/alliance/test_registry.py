@@ -5,13 +5,15 @@ import pytest
 from alliance.registry import DemoStage, register, registered, registry
 from tests.helpers import registry_store
 
+STORES = {"notification_producers", "handover_sections", "home_sections", "demo_parts", "search_sources"}
+
 
 def _names(store: str) -> list[str]:
     return [f"{item.__module__}.{item.__name__}" for item in registered(store)]
 
 
 def test_the_stores_are_fixed_when_the_registry_is_made():
-    assert set(registry) == {"notification_producers", "handover_sections", "home_sections", "demo_parts"}
+    assert set(registry) == STORES
     for change in (
         lambda: registry.__setitem__("plugins", []),
         lambda: registry.__setitem__("demo_parts", []),
@@ -23,7 +25,7 @@ def test_the_stores_are_fixed_when_the_registry_is_made():
     ):
         with pytest.raises(TypeError):
             change()
-    assert set(registry) == {"notification_producers", "handover_sections", "home_sections", "demo_parts"}
+    assert set(registry) == STORES
 
 
 def test_an_unknown_store_is_named_in_the_error():
