@@ -64,7 +64,9 @@ def download(
 
     ``filters`` are the (filter, value) pairs that chose the rows, for the workbook's Filters sheet
     (``none``: what it says when there are none). ``stream`` writes a CSV as its rows are read, for a
-    register too long to hold (its rows must then be read outside the request's transaction safely)."""
+    register too long to hold in memory: its rows are then read after the view has returned, outside
+    the request's transaction, so whatever must be written with the read (the read log) is written
+    before."""
     sheets = [sheets] if isinstance(sheets, Sheet) else list(sheets)
     if fmt == "xlsx":
         response = HttpResponse(workbook(sheets, filters, none=none), content_type=XLSX)

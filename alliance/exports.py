@@ -2,7 +2,8 @@
 
 Every CSV the project writes goes through ``csv_line``/``csv_lines``. Cells a spreadsheet would read
 as a formula (starting with =, +, -, @, tab or carriage return) are prefixed with an apostrophe, so
-an exported register can never run code in Excel.
+an exported register can never run code in Excel. A file handed to a person starts with ``BOM``, so
+Excel reads it as UTF-8 (alliance/downloads.py for the web's downloads, ``ExportCommand`` for files).
 
 An export that fails part-way never looks complete. ``csv_lines`` ends the text with a line saying
 the file is incomplete, then raises again: a web server then drops the connection without ending

@@ -118,6 +118,23 @@ def test_audit_trail_downloads_as_csv(logged_in, award):
     assert any("Contract: Flexible community outreach" in line for line in lines)
 
 
+def test_audit_trail_downloads_as_excel_with_the_csvs_rows(logged_in, award):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    process = contracted(award)
+    page = logged_in.get(f"/alliances/dunmarrow/awards/{process.pk}/").content.decode()
+    assert f'href="/alliances/dunmarrow/awards/{process.pk}/audit.xlsx"' in page
+    response = logged_in.get(f"/alliances/dunmarrow/awards/{process.pk}/audit.xlsx")
+    assert f"{process.reference}-audit-trail.xlsx" in response["Content-Disposition"]
+    book = load_workbook(BytesIO(response.content))
+    rows = [["" if v is None else str(v) for v in row] for row in book["Audit trail"].iter_rows(values_only=True)]
+    text = logged_in.get(f"/alliances/dunmarrow/awards/{process.pk}/audit.csv").content.decode("utf-8-sig")
+    assert rows == list(csv.reader(StringIO(text, newline="")))
+    assert dict(list(book["Filters"].iter_rows(values_only=True))[1:]) == {"Award": str(process)}
+
+
 def test_audit_trail_csv_escapes_formula_cells_from_title_justification_comment_and_reason(logged_in, award):
     process = award.process(
         title='=HYPERLINK("http://evil.example","Flexible outreach")',
