@@ -98,7 +98,8 @@ def identify(*, issuer: str, claims: dict, provider: str) -> SignIn:
             f"You signed in at {provider}, but your account there is not linked to anyone in the tracker and "
             f"{provider} gave no email address to find you by. {ASK} {how_to_link}",
         )
-    if claims.get("email_verified") is not True:
+    # Some providers send the JSON boolean as the string "true"; anything else (absent too) is not verified.
+    if str(claims.get("email_verified")).lower() != "true":
         raise _refused(
             "sso_email_unverified",
             f"You signed in at {provider}, but {provider} has not verified your email address {email}, so the "
