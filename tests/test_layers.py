@@ -24,6 +24,7 @@ PAGES_AND_WIRING = {
     "delivery_views", "delivery_forms", "delivery_urls", "delivery_charts", "filtersets_delivery",
     "warning_views",
     "measure_views", "measure_forms", "measure_urls", "measure_filtersets",
+    "views_imports",
 }  # fmt: skip
 
 
