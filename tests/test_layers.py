@@ -26,6 +26,7 @@ PAGES_AND_WIRING = {
     "warning_views",
     "measure_views", "measure_forms", "measure_urls", "measure_filtersets",
     "sso",
+    "views_imports",
 }  # fmt: skip
 
 

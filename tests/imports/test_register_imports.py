@@ -6,7 +6,8 @@ import pytest
 
 from alliance.import_models import ImportRun
 from alliance.models import Membership, Organisation
-from decisions.imports import ImportRefused, run_import
+from decisions.imports import ImportRefused, run_import, template_csv, template_xlsx
+from decisions.imports.kinds import KINDS
 from roles.models import InterestDeclaration, Person, Role, RoleAssignment
 from roles.services import end_assignment
 from roles.standing import SYSTEM
@@ -154,3 +155,21 @@ def test_interests_register_one_bad_row_writes_nothing(scene):
         run(scene, "interests", content, confirm=True)
     assert rows(*INTERESTS_WATCHED) == before
     assert [(r["row"], r["column"]) for r in info.value.as_dict()["rows"]] == [(3, "Ends on"), (4, "Represents")]
+
+
+# Every template's example row imports, as CSV and as Excel ----------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["decisions", "roles", "interests", "members"])
+@pytest.mark.parametrize("excel", [False, True], ids=["csv", "xlsx"])
+def test_each_template_dry_runs_its_example_and_writes_nothing(scene, kind, excel):
+    from decisions.models import Decision
+
+    spec = KINDS[kind]
+    content = template_xlsx(spec) if excel else template_csv(spec).encode("utf-8")
+    watched = (Decision, Organisation, Membership, Role, Person, RoleAssignment, InterestDeclaration, ImportRun)
+    before = rows(*watched)
+    preview = run(scene, kind, content, name="template.xlsx" if excel else "template.csv")
+    assert [r.number for r in preview.rows] == [2] and not preview.refused
+    assert preview.records >= 1
+    assert rows(*watched) == before
