@@ -6,7 +6,7 @@ records it is made from). Who may read an entry is its record's read rule (``rea
 record model's ``restrict(access)``); the vocabulary (SearchTerm) is for staff only, as a model with no
 rule is.
 
-The full-text part lives beside the table, made by migration alliance/0019_search_entries for the
+The full-text part lives beside the table, made by migration alliance/0020_search_entries for the
 database in use: on PostgreSQL a generated ``tsvector`` column (``vector``) with a GIN index and the
 pg_trgm extension for the vocabulary's typo matching; on SQLite an FTS5 table
 (``alliance_searchentry_fts``) that triggers keep in step with this one.

@@ -55,7 +55,7 @@ def _run(statements_by_vendor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('alliance', '0018_notification_kinds_of_delivery_oversight'),
+        ('alliance', '0019_import_runs'),
     ]
 
     operations = [
