@@ -27,6 +27,7 @@ PAGES_AND_WIRING = {
     "measure_views", "measure_forms", "measure_urls", "measure_filtersets",
     "sso",
     "views_imports",
+    "downloads", "download_views", "views_downloads",
 }  # fmt: skip
 
 
