@@ -19,7 +19,6 @@ from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
-from django.http import Http404
 from django.shortcuts import render
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
@@ -43,6 +42,12 @@ def provider_name() -> str:
 
 def _client_address(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
+
+
+def not_set_up(request):
+    """What the sign-in addresses answer on a server without single sign-on: a page of the site saying
+    so (404, as the addresses lead nowhere), never Django's technical 404 page in a DEBUG run."""
+    return render(request, "registration/sso_off.html", status=404)
 
 
 def provider_failed(why: str) -> RuleViolation:
@@ -119,7 +124,7 @@ class SignInStartView(OIDCAuthenticationRequestView):
 
     def get(self, request):
         if not enabled():
-            raise Http404("Single sign-on is not configured.")
+            return not_set_up(request)
         self.OIDC_OP_AUTH_ENDPOINT = settings.OIDC_OP_AUTHORIZATION_ENDPOINT
         self.OIDC_RP_CLIENT_ID = settings.OIDC_RP_CLIENT_ID
         return super().get(request)
@@ -130,7 +135,7 @@ class SignInCallbackView(OIDCAuthenticationCallbackView):
 
     def get(self, request):
         if not enabled():
-            raise Http404("Single sign-on is not configured.")
+            return not_set_up(request)
         states = request.session.get("oidc_states") or {}
         state = request.GET.get("state", "")
         started = states.pop(state, None)  # one use: a replayed answer finds nothing

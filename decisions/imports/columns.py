@@ -48,16 +48,15 @@ def yes_no_cell(cell) -> bool:
     raise ValueError(f"'{text(cell)}' is neither yes nor no.")
 
 
-def _choice_words(choices: type[models.TextChoices]) -> str:
-    return ", ".join(label for label in choices.labels)
-
-
-def choice_cell(choices: type[models.TextChoices], *, default: str = "") -> Callable:
-    """A cell holding one of ``choices``, by its label ("Advisory (non-voting)") or its value ("ADVISORY")."""
-    by_word = {normalise(v): v for v in choices.values} | {normalise(label): v for v, label in choices.choices}
+def choice_cell(choices: type[models.TextChoices], *, default: str = "", only=None) -> Callable:
+    """A cell holding one of ``choices`` (or of the values ``only`` names), by its label ("Advisory
+    (non-voting)") or its value ("ADVISORY"); a refusal lists just the choices the cell accepts."""
+    pairs = [(v, label) for v, label in choices.choices if only is None or v in only]
+    words = ", ".join(label for _, label in pairs)
+    by_word = {normalise(v): v for v, _ in pairs} | {normalise(label): v for v, label in pairs}
     # The first word of a long label ("Advisory") is enough where it is unambiguous.
     firsts: dict[str, list] = {}
-    for value, label in choices.choices:
+    for value, label in pairs:
         firsts.setdefault(normalise(label).split(" ")[0].strip("(),:"), []).append(value)
     by_word |= {word: values[0] for word, values in firsts.items() if len(values) == 1 and word not in by_word}
 
@@ -67,7 +66,7 @@ def choice_cell(choices: type[models.TextChoices], *, default: str = "") -> Call
             return default
         if raw in by_word:
             return by_word[raw]
-        raise ValueError(f"'{text(cell)}' is not one of: {_choice_words(choices)}.")
+        raise ValueError(f"'{text(cell)}' is not one of: {words}.")
 
     return read
 

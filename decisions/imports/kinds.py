@@ -23,7 +23,7 @@ from decisions.imports.columns import (
 )
 from decisions.imports.reading import text
 from decisions.models import Decision
-from decisions.services.past import record_past_decision
+from decisions.services.past import PAST_STATUSES, record_past_decision
 from roles.access import Access
 from roles.models import Person, Role, RoleAssignment
 from roles.services import assign_role, declare_interest, people_of, save_person, save_role
@@ -388,7 +388,7 @@ DECISIONS = Kind(
             "Agreed, Not agreed or Withdrawn.",
             "Agreed",
             True,
-            choice_cell(Decision.Status),
+            choice_cell(Decision.Status, only=PAST_STATUSES),
         ),
         Column("decided_on", "Decided on", "The day it was decided.", "2021-04-20", True, date_cell),
         Column("rationale", "Reasons", "Optional: the reasons for the decision.", "The agreement requires them."),

@@ -180,7 +180,8 @@ def test_every_csv_the_project_writes_goes_through_the_one_writer():
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[2]
-    writer = re.compile(r"^\s*(import csv\b|from csv import)|csv\.(writer|DictWriter)\(", re.MULTILINE)
+    # Reading CSV (the import's csv.reader) is allowed; writing it is csv_line's alone.
+    writer = re.compile(r"^\s*from csv import .*\b(writer|DictWriter)\b|csv\.(writer|DictWriter)\(", re.MULTILINE)
     writers = [
         str(path.relative_to(root))
         for app in ("alliance", "api", "contracts", "decisions", "roles")

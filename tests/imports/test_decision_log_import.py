@@ -106,7 +106,8 @@ def test_one_bad_row_refuses_the_whole_file_and_names_it(scene):
     assert rows(Decision, ImportRun, AuditLink) == before
     refused = [(r["row"], r["column"]) for r in info.value.as_dict()["rows"]]
     assert refused == [(3, "Outcome"), (4, "Body")]
-    assert "'Maybe' is not one of" in info.value.preview.refused[0].refusal
+    # It lists only the outcomes a past decision may have, not every status a decision passes through.
+    assert info.value.preview.refused[0].refusal.endswith("'Maybe' is not one of: Agreed, Not agreed, Withdrawn.")
     # The good row is still shown as what it would create.
     assert info.value.preview.rows[0].created == ["Decision: ALT-2021-001: Past decision 1"]
 
@@ -115,7 +116,19 @@ def test_rules_apply_an_open_outcome_is_refused(scene):
     with pytest.raises(ImportRefused) as info:
         run(scene, csv_file(HEADER, decision_row(1, Outcome="Open for votes")))
     assert info.value.preview.refused[0].column == "Outcome"
-    assert "recorded closed" in info.value.preview.refused[0].refusal
+    assert "is not one of: Agreed, Not agreed, Withdrawn." in info.value.preview.refused[0].refusal
+
+
+def test_the_service_refuses_a_past_decision_still_open_and_writes_nothing(scene):
+    before = rows(Decision, AuditLink)
+    with pytest.raises(Exception) as info:
+        decision_services.record_past_decision(
+            actor=SYSTEM, body=scene.body, reference="ALT-2020-008", title="Old", proposal="Old", kind="KEY",
+            status="OPEN", decided_on=date(2020, 11, 1),
+        )  # fmt: skip
+    assert info.value.code == "past_decision_status"
+    assert "recorded closed" in str(info.value)
+    assert rows(Decision, AuditLink) == before
 
 
 def test_a_future_date_is_refused(scene):

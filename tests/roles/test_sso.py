@@ -301,8 +301,11 @@ def test_the_login_page_offers_single_sign_on_when_configured(client, sso):
 
 def test_without_configuration_there_is_no_single_sign_on(client):
     assert "Sign in with" not in client.get("/accounts/login/").content.decode()
-    assert client.get("/accounts/sso/start/").status_code == 404
-    assert client.get("/accounts/sso/callback/?code=x&state=y").status_code == 404
+    for path in ("/accounts/sso/start/", "/accounts/sso/callback/?code=x&state=y"):
+        response = client.get(path)
+        assert response.status_code == 404
+        assert "Single sign-on is not set up here" in response.content.decode()
+        assert "Sign in with your username and password instead" in response.content.decode()
 
 
 def test_password_logins_still_work_beside_single_sign_on(client, sso):

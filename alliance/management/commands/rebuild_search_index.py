@@ -2,13 +2,14 @@
 matches them. The index is kept up to date as records change; rebuild it after restoring a backup,
 after loading records behind the application's back (loaddata, SQL), or when ``--check`` finds drift."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 
 from alliance import search
+from alliance.management.base import AuditedCommand
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Rebuild the search index from the records; with --check, only compare and exit non-zero on drift."
 
     def add_arguments(self, parser):
