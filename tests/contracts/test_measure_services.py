@@ -12,6 +12,7 @@ from contracts.models import Measure, MeasureReturn
 from decisions.models import Decision
 from roles.models import Role
 from roles.standing import SYSTEM
+from tests.contracts.measure_scene import adopting_decision
 from tests.factories import (
     ContractFactory,
     DecisionFactory,
@@ -42,9 +43,7 @@ def lived(scene):
 
 @pytest.fixture
 def adopted(scene):
-    return DecisionFactory(
-        body=scene.body, status=Decision.Status.AGREED, reference="ALT-2021-009", decided_on=date(2021, 3, 25)
-    )
+    return adopting_decision(scene)
 
 
 def define(scene, adopted, **fields):
