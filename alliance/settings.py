@@ -386,6 +386,10 @@ REST_FRAMEWORK = {
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 
+# The hot GETs of the API answer from plain rows with orjson (api/lean.py), each held equal to its
+# serializer's output by a test. Off: every read goes through the serializers (the benchmark measures both).
+API_LEAN_READS = envbool("API_LEAN_READS", "true")
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Alliance governance and decision-log API",
     "DESCRIPTION": (
