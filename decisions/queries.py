@@ -366,6 +366,13 @@ def with_public_release(queryset: QuerySet[Decision], *, now) -> QuerySet[Decisi
     return queryset.annotate(released_on=Subquery(moment))
 
 
+# The order of a decision's votes, recusals and requests for advice on its page and in the API: by whose they
+# are, then as recorded (the id breaks a tie between two seats of one person's name).
+VOTE_ORDER = ("membership__organisation__name", "seat__person__name", "cast_at", "pk")
+RECUSAL_ORDER = ("membership__organisation__name", "seat__person__name", "pk")
+ADVICE_REQUEST_ORDER = ("membership__organisation__name", "pk")
+
+
 def decision_records(alliance: Alliance | None = None, *, access: Access | None = None) -> QuerySet[Decision]:
     """Decisions with everything a decision page shows: votes, recusals, advice and action items."""
     return decision_log(alliance, access=access).prefetch_related(
@@ -373,13 +380,13 @@ def decision_records(alliance: Alliance | None = None, *, access: Access | None 
             "votes",
             queryset=Vote.objects.select_related(
                 "membership__organisation", "seat__person", "cast_by", "recorded_by", "struck_by"
-            ).order_by("membership__organisation__name", "seat__person__name", "cast_at", "pk"),
+            ).order_by(*VOTE_ORDER),
         ),
         Prefetch(
             "recusals",
             queryset=Recusal.objects.select_related(
                 "membership__organisation", "seat__person", "interest__person", "struck_vote"
-            ),
+            ).order_by(*RECUSAL_ORDER),
         ),
         Prefetch(
             "advisory_inputs",
@@ -391,7 +398,7 @@ def decision_records(alliance: Alliance | None = None, *, access: Access | None 
             "advice_requests",
             queryset=AdviceRequest.objects.select_related(
                 "membership__organisation", "requested_by", "excluded_by", "no_advice_recorded_by"
-            ),
+            ).order_by(*ADVICE_REQUEST_ORDER),
         ),
         "action_items__owner_person",
         "action_items__owner_role",

@@ -8,8 +8,9 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from api import lean, lean_decisions
 from api.access import AccessMixin, StandingMixin, int_or_none
-from api.history import AsOfMixin, HistoryMixin
+from api.history import AS_OF, AsOfMixin, HistoryMixin
 from api.read_log import ReadLogMixin
 from api.serializers import decisions as s
 from api.views.base import RegisterCreateViewSet
@@ -90,6 +91,20 @@ class DecisionViewSet(ReadLogMixin, StandingMixin, AsOfMixin, mixins.UpdateModel
 
     def get_serializer_class(self):
         return s.DecisionSerializer if self.action == "list" else s.DecisionDetailSerializer
+
+    def list(self, request, *args, **kwargs):
+        # The lean path (api/lean_decisions.py) answers a JSON read; the serializers answer the rest.
+        if lean.applies(request):
+            return lean_decisions.decision_list(self, request)
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(parameters=[AS_OF])
+    def retrieve(self, request, *args, **kwargs):
+        if lean.applies(request):
+            answer = lean_decisions.decision_detail(self, request, kwargs[self.lookup_url_kwarg or self.lookup_field])
+            if answer is not None:
+                return answer
+        return super().retrieve(request, *args, **kwargs)
 
     @extend_schema(request=s.DecisionCreateSerializer, responses={201: s.DecisionDetailSerializer})
     def create(self, request, *args, **kwargs):
