@@ -392,7 +392,8 @@ def decision_rows(queryset):
 def decision_list(view, request):
     """``GET /api/v1/decisions/``: a page of ``DecisionSerializer`` dicts, logged as the serializer path logs it."""
     reader = Reader(request)
-    rows = decision_rows(view.filter_queryset(view.get_queryset()))
+    decisions = view.filter_queryset(view.get_queryset())
+    rows = lean.CountedBy(decision_rows(decisions), decisions.prefetch_related(None))
 
     def shape(page: list[dict]) -> list[dict]:
         lean.log_served(request, Decision, [row["id"] for row in page if row["visibility"] == CONFIDENTIAL])

@@ -25,8 +25,12 @@ from roles.access import request_access
 def _vote_count(position: str):
     # A correlated count per decision, not a join with GROUP BY over every decision column: the
     # database counts only the page's rows, and the pagination count needs no join (docs/performance.md).
+    # "Not struck" as exclude(struck_by set), not filter(struck_by_id IS NULL): SQLite reads IS NULL on the
+    # unique struck_by index as one row and walked every counted vote of the table for each decision
+    # (410 ms for a page at scale 0.1); this way it reads the decision's votes by their decision index.
     votes = (
-        Vote.objects.filter(decision=OuterRef("pk"), position=position, struck_by__isnull=True)
+        Vote.objects.filter(decision=OuterRef("pk"), position=position)
+        .exclude(struck_by__isnull=False)
         .order_by()
         .values("decision")
     )
