@@ -175,3 +175,90 @@ class CountedBy:
 
     def __len__(self) -> int:
         return len(self.rows)
+
+
+class Prepared:
+    """A values() query built and compiled once (per database and per length of its id lists), then run
+    again with other ids: building a queryset and compiling it costs Django more than SQLite takes to
+    answer it, for the small keyed reads of a record's nested rows (a decision's votes...).
+
+    ``build(*ids)`` returns the values() queryset for ids that are an int or a list of ints each; it is
+    called once with markers in their place, and the compiled SQL is run with the real ids in the
+    markers' positions. Only for a query whose other parameters never change: one that does not pass
+    the read rule itself (whose parameters are the caller's), but hangs off rows that did.
+    """
+
+    MARKER = 1_987_000_000
+
+    def __init__(self, model, build: Callable):
+        self.model, self.build = model, build
+        self._compiled: dict = {}
+
+    def rows(self, *ids) -> list[dict]:
+        from django.db import connections, router
+
+        shape = tuple(len(value) if isinstance(value, list | tuple) else None for value in ids)
+        if 0 in shape:
+            return []  # an empty IN matches nothing (Django would not even ask)
+        alias = router.db_for_read(self.model) or "default"
+        connection = connections[alias]
+        key = (alias, connection.vendor, shape)
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            compiled = self._compiled[key] = self._compile(shape, alias)
+        sql, params, slots, converters, names = compiled
+        flat = [one for value in ids for one in (value if isinstance(value, list | tuple) else [value])]
+        params = list(params)
+        for index, which in slots:
+            params[index] = flat[which]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        if converters:
+            rows = [list(row) for row in rows]
+            for row in rows:
+                for position, (functions, expression) in converters:
+                    value = row[position]
+                    for function in functions:
+                        value = function(value, expression, connection)
+                    row[position] = value
+        return [dict(zip(names, row, strict=True)) for row in rows]
+
+    def _compile(self, shape, alias):
+        markers, count = [], 0
+        for size in shape:
+            if size is None:
+                markers.append(self.MARKER + count)
+                count += 1
+            else:
+                markers.append([self.MARKER + count + i for i in range(size)])
+                count += size
+        queryset = self.build(*markers).using(alias)
+        query = queryset.query
+        compiler = query.get_compiler(alias)
+        sql, params = compiler.as_sql()
+        slots = [
+            (index, value - self.MARKER)
+            for index, value in enumerate(params)
+            if isinstance(value, int) and self.MARKER <= value < self.MARKER + count
+        ]
+        if sorted(which for _, which in slots) != list(range(count)):
+            raise RuntimeError(f"lean.Prepared: the ids of {self.model.__name__} did not each land in one parameter")
+        fields = [column[0] for column in compiler.select[0 : compiler.col_count]]
+        converters = list(compiler.get_converters(fields).items())
+        names = [*query.extra_select, *query.values_select, *query.annotation_select]
+        return sql, tuple(params), slots, converters, names
+
+
+def log_served_rows(
+    request, model, confidential: list[tuple[int, int | None]], *, kind=read_log.Kind.API, what="a list of the API"
+) -> None:
+    """``log_served`` for a page whose rows carry their alliance: ``confidential`` is ``(id, alliance_id)`` of
+    each confidential row served. Several are logged as ``read_log.log_list`` logs them (one entry counting
+    them, in their alliance when they share one) without loading them; one is loaded, to be named."""
+    if len(confidential) <= 1:
+        log_served(request, model, [pk for pk, _ in confidential], kind=kind, what=what)
+        return
+    alliances = {alliance_id for _, alliance_id in confidential}
+    alliance_id = alliances.pop() if len(alliances) == 1 else None
+    read_log.log_rows(request, model, len(confidential), kind=kind, alliance_id=alliance_id, what=what)

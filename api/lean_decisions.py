@@ -13,13 +13,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from alliance.access import WIDEST_FIRST, wider
 from alliance.formatting import day as day_text
 from api import lean
-from decisions.queries import ADVICE_REQUEST_ORDER, RECUSAL_ORDER, VOTE_ORDER
 from decisions.models import (
     APPOINTMENT_FIELDS,
     DELEGATION_FIELDS,
@@ -32,6 +31,7 @@ from decisions.models import (
     Release,
     Vote,
 )
+from decisions.queries import ADVICE_REQUEST_ORDER, RECUSAL_ORDER, VOTE_ORDER
 from roles.access import request_access
 
 SEALED = frozenset(Decision.SEALED_STATUSES)
@@ -91,9 +91,6 @@ DECISION_VALUES = (
     "decided_on",
     "review_on",
     *_COUNTS,
-    "votes_agree",
-    "votes_object",
-    "votes_abstain",
     "amends_id",
     "supersedes_id",
     "taken_under_id",
@@ -167,25 +164,7 @@ class Reader:
 
 
 def _releases(reader: Reader, ids: list[int]) -> dict[int, list[dict]]:
-    rows = (
-        Release.objects.filter(decision_id__in=ids)
-        .order_by("decision", "takes_effect_at", "pk")
-        .values(
-            "id",
-            "decision_id",
-            "from_visibility",
-            "to_visibility",
-            "takes_effect_at",
-            "reason",
-            "recorded_at",
-            "released_by_id",
-            "released_by__name",
-            "cancelled_at",
-            "cancelled_by_id",
-            "cancelled_by__name",
-            "cancel_reason",
-        )
-    )
+    rows = _RELEASE_ROWS.rows(ids)
     by_decision = defaultdict(list)
     for row in rows:
         by_decision[row["decision_id"]].append(row)
@@ -198,12 +177,7 @@ def _links(reader: Reader, rows: list[dict]) -> tuple[dict, dict[int, dict]]:
     rows name (amends, supersedes) the caller may read, by id. Two queries: the revisits pairs, then every
     linked decision through the read rule, in the log's order."""
     ids = [row["id"] for row in rows]
-    through = Decision.revisits.through
-    pairs = list(
-        through.objects.filter(Q(from_decision_id__in=ids) | Q(to_decision_id__in=ids)).values_list(
-            "from_decision_id", "to_decision_id"
-        )
-    )
+    pairs = [(pair["from_decision_id"], pair["to_decision_id"]) for pair in _REVISITS_ROWS.rows(ids, ids)]
     earlier = {row[name] for row in rows for name in ("amends_id", "supersedes_id") if row[name] is not None}
     named = earlier | {pk for pair in pairs for pk in pair}
     linked = (
@@ -292,7 +266,7 @@ def _approval(reader: Reader, row: dict) -> dict | None:
     }
 
 
-def _decision(reader: Reader, row: dict, releases: list[dict], later: dict, earlier: dict[int, dict]):
+def _decision(reader: Reader, row: dict, releases: list[dict], later: dict, earlier: dict[int, dict], votes: dict):
     """``DecisionSerializer``'s dict of one values() row."""
     dt = reader.dt
     status = row["status"]
@@ -304,7 +278,8 @@ def _decision(reader: Reader, row: dict, releases: list[dict], later: dict, earl
         levels = {r["to_visibility"] for r in released if r["in_effect"]}
         widest = next((level for level in WIDEST_FIRST if level in levels), None)
     awaiting, status_text = _status_text(reader, row)
-    agree, objected, abstain = row["votes_agree"] or 0, row["votes_object"] or 0, row["votes_abstain"] or 0
+    counted = votes.get(row["id"], {})
+    agree, objected, abstain = (counted.get(position, 0) for position in ("AGREE", "OBJECT", "ABSTAIN"))
     pk = row["id"]
     out = {
         "id": pk,
@@ -376,14 +351,18 @@ def _shape(reader: Reader, rows: list[dict]) -> list[dict]:
     """The decisions of ``rows`` (values() rows of ``DECISION_VALUES``) as ``DecisionSerializer`` writes them."""
     if not rows:
         return []
-    releases = _releases(reader, [row["id"] for row in rows])
+    ids = [row["id"] for row in rows]
+    releases = _releases(reader, ids)
     later, earlier = _links(reader, rows)
-    return [_decision(reader, row, releases.get(row["id"], []), later, earlier) for row in rows]
+    votes = defaultdict(dict)
+    for count in _VOTE_COUNT_ROWS.rows(ids):
+        votes[count["decision_id"]][count["position"]] = count["n"]
+    return [_decision(reader, row, releases.get(row["id"], []), later, earlier, votes) for row in rows]
 
 
 def decision_rows(queryset):
     """The viewset's queryset (read rule, filters, ordering applied) as values() rows of a decision."""
-    return queryset.prefetch_related(None).values(*DECISION_VALUES)
+    return queryset.values(*DECISION_VALUES)
 
 
 # Endpoints ----------------------------------------------------------------------------------
@@ -393,10 +372,11 @@ def decision_list(view, request):
     """``GET /api/v1/decisions/``: a page of ``DecisionSerializer`` dicts, logged as the serializer path logs it."""
     reader = Reader(request)
     decisions = view.filter_queryset(view.get_queryset())
-    rows = lean.CountedBy(decision_rows(decisions), decisions.prefetch_related(None))
+    rows = lean.CountedBy(decision_rows(decisions), decisions)
 
     def shape(page: list[dict]) -> list[dict]:
-        lean.log_served(request, Decision, [row["id"] for row in page if row["visibility"] == CONFIDENTIAL])
+        confidential = [(row["id"], row["alliance_id"]) for row in page if row["visibility"] == CONFIDENTIAL]
+        lean.log_served_rows(request, Decision, confidential)
         return _shape(reader, page)
 
     return lean.paged(view, rows, shape)
@@ -409,9 +389,10 @@ def decision_detail(view, request, pk):
     if not str(pk).isdigit():
         return None
     reader = Reader(request)
-    row = decision_rows(view.filter_queryset(view.get_queryset()).filter(pk=pk)).first()
-    if row is None:
+    found = list(decision_rows(view.filter_queryset(view.get_queryset()).filter(pk=pk).order_by()))
+    if not found:
         return None
+    row = found[0]
     if row["visibility"] == CONFIDENTIAL:
         lean.log_served(request, Decision, [row["id"]])
     out = _shape(reader, [row])[0]
@@ -440,26 +421,7 @@ def _voter(row: dict) -> str:
 
 
 def _votes(reader: Reader, decision_id: int, link: dict, details_shown: bool) -> list[dict]:
-    rows = (
-        Vote.objects.filter(decision_id=decision_id)
-        .order_by(*VOTE_ORDER)
-        .values(
-            "id",
-            *_VOTER,
-            "position",
-            "capacity",
-            "statement",
-            "cast_by_id",
-            "cast_by__name",
-            "recorded_by_id",
-            "recorded_by__name",
-            "cast_at",
-            "struck_by_id",
-            "struck_by__source",
-            "struck_by__reason",
-            "struck_by__details_public",
-        )
-    )
+    rows = _VOTE_ROWS.rows(decision_id)
     out = []
     for row in rows:
         struck = None
@@ -491,24 +453,7 @@ def _votes(reader: Reader, decision_id: int, link: dict, details_shown: bool) ->
 
 
 def _recusals(reader: Reader, decision_id: int, details_shown: bool) -> list[dict]:
-    rows = (
-        Recusal.objects.filter(decision_id=decision_id)
-        .order_by(*RECUSAL_ORDER)
-        .values(
-            "id",
-            *_VOTER,
-            "source",
-            "interest_id",
-            "interest__interest",
-            "reason",
-            "dispensation_granted",
-            "dispensation_reason",
-            "details_public",
-            "struck_vote__id",
-            "struck_vote__position",
-            "struck_vote__cast_at",
-        )
-    )
+    rows = _RECUSAL_ROWS.rows(decision_id)
     out = []
     for row in rows:
         shown = details_shown or row["details_public"]
@@ -540,20 +485,7 @@ def _recusals(reader: Reader, decision_id: int, details_shown: bool) -> list[dic
 
 
 def _advice(reader: Reader, decision_id: int) -> list[dict]:
-    rows = (
-        AdvisoryInput.objects.filter(decision_id=decision_id)
-        .order_by("decision", "given_at", "pk")
-        .values(
-            "id",
-            *_organisation_values("organisation__"),
-            "person_id",
-            "person__name",
-            "advice",
-            "given_at",
-            "response",
-            "responded_at",
-        )
-    )
+    rows = _ADVISORYINPUT_ROWS.rows(decision_id)
     out = [
         {
             "id": row["id"],
@@ -569,11 +501,7 @@ def _advice(reader: Reader, decision_id: int) -> list[dict]:
     ]
     if out:
         by_input = {item["id"]: item["responses"] for item in out}
-        responses = (
-            AdvisoryResponse.objects.filter(advisory_input__decision_id=decision_id)
-            .order_by("advisory_input", "responded_at", "pk")
-            .values("id", "advisory_input_id", "response", "responded_at", "responded_by_id", "responded_by__name")
-        )
+        responses = _RESPONSE_ROWS.rows(decision_id)
         for row in responses:
             by_input[row["advisory_input_id"]].append(
                 {
@@ -587,26 +515,7 @@ def _advice(reader: Reader, decision_id: int) -> list[dict]:
 
 
 def _advice_requests(reader: Reader, decision_id: int) -> list[dict]:
-    rows = (
-        AdviceRequest.objects.filter(decision_id=decision_id)
-        .order_by(*ADVICE_REQUEST_ORDER)
-        .values(
-            "id",
-            "membership_id",
-            *_organisation_values("membership__organisation__"),
-            "requested_at",
-            "requested_by_id",
-            "requested_by__name",
-            "excluded_at",
-            "excluded_by_id",
-            "excluded_by__name",
-            "exclusion_reason",
-            "no_advice_reason",
-            "no_advice_recorded_at",
-            "no_advice_recorded_by_id",
-            "no_advice_recorded_by__name",
-        )
-    )
+    rows = _ADVICEREQUEST_ROWS.rows(decision_id)
     return [
         {
             "id": row["id"],
@@ -626,24 +535,7 @@ def _advice_requests(reader: Reader, decision_id: int) -> list[dict]:
 
 
 def _action_items(decision_id: int, link: dict, alliance_slug: str) -> list[dict]:
-    rows = (
-        ActionItem.objects.filter(decision_id=decision_id)
-        .order_by("due_on", "pk")
-        .values(
-            "id",
-            "meeting_id",
-            "agenda_item_id",
-            "title",
-            "owner_person_id",
-            "owner_person__name",
-            "owner_role_id",
-            "owner_role__title",
-            "due_on",
-            "status",
-            "completed_on",
-            "notes",
-        )
-    )
+    rows = _ACTIONITEM_ROWS.rows(decision_id)
     return [
         {
             "id": row["id"],
@@ -663,3 +555,170 @@ def _action_items(decision_id: int, link: dict, alliance_slug: str) -> list[dict
         }
         for row in rows
     ]
+
+
+# The nested rows, read by decision id: built and compiled once (lean.Prepared) ------------------------
+
+_REVISITS = Decision.revisits.through
+_REVISITS_ROWS = lean.Prepared(
+    _REVISITS,
+    lambda sources, targets: _REVISITS.objects.filter(
+        Q(from_decision_id__in=sources) | Q(to_decision_id__in=targets)
+    ).values("from_decision_id", "to_decision_id"),
+)
+# The votes that count (not struck), by decision and position: ``votes_summary``.
+_VOTE_COUNT_ROWS = lean.Prepared(
+    Vote,
+    lambda ids: (
+        Vote.objects.filter(decision_id__in=ids)
+        .exclude(struck_by__isnull=False)
+        .order_by()
+        .values("decision_id", "position")
+        .annotate(n=Count("pk"))
+    ),
+)
+_RESPONSE_ROWS = lean.Prepared(
+    AdvisoryResponse,
+    lambda decision_id: (
+        AdvisoryResponse.objects.filter(advisory_input__decision_id=decision_id)
+        .order_by("advisory_input", "responded_at", "pk")
+        .values("id", "advisory_input_id", "response", "responded_at", "responded_by_id", "responded_by__name")
+    ),
+)
+_RELEASE_ROWS = lean.Prepared(
+    Release,
+    lambda ids: (
+        Release.objects.filter(decision_id__in=ids)
+        .order_by("decision", "takes_effect_at", "pk")
+        .values(
+            "id",
+            "decision_id",
+            "from_visibility",
+            "to_visibility",
+            "takes_effect_at",
+            "reason",
+            "recorded_at",
+            "released_by_id",
+            "released_by__name",
+            "cancelled_at",
+            "cancelled_by_id",
+            "cancelled_by__name",
+            "cancel_reason",
+        )
+    ),
+)
+
+
+_VOTE_ROWS = lean.Prepared(
+    Vote,
+    lambda decision_id: (
+        Vote.objects.filter(decision_id=decision_id)
+        .order_by(*VOTE_ORDER)
+        .values(
+            "id",
+            *_VOTER,
+            "position",
+            "capacity",
+            "statement",
+            "cast_by_id",
+            "cast_by__name",
+            "recorded_by_id",
+            "recorded_by__name",
+            "cast_at",
+            "struck_by_id",
+            "struck_by__source",
+            "struck_by__reason",
+            "struck_by__details_public",
+        )
+    ),
+)
+
+
+_RECUSAL_ROWS = lean.Prepared(
+    Recusal,
+    lambda decision_id: (
+        Recusal.objects.filter(decision_id=decision_id)
+        .order_by(*RECUSAL_ORDER)
+        .values(
+            "id",
+            *_VOTER,
+            "source",
+            "interest_id",
+            "interest__interest",
+            "reason",
+            "dispensation_granted",
+            "dispensation_reason",
+            "details_public",
+            "struck_vote__id",
+            "struck_vote__position",
+            "struck_vote__cast_at",
+        )
+    ),
+)
+
+
+_ADVISORYINPUT_ROWS = lean.Prepared(
+    AdvisoryInput,
+    lambda decision_id: (
+        AdvisoryInput.objects.filter(decision_id=decision_id)
+        .order_by("decision", "given_at", "pk")
+        .values(
+            "id",
+            *_organisation_values("organisation__"),
+            "person_id",
+            "person__name",
+            "advice",
+            "given_at",
+            "response",
+            "responded_at",
+        )
+    ),
+)
+
+
+_ADVICEREQUEST_ROWS = lean.Prepared(
+    AdviceRequest,
+    lambda decision_id: (
+        AdviceRequest.objects.filter(decision_id=decision_id)
+        .order_by(*ADVICE_REQUEST_ORDER)
+        .values(
+            "id",
+            "membership_id",
+            *_organisation_values("membership__organisation__"),
+            "requested_at",
+            "requested_by_id",
+            "requested_by__name",
+            "excluded_at",
+            "excluded_by_id",
+            "excluded_by__name",
+            "exclusion_reason",
+            "no_advice_reason",
+            "no_advice_recorded_at",
+            "no_advice_recorded_by_id",
+            "no_advice_recorded_by__name",
+        )
+    ),
+)
+
+
+_ACTIONITEM_ROWS = lean.Prepared(
+    ActionItem,
+    lambda decision_id: (
+        ActionItem.objects.filter(decision_id=decision_id)
+        .order_by("due_on", "pk")
+        .values(
+            "id",
+            "meeting_id",
+            "agenda_item_id",
+            "title",
+            "owner_person_id",
+            "owner_person__name",
+            "owner_role_id",
+            "owner_role__title",
+            "due_on",
+            "status",
+            "completed_on",
+            "notes",
+        )
+    ),
+)

@@ -100,7 +100,9 @@ def main() -> None:
                             get(url)
                         profiler.disable()
                     print(f"\n== {name} (lean), 50 requests")
-                    pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+                    stats = pstats.Stats(profiler)
+                    stats.sort_stats("tottime").print_stats(30)
+                    stats.sort_stats("cumulative").print_stats("lean|query.py|compiler.py|access|read_log", 40)
 
 
 if __name__ == "__main__":

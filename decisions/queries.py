@@ -325,7 +325,9 @@ def _links(queryset: QuerySet[Decision], access: Access | None) -> QuerySet[Deci
     return queryset if access is None else queryset.restrict(access)
 
 
-def decision_log(alliance: Alliance | None = None, *, access: Access | None = None) -> QuerySet[Decision]:
+def decision_log(
+    alliance: Alliance | None = None, *, access: Access | None = None, related: bool = True
+) -> QuerySet[Decision]:
     """Decisions with what a list shows (body, meeting, links), newest first; every alliance when None.
 
     The later decisions linked to each one are in ``amended_by_visible``, ``superseded_by_visible``,
@@ -334,6 +336,8 @@ def decision_log(alliance: Alliance | None = None, *, access: Access | None = No
     with the decision: check them with ``access.can_read``.
     """
     qs = Decision.objects.all() if alliance is None else Decision.objects.filter(alliance=alliance)
+    if not related:  # ``related=False``: the decisions alone, for a reader that reads the related rows itself
+        return qs
     fields = ("pk", "reference", "title", "status")
     return qs.select_related(
         "alliance",

@@ -89,6 +89,10 @@ class DecisionViewSet(ReadLogMixin, StandingMixin, AsOfMixin, mixins.UpdateModel
     def get_queryset(self):
         # Links to later decisions show only those the caller may read (the read rule).
         access = None if getattr(self, "swagger_fake_view", False) else request_access(self.request)
+        if getattr(self, "lean_read", False):
+            # The lean path reads the rows as values() and its nested rows itself: the same decisions (the
+            # read rule and the filters are filter_queryset's), without the related rows to prefetch.
+            return queries.decision_log(access=access, related=False)
         if self.action == "list":
             return _with_vote_counts(queries.decision_log(access=access))
         return _with_vote_counts(queries.decision_records(access=access))
@@ -99,13 +103,16 @@ class DecisionViewSet(ReadLogMixin, StandingMixin, AsOfMixin, mixins.UpdateModel
     def list(self, request, *args, **kwargs):
         # The lean path (api/lean_decisions.py) answers a JSON read; the serializers answer the rest.
         if lean.applies(request):
+            self.lean_read = True
             return lean_decisions.decision_list(self, request)
         return super().list(request, *args, **kwargs)
 
     @extend_schema(parameters=[AS_OF])
     def retrieve(self, request, *args, **kwargs):
         if lean.applies(request):
+            self.lean_read = True
             answer = lean_decisions.decision_detail(self, request, kwargs[self.lookup_url_kwarg or self.lookup_field])
+            self.lean_read = False
             if answer is not None:
                 return answer
         return super().retrieve(request, *args, **kwargs)
