@@ -19,6 +19,7 @@ from django.utils import timezone
 from alliance.access import WIDEST_FIRST, wider
 from alliance.formatting import day as day_text
 from api import lean
+from api.serializers.decisions import DecisionSerializer
 from decisions.models import (
     APPOINTMENT_FIELDS,
     DELEGATION_FIELDS,
@@ -40,28 +41,11 @@ CONFIDENTIAL = Decision.Visibility.CONFIDENTIAL
 _value = lean.model_money(Decision, "value")
 _limit = lean.model_money(Decision, "delegation_limit")
 
-# The decision's own columns, read as they are written (ints, texts, choices, lists): in the serializer's order.
-_PLAIN = (
-    "reference",
-    "title",
-    "proposal",
-    "rationale",
-    "alternatives_considered",
-    "kind",
-    "visibility",
-)
-_COUNTS = (
-    "agree_count",
-    "object_count",
-    "abstain_count",
-    "not_voted_count",
-    "recused_count",
-    "eligible_count",
-    "quorum_needed",
-    "quorum_present",
-    "outcome_explanation",
-    "rule_applied",
-)
+# The decision's own columns written as they are read (texts, choices, counts), named as the serializer lists
+# them: reference ... visibility, and agree_count ... rule_applied.
+_FIELDS = DecisionSerializer.Meta.fields
+_PLAIN = tuple(_FIELDS[_FIELDS.index("reference") : _FIELDS.index("visibility") + 1])
+_COUNTS = tuple(_FIELDS[_FIELDS.index("agree_count") : _FIELDS.index("rule_applied") + 1])
 _APPROVAL = (
     "approval__id",
     "approval__outcome",
@@ -559,6 +543,14 @@ def _action_items(decision_id: int, link: dict, alliance_slug: str) -> list[dict
 
 # The nested rows, read by decision id: built and compiled once (lean.Prepared) ------------------------
 
+
+def _of_decision(model, order, *fields) -> lean.Prepared:
+    """The rows of ``model`` of one decision, in ``order``, as values() of ``fields``."""
+    return lean.Prepared(
+        model, lambda decision_id: model.objects.filter(decision_id=decision_id).order_by(*order).values(*fields)
+    )
+
+
 _REVISITS = Decision.revisits.through
 _REVISITS_ROWS = lean.Prepared(
     _REVISITS,
@@ -609,116 +601,98 @@ _RELEASE_ROWS = lean.Prepared(
 )
 
 
-_VOTE_ROWS = lean.Prepared(
+_VOTE_ROWS = _of_decision(
     Vote,
-    lambda decision_id: (
-        Vote.objects.filter(decision_id=decision_id)
-        .order_by(*VOTE_ORDER)
-        .values(
-            "id",
-            *_VOTER,
-            "position",
-            "capacity",
-            "statement",
-            "cast_by_id",
-            "cast_by__name",
-            "recorded_by_id",
-            "recorded_by__name",
-            "cast_at",
-            "struck_by_id",
-            "struck_by__source",
-            "struck_by__reason",
-            "struck_by__details_public",
-        )
-    ),
+    VOTE_ORDER,
+    "id",
+    *_VOTER,
+    "position",
+    "capacity",
+    "statement",
+    "cast_by_id",
+    "cast_by__name",
+    "recorded_by_id",
+    "recorded_by__name",
+    "cast_at",
+    "struck_by_id",
+    "struck_by__source",
+    "struck_by__reason",
+    "struck_by__details_public",
 )
 
 
-_RECUSAL_ROWS = lean.Prepared(
+_RECUSAL_ROWS = _of_decision(
     Recusal,
-    lambda decision_id: (
-        Recusal.objects.filter(decision_id=decision_id)
-        .order_by(*RECUSAL_ORDER)
-        .values(
-            "id",
-            *_VOTER,
-            "source",
-            "interest_id",
-            "interest__interest",
-            "reason",
-            "dispensation_granted",
-            "dispensation_reason",
-            "details_public",
-            "struck_vote__id",
-            "struck_vote__position",
-            "struck_vote__cast_at",
-        )
-    ),
+    RECUSAL_ORDER,
+    "id",
+    *_VOTER,
+    "source",
+    "interest_id",
+    "interest__interest",
+    "reason",
+    "dispensation_granted",
+    "dispensation_reason",
+    "details_public",
+    "struck_vote__id",
+    "struck_vote__position",
+    "struck_vote__cast_at",
 )
 
 
-_ADVISORYINPUT_ROWS = lean.Prepared(
+_ADVISORYINPUT_ROWS = _of_decision(
     AdvisoryInput,
-    lambda decision_id: (
-        AdvisoryInput.objects.filter(decision_id=decision_id)
-        .order_by("decision", "given_at", "pk")
-        .values(
-            "id",
-            *_organisation_values("organisation__"),
-            "person_id",
-            "person__name",
-            "advice",
-            "given_at",
-            "response",
-            "responded_at",
-        )
+    (
+        "decision",
+        "given_at",
+        "pk",
     ),
+    "id",
+    *_organisation_values("organisation__"),
+    "person_id",
+    "person__name",
+    "advice",
+    "given_at",
+    "response",
+    "responded_at",
 )
 
 
-_ADVICEREQUEST_ROWS = lean.Prepared(
+_ADVICEREQUEST_ROWS = _of_decision(
     AdviceRequest,
-    lambda decision_id: (
-        AdviceRequest.objects.filter(decision_id=decision_id)
-        .order_by(*ADVICE_REQUEST_ORDER)
-        .values(
-            "id",
-            "membership_id",
-            *_organisation_values("membership__organisation__"),
-            "requested_at",
-            "requested_by_id",
-            "requested_by__name",
-            "excluded_at",
-            "excluded_by_id",
-            "excluded_by__name",
-            "exclusion_reason",
-            "no_advice_reason",
-            "no_advice_recorded_at",
-            "no_advice_recorded_by_id",
-            "no_advice_recorded_by__name",
-        )
-    ),
+    ADVICE_REQUEST_ORDER,
+    "id",
+    "membership_id",
+    *_organisation_values("membership__organisation__"),
+    "requested_at",
+    "requested_by_id",
+    "requested_by__name",
+    "excluded_at",
+    "excluded_by_id",
+    "excluded_by__name",
+    "exclusion_reason",
+    "no_advice_reason",
+    "no_advice_recorded_at",
+    "no_advice_recorded_by_id",
+    "no_advice_recorded_by__name",
 )
 
 
-_ACTIONITEM_ROWS = lean.Prepared(
+_ACTIONITEM_ROWS = _of_decision(
     ActionItem,
-    lambda decision_id: (
-        ActionItem.objects.filter(decision_id=decision_id)
-        .order_by("due_on", "pk")
-        .values(
-            "id",
-            "meeting_id",
-            "agenda_item_id",
-            "title",
-            "owner_person_id",
-            "owner_person__name",
-            "owner_role_id",
-            "owner_role__title",
-            "due_on",
-            "status",
-            "completed_on",
-            "notes",
-        )
+    (
+        "due_on",
+        "pk",
     ),
+    "id",
+    "meeting_id",
+    "agenda_item_id",
+    "title",
+    "owner_person_id",
+    "owner_person__name",
+    "owner_role_id",
+    "owner_role__title",
+    "due_on",
+    "status",
+    "completed_on",
+    "notes",
 )
