@@ -101,7 +101,7 @@ def main() -> None:
                         for _ in range(20):
                             get(c, url)
                         profile.disable()
-                    pstats.Stats(profile).sort_stats("cumulative").print_stats(45)
+                    pstats.Stats(profile).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(int(os.environ.get("LINES", "45")))
 
 
 def _same(a: bytes, b: bytes) -> str:
