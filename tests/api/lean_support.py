@@ -9,15 +9,8 @@ from django.test import override_settings
 from hypothesis import HealthCheck, settings
 
 from alliance.models import ReadLogEntry
-from roles.models import AccessGrant, Membership, Role
-from tests.factories import (
-    AllianceFactory,
-    PersonFactory,
-    RoleAssignmentFactory,
-    RoleFactory,
-    StaffFactory,
-    UserFactory,
-)
+from roles.models import AccessGrant, Role
+from tests import factories as made
 from tests.helpers import token_client
 
 GENERATED = settings(
@@ -41,10 +34,10 @@ LOG_FIELDS = (
 
 
 def _user_holding(alliance, kind, name, **role):
-    user = UserFactory(username=name)
-    RoleAssignmentFactory(
-        role=RoleFactory(alliance=alliance, title=f"{name} role", kind=kind, **role),
-        person=PersonFactory(user=user, name=f"Person of {name}"),
+    user = made.UserFactory(username=name)
+    made.RoleAssignmentFactory(
+        role=made.RoleFactory(alliance=alliance, title=f"{name} role", kind=kind, **role),
+        person=made.PersonFactory(user=user, name=f"Person of {name}"),
         starts_on=date(2000, 1, 1),
     )
     return user
@@ -54,18 +47,18 @@ def callers(scene) -> dict:
     """A login per standing in ``scene.alliance``: a voting member's representative, an advisory member's, the
     secretary, an oversight member, staff, and a person holding roles in two alliances (a member here)."""
     alliance = scene.alliance
-    users = {"staff": StaffFactory(username="lean-staff")}
-    users["member"] = scene.reps[0].user or UserFactory(username="lean-member")
+    users = {"staff": made.StaffFactory(username="lean-staff")}
+    users["member"] = scene.reps[0].user or made.UserFactory(username="lean-member")
     scene.reps[0].user = users["member"]
     scene.reps[0].save()
-    users["secretary"] = UserFactory(username="lean-secretary")
+    users["secretary"] = made.UserFactory(username="lean-secretary")
     scene.secretary.user = users["secretary"]
     scene.secretary.save()
     users["advisory"] = _user_holding(
         alliance, Role.Kind.MEMBER_REPRESENTATIVE, "lean-advisory", organisation=scene.advisory.organisation
     )
     users["oversight"] = _user_holding(alliance, Role.Kind.OVERSIGHT_MEMBER, "lean-oversight")
-    two = _user_holding(AllianceFactory(slug="elsewhere"), Role.Kind.DIRECTOR, "lean-two-alliances")
+    two = _user_holding(made.AllianceFactory(slug="elsewhere"), Role.Kind.DIRECTOR, "lean-two-alliances")
     AccessGrant.objects.create(user=two, alliance=alliance, standing="viewer", starts_on=date(2000, 1, 1))
     users["two alliances"] = two
     return {name: token_client(user) for name, user in users.items()}
@@ -101,6 +94,3 @@ def assert_same(client, url: str):
     assert lean[1] == serializer[1], url
     assert lean[2] == serializer[2], url
     return lean[1]
-
-
-__all__ = ["GENERATED", "Membership", "assert_same", "both", "callers"]
