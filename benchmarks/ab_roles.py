@@ -4,6 +4,8 @@ process on one throwaway benchmark dataset, so "before" and "after" meet the sam
     DEBUG=true .venv/bin/python -m benchmarks.ab_roles --scale 0.1 --repeat 15 [--profile NAME]
 
 Each figure is the median of ``--repeat`` GETs per side, taken A B A B ...; queries are counted once per side.
+"cpu" is this process's own CPU time per GET (``time.process_time``): steadier than the wall clock on a shared
+machine, and it leaves out the database server's time on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -68,9 +70,13 @@ def main() -> None:
                 assert response.status_code == 200, (url, response.status_code, body[:300])
                 return body
 
-            print(f"{'read':28} {'before ms':>10} {'after ms':>9} {'x':>6} {'q before':>9} {'q after':>8} {'same':>5}")
+            print(
+                f"{'read':28} {'before ms':>10} {'after ms':>9} {'x':>6} {'q before':>9} {'q after':>8} {'same':>5} "
+                f"{'cpu bef':>8} {'cpu aft':>8}"
+            )
             for name, c, url in targets:
                 times = {True: [], False: []}
+                cpu = {True: [], False: []}
                 bodies, queries = {}, {}
                 for lean in (True, False):
                     with override_settings(API_LEAN_READS=lean):
@@ -81,15 +87,18 @@ def main() -> None:
                 for _ in range(args.repeat):
                     for lean in (False, True):
                         with override_settings(API_LEAN_READS=lean):
-                            t = time.perf_counter()
+                            t, p = time.perf_counter(), time.process_time()
                             get(c, url)
                             times[lean].append(time.perf_counter() - t)
+                            cpu[lean].append(time.process_time() - p)
                 before = statistics.median(times[False]) * 1000
                 after = statistics.median(times[True]) * 1000
+                cpu_before = statistics.median(cpu[False]) * 1000
+                cpu_after = statistics.median(cpu[True]) * 1000
                 same = _same(bodies[False], bodies[True])
                 print(
                     f"{name:28} {before:10.2f} {after:9.2f} {before / after:6.2f} "
-                    f"{queries[False]:9} {queries[True]:8} {same:>5}"
+                    f"{queries[False]:9} {queries[True]:8} {same:>5} {cpu_before:8.2f} {cpu_after:8.2f}"
                 )
                 if args.profile and name.startswith(args.profile):
                     import cProfile
@@ -101,7 +110,8 @@ def main() -> None:
                         for _ in range(20):
                             get(c, url)
                         profile.disable()
-                    pstats.Stats(profile).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(int(os.environ.get("LINES", "45")))
+                    stats = pstats.Stats(profile).sort_stats(os.environ.get("SORT", "cumulative"))
+                    stats.print_stats(int(os.environ.get("LINES", "45")))
 
 
 def _same(a: bytes, b: bytes) -> str:
