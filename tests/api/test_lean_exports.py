@@ -12,7 +12,7 @@ from alliance.exports import csv_lines
 from decisions.exports import DECISION_HEADER, decision_rows, register_queryset
 from decisions.models import Decision
 from tests.api.lean_support import GENERATED, callers
-from tests.factories import DecisionFactory
+from tests.factories import DecisionFactory, GoverningBodyFactory
 from tests.scenes import make_scene
 
 pytestmark = pytest.mark.django_db
@@ -56,25 +56,27 @@ def world():
 @given(stamps=st.lists(st.tuples(moments, moments), min_size=1, max_size=6))
 def test_the_register_csv_writes_the_moments_the_orm_reads(world, stamps):
     scene, clients = world
-    Decision.objects.filter(alliance=scene.alliance).delete()
+    body = GoverningBodyFactory()  # a new alliance each example: its register holds this example's rows only
     for opened_at, closed_at in stamps:
-        decision = DecisionFactory(body=scene.body, status=Decision.Status.AGREED)
-        # Straight to the row, as an import or a migration may have left it (microseconds and all).
-        Decision.objects.filter(pk=decision.pk).update(opened_at=opened_at, closed_at=closed_at)
-    response = clients["staff"].get("/api/v1/exports/decisions/?alliance=dunmarrow")
+        DecisionFactory(body=body, status=Decision.Status.AGREED, opened_at=opened_at, closed_at=closed_at)
+    response = clients["staff"].get(f"/api/v1/exports/decisions/?alliance={body.alliance.slug}")
     assert response.status_code == 200
-    body = b"".join(response.streaming_content)
-    expected = _expected(register_queryset(scene.alliance))
-    assert body == expected
-    assert body.count(b"\n") == len(stamps) + 1
+    body_bytes = b"".join(response.streaming_content)
+    assert body_bytes == _expected(register_queryset(body.alliance))
+    assert body_bytes.count(b"\n") == len(stamps) + 1
 
 
 def test_every_standing_reads_lines_the_orm_would_write(world):
     scene, clients = world
     moment = datetime(2021, 6, 1, 9, 0, 0, 500000, tzinfo=UTC)
     for i, visibility in enumerate(["PUBLIC", "MEMBERS", "CONFIDENTIAL"]):
-        decision = DecisionFactory(body=scene.body, status=Decision.Status.AGREED, visibility=visibility)
-        Decision.objects.filter(pk=decision.pk).update(opened_at=moment + timedelta(hours=i), closed_at=moment)
+        DecisionFactory(
+            body=scene.body,
+            status=Decision.Status.AGREED,
+            visibility=visibility,
+            opened_at=moment + timedelta(hours=i),
+            closed_at=moment,
+        )
     every = set(_expected(register_queryset(scene.alliance)).splitlines())
     served = {}
     for name, client in clients.items():
