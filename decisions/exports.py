@@ -12,7 +12,7 @@ from datetime import UTC
 import orjson
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import CharField, Prefetch, QuerySet
+from django.db.models import CharField, Func, Prefetch, QuerySet
 from django.db.models.functions import Cast
 from django.utils.dateparse import parse_datetime
 
@@ -44,6 +44,14 @@ REGISTER_VALUES = [
 ]  # fmt: skip
 
 
+class UtcText(Func):
+    """A moment as text in UTC, ``YYYY-MM-DDTHH:MM:SS.ffffff`` whatever the session's time zone and date style
+    (PostgreSQL only): ``_stamp`` turns it into what ``datetime.isoformat`` writes."""
+
+    template = "to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US')"
+    output_field = CharField()
+
+
 def _iso(value) -> str:
     return value.isoformat() if value else ""
 
@@ -57,6 +65,8 @@ def _stamp(value) -> str:
     if type(value) is str:
         if len(value) in (19, 26) and value[10] == " ":
             return f"{value[:10]}T{value[11:]}+00:00"
+        if len(value) == 26 and value[10] == "T":  # PostgreSQL's UTC_TEXT: always six places
+            return f"{value[:19]}+00:00" if value.endswith(".000000") else f"{value}+00:00"
         value = parse_datetime(value)
     if value.tzinfo is None:
         return f"{value.isoformat()}+00:00"
@@ -72,8 +82,11 @@ def decision_rows(decisions: QuerySet[Decision], *, chunk: int = 1000, progress=
     cells (docs/performance.md).
     """
     columns: list = list(REGISTER_VALUES)
-    if connections[decisions.db].vendor == "sqlite":  # the times as stored text, not parsed by the driver
+    vendor = connections[decisions.db].vendor
+    if vendor == "sqlite":  # the times as stored text, not parsed by the driver
         columns[9:11] = [Cast(name, CharField()) for name in columns[9:11]]
+    elif vendor == "postgresql":  # the times as UTC text written by the server: a third of the Python per row
+        columns[9:11] = [UtcText(name) for name in columns[9:11]]
     query = decisions.values_list(*columns)
     compiler = query.query.get_compiler(using=query.db)
     try:

@@ -40,9 +40,14 @@ def roles_of(person: Person, on: date, *, alliance: Alliance | None = None) -> Q
     return qs.select_related("role__alliance", "role__body", "role__organisation").order_by("role__title")
 
 
+def _held(on: date) -> QuerySet[RoleAssignment]:
+    """The assignments held on ``on``, in the directory's order: the one rule of both its readings below."""
+    return RoleAssignment.objects.held_on(on).order_by("starts_on", "pk")
+
+
 def roles_with_holders(alliance: Alliance, on: date) -> QuerySet[Role]:
     """Every role of the alliance, each with ``holders``: the assignments held on ``on`` (two queries)."""
-    held = RoleAssignment.objects.held_on(on).select_related("person__employer").order_by("starts_on", "pk")
+    held = _held(on).select_related("person__employer")
     return (
         Role.objects.filter(alliance=alliance)
         .select_related("alliance", "body", "organisation")
@@ -58,6 +63,24 @@ def directory(alliance: Alliance, on: date, access: Access | None = None) -> lis
     if access is not None:
         roles = roles.restrict(access)
     return [{"role": role, "holders": role.holders, "vacant": not role.holders} for role in roles]
+
+
+ROLE_VALUES = ("id", "title", "kind", "body_id", "organisation_id", "single_holder", "description")
+HOLDER_VALUES = ("id", "role_id", "person_id", "person__name", "starts_on", "ends_on")
+
+
+def directory_rows(alliance: Alliance, on: date, access: Access | None = None) -> list[dict]:
+    """``directory`` as plain rows (two queries, no model instances), for a reader that only shows them:
+    ``[{"role": {ROLE_VALUES}, "holders": [{HOLDER_VALUES}], "vacant"}]`` in the same order."""
+    roles = Role.objects.filter(alliance=alliance)
+    if access is not None:
+        roles = roles.restrict(access)
+    roles = list(roles.order_by("body__name", "title").values(*ROLE_VALUES))
+    holders: dict[int, list[dict]] = {role["id"]: [] for role in roles}
+    if holders:
+        for row in _held(on).filter(role_id__in=list(holders)).values(*HOLDER_VALUES):
+            holders[row["role_id"]].append(row)
+    return [{"role": role, "holders": holders[role["id"]], "vacant": not holders[role["id"]]} for role in roles]
 
 
 def roles_with_timelines(alliance: Alliance) -> QuerySet[Role]:

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 
 from alliance.errors import RuleViolation
 from alliance.models import Alliance, GoverningBody
+from api import lean, lean_roles
 from api.access import StandingMixin, int_or_none
 from api.history import AsOfMixin
 from api.serializers import roles as s
@@ -57,6 +58,12 @@ class RoleAssignmentViewSet(AsOfMixin, _ServiceViewSet):
     ordering = ["role__title", "starts_on", "pk"]
     queryset = RoleAssignment.objects.select_related("role", "person")
 
+    def list(self, request, *args, **kwargs):
+        # A JSON page is shaped from plain rows (api/lean_roles.py); the serializer stays its schema.
+        if lean.applies(request):
+            return lean_roles.assignment_page(self)
+        return super().list(request, *args, **kwargs)
+
     @extend_schema(request=s.RoleAssignmentCreateSerializer, responses={201: s.RoleAssignmentSerializer})
     def create(self, request, *args, **kwargs):
         return self._call(s.RoleAssignmentCreateSerializer, services.assign_role, status.HTTP_201_CREATED)
@@ -80,6 +87,8 @@ class DirectoryViewSet(viewsets.ViewSet):
         if alliance is None or not request_access(request).has_standing(alliance.pk):
             raise RuleViolation("alliance_unknown", f"No alliance has the slug '{slug}'.", field="alliance")
         on = query.validated_data.get("on") or timezone.localdate()
+        if lean.applies(request):
+            return lean_roles.directory(alliance, on)
         rows = queries.directory(alliance, on)
         return Response(s.DirectorySerializer({"alliance": alliance.slug, "on": on, "roles": rows}).data)
 
