@@ -26,7 +26,16 @@ from django.db.models.functions import Lag, Lead
 from alliance.access import Access, can_read, restrict, rule_of
 from alliance.formatting import day_time
 from alliance.models import AuditLink
-from alliance.readable import CANNOT_OPEN, describe, load_for_urls, raw, url_of, value_text
+from alliance.readable import (
+    CANNOT_OPEN,
+    NAME_READS,
+    choice_labels,
+    describe,
+    load_for_urls,
+    raw,
+    url_of,
+    value_text,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +69,7 @@ def _display(field: models.Field, value, names: dict) -> str | None:
             return f"#{value} (deleted)"
         return found[0] if found[0] is not None else CANNOT_OPEN
     if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
+        return str(choice_labels(field).get(value, value))
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, (list, dict, bool, int)):
@@ -245,6 +254,8 @@ def _by(users: dict, user_id) -> str | None:
 
 
 def _name_paths(domain_model) -> list[str]:
+    if domain_model._meta.label_lower in NAME_READS:
+        return list(NAME_READS[domain_model._meta.label_lower])
     related, second = [], []
     for field in domain_model._meta.concrete_fields:
         if field.is_relation:

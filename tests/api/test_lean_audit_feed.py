@@ -294,3 +294,24 @@ def test_a_feed_page_costs_the_same_queries_with_one_change_or_fifty(changes, dj
     with django_assert_max_num_queries(24):
         page = client.get("/alliances/dunmarrow/audit/")
     assert page.status_code == 200 and len(page.context["entries"]) >= min(changes, 50) - 1
+
+
+def test_records_named_from_the_relations_they_declare_read_nothing_more(permission_scene, django_assert_num_queries):
+    """``readable.NAME_READS`` loads a record with only the relations its name and page read: a
+    ``__str__`` that starts reading another would cost a query per row, and fails here first."""
+    from django.apps import apps
+
+    from alliance import history
+    from alliance.readable import NAME_READS, describe, url_of
+
+    for label in NAME_READS:
+        model = apps.get_model(label)
+        ids = list(model._default_manager.order_by("pk").values_list("pk", flat=True)[:10])
+        assert ids, f"the scene has no {label} to name"
+        objects = history._current_objects(model, ids)
+        history.load_for_urls(objects.values())
+        with django_assert_num_queries(0):
+            for obj in objects.values():
+                name = history._name(obj)
+                assert name and describe(obj, name)
+                url_of(obj)
