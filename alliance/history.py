@@ -86,31 +86,37 @@ def _history_columns(history_model) -> list[str]:
     return list(dict.fromkeys([*HISTORY_COLUMNS, pk, *tracked]))
 
 
-def _with_previous(history_model, ids: list[int]) -> tuple[list[dict], dict]:
+def _with_previous(history_model, ids: list[int], record_ids=None) -> tuple[list[dict], dict]:
     """Load history rows by id as values (dicts), newest first, each with the id of its previous
     version (``_previous_id``), and those previous versions too (by history id), in one query.
 
-    The versions are numbered by a window over the versions of the page's records only, read
-    through the index on the record's id, so the cost follows the page, not the table; the rows
-    kept are the page's and the ones just before them."""
+    The versions are numbered by a window over the versions of the page's records only (``record_ids``,
+    the ids of the records the rows are versions of, when the caller knows them), read through the
+    index on the record's id, so the cost follows the page, not the table; the rows kept are the
+    page's and the ones just before them. A row not among those records' versions (a link naming
+    the wrong record) is found by its own id, in a second query."""
     if not ids:
         return [], {}
-    pk = history_model.instance_type._meta.pk.attname
+    domain_pk = history_model.instance_type._meta.pk
     manager = history_model._default_manager
-    of_page = manager.filter(history_id__in=ids).order_by().values(pk)
+    records = manager.filter(history_id__in=ids).order_by().values(domain_pk.attname)
+    if record_ids is not None:
+        records = _keys(domain_pk, record_ids)
     order = [F("history_date").asc(), F("history_id").asc()]
     loaded = {
         row["history_id"]: row
-        for row in manager.filter(**{f"{pk}__in": of_page})
+        for row in manager.filter(**{f"{domain_pk.attname}__in": records})
         .annotate(
-            _previous_id=Window(Lag("history_id"), partition_by=[F(pk)], order_by=order),
-            _next_id=Window(Lead("history_id"), partition_by=[F(pk)], order_by=order),
+            _previous_id=Window(Lag("history_id"), partition_by=[F(domain_pk.attname)], order_by=order),
+            _next_id=Window(Lead("history_id"), partition_by=[F(domain_pk.attname)], order_by=order),
         )
         .filter(Q(history_id__in=ids) | Q(_next_id__in=ids))
         .order_by()
         .values("_previous_id", *_history_columns(history_model))
     }
     wanted = set(ids)
+    if record_ids is not None and not wanted <= loaded.keys():
+        return _with_previous(history_model, ids)
     rows = sorted(
         (row for i, row in loaded.items() if i in wanted),
         key=lambda r: (r["history_date"], r["history_id"]),
@@ -118,6 +124,17 @@ def _with_previous(history_model, ids: list[int]) -> tuple[list[dict], dict]:
     )
     previous = {row["_previous_id"]: loaded[row["_previous_id"]] for row in rows if row["_previous_id"] in loaded}
     return rows, previous
+
+
+def _keys(pk: models.Field, values) -> list:
+    """Record ids as the database keeps them; one that is not a valid id is left out."""
+    keys = []
+    for value in values:
+        try:
+            keys.append(pk.to_python(value))
+        except Exception:  # a link naming no valid id: its row is then found by its own id
+            continue
+    return keys
 
 
 def _text(field: models.Field, value, names: dict, label: str) -> str | None:
@@ -383,7 +400,7 @@ def versions(obj, access: Access) -> list[dict]:
     """
     history_model = obj.history.model
     ids = list(restrict(obj.history.all(), access).values_list("history_id", flat=True))
-    records, previous = _with_previous(history_model, ids)
+    records, previous = _with_previous(history_model, ids, record_ids=[obj.pk])
     readable = set(ids)
     previous = {pk: row for pk, row in previous.items() if pk in readable}
     label = history_model._meta.label_lower
@@ -467,7 +484,9 @@ def _model_entries(label: str, links: list[AuditLink], access: Access | None = N
     if is_m2m_history(history_model):
         return _m2m_entries(history_model, links, access)
     index = {(label, link.history_id): link for link in links}
-    records, previous = _with_previous(history_model, [link.history_id for link in links])
+    records, previous = _with_previous(
+        history_model, [link.history_id for link in links], record_ids={link.object_id for link in links}
+    )
     entries = _entries(history_model, records, previous, index, access)
     return {(label, entry["history_id"]): entry for entry in entries}
 
