@@ -20,12 +20,22 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.db.models import OuterRef, Subquery, prefetch_related_objects
+from django.db.models import F, Q, Window, prefetch_related_objects
+from django.db.models.functions import Lag, Lead
 
 from alliance.access import Access, can_read, restrict, rule_of
 from alliance.formatting import day_time
 from alliance.models import AuditLink
-from alliance.readable import CANNOT_OPEN, describe, load_for_urls, raw, url_of, value_text
+from alliance.readable import (
+    CANNOT_OPEN,
+    NAME_READS,
+    choice_labels,
+    describe,
+    load_for_urls,
+    raw,
+    url_of,
+    value_text,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +69,7 @@ def _display(field: models.Field, value, names: dict) -> str | None:
             return f"#{value} (deleted)"
         return found[0] if found[0] is not None else CANNOT_OPEN
     if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
+        return str(choice_labels(field).get(value, value))
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, (list, dict, bool, int)):
@@ -67,21 +77,64 @@ def _display(field: models.Field, value, names: dict) -> str | None:
     return str(value)
 
 
-def _with_previous(history_model, ids: list[int]) -> tuple[list, dict]:
-    """Load history rows by id with the id of each one's previous version, then those too."""
+HISTORY_COLUMNS = ("history_id", "history_date", "history_type", "history_user_id", "history_change_reason")
+
+
+def _history_columns(history_model) -> list[str]:
     pk = history_model.instance_type._meta.pk.attname
-    earlier = history_model.objects.filter(**{pk: OuterRef(pk)}).filter(
-        models.Q(history_date__lt=OuterRef("history_date"))
-        | models.Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id"))
-    )
-    rows = list(
-        history_model.objects.filter(history_id__in=ids).annotate(
-            _previous_id=Subquery(earlier.order_by("-history_date", "-history_id").values("history_id")[:1])
+    tracked = [f.attname for f in history_model.tracked_fields]
+    return list(dict.fromkeys([*HISTORY_COLUMNS, pk, *tracked]))
+
+
+def _with_previous(history_model, ids: list[int], record_ids=None) -> tuple[list[dict], dict]:
+    """Load history rows by id as values (dicts), newest first, each with the id of its previous
+    version (``_previous_id``), and those previous versions too (by history id), in one query.
+
+    The versions are numbered by a window over the versions of the page's records only (``record_ids``,
+    the ids of the records the rows are versions of, when the caller knows them), read through the
+    index on the record's id, so the cost follows the page, not the table; the rows kept are the
+    page's and the ones just before them. A row not among those records' versions (a link naming
+    the wrong record) is found by its own id, in a second query."""
+    if not ids:
+        return [], {}
+    domain_pk = history_model.instance_type._meta.pk
+    manager = history_model._default_manager
+    records = manager.filter(history_id__in=ids).order_by().values(domain_pk.attname)
+    if record_ids is not None:
+        records = _keys(domain_pk, record_ids)
+    order = [F("history_date").asc(), F("history_id").asc()]
+    loaded = {
+        row["history_id"]: row
+        for row in manager.filter(**{f"{domain_pk.attname}__in": records})
+        .annotate(
+            _previous_id=Window(Lag("history_id"), partition_by=[F(domain_pk.attname)], order_by=order),
+            _next_id=Window(Lead("history_id"), partition_by=[F(domain_pk.attname)], order_by=order),
         )
+        .filter(Q(history_id__in=ids) | Q(_next_id__in=ids))
+        .order_by()
+        .values("_previous_id", *_history_columns(history_model))
+    }
+    wanted = set(ids)
+    if record_ids is not None and not wanted <= loaded.keys():
+        return _with_previous(history_model, ids)
+    rows = sorted(
+        (row for i, row in loaded.items() if i in wanted),
+        key=lambda r: (r["history_date"], r["history_id"]),
+        reverse=True,
     )
-    wanted = [r._previous_id for r in rows if r._previous_id]
-    previous = {r.history_id: r for r in history_model.objects.filter(history_id__in=wanted)}
+    previous = {row["_previous_id"]: loaded[row["_previous_id"]] for row in rows if row["_previous_id"] in loaded}
     return rows, previous
+
+
+def _keys(pk: models.Field, values) -> list:
+    """Record ids as the database keeps them; one that is not a valid id is left out."""
+    keys = []
+    for value in values:
+        try:
+            keys.append(pk.to_python(value))
+        except Exception:  # a link naming no valid id: its row is then found by its own id
+            continue
+    return keys
 
 
 def _text(field: models.Field, value, names: dict, label: str) -> str | None:
@@ -156,28 +209,27 @@ def _url(obj) -> str | None:
         return None
 
 
+def _value_of(row):
+    """Read a history row's values by attribute name, whether it is a row of values or a model instance."""
+    return row.__getitem__ if isinstance(row, dict) else row.__getattribute__
+
+
 def changed_fields(record, previous, fields) -> list[tuple[models.Field, object, object]]:
     """The one history diff: each of ``fields`` whose value differs between ``previous`` and
-    ``record`` (two history rows of one record), as (field, old, new) in the model's field order;
-    a relation's values are ids. Against no previous version, every field that holds a value.
+    ``record`` (two history rows of one record: model instances, or rows of values by attribute
+    name), as (field, old, new) in the model's field order; a relation's values are ids. Against no
+    previous version, every field that holds a value.
 
-    Built on django-simple-history's ``diff_against``, limited to ``fields`` so that it reads
-    nothing more (many-to-many history has its own rows, ``_m2m_entries``)."""
-    if record.history_type == "-":
+    It compares what django-simple-history's ``diff_against`` compares (each field's stored value),
+    field by field, so a page of rows read as values needs no model instances; many-to-many history
+    has its own rows (``_m2m_entries``)."""
+    new = _value_of(record)
+    if new("history_type") == "-":
         return []
     if previous is None:
-        return [
-            (f, None, getattr(record, f.attname))
-            for f in fields
-            if getattr(record, f.attname) not in (None, "", [], {})
-        ]
-    # diff_against reads editable fields (model_to_dict); a field that is not is compared here.
-    delta = record.diff_against(previous, included_fields=[f.name for f in fields if f.editable])
-    changed = {change.field: (change.old, change.new) for change in delta.changes}
-    for f in fields:
-        if not f.editable and getattr(previous, f.attname) != getattr(record, f.attname):
-            changed[f.name] = (getattr(previous, f.attname), getattr(record, f.attname))
-    return [(f, *changed[f.name]) for f in fields if f.name in changed]
+        return [(f, None, new(f.attname)) for f in fields if new(f.attname) not in (None, "", [], {})]
+    old = _value_of(previous)
+    return [(f, old(f.attname), new(f.attname)) for f in fields if old(f.attname) != new(f.attname)]
 
 
 def _users(ids, access: Access | None = None) -> dict:
@@ -219,6 +271,8 @@ def _by(users: dict, user_id) -> str | None:
 
 
 def _name_paths(domain_model) -> list[str]:
+    if domain_model._meta.label_lower in NAME_READS:
+        return list(NAME_READS[domain_model._meta.label_lower])
     related, second = [], []
     for field in domain_model._meta.concrete_fields:
         if field.is_relation:
@@ -237,7 +291,9 @@ def _name_paths(domain_model) -> list[str]:
 
 def _current_objects(domain_model, object_ids) -> dict:
     """The records as they are now, by id as text, in one query with the relations their names read."""
-    objects = domain_model._default_manager.select_related(*_name_paths(domain_model))
+    # No order: the records are found by id, and ordering by a relation (Meta.ordering) would join
+    # and sort for nothing (half the time of the query).
+    objects = domain_model._default_manager.select_related(*_name_paths(domain_model)).order_by()
     return {str(o.pk): o for o in objects.filter(pk__in=set(object_ids))}
 
 
@@ -252,15 +308,18 @@ def _name(obj) -> str:
         return f"{obj._meta.verbose_name} #{obj.pk}"
 
 
-def _gone(domain, records, current: dict) -> dict:
+def _gone(history_model, records, current: dict) -> dict:
     """Records no longer there, as their last row on the page left them (a deletion's row holds the
     values it was deleted with), with the relations their names read loaded for all at once."""
+    domain = history_model.instance_type
     pk_name = domain._meta.pk.attname
     gone = {}
-    for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
-        key = str(getattr(record, pk_name))
+    attnames = [f.attname for f in history_model.tracked_fields]
+    for record in sorted(records, key=lambda r: (r["history_date"], r["history_id"])):
+        key = str(record[pk_name])
         if key not in current:
-            gone[key] = record.instance
+            # As django-simple-history builds a row's ``instance``: the record with the row's values.
+            gone[key] = domain(**{name: record[name] for name in attnames})
     if gone:
         try:
             prefetch_related_objects(list(gone.values()), *_name_paths(domain))
@@ -296,33 +355,33 @@ def _entries(history_model, records, previous, links: dict, access: Access | Non
     fields = _tracked(history_model)
     domain = history_model.instance_type
     pk_name = domain._meta.pk.attname
-    current = _current_objects(domain, [getattr(r, pk_name) for r in records])
+    current = _current_objects(domain, [r[pk_name] for r in records])
     readable = _readable_keys(domain, current, access)
     load_for_urls(current.values())
-    gone = _gone(domain, records, current)
-    raw_changes = [(r, changed_fields(r, previous.get(r._previous_id), fields)) for r in records]
+    gone = _gone(history_model, records, current)
+    raw_changes = [(r, changed_fields(r, previous.get(r["_previous_id"]), fields)) for r in records]
     names = _related_names([(f, v) for _, ch in raw_changes for f, old, new in ch for v in (old, new)], access)
-    users = _users((r.history_user_id for r in records), access)
+    users = _users((r["history_user_id"] for r in records), access)
     label = history_model.instance_type._meta.label_lower
     out = []
     for record, changes in raw_changes:
-        link = links.get((history_model._meta.label_lower, record.history_id))
-        reason = record.history_change_reason or ""
+        link = links.get((history_model._meta.label_lower, record["history_id"]))
+        reason = record["history_change_reason"] or ""
         try:
             shown = [_change(f, a, b, names, label) for f, a, b in changes]
         except Exception:  # one odd value must not take the page down: the row is shown without its diff
-            logger.exception("Could not show the changes of %s row %s", history_model._meta.label_lower, record.pk)
+            logger.exception("Could not show the changes of %s row %s", label, record["history_id"])
             shown, reason = [], f"{reason} ({UNREADABLE_ROW})" if reason else UNREADABLE_ROW
-        key = str(getattr(record, pk_name))
+        key = str(record[pk_name])
         entry = {
-            "history_id": record.history_id,
+            "history_id": record["history_id"],
             "model": label,
             "object_id": key,
             **_subject(domain, key, current, gone, readable),
-            "change_type": CHANGE_TYPES.get(record.history_type, record.history_type),
-            "when": record.history_date,
-            "user": _username(users, record.history_user_id),
-            "by": _by(users, record.history_user_id),
+            "change_type": CHANGE_TYPES.get(record["history_type"], record["history_type"]),
+            "when": record["history_date"],
+            "user": _username(users, record["history_user_id"]),
+            "by": _by(users, record["history_user_id"]),
             "source": link.source if link else None,
             "reason": reason,
             "changes": shown,
@@ -341,7 +400,7 @@ def versions(obj, access: Access) -> list[dict]:
     """
     history_model = obj.history.model
     ids = list(restrict(obj.history.all(), access).values_list("history_id", flat=True))
-    records, previous = _with_previous(history_model, ids)
+    records, previous = _with_previous(history_model, ids, record_ids=[obj.pk])
     readable = set(ids)
     previous = {pk: row for pk, row in previous.items() if pk in readable}
     label = history_model._meta.label_lower
@@ -425,7 +484,9 @@ def _model_entries(label: str, links: list[AuditLink], access: Access | None = N
     if is_m2m_history(history_model):
         return _m2m_entries(history_model, links, access)
     index = {(label, link.history_id): link for link in links}
-    records, previous = _with_previous(history_model, [link.history_id for link in links])
+    records, previous = _with_previous(
+        history_model, [link.history_id for link in links], record_ids={link.object_id for link in links}
+    )
     entries = _entries(history_model, records, previous, index, access)
     return {(label, entry["history_id"]): entry for entry in entries}
 

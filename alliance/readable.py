@@ -13,6 +13,7 @@ import json
 import logging
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 
 from django.db import models
 from django.db.models import prefetch_related_objects
@@ -53,6 +54,22 @@ PAGES = {
     "roles.delegatedauthority": ("delegation-detail", "body__alliance"),
     "roles.interestdeclaration": ("interest-register", "alliance"),
     "contracts.contract": ("contract-register", "alliance"),
+}
+
+
+# Records whose name (``__str__``) and page address read only these relations: loaded with them
+# alone, rather than with every relation two levels deep (``alliance.history``), which costs more
+# than the rest of an audit page. A record not listed here is loaded with all of them;
+# tests/api/test_lean_audit_feed.py holds that naming a record listed here reads nothing more.
+NAME_READS = {
+    "alliance.alliance": (),
+    "alliance.organisation": (),
+    "alliance.governingbody": ("alliance",),
+    "alliance.membership": ("organisation", "alliance"),
+    "roles.person": (),
+    "roles.role": ("alliance",),
+    "decisions.decision": ("alliance",),
+    "contracts.awardprocess": ("alliance",),
 }
 
 
@@ -116,13 +133,19 @@ def _item(value, labels: dict) -> str:
     return raw(value)
 
 
+@lru_cache(maxsize=1024)
+def choice_labels(field: models.Field) -> dict:
+    """A field's choices as {stored value: label}, worked out once per field (not once per value)."""
+    return dict(field.flatchoices)
+
+
 def value_text(field: models.Field, value, label: str = "") -> str | None:
     """A value of a field that is not a relation, as the pages show it: a choice's label, local time,
     £ with separators, yes or no, a list as text. None when there is no value."""
     if value is None or value == "":
         return None
     if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
+        return str(choice_labels(field).get(value, value))
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, datetime):
