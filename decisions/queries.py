@@ -529,17 +529,22 @@ def related_decisions(
     qs = qs.exclude(status=Decision.Status.DRAFT)
     if exclude is not None:
         qs = qs.exclude(pk=getattr(exclude, "pk", exclude))
-    scored = []
-    for d in qs[:200]:
-        shared = set(tags) & {t.lower() for t in d.tags}
-        in_title = [w for w in words if w in d.title.lower()]
-        in_proposal = [w for w in words if w in d.proposal.lower()]
+    # The candidates are scored from plain values (up to 200 rows); only the few kept are loaded as
+    # decisions, through the same read rule (building 200 decisions with their links and releases
+    # took half of a decision page's time: docs/performance.md).
+    scored = {}
+    for row in qs.values("pk", "title", "proposal", "tags", "decided_on")[:200]:
+        shared = set(tags) & {t.lower() for t in row["tags"] or ()}
+        in_title = [w for w in words if w in row["title"].lower()]
+        in_proposal = [w for w in words if w in row["proposal"].lower()]
         score = 5 * len(shared) + 2 * len(in_title) + len(in_proposal)
         if shared or len(set(in_title) | set(in_proposal)) >= min(2, len(words)):
-            d.match_score, d.shared_tags = score, sorted(shared)
-            scored.append(d)
-    scored.sort(key=lambda d: (-d.match_score, -(d.decided_on or date.min).toordinal(), -d.pk))
-    return scored[:limit]
+            scored[row["pk"]] = (score, sorted(shared), row["decided_on"])
+    kept = sorted(scored, key=lambda pk: (-scored[pk][0], -(scored[pk][2] or date.min).toordinal(), -pk))[:limit]
+    found = {d.pk: d for d in qs.filter(pk__in=kept)} if kept else {}
+    for d in found.values():
+        d.match_score, d.shared_tags = scored[d.pk][:2]
+    return [found[pk] for pk in kept if pk in found]
 
 
 # Tags that say what sort of business a decision is, not which matter: sharing one does not make
