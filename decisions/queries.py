@@ -321,6 +321,10 @@ def awaiting_outcome(alliance: Alliance, *, now) -> QuerySet[Decision]:
     )
 
 
+# What a later decision linked to another shows of itself (and what the read rule judges it by).
+LINK_FIELDS = ("pk", "reference", "title", "status")
+
+
 def _links(queryset: QuerySet[Decision], access: Access | None) -> QuerySet[Decision]:
     return queryset if access is None else queryset.restrict(access)
 
@@ -334,7 +338,7 @@ def decision_log(alliance: Alliance | None = None, *, access: Access | None = No
     with the decision: check them with ``access.can_read``.
     """
     qs = Decision.objects.all() if alliance is None else Decision.objects.filter(alliance=alliance)
-    fields = ("pk", "reference", "title", "status")
+    fields = LINK_FIELDS
     return qs.select_related(
         "alliance",
         "body",
