@@ -118,7 +118,7 @@ class PublicDecisionView(TemplateView):
         context = super().get_context_data(**kwargs)
         alliance = publishing_alliance(kwargs["slug"], self.request)
         access = public_access(self.request)
-        records = queries.with_public_release(queries.decision_records(access=access), now=timezone.now())
+        records = queries.with_public_release(queries.public_records(access=access), now=timezone.now())
         decision = get_object_or_404(public_decisions(alliance, records, self.request), pk=kwargs["pk"])
         recusals = list(decision.recusals.all())
         for recusal in recusals:

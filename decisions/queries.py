@@ -370,36 +370,50 @@ def with_public_release(queryset: QuerySet[Decision], *, now) -> QuerySet[Decisi
     return queryset.annotate(released_on=Subquery(moment))
 
 
-def decision_records(alliance: Alliance | None = None, *, access: Access | None = None) -> QuerySet[Decision]:
-    """Decisions with everything a decision page shows: votes, recusals, advice and action items."""
-    return decision_log(alliance, access=access).prefetch_related(
-        Prefetch(
+def _record_parts() -> dict:
+    """What a decision page prefetches, by part: a page that shows fewer parts prefetches fewer."""
+    return {
+        "votes": Prefetch(
             "votes",
             queryset=Vote.objects.select_related(
                 "membership__organisation", "seat__person", "cast_by", "recorded_by", "struck_by"
             ).order_by("membership__organisation__name", "seat__person__name", "cast_at", "pk"),
         ),
-        Prefetch(
+        "recusals": Prefetch(
             "recusals",
             queryset=Recusal.objects.select_related(
                 "membership__organisation", "seat__person", "interest__person", "struck_vote"
             ),
         ),
-        Prefetch(
+        "advisory_inputs": Prefetch(
             "advisory_inputs",
             queryset=AdvisoryInput.objects.select_related("organisation", "person").prefetch_related(
                 Prefetch("responses", queryset=AdvisoryResponse.objects.select_related("responded_by"))
             ),
         ),
-        Prefetch(
+        "advice_requests": Prefetch(
             "advice_requests",
             queryset=AdviceRequest.objects.select_related(
                 "membership__organisation", "requested_by", "excluded_by", "no_advice_recorded_by"
             ),
         ),
-        "action_items__owner_person",
-        "action_items__owner_role",
+        "action_items": ("action_items__owner_person", "action_items__owner_role"),
+    }
+
+
+def decision_records(alliance: Alliance | None = None, *, access: Access | None = None) -> QuerySet[Decision]:
+    """Decisions with everything a decision page shows: votes, recusals, advice and action items."""
+    parts = _record_parts()
+    return decision_log(alliance, access=access).prefetch_related(
+        parts["votes"], parts["recusals"], parts["advisory_inputs"], parts["advice_requests"], *parts["action_items"]
     )
+
+
+def public_records(*, access: Access) -> QuerySet[Decision]:
+    """Decisions with what the public register's decision page shows of them: recusals and advice (its votes
+    grid reads the votes itself; the public page shows no action items nor advice requests)."""
+    parts = _record_parts()
+    return decision_log(access=access).prefetch_related(parts["recusals"], parts["advisory_inputs"])
 
 
 def decision_record(decision_id: int, *, access: Access | None = None) -> Decision:
