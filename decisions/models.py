@@ -494,12 +494,7 @@ class Decision(models.Model):
 
     def awaiting_outcome_on(self, now: datetime) -> bool:
         """An open written procedure whose votes closed by ``now``: only the secretary's close is missing."""
-        return (
-            self.status == self.Status.OPEN
-            and self.is_written_procedure
-            and self.closes_at is not None
-            and self.closes_at <= now
-        )
+        return awaiting_outcome(status=self.status, meeting_id=self.meeting_id, closes_at=self.closes_at, now=now)
 
     @property
     def awaiting_outcome(self) -> bool:
@@ -510,11 +505,28 @@ class Decision(models.Model):
     def status_text(self) -> str:
         """The status as pages and the API say it: an open written procedure past its closing moment is not
         "Open for votes"."""
-        if self.awaiting_outcome:
-            return f"Voting closed on {day(self.closes_at)}: waiting for the secretary to record the outcome"
-        if self.status == self.Status.AWAITING_APPROVAL and self.approval_from_id:
-            return f"Agreed subject to the approval of {self.approval_from.name}"
-        return self.get_status_display()
+        approval = self.status == self.Status.AWAITING_APPROVAL and self.approval_from_id
+        return status_in_words(
+            label=self.get_status_display(),
+            closes_at=self.closes_at,
+            awaiting=self.awaiting_outcome,
+            approval_from=self.approval_from.name if approval else None,
+        )
+
+
+def awaiting_outcome(*, status: str, meeting_id: int | None, closes_at: datetime | None, now: datetime) -> bool:
+    """``Decision.awaiting_outcome_on`` of a decision read as values (a written procedure has no meeting)."""
+    return status == Decision.Status.OPEN and meeting_id is None and closes_at is not None and closes_at <= now
+
+
+def status_in_words(*, label: str, closes_at: datetime | None, awaiting: bool, approval_from: str | None) -> str:
+    """``Decision.status_text``, for a decision loaded or read as values: ``label`` is its status's label,
+    ``approval_from`` the name of the outside body whose approval an AWAITING_APPROVAL decision waits for."""
+    if awaiting:
+        return f"Voting closed on {day(closes_at)}: waiting for the secretary to record the outcome"
+    if approval_from is not None:
+        return f"Agreed subject to the approval of {approval_from}"
+    return label
 
 
 class SealedChildQuerySet(RestrictedQuerySetMixin, models.QuerySet):

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.generic import ListView, TemplateView
 
 from alliance.models import Alliance, GoverningBody
-from alliance.web import publishing_alliance
+from alliance.web import choice_labels, pk_url, publishing_alliance
 from decisions import queries
 from decisions.models import Decision
 from roles.access import public_access
@@ -76,15 +76,37 @@ class RegisterView(TemplateView):
         decisions = decisions.order_by(F("decided_on").desc(nulls_first=True), "-opened_at", "-pk")
         query = self.request.GET.copy()
         query.pop("page", None)
+        page = Paginator(decisions.values(*REGISTER_FIELDS), REGISTER_PAGE_SIZE).get_page(self.request.GET.get("page"))
+        page.object_list = register_rows(page.object_list, alliance)
         context.update(
             alliance=alliance,
             form=form,
             years=years,
             filtered=bool(form.is_bound and form.is_valid() and any(form.cleaned_data.values())),
-            page=Paginator(decisions, REGISTER_PAGE_SIZE).get_page(self.request.GET.get("page")),
+            page=page,
             query=query.urlencode(),
         )
         return context
+
+
+# What a row of the register shows, read as plain values: a page of 50 decisions built as model instances
+# (with their bodies) and a {% url %} per row cost more than the rest of the page (docs/performance.md).
+REGISTER_FIELDS = ("pk", "reference", "title", "kind", "body__code", "decided_on", "opened_at", "released_on", "status")
+
+
+def register_rows(rows, alliance: Alliance) -> list[dict]:
+    """The register's rows (values of ``REGISTER_FIELDS``) with their link and their choices' labels."""
+    url = pk_url("public-decision", slug=alliance.slug)
+    kinds, statuses = choice_labels(Decision, "kind"), choice_labels(Decision, "status")
+    return [
+        {
+            **row,
+            "url": url(row["pk"]),
+            "kind_label": kinds.get(row["kind"], row["kind"]),
+            "status_label": statuses.get(row["status"], row["status"]),
+        }
+        for row in rows
+    ]
 
 
 class PublicDecisionView(TemplateView):
@@ -96,7 +118,7 @@ class PublicDecisionView(TemplateView):
         context = super().get_context_data(**kwargs)
         alliance = publishing_alliance(kwargs["slug"], self.request)
         access = public_access(self.request)
-        records = queries.with_public_release(queries.decision_records(access=access), now=timezone.now())
+        records = queries.with_public_release(queries.public_records(access=access), now=timezone.now())
         decision = get_object_or_404(public_decisions(alliance, records, self.request), pk=kwargs["pk"])
         recusals = list(decision.recusals.all())
         for recusal in recusals:

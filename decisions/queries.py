@@ -321,6 +321,10 @@ def awaiting_outcome(alliance: Alliance, *, now) -> QuerySet[Decision]:
     )
 
 
+# What a later decision linked to another shows of itself (and what the read rule judges it by).
+LINK_FIELDS = ("pk", "reference", "title", "status")
+
+
 def _links(queryset: QuerySet[Decision], access: Access | None) -> QuerySet[Decision]:
     return queryset if access is None else queryset.restrict(access)
 
@@ -338,7 +342,7 @@ def decision_log(
     qs = Decision.objects.all() if alliance is None else Decision.objects.filter(alliance=alliance)
     if not related:  # ``related=False``: the decisions alone, for a reader that reads the related rows itself
         return qs
-    fields = ("pk", "reference", "title", "status")
+    fields = LINK_FIELDS
     return qs.select_related(
         "alliance",
         "body",
@@ -377,36 +381,50 @@ RECUSAL_ORDER = ("membership__organisation__name", "seat__person__name", "pk")
 ADVICE_REQUEST_ORDER = ("membership__organisation__name", "pk")
 
 
-def decision_records(alliance: Alliance | None = None, *, access: Access | None = None) -> QuerySet[Decision]:
-    """Decisions with everything a decision page shows: votes, recusals, advice and action items."""
-    return decision_log(alliance, access=access).prefetch_related(
-        Prefetch(
+def _record_parts() -> dict:
+    """What a decision page prefetches, by part: a page that shows fewer parts prefetches fewer."""
+    return {
+        "votes": Prefetch(
             "votes",
             queryset=Vote.objects.select_related(
                 "membership__organisation", "seat__person", "cast_by", "recorded_by", "struck_by"
             ).order_by(*VOTE_ORDER),
         ),
-        Prefetch(
+        "recusals": Prefetch(
             "recusals",
             queryset=Recusal.objects.select_related(
                 "membership__organisation", "seat__person", "interest__person", "struck_vote"
             ).order_by(*RECUSAL_ORDER),
         ),
-        Prefetch(
+        "advisory_inputs": Prefetch(
             "advisory_inputs",
             queryset=AdvisoryInput.objects.select_related("organisation", "person").prefetch_related(
                 Prefetch("responses", queryset=AdvisoryResponse.objects.select_related("responded_by"))
             ),
         ),
-        Prefetch(
+        "advice_requests": Prefetch(
             "advice_requests",
             queryset=AdviceRequest.objects.select_related(
                 "membership__organisation", "requested_by", "excluded_by", "no_advice_recorded_by"
             ).order_by(*ADVICE_REQUEST_ORDER),
         ),
-        "action_items__owner_person",
-        "action_items__owner_role",
+        "action_items": ("action_items__owner_person", "action_items__owner_role"),
+    }
+
+
+def decision_records(alliance: Alliance | None = None, *, access: Access | None = None) -> QuerySet[Decision]:
+    """Decisions with everything a decision page shows: votes, recusals, advice and action items."""
+    parts = _record_parts()
+    return decision_log(alliance, access=access).prefetch_related(
+        parts["votes"], parts["recusals"], parts["advisory_inputs"], parts["advice_requests"], *parts["action_items"]
     )
+
+
+def public_records(*, access: Access) -> QuerySet[Decision]:
+    """Decisions with what the public register's decision page shows of them: recusals and advice (its votes
+    grid reads the votes itself; the public page shows no action items nor advice requests)."""
+    parts = _record_parts()
+    return decision_log(access=access).prefetch_related(parts["recusals"], parts["advisory_inputs"])
 
 
 def decision_record(decision_id: int, *, access: Access | None = None) -> Decision:
@@ -540,17 +558,22 @@ def related_decisions(
     qs = qs.exclude(status=Decision.Status.DRAFT)
     if exclude is not None:
         qs = qs.exclude(pk=getattr(exclude, "pk", exclude))
-    scored = []
-    for d in qs[:200]:
-        shared = set(tags) & {t.lower() for t in d.tags}
-        in_title = [w for w in words if w in d.title.lower()]
-        in_proposal = [w for w in words if w in d.proposal.lower()]
+    # The candidates are scored from plain values (up to 200 rows); only the few kept are loaded as
+    # decisions, through the same read rule (building 200 decisions with their links and releases
+    # took half of a decision page's time: docs/performance.md).
+    scored = {}
+    for row in qs.values("pk", "title", "proposal", "tags", "decided_on")[:200]:
+        shared = set(tags) & {t.lower() for t in row["tags"] or ()}
+        in_title = [w for w in words if w in row["title"].lower()]
+        in_proposal = [w for w in words if w in row["proposal"].lower()]
         score = 5 * len(shared) + 2 * len(in_title) + len(in_proposal)
         if shared or len(set(in_title) | set(in_proposal)) >= min(2, len(words)):
-            d.match_score, d.shared_tags = score, sorted(shared)
-            scored.append(d)
-    scored.sort(key=lambda d: (-d.match_score, -(d.decided_on or date.min).toordinal(), -d.pk))
-    return scored[:limit]
+            scored[row["pk"]] = (score, sorted(shared), row["decided_on"])
+    kept = sorted(scored, key=lambda pk: (-scored[pk][0], -(scored[pk][2] or date.min).toordinal(), -pk))[:limit]
+    found = {d.pk: d for d in qs.filter(pk__in=kept)} if kept else {}
+    for d in found.values():
+        d.match_score, d.shared_tags = scored[d.pk][:2]
+    return [found[pk] for pk in kept if pk in found]
 
 
 # Tags that say what sort of business a decision is, not which matter: sharing one does not make

@@ -19,7 +19,8 @@ from alliance.formatting import day, day_time
 from alliance.forms import restrict_choices
 from alliance.history import versions
 from alliance.models import Alliance, BodyRule, GoverningBody, rule_in_words
-from alliance.web import AlliancePageMixin, FilteredListMixin
+from alliance.web import AlliancePageMixin, FilteredListMixin, pk_url
+from api.lean import log_served
 from decisions import board_pack, forms, services
 from decisions import queries as decision_queries
 from decisions import queries_meetings as queries
@@ -35,6 +36,7 @@ from decisions.models import (
     Recusal,
     Vote,
 )
+from decisions.queries_log import log_rows, log_values
 from roles import services as roles_services
 from roles import standing
 from roles.access import Access
@@ -80,8 +82,15 @@ class DecisionLogView(DecisionLogRows, AlliancePageMixin, FilteredListMixin, Tem
         kept = list(_recordable_bodies(self.access, self.alliance).values_list("pk", flat=True))
         # The secretary is prompted to close the written procedures whose votes have closed.
         awaiting = decision_queries.awaiting_outcome(self.alliance, now=timezone.now()).filter(body__in=kept)
-        page = _page(self.request, decisions)
-        read_log.log_list(self.request, page.object_list, alliance_id=self.alliance.pk, what="the decision log")
+        page = _page(self.request, log_values(decisions))
+        page.object_list = log_rows(
+            page.object_list,
+            access=self.access,
+            url=pk_url("decision-detail", slug=self.alliance.slug),
+            now=timezone.now(),
+        )
+        confidential = [row["pk"] for row in page.object_list if row["confidential"]]
+        log_served(self.request, Decision, confidential, kind=read_log.Kind.PAGE, what="the decision log")
         context.update(
             form=form,
             page=page,
