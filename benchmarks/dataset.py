@@ -308,7 +308,10 @@ class Builder:
             [
                 # It publishes its register, so the public pages are measured (issue 23).
                 Alliance(
-                    name=f"Alliance {n + 1}", slug=f"alliance-{n + 1}", commissioner=orgs[0], purpose="Benchmark.",
+                    name=f"Alliance {n + 1}",
+                    slug=f"alliance-{n + 1}",
+                    commissioner=orgs[0],
+                    purpose="Benchmark.",
                     publish_register=True,
                 )
             ],  # fmt: skip

@@ -193,13 +193,13 @@ SELECT m.id, m.title, m.starts_at, m.location, m.status, b.code AS body_code, b.
 FROM decisions_meeting m
 JOIN alliance_governingbody b ON b.id = m.body_id
 JOIN alliance_alliance a ON a.id = b.alliance_id
-WHERE a.slug = %s AND m.status IN ('SCHEDULED', 'HELD')
+WHERE a.slug = %s AND m.status IN ('scheduled', 'held')
 UNION ALL
 SELECT e.id, e.title, e.expected_on, NULL, e.status, b.code, b.name
 FROM alliance_forwardplanentry e
 JOIN alliance_alliance a ON a.id = e.alliance_id
 LEFT JOIN alliance_governingbody b ON b.id = e.body_id
-WHERE a.slug = %s AND e.published AND e.status = 'PLANNED'
+WHERE a.slug = %s AND e.published AND e.status = 'planned'
 ORDER BY 3, 1
 """
 

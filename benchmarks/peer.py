@@ -291,7 +291,7 @@ class MeetingViewSet(TutorialViewSet):
     filterset_fields = ["body__alliance__slug"]
     pagination_class = None
     queryset = (
-        Meeting.objects.select_related("body").filter(status__in=["SCHEDULED", "HELD"]).order_by("starts_at", "pk")
+        Meeting.objects.select_related("body").filter(status__in=["scheduled", "held"]).order_by("starts_at", "pk")
     )
 
 
@@ -301,7 +301,7 @@ class CalendarViewSet(MeetingViewSet):
     def list(self, request, *args, **kwargs):
         meetings = self.filter_queryset(self.get_queryset())
         planned = ForwardPlanEntry.objects.select_related("body").filter(
-            alliance__slug=request.query_params.get("body__alliance__slug"), published=True, status="PLANNED"
+            alliance__slug=request.query_params.get("body__alliance__slug"), published=True, status="planned"
         )
         return Response(
             {
