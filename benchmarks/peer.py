@@ -210,7 +210,13 @@ class DecisionViewSet(TutorialViewSet):
     filterset_fields = ["alliance__slug", "status"]
 
     def get_queryset(self):
-        decisions = Decision.objects.select_related("alliance", "body").order_by("-decided_on", "-opened_at", "-pk")
+        # Every many-to-many field "__all__" shows (as a list of ids) prefetched, against N+1 queries.
+        many = [f.name for f in Decision._meta.many_to_many]
+        decisions = (
+            Decision.objects.select_related("alliance", "body")
+            .prefetch_related(*many)
+            .order_by("-decided_on", "-opened_at", "-pk")
+        )
         if self.action == "retrieve":
             return _with_vote_counts(decisions).prefetch_related(
                 Prefetch("votes", Vote.objects.select_related("membership__organisation", "cast_by")),
