@@ -59,7 +59,7 @@ def signed_in(view):
 
 _COUNT = "(SELECT COUNT(*) FROM decisions_vote v WHERE v.decision_id = d.id AND v.position = '{}') AS votes_{}"
 
-DECISION_LIST = f"""
+_DECISION_COLUMNS = f"""
 SELECT d.id, a.slug AS alliance, d.body_id, b.code AS body_code, d.meeting_id, d.reference, d.title, d.proposal,
        d.rationale, d.alternatives_considered, d.kind, d.visibility, d.tags, d.status, d.value, d.opened_at,
        d.closes_at, d.closed_at, d.decided_on, d.review_on, d.agree_count, d.object_count, d.abstain_count,
@@ -68,6 +68,9 @@ SELECT d.id, a.slug AS alliance, d.body_id, b.code AS body_code, d.meeting_id, d
 FROM decisions_decision d
 JOIN alliance_alliance a ON a.id = d.alliance_id
 JOIN alliance_governingbody b ON b.id = d.body_id
+"""
+
+DECISION_LIST = f"""{_DECISION_COLUMNS}
 WHERE a.slug = %s AND d.status = %s
 ORDER BY d.decided_on DESC, d.opened_at DESC, d.id DESC
 LIMIT 50
@@ -140,17 +143,6 @@ ORDER BY ra.starts_on, ra.id
 LIMIT 50
 """
 
-
-_DECISION_COLUMNS = f"""
-SELECT d.id, a.slug AS alliance, d.body_id, b.code AS body_code, d.meeting_id, d.reference, d.title, d.proposal,
-       d.rationale, d.alternatives_considered, d.kind, d.visibility, d.tags, d.status, d.value, d.opened_at,
-       d.closes_at, d.closed_at, d.decided_on, d.review_on, d.agree_count, d.object_count, d.abstain_count,
-       d.not_voted_count, d.recused_count, d.eligible_count, d.outcome_explanation,
-       {_COUNT.format("AGREE", "agree")}, {_COUNT.format("OBJECT", "object")}, {_COUNT.format("ABSTAIN", "abstain")}
-FROM decisions_decision d
-JOIN alliance_alliance a ON a.id = d.alliance_id
-JOIN alliance_governingbody b ON b.id = d.body_id
-"""
 
 # The members' decision log page: a page of 25, every status.
 DECISION_LOG = f"""{_DECISION_COLUMNS}
