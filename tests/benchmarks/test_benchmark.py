@@ -117,3 +117,11 @@ def test_benchmark_compares_reads_at_four_times_the_scale(tmp_path):
                              "decisions export (CSV)"}  # fmt: skip
     assert results["growth_build"]["counts"]["Decision"] == 4 * results["build"]["counts"]["Decision"]
     assert all(f["ratio"] > 0 for f in results["growth"])
+
+
+@pytest.mark.django_db
+def test_the_floor_and_peer_views_are_not_served_by_the_products_urls(client, staff):
+    client.force_login(staff)
+
+    for path in ("/__floor__/empty/", "/__peer__/decisions/", "/__floor__/public/x/"):
+        assert client.get(path).status_code == 404
