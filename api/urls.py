@@ -1,9 +1,9 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.routers import DefaultRouter
 
 from api.auth import ObtainToken
 from api.history import AuditFeedCsvView, AuditFeedView, AuditFeedXlsxView
+from api.root import Router
 from api.views import (
     alliance,
     audit,
@@ -26,7 +26,7 @@ from api.views.imports import ImportRunViewSet
 from api.views.oversight_queries import OversightQueryViewSet
 from api.views.verifications import AuditVerificationViewSet
 
-router = DefaultRouter()
+router = Router()
 router.register("alliances", alliance.AllianceViewSet, basename="api-alliance")
 router.register("organisations", alliance.OrganisationViewSet, basename="api-organisation")
 router.register("memberships", alliance.MembershipViewSet, basename="api-membership")

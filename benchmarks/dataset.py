@@ -305,7 +305,16 @@ class Builder:
         )
         alliance = self.insert(
             Alliance,
-            [Alliance(name=f"Alliance {n + 1}", slug=f"alliance-{n + 1}", commissioner=orgs[0], purpose="Benchmark.")],
+            [
+                # It publishes its register, so the public pages are measured (issue 23).
+                Alliance(
+                    name=f"Alliance {n + 1}",
+                    slug=f"alliance-{n + 1}",
+                    commissioner=orgs[0],
+                    purpose="Benchmark.",
+                    publish_register=True,
+                )
+            ],  # fmt: skip
             lambda a: f"alliance:{a.pk}",
             lambda a: [Version(created)],
         )[0]

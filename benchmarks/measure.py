@@ -7,15 +7,20 @@ Each time is the median of ``repeat`` runs after one warm-up run; times are in m
 from __future__ import annotations
 
 import contextlib
+import csv
 import io
 import os
+import re
 import statistics
 import time
 import tracemalloc
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+import orjson
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -25,7 +30,6 @@ from django.utils import timezone
 
 from alliance.exports import csv_lines
 from alliance.models import Alliance, AuditLink, Membership
-from benchmarks import floor
 from contracts import services as award_services
 from contracts.models import AwardProcess
 from decisions import services
@@ -47,6 +51,93 @@ def median_ms(fn: Callable, repeat: int) -> float:
     return round(statistics.median(times) * 1000, 3)
 
 
+EMPTY = "/__floor__/empty/"
+# Those that cannot go without the session: measured together as well.
+SESSION_AND_USER = {
+    "SessionMiddleware", "AuthenticationMiddleware", "MessageMiddleware", "AxesMiddleware",
+    "AllianceStandingMiddleware",
+}  # fmt: skip
+
+# Middleware of ours standing in for a library's, to cut per-request work: each is measured as both.
+REPLACED = {"alliance.csp.CSPMiddleware": "csp.middleware.CSPMiddleware"}
+
+# The measured reads are served through the benchmark's URLconf: the product's URLs, with the floor and
+# peer views beside them (benchmarks/urls.py), never mounted in production.
+BENCHMARK_URLS = override_settings(ROOT_URLCONF="benchmarks.urls")
+
+
+def ratio(ms: float, other: float) -> float | None:
+    return round(ms / other, 2) if other else None
+
+
+# How each side of a read shows its rows, to check that product, floor and peer answered the same ones.
+
+
+def _json(body: bytes):
+    return orjson.loads(body)
+
+
+def page_ids(side: str, body: bytes) -> list:
+    data = _json(body)
+    rows = data["results"] if isinstance(data, dict) else data
+    return [row["id"] for row in rows]
+
+
+def detail_votes(side: str, body: bytes) -> list:
+    data = _json(body)
+    if side == "floor":
+        return [row["id"] for row in data if row["part"] == "vote"]
+    return [vote["id"] for vote in data["votes"]]
+
+
+def holders(side: str, body: bytes) -> list:
+    data = _json(body)
+    if side == "product":
+        return [h["assignment_id"] if "assignment_id" in h else h["id"] for r in data["roles"] for h in r["holders"]]
+    if side == "floor":
+        return [row["assignment_id"] for row in data if row["assignment_id"] is not None]
+    return [row["id"] for row in data]
+
+
+def links(pattern: str) -> Callable[[str, bytes], list]:
+    """The ids an HTML page links to (each row links to its record once or more), or a JSON side's ids."""
+
+    def ids(side: str, body: bytes) -> list:
+        if side == "product":
+            return sorted({int(pk) for pk in re.findall(pattern, body.decode())})
+        return page_ids(side, body)
+
+    return ids
+
+
+def events(side: str, body: bytes) -> list:
+    if side == "product":
+        return [None] * body.count(b"BEGIN:VEVENT")
+    if side == "peer":
+        data = _json(body)
+        return [row["id"] for row in data["meetings"] + data["planned"]]
+    return page_ids(side, body)
+
+
+def csv_rows(side: str, body: bytes) -> list:
+    if side == "product":
+        return [None] * (len(list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))) - 1)
+    return page_ids(side, body)
+
+
+@dataclass
+class Read:
+    """One measured read: the product's URL, its floor's and its peer's, and how to read their rows."""
+
+    name: str
+    url: str
+    floor_url: str
+    peer_url: str
+    rows: Callable[[str, bytes], list] | None
+    paged: bool = True  # growth to 4x data is a target only for reads that answer a page
+    peer_page: int | None = None  # the peer pages by 50: compare its first rows with a smaller page
+
+
 class Measurer:
     """Measures one built dataset; every figure is a dict ready for the table and the JSON."""
 
@@ -59,62 +150,118 @@ class Measurer:
 
     # Reads ----------------------------------------------------------------------------------
 
-    def read_targets(self) -> list[tuple[str, str, Callable[[], bytes]]]:
+    def read_targets(self) -> list[Read]:
         a = self.alliance
         decision = Decision.objects.filter(alliance=a, advisory_inputs__isnull=False).order_by("pk").first()
+        public = Decision.objects.filter(alliance=a, visibility="PUBLIC").exclude(status="DRAFT").order_by("pk").first()
         award = AwardProcess.objects.filter(alliance=a, stage="CONTRACTED").order_by("pk").first()
         award = award or AwardProcess.objects.filter(alliance=a).order_by("pk").first()
         role = Role.objects.filter(alliance=a, kind="member_representative").order_by("pk").first()
+        on = f"{DIRECTORY_ON:%Y-%m-%d}"
+        chain = f"alliance:{a.pk}"
+        public_link = rf"/public/{a.slug}/decisions/(\d+)/"
         return [
-            (
-                "decisions list",
-                f"/api/v1/decisions/?alliance={a.slug}&status=AGREED",
-                lambda: floor.decision_list(a.slug, "AGREED"),
-            ),
-            ("decision detail", f"/api/v1/decisions/{decision.pk}/", lambda: floor.decision_detail(decision.pk)),
-            (
-                "directory on a date",
-                f"/api/v1/directory/?alliance={a.slug}&on={DIRECTORY_ON:%Y-%m-%d}",
-                lambda: floor.directory(a.slug, DIRECTORY_ON),
-            ),
-            ("award audit trail", f"/api/v1/awards/{award.pk}/audit/", lambda: floor.award_trail(award.pk)),
-            ("audit feed page", f"/api/v1/audit/?alliance={a.slug}", lambda: floor.audit_feed(f"alliance:{a.pk}")),
-            ("role timeline", f"/api/v1/role-assignments/?role={role.pk}", lambda: floor.role_timeline(role.pk)),
-        ]
+            Read("decisions list", f"/api/v1/decisions/?alliance={a.slug}&status=AGREED",
+                 f"/__floor__/decisions/?alliance={a.slug}&status=AGREED",
+                 f"/__peer__/decisions/?alliance__slug={a.slug}&status=AGREED", page_ids),
+            Read("decision detail", f"/api/v1/decisions/{decision.pk}/", f"/__floor__/decisions/{decision.pk}/",
+                 f"/__peer__/decisions/{decision.pk}/", detail_votes),
+            Read("directory on a date", f"/api/v1/directory/?alliance={a.slug}&on={on}",
+                 f"/__floor__/directory/?alliance={a.slug}&on={on}",
+                 f"/__peer__/directory/?role__alliance__slug={a.slug}&on={on}", holders),
+            Read("role timeline", f"/api/v1/role-assignments/?role={role.pk}",
+                 f"/__floor__/role-assignments/?role={role.pk}", f"/__peer__/role-assignments/?role={role.pk}",
+                 page_ids),
+            Read("award audit trail", f"/api/v1/awards/{award.pk}/audit/", f"/__floor__/awards/{award.pk}/audit/",
+                 f"/__peer__/awards/{award.pk}/", None, paged=False),
+            Read("audit feed", f"/api/v1/audit/?alliance={a.slug}", f"/__floor__/audit/?chain={chain}",
+                 f"/__peer__/audit/?chain={chain}", page_ids),
+            Read("audit feed page (HTML)", f"/alliances/{a.slug}/audit/", f"/__floor__/audit/?chain={chain}",
+                 f"/__peer__/audit/?chain={chain}", None),
+            Read("public register page (HTML)", f"/public/{a.slug}/", f"/__floor__/public/{a.slug}/",
+                 f"/__peer__/public-decisions/?alliance__slug={a.slug}", links(public_link)),
+            Read("public decision page (HTML)", f"/public/{a.slug}/decisions/{public.pk}/",
+                 f"/__floor__/public/{a.slug}/decisions/{public.pk}/", f"/__peer__/public-decisions/{public.pk}/",
+                 None, paged=False),
+            Read("decision log page (HTML)", f"/alliances/{a.slug}/decisions/",
+                 f"/__floor__/decision-log/?alliance={a.slug}", f"/__peer__/decisions/?alliance__slug={a.slug}",
+                 links(rf"/alliances/{a.slug}/decisions/(\d+)/"), peer_page=25),
+            Read("calendar (iCalendar)", f"/public/{a.slug}/calendar.ics", f"/__floor__/public/{a.slug}/calendar.ics",
+                 f"/__peer__/calendar/?body__alliance__slug={a.slug}", events, paged=False),
+            Read("decisions export (CSV)", f"/api/v1/exports/decisions/?alliance={a.slug}",
+                 f"/__floor__/exports/decisions/?alliance={a.slug}",
+                 f"/__peer__/decision-export/?alliance__slug={a.slug}", csv_rows, paged=False),
+        ]  # fmt: skip
 
-    def get(self, url: str) -> bytes:
-        response = self.client.get(url)
+    def get(self, url: str, client: Client | None = None) -> bytes:
+        response = (client or self.client).get(url)
         if response.status_code != 200:
-            raise RuntimeError(f"GET {url} answered {response.status_code}: {response.content[:300]!r}")
-        return response.content
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            raise RuntimeError(f"GET {url} answered {response.status_code}: {body[:300]!r}")
+        return b"".join(response.streaming_content) if response.streaming else response.content
 
-    def reads(self) -> list[dict]:
+    @BENCHMARK_URLS
+    def reads(self, *, full: bool = True) -> list[dict]:
+        """Each read: the product, and (``full``) its BEFORE (serializer path), FLOOR and PEER, in this run.
+        Without ``full`` (the growth run), the product's time only."""
         figures = []
-        for name, url, floor_fn in self.read_targets():
-            endpoint = median_ms(lambda url=url: self.get(url), self.repeat)
-            floor_ms = median_ms(floor_fn, self.repeat)
-            with CaptureQueriesContext(connection) as captured:
-                size = len(self.get(url))
-            queries = len(captured)  # now: the next request clears the connection's query log
-            sql_ms = self._sql_ms(url)
-            figures.append(
-                {
-                    "figure": name,
-                    "url": url,
-                    "ms": endpoint,
-                    "floor_ms": floor_ms,
-                    "ratio": round(endpoint / floor_ms, 2) if floor_ms else None,
-                    "queries": queries,
-                    # Where the time goes: waiting on the database, against everything else (the
-                    # request cycle, building queries and model instances, serialising).
-                    "sql_ms": sql_ms,
-                    "python_ms": round(max(endpoint - sql_ms, 0), 3),
-                    "bytes": size,
-                    "target": "within 5x floor",
-                    "met": bool(floor_ms) and endpoint <= 5 * floor_ms,
-                }
-            )
+        for read in self.read_targets():
+            product = median_ms(lambda url=read.url: self.get(url), self.repeat)
+            figure = {"figure": read.name, "url": read.url, "paged": read.paged, "ms": product}
+            if full:
+                figure.update(self._compare(read, product))
+            figures.append(figure)
         return figures
+
+    def _compare(self, read: Read, product: float) -> dict:
+        with override_settings(API_LEAN_READS=False):
+            before = median_ms(lambda: self.get(read.url), self.repeat)
+        floor_ms = median_ms(lambda: self.get(read.floor_url), self.repeat)
+        peer_ms = median_ms(lambda: self.get(read.peer_url), self.repeat)
+        with CaptureQueriesContext(connection) as captured:
+            body = self.get(read.url)
+        queries = len(captured)  # now: the next request clears the connection's query log
+        sql_ms = self._sql_ms(read.url)
+        return {
+            "floor_url": read.floor_url,
+            "peer_url": read.peer_url,
+            "before_ms": before,
+            "floor_ms": floor_ms,
+            "peer_ms": peer_ms,
+            "ratio_to_floor": ratio(product, floor_ms),
+            "ratio_to_stock_drf": ratio(product, peer_ms),
+            "before_ratio_to_floor": ratio(before, floor_ms),
+            "before_ratio_to_stock_drf": ratio(before, peer_ms),
+            "queries": queries,
+            # Where the time goes: waiting on the database, against everything else (the request
+            # cycle, building queries and model instances, serialising).
+            "sql_ms": sql_ms,
+            "python_ms": round(max(product - sql_ms, 0), 3),
+            "bytes": len(body),
+            "same_rows": self._same_rows(read, body),
+            "target": "within 2x floor, >= 5x faster than stock DRF",
+            "met_floor": bool(floor_ms) and product <= 2 * floor_ms,
+            "met_stock_drf": bool(peer_ms) and 5 * product <= peer_ms,
+            "met": bool(floor_ms and peer_ms) and product <= 2 * floor_ms and 5 * product <= peer_ms,
+        }
+
+    def _same_rows(self, read: Read, body: bytes) -> dict | None:
+        """The rows product, floor and peer answered, by id where the answer shows ids, else by count:
+        proof that the three are measured on the same data."""
+        if read.rows is None:
+            return None
+        found = {
+            "product": read.rows("product", body),
+            "floor": read.rows("floor", self.get(read.floor_url)),
+            "peer": read.rows("peer", self.get(read.peer_url))[: read.peer_page],
+        }
+        by_count = None in found["product"]  # a calendar or a CSV shows no ids: compare the number of rows
+        shown = {side: len(ids) if by_count else sorted(ids) for side, ids in found.items()}
+        return {
+            **{side: len(ids) for side, ids in found.items()},
+            "by": "count" if by_count else "id",
+            "equal": shown["product"] == shown["floor"] == shown["peer"],
+        }
 
     def _sql_ms(self, url: str) -> float:
         """The median time the database took over one GET of ``url``, in milliseconds."""
@@ -134,10 +281,85 @@ class Measurer:
             runs.append(sum(spent))
         return round(statistics.median(runs) * 1000, 3)
 
+    # The request cycle ----------------------------------------------------------------------
+
+    def _client(self) -> Client:
+        """A client signed in as the measurer's (the same session cookie), with its own handler: Django
+        builds a handler's middleware chain once, so a changed MIDDLEWARE needs a new client."""
+        client = Client()
+        client.cookies = self.client.cookies
+        return client
+
+    def _client_for(self, middleware: list[str]) -> Client:
+        with override_settings(MIDDLEWARE=middleware):
+            client = self._client()
+            self.get(EMPTY, client)  # builds its chain under this MIDDLEWARE, kept by the client's handler
+        return client
+
+    def _cycle_ms(self, url: str, middleware: list[str], runs: int) -> float:
+        with override_settings(MIDDLEWARE=middleware):
+            client = self._client()
+            return median_ms(lambda: self.get(url, client), runs)
+
+    @BENCHMARK_URLS
     def request_cycle(self) -> dict:
-        """The least a signed-in API request costs here: the API root, which reads nothing but the
-        session and the user (middleware, authentication, content negotiation, rendering)."""
-        return {"figure": "request cycle (GET /api/v1/)", "ms": median_ms(lambda: self.get("/api/v1/"), self.repeat)}
+        """What a request costs before any read: (a) a bare view with no middleware, (b) the same view behind
+        the product's MIDDLEWARE signed in, (c) the API root signed in (session, user, DRF's negotiation and
+        rendering). Target: (c) within 1.5x of (b)."""
+        runs = max(self.repeat * 10, 30)
+        bare = self._cycle_ms(EMPTY, [], runs)
+        full = self._cycle_ms(EMPTY, list(settings.MIDDLEWARE), runs)
+        api = median_ms(lambda: self.get("/api/v1/"), runs)
+        return {
+            "figure": "request cycle",
+            "runs": runs,
+            "bare_ms": bare,
+            "middleware_ms": full,
+            "ms": api,
+            "ratio": ratio(api, full),
+            "target": "GET /api/v1/ within 1.5x of a bare view behind the middleware",
+            "met": api <= 1.5 * full,
+        }
+
+    @BENCHMARK_URLS
+    def middleware_costs(self) -> list[dict]:
+        """Each middleware's cost: the bare view behind every middleware against the same without that one.
+        The two are timed in turn, request by request (so a busy moment of the machine falls on both), and
+        the cost is the difference of their medians; below about 0.02 ms it is noise.
+
+        The session middleware cannot go alone (authentication reads the session; messages, axes and the
+        alliance standing read the user): it is measured with those that need it, as a group."""
+        runs = max(self.repeat * 20, 60)
+        every = list(settings.MIDDLEWARE)
+        alone = [m for m in every if not m.endswith(".SessionMiddleware")]
+        groups = [[m] for m in alone] + [[m for m in every if m.rsplit(".", 1)[-1] in SESSION_AND_USER]]
+        variants = [(group, every, [m for m in every if m not in group]) for group in groups]
+        # Before and after: a middleware of ours that stands in for a library's is measured as the library's too.
+        for ours, stock in REPLACED.items():
+            if ours in every:
+                variants.append(([stock], [stock if m == ours else m for m in every], [m for m in every if m != ours]))
+        figures = []
+        for group, with_group, without in variants:
+            full, less = self._client_for(with_group), self._client_for(without)
+            with_times, without_times = [], []
+            for _ in range(runs):
+                for client, times in ((full, with_times), (less, without_times)):
+                    started = time.perf_counter()
+                    self.get(EMPTY, client)
+                    times.append(time.perf_counter() - started)
+            with_ms = statistics.median(with_times) * 1000
+            figures.append(
+                {
+                    "middleware": f"{group[0]} (before)"
+                    if group[0] in REPLACED.values()
+                    else " + ".join(m.rsplit(".", 1)[-1] for m in group),
+                    "path": " + ".join(group),
+                    "ms": round(with_ms - statistics.median(without_times) * 1000, 3),
+                    "with_ms": round(with_ms, 3),
+                    "runs": runs,
+                }
+            )
+        return figures
 
     # Writes ---------------------------------------------------------------------------------
 

@@ -1,0 +1,47 @@
+"""The API root (``GET /api/v1/``) with its links reversed once, not on every request.
+
+DRF's root view reverses each registered list route and makes it absolute on every request: 35
+``reverse()`` calls, each building an absolute URI, about ten times the cost of the request cycle itself
+(docs/performance.md, "Request cycle"). The paths depend only on the URLconf, the script prefix and the
+format suffix, so they are reversed once per combination and each request only puts its own scheme and
+host in front, which is what ``request.build_absolute_uri(path)`` does. The answer is the same, link for link.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from rest_framework import routers
+from rest_framework.response import Response
+from rest_framework.reverse import preserve_builtin_query_params
+from rest_framework.settings import api_settings
+
+
+class APIRootView(routers.APIRootView):
+    _paths: dict[tuple, dict[str, str]] = {}
+
+    def get(self, request, *args, **kwargs):
+        if request.version is not None or api_settings.DEFAULT_VERSIONING_CLASS:
+            return super().get(request, *args, **kwargs)  # a versioned reverse: DRF's own way
+        namespace = request.resolver_match.namespace
+        fmt = kwargs.get("format")
+        key = (get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), namespace, fmt, tuple(args))
+        paths = self._paths.get(key)
+        if paths is None:
+            paths = {}
+            for name, url_name in self.api_root_dict.items():
+                try:
+                    paths[name] = reverse(
+                        f"{namespace}:{url_name}" if namespace else url_name,
+                        args=args, kwargs={"format": fmt} if fmt else None,
+                    )  # fmt: skip
+                except NoReverseMatch:
+                    continue  # as DRF: a route with no list URL is left out
+            self._paths[key] = paths
+        base = request.build_absolute_uri("/")[:-1]
+        # As DRF's reverse: a ?format= of the request is kept on each link.
+        return Response({name: preserve_builtin_query_params(base + path, request) for name, path in paths.items()})
+
+
+class Router(routers.DefaultRouter):
+    APIRootView = APIRootView
