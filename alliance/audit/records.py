@@ -47,8 +47,11 @@ def unlinked_history_rows(*, alliance_id: int | None = None) -> list[Problem]:
         rows = model._default_manager.all()
         if alliance_id is not None and (rows := in_alliance(model, rows, alliance_id)) is None:
             continue
-        linked = AuditLink.objects.filter(history_model=label).values_list("history_id", flat=True)
-        for row in rows.exclude(pk__in=linked).order_by("pk")[:5]:
+        # NOT EXISTS, not NOT IN: PostgreSQL turns ``NOT IN (subquery)`` over more ids than fit in work_mem into
+        # a scan of every link per row (quadratic: over 12 minutes for one alliance's votes at scale 4), while
+        # an anti-join walks the links' unique index on (history_model, history_id).
+        linked = AuditLink.objects.filter(history_model=label, history_id=models.OuterRef("pk"))
+        for row in rows.exclude(models.Exists(linked)).order_by("pk")[:5]:
             chain = chain_of(getattr(model, "instance_type", None) or model, row)
             if chain not in ends:
                 ends[chain] = (
@@ -170,10 +173,11 @@ def domain_drift(model, *, alliance_id: int | None = None) -> list[Problem]:
     recorded = history.objects.all()
     if alliance_id is not None:
         recorded = in_alliance(history, recorded, alliance_id)
-    deleted = history.objects.filter(history_type="-").values(pk_name)
+    # Anti-joins (NOT EXISTS) for the reason given in unlinked_history_rows.
+    deleted = history.objects.filter(history_type="-", **{pk_name: models.OuterRef(pk_name)})
     vanished = (
-        recorded.exclude(**{f"{pk_name}__in": model._default_manager.values("pk")})
-        .exclude(**{f"{pk_name}__in": deleted})
+        recorded.exclude(models.Exists(model._default_manager.filter(pk=models.OuterRef(pk_name))))
+        .exclude(models.Exists(deleted))
         .values_list(pk_name, flat=True)
         .distinct()
         .order_by(pk_name)[:5]
