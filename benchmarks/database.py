@@ -24,6 +24,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import UniqueConstraint
 from django.db.utils import load_backend
 from django.test.utils import override_settings
 
@@ -141,7 +142,36 @@ def reused(name: str, database_url: str | None = None):
             raise DatabaseChoiceError(
                 f"The database {name!r} holds no finished benchmark build: drop it and build it again."
             )
-        yield {"vendor": wrapper.vendor, "name": name, "build": build}
+        yield {"vendor": wrapper.vendor, "name": name, "build": build, "indexes_added": add_missing_indexes()}
+
+
+def add_missing_indexes() -> list[str]:
+    """Give a database built on older code the indexes the models have since gained (a migration's
+    ``AddIndex``, a field's ``db_index``, a unique constraint), so that plans measured on a reused
+    database are those of the current code; the names of those added. Tables and columns are not
+    added: a reused database is for code whose schema differs only by indexes."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    added = []
+    with connection.cursor() as cursor, connection.schema_editor() as editor:
+        for model in apps.get_models():
+            meta = model._meta
+            if meta.proxy or not meta.managed or meta.db_table not in connection.introspection.table_names(cursor):
+                continue
+            present = connection.introspection.get_constraints(cursor, meta.db_table)
+            covered = [c["columns"] for c in present.values() if c["index"] or c["unique"] or c["primary_key"]]
+            for index in meta.indexes:
+                if index.name not in present:
+                    editor.add_index(model, index)
+                    added.append(index.name)
+            for constraint in meta.constraints:
+                if isinstance(constraint, UniqueConstraint) and constraint.name not in present:
+                    editor.add_constraint(model, constraint)
+                    added.append(constraint.name)
+            for f in meta.local_fields:
+                if f.db_index and not f.unique and [f.column] not in covered:
+                    editor.execute(editor._create_index_sql(model, fields=[f]))
+                    added.append(f"{meta.db_table}.{f.column}")
+    return added
 
 
 def record_build(build: dict) -> None:

@@ -100,6 +100,8 @@ class Command(AuditedCommand):
             if "build" in db:  # reused: measured at the scale it was built at
                 results["build"] = db["build"]
                 results["scale"] = scale = db["build"]["scale"]
+                if db["indexes_added"]:
+                    self.stdout.write(f"Indexes added to {db['name']}: {', '.join(db['indexes_added'])}.")
             else:
                 results["build"] = self._build(scale)
             if options["keep_database"]:
