@@ -76,6 +76,12 @@ class Command(AuditedCommand):
             "--reads-only", action="store_true", help="Measure the reads only (no writes, export or verify_audit)."
         )
         parser.add_argument(
+            "--national",
+            metavar="PATH",
+            help="PostgreSQL: measure every table's size and verify_audit with 1 and 2 processes, write them (JSON) "
+            "to this file and print their projection to a national deployment.",
+        )
+        parser.add_argument(
             "--explain",
             metavar="PATH",
             help="Write the plan of every query each measured read issues to this Markdown file.",
@@ -115,6 +121,11 @@ class Command(AuditedCommand):
 
                     results["explain"] = explain_reads(measurer, options["explain"], title=_title(results))
                     self.stdout.write(f"Plans written to {options['explain']}.")
+                if options["national"]:
+                    from benchmarks import national
+
+                    results["national"] = national.measure(options["national"], results["build"])
+                    self.stdout.write(national.markdown(results["national"]))
                 if not options["reads_only"]:
                     results["throughput"] = measurer.throughput()
                     results["writes"] = measurer.writes()
