@@ -16,13 +16,14 @@ can be explained again on later code without building it again::
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.apps import apps
-from django.db import connection
+from django.db import connection, transaction
 
 # Tables whose rows grow with time or with the number of alliances, by model; every history table
 # (django-simple-history's ``Historical*``) is added to these. Small per-alliance tables (alliances,
@@ -95,13 +96,19 @@ class Plan:
     params: tuple
     times: int = 1
     text: str = ""
-    indexes: list[str] = field(default_factory=list)
+    indexes: dict[str, str] = field(default_factory=dict)  # index name: its table
     seq_scans: list[str] = field(default_factory=list)
     execution_ms: float | None = None
     error: str = ""
 
     def growing_scans(self, growing: set[str]) -> list[str]:
         return sorted({t for t in self.seq_scans if t in growing})
+
+    def growing_indexes(self, growing: set[str]) -> list[str]:
+        """The indexes on growing tables it uses, but the primary keys (a row by its id is no question)."""
+        return [
+            i for i, table in self.indexes.items() if table in growing and not i.endswith(("_pkey", "(primary key)"))
+        ]
 
 
 def capture(fn) -> list[Plan]:
@@ -141,29 +148,38 @@ def explain(plan: Plan) -> Plan:
     return plan
 
 
-def read_postgres_plan(text: str) -> tuple[list[str], list[str], float | None]:
-    """The indexes a PostgreSQL plan uses, the tables it reads by sequential scan, its execution time."""
-    indexes = re.findall(r"Index (?:Only )?Scan (?:Backward )?using (\S+) on", text)
-    indexes += re.findall(r"Bitmap Index Scan on (\S+)", text)
-    scans = re.findall(r"Seq Scan on (\S+)", text)
+def read_postgres_plan(text: str) -> tuple[dict[str, str], list[str], float | None]:
+    """The indexes a PostgreSQL plan uses (each with its table), the tables it reads by sequential
+    scan, and its execution time."""
+    indexes, scans, heap = {}, [], ""
+    for line in text.splitlines():
+        if found := re.search(r"Index (?:Only )?Scan (?:Backward )?using (\S+) on (\S+)", line):
+            indexes.setdefault(found.group(1), found.group(2))
+        elif found := re.search(r"Bitmap Heap Scan on (\S+)", line):
+            heap = found.group(1)
+        elif found := re.search(r"Bitmap Index Scan on (\S+)", line):
+            indexes.setdefault(found.group(1), heap)
+        elif found := re.search(r"Seq Scan on (\S+)", line):
+            scans.append(found.group(1))
     timed = re.search(r"Execution Time: ([\d.]+) ms", text)
-    return _unique(indexes), _unique(scans), float(timed.group(1)) if timed else None
+    return indexes, _unique(scans), float(timed.group(1)) if timed else None
 
 
-def read_sqlite_plan(details: Iterable[str], aliases: dict[str, str]) -> tuple[list[str], list[str]]:
+def read_sqlite_plan(details: Iterable[str], aliases: dict[str, str]) -> tuple[dict[str, str], list[str]]:
     """The same from SQLite's ``EXPLAIN QUERY PLAN`` lines: ``SCAN t`` reads all of ``t`` (in an
     index's order when ``USING … INDEX`` follows), ``SEARCH t USING INDEX i`` looks rows up."""
-    indexes, scans = [], []
+    indexes, scans = {}, []
     for detail in details:
+        table = re.match(r"(?:SCAN|SEARCH) (\S+)", detail)
+        table = aliases.get(table.group(1), table.group(1)) if table else ""
         used = re.search(r"USING (?:COVERING )?INDEX (\S+)", detail)
         if used:
-            indexes.append(used.group(1))
+            indexes.setdefault(used.group(1), table)
         elif "USING INTEGER PRIMARY KEY" in detail or "USING PRIMARY KEY" in detail:
-            indexes.append("(primary key)")
-        scanned = re.match(r"SCAN (\S+)", detail)
-        if scanned:
-            scans.append(aliases.get(scanned.group(1), scanned.group(1)))
-    return _unique(indexes), _unique(scans)
+            indexes.setdefault(f"{table} (primary key)", table)
+        if detail.startswith("SCAN "):
+            scans.append(table)
+    return indexes, _unique(scans)
 
 
 def _aliases(sql: str) -> dict[str, str]:
@@ -206,15 +222,65 @@ def _targets(measurer) -> list[tuple[str, str]]:
     return pairs
 
 
+def other_reads(measurer) -> list[tuple[str, str]]:
+    """The other hot reads of issue 23 (pages, exports, calendars), explained too while the benchmark
+    does not time them: of the measurer's alliance, as its signed-in user. One the user may not see
+    (a register the alliance does not publish) is reported as not answered."""
+    from decisions.models import Decision
+
+    a = measurer.alliance
+    decision = Decision.objects.filter(alliance=a, visibility="PUBLIC").order_by("-pk").first()
+    reads = [
+        ("decision log (HTML)", f"/alliances/{a.slug}/decisions/"),
+        ("audit feed (HTML)", f"/alliances/{a.slug}/audit/"),
+        ("decision register CSV", f"/api/v1/exports/decisions/?alliance={a.slug}"),
+        ("members' calendar", f"/api/v1/exports/calendar/?alliance={a.slug}"),
+        ("public register", f"/public/{a.slug}/"),
+        ("public awards", f"/public/{a.slug}/awards/"),
+        ("public calendar", f"/public/{a.slug}/calendar.ics"),
+    ]
+    if decision is not None:
+        reads[1:1] = [("decision page (HTML)", f"/alliances/{a.slug}/decisions/{decision.pk}/")]
+        reads.append(("public decision", f"/public/{a.slug}/decisions/{decision.pk}/"))
+    return reads
+
+
+@contextlib.contextmanager
+def published(alliance):
+    """The alliance's register published while the block runs, then put back as it was (rolled back):
+    the benchmark's alliances do not publish theirs, and a reused database is left as it was built."""
+    from alliance.models import Alliance
+
+    with transaction.atomic():
+        Alliance.objects.filter(pk=alliance.pk).update(publish_register=True)
+        yield
+        transaction.set_rollback(True)
+
+
+def fetch(client, url: str) -> bytes:
+    """GET ``url`` whole (a streamed download too); refuse any answer but 200."""
+    response = client.get(url)
+    if response.status_code != 200:
+        raise RuntimeError(f"answered {response.status_code}")
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
 def explain_reads(measurer, path: str, title: str = "") -> list[dict]:
-    """Explain every query of every read ``measurer`` measures; write the Markdown to ``path`` and
-    return one summary per read (for the benchmark's JSON)."""
+    """Explain every query of every read ``measurer`` measures, and of the other hot reads; write the
+    Markdown to ``path`` and return one summary per read (for the benchmark's JSON)."""
     growing = growing_tables()
     summaries, sections = [], []
-    for name, url in _targets(measurer):
+    measured = _targets(measurer)
+    known = {url for _, url in measured}
+    reads = [(name, url, measurer.get) for name, url in measured]
+    reads += [
+        (name, url, lambda url: fetch(measurer.client, url)) for name, url in other_reads(measurer) if url not in known
+    ]
+    for name, url, get in reads:
         try:
-            measurer.get(url)  # warm: the plans below are of a request like the measured ones
-            plans = [explain(p) for p in capture(lambda url=url: measurer.get(url))]
+            with published(measurer.alliance) if url.startswith("/public/") else contextlib.nullcontext():
+                get(url)  # warm: the plans below are of a request like the measured ones
+                plans = [explain(p) for p in capture(lambda url=url, get=get: get(url))]
         except Exception as error:  # one read that fails is reported; the others are still explained
             summaries.append({"figure": name, "url": url, "error": f"{type(error).__name__}: {error}"})
             sections.append(f"## {name}\n\n`GET {url}` failed: {type(error).__name__}: {error}\n")
@@ -236,6 +302,7 @@ def summarise(name: str, url: str, plans: list[Plan], growing: set[str]) -> dict
         "execution_ms": round(sum(p.execution_ms * p.times for p in plans if p.execution_ms), 3) if times else None,
         "slowest_ms": max(times) if times else None,
         "indexes": _unique(i for p in plans for i in p.indexes),
+        "growing_indexes": _unique(i for p in plans for i in p.growing_indexes(growing)),
         "seq_scans": _unique(t for p in plans for t in p.seq_scans),
         "growing_seq_scans": _unique(t for p in plans for t in p.growing_scans(growing)),
         "errors": [p.error for p in plans if p.error],
@@ -246,7 +313,8 @@ def verdict(plan: Plan, growing: set[str]) -> str:
     """The line under a plan: the indexes it uses and, loudly, each scan of a growing table."""
     if plan.error:
         return f"Plan not available: {plan.error}"
-    parts = [f"Indexes: {', '.join(f'`{i}`' for i in plan.indexes)}" if plan.indexes else "Indexes: none"]
+    used = [f"`{i}` ({t})" if t and t not in i else f"`{i}`" for i, t in plan.indexes.items()]
+    parts = [f"Indexes: {', '.join(used)}" if used else "Indexes: none"]
     bad = plan.growing_scans(growing)
     if bad:
         word = "Seq Scan" if connection.vendor == "postgresql" else "full scan"
@@ -284,7 +352,7 @@ def document(title: str, summaries: list[dict], sections: list[str], growing: se
         "that grows with the data. Growing tables: every history table and "
         f"{', '.join(sorted(t for t in growing if '_historical' not in t))}.",
         "",
-        "| read | queries | DB ms (sum) | slowest ms | seq scans of growing tables | indexes used |",
+        "| read | queries | DB ms (sum) | slowest ms | seq scans of growing tables | indexes used on growing tables |",
         "| --- | ---: | ---: | ---: | --- | --- |",
     ]
     for s in summaries:
@@ -295,6 +363,7 @@ def document(title: str, summaries: list[dict], sections: list[str], growing: se
         slowest = "" if s["slowest_ms"] is None else f"{s['slowest_ms']:.2f}"
         scans = ", ".join(s["growing_seq_scans"]) or "none"
         lines.append(
-            f"| {s['figure']} | {s['queries']} | {db_ms} | {slowest} | {scans} | {', '.join(s['indexes']) or '-'} |"
+            f"| {s['figure']} | {s['queries']} | {db_ms} | {slowest} | {scans} | "
+            f"{', '.join(s['growing_indexes']) or '-'} |"
         )
     return "\n".join(lines) + "\n\n" + "\n".join(sections)
