@@ -11,15 +11,8 @@ from alliance.models import AuditLink
 from benchmarks.database import _admin, _exists, _server_settings
 from benchmarks.explain import _aliases, growing_tables, read_postgres_plan, read_sqlite_plan, shorten
 from decisions.models import Decision
+from tests.benchmarks.test_benchmark import READS
 
-READS = {
-    "decisions list",
-    "decision detail",
-    "directory on a date",
-    "award audit trail",
-    "audit feed page",
-    "role timeline",
-}
 # Explained too, while the benchmark does not time them (public pages with the register published).
 OTHER_READS = {
     "decision log (HTML)",
