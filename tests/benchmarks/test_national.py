@@ -71,7 +71,8 @@ def test_sizes_and_verification_rates_are_measured_on_a_kept_database(tmp_path):
     try:
         call_command(
             "benchmark", "--scale", "0.002", "--repeat", "1", "--skip-growth", "--reads-only",
-            "--keep-database", name, "--national", str(out), "--json", str(tmp_path / "b.json"),
+            "--keep-database", name, "--national", str(out), "--verify-alliance", "alliance-1",
+            "--json", str(tmp_path / "b.json"),
         )  # fmt: skip
     finally:
         _admin(_server_settings(None), f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -82,6 +83,6 @@ def test_sizes_and_verification_rates_are_measured_on_a_kept_database(tmp_path):
     assert tables["alliance_auditlink"]["growing"] and not tables["alliance_alliance"]["growing"]
     assert all(t["table_bytes"] > 0 for t in tables.values() if t["rows"])
     assert tables["decisions_decision"]["index_bytes"] > 0
-    assert set(measured["verify_links_per_s"]) == {"1", "2"}
+    assert set(measured["verify_links_per_s"]) == {"1", "2"} and measured["verify_scope"] == "the chain of alliance-1"
     assert all(rate > 0 for rate in measured["verify_links_per_s"].values())
     assert connection.vendor == "postgresql"
