@@ -74,10 +74,14 @@ GROWING_MODELS = (
 )
 
 SQL_SHOWN = 600  # characters of a statement shown above its plan
+# A growing table holding fewer rows than this here (empty, or a few sessions) is read whole by any
+# good plan; its scan is listed with the small tables' rather than flagged.
+FEW_ROWS = 1000
 
 
-def growing_tables() -> set[str]:
-    """The database tables of ``GROWING_MODELS`` and of every history model."""
+def growing_tables(rows: dict[str, int] | None = None) -> set[str]:
+    """The database tables of ``GROWING_MODELS`` and of every history model; given the tables' row
+    counts, only those that hold ``FEW_ROWS`` or more."""
     tables = set()
     for label in GROWING_MODELS:
         try:
@@ -85,7 +89,22 @@ def growing_tables() -> set[str]:
         except LookupError:  # a model renamed or gone: the list is advice, not a contract
             continue
     tables.update(m._meta.db_table for m in apps.get_models() if m.__name__.startswith("Historical"))
+    if rows is not None:
+        tables = {t for t in tables if rows.get(t, 0) >= FEW_ROWS}
     return tables
+
+
+def row_counts() -> dict[str, int]:
+    """Rows of every table: PostgreSQL's estimate (from ANALYZE), SQLite's count."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT relname, reltuples::bigint FROM pg_class WHERE relkind = 'r'")
+            return dict(cursor.fetchall())
+        counts = {}
+        for table in connection.introspection.table_names(cursor):
+            cursor.execute(f'SELECT count(*) FROM "{table}"')
+            counts[table] = cursor.fetchone()[0]
+        return counts
 
 
 @dataclass
@@ -268,7 +287,7 @@ def fetch(client, url: str) -> bytes:
 def explain_reads(measurer, path: str, title: str = "") -> list[dict]:
     """Explain every query of every read ``measurer`` measures, and of the other hot reads; write the
     Markdown to ``path`` and return one summary per read (for the benchmark's JSON)."""
-    growing = growing_tables()
+    growing = growing_tables(row_counts())
     summaries, sections = [], []
     measured = _targets(measurer)
     known = {url for _, url in measured}
@@ -349,7 +368,7 @@ def document(title: str, summaries: list[dict], sections: list[str], growing: se
         "",
         f"{title}. Written by `manage.py benchmark --explain`: every distinct SELECT one request of each "
         f"read sends, with its plan ({how}), the indexes it uses and every sequential scan of a table "
-        "that grows with the data. Growing tables: every history table and "
+        f"that grows with the data and holds {FEW_ROWS:,} rows or more here: every such history table and "
         f"{', '.join(sorted(t for t in growing if '_historical' not in t))}.",
         "",
         "| read | queries | DB ms (sum) | slowest ms | seq scans of growing tables | indexes used on growing tables |",
