@@ -421,9 +421,6 @@ class Decision(models.Model):
             # the index and stops at a page, instead of sorting every decision (docs/performance.md).
             models.Index(fields=["alliance", "status", "decided_on", "opened_at", "id"]),
             models.Index(fields=["alliance", "decided_on", "opened_at", "id"]),
-            # The register's order (the CSV export, oldest first): without it PostgreSQL read every
-            # alliance's decisions to sort one's (docs/performance.md, "Beyond one machine").
-            models.Index(fields=["alliance", "opened_at", "id"]),
             models.Index(fields=["body", "status"]),
             models.Index(fields=["kind"]),
             models.Index(fields=["visibility"]),
