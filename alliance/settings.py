@@ -209,6 +209,15 @@ READ_REPLICA = "replica" if DATABASE_REPLICA_URL else ""
 if DATABASE_REPLICA_URL:
     DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=envint("CONN_MAX_AGE", "0"))
 DATABASE_ROUTERS = ["alliance.replica.ReplicaRouter"]
+# Behind a pooler in transaction mode (PgBouncer's pool_mode = transaction) a server connection serves
+# one transaction, then another client: nothing may outlive a transaction on it. Django's server-side
+# cursors do (a streamed export reads its rows after the view's transaction, through a WITH HOLD
+# cursor the next transaction may not find), so they are turned off: rows are then fetched whole, and
+# the exports' memory grows with the register (docs/performance.md, "Beyond one machine").
+DATABASE_TRANSACTION_POOLING = envbool("DATABASE_TRANSACTION_POOLING", "false")
+if DATABASE_TRANSACTION_POOLING:
+    for _database in DATABASES.values():
+        _database["DISABLE_SERVER_SIDE_CURSORS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -112,7 +112,9 @@ class AuditFeedPageView(AlliancePageMixin, TemplateView):
         # The API's filters (alliance/filtersets.py), so a filter means the same on the page and in the feed.
         filterset = AuditTrailFilter(self.request.GET or None, links, request=self.request)
         form, links = filterset.form, filterset.qs
-        page = Paginator(links.order_by("-id"), self.paginate_by).get_page(self.request.GET.get("page"))
+        # By the chain's sequence (its unique index), as the API feed pages: newest first all the same, where
+        # by id PostgreSQL walked the whole link table backwards past every other chain (docs/performance.md).
+        page = Paginator(links.order_by("-seq"), self.paginate_by).get_page(self.request.GET.get("page"))
         read_log.log_audit_trail(
             self.request,
             alliance_id=self.alliance.pk,

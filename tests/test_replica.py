@@ -171,3 +171,14 @@ def test_database_replica_url_adds_the_replica_alias(monkeypatch):
     assert replicated["DATABASES"]["replica"]["HOST"] == "standby.internal"
     assert replicated["DATABASES"]["default"]["HOST"] == "primary.internal"
     assert "alliance.replica.ReplicaRouter" in replicated["DATABASE_ROUTERS"]
+
+
+def test_transaction_pooling_turns_server_side_cursors_off_on_every_database(monkeypatch):
+    monkeypatch.setenv("DATABASE_REPLICA_URL", "postgres://reader@standby.internal:5432/alliance")
+    direct = load_settings(monkeypatch, DEBUG="true", DATABASE_URL="postgres://app@primary.internal:5432/alliance")
+    assert not any(d.get("DISABLE_SERVER_SIDE_CURSORS") for d in direct["DATABASES"].values())
+    monkeypatch.setenv("DATABASE_TRANSACTION_POOLING", "true")
+    pooled = load_settings(monkeypatch, DEBUG="true", DATABASE_URL="postgres://app@pgbouncer.internal:6432/alliance")
+    assert pooled["DATABASE_TRANSACTION_POOLING"] is True
+    assert set(pooled["DATABASES"]) == {"default", "replica"}
+    assert all(d["DISABLE_SERVER_SIDE_CURSORS"] is True for d in pooled["DATABASES"].values())

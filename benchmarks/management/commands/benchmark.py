@@ -16,7 +16,7 @@ from django.test import override_settings
 
 from alliance.management.base import AuditedCommand
 from benchmarks import chart, dataset, report
-from benchmarks.database import bulk_loading, throwaway
+from benchmarks.database import bulk_loading, kept, record_build, reused, throwaway
 from benchmarks.measure import Measurer
 
 # The reads loaded over HTTP, each with its floor.
@@ -70,6 +70,36 @@ class Command(AuditedCommand):
         parser.add_argument(
             "--progress", action="store_true", help="Draw the progress bar even when not on a terminal."
         )
+        kept = parser.add_mutually_exclusive_group()
+        kept.add_argument(
+            "--keep-database",
+            metavar="NAME",
+            help="Build into a new database of this name (SQLite: a file path) and keep it afterwards.",
+        )
+        kept.add_argument(
+            "--reuse-database",
+            metavar="NAME",
+            help="Do not build: measure a database kept earlier by --keep-database (its own scale).",
+        )
+        parser.add_argument(
+            "--reads-only", action="store_true", help="Measure the reads only (no writes, export or verify_audit)."
+        )
+        parser.add_argument(
+            "--national",
+            metavar="PATH",
+            help="PostgreSQL: measure every table's size and verify_audit with 1 and 2 processes, write them (JSON) "
+            "to this file and print their projection to a national deployment.",
+        )
+        parser.add_argument(
+            "--verify-alliance",
+            metavar="SLUG",
+            help="With --national: time verify_audit on this alliance's chain only (quicker on a large database).",
+        )
+        parser.add_argument(
+            "--explain",
+            metavar="PATH",
+            help="Write the plan of every query each measured read issues to this Markdown file.",
+        )
 
     def handle(self, *args, **options):
         scale, repeat = options["scale"], options["repeat"]
@@ -84,17 +114,38 @@ class Command(AuditedCommand):
             "repeat": repeat,
             "machine": {"python": platform.python_version(), "django": django.get_version(), "cpu": platform.machine()},
         }
-        with throwaway(options["database_url"]) as db:
+        with _database(options) as db:
             results["database"] = db["vendor"]
             results["machine"]["database_version"] = _database_version()
-            results["build"] = self._build(scale)
+            if "build" in db:  # reused: measured at the scale it was built at
+                results["build"] = db["build"]
+                results["scale"] = scale = db["build"]["scale"]
+                if db["indexes_added"]:
+                    self.stdout.write(f"Indexes added to {db['name']}: {', '.join(db['indexes_added'])}.")
+            else:
+                results["build"] = self._build(scale)
+            if options["keep_database"]:
+                record_build(results["build"])
             with override_settings(DEBUG=False):
                 measurer = Measurer(repeat)
                 results["reads"] = measurer.reads()
                 results["request_cycle"] = measurer.request_cycle()
                 results["middleware"] = measurer.middleware_costs()
-                results["throughput"] = measurer.throughput()
-                results["writes"] = measurer.writes()
+                if options["explain"]:
+                    from benchmarks.explain import explain_reads
+
+                    results["explain"] = explain_reads(measurer, options["explain"], title=_title(results))
+                    self.stdout.write(f"Plans written to {options['explain']}.")
+                if options["national"]:
+                    from benchmarks import national
+
+                    results["national"] = national.measure(
+                        options["national"], results["build"], options["verify_alliance"]
+                    )
+                    self.stdout.write(national.markdown(results["national"]))
+                if not options["reads_only"]:
+                    results["throughput"] = measurer.throughput()
+                    results["writes"] = measurer.writes()
                 if options["http"]:
                     from benchmarks.http import serve_and_measure
 
@@ -137,6 +188,23 @@ class Command(AuditedCommand):
         return {"scale": scale, "seconds": round(time.perf_counter() - started, 1), "counts": counts}
 
 
+def _database(options):
+    """The kept or reused database the options name, else a throwaway one."""
+    if options["keep_database"]:
+        return kept(options["keep_database"], options["database_url"])
+    if options["reuse_database"]:
+        return reused(options["reuse_database"], options["database_url"])
+    return throwaway(options["database_url"])
+
+
+def _title(results: dict) -> str:
+    counts = results["build"]["counts"]
+    return (
+        f"{results['machine']['database_version']}, scale {results['scale']} ({counts.get('Decision', 0):,} "
+        f"decisions, {counts.get('AuditLink', 0):,} history rows and links)"
+    )
+
+
 def _database_version() -> str:
     with connection.cursor() as cursor:
         cursor.execute("SELECT sqlite_version()" if connection.vendor == "sqlite" else "SHOW server_version")
@@ -160,13 +228,16 @@ def table(results: dict) -> str:
     lines += report.reads(results["reads"])
     if "request_cycle" in results:
         lines += report.request_cycle(results["request_cycle"], results.get("middleware"))
-    lines += ["", "| write | ms | floor ms | ratio | target | |", "| --- | ---: | ---: | ---: | --- | --- |"]
-    for f in results["writes"]:
+    if "writes" in results:
+        lines += ["", "| write | ms | floor ms | ratio | target | |", "| --- | ---: | ---: | ---: | --- | --- |"]
+    for f in results.get("writes", []):
         floor = f"{f['floor_ms']:.2f}" if "floor_ms" in f else ""
         ratio = f.get("ratio", "")
         lines.append(f"| {f['figure']} | {f['ms']:.2f} | {floor} | {ratio} | {f['target']} | {_met(f['met'])} |")
-    lines += ["", "| throughput | rows | rows/s | peak memory | target | |", "| --- | ---: | ---: | ---: | --- | --- |"]
-    for f in results["throughput"]:
+    if "throughput" in results:
+        lines += ["", "| throughput | rows | rows/s | peak memory | target | |"]
+        lines += ["| --- | ---: | ---: | ---: | --- | --- |"]
+    for f in results.get("throughput", []):
         peak = f"{f['peak_kib']:,} KiB" + (
             f" ({f['peak_kib_quarter']:,} KiB for a quarter)" if "peak_kib_quarter" in f else ""
         )
