@@ -231,14 +231,8 @@ def shorten(sql: str, limit: int = SQL_SHOWN) -> str:
 
 
 def _targets(measurer) -> list[tuple[str, str]]:
-    """(name, url) of each read the measurer measures, whatever else its targets carry."""
-    pairs = []
-    for target in measurer.read_targets():
-        if isinstance(target, dict):
-            pairs.append((target.get("figure") or target["name"], target["url"]))
-        else:
-            pairs.append((target[0], target[1]))
-    return pairs
+    """(name, url) of each read the measurer measures (``benchmarks.measure.Read``)."""
+    return [(target.name, target.url) for target in measurer.read_targets()]
 
 
 def other_reads(measurer) -> list[tuple[str, str]]:
