@@ -1,7 +1,10 @@
 """The API root with its links reversed once (api/root.py) answers exactly what DRF's own root view does."""
 
+import re
+
 import pytest
 from django.test import override_settings
+from django.urls import Resolver404, resolve, reverse
 from rest_framework import routers
 from rest_framework.test import APIClient
 
@@ -49,3 +52,34 @@ def test_the_links_follow_the_scheme(api, monkeypatch):
 
 def test_an_anonymous_caller_is_refused_as_before():
     assert APIClient().get("/api/v1/").status_code in (401, 403)
+
+
+def _example(regex: str) -> str:
+    """A path a route's regular expression matches: each named group filled with a sample value."""
+    path = regex.lstrip("^").removesuffix("\\Z").removesuffix("$")
+    path = path.replace("(?P<format>\\.[a-z0-9]+/?)", ".json")
+    path = re.sub(r"\(\?P<format>\[a-z0-9\]\+\)/\?", "json", path)
+    path = re.sub(r"\(\?P<(\w+)>[^)]*\)", "7", path)
+    return path.replace("\\.", ".")
+
+
+def test_the_grouped_routes_resolve_and_reverse_as_drfs_flat_list():
+    """The router groups its routes by resource (api/root.py); every route of DRF's flat list still resolves
+    to the same view, name and arguments, and reverses to the same path."""
+    flat = routers.DefaultRouter.get_urls(router)
+    assert len(flat) > 300
+    for url in flat:
+        path = "/api/v1/" + _example(url.pattern._regex)
+        expected = url.pattern.match(path.removeprefix("/api/v1/"))
+        assert expected, (url.pattern._regex, path)
+        found = resolve(path)
+        assert found.url_name == url.name, path
+        assert found.func.cls is url.callback.cls, path
+        assert found.kwargs == expected[2], path
+        if url.name != "api-root":  # the root is not grouped; DRF reverses its format with a slash
+            assert reverse(url.name, kwargs=expected[2]) == path, path
+
+
+def test_a_resource_prefix_does_not_match_a_longer_segment():
+    with pytest.raises(Resolver404):
+        resolve("/api/v1/decisionsx/")
