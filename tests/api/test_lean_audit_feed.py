@@ -252,6 +252,7 @@ def test_generated_kinds_of_value_reach_the_feed(generated_scene):
         ("membership capacities", ["network_support"] if "network_support" in Membership.Capacity.values else []),
         ("decision closes", datetime(2024, 7, 1, 12, 0, tzinfo=LONDON)),
         ("new body", "Bwrdd Cymraeg — ŵ"),
+        ("new body", "Spare body"),
         ("body reports to", True),
         ("delete body", None),
     ]:
