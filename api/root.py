@@ -45,8 +45,8 @@ class APIRootView(routers.APIRootView):
         return Response({name: preserve_builtin_query_params(base + path, request) for name, path in paths.items()})
 
 
-# A route's first path segment: a resource's prefix ("decisions"), up to a slash, a format suffix or the end.
-_SEGMENT = re.compile(r"^\^([A-Za-z0-9_-]+)(?=/|\\\.|\$)")
+# A route's first path segment and the slash after it: a resource's prefix ("decisions/").
+_SEGMENT = re.compile(r"^\^([A-Za-z0-9_-]+/)")
 
 
 class Router(routers.DefaultRouter):
@@ -69,21 +69,14 @@ class Router(routers.DefaultRouter):
             regex = url.pattern._regex
             found = _SEGMENT.match(regex)
             if found is None:
-                ordered.append(url)  # the root (``^\\Z``) and anything unusual: as DRF lists it
+                # The root (``^\\Z``), a list's format suffix (``^decisions\\.(?P<format>…)``) and anything
+                # unusual: one pattern each, kept as DRF lists it.
+                ordered.append(url)
                 continue
-            segment = found.group(1)
-            if segment not in groups:
-                groups[segment] = []
-                ordered.append(segment)
+            prefix = found.group(1)
+            if prefix not in groups:
+                groups[prefix] = []
+                ordered.append(prefix)
             rest = "^" + regex[found.end() :]
-            groups[segment].append(
-                re_path(rest, url.callback, url.default_args, url.name) if url.name else re_path(rest, url.callback)
-            )
-        grouped = []
-        for item in ordered:
-            if isinstance(item, str):
-                # The prefix must end where the segment does: "audit" is not the start of "auditors".
-                grouped.append(re_path(rf"^{item}(?=/|\.|$)", include(groups[item])))
-            else:
-                grouped.append(item)
-        return grouped
+            groups[prefix].append(re_path(rest, url.callback, url.default_args, url.name))
+        return [re_path(rf"^{item}", include(groups[item])) if isinstance(item, str) else item for item in ordered]
