@@ -83,9 +83,7 @@ def date_value(day: date) -> str:
 
 def datetime_value(moment: datetime) -> str:
     """A DATE-TIME's digits (seconds at most), ``Z`` after them in UTC."""
-    digits = (
-        f"{moment.year:04}{moment.month:02}{moment.day:02}T{moment.hour:02}{moment.minute:02}{moment.second:02}"
-    )
+    digits = f"{moment.year:04}{moment.month:02}{moment.day:02}T{moment.hour:02}{moment.minute:02}{moment.second:02}"
     return digits + "Z" if _is_utc(moment.tzinfo) else digits
 
 
@@ -153,4 +151,3 @@ def calendar(*, prodid: str, name: str, events: Iterable[list[str]]) -> bytes:
         lines.extend(lines_of_event)
     lines.append("END:VCALENDAR")
     return CRLF.join([fold(line.encode()) for line in lines]) + CRLF
-

@@ -166,5 +166,5 @@ class MembersCalendarView(APIView):
 urlpatterns = [
     path("public/<slug:slug>/calendar.ics", calendar_feed),
     path("api/v1/exports/calendar/", MembersCalendarView.as_view()),
-    path("", include(settings.ROOT_URLCONF)),
+    path("", include("alliance.urls")),  # the product's own URLs (ROOT_URLCONF names this module meanwhile)
 ]
