@@ -180,22 +180,29 @@ def members_calendar(alliance, meetings, access, code: str) -> HttpResponse:
     return ics_response(content, f"{alliance.slug}-meetings")
 
 
+def feed_body(alliance, request) -> GoverningBody | None | HttpResponse:
+    """The body a feed is asked for (``?body=ALT``, any case), None for the whole alliance, or the 400 that
+    names the codes there are."""
+    code = request.GET.get("body", "").strip()
+    if not code:
+        return None
+    body = GoverningBody.objects.filter(alliance=alliance, code__iexact=code).first()
+    if body is not None:
+        return body
+    codes = ", ".join(GoverningBody.objects.filter(alliance=alliance).order_by("code").values_list("code", flat=True))
+    return HttpResponse(
+        f"{alliance.name} has no body with the code '{code}'; use one of {codes}, or leave body out.",
+        status=400,
+        content_type="text/plain; charset=utf-8",
+    )
+
+
 def calendar_feed(request, slug: str) -> HttpResponse:
     """Meetings and planned decisions of the alliance (or of one body) as an iCalendar feed."""
     alliance = publishing_alliance(slug, request)
-    code = request.GET.get("body", "").strip()
-    body = None
-    if code:
-        body = GoverningBody.objects.filter(alliance=alliance, code__iexact=code).first()
-        if body is None:
-            codes = ", ".join(
-                GoverningBody.objects.filter(alliance=alliance).order_by("code").values_list("code", flat=True)
-            )
-            return HttpResponse(
-                f"{alliance.name} has no body with the code '{code}'; use one of {codes}, or leave body out.",
-                status=400,
-                content_type="text/plain; charset=utf-8",
-            )
+    body = feed_body(alliance, request)
+    if isinstance(body, HttpResponse):
+        return body
     meetings = Meeting.objects.filter(
         body__alliance=alliance, status__in=[Meeting.Status.SCHEDULED, Meeting.Status.HELD]
     )

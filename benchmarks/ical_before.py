@@ -20,8 +20,9 @@ from rest_framework.views import APIView
 
 from alliance.choices import DecisionKind
 from alliance.forward_plan import planned_entries
-from alliance.models import ForwardPlanEntry, GoverningBody
+from alliance.models import ForwardPlanEntry
 from alliance.notifications import absolute_url
+from alliance.public import feed_body
 from alliance.web import publishing_alliance
 from api.views.exports import _alliance
 from decisions.models import AgendaItem, Meeting
@@ -100,19 +101,9 @@ def _plan_event(entry: ForwardPlanEntry, stamp, url: str) -> Event:
 
 def calendar_feed(request, slug: str) -> HttpResponse:
     alliance = publishing_alliance(slug, request)
-    code = request.GET.get("body", "").strip()
-    body = None
-    if code:
-        body = GoverningBody.objects.filter(alliance=alliance, code__iexact=code).first()
-        if body is None:
-            codes = ", ".join(
-                GoverningBody.objects.filter(alliance=alliance).order_by("code").values_list("code", flat=True)
-            )
-            return HttpResponse(
-                f"{alliance.name} has no body with the code '{code}'; use one of {codes}, or leave body out.",
-                status=400,
-                content_type="text/plain; charset=utf-8",
-            )
+    body = feed_body(alliance, request)
+    if isinstance(body, HttpResponse):
+        return body
     meetings = Meeting.objects.filter(
         body__alliance=alliance, status__in=[Meeting.Status.SCHEDULED, Meeting.Status.HELD]
     ).select_related("body")
