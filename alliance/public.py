@@ -16,8 +16,8 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView
-from icalendar import Calendar, Event
 
+from alliance import ical
 from alliance.choices import DecisionKind
 from alliance.forward_plan import planned_entries, published_plan
 from alliance.models import ForwardPlanEntry, GoverningBody
@@ -48,8 +48,9 @@ class ForwardPlanView(TemplateView):
         return context
 
 
-def _uid(kind: str, pk: int) -> str:
-    return f"{kind}-{pk}@{urlsplit(settings.SITE_URL).hostname or 'alliance'}"
+def feed_host() -> str:
+    """The host a UID names (the site's), read once per feed."""
+    return urlsplit(settings.SITE_URL).hostname or "alliance"
 
 
 def _end(start, length):
@@ -61,100 +62,163 @@ def _end(start, length):
         return start
 
 
+def _label(labels: dict, value) -> str:
+    """A choice's label as ``get_FOO_display`` gives it: the stored value itself when it is no choice."""
+    return str(labels.get(value, value))
+
+
+_MEETING_STATUS = dict(Meeting.Status.choices)
+_PURPOSE = dict(AgendaItem.Purpose.choices)
+_ROUTE = dict(ForwardPlanEntry.Route.choices)
+
+# What a calendar reads of a meeting and of an agenda item: values, not model instances (issue 23).
+MEETING_FIELDS = ("pk", "title", "starts_at", "location", "online", "status", "agenda_published_at")
+MEETING_FIELDS += ("body__code", "body__name")
+AGENDA_FIELDS = ("meeting_id", "position", "title", "purpose", "status", "changed_after_publishing_at")
+PLAN_FIELDS = ("pk", "kind", "expected_on", "title", "summary", "route", "body_id", "body__name")
+PLAN_FIELDS += ("contact_name", "contact_email")
+
+
 def agenda_lines(items) -> list[str]:
-    """An agenda as a calendar event's description says it: one numbered line per item."""
+    """An agenda as a calendar event's description says it: one numbered line per item (rows of ``AGENDA_FIELDS``)."""
     lines = []
     for item in items:
-        mark = " (withdrawn)" if item.status == AgendaItem.Status.WITHDRAWN else ""
-        changed = " (changed after publishing)" if item.changed_after_publishing_at and not mark else ""
-        lines.append(f"{item.position}. {item.title} ({item.get_purpose_display().lower()}){mark}{changed}")
+        mark = " (withdrawn)" if item["status"] == AgendaItem.Status.WITHDRAWN else ""
+        changed = " (changed after publishing)" if item["changed_after_publishing_at"] and not mark else ""
+        purpose = _label(_PURPOSE, item["purpose"]).lower()
+        lines.append(f"{item['position']}. {item['title']} ({purpose}){mark}{changed}")
     return lines
 
 
-def meeting_event(meeting: Meeting, stamp, agenda=(), url: str = "") -> Event:
-    """A meeting as an iCalendar event; ``agenda`` (the published items the reader may read) in its description."""
-    event = Event()
-    event.add("uid", _uid("meeting", meeting.pk))
-    event.add("dtstamp", stamp)
-    event.add("dtstart", meeting.starts_at)
-    event.add("dtend", _end(meeting.starts_at, MEETING_LENGTH))
-    event.add("summary", f"{meeting.body.code}: {meeting.title or meeting.body.name}")
-    event.add("location", "Online" if meeting.online and not meeting.location else meeting.location)
-    lines = [f"{meeting.body.name} meeting ({meeting.get_status_display().lower()})."]
+def meeting_event(meeting: dict, dtstamp: str, host: str, agenda=(), url: str = "") -> list[str]:
+    """A meeting (a row of ``MEETING_FIELDS``) as an iCalendar event; ``agenda`` (the published items the reader
+    may read) in its description; ``dtstamp`` the feed's ``ical.stamp`` line."""
+    lines = [f"{meeting['body__name']} meeting ({_label(_MEETING_STATUS, meeting['status']).lower()})."]
     if agenda:
         lines += ["", "Agenda:", *agenda_lines(agenda)]
-    event.add("description", "\n".join(lines))
-    if url:
-        event.add("url", url)
-    return event
+    location = meeting["location"]
+    return ical.event(
+        uid=f"meeting-{meeting['pk']}@{host}",
+        dtstamp=dtstamp,
+        start=meeting["starts_at"],
+        end=_end(meeting["starts_at"], MEETING_LENGTH),
+        summary=f"{meeting['body__code']}: {meeting['title'] or meeting['body__name']}",
+        description="\n".join(lines),
+        location="Online" if meeting["online"] and not location else location,
+        url=url or None,
+    )
 
 
-def published_agendas(meetings, access) -> dict[int, list[AgendaItem]]:
-    """The published agendas of ``meetings``, as far as ``access`` may read them (the read rule), by meeting id."""
+def meeting_rows(meetings) -> list[dict]:
+    """The meetings of a feed, soonest first, as rows of ``MEETING_FIELDS`` (``meetings`` already read through
+    the feed's read rule)."""
+    return list(meetings.order_by("starts_at", "pk").values(*MEETING_FIELDS))
+
+
+def published_agendas(meetings, access) -> dict[int, list[dict]]:
+    """The published agendas of ``meetings`` (rows), as far as ``access`` may read them (the read rule), by
+    meeting id."""
     items = (
         AgendaItem.objects.restrict(access)
-        .filter(meeting__in=[m.pk for m in meetings if m.agenda_published_at is not None])
+        .filter(meeting__in=[m["pk"] for m in meetings if m["agenda_published_at"] is not None])
         .order_by("meeting_id", "position")
+        .values(*AGENDA_FIELDS)
     )
-    agendas: dict[int, list[AgendaItem]] = {}
+    agendas: dict[int, list[dict]] = {}
     for item in items:
-        agendas.setdefault(item.meeting_id, []).append(item)
+        agendas.setdefault(item["meeting_id"], []).append(item)
     return agendas
 
 
-def _plan_event(entry: ForwardPlanEntry, stamp, url: str) -> Event:
-    what = "award" if entry.kind == DecisionKind.AWARD else "decision"
-    event = Event()
-    event.add("uid", _uid("forward-plan", entry.pk))
-    event.add("dtstamp", stamp)
-    event.add("dtstart", entry.expected_on)
-    event.add("dtend", _end(entry.expected_on, timedelta(days=1)))
-    event.add("summary", f"Planned {what}: {entry.title}")
-    lines = [entry.summary] if entry.summary else []
-    if entry.route:
-        lines.append(f"Route: {entry.get_route_display()}.")
-    if entry.body_id:
-        lines.append(f"To be decided by {entry.body.name}.")
-    lines.append(f"Contact: {entry.contact_name} <{entry.contact_email}>.")
-    event.add("description", "\n".join(lines))
-    event.add("url", url)
-    return event
+def _plan_event(entry: dict, dtstamp: str, host: str, url: str) -> list[str]:
+    what = "award" if entry["kind"] == DecisionKind.AWARD else "decision"
+    lines = [entry["summary"]] if entry["summary"] else []
+    if entry["route"]:
+        lines.append(f"Route: {_label(_ROUTE, entry['route'])}.")
+    if entry["body_id"]:
+        lines.append(f"To be decided by {entry['body__name']}.")
+    lines.append(f"Contact: {entry['contact_name']} <{entry['contact_email']}>.")
+    return ical.event(
+        uid=f"forward-plan-{entry['pk']}@{host}",
+        dtstamp=dtstamp,
+        start=entry["expected_on"],
+        end=_end(entry["expected_on"], timedelta(days=1)),
+        summary=f"Planned {what}: {entry['title']}",
+        description="\n".join(lines),
+        url=url,
+    )
+
+
+def ics_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}.ics"'
+    return response
+
+
+URL_PK_STAND_IN = 987654321
+
+
+def members_calendar(alliance, meetings, access, code: str) -> HttpResponse:
+    """The members' feed (api/views/exports.py): ``meetings`` (read through the read rule), each with its
+    published agenda as far as ``access`` may read it and a link to its page; ``code`` the body asked for."""
+    meetings = meeting_rows(meetings)
+    agendas = published_agendas(meetings, access)
+    dtstamp, host = ical.stamp(timezone.now()), feed_host()
+    # The meeting page's address with a stand-in for its number, reversed once rather than once a meeting.
+    head, _, tail = absolute_url(
+        reverse("meeting-detail", kwargs={"slug": alliance.slug, "pk": URL_PK_STAND_IN})
+    ).rpartition(str(URL_PK_STAND_IN))
+    events = [
+        meeting_event(meeting, dtstamp, host, agendas.get(meeting["pk"], ()), f"{head}{meeting['pk']}{tail}")
+        for meeting in meetings
+    ]
+    content = ical.calendar(
+        prodid="-//Alliance governance//Members' meetings//EN",
+        name=f"{alliance.name}: meetings{f' ({code.upper()})' if code else ''}",
+        events=events,
+    )
+    return ics_response(content, f"{alliance.slug}-meetings")
+
+
+def feed_body(alliance, request) -> GoverningBody | None | HttpResponse:
+    """The body a feed is asked for (``?body=ALT``, any case), None for the whole alliance, or the 400 that
+    names the codes there are."""
+    code = request.GET.get("body", "").strip()
+    if not code:
+        return None
+    body = GoverningBody.objects.filter(alliance=alliance, code__iexact=code).first()
+    if body is not None:
+        return body
+    codes = ", ".join(GoverningBody.objects.filter(alliance=alliance).order_by("code").values_list("code", flat=True))
+    return HttpResponse(
+        f"{alliance.name} has no body with the code '{code}'; use one of {codes}, or leave body out.",
+        status=400,
+        content_type="text/plain; charset=utf-8",
+    )
 
 
 def calendar_feed(request, slug: str) -> HttpResponse:
     """Meetings and planned decisions of the alliance (or of one body) as an iCalendar feed."""
     alliance = publishing_alliance(slug, request)
-    code = request.GET.get("body", "").strip()
-    body = None
-    if code:
-        body = GoverningBody.objects.filter(alliance=alliance, code__iexact=code).first()
-        if body is None:
-            codes = ", ".join(
-                GoverningBody.objects.filter(alliance=alliance).order_by("code").values_list("code", flat=True)
-            )
-            return HttpResponse(
-                f"{alliance.name} has no body with the code '{code}'; use one of {codes}, or leave body out.",
-                status=400,
-                content_type="text/plain; charset=utf-8",
-            )
+    body = feed_body(alliance, request)
+    if isinstance(body, HttpResponse):
+        return body
     meetings = Meeting.objects.filter(
         body__alliance=alliance, status__in=[Meeting.Status.SCHEDULED, Meeting.Status.HELD]
-    ).select_related("body")
+    )
     if body is not None:
         meetings = meetings.filter(body=body)
-    calendar = Calendar()
-    calendar.add("prodid", "-//Alliance governance//Forward plan and meetings//EN")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", f"{alliance.name}{f' ({body.code})' if body else ''}")
-    stamp = timezone.now()
-    meetings = list(meetings.order_by("starts_at", "pk"))
+    meetings = meeting_rows(meetings)
     # Agendas are for the alliance's members: the read rule decides, so a public reader sees none.
     agendas = published_agendas(meetings, public_access(request))
-    for meeting in meetings:
-        calendar.add_component(meeting_event(meeting, stamp, agendas.get(meeting.pk, ())))
+    dtstamp, host = ical.stamp(timezone.now()), feed_host()
+    events = [meeting_event(meeting, dtstamp, host, agendas.get(meeting["pk"], ())) for meeting in meetings]
     plan_url = absolute_url(reverse("public-forward-plan", kwargs={"slug": alliance.slug}))
-    for entry in planned_entries(alliance, public_access(request), body=body):
-        calendar.add_component(_plan_event(entry, stamp, plan_url))
-    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="{alliance.slug}{f"-{body.code}" if body else ""}.ics"'
-    return response
+    entries = planned_entries(alliance, public_access(request), body=body).values(*PLAN_FIELDS)
+    events += [_plan_event(entry, dtstamp, host, plan_url) for entry in entries]
+    content = ical.calendar(
+        prodid="-//Alliance governance//Forward plan and meetings//EN",
+        name=f"{alliance.name}{f' ({body.code})' if body else ''}",
+        events=events,
+    )
+    return ics_response(content, f"{alliance.slug}{f'-{body.code}' if body else ''}")

@@ -1,12 +1,9 @@
 """Open-data exports: the decision register as streamed CSV, an alliance as Popolo JSON, and the members'
 calendar of meetings with their published agendas (iCalendar)."""
 
-from django.http import Http404, HttpResponse
-from django.urls import reverse
-from django.utils import timezone
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from icalendar import Calendar
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -15,8 +12,7 @@ from alliance import read_log
 from alliance.access import CONFIDENTIAL
 from alliance.downloads import Sheet, download
 from alliance.models import Alliance
-from alliance.notifications import absolute_url
-from alliance.public import meeting_event, published_agendas
+from alliance.public import members_calendar
 from decisions.exports import DECISION_HEADER, decision_rows, popolo, register_queryset
 from decisions.models import Decision, Meeting
 from roles.access import request_access
@@ -80,25 +76,10 @@ class MembersCalendarView(APIView):
     def get(self, request):
         alliance = _alliance(request)
         access = request_access(request)
-        meetings = (
-            Meeting.objects.restrict(access)
-            .filter(body__alliance=alliance, status__in=[Meeting.Status.SCHEDULED, Meeting.Status.HELD])
-            .select_related("body")
-            .order_by("starts_at", "pk")
+        meetings = Meeting.objects.restrict(access).filter(
+            body__alliance=alliance, status__in=[Meeting.Status.SCHEDULED, Meeting.Status.HELD]
         )
         code = request.query_params.get("body", "").strip()
         if code:
             meetings = meetings.filter(body__code__iexact=code)
-        meetings = list(meetings)
-        agendas = published_agendas(meetings, access)
-        calendar = Calendar()
-        calendar.add("prodid", "-//Alliance governance//Members' meetings//EN")
-        calendar.add("version", "2.0")
-        calendar.add("x-wr-calname", f"{alliance.name}: meetings{f' ({code.upper()})' if code else ''}")
-        stamp = timezone.now()
-        for meeting in meetings:
-            url = absolute_url(reverse("meeting-detail", kwargs={"slug": alliance.slug, "pk": meeting.pk}))
-            calendar.add_component(meeting_event(meeting, stamp, agendas.get(meeting.pk, ()), url))
-        response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
-        response["Content-Disposition"] = f'inline; filename="{alliance.slug}-meetings.ics"'
-        return response
+        return members_calendar(alliance, meetings, access, code)
