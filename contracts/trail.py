@@ -401,16 +401,24 @@ def _fill_sources(events: list[dict]) -> None:
             event["who"] = source
 
 
-def award_audit_trail(process: AwardProcess, access: Access) -> list[dict]:
+def trail_processes():
+    """Award processes loaded with what their trail reads of them (its policy, the policy's adopting
+    decision and bodies, the approval decision and its body): a caller restricts it and passes the one
+    it reads to ``award_audit_trail(..., loaded=True)``, which then does not read it again."""
+    return AwardProcess.objects.select_related(
+        "policy__adopted_by__body", "policy__approving_body", "approval_decision__body"
+    )
+
+
+def award_audit_trail(process: AwardProcess, access: Access, *, loaded: bool = False) -> list[dict]:
     """Every step of one award, in the order it happened, each with who and when; the approval
     decision's steps and votes only for a reader of that decision (alliance/access.py).
 
     Read in a fixed number of queries whatever the number of events: the process with its policy and
     decisions, one per kind of history row (names joined as single columns, no record loaded to be
     printed), the users named, and the audit links of events no one is named for."""
-    process = AwardProcess.objects.select_related(
-        "policy__adopted_by__body", "policy__approving_body", "approval_decision__body"
-    ).get(pk=process.pk)
+    if not loaded:
+        process = trail_processes().get(pk=process.pk)
     names = _Names()
     names.want(process.created_by_id)
     policy_row = process.policy.history.order_by("history_date", "history_id").first()
