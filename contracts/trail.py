@@ -14,9 +14,10 @@ from datetime import date, datetime, time
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db import models
+from django.db import connection, models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
+from django.db.models.query import RawQuerySet
 from django.utils import timezone
 
 from alliance.access import Access
@@ -91,10 +92,26 @@ class _Names:
         return self.users.get(user_id, "") if user_id else ""
 
 
-def _rows(queryset, names: _Names, **names_of):
-    """The history rows of ``queryset`` in the order they were written, each with its previous version of the
-    same record; ``names_of`` are the joined name columns (``bidder_name=F("bidder__name")``)."""
-    rows = list(queryset.annotate(**names_of).order_by("history_date", "history_id"))
+# The SQL of each kind of history read, compiled once per database (vendor) and process: compiling a query is
+# most of its cost in Django, and each of these differs only by the one id it reads by.
+_SQL: dict = {}
+_PROBE = -424242  # the id the SQL is compiled with, replaced by the real one at each read
+
+
+def _rows(model, by: str, pk: int, names: _Names, **names_of):
+    """The history rows of ``model`` whose ``by`` is ``pk``, in the order they were written, each with its previous
+    version of the same record; ``names_of`` are joined name columns (``bidder_name=F("bidder__name")``), set on
+    each row as attributes."""
+    key = (connection.vendor, model._meta.label, by, tuple(names_of))
+    compiled = _SQL.get(key)
+    if compiled is None:
+        queryset = model.history.filter(**{by: _PROBE}).annotate(**names_of).order_by("history_date", "history_id")
+        sql, params = queryset.query.sql_with_params()
+        if list(params) != [_PROBE]:  # the SQL must take the id as its one parameter, or it cannot be reused
+            raise ValueError(f"trail: the history read of {model._meta.label} has parameters {params}")
+        compiled = _SQL[key] = (queryset.model, sql)
+    history, sql = compiled
+    rows = list(RawQuerySet(sql, model=history, params=[pk]))
     previous, out = {}, []
     for row in rows:
         names.want(row.history_user_id)
@@ -202,7 +219,9 @@ def _interest_events(names: _Names, rows, shown: bool = True) -> list[dict]:
     out = []
     for row, _ in rows:
         for_org = f" for {row.d_represents}" if row.d_represents is not None else ""
-        detail = f"Declared {day(row.d_declared_on)}: {row.d_interest}"
+        declared = row.d_declared_on  # a joined column is not converted: SQLite gives the date as text
+        declared = date.fromisoformat(declared) if isinstance(declared, str) else declared
+        detail = f"Declared {day(declared)}: {row.d_interest}"
         title = f"Interest declared by {row.d_person}{for_org}"
         if shown:
             out.append(_event("interest", row, row.noted_on, title, detail, actor=row.d_person, names=names))
@@ -266,13 +285,13 @@ def _member_name():
 
 def _decision_rows(decision: Decision, names: _Names) -> dict:
     rows = {
-        "decision": _rows(Decision.history.filter(id=decision.pk), names),
-        "votes": _rows(
-            Vote.history.filter(decision_id=decision.pk), names, member=_member_name(), cast_by_name=F("cast_by__name")
-        ),
-        "recusals": _rows(Recusal.history.filter(decision_id=decision.pk), names, member=_member_name()),
+        "decision": _rows(Decision, "id", decision.pk, names),
+        "votes": _rows(Vote, "decision_id", decision.pk, names, member=_member_name(), cast_by_name=F("cast_by__name")),
+        "recusals": _rows(Recusal, "decision_id", decision.pk, names, member=_member_name()),
         "advice": _rows(
-            AdvisoryInput.history.filter(decision_id=decision.pk),
+            AdvisoryInput,
+            "decision_id",
+            decision.pk,
             names,
             source=Coalesce(F("organisation__name"), F("person__name")),
         ),
@@ -423,31 +442,31 @@ def award_audit_trail(process: AwardProcess, access: Access, *, loaded: bool = F
     names.want(process.created_by_id)
     policy_row = process.policy.history.order_by("history_date", "history_id").first()
     names.want(policy_row.history_user_id)
-    process_rows = _rows(
-        AwardProcess.history.filter(id=process.pk), names, direct_award_to_name=F("direct_award_to__name")
-    )
-    transitions = _rows(StageTransition.history.filter(process_id=process.pk), names)
+    process_rows = _rows(AwardProcess, "id", process.pk, names, direct_award_to_name=F("direct_award_to__name"))
+    transitions = _rows(StageTransition, "process_id", process.pk, names)
     names.want(*(row.by_id for row, _ in transitions))
     interests = _rows(
-        AwardInterest.history.filter(process_id=process.pk),
+        AwardInterest,
+        "process_id",
+        process.pk,
         names,
         d_person=F("declaration__person__name"),
         d_represents=F("declaration__represents__name"),
         d_declared_on=F("declaration__declared_on"),
         d_interest=F("declaration__interest"),
     )
-    submissions = _rows(Submission.history.filter(process_id=process.pk), names, bidder_name=F("bidder__name"))
+    submissions = _rows(Submission, "process_id", process.pk, names, bidder_name=F("bidder__name"))
     scores = _rows(
-        EvaluationScore.history.filter(submission__process_id=process.pk),
+        EvaluationScore,
+        "submission__process_id",
+        process.pk,
         names,
         evaluator_name=F("evaluator__name"),
         bidder_name=F("submission__bidder__name"),
     )
     contract = []
     if process.resulting_contract_id is not None:
-        contract = _rows(
-            Contract.history.filter(id=process.resulting_contract_id), names, provider_name=F("provider__name")
-        )
+        contract = _rows(Contract, "id", process.resulting_contract_id, names, provider_name=F("provider__name"))
     decision = process.approval_decision
     decision_rows = None
     if decision is not None and access.can_read(decision):
