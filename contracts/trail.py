@@ -24,7 +24,15 @@ from alliance.access import Access
 from alliance.formatting import day, day_time
 from alliance.history import changed_fields
 from alliance.models import AuditLink
-from contracts.models import AwardInterest, AwardProcess, Contract, EvaluationScore, StageTransition, Submission
+from contracts.models import (
+    AwardInterest,
+    AwardPolicy,
+    AwardProcess,
+    Contract,
+    EvaluationScore,
+    StageTransition,
+    Submission,
+)
 from decisions.models import AdvisoryInput, Decision, Recusal, Vote
 
 # Fields whose change on the process is a stage move, shown by its StageTransition instead.
@@ -420,6 +428,16 @@ def _fill_sources(events: list[dict]) -> None:
             event["who"] = source
 
 
+# The joined columns of an interest's declaration and of a score's names.
+_DECLARATION = {
+    "d_person": F("declaration__person__name"),
+    "d_represents": F("declaration__represents__name"),
+    "d_declared_on": F("declaration__declared_on"),
+    "d_interest": F("declaration__interest"),
+}
+_SCORED = {"evaluator_name": F("evaluator__name"), "bidder_name": F("submission__bidder__name")}
+
+
 def trail_processes():
     """Award processes loaded with what their trail reads of them (its policy, the policy's adopting
     decision and bodies, the approval decision and its body): a caller restricts it and passes the one
@@ -440,30 +458,14 @@ def award_audit_trail(process: AwardProcess, access: Access, *, loaded: bool = F
         process = trail_processes().get(pk=process.pk)
     names = _Names()
     names.want(process.created_by_id)
-    policy_row = process.policy.history.order_by("history_date", "history_id").first()
+    policy_row = _rows(AwardPolicy, "id", process.policy_id, names)[0][0]  # its first version
     names.want(policy_row.history_user_id)
     process_rows = _rows(AwardProcess, "id", process.pk, names, direct_award_to_name=F("direct_award_to__name"))
     transitions = _rows(StageTransition, "process_id", process.pk, names)
     names.want(*(row.by_id for row, _ in transitions))
-    interests = _rows(
-        AwardInterest,
-        "process_id",
-        process.pk,
-        names,
-        d_person=F("declaration__person__name"),
-        d_represents=F("declaration__represents__name"),
-        d_declared_on=F("declaration__declared_on"),
-        d_interest=F("declaration__interest"),
-    )
+    interests = _rows(AwardInterest, "process_id", process.pk, names, **_DECLARATION)
     submissions = _rows(Submission, "process_id", process.pk, names, bidder_name=F("bidder__name"))
-    scores = _rows(
-        EvaluationScore,
-        "submission__process_id",
-        process.pk,
-        names,
-        evaluator_name=F("evaluator__name"),
-        bidder_name=F("submission__bidder__name"),
-    )
+    scores = _rows(EvaluationScore, "submission__process_id", process.pk, names, **_SCORED)
     contract = []
     if process.resulting_contract_id is not None:
         contract = _rows(Contract, "id", process.resulting_contract_id, names, provider_name=F("provider__name"))
