@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from alliance.errors import RuleViolation
 from alliance.models import Alliance
+from api import lean, lean_trail
 from api.access import StandingMixin
 from api.history import AsOfMixin
 from api.read_log import ReadLogMixin
@@ -25,7 +26,7 @@ from contracts.models import (
     RouteRule,
     Submission,
 )
-from contracts.trail import award_audit_trail
+from contracts.trail import award_audit_trail, trail_processes
 from decisions.models import Decision
 from roles import standing
 from roles.access import request_access
@@ -87,6 +88,9 @@ class AwardViewSet(ReadLogMixin, StandingMixin, AsOfMixin, RegisterCreateViewSet
     }
 
     def get_queryset(self):
+        if self.action == "audit":
+            # The trail reads its process with what it needs (contracts/trail.py), not the register's page.
+            return trail_processes()
         return queries.award_register()
 
     def _page(self, queryset, serializer_class):
@@ -191,9 +195,11 @@ class AwardViewSet(ReadLogMixin, StandingMixin, AsOfMixin, RegisterCreateViewSet
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def audit(self, request, pk=None):
         """The award's audit trail: every step from the policy to the contract, with who and when."""
-        return Response(
-            s.AuditEventSerializer(award_audit_trail(self.get_object(), request_access(request)), many=True).data
-        )
+        events = award_audit_trail(self.get_object(), request_access(request), loaded=True)
+        if lean.applies(request):
+            # The events are plain dicts already: written as the serializer writes them (api/lean_trail.py).
+            return lean.json_response(lean_trail.events(events))
+        return Response(s.AuditEventSerializer(events, many=True).data)
 
     @extend_schema(
         operation_id="v1_awards_ocds_release", responses={(200, "application/json"): OpenApiTypes.OBJECT}, filters=False
