@@ -710,7 +710,7 @@ def test_the_search_finds_the_issues_examples_in_the_demo(demo, client, typed, t
     page = client.get("/alliances/dunmarrow/search/", {"q": typed})
     assert decision.get_absolute_url() in page.content.decode()
     log = client.get("/alliances/dunmarrow/decisions/", {"q": typed}).context["page"].object_list
-    assert decision in log
+    assert decision.pk in [row["pk"] for row in log]  # the log's rows are read as values (issue 23)
     api = token_client(viewer)
     found = api.get("/api/v1/search/", {"q": typed, "alliance": "dunmarrow", "kind": "decision"}).json()["results"]
     assert decision.pk in [r["id"] for r in found]

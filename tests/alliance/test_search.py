@@ -214,7 +214,7 @@ def test_the_decision_log_and_the_decisions_api_find_the_same_decisions(reader, 
     for typed in ["night hub", "Priya", "budgte", "hubs"]:
         wanted = {e.object_id for e in search.search(typed, access=viewer(records), kinds=["decision"])}
         log = reader.get("/alliances/dunmarrow/decisions/", {"q": typed}).context["page"].object_list
-        assert {d.pk for d in log} == wanted, typed
+        assert {d["pk"] for d in log} == wanted, typed
         for param in ("q", "search"):
             answer = api.get("/api/v1/decisions/", {param: typed}).json()["results"]
             assert {d["id"] for d in answer} == wanted, (typed, param)

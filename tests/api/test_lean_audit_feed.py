@@ -190,6 +190,8 @@ def apply(change: tuple, scene) -> None:
         body.reports_to = other if value and other else None
     elif kind.startswith("membership"):
         field = {"status": "status", "capacities": "capacities", "left": "left_on"}[kind.split()[1]]
+        if field == "left_on" and value is not None and membership.joined_on and value < membership.joined_on:
+            value = membership.joined_on  # a member cannot leave before it joined (a check constraint)
         setattr(membership, field, value)
         membership.save()
         return

@@ -101,7 +101,7 @@ def csv_rows(response) -> list[list[str]]:
 
 # What each register's page lists, and the column of its file that names the same row.
 def decisions_listed(context):
-    return [d.reference for d in context["page"].object_list]
+    return [d["reference"] for d in context["page"].object_list]  # the log reads its rows as values
 
 
 def directory_listed(context):
