@@ -1,5 +1,5 @@
-"""A/B of the award audit trail (issue 23): ``GET /api/v1/awards/<pk>/audit/`` as it was on ``main`` (the trail
-builder of ``git show main:contracts/trail.py``, loaded into this process, behind the serializer) beside the
+"""A/B of the award audit trail (issue 23): ``GET /api/v1/awards/<pk>/audit/`` as it was before issue 23 (the trail
+builder of ``git show 503a22e:contracts/trail.py``, loaded into this process, behind the serializer) beside the
 trail of this branch behind the serializer (``API_LEAN_READS`` off) and behind the lean answer, alternated in
 one process on one throwaway benchmark dataset, so the three meet the same machine minute.
 
@@ -34,7 +34,11 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=0.1)
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--database-url", default=None)
-    parser.add_argument("--before", default="main", help="The git ref whose trail builder is 'before'.")
+    parser.add_argument(
+        "--before",
+        default="503a22e",
+        help="The git ref whose trail builder is 'before' (default: main before issue 23's trail changes).",
+    )
     parser.add_argument("--profile", action="store_true", help="Profile the lean side.")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "alliance.settings")
