@@ -30,6 +30,29 @@ def reads(figures: list[dict]) -> list[str]:
     return lines
 
 
+def slices(figures: list[dict], cycle: dict | None = None) -> list[str]:
+    """Where each read's time goes: its exclusive slices in ms (benchmarks/breakdown.py), adding up to the
+    request timed with them."""
+    from benchmarks.breakdown import MEANING, SLICES
+
+    rows = [f for f in figures if "slices" in f] + ([{**cycle, "figure": "GET /api/v1/"}] if cycle else [])
+    if not rows:
+        return []
+    lines = [
+        "",
+        "Where the time goes (ms, mean per request, each slice without the slices inside it):",
+        "",
+        "| read | " + " | ".join(SLICES) + " | total |",
+        "| --- | " + " | ".join("---:" for _ in SLICES) + " | ---: |",
+    ]
+    for f in rows:
+        ms = f["slices"]["ms"]
+        cells = " | ".join(_ms(ms[name]) for name in SLICES)
+        lines.append(f"| {f['figure']} | {cells} | {_ms(f['slices']['total_ms'])} |")
+    lines += [""] + [f"- {name}: {MEANING[name]}" for name in SLICES]
+    return lines
+
+
 def request_cycle(cycle: dict, middleware: list[dict] | None) -> list[str]:
     lines = [
         "",

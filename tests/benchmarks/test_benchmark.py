@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from alliance.models import AuditLink
+from benchmarks.breakdown import SLICES
 from benchmarks.dataset import Shape
 from decisions.models import Decision
 
@@ -64,6 +65,18 @@ def test_benchmark_measures_every_figure_in_a_throwaway_database(tmp_path):
     # Where each read's time goes: the database's share and the rest, which add up to the whole.
     assert all(f["sql_ms"] > 0 and f["python_ms"] >= 0 for f in reads)
     assert all(f["python_ms"] == round(max(f["ms"] - f["sql_ms"], 0), 3) for f in reads)
+    # And in exclusive slices that add up to the request timed with them, with the profile's top functions.
+    for f in reads:
+        assert set(f["slices"]["ms"]) == set(SLICES) and f["slices"]["runs"] == 1
+        assert f["slices"]["total_ms"] == pytest.approx(sum(f["slices"]["ms"].values()), abs=0.01)
+        assert f["slices"]["ms"]["database"] > 0 and f["slices"]["ms"]["middleware and handler"] > 0
+        assert len(f["profile"]) == 12 and all(p["own_ms"] >= 0 and p["calls"] > 0 for p in f["profile"])
+        assert f["largest_slices"].count(",") == 2
+    by_name = {f["figure"]: f["slices"]["ms"] for f in reads}
+    assert by_name["audit feed page (HTML)"]["templates"] > 0 and by_name["audit feed"]["templates"] == 0
+    assert by_name["decisions list"]["JSON writing"] > 0 and by_name["decisions list"]["DRF checks"] > 0
+    assert by_name["decisions list"]["access"] > 0 and by_name["decisions list"]["query building"] > 0
+    assert results["request_cycle"]["slices"]["ms"]["DRF checks"] > 0
     # Product, floor and peer answer the same rows (by id, or by count for the calendar and the CSV).
     compared = {f["figure"]: f["same_rows"] for f in reads if f["same_rows"] is not None}
     assert len(compared) >= 9

@@ -243,6 +243,7 @@ def table(results: dict) -> str:
         "",
     ]
     lines += report.reads(results["reads"])
+    lines += report.slices(results["reads"], results.get("request_cycle"))
     if "request_cycle" in results:
         lines += report.request_cycle(results["request_cycle"], results.get("middleware"))
     if "writes" in results:
