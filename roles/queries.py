@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import ExtractYear
 
 from alliance.access import Access
@@ -66,19 +66,26 @@ def directory(alliance: Alliance, on: date, access: Access | None = None) -> lis
 
 
 ROLE_VALUES = ("id", "title", "kind", "body_id", "organisation_id", "single_holder", "description")
-HOLDER_VALUES = ("id", "role_id", "person_id", "person__name", "starts_on", "ends_on")
+HOLDER_VALUES = ("id", "role_id", "person_id", "starts_on", "ends_on")
+
+
+def person_name() -> Subquery:
+    """The name of a row's person (``person_id``), read by its primary key row by row. Joining the people
+    instead let PostgreSQL hash the whole of ``roles_person`` for a page of 50 assignments, a scan that
+    grows with the data (docs/performance-plans.md); a lookup by key per row does not."""
+    return Subquery(Person.objects.filter(pk=OuterRef("person_id")).values("name")[:1])
 
 
 def directory_rows(alliance: Alliance, on: date, access: Access | None = None) -> list[dict]:
     """``directory`` as plain rows (two queries, no model instances), for a reader that only shows them:
-    ``[{"role": {ROLE_VALUES}, "holders": [{HOLDER_VALUES}], "vacant"}]`` in the same order."""
+    ``[{"role": {ROLE_VALUES}, "holders": [{HOLDER_VALUES, person_name}], "vacant"}]`` in the same order."""
     roles = Role.objects.filter(alliance=alliance)
     if access is not None:
         roles = roles.restrict(access)
     roles = list(roles.order_by("body__name", "title").values(*ROLE_VALUES))
     holders: dict[int, list[dict]] = {role["id"]: [] for role in roles}
     if holders:
-        for row in _held(on).filter(role_id__in=list(holders)).values(*HOLDER_VALUES):
+        for row in _held(on).filter(role_id__in=list(holders)).values(*HOLDER_VALUES, person_name=person_name()):
             holders[row["role_id"]].append(row)
     return [{"role": role, "holders": holders[role["id"]], "vacant": not holders[role["id"]]} for role in roles]
 
