@@ -5,6 +5,8 @@ DRF's root view reverses each registered list route and makes it absolute on eve
 (docs/performance.md, "Request cycle"). The paths depend only on the URLconf, the script prefix and the
 format suffix, so they are reversed once per combination and each request only puts its own scheme and
 host in front, which is what ``request.build_absolute_uri(path)`` does. The answer is the same, link for link.
+Its JSON is the same for every request of one host, scheme and ``?format=``: it is written once for each
+(orjson, as the lean reads of api/lean.py), and the browsable API keeps DRF's renderer.
 """
 
 from __future__ import annotations
@@ -12,11 +14,14 @@ from __future__ import annotations
 import re
 
 from django.conf import settings
+from django.http import HttpResponse
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, include, re_path, reverse
 from rest_framework import routers
 from rest_framework.response import Response
 from rest_framework.reverse import preserve_builtin_query_params
 from rest_framework.settings import api_settings
+
+from api import lean
 
 
 class APIRootView(routers.APIRootView):
@@ -41,8 +46,26 @@ class APIRootView(routers.APIRootView):
                     continue  # as DRF: a route with no list URL is left out
             self._paths[key] = paths
         base = request.build_absolute_uri("/")[:-1]
+        if not lean.applies(request):  # the browsable API, or lean reads switched off
+            return Response(self._links(paths, base, request))
+        # JSON: the same answer for every request of one host, scheme and ?format=, so written once.
+        body_key = (key, base, request.query_params.get(api_settings.URL_FORMAT_OVERRIDE))
+        body = self._bodies.get(body_key)
+        if body is None:
+            body = lean.dumps(self._links(paths, base, request))
+            if len(self._bodies) < self.BODIES_KEPT:
+                self._bodies[body_key] = body
+        return HttpResponse(body, content_type=lean.JSON)
+
+    _bodies: dict[tuple, bytes] = {}
+    # One body per host, scheme and format the site answers: a handful. The bound holds should ALLOWED_HOSTS
+    # let any host through; past it, bodies are written per request as before.
+    BODIES_KEPT = 64
+
+    @staticmethod
+    def _links(paths: dict[str, str], base: str, request) -> dict[str, str]:
         # As DRF's reverse: a ?format= of the request is kept on each link.
-        return Response({name: preserve_builtin_query_params(base + path, request) for name, path in paths.items()})
+        return {name: preserve_builtin_query_params(base + path, request) for name, path in paths.items()}
 
 
 # A route's first path segment and the slash after it: a resource's prefix ("decisions/").

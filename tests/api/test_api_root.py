@@ -22,11 +22,9 @@ def api(staff):
 
 
 def drf_answer(api, url, monkeypatch, **extra):
-    monkeypatch.setattr(APIRootView, "get", routers.APIRootView.get)
-    try:
+    with monkeypatch.context() as patched:  # undoes only its own patch
+        patched.setattr(APIRootView, "get", routers.APIRootView.get)
         return api.get(url, **extra)
-    finally:
-        monkeypatch.undo()
 
 
 @pytest.mark.parametrize("url", ["/api/v1/", "/api/v1/.json", "/api/v1/?format=json"])
@@ -48,6 +46,46 @@ def test_the_links_follow_the_scheme(api, monkeypatch):
 
     assert ours.json() == theirs.json()
     assert ours.json()["decisions"] == "https://testserver/api/v1/decisions/"
+
+
+@pytest.mark.parametrize("lean_reads", [True, False])
+def test_the_answer_written_once_is_each_hosts_and_schemes_own(api, monkeypatch, lean_reads):
+    """The JSON body is kept per host, scheme and format: a second request of another host or scheme never
+    gets the first one's links, and each equals DRF's own answer, as it does with lean reads off."""
+    monkeypatch.setattr(APIRootView, "_bodies", {})
+    hosts = ["testserver", "alliance.example.org"]
+    with override_settings(ALLOWED_HOSTS=hosts, API_LEAN_READS=lean_reads):
+        for _ in range(2):
+            for host in hosts:
+                for secure in (False, True):
+                    for url in ("/api/v1/", "/api/v1/?format=json"):
+                        ours = api.get(url, HTTP_HOST=host, secure=secure)
+                        theirs = drf_answer(api, url, monkeypatch, HTTP_HOST=host, secure=secure)
+                        assert ours.status_code == 200 and ours["Content-Type"] == "application/json"
+                        assert ours.json() == theirs.json()
+                        scheme = "https" if secure else "http"
+                        assert ours.json()["decisions"].startswith(f"{scheme}://{host}/api/v1/decisions/")
+                        assert ours["Vary"] == theirs["Vary"] and ours["Allow"] == theirs["Allow"]
+    assert len(APIRootView._bodies) == (8 if lean_reads else 0)
+
+
+def test_past_its_bound_the_body_is_written_per_request(api, monkeypatch):
+    monkeypatch.setattr(APIRootView, "_bodies", {})
+    monkeypatch.setattr(APIRootView, "BODIES_KEPT", 1)
+    with override_settings(ALLOWED_HOSTS=["a.example.org", "b.example.org"]):
+        first = api.get("/api/v1/", HTTP_HOST="a.example.org").json()
+        second = api.get("/api/v1/", HTTP_HOST="b.example.org").json()
+
+    assert len(APIRootView._bodies) == 1
+    assert first["decisions"] == "http://a.example.org/api/v1/decisions/"
+    assert second["decisions"] == "http://b.example.org/api/v1/decisions/"
+
+
+def test_the_browsable_root_is_drfs_page(api):
+    page = api.get("/api/v1/", HTTP_ACCEPT="text/html")
+
+    assert page.status_code == 200 and page["Content-Type"].startswith("text/html")
+    assert "http://testserver/api/v1/decisions/" in page.content.decode()
 
 
 def test_an_anonymous_caller_is_refused_as_before():
