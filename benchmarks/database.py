@@ -35,8 +35,10 @@ def _server_settings(database_url: str | None) -> dict:
         return dict(current)
     parsed = dj_database_url.parse(database_url)
     # The configured database's OPTIONS belong to its engine (SQLite's timeout would be refused by
-    # PostgreSQL): the URL's own, or none.
-    return {**current, "OPTIONS": {}, **parsed}
+    # PostgreSQL): kept for a server of the same engine (PostgreSQL's prepared statements), else the URL's
+    # own, or none.
+    options = current.get("OPTIONS", {}) if parsed["ENGINE"] == current["ENGINE"] else {}
+    return {**current, "OPTIONS": dict(options), **parsed}
 
 
 @contextmanager

@@ -12,6 +12,7 @@ import re
 from contextlib import contextmanager
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
@@ -182,3 +183,39 @@ def test_transaction_pooling_turns_server_side_cursors_off_on_every_database(mon
     assert pooled["DATABASE_TRANSACTION_POOLING"] is True
     assert set(pooled["DATABASES"]) == {"default", "replica"}
     assert all(d["DISABLE_SERVER_SIDE_CURSORS"] is True for d in pooled["DATABASES"].values())
+
+
+PREPARED = {"server_side_binding": True, "prepare_threshold": 1}
+
+
+def test_postgresql_statements_are_prepared_unless_a_transaction_pool_stands_between(monkeypatch):
+    """Prepared on their second run on a connection (planned once, not per request); a pooler in
+    transaction mode hands out another server connection, so there they are off unless asked for."""
+    monkeypatch.setenv("DATABASE_REPLICA_URL", "postgres://reader@standby.internal:5432/alliance")
+    direct = load_settings(monkeypatch, DEBUG="true", DATABASE_URL="postgres://app@primary.internal:5432/alliance")
+    assert direct["DATABASE_PREPARED_STATEMENTS"] is True
+    assert all(d["OPTIONS"].items() >= PREPARED.items() for d in direct["DATABASES"].values())
+
+    monkeypatch.setenv("DATABASE_TRANSACTION_POOLING", "true")
+    pooled = load_settings(monkeypatch, DEBUG="true", DATABASE_URL="postgres://app@pgbouncer.internal:6432/alliance")
+    assert pooled["DATABASE_PREPARED_STATEMENTS"] is False
+    assert not any("prepare_threshold" in d.get("OPTIONS", {}) for d in pooled["DATABASES"].values())
+
+    monkeypatch.setenv("DATABASE_PREPARED_STATEMENTS", "true")  # PgBouncer 1.21+ with max_prepared_statements
+    asked = load_settings(monkeypatch, DEBUG="true", DATABASE_URL="postgres://app@pgbouncer.internal:6432/alliance")
+    assert all(d["OPTIONS"].items() >= PREPARED.items() for d in asked["DATABASES"].values())
+
+
+def test_prepared_statements_can_be_turned_off_and_never_touch_sqlite(monkeypatch):
+    monkeypatch.setenv("DATABASE_PREPARED_STATEMENTS", "false")
+    off = load_settings(monkeypatch, DEBUG="true", DATABASE_URL="postgres://app@primary.internal:5432/alliance")
+    assert "prepare_threshold" not in off["DATABASES"]["default"].get("OPTIONS", {})
+    monkeypatch.delenv("DATABASE_PREPARED_STATEMENTS")
+    embedded = load_settings(monkeypatch, DEBUG="true", DATABASE_URL="sqlite:////tmp/alliance-settings-test.sqlite3")
+    assert "prepare_threshold" not in embedded["DATABASES"]["default"]["OPTIONS"]
+
+
+def test_a_typo_in_prepared_statements_is_refused(monkeypatch):
+    monkeypatch.setenv("DATABASE_PREPARED_STATEMENTS", "yes please")
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_PREPARED_STATEMENTS"):
+        load_settings(monkeypatch, DEBUG="true", DATABASE_URL="postgres://app@primary.internal:5432/alliance")
