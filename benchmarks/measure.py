@@ -1,7 +1,8 @@
 """The measurements: reads through the real URL stack against their floors, writes through the
 services, and the throughput of the CSV export and of ``verify_audit``.
 
-Each time is the median of ``repeat`` runs after one warm-up run; times are in milliseconds.
+Each time is the median of ``repeat`` runs after warm-up runs (``WARM_UP`` for a read, one for a write); times
+are in milliseconds.
 """
 
 from __future__ import annotations
@@ -42,8 +43,16 @@ from roles.standing import SYSTEM, system_actor
 DIRECTORY_ON = date(2021, 6, 30)
 
 
-def median_ms(fn: Callable, repeat: int) -> float:
-    fn()  # warm-up: caches, prepared plans, imports
+# Runs of a read before the timed ones: Python's caches and imports, and PostgreSQL's prepared statements,
+# which a connection prepares on their second run (DATABASE_PREPARED_STATEMENTS) and plans afresh for their
+# first five executions before it keeps a generic plan. A server's connection runs each read many times:
+# the timed runs are that steady state. A write or an export warms up once (each run adds rows).
+WARM_UP = 7
+
+
+def median_ms(fn: Callable, repeat: int, warm_up: int = 1) -> float:
+    for _ in range(warm_up):
+        fn()
     times = []
     for _ in range(repeat):
         started = time.perf_counter()
@@ -207,7 +216,7 @@ class Measurer:
         Without ``full`` (the growth run), the product's time only."""
         figures = []
         for read in self.read_targets():
-            product = median_ms(lambda url=read.url: self.get(url), self.repeat)
+            product = median_ms(lambda url=read.url: self.get(url), self.repeat, WARM_UP)
             figure = {"figure": read.name, "url": read.url, "paged": read.paged, "ms": product}
             if full:
                 figure.update(self._compare(read, product))
@@ -216,9 +225,9 @@ class Measurer:
 
     def _compare(self, read: Read, product: float) -> dict:
         with override_settings(API_LEAN_READS=False):
-            before = median_ms(lambda: self.get(read.url), self.repeat)
-        floor_ms = median_ms(lambda: self.get(read.floor_url), self.repeat)
-        peer_ms = median_ms(lambda: self.get(read.peer_url), self.repeat)
+            before = median_ms(lambda: self.get(read.url), self.repeat, WARM_UP)
+        floor_ms = median_ms(lambda: self.get(read.floor_url), self.repeat, WARM_UP)
+        peer_ms = median_ms(lambda: self.get(read.peer_url), self.repeat, WARM_UP)
         with CaptureQueriesContext(connection) as captured:
             body = self.get(read.url)
         queries = len(captured)  # now: the next request clears the connection's query log
@@ -314,7 +323,7 @@ class Measurer:
     def _cycle_ms(self, url: str, middleware: list[str], runs: int) -> float:
         with override_settings(MIDDLEWARE=middleware):
             client = self._client()
-            return median_ms(lambda: self.get(url, client), runs)
+            return median_ms(lambda: self.get(url, client), runs, WARM_UP)
 
     @BENCHMARK_URLS
     def request_cycle(self) -> dict:
@@ -324,7 +333,7 @@ class Measurer:
         runs = max(self.repeat * 10, 30)
         bare = self._cycle_ms(EMPTY, [], runs)
         full = self._cycle_ms(EMPTY, list(settings.MIDDLEWARE), runs)
-        api = median_ms(lambda: self.get("/api/v1/"), runs)
+        api = median_ms(lambda: self.get("/api/v1/"), runs, WARM_UP)
         slices = breakdown.slices_of(self._getter("/api/v1/"), runs)
         return {
             "figure": "request cycle",
