@@ -40,7 +40,7 @@ def slices(figures: list[dict], cycle: dict | None = None) -> list[str]:
         return []
     lines = [
         "",
-        "Where the time goes (ms, mean per request, each slice without the slices inside it):",
+        "Where the time goes (ms, the median run of each read, each slice without the slices inside it):",
         "",
         "| read | " + " | ".join(SLICES) + " | total |",
         "| --- | " + " | ".join("---:" for _ in SLICES) + " | ---: |",

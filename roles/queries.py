@@ -73,7 +73,7 @@ def person_name() -> Subquery:
     """The name of a row's person (``person_id``), read by its primary key row by row. Joining the people
     instead let PostgreSQL hash the whole of ``roles_person`` for a page of 50 assignments, a scan that
     grows with the data (docs/performance-plans.md); a lookup by key per row does not."""
-    return Subquery(Person.objects.filter(pk=OuterRef("person_id")).values("name")[:1])
+    return Subquery(Person.objects.filter(pk=OuterRef("person_id")).order_by().values("name")[:1])
 
 
 def directory_rows(alliance: Alliance, on: date, access: Access | None = None) -> list[dict]:
