@@ -106,7 +106,8 @@ def test_sqlite_is_set_up_for_several_users_and_postgresql_untouched(monkeypatch
     assert options["transaction_mode"] == "IMMEDIATE" and options["timeout"] >= 10
     assert "journal_mode=WAL" in options["init_command"]
     postgres = load_settings(monkeypatch, DEBUG="true", DATABASE_URL="postgres://u@127.0.0.1:5432/x")
-    assert postgres["DATABASES"]["default"].get("OPTIONS", {}) == {}
+    # None of SQLite's options; only PostgreSQL's prepared statements (tests/test_replica.py)
+    assert postgres["DATABASES"]["default"].get("OPTIONS", {}) == {"server_side_binding": True, "prepare_threshold": 1}
     assert postgres["DATABASES"]["default"]["ATOMIC_REQUESTS"] is True
 
 
