@@ -45,17 +45,15 @@ def main() -> None:
     import django
 
     django.setup()
-    from django.contrib.auth import get_user_model
     from django.db import connection
-    from django.test import Client, override_settings
+    from django.test import override_settings
     from django.test.utils import CaptureQueriesContext
     from rest_framework.response import Response
 
     from alliance.models import Alliance
     from api.serializers import contracts as s
     from api.views.contracts import AwardViewSet
-    from benchmarks import dataset
-    from benchmarks.database import bulk_loading, throwaway
+    from benchmarks.database import built_signed_in
     from contracts import queries
     from contracts.models import AwardProcess
     from roles.access import request_access
@@ -77,60 +75,53 @@ def main() -> None:
         AwardViewSet.audit = before_audit if before else after_audit
         AwardViewSet.get_queryset = before_queryset if before else after_queryset
 
-    with throwaway(args.database_url) as db:
-        started = time.perf_counter()
-        dataset.Builder(args.scale).build()
-        bulk_loading(False)
-        print(f"{db['vendor']}: built scale {args.scale} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
-        with override_settings(DEBUG=False):
-            client = Client()
-            client.force_login(get_user_model().objects.get(username="benchmark"))
-            alliance = Alliance.objects.order_by("pk").first()  # the benchmark user's (benchmarks/ab_roles.py)
-            awards = AwardProcess.objects.filter(alliance=alliance, stage="CONTRACTED").order_by("pk")
-            sides = {"after, lean": True, "after, serializer": False, "before": True}
+    with built_signed_in(args.scale, args.database_url) as client:
+        alliance = Alliance.objects.order_by("pk").first()  # the benchmark user's (benchmarks/ab_roles.py)
+        awards = AwardProcess.objects.filter(alliance=alliance, stage="CONTRACTED").order_by("pk")
+        sides = {"after, lean": True, "after, serializer": False, "before": True}
 
-            def get(url):
-                response = client.get(url, HTTP_ACCEPT="application/json")
-                assert response.status_code == 200, (url, response.status_code, response.content[:300])
-                return response.content
+        def get(url):
+            response = client.get(url, HTTP_ACCEPT="application/json")
+            assert response.status_code == 200, (url, response.status_code, response.content[:300])
+            return response.content
 
-            print(f"{'award':>8} {'events':>6} " + " ".join(f"{n + ' ms':>19} {'q':>3}" for n in sides) + "  x    same")
-            for award in awards[:3]:
-                url = f"/api/v1/awards/{award.pk}/audit/"
-                times, queries_of, bodies = {n: [] for n in sides}, {}, {}
+        print(f"{'award':>8} {'events':>6} " + " ".join(f"{n + ' ms':>19} {'q':>3}" for n in sides) + "  x    same")
+        for award in awards[:3]:
+            url = f"/api/v1/awards/{award.pk}/audit/"
+            times, queries_of, bodies = {n: [] for n in sides}, {}, {}
+            for name, lean in sides.items():
+                use(name)
+                with override_settings(API_LEAN_READS=lean):
+                    get(url)
+                    with CaptureQueriesContext(connection) as captured:
+                        bodies[name] = json.loads(get(url))
+                    queries_of[name] = len(captured)
+            for _ in range(args.repeat):
                 for name, lean in sides.items():
                     use(name)
                     with override_settings(API_LEAN_READS=lean):
+                        t = time.perf_counter()
                         get(url)
-                        with CaptureQueriesContext(connection) as captured:
-                            bodies[name] = json.loads(get(url))
-                        queries_of[name] = len(captured)
-                for _ in range(args.repeat):
-                    for name, lean in sides.items():
-                        use(name)
-                        with override_settings(API_LEAN_READS=lean):
-                            t = time.perf_counter()
-                            get(url)
-                            times[name].append(time.perf_counter() - t)
-                medians = {n: statistics.median(times[n]) * 1000 for n in sides}
-                same = "yes" if len({json.dumps(b, sort_keys=True) for b in bodies.values()}) == 1 else "NO"
-                x = medians["before"] / medians["after, lean"]
-                cells = " ".join(f"{medians[n]:19.2f} {queries_of[n]:3}" for n in sides)
-                print(f"{award.pk:>8} {len(bodies['before']):6} {cells} {x:4.1f}  {same}")
-                if same == "NO":
-                    _show_difference(bodies["before"], bodies["after, lean"])
-            use("after, lean")
-            if args.profile:
-                import cProfile
-                import pstats
+                        times[name].append(time.perf_counter() - t)
+            medians = {n: statistics.median(times[n]) * 1000 for n in sides}
+            same = "yes" if len({json.dumps(b, sort_keys=True) for b in bodies.values()}) == 1 else "NO"
+            x = medians["before"] / medians["after, lean"]
+            cells = " ".join(f"{medians[n]:19.2f} {queries_of[n]:3}" for n in sides)
+            print(f"{award.pk:>8} {len(bodies['before']):6} {cells} {x:4.1f}  {same}")
+            if same == "NO":
+                _show_difference(bodies["before"], bodies["after, lean"])
+        use("after, lean")
+        if args.profile:
+            import cProfile
+            import pstats
 
-                url = f"/api/v1/awards/{awards[0].pk}/audit/"
-                profile = cProfile.Profile()
-                profile.enable()
-                for _ in range(20):
-                    get(url)
-                profile.disable()
-                pstats.Stats(profile).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(40)
+            url = f"/api/v1/awards/{awards[0].pk}/audit/"
+            profile = cProfile.Profile()
+            profile.enable()
+            for _ in range(20):
+                get(url)
+            profile.disable()
+            pstats.Stats(profile).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(40)
 
 
 def _show_difference(before: list, after: list) -> None:

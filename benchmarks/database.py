@@ -13,7 +13,9 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import sys
 import tempfile
+import time
 import uuid
 from contextlib import contextmanager
 from importlib import import_module
@@ -256,3 +258,23 @@ def _admin(settings: dict, sql: str, params: list | None = None) -> list:
     with psycopg.connect(**{k: v for k, v in server.items() if v is not None}, autocommit=True) as conn:
         cursor = conn.execute(sql, params)
         return cursor.fetchall() if cursor.description else []
+
+
+@contextmanager
+def built_signed_in(scale: float, database_url: str | None = None):
+    """The one-process A/B scripts' setting (``benchmarks/ab_*.py``): a throwaway database built at ``scale``,
+    ``DEBUG`` off, and a test client signed in as the benchmark's user, which the block gets."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from benchmarks import dataset
+
+    with throwaway(database_url) as db:
+        started = time.perf_counter()
+        dataset.Builder(scale).build()
+        bulk_loading(False)
+        print(f"{db['vendor']}: built scale {scale} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+        with override_settings(DEBUG=False):
+            client = Client()
+            client.force_login(get_user_model().objects.get(username="benchmark"))
+            yield client
